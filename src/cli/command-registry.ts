@@ -1,0 +1,20 @@
+import type { Command } from "./command.ts";
+
+/** A command entry is loaded only when it runs, so `ckpt --version` never pulls in Ink or SQLite. */
+export type CommandEntry = {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+};
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "validate",
+    summary: "check every checkpoint's sidecar: valid, invalid, missing, orphan",
+    load: async () => (await import("./validate-command.ts")).validateCommand,
+  },
+];
+
+export function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((entry) => entry.name === name);
+}

@@ -1,0 +1,19 @@
+import { COMMANDS } from "./command-registry.ts";
+
+export function renderTopLevelHelp(version: string): string {
+  const width = Math.max(...COMMANDS.map((entry) => entry.name.length));
+  const lines = COMMANDS.map((entry) => `  ${entry.name.padEnd(width)}  ${entry.summary}`);
+  return [
+    `ckpt ${version} — a checkpoint catalog for GPU training servers`,
+    "",
+    "Usage: ckpt <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Options:",
+    "  -h, --help     show help (also: ckpt <command> --help)",
+    "  -V, --version  print the version",
+    "",
+  ].join("\n");
+}
