@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** Every task ckpt knows metric tables for; `generic` is the catch-all when nothing says otherwise. */
+export const TASK_TYPES = [
+  "text-detection",
+  "image-classification",
+  "object-detection",
+  "instance-segmentation",
+  "semantic-segmentation",
+  "pose-estimation",
+  "language-modelling",
+  "generic",
+] as const;
+
+export const TaskType = z.enum(TASK_TYPES);
+export type TaskType = z.infer<typeof TaskType>;
