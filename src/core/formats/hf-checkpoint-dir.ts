@@ -1,0 +1,282 @@
+import { z } from "zod";
+import type { ByteSource } from "../bytes/byte-source.ts";
+import { fail, ok, type Result } from "../result.ts";
+import { type Completeness, checkFileCompleteness } from "./completeness.ts";
+import { parseSafetensorsIndex, readSafetensorsHeader, type SafetensorsHeader } from "./safetensors.ts";
+import { sniffBytes } from "./sniff.ts";
+import { analyzeTorchZip, type TorchZipLayout } from "./torch-zip-layout.ts";
+import { readZipDirectory } from "./zip-directory.ts";
+
+const NON_FINITE = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  "-Infinity": Number.NEGATIVE_INFINITY,
+} as const;
+const SENTINEL = "\u0000ckpt-non-finite:";
+/** The same sentinel as JSON source text: a raw NUL inside a JSON string is a syntax error. */
+const SENTINEL_SOURCE = "\\u0000ckpt-non-finite:";
+
+/**
+ * JSON as Python's `json.dumps` writes it: bare `NaN`, `Infinity`, `-Infinity` are legal there (HF
+ * `trainer_state.json` `best_metric`, losses) and rejected by `JSON.parse`. A pre-pass outside strings swaps them
+ * for sentinel strings that a reviver turns back into numbers, so the rest is the engine's fast, strict parser.
+ */
+export function parsePythonJson(text: string): Result<unknown, string> {
+  let out = "";
+  let last = 0;
+  let inString = false;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (inString) {
+      if (char === "\\") at++;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') inString = true;
+    const token = char === "N" ? "NaN" : char === "I" ? "Infinity" : char === "-" ? "-Infinity" : undefined;
+    if (token !== undefined && text.startsWith(token, at)) {
+      out += `${text.slice(last, at)}"${SENTINEL_SOURCE}${token}"`;
+      at += token.length - 1;
+      last = at + 1;
+    }
+  }
+  try {
+    return ok(JSON.parse(out + text.slice(last), reviveNonFinite));
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function reviveNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value !== "string" || !value.startsWith(SENTINEL)) return value;
+  const token = value.slice(SENTINEL.length);
+  return token in NON_FINITE ? NON_FINITE[token as keyof typeof NON_FINITE] : value;
+}
+
+/** A read-only view of one directory, so core can inspect it without fs. */
+export type DirectoryView = {
+  /** File paths relative to the directory, `/`-separated, recursive (e.g. `checkpoint/mp_rank_00_model_states.pt`). */
+  names(): readonly string[];
+  /** A source for one file; undefined when it vanished or cannot be read. The io side owns closing. */
+  open(name: string): ByteSource | undefined;
+};
+
+/** The parts of `config.json` the catalog uses; the rest is kept. */
+export const HfModelConfig = z.looseObject({
+  architectures: z.array(z.string()).nullable().optional(),
+  model_type: z.string().optional(),
+  torch_dtype: z.string().nullable().optional(),
+  dtype: z.string().nullable().optional(),
+  transformers_version: z.string().optional(),
+});
+export type HfModelConfig = z.infer<typeof HfModelConfig>;
+
+const JSON_MAX_BYTES = 64 * 1024 * 1024;
+const TRAINER_STATE = "trainer_state.json";
+const WEIGHT_FILE = /^(model|adapter_model|pytorch_model)(-\d+-of-\d+)?\.(safetensors|bin)$/;
+const WEIGHT_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
+
+/** A small text file through the view, capped; undefined when absent. */
+function readTextFile(view: DirectoryView, name: string): Result<string, string> | undefined {
+  const source = view.open(name);
+  if (source === undefined) return undefined;
+  if (source.size > JSON_MAX_BYTES)
+    return fail(`${name} is ${source.size} bytes, over the ${JSON_MAX_BYTES}-byte cap`);
+  return ok(new TextDecoder().decode(source.read(0, source.size)));
+}
+
+/** A Python-written JSON file through the view, validated by `schema`; undefined when absent. */
+export function readPythonJsonFile<T>(
+  view: DirectoryView,
+  file: { readonly name: string; readonly schema: z.ZodType<T> },
+): Result<T, string> | undefined {
+  const { name, schema } = file;
+  const text = readTextFile(view, name);
+  if (text === undefined || !text.success) return text;
+  const parsed = parsePythonJson(text.data);
+  if (!parsed.success)
+    return fail(`${name} is not valid JSON (${parsed.error}); it may still be being written`);
+  const checked = schema.safeParse(parsed.data);
+  return checked.success ? ok(checked.data) : fail(`${name}: ${z.prettifyError(checked.error)}`);
+}
+
+/** `trainer_state.json` text once it parses as a JSON object; its fields are read by `runs/hf-trainer-state.ts`. */
+function readTrainerState(view: DirectoryView): Result<string, string> | undefined {
+  const text = readTextFile(view, TRAINER_STATE);
+  if (text === undefined || !text.success) return text;
+  const parsed = parsePythonJson(text.data);
+  if (
+    parsed.success &&
+    typeof parsed.data === "object" &&
+    parsed.data !== null &&
+    !Array.isArray(parsed.data)
+  )
+    return text;
+  const cause = parsed.success ? "not a JSON object" : `not valid JSON (${parsed.error})`;
+  return fail(`${TRAINER_STATE} is ${cause}; it may still be being written`);
+}
+
+export type HfWeightFile = {
+  readonly name: string;
+  readonly format: "safetensors" | "torch-zip" | "other";
+  readonly completeness: Completeness;
+  readonly safetensors?: SafetensorsHeader;
+  readonly torchZip?: TorchZipLayout;
+};
+
+function inspectWeightFile(view: DirectoryView, name: string): HfWeightFile {
+  const source = view.open(name);
+  if (source === undefined)
+    return { name, format: "other", completeness: { state: "incomplete", reason: `${name} vanished` } };
+  const completeness = checkFileCompleteness(source);
+  const kind = sniffBytes(source).kind;
+  if (kind === "safetensors") {
+    const header = readSafetensorsHeader(source);
+    return {
+      name,
+      format: "safetensors",
+      completeness,
+      ...(header.success ? { safetensors: header.data } : {}),
+    };
+  }
+  if (kind !== "zip") return { name, format: "other", completeness };
+  const directory = readZipDirectory(source);
+  return {
+    name,
+    format: "torch-zip",
+    completeness,
+    ...(directory.success ? { torchZip: analyzeTorchZip(directory.data) } : {}),
+  };
+}
+
+export type HfCheckpointDir = {
+  /** `hf-checkpoint` has `trainer_state.json`; `hf-model` is a `save_pretrained` dir (config + weights). */
+  readonly kind: "hf-checkpoint" | "hf-model";
+  /** N of `checkpoint-N`, when the directory name says so. */
+  readonly step: number | undefined;
+  /** The text once it parses (hand it to `parseHfTrainerState`), or why it does not; undefined when absent. */
+  readonly trainerState: Result<string, string> | undefined;
+  readonly config: Result<HfModelConfig, string> | undefined;
+  readonly weights: readonly HfWeightFile[];
+  /** Shards named by an index file but absent. */
+  readonly missingShards: readonly string[];
+  /** `training_args.bin` when present: a torch zip whose pickle the composer reads. */
+  readonly trainingArgsFile: string | undefined;
+  readonly completeness: Completeness;
+};
+
+export type InspectHfOptions = {
+  /** The directory's own name (`checkpoint-500`, `tmp-checkpoint-500`); drives the step and the in-progress rules. */
+  readonly dirName?: string;
+};
+
+/** Recognises a Hugging Face Trainer `checkpoint-N/` (or `save_pretrained`) directory; undefined when it is not one. */
+export function inspectHfCheckpointDir(
+  view: DirectoryView,
+  options: InspectHfOptions = {},
+): HfCheckpointDir | undefined {
+  const names = view.names().filter((name) => !name.includes("/"));
+  const weightNames = names.filter((name) => WEIGHT_FILE.test(name)).sort();
+  const hasTrainerState = names.includes(TRAINER_STATE);
+  if (!hasTrainerState && !(names.includes("config.json") && weightNames.length > 0)) return undefined;
+  const indexed = names
+    .filter((name) => WEIGHT_INDEX.test(name))
+    .flatMap((name) => {
+      const text = view.open(name);
+      const index =
+        text &&
+        parseSafetensorsIndex(new TextDecoder().decode(text.read(0, Math.min(text.size, JSON_MAX_BYTES))));
+      return index?.success ? index.data.shards : [];
+    });
+  const weights = weightNames.map((name) => inspectWeightFile(view, name));
+  const trainerState = readTrainerState(view);
+  const missingShards = [...new Set(indexed)].filter((shard) => !names.includes(shard));
+  const step = /^checkpoint-(\d+)$/.exec(options.dirName ?? "")?.[1];
+  return {
+    kind: hasTrainerState ? "hf-checkpoint" : "hf-model",
+    step: step === undefined ? undefined : Number(step),
+    trainerState,
+    config: readPythonJsonFile(view, { name: "config.json", schema: HfModelConfig }),
+    weights,
+    missingShards,
+    trainingArgsFile: names.includes("training_args.bin") ? "training_args.bin" : undefined,
+    completeness: hfCompleteness({ dirName: options.dirName, trainerState, weights, missingShards }),
+  };
+}
+
+type CompletenessInput = {
+  dirName: string | undefined;
+  trainerState: Result<string, string> | undefined;
+  weights: readonly HfWeightFile[];
+  missingShards: readonly string[];
+};
+
+/** formats.md §7.4/§12: `trainer_state.json` is written last and must parse; every weight file must be complete. */
+function hfCompleteness(input: CompletenessInput): Completeness {
+  if (input.dirName?.startsWith("tmp-checkpoint-"))
+    return {
+      state: "incomplete",
+      reason: "tmp-checkpoint-* is renamed when transformers 4.36–4.38 finish writing it",
+    };
+  if (input.trainerState === undefined && /^checkpoint-\d+$/.test(input.dirName ?? ""))
+    return { state: "incomplete", reason: "no trainer_state.json yet (the Trainer writes it last)" };
+  if (input.trainerState !== undefined && !input.trainerState.success)
+    return { state: "incomplete", reason: input.trainerState.error };
+  if (input.missingShards.length > 0)
+    return {
+      state: "incomplete",
+      reason: `shards named by the index are missing: ${input.missingShards.join(", ")}`,
+    };
+  const bad = input.weights.find((weight) => weight.completeness.state !== "complete");
+  if (bad !== undefined)
+    return { state: bad.completeness.state, reason: `${bad.name}: ${bad.completeness.reason}` };
+  return {
+    state: "complete",
+    reason: `${input.weights.length} weight file(s) complete${input.trainerState ? ", trainer_state.json parses" : ""}`,
+  };
+}
+
+export type LightningShardedDir = {
+  /** DeepSpeed (`<tag>/mp_rank_00_model_states.pt`) or FSDP/ModelParallel distributed checkpoint (`meta.pt` + `*.distcp`). */
+  readonly kind: "deepspeed" | "distributed-checkpoint";
+  /** The torch.save file whose pickle holds epoch/global_step/callbacks (read by the composer). */
+  readonly metadataFile: string | undefined;
+  readonly shardFiles: readonly string[];
+  readonly completeness: Completeness;
+};
+
+/** Recognises a Lightning sharded-strategy `.ckpt/` directory; undefined when it is not one. */
+export function inspectLightningShardedDir(view: DirectoryView): LightningShardedDir | undefined {
+  const names = view.names();
+  const latest = view.open("latest");
+  const tag = latest && new TextDecoder().decode(latest.read(0, Math.min(latest.size, 256))).trim();
+  const modelStates = names.filter((name) => /^[^/]+\/mp_rank_\d+_model_states\.pt$/.test(name)).sort();
+  if (modelStates.length > 0) {
+    const preferred = modelStates.find((name) => name === `${tag}/mp_rank_00_model_states.pt`);
+    const metadataFile =
+      preferred ?? modelStates.find((name) => name.endsWith("/mp_rank_00_model_states.pt"));
+    const shardFiles = names.filter((name) => /^[^/]+\/(mp_rank|zero_pp_rank)_.*\.pt$/.test(name)).sort();
+    const completeness =
+      tag === undefined
+        ? { state: "incomplete" as const, reason: "DeepSpeed writes `latest` last; it is absent" }
+        : metadataCompleteness(view, metadataFile);
+    return { kind: "deepspeed", metadataFile, shardFiles, completeness };
+  }
+  const shardFiles = names.filter((name) => name.endsWith(".distcp")).sort();
+  if (shardFiles.length === 0 && !names.includes(".metadata")) return undefined;
+  const metadataFile = names.includes("meta.pt") ? "meta.pt" : undefined;
+  const completeness = names.includes(".metadata")
+    ? metadataCompleteness(view, metadataFile)
+    : { state: "incomplete" as const, reason: "no .metadata yet (written after all shards)" };
+  return { kind: "distributed-checkpoint", metadataFile, shardFiles, completeness };
+}
+
+function metadataCompleteness(view: DirectoryView, metadataFile: string | undefined): Completeness {
+  const source = metadataFile === undefined ? undefined : view.open(metadataFile);
+  if (source === undefined)
+    return {
+      state: "incomplete",
+      reason: "the metadata file (meta.pt / mp_rank_00_model_states.pt) is absent",
+    };
+  return checkFileCompleteness(source);
+}

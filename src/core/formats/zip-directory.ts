@@ -1,0 +1,389 @@
+// Our own ZIP reader (no dependency): random access through ByteSource, ZIP64, central-directory-only sizes (torch writes zeros in local headers), exact byte accounting.
+// Over the 300-line budget on purpose: the directory walk and entry reads share private constants and checks.
+import type { ByteSource } from "../bytes/byte-source.ts";
+import { hasBytesAt, readU16, readU32, readU64 } from "../bytes/little-endian.ts";
+import { fail, ok, type Result } from "../result.ts";
+
+export const ZIP_SIGNATURES = {
+  local: [0x50, 0x4b, 0x03, 0x04],
+  central: [0x50, 0x4b, 0x01, 0x02],
+  dataDescriptor: [0x50, 0x4b, 0x07, 0x08],
+  zip64End: [0x50, 0x4b, 0x06, 0x06],
+  zip64Locator: [0x50, 0x4b, 0x06, 0x07],
+  end: [0x50, 0x4b, 0x05, 0x06],
+} as const;
+
+export const ZIP_ERROR_CODES = [
+  "truncated",
+  "no-central-directory",
+  "corrupt-central-directory",
+  "too-many-entries",
+  "entry-out-of-bounds",
+  "overlapping-entries",
+  "unsafe-name",
+  "duplicate-name",
+  "corrupt-local-header",
+  "unsupported-method",
+  "entry-too-large",
+  "crc-mismatch",
+  "inflate-failed",
+] as const;
+export type ZipErrorCode = (typeof ZIP_ERROR_CODES)[number];
+/** Messages say what is wrong and what to do; the caller prefixes the file path (core never sees paths). */
+export type ZipError = { readonly code: ZipErrorCode; readonly message: string };
+
+/** One central-directory record. Sizes and offsets are the central directory's (ZIP64-resolved), never the local header's. */
+export type ZipEntry = {
+  readonly name: string;
+  /** 0 stored, 8 deflate; anything else is reported by `readZipEntry`. */
+  readonly method: number;
+  readonly flags: number;
+  /** 0 may mean "not recorded" (torch ≥ 2.6 `set_crc32_options(False)`). */
+  readonly crc: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  readonly localHeaderOffset: number;
+};
+
+export type ZipDirectory = {
+  readonly entries: readonly ZipEntry[];
+  /** A ZIP64 end record + locator were present (torch always writes them). */
+  readonly zip64: boolean;
+  readonly endOffset: number;
+  readonly centralDirectoryOffset: number;
+  readonly centralDirectorySize: number;
+};
+
+export type ReadZipDirectoryOptions = {
+  /** @default 1_000_000 */
+  readonly maxEntries?: number;
+  /** @default 256 MiB */
+  readonly maxCentralDirectoryBytes?: number;
+};
+
+const END_SIZE = 22;
+const LOCATOR_SIZE = 20;
+const ZIP64_END_SIZE = 56;
+const CENTRAL_SIZE = 46;
+const LOCAL_SIZE = 30;
+const MAX_COMMENT = 0xffff;
+const U32_MAX = 0xffffffff;
+const utf8 = new TextDecoder("utf-8");
+
+const zipError = (code: ZipErrorCode, message: string) => fail<ZipError>({ code, message });
+
+type EndRecord = {
+  offset: number;
+  entryCount: number;
+  cdSize: number;
+  cdOffset: number;
+  zip64: boolean;
+  limit: number;
+};
+
+/** Reads the end records and the central directory; validates names, bounds and overlaps. Never throws. */
+export function readZipDirectory(
+  source: ByteSource,
+  options: ReadZipDirectoryOptions = {},
+): Result<ZipDirectory, ZipError> {
+  const end = findEnd(source);
+  if (!end.success) return end;
+  const resolved = resolveZip64(source, end.data);
+  if (!resolved.success) return resolved;
+  const { entryCount, cdSize, cdOffset, limit } = resolved.data;
+  const maxEntries = options.maxEntries ?? 1_000_000;
+  if (entryCount > maxEntries)
+    return zipError(
+      "too-many-entries",
+      `the archive lists ${entryCount} entries (cap ${maxEntries}); not a checkpoint ckpt can read`,
+    );
+  if (cdSize > (options.maxCentralDirectoryBytes ?? 256 * 1024 * 1024) || entryCount * CENTRAL_SIZE > cdSize)
+    return zipError(
+      "corrupt-central-directory",
+      `central directory size ${cdSize} does not fit ${entryCount} entries; the file is damaged, re-save it`,
+    );
+  if (cdOffset + cdSize > limit)
+    return zipError(
+      "truncated",
+      `central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${limit}; the file is damaged or still being written`,
+    );
+  const walked = walkCentralDirectory(source.read(cdOffset, cdSize), entryCount);
+  if (!walked.success) return walked;
+  const checked = checkEntries(walked.data, cdOffset);
+  if (!checked.success) return checked;
+  return ok({
+    entries: walked.data.map((w) => w.entry),
+    zip64: resolved.data.zip64,
+    endOffset: resolved.data.offset,
+    centralDirectoryOffset: cdOffset,
+    centralDirectorySize: cdSize,
+  });
+}
+
+function findEnd(source: ByteSource): Result<EndRecord, ZipError> {
+  // torch never writes a comment: look at the exact end first so a healthy file costs one tiny read.
+  for (const span of [END_SIZE, END_SIZE + MAX_COMMENT]) {
+    const tailStart = Math.max(0, source.size - span);
+    const tail = source.read(tailStart, source.size - tailStart);
+    for (let at = tail.length - END_SIZE; at >= 0; at--) {
+      if (
+        hasBytesAt(tail, at, ZIP_SIGNATURES.end) &&
+        at + END_SIZE + readU16(tail, at + 20) === tail.length
+      ) {
+        const offset = tailStart + at;
+        const [entryCount, cdSize, cdOffset] = [
+          readU16(tail, at + 10),
+          readU32(tail, at + 12),
+          readU32(tail, at + 16),
+        ];
+        return ok({ offset, entryCount, cdSize, cdOffset, zip64: false, limit: offset });
+      }
+    }
+    if (tailStart === 0) break;
+  }
+  return zipError(
+    "no-central-directory",
+    "no ZIP end-of-central-directory record; the file is truncated or still being written — wait for the writer to finish or re-save it",
+  );
+}
+
+function resolveZip64(source: ByteSource, end: EndRecord): Result<EndRecord, ZipError> {
+  if (end.offset < LOCATOR_SIZE) return ok(end);
+  const locator = source.read(end.offset - LOCATOR_SIZE, LOCATOR_SIZE);
+  if (!hasBytesAt(locator, 0, ZIP_SIGNATURES.zip64Locator)) return ok(end);
+  const at = readU64(locator, 8);
+  if (at === undefined || at + ZIP64_END_SIZE > end.offset - LOCATOR_SIZE)
+    return zipError(
+      "corrupt-central-directory",
+      "the ZIP64 locator points outside the file; the file is damaged, re-save it",
+    );
+  const record = source.read(at, ZIP64_END_SIZE);
+  if (record.length < ZIP64_END_SIZE || !hasBytesAt(record, 0, ZIP_SIGNATURES.zip64End))
+    return zipError(
+      "corrupt-central-directory",
+      `no ZIP64 end record at offset ${at}; the file is damaged, re-save it`,
+    );
+  const [entryCount, cdSize, cdOffset] = [readU64(record, 32), readU64(record, 40), readU64(record, 48)];
+  if (entryCount === undefined || cdSize === undefined || cdOffset === undefined)
+    return zipError(
+      "corrupt-central-directory",
+      "ZIP64 end record holds values beyond 2^53; the file is damaged",
+    );
+  return ok({ offset: end.offset, entryCount, cdSize, cdOffset, zip64: true, limit: at });
+}
+
+type WalkedEntry = { entry: ZipEntry; nameLength: number };
+
+function walkCentralDirectory(cd: Uint8Array, entryCount: number): Result<WalkedEntry[], ZipError> {
+  const walked: WalkedEntry[] = [];
+  let pos = 0;
+  for (let index = 0; index < entryCount; index++) {
+    const record = parseCentralRecord(cd, pos);
+    if (typeof record === "string")
+      return zipError(
+        "corrupt-central-directory",
+        `central directory record ${index} of ${entryCount} ${record}; re-save the file`,
+      );
+    walked.push(record);
+    pos = record.next;
+  }
+  return ok(walked);
+}
+
+/** One central-directory record at `pos`, or what is wrong with it. */
+function parseCentralRecord(cd: Uint8Array, pos: number): (WalkedEntry & { next: number }) | string {
+  if (pos + CENTRAL_SIZE > cd.length || !hasBytesAt(cd, pos, ZIP_SIGNATURES.central))
+    return "is missing or damaged";
+  const [nameLength, extraLength, commentLength] = [
+    readU16(cd, pos + 28),
+    readU16(cd, pos + 30),
+    readU16(cd, pos + 32),
+  ];
+  const nameEnd = pos + CENTRAL_SIZE + nameLength;
+  const next = nameEnd + extraLength + commentLength;
+  if (next > cd.length) return "runs past the directory";
+  const name = utf8.decode(cd.subarray(pos + CENTRAL_SIZE, nameEnd));
+  const sizes = applyZip64Extra(cd.subarray(nameEnd, nameEnd + extraLength), {
+    uncompressedSize: readU32(cd, pos + 24),
+    compressedSize: readU32(cd, pos + 20),
+    localHeaderOffset: readU32(cd, pos + 42),
+  });
+  if (sizes === undefined) return `("${name}") has a damaged ZIP64 extra field`;
+  const entry = {
+    name,
+    method: readU16(cd, pos + 10),
+    flags: readU16(cd, pos + 8),
+    crc: readU32(cd, pos + 16),
+    ...sizes,
+  };
+  return { entry, nameLength, next };
+}
+
+type EntrySizes = { uncompressedSize: number; compressedSize: number; localHeaderOffset: number };
+
+/** The ZIP64 extra (id 1) holds only the fields whose fixed value is 0xFFFFFFFF, in this order. */
+function applyZip64Extra(extra: Uint8Array, sizes: EntrySizes): EntrySizes | undefined {
+  const resolved = { ...sizes };
+  for (let at = 0; at + 4 <= extra.length; ) {
+    const [id, length] = [readU16(extra, at), readU16(extra, at + 2)];
+    if (at + 4 + length > extra.length) return undefined;
+    if (id === 1) {
+      let field = at + 4;
+      for (const key of ["uncompressedSize", "compressedSize", "localHeaderOffset"] as const) {
+        if (sizes[key] !== U32_MAX) continue;
+        const value = field + 8 <= at + 4 + length ? readU64(extra, field) : undefined;
+        if (value === undefined) return undefined;
+        resolved[key] = value;
+        field += 8;
+      }
+    }
+    at += 4 + length;
+  }
+  return resolved;
+}
+
+function isUnsafeName(name: string): boolean {
+  return (
+    name.startsWith("/") ||
+    /^[A-Za-z]:/.test(name) ||
+    name.includes("\0") ||
+    name.split(/[\\/]/).includes("..")
+  );
+}
+
+function checkEntries(walked: readonly WalkedEntry[], cdOffset: number): Result<void, ZipError> {
+  const seen = new Set<string>();
+  for (const { entry } of walked) {
+    if (isUnsafeName(entry.name))
+      return zipError(
+        "unsafe-name",
+        `entry "${entry.name}" has an absolute or ".." path; refusing a hostile archive`,
+      );
+    if (seen.has(entry.name))
+      return zipError("duplicate-name", `entry "${entry.name}" appears twice; refusing an ambiguous archive`);
+    seen.add(entry.name);
+  }
+  // A lower bound on each entry's footprint (local extra unknown here) must end before the next entry and the directory.
+  const spans = walked
+    .map(({ entry, nameLength }) => ({
+      name: entry.name,
+      start: entry.localHeaderOffset,
+      end: entry.localHeaderOffset + LOCAL_SIZE + nameLength + entry.compressedSize,
+    }))
+    .sort((a, b) => a.start - b.start);
+  for (const [index, span] of spans.entries()) {
+    const next = spans[index + 1];
+    if (span.end > cdOffset)
+      return zipError(
+        "entry-out-of-bounds",
+        `entry "${span.name}" ends at ${span.end}, past the central directory at ${cdOffset}; the file is damaged`,
+      );
+    if (next !== undefined && span.end > next.start)
+      return zipError(
+        "overlapping-entries",
+        `entries "${span.name}" and "${next.name}" overlap; refusing a hostile or damaged archive`,
+      );
+  }
+  return ok(undefined);
+}
+
+/** Where an entry's data starts: after its 30-byte local header, name and (local) extra field. Checks the local name. */
+export function entryDataOffset(source: ByteSource, entry: ZipEntry): Result<number, ZipError> {
+  const header = source.read(entry.localHeaderOffset, LOCAL_SIZE);
+  if (header.length < LOCAL_SIZE || !hasBytesAt(header, 0, ZIP_SIGNATURES.local))
+    return zipError(
+      "corrupt-local-header",
+      `no local header for "${entry.name}" at offset ${entry.localHeaderOffset}; the file is damaged`,
+    );
+  const [nameLength, extraLength] = [readU16(header, 26), readU16(header, 28)];
+  const localName = utf8.decode(source.read(entry.localHeaderOffset + LOCAL_SIZE, nameLength));
+  if (localName !== entry.name)
+    return zipError(
+      "corrupt-local-header",
+      `local header names "${localName}" where the directory says "${entry.name}"; refusing an ambiguous archive`,
+    );
+  const dataOffset = entry.localHeaderOffset + LOCAL_SIZE + nameLength + extraLength;
+  if (dataOffset + entry.compressedSize > source.size)
+    return zipError(
+      "entry-out-of-bounds",
+      `data of "${entry.name}" runs past the end of the file; the file is truncated`,
+    );
+  return ok(dataOffset);
+}
+
+/** Raw-deflate decoder injected by io (core cannot import node:zlib). May throw; `readZipEntry` turns that into an error. */
+export type InflateRaw = (compressed: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+
+export type ReadZipEntryOptions = {
+  /** @default 256 MiB */
+  readonly maxBytes?: number;
+  /** Needed only for method 8; without it deflated entries fail with `unsupported-method`. */
+  readonly inflate?: InflateRaw;
+  /** Check CRC-32 when the entry records one (non-zero). @default true */
+  readonly verifyCrc?: boolean;
+};
+
+/** An entry's uncompressed bytes (stored, or deflate through `options.inflate`). */
+export function readZipEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  options: ReadZipEntryOptions = {},
+): Result<Uint8Array, ZipError> {
+  const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  if (entry.uncompressedSize > maxBytes || entry.compressedSize > maxBytes)
+    return zipError(
+      "entry-too-large",
+      `entry "${entry.name}" is ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`,
+    );
+  if ((entry.flags & 1) !== 0)
+    return zipError("unsupported-method", `entry "${entry.name}" is encrypted; ckpt cannot read it`);
+  const offset = entryDataOffset(source, entry);
+  if (!offset.success) return offset;
+  const raw = source.read(offset.data, entry.compressedSize);
+  if (raw.length < entry.compressedSize)
+    return zipError("truncated", `data of "${entry.name}" is cut short; the file is truncated`);
+  const data = decompress(raw, entry, { ...options, maxBytes });
+  if (!data.success) return data;
+  if ((options.verifyCrc ?? true) && entry.crc !== 0 && crc32(data.data) !== entry.crc)
+    return zipError(
+      "crc-mismatch",
+      `CRC-32 of "${entry.name}" does not match the directory; the file is damaged, re-save or re-download it`,
+    );
+  return data;
+}
+
+function decompress(
+  raw: Uint8Array,
+  entry: ZipEntry,
+  options: ReadZipEntryOptions & { maxBytes: number },
+): Result<Uint8Array, ZipError> {
+  if (entry.method === 0) return ok(raw);
+  if (entry.method !== 8 || options.inflate === undefined)
+    return zipError(
+      "unsupported-method",
+      `entry "${entry.name}" uses compression method ${entry.method}; re-save it uncompressed (torch.save does)`,
+    );
+  try {
+    const out = options.inflate(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    if (out.length === entry.uncompressedSize) return ok(out);
+  } catch {
+    // fall through to the typed error: a hostile stream must not crash a scan
+  }
+  return zipError(
+    "inflate-failed",
+    `deflated data of "${entry.name}" does not inflate to ${entry.uncompressedSize} bytes; the file is damaged`,
+  );
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, index) => {
+  let value = index;
+  for (let bit = 0; bit < 8; bit++) value = value & 1 ? 0xedb88320 ^ (value >>> 1) : value >>> 1;
+  return value >>> 0;
+});
+
+/** CRC-32 (ZIP/PNG polynomial); `previous` continues a running checksum. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
+  let crc = ~previous;
+  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+  return ~crc >>> 0;
+}

@@ -1,0 +1,48 @@
+import { expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openFileByteSource, withFileByteSource } from "../../src/io/file-byte-source.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+test("reads ranges at offsets, clamped to the end", () => {
+  using dir = makeTempDir("file-source");
+  const path = join(dir.path, "f.bin");
+  writeFileSync(path, new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  const result = withFileByteSource(path, (source) => ({
+    size: source.size,
+    middle: [...source.read(3, 4)],
+    tail: [...source.read(8, 100)],
+    past: [...source.read(20, 4)],
+  }));
+  expect(result).toEqual({ success: true, data: { size: 10, middle: [3, 4, 5, 6], tail: [8, 9], past: [] } });
+});
+
+test.each([
+  ["a missing file", (dir: string) => join(dir, "missing.ckpt"), "not-found"],
+  ["a directory", (dir: string) => dir, "is-directory"],
+] as const)("typed error for %s", (_name, pathOf, code) => {
+  using dir = makeTempDir("file-source");
+  const result = openFileByteSource(pathOf(dir.path));
+  expect(result.success ? undefined : result.error.code).toBe(code);
+});
+
+test("withFileByteSource closes the descriptor even when the callback throws", () => {
+  using dir = makeTempDir("file-source");
+  const path = join(dir.path, "f.bin");
+  writeFileSync(path, "abc");
+  let closedRead: unknown;
+  const opened = openFileByteSource(path);
+  if (!opened.success) throw new Error(opened.error.message);
+  opened.data.close();
+  try {
+    opened.data.read(0, 1);
+  } catch (error) {
+    closedRead = error;
+  }
+  expect(closedRead).toBeInstanceOf(Error);
+  expect(() =>
+    withFileByteSource(path, () => {
+      throw new Error("boom");
+    }),
+  ).toThrow("boom");
+});
