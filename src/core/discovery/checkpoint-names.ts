@@ -1,0 +1,67 @@
+/** File endings that may hold a checkpoint; longest first so `.pth.tar` wins over `.tar`. */
+export const CHECKPOINT_EXTENSIONS = [".pth.tar", ".safetensors", ".ckpt", ".pth", ".pt", ".bin"] as const;
+
+/** Directories that never hold checkpoints worth cataloguing, and are expensive to walk. */
+const SKIPPED_DIRECTORY_NAMES = new Set([
+  "node_modules",
+  ".git",
+  ".hg",
+  ".svn",
+  "__pycache__",
+  ".venv",
+  "venv",
+  ".cache",
+  ".ipynb_checkpoints",
+  ".hydra",
+  "media",
+]);
+
+/** The checkpoint extension of a file name, or null when the name is not a checkpoint candidate. */
+export function checkpointExtension(name: string): string | null {
+  const lower = name.toLowerCase();
+  return (
+    CHECKPOINT_EXTENSIONS.find((extension) => lower.endsWith(extension) && lower.length > extension.length) ??
+    null
+  );
+}
+
+/**
+ * Staging names writers use while a checkpoint is in progress: timm's `tmp.pth.tar`/`recovery_tmp.pth.tar`,
+ * HF 4.36–4.38 `tmp-checkpoint-N/`, and common `*.tmp`/`*.partial`/`*.incomplete`/`.~*` patterns.
+ */
+export function isStagingName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    lower.startsWith("tmp") ||
+    lower.startsWith(".~") ||
+    lower.endsWith(".tmp") ||
+    lower.endsWith(".partial") ||
+    lower.endsWith(".incomplete") ||
+    /(^|[._-])tmp\.pth\.tar$/.test(lower)
+  );
+}
+
+/** Hugging Face Trainer checkpoint directory name (`trainer_utils.get_last_checkpoint` uses the same regex). */
+export function isHfCheckpointDirName(name: string): boolean {
+  return /^checkpoint-\d+$/.test(name);
+}
+
+/** Files that make a `checkpoint-N/` directory a Hugging Face checkpoint rather than a plain folder. */
+export function isHfCheckpointMarker(name: string): boolean {
+  return (
+    name === "trainer_state.json" ||
+    name === "config.json" ||
+    name === "adapter_config.json" ||
+    name.endsWith(".safetensors") ||
+    name === "pytorch_model.bin"
+  );
+}
+
+/** Lightning sharded strategies save a directory named like a checkpoint file (`epoch=0-step=100.ckpt/`). */
+export function isShardedCheckpointDirName(name: string): boolean {
+  return name.toLowerCase().endsWith(".ckpt");
+}
+
+export function isSkippedDirectoryName(name: string): boolean {
+  return SKIPPED_DIRECTORY_NAMES.has(name);
+}

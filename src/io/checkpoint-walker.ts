@@ -1,0 +1,180 @@
+import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
+import { join } from "node:path";
+import {
+  checkpointExtension,
+  isHfCheckpointDirName,
+  isHfCheckpointMarker,
+  isShardedCheckpointDirName,
+  isSkippedDirectoryName,
+  isStagingName,
+} from "../core/discovery/checkpoint-names.ts";
+import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+
+export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
+
+/** One checkpoint found on disk. `aliasOf` is set when another path already names the same (dev, ino). */
+export type FoundCheckpoint = {
+  readonly kind: CheckpointKind;
+  readonly path: string;
+  readonly isSymlink: boolean;
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly aliasOf: string | null;
+};
+
+export type WalkProblem = { readonly path: string; readonly code: string; readonly message: string };
+
+export type WalkResult = {
+  readonly checkpoints: FoundCheckpoint[];
+  readonly sidecars: string[];
+  readonly problems: WalkProblem[];
+};
+
+export type WalkOptions = {
+  /** Descend into sub-directories. @default true */
+  readonly recursive?: boolean;
+};
+
+type Candidate = Omit<FoundCheckpoint, "aliasOf">;
+
+function describeError(path: string, error: unknown): WalkProblem {
+  const code = (error as NodeJS.ErrnoException).code ?? "EIO";
+  const reasons: Record<string, string> = {
+    EACCES: "permission denied — ckpt skipped it; fix the permissions or run as its owner",
+    EPERM: "permission denied — ckpt skipped it; fix the permissions or run as its owner",
+    ENOENT: "vanished while being scanned (deleted or rotated) — nothing to do",
+    ELOOP: "symbolic link loop — ckpt skipped it",
+  };
+  return { path, code, message: `${path}: ${reasons[code] ?? `cannot read (${code})`}` };
+}
+
+function directoryKind(path: string, name: string): CheckpointKind | null {
+  if (isShardedCheckpointDirName(name)) return "sharded-dir";
+  if (!isHfCheckpointDirName(name)) return null;
+  try {
+    return readdirSync(path).some(isHfCheckpointMarker) ? "hf-dir" : null;
+  } catch {
+    return null;
+  }
+}
+
+function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, isSymlink: boolean): Candidate {
+  return { kind, path, isSymlink, dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs };
+}
+
+/**
+ * Walks the roots and returns every checkpoint (files by extension, HF `checkpoint-N/` and Lightning sharded
+ * `.ckpt/` directories as units), every sidecar, and the problems met on the way. Symlinks are followed once
+ * (directory cycles are cut by (dev, ino)); paths that share a (dev, ino) are reported once plus aliases.
+ * Staging files (`tmp*`, `tmp-checkpoint-*`) and our own temp files are skipped.
+ */
+export function walkCheckpoints(roots: readonly string[], options: WalkOptions = {}): WalkResult {
+  const recursive = options.recursive ?? true;
+  const candidates: Candidate[] = [];
+  const sidecars: string[] = [];
+  const problems: WalkProblem[] = [];
+  const visitedDirectories = new Set<string>();
+  const pending: string[] = [];
+
+  for (const root of roots) {
+    try {
+      const stats = statSync(root);
+      if (stats.isDirectory()) pending.push(root);
+      else if (checkpointExtension(root) !== null) candidates.push(candidateFrom("file", root, stats, false));
+      else if (isSidecarFileName(root)) sidecars.push(root);
+    } catch (error) {
+      problems.push(describeError(root, error));
+    }
+  }
+
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === undefined) break;
+    visitDirectory(next, { candidates, sidecars, problems, visitedDirectories, pending, recursive });
+  }
+  return { checkpoints: assignAliases(candidates), sidecars: sidecars.sort(), problems };
+}
+
+type WalkState = {
+  candidates: Candidate[];
+  sidecars: string[];
+  problems: WalkProblem[];
+  visitedDirectories: Set<string>;
+  pending: string[];
+  recursive: boolean;
+};
+
+function visitDirectory(directory: string, state: WalkState): void {
+  let entries: Dirent[];
+  try {
+    const own = statSync(directory);
+    const key = `${own.dev}:${own.ino}`;
+    if (state.visitedDirectories.has(key)) return;
+    state.visitedDirectories.add(key);
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch (error) {
+    state.problems.push(describeError(directory, error));
+    return;
+  }
+  for (const entry of entries) {
+    visitEntry(directory, entry, state);
+  }
+}
+
+function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
+  const name = entry.name;
+  const path = join(directory, name);
+  if (isSidecarTempFileName(name)) return;
+  if (entry.isFile() && isSidecarFileName(name)) {
+    state.sidecars.push(path);
+    return;
+  }
+  const isSymlink = entry.isSymbolicLink();
+  if (!entry.isFile() && !entry.isDirectory() && !isSymlink) return;
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    state.problems.push(describeError(path, error));
+    return;
+  }
+  if (stats.isDirectory()) {
+    if (isStagingName(name) || isSkippedDirectoryName(name)) return;
+    const kind = directoryKind(path, name);
+    if (kind !== null) {
+      state.candidates.push(candidateFrom(kind, path, stats, isSymlink));
+      const sidecar = sidecarPathFor(path, { kind: "directory" });
+      if (kind === "hf-dir" && existsAsFile(sidecar)) state.sidecars.push(sidecar);
+      return;
+    }
+    if (state.recursive) state.pending.push(path);
+    return;
+  }
+  if (!stats.isFile() || isStagingName(name) || checkpointExtension(name) === null) return;
+  state.candidates.push(candidateFrom("file", path, stats, isSymlink));
+}
+
+function existsAsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Paths sharing a (dev, ino) become one checkpoint plus aliases; a real file is preferred over a symlink. */
+function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
+  const sorted = [...candidates].sort(
+    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || a.path.localeCompare(b.path),
+  );
+  const primaryByInode = new Map<string, string>();
+  const found = sorted.map((candidate): FoundCheckpoint => {
+    const key = `${candidate.dev}:${candidate.ino}`;
+    const primary = primaryByInode.get(key);
+    if (primary === undefined) primaryByInode.set(key, candidate.path);
+    return { ...candidate, aliasOf: primary ?? null };
+  });
+  return found.sort((a, b) => a.path.localeCompare(b.path));
+}

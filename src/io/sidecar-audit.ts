@@ -1,0 +1,79 @@
+import { existsSync, realpathSync } from "node:fs";
+import { checkpointCandidatesForSidecar, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import type { AuditedCheckpoint, ReportProblem, SidecarCheck } from "../core/validation/validation-report.ts";
+import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
+import { readSidecar } from "./sidecar-store.ts";
+
+export type SidecarAudit = {
+  readonly checkpoints: AuditedCheckpoint[];
+  readonly orphans: string[];
+  readonly ioErrors: ReportProblem[];
+};
+
+function sidecarOf(found: FoundCheckpoint): { sidecar: string; via: string | null } {
+  const kind = found.kind === "file" ? "file" : "directory";
+  const own = sidecarPathFor(found.path, { kind });
+  if (!found.isSymlink || existsSync(own)) return { sidecar: own, via: null };
+  // A symlinked checkpoint (Lightning's last.ckpt) shares its target's sidecar.
+  try {
+    const target = realpathSync(found.path);
+    return { sidecar: sidecarPathFor(target, { kind }), via: target };
+  } catch {
+    return { sidecar: own, via: null };
+  }
+}
+
+/** The store's messages start with `file[:line:col]: `; the report keeps those in fields, not in the text. */
+function withoutLocation(message: string, file: string): string {
+  if (!message.startsWith(file)) return message;
+  return message.slice(file.length).replace(/^(:\d+)*: /, "");
+}
+
+function checkSidecar(sidecar: string): SidecarCheck {
+  const read = readSidecar(sidecar);
+  if (read.success) {
+    const size = read.data.data?.ckpt?.file?.size;
+    return { kind: "read", sidecar, problems: read.data.problems, recordedSize: size ?? null };
+  }
+  if (read.error.code === "not-found") return { kind: "missing", sidecar };
+  const problem: ReportProblem = {
+    severity: "error",
+    code: read.error.code,
+    file: sidecar,
+    field: "",
+    message: withoutLocation(read.error.message, sidecar),
+    ...(read.error.line === undefined ? {} : { line: read.error.line }),
+    ...(read.error.col === undefined ? {} : { col: read.error.col }),
+  };
+  return { kind: "unreadable", sidecar, problem };
+}
+
+/**
+ * Walks the roots and reads every checkpoint's sidecar. A sidecar is an orphan when no checkpoint it could belong
+ * to exists. Paths that could not be read become io errors rather than aborting the walk.
+ */
+export function auditSidecars(roots: readonly string[], options: { recursive: boolean }): SidecarAudit {
+  const walk = walkCheckpoints(roots, { recursive: options.recursive });
+  const used = new Set<string>();
+  const checkpoints = walk.checkpoints.map((found): AuditedCheckpoint => {
+    const { sidecar, via } = sidecarOf(found);
+    used.add(sidecar);
+    return { path: found.path, kind: found.kind, via, size: found.size, check: checkSidecar(sidecar) };
+  });
+  const orphans = walk.sidecars.filter(
+    (sidecar) =>
+      !used.has(sidecar) && !checkpointCandidatesForSidecar(sidecar).some((path) => existsSync(path)),
+  );
+  const ioErrors = walk.problems
+    .filter((problem) => problem.code !== "ENOENT")
+    .map(
+      (problem): ReportProblem => ({
+        severity: "error",
+        code: problem.code,
+        file: problem.path,
+        field: "",
+        message: problem.message,
+      }),
+    );
+  return { checkpoints, orphans, ioErrors };
+}
