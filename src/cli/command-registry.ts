@@ -9,6 +9,11 @@ export type CommandEntry = {
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "demo",
+    summary: "validate the bundled example tree and print the report",
+    load: async () => (await import("./demo-command.ts")).demoCommand,
+  },
+  {
     name: "validate",
     summary: "check every checkpoint's sidecar: valid, invalid, missing, orphan",
     load: async () => (await import("./validate-command.ts")).validateCommand,

@@ -30,8 +30,8 @@ const IsoTimestamp = z.iso.datetime({
 const MetricValue = z.number().nullable();
 const Ratio = z
   .number()
-  .min(0, { error: "must be between 0 and 1" })
-  .max(1, { error: "must be between 0 and 1" })
+  .min(0, { error: (issue) => `must be between 0 and 1, got ${String(issue.input)}` })
+  .max(1, { error: (issue) => `must be between 0 and 1, got ${String(issue.input)}` })
   .nullable()
   .optional();
 const Params = z.record(z.string(), z.unknown());
@@ -40,7 +40,9 @@ export const TRAINING_PHASES = ["training", "validation", "finetuning"] as const
 
 export const TrainingInfo = z.object({
   /** 0-based; −1 marks a framework's final weights (Ultralytics) and is a warning. */
-  epoch: z.int().min(-1, { error: "epoch must be ≥ 0 (or −1 for a framework's final weights)" }),
+  epoch: z.int().min(-1, {
+    error: (issue) => `epoch must be ≥ 0 (or −1 for a framework's final weights), got ${String(issue.input)}`,
+  }),
   global_step: z.int().min(0),
   training_phase: z.enum(TRAINING_PHASES),
   max_epochs: z.int().nullable().optional(),

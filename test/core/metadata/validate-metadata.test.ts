@@ -68,7 +68,7 @@ const fixtureCases: [string, boolean, MetadataProblem[]][] = [
   [
     "invalid-hmean-out-of-range.metadata.yaml",
     false,
-    [error("out-of-range", "metrics.hmean", "must be between 0 and 1", 34, 3)],
+    [error("out-of-range", "metrics.hmean", "must be between 0 and 1, got 1.7730129751685711", 34, 3)],
   ],
   [
     "invalid-nan-metric.metadata.yaml",
@@ -90,7 +90,7 @@ const fixtureCases: [string, boolean, MetadataProblem[]][] = [
       error(
         "out-of-range",
         "training.epoch",
-        "epoch must be ≥ 0 (or −1 for a framework's final weights)",
+        "epoch must be ≥ 0 (or −1 for a framework's final weights), got -3",
         7,
         3,
       ),
