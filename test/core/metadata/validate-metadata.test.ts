@@ -68,7 +68,7 @@ const fixtureCases: [string, boolean, MetadataProblem[]][] = [
   [
     "invalid-hmean-out-of-range.metadata.yaml",
     false,
-    [error("out-of-range", "metrics.hmean", "must be between 0 and 1, got 1.7730129751685711", 34, 3)],
+    [error("out-of-range", "metrics.hmean", "must be between 0 and 1, got 1.773012975168571", 34, 3)],
   ],
   [
     "invalid-nan-metric.metadata.yaml",
