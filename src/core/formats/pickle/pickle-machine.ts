@@ -1,0 +1,178 @@
+import { type PickleError, type PickleErrorCode, pickleError } from "./pickle-error.ts";
+import type { PickleLimits } from "./pickle-limits.ts";
+import type { DecodedOp } from "./pickle-reader.ts";
+import { addToSet, isTagged, PyDict, type PyValue } from "./py-value.ts";
+
+/** Thrown inside the machine only; `interpretPickle` turns it into an error value. */
+export class PickleFailure extends Error {
+  readonly error: PickleError;
+  constructor(error: PickleError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+/** A GLOBAL/STACK_GLOBAL/INST reference, raw names as written in the pickle. */
+export interface GlobalRef {
+  readonly module: string;
+  readonly name: string;
+  readonly offset: number;
+  readonly opcode: "GLOBAL" | "STACK_GLOBAL" | "INST";
+}
+
+export const pickleNoteKinds = [
+  "proto-not-first",
+  "proto-repeated",
+  "persistent-id-not-storage",
+  "build-ignored",
+  "stack-not-empty-at-stop",
+] as const;
+
+/** Something structural worth reporting that did not stop interpretation. */
+export interface PickleNote {
+  readonly kind: (typeof pickleNoteKinds)[number];
+  readonly offset: number;
+  readonly detail: string;
+}
+
+/** Stack, marks and memo, with the bookkeeping the limits need. Opcode semantics live in pickle-ops.ts. */
+export class PickleMachine {
+  readonly stack: PyValue[] = [];
+  readonly markBases: number[] = [];
+  readonly memo = new Map<number, PyValue>();
+  readonly globals: GlobalRef[] = [];
+  readonly notes: PickleNote[] = [];
+  protocol: number | undefined = undefined;
+  totalBytes = 0;
+  op: DecodedOp | undefined = undefined;
+  readonly limits: PickleLimits;
+  readonly persistentLoad: (pid: PyValue) => PyValue;
+  readonly reconstruct: boolean;
+  readonly startOffset: number;
+
+  constructor(options: {
+    limits: PickleLimits;
+    persistentLoad: (pid: PyValue) => PyValue;
+    reconstruct: boolean;
+    startOffset: number;
+  }) {
+    this.startOffset = options.startOffset;
+    this.limits = options.limits;
+    this.persistentLoad = options.persistentLoad;
+    this.reconstruct = options.reconstruct;
+  }
+
+  fail(code: PickleErrorCode, what: string, limit?: string): never {
+    const offset = this.op?.offset ?? 0;
+    throw new PickleFailure(
+      pickleError({ code, what, offset, opcode: this.op?.info.name ?? "", ...(limit ? { limit } : {}) }),
+    );
+  }
+
+  charge(bytes: number): void {
+    this.totalBytes += bytes;
+    if (this.totalBytes > this.limits.maxTotalBytes) {
+      this.fail("limit-exceeded", `more than ${this.limits.maxTotalBytes} bytes allocated`, "maxTotalBytes");
+    }
+  }
+
+  note(kind: PickleNote["kind"], detail: string): void {
+    if (this.notes.length < 1000) this.notes.push({ kind, offset: this.op?.offset ?? 0, detail });
+  }
+
+  private base(): number {
+    return this.markBases[this.markBases.length - 1] ?? 0;
+  }
+
+  push(value: PyValue): void {
+    if (this.stack.length >= this.limits.maxStackItems) {
+      this.fail("limit-exceeded", `more than ${this.limits.maxStackItems} stack items`, "maxStackItems");
+    }
+    this.stack.push(value);
+  }
+
+  pop(): PyValue {
+    if (this.stack.length <= this.base())
+      this.fail("stack-underflow", "needs a value but the stack is empty");
+    return this.stack.pop() as PyValue;
+  }
+
+  top(): PyValue {
+    if (this.stack.length <= this.base())
+      this.fail("stack-underflow", "needs a value but the stack is empty");
+    return this.stack[this.stack.length - 1] as PyValue;
+  }
+
+  hasItemsAboveMark(): boolean {
+    return this.stack.length > this.base();
+  }
+
+  mark(): void {
+    if (this.markBases.length >= this.limits.maxMarkDepth) {
+      this.fail("limit-exceeded", `more than ${this.limits.maxMarkDepth} nested MARKs`, "maxMarkDepth");
+    }
+    this.markBases.push(this.stack.length);
+  }
+
+  popMark(): PyValue[] {
+    const base = this.markBases.pop();
+    if (base === undefined) this.fail("missing-mark", "needs a MARK but none is open");
+    const items = this.stack.splice(base);
+    this.checkLength(items.length);
+    this.charge(8 * items.length);
+    return items;
+  }
+
+  checkLength(length: number): void {
+    if (length > this.limits.maxContainerLength) {
+      this.fail("limit-exceeded", `container of ${length} items`, "maxContainerLength");
+    }
+  }
+
+  memoPut(index: number, value: PyValue): void {
+    if (index < 0 || !Number.isSafeInteger(index))
+      this.fail("bad-argument", `memo index ${index} is invalid`);
+    if (!this.memo.has(index) && this.memo.size >= this.limits.maxMemoEntries) {
+      this.fail("limit-exceeded", `more than ${this.limits.maxMemoEntries} memo entries`, "maxMemoEntries");
+    }
+    this.memo.set(index, value);
+  }
+
+  memoGet(index: number): PyValue {
+    const value = this.memo.get(index);
+    if (value === undefined) this.fail("memo-missing", `memo entry ${index} was never stored`);
+    return value;
+  }
+
+  setItems(target: PyValue, pairs: readonly PyValue[]): void {
+    if (pairs.length % 2 !== 0) this.fail("bad-argument", "odd number of items for a dict");
+    const dict = this.dictOf(target);
+    this.checkLength(dict.size + pairs.length / 2);
+    for (let i = 0; i < pairs.length; i += 2) dict.set(pairs[i] ?? null, pairs[i + 1] ?? null);
+  }
+
+  private dictOf(target: PyValue): PyDict {
+    if (target instanceof PyDict) return target;
+    if (isTagged(target) && (target.kind === "object" || target.kind === "reduce")) {
+      target.dictItems ??= new PyDict();
+      return target.dictItems;
+    }
+    return this.fail("type-error", "SETITEM target is not a dict");
+  }
+
+  appendItems(target: PyValue, items: readonly PyValue[]): void {
+    let list: PyValue[] | undefined;
+    if (Array.isArray(target)) list = target;
+    else if (isTagged(target) && (target.kind === "object" || target.kind === "reduce")) {
+      target.listItems ??= [];
+      list = target.listItems;
+    } else if (isTagged(target) && target.kind === "set" && !target.frozen) {
+      this.checkLength(target.items.length + items.length);
+      for (const item of items) addToSet(target, item);
+      return;
+    }
+    if (!list) this.fail("type-error", "APPEND target is not a list");
+    this.checkLength(list.length + items.length);
+    for (const item of items) list.push(item);
+  }
+}

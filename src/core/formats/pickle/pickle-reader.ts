@@ -1,0 +1,191 @@
+import { fail, ok, type Result } from "../../result.ts";
+import { type PickleError, pickleError } from "./pickle-error.ts";
+import { opcodeByByte, type PickleOpInfo } from "./pickle-opcodes.ts";
+import { decodeLong, decodeUtf8, escapeDecode, latin1, rawUnicodeEscapeDecode } from "./pickle-text.ts";
+
+/** An opcode's decoded inline argument. Text-number forms stay text; the machine parses them. */
+export type PickleArg = undefined | number | bigint | string | Uint8Array | readonly [string, string];
+
+export interface DecodedOp {
+  readonly info: PickleOpInfo;
+  readonly arg: PickleArg;
+  /** Offset of the opcode byte. */
+  readonly offset: number;
+  /** Offset just past the argument. */
+  readonly next: number;
+}
+
+type Step = Result<{ arg: PickleArg; next: number }, PickleError>;
+
+/** Decodes the opcode at `offset` with its argument; never reads past `bytes`. */
+export function readOpcode(
+  bytes: Uint8Array,
+  offset: number,
+  maxStringBytes: number,
+): Result<DecodedOp, PickleError> {
+  if (offset >= bytes.length) {
+    return fail(pickleError({ code: "truncated", what: "data ended before STOP", offset }));
+  }
+  const info = opcodeByByte[bytes[offset] ?? 0];
+  if (!info) {
+    const hex = (bytes[offset] ?? 0).toString(16).padStart(2, "0");
+    return fail(
+      pickleError({ code: "unknown-opcode", what: `byte 0x${hex} is not a pickle opcode`, offset }),
+    );
+  }
+  const reader = new ArgReader(bytes, offset, info.name, maxStringBytes);
+  const step = reader.read(info);
+  if (!step.success) return step;
+  return ok({ info, arg: step.data.arg, offset, next: step.data.next });
+}
+
+class ArgReader {
+  private readonly view: DataView;
+  private readonly start: number;
+  private readonly bytes: Uint8Array;
+  private readonly offset: number;
+  private readonly name: string;
+  private readonly maxStringBytes: number;
+
+  constructor(bytes: Uint8Array, offset: number, name: string, maxStringBytes: number) {
+    this.bytes = bytes;
+    this.offset = offset;
+    this.name = name;
+    this.maxStringBytes = maxStringBytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.start = offset + 1;
+  }
+
+  read(info: PickleOpInfo): Step {
+    const s = this.start;
+    switch (info.arg) {
+      case "none":
+        return this.done(undefined, s);
+      case "uint1":
+        return this.fixed(1, () => this.bytes[s] ?? 0);
+      case "uint2":
+        return this.fixed(2, () => this.view.getUint16(s, true));
+      case "int4":
+        return this.fixed(4, () => this.view.getInt32(s, true));
+      case "uint4":
+        return this.fixed(4, () => this.view.getUint32(s, true));
+      case "uint8":
+        return this.fixed(8, () => Number(this.view.getBigUint64(s, true)));
+      case "float8":
+        return this.fixed(8, () => this.view.getFloat64(s, false));
+      case "decimalnl_short":
+      case "decimalnl_long":
+      case "floatnl":
+        return this.line((raw) => latin1(raw));
+      case "stringnl":
+        return this.line((raw) => quotedString(raw));
+      case "stringnl_noescape":
+        return this.line((raw) => decodeUtf8(raw));
+      case "stringnl_noescape_pair":
+        return this.linePair();
+      case "unicodestringnl":
+        return this.line((raw) => rawUnicodeEscapeDecode(raw));
+      case "string1":
+      case "unicodestring1":
+      case "bytes1":
+        return this.counted(1, info.arg);
+      case "string4":
+      case "unicodestring4":
+      case "bytes4":
+        return this.counted(4, info.arg);
+      case "unicodestring8":
+      case "bytes8":
+      case "bytearray8":
+        return this.counted(8, info.arg);
+      case "long1":
+        return this.counted(1, info.arg);
+      case "long4":
+        return this.counted(4, info.arg);
+      default:
+        return this.fail("bad-argument", "unknown argument type");
+    }
+  }
+
+  private done(arg: PickleArg, next: number): Step {
+    return ok({ arg, next });
+  }
+
+  private fail(code: "truncated" | "bad-argument" | "limit-exceeded", what: string, limit?: string): Step {
+    return fail(
+      pickleError({ code, what, offset: this.offset, opcode: this.name, ...(limit ? { limit } : {}) }),
+    );
+  }
+
+  private fixed(size: number, get: () => number): Step {
+    if (this.start + size > this.bytes.length) return this.fail("truncated", `needs ${size} argument bytes`);
+    return this.done(get(), this.start + size);
+  }
+
+  private line(decode: (raw: Uint8Array) => PickleArg): Step {
+    const end = this.bytes.indexOf(10, this.start);
+    if (end < 0) return this.fail("truncated", "line argument has no newline");
+    if (end - this.start > this.maxStringBytes)
+      return this.fail("limit-exceeded", "line too long", "maxStringBytes");
+    const arg = decode(this.bytes.subarray(this.start, end));
+    if (arg === undefined) return this.fail("bad-argument", "malformed text argument");
+    return this.done(arg, end + 1);
+  }
+
+  private linePair(): Step {
+    const first = this.bytes.indexOf(10, this.start);
+    const second = first < 0 ? -1 : this.bytes.indexOf(10, first + 1);
+    if (second < 0) return this.fail("truncated", "expected two lines (module, name)");
+    if (second - this.start > this.maxStringBytes)
+      return this.fail("limit-exceeded", "line too long", "maxStringBytes");
+    const module = decodeUtf8(this.bytes.subarray(this.start, first));
+    const name = decodeUtf8(this.bytes.subarray(first + 1, second));
+    return this.done([module, name] as const, second + 1);
+  }
+
+  private counted(lengthSize: 1 | 4 | 8, kind: string): Step {
+    const s = this.start;
+    if (s + lengthSize > this.bytes.length) return this.fail("truncated", "length prefix cut short");
+    const signed = kind === "string4" || kind === "long4";
+    const length =
+      lengthSize === 1
+        ? (this.bytes[s] ?? 0)
+        : lengthSize === 4
+          ? signed
+            ? this.view.getInt32(s, true)
+            : this.view.getUint32(s, true)
+          : Number(this.view.getBigUint64(s, true));
+    if (length < 0) return this.fail("bad-argument", `negative length ${length}`);
+    if (length > this.maxStringBytes) {
+      return this.fail("limit-exceeded", `argument of ${length} bytes`, "maxStringBytes");
+    }
+    const begin = s + lengthSize;
+    if (begin + length > this.bytes.length) {
+      return this.fail("truncated", `argument of ${length} bytes runs past the end of the data`);
+    }
+    const raw = this.bytes.subarray(begin, begin + length);
+    return this.done(decodeCounted(kind, raw), begin + length);
+  }
+}
+
+function decodeCounted(kind: string, raw: Uint8Array): PickleArg {
+  switch (kind) {
+    case "long1":
+    case "long4":
+      return decodeLong(raw);
+    case "bytes1":
+    case "bytes4":
+    case "bytes8":
+    case "bytearray8":
+      return raw.slice();
+    default:
+      // py2 str (string1/string4) is decoded like torch.load does (utf-8); unicode forms are utf-8 too.
+      return decodeUtf8(raw);
+  }
+}
+
+function quotedString(raw: Uint8Array): string | undefined {
+  const first = raw[0];
+  if (raw.length < 2 || (first !== 0x22 && first !== 0x27) || raw[raw.length - 1] !== first) return undefined;
+  const decoded = escapeDecode(raw.subarray(1, raw.length - 1));
+  return decoded === undefined ? undefined : decodeUtf8(decoded);
+}

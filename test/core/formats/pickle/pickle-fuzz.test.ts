@@ -1,0 +1,38 @@
+import { expect, test } from "bun:test";
+import { extractDataPkl } from "../../../helpers/extract-data-pkl.ts";
+import { makeFuzzCase, runFuzzCase } from "../../../helpers/pickle-fuzz.ts";
+import { listRealFixtures } from "../../../helpers/real-fixtures.ts";
+
+const seedNames = [
+  "broken/malicious_reduce.ckpt",
+  "torch/tutorial_checkpoint.pt",
+  "torch/tiny_cnn_full_model.pt",
+  "timm/output/train/20261122-145342-test_efficientnet-32/last.pth.tar",
+  "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56/checkpoints/last.ckpt",
+];
+
+test("2,000 mutated, truncated and random pickles: never a throw, never slow", async () => {
+  const fixtures = await listRealFixtures();
+  const seeds = seedNames.map((name) => {
+    const fixture = fixtures.find((f) => f.name === name);
+    if (!fixture) throw new Error(`fixture ${name} missing`);
+    return extractDataPkl(fixture.path);
+  });
+  const threw: string[] = [];
+  let slowest = { ms: 0, index: -1 };
+  let ok = 0;
+  for (let index = 0; index < 2000; index++) {
+    const fuzzCase = makeFuzzCase(seeds, 20261122, index);
+    const outcome = runFuzzCase(fuzzCase.bytes, () => performance.now());
+    if (outcome.threw) threw.push(`case ${index} (${fuzzCase.kind}): ${outcome.threw}`);
+    if (outcome.ok) ok += 1;
+    if (outcome.ms > slowest.ms) slowest = { ms: outcome.ms, index };
+  }
+  expect(threw).toEqual([]);
+  expect(ok).toBeGreaterThan(0);
+  // Reported in the failure message if it regresses; typical max is a few ms.
+  expect({ slowestCase: slowest.index, under100ms: slowest.ms < 100 }).toEqual({
+    slowestCase: slowest.index,
+    under100ms: true,
+  });
+}, 60_000);
