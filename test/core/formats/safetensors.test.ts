@@ -41,13 +41,7 @@ test("every truncation of the fixture is incomplete, never a throw", () => {
 describe("validation", () => {
   const tensor = (offsets: [number, number], shape = [2]) => ({ dtype: "F32", shape, data_offsets: offsets });
   test.each([
-    [
-      "a valid file",
-      { a: tensor([0, 8]), b: tensor([8, 16]) },
-      16,
-      0,
-      undefined,
-    ],
+    ["a valid file", { a: tensor([0, 8]), b: tensor([8, 16]) }, 16, 0, undefined],
     ["trailing bytes", { a: tensor([0, 8]) }, 8, 3, "trailing-bytes"],
     ["a hole", { a: tensor([0, 8]), b: tensor([12, 20]) }, 20, 0, "invalid-offsets"],
     ["an overlap", { a: tensor([0, 8]), b: tensor([4, 12]) }, 12, 0, "invalid-offsets"],
