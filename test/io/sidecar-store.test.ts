@@ -98,14 +98,25 @@ describe("writeSidecar", () => {
     });
   });
 
-  // Root ignores directory permissions, so this real-chmod check only runs as a normal user.
-  test.skipIf(process.getuid?.() === 0)("a real read-only directory", () => {
+  test("a real read-only directory", () => {
     using dir = makeTempDir("sidecar-chmod");
-    fs.chmodSync(dir.path, 0o555);
-    const result = writeSidecar(join(dir.path, "best.metadata.yaml"), metadata);
     fs.chmodSync(dir.path, 0o755);
+    const readOnly = join(dir.path, "run");
+    fs.mkdirSync(readOnly, { mode: 0o555 });
+    fs.chmodSync(readOnly, 0o555);
+    // Root ignores directory modes, so as root the write runs as the unprivileged user 65534.
+    const writer = [
+      process.execPath,
+      join(import.meta.dir, "write-sidecar-fixture.ts"),
+      join(readOnly, "best.metadata.yaml"),
+    ];
+    const asUser =
+      process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const run = Bun.spawnSync([...asUser, ...writer], { stderr: "pipe" });
+    expect(run.stderr.toString()).toBe("");
+    const result = JSON.parse(run.stdout.toString());
     expect(result.success ? "ok" : result.error.code).toBe("read-only-directory");
-    expect(fs.readdirSync(dir.path)).toEqual([]);
+    expect(fs.readdirSync(readOnly)).toEqual([]);
   });
 
   test("invalid metadata is refused before touching the disk", () => {
