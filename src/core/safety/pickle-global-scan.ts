@@ -1,6 +1,6 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
 import type { PickleOpName } from "../formats/pickle/pickle-opcodes.ts";
-import { type DecodedOp, readOpcode } from "../formats/pickle/pickle-reader.ts";
+import { type DecodedOp, OpcodeReader } from "../formats/pickle/pickle-reader.ts";
 
 /** A global reference found by walking opcodes, raw names as written (`__builtin__.set`). */
 export interface ScannedGlobal {
@@ -94,15 +94,18 @@ class Scanner {
     const maxOps = this.options.maxOpcodes ?? 50_000_000;
     const maxPickles = this.options.maxPickles ?? Number.POSITIVE_INFINITY;
     let error: PickleError | undefined;
+    const reader = new OpcodeReader(this.bytes, this.options.maxStringBytes ?? 256 * 1024 * 1024);
     for (let count = 0; count < maxOps && this.pickles.length < maxPickles; count++) {
-      const read = readOpcode(this.bytes, offset, this.options.maxStringBytes ?? 256 * 1024 * 1024);
-      if (!read.success) {
-        error = read.error;
+      const read = reader.read(offset);
+      if ("code" in read) {
+        error = read;
         break;
       }
-      offset = read.data.next;
-      this.visit(read.data);
-      if (read.data.info.name === "STOP" && offset >= this.bytes.length) break;
+      // The reader reuses its op object; the scan keeps recent ops for STACK_GLOBAL, so it takes a copy.
+      const op: DecodedOp = { ...read };
+      offset = op.next;
+      this.visit(op);
+      if (op.info.name === "STOP" && offset >= this.bytes.length) break;
     }
     if (this.pickles.length > 1) {
       this.findings.push({

@@ -17,8 +17,24 @@ const movedModules: ReadonlyArray<readonly [string, string]> = [
   ["torch.tensor", "torch._tensor"],
 ];
 
+// A checkpoint names a few dozen globals tens of thousands of times; computing each once is measurably faster.
+const canonicalCache = new Map<string, Map<string, string>>();
+
 /** `module.name` used to look up reconstructors: normalised, with version renames folded together. */
 export function canonicalName(module: string, name: string): string {
+  let byName = canonicalCache.get(module);
+  if (byName === undefined) {
+    byName = new Map();
+    if (canonicalCache.size < 1024) canonicalCache.set(module, byName);
+  }
+  const cached = byName.get(name);
+  if (cached !== undefined) return cached;
+  const computed = computeCanonicalName(module, name);
+  if (byName.size < 1024) byName.set(name, computed);
+  return computed;
+}
+
+function computeCanonicalName(module: string, name: string): string {
   let canonical = normaliseModule(module);
   for (const [moved, original] of movedModules) {
     if (canonical === moved || canonical.startsWith(`${moved}.`)) {

@@ -3,7 +3,7 @@ import { type PickleError, pickleError } from "./pickle-error.ts";
 import { defaultPickleLimits, type PickleLimits } from "./pickle-limits.ts";
 import { type GlobalRef, PickleFailure, PickleMachine, type PickleNote } from "./pickle-machine.ts";
 import { opHandlers } from "./pickle-ops.ts";
-import { readOpcode } from "./pickle-reader.ts";
+import { OpcodeReader } from "./pickle-reader.ts";
 import type { PyValue } from "./py-value.ts";
 import { torchPersistentLoad } from "./torch-reconstructors.ts";
 
@@ -73,10 +73,10 @@ function run(
   }
   let offset = startOffset;
   let count = 0;
+  const reader = new OpcodeReader(bytes, m.limits.maxStringBytes);
   for (;;) {
-    const decoded = readOpcode(bytes, offset, m.limits.maxStringBytes);
-    if (!decoded.success) return decoded;
-    const op = decoded.data;
+    const op = reader.read(offset);
+    if ("code" in op) return fail(op);
     m.op = op;
     count += 1;
     if (count > m.limits.maxOpcodes)

@@ -132,10 +132,10 @@ export class PickleMachine {
   memoPut(index: number, value: PyValue): void {
     if (index < 0 || !Number.isSafeInteger(index))
       this.fail("bad-argument", `memo index ${index} is invalid`);
-    if (!this.memo.has(index) && this.memo.size >= this.limits.maxMemoEntries) {
+    this.memo.set(index, value);
+    if (this.memo.size > this.limits.maxMemoEntries) {
       this.fail("limit-exceeded", `more than ${this.limits.maxMemoEntries} memo entries`, "maxMemoEntries");
     }
-    this.memo.set(index, value);
   }
 
   memoGet(index: number): PyValue {

@@ -15,7 +15,13 @@ export interface DecodedOp {
   readonly next: number;
 }
 
-type Step = Result<{ arg: PickleArg; next: number }, PickleError>;
+type Step = PickleError | undefined;
+
+type MutableOp = { info: PickleOpInfo; arg: PickleArg; offset: number; next: number };
+
+function isError(step: PickleError | DecodedOp): step is PickleError {
+  return "code" in step;
+}
 
 /** Decodes the opcode at `offset` with its argument; never reads past `bytes`. */
 export function readOpcode(
@@ -23,56 +29,72 @@ export function readOpcode(
   offset: number,
   maxStringBytes: number,
 ): Result<DecodedOp, PickleError> {
-  if (offset >= bytes.length) {
-    return fail(pickleError({ code: "truncated", what: "data ended before STOP", offset }));
-  }
-  const info = opcodeByByte[bytes[offset] ?? 0];
-  if (!info) {
-    const hex = (bytes[offset] ?? 0).toString(16).padStart(2, "0");
-    return fail(
-      pickleError({ code: "unknown-opcode", what: `byte 0x${hex} is not a pickle opcode`, offset }),
-    );
-  }
-  const reader = new ArgReader(bytes, offset, info.name, maxStringBytes);
-  const step = reader.read(info);
-  if (!step.success) return step;
-  return ok({ info, arg: step.data.arg, offset, next: step.data.next });
+  const decoded = new OpcodeReader(bytes, maxStringBytes).read(offset);
+  return isError(decoded) ? fail(decoded) : ok({ ...decoded });
 }
 
-class ArgReader {
+/**
+ * Decodes opcodes from one buffer. Made once per pickle: the interpreter decodes tens of thousands of opcodes,
+ * and allocating a DataView, a Result and an op object per opcode was most of its time. The op `read` returns
+ * is reused: it is valid until the next call.
+ */
+export class OpcodeReader {
   private readonly view: DataView;
-  private readonly start: number;
   private readonly bytes: Uint8Array;
-  private readonly offset: number;
-  private readonly name: string;
   private readonly maxStringBytes: number;
+  private start = 0;
+  private offset = 0;
+  private name = "";
+  private readonly current: MutableOp = {
+    info: opcodeByByte[0x2e] as PickleOpInfo,
+    arg: undefined,
+    offset: 0,
+    next: 0,
+  };
 
-  constructor(bytes: Uint8Array, offset: number, name: string, maxStringBytes: number) {
+  constructor(bytes: Uint8Array, maxStringBytes: number) {
     this.bytes = bytes;
-    this.offset = offset;
-    this.name = name;
     this.maxStringBytes = maxStringBytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.start = offset + 1;
   }
 
-  read(info: PickleOpInfo): Step {
+  /** The opcode at `offset`, or an error value. */
+  read(offset: number): DecodedOp | PickleError {
+    if (offset >= this.bytes.length) {
+      return pickleError({ code: "truncated", what: "data ended before STOP", offset });
+    }
+    const info = opcodeByByte[this.bytes[offset] ?? 0];
+    if (!info) {
+      const hex = (this.bytes[offset] ?? 0).toString(16).padStart(2, "0");
+      return pickleError({ code: "unknown-opcode", what: `byte 0x${hex} is not a pickle opcode`, offset });
+    }
+    this.offset = offset;
+    this.start = offset + 1;
+    this.name = info.name;
+    const error = this.readArg(info);
+    if (error !== undefined) return error;
+    this.current.info = info;
+    this.current.offset = offset;
+    return this.current;
+  }
+
+  private readArg(info: PickleOpInfo): Step {
     const s = this.start;
     switch (info.arg) {
       case "none":
         return this.done(undefined, s);
       case "uint1":
-        return this.fixed(1, () => this.bytes[s] ?? 0);
+        return this.fixed(1) ?? this.done(this.bytes[s] ?? 0, s + 1);
       case "uint2":
-        return this.fixed(2, () => this.view.getUint16(s, true));
+        return this.fixed(2) ?? this.done(this.view.getUint16(s, true), s + 2);
       case "int4":
-        return this.fixed(4, () => this.view.getInt32(s, true));
+        return this.fixed(4) ?? this.done(this.view.getInt32(s, true), s + 4);
       case "uint4":
-        return this.fixed(4, () => this.view.getUint32(s, true));
+        return this.fixed(4) ?? this.done(this.view.getUint32(s, true), s + 4);
       case "uint8":
-        return this.fixed(8, () => Number(this.view.getBigUint64(s, true)));
+        return this.fixed(8) ?? this.done(Number(this.view.getBigUint64(s, true)), s + 8);
       case "float8":
-        return this.fixed(8, () => this.view.getFloat64(s, false));
+        return this.fixed(8) ?? this.done(this.view.getFloat64(s, false), s + 8);
       case "decimalnl_short":
       case "decimalnl_long":
       case "floatnl":
@@ -88,37 +110,41 @@ class ArgReader {
       case "string1":
       case "unicodestring1":
       case "bytes1":
+      case "long1":
         return this.counted(1, info.arg);
       case "string4":
       case "unicodestring4":
       case "bytes4":
+      case "long4":
         return this.counted(4, info.arg);
       case "unicodestring8":
       case "bytes8":
       case "bytearray8":
         return this.counted(8, info.arg);
-      case "long1":
-        return this.counted(1, info.arg);
-      case "long4":
-        return this.counted(4, info.arg);
       default:
         return this.fail("bad-argument", "unknown argument type");
     }
   }
 
-  private done(arg: PickleArg, next: number): Step {
-    return ok({ arg, next });
+  private done(arg: PickleArg, next: number): undefined {
+    this.current.arg = arg;
+    this.current.next = next;
+    return undefined;
   }
 
-  private fail(code: "truncated" | "bad-argument" | "limit-exceeded", what: string, limit?: string): Step {
-    return fail(
-      pickleError({ code, what, offset: this.offset, opcode: this.name, ...(limit ? { limit } : {}) }),
-    );
+  private fail(
+    code: "truncated" | "bad-argument" | "limit-exceeded",
+    what: string,
+    limit?: string,
+  ): PickleError {
+    return pickleError({ code, what, offset: this.offset, opcode: this.name, ...(limit ? { limit } : {}) });
   }
 
-  private fixed(size: number, get: () => number): Step {
-    if (this.start + size > this.bytes.length) return this.fail("truncated", `needs ${size} argument bytes`);
-    return this.done(get(), this.start + size);
+  /** An error when a fixed-size argument would run past the data, else undefined. */
+  private fixed(size: number): PickleError | undefined {
+    return this.start + size > this.bytes.length
+      ? this.fail("truncated", `needs ${size} argument bytes`)
+      : undefined;
   }
 
   private line(decode: (raw: Uint8Array) => PickleArg): Step {

@@ -5,13 +5,13 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 /** UTF-8 with Python's `surrogatepass`: encoded lone surrogates survive; other bad bytes become U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {
   let ascii = true;
-  for (const byte of bytes) {
-    if (byte >= 0x80) {
+  for (let i = 0; i < bytes.length; i++) {
+    if ((bytes[i] ?? 0) >= 0x80) {
       ascii = false;
       break;
     }
   }
-  if (ascii) return latin1(bytes);
+  if (ascii) return bytes.length <= 64 ? latin1(bytes) : strictUtf8.decode(bytes);
   try {
     return strictUtf8.decode(bytes);
   } catch {
@@ -54,8 +54,16 @@ function fromCodeUnits(units: readonly number[]): string {
 
 /** Bytes → string, one code point per byte. */
 export function latin1(bytes: Uint8Array): string {
+  // Index loops and `apply` on the typed array itself: spreading a typed array goes through its iterator, which
+  // made string decoding the slowest part of reading a checkpoint.
   let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  if (bytes.length <= 64) {
+    for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i] ?? 0);
+    return out;
+  }
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
   return out;
 }
 

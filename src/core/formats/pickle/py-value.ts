@@ -181,31 +181,37 @@ export class PyDict {
   attributes: PyDict | undefined;
   private readonly keyList: PyValue[] = [];
   private readonly valueList: PyValue[] = [];
-  private readonly index = new Map<string, number>();
+  // String keys (almost all of them in checkpoints) are indexed as themselves; other keys by Python-equality hash.
+  private readonly stringIndex = new Map<string, number>();
+  private readonly hashIndex = new Map<string, number>();
 
   get size(): number {
     return this.keyList.length;
   }
 
+  private indexOf(key: PyValue): number | undefined {
+    return typeof key === "string" ? this.stringIndex.get(key) : this.hashIndex.get(keyHash(key));
+  }
+
   set(key: PyValue, value: PyValue): void {
-    const hash = keyHash(key);
-    const at = this.index.get(hash);
+    const at = this.indexOf(key);
     if (at !== undefined) {
       this.valueList[at] = value;
       return;
     }
-    this.index.set(hash, this.keyList.length);
+    if (typeof key === "string") this.stringIndex.set(key, this.keyList.length);
+    else this.hashIndex.set(keyHash(key), this.keyList.length);
     this.keyList.push(key);
     this.valueList.push(value);
   }
 
   get(key: PyValue): PyValue | undefined {
-    const at = this.index.get(keyHash(key));
+    const at = this.indexOf(key);
     return at === undefined ? undefined : this.valueList[at];
   }
 
   has(key: PyValue): boolean {
-    return this.index.has(keyHash(key));
+    return this.indexOf(key) !== undefined;
   }
 
   keys(): readonly PyValue[] {
