@@ -18,6 +18,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "check every checkpoint's sidecar: valid, invalid, missing, orphan",
     load: async () => (await import("./validate-command.ts")).validateCommand,
   },
+  {
+    name: "inspect",
+    summary: "read checkpoints without Python and print what they hold (--json for JSON Lines)",
+    load: async () => (await import("./inspect-command.ts")).inspectCommand,
+  },
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {

@@ -384,6 +384,8 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, index) => {
 /** CRC-32 (ZIP/PNG polynomial); `previous` continues a running checksum. */
 export function crc32(bytes: Uint8Array, previous = 0): number {
   let crc = ~previous;
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+  // Indexed loop: several times faster than an iterator on multi-MB data.pkl records.
+  for (let at = 0; at < bytes.length; at++)
+    crc = (CRC_TABLE[(crc ^ (bytes[at] ?? 0)) & 0xff] ?? 0) ^ (crc >>> 8);
   return ~crc >>> 0;
 }

@@ -183,7 +183,12 @@ class Scanner {
 
   private remember(op: DecodedOp): void {
     const index = op.info.name === "MEMOIZE" ? this.memo.size : Number(op.arg);
-    const source = [...this.recent].reverse().find((previous) => !memoOps.has(previous.info.name));
+    // Walk back without copying: this runs for every memo opcode, thousands per data.pkl.
+    let source: DecodedOp | undefined;
+    for (let at = this.recent.length - 1; at >= 0 && source === undefined; at--) {
+      const previous = this.recent[at];
+      if (previous !== undefined && !memoOps.has(previous.info.name)) source = previous;
+    }
     this.memo.set(index, this.literalString(source));
   }
 

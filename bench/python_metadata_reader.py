@@ -1,0 +1,112 @@
+"""Python's best metadata-only checkpoint reader, for comparison with ckpt (no torch needed).
+
+stdlib zipfile -> <root>/data.pkl -> pickle.Unpickler with persistent_load returning None and find_class returning
+a stub class, so no tensor bytes and no framework code are touched. Legacy (pre-1.6) files: the pickles in sequence.
+safetensors: the JSON header. Prints JSON: {"per_file_ms": {path: median_ms}, "bytes_read": {path: n}}.
+
+Usage: python3 bench/python_metadata_reader.py --repeat 20 FILE...
+"""
+import argparse
+import io
+import json
+import pickle
+import statistics
+import struct
+import sys
+import time
+import zipfile
+
+
+class Stub(dict):
+    """Stands in for every class and function a pickle names: records arguments and state, runs nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        self.args = args
+
+    def __setstate__(self, state):
+        self.state = state
+
+    def append(self, item):
+        self.setdefault("__items__", []).append(item)
+
+    def extend(self, items):
+        self.setdefault("__items__", []).extend(items)
+
+
+class MetadataUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        return type(name, (Stub,), {"__module__": module})
+
+    def persistent_load(self, pid):
+        return None
+
+
+class CountingFile(io.RawIOBase):
+    def __init__(self, path):
+        self.f = open(path, "rb")
+        self.count = 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def seek(self, offset, whence=0):
+        return self.f.seek(offset, whence)
+
+    def tell(self):
+        return self.f.tell()
+
+    def readinto(self, buffer):
+        data = self.f.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def close(self):
+        self.f.close()
+        super().close()
+
+
+def read_metadata(path):
+    raw = CountingFile(path)
+    try:
+        head = raw.read(8)
+        raw.seek(0)
+        if head[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BufferedReader(raw, 64)) as archive:
+                name = next(n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1)
+                MetadataUnpickler(io.BytesIO(archive.read(name))).load()
+        elif head[:2] == b"\x80\x02":
+            stream = io.BufferedReader(raw)
+            for _ in range(5):
+                MetadataUnpickler(stream).load()
+        else:
+            (length,) = struct.unpack("<Q", head)
+            raw.seek(8)
+            json.loads(raw.read(length))
+        return raw.count
+    finally:
+        raw.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("files", nargs="+")
+    args = parser.parse_args()
+    per_file, counts = {}, {}
+    for path in args.files:
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            counts[path] = read_metadata(path)
+            times.append((time.perf_counter() - start) * 1000)
+        per_file[path] = statistics.median(times)
+    json.dump({"per_file_ms": per_file, "bytes_read": counts}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

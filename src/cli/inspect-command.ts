@@ -1,0 +1,57 @@
+import { resolve } from "node:path";
+import { checkpointReportJson } from "../core/checkpoint/checkpoint-report.ts";
+import { renderCheckpointReport } from "../core/checkpoint/render-checkpoint-report.ts";
+import { AppError } from "../core/errors/app-error.ts";
+import { readCheckpointReport } from "../io/read-checkpoint.ts";
+import type { Command, CommandContext } from "./command.ts";
+import { EXIT } from "./exit-codes.ts";
+import { parseFlags } from "./parse-flags.ts";
+
+const USAGE = `Usage: ckpt inspect PATH... [--json]
+
+Reads each checkpoint (a .ckpt/.pt/.pth/.pth.tar/.bin/.safetensors file, a Hugging Face checkpoint-N/ directory
+or a Lightning sharded .ckpt/ directory) without Python, without executing its pickle and without reading tensor
+data, and prints what it holds: container, framework, epoch and step, keys and tensor summaries,
+hyper-parameters, checkpoint-callback state and safety findings.
+
+Options:
+  --json        one JSON object per path and line (JSON Lines), in argument order
+  -h, --help    show this help
+
+Exit codes: 0 every path is ok, 1 some path is incomplete, corrupt, unsafe or not a checkpoint, 2 usage.
+`;
+
+async function run(context: CommandContext): Promise<number> {
+  const { values, positionals } = parseFlags("inspect", context.args, {
+    json: { type: "boolean", default: false },
+  });
+  if (values.help) {
+    context.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0)
+    throw new AppError(
+      "usage",
+      "inspect: pass at least one checkpoint path. Run 'ckpt inspect --help' for usage.",
+    );
+  let allOk = true;
+  for (const [index, path] of positionals.entries()) {
+    const report = { ...readCheckpointReport(resolve(context.cwd, path)), path };
+    if (report.error)
+      report.error = {
+        ...report.error,
+        message: report.error.message.replaceAll(resolve(context.cwd, path), path),
+      };
+    allOk &&= report.status === "ok";
+    if (values.json) context.stdout.write(`${checkpointReportJson(report)}\n`);
+    else context.stdout.write(`${index > 0 ? "\n" : ""}${renderCheckpointReport(report)}`);
+  }
+  return allOk ? EXIT.ok : EXIT.findings;
+}
+
+export const inspectCommand: Command = {
+  name: "inspect",
+  summary: "read checkpoints without Python and print what they hold (--json for JSON Lines)",
+  usage: USAGE,
+  run,
+};

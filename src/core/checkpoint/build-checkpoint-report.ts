@@ -1,0 +1,179 @@
+import { assertNever } from "../assert-never.ts";
+import { type ByteSource, countingSource } from "../bytes/byte-source.ts";
+import { readSafetensorsHeader, summarizeSafetensors } from "../formats/safetensors.ts";
+import { type ContainerName, type SniffResult, sniffBytes } from "../formats/sniff.ts";
+import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
+import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
+import type { TorchReadError } from "../formats/torch-pickle-result.ts";
+import type { InflateRaw } from "../formats/zip-directory.ts";
+import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
+import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
+import { safetyOf, torchReportFields, unsafeError } from "./torch-report.ts";
+
+export type BuildCheckpointReportOptions = {
+  /** Shown in the report and in every error message. @default "<bytes>" */
+  readonly path?: string;
+  /** Raw-deflate decoder for re-zipped archives (io passes `zlib.inflateRawSync`). */
+  readonly inflate?: InflateRaw;
+};
+
+/** Plain pickles (not torch.save) are scanned for safety up to this size, never interpreted. */
+const PLAIN_PICKLE_SCAN_BYTES = 64 * 1024 * 1024;
+
+/** A report with nothing learned yet. */
+export function emptyReport(parts: {
+  path: string;
+  container: ContainerName;
+  size: number;
+}): CheckpointReport {
+  return {
+    path: parts.path,
+    status: "ok",
+    error: null,
+    container: parts.container,
+    framework: null,
+    size_bytes: parts.size,
+    bytes_read: 0,
+    pickle_globals: [],
+    safety: null,
+  };
+}
+
+/** A failed report: `status`, and an error whose message names the file, the cause and what to do. */
+export function failedReport(
+  report: CheckpointReport,
+  failure: { status: ReportStatus; code: ReportErrorCode; message: string },
+): CheckpointReport {
+  return {
+    ...report,
+    status: failure.status,
+    error: { code: failure.code, message: `${report.path}: ${failure.message}` },
+  };
+}
+
+/**
+ * Everything ckpt can learn about one checkpoint file from its bytes, never executing a pickle and never
+ * reading tensor payloads (0-d scalars aside). Sniffs by content, not name. Never throws: any failure, even
+ * an internal one, is a report with a non-ok status.
+ */
+export function buildCheckpointReport(
+  source: ByteSource,
+  options: BuildCheckpointReportOptions = {},
+): CheckpointReport {
+  const counting = countingSource(source);
+  const path = options.path ?? "<bytes>";
+  let report: CheckpointReport;
+  try {
+    report = reportBySniff(counting, { ...options, path }, sniffBytes(counting));
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    report = failedReport(emptyReport({ path, container: "unknown", size: source.size }), {
+      status: "corrupt",
+      code: "internal",
+      message: `the reader failed unexpectedly (${detail}); please report this with the file`,
+    });
+  }
+  return { ...report, bytes_read: counting.bytesRead() };
+}
+
+type Options = BuildCheckpointReportOptions & { readonly path: string };
+
+function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResult): CheckpointReport {
+  const base = emptyReport({ path: options.path, container: sniffed.container, size: source.size });
+  const notCheckpoint = (code: ReportErrorCode, advice: string) =>
+    failedReport(base, { status: "not-a-checkpoint", code, message: `${sniffed.reason}; ${advice}` });
+  switch (sniffed.kind) {
+    case "zip":
+      return torchReport(
+        base,
+        readTorchZipCheckpoint(source, options.inflate ? { inflate: options.inflate } : {}),
+      );
+    case "legacy-torch-pickle":
+      return torchReport(base, readLegacyTorchCheckpoint(source));
+    case "safetensors":
+      return safetensorsReport(base, source);
+    case "pickle":
+      return plainPickleReport(source, notCheckpoint("plain-pickle", "ckpt reads torch.save files only"));
+    case "empty":
+      return notCheckpoint(
+        "empty",
+        "a checkpoint being written starts empty: retry once the writer finishes",
+      );
+    case "text":
+      return sniffed.code === "git-lfs-pointer"
+        ? notCheckpoint("git-lfs-pointer", "fetch the real file")
+        : notCheckpoint("text", "point ckpt at a .ckpt/.pt/.pth/.safetensors file");
+    case "legacy-tar":
+      return notCheckpoint("legacy-tar", "load it with an old torch and re-save it with torch ≥ 1.6");
+    case "binary-unknown":
+      return notCheckpoint("unknown-format", "not a torch, safetensors or pickle file");
+    default:
+      return assertNever(sniffed.kind);
+  }
+}
+
+const TORCH_READ_STATUS: Readonly<Record<TorchReadError["code"], ReportStatus>> = {
+  "zip-incomplete": "incomplete",
+  "zip-corrupt": "corrupt",
+  "missing-data-pkl": "corrupt",
+  "other-zip": "not-a-checkpoint",
+  "legacy-incomplete": "incomplete",
+  "legacy-corrupt": "corrupt",
+};
+
+const TORCH_READ_ADVICE: Readonly<Record<TorchReadError["code"], string>> = {
+  "zip-incomplete":
+    "if training is still writing it, retry when it finishes; otherwise re-save the checkpoint",
+  "zip-corrupt": "re-save or re-download the checkpoint",
+  "missing-data-pkl": "re-save the checkpoint with torch.save",
+  "other-zip": "point ckpt at a torch.save checkpoint",
+  "legacy-incomplete": "if it is still being written, retry when it finishes; otherwise re-save it",
+  "legacy-corrupt": "re-save or re-download the checkpoint",
+};
+
+function torchReport(
+  base: CheckpointReport,
+  read: ReturnType<typeof readTorchZipCheckpoint>,
+): CheckpointReport {
+  if (!read.success) {
+    const { code, message } = read.error;
+    return failedReport(base, {
+      status: TORCH_READ_STATUS[code],
+      code,
+      message: `${message} (${TORCH_READ_ADVICE[code]})`,
+    });
+  }
+  return { ...base, ...torchReportFields(base.path, read.data) };
+}
+
+function safetensorsReport(base: CheckpointReport, source: ByteSource): CheckpointReport {
+  const header = readSafetensorsHeader(source);
+  const safety = { status: "safe" as const, dangerous: [], unknown: [], notes: [] };
+  if (!header.success) {
+    const incomplete = header.error.code === "incomplete";
+    return failedReport(
+      { ...base, safety },
+      {
+        status: incomplete ? "incomplete" : "corrupt",
+        code: incomplete ? "safetensors-incomplete" : "safetensors-corrupt",
+        message: header.error.message,
+      },
+    );
+  }
+  return {
+    ...base,
+    framework: "safetensors",
+    framework_confidence: 1,
+    safety,
+    safetensors: summarizeSafetensors(header.data),
+  };
+}
+
+/** Not a checkpoint, but a pickle can still be hostile: scan it and say so. */
+function plainPickleReport(source: ByteSource, report: CheckpointReport): CheckpointReport {
+  const scan = scanPickleGlobals(source.read(0, Math.min(source.size, PLAIN_PICKLE_SCAN_BYTES)));
+  const safety = safetyOf([scan]);
+  const scanned = { ...report, pickle_globals: [...scan.names], safety };
+  if (safety.status !== "unsafe") return scanned;
+  return { ...scanned, status: "unsafe", error: unsafeError(report.path, safety) };
+}

@@ -1,0 +1,125 @@
+import { countingSource } from "../bytes/byte-source.ts";
+import {
+  type DirectoryView,
+  inspectHfCheckpointDir,
+  inspectLightningShardedDir,
+} from "../formats/hf-checkpoint-dir.ts";
+import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
+import type { InflateRaw } from "../formats/zip-directory.ts";
+import { recognizeLightning } from "../frameworks/lightning.ts";
+import { emptyReport, failedReport } from "./build-checkpoint-report.ts";
+import type { CheckpointReport } from "./checkpoint-report.ts";
+import { completenessStatus, readTorchFile } from "./directory-files.ts";
+import { hfReport } from "./hf-report.ts";
+import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
+
+export type BuildDirectoryReportOptions = {
+  readonly path: string;
+  /** The directory's own name (`checkpoint-500`, `epoch=3-step=100.ckpt`). */
+  readonly dirName?: string;
+  readonly inflate?: InflateRaw;
+};
+
+/** A view whose sources count every byte read, plus the directory's total size. */
+function countingView(view: DirectoryView): { view: DirectoryView; bytesRead: () => number } {
+  const sources: Array<ReturnType<typeof countingSource>> = [];
+  return {
+    view: {
+      names: () => view.names(),
+      open: (name) => {
+        const source = view.open(name);
+        if (source === undefined) return undefined;
+        const counted = countingSource(source);
+        sources.push(counted);
+        return counted;
+      },
+    },
+    bytesRead: () => sources.reduce((total, source) => total + source.bytesRead(), 0),
+  };
+}
+
+function directorySize(view: DirectoryView): number {
+  return view.names().reduce((total, name) => total + (view.open(name)?.size ?? 0), 0);
+}
+
+/**
+ * A directory checkpoint: Hugging Face `checkpoint-N/` (or `save_pretrained`) or a Lightning sharded `.ckpt/`.
+ * Reads the small JSON files and the pickles of `training_args.bin` / `meta.pt`, never weight payloads.
+ */
+export function buildDirectoryReport(
+  view: DirectoryView,
+  options: BuildDirectoryReportOptions,
+): CheckpointReport {
+  const counted = countingView(view);
+  let report: CheckpointReport;
+  try {
+    report = directoryReport(counted.view, options);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    report = failedReport(emptyReport({ path: options.path, container: "unknown", size: 0 }), {
+      status: "corrupt",
+      code: "internal",
+      message: `the reader failed unexpectedly (${detail}); please report this with the directory`,
+    });
+  }
+  return { ...report, bytes_read: counted.bytesRead() };
+}
+
+function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptions): CheckpointReport {
+  const size = directorySize(view);
+  const hf = inspectHfCheckpointDir(view, options.dirName === undefined ? {} : { dirName: options.dirName });
+  if (hf !== undefined)
+    return hfReport(view, {
+      ...options,
+      hf,
+      base: emptyReport({ path: options.path, container: "hf-dir", size }),
+    });
+  const base = emptyReport({ path: options.path, container: "lightning-sharded-dir", size });
+  const sharded = inspectLightningShardedDir(view);
+  if (sharded === undefined)
+    return failedReport(
+      { ...base, container: "unknown" },
+      {
+        status: "not-a-checkpoint",
+        code: "not-a-checkpoint-dir",
+        message:
+          "a directory that is neither a Hugging Face checkpoint-N/ (trainer_state.json, config.json + weights) nor a Lightning sharded .ckpt/ (meta.pt or mp_rank_00_model_states.pt); pass a checkpoint file or such a directory",
+      },
+    );
+  const report: CheckpointReport = {
+    ...base,
+    sharded: {
+      kind: sharded.kind,
+      metadata_file: sharded.metadataFile ?? null,
+      shard_files: [...sharded.shardFiles],
+      completeness: sharded.completeness.reason,
+    },
+  };
+  const read = sharded.metadataFile
+    ? readTorchFile(view, { name: sharded.metadataFile, inflate: options.inflate })
+    : undefined;
+  const withFacts = read ? { ...report, ...shardedFacts(read) } : report;
+  if (withFacts.safety?.status === "unsafe")
+    return { ...withFacts, status: "unsafe", error: unsafeError(options.path, withFacts.safety) };
+  const status = completenessStatus(sharded.completeness);
+  if (status === "ok") return withFacts;
+  return failedReport(withFacts, {
+    status,
+    code: "directory-incomplete",
+    message: sharded.completeness.reason,
+  });
+}
+
+function shardedFacts(read: TorchPickleRead): Partial<CheckpointReport> {
+  const safety = safetyOf([read.scan], read);
+  const facts: Partial<CheckpointReport> = { pickle_globals: [...read.scan.names], safety };
+  if (read.value === undefined) return facts;
+  const recognition = recognizeLightning(frameworkInput(read.value, read.readScalar));
+  if (recognition === undefined) return facts;
+  return {
+    ...facts,
+    ...recognition.facts,
+    framework: "lightning",
+    framework_confidence: recognition.confidence,
+  };
+}

@@ -1,0 +1,116 @@
+import type { PickleError } from "../formats/pickle/pickle-error.ts";
+import { pyStr } from "../formats/pickle/py-str.ts";
+import { isTagged, PyDict, type PyValue } from "../formats/pickle/py-value.ts";
+import { toPlainJson } from "../formats/pickle/to-plain-json.ts";
+import type { TensorScalarReader, TorchPickleRead } from "../formats/torch-pickle-result.ts";
+import type { FrameworkFacts, FrameworkInput } from "../frameworks/framework-input.ts";
+import { typeName } from "../frameworks/framework-input.ts";
+import { recognizeCheckpoint } from "../frameworks/recognize.ts";
+import { isTensor } from "../frameworks/state-dict-summary.ts";
+import type { GlobalScan } from "../safety/pickle-global-scan.ts";
+import { assessPickleSafety } from "../safety/pickle-safety.ts";
+import type { CheckpointReport, ReportError, SafetyFindings } from "./checkpoint-report.ts";
+
+/** Plain-JSON and scalar converters over one file's tensors. */
+export function frameworkInput(root: PyValue, readScalar: TensorScalarReader): FrameworkInput {
+  const plain = (value: PyValue) => toPlainJson(value, { readTensorScalar: readScalar });
+  const scalar = (value: PyValue | undefined): number | null | undefined => {
+    if (value === null) return null;
+    if (typeof value === "number") return value;
+    if (typeof value === "bigint") return Number(value);
+    if (isTensor(value) && value.numel === 1 && value.shape.length === 0) {
+      const read = readScalar(value);
+      return typeof read === "number" || typeof read === "bigint" ? Number(read) : undefined;
+    }
+    if (isTagged(value) && value.kind === "ndarray" && value.values?.length === 1) {
+      const only = value.values[0];
+      return typeof only === "number" ? only : undefined;
+    }
+    return undefined;
+  };
+  return { root, plain, scalar };
+}
+
+/** Safety findings of one or more scanned pickles (a directory checkpoint has several). */
+export function safetyOf(scans: readonly GlobalScan[], read?: TorchPickleRead): SafetyFindings {
+  const reports = scans.map((scan) => assessPickleSafety(scan, read?.notes ?? []));
+  const rank = { safe: 0, unknown: 1, unsafe: 2 } as const;
+  const status = reports.reduce<SafetyFindings["status"]>(
+    (worst, report) => (rank[report.status] > rank[worst] ? report.status : worst),
+    "safe",
+  );
+  const unique = (lists: readonly (readonly string[])[]) => [...new Set(lists.flat())];
+  return {
+    status,
+    dangerous: unique(reports.map((r) => r.dangerous)),
+    unknown: unique(reports.map((r) => r.unknown)),
+    notes: unique(reports.map((r) => r.notes)),
+  };
+}
+
+/** Top-level type and keys, then the best recognizer's facts. */
+export function pickleFacts(read: TorchPickleRead): FrameworkFacts & Pick<CheckpointReport, "framework"> {
+  const root = read.value;
+  if (root === undefined || read.format === "torchscript") return { framework: null };
+  const facts: FrameworkFacts & Pick<CheckpointReport, "framework"> = { framework: null };
+  const type = typeName(root);
+  if (type !== undefined) facts.top_level_type = type;
+  if (root instanceof PyDict) facts.top_level_keys = root.keys().map((key) => pyStr(key));
+  const recognition = recognizeCheckpoint(frameworkInput(root, read.readScalar));
+  if (recognition === undefined) return facts;
+  return {
+    ...facts,
+    ...recognition.facts,
+    framework: recognition.framework,
+    framework_confidence: recognition.confidence,
+  };
+}
+
+/** The report error for a pickle that could not be interpreted. */
+export function pickleReportError(path: string, error: PickleError): ReportError {
+  const code =
+    error.code === "truncated"
+      ? "pickle-truncated"
+      : error.code === "limit-exceeded"
+        ? "pickle-limit"
+        : "pickle-corrupt";
+  return { code, message: `${path}: data.pkl cannot be read: ${error.message}` };
+}
+
+/** `unsafe` names the callables and says nothing ran. */
+export function unsafeError(path: string, safety: SafetyFindings): ReportError {
+  const named = safety.dangerous.length > 0 ? safety.dangerous.join(", ") : "obfuscated imports";
+  return {
+    code: "dangerous-globals",
+    message: `${path}: the pickle references dangerous callables (${named}); ckpt read it without executing anything. Do not torch.load it with weights_only=False; inspect or delete it`,
+  };
+}
+
+/** Report fields shared by zip and legacy torch files. */
+export function torchReportFields(path: string, read: TorchPickleRead): Partial<CheckpointReport> {
+  // Five pickles back to back are the legacy format itself, not a smuggled second payload.
+  const scan =
+    read.format === "torch-legacy"
+      ? { ...read.scan, findings: read.scan.findings.filter((f) => f.kind !== "multiple-pickles") }
+      : read.scan;
+  const safety = safetyOf([scan], read);
+  const fields: Partial<CheckpointReport> = {
+    format: read.format,
+    pickle_globals: [...read.scan.names],
+    safety,
+    ...pickleFacts(read),
+  };
+  if (read.zip !== undefined) fields.zip = read.zip;
+  const warnings = [...read.warnings];
+  if (read.format === "torchscript")
+    warnings.push(
+      "a TorchScript archive (torch.jit.save): a compiled model, not a training checkpoint; not executed",
+    );
+  if (read.format === "torch-package")
+    warnings.push("a torch.package archive: its pickles are code-bearing and were not interpreted");
+  if (warnings.length > 0) fields.warnings = warnings;
+  if (safety.status === "unsafe") return { ...fields, status: "unsafe", error: unsafeError(path, safety) };
+  if (read.pickleError !== undefined)
+    return { ...fields, status: "corrupt", error: pickleReportError(path, read.pickleError) };
+  return { ...fields, status: "ok", error: null };
+}

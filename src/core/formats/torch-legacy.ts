@@ -1,0 +1,186 @@
+import type { ByteSource } from "../bytes/byte-source.ts";
+import { readI64 } from "../bytes/little-endian.ts";
+import { fail, ok, type Result } from "../result.ts";
+import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
+import type { Completeness } from "./completeness.ts";
+import type { PickleError } from "./pickle/pickle-error.ts";
+import { interpretPickle, type PickleInterpretation } from "./pickle/pickle-interpreter.ts";
+import { dictGet, type PyValue, type StorageRef, sequenceItems } from "./pickle/py-value.ts";
+import { storageFromPid, torchPersistentLoad } from "./pickle/torch-reconstructors.ts";
+import {
+  cachedScalarReader,
+  decodeTensorScalar,
+  type TorchPickleRead,
+  type TorchReadError,
+} from "./torch-pickle-result.ts";
+
+const MAGIC = 0x1950a86a20f9469cfc6cn;
+const PROTOCOL_VERSION = 1001;
+const FIRST_WINDOW = 64 * 1024;
+const MAX_WINDOW = 256 * 1024 * 1024;
+
+export type ReadLegacyOptions = {
+  /** Cap on the bytes holding the five pickles. @default 256 MiB */
+  readonly maxPickleBytes?: number;
+};
+
+type Pickles = {
+  readonly bytes: Uint8Array;
+  readonly main: PickleInterpretation | undefined;
+  readonly mainError: PickleError | undefined;
+  readonly keys: readonly string[];
+  readonly storagesStart: number;
+  readonly storages: ReadonlyMap<string, StorageRef>;
+};
+
+const legacyError = (code: TorchReadError["code"], message: string) =>
+  fail<TorchReadError>({ code, message });
+
+/**
+ * Reads a torch < 1.6 file (formats.md §1.4): magic, protocol 1001, sys_info, the main pickle, the storage keys,
+ * then `i64 numel + bytes` per storage. Only the pickles are read in full; each storage costs an 8-byte read,
+ * and the file is complete when the last storage ends exactly at EOF.
+ */
+export function readLegacyTorchCheckpoint(
+  source: ByteSource,
+  options: ReadLegacyOptions = {},
+): Result<TorchPickleRead, TorchReadError> {
+  const pickles = readPickles(source, options.maxPickleBytes ?? MAX_WINDOW);
+  if (!pickles.success) return pickles;
+  const { main, mainError, bytes } = pickles.data;
+  const scan = scanPickleGlobals(bytes, { maxPickles: 5 });
+  const base = { format: "torch-legacy" as const, scan, zip: undefined, warnings: [] };
+  if (main === undefined)
+    return ok({ ...base, value: undefined, pickleError: mainError, notes: [], readScalar: () => undefined });
+  const walked = walkStorages(source, pickles.data);
+  if (!walked.success) return walked;
+  const offsets = walked.data;
+  const readScalar = cachedScalarReader((tensor) => {
+    const start = offsets.get(tensor.storageKey ?? "");
+    const size = tensor.elementSize;
+    if (start === undefined || size === undefined) return undefined;
+    const element = source.read(start + tensor.storageOffset * size, size);
+    if (element.length < size) return undefined;
+    return decodeTensorScalar(element, { dtype: tensor.dtype, littleEndian: true });
+  });
+  return ok({ ...base, value: main.value, pickleError: undefined, notes: main.notes, readScalar });
+}
+
+/** The `checkLegacyTorchPickle` hook of `checkFileCompleteness`. */
+export function checkLegacyTorchCompleteness(source: ByteSource): Completeness {
+  const read = readLegacyTorchCheckpoint(source);
+  if (read.success && read.data.pickleError === undefined)
+    return { state: "complete", reason: "legacy torch: five pickles parse and the storages end at EOF" };
+  if (read.success)
+    return {
+      state: read.data.pickleError?.code === "truncated" ? "incomplete" : "corrupt",
+      reason: read.data.pickleError?.message ?? "",
+    };
+  return {
+    state: read.error.code === "legacy-incomplete" ? "incomplete" : "corrupt",
+    reason: read.error.message,
+  };
+}
+
+/** Interprets the five pickles in a window that grows ×4 until they fit (or the file ends). */
+function readPickles(source: ByteSource, maxBytes: number): Result<Pickles, TorchReadError> {
+  let window = Math.min(source.size, FIRST_WINDOW);
+  for (;;) {
+    const attempt = parseWindow(source.read(0, window));
+    const needMore = !attempt.success && attempt.error.code === "legacy-incomplete";
+    if (!needMore || window >= source.size) return attempt;
+    if (window >= maxBytes)
+      return legacyError("legacy-corrupt", `the pickles exceed the ${maxBytes}-byte cap; not read`);
+    window = Math.min(source.size, window * 4, maxBytes);
+  }
+}
+
+function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
+  const header = headerPickles(bytes);
+  if (!header.success) return header;
+  const storages = new Map<string, StorageRef>();
+  const persistentLoad = (pid: PyValue): PyValue => {
+    const storage = storageFromPid(pid);
+    if (storage !== undefined) storages.set(storage.key, storage);
+    return torchPersistentLoad(pid);
+  };
+  const main = interpretPickle(bytes, { offset: header.data, persistentLoad });
+  if (!main.success) {
+    if (main.error.code === "truncated") return pickleFailure(main.error);
+    const empty = { bytes, keys: [], storagesStart: 0, storages };
+    return ok({ ...empty, main: undefined, mainError: main.error });
+  }
+  const keys = interpretPickle(bytes, { offset: main.data.endOffset });
+  if (!keys.success) return pickleFailure(keys.error, "storage-keys");
+  const keyList = (sequenceItems(keys.data.value) ?? []).filter((key) => typeof key === "string");
+  return ok({
+    bytes,
+    main: main.data,
+    mainError: undefined,
+    keys: keyList,
+    storagesStart: keys.data.endOffset,
+    storages,
+  });
+}
+
+function pickleFailure(error: PickleError, what = "main"): Result<never, TorchReadError> {
+  const code = error.code === "truncated" ? "legacy-incomplete" : "legacy-corrupt";
+  return legacyError(code, `legacy torch ${what} pickle: ${error.message}`);
+}
+
+/** Magic, protocol version and sys_info; returns where the main pickle starts. */
+function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
+  const magic = interpretPickle(bytes);
+  if (!magic.success) return pickleFailure(magic.error, "magic-number");
+  if (magic.data.value !== MAGIC)
+    return legacyError("legacy-corrupt", "the first pickle is not torch's magic number; not a torch file");
+  const protocol = interpretPickle(bytes, { offset: magic.data.endOffset });
+  if (!protocol.success) return pickleFailure(protocol.error, "protocol-version");
+  if (protocol.data.value !== PROTOCOL_VERSION)
+    return legacyError(
+      "legacy-corrupt",
+      `legacy protocol version ${String(protocol.data.value)} is not ${PROTOCOL_VERSION}; the file is damaged`,
+    );
+  const sysInfo = interpretPickle(bytes, { offset: protocol.data.endOffset });
+  if (!sysInfo.success) return pickleFailure(sysInfo.error, "sys_info");
+  if (dictGet(sysInfo.data.value, "little_endian") === false)
+    return legacyError(
+      "legacy-corrupt",
+      "a big-endian legacy torch file; load and re-save it with torch ≥ 1.6",
+    );
+  return ok(sysInfo.data.endOffset);
+}
+
+/** Walks `i64 numel + numel × element size` per key; the data offsets of each storage, or why the file is not whole. */
+function walkStorages(source: ByteSource, pickles: Pickles): Result<Map<string, number>, TorchReadError> {
+  const offsets = new Map<string, number>();
+  let at = pickles.storagesStart;
+  for (const key of pickles.keys) {
+    const storage = pickles.storages.get(key);
+    const size = storage?.elementSize;
+    if (size === undefined)
+      return legacyError("legacy-corrupt", `storage "${key}" has no known element type; the file is damaged`);
+    const count = source.read(at, 8);
+    if (count.length < 8)
+      return legacyError(
+        "legacy-incomplete",
+        `storage "${key}" is cut short; the file is truncated or still being written`,
+      );
+    const numel = Number(readI64(count, 0));
+    if (numel < 0)
+      return legacyError("legacy-corrupt", `storage "${key}" has a negative size; the file is damaged`);
+    offsets.set(key, at + 8);
+    at += 8 + numel * size;
+  }
+  if (at > source.size)
+    return legacyError(
+      "legacy-incomplete",
+      `storages need ${at} bytes but the file has ${source.size}; it is truncated or still being written`,
+    );
+  if (at < source.size)
+    return legacyError(
+      "legacy-corrupt",
+      `${source.size - at} bytes after the last storage; the file is damaged`,
+    );
+  return ok(offsets);
+}

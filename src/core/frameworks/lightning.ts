@@ -1,0 +1,151 @@
+import type {
+  EarlyStoppingState,
+  ModelCheckpointState,
+  OptimizerSummary,
+} from "../checkpoint/checkpoint-report-parts.ts";
+import { isOmegaConfObject } from "../formats/pickle/omegaconf-unwrap.ts";
+import { pyStr } from "../formats/pickle/py-str.ts";
+import { PyDict, sequenceItems } from "../formats/pickle/py-value.ts";
+import { parseCallbackKey } from "./callback-key.ts";
+import {
+  asInt,
+  asString,
+  type FrameworkFacts,
+  type FrameworkInput,
+  field,
+  plainRecord,
+  type Recognizer,
+  stringKeys,
+} from "./framework-input.ts";
+import { resolveInterpolations } from "./omegaconf-resolve.ts";
+import { summarizeOptimizer } from "./optimizer-summary.ts";
+import { stateDictTensors, summarizeTensors } from "./state-dict-summary.ts";
+
+const VERSION_KEY = "pytorch-lightning_version";
+const LIGHTNING_KEYS = ["loops", "callbacks", "optimizer_states", "lr_schedulers", "hparams_name"];
+
+/** Lightning ≤ 1.5 stored epoch and global_step as "next to run" (formats.md §4.6). */
+function storesNextStep(version: string | undefined): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? "");
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major < 1 || (major === 1 && minor <= 5);
+}
+
+/** Lightning 1.x/2.x (`lightning.pytorch` or `pytorch_lightning`) checkpoints. */
+export const recognizeLightning: Recognizer = (input) => {
+  const { root } = input;
+  if (!(root instanceof PyDict)) return undefined;
+  const version = asString(field(root, VERSION_KEY));
+  const lightningish =
+    root.has("epoch") && root.has("global_step") && LIGHTNING_KEYS.some((key) => root.has(key));
+  if (version === undefined && !lightningish) return undefined;
+  const facts: FrameworkFacts = {
+    ...positionFacts(root, version),
+    ...(version === undefined ? {} : { [VERSION_KEY]: version }),
+    ...hyperParameterFacts(input),
+    ...callbackFacts(input),
+    ...trainingStateFacts(input),
+  };
+  return { framework: "lightning", confidence: version === undefined ? 0.7 : 1, facts };
+};
+
+function positionFacts(root: PyDict, version: string | undefined): FrameworkFacts {
+  const epoch = asInt(root.get("epoch"));
+  const step = asInt(root.get("global_step"));
+  if (!storesNextStep(version)) return { epoch: epoch ?? null, global_step: step ?? null };
+  return {
+    epoch: epoch === undefined ? null : Math.max(0, epoch - 1),
+    global_step: step === undefined ? null : Math.max(0, step - 1),
+    epoch_step_normalized: true,
+  };
+}
+
+function hyperParameterFacts(input: FrameworkInput): FrameworkFacts {
+  const { root } = input;
+  const raw = field(root, "hyper_parameters");
+  const facts: FrameworkFacts = { has_hyper_parameters: raw !== undefined };
+  for (const prefix of ["", "datamodule_"] as const) {
+    const name = field(root, `${prefix}hparams_name`);
+    const value = field(root, `${prefix}hyper_parameters`);
+    if (name !== undefined) facts[`${prefix}hparams_name`] = asString(name) ?? null;
+    if (value !== undefined) facts[`${prefix}hyper_parameters`] = input.plain(value);
+  }
+  const type = field(root, "hparams_type");
+  if (type !== undefined) facts.hparams_type = pyStr(type);
+  if (raw !== undefined && isOmegaConfObject(raw) && facts.hyper_parameters !== undefined)
+    facts.hyper_parameters_resolved = resolveInterpolations(facts.hyper_parameters);
+  const cleval = field(root, "cleval_metrics");
+  if (cleval !== undefined) facts.cleval_metrics = input.plain(cleval);
+  return facts;
+}
+
+function trainingStateFacts(input: FrameworkInput): FrameworkFacts {
+  const { root } = input;
+  const facts: FrameworkFacts = {};
+  const optimizers = sequenceItems(field(root, "optimizer_states"));
+  if (optimizers)
+    facts.optimizer_states = optimizers.flatMap((o): OptimizerSummary[] => {
+      const summary = summarizeOptimizer(input, o);
+      return summary ? [summary] : [];
+    });
+  const schedulers = sequenceItems(field(root, "lr_schedulers"));
+  if (schedulers) facts.lr_schedulers = schedulers.map((s) => input.plain(s));
+  const loops = field(root, "loops");
+  if (loops instanceof PyDict) facts.loops_keys = stringKeys(loops);
+  const tensors = stateDictTensors(field(root, "state_dict"));
+  if (tensors) facts.state_dict = summarizeTensors(tensors);
+  return facts;
+}
+
+function callbackFacts(input: FrameworkInput): FrameworkFacts {
+  const callbacks = field(input.root, "callbacks");
+  if (!(callbacks instanceof PyDict)) return {};
+  const checkpoints: ModelCheckpointState[] = [];
+  const stoppers: EarlyStoppingState[] = [];
+  for (const [rawKey, state] of callbacks.entries()) {
+    if (!(state instanceof PyDict)) continue;
+    const key = pyStr(rawKey);
+    if (key.includes("ModelCheckpoint") || state.has("best_model_path"))
+      checkpoints.push(modelCheckpointState(input, key, state));
+    else if (key.includes("EarlyStopping") || (state.has("wait_count") && state.has("patience")))
+      stoppers.push(earlyStoppingState(input, key, state));
+  }
+  const keys = stringKeys(callbacks);
+  return {
+    callbacks_keys: keys,
+    callbacks: plainRecord(input, callbacks) ?? {},
+    model_checkpoint_states: checkpoints,
+    callback_configs: keys.flatMap((key) => parseCallbackKey(key) ?? []),
+    ...(stoppers.length > 0 ? { early_stopping_states: stoppers } : {}),
+  };
+}
+
+const CHECKPOINT_PATHS = ["best_model_path", "kth_best_model_path", "last_model_path", "dirpath"] as const;
+const CHECKPOINT_SCORES = ["best_model_score", "current_score", "kth_value"] as const;
+
+function modelCheckpointState(input: FrameworkInput, key: string, state: PyDict): ModelCheckpointState {
+  const out: ModelCheckpointState = { key };
+  if (state.has("monitor")) out.monitor = asString(state.get("monitor")) ?? null;
+  for (const name of CHECKPOINT_SCORES)
+    if (state.has(name)) out[name] = input.scalar(state.get(name)) ?? null;
+  for (const name of CHECKPOINT_PATHS) if (state.has(name)) out[name] = asString(state.get(name)) ?? null;
+  const bestK = state.get("best_k_models");
+  if (bestK instanceof PyDict) {
+    const scores: Record<string, number | null> = {};
+    for (const [path, score] of bestK.entries()) scores[pyStr(path)] = input.scalar(score) ?? null;
+    out.best_k_models = scores;
+  }
+  return out;
+}
+
+function earlyStoppingState(input: FrameworkInput, key: string, state: PyDict): EarlyStoppingState {
+  const config = parseCallbackKey(key);
+  const out: EarlyStoppingState = { key };
+  if (config?.monitor !== undefined) out.monitor = config.monitor;
+  if (config?.mode !== undefined) out.mode = config.mode;
+  for (const name of ["wait_count", "stopped_epoch", "patience"] as const)
+    if (state.has(name)) out[name] = asInt(state.get(name)) ?? null;
+  if (state.has("best_score")) out.best_score = input.scalar(state.get("best_score")) ?? null;
+  return out;
+}

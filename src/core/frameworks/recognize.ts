@@ -1,0 +1,26 @@
+import type { FrameworkInput, Recognition, Recognizer } from "./framework-input.ts";
+import { recognizeLightning } from "./lightning.ts";
+import { recognizePlainTorch } from "./plain-torch.ts";
+import { recognizeTimm } from "./timm.ts";
+import { recognizeUltralytics } from "./ultralytics.ts";
+
+/** Pickle-based recognizers in tie-break order (a framework before the plain-torch fallback). */
+export const PICKLE_RECOGNIZERS: readonly Recognizer[] = [
+  recognizeLightning,
+  recognizeUltralytics,
+  recognizeTimm,
+  recognizePlainTorch,
+];
+
+/** Runs every recognizer and keeps the most confident; undefined when none claims the object. */
+export function recognizeCheckpoint(
+  input: FrameworkInput,
+  recognizers: readonly Recognizer[] = PICKLE_RECOGNIZERS,
+): Recognition | undefined {
+  let best: Recognition | undefined;
+  for (const recognizer of recognizers) {
+    const result = recognizer(input);
+    if (result !== undefined && (best === undefined || result.confidence > best.confidence)) best = result;
+  }
+  return best;
+}

@@ -1,0 +1,124 @@
+import type { StateDictSummary } from "../checkpoint/checkpoint-report-parts.ts";
+import { pyStr } from "../formats/pickle/py-str.ts";
+import { isTagged, PyDict, type PyObject, type PyValue, type TensorRef } from "../formats/pickle/py-value.ts";
+
+const BN_BUFFERS = /(^|\.)(running_mean|running_var|num_batches_tracked)$/;
+const FIRST_KEYS = 5;
+// Deeper than any real module tree; guards the walk against crafted cycles.
+const MAX_MODULE_DEPTH = 200;
+
+export function isTensor(value: PyValue | undefined): value is TensorRef {
+  return isTagged(value) && value.kind === "tensor";
+}
+
+/** `name → tensor` pairs of a state dict (every value a tensor, at least one), else undefined. */
+export function stateDictTensors(value: PyValue | undefined): Array<[string, TensorRef]> | undefined {
+  if (!(value instanceof PyDict) || value.size === 0) return undefined;
+  const out: Array<[string, TensorRef]> = [];
+  for (const [key, item] of value.entries()) {
+    if (!isTensor(item)) return undefined;
+    out.push([pyStr(key), item]);
+  }
+  return out;
+}
+
+/** Tensor counts, numel, bytes, dtypes and storages, as the truth files summarise a state dict. */
+export function summarizeTensors(entries: ReadonlyArray<readonly [string, TensorRef]>): StateDictSummary {
+  const dtypes: Record<string, number> = {};
+  const storages = new Set<string>();
+  let numel = 0;
+  let withoutBn = 0;
+  let bytes = 0;
+  for (const [name, tensor] of entries) {
+    dtypes[tensor.dtype] = (dtypes[tensor.dtype] ?? 0) + 1;
+    numel += tensor.numel;
+    if (!BN_BUFFERS.test(name)) withoutBn += tensor.numel;
+    bytes += tensor.numel * (tensor.elementSize ?? 0);
+    storages.add(tensor.storageKey ?? `unnamed:${storages.size}`);
+  }
+  return {
+    tensor_count: entries.length,
+    numel_total: numel,
+    numel_excluding_bn_buffers: withoutBn,
+    bytes_total: bytes,
+    dtypes,
+    unique_storages: storages.size,
+    first_keys: entries.slice(0, FIRST_KEYS).map(([name]) => name),
+  };
+}
+
+/** A pickled `nn.Module` (NEWOBJ + BUILD of its `__dict__`): it has `_modules` or `_parameters`. */
+export function isModuleObject(value: PyValue | undefined): value is PyObject {
+  if (!isTagged(value) || value.kind !== "object") return false;
+  const attributes = value.attributes;
+  return attributes !== undefined && (attributes.has("_modules") || attributes.has("_parameters"));
+}
+
+type ModuleWalk = {
+  stateDict: Array<[string, TensorRef]>;
+  parameters: Set<TensorRef>;
+  buffers: Set<TensorRef>;
+};
+
+/** What `module.state_dict()` would hold (parameters, then persistent buffers, then children), plus the counts. */
+export function summarizeModule(module: PyObject): StateDictSummary {
+  const walk: ModuleWalk = { stateDict: [], parameters: new Set(), buffers: new Set() };
+  walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
+  const sum = (tensors: Set<TensorRef>) => [...tensors].reduce((total, t) => total + t.numel, 0);
+  return {
+    ...summarizeTensors(walk.stateDict),
+    module_parameter_count: sum(walk.parameters),
+    module_buffer_count: sum(walk.buffers),
+  };
+}
+
+/** The first parameter's dtype in state-dict order (Ultralytics `model_info.first_param_dtype`). */
+export function firstParameterDtype(module: PyObject): string | undefined {
+  const walk: ModuleWalk = { stateDict: [], parameters: new Set(), buffers: new Set() };
+  walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
+  return [...walk.parameters][0]?.dtype;
+}
+
+type WalkState = { prefix: string; depth: number; walk: ModuleWalk; seen: Set<PyObject> };
+
+function walkModule(module: PyObject, state: WalkState): void {
+  // Only ancestors are skipped: like torch, a submodule shared by two parents appears under both names.
+  if (state.depth > MAX_MODULE_DEPTH || state.seen.has(module)) return;
+  state.seen.add(module);
+  try {
+    walkModuleBody(module, state);
+  } finally {
+    state.seen.delete(module);
+  }
+}
+
+function walkModuleBody(module: PyObject, state: WalkState): void {
+  const attributes = module.attributes;
+  const nonPersistent = attributes?.get("_non_persistent_buffers_set");
+  const skip = new Set(
+    isTagged(nonPersistent) && nonPersistent.kind === "set"
+      ? nonPersistent.items.map((item) => pyStr(item))
+      : [],
+  );
+  for (const [key, tensor] of tensorsOf(attributes?.get("_parameters"))) {
+    state.walk.stateDict.push([state.prefix + key, tensor]);
+    state.walk.parameters.add(tensor);
+  }
+  for (const [key, tensor] of tensorsOf(attributes?.get("_buffers"))) {
+    if (!skip.has(key)) state.walk.stateDict.push([state.prefix + key, tensor]);
+    state.walk.buffers.add(tensor);
+  }
+  const children = attributes?.get("_modules");
+  if (!(children instanceof PyDict)) return;
+  for (const [key, child] of children.entries()) {
+    if (!isModuleObject(child)) continue;
+    walkModule(child, { ...state, prefix: `${state.prefix}${pyStr(key)}.`, depth: state.depth + 1 });
+  }
+}
+
+function tensorsOf(value: PyValue | undefined): Array<[string, TensorRef]> {
+  if (!(value instanceof PyDict)) return [];
+  const out: Array<[string, TensorRef]> = [];
+  for (const [key, item] of value.entries()) if (isTensor(item)) out.push([pyStr(key), item]);
+  return out;
+}

@@ -1,0 +1,49 @@
+import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { inflateRawSync } from "node:zlib";
+import {
+  buildCheckpointReport,
+  emptyReport,
+  failedReport,
+} from "../core/checkpoint/build-checkpoint-report.ts";
+import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
+import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
+import type { InflateRaw } from "../core/formats/zip-directory.ts";
+import { withDirectoryView } from "./directory-view.ts";
+import { openFileByteSource } from "./file-byte-source.ts";
+
+const inflate: InflateRaw = (compressed, options) =>
+  new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
+
+function unreadable(path: string, message: string, code: "not-found" | "unreadable"): CheckpointReport {
+  return failedReport(emptyReport({ path, container: "unknown", size: 0 }), {
+    status: "not-a-checkpoint",
+    code,
+    message,
+  });
+}
+
+/**
+ * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.
+ * Symlinks are followed; every descriptor is closed before returning; never throws. `path` is reported as given.
+ */
+export function readCheckpointReport(path: string): CheckpointReport {
+  try {
+    const stats = statSync(path);
+    if (stats.isDirectory())
+      return withDirectoryView(path, (view) =>
+        buildDirectoryReport(view, { path, dirName: basename(resolve(path)), inflate }),
+      );
+    const opened = openFileByteSource(path);
+    if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
+    try {
+      return buildCheckpointReport(opened.data, { path, inflate });
+    } finally {
+      opened.data.close();
+    }
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "";
+    if (code === "ENOENT") return unreadable(path, "no such file or directory; check the path", "not-found");
+    return unreadable(path, `cannot read it (${code || String(error)}); check its permissions`, "unreadable");
+  }
+}

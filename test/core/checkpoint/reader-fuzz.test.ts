@@ -1,0 +1,30 @@
+import { describe, expect, test } from "bun:test";
+import { makeReaderFuzzCase, runReaderFuzzCase } from "../../helpers/reader-fuzz.ts";
+import { listRealFixtures } from "../../helpers/real-fixtures.ts";
+
+const CASES = 400;
+const SEED = 20261122;
+// Files under 1 MB keep the copies cheap; they cover zip (Lightning, timm, plain), legacy and safetensors.
+const seeds = await Promise.all(
+  (await listRealFixtures())
+    .filter((f) => (f.truth["size_bytes"] as number) < 1_000_000 && (f.truth["size_bytes"] as number) > 0)
+    .map(async (f) => ({ name: f.name, bytes: new Uint8Array(await Bun.file(f.path).arrayBuffer()) })),
+);
+
+describe("checkpoint reader fuzz (seeded, bounded; long runs: scripts/fuzz-reader.ts)", () => {
+  test(`${CASES} mutated and truncated fixtures: no throw, no internal error, each under 100 ms`, () => {
+    const findings: string[] = [];
+    const statuses = new Set<string>();
+    for (let index = 0; index < CASES; index++) {
+      const fuzzCase = makeReaderFuzzCase(seeds, SEED, index);
+      const outcome = runReaderFuzzCase(fuzzCase.bytes, () => performance.now());
+      statuses.add(outcome.status);
+      if (outcome.threw !== undefined || outcome.code === "internal" || outcome.ms > 100)
+        findings.push(
+          `${index} ${fuzzCase.kind} ${fuzzCase.seedName}: ${outcome.threw ?? outcome.code} ${outcome.ms.toFixed(1)} ms`,
+        );
+    }
+    expect(findings).toEqual([]);
+    expect([...statuses].sort()).toEqual(expect.arrayContaining(["corrupt", "incomplete", "ok"]));
+  });
+});

@@ -1,0 +1,211 @@
+import { describe, expect, test } from "bun:test";
+import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
+import { frameworkInput } from "../../../src/core/checkpoint/torch-report.ts";
+import { inputDict, inputFloat, type PickleInput } from "../../../src/core/formats/pickle/pickle-input.ts";
+import { readTorchZipCheckpoint } from "../../../src/core/formats/torch-checkpoint.ts";
+import { parseCallbackKey } from "../../../src/core/frameworks/callback-key.ts";
+import type { FrameworkInput } from "../../../src/core/frameworks/framework-input.ts";
+import { recognizeLightning } from "../../../src/core/frameworks/lightning.ts";
+import { resolveInterpolations } from "../../../src/core/frameworks/omegaconf-resolve.ts";
+import { recognizeCheckpoint } from "../../../src/core/frameworks/recognize.ts";
+import { recognizeUltralytics } from "../../../src/core/frameworks/ultralytics.ts";
+import { lightningDict, scalarTensor, torchZipBytes } from "../../helpers/synthetic-checkpoints.ts";
+
+function inputOf(value: PickleInput): FrameworkInput {
+  const read = readTorchZipCheckpoint(bytesSource(torchZipBytes(value)));
+  if (!read.success || read.data.value === undefined) throw new Error("synthetic checkpoint unreadable");
+  return frameworkInput(read.data.value, read.data.readScalar);
+}
+
+const weights = inputDict({ "fc.weight": scalarTensor(1) }, true);
+
+describe("recognizeLightning", () => {
+  test("≤ 1.5 stored epoch/step as next-to-run: normalised by −1 and flagged", () => {
+    const facts = recognizeLightning(
+      inputOf(lightningDict({ epoch: 4, step: 100, score: 0.5, version: "1.5.10" })),
+    )?.facts;
+    expect([facts?.epoch, facts?.global_step, facts?.epoch_step_normalized]).toEqual([3, 99, true]);
+  });
+
+  test("1.6+ keeps them; the 0-d best_model_score is read as a number", () => {
+    const facts = recognizeLightning(inputOf(lightningDict({ epoch: 4, step: 100, score: 0.5 })))?.facts;
+    expect([facts?.epoch, facts?.global_step, facts?.model_checkpoint_states?.[0]?.best_model_score]).toEqual(
+      [4, 100, 0.5],
+    );
+    expect(facts?.callback_configs?.[0]).toMatchObject({
+      class_name: "ModelCheckpoint",
+      monitor: "val/loss",
+      mode: "min",
+    });
+  });
+
+  test("≤ 1.4 keyed callbacks by the class object; EarlyStopping state is read too", () => {
+    const modelCheckpoint = {
+      kind: "global",
+      module: "pytorch_lightning.callbacks.model_checkpoint",
+      name: "ModelCheckpoint",
+    } as const;
+    const stopper = "EarlyStopping{'monitor': 'val_loss', 'mode': 'min'}";
+    const value = inputDict([
+      ["epoch", 2],
+      ["global_step", 30],
+      ["pytorch-lightning_version", "1.4.9"],
+      ["state_dict", weights],
+      [
+        "callbacks",
+        inputDict([
+          [
+            modelCheckpoint,
+            inputDict({
+              monitor: "val_loss",
+              best_model_score: scalarTensor(0.75),
+              best_model_path: "b.ckpt",
+            }),
+          ],
+          [
+            stopper,
+            inputDict({ wait_count: 2, stopped_epoch: 0, best_score: scalarTensor(0.5), patience: 3 }),
+          ],
+        ]),
+      ],
+    ]);
+    const facts = recognizeLightning(inputOf(value))?.facts;
+    expect(facts?.callbacks_keys).toEqual([
+      "<class 'pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint'>",
+      stopper,
+    ]);
+    expect(facts?.model_checkpoint_states).toEqual([
+      {
+        key: "<class 'pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint'>",
+        monitor: "val_loss",
+        best_model_score: 0.75,
+        best_model_path: "b.ckpt",
+      },
+    ]);
+    expect(facts?.early_stopping_states).toEqual([
+      {
+        key: stopper,
+        monitor: "val_loss",
+        mode: "min",
+        wait_count: 2,
+        stopped_epoch: 0,
+        best_score: 0.5,
+        patience: 3,
+      },
+    ]);
+    expect([facts?.epoch, facts?.global_step]).toEqual([1, 29]);
+  });
+});
+
+describe("recognizeCheckpoint picks the most confident framework", () => {
+  const cases: Array<[string, PickleInput, string | undefined, string | undefined]> = [
+    [
+      "timm",
+      inputDict({ epoch: 1, arch: "resnet18", state_dict: weights, version: 2, args: inputDict({}) }),
+      "timm",
+      undefined,
+    ],
+    [
+      "ImageNet example (arch without args/version)",
+      inputDict({ epoch: 1, arch: "resnet18", state_dict: weights }),
+      "plain-torch",
+      "dict with 'state_dict'",
+    ],
+    ["bare state_dict", weights, "plain-torch", "bare state_dict"],
+    [
+      "tutorial dict",
+      inputDict({ epoch: 3, model_state_dict: weights, loss: inputFloat(0.5) }),
+      "plain-torch",
+      "dict with 'model_state_dict'",
+    ],
+    ["a dict of numbers", inputDict({ a: 1 }), undefined, undefined],
+  ];
+  test.each(cases)("%s", (_name, value, framework, kind) => {
+    const recognition = recognizeCheckpoint(inputOf(value));
+    expect([recognition?.framework, recognition?.facts.kind]).toEqual([framework, kind]);
+  });
+});
+
+describe("recognizeUltralytics", () => {
+  test("stripped final weights: epoch −1, best_fitness None, model present", () => {
+    const value = inputDict({
+      epoch: -1,
+      best_fitness: null,
+      model: null,
+      ema: null,
+      updates: null,
+      optimizer: null,
+      train_args: inputDict({ epochs: 30 }),
+      version: "8.3.167",
+    });
+    const facts = recognizeUltralytics(inputOf(value))?.facts;
+    expect(facts).toMatchObject({
+      epoch: -1,
+      best_fitness: null,
+      version: "8.3.167",
+      ema_is_none: true,
+      train_args: { epochs: 30 },
+    });
+  });
+});
+
+describe("parseCallbackKey", () => {
+  test.each([
+    [
+      "ModelCheckpoint{'monitor': 'val/hmean', 'mode': 'max', 'every_n_train_steps': 0, 'every_n_epochs': 1, 'train_time_interval': None}",
+      {
+        class_name: "ModelCheckpoint",
+        monitor: "val/hmean",
+        mode: "max",
+        every_n_train_steps: 0,
+        every_n_epochs: 1,
+        train_time_interval: null,
+      },
+    ],
+    [
+      "ModelCheckpoint{'monitor': None, 'mode': 'min', 'every_n_train_steps': 0, 'every_n_epochs': 1, 'train_time_interval': None, 'save_on_train_epoch_end': True}",
+      {
+        class_name: "ModelCheckpoint",
+        monitor: null,
+        mode: "min",
+        every_n_train_steps: 0,
+        every_n_epochs: 1,
+        train_time_interval: null,
+        save_on_train_epoch_end: true,
+      },
+    ],
+    [
+      "MyCheckpoint{'monitor': \"it's\", 'mode': 'max'}",
+      { class_name: "MyCheckpoint", monitor: "it's", mode: "max" },
+    ],
+    ["TQDMProgressBar", undefined],
+  ])("%s", (key, expected) => {
+    expect(parseCallbackKey(key)).toEqual(expected === undefined ? undefined : { key, ...expected });
+  });
+});
+
+/** `${path}` written without a template-looking literal. */
+const ref = (path: string) => ["$", "{", path, "}"].join("");
+
+describe("resolveInterpolations", () => {
+  test.each([
+    [
+      { a: { b: 5 }, c: `${ref("a.b")}` },
+      { a: { b: 5 }, c: 5 },
+    ],
+    [
+      { a: "x", c: `pre-${ref("a")}-post` },
+      { a: "x", c: "pre-x-post" },
+    ],
+    [
+      { a: `${ref("b")}`, b: `${ref("a")}` },
+      { a: `${ref("b")}`, b: `${ref("a")}` },
+    ],
+    [
+      { c: `${ref("oc.env:HOME")}`, d: `${ref("missing.key")}` },
+      { c: `${ref("oc.env:HOME")}`, d: `${ref("missing.key")}` },
+    ],
+  ])("%j", (config, expected) => {
+    expect(resolveInterpolations(config)).toEqual(expected);
+  });
+});
