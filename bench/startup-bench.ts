@@ -5,11 +5,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { runs: { type: "string", default: "30" } } });
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: { runs: { type: "string", default: "30" } },
+});
 const runs = Number(values.runs);
 const root = resolve(import.meta.dir, "..");
 const binary = join(mkdtempSync(join(tmpdir(), "ckpt-startup-")), "ckpt");
-const build = Bun.spawnSync([process.execPath, "scripts/build-binary.ts", "--outfile", binary], { cwd: root });
+const build = Bun.spawnSync([process.execPath, "scripts/build-binary.ts", "--outfile", binary], {
+  cwd: root,
+});
 if (build.exitCode !== 0) throw new Error(build.stderr.toString());
 
 function time(command: readonly string[]): { median: number; p95: number } {
@@ -18,11 +23,13 @@ function time(command: readonly string[]): { median: number; p95: number } {
     const start = performance.now();
     const result = Bun.spawnSync([...command], { cwd: tmpdir(), stdout: "ignore", stderr: "ignore" });
     const elapsed = performance.now() - start;
-    if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`${command.join(" ")} exited ${result.exitCode}`);
+    if (result.exitCode !== 0 && result.exitCode !== 1)
+      throw new Error(`${command.join(" ")} exited ${result.exitCode}`);
     if (i >= 2) samples.push(elapsed); // the first two runs warm the page cache
   }
   samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN;
+  const at = (q: number) =>
+    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN;
   return { median: at(0.5), p95: at(0.95) };
 }
 
