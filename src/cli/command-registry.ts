@@ -19,6 +19,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./validate-command.ts")).validateCommand,
   },
   {
+    name: "show",
+    summary: "show a checkpoint's metadata (sidecar or assembled) and where each value came from",
+    load: async () => (await import("./show-command.ts")).showCommand,
+  },
+  {
+    name: "convert",
+    summary: "write a metadata sidecar for every checkpoint (the legacy conversion tool)",
+    load: async () => (await import("./convert-command.ts")).convertCommand,
+  },
+  {
     name: "inspect",
     summary: "read checkpoints without Python and print what they hold (--json for JSON Lines)",
     load: async () => (await import("./inspect-command.ts")).inspectCommand,

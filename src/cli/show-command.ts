@@ -1,0 +1,117 @@
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { AppError } from "../core/errors/app-error.ts";
+import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
+import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import { renderMetadata } from "../core/metadata/render-metadata.ts";
+import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
+import { createRunContextCache, type RunContextCache } from "../io/run-context.ts";
+import { readSidecar } from "../io/sidecar-store.ts";
+import type { Command, CommandContext } from "./command.ts";
+import { EXIT } from "./exit-codes.ts";
+import { parseFlags } from "./parse-flags.ts";
+import { displayPathFrom } from "./validate-command.ts";
+
+const USAGE = `Usage: ckpt show PATH... [options]
+
+Shows the metadata of each checkpoint: from its sidecar when that is valid and current (its ckpt.file size and
+mtime match the checkpoint), else assembled now from the checkpoint and its run files. Each value is followed
+by where it came from.
+
+Options:
+  --json        print the CheckpointMetadataV1 object (with its ckpt: block); several paths → one per line
+  -h, --help    show this help
+
+Exit codes: 0 every path shown, 1 some path is not a readable checkpoint, 2 usage error.
+`;
+
+type Shown =
+  | {
+      readonly kind: "metadata";
+      readonly metadata: CheckpointMetadataV1;
+      readonly sidecar: string | null;
+      readonly problems: readonly AssemblyProblem[];
+    }
+  | { readonly kind: "failed"; readonly message: string };
+
+/** A sidecar ckpt wrote for exactly this file (same size and mtime); Python-written ones cannot say, so they are not used. */
+function currentSidecar(realPath: string): { data: CheckpointMetadataV1; sidecar: string } | null {
+  try {
+    const stats = statSync(realPath);
+    const sidecar = sidecarPathFor(realPath, { kind: stats.isDirectory() ? "directory" : "file" });
+    if (!existsSync(sidecar)) return null;
+    const read = readSidecar(sidecar);
+    const file = read.success && read.data.valid ? read.data.data?.ckpt?.file : undefined;
+    const mtime = new Date(stats.mtimeMs).toISOString();
+    if (!read.success || !read.data.data || !file) return null;
+    const sameSize = stats.isDirectory() || file.size === stats.size;
+    return sameSize && file.mtime === mtime ? { data: read.data.data, sidecar } : null;
+  } catch {
+    return null;
+  }
+}
+
+function show(path: string, context: CommandContext, cache: RunContextCache): Shown {
+  const absolute = resolve(context.cwd, path);
+  if (!existsSync(absolute))
+    return { kind: "failed", message: `${path}: no such file or directory; check the path` };
+  const sidecar = currentSidecar(realpathSync(absolute));
+  if (sidecar) return { kind: "metadata", metadata: sidecar.data, sidecar: sidecar.sidecar, problems: [] };
+  const built = buildCheckpointMetadata(absolute, {
+    scanRoot: context.cwd,
+    now: context.now,
+    runContextCache: cache,
+    generatorVersion: context.version,
+  });
+  if (built.metadata)
+    return { kind: "metadata", metadata: built.metadata, sidecar: null, problems: built.problems };
+  const reason = built.report.error?.message ?? built.problems[0]?.message ?? `status ${built.report.status}`;
+  return { kind: "failed", message: `${path}: not a readable checkpoint (${reason})` };
+}
+
+async function run(context: CommandContext): Promise<number> {
+  const { values, positionals } = parseFlags("show", context.args, {
+    json: { type: "boolean", default: false },
+  });
+  if (values.help) {
+    context.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) {
+    throw new AppError("usage", "show: name at least one checkpoint. Run 'ckpt show --help' for usage.");
+  }
+  const cache = createRunContextCache();
+  const display = displayPathFrom(context.cwd);
+  let failures = 0;
+  positionals.forEach((path, index) => {
+    const shown = show(path, context, cache);
+    if (shown.kind === "failed") {
+      failures += 1;
+      if (values.json) context.stdout.write(`${JSON.stringify({ path, error: shown.message })}\n`);
+      context.stderr.write(`ckpt: ${shown.message}\n`);
+      return;
+    }
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify(shown.metadata)}\n`);
+      return;
+    }
+    const origin = shown.sidecar
+      ? { kind: "sidecar" as const, sidecar: display(shown.sidecar) }
+      : { kind: "assembled" as const };
+    const rendered = renderMetadata(shown.metadata, {
+      path: display(resolve(context.cwd, path)),
+      origin,
+      problems: shown.problems,
+    });
+    context.stdout.write(`${index > 0 ? "\n" : ""}${rendered}`);
+  });
+  return failures === 0 ? EXIT.ok : EXIT.findings;
+}
+
+export const showCommand: Command = {
+  name: "show",
+  summary: "show a checkpoint's metadata (sidecar or assembled) and where each value came from",
+  usage: USAGE,
+  run,
+};

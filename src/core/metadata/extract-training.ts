@@ -1,0 +1,156 @@
+import type { FilenameFacts } from "../runs/filename-metrics.ts";
+import type { MetricTarget } from "../runs/metric-series.ts";
+import {
+  type AssemblyProblem,
+  DEFAULT_SOURCE,
+  type Extracted,
+  type FieldSources,
+  warning,
+} from "./assembly-notes.ts";
+import type { TrainingInfo } from "./metadata-schema.ts";
+import { integerAt, recordAt, stringAt } from "./plain-values.ts";
+import type { ReportFacts } from "./report-facts.ts";
+import type { RunContext } from "./run-context-model.ts";
+
+export type TrainingFacts = {
+  readonly training: TrainingInfo;
+  /** Where the checkpoint sits for `metricsAtStep`: only what is known, never a default. */
+  readonly target: MetricTarget;
+  /** HF's fractional epoch, kept exactly in `additional_metrics.epoch`. */
+  readonly exactEpoch: number | null;
+};
+
+type Found = { readonly value: number; readonly source: string } | null;
+
+function integer(value: number | null | undefined, source: string): Found {
+  return typeof value === "number" && Number.isInteger(value) ? { value, source } : null;
+}
+
+function epochOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | null) {
+  const candidates: [number | null | undefined, string][] = [
+    [facts.epoch, "checkpoint"],
+    [run.hfTrainerState?.epoch, "trainer_state.json"],
+    [filename?.epoch, "filename"],
+  ];
+  for (const [value, source] of candidates) {
+    if (typeof value !== "number" || !Number.isFinite(value)) continue;
+    // HF epochs are fractional progress: the sidecar holds the floor, additional_metrics the exact value.
+    const exactEpoch = Number.isInteger(value) ? null : value;
+    return { found: { value: Math.floor(value), source }, exactEpoch };
+  }
+  return { found: null, exactEpoch: null };
+}
+
+function stepOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | null): Found {
+  const step =
+    integer(facts.global_step, "checkpoint") ??
+    // Ultralytics counts EMA updates once per optimizer step.
+    integer(facts.updates, "checkpoint:updates") ??
+    integer(run.hfTrainerState?.globalStep, "trainer_state.json") ??
+    integer(filename?.step, "filename");
+  return step && step.value >= 0 ? step : null;
+}
+
+/** `max_epochs` from the trainer config (checkpoint hparams, hparams.yaml, Hydra) or the framework's args. */
+function maxEpochsOf(facts: ReportFacts, run: RunContext): Found {
+  const fromTrainer = (label: string, root: unknown) =>
+    integer(integerAt(recordAt(root, "trainer"), "max_epochs") ?? integerAt(root, "max_epochs"), label);
+  return (
+    fromTrainer("checkpoint", facts.hyper_parameters) ??
+    fromTrainer("hparams.yaml", run.hparams?.values) ??
+    fromTrainer("hydra", run.hydra?.config) ??
+    integer(integerAt(facts.args, "epochs"), "checkpoint:args") ??
+    integer(integerAt(run.timmArgs, "epochs"), "args.yaml") ??
+    integer(integerAt(facts.train_args, "epochs"), "checkpoint:train_args") ??
+    integer(integerAt(run.ultralyticsArgs, "epochs"), "args.yaml") ??
+    integer(run.hfTrainerState?.numTrainEpochs, "trainer_state.json") ??
+    integer(facts.hf?.num_train_epochs, "checkpoint")
+  );
+}
+
+/**
+ * The `training:` section. The epoch comes from the checkpoint (Ultralytics' −1 for final weights stays −1, with a
+ * warning), else HF `trainer_state.json` (fractional progress → floor; the exact value is kept), else the file
+ * name; global_step from the checkpoint (Ultralytics: EMA updates), HF state or file name. Unknown epoch/step are
+ * 0 as in the seed's tool, marked `default` in the sources and never used to look metrics up.
+ */
+export function extractTraining(
+  facts: ReportFacts,
+  run: RunContext,
+  filename: FilenameFacts | null,
+): Extracted<TrainingFacts> {
+  const sources: FieldSources = { "training.training_phase": DEFAULT_SOURCE };
+  const problems: AssemblyProblem[] = [];
+  const { found: epochFound, exactEpoch } = epochOf(facts, run, filename);
+  const validEpoch = epochFound && epochFound.value >= -1 ? epochFound : null;
+  const step = stepOf(facts, run, filename);
+  const maxEpochs = maxEpochsOf(facts, run);
+  sources["training.epoch"] = validEpoch?.source ?? DEFAULT_SOURCE;
+  sources["training.global_step"] = step?.source ?? DEFAULT_SOURCE;
+  if (maxEpochs) sources["training.max_epochs"] = maxEpochs.source;
+  if (validEpoch?.value === -1) {
+    problems.push(warning("final-weights-epoch", "epoch is -1: the framework's final (stripped) weights"));
+  }
+  if (exactEpoch !== null) {
+    problems.push(
+      warning(
+        "fractional-epoch",
+        `epoch ${exactEpoch} is fractional progress; stored as ${Math.floor(exactEpoch)}`,
+      ),
+    );
+  }
+  const training: TrainingInfo = {
+    epoch: validEpoch?.value ?? 0,
+    global_step: step?.value ?? 0,
+    training_phase: "training",
+    max_epochs: maxEpochs?.value ?? null,
+  };
+  const isHf = run.hfTrainerState !== null || facts.framework === "hf-trainer";
+  const target: MetricTarget = {
+    step: step?.value ?? null,
+    epoch: isHf || !validEpoch || validEpoch.value < 0 ? null : validEpoch.value,
+  };
+  return { value: { training, target, exactEpoch }, sources, problems };
+}
+
+const NAME_KEYS = ["exp_name", "experiment_name", "run_name", "name"] as const;
+const DATE_DIR = /^\d{4}-\d{2}-\d{2}$/;
+const TIME_DIR = /^\d{2}-\d{2}-\d{2}$/;
+const GENERIC_ROOTS = new Set(["outputs", "multirun", "runs", "output", "train", ""]);
+
+function baseName(path: string): string {
+  return path.replace(/\/+$/, "").slice(path.replace(/\/+$/, "").lastIndexOf("/") + 1);
+}
+
+/** Hydra's `outputs/<name>/<date>/<time>` layout names the experiment two levels up; plain dirs name themselves. */
+function runDirName(runDir: string): string | null {
+  const parts = runDir.split("/").filter((part) => part !== "");
+  const [time, date, name] = [parts.at(-1), parts.at(-2), parts.at(-3)];
+  if (time && date && TIME_DIR.test(time) && DATE_DIR.test(date)) {
+    return name && !GENERIC_ROOTS.has(name) ? name : `${date}_${time}`;
+  }
+  return time ?? null;
+}
+
+/**
+ * The experiment name and where it came from: a Hydra config key (`exp_name`, `experiment_name`, `run_name`,
+ * `name`), the Lightning logger name, the timm experiment dir, the Ultralytics run `name`, the HF output dir, else
+ * the run directory.
+ */
+export function extractExpName(facts: ReportFacts, run: RunContext): { value: string; source: string } {
+  for (const key of NAME_KEYS) {
+    const value = stringAt(run.hydra?.config, key);
+    if (value && !value.includes("${")) return { value, source: `hydra:${key}` };
+  }
+  if (run.loggerName && run.loggerName !== "lightning_logs") {
+    return { value: run.loggerName, source: "lightning-logger" };
+  }
+  if (run.runDir && (facts.framework === "timm" || run.timmArgs)) {
+    return { value: baseName(run.runDir), source: "timm:experiment-dir" };
+  }
+  const ultralyticsName = stringAt(facts.train_args, "name") ?? stringAt(run.ultralyticsArgs, "name");
+  if (ultralyticsName) return { value: ultralyticsName, source: "ultralytics:name" };
+  if (run.runDir && run.hfTrainerState) return { value: baseName(run.runDir), source: "hf:output_dir" };
+  const fromDir = run.runDir ? runDirName(run.runDir) : null;
+  return fromDir ? { value: fromDir, source: "run-dir" } : { value: "unknown", source: DEFAULT_SOURCE };
+}

@@ -1,0 +1,142 @@
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import packageJson from "../../package.json" with { type: "json" };
+import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
+import { assembleMetadata } from "../core/metadata/assemble-metadata.ts";
+import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
+import { extractExpName } from "../core/metadata/extract-training.ts";
+import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import { readReportFacts } from "../core/metadata/report-facts.ts";
+import { emptyRunContext, type RunContext } from "../core/metadata/run-context-model.ts";
+import type { MetricPoint } from "../core/runs/metric-series.ts";
+import { readCheckpointReport } from "./read-checkpoint.ts";
+import { loadRunContext, type RunContextCache } from "./run-context.ts";
+
+export type BuildMetadataOptions = {
+  /** The directory being scanned: `checkpoint_path` and `hydra_config_path` are relative to it. */
+  readonly scanRoot: string;
+  /** The clock; only used for `created_at` when the file's mtime cannot be read. */
+  readonly now: () => number;
+  /** Share one across a command or the daemon so a run's files are parsed once. @default a fresh cache */
+  readonly runContextCache?: RunContextCache;
+  /** @default readCheckpointReport */
+  readonly readReport?: (path: string) => CheckpointReport;
+  /** `ckpt.generator.version`. @default the package version */
+  readonly generatorVersion?: string;
+};
+
+export type CheckpointMetadataBuild = {
+  readonly report: CheckpointReport;
+  /** Null when the file is not a readable checkpoint; an unsafe file still gets metadata saying so. */
+  readonly metadata: CheckpointMetadataV1 | null;
+  readonly problems: readonly AssemblyProblem[];
+  readonly run: {
+    readonly dir: string | null;
+    readonly expName: string;
+    readonly task: string;
+    /** Every metric point of the run's files (for curves), in file order. */
+    readonly points: MetricPoint[];
+  };
+};
+
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** `path` relative to `root` when inside it, else absolute. */
+function underRoot(root: string, path: string): string | null {
+  const shown = relative(root, path);
+  return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
+}
+
+function fileFacts(path: string, report: CheckpointReport, now: () => number) {
+  try {
+    const stats = statSync(path);
+    const size = stats.isDirectory() ? report.size_bytes : stats.size;
+    return { size, mtimeMs: stats.mtimeMs, mtime: new Date(stats.mtimeMs).toISOString() };
+  } catch {
+    return { size: report.size_bytes, mtimeMs: now(), mtime: new Date(now()).toISOString() };
+  }
+}
+
+function crashed(path: string, error: unknown): CheckpointMetadataBuild {
+  const message = `${path}: building metadata failed (${String(error)}); this is a bug in ckpt, please report it`;
+  const report = {
+    path,
+    status: "corrupt",
+    error: { code: "internal", message },
+    container: "unknown",
+    framework: null,
+    size_bytes: 0,
+    bytes_read: 0,
+    pickle_globals: [],
+    safety: null,
+  } as const satisfies CheckpointReport;
+  return {
+    report,
+    metadata: null,
+    problems: [{ code: "not-a-checkpoint", severity: "error", message }],
+    run: { dir: null, expName: "unknown", task: "generic", points: [] },
+  };
+}
+
+function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
+  const report = (options.readReport ?? readCheckpointReport)(path);
+  const realPath = realPathOf(path);
+  const root = realPathOf(options.scanRoot);
+  const inside = underRoot(root, realPath) !== null;
+  const file = fileFacts(realPath, report, options.now);
+  const facts = readReportFacts(report);
+  const readable = report.status === "ok" || report.status === "unsafe";
+  const run: RunContext = readable
+    ? loadRunContext({
+        checkpointPath: realPath,
+        ...(inside ? { scanRoot: root } : {}),
+        checkpointMtimeMs: file.mtimeMs,
+        ...(options.runContextCache ? { cache: options.runContextCache } : {}),
+      })
+    : emptyRunContext(null);
+  const hydraConfig = run.hydra?.configPath ?? null;
+  const assembled = assembleMetadata({
+    report,
+    run,
+    paths: {
+      checkpoint: realPath,
+      relativeCheckpoint: underRoot(root, realPath) ?? realPath,
+      relativeHydraConfig: hydraConfig === null ? null : (underRoot(root, hydraConfig) ?? hydraConfig),
+    },
+    file: { size: file.size, mtime: file.mtime },
+    generatorVersion: options.generatorVersion ?? packageJson.version,
+  });
+  return {
+    report,
+    metadata: assembled.metadata,
+    problems: assembled.problems,
+    run: {
+      dir: run.runDir,
+      expName: assembled.metadata?.exp_name ?? extractExpName(facts, run).value,
+      task: assembled.task,
+      points: run.series.flatMap((series) => series.points),
+    },
+  };
+}
+
+/**
+ * Everything ckpt knows about one checkpoint, the function the catalog, the daemon and `ckpt convert`/`show` call:
+ * the reader's report, the assembled and validated `CheckpointMetadataV1` (null for a file that is not a readable
+ * checkpoint), what went wrong, and the run it belongs to. Never throws.
+ */
+export function buildCheckpointMetadata(
+  path: string,
+  options: BuildMetadataOptions,
+): CheckpointMetadataBuild {
+  try {
+    return build(path, options);
+  } catch (error) {
+    return crashed(path, error);
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { buildCheckpointMetadata } from "../../src/io/checkpoint-metadata-pipeline.ts";
+import { createRunContextCache, loadRunContext } from "../../src/io/run-context.ts";
+import { realFixtureRoot } from "../helpers/real-fixtures.ts";
+
+const RUN = join(realFixtureRoot, "lightning/outputs/dbnet_r18_dev_full/2026-11-22/14-52-44");
+
+describe("loadRunContext", () => {
+  test("finds and parses a Hydra + Lightning run; a shared cache parses each file once", () => {
+    const cache = createRunContextCache();
+    const first = loadRunContext({
+      checkpointPath: join(RUN, "checkpoints/last.ckpt"),
+      scanRoot: realFixtureRoot,
+      cache,
+    });
+    const entries = cache.parsed.size;
+    const second = loadRunContext({
+      checkpointPath: join(RUN, "checkpoints/epoch=3-step=32-val/hmean=0.8819.ckpt"),
+      scanRoot: realFixtureRoot,
+      cache,
+    });
+    expect({
+      runDir: first.runDir,
+      hydraConfig: first.hydra?.configPath,
+      runName: first.hydra?.config?.["run_name"],
+      jobName: first.hydra?.runtime?.jobName,
+      hparams: first.hparams?.path,
+      logger: first.loggerName,
+      series: first.series.map((series) => [series.source, series.points.length > 0]),
+      problems: first.problems,
+    }).toEqual({
+      runDir: RUN,
+      hydraConfig: join(RUN, ".hydra/config.yaml"),
+      runName: "dbnet_r18_dev_full",
+      jobName: "gen_lightning",
+      hparams: join(RUN, "csv_logs/version_0/hparams.yaml"),
+      logger: "csv_logs",
+      series: [
+        ["metrics.csv", true],
+        ["events", true],
+      ],
+      problems: [],
+    });
+    expect(cache.parsed.size).toBe(entries);
+    expect(second.series[0]?.points).toBe(first.series[0]?.points);
+  });
+});
+
+describe("buildCheckpointMetadata", () => {
+  test.each([
+    ["broken/empty.ckpt", "not-a-checkpoint", false],
+    ["broken/malicious_reduce.ckpt", "unsafe", true],
+    ["torch/tiny_cnn.safetensors", "ok", true],
+  ])("%s → report status %s, metadata %p; never throws", (name, status, hasMetadata) => {
+    const built = buildCheckpointMetadata(join(realFixtureRoot, name), {
+      scanRoot: realFixtureRoot,
+      now: () => 0,
+    });
+    expect([built.report.status, built.metadata !== null, built.metadata?.checkpoint_path ?? null]).toEqual([
+      status,
+      hasMetadata,
+      hasMetadata ? name : null,
+    ]);
+  });
+
+  test("a missing path is a report, not a throw", () => {
+    const built = buildCheckpointMetadata("/nonexistent/x.ckpt", { scanRoot: "/nonexistent", now: () => 0 });
+    expect([built.metadata, built.run.expName]).toEqual([null, "unknown"]);
+  });
+});
