@@ -1,6 +1,6 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
+import { globalScanFromInterpretation, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import { interpretPickle } from "./pickle/pickle-interpreter.ts";
 import type { TensorRef } from "./pickle/py-value.ts";
 import {
@@ -72,7 +72,6 @@ export function readTorchZipCheckpoint(
   if (!bytes.success)
     return fail({ code: zipErrorCode(bytes.error.code), message: `${dataPkl.name}: ${bytes.error.message}` });
   const format: TorchFileFormat = layout.kind === "torchscript" ? "torchscript" : "torch-save";
-  const scan = scanPickleGlobals(bytes.data);
   const warnings = [...layout.warnings];
   const byteorder = records.data.byteorder;
   if (byteorder !== undefined && byteorder !== "little" && byteorder !== "big")
@@ -80,8 +79,16 @@ export function readTorchZipCheckpoint(
   const readScalar = cachedScalarReader(
     zipScalarReader(source, { layout, littleEndian: byteorder !== "big", inflate: options.inflate }),
   );
-  if (format === "torchscript") return ok({ ...emptyRead({ format, zip, warnings }), scan, readScalar });
+  if (format === "torchscript") {
+    return ok({ ...emptyRead({ format, zip, warnings }), scan: scanPickleGlobals(bytes.data), readScalar });
+  }
   const interpreted = interpretPickle(bytes.data);
+  // A clean interpretation already saw every global in order; only a failed one, or bytes after STOP, need the
+  // static walk (which lists globals up to a corruption and covers a second pickle).
+  const scan =
+    interpreted.success && interpreted.data.trailingBytes === 0
+      ? globalScanFromInterpretation(interpreted.data)
+      : scanPickleGlobals(bytes.data);
   return ok({
     format,
     value: interpreted.success ? interpreted.data.value : undefined,

@@ -12,7 +12,10 @@ export const PICKLE_RECOGNIZERS: readonly Recognizer[] = [
   recognizePlainTorch,
 ];
 
-/** Runs every recognizer and keeps the most confident; undefined when none claims the object. */
+/** A recognition this sure cannot be beaten (recognizers cap at 1), so the rest need not compute their facts. */
+const CERTAIN = 1;
+
+/** Runs the recognizers and keeps the most confident; undefined when none claims the object. */
 export function recognizeCheckpoint(
   input: FrameworkInput,
   recognizers: readonly Recognizer[] = PICKLE_RECOGNIZERS,
@@ -21,6 +24,7 @@ export function recognizeCheckpoint(
   for (const recognizer of recognizers) {
     const result = recognizer(input);
     if (result !== undefined && (best === undefined || result.confidence > best.confidence)) best = result;
+    if (best !== undefined && best.confidence >= CERTAIN) break;
   }
   return best;
 }

@@ -1,4 +1,5 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
+import type { PickleInterpretation } from "../formats/pickle/pickle-interpreter.ts";
 import type { PickleOpName } from "../formats/pickle/pickle-opcodes.ts";
 import { type DecodedOp, OpcodeReader } from "../formats/pickle/pickle-reader.ts";
 
@@ -69,6 +70,30 @@ const getOps = new Set<PickleOpName>(["GET", "BINGET", "LONG_BINGET"]);
 export function scanPickleGlobals(bytes: Uint8Array, options: ScanOptions = {}): GlobalScan {
   const scan = new Scanner(bytes, options);
   return scan.run();
+}
+
+/**
+ * The same scan, taken from a successful interpretation instead of a second walk over every opcode: the
+ * interpreter executed each GLOBAL/STACK_GLOBAL/INST in order and knows STACK_GLOBAL's real operands. Use it only
+ * when nothing follows STOP; trailing bytes (a second pickle) need the static walk, which covers the whole stream.
+ */
+export function globalScanFromInterpretation(interpretation: PickleInterpretation): GlobalScan {
+  const globals = interpretation.globals.slice(0, 100_000).map((ref) => ({ ...ref, literal: true }));
+  const names = [...new Set(interpretation.globals.map((ref) => `${ref.module}.${ref.name}`))];
+  const findings: ScanFinding[] = [];
+  for (const note of interpretation.notes) {
+    if (note.kind === "proto-not-first" || note.kind === "proto-repeated") {
+      findings.push({ kind: note.kind, offset: note.offset, detail: note.detail });
+    }
+  }
+  return {
+    globals,
+    names,
+    pickles: [{ start: interpretation.startOffset, end: interpretation.endOffset }],
+    findings,
+    error: undefined,
+    endOffset: interpretation.endOffset,
+  };
 }
 
 class Scanner {

@@ -188,9 +188,27 @@ export class OpcodeReader {
     if (begin + length > this.bytes.length) {
       return this.fail("truncated", `argument of ${length} bytes runs past the end of the data`);
     }
+    if (length <= 64 && TEXT_KINDS.has(kind)) {
+      const ascii = asciiAt(this.bytes, begin, begin + length);
+      if (ascii !== undefined) return this.done(ascii, begin + length);
+    }
     const raw = this.bytes.subarray(begin, begin + length);
     return this.done(decodeCounted(kind, raw), begin + length);
   }
+}
+
+/** Argument kinds that decode to text (the rest are bytes or little-endian longs). */
+const TEXT_KINDS = new Set(["string1", "string4", "unicodestring1", "unicodestring4", "unicodestring8"]);
+
+/** A short ASCII string read straight from the buffer (most keys and names), or undefined if not ASCII. */
+function asciiAt(bytes: Uint8Array, begin: number, end: number): string | undefined {
+  let out = "";
+  for (let i = begin; i < end; i++) {
+    const byte = bytes[i] ?? 0;
+    if (byte >= 0x80) return undefined;
+    out += String.fromCharCode(byte);
+  }
+  return out;
 }
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {
