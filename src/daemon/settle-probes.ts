@@ -1,0 +1,81 @@
+import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { PathIdentity } from "../core/daemon/settle-plan.ts";
+import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
+import { type Completeness, checkFileCompleteness } from "../core/formats/completeness.ts";
+import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
+import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
+import { withDirectoryView } from "../io/directory-view.ts";
+import { withFileByteSource } from "../io/file-byte-source.ts";
+
+/** Directory checkpoints nest at most `<tag>/file` (DeepSpeed); deeper trees are not folded into the identity. */
+const DIRECTORY_FOLD_DEPTH = 2;
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function foldDirectory(path: string, depth: number, into: { size: number; mtimeMs: number }): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    const stats = statOrUndefined(child);
+    if (stats === undefined) continue;
+    into.mtimeMs = Math.max(into.mtimeMs, stats.mtimeMs);
+    if (stats.isFile()) into.size += stats.size;
+    else if (stats.isDirectory() && depth > 1) foldDirectory(child, depth - 1, into);
+  }
+}
+
+/**
+ * The settle scheduler's `stat`: size/mtime/ino of a file (through symlinks: `last.ckpt` settles as its target),
+ * or for a checkpoint directory the total size and newest mtime of its files with the directory's inode.
+ * Undefined when the path is gone or unreadable.
+ */
+export function statPathIdentity(path: string): PathIdentity | undefined {
+  const stats = statOrUndefined(path);
+  if (stats === undefined) return undefined;
+  if (!stats.isDirectory()) return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+  const folded = { size: 0, mtimeMs: stats.mtimeMs };
+  foldDirectory(path, DIRECTORY_FOLD_DEPTH, folded);
+  return { ...folded, ino: stats.ino };
+}
+
+function directoryCompleteness(path: string): Completeness {
+  return withDirectoryView(path, (view) => {
+    const hf = inspectHfCheckpointDir(view, { dirName: basename(path) });
+    if (hf !== undefined) return hf.completeness;
+    const sharded = inspectLightningShardedDir(view);
+    if (sharded !== undefined) return sharded.completeness;
+    const waitingFor = isHfCheckpointDirName(basename(path))
+      ? "no trainer_state.json yet (the Trainer writes it last)"
+      : "no checkpoint files in the directory yet";
+    return { state: "incomplete", reason: waitingFor };
+  });
+}
+
+/**
+ * The settle scheduler's `checkCompleteness`: the container format's verdict for a file (zip end records,
+ * safetensors equation, legacy pickles to EOF) or the HF/Lightning sharded directory rules. Never throws.
+ */
+export function checkPathCompleteness(path: string): Completeness {
+  const stats = statOrUndefined(path);
+  if (stats === undefined) return { state: "incomplete", reason: `${path} vanished while being checked` };
+  if (stats.isDirectory()) return directoryCompleteness(path);
+  const checked = withFileByteSource(path, (source) =>
+    checkFileCompleteness(source, { checkLegacyTorchPickle: checkLegacyTorchCompleteness }),
+  );
+  if (checked.success) return checked.data;
+  return checked.error.code === "not-found"
+    ? { state: "incomplete", reason: checked.error.message }
+    : { state: "unknown", reason: checked.error.message };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, statSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ensurePrivateDirectory,
+  type RuntimePaths,
+  type RuntimePathsInput,
+  resolveRuntimePaths,
+} from "../../src/daemon/runtime-paths.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+describe("resolveRuntimePaths", () => {
+  const long = `/run/${"x".repeat(90)}`;
+  const cases: [string, RuntimePathsInput, RuntimePaths][] = [
+    [
+      "XDG dirs set",
+      {
+        env: { XDG_RUNTIME_DIR: "/run/user/1000", XDG_STATE_HOME: "/home/u/.state" },
+        uid: 1000,
+        home: "/home/u",
+      },
+      {
+        runtimeDir: "/run/user/1000/ckpt",
+        runtimeDirSource: "xdg",
+        socketPath: "/run/user/1000/ckpt/daemon.sock",
+        stateDir: "/home/u/.state/ckpt",
+        logPath: "/home/u/.state/ckpt/daemon.log",
+      },
+    ],
+    [
+      "nothing set (ssh without a login session) → /tmp/ckpt-<uid>, ~/.local/state",
+      { env: {}, uid: 1234, home: "/home/u" },
+      {
+        runtimeDir: "/tmp/ckpt-1234",
+        runtimeDirSource: "tmp",
+        socketPath: "/tmp/ckpt-1234/daemon.sock",
+        stateDir: "/home/u/.local/state/ckpt",
+        logPath: "/home/u/.local/state/ckpt/daemon.log",
+      },
+    ],
+    [
+      "relative XDG values are ignored; an instance names the socket",
+      { env: { XDG_RUNTIME_DIR: "run", XDG_STATE_HOME: "state/" }, uid: 7, home: "/h", instance: "a1b2" },
+      {
+        runtimeDir: "/tmp/ckpt-7",
+        runtimeDirSource: "tmp",
+        socketPath: "/tmp/ckpt-7/daemon-a1b2.sock",
+        stateDir: "/h/.local/state/ckpt",
+        logPath: "/h/.local/state/ckpt/daemon.log",
+      },
+    ],
+    [
+      "a runtime dir too long for sun_path falls back; trailing slashes trimmed",
+      { env: { XDG_RUNTIME_DIR: long, XDG_STATE_HOME: "/s/" }, uid: 7, home: "/h", tmpDir: "/var/tmp" },
+      {
+        runtimeDir: "/var/tmp/ckpt-7",
+        runtimeDirSource: "tmp",
+        socketPath: "/var/tmp/ckpt-7/daemon.sock",
+        stateDir: "/s/ckpt",
+        logPath: "/s/ckpt/daemon.log",
+      },
+    ],
+  ];
+  test.each(cases)("%s", (_name, input, expected) => {
+    expect(resolveRuntimePaths(input)).toEqual(expected);
+  });
+});
+
+describe("ensurePrivateDirectory", () => {
+  const uid = process.getuid?.() ?? 0;
+
+  test("creates the directory 0700 and tightens a looser one we own", () => {
+    using dir = makeTempDir("runtime");
+    const path = join(dir.path, "ckpt-1");
+    expect(ensurePrivateDirectory(path, { uid })).toEqual({ success: true, data: undefined });
+    expect(statSync(path).mode & 0o777).toBe(0o700);
+    chmodSync(path, 0o755);
+    expect(ensurePrivateDirectory(path, { uid }).success).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o700);
+  });
+
+  test("refuses a directory owned by someone else and a planted symlink", () => {
+    using dir = makeTempDir("runtime");
+    const owned = join(dir.path, "theirs");
+    mkdirSync(owned);
+    expect(ensurePrivateDirectory(owned, { uid: uid + 1 })).toMatchObject({
+      success: false,
+      error: { code: "wrong-owner" },
+    });
+    symlinkSync(owned, join(dir.path, "link"));
+    expect(ensurePrivateDirectory(join(dir.path, "link"), { uid })).toMatchObject({
+      success: false,
+      error: { code: "not-a-directory" },
+    });
+  });
+});

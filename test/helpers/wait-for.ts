@@ -1,0 +1,25 @@
+export type WaitForOptions = {
+  /** @default 5000 */
+  readonly timeoutMs?: number;
+  /** What was awaited, for the failure message. */
+  readonly what?: string;
+};
+
+/**
+ * Resolves with the first truthy value of `check`, re-checked every few ms until the deadline. Waits for a
+ * condition, never for a fixed time: a fast machine finishes early, a slow one gets the whole deadline.
+ */
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  options: WaitForOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? "a condition"}`);
+    await Bun.sleep(5);
+  }
+}
