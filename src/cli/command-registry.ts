@@ -29,6 +29,26 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./convert-command.ts")).convertCommand,
   },
   {
+    name: "scan",
+    summary: "bring the catalog up to date: read new and changed checkpoints, drop deleted ones",
+    load: async () => (await import("./scan-command.ts")).scanCommand,
+  },
+  {
+    name: "ls",
+    summary: "list catalogued checkpoints: sort by metric, epoch, step, mtime or size; filter; JSON or CSV",
+    load: async () => (await import("./ls-command.ts")).lsCommand,
+  },
+  {
+    name: "best",
+    summary: "the best checkpoint of each run (or --overall) by its primary metric, direction respected",
+    load: async () => (await import("./best-command.ts")).bestCommand,
+  },
+  {
+    name: "stats",
+    summary: "catalog statistics: count, metadata coverage, frameworks, bytes, last scan",
+    load: async () => (await import("./stats-command.ts")).statsCommand,
+  },
+  {
     name: "inspect",
     summary: "read checkpoints without Python and print what they hold (--json for JSON Lines)",
     load: async () => (await import("./inspect-command.ts")).inspectCommand,

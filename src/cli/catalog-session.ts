@@ -1,0 +1,46 @@
+import type { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { AppError } from "../core/errors/app-error.ts";
+import { openCatalogForReading } from "../io/catalog-db.ts";
+import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog-location.ts";
+import type { CommandContext } from "./command.ts";
+
+/** Resolves the catalog path for a command; an explicit `--catalog` on a network filesystem gets a warning. */
+export function locateCatalog(context: CommandContext, flag: string | undefined): CatalogLocation {
+  const location = resolveCatalogLocation({ flag, env: context.env, cwd: context.cwd });
+  if (location.networkMount !== null) {
+    context.stderr.write(
+      `ckpt: warning: ${location.path} is on ${location.networkMount.fsType} (${location.networkMount.mountPoint}); using it because --catalog says so, with a rollback journal instead of WAL — run one writer on one host only\n`,
+    );
+  }
+  return location;
+}
+
+/** Positional roots as absolute paths; each must exist. */
+export function resolveRoots(
+  command: string,
+  context: CommandContext,
+  positionals: readonly string[],
+): string[] {
+  const roots = positionals.map((path) => resolve(context.cwd, path).replace(/(.)\/+$/, "$1"));
+  const absent = roots.find((root) => !existsSync(root));
+  if (absent !== undefined) {
+    throw new AppError(
+      "not-found",
+      `${command}: ${absent} does not exist; pass a checkpoint or a directory of them`,
+    );
+  }
+  return roots;
+}
+
+/** Opens the catalog for a query; a missing catalog is empty, a broken one names the fix. */
+export function openForQuery(location: CatalogLocation): Database | null {
+  const opened = openCatalogForReading(location.path);
+  if (opened.success) return opened.data;
+  if (opened.error.kind === "missing") return null;
+  throw new AppError(
+    "io",
+    `${opened.error.message}; run 'ckpt scan' to move it aside and rebuild it from sidecars and checkpoints`,
+  );
+}

@@ -1,0 +1,80 @@
+import type { CheckpointMetadataV1, PrimaryMetric } from "../metadata/metadata-schema.ts";
+import { canonicalMetricName } from "../metrics/metric-aliases.ts";
+import type { CatalogEntry, EntryStatus, FileFacts, SidecarState } from "./catalog-entry.ts";
+import { metricValueOf } from "./metric-value.ts";
+
+const RUN_SUBDIRECTORIES = new Set(["checkpoints", "weights", "ckpt", "ckpts", "models"]);
+
+/**
+ * The run directory a checkpoint belongs to when nothing better is known: its directory, or the one above when
+ * that directory is a conventional `checkpoints/`/`weights/` folder (Lightning, Ultralytics).
+ * @example guessRunDir("/r/exp1/checkpoints/epoch=3.ckpt") // "/r/exp1"
+ */
+export function guessRunDir(checkpointPath: string): string {
+  const parent = checkpointPath.slice(0, Math.max(checkpointPath.lastIndexOf("/"), 0)) || "/";
+  const name = parent.slice(parent.lastIndexOf("/") + 1);
+  if (!RUN_SUBDIRECTORIES.has(name)) return parent;
+  return parent.slice(0, Math.max(parent.lastIndexOf("/"), 0)) || "/";
+}
+
+export type EntryFromMetadataOptions = {
+  readonly file: FileFacts;
+  readonly metadata: CheckpointMetadataV1 | null;
+  readonly status: EntryStatus;
+  readonly sidecar: SidecarState;
+  /** @default guessRunDir(file.path) */
+  readonly runDir?: string | null;
+  /** @default null */
+  readonly problem?: string | null;
+  readonly indexedAt: number;
+};
+
+function known(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === "" || value === "unknown" ? null : value;
+}
+
+/** A catalog row from what the sidecar or the assembler produced; without metadata only file facts are set. */
+export function entryFromMetadata(options: EntryFromMetadataOptions): CatalogEntry {
+  const { file, metadata } = options;
+  const ckpt = metadata?.ckpt;
+  const epoch = metadata?.training.epoch;
+  return {
+    ...file,
+    status: ckpt?.safety?.status === "unsafe" && options.status === "ok" ? "unsafe" : options.status,
+    run_dir: options.runDir === undefined ? guessRunDir(file.path) : options.runDir,
+    exp_name: known(metadata?.exp_name),
+    task: known(ckpt?.task),
+    framework: known(ckpt?.framework),
+    architecture: known(metadata?.model.architecture),
+    encoder: known(metadata?.model.encoder.model_name),
+    epoch: epoch === undefined ? null : epoch,
+    global_step: metadata?.training.global_step ?? null,
+    created_at: metadata?.created_at ?? null,
+    primary_metric: ckpt?.primary_metric ?? (metadata === null ? null : legacyPrimaryMetric(metadata)),
+    metrics: metadata?.metrics ?? null,
+    sidecar: options.sidecar,
+    safety: ckpt?.safety?.status ?? null,
+    problem: options.problem ?? null,
+    indexed_at: options.indexedAt,
+  };
+}
+
+/**
+ * Sidecars written by the Python callback have no `ckpt:` block: the checkpoint callback's monitor and mode say
+ * which metric picks the best, and the legacy schema's hmean stands in when the monitor was not recorded.
+ */
+export function legacyPrimaryMetric(metadata: CheckpointMetadataV1): PrimaryMetric | null {
+  const { monitor, mode } = metadata.checkpointing;
+  const canonical = monitor === "" || monitor === "unknown" ? null : canonicalMetricName(monitor).canonical;
+  if (canonical !== null) {
+    return {
+      name: canonical,
+      value: metricValueOf(metadata.metrics, canonical),
+      higher_is_better: mode === "max",
+    };
+  }
+  const hmean = metadata.metrics.hmean;
+  return hmean === undefined || hmean === null
+    ? null
+    : { name: "hmean", value: hmean, higher_is_better: true };
+}

@@ -1,0 +1,125 @@
+import { assertNever } from "../assert-never.ts";
+import type { EntryFilter, SortSpec } from "./entry-query.ts";
+
+/** Columns of a `CatalogEntry` row (everything but the full metadata JSON). */
+export const ENTRY_COLUMNS = [
+  "path",
+  "kind",
+  "alias_of",
+  "dev",
+  "ino",
+  "size",
+  "mtime_ms",
+  "status",
+  "run_dir",
+  "exp_name",
+  "task",
+  "framework",
+  "architecture",
+  "encoder",
+  "epoch",
+  "global_step",
+  "created_at",
+  "primary_name",
+  "primary_value",
+  "primary_higher",
+  "metrics_json",
+  "sidecar_state",
+  "safety",
+  "problem",
+  "indexed_at",
+] as const;
+
+export type SqlValue = string | number | null;
+export type SqlQuery = { readonly sql: string; readonly params: readonly SqlValue[] };
+
+export type EntrySqlOptions = {
+  /** Absolute directories or files; entries at or below any of them. Empty: the whole catalog. */
+  readonly roots: readonly string[];
+  /** @default by path */
+  readonly sort?: SortSpec;
+  /** Substrings become SQL; a regex is applied by the caller (`matchesFilter`), so no LIMIT is set then. */
+  readonly filter?: EntryFilter;
+  readonly limit?: number;
+  /** Include hard-link and symlink rows. @default false */
+  readonly includeAliases?: boolean;
+};
+
+/** `WHERE` conditions for the roots (`path = root OR path` below `root/`), with their parameters. */
+export function rootCondition(roots: readonly string[]): SqlQuery | null {
+  const trimmed = roots.map((root) => root.replace(/\/+$/, ""));
+  if (trimmed.length === 0 || trimmed.includes("")) return null;
+  const parts = trimmed.map(() => "(path = ? OR substr(path, 1, length(?)) = ?)");
+  return {
+    sql: `(${parts.join(" OR ")})`,
+    params: trimmed.flatMap((root) => [root, `${root}/`, `${root}/`]),
+  };
+}
+
+function jsonPath(prefix: string, name: string): string {
+  return `${prefix}."${name.replaceAll('"', '\\"')}"`;
+}
+
+function sortExpression(sort: SortSpec): SqlQuery {
+  const key = sort.key;
+  switch (key.kind) {
+    case "field":
+      return {
+        sql: { path: "path", epoch: "epoch", step: "global_step", mtime: "mtime_ms", size: "size" }[
+          key.field
+        ],
+        params: [],
+      };
+    case "primary":
+      return { sql: "primary_value", params: [] };
+    case "metric":
+      return {
+        sql: "(CASE WHEN primary_canonical = ? OR primary_name = ? THEN primary_value ELSE coalesce(json_extract(metrics_json, ?), json_extract(metrics_json, ?)) END)",
+        params: [
+          key.canonical,
+          key.name,
+          jsonPath("$", key.canonical),
+          jsonPath("$.additional_metrics", key.canonical),
+        ],
+      };
+    default:
+      return assertNever(key);
+  }
+}
+
+function orderBy(sort: SortSpec | undefined): SqlQuery {
+  if (sort === undefined) return { sql: "ORDER BY path", params: [] };
+  const expression = sortExpression(sort);
+  const direction = sort.descending ? "DESC" : "ASC";
+  if (expression.sql === "path") return { sql: `ORDER BY path ${direction}`, params: [] };
+  return {
+    sql: `ORDER BY (${expression.sql}) IS NULL, ${expression.sql} ${direction}, path`,
+    params: [...expression.params, ...expression.params],
+  };
+}
+
+/** The `SELECT` for `ls`: roots, substring filter, order (missing values last) and limit, as one parameterised query. */
+export function buildEntrySql(options: EntrySqlOptions): SqlQuery {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  if (options.includeAliases !== true) conditions.push("alias_of IS NULL");
+  const roots = rootCondition(options.roots);
+  if (roots !== null) {
+    conditions.push(roots.sql);
+    params.push(...roots.params);
+  }
+  const filter = options.filter;
+  if (filter?.kind === "substring") {
+    const haystack =
+      "coalesce(path, '') || char(10) || coalesce(exp_name, '') || char(10) || coalesce(architecture, '') || char(10) || coalesce(framework, '') || char(10) || status";
+    conditions.push(filter.caseSensitive ? `instr(${haystack}, ?) > 0` : `instr(lower(${haystack}), ?) > 0`);
+    params.push(filter.caseSensitive ? filter.text : filter.text.toLowerCase());
+  }
+  const order = orderBy(options.sort);
+  params.push(...order.params);
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
+  const limited = options.limit !== undefined && filter?.kind !== "regex";
+  if (limited) params.push(options.limit ?? 0);
+  const sql = `SELECT ${ENTRY_COLUMNS.join(", ")} FROM checkpoints${where} ${order.sql}${limited ? " LIMIT ?" : ""}`;
+  return { sql, params };
+}

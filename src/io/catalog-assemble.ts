@@ -1,0 +1,29 @@
+import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
+import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
+import { createRunContextCache } from "./run-context.ts";
+
+// One per thread (main and each read worker): a run's files are parsed once per scan, not once per checkpoint.
+const runContextCache = createRunContextCache();
+
+/** How the scan builds metadata for a checkpoint without a usable sidecar: the metadata pipeline, adapted. */
+export const defaultAssemble: AssembleCheckpoint = (path, options) => {
+  const built = buildCheckpointMetadata(path, {
+    scanRoot: options.scanRoot,
+    now: options.now,
+    runContextCache,
+  });
+  const firstError = built.problems.find((problem) => problem.severity === "error");
+  const problem =
+    built.metadata === null
+      ? (built.report.error?.message ?? firstError?.message ?? `${path}: not a readable checkpoint`)
+      : null;
+  return {
+    status: built.report.status,
+    metadata: built.metadata,
+    problem,
+    run:
+      built.run.dir === null
+        ? null
+        : { dir: built.run.dir, expName: built.run.expName, task: built.run.task, points: built.run.points },
+  };
+};

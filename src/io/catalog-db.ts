@@ -1,0 +1,159 @@
+import { Database, SQLiteError } from "bun:sqlite";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { dirname } from "node:path";
+import { CATALOG_DDL, CATALOG_SCHEMA_VERSION, META_KEYS } from "../core/catalog/catalog-schema.ts";
+import { fail, ok, type Result } from "../core/result.ts";
+
+/** Why an existing database file was not used as it is. */
+export type CatalogProblem =
+  | { readonly kind: "missing"; readonly message: string }
+  | { readonly kind: "corrupt"; readonly message: string }
+  | { readonly kind: "schema-version"; readonly found: string | null; readonly message: string };
+
+export type OpenWriterOptions = {
+  readonly now: () => number;
+  /** Told once when a corrupt or other-version database was moved aside; the scan then rebuilds it. */
+  readonly onRebuild?: (problem: CatalogProblem, movedTo: string) => void;
+  /** DELETE journal instead of WAL: only for a catalog the user insisted on putting on a network filesystem. */
+  readonly noWal?: boolean;
+};
+
+const BUSY_TIMEOUT_MS = 5000;
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/** SQLite errors that mean the file itself is bad, as opposed to busy or locked. */
+export function isCorruptionError(error: unknown): boolean {
+  if (!(error instanceof SQLiteError)) return false;
+  return (
+    /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ|FORMAT)/.test(error.code ?? "") ||
+    /malformed|not a database/i.test(error.message)
+  );
+}
+
+function readVersion(database: Database): Result<string | null, CatalogProblem> {
+  try {
+    const table = database
+      .query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+      .get();
+    if (table === null) return ok(null);
+    const row = database
+      .query<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?")
+      .get(META_KEYS.schemaVersion);
+    return ok(row?.value ?? null);
+  } catch (error) {
+    if (!isCorruptionError(error)) throw error;
+    return fail({ kind: "corrupt", message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Checks an open database is a catalog of our schema version. */
+export function checkCatalog(database: Database, path: string): Result<null, CatalogProblem> {
+  const version = readVersion(database);
+  if (!version.success) return version;
+  if (version.data === String(CATALOG_SCHEMA_VERSION)) return ok(null);
+  return fail({
+    kind: "schema-version",
+    found: version.data,
+    message: `${path} has catalog schema version ${version.data ?? "none"}, this ckpt uses ${CATALOG_SCHEMA_VERSION}`,
+  });
+}
+
+function configure(database: Database, options: { readonly: boolean; noWal?: boolean | undefined }): void {
+  database.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (options.readonly) return;
+  database.run(`PRAGMA journal_mode = ${options.noWal ? "DELETE" : "WAL"}`);
+  database.run("PRAGMA synchronous = NORMAL");
+  database.run(`PRAGMA journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+}
+
+function createSchema(database: Database): void {
+  database.transaction(() => {
+    for (const statement of CATALOG_DDL) database.run(statement);
+    database.run("INSERT INTO meta (key, value) VALUES (?, ?)", [
+      META_KEYS.schemaVersion,
+      String(CATALOG_SCHEMA_VERSION),
+    ]);
+  })();
+}
+
+/** Renames the database and its WAL/SHM aside (`catalog.db.corrupt-<ts>`); returns the new name. */
+export function moveCatalogAside(path: string, problem: CatalogProblem, now: number): string {
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  const tag = problem.kind === "schema-version" ? `schema${problem.found ?? "none"}` : "corrupt";
+  const target = `${path}.${tag}-${stamp}`;
+  for (const suffix of ["", "-wal", "-shm"]) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
+  }
+  return target;
+}
+
+function openExisting(path: string, noWal: boolean | undefined): Result<Database, CatalogProblem> {
+  let database: Database | undefined;
+  try {
+    database = new Database(path, { create: false, readwrite: true, strict: true });
+    const checked = checkCatalog(database, path);
+    if (!checked.success) {
+      database.close();
+      return checked;
+    }
+    configure(database, { readonly: false, noWal });
+    return ok(database);
+  } catch (error) {
+    database?.close();
+    if (!isCorruptionError(error)) throw error;
+    return fail({
+      kind: "corrupt",
+      message: `${path}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}
+
+/**
+ * Opens the catalog for the one writer (hold the catalog lock first). A missing file is created; a corrupt file or
+ * one of another schema version is moved aside and replaced by an empty catalog that the scan then fills.
+ */
+export function openCatalogForWriting(path: string, options: OpenWriterOptions): Database {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (existsSync(path)) {
+    const opened = openExisting(path, options.noWal);
+    if (opened.success) return opened.data;
+    const movedTo = moveCatalogAside(path, opened.error, options.now());
+    options.onRebuild?.(opened.error, movedTo);
+  }
+  const database = new Database(path, { create: true, readwrite: true, strict: true });
+  configure(database, { readonly: false, noWal: options.noWal });
+  createSchema(database);
+  return database;
+}
+
+/** Opens the catalog read-only (TUI, `ls`): never creates, never repairs; the writer rebuilds a bad file. */
+export function openCatalogForReading(path: string): Result<Database, CatalogProblem> {
+  if (!existsSync(path)) {
+    return fail({ kind: "missing", message: `${path} does not exist yet; run 'ckpt scan DIR' to build it` });
+  }
+  let database: Database | undefined;
+  try {
+    database = new Database(path, { readonly: true, strict: true });
+    configure(database, { readonly: true });
+    const checked = checkCatalog(database, path);
+    if (checked.success) return ok(database);
+    database.close();
+    return checked;
+  } catch (error) {
+    database?.close();
+    if (!isCorruptionError(error)) throw error;
+    return fail({
+      kind: "corrupt",
+      message: `${path}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}
+
+/** `PRAGMA data_version`: changes whenever another connection commits; poll it and re-query only on change. */
+export function dataVersion(database: Database): number {
+  const row = database.query<{ data_version: number }, []>("PRAGMA data_version").get();
+  return row?.data_version ?? 0;
+}

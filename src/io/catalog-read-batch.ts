@@ -1,0 +1,52 @@
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { type AssembleCheckpoint, type ReadOutcome, readCatalogEntry } from "./catalog-entry-reader.ts";
+
+export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
+
+export type ReadResult =
+  | { readonly ok: true; readonly outcome: ReadOutcome }
+  | { readonly ok: false; readonly path: string; readonly message: string };
+
+export type ReadBatchOptions = {
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  readonly assemble: AssembleCheckpoint;
+  /** Runs whose metric points this thread already sent in this scan: later entries of the run send none. */
+  readonly sentRuns: Set<string>;
+};
+
+/** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
+export async function readBatch(
+  items: readonly ReadItem[],
+  options: ReadBatchOptions,
+): Promise<ReadResult[]> {
+  const results: ReadResult[] = [];
+  for (const { file, scanRoot } of items) {
+    try {
+      const outcome = await readCatalogEntry(file, {
+        sidecars: options.sidecars,
+        scanRoot,
+        now: options.now,
+        assemble: options.assemble,
+      });
+      const run = outcome.run;
+      if (run?.points != null) {
+        if (options.sentRuns.has(run.run.dir)) {
+          results.push({ ok: true, outcome: { ...outcome, run: { run: run.run, points: null } } });
+          continue;
+        }
+        options.sentRuns.add(run.run.dir);
+      }
+      results.push({ ok: true, outcome });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      results.push({
+        ok: false,
+        path: file.path,
+        message: `${file.path}: reading failed (${reason}); the next scan retries it`,
+      });
+    }
+  }
+  return results;
+}

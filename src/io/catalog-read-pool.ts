@@ -1,0 +1,98 @@
+import { availableParallelism } from "node:os";
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
+import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
+
+const BATCH_SIZE = 32;
+/** Below this many reads a worker's start-up (~30 ms) costs more than it saves. */
+const MIN_ITEMS_PER_WORKER = 256;
+
+export type ReadPoolOptions = {
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  readonly assemble: AssembleCheckpoint;
+  /** Worker threads besides the main one; workers use the default assembler. @default cores − 1 */
+  readonly workers?: number;
+  /** Called with each batch of results, in completion order. */
+  readonly onResults: (results: readonly ReadResult[]) => void;
+};
+
+function workerCount(items: number, requested: number | undefined): number {
+  const wanted = requested ?? availableParallelism() - 1;
+  return Math.max(0, Math.min(wanted, Math.floor(items / MIN_ITEMS_PER_WORKER)));
+}
+
+/**
+ * From source the worker sits beside this file. In the compiled binary every module reports the executable as its
+ * `import.meta.url`, and the embedded worker is named relative to the entry's directory (`src/`), as Bun's
+ * executables docs describe; build-binary.ts lists it as an entrypoint.
+ */
+function workerSpecifier(): string {
+  if (import.meta.url.startsWith("file:///$bunfs/")) return "./io/catalog-read-worker.ts";
+  return new URL("./catalog-read-worker.ts", import.meta.url).href;
+}
+
+function startWorker(): Worker | null {
+  try {
+    return new Worker(workerSpecifier());
+  } catch {
+    return null;
+  }
+}
+
+/** Feeds batches to one worker, two in flight, until the queue is empty; a failing worker hands its batches back. */
+function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): Promise<void> {
+  return new Promise((resolve) => {
+    const inFlight: ReadItem[][] = [];
+    const send = () => {
+      const batch = queue.shift();
+      if (batch === undefined) {
+        if (inFlight.length === 0) resolve();
+        return;
+      }
+      inFlight.push(batch);
+      worker.postMessage({ items: batch, sidecars: options.sidecars });
+    };
+    worker.onmessage = (event: MessageEvent<ReadResult[]>) => {
+      inFlight.shift();
+      options.onResults(event.data);
+      send();
+    };
+    worker.onerror = () => {
+      queue.push(...inFlight.splice(0));
+      resolve();
+    };
+    send();
+    send();
+  });
+}
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads every item, on the main thread and on `cores − 1` workers when there is enough work (both cores of a
+ * 2-vCPU box). Results arrive through `onResults`; the main thread yields between its batches to receive them.
+ */
+export async function readInPool(items: readonly ReadItem[], options: ReadPoolOptions): Promise<void> {
+  const queue: ReadItem[][] = [];
+  for (let start = 0; start < items.length; start += BATCH_SIZE)
+    queue.push(items.slice(start, start + BATCH_SIZE));
+  const workers = Array.from({ length: workerCount(items.length, options.workers) }, startWorker).filter(
+    (worker): worker is Worker => worker !== null,
+  );
+  const driven = Promise.all(workers.map((worker) => drive(worker, queue, options)));
+  const sentRuns = new Set<string>();
+  const readOptions = { sidecars: options.sidecars, now: options.now, assemble: options.assemble, sentRuns };
+  for (;;) {
+    const batch = queue.shift();
+    if (batch === undefined) break;
+    options.onResults(await readBatch(batch, readOptions));
+    await nextTick();
+  }
+  await driven;
+  for (const worker of workers) worker.terminate();
+  // Batches handed back by a failed worker.
+  for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+    options.onResults(await readBatch(batch, readOptions));
+  }
+}

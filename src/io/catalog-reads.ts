@@ -1,0 +1,129 @@
+import type { Database } from "bun:sqlite";
+import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
+import { META_KEYS } from "../core/catalog/catalog-schema.ts";
+import { type CatalogStats, coveragePercent } from "../core/catalog/catalog-stats.ts";
+import { matchesFilter } from "../core/catalog/entry-query.ts";
+import {
+  buildEntrySql,
+  ENTRY_COLUMNS,
+  type EntrySqlOptions,
+  rootCondition,
+  type SqlValue,
+} from "../core/catalog/entry-sql.ts";
+import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
+
+/** Entries for `ls` and the TUI: roots, filter, sort and limit; a regex filter is applied here, then the limit. */
+export function queryEntries(database: Database, options: EntrySqlOptions): CatalogEntry[] {
+  const { sql, params } = buildEntrySql(options);
+  const rows = database.query<EntryRow, SqlValue[]>(sql).all(...params);
+  const entries = rows.map(entryFromRow);
+  const filter = options.filter;
+  if (filter?.kind !== "regex") return entries;
+  const matched = entries.filter((entry) => matchesFilter(entry, filter));
+  return options.limit === undefined ? matched : matched.slice(0, options.limit);
+}
+
+/** Entries by exact path, in the order given (missing paths are skipped). */
+export function entriesByPath(database: Database, paths: readonly string[]): CatalogEntry[] {
+  const statement = database.query<EntryRow, [string]>(
+    `SELECT ${ENTRY_COLUMNS.join(", ")} FROM checkpoints WHERE path = ?`,
+  );
+  return paths.flatMap((path) => {
+    const row = statement.get(path);
+    return row === null ? [] : [entryFromRow(row)];
+  });
+}
+
+/** Hard-link and symlink paths of each given primary path. */
+export function aliasesOf(database: Database, paths: readonly string[]): Map<string, string[]> {
+  const statement = database.query<{ path: string }, [string]>(
+    "SELECT path FROM checkpoints WHERE alias_of = ? ORDER BY path",
+  );
+  const aliases = new Map<string, string[]>();
+  for (const path of paths) {
+    const found = statement.all(path).map((row) => row.path);
+    if (found.length > 0) aliases.set(path, found);
+  }
+  return aliases;
+}
+
+/** What `best` ranks: every primary entry with a primary metric, light columns only. */
+export type RankRow = {
+  readonly path: string;
+  readonly run_dir: string | null;
+  readonly primary_canonical: string | null;
+  readonly primary_value: number | null;
+  readonly primary_higher: number | null;
+  readonly epoch: number | null;
+  readonly global_step: number | null;
+};
+
+export function rankRows(database: Database, roots: readonly string[]): RankRow[] {
+  const condition = rootCondition(roots);
+  const where = `alias_of IS NULL AND primary_canonical IS NOT NULL${condition === null ? "" : ` AND ${condition.sql}`}`;
+  return database
+    .query<RankRow, SqlValue[]>(
+      `SELECT path, run_dir, primary_canonical, primary_value, primary_higher, epoch, global_step FROM checkpoints WHERE ${where}`,
+    )
+    .all(...(condition?.params ?? []));
+}
+
+function meta(database: Database, key: string): string | null {
+  return (
+    database.query<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?").get(key)?.value ??
+    null
+  );
+}
+
+/** The roots every scan so far has covered (`ckpt scan` with no arguments rescans them). */
+export function knownRoots(database: Database): string[] {
+  const text = meta(database, META_KEYS.roots);
+  const parsed: unknown = text === null ? [] : JSON.parse(text);
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
+function countsBy(database: Database, column: "framework" | "status", where: string, params: SqlValue[]) {
+  const rows = database
+    .query<{ name: string; count: number }, SqlValue[]>(
+      `SELECT coalesce(${column}, 'unknown') AS name, count(*) AS count FROM checkpoints WHERE ${where} GROUP BY 1`,
+    )
+    .all(...params);
+  return Object.fromEntries(rows.map((row) => [row.name, row.count]));
+}
+
+/** Count, metadata coverage, per-framework and per-status counts, bytes and the last scan, under the roots. */
+export function catalogStats(
+  database: Database,
+  options: { roots: readonly string[]; catalog: string },
+): CatalogStats {
+  const condition = rootCondition(options.roots);
+  const where = `alias_of IS NULL${condition === null ? "" : ` AND ${condition.sql}`}`;
+  const params = [...(condition?.params ?? [])];
+  const totals = database
+    .query<{ count: number; valid: number | null; bytes: number | null; runs: number }, SqlValue[]>(
+      `SELECT count(*) AS count, sum(sidecar_state = 'valid') AS valid, sum(size) AS bytes, count(DISTINCT run_dir) AS runs FROM checkpoints WHERE ${where}`,
+    )
+    .get(...params);
+  const count = totals?.count ?? 0;
+  const valid = totals?.valid ?? 0;
+  return {
+    checkpoints: count,
+    sidecars_valid: valid,
+    metadata_coverage_percent: coveragePercent(valid, count),
+    by_framework: countsBy(database, "framework", where, params),
+    by_status: countsBy(database, "status", where, params),
+    runs: totals?.runs ?? 0,
+    total_bytes: totals?.bytes ?? 0,
+    last_scan_at: meta(database, META_KEYS.lastScanAt),
+    catalog: options.catalog,
+  };
+}
+
+/** A run's logged values of one metric, by step: the TUI's curves. */
+export function metricPoints(database: Database, runDir: string, name: string) {
+  return database
+    .query<{ step: number | null; epoch: number | null; value: number | null }, [string, string]>(
+      "SELECT step, epoch, value FROM metric_points WHERE run_dir = ? AND name = ? ORDER BY step, rowid",
+    )
+    .all(runDir, name);
+}

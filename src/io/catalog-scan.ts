@@ -1,0 +1,200 @@
+import type { Database } from "bun:sqlite";
+import { basename } from "node:path";
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
+import { planReconcile, type ReconcilePlan, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { defaultAssemble } from "./catalog-assemble.ts";
+import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
+import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
+import { readInPool } from "./catalog-read-pool.ts";
+import type { StoredEntry } from "./catalog-rows.ts";
+import {
+  applyCatalogChanges,
+  previousFiles,
+  type RunUpdate,
+  recordScan,
+  storedMetadata,
+} from "./catalog-writes.ts";
+import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
+import { writeSidecar } from "./sidecar-store.ts";
+
+export type ScanOptions = {
+  /** Absolute paths of directories or checkpoints. */
+  readonly roots: readonly string[];
+  /** @default true */
+  readonly recursive?: boolean;
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  /** @default the metadata pipeline; a custom one runs on the main thread only (pass `workers: 0`) */
+  readonly assemble?: AssembleCheckpoint;
+  /** Worker threads for reading. @default cores − 1 */
+  readonly workers?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Sidecars that could not be written or were kept invalid, walk problems: one line each. */
+  readonly onWarning?: (message: string) => void;
+};
+
+export type ScanSummary = {
+  readonly added: number;
+  readonly updated: number;
+  readonly removed: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly sidecars_written: number;
+  readonly failures: readonly string[];
+};
+
+const FLUSH_EVERY = 500;
+
+function scannedFrom(found: FoundCheckpoint, sidecars: ReadonlySet<string>): ScannedFile {
+  const kind = found.kind === "file" ? "file" : "directory";
+  return {
+    path: found.path,
+    kind: found.kind,
+    dev: found.dev,
+    ino: found.ino,
+    size: found.size,
+    mtime_ms: found.mtimeMs,
+    alias_of: found.aliasOf,
+    sidecar_present: sidecars.has(sidecarPathFor(found.path, { kind })),
+  };
+}
+
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`);
+}
+
+/** Rows under a directory the walk could not read stay as they are: unreadable is not deleted. */
+function keepUnreadable(previous: ScannedFile[], unreadable: readonly string[]): ScannedFile[] {
+  if (unreadable.length === 0) return previous;
+  return previous.filter((row) => !unreadable.some((directory) => under(row.path, directory)));
+}
+
+function aliasEntry(file: ScannedFile, now: number): StoredEntry {
+  const entry = entryFromMetadata({
+    file,
+    metadata: null,
+    status: "ok",
+    sidecar: "missing",
+    runDir: null,
+    indexedAt: now,
+  });
+  return { ...entry, sidecar_present: file.sidecar_present, metadata: null };
+}
+
+/** Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. */
+function applyRenames(database: Database, plan: ReconcilePlan, options: ScanOptions): number {
+  let written = 0;
+  const renames = plan.renamed.map(({ from, file }) => {
+    const stored = storedMetadata(database, from);
+    const metadata =
+      stored === null
+        ? null
+        : { ...stored, checkpoint_path: stored.checkpoint_path.replace(/[^/]*$/, basename(file.path)) };
+    let wrote = false;
+    if (options.sidecars === "write" && metadata !== null && !file.sidecar_present) {
+      const kind = file.kind === "file" ? "file" : "directory";
+      const result = writeSidecar(sidecarPathFor(file.path, { kind }), metadata);
+      wrote = result.success;
+      if (result.success) written++;
+      else options.onWarning?.(result.error.message);
+    }
+    return { from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata };
+  });
+  applyCatalogChanges(database, {
+    renames,
+    removed: plan.removed,
+    now: options.now(),
+    upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
+  });
+  return written;
+}
+
+type Collector = {
+  upserts: StoredEntry[];
+  runs: Map<string, RunUpdate>;
+  failures: { path: string; message: string }[];
+  written: number;
+  done: number;
+};
+
+function collect(collector: Collector, results: readonly ReadResult[], options: ScanOptions): void {
+  for (const result of results) {
+    collector.done++;
+    if (!result.ok) {
+      collector.failures.push({ path: result.path, message: result.message });
+      continue;
+    }
+    const { entry, run, wrote, warning } = result.outcome;
+    collector.upserts.push(entry);
+    if (wrote !== null) collector.written++;
+    if (warning !== null) options.onWarning?.(warning);
+    if (run !== null && (run.points !== null || !collector.runs.has(run.run.dir)))
+      collector.runs.set(run.run.dir, run);
+  }
+}
+
+function flush(database: Database, collector: Collector, now: number): void {
+  if (collector.upserts.length === 0 && collector.runs.size === 0) return;
+  applyCatalogChanges(database, { upserts: collector.upserts, runs: [...collector.runs.values()], now });
+  collector.upserts = [];
+  collector.runs = new Map();
+}
+
+function scanRootOf(path: string, roots: readonly string[]): string {
+  let best = roots[0] ?? path;
+  for (const root of roots) if (under(path, root) && root.length >= best.length) best = root;
+  return best;
+}
+
+/**
+ * The incremental scan: walk, compare with the catalog, re-read only what changed (in parallel), drop what is
+ * gone. The caller holds the catalog lock. The daemon's reconcile pass calls this too.
+ */
+export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
+  const started = performance.now();
+  const walk = walkCheckpoints(options.roots, { recursive: options.recursive ?? true });
+  for (const problem of walk.problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
+  const sidecars = new Set(walk.sidecars);
+  const current = walk.checkpoints.map((found) => scannedFrom(found, sidecars));
+  const unreadable = walk.problems
+    .filter((problem) => problem.code !== "ENOENT")
+    .map((problem) => problem.path);
+  const plan = planReconcile(keepUnreadable(previousFiles(database, options.roots), unreadable), current);
+  const renameWrites = applyRenames(database, plan, options);
+  const collector: Collector = { upserts: [], runs: new Map(), failures: [], written: renameWrites, done: 0 };
+  const items: ReadItem[] = plan.read.map(({ file }) => ({
+    file,
+    scanRoot: scanRootOf(file.path, options.roots),
+  }));
+  await readInPool(items, {
+    sidecars: options.sidecars,
+    now: options.now,
+    assemble: options.assemble ?? defaultAssemble,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    onResults: (results) => {
+      collect(collector, results, options);
+      options.onProgress?.(collector.done, items.length);
+      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options.now());
+    },
+  });
+  flush(database, collector, options.now());
+  const seconds = Math.round((performance.now() - started) / 10) / 100;
+  recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
+  const failed = new Set(collector.failures.map((failure) => failure.path));
+  const count = (reason: "added" | "changed") =>
+    plan.read.filter((item) => item.reason === reason && !failed.has(item.file.path)).length +
+    plan.aliases.filter((item) => item.reason === reason).length;
+  return {
+    added: count("added"),
+    updated: count("changed") + plan.renamed.length,
+    removed: plan.removed.length,
+    unchanged: plan.unchanged,
+    failed: collector.failures.length,
+    seconds,
+    sidecars_written: collector.written,
+    failures: collector.failures.map((failure) => failure.message),
+  };
+}

@@ -1,0 +1,139 @@
+import type { Database } from "bun:sqlite";
+import type { CatalogRun } from "../core/catalog/catalog-entry.ts";
+import { META_KEYS } from "../core/catalog/catalog-schema.ts";
+import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
+import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import {
+  type CheckpointMetadataV1,
+  CheckpointMetadataV1 as MetadataSchema,
+} from "../core/metadata/metadata-schema.ts";
+import type { MetricPoint } from "../core/runs/metric-series.ts";
+import { rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
+
+/** A run and, when they were read in this scan, all its metric points (they replace the stored ones). */
+export type RunUpdate = { readonly run: CatalogRun; readonly points: readonly MetricPoint[] | null };
+
+/** One transaction's worth of scan results. */
+export type CatalogChanges = {
+  readonly upserts?: readonly StoredEntry[];
+  readonly renames?: readonly {
+    readonly from: string;
+    readonly file: ScannedFile;
+    readonly metadata: CheckpointMetadataV1 | null;
+  }[];
+  readonly removed?: readonly string[];
+  readonly runs?: readonly RunUpdate[];
+  readonly now: number;
+};
+
+/** What the catalog last recorded for every path under the roots: the reconcile plan's "previous". */
+export function previousFiles(database: Database, roots: readonly string[]): ScannedFile[] {
+  const condition = rootCondition(roots);
+  const rows = database
+    .query<Record<string, SqlValue>, SqlValue[]>(
+      `SELECT path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present FROM checkpoints${condition === null ? "" : ` WHERE ${condition.sql}`}`,
+    )
+    .all(...(condition?.params ?? []));
+  return rows.map((row) => ({
+    path: String(row["path"]),
+    kind: row["kind"] === "hf-dir" || row["kind"] === "sharded-dir" ? row["kind"] : "file",
+    dev: Number(row["dev"]),
+    ino: Number(row["ino"]),
+    size: Number(row["size"]),
+    mtime_ms: Number(row["mtime_ms"]),
+    alias_of: typeof row["alias_of"] === "string" ? row["alias_of"] : null,
+    sidecar_present: row["sidecar_present"] === 1,
+  }));
+}
+
+/** The metadata the catalog holds for a path (from its sidecar or the assembler), or null. */
+export function storedMetadata(database: Database, path: string): CheckpointMetadataV1 | null {
+  const row = database
+    .query<{ metadata_json: string | null }, [string]>("SELECT metadata_json FROM checkpoints WHERE path = ?")
+    .get(path);
+  if (typeof row?.metadata_json !== "string") return null;
+  const parsed = MetadataSchema.safeParse(JSON.parse(row.metadata_json));
+  return parsed.success ? parsed.data : null;
+}
+
+function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number): void {
+  const upsertRun = database.query(
+    "INSERT OR REPLACE INTO runs (dir, exp_name, task, config_path, wandb_run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const deletePoints = database.query("DELETE FROM metric_points WHERE run_dir = ?");
+  const insertPoint = database.query(
+    "INSERT INTO metric_points (run_dir, name, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  for (const { run, points } of runs) {
+    upsertRun.run(run.dir, run.exp_name, run.task, run.config_path, run.wandb_run_id, now);
+    if (points === null) continue;
+    deletePoints.run(run.dir);
+    for (const point of points) {
+      // SQLite stores NaN as NULL; a diverged loss then shows as a gap in the curve.
+      insertPoint.run(run.dir, point.name, point.step, point.epoch, point.value, point.wallTime ?? null);
+    }
+  }
+}
+
+function applyRenames(database: Database, renames: NonNullable<CatalogChanges["renames"]>): void {
+  const move = database.query(
+    "UPDATE checkpoints SET path = ?, kind = ?, dev = ?, ino = ?, size = ?, mtime_ms = ?, alias_of = NULL, sidecar_present = ?, metadata_json = ? WHERE path = ?",
+  );
+  for (const { from, file, metadata } of renames) {
+    database.run("DELETE FROM checkpoints WHERE path = ?", [file.path]);
+    const json = metadata === null ? null : JSON.stringify({ ...metadata, checkpoint_path: file.path });
+    move.run(
+      file.path,
+      file.kind,
+      file.dev,
+      file.ino,
+      file.size,
+      file.mtime_ms,
+      file.sidecar_present ? 1 : 0,
+      json,
+      from,
+    );
+  }
+}
+
+/** Runs and points whose checkpoints are all gone. */
+function pruneRuns(database: Database): void {
+  database.run(
+    "DELETE FROM runs WHERE dir NOT IN (SELECT run_dir FROM checkpoints WHERE run_dir IS NOT NULL)",
+  );
+  database.run("DELETE FROM metric_points WHERE run_dir NOT IN (SELECT dir FROM runs)");
+}
+
+/** Applies one batch of scan results in a single transaction, so readers never see half a batch. */
+export function applyCatalogChanges(database: Database, changes: CatalogChanges): void {
+  const placeholders = STORED_COLUMNS.map(() => "?").join(", ");
+  const upsert = database.query(
+    `INSERT OR REPLACE INTO checkpoints (${STORED_COLUMNS.join(", ")}) VALUES (${placeholders})`,
+  );
+  const remove = database.query("DELETE FROM checkpoints WHERE path = ?");
+  database.transaction(() => {
+    applyRenames(database, changes.renames ?? []);
+    for (const path of changes.removed ?? []) remove.run(path);
+    for (const entry of changes.upserts ?? []) upsert.run(...rowValues(entry));
+    upsertRuns(database, changes.runs ?? [], changes.now);
+    if ((changes.removed?.length ?? 0) > 0 || (changes.renames?.length ?? 0) > 0) pruneRuns(database);
+  })();
+}
+
+/** Records a finished scan: when, how long, and the roots (so `ckpt scan` without arguments rescans them). */
+export function recordScan(
+  database: Database,
+  scan: { at: string; seconds: number; roots: readonly string[] },
+): void {
+  const known = database
+    .query<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?")
+    .get(META_KEYS.roots);
+  const previous: unknown = known === null ? [] : JSON.parse(known.value);
+  const roots = new Set([...(Array.isArray(previous) ? previous.map(String) : []), ...scan.roots]);
+  const set = database.query("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  database.transaction(() => {
+    set.run(META_KEYS.lastScanAt, scan.at);
+    set.run(META_KEYS.lastScanSeconds, String(scan.seconds));
+    set.run(META_KEYS.roots, JSON.stringify([...roots].sort()));
+  })();
+}

@@ -1,0 +1,86 @@
+import { describe, expect, test } from "bun:test";
+import { join, resolve } from "node:path";
+import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
+import { writeCheckpoint } from "../helpers/catalog-tree.ts";
+import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+const main = resolve(import.meta.dir, "../../src/main.ts");
+
+function tree(root: string, runs: number, perRun: number): void {
+  for (let run = 0; run < runs; run++) {
+    for (let epoch = 0; epoch < perRun; epoch++) {
+      writeCheckpoint(join(root, `run${run}/checkpoints/epoch=${epoch}.ckpt`), {
+        sample: { exp: `run${run}`, epoch, hmean: epoch / 100 },
+      });
+    }
+  }
+}
+
+describe("ckpt scan", () => {
+  test("--json summary; a second scan finds everything unchanged", async () => {
+    using dir = makeTempDir("scan-cli");
+    tree(join(dir.path, "tree"), 2, 3);
+    const args = ["scan", "tree", "--catalog", "state/catalog.db", "--json"];
+    const first = await runCliInProcess(args, { cwd: dir.path });
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      added: 6,
+      updated: 0,
+      removed: 0,
+      unchanged: 0,
+      failed: 0,
+      sidecars_written: 0,
+    });
+    const second = await runCliInProcess(["scan", "--catalog", "state/catalog.db", "--json"], {
+      cwd: dir.path,
+    });
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      added: 0,
+      unchanged: 6,
+      roots: [join(dir.path, "tree")],
+    });
+  });
+
+  test("when the daemon holds the catalog, scan says so and exits 0", async () => {
+    using dir = makeTempDir("scan-daemon");
+    const catalog = join(dir.path, "catalog.db");
+    const lock = tryLockCatalog(catalog, { command: "watch", now: Date.now, pid: 4242 });
+    if (!lock.success) throw new Error("lock");
+    try {
+      const result = await runCliInProcess(["scan", ".", "--catalog", catalog], { cwd: dir.path });
+      expect(result).toEqual({
+        exitCode: 0,
+        stdout: `ckpt watch (pid 4242) holds ${catalog} and keeps it current; nothing to do\n`,
+        stderr: "",
+      });
+    } finally {
+      lock.data.release();
+    }
+  });
+
+  test("concurrent scans in separate processes: the second waits, nothing is lost", async () => {
+    using dir = makeTempDir("scan-concurrent");
+    tree(join(dir.path, "a"), 10, 15);
+    tree(join(dir.path, "b"), 10, 15);
+    const catalog = join(dir.path, "catalog.db");
+    const spawn = (root: string) =>
+      Bun.spawn([process.execPath, main, "scan", root, "--catalog", catalog, "--json"], {
+        cwd: dir.path,
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { PATH: process.env["PATH"] ?? "" },
+      });
+    const children = [spawn("a"), spawn("b")];
+    const results = await Promise.all(
+      children.map(async (child) => ({
+        code: await child.exited,
+        out: await new Response(child.stdout).text(),
+      })),
+    );
+    expect(results.map((result) => result.code)).toEqual([0, 0]);
+    expect(results.map((result) => JSON.parse(result.out).added)).toEqual([150, 150]);
+    const listed = await runCliInProcess(["stats", "--catalog", catalog, "--json"], { cwd: dir.path });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ checkpoints: 300, sidecars_valid: 300, runs: 20 });
+  });
+});

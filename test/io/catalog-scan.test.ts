@@ -1,0 +1,159 @@
+import type { Database } from "bun:sqlite";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, linkSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
+import type { AssembleCheckpoint } from "../../src/io/catalog-entry-reader.ts";
+import { aliasesOf, queryEntries } from "../../src/io/catalog-reads.ts";
+import { type ScanOptions, scanCatalog } from "../../src/io/catalog-scan.ts";
+import { storedMetadata } from "../../src/io/catalog-writes.ts";
+import { readSidecar } from "../../src/io/sidecar-store.ts";
+import { sampleMetadata, writeCheckpoint } from "../helpers/catalog-tree.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+let dir: ReturnType<typeof makeTempDir>;
+let database: Database;
+let assembled: string[];
+
+const assemble: AssembleCheckpoint = (path) => {
+  assembled.push(path);
+  return {
+    status: "ok",
+    metadata: sampleMetadata(path, { exp: "assembled", epoch: 1, hmean: 0.5 }),
+    problem: null,
+    run: {
+      dir: join(path, ".."),
+      expName: "assembled",
+      task: "text-detection",
+      points: [{ name: "val/hmean", step: 1, epoch: 0, value: 0.5 }],
+    },
+  };
+};
+
+function scan(overrides: Partial<ScanOptions> = {}) {
+  return scanCatalog(database, {
+    roots: [dir.path],
+    sidecars: "read",
+    now: () => 1_700_000_000_000,
+    assemble,
+    workers: 0,
+    ...overrides,
+  });
+}
+
+function counts(summary: Awaited<ReturnType<typeof scan>>) {
+  const { added, updated, removed, unchanged, failed } = summary;
+  return { added, updated, removed, unchanged, failed };
+}
+
+function paths(): string[] {
+  return queryEntries(database, { roots: [dir.path] }).map((entry) => entry.path.slice(dir.path.length + 1));
+}
+
+beforeEach(() => {
+  dir = makeTempDir("scan");
+  database = openCatalogForWriting(join(dir.path, "state", "catalog.db"), { now: () => 0 });
+  assembled = [];
+  writeCheckpoint(join(dir.path, "run1/checkpoints/epoch=1.ckpt"), {
+    sample: { exp: "run1", epoch: 1, hmean: 0.8 },
+  });
+  writeCheckpoint(join(dir.path, "run1/checkpoints/epoch=2.ckpt"), {
+    sample: { exp: "run1", epoch: 2, hmean: 0.9 },
+  });
+  writeCheckpoint(join(dir.path, "run2/model.pt"), { sample: { exp: "run2", epoch: 5, hmean: 0.7 } });
+});
+
+afterEach(() => {
+  database.close();
+  dir[Symbol.dispose]();
+});
+
+describe("incremental scan", () => {
+  test("first scan reads sidecars; a second finds nothing to do", async () => {
+    expect(counts(await scan())).toEqual({ added: 3, updated: 0, removed: 0, unchanged: 0, failed: 0 });
+    expect(assembled).toEqual([]);
+    expect(counts(await scan())).toEqual({ added: 0, updated: 0, removed: 0, unchanged: 3, failed: 0 });
+    expect(paths()).toEqual([
+      "run1/checkpoints/epoch=1.ckpt",
+      "run1/checkpoints/epoch=2.ckpt",
+      "run2/model.pt",
+    ]);
+  });
+
+  test("a sidecar ckpt wrote reads the same on the fast path as through the PyYAML-compatible reader", async () => {
+    await scan();
+    const slow = readSidecar(join(dir.path, "run1/checkpoints/epoch=2.metadata.yaml"));
+    expect(slow.success && slow.data.valid).toBe(true);
+    expect(storedMetadata(database, join(dir.path, "run1/checkpoints/epoch=2.ckpt"))).toEqual(
+      slow.success ? (slow.data.data ?? null) : null,
+    );
+  });
+
+  test("touch and modify re-read only those files", async () => {
+    await scan();
+    utimesSync(join(dir.path, "run1/checkpoints/epoch=1.ckpt"), new Date(2_000_000), new Date(2_000_000));
+    writeFileSync(join(dir.path, "run2/model.pt"), "longer content than before");
+    expect(counts(await scan())).toEqual({ added: 0, updated: 2, removed: 0, unchanged: 1, failed: 0 });
+  });
+
+  test("delete removes the entry", async () => {
+    await scan();
+    rmSync(join(dir.path, "run2/model.pt"));
+    expect(counts(await scan())).toEqual({ added: 0, updated: 0, removed: 1, unchanged: 2, failed: 0 });
+    expect(paths()).not.toContain("run2/model.pt");
+  });
+
+  test("rename moves the row without re-reading and keeps its metadata", async () => {
+    await scan();
+    renameSync(join(dir.path, "run1/checkpoints/epoch=2.ckpt"), join(dir.path, "run1/checkpoints/best.ckpt"));
+    expect(counts(await scan())).toEqual({ added: 0, updated: 1, removed: 0, unchanged: 2, failed: 0 });
+    const [best] = queryEntries(database, { roots: [join(dir.path, "run1/checkpoints/best.ckpt")] });
+    expect(best?.exp_name).toBe("run1");
+    expect(best?.epoch).toBe(2);
+    expect(assembled).toEqual([]);
+  });
+
+  test("hard links and symlinks become aliases, listed once", async () => {
+    linkSync(join(dir.path, "run2/model.pt"), join(dir.path, "run2/zz-hardlink.pt"));
+    symlinkSync("epoch=2.ckpt", join(dir.path, "run1/checkpoints/last.ckpt"));
+    expect(counts(await scan())).toEqual({ added: 5, updated: 0, removed: 0, unchanged: 0, failed: 0 });
+    expect(paths()).toEqual([
+      "run1/checkpoints/epoch=1.ckpt",
+      "run1/checkpoints/epoch=2.ckpt",
+      "run2/model.pt",
+    ]);
+    const aliases = aliasesOf(database, [
+      join(dir.path, "run1/checkpoints/epoch=2.ckpt"),
+      join(dir.path, "run2/model.pt"),
+    ]);
+    expect([...aliases.values()].flat().map((path) => path.slice(dir.path.length + 1))).toEqual([
+      "run1/checkpoints/last.ckpt",
+      "run2/zz-hardlink.pt",
+    ]);
+    expect(counts(await scan())).toEqual({ added: 0, updated: 0, removed: 0, unchanged: 5, failed: 0 });
+  });
+
+  test("a checkpoint without a sidecar is assembled; --sidecars write writes it, read does not", async () => {
+    const bare = writeCheckpoint(join(dir.path, "run3/bare.ckpt"));
+    await scan({ sidecars: "read" });
+    expect(assembled).toEqual([bare]);
+    expect(existsSync(join(dir.path, "run3/bare.metadata.yaml"))).toBe(false);
+    writeFileSync(bare, "changed bytes");
+    await scan({ sidecars: "write" });
+    expect(existsSync(join(dir.path, "run3/bare.metadata.yaml"))).toBe(true);
+    const [entry] = queryEntries(database, { roots: [bare] });
+    expect({ exp: entry?.exp_name, sidecar: entry?.sidecar }).toEqual({ exp: "assembled", sidecar: "valid" });
+  });
+
+  test("an invalid sidecar is kept and the entry rebuilt from the checkpoint", async () => {
+    writeFileSync(join(dir.path, "run2/model.metadata.yaml"), "schema_version: 1.0\n");
+    const warnings: string[] = [];
+    await scan({ sidecars: "write", onWarning: (message) => warnings.push(message) });
+    const [entry] = queryEntries(database, { roots: [join(dir.path, "run2")] });
+    expect({ exp: entry?.exp_name, sidecar: entry?.sidecar }).toEqual({
+      exp: "assembled",
+      sidecar: "invalid",
+    });
+    expect(warnings).toHaveLength(1);
+  });
+});
