@@ -1,5 +1,4 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
-import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import { entriesCsv, entryJson } from "../core/catalog/entry-output.ts";
 import {
   type EntryFilter,
@@ -14,11 +13,12 @@ import {
   renderLsTable,
 } from "../core/catalog/ls-columns.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { aliasesOf, catalogStats, queryEntries } from "../io/catalog-reads.ts";
+import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
+import { writeCatalogStats } from "./stats-command.ts";
 
 const USAGE = `Usage: ckpt ls [DIR...] [options]
 
@@ -129,11 +129,7 @@ async function run(context: CommandContext): Promise<number> {
   const database = openForQuery(location);
   try {
     if (values.stats) {
-      const stats =
-        database === null
-          ? emptyStats(location.path)
-          : catalogStats(database, { roots, catalog: location.path });
-      context.stdout.write(values.json ? `${JSON.stringify(stats, null, 2)}\n` : renderCatalogStats(stats));
+      writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json });
       return 0;
     }
     const query = {
@@ -160,21 +156,6 @@ async function run(context: CommandContext): Promise<number> {
   } finally {
     database?.close();
   }
-}
-
-/** Statistics of a catalog that does not exist yet. */
-export function emptyStats(catalog: string) {
-  return {
-    checkpoints: 0,
-    sidecars_valid: 0,
-    metadata_coverage_percent: 0,
-    by_framework: {},
-    by_status: {},
-    runs: 0,
-    total_bytes: 0,
-    last_scan_at: null,
-    catalog,
-  };
 }
 
 export const lsCommand: Command = {

@@ -1,8 +1,8 @@
+import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import { catalogStats } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { emptyStats } from "./ls-command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
 
@@ -15,6 +15,34 @@ Options:
 ${QUERY_USAGE}
 `;
 
+/** Statistics of a catalog that does not exist yet. */
+function emptyStats(catalog: string) {
+  return {
+    checkpoints: 0,
+    sidecars_valid: 0,
+    metadata_coverage_percent: 0,
+    by_framework: {},
+    by_status: {},
+    runs: 0,
+    total_bytes: 0,
+    last_scan_at: null,
+    catalog,
+  };
+}
+
+/** Prints the statistics of `database` (null: not created yet), as `stats` and `ls --stats` both do. */
+export function writeCatalogStats(
+  context: CommandContext,
+  database: Database | null,
+  options: { readonly catalog: string; readonly roots: readonly string[]; readonly json: boolean },
+): void {
+  const stats =
+    database === null
+      ? emptyStats(options.catalog)
+      : catalogStats(database, { roots: options.roots, catalog: options.catalog });
+  context.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : renderCatalogStats(stats));
+}
+
 async function run(context: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags("stats", context.args, QUERY_FLAGS);
   if (values.help) {
@@ -24,11 +52,7 @@ async function run(context: CommandContext): Promise<number> {
   const { location, roots } = await prepareQuery("stats", context, { values, positionals });
   const database = openForQuery(location);
   try {
-    const stats =
-      database === null
-        ? emptyStats(location.path)
-        : catalogStats(database, { roots, catalog: location.path });
-    context.stdout.write(values.json ? `${JSON.stringify(stats, null, 2)}\n` : renderCatalogStats(stats));
+    writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json });
     return 0;
   } finally {
     database?.close();

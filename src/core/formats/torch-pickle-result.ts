@@ -1,3 +1,4 @@
+import { halfToNumber } from "../bytes/float16.ts";
 import type { GlobalScan } from "../safety/pickle-global-scan.ts";
 import type { PickleError } from "./pickle/pickle-error.ts";
 import type { PickleNote } from "./pickle/pickle-machine.ts";
@@ -36,15 +37,6 @@ export const TORCH_READ_ERROR_CODES = [
 ] as const;
 export type TorchReadErrorCode = (typeof TORCH_READ_ERROR_CODES)[number];
 export type TorchReadError = { readonly code: TorchReadErrorCode; readonly message: string };
-
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 
 function bigToValue(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)

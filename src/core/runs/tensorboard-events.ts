@@ -1,4 +1,5 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
+import { halfToNumber } from "../bytes/float16.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import type { MetricPoint } from "./metric-series.ts";
 import { readFloat32, readFloat64, readMessage, readPackedVarints, type WireField } from "./protobuf-wire.ts";
@@ -37,15 +38,6 @@ function uint32(bytes: Uint8Array, offset: number): number {
 function bytesOf(fields: readonly WireField[], field: number): Uint8Array | undefined {
   const found = fields.find((entry) => entry.field === field && entry.kind === "bytes");
   return found?.kind === "bytes" ? found.bytes : undefined;
-}
-
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 function contentValues(dtype: number, content: Uint8Array): number[] {
