@@ -8,6 +8,7 @@ import {
   isSkippedDirectoryName,
   isStagingName,
 } from "../core/discovery/checkpoint-names.ts";
+import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 
 export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
@@ -167,7 +168,7 @@ function existsAsFile(path: string): boolean {
 /** Paths sharing a (dev, ino) become one checkpoint plus aliases; a real file is preferred over a symlink. */
 function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
   const sorted = [...candidates].sort(
-    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || a.path.localeCompare(b.path),
+    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || comparePaths(a.path, b.path),
   );
   const primaryByInode = new Map<string, string>();
   const found = sorted.map((candidate): FoundCheckpoint => {
@@ -176,5 +177,5 @@ function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
     if (primary === undefined) primaryByInode.set(key, candidate.path);
     return { ...candidate, aliasOf: primary ?? null };
   });
-  return found.sort((a, b) => a.path.localeCompare(b.path));
+  return found.sort((a, b) => comparePaths(a.path, b.path));
 }

@@ -1,4 +1,5 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
+import { comparePaths } from "../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
@@ -119,7 +120,7 @@ export function convertCheckpoints(options: ConvertOptions): ConvertSummary {
   const walked = walkCheckpoints(options.roots, { recursive: options.recursive });
   const context: Context = { ...options, cache: createRunContextCache(), claimed: new Set() };
   const found = [...walked.checkpoints].sort(
-    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || a.path.localeCompare(b.path),
+    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || comparePaths(a.path, b.path),
   );
   const outcomes: ConvertOutcome[] = walked.problems.map((problem) => ({
     path: problem.path,
@@ -132,7 +133,7 @@ export function convertCheckpoints(options: ConvertOptions): ConvertSummary {
     options.onProgress?.(index + 1, found.length, checkpoint.path);
     outcomes.push(convertOne(checkpoint, context));
   });
-  outcomes.sort((a, b) => a.path.localeCompare(b.path));
+  outcomes.sort((a, b) => comparePaths(a.path, b.path));
   const count = (...statuses: ConvertStatus[]) =>
     outcomes.filter((outcome) => statuses.includes(outcome.status)).length;
   return {
