@@ -86,10 +86,7 @@ function writeRunSkeleton(runDir: string, run: DemoRun): void {
   mkdirSync(join(runDir, "checkpoints"), { recursive: true });
   writeFileSync(join(runDir, ".hydra/config.yaml"), demoHydraConfig(run));
   writeFileSync(join(runDir, ".hydra/overrides.yaml"), `- +run=${run.name}\n`);
-  writeFileSync(
-    join(runDir, ".hydra/hydra.yaml"),
-    `hydra:\n  job:\n    name: train\n  runtime:\n    output_dir: ${runDir}\n`,
-  );
+  writeFileSync(join(runDir, ".hydra/hydra.yaml"), hydraRuntimeYaml(run, runDir));
   writeFileSync(join(runDir, "csv_logs/version_0/hparams.yaml"), demoHydraConfig(run));
   writeFileSync(join(runDir, "csv_logs/version_0/metrics.csv"), `${DEMO_METRICS_HEADER}\n`);
 }
