@@ -63,11 +63,9 @@ describe("demo training", () => {
       onEvent: (e) => e.kind === "checkpoint-written" && written.push(e.path),
     });
     clock.advance(EPOCH_MS * 0.3);
-    const first = join(
-      training.runDirs[0] ?? "",
-      "checkpoints",
-      demoCheckpointName(DEMO_RUNS[0] ?? DEMO_RUNS[1]!, 0),
-    );
+    const [run] = DEMO_RUNS;
+    if (run === undefined) throw new Error("no demo runs");
+    const first = join(training.runDirs[0] ?? "", "checkpoints", demoCheckpointName(run, 0));
     expect(existsSync(first)).toBe(true);
     expect(checkPathCompleteness(first).state).toBe("incomplete");
     clock.advance(EPOCH_MS / 5);
