@@ -49,6 +49,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./stats-command.ts")).statsCommand,
   },
   {
+    name: "watch",
+    summary: "run beside training: index each checkpoint as it finishes writing (foreground, or --detach)",
+    load: async () => (await import("./watch-command.ts")).watchCommand,
+  },
+  {
+    name: "status",
+    summary: "is 'ckpt watch' running? pid, uptime, roots, queue, indexed, errors (exit 0 running, 3 not)",
+    load: async () => (await import("./status-command.ts")).statusCommand,
+  },
+  {
+    name: "stop",
+    summary: "stop 'ckpt watch' for the catalog (over its socket, else SIGTERM to its pid)",
+    load: async () => (await import("./stop-command.ts")).stopCommand,
+  },
+  {
     name: "inspect",
     summary: "read checkpoints without Python and print what they hold (--json for JSON Lines)",
     load: async () => (await import("./inspect-command.ts")).inspectCommand,

@@ -1,6 +1,20 @@
 /** Where a command writes; main passes process streams, tests pass collectors. */
 export type TextSink = { write(text: string): void; readonly isTTY: boolean };
 
+export type ProcessSignal = "SIGTERM" | "SIGINT" | "SIGHUP";
+
+/** Process-level powers only the long-running commands need (`watch`, `stop`, `status`); main passes the real ones. */
+export type ProcessControl = {
+  readonly pid: number;
+  readonly uid: number;
+  /** The argv that starts this ckpt again: the compiled binary, or bun plus `src/main.ts` from source. */
+  readonly selfCommand: readonly string[];
+  /** Runs `handler` on `signal` until the returned function is called. */
+  onSignal(signal: ProcessSignal, handler: () => void): () => void;
+  /** `kill(pid, signal)`; false when there is no such process (or it is not ours to signal). */
+  kill(pid: number, signal: "SIGTERM" | 0): boolean;
+};
+
 /** Everything a command may know about the outside world, handed in by `src/main.ts`. */
 export type CommandContext = {
   readonly args: readonly string[];
@@ -10,6 +24,8 @@ export type CommandContext = {
   readonly stderr: TextSink;
   readonly now: () => number;
   readonly version: string;
+  /** Absent in in-process tests and embedders; the commands that need it say so. */
+  readonly process?: ProcessControl;
 };
 
 /** A command returns its exit code; expected failures throw `AppError`, which main maps to an exit code. */

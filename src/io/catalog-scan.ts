@@ -5,7 +5,7 @@ import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import { planReconcile, type ReconcilePlan, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "./catalog-assemble.ts";
-import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
+import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts";
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import { readInPool } from "./catalog-read-pool.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
@@ -33,6 +33,8 @@ export type ScanOptions = {
   readonly onProgress?: (done: number, total: number) => void;
   /** Sidecars that could not be written or were kept invalid, walk problems: one line each. */
   readonly onWarning?: (message: string) => void;
+  /** Each checkpoint read in this scan, as stored (the daemon logs sidecar writes and unsafe files from it). */
+  readonly onRead?: (outcome: ReadOutcome) => void;
 };
 
 export type ScanSummary = {
@@ -128,6 +130,7 @@ function collect(collector: Collector, results: readonly ReadResult[], options: 
       continue;
     }
     const { entry, run, wrote, warning } = result.outcome;
+    options.onRead?.(result.outcome);
     collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
     if (warning !== null) options.onWarning?.(warning);

@@ -1,0 +1,139 @@
+// The watcher daemon's numbers: close-to-visible latency (p50/p95), CPU per indexed checkpoint, RSS watching a
+// 100k-checkpoint tree, and idle CPU. Runs `ckpt watch` from source as a child process.
+//   bun bench/daemon-bench.ts [--count 200] [--runs 1000 --per-run 100] [--idle-seconds 60] [--dir /tmp]
+import { Database } from "bun:sqlite";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { inputDict } from "../src/core/formats/pickle/pickle-input.ts";
+import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
+import { materializeWritePlan } from "../src/core/formats/zip-writer.ts";
+import { makeTree } from "./make-tree.ts";
+
+const { values } = parseArgs({
+  options: {
+    count: { type: "string", default: "200" },
+    runs: { type: "string", default: "1000" },
+    "per-run": { type: "string", default: "100" },
+    "idle-seconds": { type: "string", default: "60" },
+    dir: { type: "string", default: "/tmp" },
+  },
+});
+const main = resolve(import.meta.dir, "../src/main.ts");
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((text) => text.startsWith(`${field}:`));
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+}
+
+function startDaemon(home: string, root: string, catalog: string) {
+  const child = Bun.spawn(
+    [process.execPath, main, "watch", root, "--catalog", catalog, "--log-format", "json"],
+    {
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        HOME: home,
+        XDG_RUNTIME_DIR: join(home, "rt"),
+        XDG_STATE_HOME: home,
+      },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  );
+  let log = "";
+  void (async () => {
+    for await (const chunk of child.stderr) log += new TextDecoder().decode(chunk);
+  })();
+  const waitForLog = async (text: string) => {
+    while (!log.includes(text)) await Bun.sleep(10);
+  };
+  return { child, waitForLog };
+}
+
+function checkpointBytes(index: number): Uint8Array {
+  const value = inputDict({ epoch: index, global_step: index * 10, state_dict: inputDict({}, true) });
+  return materializeWritePlan(planTorchCheckpoint(value, { root: `epoch=${index}` }));
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}
+
+async function latency(base: string, count: number) {
+  const root = join(base, "latency");
+  mkdirSync(join(root, "run", "checkpoints"), { recursive: true });
+  const catalog = join(base, "latency.db");
+  const daemon = startDaemon(base, root, catalog);
+  await daemon.waitForLog('"reason":"start"');
+  const reader = new Database(catalog, { readonly: true });
+  const visible = reader.query<{ n: number }, [string]>(
+    "SELECT count(*) AS n FROM checkpoints WHERE path = ?",
+  );
+  const cpuBefore = cpuSeconds(daemon.child.pid);
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const path = join(root, "run", "checkpoints", `epoch=${index}.ckpt`);
+    const bytes = checkpointBytes(index);
+    writeFileSync(path, bytes);
+    const closedAt = performance.now();
+    while ((visible.get(path)?.n ?? 0) === 0) await Bun.sleep(2);
+    samples.push(performance.now() - closedAt);
+  }
+  const cpu = cpuSeconds(daemon.child.pid) - cpuBefore;
+  reader.close();
+  daemon.child.kill("SIGTERM");
+  await daemon.child.exited;
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), cpuMsPer: (cpu * 1000) / count };
+}
+
+async function scale(base: string, runs: number, perRun: number, idleSeconds: number) {
+  const root = join(base, "tree");
+  makeTree({ root, runs, perRun, sidecars: true });
+  const catalog = join(base, "tree.db");
+  // The catalog already describes the tree (as after a first run), so the start-up reconcile is a rescan.
+  Bun.spawnSync([process.execPath, main, "scan", root, "--catalog", catalog], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  const daemon = startDaemon(base, root, catalog);
+  const started = performance.now();
+  await daemon.waitForLog('"reason":"start"');
+  const readySeconds = (performance.now() - started) / 1000;
+  await Bun.sleep(5000); // let the start-up settle before the idle window
+  const rss = rssMb(daemon.child.pid, "VmRSS");
+  const cpuBefore = cpuSeconds(daemon.child.pid);
+  await Bun.sleep(idleSeconds * 1000);
+  const idlePercent = ((cpuSeconds(daemon.child.pid) - cpuBefore) / idleSeconds) * 100;
+  const peak = rssMb(daemon.child.pid, "VmHWM");
+  daemon.child.kill("SIGTERM");
+  await daemon.child.exited;
+  return { checkpoints: runs * perRun, readySeconds, rss, peak, idlePercent };
+}
+
+const base = mkdtempSync(join(values.dir, "ckpt-daemon-bench-"));
+try {
+  const lat = await latency(base, Number(values.count));
+  process.stdout.write(
+    `latency over ${values.count}: p50 ${lat.p50.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms; CPU ${lat.cpuMsPer.toFixed(2)} ms per checkpoint\n`,
+  );
+  const big = await scale(
+    base,
+    Number(values.runs),
+    Number(values["per-run"]),
+    Number(values["idle-seconds"]),
+  );
+  process.stdout.write(
+    `watching ${big.checkpoints}: caught up in ${big.readySeconds.toFixed(1)} s, RSS ${big.rss.toFixed(0)} MB (peak ${big.peak.toFixed(0)} MB), idle CPU ${big.idlePercent.toFixed(2)} % over ${values["idle-seconds"]} s\n`,
+  );
+} finally {
+  rmSync(base, { recursive: true, force: true });
+}

@@ -1,0 +1,299 @@
+import type { Database } from "bun:sqlite";
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import type { SettlePolicy } from "../core/daemon/settle-plan.ts";
+import { fail, ok, type Result } from "../core/result.ts";
+import { openCatalogForWriting } from "../io/catalog-db.ts";
+import { type CatalogLock, type LockHolder, tryLockCatalog } from "../io/catalog-lock.ts";
+import type { Logger } from "../io/logger.ts";
+import { type DaemonJob, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
+import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
+import type { DaemonStatus } from "./daemon-status.ts";
+import { buildDaemonStatus } from "./daemon-status-builder.ts";
+import { type RouterTargets, routeSettleOutcome, routeWatchEvent } from "./event-router.ts";
+import { type EventSource, startEventSource } from "./event-source.ts";
+import { lowerProcessPriority } from "./process-priority.ts";
+import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
+import { createSettleScheduler, type SettleScheduler, type TimerHandle } from "./settle-scheduler.ts";
+import { createWorkQueue, type WorkQueue } from "./work-queue.ts";
+
+export type DaemonLoopOptions = {
+  /** Absolute directories to watch. */
+  readonly roots: readonly string[];
+  readonly catalogPath: string;
+  readonly sidecars: SidecarMode;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly pid: number;
+  readonly version: string;
+  /** `--poll[=SECONDS]`: our targeted poller instead of inotify, at this active interval. */
+  readonly pollIntervalMs?: number;
+  /** A catalog on a network filesystem the user insisted on: rollback journal instead of WAL. */
+  readonly noWal?: boolean;
+  /** @default 300_000 (ux §3.4: 5–10 minutes, plus SIGHUP) */
+  readonly reconcileEveryMs?: number;
+  /** Quiet time before `wal_checkpoint(TRUNCATE)`. @default 30_000 */
+  readonly idleCheckpointMs?: number;
+  /** Debounce for run files that training appends to. @default 2000 */
+  readonly metricsDebounceMs?: number;
+  /** nice 10 and idle I/O; the embedded (TUI) watcher leaves its process alone. @default true */
+  readonly lowerPriority?: boolean;
+  readonly settlePolicy?: Partial<SettlePolicy>;
+  /** Read workers for large reconciles. @default the scan's default */
+  readonly reconcileWorkers?: number;
+  readonly logPath?: string | null;
+};
+
+export type StopReport = { readonly finished: boolean; readonly dropped: number };
+
+export type DaemonLoop = {
+  /** Resolves once events are live (the start-up reconcile is queued, not necessarily done). */
+  readonly ready: Promise<void>;
+  status(): DaemonStatus;
+  /** SIGHUP: take a new set of roots (if given) and reconcile. */
+  reload(roots?: readonly string[]): Promise<string>;
+  rescan(): string;
+  /** SIGTERM: stop taking events, finish in-flight work within `deadlineMs`, checkpoint the WAL, release the lock. */
+  stop(deadlineMs?: number): Promise<StopReport>;
+};
+
+export type DaemonStartError = { readonly kind: "busy"; readonly holder: LockHolder | null };
+
+/** The loop's state (`daemon-status-builder.ts` reads it). */
+export type Loop = {
+  readonly options: DaemonLoopOptions;
+  readonly database: Database;
+  readonly lock: CatalogLock;
+  readonly journal: DaemonJournal;
+  readonly settle: SettleScheduler;
+  readonly queue: WorkQueue<DaemonJob>;
+  readonly context: JobContext;
+  readonly timers: Set<TimerHandle>;
+  readonly metricTimers: Map<string, TimerHandle>;
+  readonly startedAt: number;
+  roots: string[];
+  source: EventSource | null;
+  state: DaemonStatus["state"];
+  idleTimer: TimerHandle | undefined;
+  stopping: Promise<StopReport> | null;
+};
+
+const setTimer = (callback: () => void, delayMs: number): TimerHandle => setTimeout(callback, delayMs);
+const clearTimer = (handle: TimerHandle): void => clearTimeout(handle as ReturnType<typeof setTimeout>);
+
+function scanRootOf(roots: readonly string[], path: string): string {
+  let best: string | undefined;
+  for (const root of roots)
+    if ((path === root || path.startsWith(`${root}/`)) && root.length > (best?.length ?? -1)) best = root;
+  return best ?? roots[0] ?? path;
+}
+
+function later(loop: Loop, delayMs: number, callback: () => void): void {
+  const handle = setTimer(() => {
+    loop.timers.delete(handle);
+    if (loop.state !== "stopping") callback();
+  }, delayMs);
+  loop.timers.add(handle);
+}
+
+function enqueue(loop: Loop, job: DaemonJob): void {
+  if (loop.state !== "stopping") loop.queue.enqueue(workItemOf(job));
+}
+
+function metricsChanged(loop: Loop, file: string): void {
+  if (loop.metricTimers.has(file) || loop.state === "stopping") return;
+  const handle = setTimer(() => {
+    loop.metricTimers.delete(file);
+    enqueue(loop, { kind: "metrics", file });
+  }, loop.options.metricsDebounceMs ?? 2000);
+  loop.metricTimers.set(file, handle);
+}
+
+/** WAL grows under readers (ux §0.18): truncate it once the daemon has been quiet for a while. */
+function scheduleIdleCheckpoint(loop: Loop): void {
+  if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
+  loop.idleTimer = setTimer(() => {
+    loop.idleTimer = undefined;
+    const stats = loop.queue.stats();
+    if (loop.state === "stopping" || stats.queued + stats.inFlight > 0) return;
+    try {
+      loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (error) {
+      loop.journal.log("debug", "WAL checkpoint skipped", { cause: String(error) });
+    }
+  }, loop.options.idleCheckpointMs ?? 30_000);
+}
+
+function schedulePeriodicReconcile(loop: Loop): void {
+  later(loop, loop.options.reconcileEveryMs ?? 300_000, () => {
+    enqueue(loop, { kind: "reconcile", reason: "periodic" });
+    schedulePeriodicReconcile(loop);
+  });
+}
+
+function routerTargets(loop: Loop): RouterTargets {
+  return {
+    settle: loop.settle,
+    enqueue: (job) => enqueue(loop, job),
+    metricsChanged: (file) => metricsChanged(loop, file),
+    journal: loop.journal,
+  };
+}
+
+async function begin(loop: Loop): Promise<void> {
+  const { options, journal } = loop;
+  if (options.lowerPriority ?? true) lowerProcessPriority({ pid: options.pid, logger: options.logger });
+  const targets = routerTargets(loop);
+  loop.source = startEventSource({
+    roots: loop.roots,
+    onEvent: (event) => {
+      if (loop.state !== "stopping") routeWatchEvent(event, targets);
+    },
+    now: options.now,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+  });
+  await loop.source.ready;
+  if (loop.state === "stopping") return;
+  loop.state = "ready";
+  journal.log("info", "watching", {
+    roots: loop.roots.join(","),
+    catalog: options.catalogPath,
+    mode: options.pollIntervalMs === undefined ? "inotify" : `poll every ${options.pollIntervalMs / 1000} s`,
+    pid: options.pid,
+  });
+  enqueue(loop, { kind: "reconcile", reason: "start" });
+  schedulePeriodicReconcile(loop);
+}
+
+async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
+  loop.state = "stopping";
+  for (const handle of [...loop.timers, ...loop.metricTimers.values()]) clearTimer(handle);
+  loop.timers.clear();
+  loop.metricTimers.clear();
+  if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
+  loop.settle.close();
+  await loop.source?.close().catch(() => undefined);
+  const closed = await loop.queue.close(deadlineMs);
+  try {
+    loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    loop.database.close();
+  } catch {
+    // Work still running past the deadline holds the database; the process is about to exit anyway.
+  }
+  loop.lock.release();
+  loop.journal.log("info", "stopped", { dropped: closed.dropped, unfinished: closed.abandoned });
+  return { finished: closed.finished, dropped: closed.dropped };
+}
+
+function createLoop(
+  options: DaemonLoopOptions,
+  lock: CatalogLock,
+  database: Database,
+  journal: DaemonJournal,
+): Loop {
+  const loop: Loop = {
+    options,
+    database,
+    lock,
+    journal,
+    timers: new Set(),
+    metricTimers: new Map(),
+    startedAt: options.now(),
+    roots: [...options.roots],
+    source: null,
+    state: "starting",
+    idleTimer: undefined,
+    stopping: null,
+    settle: createSettleScheduler({
+      stat: statPathIdentity,
+      checkCompleteness: checkPathCompleteness,
+      onOutcome: (outcome) => routeSettleOutcome(outcome, routerTargets(loop)),
+      now: options.now,
+      setTimer,
+      clearTimer,
+      ...(options.settlePolicy === undefined ? {} : { policy: options.settlePolicy }),
+    }),
+    queue: createWorkQueue<DaemonJob>({
+      // One at a time: reads are a few KB and synchronous, and a reconcile must not race per-path writes.
+      concurrency: 1,
+      run: async (item) => {
+        await runDaemonJob(loop.context, item.reason);
+        scheduleIdleCheckpoint(loop);
+      },
+      onFailure: (item, error) =>
+        journal.log("error", "work failed", {
+          path: item.key.replace(/^[a-z]+:/, ""),
+          cause: error instanceof Error ? error.message : String(error),
+        }),
+      now: options.now,
+      setTimer,
+      clearTimer,
+    }),
+    context: {
+      database,
+      journal,
+      sidecars: options.sidecars,
+      now: options.now,
+      roots: () => loop.roots,
+      scanRootOf: (path) => scanRootOf(loop.roots, path),
+      renotice: (path) => loop.settle.notice(path),
+      enqueue: (job) => enqueue(loop, job),
+      counters: { indexed: 0, reconciles: 0, lastReconcile: null },
+      ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),
+    },
+  };
+  return loop;
+}
+
+/**
+ * The watcher daemon's loop, shared by `ckpt watch` and the TUI's embedded watcher: the catalog lock (command
+ * `watch`), the writer, events → settle → work queue → index, removals, run-file re-assembly, the start-up and
+ * periodic reconcile, idle WAL checkpoints and a graceful stop. No socket, signals or detaching: callers add those.
+ */
+export function startDaemonLoop(options: DaemonLoopOptions): Result<DaemonLoop, DaemonStartError> {
+  const locked = tryLockCatalog(options.catalogPath, {
+    command: "watch",
+    now: options.now,
+    pid: options.pid,
+  });
+  if (!locked.success) return fail({ kind: "busy", holder: locked.error.holder });
+  const journal = createDaemonJournal({ logger: options.logger, now: options.now });
+  let database: Database;
+  try {
+    database = openCatalogForWriting(options.catalogPath, {
+      now: options.now,
+      ...(options.noWal === undefined ? {} : { noWal: options.noWal }),
+      onRebuild: (problem, movedTo) =>
+        journal.log("warn", "catalog unusable; moved aside and rebuilding", {
+          path: options.catalogPath,
+          cause: problem.message,
+          moved_to: movedTo,
+        }),
+    });
+  } catch (error) {
+    locked.data.release();
+    throw error;
+  }
+  const loop = createLoop(options, locked.data, database, journal);
+  const ready = begin(loop);
+  return ok({
+    ready,
+    status: () => buildDaemonStatus(loop),
+    reload: async (roots) => {
+      if (roots !== undefined) {
+        await loop.source?.setRoots(roots);
+        loop.roots = [...roots];
+      }
+      enqueue(loop, { kind: "reconcile", reason: "reload" });
+      journal.log("info", "reloaded", { roots: loop.roots.join(",") });
+      return `reloaded; watching ${loop.roots.length} roots, reconcile queued`;
+    },
+    rescan: () => {
+      enqueue(loop, { kind: "reconcile", reason: "rescan" });
+      return "reconcile queued";
+    },
+    stop: (deadlineMs = 3500) => {
+      loop.stopping ??= stopLoop(loop, deadlineMs);
+      return loop.stopping;
+    },
+  });
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+export const DAEMON_STATES = ["starting", "ready", "stopping"] as const;
+
+/** What `GET /status` answers and `ckpt status --json` prints. */
+export const DaemonStatus = z.object({
+  state: z.enum(DAEMON_STATES),
+  pid: z.number().int(),
+  version: z.string(),
+  started_at: z.string(),
+  uptime_seconds: z.number(),
+  roots: z.array(z.string()),
+  catalog: z.string(),
+  mode: z.enum(["watch", "poll"]),
+  queue: z.object({
+    queued: z.number().int(),
+    in_flight: z.number().int(),
+    /** Paths the settle scheduler is still looking at (being written, or just changed). */
+    settling: z.number().int(),
+    /** Of those, paths whose last look was incomplete. */
+    incomplete: z.number().int(),
+  }),
+  /** Checkpoints this daemon indexed since it started (events and reconcile reads). */
+  checkpoints_indexed: z.number().int(),
+  /** Primary checkpoints in the catalog. */
+  catalog_checkpoints: z.number().int(),
+  last_event: z.object({ at: z.string(), message: z.string() }).nullable(),
+  errors_last_hour: z.number().int(),
+  recent_errors: z.array(z.object({ at: z.string(), message: z.string(), path: z.string().nullable() })),
+  last_reconcile: z
+    .object({
+      at: z.string(),
+      seconds: z.number(),
+      added: z.number().int(),
+      updated: z.number().int(),
+      removed: z.number().int(),
+    })
+    .nullable(),
+  log: z.string().nullable(),
+});
+export type DaemonStatus = z.infer<typeof DaemonStatus>;
+
+function duration(seconds: number): string {
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** `ckpt status` for people: one fact per line. */
+export function renderDaemonStatus(status: DaemonStatus): string {
+  const { queue } = status;
+  const lines = [
+    `ckpt watch is ${status.state === "ready" ? "running" : status.state} (pid ${status.pid}, up ${duration(status.uptime_seconds)}, ${status.mode === "poll" ? "polling" : "inotify"})`,
+    `roots:       ${status.roots.join(", ")}`,
+    `catalog:     ${status.catalog} (${status.catalog_checkpoints} checkpoints)`,
+    `indexed:     ${status.checkpoints_indexed} since start`,
+    `queue:       ${queue.queued} queued, ${queue.in_flight} in flight, ${queue.settling} settling (${queue.incomplete} incomplete)`,
+    `last event:  ${status.last_event === null ? "none yet" : `${status.last_event.at} ${status.last_event.message}`}`,
+    `errors:      ${status.errors_last_hour} in the last hour`,
+    ...status.recent_errors.slice(-5).map((error) => `  ${error.at} ${error.message}`),
+  ];
+  if (status.last_reconcile !== null) {
+    const r = status.last_reconcile;
+    lines.push(
+      `reconciled:  ${r.at} (${r.added} added, ${r.updated} updated, ${r.removed} removed in ${r.seconds} s)`,
+    );
+  }
+  if (status.log !== null) lines.push(`log:         ${status.log}`);
+  return `${lines.join("\n")}\n`;
+}

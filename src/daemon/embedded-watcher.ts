@@ -1,0 +1,80 @@
+import { basename } from "node:path";
+import type { TextSink } from "../cli/command.ts";
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import { createLogger, type LogFields, type LogFormat, type Logger, type LogLevel } from "../io/logger.ts";
+import { startDaemonLoop } from "./daemon-loop.ts";
+
+export type EmbeddedWatcherOptions = {
+  /** Full log lines go here (a log pane or file); nothing is written when absent. */
+  readonly sink?: TextSink;
+  /** @default "text" */
+  readonly logFormat?: LogFormat;
+  /** A short line per event worth a status bar: "checkpoint indexed best.ckpt". */
+  readonly onEvent?: (message: string) => void;
+  /** @default "write" */
+  readonly sidecars?: SidecarMode;
+  /** @default Date.now */
+  readonly now?: () => number;
+};
+
+export type EmbeddedWatcher = {
+  stop(): Promise<void>;
+  /** Reconcile now (the TUI's `r`); says what was done. */
+  rescan(): Promise<string>;
+};
+
+function fanOut(options: EmbeddedWatcherOptions, now: () => number): Logger {
+  const file =
+    options.sink === undefined
+      ? null
+      : createLogger({ sink: options.sink, format: options.logFormat ?? "text", now });
+  const onEvent = options.onEvent;
+  return {
+    log(level: LogLevel, message: string, fields: LogFields = {}) {
+      file?.log(level, message, fields);
+      if (onEvent === undefined || level === "debug") return;
+      const path = typeof fields["path"] === "string" ? ` ${basename(fields["path"])}` : "";
+      onEvent(`${message}${path}`);
+    },
+  };
+}
+
+/**
+ * The `ckpt watch` loop inside another process (the TUI): same lock, events, settle, queue and reconcile, but no
+ * socket, no signals, no detaching and no change to the process's priority. When a `ckpt watch` already keeps
+ * the catalog current this does nothing and says so through `onEvent`.
+ */
+export async function startEmbeddedWatcher(
+  roots: readonly string[],
+  catalogPath: string,
+  options: EmbeddedWatcherOptions = {},
+): Promise<EmbeddedWatcher> {
+  const now = options.now ?? (() => Date.now());
+  const started = startDaemonLoop({
+    roots,
+    catalogPath,
+    sidecars: options.sidecars ?? "write",
+    logger: fanOut(options, now),
+    now,
+    pid: process.pid,
+    version: "embedded",
+    lowerPriority: false,
+  });
+  if (!started.success) {
+    const holder = started.error.holder;
+    const message =
+      holder === null
+        ? "another ckpt holds the catalog; not watching"
+        : `ckpt ${holder.command} (pid ${holder.pid}) keeps the catalog current`;
+    options.onEvent?.(message);
+    return { stop: async () => {}, rescan: async () => message };
+  }
+  const loop = started.data;
+  await loop.ready;
+  return {
+    stop: async () => {
+      await loop.stop();
+    },
+    rescan: async () => loop.rescan(),
+  };
+}

@@ -1,0 +1,175 @@
+import type { Database } from "bun:sqlite";
+import { existsSync, lstatSync, type Stats, statSync, unlinkSync } from "node:fs";
+import { basename } from "node:path";
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
+import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
+import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
+import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { defaultAssemble } from "../io/catalog-assemble.ts";
+import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
+import { applyCatalogChanges } from "../io/catalog-writes.ts";
+import { readSidecar } from "../io/sidecar-store.ts";
+import { statPathIdentity } from "./settle-probes.ts";
+
+export type IndexRequest = {
+  readonly path: string;
+  /** The watched root the path is under: `checkpoint_path` in the metadata is relative to it. */
+  readonly scanRoot: string;
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  /** The identity the settle scheduler saw complete; a different one now means the file moved on. */
+  readonly expected?: PathIdentity;
+};
+
+export type IndexResult =
+  | { readonly kind: "indexed"; readonly outcome: ReadOutcome }
+  | { readonly kind: "alias"; readonly of: string }
+  /** The path is no longer there: treat it as removed. */
+  | { readonly kind: "gone" }
+  /** It changed since it settled: settle it again rather than read a file in motion. */
+  | { readonly kind: "changed" };
+
+function statOrNull(path: string, follow: boolean): Stats | null {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A file or checkpoint directory as the walker would report it, so the next reconcile sees it unchanged. */
+export function scannedFileOf(path: string, stats: Stats): ScannedFile {
+  const name = basename(path);
+  const kind = !stats.isDirectory()
+    ? "file"
+    : isShardedCheckpointDirName(name)
+      ? "sharded-dir"
+      : isHfCheckpointDirName(name)
+        ? "hf-dir"
+        : "file";
+  const sidecar = sidecarPathFor(path, { kind: kind === "file" ? "file" : "directory" });
+  return {
+    path,
+    kind,
+    dev: stats.dev,
+    ino: stats.ino,
+    size: stats.size,
+    mtime_ms: stats.mtimeMs,
+    alias_of: null,
+    sidecar_present: existsSync(sidecar),
+  };
+}
+
+/** Another catalogued primary path naming the same (dev, ino) that still does: this path is its alias. */
+function primaryOf(database: Database, file: ScannedFile): string | null {
+  const rows = database
+    .query<{ path: string }, [number, number, string]>(
+      "SELECT path FROM checkpoints WHERE dev = ? AND ino = ? AND alias_of IS NULL AND path != ?",
+    )
+    .all(file.dev, file.ino, file.path);
+  for (const { path } of rows) {
+    const stats = statOrNull(path, true);
+    if (stats !== null && stats.dev === file.dev && stats.ino === file.ino) return path;
+  }
+  return null;
+}
+
+function indexAlias(database: Database, file: ScannedFile, of: string, now: number): void {
+  const entry = entryFromMetadata({
+    file: { ...file, alias_of: of },
+    metadata: null,
+    status: "ok",
+    sidecar: "missing",
+    runDir: null,
+    indexedAt: now,
+  });
+  applyCatalogChanges(database, {
+    upserts: [{ ...entry, sidecar_present: file.sidecar_present, metadata: null }],
+    now,
+  });
+}
+
+/**
+ * Indexes one settled checkpoint: the scan's per-entry read (a valid current sidecar is used, else the checkpoint
+ * and its run files are read and, with `--sidecars write`, a sidecar written) and one catalog transaction. A
+ * symlink or hard link to a checkpoint already catalogued becomes an alias row.
+ */
+export async function indexCheckpointPath(database: Database, request: IndexRequest): Promise<IndexResult> {
+  const stats = statOrNull(request.path, true);
+  if (stats === null) return { kind: "gone" };
+  if (request.expected !== undefined) {
+    const identity = statPathIdentity(request.path);
+    if (identity === undefined) return { kind: "gone" };
+    if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
+  }
+  const file = scannedFileOf(request.path, stats);
+  const linked = statOrNull(request.path, false)?.isSymbolicLink() === true || stats.nlink > 1;
+  const primary = linked ? primaryOf(database, file) : null;
+  if (primary !== null) {
+    indexAlias(database, file, primary, request.now());
+    return { kind: "alias", of: primary };
+  }
+  const outcome = await readCatalogEntry(file, {
+    sidecars: request.sidecars,
+    scanRoot: request.scanRoot,
+    now: request.now,
+    assemble: defaultAssemble,
+  });
+  applyCatalogChanges(database, {
+    upserts: [outcome.entry],
+    runs: outcome.run === null ? [] : [outcome.run],
+    now: request.now(),
+  });
+  return { kind: "indexed", outcome };
+}
+
+export type RemoveResult = {
+  /** Catalog rows dropped: the path and, for a directory, everything under it. */
+  readonly rows: number;
+  /** Our sidecar that went with the checkpoint. */
+  readonly sidecarRemoved: string | null;
+  /** Hard links or symlinks of the removed checkpoint that are still there: index them as checkpoints now. */
+  readonly orphanedAliases: readonly string[];
+};
+
+/** A sidecar ckpt wrote (generator `ckpt`) goes with its checkpoint; anyone else's stays. */
+function removeOurSidecar(path: string, kind: "file" | "directory"): string | null {
+  const sidecar = sidecarPathFor(path, { kind });
+  const read = readSidecar(sidecar);
+  if (!read.success || read.data.data?.ckpt?.generator.name !== "ckpt") return null;
+  try {
+    unlinkSync(sidecar);
+    return sidecar;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Drops a path that is gone from disk (top-k rotation, `save_total_limit`): its rows, rows under it, aliases of
+ * it, and our sidecar. Does nothing while the path exists (a temp file was renamed over it meanwhile).
+ */
+export function removeCatalogPath(database: Database, path: string, now: number): RemoveResult {
+  if (statOrNull(path, false) !== null) return { rows: 0, sidecarRemoved: null, orphanedAliases: [] };
+  const row = database
+    .query<{ kind: string }, [string]>("SELECT kind FROM checkpoints WHERE path = ?")
+    .get(path);
+  const under = database
+    .query<{ path: string }, [string, string]>(
+      "SELECT path FROM checkpoints WHERE path = ?1 OR substr(path, 1, length(?2)) = ?2",
+    )
+    .all(path, `${path}/`)
+    .map((found) => found.path);
+  const aliases = database
+    .query<{ path: string }, [string]>("SELECT path FROM checkpoints WHERE alias_of = ?")
+    .all(path)
+    .map((found) => found.path);
+  const sidecarRemoved =
+    row === null ? null : removeOurSidecar(path, row.kind === "file" ? "file" : "directory");
+  const orphanedAliases = aliases.filter((alias) => existsSync(alias));
+  const removed = [...new Set([...under, ...aliases])];
+  if (removed.length > 0) applyCatalogChanges(database, { removed, now });
+  return { rows: removed.length - orphanedAliases.length, sidecarRemoved, orphanedAliases };
+}

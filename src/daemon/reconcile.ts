@@ -1,0 +1,69 @@
+import type { Database } from "bun:sqlite";
+import { dirname } from "node:path";
+import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
+import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
+import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
+import { removeStaleSidecarTemps } from "../io/sidecar-store.ts";
+
+export type ReconcileOptions = {
+  readonly roots: readonly string[];
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  /** Read workers for a large catch-up. @default the scan's default */
+  readonly workers?: number;
+  readonly onWarning: (message: string) => void;
+  readonly onRead: (outcome: ReadOutcome) => void;
+  /** Also delete sidecar temp files a killed writer left (done once, at start). @default false */
+  readonly removeTemps?: boolean;
+};
+
+export type ReconcileResult = { readonly summary: ScanSummary; readonly tempsRemoved: readonly string[] };
+
+/** A sidecar temp older than this has no live writer: ours take milliseconds, and we hold the catalog lock. */
+const STALE_TEMP_MS = 1000;
+
+/** Directories that hold catalogued checkpoints (and the directory checkpoints themselves): where sidecars live. */
+function sidecarDirectories(database: Database, roots: readonly string[]): Set<string> {
+  const condition = rootCondition(roots);
+  const rows = database
+    .query<{ path: string; kind: string }, SqlValue[]>(
+      `SELECT path, kind FROM checkpoints${condition === null ? "" : ` WHERE ${condition.sql}`}`,
+    )
+    .all(...(condition?.params ?? []));
+  const directories = new Set<string>();
+  for (const row of rows) {
+    directories.add(dirname(row.path));
+    if (row.kind !== "file") directories.add(row.path);
+  }
+  return directories;
+}
+
+function removeTemps(database: Database, options: ReconcileOptions): string[] {
+  const removed: string[] = [];
+  for (const directory of sidecarDirectories(database, options.roots))
+    removed.push(...removeStaleSidecarTemps(directory, { olderThanMs: STALE_TEMP_MS, now: options.now }));
+  return removed;
+}
+
+/**
+ * The catch-up pass: the incremental scan over every root (new, changed and deleted checkpoints since the catalog
+ * last looked: while the daemon was down, or an event that inotify dropped), and at start the removal of sidecar
+ * temp files that a killed daemon left beside the checkpoints. The caller holds the catalog lock.
+ */
+export async function reconcileRoots(
+  database: Database,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
+  const before = options.removeTemps === true ? removeTemps(database, options) : [];
+  const summary = await scanCatalog(database, {
+    roots: options.roots,
+    sidecars: options.sidecars,
+    now: options.now,
+    onWarning: options.onWarning,
+    onRead: options.onRead,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+  });
+  const after = options.removeTemps === true ? removeTemps(database, options) : [];
+  return { summary, tempsRemoved: [...before, ...after] };
+}

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type DaemonEnvironment,
+  runCkpt,
+  startDaemon,
+  startDaemonReady,
+  withCatalog,
+} from "../helpers/daemon-process.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+function setUp(prefix: string): { environment: DaemonEnvironment; runs: string } {
+  const dir = makeTempDir(prefix);
+  cleanups.push(() => dir[Symbol.dispose]());
+  const runs = join(dir.path, "runs");
+  mkdirSync(runs);
+  return { environment: { home: dir.path, catalog: join(dir.path, "state", "catalog.db") }, runs };
+}
+
+describe("ckpt watch lifecycle", () => {
+  test("one watcher per catalog; status exits 0 while running and 3 after; SIGTERM exits 0 within 5 s", async () => {
+    const { environment, runs } = setUp("daemon-life");
+    const catalogArgs = ["--catalog", environment.catalog];
+    expect((await runCkpt(environment, ["status", ...catalogArgs])).exitCode).toBe(3);
+    const daemon = await startDaemonReady(environment, [runs]);
+    cleanups.push(() => daemon.process.kill("SIGKILL"));
+
+    const second = startDaemon(environment, [runs]);
+    expect(await second.process.exited).toBe(1);
+    await waitFor(() => second.other.join("\n").includes(`pid ${daemon.pid}`), {
+      what: "the pid in the refusal",
+    });
+
+    const status = await runCkpt(environment, ["status", "--json", ...catalogArgs]);
+    expect(status.exitCode).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      running: true,
+      pid: daemon.pid,
+      roots: [runs],
+      state: "ready",
+    });
+    const text = await runCkpt(environment, ["status", ...catalogArgs]);
+    expect(text.stdout).toContain(`ckpt watch is running (pid ${daemon.pid}`);
+
+    // Work in flight when SIGTERM arrives is finished, and the exit is clean and quick.
+    for (let index = 0; index < 50; index++)
+      writeFileSync(join(runs, `e${index}.pt`), torchZipBytes({ fill: index }));
+    await daemon.waitForLog((line) => line.msg === "checkpoint indexed", "indexing under way");
+    const stopAt = performance.now();
+    daemon.process.kill("SIGTERM");
+    expect(await daemon.process.exited).toBe(0);
+    expect(performance.now() - stopAt).toBeLessThan(5000);
+    expect(daemon.lines.at(-1)?.msg).toBe("stopped");
+    expect((await runCkpt(environment, ["status", ...catalogArgs])).exitCode).toBe(3);
+    expect((await runCkpt(environment, ["stop", ...catalogArgs])).exitCode).toBe(3);
+    // The next start catches up on whatever the stop left queued.
+    const again = await startDaemonReady(environment, [runs]);
+    cleanups.push(() => again.process.kill("SIGKILL"));
+    const count = () =>
+      withCatalog(
+        environment.catalog,
+        (db) => db.query<{ n: number }, []>("SELECT count(*) AS n FROM checkpoints").get()?.n,
+      );
+    await waitFor(() => count() === 50, { what: "all 50 indexed after restart" });
+    again.process.kill("SIGINT");
+    expect(await again.process.exited).toBe(0);
+  }, 30_000);
+
+  test("--detach returns once ready, logs to the state dir; ckpt stop stops it", async () => {
+    const { environment, runs } = setUp("daemon-detach");
+    const catalogArgs = ["--catalog", environment.catalog];
+    const started = await runCkpt(environment, ["watch", runs, "--detach", ...catalogArgs]);
+    expect(started.stderr).toBe("");
+    expect(started.exitCode).toBe(0);
+    const logPath = join(environment.home, "state", "ckpt", "daemon.log");
+    expect(started.stdout).toContain(`log: ${logPath}`);
+    const pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
+    cleanups.push(() => {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    });
+    writeFileSync(join(runs, "a.ckpt"), torchZipBytes({ fill: 9 }));
+    await waitFor(() => existsSync(logPath) && readFileSync(logPath, "utf8").includes("checkpoint indexed"), {
+      what: "the detached daemon logging to daemon.log",
+    });
+    const stopped = await runCkpt(environment, ["stop", ...catalogArgs]);
+    expect(stopped).toEqual({ exitCode: 0, stdout: `stopped ckpt watch (pid ${pid})\n`, stderr: "" });
+    expect((await runCkpt(environment, ["status", ...catalogArgs])).exitCode).toBe(3);
+  }, 30_000);
+});
