@@ -68,6 +68,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "read checkpoints without Python and print what they hold (--json for JSON Lines)",
     load: async () => (await import("./inspect-command.ts")).inspectCommand,
   },
+  {
+    name: "info",
+    summary: "version, platform, and where ckpt keeps its catalog, state, logs and socket",
+    load: async () => (await import("./info-command.ts")).infoCommand,
+  },
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {
