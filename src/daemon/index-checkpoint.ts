@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
-import { existsSync, lstatSync, type Stats, statSync, unlinkSync } from "node:fs";
-import { basename } from "node:path";
+import { existsSync, lstatSync, realpathSync, type Stats, statSync, unlinkSync } from "node:fs";
+import { basename, relative } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
@@ -11,7 +11,7 @@ import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
-import { statPathIdentity } from "./settle-probes.ts";
+import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
 export type IndexRequest = {
   readonly path: string;
@@ -91,6 +91,39 @@ function indexAlias(database: Database, file: ScannedFile, of: string, now: numb
   });
 }
 
+/** The real path a symlink resolves to, when that is another path inside the watched root; else null. */
+function symlinkTargetInRoot(path: string, scanRoot: string): string | null {
+  try {
+    const target = realpathSync(path);
+    const inside = relative(realpathSync(scanRoot), target);
+    return target !== path && !inside.startsWith("..") && inside !== "" ? target : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A symlink (Lightning's `last.ckpt`) is an alias of its target, never a second primary: whichever of the two
+ * settles first, the target is indexed (if it is not yet) and the link points at it, as a full scan records it.
+ */
+async function indexSymlink(
+  database: Database,
+  link: { request: IndexRequest; file: ScannedFile; target: string },
+): Promise<IndexResult> {
+  const catalogued = database
+    .query<{ path: string }, [string]>("SELECT path FROM checkpoints WHERE path = ? AND alias_of IS NULL")
+    .get(link.target);
+  if (catalogued === null) {
+    // Never read a target that is still being written: settle the link again, the target settles on its own.
+    if (checkPathCompleteness(link.target).state !== "complete") return { kind: "changed" };
+    const { expected: _expected, ...rest } = link.request;
+    const indexed = await indexCheckpointPath(database, { ...rest, path: link.target });
+    if (indexed.kind !== "indexed") return indexed;
+  }
+  indexAlias(database, link.file, link.target, link.request.now());
+  return { kind: "alias", of: link.target };
+}
+
 /**
  * Indexes one settled checkpoint: the scan's per-entry read (a valid current sidecar is used, else the checkpoint
  * and its run files are read and, with `--sidecars write`, a sidecar written) and one catalog transaction. A
@@ -105,8 +138,10 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
   }
   const file = scannedFileOf(request.path, stats);
-  const linked = statOrNull(request.path, false)?.isSymbolicLink() === true || stats.nlink > 1;
-  const primary = linked ? primaryOf(database, file) : null;
+  const isSymlink = statOrNull(request.path, false)?.isSymbolicLink() === true;
+  const target = isSymlink ? symlinkTargetInRoot(request.path, request.scanRoot) : null;
+  if (target !== null) return indexSymlink(database, { request, file, target });
+  const primary = stats.nlink > 1 ? primaryOf(database, file) : null;
   if (primary !== null) {
     indexAlias(database, file, primary, request.now());
     return { kind: "alias", of: primary };
