@@ -54,7 +54,11 @@ async function buildOne(
     format: "esm",
     bytecode: true,
     minify: true,
-    define: { CKPT_BUILD_COMMIT: JSON.stringify(commit) },
+    // Without this Bun inlines NODE_ENV "development" and the TUI runs React's slow development build.
+    define: {
+      CKPT_BUILD_COMMIT: JSON.stringify(commit),
+      "process.env.NODE_ENV": JSON.stringify("production"),
+    },
     plugins: [stubReactDevtools],
   });
   if (!result.success) {

@@ -69,6 +69,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./inspect-command.ts")).inspectCommand,
   },
   {
+    name: "tui",
+    summary: "browse the catalog live in the terminal: runs, best checkpoints, metrics, curves",
+    load: async () => (await import("./tui-command.ts")).tuiCommand,
+  },
+  {
     name: "info",
     summary: "version, platform, and where ckpt keeps its catalog, state, logs and socket",
     load: async () => (await import("./info-command.ts")).infoCommand,

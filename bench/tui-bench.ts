@@ -1,0 +1,219 @@
+// TUI at catalog scale: keypress → frame latency and bytes written to the terminal per second while rows arrive.
+//   NODE_ENV=production FORCE_COLOR=1 bun bench/tui-bench.ts [--rows 100000] [--seconds 10] [--arrivals visible|offscreen]
+// Draws into an in-memory 120×40 "TTY" with the options `ckpt tui` uses (incrementalRendering, maxFps 30).
+import { EventEmitter } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { render } from "ink";
+import { createElement } from "react";
+import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
+import { openCatalogForWriting } from "../src/io/catalog-db.ts";
+import { applyCatalogChanges } from "../src/io/catalog-writes.ts";
+import { openTuiCatalogReader } from "../src/io/tui-catalog-reads.ts";
+import { createCatalogStore } from "../src/tui/catalog-store.ts";
+import { buildTableRows, groupRuns } from "../src/tui/table-rows.ts";
+import { TuiRoot } from "../src/tui/tui-root.tsx";
+import { createUiStore } from "../src/tui/ui-store.ts";
+
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    rows: { type: "string", default: "100000" },
+    seconds: { type: "string", default: "10" },
+    arrivals: { type: "string", default: "visible" },
+  },
+});
+const ROWS = Number(values.rows);
+const SECONDS = Number(values.seconds);
+const PER_RUN = 100;
+const NOW = Date.now();
+
+function entry(run: number, index: number): CatalogEntry & { sidecar_present: boolean; metadata: null } {
+  const hmean = 0.5 + ((run * 7919 + index * 104_729) % 1000) / 2000;
+  return {
+    path: `/data/runs/exp_${String(run).padStart(5, "0")}/checkpoints/epoch=${index}-step=${index * 100}.ckpt`,
+    kind: "file",
+    dev: 1,
+    ino: run * PER_RUN + index + 1,
+    size: 150_000_000,
+    mtime_ms: NOW - (PER_RUN - index) * 60_000,
+    alias_of: null,
+    status: "ok",
+    run_dir: `/data/runs/exp_${String(run).padStart(5, "0")}`,
+    exp_name: `exp_${run}`,
+    task: "text-detection",
+    framework: "lightning",
+    architecture: "dbnet",
+    encoder: "resnet50",
+    epoch: index,
+    global_step: index * 100,
+    created_at: null,
+    primary_metric: { name: "hmean", value: hmean, higher_is_better: true },
+    metrics: { precision: hmean - 0.01, recall: hmean + 0.01, hmean, validation_loss: 1 - hmean },
+    sidecar: "valid",
+    safety: "safe",
+    problem: null,
+    indexed_at: NOW - 60_000,
+    sidecar_present: true,
+    metadata: null,
+  };
+}
+
+class FakeStdout extends EventEmitter {
+  readonly isTTY = true;
+  readonly columns = 120;
+  readonly rows = 40;
+  bytes = 0;
+  writes = 0;
+  onWrite: (() => void) | null = null;
+  write = (chunk: string) => {
+    this.bytes += Buffer.byteLength(chunk);
+    this.writes++;
+    this.onWrite?.();
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private data: string | null = null;
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read = () => {
+    const data = this.data;
+    this.data = null;
+    return data;
+  };
+  press(data: string) {
+    this.data = data;
+    this.emit("readable");
+    this.emit("data", data);
+  }
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "ckpt-tui-bench-"));
+const path = join(dir, "catalog.db");
+const writer = openCatalogForWriting(path, { now: () => Date.now() });
+const all = Array.from({ length: ROWS }, (_, index) => entry(Math.floor(index / PER_RUN), index % PER_RUN));
+for (let start = 0; start < all.length; start += 10_000) {
+  applyCatalogChanges(writer, { upserts: all.slice(start, start + 10_000), now: NOW });
+}
+
+const reader = openTuiCatalogReader({ path, roots: [] });
+let started = performance.now();
+const entries = reader.readEntries();
+const readMs = performance.now() - started;
+started = performance.now();
+const table = buildTableRows(groupRuns(entries), {
+  filter: "",
+  sort: { column: "metric", descending: true },
+  collapsed: new Set(),
+});
+const deriveMs = performance.now() - started;
+
+const catalog = createCatalogStore({
+  reader,
+  pollMs: 250,
+  now: () => Date.now(),
+  status: { daemon: "embedded", catalogPath: path, lastEvent: null },
+});
+const stdout = new FakeStdout();
+const stdin = new FakeStdin();
+catalog.start();
+const instance = render(
+  createElement(TuiRoot, {
+    catalog,
+    ui: createUiStore(),
+    settings: {
+      ascii: false,
+      lowBandwidth: false,
+      now: () => Date.now(),
+      displayPath: (shown: string) => shown,
+    },
+    writeTerminal: () => {},
+    tmux: false,
+    rescan: async () => "",
+  }),
+  {
+    // In-memory streams stand in for the TTY; Ink only calls the members they have.
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: stdout as unknown as NodeJS.WriteStream,
+    incrementalRendering: true,
+    maxFps: 30,
+    patchConsole: false,
+    exitOnCtrlC: false,
+    interactive: true,
+  },
+);
+await Bun.sleep(500);
+
+async function pressAndWait(key: string): Promise<number> {
+  const frame = new Promise<void>((resolve) => {
+    stdout.onWrite = () => {
+      stdout.onWrite = null;
+      resolve();
+    };
+  });
+  const at = performance.now();
+  stdin.press(key);
+  await frame;
+  const took = performance.now() - at;
+  await Bun.sleep(40); // past the 30 fps throttle, so each key measures its own frame
+  return took;
+}
+
+const keys = [
+  ...Array(100).fill("j"),
+  ...Array(20).fill("\x1b[6~"),
+  "G",
+  "g",
+  ...Array(50).fill("j"),
+  ...Array(50).fill("k"),
+  "s",
+  "s",
+  "S",
+];
+const latencies: number[] = [];
+for (const key of keys) latencies.push(await pressAndWait(key));
+latencies.sort((a, b) => a - b);
+
+// Live: a checkpoint arrives 10 times a second, in the first run (on screen, rows below it shift) or in the last.
+stdout.bytes = 0;
+stdout.writes = 0;
+const liveStart = performance.now();
+let added = 0;
+while (performance.now() - liveStart < SECONDS * 1000) {
+  const run = values.arrivals === "visible" ? 0 : Math.floor((ROWS - 1) / PER_RUN);
+  const next = entry(run, PER_RUN + added++);
+  applyCatalogChanges(writer, { upserts: [{ ...next, indexed_at: Date.now() }], now: Date.now() });
+  await Bun.sleep(100);
+}
+const liveSeconds = (performance.now() - liveStart) / 1000;
+const bytesPerSecond = stdout.bytes / liveSeconds;
+
+instance.unmount();
+catalog.stop();
+reader.close();
+writer.close();
+rmSync(dir, { recursive: true, force: true });
+
+console.log(`rows: ${ROWS} (${table.rows.length} table lines incl. run headers)`);
+console.log(`re-query all rows: ${readMs.toFixed(0)} ms; group + sort + filter: ${deriveMs.toFixed(0)} ms`);
+console.log(
+  `keypress → frame over ${latencies.length} keys: p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p95 ${quantile(latencies, 0.95).toFixed(1)} ms, max ${quantile(latencies, 1).toFixed(1)} ms`,
+);
+console.log(
+  `live (${values.arrivals}): ${added} rows in ${liveSeconds.toFixed(1)} s → ${stdout.writes} writes, ${(bytesPerSecond / 1000).toFixed(2)} KB/s to the terminal`,
+);
+process.exit(0);

@@ -1,0 +1,212 @@
+import type { CatalogLocation } from "../io/catalog-location.ts";
+import { knownRoots, queryEntries } from "../io/catalog-reads.ts";
+import { openTuiCatalogReader, runningDaemon } from "../io/tui-catalog-reads.ts";
+import { createCatalogStore, type DaemonState } from "../tui/catalog-store.ts";
+import { refreshBeforeQuery } from "./catalog-refresh.ts";
+import { locateCatalog, openForQuery, resolveRoots } from "./catalog-session.ts";
+import type { Command, CommandContext } from "./command.ts";
+import { printEntries } from "./ls-command.ts";
+import { parseFlags } from "./parse-flags.ts";
+import type { EmbeddedWatcher, StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
+import { displayPathFrom } from "./validate-command.ts";
+
+const USAGE = `Usage: ckpt tui [DIR...] [options]
+
+The live checkpoint browser. Shows the catalog (the checkpoints under DIR when given), grouped by run with each
+run's best marked ★, and updates as checkpoints are indexed. When no 'ckpt watch' daemon keeps the catalog
+current, the TUI indexes DIR itself. Press ? inside for the keys.
+
+Options:
+  --catalog PATH    the catalog database (default: $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
+  --readonly        never write: no scan, no sidecars (safe in shared sessions)
+  --ascii           ASCII marks and charts for terminals without Unicode (automatic with TERM=linux)
+  --low-bandwidth   fewer frames per second and slower polling, for slow SSH links
+  -h, --help        show this help
+
+NO_COLOR turns colours off. Without a terminal (a pipe, cron) it prints the 'ckpt ls' table instead.
+`;
+
+/** The terminal Ink draws on. */
+export type TuiTerminal = {
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  /** Turns colours off for everything loaded afterwards (chalk reads FORCE_COLOR when it is imported). */
+  readonly disableColor: () => void;
+  /** Makes React load its production build (run from source NODE_ENV is unset, which means development). */
+  readonly preferProduction: () => void;
+};
+
+export type TuiCommandOptions = {
+  readonly terminal: () => TuiTerminal;
+  /** @default the one-shot incremental scan at start and on `r`, until the daemon's in-process watcher lands */
+  readonly startEmbeddedWatcher?: (
+    context: CommandContext,
+    location: CatalogLocation,
+  ) => StartEmbeddedWatcher;
+};
+
+type Session = {
+  readonly daemon: DaemonState;
+  readonly watchRoots: readonly string[];
+  readonly note: string | null;
+};
+
+function watchRootsOf(location: CatalogLocation, roots: readonly string[]): readonly string[] {
+  if (roots.length > 0) return roots;
+  const database = openForQuery(location);
+  try {
+    return database === null ? [] : knownRoots(database);
+  } finally {
+    database?.close();
+  }
+}
+
+function decideSession(location: CatalogLocation, roots: readonly string[], readonly: boolean): Session {
+  const daemon = runningDaemon(location.path);
+  if (daemon !== null)
+    return {
+      daemon: "attached",
+      watchRoots: [],
+      note: `ckpt watch (pid ${daemon.pid}) keeps the catalog current`,
+    };
+  if (readonly)
+    return { daemon: "read-only", watchRoots: [], note: "--readonly: nothing is scanned or written" };
+  const watchRoots = watchRootsOf(location, roots);
+  if (watchRoots.length === 0)
+    return { daemon: "read-only", watchRoots, note: "no directory to watch: run 'ckpt tui DIR'" };
+  return { daemon: "embedded", watchRoots, note: null };
+}
+
+async function printTable(
+  context: CommandContext,
+  options: { location: CatalogLocation; roots: string[]; scan: boolean },
+) {
+  const { location, roots } = options;
+  if (options.scan) {
+    await refreshBeforeQuery(context, {
+      command: "tui",
+      location,
+      roots,
+      sidecars: "write",
+      recursive: true,
+      waitMs: 30_000,
+    });
+  }
+  const database = openForQuery(location);
+  try {
+    const entries = database === null ? [] : queryEntries(database, { roots });
+    printEntries(context, entries, { json: false, csv: false, aliases: new Map() });
+  } finally {
+    database?.close();
+  }
+}
+
+function rescanFor(session: Session, watcher: Promise<EmbeddedWatcher> | null): () => Promise<string> {
+  if (watcher !== null) return async () => (await watcher).rescan();
+  const why = session.daemon === "attached" ? "the daemon keeps the catalog current" : "read-only";
+  return async () => `${why}: re-read the catalog`;
+}
+
+async function run(context: CommandContext, options: TuiCommandOptions): Promise<number> {
+  const { values, positionals } = parseFlags("tui", context.args, {
+    catalog: { type: "string" },
+    readonly: { type: "boolean", default: false },
+    ascii: { type: "boolean", default: false },
+    "low-bandwidth": { type: "boolean", default: false },
+  });
+  if (values.help) {
+    context.stdout.write(USAGE);
+    return 0;
+  }
+  const location = locateCatalog(context, values.catalog);
+  const roots = resolveRoots("tui", context, positionals);
+  const terminal = options.terminal();
+  if (!context.stdout.isTTY || !terminal.stdin.isTTY) {
+    const which = context.stdout.isTTY ? "standard input" : "standard output";
+    context.stderr.write(`ckpt tui: ${which} is not a terminal, so here is the 'ckpt ls' table instead\n`);
+    await printTable(context, {
+      location,
+      roots,
+      scan: !values.readonly && runningDaemon(location.path) === null,
+    });
+    return 0;
+  }
+  const noColor = context.env["NO_COLOR"];
+  if (noColor !== undefined && noColor !== "") terminal.disableColor();
+  terminal.preferProduction();
+  const session = decideSession(location, roots, values.readonly);
+  const reader = openTuiCatalogReader({ path: location.path, roots });
+  const lowBandwidth = values["low-bandwidth"];
+  const catalog = createCatalogStore({
+    reader,
+    pollMs: lowBandwidth ? 1000 : 250,
+    now: context.now,
+    status: { daemon: session.daemon, catalogPath: location.path, lastEvent: session.note },
+  });
+  const start = (options.startEmbeddedWatcher ?? daemonLoopWatcher)(context, location);
+  const watcher =
+    session.daemon === "embedded"
+      ? start(session.watchRoots, location.path, {
+          onEvent: (message) => {
+            catalog.setStatus({ lastEvent: message });
+            catalog.poll({ force: true });
+          },
+        })
+      : null;
+  try {
+    // Ink (and with it chalk) is loaded only now, after the colour decision, and never for `--version`.
+    const { runTui } = await import("../tui/run-tui.tsx");
+    await runTui({
+      streams: terminal,
+      catalog,
+      settings: {
+        ascii: values.ascii || context.env["TERM"] === "linux",
+        lowBandwidth,
+        now: context.now,
+        displayPath: displayPathFrom(context.cwd),
+      },
+      tmux: context.env["TMUX"] !== undefined,
+      rescan: rescanFor(session, watcher),
+    });
+    return 0;
+  } finally {
+    await (await watcher)?.stop();
+    reader.close();
+  }
+}
+
+/** The `ckpt watch` loop in-process; loaded only when the TUI has to keep the catalog current itself. */
+function daemonLoopWatcher(context: CommandContext): StartEmbeddedWatcher {
+  return async (roots, catalogPath, watchOptions) => {
+    const { startEmbeddedWatcher } = await import("../daemon/embedded-watcher.ts");
+    return startEmbeddedWatcher(roots, catalogPath, { onEvent: watchOptions.onEvent, now: context.now });
+  };
+}
+
+// CommandContext carries text sinks only; Ink needs the streams themselves, so this adapter is the one place
+// besides main.ts that touches them (move it into main when CommandContext grows a terminal).
+function processTerminal(): TuiTerminal {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    disableColor: () => {
+      process.env["FORCE_COLOR"] = "0";
+    },
+    preferProduction: () => {
+      process.env["NODE_ENV"] ??= "production";
+    },
+  };
+}
+
+export function createTuiCommand(options: TuiCommandOptions): Command {
+  return {
+    name: "tui",
+    summary: "browse the catalog live in the terminal: runs, best checkpoints, metrics, curves",
+    usage: USAGE,
+    run: (context) => run(context, options),
+  };
+}
+
+export const tuiCommand: Command = createTuiCommand({ terminal: processTerminal });

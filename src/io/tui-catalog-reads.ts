@@ -1,0 +1,167 @@
+import type { Database } from "bun:sqlite";
+import { statSync } from "node:fs";
+import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
+import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
+import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import type { MetadataProblem } from "../core/metadata/validate-metadata.ts";
+import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
+import { type LockHolder, readLockHolder } from "./catalog-lock.ts";
+import { metricPoints, queryEntries } from "./catalog-reads.ts";
+import { storedMetadata } from "./catalog-writes.ts";
+import { readSidecar } from "./sidecar-store.ts";
+
+/** One logged series of a run, by step (points without a step or value are dropped). */
+export type CurveSeries = {
+  readonly name: string;
+  readonly points: readonly { readonly step: number; readonly value: number }[];
+};
+
+/** Everything the detail view shows beyond the catalog row; read on demand for one checkpoint. */
+export type CheckpointDetail = {
+  readonly metadata: CheckpointMetadataV1 | null;
+  readonly sidecarPath: string;
+  /** Why the sidecar could not be read (syntax error with file:line:col, unreadable), or null. */
+  readonly sidecarError: string | null;
+  readonly problems: readonly MetadataProblem[];
+  /** The metadata came from a valid sidecar (else from the catalog's assembled copy). */
+  readonly fromSidecar: boolean;
+  readonly primaryCurve: CurveSeries | null;
+  readonly lossCurve: CurveSeries | null;
+};
+
+/** What the TUI store needs from the catalog: a change counter, the rows, and one checkpoint's detail. */
+export type TuiCatalogReader = {
+  /** Changes whenever the catalog changed; -1 while the database file does not exist yet. */
+  dataVersion(): number;
+  readEntries(): readonly CatalogEntry[];
+  readDetail(entry: CatalogEntry): CheckpointDetail;
+  close(): void;
+};
+
+const EMPTY_DETAIL_CURVES = { primaryCurve: null, lossCurve: null } as const;
+
+function metricNames(database: Database, runDir: string): string[] {
+  return database
+    .query<{ name: string }, [string]>(
+      "SELECT DISTINCT name FROM metric_points WHERE run_dir = ? ORDER BY name",
+    )
+    .all(runDir)
+    .map((row) => row.name);
+}
+
+function series(database: Database, runDir: string, name: string | undefined): CurveSeries | null {
+  if (name === undefined) return null;
+  const points = metricPoints(database, runDir, name).flatMap((point) =>
+    point.step === null || point.value === null ? [] : [{ step: point.step, value: point.value }],
+  );
+  return points.length === 0 ? null : { name, points };
+}
+
+/** The run's series of the entry's primary metric, and its validation (else training) loss. */
+function curvesOf(database: Database, entry: CatalogEntry) {
+  if (entry.run_dir === null) return EMPTY_DETAIL_CURVES;
+  const names = metricNames(database, entry.run_dir);
+  const primary = entry.primary_metric === null ? null : metricSortKey(entry.primary_metric.name);
+  const loss = ["validation_loss", "train_loss"]
+    .map((canonical) => names.find((name) => metricSortKey(name) === canonical))
+    .find((name) => name !== undefined);
+  return {
+    primaryCurve: series(
+      database,
+      entry.run_dir,
+      names.find((name) => metricSortKey(name) === primary),
+    ),
+    lossCurve: series(database, entry.run_dir, loss ?? names.find((name) => /loss/i.test(name))),
+  };
+}
+
+function detailOf(database: Database, entry: CatalogEntry): CheckpointDetail {
+  const sidecarPath = sidecarPathFor(entry.path, { kind: entry.kind === "file" ? "file" : "directory" });
+  const read = readSidecar(sidecarPath);
+  const curves = curvesOf(database, entry);
+  if (!read.success) {
+    const sidecarError = read.error.code === "not-found" ? null : read.error.message;
+    const metadata = storedMetadata(database, entry.path);
+    return { metadata, sidecarPath, sidecarError, problems: [], fromSidecar: false, ...curves };
+  }
+  const fromSidecar = read.data.valid && read.data.data !== undefined;
+  const metadata = fromSidecar ? (read.data.data ?? null) : storedMetadata(database, entry.path);
+  return { metadata, sidecarPath, sidecarError: null, problems: read.data.problems, fromSidecar, ...curves };
+}
+
+function inodeOf(path: string): number | null {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A read-only view of the catalog for the TUI. The database is opened lazily (the embedded watcher may not have
+ * created it yet) and reopened when the file was replaced (a corrupt catalog moved aside and rebuilt).
+ */
+export function openTuiCatalogReader(options: { path: string; roots: readonly string[] }): TuiCatalogReader {
+  let database: Database | null = null;
+  let inode: number | null = null;
+  let reopened = 0;
+  const current = (): Database | null => {
+    const onDisk = inodeOf(options.path);
+    if (database !== null && onDisk === inode) return database;
+    database?.close();
+    database = null;
+    if (onDisk === null) return null;
+    const opened = openCatalogForReading(options.path);
+    if (!opened.success) throw new Error(opened.error.message);
+    database = opened.data;
+    inode = onDisk;
+    reopened++;
+    return database;
+  };
+  return {
+    // A reopened database restarts its data_version, so the open count keeps the value moving forward.
+    dataVersion: () => {
+      const open = current();
+      return open === null ? -1 : reopened * 1_000_000_000 + dataVersion(open);
+    },
+    readEntries: () => {
+      const open = current();
+      return open === null ? [] : queryEntries(open, { roots: options.roots });
+    },
+    readDetail: (entry) => {
+      const open = current();
+      if (open === null) {
+        const sidecarPath = sidecarPathFor(entry.path);
+        return {
+          metadata: null,
+          sidecarPath,
+          sidecarError: null,
+          problems: [],
+          fromSidecar: false,
+          ...EMPTY_DETAIL_CURVES,
+        };
+      }
+      return detailOf(open, entry);
+    },
+    close: () => {
+      database?.close();
+      database = null;
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The daemon (`ckpt watch`) keeping this catalog current, when its pid file names a live process. */
+export function runningDaemon(catalogPath: string): LockHolder | null {
+  const holder = readLockHolder(catalogPath);
+  return holder !== null && holder.command === "watch" && isAlive(holder.pid) ? holder : null;
+}

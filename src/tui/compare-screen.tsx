@@ -1,0 +1,41 @@
+import { useMemo } from "react";
+import { type CompareSide, compareLines } from "./compare-lines.ts";
+import type { Line } from "./detail-lines.ts";
+import { LinesView } from "./lines-view.tsx";
+import { handlePageKey } from "./page-keys.ts";
+import { useCatalog, useTuiActions, useTuiSettings, useUi } from "./use-catalog.ts";
+import { useScroll } from "./use-scroll.ts";
+
+const GONE: readonly Line[] = [
+  { text: "One of the marked checkpoints is no longer in the catalog. Esc goes back.", color: "yellow" },
+];
+
+/** Two marked checkpoints: metric differences and the hyper-parameters that differ. */
+export function CompareScreen(props: {
+  readonly first: string;
+  readonly second: string;
+  readonly width: number;
+  readonly height: number;
+}) {
+  const entries = useCatalog((snapshot) => snapshot.entries);
+  const active = useUi((state) => state.screen.kind === "compare");
+  const actions = useTuiActions();
+  const { displayPath } = useTuiSettings();
+  const lines = useMemo(() => {
+    const side = (path: string): CompareSide | null => {
+      const entry = entries.find((candidate) => candidate.path === path);
+      return entry === undefined ? null : { entry, detail: actions.loadDetail(entry) };
+    };
+    const [a, b] = [side(props.first), side(props.second)];
+    return a === null || b === null ? GONE : compareLines(a, b, displayPath);
+  }, [entries, props.first, props.second, actions, displayPath]);
+  const top = useScroll({
+    count: lines.length,
+    height: props.height,
+    isActive: active,
+    onKey: (input, key) => handlePageKey(input, key, { actions }),
+  });
+  return (
+    <LinesView title="ckpt │ compare" lines={lines} top={top} height={props.height} width={props.width} />
+  );
+}

@@ -1,0 +1,49 @@
+import { createContext, type ReactNode } from "react";
+import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
+import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
+import type { CatalogStore } from "./catalog-store.ts";
+import type { UiAction } from "./ui-state.ts";
+import type { UiStore } from "./ui-store.ts";
+
+/** What screens may do; state is read through the stores, never through this. */
+export type TuiActions = {
+  readonly dispatch: (action: UiAction) => void;
+  readonly loadDetail: (entry: CatalogEntry) => CheckpointDetail;
+  /** Puts text on the user's clipboard (OSC 52) and says so in the status line. */
+  readonly copy: (text: string, what: string) => void;
+  /** Asks whoever keeps the catalog current for a rescan. */
+  readonly rescan: () => void;
+  readonly quit: () => void;
+};
+
+/** Presentation settings fixed for the session. */
+export type TuiSettings = {
+  readonly ascii: boolean;
+  readonly lowBandwidth: boolean;
+  readonly now: () => number;
+  /** Shows a path as the user should see it (relative to the working directory). */
+  readonly displayPath: (path: string) => string;
+};
+
+export const CatalogStoreContext = createContext<CatalogStore | null>(null);
+export const UiStoreContext = createContext<UiStore | null>(null);
+export const TuiActionsContext = createContext<TuiActions | null>(null);
+export const TuiSettingsContext = createContext<TuiSettings | null>(null);
+
+export function TuiProvider(props: {
+  readonly catalog: CatalogStore;
+  readonly ui: UiStore;
+  readonly actions: TuiActions;
+  readonly settings: TuiSettings;
+  readonly children: ReactNode;
+}) {
+  return (
+    <CatalogStoreContext.Provider value={props.catalog}>
+      <UiStoreContext.Provider value={props.ui}>
+        <TuiSettingsContext.Provider value={props.settings}>
+          <TuiActionsContext.Provider value={props.actions}>{props.children}</TuiActionsContext.Provider>
+        </TuiSettingsContext.Provider>
+      </UiStoreContext.Provider>
+    </CatalogStoreContext.Provider>
+  );
+}

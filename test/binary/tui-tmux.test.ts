@@ -1,0 +1,167 @@
+// The compiled binary's TUI in a real terminal: tmux at a fixed 120×40, driven with send-keys, read with capture-pane.
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { binaryIn, compiledBinary, runBinary } from "../helpers/compiled-binary.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+const FIXTURES = join(import.meta.dir, "../fixtures/real");
+const sessions: string[] = [];
+
+function tmux(...args: string[]): string {
+  const result = Bun.spawnSync(["tmux", ...args], { stdout: "pipe", stderr: "pipe" });
+  if (result.exitCode !== 0) throw new Error(`tmux ${args.join(" ")}: ${result.stderr.toString()}`);
+  return result.stdout.toString();
+}
+
+/** A shell in a detached 120×40 tmux session, in `cwd`, with a clean environment. */
+function startShell(
+  cwd: string,
+  env: Record<string, string> = {},
+): { keys: (...keys: string[]) => void; screen: (escapes?: boolean) => string } {
+  const name = `ckpt-tui-${process.pid}-${sessions.length}`;
+  sessions.push(name);
+  const vars = Object.entries({ PATH: "/usr/bin:/bin", HOME: cwd, TERM: "xterm-256color", ...env }).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    name,
+    "-x",
+    "120",
+    "-y",
+    "40",
+    "-c",
+    cwd,
+    "env",
+    "-i",
+    ...vars,
+    "bash",
+    "--norc",
+    "--noprofile",
+  );
+  return {
+    keys: (...keys) => void tmux("send-keys", "-t", name, ...keys),
+    screen: (escapes = false) => tmux("capture-pane", "-p", ...(escapes ? ["-e"] : []), "-t", name),
+  };
+}
+
+async function screenMatching(
+  screen: () => string,
+  matches: (text: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    if (matches(text)) return text;
+    if (performance.now() > deadline) throw new Error(`the screen never matched; last screen:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A copy of the real fixtures (truth files left out) with sidecars written by the binary's own `convert`. */
+function fixtureTree(dir: string, binary: string): string {
+  const runs = join(dir, "runs");
+  for (const set of ["lightning", "timm", "ultralytics", "broken"]) {
+    cpSync(join(FIXTURES, set), join(runs, set), {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (path) => !path.endsWith(".truth.json"),
+    });
+  }
+  runBinary(binary, ["convert", "--outputs-dir", "runs"], dir);
+  return runs;
+}
+
+/**
+ * A new checkpoint appears while the TUI runs. The TUI's embedded watcher (the daemon loop) indexes it; the
+ * `ckpt scan` after it is a no-op while the watcher holds the catalog, and indexes it when no watcher runs.
+ * To test against a separate daemon, start `ckpt watch runs` before the TUI instead.
+ */
+function addCheckpoint(dir: string, binary: string): string {
+  const checkpoints = join(
+    dir,
+    "runs/lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56/checkpoints",
+  );
+  const source =
+    readdirSync(checkpoints)
+      .find((name) => name.startsWith("dbnet-epoch04"))
+      ?.replace(/\.ckpt$/, "") ?? "";
+  // Same bytes and mtime: its copied sidecar stays current, so the scan takes the fast path.
+  cpSync(join(checkpoints, `${source}.ckpt`), join(checkpoints, "dbnet-epoch05-hmean0.9900.ckpt"), {
+    preserveTimestamps: true,
+  });
+  cpSync(
+    join(checkpoints, `${source}.metadata.yaml`),
+    join(checkpoints, "dbnet-epoch05-hmean0.9900.metadata.yaml"),
+  );
+  expect(statSync(join(checkpoints, "dbnet-epoch05-hmean0.9900.ckpt")).size).toBeGreaterThan(0);
+  expect(runBinary(binary, ["scan", "runs", "--catalog", "cat.db"], dir).exitCode).toBe(0);
+  return "dbnet-epoch05-hmean0.9900.ckpt";
+}
+
+describe("ckpt tui, compiled, in tmux", () => {
+  beforeAll(() => {
+    compiledBinary();
+  }, 120_000);
+
+  afterEach(() => {
+    for (const name of sessions.splice(0)) Bun.spawnSync(["tmux", "kill-session", "-t", name]);
+  });
+
+  test("rows show, /hmean filters, s sorts, Enter opens the detail, new rows appear live, q restores the screen", async () => {
+    using dir = makeTempDir("tui-tmux");
+    const binary = binaryIn(dir.path);
+    fixtureTree(dir.path, binary);
+    const shell = startShell(dir.path);
+    shell.keys("clear; echo BEFORE-TUI", "Enter");
+    await screenMatching(shell.screen, (text) => text.includes("BEFORE-TUI"));
+    shell.keys("./ckpt tui runs --catalog cat.db", "Enter");
+    const first = await screenMatching(
+      shell.screen,
+      (text) => text.includes("embedded watcher") && text.includes("dbnet_r18_dev_cleval"),
+    );
+    expect(first).toContain("dbnet_r18_dev_cleval");
+    expect(first).toContain("test_efficientnet");
+
+    shell.keys("/hmean", "Enter");
+    const filtered = await screenMatching(shell.screen, (text) => text.includes("filter /hmean/"));
+    expect(filtered).not.toContain("test_efficientnet");
+
+    shell.keys("s");
+    const sorted = await screenMatching(shell.screen, (text) => text.includes("sort metric ▼"));
+    expect(sorted.indexOf("hmean 98.11%")).toBeLessThan(sorted.indexOf("hmean 88.19%"));
+
+    shell.keys("j", "Enter");
+    const detail = await screenMatching(shell.screen, (text) => text.includes("ckpt │ detail │"));
+    expect(detail).toContain("metadata (← where each value came from)");
+    shell.keys("Escape");
+    await screenMatching(
+      shell.screen,
+      (text) => text.includes("filter /hmean/") && !text.includes("ckpt │ detail"),
+    );
+
+    const added = addCheckpoint(dir.path, binary);
+    await screenMatching(shell.screen, (text) => text.includes(added.slice(-20)));
+
+    shell.keys("q");
+    const after = await screenMatching(shell.screen, (text) => !text.includes("ckpt │"));
+    expect(after).toContain("BEFORE-TUI");
+  }, 60_000);
+
+  test("NO_COLOR: no colour or style sequences reach the terminal", async () => {
+    using dir = makeTempDir("tui-tmux-nocolor");
+    const binary = binaryIn(dir.path);
+    fixtureTree(dir.path, binary);
+    const shell = startShell(dir.path, { NO_COLOR: "1" });
+    shell.keys("./ckpt tui runs --catalog cat.db --readonly", "Enter");
+    await screenMatching(shell.screen, (text) => text.includes("read-only"));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for SGR escape sequences
+    expect(shell.screen(true)).not.toMatch(/\x1b\[[0-9;]*[1-9][0-9;]*m/);
+    shell.keys("q");
+    await screenMatching(shell.screen, (text) => !text.includes("ckpt │"));
+  }, 60_000);
+});

@@ -1,0 +1,227 @@
+import { describe, expect, test } from "bun:test";
+import { renderToString } from "ink";
+import type { CheckpointDetail } from "../../src/io/tui-catalog-reads.ts";
+import { detailLines } from "../../src/tui/detail-lines.ts";
+import { helpLines } from "../../src/tui/help-lines.ts";
+import { LinesView } from "../../src/tui/lines-view.tsx";
+import { EmptyTable, TableTitle } from "../../src/tui/table-screen.tsx";
+import { sampleMetadata } from "../helpers/catalog-tree.ts";
+import { sampleEntry } from "../helpers/tui-catalog.ts";
+import { stripAnsi } from "../helpers/wait-for-frame.ts";
+
+const WIDTH = 100;
+const show = (node: Parameters<typeof renderToString>[0]) =>
+  stripAnsi(renderToString(node, { columns: WIDTH }));
+
+const ENTRY = sampleEntry("dbnet_a", "epoch=2-step=200.ckpt", {
+  epoch: 2,
+  global_step: 200,
+  sidecar: "invalid",
+  primary_metric: { name: "hmean", value: 0.88, higher_is_better: true },
+});
+
+const DETAIL: CheckpointDetail = {
+  metadata: sampleMetadata("checkpoints/epoch=2-step=200.ckpt", {
+    exp: "dbnet_a",
+    epoch: 2,
+    step: 200,
+    hmean: 0.88,
+    precision: 0.79,
+    recall: 0.99,
+  }),
+  sidecarPath: "/runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml",
+  sidecarError: null,
+  problems: [
+    {
+      code: "out-of-range",
+      severity: "error",
+      path: "metrics.hmean",
+      message: "must be between 0 and 1, got 1.2",
+      line: 31,
+      col: 10,
+    },
+  ],
+  fromSidecar: false,
+  primaryCurve: {
+    name: "val/hmean",
+    points: [0, 100, 200, 300, 400].map((step, index) => ({
+      step,
+      value: [0.5, 0.7, 0.88, 0.85, 0.86][index] ?? 0,
+    })),
+  },
+  lossCurve: null,
+};
+
+function detail(ascii: boolean) {
+  const lines = detailLines(ENTRY, DETAIL, { width: WIDTH, ascii, displayPath: (path) => path });
+  return show(
+    <LinesView
+      title="ckpt │ detail │ epoch=2-step=200.ckpt"
+      lines={lines}
+      top={0}
+      height={30}
+      width={WIDTH}
+    />,
+  );
+}
+
+describe("page views", () => {
+  test("the title shows counts, the sort and the active filter", () => {
+    expect(
+      show(
+        <TableTitle
+          shown={3}
+          total={5}
+          runs={1}
+          filter={{ text: "hmean", editing: false }}
+          filterNote={null}
+          sortLabel="metric ▼"
+        />,
+      ),
+    ).toBe("ckpt │ 3 of 5 checkpoints in 1 run │ sort metric ▼ │ filter /hmean/");
+    expect(
+      show(
+        <TableTitle
+          shown={5}
+          total={5}
+          runs={2}
+          filter={{ text: "(bad", editing: true }}
+          filterNote="not a valid regex: matched literally"
+          sortLabel="checkpoint ▲"
+        />,
+      ),
+    ).toBe(
+      "ckpt │ 5 checkpoints in 2 runs │ sort checkpoint ▲ │ filter /(bad▏ (not a valid regex: matched lite…",
+    );
+  });
+
+  test("the empty states say why the table is empty and what to do", () => {
+    expect(show(<EmptyTable loaded filter="xyz" height={2} />)).toBe(
+      "\n  No checkpoint matches /xyz/. Esc clears the filter.\n",
+    );
+    expect(show(<EmptyTable loaded filter="" height={2} />)).toBe(
+      "\n  No checkpoints in the catalog yet. They appear here as they are indexed; r rescans.\n",
+    );
+  });
+
+  test("detail: file facts, the run's curve with the checkpoint's step marked, problems with file:line, sources", () => {
+    expect(detail(false)).toBe(
+      [
+        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 58)",
+        "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
+        "  status    ✗ invalid sidecar or unreadable checkpoint · file ok · safety safe",
+        "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
+        "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+        "",
+        "curves",
+        "  hmean (val/hmean) over steps, this checkpoint at step 200",
+        "      0.88 ⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⣀⡠⠤⠤⠒⠒⠊⠩⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠑⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒",
+        "           ⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⣀⡠⠤⠤⠒⠒⠊⠉⠉⠀⠀⠀⠀⠀⠀⠀⠀⠨⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀",
+        "           ⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⣀⠤⠤⠒⠒⠊⠉⠉⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠨⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀",
+        "           ⠀⠀⠀⠀⠀⠀⠀⠀⣀⣀⠤⠤⠔⠒⠊⠉⠉⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠨⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀",
+        "       0.5 ⣀⡠⠤⠔⠒⠒⠉⠉⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠨⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀",
+        "                                                       ▲ step 200",
+        "           step 0                                                                           step 400",
+        "",
+        "validation",
+        "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:31:10  error  metrics.hmean: must be bet…",
+        "",
+        "safety",
+        "  not checked",
+        "",
+        "metadata (← where each value came from)",
+        "  checkpoint_path  checkpoints/epoch=2-step=200.ckpt  (assembled from the checkpoint and its run fi…",
+        "run",
+        "  exp_name         dbnet_a",
+        "  created_at       2025-10-18T14:32:15",
+        "  hydra_config     —",
+        "  wandb_run_id     —",
+        "training",
+      ].join("\n"),
+    );
+  });
+
+  test("detail in --ascii draws the curve with * and marks the step with ^", () => {
+    expect(detail(true)).toBe(
+      [
+        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 58)",
+        "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
+        "  status    x invalid sidecar or unreadable checkpoint · file ok · safety safe",
+        "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
+        "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+        "",
+        "curves",
+        "  hmean (val/hmean) over steps, this checkpoint at step 200",
+        "      0.88                                        **************************************************",
+        "                                       ***********     |",
+        "                            ***********                |",
+        "                 ***********                           |",
+        "       0.5 ******                                      |",
+        "                                                       ^ step 200",
+        "           step 0                                                                           step 400",
+        "",
+        "validation",
+        "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:31:10  error  metrics.hmean: must be bet…",
+        "",
+        "safety",
+        "  not checked",
+        "",
+        "metadata (← where each value came from)",
+        "  checkpoint_path  checkpoints/epoch=2-step=200.ckpt  (assembled from the checkpoint and its run fi…",
+        "run",
+        "  exp_name         dbnet_a",
+        "  created_at       2025-10-18T14:32:15",
+        "  hydra_config     —",
+        "  wandb_run_id     —",
+        "training",
+      ].join("\n"),
+    );
+  });
+
+  test("help lists every key and what the marks mean", () => {
+    expect(
+      show(
+        <LinesView
+          title="ckpt │ help (? or Esc closes)"
+          lines={helpLines(false)}
+          top={0}
+          height={30}
+          width={WIDTH}
+        />,
+      ),
+    ).toBe(
+      [
+        "ckpt │ help (? or Esc closes)",
+        "keys",
+        "  j/k ↓/↑         move (scroll in detail)",
+        "  g/G Home/End    first / last row",
+        "  PgUp/PgDn       page up / down",
+        "  Ctrl-u/Ctrl-d   half a page up / down",
+        "  h/l ←/→         collapse / expand the run; z all runs",
+        "  Enter           detail of the checkpoint (on a run: collapse or expand)",
+        "  /               filter: a regex over path, run, architecture, framework (Enter keeps it, Esc clea…",
+        "  s / S           sort by the next column / reverse; ▼ on a metric means best first",
+        "  Space           mark a checkpoint (two at most)",
+        "  c               compare the two marked: metrics and differing hyper-parameters",
+        "  y               copy the path (OSC 52: works over SSH and in tmux with set-clipboard on)",
+        "  Y               copy a resume snippet for the checkpoint's framework",
+        "  r               rescan now (the catalog also updates live)",
+        "  Esc             back, or clear the filter and marks (also h/← in detail)",
+        "  ?               this help",
+        "  q               quit",
+        "",
+        "marks",
+        "  ⚠  unsafe pickle: do not torch.load it",
+        "  ◌  incomplete (still being written?)",
+        "  ✗  invalid sidecar or unreadable checkpoint",
+        "  ○  no sidecar (or stale / off)",
+        "  ✓  valid sidecar",
+        "  ★  the run's best checkpoint by its primary metric",
+        "  ●  marked for compare",
+        "",
+        "Under tmux, set -sg escape-time 10 makes Esc immediate.",
+        "",
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { render } from "ink-testing-library";
+import { openTuiCatalogReader, type TuiCatalogReader } from "../../src/io/tui-catalog-reads.ts";
+import { type CatalogStore, createCatalogStore } from "../../src/tui/catalog-store.ts";
+import { TuiRoot } from "../../src/tui/tui-root.tsx";
+import { createUiStore } from "../../src/tui/ui-store.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+import { sampleEntry, TEST_NOW, writeCatalog } from "../helpers/tui-catalog.ts";
+import { frameMatching, nextTick } from "../helpers/wait-for-frame.ts";
+
+const hmean = (value: number) => ({ primary_metric: { name: "hmean", value, higher_is_better: true } });
+
+const ENTRIES = [
+  sampleEntry("dbnet_a", "epoch=1-step=100.ckpt", { ...hmean(0.81), epoch: 1, global_step: 100 }),
+  sampleEntry("dbnet_a", "epoch=2-step=200.ckpt", { ...hmean(0.88), epoch: 2, global_step: 200 }),
+  sampleEntry("dbnet_b", "epoch=1-step=50.ckpt", { ...hmean(0.9), epoch: 1, global_step: 50 }),
+];
+
+const POINTS = [50, 100, 150, 200].map((step, index) => ({
+  name: "val/hmean",
+  step,
+  epoch: index,
+  value: [0.6, 0.81, 0.85, 0.88][index] ?? 0,
+}));
+
+type Session = { store: CatalogStore; reader: TuiCatalogReader; copied: string[]; path: string };
+let open: (Session & { dispose: () => void }) | null = null;
+
+afterEach(() => {
+  open?.dispose();
+  open = null;
+});
+
+function startTui(dir: string) {
+  const path = join(dir, "catalog.db");
+  writeCatalog(path, {
+    entries: ENTRIES,
+    runs: [
+      {
+        run: {
+          dir: "/runs/dbnet_a",
+          exp_name: "dbnet_a",
+          task: "text-detection",
+          config_path: null,
+          wandb_run_id: null,
+        },
+        points: POINTS,
+      },
+    ],
+  });
+  const reader = openTuiCatalogReader({ path, roots: [] });
+  const store = createCatalogStore({
+    reader,
+    pollMs: 20,
+    now: () => Date.now(),
+    status: { daemon: "embedded", catalogPath: path, lastEvent: null },
+  });
+  const copied: string[] = [];
+  const rescans: string[] = [];
+  store.start();
+  const app = render(
+    <TuiRoot
+      catalog={store}
+      ui={createUiStore()}
+      settings={{ ascii: false, lowBandwidth: false, now: () => TEST_NOW, displayPath: (shown) => shown }}
+      writeTerminal={(bytes) => copied.push(bytes)}
+      tmux={false}
+      rescan={async () => {
+        rescans.push("r");
+        return "scan: 0 added";
+      }}
+      size={{ columns: 110, rows: 24 }}
+    />,
+  );
+  open = {
+    store,
+    reader,
+    copied,
+    path,
+    dispose: () => {
+      app.unmount();
+      store.stop();
+      reader.close();
+    },
+  };
+  return { ...app, copied, path, rescans };
+}
+
+async function press(app: ReturnType<typeof startTui>, keys: string): Promise<void> {
+  await nextTick();
+  app.stdin.write(keys);
+}
+
+describe("tui flows", () => {
+  test("move, open the detail with the run's curve, go back", async () => {
+    using dir = makeTempDir("tui-flow-detail");
+    const app = startTui(dir.path);
+    await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
+    await press(app, "jj");
+    await press(app, "\r");
+    const detail = await frameMatching(app.lastFrame, (frame) =>
+      frame.includes("ckpt │ detail │ epoch=2-step=200.ckpt"),
+    );
+    expect(detail).toContain("hmean (val/hmean) over steps, this checkpoint at step 200");
+    expect(detail).toContain("step 200 ▲");
+    await press(app, "h");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("3 checkpoints in 2 runs"));
+  });
+
+  test("/ filters by regex and shows it in the title; s sorts by the metric, best first", async () => {
+    using dir = makeTempDir("tui-flow-filter");
+    const app = startTui(dir.path);
+    await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
+    await press(app, "/step=(1|5)0");
+    await press(app, "\r");
+    const filtered = await frameMatching(app.lastFrame, (frame) => frame.includes("filter /step=(1|5)0/"));
+    expect(filtered).toContain("2 of 3 checkpoints in 2 runs");
+    expect(filtered).not.toContain("epoch=2-step=200.ckpt");
+    await press(app, "s");
+    const sorted = await frameMatching(app.lastFrame, (frame) => frame.includes("sort metric ▼"));
+    expect(sorted.indexOf("dbnet_b")).toBeLessThan(sorted.indexOf("dbnet_a"));
+  });
+
+  test("Space marks two, c compares them; y copies the path through OSC 52", async () => {
+    using dir = makeTempDir("tui-flow-compare");
+    const app = startTui(dir.path);
+    await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
+    await press(app, "j");
+    await press(app, "y");
+    await frameMatching(app.lastFrame, (frame) =>
+      frame.includes("copied path: /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt"),
+    );
+    expect(app.copied).toEqual([
+      `\x1b]52;c;${Buffer.from("/runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt").toString("base64")}\x07`,
+    ]);
+    await press(app, "  ");
+    await press(app, "c");
+    const compare = await frameMatching(app.lastFrame, (frame) => frame.includes("ckpt │ compare"));
+    expect(compare).toContain("A  /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt");
+    expect(compare).toContain("B  /runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt");
+    expect(compare).toMatch(/hmean\s+0\.81\s+0\.88\s+0\.07/);
+  });
+
+  test("rows written to the catalog while it runs appear (data_version), and r asks for a rescan", async () => {
+    using dir = makeTempDir("tui-flow-live");
+    const app = startTui(dir.path);
+    await frameMatching(app.lastFrame, (frame) => frame.includes("3 checkpoints in 2 runs"));
+    writeCatalog(app.path, { entries: [sampleEntry("dbnet_c", "epoch=9-step=900.ckpt", hmean(0.95))] });
+    const live = await frameMatching(app.lastFrame, (frame) => frame.includes("epoch=9-step=900.ckpt"));
+    expect(live).toContain("4 checkpoints in 3 runs");
+    await press(app, "r");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("scan: 0 added"));
+    expect(app.rescans).toEqual(["r"]);
+  });
+
+  test("? opens the help over the table and Esc closes it", async () => {
+    using dir = makeTempDir("tui-flow-help");
+    const app = startTui(dir.path);
+    await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
+    await press(app, "?");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("ckpt │ help"));
+    await press(app, "\x1b");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("3 checkpoints in 2 runs"));
+  });
+});
