@@ -10,7 +10,8 @@ export type CommandEntry = {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "demo",
-    summary: "validate the bundled example tree and print the report",
+    summary:
+      "a live demo: simulated training writes checkpoints, the watcher indexes them, the browser shows them",
     load: async () => (await import("./demo-command.ts")).demoCommand,
   },
   {

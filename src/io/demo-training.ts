@@ -124,9 +124,12 @@ export function startDemoTraining(options: DemoTrainingOptions): DemoTraining {
       trainer.epoch(epoch);
       if (epoch + 1 < run.epochs) schedule(() => tick(epoch + 1), options.epochMs);
       else {
-        options.onEvent?.({ kind: "finished", run: run.name });
-        running -= 1;
-        if (running === 0) resolveFinished();
+        // After the last checkpoint's second half (written `halvesGapMs` after its epoch), not before it.
+        schedule(() => {
+          options.onEvent?.({ kind: "finished", run: run.name });
+          running -= 1;
+          if (running === 0) resolveFinished();
+        }, halvesGapMs(options.epochMs) + 1);
       }
     };
     schedule(() => tick(0), options.epochMs * (0.3 + index * 0.25));
@@ -144,6 +147,11 @@ export function startDemoTraining(options: DemoTrainingOptions): DemoTraining {
       resolveFinished();
     },
   };
+}
+
+/** How long a checkpoint stays half-written: long enough for a watcher to see it incomplete. */
+function halvesGapMs(epochMs: number): number {
+  return Math.min(400, epochMs / 5);
 }
 
 type TrainerParts = {
@@ -184,7 +192,7 @@ function runTrainer({ run, runDir, options, schedule, openFiles }: TrainerParts)
         planTorchCheckpoint(demoCheckpointValue({ run, epoch, checkpointPath: target, topK })),
       );
       rmSync(last, { force: true });
-      const gapMs = Math.min(400, options.epochMs / 5);
+      const gapMs = halvesGapMs(options.epochMs);
       writeInTwoHalves({ path: target, bytes, schedule, gapMs, openFiles }, () => {
         if (entersTopK) symlinkSync(demoCheckpointName(run, epoch), last);
         options.onEvent?.({ kind: "checkpoint-written", run: run.name, path: target });
