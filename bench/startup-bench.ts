@@ -33,10 +33,21 @@ function time(command: readonly string[]): { median: number; p95: number } {
   return { median: at(0.5), p95: at(0.95) };
 }
 
+// A small real catalog for `ls`: the fixtures, scanned once without writing sidecars.
+const catalog = join(mkdtempSync(join(tmpdir(), "ckpt-startup-catalog-")), "catalog.db");
+const fixtures = join(root, "test/fixtures/real");
+const scan = Bun.spawnSync([binary, "scan", fixtures, "--sidecars", "off", "--catalog", catalog]);
+if (scan.exitCode !== 0) throw new Error(scan.stderr.toString());
+
 const cases: [string, string[]][] = [
   ["binary: ckpt --version", [binary, "--version"]],
   ["binary: ckpt --help", [binary, "--help"]],
   ["binary: ckpt validate <empty dir>", [binary, "validate", tmpdir(), "--no-recursive"]],
+  [
+    "binary: ckpt ls --json --limit 50 (30 rows)",
+    [binary, "ls", "--json", "--limit", "50", "--catalog", catalog],
+  ],
+  ["binary: ckpt ls (table, 30 rows)", [binary, "ls", "--catalog", catalog]],
   ["source: bun src/main.ts --version", [process.execPath, join(root, "src/main.ts"), "--version"]],
 ];
 console.log(`runs per case: ${runs}`);
