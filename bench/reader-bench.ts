@@ -117,8 +117,8 @@ console.log(
 const torch = Bun.spawnSync(["python3", "-c", "import torch"], { stderr: "pipe" });
 console.log(
   torch.exitCode === 0
-    ? "\ntorch is importable: add a torch.load column (not implemented in this run)"
-    : "\ntorch.load: not measured — `python3 -c 'import torch'` fails here (no python3-torch installed)",
+    ? "\ntorch is importable: bun bench/torch-load-bench.ts measures torch.load on a 2 GB checkpoint"
+    : "\ntorch.load: see bench/torch-load-bench.ts (it also tries Debian's /usr/bin/python3)",
 );
 
 // Sparse checkpoints: bytes read must not grow with the tensors' size.
