@@ -5,7 +5,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { startEmbeddedWatcher } from "../daemon/embedded-watcher.ts";
 import { openCatalogForReading } from "../io/catalog-db.ts";
-import { type DemoTrainingEvent, startDemoTraining } from "../io/demo-training.ts";
+import { type DemoTraining, type DemoTrainingEvent, startDemoTraining } from "../io/demo-training.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { processControlOf } from "./daemon-socket.ts";
 import { parseFlags } from "./parse-flags.ts";
@@ -110,6 +110,22 @@ function optionsFrom(
   };
 }
 
+/** The simulated training on real timers. */
+function startTraining(
+  context: CommandContext,
+  options: DemoOptions,
+  onEvent?: (event: DemoTrainingEvent) => void,
+): DemoTraining {
+  return startDemoTraining({
+    root: options.root,
+    epochMs: options.epochMs,
+    now: context.now,
+    setTimer: (callback, ms) => setTimeout(callback, ms),
+    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    ...(onEvent === undefined ? {} : { onEvent }),
+  });
+}
+
 /** The log-only demo: training and watcher lines on stdout until every checkpoint is indexed, or Ctrl-C. */
 async function runLogDemo(
   context: CommandContext,
@@ -122,14 +138,7 @@ async function runLogDemo(
     onEvent: (message) => line(`watch   ${message}`),
     now: context.now,
   });
-  const training = startDemoTraining({
-    root: options.root,
-    epochMs: options.epochMs,
-    now: context.now,
-    setTimer: (callback, ms) => setTimeout(callback, ms),
-    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    onEvent: (event) => line(describeTraining(event)),
-  });
+  const training = startTraining(context, options, (event) => line(describeTraining(event)));
   await Promise.race([training.finished, interrupted]);
   training.stop();
   const caughtUp = await waitUntilIndexed(options.root, catalog, interrupted);
@@ -140,13 +149,7 @@ async function runLogDemo(
 /** The interactive demo: training in the background, the browser in front (its own embedded watcher indexes). */
 async function runTuiDemo(context: CommandContext, options: DemoOptions): Promise<number> {
   const { tuiCommand } = await import("./tui-command.ts");
-  const training = startDemoTraining({
-    root: options.root,
-    epochMs: options.epochMs,
-    now: context.now,
-    setTimer: (callback, ms) => setTimeout(callback, ms),
-    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  });
+  const training = startTraining(context, options);
   try {
     const args = [join(options.root, "outputs"), "--catalog", join(options.root, "catalog.db")];
     return await tuiCommand.run({ ...context, args });
