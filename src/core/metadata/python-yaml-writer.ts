@@ -1,4 +1,4 @@
-import { resolvePlainScalar } from "./python-yaml.ts";
+import { resolvePlainScalar } from "./python-yaml-scalars.ts";
 
 /** Where a value sits in the written tree: mapping keys and sequence indexes from the root. */
 export type YamlPath = readonly (string | number)[];
