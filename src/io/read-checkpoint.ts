@@ -8,7 +8,7 @@ import {
 } from "../core/checkpoint/build-checkpoint-report.ts";
 import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
-import type { InflateRaw } from "../core/formats/zip-directory.ts";
+import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
 import { openFileByteSource } from "./file-byte-source.ts";
 

@@ -8,7 +8,8 @@ import {
   readTorchZipRecords,
   summarizeTorchZip,
 } from "../../src/core/formats/torch-zip-layout.ts";
-import { readZipDirectory, readZipEntry } from "../../src/core/formats/zip-directory.ts";
+import { readZipDirectory } from "../../src/core/formats/zip-directory.ts";
+import { readZipEntry } from "../../src/core/formats/zip-entry-reader.ts";
 import { planTorchZip, torchSaveEntries } from "../../src/core/formats/zip-writer.ts";
 import { withFileByteSource } from "../../src/io/file-byte-source.ts";
 import { writeSparseFile } from "../../src/io/sparse-file-writer.ts";

@@ -5,7 +5,7 @@ import { type ContainerName, type SniffResult, sniffBytes } from "../formats/sni
 import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
 import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
 import type { TorchReadError } from "../formats/torch-pickle-result.ts";
-import type { InflateRaw } from "../formats/zip-directory.ts";
+import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
 import { safetyOf, torchReportFields, unsafeError } from "./torch-report.ts";

@@ -5,7 +5,7 @@ import { sniffBytes } from "../formats/sniff.ts";
 import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
 import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
-import type { InflateRaw } from "../formats/zip-directory.ts";
+import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import type { ReportStatus } from "./checkpoint-report.ts";
 
 /** Reads a torch file inside a directory (zip or legacy); undefined when absent or unreadable. */

@@ -5,7 +5,7 @@ import {
   inspectLightningShardedDir,
 } from "../formats/hf-checkpoint-dir.ts";
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
-import type { InflateRaw } from "../formats/zip-directory.ts";
+import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";
 import { emptyReport, failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";

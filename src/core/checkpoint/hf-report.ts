@@ -1,7 +1,7 @@
 import type { DirectoryView, HfCheckpointDir } from "../formats/hf-checkpoint-dir.ts";
 import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
 import { globalName, isTagged, type PyValue } from "../formats/pickle/py-value.ts";
-import type { InflateRaw } from "../formats/zip-directory.ts";
+import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { plainRecord } from "../frameworks/framework-input.ts";
 import { stateDictTensors, summarizeTensors } from "../frameworks/state-dict-summary.ts";
 import { parseHfTrainerState } from "../runs/hf-trainer-state.ts";

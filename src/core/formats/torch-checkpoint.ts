@@ -18,13 +18,8 @@ import {
   summarizeTorchZip,
   type TorchZipLayout,
 } from "./torch-zip-layout.ts";
-import {
-  entryDataOffset,
-  type InflateRaw,
-  readZipDirectory,
-  readZipEntry,
-  type ZipErrorCode,
-} from "./zip-directory.ts";
+import { readZipDirectory, type ZipErrorCode } from "./zip-directory.ts";
+import { entryDataOffset, type InflateRaw, readZipEntry } from "./zip-entry-reader.ts";
 
 export type ReadTorchZipOptions = {
   /** Raw-deflate decoder for re-zipped (method 8) archives; torch itself stores. */

@@ -1,13 +1,8 @@
 import { z } from "zod";
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { fail, ok, type Result } from "../result.ts";
-import {
-  type ReadZipEntryOptions,
-  readZipEntry,
-  type ZipDirectory,
-  type ZipEntry,
-  type ZipError,
-} from "./zip-directory.ts";
+import type { ZipDirectory, ZipEntry, ZipError } from "./zip-directory.ts";
+import { type ReadZipEntryOptions, readZipEntry } from "./zip-entry-reader.ts";
 
 export const TORCH_ZIP_KINDS = ["torch-save", "torchscript", "torch-package", "other-zip"] as const;
 export type TorchZipKind = (typeof TORCH_ZIP_KINDS)[number];

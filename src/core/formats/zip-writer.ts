@@ -1,5 +1,6 @@
 import { writeU16, writeU32, writeU64 } from "../bytes/little-endian.ts";
-import { crc32, ZIP_SIGNATURES } from "./zip-directory.ts";
+import { crc32 } from "./crc32.ts";
+import { ZIP_SIGNATURES } from "./zip-directory.ts";
 
 /**
  * A payload is bytes, or `sparseLength` zero bytes that are never materialised (huge synthetic checkpoints).

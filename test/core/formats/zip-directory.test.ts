@@ -2,13 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import { writeU16, writeU32 } from "../../../src/core/bytes/little-endian.ts";
-import {
-  crc32,
-  entryDataOffset,
-  readZipDirectory,
-  readZipEntry,
-  type ZipEntry,
-} from "../../../src/core/formats/zip-directory.ts";
+import { crc32 } from "../../../src/core/formats/crc32.ts";
+import { readZipDirectory, type ZipEntry } from "../../../src/core/formats/zip-directory.ts";
+import { entryDataOffset, readZipEntry } from "../../../src/core/formats/zip-entry-reader.ts";
 import {
   materializeWritePlan,
   planTorchZip,
