@@ -141,6 +141,8 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
   const catalog = createCatalogStore({
     reader,
     pollMs: lowBandwidth ? 1000 : 250,
+    // A stream of arrivals redraws at most once a second: rows landing on screen shift every row below them.
+    publishMs: lowBandwidth ? 2000 : 1000,
     now: context.now,
     status: { daemon: session.daemon, catalogPath: location.path, lastEvent: session.note },
   });

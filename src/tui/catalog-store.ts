@@ -30,8 +30,13 @@ export type Timers = {
 
 export type CatalogStoreOptions = {
   readonly reader: TuiCatalogReader;
-  /** How often `data_version` is checked; also the minimum time between two snapshots. @default 250 */
+  /** How often `data_version` is checked. @default 250 */
   readonly pollMs?: number;
+  /**
+   * The minimum time between two snapshots of catalog data: a lone change shows within `pollMs`, a stream of them
+   * is batched so that rows arriving on screen redraw the rows below them at most this often. @default pollMs
+   */
+  readonly publishMs?: number;
   readonly now: () => number;
   readonly status: StoreStatus;
   /** @default the global timers */
@@ -43,7 +48,7 @@ export type CatalogStoreOptions = {
 export type CatalogStore = {
   subscribe(listener: () => void): () => void;
   getSnapshot(): CatalogSnapshot;
-  /** Re-queries when `data_version` moved (or `force`), at most once per `pollMs`; true when it published. */
+  /** Re-queries when `data_version` moved (or `force`), at most once per `publishMs`; true when it published. */
   poll(options?: { readonly force?: boolean }): boolean;
   start(): void;
   stop(): void;
@@ -58,24 +63,24 @@ const globalTimers: Timers = {
 
 function nextArrivals(
   previous: CatalogSnapshot,
-  entries: readonly CatalogEntry[],
+  added: readonly string[],
   options: { now: number; memoryMs: number },
 ): ReadonlyMap<string, number> {
   const arrivals = new Map<string, number>();
   for (const [path, at] of previous.arrivals) if (options.now - at < options.memoryMs) arrivals.set(path, at);
   if (!previous.loaded) return arrivals;
-  const known = new Set(previous.entries.map((entry) => entry.path));
-  for (const entry of entries) if (!known.has(entry.path)) arrivals.set(entry.path, options.now);
+  for (const path of added) arrivals.set(path, options.now);
   return arrivals;
 }
 
 /**
  * The TUI's single source of catalog data: polls `PRAGMA data_version`, re-queries only when it changed, and
- * publishes immutable snapshots (at most one per `pollMs`, so ≤ 4 per second by default) to
+ * publishes immutable snapshots (at most one per `publishMs`, so ≤ 4 per second by default) to
  * `useSyncExternalStore` subscribers. One instance per TUI session; nothing is module-global.
  */
 export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
   const pollMs = options.pollMs ?? 250;
+  const publishMs = Math.max(pollMs, options.publishMs ?? pollMs);
   const timers = options.timers ?? globalTimers;
   const memoryMs = options.arrivalMemoryMs ?? 10_000;
   const listeners = new Set<() => void>();
@@ -100,13 +105,14 @@ export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
 
   const poll = (pollOptions: { readonly force?: boolean } = {}): boolean => {
     const now = options.now();
-    if (!pollOptions.force && now - lastPublishAt < pollMs) return false;
+    if (!pollOptions.force && now - lastPublishAt < publishMs) return false;
     try {
       const version = options.reader.dataVersion();
       if (!pollOptions.force && version === seenVersion && snapshot.error === null) return false;
-      const entries = options.reader.readEntries();
+      // Only the rows changed since the last read are read again.
+      const { entries, added } = options.reader.readChanges();
       seenVersion = version;
-      const arrivals = nextArrivals(snapshot, entries, { now, memoryMs });
+      const arrivals = nextArrivals(snapshot, added, { now, memoryMs });
       publish({ ...snapshot, loaded: true, entries, arrivals, loadedAt: now, error: null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

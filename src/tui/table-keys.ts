@@ -80,7 +80,7 @@ function onRow(input: string, key: Key, context: TableKeyContext): boolean {
     dispatch({ kind: "open", screen: { kind: "detail", path: row.entry.path } });
   else if (key.leftArrow || input === "h") {
     dispatch({ kind: "toggle-run", run, collapsed: true });
-    const header = context.table.indexByKey.get(run);
+    const header = context.table.indexOf(run, context.cursor);
     if (header !== undefined) moveTo(context, header);
   } else if (key.rightArrow || input === "l") dispatch({ kind: "toggle-run", run, collapsed: false });
   else if (input === " " && row.kind === "entry") {

@@ -3,7 +3,7 @@ import { formatAge } from "../core/catalog/human-units.ts";
 import { defaultLsColumns, type LsColumn, namedLsColumns } from "../core/catalog/ls-columns.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import { marksFor, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
-import type { DisplayRow } from "./table-rows.ts";
+import type { DisplayRow, RunGroup } from "./table-rows.ts";
 import type { SortColumn } from "./ui-state.ts";
 
 /** A run of text in one style; a row is one `<Text>` made of these. */
@@ -93,6 +93,53 @@ function toTuiColumn(column: LsColumn, entries: readonly CatalogEntry[]): TuiCol
       ? (entry: CatalogEntry, now: number) => formatAge(now, entry.mtime_ms)
       : (entry: CatalogEntry) => column.cell(entry);
   return { id: column.id, header: column.header, align: column.align, width: widthOf(column, entries), cell };
+}
+
+/** What of an entry decides the columns and their widths (besides the name lengths): metric names and task. */
+function layoutSignature(entry: CatalogEntry): string {
+  const metrics = entry.metrics ?? {};
+  const own = Object.entries(metrics).flatMap(([name, value]) => (typeof value === "number" ? [name] : []));
+  const extra = Object.keys(metrics.additional_metrics ?? {});
+  return `${entry.primary_metric?.name ?? ""}\n${entry.task ?? ""}\n${own.join(",")}\n${extra.join(",")}`;
+}
+
+function longestOf(entries: readonly CatalogEntry[], field: "exp_name" | "architecture") {
+  let best: CatalogEntry | undefined;
+  for (const entry of entries) if ((entry[field]?.length ?? 0) > (best?.[field]?.length ?? 0)) best = entry;
+  return best === undefined ? [] : [best];
+}
+
+/** A few entries of one run that `tableLayout` gives the same columns and widths for as for all of them. */
+function runSample(group: RunGroup): readonly CatalogEntry[] {
+  const bySignature = new Map<string, CatalogEntry>();
+  for (const entry of group.entries) {
+    const signature = layoutSignature(entry);
+    if (!bySignature.has(signature)) bySignature.set(signature, entry);
+  }
+  return [
+    ...bySignature.values(),
+    ...longestOf(group.entries, "exp_name"),
+    ...longestOf(group.entries, "architecture"),
+  ];
+}
+
+export type LayoutSampleCache = WeakMap<RunGroup, readonly CatalogEntry[]>;
+
+/**
+ * The entries to lay the table out from: per run, one per metric/task signature plus the longest names, kept
+ * per run object, so a data change costs only the runs it touched instead of a pass over 100k rows.
+ */
+export function layoutSample(groups: readonly RunGroup[], cache: LayoutSampleCache): CatalogEntry[] {
+  const sample: CatalogEntry[] = [];
+  for (const group of groups) {
+    let entries = cache.get(group);
+    if (entries === undefined) {
+      entries = runSample(group);
+      cache.set(group, entries);
+    }
+    for (const entry of entries) sample.push(entry);
+  }
+  return sample;
 }
 
 /** The `ckpt ls` columns (the task's standard metrics included), fitted to the terminal width. */

@@ -8,7 +8,7 @@ function clamp(value: number, low: number, high: number): number {
 
 /** The cursor's row now: found by key when it still exists (rows arrived above it), else the nearest index. */
 export function resolveCursor(table: TableRows, cursor: { key: string | null; index: number }): number {
-  const byKey = cursor.key === null ? undefined : table.indexByKey.get(cursor.key);
+  const byKey = cursor.key === null ? undefined : table.indexOf(cursor.key, cursor.index);
   return byKey ?? clamp(cursor.index, 0, Math.max(0, table.rows.length - 1));
 }
 

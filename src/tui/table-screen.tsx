@@ -1,13 +1,14 @@
 import { Box, Text, useInput } from "ink";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { marksFor } from "./status-glyphs.ts";
 import { handleTableKey, splitKeys } from "./table-keys.ts";
-import { tableLayout } from "./table-layout.ts";
+import { type LayoutSampleCache, layoutSample, tableLayout } from "./table-layout.ts";
 import { resolveCursor, visibleTop } from "./table-navigation.ts";
-import { buildTableRows, groupRuns } from "./table-rows.ts";
+import { buildTableRows, groupRuns, type RunGroup, type TableRowsCache } from "./table-rows.ts";
 import { TableView } from "./table-view.tsx";
 import { useCatalog, useTuiActions, useTuiSettings, useUi, useUiStore } from "./use-catalog.ts";
 import { useClock } from "./use-clock.ts";
+import { usePreparedRows } from "./use-prepared-rows.ts";
 
 /** How long a new row stays highlighted. */
 export const FLASH_MS = 3000;
@@ -88,14 +89,22 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
   const active = useUi((state) => state.screen.kind === "table");
   const actions = useTuiActions();
   const settings = useTuiSettings();
-  const groups = useMemo(() => groupRuns(entries), [entries]);
+  // Runs the data change did not touch keep their group and their sorted rows (the cache is keyed by group).
+  const [cache] = useState<TableRowsCache>(() => new WeakMap());
+  const [sampleCache] = useState<LayoutSampleCache>(() => new WeakMap());
+  const previousGroups = useRef<readonly RunGroup[]>([]);
+  const groups = useMemo(() => {
+    previousGroups.current = groupRuns(entries, previousGroups.current);
+    return previousGroups.current;
+  }, [entries]);
   const table = useMemo(
-    () => buildTableRows(groups, { filter: filter.text, sort, collapsed }),
-    [groups, filter.text, sort, collapsed],
+    () => buildTableRows(groups, { filter: filter.text, sort, collapsed, cache }),
+    [groups, filter.text, sort, collapsed, cache],
   );
+  usePreparedRows({ groups, filter: filter.text, sort, cache });
   const layout = useMemo(
-    () => tableLayout(entries, { width: props.width, ascii: settings.ascii }),
-    [entries, props.width, settings.ascii],
+    () => tableLayout(layoutSample(groups, sampleCache), { width: props.width, ascii: settings.ascii }),
+    [groups, sampleCache, props.width, settings.ascii],
   );
   const listHeight = Math.max(1, props.height - 2);
   const cursor = resolveCursor(table, cursorState);

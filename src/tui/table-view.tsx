@@ -18,17 +18,22 @@ export type TableViewProps = {
   readonly displayPath: (path: string) => string;
 };
 
+/** Blank spans carry no style: their colour codes would be bytes on every redrawn line for nothing to see. */
 function Spans(props: { readonly segments: readonly Segment[] }) {
-  return props.segments.map((segment) => (
-    <Text
-      key={segment.id}
-      {...(segment.color ? { color: segment.color } : {})}
-      bold={segment.bold === true}
-      dimColor={segment.dim === true}
-    >
-      {segment.text}
-    </Text>
-  ));
+  return props.segments.map((segment) =>
+    segment.text.trim() === "" ? (
+      <Text key={segment.id}>{segment.text}</Text>
+    ) : (
+      <Text
+        key={segment.id}
+        {...(segment.color ? { color: segment.color } : {})}
+        bold={segment.bold === true}
+        dimColor={segment.dim === true}
+      >
+        {segment.text}
+      </Text>
+    ),
+  );
 }
 
 type RowProps = {

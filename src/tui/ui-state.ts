@@ -51,6 +51,12 @@ export const INITIAL_UI_STATE: UiState = {
 /** Metrics and times start best or newest first; names and counters start ascending. */
 const DESCENDING_FIRST: ReadonlySet<SortColumn> = new Set(["metric", "size"]);
 
+/** The sort `s` switches to: the next column, in its natural direction. */
+export function nextSort(sort: UiState["sort"]): UiState["sort"] {
+  const column = SORT_COLUMNS[(SORT_COLUMNS.indexOf(sort.column) + 1) % SORT_COLUMNS.length] ?? "checkpoint";
+  return { column, descending: DESCENDING_FIRST.has(column) };
+}
+
 function toggled(set: ReadonlySet<string>, key: string, on?: boolean): ReadonlySet<string> {
   const next = new Set(set);
   if (on ?? !next.has(key)) next.add(key);
@@ -89,11 +95,8 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
       return { ...state, filter: { text: action.text, editing: action.editing } };
     case "filter-clear":
       return { ...state, filter: { text: "", editing: false } };
-    case "sort-next": {
-      const column =
-        SORT_COLUMNS[(SORT_COLUMNS.indexOf(state.sort.column) + 1) % SORT_COLUMNS.length] ?? "checkpoint";
-      return { ...state, sort: { column, descending: DESCENDING_FIRST.has(column) } };
-    }
+    case "sort-next":
+      return { ...state, sort: nextSort(state.sort) };
     case "sort-reverse":
       return { ...state, sort: { ...state.sort, descending: !state.sort.descending } };
     case "toggle-run":

@@ -67,6 +67,33 @@ describe("catalog store", () => {
     reader.close();
   });
 
+  test("with publishMs, a stream of changes publishes at most once per publishMs", () => {
+    using dir = makeTempDir("tui-store-publish");
+    const path = join(dir.path, "catalog.db");
+    writeCatalog(path, { entries: [sampleEntry("a", "epoch=1.ckpt")] });
+    const clock = { now: TEST_NOW };
+    const reader = openTuiCatalogReader({ path, roots: [] });
+    const store = createCatalogStore({
+      reader,
+      now: () => clock.now,
+      pollMs: 250,
+      publishMs: 1000,
+      timers: noTimers,
+      status: { daemon: "read-only", catalogPath: path, lastEvent: null },
+    });
+    expect(store.poll()).toBe(true);
+    const published: boolean[] = [];
+    for (const epoch of [2, 3, 4, 5]) {
+      writeCatalog(path, { entries: [sampleEntry("a", `epoch=${epoch}.ckpt`)] });
+      clock.now += 250;
+      published.push(store.poll());
+    }
+    expect(published).toEqual([false, false, false, true]);
+    expect(store.getSnapshot().entries).toHaveLength(5);
+    expect(store.getSnapshot().arrivals.size).toBe(4);
+    reader.close();
+  });
+
   test("waits for a catalog that does not exist yet, then reads it", () => {
     using dir = makeTempDir("tui-store-missing");
     const path = join(dir.path, "catalog.db");

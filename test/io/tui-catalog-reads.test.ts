@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
+import { applyCatalogChanges } from "../../src/io/catalog-writes.ts";
+import { openTuiCatalogReader } from "../../src/io/tui-catalog-reads.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+import { sampleEntry, TEST_NOW, writeCatalog } from "../helpers/tui-catalog.ts";
+
+const A1 = "/runs/a/checkpoints/epoch=1.ckpt";
+const A2 = "/runs/a/checkpoints/epoch=2.ckpt";
+const B1 = "/runs/b/checkpoints/epoch=1.ckpt";
+const C1 = "/runs/c/checkpoints/epoch=1.ckpt";
+
+function renameInCatalog(path: string, move: { from: string; to: string }): void {
+  const database = openCatalogForWriting(path, { now: () => TEST_NOW });
+  try {
+    const file = { ...sampleEntry("b", "x"), path: move.to, sidecar_present: true };
+    applyCatalogChanges(database, { renames: [{ from: move.from, file, metadata: null }], now: TEST_NOW });
+  } finally {
+    database.close();
+  }
+}
+
+describe("tui catalog reader: reading only what changed", () => {
+  test("after adds, re-indexing, removals and renames it returns what a full read returns", () => {
+    using dir = makeTempDir("tui-reads-delta");
+    const path = join(dir.path, "catalog.db");
+    writeCatalog(path, {
+      entries: [
+        sampleEntry("a", "epoch=1.ckpt"),
+        sampleEntry("a", "epoch=2.ckpt"),
+        sampleEntry("b", "epoch=1.ckpt"),
+      ],
+    });
+    const reader = openTuiCatalogReader({ path, roots: [] });
+    const first = reader.readChanges();
+    expect(first.entries.map((entry) => entry.path)).toEqual([A1, A2, B1]);
+    expect(first.added).toEqual([]);
+
+    writeCatalog(path, {
+      entries: [
+        sampleEntry("c", "epoch=1.ckpt"),
+        sampleEntry("a", "epoch=1.ckpt", {
+          indexed_at: TEST_NOW,
+          primary_metric: { name: "hmean", value: 0.5, higher_is_better: true },
+        }),
+      ],
+      removed: [B1],
+    });
+    const second = reader.readChanges();
+    expect(second.entries).toEqual(reader.readEntries());
+    expect(second.entries.map((entry) => entry.path)).toEqual([A1, A2, C1]);
+    expect(second.entries[0]?.primary_metric?.value).toBe(0.5);
+    expect(second.entries[1] === first.entries[1]).toBe(true);
+    expect(second.added).toEqual([C1]);
+
+    renameInCatalog(path, { from: A2, to: "/runs/a/checkpoints/renamed.ckpt" });
+    const third = reader.readChanges();
+    expect(third.entries).toEqual(reader.readEntries());
+    expect(third.added).toEqual(["/runs/a/checkpoints/renamed.ckpt"]);
+    expect(reader.readChanges()).toEqual({ entries: third.entries, added: [] });
+    reader.close();
+  });
+
+  test("a catalog that appears later is read in full, its rows reported as new", () => {
+    using dir = makeTempDir("tui-reads-late");
+    const path = join(dir.path, "catalog.db");
+    const reader = openTuiCatalogReader({ path, roots: [] });
+    expect(reader.readChanges()).toEqual({ entries: [], added: [] });
+    writeCatalog(path, { entries: [sampleEntry("a", "epoch=1.ckpt")] });
+    expect(reader.readChanges().added).toEqual([A1]);
+    reader.close();
+  });
+});

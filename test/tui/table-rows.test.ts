@@ -1,0 +1,80 @@
+import { describe, expect, test } from "bun:test";
+import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
+import { headerText, type LayoutSampleCache, layoutSample, tableLayout } from "../../src/tui/table-layout.ts";
+import { buildTableRows, groupRuns, type TableRowsCache } from "../../src/tui/table-rows.ts";
+import type { SortColumn } from "../../src/tui/ui-state.ts";
+import { sampleEntry } from "../helpers/tui-catalog.ts";
+
+function entry(run: string, epoch: number, hmean: number | null): CatalogEntry {
+  return sampleEntry(run, `epoch=${epoch}.ckpt`, {
+    epoch,
+    global_step: epoch * 100,
+    primary_metric: hmean === null ? null : { name: "hmean", value: hmean, higher_is_better: true },
+  });
+}
+
+const BEFORE = [
+  entry("a", 1, 0.7),
+  entry("a", 2, 0.9),
+  entry("a", 3, null),
+  entry("b", 1, 0.8),
+  entry("b", 2, 0.6),
+  entry("c", 1, 0.5),
+];
+const SORTS: readonly { column: SortColumn; descending: boolean }[] = [
+  { column: "metric", descending: true },
+  { column: "epoch", descending: false },
+  { column: "checkpoint", descending: true },
+];
+const keys = (table: { rows: readonly { key: string }[] }) => table.rows.map((row) => row.key);
+
+describe("table rows, kept across data changes", () => {
+  test("a cached build after a data change equals a fresh one, and untouched runs keep their group", () => {
+    const cache: TableRowsCache = new WeakMap();
+    const first = groupRuns(BEFORE);
+    for (const sort of SORTS) buildTableRows(first, { filter: "", sort, collapsed: new Set(), cache });
+    const after = [...BEFORE.filter((item) => item.path !== BEFORE[4]?.path), entry("c", 2, 0.95)];
+    const second = groupRuns(after, first);
+    expect(second[0] === first[0]).toBe(true);
+    expect(second[1] === first[1]).toBe(false);
+    for (const sort of SORTS) {
+      for (const filter of ["", "epoch=1"]) {
+        const options = { filter, sort, collapsed: new Set<string>() };
+        expect(keys(buildTableRows(second, { ...options, cache }))).toEqual(
+          keys(buildTableRows(groupRuns(after), options)),
+        );
+      }
+    }
+  });
+
+  test("finds a row by key wherever it moved, and nothing for a key that is gone", () => {
+    const table = buildTableRows(groupRuns(BEFORE), {
+      filter: "",
+      sort: { column: "metric", descending: true },
+      collapsed: new Set(),
+    });
+    for (const [index, row] of table.rows.entries()) {
+      expect(table.indexOf(row.key, 0)).toBe(index);
+      expect(table.indexOf(row.key, table.rows.length - 1)).toBe(index);
+    }
+    expect(table.indexOf("/runs/z/checkpoints/epoch=1.ckpt", 3)).toBeUndefined();
+  });
+
+  test("the layout from a per-run sample equals the layout from every entry", () => {
+    const entries = [
+      ...BEFORE,
+      sampleEntry("d", "long.ckpt", { exp_name: "a-much-longer-experiment-name", architecture: "fpn" }),
+      sampleEntry("e", "other.ckpt", { task: "classification", metrics: null, primary_metric: null }),
+    ];
+    const cache: LayoutSampleCache = new WeakMap();
+    for (const list of [BEFORE, entries]) {
+      const sampled = tableLayout(layoutSample(groupRuns(list), cache), { width: 120, ascii: false });
+      const full = tableLayout(list, { width: 120, ascii: false });
+      const sort = { column: "metric", descending: true } as const;
+      expect(headerText(sampled, sort)).toEqual(headerText(full, sort));
+      expect(sampled.columns.map((column) => [column.id, column.width])).toEqual(
+        full.columns.map((column) => [column.id, column.width]),
+      );
+    }
+  });
+});
