@@ -11,6 +11,7 @@ export const defaultAssemble: AssembleCheckpoint = (path, options) => {
     scanRoot: options.scanRoot,
     now: options.now,
     runContextCache,
+    ...(options.memo ? { fsMemo: options.memo } : {}),
   });
   const firstError = built.problems.find((problem) => problem.severity === "error");
   const problem =

@@ -1,14 +1,16 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
 import { entryFromMetadata, guessRunDir } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
-import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
-import { validateMetadata } from "../core/metadata/validate-metadata.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
+import { type FsMemo, realPathOf, remember } from "./fs-memo.ts";
+import { locateRunDir } from "./run-dir-locator.ts";
 import { readSidecar, writeSidecar } from "./sidecar-store.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
@@ -27,7 +29,7 @@ export type AssembledCheckpoint = {
 
 export type AssembleCheckpoint = (
   path: string,
-  options: { readonly scanRoot: string; readonly now: () => number },
+  options: { readonly scanRoot: string; readonly now: () => number; readonly memo?: FsMemo },
 ) => AssembledCheckpoint | Promise<AssembledCheckpoint>;
 
 export type ReadEntryOptions = {
@@ -35,6 +37,8 @@ export type ReadEntryOptions = {
   readonly scanRoot: string;
   readonly now: () => number;
   readonly assemble: AssembleCheckpoint;
+  /** Stats and listings shared by the reads of one scan. */
+  readonly memo?: FsMemo;
 };
 
 export type ReadOutcome = {
@@ -63,7 +67,8 @@ function isCurrent(metadata: CheckpointMetadataV1, file: ScannedFile): boolean {
 export function sidecarOf(file: ScannedFile): string {
   const kind = file.kind === "file" ? "file" : "directory";
   const own = sidecarPathFor(file.path, { kind });
-  if (existsSync(own)) return own;
+  // The walk saw it (the same path): no need to look again.
+  if (file.sidecar_present || existsSync(own)) return own;
   try {
     const target = realpathSync(file.path);
     return target === file.path ? own : sidecarPathFor(target, { kind });
@@ -90,8 +95,9 @@ function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
   try {
     const value: unknown = Bun.YAML.parse(readFileSync(sidecar, "utf8"));
     if (typeof value !== "object" || value === null || !("ckpt" in value)) return null;
-    const checked = validateMetadata(value);
-    return checked.valid && checked.data !== undefined && isOurs(checked.data) ? checked.data : null;
+    // The schema alone decides validity (validateMetadata adds warnings only), so skip the warnings pass here.
+    const checked = CheckpointMetadataV1.safeParse(value);
+    return checked.success && isOurs(checked.data) ? checked.data : null;
   } catch {
     return null;
   }
@@ -142,16 +148,62 @@ function runUpdateOf(
   return { run: catalogRun, points: run.points };
 }
 
-function sidecarRun(metadata: CheckpointMetadataV1, path: string): RunUpdate {
+/**
+ * The run of a checkpoint read from its sidecar: the one the metadata pipeline would give it (the run-file
+ * locator's run dir, from the real path as the pipeline does), so a sidecar never moves a checkpoint to another run.
+ */
+function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
+  const memo = options.memo ?? null;
+  // The checkpoint itself is not remembered: each is resolved once per scan anyway.
+  const real = realPathOf(null, file.path);
+  const root = realPathOf(memo, options.scanRoot);
+  const inside = real === root || real.startsWith(root.endsWith("/") ? root : `${root}/`);
+  // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).
+  const key = file.kind === "file" ? `sidecar-run-dir:${dirname(real)}\0${inside ? root : ""}` : null;
+  const known = key === null ? undefined : memo?.derived.get(key);
+  if (typeof known === "string") return known;
+  const runDir = locateRunDir({
+    checkpointPath: real,
+    ...(inside ? { scanRoot: root } : {}),
+    ...(memo ? { memo } : {}),
+  });
+  if (key !== null) remember(memo?.derived, key, runDir);
+  return runDir;
+}
+
+function sidecarRun(metadata: CheckpointMetadataV1, dir: string): RunUpdate {
   return {
     run: {
-      dir: guessRunDir(path),
+      dir,
       exp_name: metadata.exp_name,
       task: metadata.ckpt?.task ?? null,
       config_path: metadata.hydra_config_path ?? null,
       wandb_run_id: metadata.wandb_run_id ?? null,
     },
     points: null,
+  };
+}
+
+/** The entry of a checkpoint whose sidecar is valid and current: no need to open the checkpoint. */
+function fromSidecar(
+  file: ScannedFile,
+  metadata: CheckpointMetadataV1,
+  options: ReadEntryOptions & { readonly indexedAt: number },
+): ReadOutcome {
+  const runDir = sidecarRunDir(file, options);
+  const entry = entryFromMetadata({
+    file,
+    metadata,
+    status: "ok",
+    sidecar: "valid",
+    runDir,
+    indexedAt: options.indexedAt,
+  });
+  return {
+    entry: { ...entry, sidecar_present: file.sidecar_present, metadata },
+    run: sidecarRun(metadata, runDir),
+    wrote: null,
+    warning: null,
   };
 }
 
@@ -163,22 +215,12 @@ export async function readCatalogEntry(file: ScannedFile, options: ReadEntryOpti
   const indexedAt = options.now();
   const sidecar = sidecarOf(file);
   const look = lookAtSidecar(sidecar, file, options.sidecars);
-  if (look.kind === "use") {
-    const entry = entryFromMetadata({
-      file,
-      metadata: look.metadata,
-      status: "ok",
-      sidecar: "valid",
-      indexedAt,
-    });
-    return {
-      entry: { ...entry, sidecar_present: file.sidecar_present, metadata: look.metadata },
-      run: sidecarRun(look.metadata, file.path),
-      wrote: null,
-      warning: null,
-    };
-  }
-  const assembled = await options.assemble(file.path, { scanRoot: options.scanRoot, now: options.now });
+  if (look.kind === "use") return fromSidecar(file, look.metadata, { ...options, indexedAt });
+  const assembled = await options.assemble(file.path, {
+    scanRoot: options.scanRoot,
+    now: options.now,
+    ...(options.memo ? { memo: options.memo } : {}),
+  });
   const metadata = assembled.metadata;
   let state = look.state;
   let wrote: string | null = null;

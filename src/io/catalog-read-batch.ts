@@ -1,6 +1,7 @@
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AssembleCheckpoint, type ReadOutcome, readCatalogEntry } from "./catalog-entry-reader.ts";
+import type { FsMemo } from "./fs-memo.ts";
 
 export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
 
@@ -14,6 +15,8 @@ export type ReadBatchOptions = {
   readonly assemble: AssembleCheckpoint;
   /** Runs whose metric points this thread already sent in this scan: later entries of the run send none. */
   readonly sentRuns: Set<string>;
+  /** Stats and listings shared by this thread's reads in this scan. */
+  readonly memo: FsMemo;
 };
 
 /** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
@@ -29,6 +32,7 @@ export async function readBatch(
         scanRoot,
         now: options.now,
         assemble: options.assemble,
+        memo: options.memo,
       });
       const run = outcome.run;
       if (run?.points != null) {

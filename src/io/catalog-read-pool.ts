@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import { createFsMemo } from "./fs-memo.ts";
 
 const BATCH_SIZE = 32;
 /** Below this many reads a worker's start-up (~30 ms) costs more than it saves. */
@@ -82,7 +83,13 @@ export async function readInPool(items: readonly ReadItem[], options: ReadPoolOp
   );
   const driven = Promise.all(workers.map((worker) => drive(worker, queue, options)));
   const sentRuns = new Set<string>();
-  const readOptions = { sidecars: options.sidecars, now: options.now, assemble: options.assemble, sentRuns };
+  const readOptions = {
+    sidecars: options.sidecars,
+    now: options.now,
+    assemble: options.assemble,
+    sentRuns,
+    memo: createFsMemo(),
+  };
   for (;;) {
     const batch = queue.shift();
     if (batch === undefined) break;

@@ -3,10 +3,13 @@
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { defaultAssemble } from "./catalog-assemble.ts";
 import { type ReadItem, readBatch } from "./catalog-read-batch.ts";
+import { createFsMemo } from "./fs-memo.ts";
 
 declare const self: Worker;
 
+// A worker lives for one scan (catalog-read-pool.ts starts and ends them), so its memo does too.
 const sentRuns = new Set<string>();
+const memo = createFsMemo();
 
 self.onmessage = async (
   event: MessageEvent<{ readonly items: ReadItem[]; readonly sidecars: SidecarMode }>,
@@ -16,6 +19,7 @@ self.onmessage = async (
     now: Date.now,
     assemble: defaultAssemble,
     sentRuns,
+    memo,
   });
   self.postMessage(results);
 };

@@ -4,10 +4,8 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import { planReconcile, type ReconcilePlan, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
-import { defaultAssemble } from "./catalog-assemble.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts";
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
-import { readInPool } from "./catalog-read-pool.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import {
   applyCatalogChanges,
@@ -17,7 +15,6 @@ import {
   storedMetadata,
 } from "./catalog-writes.ts";
 import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
-import { writeSidecar } from "./sidecar-store.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -60,7 +57,8 @@ function scannedFrom(found: FoundCheckpoint, sidecars: ReadonlySet<string>): Sca
     size: found.size,
     mtime_ms: found.mtimeMs,
     alias_of: found.aliasOf,
-    sidecar_present: sidecars.has(sidecarPathFor(found.path, { kind })),
+    // A rescan of a tree without sidecars skips working out 100k sidecar names.
+    sidecar_present: sidecars.size > 0 && sidecars.has(sidecarPathFor(found.path, { kind })),
   };
 }
 
@@ -87,8 +85,13 @@ function aliasEntry(file: ScannedFile, now: number): StoredEntry {
 }
 
 /** Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. */
-function applyRenames(database: Database, plan: ReconcilePlan, options: ScanOptions): number {
+async function applyRenames(database: Database, plan: ReconcilePlan, options: ScanOptions): Promise<number> {
   let written = 0;
+  // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
+  const { writeSidecar } =
+    plan.renamed.length > 0 && options.sidecars === "write"
+      ? await import("./sidecar-store.ts")
+      : { writeSidecar: null };
   const renames = plan.renamed.map(({ from, file }) => {
     const stored = storedMetadata(database, from);
     const metadata =
@@ -96,7 +99,7 @@ function applyRenames(database: Database, plan: ReconcilePlan, options: ScanOpti
         ? null
         : { ...stored, checkpoint_path: stored.checkpoint_path.replace(/[^/]*$/, basename(file.path)) };
     let wrote = false;
-    if (options.sidecars === "write" && metadata !== null && !file.sidecar_present) {
+    if (writeSidecar !== null && metadata !== null && !file.sidecar_present) {
       const kind = file.kind === "file" ? "file" : "directory";
       const result = writeSidecar(sidecarPathFor(file.path, { kind }), metadata);
       wrote = result.success;
@@ -146,6 +149,31 @@ function flush(database: Database, collector: Collector, now: number): void {
   collector.runs = new Map();
 }
 
+/**
+ * Reads what changed on the main thread and the workers, flushing as results come in. The reader and the metadata
+ * pipeline are loaded here, on first use: a rescan that finds nothing changed does not pay for them.
+ */
+async function readItems(
+  items: readonly ReadItem[],
+  collector: Collector,
+  context: { readonly database: Database; readonly options: ScanOptions },
+): Promise<void> {
+  const { database, options } = context;
+  const { readInPool } = await import("./catalog-read-pool.ts");
+  const assemble = options.assemble ?? (await import("./catalog-assemble.ts")).defaultAssemble;
+  await readInPool(items, {
+    sidecars: options.sidecars,
+    now: options.now,
+    assemble,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    onResults: (results) => {
+      collect(collector, results, options);
+      options.onProgress?.(collector.done, items.length);
+      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options.now());
+    },
+  });
+}
+
 function scanRootOf(path: string, roots: readonly string[]): string {
   let best = roots[0] ?? path;
   for (const root of roots) if (under(path, root) && root.length >= best.length) best = root;
@@ -166,23 +194,13 @@ export async function scanCatalog(database: Database, options: ScanOptions): Pro
     .filter((problem) => problem.code !== "ENOENT")
     .map((problem) => problem.path);
   const plan = planReconcile(keepUnreadable(previousFiles(database, options.roots), unreadable), current);
-  const renameWrites = applyRenames(database, plan, options);
+  const renameWrites = await applyRenames(database, plan, options);
   const collector: Collector = { upserts: [], runs: new Map(), failures: [], written: renameWrites, done: 0 };
   const items: ReadItem[] = plan.read.map(({ file }) => ({
     file,
     scanRoot: scanRootOf(file.path, options.roots),
   }));
-  await readInPool(items, {
-    sidecars: options.sidecars,
-    now: options.now,
-    assemble: options.assemble ?? defaultAssemble,
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
-    onResults: (results) => {
-      collect(collector, results, options);
-      options.onProgress?.(collector.done, items.length);
-      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options.now());
-    },
-  });
+  if (items.length > 0) await readItems(items, collector, { database, options });
   flush(database, collector, options.now());
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });

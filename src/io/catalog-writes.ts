@@ -29,20 +29,21 @@ export type CatalogChanges = {
 /** What the catalog last recorded for every path under the roots: the reconcile plan's "previous". */
 export function previousFiles(database: Database, roots: readonly string[]): ScannedFile[] {
   const condition = rootCondition(roots);
+  // Arrays rather than objects: at 100k rows this is a good part of a rescan that finds nothing changed.
   const rows = database
     .query<Record<string, SqlValue>, SqlValue[]>(
       `SELECT path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present FROM checkpoints${condition === null ? "" : ` WHERE ${condition.sql}`}`,
     )
-    .all(...(condition?.params ?? []));
-  return rows.map((row) => ({
-    path: String(row["path"]),
-    kind: row["kind"] === "hf-dir" || row["kind"] === "sharded-dir" ? row["kind"] : "file",
-    dev: Number(row["dev"]),
-    ino: Number(row["ino"]),
-    size: Number(row["size"]),
-    mtime_ms: Number(row["mtime_ms"]),
-    alias_of: typeof row["alias_of"] === "string" ? row["alias_of"] : null,
-    sidecar_present: row["sidecar_present"] === 1,
+    .values(...(condition?.params ?? []));
+  return rows.map(([path, kind, dev, ino, size, mtime, aliasOf, sidecarPresent]) => ({
+    path: String(path),
+    kind: kind === "hf-dir" || kind === "sharded-dir" ? kind : "file",
+    dev: Number(dev),
+    ino: Number(ino),
+    size: Number(size),
+    mtime_ms: Number(mtime),
+    alias_of: typeof aliasOf === "string" ? aliasOf : null,
+    sidecar_present: sidecarPresent === 1,
   }));
 }
 

@@ -9,6 +9,7 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { readReportFacts } from "../core/metadata/report-facts.ts";
 import { emptyRunContext, type RunContext } from "../core/metadata/run-context-model.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
+import type { FsMemo } from "./fs-memo.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
 import { loadRunContext, type RunContextCache } from "./run-context.ts";
 
@@ -19,6 +20,8 @@ export type BuildMetadataOptions = {
   readonly now: () => number;
   /** Share one across a command or the daemon so a run's files are parsed once. @default a fresh cache */
   readonly runContextCache?: RunContextCache;
+  /** Stats and listings shared by the checkpoints of one scan (never across scans). */
+  readonly fsMemo?: FsMemo;
   /** @default readCheckpointReport */
   readonly readReport?: (path: string) => CheckpointReport;
   /** `ckpt.generator.version`. @default the package version */
@@ -98,6 +101,7 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
         ...(inside ? { scanRoot: root } : {}),
         checkpointMtimeMs: file.mtimeMs,
         ...(options.runContextCache ? { cache: options.runContextCache } : {}),
+        ...(options.fsMemo ? { memo: options.fsMemo } : {}),
       })
     : emptyRunContext(null);
   const hydraConfig = run.hydra?.configPath ?? null;

@@ -165,17 +165,24 @@ function existsAsFile(path: string): boolean {
   }
 }
 
-/** Paths sharing a (dev, ino) become one checkpoint plus aliases; a real file is preferred over a symlink. */
+/**
+ * Paths sharing a (dev, ino) become one checkpoint plus aliases; the primary is the first real file in path order,
+ * else the first symlink. One sort and no copies: at 100k checkpoints this is part of every rescan.
+ */
 function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
-  const sorted = [...candidates].sort(
-    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || comparePaths(a.path, b.path),
-  );
-  const primaryByInode = new Map<string, string>();
-  const found = sorted.map((candidate): FoundCheckpoint => {
-    const key = `${candidate.dev}:${candidate.ino}`;
+  candidates.sort((a, b) => comparePaths(a.path, b.path));
+  const keys = candidates.map((candidate) => `${candidate.dev}:${candidate.ino}`);
+  const primaryByInode = new Map<string, Candidate>();
+  candidates.forEach((candidate, index) => {
+    const key = keys[index] ?? "";
     const primary = primaryByInode.get(key);
-    if (primary === undefined) primaryByInode.set(key, candidate.path);
-    return { ...candidate, aliasOf: primary ?? null };
+    if (primary === undefined || (primary.isSymlink && !candidate.isSymlink))
+      primaryByInode.set(key, candidate);
   });
-  return found.sort((a, b) => comparePaths(a.path, b.path));
+  return candidates.map((candidate, index) => {
+    const primary = primaryByInode.get(keys[index] ?? "");
+    const { kind, path, isSymlink, dev, ino, size, mtimeMs } = candidate;
+    const aliasOf = primary === undefined || primary === candidate ? null : primary.path;
+    return { kind, path, isSymlink, dev, ino, size, mtimeMs, aliasOf };
+  });
 }

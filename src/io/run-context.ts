@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { parsePythonJson } from "../core/formats/hf-checkpoint-dir.ts";
 import {
@@ -22,7 +22,9 @@ import { readTensorboardEvents } from "../core/runs/tensorboard-events.ts";
 import { parseTimmSummaryCsv } from "../core/runs/timm-summary-csv.ts";
 import { parseUltralyticsResultsCsv } from "../core/runs/ultralytics-results-csv.ts";
 import { withFileByteSource } from "./file-byte-source.ts";
-import { locateRunFiles, type RunFileLocations } from "./run-dir-locator.ts";
+import { type FsMemo, statOrUndefined } from "./fs-memo.ts";
+import { locateRunFiles } from "./run-dir-locator.ts";
+import type { RunFileLocations } from "./run-file-locations.ts";
 
 /**
  * Parsed run files keyed by path and (size, mtime): converting 1,000 checkpoints of one run parses its
@@ -36,13 +38,9 @@ export function createRunContextCache(): RunContextCache {
 
 type Parse<T> = (path: string) => Result<T, RunFileError>;
 
-function stampOf(path: string): string | null {
-  try {
-    const stats = statSync(path);
-    return `${stats.size}:${stats.mtimeMs}`;
-  } catch {
-    return null;
-  }
+function stampOf(path: string, memo: FsMemo | null): string | null {
+  const stats = statOrUndefined(memo, path);
+  return stats === undefined ? null : `${stats.size}:${stats.mtimeMs}`;
 }
 
 function readText(path: string): Result<string, RunFileError> {
@@ -128,14 +126,16 @@ type Parsed<K extends ParserName> =
 class RunContextReader {
   readonly problems: RunFileError[] = [];
   private readonly cache: RunContextCache;
-  constructor(cache: RunContextCache) {
+  private readonly memo: FsMemo | null;
+  constructor(cache: RunContextCache, memo: FsMemo | null) {
     this.cache = cache;
+    this.memo = memo;
   }
 
   cached<K extends ParserName>(path: string | null | undefined, kind: K): Parsed<K> | null {
     if (!path) return null;
     const parse = parsers[kind] as Parse<Parsed<K>>;
-    const stamp = stampOf(path) ?? "missing";
+    const stamp = stampOf(path, this.memo) ?? "missing";
     const key = `${kind}:${path}`;
     const hit = this.cache.parsed.get(key);
     const result = hit?.stamp === stamp ? (hit.value as Result<Parsed<K>, RunFileError>) : parse(path);
@@ -187,6 +187,8 @@ export function loadRunContext(options: {
   readonly scanRoot?: string;
   readonly checkpointMtimeMs?: number;
   readonly cache?: RunContextCache;
+  /** Stats and listings shared by the checkpoints of one scan. */
+  readonly memo?: FsMemo;
 }): RunContext {
   let found: RunFileLocations;
   try {
@@ -194,7 +196,7 @@ export function loadRunContext(options: {
   } catch {
     return emptyRunContext(null);
   }
-  const reader = new RunContextReader(options.cache ?? createRunContextCache());
+  const reader = new RunContextReader(options.cache ?? createRunContextCache(), options.memo ?? null);
   const hparamsPath = found.lightningLogDirs.find((dir) => dir.hparamsYaml !== null)?.hparamsYaml ?? null;
   const hparams = reader.cached(hparamsPath, "yamlMapping");
   const mlflow = reader.cached(found.mlflow?.runDir, "mlflow");

@@ -1,72 +1,29 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { z } from "zod";
 import { configCandidatePaths } from "../core/runs/hydra-config.ts";
 import { parseWandbRunDirName } from "../core/runs/wandb-run.ts";
-
-/** A file that was found (absolute path) or not (null). */
-const Path = z.string().nullable();
-
-/** A Lightning logger dir (`<save_dir>/<name>/version_N`) and the run files in it. */
-export const LightningLogDir = z.object({
-  dir: z.string(),
-  hparamsYaml: Path,
-  metricsCsv: Path,
-  eventFiles: z.array(z.string()),
-});
-export type LightningLogDir = z.infer<typeof LightningLogDir>;
-
-/** Run files found for one checkpoint. Paths are absolute; nothing has been parsed. */
-export const RunFileLocations = z.object({
-  checkpointPath: z.string(),
-  /** The most specific run dir: timm output dir, Ultralytics run, HF output_dir, else the Hydra/Lightning root. */
-  runDir: z.string(),
-  /** The job dir that contains `.hydra/`, when there is one above the checkpoint. */
-  hydraDir: z.string().nullable(),
-  hydra: z.object({ configYaml: Path, hydraYaml: Path, overridesYaml: Path }).nullable(),
-  /** The dir holding the checkpoint first (when it is one), then the others under the run dir. */
-  lightningLogDirs: z.array(LightningLogDir),
-  timm: z.object({ summaryCsv: Path, argsYaml: Path }).nullable(),
-  ultralytics: z.object({ resultsCsv: Path, argsYaml: Path }).nullable(),
-  hf: z.object({ outputDir: z.string(), trainerState: Path, configJson: Path }).nullable(),
-  /** Every TensorBoard event file found (Lightning log dirs, HF `runs/*`, Ultralytics run dir). */
-  eventFiles: z.array(z.string()),
-  wandb: z
-    .object({ runDir: z.string(), runId: z.string().nullable(), candidates: z.number().int() })
-    .nullable(),
-  mlflow: z
-    .object({
-      runDir: z.string(),
-      experimentDir: z.string(),
-      matchedBy: z.enum(["contains-checkpoint", "artifact-uri", "run-name"]),
-    })
-    .nullable(),
-  /** Existing config files in the predecessor's resolver order (`configCandidatePaths`). */
-  configFiles: z.array(z.string()),
-});
-export type RunFileLocations = z.infer<typeof RunFileLocations>;
-
-export type LocateRunOptions = {
-  readonly checkpointPath: string;
-  /** Never look above this directory. */
-  readonly scanRoot?: string;
-  /** Directories above the checkpoint's directory to look at. @default 6 */
-  readonly maxLevels?: number;
-  /** Used to pick among several W&B runs. @default the checkpoint's mtime */
-  readonly checkpointMtimeMs?: number;
-};
+import { type FsMemo, type ListedEntry, listDirectory, remember, statOrUndefined } from "./fs-memo.ts";
+import { mlflowMetaFields } from "./mlflow-meta.ts";
+import type { LightningLogDir, LocateRunOptions, RunFileLocations } from "./run-file-locations.ts";
 
 // Not logger dirs, and possibly large: never descended into when looking for `version_N`.
 const SKIPPED_DIRS = new Set([".hydra", "wandb", ".wandb", "mlruns", "checkpoints", "weights", ".git"]);
-const MAX_LISTED = 2000;
 
-/** `stat` that treats any failure (vanished, ENOTDIR, EACCES) as "not there": run dirs change under our feet. */
-function statOf(path: string): ReturnType<typeof statSync> | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
+// The memo of the scan this call belongs to, set for the span of one synchronous `locateRunFiles`/`locateRunDir`.
+let memo: FsMemo | null = null;
+
+function statOf(path: string): Stats | undefined {
+  return statOrUndefined(memo, path);
+}
+
+/** For paths of one checkpoint only (looked at once per scan): remembering them would only grow the memo. */
+function statOnce(path: string): Stats | undefined {
+  return statOrUndefined(null, path);
+}
+
+function fileOnce(dir: string, name: string): string | null {
+  const path = join(dir, name);
+  return statOnce(path)?.isFile() ? path : null;
 }
 
 function fileIn(dir: string, name: string): string | null {
@@ -74,17 +31,8 @@ function fileIn(dir: string, name: string): string | null {
   return statOf(path)?.isFile() ? path : null;
 }
 
-function listDir(dir: string): { name: string; isDir: boolean }[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .slice(0, MAX_LISTED)
-      .map((entry) => ({
-        name: entry.name,
-        isDir: entry.isDirectory() || (entry.isSymbolicLink() && isDir(join(dir, entry.name))),
-      }));
-  } catch {
-    return [];
-  }
+function listDir(dir: string): ListedEntry[] {
+  return listDirectory(memo, dir);
 }
 
 function isDir(path: string): boolean {
@@ -159,20 +107,6 @@ function locateWandb(levels: readonly string[], mtimeMs: number): RunFileLocatio
   return null;
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-// A line match, not a YAML parse: the locator only needs two scalar fields to pick a run.
-function yamlField(text: string, key: string): string | null {
-  const match = new RegExp(`^${key}:\\s*(.*)$`, "m").exec(text);
-  return match?.[1] ? match[1].trim().replace(/^['"]|['"]$/g, "") : null;
-}
-
 /** The MLflow run holding the checkpoint, else one whose `artifact_uri` contains it or whose `run_name` is the run dir's. */
 function locateMlflow(
   levels: readonly string[],
@@ -195,11 +129,10 @@ function locateMlflow(
       )
       .filter((run) => fileIn(run, "meta.yaml") !== null);
     for (const run of runs) {
-      const text = readText(join(run, "meta.yaml"));
-      const artifactUri = yamlField(text, "artifact_uri")?.replace(/^file:\/\//, "");
+      const { artifactUri, runName } = mlflowMetaFields(join(run, "meta.yaml"));
       if (artifactUri && checkpointPath.startsWith(`${artifactUri}/`))
         return { runDir: run, experimentDir: dirname(run), matchedBy: "artifact-uri" };
-      if (yamlField(text, "run_name") === basename(runDir))
+      if (runName === basename(runDir))
         return { runDir: run, experimentDir: dirname(run), matchedBy: "run-name" };
     }
   }
@@ -216,14 +149,43 @@ function frameworkDirs(checkpointPath: string, isDirectory: boolean) {
   return { hf, ultralytics: ultralyticsRun ? parent : null, timm };
 }
 
-/** Hydra and Lightning layout: the `.hydra/` job dir, the logger dirs, and the root they hang from. */
-function lightningLayout(levels: readonly string[]) {
+/**
+ * Lightning writes a monitored metric whose name has a `/` (`val/hmean`) into the file name as is, so
+ * `epoch=2-step=24-val/hmean=0.8467.ckpt` puts the checkpoint in a sub-directory `epoch=2-step=24-val` of the
+ * checkpoint dir: such `name=value` levels are part of the file name, not of the run layout.
+ */
+function checkpointDirOf(levels: readonly string[]): string {
+  return levels.find((level) => !basename(level).includes("=")) ?? levels[0] ?? ".";
+}
+
+type LightningRoot = { hydraDir: string | null; containing: string | undefined; root: string };
+
+/** The Hydra job dir, else the logger's root, else the dir holding `checkpoints/`; once per directory per scan. */
+function lightningRoot(levels: readonly string[]): LightningRoot {
+  const key = `lightning-root:${levels.join("\0")}`;
+  const known = memo?.derived.get(key) as LightningRoot | undefined;
+  if (known !== undefined) return known;
+  const found = findLightningRoot(levels);
+  remember(memo?.derived, key, found);
+  return found;
+}
+
+function findLightningRoot(levels: readonly string[]): LightningRoot {
   const hydraDir = levels.find((level) => isDir(join(level, ".hydra"))) ?? null;
   const containing = levels.slice(1).find(isLightningLogDir);
-  const checkpointDir = levels[0] ?? ".";
+  const checkpointDir = checkpointDirOf(levels);
   const besideCheckpoints =
     basename(checkpointDir) === "checkpoints" ? dirname(checkpointDir) : checkpointDir;
-  const root = hydraDir ?? (containing ? dirname(dirname(containing)) : besideCheckpoints);
+  return {
+    hydraDir,
+    containing,
+    root: hydraDir ?? (containing ? dirname(dirname(containing)) : besideCheckpoints),
+  };
+}
+
+/** Hydra and Lightning layout: the `.hydra/` job dir, the logger dirs, and the root they hang from. */
+function lightningLayout(levels: readonly string[]) {
+  const { hydraDir, containing, root } = lightningRoot(levels);
   const contained = containing ? lightningLogDir(containing) : null;
   const logDirs = [
     ...(contained ? [contained] : []),
@@ -251,8 +213,8 @@ function frameworkFiles(checkpointPath: string, dirs: ReturnType<typeof framewor
     hf: hf
       ? {
           outputDir: hf,
-          trainerState: fileIn(checkpointPath, "trainer_state.json"),
-          configJson: fileIn(checkpointPath, "config.json"),
+          trainerState: fileOnce(checkpointPath, "trainer_state.json"),
+          configJson: fileOnce(checkpointPath, "config.json"),
         }
       : null,
   };
@@ -264,9 +226,36 @@ function frameworkFiles(checkpointPath: string, dirs: ReturnType<typeof framewor
  * Walks at most `maxLevels` directories up and never above `scanRoot`.
  */
 export function locateRunFiles(options: LocateRunOptions): RunFileLocations {
+  return withMemo(options, () => locate(options));
+}
+
+function withMemo<T>(options: LocateRunOptions, body: () => T): T {
+  memo = options.memo ?? null;
+  try {
+    return body();
+  } finally {
+    memo = null;
+  }
+}
+
+/**
+ * Only `runDir` of `locateRunFiles` (the catalog's run of a checkpoint read from its sidecar): the same answer,
+ * without looking for the run files.
+ */
+export function locateRunDir(options: LocateRunOptions): string {
+  return withMemo(options, () => {
+    const checkpointPath = resolve(options.checkpointPath);
+    const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
+    const levels = ancestorsOf(dirname(checkpointPath), options.maxLevels ?? 6, scanRoot);
+    const dirs = frameworkDirs(checkpointPath, statOnce(checkpointPath)?.isDirectory() ?? false);
+    return dirs.timm ?? dirs.ultralytics ?? dirs.hf ?? lightningRoot(levels).root;
+  });
+}
+
+function locate(options: LocateRunOptions): RunFileLocations {
   const checkpointPath = resolve(options.checkpointPath);
   const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
-  const isDirectory = isDir(checkpointPath);
+  const isDirectory = statOnce(checkpointPath)?.isDirectory() ?? false;
   const maxLevels = options.maxLevels ?? 6;
   const levels = ancestorsOf(dirname(checkpointPath), maxLevels, scanRoot);
   const lightning = lightningLayout(levels);
@@ -294,6 +283,9 @@ export function locateRunFiles(options: LocateRunOptions): RunFileLocations {
     eventFiles: [...new Set(eventFiles)],
     wandb: locateWandb([runDir, ...levels.filter((level) => level !== runDir)], mtimeMs),
     mlflow: locateMlflow(levels, checkpointPath, runDir),
-    configFiles: candidates.filter((path) => existsSync(path)),
+    // `<stem>.config.yaml` beside the checkpoint is its own; `config.yaml` of a run level is shared.
+    configFiles: candidates.filter(
+      (path) => (path.endsWith("/config.yaml") ? statOf(path) : statOnce(path)) !== undefined,
+    ),
   };
 }

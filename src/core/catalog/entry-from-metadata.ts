@@ -5,13 +5,17 @@ import { metricValueOf } from "./metric-value.ts";
 
 const RUN_SUBDIRECTORIES = new Set(["checkpoints", "weights", "ckpt", "ckpts", "models"]);
 
+const parentOf = (path: string): string => path.slice(0, Math.max(path.lastIndexOf("/"), 0)) || "/";
+
 /**
  * The run directory a checkpoint belongs to when nothing better is known: its directory, or the one above when
- * that directory is a conventional `checkpoints/`/`weights/` folder (Lightning, Ultralytics).
+ * that directory is a conventional `checkpoints/`/`weights/` folder (Lightning, Ultralytics). Directories named
+ * `name=value` are part of a Lightning file name whose metric had a `/` (`epoch=2-step=24-val/hmean=0.84.ckpt`).
  * @example guessRunDir("/r/exp1/checkpoints/epoch=3.ckpt") // "/r/exp1"
  */
 export function guessRunDir(checkpointPath: string): string {
-  const parent = checkpointPath.slice(0, Math.max(checkpointPath.lastIndexOf("/"), 0)) || "/";
+  let parent = parentOf(checkpointPath);
+  while (parent !== "/" && parent.slice(parent.lastIndexOf("/") + 1).includes("=")) parent = parentOf(parent);
   const name = parent.slice(parent.lastIndexOf("/") + 1);
   if (!RUN_SUBDIRECTORIES.has(name)) return parent;
   return parent.slice(0, Math.max(parent.lastIndexOf("/"), 0)) || "/";

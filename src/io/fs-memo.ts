@@ -1,0 +1,80 @@
+import { readdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export type ListedEntry = { readonly name: string; readonly isDir: boolean };
+
+/**
+ * `stat` and directory listings remembered for the span of one scan: the checkpoints of a run share their
+ * directories, so locating the run files of 100 checkpoints of one run lists and stats those directories once.
+ * Never keep one across scans (run files appear between them).
+ */
+export type FsMemo = {
+  readonly stats: Map<string, Stats | undefined>;
+  readonly lists: Map<string, ListedEntry[]>;
+  readonly realPaths: Map<string, string>;
+  /** What a caller derived from the stats and listings above alone (the locator's run root of a directory). */
+  readonly derived: Map<string, unknown>;
+};
+
+export function createFsMemo(): FsMemo {
+  return { stats: new Map(), lists: new Map(), realPaths: new Map(), derived: new Map() };
+}
+
+// Listing more than this of one directory would not find run files any better.
+const MAX_LISTED = 2000;
+// A memo is a cache: past this many entries it starts again rather than grow with the tree (peak RSS at 100k).
+const MAX_REMEMBERED = 20_000;
+
+export function remember<T>(map: Map<string, T> | undefined, key: string, value: T): void {
+  if (map === undefined) return;
+  if (map.size >= MAX_REMEMBERED) map.clear();
+  map.set(key, value);
+}
+
+/** `stat` that treats any failure (vanished, ENOTDIR, EACCES) as "not there": run dirs change under our feet. */
+export function statOrUndefined(memo: FsMemo | null, path: string): Stats | undefined {
+  if (memo?.stats.has(path)) return memo.stats.get(path);
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch {
+    stats = undefined;
+  }
+  remember(memo?.stats, path, stats);
+  return stats;
+}
+
+/** The entries of a directory (at most 2,000), symlinks to directories counted as directories; [] if unreadable. */
+export function listDirectory(memo: FsMemo | null, dir: string): ListedEntry[] {
+  const known = memo?.lists.get(dir);
+  if (known !== undefined) return known;
+  let listed: ListedEntry[];
+  try {
+    listed = readdirSync(dir, { withFileTypes: true })
+      .slice(0, MAX_LISTED)
+      .map((entry) => ({
+        name: entry.name,
+        isDir:
+          entry.isDirectory() ||
+          (entry.isSymbolicLink() && (statOrUndefined(memo, join(dir, entry.name))?.isDirectory() ?? false)),
+      }));
+  } catch {
+    listed = [];
+  }
+  remember(memo?.lists, dir, listed);
+  return listed;
+}
+
+/** `realpath`, or the resolved path when it cannot be resolved (gone, unreadable). */
+export function realPathOf(memo: FsMemo | null, path: string): string {
+  const known = memo?.realPaths.get(path);
+  if (known !== undefined) return known;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    real = resolve(path);
+  }
+  remember(memo?.realPaths, path, real);
+  return real;
+}

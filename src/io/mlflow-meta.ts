@@ -1,0 +1,24 @@
+import { readFileSync } from "node:fs";
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+// A line match, not a YAML parse: the locator only needs two scalar fields to pick a run.
+function yamlField(text: string, key: string): string | null {
+  const match = new RegExp(`^${key}:\\s*(.*)$`, "m").exec(text);
+  return match?.[1] ? match[1].trim().replace(/^['"]|['"]$/g, "") : null;
+}
+
+/** `artifact_uri` (without `file://`) and `run_name` of an MLflow run's `meta.yaml`; null when absent or unreadable. */
+export function mlflowMetaFields(path: string): { artifactUri: string | null; runName: string | null } {
+  const text = readText(path);
+  return {
+    artifactUri: yamlField(text, "artifact_uri")?.replace(/^file:\/\//, "") ?? null,
+    runName: yamlField(text, "run_name"),
+  };
+}
