@@ -1,8 +1,9 @@
 // The watcher daemon's numbers: close-to-visible latency (p50/p95), CPU per indexed checkpoint, RSS watching a
 // 100k-checkpoint tree, and idle CPU. Runs `ckpt watch` from source as a child process.
 //   bun bench/daemon-bench.ts [--count 200] [--runs 1000 --per-run 100] [--idle-seconds 60] [--dir /tmp]
+//     [--watcher auto|fs-watch|chokidar] [--only latency|scale] [--tree DIR (built once, then reused)]
 import { Database } from "bun:sqlite";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { inputDict } from "../src/core/formats/pickle/pickle-input.ts";
@@ -17,6 +18,9 @@ const { values } = parseArgs({
     "per-run": { type: "string", default: "100" },
     "idle-seconds": { type: "string", default: "60" },
     dir: { type: "string", default: "/tmp" },
+    watcher: { type: "string", default: "auto" },
+    only: { type: "string" },
+    tree: { type: "string" },
   },
 });
 const main = resolve(import.meta.dir, "../src/main.ts");
@@ -36,7 +40,18 @@ function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
 
 function startDaemon(home: string, root: string, catalog: string) {
   const child = Bun.spawn(
-    [process.execPath, main, "watch", root, "--catalog", catalog, "--log-format", "json"],
+    [
+      process.execPath,
+      main,
+      "watch",
+      root,
+      "--catalog",
+      catalog,
+      "--log-format",
+      "json",
+      "--watcher",
+      values.watcher,
+    ],
     {
       env: {
         PATH: process.env["PATH"] ?? "",
@@ -95,15 +110,24 @@ async function latency(base: string, count: number) {
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), cpuMsPer: (cpu * 1000) / count };
 }
 
-async function scale(base: string, runs: number, perRun: number, idleSeconds: number) {
-  const root = join(base, "tree");
+/** The tree and its catalog under `dir`; built once, so both watchers can be measured on the same one. */
+function treeIn(dir: string, runs: number, perRun: number) {
+  const root = join(dir, "tree");
+  const catalog = join(dir, "tree.db");
+  if (existsSync(catalog)) return { root, catalog };
   makeTree({ root, runs, perRun, sidecars: true });
-  const catalog = join(base, "tree.db");
   // The catalog already describes the tree (as after a first run), so the start-up reconcile is a rescan.
   Bun.spawnSync([process.execPath, main, "scan", root, "--catalog", catalog], {
     stdout: "ignore",
     stderr: "ignore",
   });
+  return { root, catalog };
+}
+
+async function scale(base: string, runs: number, perRun: number, idleSeconds: number) {
+  const treeDir = values.tree === undefined ? base : resolve(values.tree);
+  mkdirSync(treeDir, { recursive: true });
+  const { root, catalog } = treeIn(treeDir, runs, perRun);
   const daemon = startDaemon(base, root, catalog);
   const started = performance.now();
   await daemon.waitForLog('"reason":"start"');
@@ -121,19 +145,24 @@ async function scale(base: string, runs: number, perRun: number, idleSeconds: nu
 
 const base = mkdtempSync(join(values.dir, "ckpt-daemon-bench-"));
 try {
-  const lat = await latency(base, Number(values.count));
-  process.stdout.write(
-    `latency over ${values.count}: p50 ${lat.p50.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms; CPU ${lat.cpuMsPer.toFixed(2)} ms per checkpoint\n`,
-  );
-  const big = await scale(
-    base,
-    Number(values.runs),
-    Number(values["per-run"]),
-    Number(values["idle-seconds"]),
-  );
-  process.stdout.write(
-    `watching ${big.checkpoints}: caught up in ${big.readySeconds.toFixed(1)} s, RSS ${big.rss.toFixed(0)} MB (peak ${big.peak.toFixed(0)} MB), idle CPU ${big.idlePercent.toFixed(2)} % over ${values["idle-seconds"]} s\n`,
-  );
+  process.stdout.write(`watcher: ${values.watcher}\n`);
+  if (values.only !== "scale") {
+    const lat = await latency(base, Number(values.count));
+    process.stdout.write(
+      `latency over ${values.count}: p50 ${lat.p50.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms; CPU ${lat.cpuMsPer.toFixed(2)} ms per checkpoint\n`,
+    );
+  }
+  if (values.only !== "latency") {
+    const big = await scale(
+      base,
+      Number(values.runs),
+      Number(values["per-run"]),
+      Number(values["idle-seconds"]),
+    );
+    process.stdout.write(
+      `watching ${big.checkpoints}: caught up in ${big.readySeconds.toFixed(1)} s, RSS ${big.rss.toFixed(0)} MB (peak ${big.peak.toFixed(0)} MB), idle CPU ${big.idlePercent.toFixed(2)} % over ${values["idle-seconds"]} s\n`,
+    );
+  }
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { type ControlServer, startControlServer } from "../daemon/control-socket.ts";
 import { type DaemonLoop, startDaemonLoop } from "../daemon/daemon-loop.ts";
+import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
@@ -24,6 +25,7 @@ Options:
   --catalog PATH          the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   --poll[=SECONDS]        poll the run directories instead of using inotify (NFS/Lustre, where other hosts
                           write); active runs every SECONDS (default 3), idle ones back off to a minute
+  --watcher BACKEND       auto (default: Bun's fs.watch on Linux, chokidar elsewhere), fs-watch or chokidar
   --sidecars MODE         write (default), read or off — as for 'ckpt scan'
   --log-format FORMAT     text (default) or json (one JSON object per line)
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
@@ -53,6 +55,7 @@ function parseWatchFlags(context: CommandContext) {
   return parseFlags("watch", normalizePoll(context.args), {
     catalog: { type: "string" },
     poll: { type: "string" },
+    watcher: { type: "string" },
     sidecars: { type: "string" },
     "log-format": { type: "string" },
     "log-file": { type: "string" },
@@ -70,6 +73,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   const extraArgs = ["--catalog", settings.location.path];
   if (settings.pollIntervalMs !== undefined) extraArgs.push(`--poll=${settings.pollIntervalMs / 1000}`);
   if (settings.sidecars !== "write") extraArgs.push("--sidecars", settings.sidecars);
+  if (settings.watcher !== "auto") extraArgs.push("--watcher", settings.watcher);
   const unit = renderSystemdUnit({
     binaryPath: control.selfCommand[0] ?? "",
     roots: settings.roots,
@@ -141,6 +145,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     version: context.version,
     noWal: settings.location.networkMount !== null,
     logPath: settings.logFile ?? null,
+    watcher: settings.watcher,
     ...(settings.pollIntervalMs === undefined ? {} : { pollIntervalMs: settings.pollIntervalMs }),
   });
   if (!started.success) {
@@ -191,6 +196,7 @@ function settingsFrom(context: CommandContext, values: ReturnType<typeof parseWa
     sidecars: oneOf("watch", "sidecars", flags.sidecars, SIDECAR_MODES) ?? "write",
     logFormat: oneOf("watch", "log-format", flags["log-format"], LOG_FORMATS) ?? "text",
     pollIntervalMs: pollMs(flags.poll),
+    watcher: oneOf("watch", "watcher", flags.watcher, WATCHER_BACKENDS) ?? "auto",
     logFile: flags["log-file"],
   };
 }

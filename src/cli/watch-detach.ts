@@ -4,6 +4,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { requestControl } from "../daemon/control-socket.ts";
 import { DaemonStatus } from "../daemon/daemon-status.ts";
+import type { WatcherBackend } from "../daemon/event-source.ts";
 import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import type { LogFormat } from "../io/logger.ts";
@@ -17,6 +18,7 @@ export type WatchSettings = {
   readonly sidecars: SidecarMode;
   readonly logFormat: LogFormat;
   readonly pollIntervalMs: number | undefined;
+  readonly watcher: WatcherBackend;
   readonly logFile: string | undefined;
 };
 

@@ -192,6 +192,10 @@ async function runReconcile(context: JobContext, reason: ReconcileReason): Promi
     updated: summary.updated,
     removed: summary.removed,
   };
+  // A reconcile of a 100k tree leaves its walk and row records behind as garbage: give the memory back before
+  // the daemon idles for minutes, instead of keeping the scan's high-water mark as its resident size.
+  context.database.run("PRAGMA shrink_memory");
+  Bun.gc(true);
   const level =
     summary.added + summary.updated + summary.removed > 0 || reason !== "periodic" ? "info" : "debug";
   context.journal.log(level, "reconciled", {

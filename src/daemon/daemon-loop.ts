@@ -10,7 +10,7 @@ import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
 import { buildDaemonStatus } from "./daemon-status-builder.ts";
 import { type RouterTargets, routeSettleOutcome, routeWatchEvent } from "./event-router.ts";
-import { type EventSource, startEventSource } from "./event-source.ts";
+import { type EventSource, type EventSourceOptions, startEventSource } from "./event-source.ts";
 import { lowerProcessPriority } from "./process-priority.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 import { createSettleScheduler, type SettleScheduler, type TimerHandle } from "./settle-scheduler.ts";
@@ -25,8 +25,6 @@ export type DaemonLoopOptions = {
   readonly now: () => number;
   readonly pid: number;
   readonly version: string;
-  /** `--poll[=SECONDS]`: our targeted poller instead of inotify, at this active interval. */
-  readonly pollIntervalMs?: number;
   /** A catalog on a network filesystem the user insisted on: rollback journal instead of WAL. */
   readonly noWal?: boolean;
   /** @default 300_000 (ux §3.4: 5–10 minutes, plus SIGHUP) */
@@ -41,7 +39,8 @@ export type DaemonLoopOptions = {
   /** Read workers for large reconciles. @default the scan's default */
   readonly reconcileWorkers?: number;
   readonly logPath?: string | null;
-};
+  /** `--poll[=SECONDS]` (our targeted poller) and `--watcher` (which inotify adapter). */
+} & Pick<EventSourceOptions, "pollIntervalMs" | "watcher">;
 
 export type StopReport = { readonly finished: boolean; readonly dropped: number };
 
@@ -149,7 +148,8 @@ async function begin(loop: Loop): Promise<void> {
       if (loop.state !== "stopping") routeWatchEvent(event, targets);
     },
     now: options.now,
-    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    pollIntervalMs: options.pollIntervalMs,
+    watcher: options.watcher,
   });
   await loop.source.ready;
   if (loop.state === "stopping") return;
@@ -157,7 +157,7 @@ async function begin(loop: Loop): Promise<void> {
   journal.log("info", "watching", {
     roots: loop.roots.join(","),
     catalog: options.catalogPath,
-    mode: options.pollIntervalMs === undefined ? "inotify" : `poll every ${options.pollIntervalMs / 1000} s`,
+    mode: loop.source.mode,
     pid: options.pid,
   });
   enqueue(loop, { kind: "reconcile", reason: "start" });

@@ -130,15 +130,20 @@ async function indexSymlink(
  * symlink or hard link to a checkpoint already catalogued becomes an alias row.
  */
 export async function indexCheckpointPath(database: Database, request: IndexRequest): Promise<IndexResult> {
-  const stats = statOrNull(request.path, true);
+  // lstat first: for the usual regular file it is also the followed stat, so one call instead of two.
+  const linkStats = statOrNull(request.path, false);
+  const isSymlink = linkStats?.isSymbolicLink() === true;
+  const stats = isSymlink ? statOrNull(request.path, true) : linkStats;
   if (stats === null) return { kind: "gone" };
   if (request.expected !== undefined) {
-    const identity = statPathIdentity(request.path);
+    // A file's identity is the stat just taken; only a checkpoint directory needs the fold over its files.
+    const identity = stats.isDirectory()
+      ? statPathIdentity(request.path)
+      : { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
     if (identity === undefined) return { kind: "gone" };
     if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
   }
   const file = scannedFileOf(request.path, stats);
-  const isSymlink = statOrNull(request.path, false)?.isSymbolicLink() === true;
   const target = isSymlink ? symlinkTargetInRoot(request.path, request.scanRoot) : null;
   if (target !== null) return indexSymlink(database, { request, file, target });
   const primary = stats.nlink > 1 ? primaryOf(database, file) : null;

@@ -8,6 +8,7 @@ import {
   type SettleEntry,
   type SettleLook,
   type SettlePolicy,
+  sameIdentity,
 } from "../core/daemon/settle-plan.ts";
 import type { Completeness } from "../core/formats/completeness.ts";
 
@@ -94,9 +95,13 @@ export function createSettleScheduler(options: SettleSchedulerOptions): SettleSc
     item.timer = options.setTimer(() => look(path), delayMs);
   };
 
-  const takeLook = (path: string): SettleLook => {
+  const takeLook = (path: string, previous: SettleLook | undefined): SettleLook => {
     const identity = options.stat(path);
     if (identity === undefined) return { kind: "missing" };
+    // Same size, mtime and inode as the last look: the bytes are the ones the format already passed, so the
+    // second of the two agreeing looks costs a stat, not a second read of the zip directory.
+    if (previous?.kind === "present" && previous.completeness.state !== "incomplete")
+      if (sameIdentity(previous.identity, identity)) return { ...previous, identity };
     return { kind: "present", identity, completeness: options.checkCompleteness(path) };
   };
 
@@ -106,7 +111,7 @@ export function createSettleScheduler(options: SettleSchedulerOptions): SettleSc
     item.timer = undefined;
     const { entry, decision } = decideSettle({
       entry: item.entry,
-      look: takeLook(path),
+      look: takeLook(path, item.entry.previous),
       now: options.now(),
       policy,
     });

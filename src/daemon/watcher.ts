@@ -2,6 +2,7 @@ import type { Stats } from "node:fs";
 import { resolve } from "node:path";
 import { type FSWatcher, watch } from "chokidar";
 import { classifyWatchDir, classifyWatchFile, isIgnoredWatchPath } from "../core/daemon/watch-paths.ts";
+import { toWatchError } from "./watch-error.ts";
 import type { WatchErrorEvent, WatchEvent, WatchStat } from "./watch-event.ts";
 
 export type WatcherOptions = {
@@ -29,20 +30,8 @@ export type Watcher = {
   [Symbol.asyncDispose](): Promise<void>;
 };
 
-/** Paths vanish between an event and its stat all the time (rotation, temp files); that is noise, not a fault. */
-const NOISE_CODES = new Set(["ENOENT", "ENOTDIR"]);
-
 function toWatchStat(stats: Stats | undefined): WatchStat | undefined {
   return stats === undefined ? undefined : { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
-}
-
-/** chokidar errors into our shape; undefined for noise. */
-export function toWatchError(error: unknown): WatchErrorEvent | undefined {
-  const code = error instanceof Error && "code" in error ? String(error.code) : "unknown";
-  if (NOISE_CODES.has(code)) return undefined;
-  const path = error instanceof Error && "path" in error ? String(error.path) : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: "error", code, message, ...(path === undefined ? {} : { path }) };
 }
 
 function fileEvent(kind: "file-added" | "file-changed", path: string, stats?: Stats): WatchEvent | undefined {

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import {
   type DaemonEnvironment,
@@ -171,8 +180,24 @@ describe("ckpt watch survives what the file system throws at it", () => {
     mkdirSync(doomed);
     for (let index = 0; index < 300; index++)
       writeFileSync(join(doomed, `e${index}.pt`), torchZipBytes({ storageBytes: 64, fill: 7 }));
-    await waitFor(() => catalogCount(environment.catalog, doomed) > 0, { what: "doomed/ being indexed" });
-    rmSync(doomed, { recursive: true });
+    // Behind the burst's 1,000 in the queue: on a loaded 2-vCPU machine that takes more than the default 5 s.
+    await waitFor(() => catalogCount(environment.catalog, doomed) > 0, {
+      what: "doomed/ being indexed",
+      timeoutMs: 20_000,
+    });
+    // The daemon is writing sidecars into doomed/ while it goes, so one recursive delete can lose that race
+    // (as `rm -rf` would say "Directory not empty"): delete until it is gone.
+    await waitFor(
+      () => {
+        try {
+          rmSync(doomed, { recursive: true, force: true });
+        } catch {
+          // lost the race with a sidecar being written; try again
+        }
+        return !existsSync(doomed);
+      },
+      { what: "doomed/ deleted", timeoutMs: 10_000 },
+    );
     await waitFor(() => catalogCount(environment.catalog, burst) === 1000, {
       what: "the burst's 1,000 checkpoints",
       timeoutMs: 40_000,

@@ -40,9 +40,23 @@ describe("createSettleScheduler", () => {
     scheduler.notice("/a.pt");
     clock.advance(1000);
     expect(kinds()).toEqual(["ready /a.pt"]);
-    expect(looks).toEqual(["/a.pt", "/a.pt"]);
+    // The second look found the same size/mtime/inode, so the format's verdict on those bytes was reused.
+    expect(looks).toEqual(["/a.pt"]);
     expect(clock.pending()).toBe(0);
     expect(scheduler.stats()).toEqual({ pending: 0, incomplete: 0, settled: 1 });
+  });
+
+  test("a file that changed between the two looks is checked again, and settles on the new bytes", () => {
+    const { clock, scheduler, put, kinds, looks, outcomes } = harness();
+    put("/c.pt", 10, "complete");
+    scheduler.notice("/c.pt");
+    clock.advance(100);
+    put("/c.pt", 20, "complete");
+    clock.advance(100);
+    clock.advance(100);
+    expect(kinds()).toEqual(["ready /c.pt"]);
+    expect(looks).toEqual(["/c.pt", "/c.pt"]);
+    expect(outcomes[0]?.kind === "ready" ? outcomes[0].identity.size : undefined).toBe(20);
   });
 
   test("incomplete retries with backoff and is never ready; a hint pulls the next look forward", () => {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startFsWatchWatcher } from "../../src/daemon/fs-watch-watcher.ts";
 import type { WatchEvent } from "../../src/daemon/watch-event.ts";
 import { describeWatchEvent, settlePathOf } from "../../src/daemon/watch-event.ts";
-import { startWatcher, type Watcher } from "../../src/daemon/watcher.ts";
+import { startWatcher, type Watcher, type WatcherOptions } from "../../src/daemon/watcher.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -14,6 +15,7 @@ afterEach(async () => {
 
 /** A watcher over a fresh temp dir, its events as `describeWatchEvent` lines relative to the dir. */
 async function watchedDir(
+  start: (options: WatcherOptions) => Watcher,
   tree: Record<string, string> = {},
 ): Promise<{ root: string; lines: string[]; watcher: Watcher }> {
   const dir = makeTempDir("watcher");
@@ -24,7 +26,7 @@ async function watchedDir(
   }
   const lines: string[] = [];
   const onEvent = (event: WatchEvent) => lines.push(describeWatchEvent(event).replaceAll(`${dir.path}/`, ""));
-  const watcher = startWatcher({ roots: [dir.path], onEvent });
+  const watcher = start({ roots: [dir.path], onEvent });
   cleanups.push(() => watcher.close());
   await watcher.ready;
   return { root: dir.path, lines, watcher };
@@ -32,9 +34,12 @@ async function watchedDir(
 
 const seen = (lines: readonly string[], line: string) => () => lines.includes(line);
 
-describe("startWatcher", () => {
+describe.each([
+  ["startWatcher (chokidar)", startWatcher],
+  ["startFsWatchWatcher (Bun fs.watch)", startFsWatchWatcher],
+] as const)("%s", (_name, start) => {
   test("add, change and unlink of a checkpoint; existing files are not reported", async () => {
-    const { root, lines } = await watchedDir({ "old.ckpt": "x" });
+    const { root, lines } = await watchedDir(start, { "old.ckpt": "x" });
     expect(lines).toEqual(["ready"]);
     writeFileSync(join(root, "a.ckpt"), "1");
     await waitFor(seen(lines, "file-added checkpoint-file a.ckpt"), { what: "add" });
@@ -46,7 +51,7 @@ describe("startWatcher", () => {
   });
 
   test("temp file + rename into place reports the final name only", async () => {
-    const { root, lines } = await watchedDir();
+    const { root, lines } = await watchedDir(start);
     writeFileSync(join(root, "tmp.pth.tar"), "partial");
     renameSync(join(root, "tmp.pth.tar"), join(root, "last.pth.tar"));
     await waitFor(seen(lines, "file-added checkpoint-file last.pth.tar"), { what: "renamed file" });
@@ -54,7 +59,7 @@ describe("startWatcher", () => {
   });
 
   test("HF checkpoint-N/ rotation: staging dir ignored, dirs added and removed", async () => {
-    const { root, lines } = await watchedDir();
+    const { root, lines } = await watchedDir(start);
     mkdirSync(join(root, "out/tmp-checkpoint-2"), { recursive: true });
     writeFileSync(join(root, "out/tmp-checkpoint-2/model.safetensors"), "w");
     renameSync(join(root, "out/tmp-checkpoint-2"), join(root, "out/checkpoint-2"));
@@ -68,7 +73,7 @@ describe("startWatcher", () => {
   });
 
   test("a relinked last.ckpt symlink is reported as itself, not followed", async () => {
-    const { root, lines } = await watchedDir({ "epoch=1.ckpt": "1", "epoch=2.ckpt": "2" });
+    const { root, lines } = await watchedDir(start, { "epoch=1.ckpt": "1", "epoch=2.ckpt": "2" });
     symlinkSync("epoch=1.ckpt", join(root, "last.ckpt"));
     await waitFor(seen(lines, "file-added checkpoint-file last.ckpt"), { what: "link" });
     // `ln -sfn`: a new link renamed over the old one.
@@ -79,7 +84,7 @@ describe("startWatcher", () => {
   });
 
   test("sidecars, sidecar temps, staging and uninteresting files are ignored; metric files are not", async () => {
-    const { root, lines } = await watchedDir();
+    const { root, lines } = await watchedDir(start);
     writeFileSync(join(root, "best.metadata.yaml"), "a: 1\n");
     writeFileSync(join(root, ".best.metadata.yaml.ckpt-tmp-abc"), "a: 1\n");
     writeFileSync(join(root, "x.pt.partial"), "p");
