@@ -177,8 +177,11 @@ async function run(context: CommandContext): Promise<number> {
     return 0;
   } finally {
     unsubscribe();
-    if (options.temporary && !options.keep) rmSync(options.root, { recursive: true, force: true });
-    else
+    if (options.temporary && !options.keep) {
+      rmSync(options.root, { recursive: true, force: true });
+      if (!options.tui)
+        context.stdout.write(`demo    removed the temporary tree ${options.root} (--keep keeps it)\n`);
+    } else
       context.stderr.write(
         `ckpt: the demo tree is kept in ${options.root} (its catalog: ${join(options.root, "catalog.db")})\n`,
       );
