@@ -100,7 +100,8 @@ function tryFlock(databasePath: string, flock: Flock, holder: LockHolder): Resul
   return ok({ mechanism: "flock", lockPath: paths.lock, release, [Symbol.dispose]: release });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -140,7 +141,7 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
       try {
         current = parseHolder(readFileSync(paths.exclusive, "utf8"));
       } catch {}
-      if (current !== null && isAlive(current.pid)) return fail({ holder: current });
+      if (current !== null && isProcessAlive(current.pid)) return fail({ holder: current });
       try {
         unlinkSync(paths.exclusive);
       } catch {}

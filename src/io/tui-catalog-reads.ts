@@ -7,7 +7,7 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetadataProblem } from "../core/metadata/validate-metadata.ts";
 import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
-import { type LockHolder, readLockHolder } from "./catalog-lock.ts";
+import { isProcessAlive, type LockHolder, readLockHolder } from "./catalog-lock.ts";
 import { metricPoints, queryEntries } from "./catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
 import { storedMetadata } from "./catalog-writes.ts";
@@ -278,17 +278,8 @@ export function openTuiCatalogReader(options: { path: string; roots: readonly st
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** The daemon (`ckpt watch`) keeping this catalog current, when its pid file names a live process. */
 export function runningDaemon(catalogPath: string): LockHolder | null {
   const holder = readLockHolder(catalogPath);
-  return holder !== null && holder.command === "watch" && isAlive(holder.pid) ? holder : null;
+  return holder !== null && holder.command === "watch" && isProcessAlive(holder.pid) ? holder : null;
 }
