@@ -192,7 +192,7 @@ describe("ModelCheckpoint helpers", () => {
   });
 
   test.each([
-    ["/srv/a/run/checkpoints/last.ckpt", "/work/b/run/checkpoints/last.ckpt", 3],
+    ["/srv/a/run/checkpoints/last.ckpt", "/data/b/run/checkpoints/last.ckpt", 3],
     ["/a/x.ckpt", "/a/y.ckpt", 0],
   ])("sharedTail(%s, %s)", (left, right, expected) => {
     expect(sharedTail(left, right)).toBe(expected);
