@@ -90,16 +90,26 @@ export function moveCatalogAside(path: string, problem: CatalogProblem, now: num
   return target;
 }
 
-function openExisting(path: string, noWal: boolean | undefined): Result<Database, CatalogProblem> {
+/**
+ * Opens an existing catalog and checks it before anything else touches it: a corrupt file or one of another
+ * schema version comes back as a problem (the writer moves it aside; readers report it), never half-configured.
+ */
+function openChecked(
+  path: string,
+  options: { readonly: boolean; noWal?: boolean | undefined },
+): Result<Database, CatalogProblem> {
   let database: Database | undefined;
   try {
-    database = new Database(path, { create: false, readwrite: true, strict: true });
+    database = options.readonly
+      ? new Database(path, { readonly: true, strict: true })
+      : new Database(path, { create: false, readwrite: true, strict: true });
+    database.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const checked = checkCatalog(database, path);
     if (!checked.success) {
       database.close();
       return checked;
     }
-    configure(database, { readonly: false, noWal });
+    configure(database, options);
     return ok(database);
   } catch (error) {
     database?.close();
@@ -118,7 +128,7 @@ function openExisting(path: string, noWal: boolean | undefined): Result<Database
 export function openCatalogForWriting(path: string, options: OpenWriterOptions): Database {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   if (existsSync(path)) {
-    const opened = openExisting(path, options.noWal);
+    const opened = openChecked(path, { readonly: false, noWal: options.noWal });
     if (opened.success) return opened.data;
     const movedTo = moveCatalogAside(path, opened.error, options.now());
     options.onRebuild?.(opened.error, movedTo);
@@ -134,22 +144,7 @@ export function openCatalogForReading(path: string): Result<Database, CatalogPro
   if (!existsSync(path)) {
     return fail({ kind: "missing", message: `${path} does not exist yet; run 'ckpt scan DIR' to build it` });
   }
-  let database: Database | undefined;
-  try {
-    database = new Database(path, { readonly: true, strict: true });
-    configure(database, { readonly: true });
-    const checked = checkCatalog(database, path);
-    if (checked.success) return ok(database);
-    database.close();
-    return checked;
-  } catch (error) {
-    database?.close();
-    if (!isCorruptionError(error)) throw error;
-    return fail({
-      kind: "corrupt",
-      message: `${path}: ${error instanceof Error ? error.message : String(error)}`,
-    });
-  }
+  return openChecked(path, { readonly: true });
 }
 
 /** `PRAGMA data_version`: changes whenever another connection commits; poll it and re-query only on change. */
