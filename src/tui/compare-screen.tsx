@@ -1,10 +1,8 @@
 import { useMemo } from "react";
 import { type CompareSide, compareLines } from "./compare-lines.ts";
 import type { Line } from "./detail-lines.ts";
-import { LinesView } from "./lines-view.tsx";
-import { handlePageKey } from "./page-keys.ts";
+import { PagedLines } from "./paged-lines.tsx";
 import { useCatalog, useTuiActions, useTuiSettings, useUi } from "./use-catalog.ts";
-import { useScroll } from "./use-scroll.ts";
 
 const GONE: readonly Line[] = [
   { text: "One of the marked checkpoints is no longer in the catalog. Esc goes back.", color: "yellow" },
@@ -29,13 +27,13 @@ export function CompareScreen(props: {
     const [a, b] = [side(props.first), side(props.second)];
     return a === null || b === null ? GONE : compareLines(a, b, displayPath);
   }, [entries, props.first, props.second, actions, displayPath]);
-  const top = useScroll({
-    count: lines.length,
-    height: props.height,
-    isActive: active,
-    onKey: (input, key) => handlePageKey(input, key, { actions }),
-  });
   return (
-    <LinesView title="ckpt │ compare" lines={lines} top={top} height={props.height} width={props.width} />
+    <PagedLines
+      title="ckpt │ compare"
+      lines={lines}
+      active={active}
+      height={props.height}
+      width={props.width}
+    />
   );
 }

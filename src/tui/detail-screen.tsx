@@ -1,9 +1,7 @@
 import { useMemo } from "react";
 import { detailLines, type Line } from "./detail-lines.ts";
-import { LinesView } from "./lines-view.tsx";
-import { handlePageKey } from "./page-keys.ts";
+import { PagedLines } from "./paged-lines.tsx";
 import { useCatalog, useTuiActions, useTuiSettings, useUi } from "./use-catalog.ts";
-import { useScroll } from "./use-scroll.ts";
 
 const GONE: readonly Line[] = [
   { text: "This checkpoint is no longer in the catalog (deleted or moved). Esc goes back.", color: "yellow" },
@@ -31,20 +29,15 @@ export function DetailScreen(props: {
         : detailLines(entry, detail, { width: props.width, ascii, displayPath }),
     [entry, detail, props.width, ascii, displayPath],
   );
-  const top = useScroll({
-    count: lines.length,
-    height: props.height,
-    isActive: active,
-    onKey: (input, key) => handlePageKey(input, key, { actions, entry }),
-  });
   const name = props.path.slice(props.path.lastIndexOf("/") + 1);
   return (
-    <LinesView
+    <PagedLines
       title={`ckpt │ detail │ ${name}`}
       lines={lines}
-      top={top}
+      active={active}
       height={props.height}
       width={props.width}
+      entry={entry}
     />
   );
 }

@@ -1,26 +1,17 @@
 import { useMemo } from "react";
 import { helpLines } from "./help-lines.ts";
-import { LinesView } from "./lines-view.tsx";
-import { handlePageKey } from "./page-keys.ts";
-import { useTuiActions, useTuiSettings, useUi } from "./use-catalog.ts";
-import { useScroll } from "./use-scroll.ts";
+import { PagedLines } from "./paged-lines.tsx";
+import { useTuiSettings, useUi } from "./use-catalog.ts";
 
 export function HelpScreen(props: { readonly width: number; readonly height: number }) {
   const active = useUi((state) => state.screen.kind === "help");
-  const actions = useTuiActions();
   const { ascii } = useTuiSettings();
   const lines = useMemo(() => helpLines(ascii), [ascii]);
-  const top = useScroll({
-    count: lines.length,
-    height: props.height,
-    isActive: active,
-    onKey: (input, key) => handlePageKey(input, key, { actions }),
-  });
   return (
-    <LinesView
+    <PagedLines
       title="ckpt │ help (? or Esc closes)"
       lines={lines}
-      top={top}
+      active={active}
       height={props.height}
       width={props.width}
     />
