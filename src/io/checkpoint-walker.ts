@@ -1,5 +1,4 @@
-import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
-import { join } from "node:path";
+import { type Dirent, lstatSync, readdirSync, type Stats, statSync } from "node:fs";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -38,7 +37,8 @@ export type WalkOptions = {
   readonly recursive?: boolean;
 };
 
-type Candidate = Omit<FoundCheckpoint, "aliasOf">;
+/** A checkpoint while the walk runs: `aliasOf` is filled in at the end, `links` decides who may be an alias. */
+type Candidate = { -readonly [K in keyof FoundCheckpoint]: FoundCheckpoint[K] } & { readonly links: number };
 
 function describeError(path: string, error: unknown): WalkProblem {
   const code = (error as NodeJS.ErrnoException).code ?? "EIO";
@@ -62,7 +62,8 @@ function directoryKind(path: string, name: string): CheckpointKind | null {
 }
 
 function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, isSymlink: boolean): Candidate {
-  return { kind, path, isSymlink, dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs };
+  const { dev, ino, size, mtimeMs, nlink } = stats;
+  return { kind, path, isSymlink, dev, ino, size, mtimeMs, aliasOf: null, links: nlink };
 }
 
 /**
@@ -126,14 +127,50 @@ function visitDirectory(directory: string, state: WalkState): void {
 
 function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
   const name = entry.name;
-  const path = join(directory, name);
   if (isSidecarTempFileName(name)) return;
-  if (entry.isFile() && isSidecarFileName(name)) {
-    state.sidecars.push(path);
+  const isFile = entry.isFile();
+  // Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
+  const path = directory.endsWith("/") ? `${directory}${name}` : `${directory}/${name}`;
+  if (isFile) {
+    if (isSidecarFileName(name)) state.sidecars.push(path);
+    // Only checkpoint names are stat'ed: run files, logs and images are most of some trees.
+    else if (checkpointExtension(name) !== null && !isStagingName(name))
+      statCandidate(path, name, false, state);
     return;
   }
   const isSymlink = entry.isSymbolicLink();
-  if (!entry.isFile() && !entry.isDirectory() && !isSymlink) return;
+  if (entry.isDirectory() && !isSymlink) {
+    if (isStagingName(name) || isSkippedDirectoryName(name)) return;
+    if (isShardedCheckpointDirName(name) || isHfCheckpointDirName(name))
+      statCandidate(path, name, false, state);
+    else if (state.recursive) state.pending.push(path);
+    return;
+  }
+  if (isSymlink) statCandidate(path, name, true, state);
+  else if (isUnknownType(entry)) statCandidate(path, name, isSymlinkPath(path), state);
+}
+
+/** Some filesystems (older XFS, some network ones) do not say a name's type in readdir: stat decides then. */
+function isUnknownType(entry: Dirent): boolean {
+  return !(
+    entry.isDirectory() ||
+    entry.isFIFO() ||
+    entry.isSocket() ||
+    entry.isBlockDevice() ||
+    entry.isCharacterDevice()
+  );
+}
+
+function isSymlinkPath(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Stats a checkpoint-named file or directory, or a symlink (followed once), and records what it is. */
+function statCandidate(path: string, name: string, isSymlink: boolean, state: WalkState): void {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -167,22 +204,29 @@ function existsAsFile(path: string): boolean {
 
 /**
  * Paths sharing a (dev, ino) become one checkpoint plus aliases; the primary is the first real file in path order,
- * else the first symlink. One sort and no copies: at 100k checkpoints this is part of every rescan.
+ * else the first symlink. Only symlinks and files with more than one link can share an inode, so at 100k
+ * checkpoints the inode map holds the few `last.ckpt` links and their targets rather than every file.
  */
 function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
   candidates.sort((a, b) => comparePaths(a.path, b.path));
-  const keys = candidates.map((candidate) => `${candidate.dev}:${candidate.ino}`);
+  const shareable = new Set<number>();
+  for (const candidate of candidates) {
+    if (candidate.isSymlink || (candidate.kind === "file" && candidate.links > 1))
+      shareable.add(candidate.ino);
+  }
+  if (shareable.size === 0) return candidates;
   const primaryByInode = new Map<string, Candidate>();
-  candidates.forEach((candidate, index) => {
-    const key = keys[index] ?? "";
+  for (const candidate of candidates) {
+    if (!shareable.has(candidate.ino)) continue;
+    const key = `${candidate.dev}:${candidate.ino}`;
     const primary = primaryByInode.get(key);
     if (primary === undefined || (primary.isSymlink && !candidate.isSymlink))
       primaryByInode.set(key, candidate);
-  });
-  return candidates.map((candidate, index) => {
-    const primary = primaryByInode.get(keys[index] ?? "");
-    const { kind, path, isSymlink, dev, ino, size, mtimeMs } = candidate;
-    const aliasOf = primary === undefined || primary === candidate ? null : primary.path;
-    return { kind, path, isSymlink, dev, ino, size, mtimeMs, aliasOf };
-  });
+  }
+  for (const candidate of candidates) {
+    if (!shareable.has(candidate.ino)) continue;
+    const primary = primaryByInode.get(`${candidate.dev}:${candidate.ino}`);
+    candidate.aliasOf = primary === undefined || primary === candidate ? null : primary.path;
+  }
+  return candidates;
 }
