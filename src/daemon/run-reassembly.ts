@@ -7,7 +7,8 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import type { StoredEntry } from "../io/catalog-rows.ts";
-import { applyCatalogChanges, type RunUpdate, storedMetadata } from "../io/catalog-writes.ts";
+import { storedMetadata } from "../io/catalog-stored-metadata.ts";
+import { applyCatalogChanges, type RunUpdate } from "../io/catalog-writes.ts";
 import { readSidecar, writeSidecar } from "../io/sidecar-store.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
 

@@ -7,13 +7,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts";
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
-import {
-  applyCatalogChanges,
-  previousFiles,
-  type RunUpdate,
-  recordScan,
-  storedMetadata,
-} from "./catalog-writes.ts";
+import { applyCatalogChanges, previousFiles, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
 
 export type ScanOptions = {
@@ -88,10 +82,13 @@ function aliasEntry(file: ScannedFile, now: number): StoredEntry {
 async function applyRenames(database: Database, plan: ReconcilePlan, options: ScanOptions): Promise<number> {
   let written = 0;
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
+  if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0) return 0;
   const { writeSidecar } =
     plan.renamed.length > 0 && options.sidecars === "write"
       ? await import("./sidecar-store.ts")
       : { writeSidecar: null };
+  const { storedMetadata } =
+    plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : { storedMetadata: () => null };
   const renames = plan.renamed.map(({ from, file }) => {
     const stored = storedMetadata(database, from);
     const metadata =

@@ -3,10 +3,7 @@ import type { CatalogRun } from "../core/catalog/catalog-entry.ts";
 import { META_KEYS } from "../core/catalog/catalog-schema.ts";
 import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
-import {
-  type CheckpointMetadataV1,
-  CheckpointMetadataV1 as MetadataSchema,
-} from "../core/metadata/metadata-schema.ts";
+import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import { rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
 
@@ -45,16 +42,6 @@ export function previousFiles(database: Database, roots: readonly string[]): Sca
     alias_of: typeof aliasOf === "string" ? aliasOf : null,
     sidecar_present: sidecarPresent === 1,
   }));
-}
-
-/** The metadata the catalog holds for a path (from its sidecar or the assembler), or null. */
-export function storedMetadata(database: Database, path: string): CheckpointMetadataV1 | null {
-  const row = database
-    .query<{ metadata_json: string | null }, [string]>("SELECT metadata_json FROM checkpoints WHERE path = ?")
-    .get(path);
-  if (typeof row?.metadata_json !== "string") return null;
-  const parsed = MetadataSchema.safeParse(JSON.parse(row.metadata_json));
-  return parsed.success ? parsed.data : null;
 }
 
 function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number): void {

@@ -10,7 +10,7 @@ import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
 import { isProcessAlive, type LockHolder, readLockHolder } from "./catalog-lock.ts";
 import { metricPoints, queryEntries } from "./catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
-import { storedMetadata } from "./catalog-writes.ts";
+import { storedMetadata } from "./catalog-stored-metadata.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
 /** One logged series of a run, by step (points without a step or value are dropped). */

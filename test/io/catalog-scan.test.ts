@@ -6,7 +6,7 @@ import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
 import type { AssembleCheckpoint } from "../../src/io/catalog-entry-reader.ts";
 import { aliasesOf, queryEntries } from "../../src/io/catalog-reads.ts";
 import { type ScanOptions, scanCatalog } from "../../src/io/catalog-scan.ts";
-import { storedMetadata } from "../../src/io/catalog-writes.ts";
+import { storedMetadata } from "../../src/io/catalog-stored-metadata.ts";
 import { readSidecar } from "../../src/io/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../helpers/catalog-tree.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -155,5 +155,27 @@ describe("incremental scan", () => {
       sidecar: "invalid",
     });
     expect(warnings).toHaveLength(1);
+  });
+  test("a root covers its own tree only, not siblings that share its name as a prefix", async () => {
+    for (const sibling of ["run1-old/a.ckpt", "run10/b.ckpt", "run1é/c.ckpt", "run1 copy/d.ckpt"])
+      writeCheckpoint(join(dir.path, sibling));
+    await scan();
+    const run1 = join(dir.path, "run1");
+    expect(counts(await scan({ roots: [run1] }))).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 0,
+      unchanged: 2,
+      failed: 0,
+    });
+    rmSync(run1, { recursive: true });
+    expect(counts(await scan({ roots: [run1] }))).toMatchObject({ removed: 2, unchanged: 0 });
+    expect(paths()).toEqual([
+      "run1 copy/d.ckpt",
+      "run1-old/a.ckpt",
+      "run10/b.ckpt",
+      "run1é/c.ckpt",
+      "run2/model.pt",
+    ]);
   });
 });

@@ -49,10 +49,12 @@ export type EntrySqlOptions = {
 export function rootCondition(roots: readonly string[]): SqlQuery | null {
   const trimmed = roots.map((root) => root.replace(/\/+$/, ""));
   if (trimmed.length === 0 || trimmed.includes("")) return null;
-  const parts = trimmed.map(() => "(path = ? OR substr(path, 1, length(?)) = ?)");
+  // A range rather than a prefix test, so SQLite walks the path index instead of every row: every path under
+  // `root/` sorts (bytewise) at or after `root/` and before `root0`, "0" being the byte after "/".
+  const parts = trimmed.map(() => "(path = ? OR (path >= ? AND path < ?))");
   return {
     sql: `(${parts.join(" OR ")})`,
-    params: trimmed.flatMap((root) => [root, `${root}/`, `${root}/`]),
+    params: trimmed.flatMap((root) => [root, `${root}/`, `${root}0`]),
   };
 }
 

@@ -34,46 +34,56 @@ function sameFacts(a: ScannedFile, b: ScannedFile): boolean {
   );
 }
 
-/** Previous primaries whose path is gone, by (dev, ino): the candidates a new path may have been renamed from. */
-function vanishedByInode(
-  previous: readonly ScannedFile[],
-  current: ReadonlyMap<string, ScannedFile>,
-): Map<string, ScannedFile> {
-  const vanished = new Map<string, ScannedFile>();
-  for (const row of previous) {
-    if (row.alias_of === null && !current.has(row.path)) vanished.set(inodeKey(row), row);
-  }
-  return vanished;
-}
-
 /**
  * Compares the catalog's rows under the scanned roots with what the walk found. Pure; the scan carries it out.
  * A rename keeps its row only when (dev, ino), size and mtime all match, so a replaced file is always re-read.
+ * One map, of the previous rows: at 100k checkpoints this runs on every rescan.
  */
 export function planReconcile(
   previous: readonly ScannedFile[],
   current: readonly ScannedFile[],
 ): ReconcilePlan {
-  const before = new Map(previous.map((row) => [row.path, row]));
-  const now = new Map(current.map((file) => [file.path, file]));
-  const vanished = vanishedByInode(previous, now);
+  const before = new Map<string, number>();
+  for (let index = 0; index < previous.length; index++) before.set(previous[index]?.path ?? "", index);
+  const seen = new Uint8Array(previous.length);
   const read: { file: ScannedFile; reason: ReadReason }[] = [];
-  const renamed: { from: string; file: ScannedFile }[] = [];
   const aliases: { file: ScannedFile; reason: ReadReason }[] = [];
-  const consumed = new Set<string>();
+  const newPaths: ScannedFile[] = [];
   let unchanged = 0;
   for (const file of current) {
-    const old = before.get(file.path);
+    const index = before.get(file.path);
+    const old = index === undefined ? undefined : previous[index];
+    if (index !== undefined) seen[index] = 1;
     if (file.alias_of !== null) {
       if (old !== undefined && old.alias_of === file.alias_of && sameFacts(old, file)) unchanged++;
       else aliases.push({ file, reason: old === undefined ? "added" : "changed" });
-      continue;
+    } else if (old === undefined) {
+      newPaths.push(file);
+    } else if (old.alias_of === null && sameFacts(old, file)) {
+      unchanged++;
+    } else {
+      read.push({ file, reason: "changed" });
     }
-    if (old !== undefined) {
-      if (old.alias_of === null && sameFacts(old, file)) unchanged++;
-      else read.push({ file, reason: "changed" });
-      continue;
-    }
+  }
+  const gone = previous.filter((_, index) => seen[index] === 0);
+  const { renamed, consumed } = matchRenames(gone, newPaths, read);
+  const removed = gone.filter((row) => !consumed.has(row.path)).map((row) => row.path);
+  return { read, renamed, aliases, removed, unchanged };
+}
+
+/** New paths whose (dev, ino), size and mtime belong to a vanished primary are renames; the rest are read. */
+function matchRenames(
+  gone: readonly ScannedFile[],
+  newPaths: readonly ScannedFile[],
+  read: { file: ScannedFile; reason: ReadReason }[],
+): { renamed: { from: string; file: ScannedFile }[]; consumed: Set<string> } {
+  const vanished = new Map<string, ScannedFile>();
+  if (newPaths.length > 0) {
+    for (const row of gone) if (row.alias_of === null) vanished.set(inodeKey(row), row);
+  }
+  const renamed: { from: string; file: ScannedFile }[] = [];
+  const consumed = new Set<string>();
+  for (const file of newPaths) {
     const origin = vanished.get(inodeKey(file));
     if (origin !== undefined && !consumed.has(origin.path) && sameContent(origin, file)) {
       consumed.add(origin.path);
@@ -82,10 +92,7 @@ export function planReconcile(
       read.push({ file, reason: "added" });
     }
   }
-  const removed = previous
-    .filter((row) => !now.has(row.path) && !consumed.has(row.path))
-    .map((row) => row.path);
-  return { read, renamed, aliases, removed, unchanged };
+  return { renamed, consumed };
 }
 
 function sameContent(a: ScannedFile, b: ScannedFile): boolean {

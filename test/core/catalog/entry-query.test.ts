@@ -55,12 +55,12 @@ describe("buildEntrySql", () => {
     const filter = parseEntryFilter("dbnet");
     if (!sort.success || !filter.success) throw new Error("parse");
     const query = buildEntrySql({ roots: ["/runs/"], sort: sort.data, filter: filter.data, limit: 5 });
-    expect(query.sql).toContain("alias_of IS NULL AND ((path = ? OR substr(path, 1, length(?)) = ?))");
+    expect(query.sql).toContain("alias_of IS NULL AND ((path = ? OR (path >= ? AND path < ?)))");
     expect(query.sql).toEndWith("DESC, path LIMIT ?");
     expect(query.params).toEqual([
       "/runs",
       "/runs/",
-      "/runs/",
+      "/runs0",
       "dbnet",
       ...["hmean", "hmean", '$."hmean"', '$.additional_metrics."hmean"'],
       ...["hmean", "hmean", '$."hmean"', '$.additional_metrics."hmean"'],
