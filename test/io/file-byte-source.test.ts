@@ -46,3 +46,31 @@ test("withFileByteSource closes the descriptor even when the callback throws", (
     }),
   ).toThrow("boom");
 });
+
+test("any range reads the file's own bytes, across blocks, near the end and larger than a block", () => {
+  using dir = makeTempDir("file-source");
+  const path = join(dir.path, "f.bin");
+  const content = new Uint8Array(100_003).map((_, index) => (index * 7919) % 251);
+  writeFileSync(path, content);
+  let seed = 42;
+  const next = (limit: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % limit;
+  };
+  const ranges: [number, number][] = [
+    [0, 512],
+    [100_003 - 22, 22],
+    [100_003 - 20_000, 20_000],
+    [16_380, 10],
+    [4095, 40_000],
+    [99_990, 100],
+  ];
+  for (let index = 0; index < 300; index++) ranges.push([next(100_003), next(5000)]);
+  const result = withFileByteSource(path, (source) =>
+    ranges.every(([offset, length]) => {
+      const expected = content.subarray(offset, Math.min(content.length, offset + length));
+      return Buffer.from(source.read(offset, length)).equals(expected);
+    }),
+  );
+  expect(result).toEqual({ success: true, data: true });
+});
