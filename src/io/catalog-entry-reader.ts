@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
@@ -9,7 +9,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
-import { type FsMemo, realPathOf, remember } from "./fs-memo.ts";
+import { type FsMemo, isSymlink, realCheckpoint, realPathOf, remember } from "./fs-memo.ts";
 import { locateRunDir } from "./run-dir-locator.ts";
 import { readSidecar, writeSidecar } from "./sidecar-store.ts";
 
@@ -63,12 +63,14 @@ function isCurrent(metadata: CheckpointMetadataV1, file: ScannedFile): boolean {
   return recorded.size === file.size && (Number.isNaN(mtime) || Math.abs(mtime - file.mtime_ms) < 1000);
 }
 
-/** The checkpoint's own sidecar, or for a symlinked checkpoint without one, its target's. */
+/**
+ * The checkpoint's own sidecar, or for a symlinked checkpoint without one, its target's. `sidecar_present` comes
+ * from a look just taken (the walk, or the daemon's stat), so a checkpoint without one costs one `lstat` here.
+ */
 export function sidecarOf(file: ScannedFile): string {
   const kind = file.kind === "file" ? "file" : "directory";
   const own = sidecarPathFor(file.path, { kind });
-  // The walk saw it (the same path): no need to look again.
-  if (file.sidecar_present || existsSync(own)) return own;
+  if (file.sidecar_present || !isSymlink(file.path)) return own;
   try {
     const target = realpathSync(file.path);
     return target === file.path ? own : sidecarPathFor(target, { kind });
@@ -105,6 +107,11 @@ function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
 
 function lookAtSidecar(sidecar: string, file: ScannedFile, mode: SidecarMode): SidecarLook {
   if (mode === "off") return { kind: "rebuild", state: "off", overwrite: false, warning: null };
+  if (
+    !file.sidecar_present &&
+    sidecar === sidecarPathFor(file.path, { kind: file.kind === "file" ? "file" : "directory" })
+  )
+    return { kind: "rebuild", state: "missing", overwrite: false, warning: null };
   const fast = readOwnSidecarFast(sidecar);
   if (fast !== null) {
     return isCurrent(fast, file)
@@ -154,8 +161,7 @@ function runUpdateOf(
  */
 function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
   const memo = options.memo ?? null;
-  // The checkpoint itself is not remembered: each is resolved once per scan anyway.
-  const real = realPathOf(null, file.path);
+  const real = realCheckpoint(memo, file.path).path;
   const root = realPathOf(memo, options.scanRoot);
   const inside = real === root || real.startsWith(root.endsWith("/") ? root : `${root}/`);
   // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).
@@ -164,6 +170,7 @@ function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
   if (typeof known === "string") return known;
   const runDir = locateRunDir({
     checkpointPath: real,
+    checkpointIsDirectory: file.kind !== "file",
     ...(inside ? { scanRoot: root } : {}),
     ...(memo ? { memo } : {}),
   });

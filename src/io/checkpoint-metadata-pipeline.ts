@@ -1,5 +1,5 @@
-import { realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import type { Stats } from "node:fs";
+import { isAbsolute, relative } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { assembleMetadata } from "../core/metadata/assemble-metadata.ts";
@@ -9,7 +9,7 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { readReportFacts } from "../core/metadata/report-facts.ts";
 import { emptyRunContext, type RunContext } from "../core/metadata/run-context-model.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
-import type { FsMemo } from "./fs-memo.ts";
+import { type FsMemo, realCheckpoint, realPathOf } from "./fs-memo.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
 import { loadRunContext, type RunContextCache } from "./run-context.ts";
 
@@ -42,28 +42,17 @@ export type CheckpointMetadataBuild = {
   };
 };
 
-function realPathOf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
-
 /** `path` relative to `root` when inside it, else absolute. */
 function underRoot(root: string, path: string): string | null {
   const shown = relative(root, path);
   return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
 }
 
-function fileFacts(path: string, report: CheckpointReport, now: () => number) {
-  try {
-    const stats = statSync(path);
-    const size = stats.isDirectory() ? report.size_bytes : stats.size;
-    return { size, mtimeMs: stats.mtimeMs, mtime: new Date(stats.mtimeMs).toISOString() };
-  } catch {
+function fileFacts(stats: Stats | undefined, report: CheckpointReport, now: () => number) {
+  if (stats === undefined)
     return { size: report.size_bytes, mtimeMs: now(), mtime: new Date(now()).toISOString() };
-  }
+  const size = stats.isDirectory() ? report.size_bytes : stats.size;
+  return { size, mtimeMs: stats.mtimeMs, mtime: new Date(stats.mtimeMs).toISOString() };
 }
 
 function crashed(path: string, error: unknown): CheckpointMetadataBuild {
@@ -89,10 +78,11 @@ function crashed(path: string, error: unknown): CheckpointMetadataBuild {
 
 function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
   const report = (options.readReport ?? readCheckpointReport)(path);
-  const realPath = realPathOf(path);
-  const root = realPathOf(options.scanRoot);
+  const memo = options.fsMemo ?? null;
+  const { path: realPath, stats } = realCheckpoint(memo, path);
+  const root = realPathOf(memo, options.scanRoot);
   const inside = underRoot(root, realPath) !== null;
-  const file = fileFacts(realPath, report, options.now);
+  const file = fileFacts(stats, report, options.now);
   const facts = readReportFacts(report);
   const readable = report.status === "ok" || report.status === "unsafe";
   const run: RunContext = readable
@@ -100,6 +90,7 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
         checkpointPath: realPath,
         ...(inside ? { scanRoot: root } : {}),
         checkpointMtimeMs: file.mtimeMs,
+        ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
         ...(options.runContextCache ? { cache: options.runContextCache } : {}),
         ...(options.fsMemo ? { memo: options.fsMemo } : {}),
       })

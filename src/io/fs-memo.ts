@@ -1,5 +1,5 @@
-import { readdirSync, realpathSync, type Stats, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 
 export type ListedEntry = { readonly name: string; readonly isDir: boolean };
 
@@ -65,6 +65,22 @@ export function listDirectory(memo: FsMemo | null, dir: string): ListedEntry[] {
   return listed;
 }
 
+/**
+ * The names in a directory, from its remembered listing, for "does this file exist" over many checkpoints of one
+ * directory; null without a memo or when the listing was cut at its cap (then stat the path instead).
+ */
+export function namesIn(memo: FsMemo | null, dir: string): ReadonlySet<string> | null {
+  if (memo === null) return null;
+  const key = `names:${dir}`;
+  const known = memo.derived.get(key);
+  if (known instanceof Set) return known;
+  const listed = listDirectory(memo, dir);
+  if (listed.length >= MAX_LISTED) return null;
+  const names = new Set(listed.map((entry) => entry.name));
+  remember(memo.derived, key, names);
+  return names;
+}
+
 /** `realpath`, or the resolved path when it cannot be resolved (gone, unreadable). */
 export function realPathOf(memo: FsMemo | null, path: string): string {
   const known = memo?.realPaths.get(path);
@@ -77,4 +93,39 @@ export function realPathOf(memo: FsMemo | null, path: string): string {
   }
   remember(memo?.realPaths, path, real);
   return real;
+}
+
+/**
+ * A checkpoint's real path and its stat. When the checkpoint itself is not a symlink this is one `lstat` plus its
+ * directory's real path, remembered: `realpath` looks at every component of every path, a tenth of a cold scan.
+ */
+export function realCheckpoint(
+  memo: FsMemo | null,
+  path: string,
+): { readonly path: string; readonly stats: Stats | undefined } {
+  const absolute = resolve(path);
+  let own: Stats;
+  try {
+    own = lstatSync(absolute);
+  } catch {
+    return { path: realPathOf(null, absolute), stats: undefined };
+  }
+  if (own.isSymbolicLink()) {
+    const real = realPathOf(null, absolute);
+    return { path: real, stats: statOrUndefined(null, real) };
+  }
+  const directory = realPathOf(memo, dirname(absolute));
+  return {
+    path: directory === "/" ? `/${basename(absolute)}` : `${directory}/${basename(absolute)}`,
+    stats: own,
+  };
+}
+
+/** Whether `path` itself is a symlink (false when it cannot be looked at). */
+export function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

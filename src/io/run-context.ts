@@ -186,6 +186,7 @@ export function loadRunContext(options: {
   readonly checkpointPath: string;
   readonly scanRoot?: string;
   readonly checkpointMtimeMs?: number;
+  readonly checkpointIsDirectory?: boolean;
   readonly cache?: RunContextCache;
   /** Stats and listings shared by the checkpoints of one scan. */
   readonly memo?: FsMemo;

@@ -2,7 +2,14 @@ import { type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { configCandidatePaths } from "../core/runs/hydra-config.ts";
 import { parseWandbRunDirName } from "../core/runs/wandb-run.ts";
-import { type FsMemo, type ListedEntry, listDirectory, remember, statOrUndefined } from "./fs-memo.ts";
+import {
+  type FsMemo,
+  type ListedEntry,
+  listDirectory,
+  namesIn,
+  remember,
+  statOrUndefined,
+} from "./fs-memo.ts";
 import { mlflowMetaFields } from "./mlflow-meta.ts";
 import type { LightningLogDir, LocateRunOptions, RunFileLocations } from "./run-file-locations.ts";
 
@@ -19,6 +26,12 @@ function statOf(path: string): Stats | undefined {
 /** For paths of one checkpoint only (looked at once per scan): remembering them would only grow the memo. */
 function statOnce(path: string): Stats | undefined {
   return statOrUndefined(null, path);
+}
+
+/** Whether a file beside the checkpoint exists: looked up in its directory's listing when the scan has one. */
+function existsBeside(path: string): boolean {
+  const names = namesIn(memo, dirname(path));
+  return names === null ? statOnce(path) !== undefined : names.has(basename(path));
 }
 
 function fileOnce(dir: string, name: string): string | null {
@@ -247,7 +260,8 @@ export function locateRunDir(options: LocateRunOptions): string {
     const checkpointPath = resolve(options.checkpointPath);
     const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
     const levels = ancestorsOf(dirname(checkpointPath), options.maxLevels ?? 6, scanRoot);
-    const dirs = frameworkDirs(checkpointPath, statOnce(checkpointPath)?.isDirectory() ?? false);
+    const isDirectory = options.checkpointIsDirectory ?? statOnce(checkpointPath)?.isDirectory() ?? false;
+    const dirs = frameworkDirs(checkpointPath, isDirectory);
     return dirs.timm ?? dirs.ultralytics ?? dirs.hf ?? lightningRoot(levels).root;
   });
 }
@@ -255,7 +269,7 @@ export function locateRunDir(options: LocateRunOptions): string {
 function locate(options: LocateRunOptions): RunFileLocations {
   const checkpointPath = resolve(options.checkpointPath);
   const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
-  const isDirectory = statOnce(checkpointPath)?.isDirectory() ?? false;
+  const isDirectory = options.checkpointIsDirectory ?? statOnce(checkpointPath)?.isDirectory() ?? false;
   const maxLevels = options.maxLevels ?? 6;
   const levels = ancestorsOf(dirname(checkpointPath), maxLevels, scanRoot);
   const lightning = lightningLayout(levels);
@@ -284,8 +298,8 @@ function locate(options: LocateRunOptions): RunFileLocations {
     wandb: locateWandb([runDir, ...levels.filter((level) => level !== runDir)], mtimeMs),
     mlflow: locateMlflow(levels, checkpointPath, runDir),
     // `<stem>.config.yaml` beside the checkpoint is its own; `config.yaml` of a run level is shared.
-    configFiles: candidates.filter(
-      (path) => (path.endsWith("/config.yaml") ? statOf(path) : statOnce(path)) !== undefined,
+    configFiles: candidates.filter((path) =>
+      path.endsWith("/config.yaml") ? statOf(path) !== undefined : existsBeside(path),
     ),
   };
 }

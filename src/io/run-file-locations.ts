@@ -51,6 +51,8 @@ export type LocateRunOptions = {
   readonly maxLevels?: number;
   /** Used to pick among several W&B runs. @default the checkpoint's mtime */
   readonly checkpointMtimeMs?: number;
+  /** Whether the checkpoint is a directory (HF, sharded), when the caller already knows. @default stat'ed */
+  readonly checkpointIsDirectory?: boolean;
   /** Directory listings and stats shared by the checkpoints of one scan. @default none: every call looks afresh */
   readonly memo?: FsMemo;
 };
