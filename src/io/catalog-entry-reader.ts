@@ -9,7 +9,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
-import { type FsMemo, isSymlink, realCheckpoint, realPathOf, remember } from "./fs-memo.ts";
+import { type FsMemo, isSymlink, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
 import { locateRunDir } from "./run-dir-locator.ts";
 import { readSidecar, writeSidecar } from "./sidecar-store.ts";
 
@@ -70,7 +70,7 @@ function isCurrent(metadata: CheckpointMetadataV1, file: ScannedFile): boolean {
 export function sidecarOf(file: ScannedFile): string {
   const kind = file.kind === "file" ? "file" : "directory";
   const own = sidecarPathFor(file.path, { kind });
-  if (file.sidecar_present || !isSymlink(file.path)) return own;
+  if (file.sidecar_present || !(file.symlink ?? isSymlink(file.path))) return own;
   try {
     const target = realpathSync(file.path);
     return target === file.path ? own : sidecarPathFor(target, { kind });
@@ -161,7 +161,7 @@ function runUpdateOf(
  */
 function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
   const memo = options.memo ?? null;
-  const real = realCheckpoint(memo, file.path).path;
+  const real = realCheckpointPath(memo, file.path, file.symlink);
   const root = realPathOf(memo, options.scanRoot);
   const inside = real === root || real.startsWith(root.endsWith("/") ? root : `${root}/`);
   // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).

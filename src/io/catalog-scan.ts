@@ -8,7 +8,7 @@ import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts"
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import { applyCatalogChanges, previousFiles, type RunUpdate, recordScan } from "./catalog-writes.ts";
-import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
+import { walkCheckpoints } from "./checkpoint-walker.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -41,29 +41,8 @@ export type ScanSummary = {
 
 const FLUSH_EVERY = 500;
 
-function scannedFrom(found: FoundCheckpoint, sidecars: ReadonlySet<string>): ScannedFile {
-  const kind = found.kind === "file" ? "file" : "directory";
-  return {
-    path: found.path,
-    kind: found.kind,
-    dev: found.dev,
-    ino: found.ino,
-    size: found.size,
-    mtime_ms: found.mtimeMs,
-    alias_of: found.aliasOf,
-    // A rescan of a tree without sidecars skips working out 100k sidecar names.
-    sidecar_present: sidecars.size > 0 && sidecars.has(sidecarPathFor(found.path, { kind })),
-  };
-}
-
 function under(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`);
-}
-
-/** Rows under a directory the walk could not read stay as they are: unreadable is not deleted. */
-function keepUnreadable(previous: ScannedFile[], unreadable: readonly string[]): ScannedFile[] {
-  if (unreadable.length === 0) return previous;
-  return previous.filter((row) => !unreadable.some((directory) => under(row.path, directory)));
 }
 
 function aliasEntry(file: ScannedFile, now: number): StoredEntry {
@@ -185,12 +164,11 @@ export async function scanCatalog(database: Database, options: ScanOptions): Pro
   const started = performance.now();
   const walk = walkCheckpoints(options.roots, { recursive: options.recursive ?? true });
   for (const problem of walk.problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
-  const sidecars = new Set(walk.sidecars);
-  const current = walk.checkpoints.map((found) => scannedFrom(found, sidecars));
+  const current: readonly ScannedFile[] = walk.checkpoints;
   const unreadable = walk.problems
     .filter((problem) => problem.code !== "ENOENT")
     .map((problem) => problem.path);
-  const plan = planReconcile(keepUnreadable(previousFiles(database, options.roots), unreadable), current);
+  const plan = planReconcile(previousFiles(database, options.roots, unreadable), current);
   const renameWrites = await applyRenames(database, plan, options);
   const collector: Collector = { upserts: [], runs: new Map(), failures: [], written: renameWrites, done: 0 };
   const items: ReadItem[] = plan.read.map(({ file }) => ({

@@ -1,4 +1,5 @@
 import { type Dirent, lstatSync, readdirSync, type Stats, statSync } from "node:fs";
+import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -12,17 +13,12 @@ import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../cor
 
 export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
 
-/** One checkpoint found on disk. `aliasOf` is set when another path already names the same (dev, ino). */
-export type FoundCheckpoint = {
-  readonly kind: CheckpointKind;
-  readonly path: string;
-  readonly isSymlink: boolean;
-  readonly dev: number;
-  readonly ino: number;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly aliasOf: string | null;
-};
+/**
+ * One checkpoint found on disk, in the shape the reconcile plan compares (so a rescan of 100k makes no copies).
+ * `alias_of` is set when another path already names the same (dev, ino); `sidecar_present` when the walk saw
+ * its sidecar; `symlink` when the path itself is a symlink.
+ */
+export type FoundCheckpoint = ScannedFile & { readonly kind: CheckpointKind; readonly symlink: boolean };
 
 export type WalkProblem = { readonly path: string; readonly code: string; readonly message: string };
 
@@ -61,9 +57,20 @@ function directoryKind(path: string, name: string): CheckpointKind | null {
   }
 }
 
-function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, isSymlink: boolean): Candidate {
+function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink: boolean): Candidate {
   const { dev, ino, size, mtimeMs, nlink } = stats;
-  return { kind, path, isSymlink, dev, ino, size, mtimeMs, aliasOf: null, links: nlink };
+  return {
+    kind,
+    path,
+    symlink,
+    dev,
+    ino,
+    size,
+    mtime_ms: mtimeMs,
+    alias_of: null,
+    sidecar_present: false,
+    links: nlink,
+  };
 }
 
 /**
@@ -96,6 +103,7 @@ export function walkCheckpoints(roots: readonly string[], options: WalkOptions =
     if (next === undefined) break;
     visitDirectory(next, { candidates, sidecars, problems, visitedDirectories, pending, recursive });
   }
+  markSidecars(candidates, sidecars);
   return { checkpoints: assignAliases(candidates), sidecars: sidecars.sort(), problems };
 }
 
@@ -202,6 +210,16 @@ function existsAsFile(path: string): boolean {
   }
 }
 
+/** A tree without sidecars (a first scan) skips working out 100k sidecar names. */
+function markSidecars(candidates: Candidate[], sidecars: readonly string[]): void {
+  if (sidecars.length === 0) return;
+  const present = new Set(sidecars);
+  for (const candidate of candidates) {
+    const kind = candidate.kind === "file" ? "file" : "directory";
+    candidate.sidecar_present = present.has(sidecarPathFor(candidate.path, { kind }));
+  }
+}
+
 /**
  * Paths sharing a (dev, ino) become one checkpoint plus aliases; the primary is the first real file in path order,
  * else the first symlink. Only symlinks and files with more than one link can share an inode, so at 100k
@@ -211,8 +229,7 @@ function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
   candidates.sort((a, b) => comparePaths(a.path, b.path));
   const shareable = new Set<number>();
   for (const candidate of candidates) {
-    if (candidate.isSymlink || (candidate.kind === "file" && candidate.links > 1))
-      shareable.add(candidate.ino);
+    if (candidate.symlink || (candidate.kind === "file" && candidate.links > 1)) shareable.add(candidate.ino);
   }
   if (shareable.size === 0) return candidates;
   const primaryByInode = new Map<string, Candidate>();
@@ -220,13 +237,12 @@ function assignAliases(candidates: Candidate[]): FoundCheckpoint[] {
     if (!shareable.has(candidate.ino)) continue;
     const key = `${candidate.dev}:${candidate.ino}`;
     const primary = primaryByInode.get(key);
-    if (primary === undefined || (primary.isSymlink && !candidate.isSymlink))
-      primaryByInode.set(key, candidate);
+    if (primary === undefined || (primary.symlink && !candidate.symlink)) primaryByInode.set(key, candidate);
   }
   for (const candidate of candidates) {
     if (!shareable.has(candidate.ino)) continue;
     const primary = primaryByInode.get(`${candidate.dev}:${candidate.ino}`);
-    candidate.aliasOf = primary === undefined || primary === candidate ? null : primary.path;
+    candidate.alias_of = primary === undefined || primary === candidate ? null : primary.path;
   }
   return candidates;
 }

@@ -72,8 +72,8 @@ function unsafeWarnings(path: string, metadata: CheckpointMetadataV1 | null): st
 
 function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutcome {
   const { path } = checkpoint;
-  if (checkpoint.aliasOf !== null) {
-    const reason = `${path}: same file as ${checkpoint.aliasOf}, which holds the sidecar`;
+  if (checkpoint.alias_of !== null) {
+    const reason = `${path}: same file as ${checkpoint.alias_of}, which holds the sidecar`;
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
   const realPath = realPathOf(path);
@@ -120,7 +120,7 @@ export function convertCheckpoints(options: ConvertOptions): ConvertSummary {
   const walked = walkCheckpoints(options.roots, { recursive: options.recursive });
   const context: Context = { ...options, cache: createRunContextCache(), claimed: new Set() };
   const found = [...walked.checkpoints].sort(
-    (a, b) => Number(a.isSymlink) - Number(b.isSymlink) || comparePaths(a.path, b.path),
+    (a, b) => Number(a.symlink) - Number(b.symlink) || comparePaths(a.path, b.path),
   );
   const outcomes: ConvertOutcome[] = walked.problems.map((problem) => ({
     path: problem.path,

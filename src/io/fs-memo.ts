@@ -114,11 +114,15 @@ export function realCheckpoint(
     const real = realPathOf(null, absolute);
     return { path: real, stats: statOrUndefined(null, real) };
   }
+  return { path: realCheckpointPath(memo, absolute, false), stats: own };
+}
+
+/** A checkpoint's real path; `symlink: false` (the walk knows) saves even the `lstat`. */
+export function realCheckpointPath(memo: FsMemo | null, path: string, symlink: boolean | undefined): string {
+  if (symlink !== false) return realCheckpoint(memo, path).path;
+  const absolute = resolve(path);
   const directory = realPathOf(memo, dirname(absolute));
-  return {
-    path: directory === "/" ? `/${basename(absolute)}` : `${directory}/${basename(absolute)}`,
-    stats: own,
-  };
+  return directory === "/" ? `/${basename(absolute)}` : `${directory}/${basename(absolute)}`;
 }
 
 /** Whether `path` itself is a symlink (false when it cannot be looked at). */

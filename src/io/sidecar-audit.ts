@@ -13,7 +13,7 @@ export type SidecarAudit = {
 function sidecarOf(found: FoundCheckpoint): { sidecar: string; via: string | null } {
   const kind = found.kind === "file" ? "file" : "directory";
   const own = sidecarPathFor(found.path, { kind });
-  if (!found.isSymlink || existsSync(own)) return { sidecar: own, via: null };
+  if (!found.symlink || existsSync(own)) return { sidecar: own, via: null };
   // A symlinked checkpoint (Lightning's last.ckpt) shares its target's sidecar.
   try {
     const target = realpathSync(found.path);

@@ -42,8 +42,16 @@ export function entryFromMetadata(options: EntryFromMetadataOptions): CatalogEnt
   const { file, metadata } = options;
   const ckpt = metadata?.ckpt;
   const epoch = metadata?.training.epoch;
+  // The file facts by name: walk records carry more (symlink, link count) that is not the entry's.
+  const { path, kind, dev, ino, size, mtime_ms, alias_of } = file;
   return {
-    ...file,
+    path,
+    kind,
+    dev,
+    ino,
+    size,
+    mtime_ms,
+    alias_of,
     status: ckpt?.safety?.status === "unsafe" && options.status === "ok" ? "unsafe" : options.status,
     run_dir: options.runDir === undefined ? guessRunDir(file.path) : options.runDir,
     exp_name: known(metadata?.exp_name),
