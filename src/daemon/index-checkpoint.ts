@@ -40,7 +40,7 @@ function statOrNull(path: string, follow: boolean): Stats | null {
 }
 
 /** A file or checkpoint directory as the walker would report it, so the next reconcile sees it unchanged. */
-export function scannedFileOf(path: string, stats: Stats): ScannedFile {
+export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): ScannedFile {
   const name = basename(path);
   const kind = !stats.isDirectory()
     ? "file"
@@ -59,6 +59,7 @@ export function scannedFileOf(path: string, stats: Stats): ScannedFile {
     mtime_ms: stats.mtimeMs,
     alias_of: null,
     sidecar_present: existsSync(sidecar),
+    ...(symlink === undefined ? {} : { symlink }),
   };
 }
 
@@ -143,7 +144,7 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     if (identity === undefined) return { kind: "gone" };
     if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
   }
-  const file = scannedFileOf(request.path, stats);
+  const file = scannedFileOf(request.path, stats, isSymlink);
   const target = isSymlink ? symlinkTargetInRoot(request.path, request.scanRoot) : null;
   if (target !== null) return indexSymlink(database, { request, file, target });
   const primary = stats.nlink > 1 ? primaryOf(database, file) : null;

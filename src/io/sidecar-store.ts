@@ -6,6 +6,7 @@ import { parsePythonYamlDocument } from "../core/metadata/python-yaml.ts";
 import { stringifyPythonYaml } from "../core/metadata/python-yaml-writer.ts";
 import { isSidecarTempFileName, sidecarTempPath } from "../core/metadata/sidecar-path.ts";
 import {
+  isValidatedMetadata,
   type MetadataProblem,
   validateMetadata,
   validateMetadataDocument,
@@ -106,7 +107,7 @@ export function writeSidecar(
   options: WriteSidecarOptions = {},
 ): Result<{ readonly path: string }, SidecarWriteError> {
   const fs = options.fs ?? nodeFs;
-  const checked = validateMetadata(metadata);
+  const checked = isValidatedMetadata(metadata) ? { valid: true, problems: [] } : validateMetadata(metadata);
   if (!checked.valid) {
     const first = checked.problems.find((problem) => problem.severity === "error");
     return fail({

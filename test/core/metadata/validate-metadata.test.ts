@@ -2,10 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  isValidatedMetadata,
   type MetadataProblem,
   validateMetadata,
   validateMetadataText,
 } from "../../../src/core/metadata/validate-metadata.ts";
+import { sampleMetadata } from "../../helpers/catalog-tree.ts";
 
 const sidecars = join(import.meta.dir, "../../fixtures/sidecars");
 const read = (name: string) => readFileSync(join(sidecars, name), "utf8");
@@ -303,4 +305,15 @@ describe("validateMetadata on values", () => {
       ],
     });
   });
+});
+
+test("only the very object that validated is known valid; copies and invalid objects are not", () => {
+  const metadata = sampleMetadata("/runs/a.ckpt", { exp: "a", epoch: 1, hmean: 0.5 });
+  expect(isValidatedMetadata(metadata)).toBe(false);
+  expect(validateMetadata(metadata).valid).toBe(true);
+  expect(isValidatedMetadata(metadata)).toBe(true);
+  expect(isValidatedMetadata(structuredClone(metadata))).toBe(false);
+  const broken = { ...metadata, training: { ...metadata.training, epoch: "one" } };
+  expect(validateMetadata(broken).valid).toBe(false);
+  expect(isValidatedMetadata(broken)).toBe(false);
 });
