@@ -162,7 +162,7 @@ function scanRootOf(path: string, roots: readonly string[]): string {
  */
 export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const walk = walkCheckpoints(options.roots, { recursive: options.recursive ?? true });
+  const walk = walkCheckpoints(options.roots, { recursive: options.recursive ?? true, ordered: false });
   for (const problem of walk.problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const current: readonly ScannedFile[] = walk.checkpoints;
   const unreadable = walk.problems
