@@ -64,7 +64,8 @@ async function run(context: CommandContext): Promise<number> {
     sidecars,
     recursive: !values["no-recursive"],
     waitMs: waitSeconds(values.wait),
-    verbose: !values.json,
+    // Problems go to stderr in every mode: stdout stays the summary (JSON with --json).
+    verbose: true,
   });
   switch (attempt.kind) {
     case "daemon":

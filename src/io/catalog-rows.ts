@@ -87,7 +87,14 @@ export const STORED_COLUMNS = [
   "primary_canonical",
   "metadata_json",
   "sidecar_present",
+  "dir",
 ] as const;
+
+/** The directory a row belongs to, as the walk names it (`/a/b` for `/a/b/c.ckpt`; `/` for `/c.ckpt`). */
+export function directoryOf(path: string): string {
+  const cut = path.lastIndexOf("/");
+  return cut <= 0 ? "/" : path.slice(0, cut);
+}
 
 /** The values of one stored entry, in `STORED_COLUMNS` order. */
 export function rowValues(entry: StoredEntry): SqlValue[] {
@@ -102,6 +109,7 @@ export function rowValues(entry: StoredEntry): SqlValue[] {
     sidecar_state: entry.sidecar,
     metadata_json: entry.metadata === null ? null : JSON.stringify(entry.metadata),
     sidecar_present: entry.sidecar_present ? 1 : 0,
+    dir: directoryOf(entry.path),
   };
   return STORED_COLUMNS.map((column) => byColumn[column]);
 }

@@ -2,13 +2,13 @@ import type { Database } from "bun:sqlite";
 import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
-import { planReconcile, type ReconcilePlan, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import type { ReconcilePlan, ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts";
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
-import { applyCatalogChanges, previousFiles, type RunUpdate, recordScan } from "./catalog-writes.ts";
-import { walkCheckpoints } from "./checkpoint-walker.ts";
+import { planFromWalk } from "./catalog-walk-plan.ts";
+import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -162,13 +162,8 @@ function scanRootOf(path: string, roots: readonly string[]): string {
  */
 export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const walk = walkCheckpoints(options.roots, { recursive: options.recursive ?? true, ordered: false });
-  for (const problem of walk.problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
-  const current: readonly ScannedFile[] = walk.checkpoints;
-  const unreadable = walk.problems
-    .filter((problem) => problem.code !== "ENOENT")
-    .map((problem) => problem.path);
-  const plan = planReconcile(previousFiles(database, options.roots, unreadable), current);
+  const { plan, problems } = planFromWalk(database, options.roots, { recursive: options.recursive ?? true });
+  for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renameWrites = await applyRenames(database, plan, options);
   const collector: Collector = { upserts: [], runs: new Map(), failures: [], written: renameWrites, done: 0 };
   const items: ReadItem[] = plan.read.map(({ file }) => ({

@@ -1,11 +1,10 @@
 import type { Database } from "bun:sqlite";
 import type { CatalogRun } from "../core/catalog/catalog-entry.ts";
 import { META_KEYS } from "../core/catalog/catalog-schema.ts";
-import type { SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
-import { rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
+import { directoryOf, rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
 
 /** A run and, when they were read in this scan, all its metric points (they replace the stored ones). */
 export type RunUpdate = { readonly run: CatalogRun; readonly points: readonly MetricPoint[] | null };
@@ -22,69 +21,6 @@ export type CatalogChanges = {
   readonly runs?: readonly RunUpdate[];
   readonly now: number;
 };
-
-const PAGE_ROWS = 4096;
-
-type FactsRow = readonly unknown[];
-
-function factsOf(row: FactsRow): ScannedFile {
-  const [path, kind, dev, ino, size, mtime, aliasOf, sidecarPresent] = row;
-  return {
-    path: String(path),
-    kind: kind === "hf-dir" || kind === "sharded-dir" ? kind : "file",
-    dev: Number(dev),
-    ino: Number(ino),
-    size: Number(size),
-    mtime_ms: Number(mtime),
-    alias_of: typeof aliasOf === "string" ? aliasOf : null,
-    sidecar_present: sidecarPresent === 1,
-  };
-}
-
-function isUnder(path: string, directory: string): boolean {
-  return path === directory || path.startsWith(directory.endsWith("/") ? directory : `${directory}/`);
-}
-
-/** The roots without trailing slashes and without those inside another root (their rows would come twice). */
-function outermost(roots: readonly string[]): string[] {
-  const trimmed = [...new Set(roots.map((root) => (root === "/" ? "" : root.replace(/\/+$/, ""))))];
-  return trimmed.filter(
-    (root) => !trimmed.some((other) => other !== root && isUnder(root, other === "" ? "/" : other)),
-  );
-}
-
-/**
- * What the catalog last recorded for every path under the roots: the reconcile plan's "previous", paged in path
- * order from the covering index, so a rescan of 100k never holds them all. Rows under `keep` (directories the
- * walk could not read) are left out: neither compared nor removed, since unreadable is not deleted.
- */
-export function* previousFiles(
-  database: Database,
-  roots: readonly string[],
-  keep: readonly string[] = [],
-): Generator<ScannedFile> {
-  const columns = "path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present";
-  const exact = database.query<Record<string, SqlValue>, [string]>(
-    `SELECT ${columns} FROM checkpoints WHERE path = ?`,
-  );
-  const page = database.query<Record<string, SqlValue>, [string, string]>(
-    `SELECT ${columns} FROM checkpoints WHERE path > ? AND path < ? ORDER BY path LIMIT ${PAGE_ROWS}`,
-  );
-  const kept = (row: FactsRow) =>
-    keep.length === 0 || !keep.some((directory) => isUnder(String(row[0]), directory));
-  for (const root of outermost(roots)) {
-    if (root !== "") for (const row of exact.values(root)) if (kept(row)) yield factsOf(row);
-    // Everything under `root/` sorts after it and before `root0` ("0" is the byte after "/").
-    const end = `${root}0`;
-    for (let after = `${root}/`; ; ) {
-      const rows = page.values(after, end);
-      for (const row of rows) if (kept(row)) yield factsOf(row);
-      const last = rows.at(-1);
-      if (rows.length < PAGE_ROWS || last === undefined) break;
-      after = String(last[0]);
-    }
-  }
-}
 
 function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number): void {
   const upsertRun = database.query(
@@ -107,13 +43,14 @@ function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number)
 
 function applyRenames(database: Database, renames: NonNullable<CatalogChanges["renames"]>): void {
   const move = database.query(
-    "UPDATE checkpoints SET path = ?, kind = ?, dev = ?, ino = ?, size = ?, mtime_ms = ?, alias_of = NULL, sidecar_present = ?, metadata_json = ? WHERE path = ?",
+    "UPDATE checkpoints SET path = ?, dir = ?, kind = ?, dev = ?, ino = ?, size = ?, mtime_ms = ?, alias_of = NULL, sidecar_present = ?, metadata_json = ? WHERE path = ?",
   );
   for (const { from, file, metadata } of renames) {
     database.run("DELETE FROM checkpoints WHERE path = ?", [file.path]);
     const json = metadata === null ? null : JSON.stringify({ ...metadata, checkpoint_path: file.path });
     move.run(
       file.path,
+      directoryOf(file.path),
       file.kind,
       file.dev,
       file.ino,

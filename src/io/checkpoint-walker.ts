@@ -1,5 +1,6 @@
 import { type Dirent, lstatSync, readdirSync, type Stats, statSync } from "node:fs";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { type AliasCandidate, assignAliases } from "../core/discovery/checkpoint-aliases.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -31,15 +32,28 @@ export type WalkResult = {
 export type WalkOptions = {
   /** Descend into sub-directories. @default true */
   readonly recursive?: boolean;
-  /**
-   * Return the checkpoints in path order. The scan, which matches them by path, passes false: sorting 100k paths
-   * was a sixth of a rescan. @default true
-   */
-  readonly ordered?: boolean;
 };
 
-/** A checkpoint while the walk runs: `aliasOf` is filled in at the end, `links` decides who may be an alias. */
-type Candidate = { -readonly [K in keyof FoundCheckpoint]: FoundCheckpoint[K] } & { readonly links: number };
+/** A checkpoint as the walk meets it: `alias_of` is decided later, `links` says who may be an alias. */
+export type WalkedCheckpoint = FoundCheckpoint & AliasCandidate & { sidecar_present: boolean };
+type Candidate = WalkedCheckpoint;
+
+/**
+ * One directory of a streaming walk: its checkpoints (aliases not yet decided) with their sidecars marked.
+ * `directory` is null for roots that are files themselves (then only those paths were looked at).
+ */
+export type WalkedDirectory = {
+  readonly directory: string | null;
+  readonly checkpoints: readonly WalkedCheckpoint[];
+  /** Paths in it that could not be looked at (permission, I/O): their rows must stay as they are. */
+  readonly unreadable: readonly string[];
+};
+
+export type DirectoryWalkResult = {
+  /** Every sidecar seen (paths), for callers that look for orphans. */
+  readonly sidecars: readonly string[];
+  readonly problems: WalkProblem[];
+};
 
 function describeError(path: string, error: unknown): WalkProblem {
   const code = (error as NodeJS.ErrnoException).code ?? "EIO";
@@ -78,66 +92,108 @@ function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink
   };
 }
 
+/** A directory as rows record it: no trailing slash (but "/" itself). */
+export function directoryKey(directory: string): string {
+  const trimmed = directory.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+
 /**
- * Walks the roots and returns every checkpoint (files by extension, HF `checkpoint-N/` and Lightning sharded
- * `.ckpt/` directories as units), every sidecar, and the problems met on the way. Symlinks are followed once
- * (directory cycles are cut by (dev, ino)); paths that share a (dev, ino) are reported once plus aliases.
+ * Walks the roots one directory at a time, handing each directory's checkpoints (files by extension, HF
+ * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) to `visit` as soon as it is listed, so a
+ * caller need not hold the whole tree. Symlinks are followed once (directory cycles are cut by (dev, ino)).
  * Staging files (`tmp*`, `tmp-checkpoint-*`) and our own temp files are skipped.
  */
-export function walkCheckpoints(roots: readonly string[], options: WalkOptions = {}): WalkResult {
-  const recursive = options.recursive ?? true;
-  const candidates: Candidate[] = [];
-  const sidecars: string[] = [];
-  const problems: WalkProblem[] = [];
-  const visitedDirectories = new Set<string>();
-  const pending: string[] = [];
-
+export function walkCheckpointDirectories(
+  roots: readonly string[],
+  options: WalkOptions & { readonly keepSidecars?: boolean },
+  visit: (walked: WalkedDirectory) => void,
+): DirectoryWalkResult {
+  const state: WalkState = {
+    batch: [],
+    batchSidecars: [],
+    sidecars: [],
+    keepSidecars: options.keepSidecars ?? false,
+    problems: [],
+    visitedDirectories: new Set<string>(),
+    pending: [],
+    recursive: options.recursive ?? true,
+  };
   for (const root of roots) {
     try {
       const stats = statSync(root);
-      if (stats.isDirectory()) pending.push(root);
-      else if (checkpointExtension(root) !== null) candidates.push(candidateFrom("file", root, stats, false));
-      else if (isSidecarFileName(root)) sidecars.push(root);
+      if (stats.isDirectory()) state.pending.push(root);
+      else if (checkpointExtension(root) !== null) {
+        const candidate = candidateFrom("file", root, stats, false);
+        // Only the root itself was looked at, so look for its sidecar here.
+        candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));
+        visit({ directory: null, checkpoints: [candidate], unreadable: [] });
+      } else if (isSidecarFileName(root) && state.keepSidecars) state.sidecars.push(root);
     } catch (error) {
-      problems.push(describeError(root, error));
+      state.problems.push(describeError(root, error));
     }
   }
-
-  while (pending.length > 0) {
-    const next = pending.pop();
+  while (state.pending.length > 0) {
+    const next = state.pending.pop();
     if (next === undefined) break;
-    visitDirectory(next, { candidates, sidecars, problems, visitedDirectories, pending, recursive });
+    const problemsBefore = state.problems.length;
+    if (!visitDirectory(next, state)) continue;
+    markSidecars(state.batch, state.batchSidecars);
+    if (state.keepSidecars) state.sidecars.push(...state.batchSidecars);
+    const unreadable = state.problems
+      .slice(problemsBefore)
+      .filter((problem) => problem.code !== "ENOENT")
+      .map((problem) => problem.path);
+    visit({ directory: directoryKey(next), checkpoints: state.batch, unreadable });
+    state.batch = [];
+    state.batchSidecars = [];
   }
-  markSidecars(candidates, sidecars);
-  assignAliases(candidates);
-  if (options.ordered ?? true) candidates.sort((a, b) => comparePaths(a.path, b.path));
-  return { checkpoints: candidates, sidecars: sidecars.sort(), problems };
+  return { sidecars: state.sidecars, problems: state.problems };
+}
+
+/**
+ * Walks the roots and returns every checkpoint, every sidecar, and the problems met on the way; paths that share
+ * a (dev, ino) are reported once plus aliases. For `convert` and `validate`; the catalog scan streams instead.
+ */
+export function walkCheckpoints(roots: readonly string[], options: WalkOptions = {}): WalkResult {
+  const checkpoints: WalkedCheckpoint[] = [];
+  const walked = walkCheckpointDirectories(roots, { ...options, keepSidecars: true }, (directory) => {
+    checkpoints.push(...directory.checkpoints);
+  });
+  assignAliases(checkpoints);
+  checkpoints.sort((a, b) => comparePaths(a.path, b.path));
+  return { checkpoints, sidecars: [...walked.sidecars].sort(), problems: walked.problems };
 }
 
 type WalkState = {
-  candidates: Candidate[];
-  sidecars: string[];
-  problems: WalkProblem[];
-  visitedDirectories: Set<string>;
-  pending: string[];
-  recursive: boolean;
+  /** The checkpoints and sidecars of the directory being listed. */
+  batch: Candidate[];
+  batchSidecars: string[];
+  readonly sidecars: string[];
+  readonly keepSidecars: boolean;
+  readonly problems: WalkProblem[];
+  readonly visitedDirectories: Set<string>;
+  readonly pending: string[];
+  readonly recursive: boolean;
 };
 
-function visitDirectory(directory: string, state: WalkState): void {
+/** Lists one directory into the state's batch; false when it was seen already or could not be read. */
+function visitDirectory(directory: string, state: WalkState): boolean {
   let entries: Dirent[];
   try {
     const own = statSync(directory);
     const key = `${own.dev}:${own.ino}`;
-    if (state.visitedDirectories.has(key)) return;
+    if (state.visitedDirectories.has(key)) return false;
     state.visitedDirectories.add(key);
     entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     state.problems.push(describeError(directory, error));
-    return;
+    return false;
   }
   for (const entry of entries) {
     visitEntry(directory, entry, state);
   }
+  return true;
 }
 
 function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
@@ -147,7 +203,7 @@ function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
   // Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
   const path = directory.endsWith("/") ? `${directory}${name}` : `${directory}/${name}`;
   if (isFile) {
-    if (isSidecarFileName(name)) state.sidecars.push(path);
+    if (isSidecarFileName(name)) state.batchSidecars.push(path);
     // Only checkpoint names are stat'ed: run files, logs and images are most of some trees.
     else if (checkpointExtension(name) !== null && !isStagingName(name))
       statCandidate(path, name, false, state);
@@ -197,16 +253,16 @@ function statCandidate(path: string, name: string, isSymlink: boolean, state: Wa
     if (isStagingName(name) || isSkippedDirectoryName(name)) return;
     const kind = directoryKind(path, name);
     if (kind !== null) {
-      state.candidates.push(candidateFrom(kind, path, stats, isSymlink));
+      state.batch.push(candidateFrom(kind, path, stats, isSymlink));
       const sidecar = sidecarPathFor(path, { kind: "directory" });
-      if (kind === "hf-dir" && existsAsFile(sidecar)) state.sidecars.push(sidecar);
+      if (kind === "hf-dir" && existsAsFile(sidecar)) state.batchSidecars.push(sidecar);
       return;
     }
     if (state.recursive) state.pending.push(path);
     return;
   }
   if (!stats.isFile() || isStagingName(name) || checkpointExtension(name) === null) return;
-  state.candidates.push(candidateFrom("file", path, stats, isSymlink));
+  state.batch.push(candidateFrom("file", path, stats, isSymlink));
 }
 
 function existsAsFile(path: string): boolean {
@@ -217,43 +273,12 @@ function existsAsFile(path: string): boolean {
   }
 }
 
-/** A tree without sidecars (a first scan) skips working out 100k sidecar names. */
+/** A directory without sidecars (a first scan) skips working out its checkpoints' sidecar names. */
 function markSidecars(candidates: Candidate[], sidecars: readonly string[]): void {
   if (sidecars.length === 0) return;
   const present = new Set(sidecars);
   for (const candidate of candidates) {
     const kind = candidate.kind === "file" ? "file" : "directory";
     candidate.sidecar_present = present.has(sidecarPathFor(candidate.path, { kind }));
-  }
-}
-
-/** The primary of paths sharing an inode: a real file before a symlink, then the first in path order. */
-function isBetterPrimary(candidate: Candidate, primary: Candidate): boolean {
-  if (candidate.symlink !== primary.symlink) return !candidate.symlink;
-  return comparePaths(candidate.path, primary.path) < 0;
-}
-
-/**
- * Paths sharing a (dev, ino) become one checkpoint plus aliases; the primary is the first real file in path order,
- * else the first symlink, whatever order the walk met them in. Only symlinks and files with more than one link can
- * share an inode, so at 100k checkpoints the inode map holds the few `last.ckpt` links and their targets.
- */
-function assignAliases(candidates: Candidate[]): void {
-  const shareable = new Set<number>();
-  for (const candidate of candidates) {
-    if (candidate.symlink || (candidate.kind === "file" && candidate.links > 1)) shareable.add(candidate.ino);
-  }
-  if (shareable.size === 0) return;
-  const primaryByInode = new Map<string, Candidate>();
-  for (const candidate of candidates) {
-    if (!shareable.has(candidate.ino)) continue;
-    const key = `${candidate.dev}:${candidate.ino}`;
-    const primary = primaryByInode.get(key);
-    if (primary === undefined || isBetterPrimary(candidate, primary)) primaryByInode.set(key, candidate);
-  }
-  for (const candidate of candidates) {
-    if (!shareable.has(candidate.ino)) continue;
-    const primary = primaryByInode.get(`${candidate.dev}:${candidate.ino}`);
-    candidate.alias_of = primary === undefined || primary === candidate ? null : primary.path;
   }
 }

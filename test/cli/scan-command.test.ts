@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { chmodSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
@@ -83,4 +84,41 @@ describe("ckpt scan", () => {
     const listed = await runCliInProcess(["stats", "--catalog", catalog, "--json"], { cwd: dir.path });
     expect(JSON.parse(listed.stdout)).toMatchObject({ checkpoints: 300, sidecars_valid: 300, runs: 20 });
   });
+});
+
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+// Root reads anything; the unreadable directory is real only for another user.
+const asNobody = isRoot ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] : [];
+
+test("a directory that became unreadable keeps its rows; the problem is reported with its path", () => {
+  using dir = makeTempDir("scan-unreadable");
+  const root = join(dir.path, "tree");
+  tree(root, 2, 2);
+  const locked = join(root, "run1", "checkpoints");
+  if (isRoot) {
+    Bun.spawnSync(["chown", "-R", `${NOBODY}:${NOBODY}`, dir.path]);
+  }
+  const scan = () => {
+    const result = Bun.spawnSync(
+      [...asNobody, process.execPath, main, "scan", root, "--catalog", join(dir.path, "c.db"), "--json"],
+      { stdout: "pipe", stderr: "pipe" },
+    );
+    return {
+      code: result.exitCode,
+      summary: JSON.parse(result.stdout.toString()),
+      stderr: result.stderr.toString(),
+    };
+  };
+  expect(scan().summary).toMatchObject({ added: 4, failed: 0 });
+  chmodSync(locked, 0o000);
+  try {
+    const second = scan();
+    expect(second.summary).toMatchObject({ added: 0, removed: 0, unchanged: 2 });
+    expect(second.stderr).toContain(locked);
+    expect(second.stderr).toContain("permission denied");
+  } finally {
+    chmodSync(locked, 0o755);
+  }
+  expect(scan().summary).toMatchObject({ added: 0, removed: 0, unchanged: 4 });
 });

@@ -178,4 +178,55 @@ describe("incremental scan", () => {
       "run2/model.pt",
     ]);
   });
+  test("a directory removed with everything in it takes its rows with it", async () => {
+    writeCheckpoint(join(dir.path, "run3/deep/a.ckpt"));
+    writeCheckpoint(join(dir.path, "run3/deep/b.ckpt"));
+    await scan();
+    rmSync(join(dir.path, "run3"), { recursive: true });
+    expect(counts(await scan())).toEqual({ added: 0, updated: 0, removed: 2, unchanged: 3, failed: 0 });
+    expect(paths()).not.toContain("run3/deep/a.ckpt");
+  });
+
+  test("a symlink to a checkpoint in another directory is its alias, also when the root is reached through a symlink", async () => {
+    symlinkSync(join(dir.path, "run2/model.pt"), join(dir.path, "run1/checkpoints/best.pt"));
+    const linkedRoot = join(dir.path, "..", `${dir.path.split("/").at(-1)}-link`);
+    symlinkSync(dir.path, linkedRoot);
+    try {
+      expect(counts(await scan())).toMatchObject({ added: 4, unchanged: 0 });
+      const aliases = aliasesOf(database, [join(dir.path, "run2/model.pt")]);
+      expect([...aliases.values()].flat()).toEqual([join(dir.path, "run1/checkpoints/best.pt")]);
+      await scan({ roots: [linkedRoot] });
+      const viaLink = aliasesOf(database, [join(linkedRoot, "run2/model.pt")]);
+      expect([...viaLink.values()].flat()).toEqual([join(linkedRoot, "run1/checkpoints/best.pt")]);
+      expect(counts(await scan({ roots: [linkedRoot] }))).toMatchObject({ added: 0, unchanged: 4 });
+    } finally {
+      rmSync(linkedRoot);
+    }
+  });
+
+  test("--no-recursive compares the root's own directory and leaves rows below it alone", async () => {
+    writeCheckpoint(join(dir.path, "top.ckpt"));
+    await scan();
+    rmSync(join(dir.path, "top.ckpt"));
+    expect(counts(await scan({ recursive: false }))).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 1,
+      unchanged: 0,
+      failed: 0,
+    });
+    expect(paths()).toEqual([
+      "run1/checkpoints/epoch=1.ckpt",
+      "run1/checkpoints/epoch=2.ckpt",
+      "run2/model.pt",
+    ]);
+  });
+
+  test("a checkpoint given as the root is read from its sidecar, and its row goes when it does", async () => {
+    const model = join(dir.path, "run2/model.pt");
+    expect(counts(await scan({ roots: [model] }))).toMatchObject({ added: 1 });
+    expect(assembled).toEqual([]);
+    rmSync(model);
+    expect(counts(await scan({ roots: [model] }))).toMatchObject({ removed: 1 });
+  });
 });

@@ -37,46 +37,65 @@ function sameFacts(a: ScannedFile, b: ScannedFile): boolean {
 }
 
 /**
- * Compares the catalog's rows under the scanned roots with what the walk found. Pure; the scan carries it out.
+ * Builds the reconcile plan a batch at a time (the scan feeds it one directory of the walk and that directory's
+ * rows, so a rescan of 100k never holds the tree), then pairs vanished rows with new paths into renames.
  * A rename keeps its row only when (dev, ino), size and mtime all match, so a replaced file is always re-read.
- * The previous rows are consumed one at a time (the scan pages them from SQLite) against one map of the walk: at
- * 100k checkpoints, holding both sides as objects was a fifth of a rescan's memory.
  */
+export class ReconcilePlanner {
+  private readonly read: { file: ScannedFile; reason: ReadReason }[] = [];
+  private readonly aliases: { file: ScannedFile; reason: ReadReason }[] = [];
+  private readonly newPaths: ScannedFile[] = [];
+  private readonly gone: ScannedFile[] = [];
+  private unchanged = 0;
+
+  /** Compares the catalog's rows for some paths (a directory's, or any set) with what the walk found there. */
+  compare(previous: Iterable<ScannedFile>, current: readonly ScannedFile[]): void {
+    const index = new Map<string, number>();
+    current.forEach((file, at) => {
+      index.set(file.path, at);
+    });
+    // Per current file: 0 new, 1 unchanged, 2 changed.
+    const verdict = new Uint8Array(current.length);
+    for (const old of previous) {
+      const at = index.get(old.path);
+      const file = at === undefined ? undefined : current[at];
+      if (at === undefined || file === undefined) {
+        this.gone.push(old);
+        continue;
+      }
+      const sameRole = file.alias_of === null ? old.alias_of === null : old.alias_of === file.alias_of;
+      verdict[at] = sameRole && sameFacts(old, file) ? 1 : 2;
+    }
+    current.forEach((file, at) => {
+      const seen = verdict[at];
+      if (seen === 1) this.unchanged++;
+      else if (file.alias_of !== null) this.aliases.push({ file, reason: seen === 0 ? "added" : "changed" });
+      else if (seen === 2) this.read.push({ file, reason: "changed" });
+      else this.newPaths.push(file);
+    });
+  }
+
+  /** Rows whose paths the walk no longer finds (their directory is gone): removed, or renamed elsewhere. */
+  vanished(rows: Iterable<ScannedFile>): void {
+    for (const row of rows) this.gone.push(row);
+  }
+
+  plan(): ReconcilePlan {
+    const read = [...this.read];
+    const { renamed, consumed } = matchRenames(this.gone, this.newPaths, read);
+    const removed = this.gone.filter((row) => !consumed.has(row.path)).map((row) => row.path);
+    return { read, renamed, aliases: [...this.aliases], removed, unchanged: this.unchanged };
+  }
+}
+
+/** The whole comparison at once: the catalog's rows under the scanned roots against everything the walk found. */
 export function planReconcile(
   previous: Iterable<ScannedFile>,
   current: readonly ScannedFile[],
 ): ReconcilePlan {
-  const index = new Map<string, number>();
-  current.forEach((file, at) => {
-    index.set(file.path, at);
-  });
-  // Per current file: 0 new, 1 unchanged, 2 changed.
-  const verdict = new Uint8Array(current.length);
-  const gone: ScannedFile[] = [];
-  for (const old of previous) {
-    const at = index.get(old.path);
-    const file = at === undefined ? undefined : current[at];
-    if (at === undefined || file === undefined) {
-      gone.push(old);
-      continue;
-    }
-    const sameRole = file.alias_of === null ? old.alias_of === null : old.alias_of === file.alias_of;
-    verdict[at] = sameRole && sameFacts(old, file) ? 1 : 2;
-  }
-  const read: { file: ScannedFile; reason: ReadReason }[] = [];
-  const aliases: { file: ScannedFile; reason: ReadReason }[] = [];
-  const newPaths: ScannedFile[] = [];
-  let unchanged = 0;
-  current.forEach((file, at) => {
-    const seen = verdict[at];
-    if (seen === 1) unchanged++;
-    else if (file.alias_of !== null) aliases.push({ file, reason: seen === 0 ? "added" : "changed" });
-    else if (seen === 2) read.push({ file, reason: "changed" });
-    else newPaths.push(file);
-  });
-  const { renamed, consumed } = matchRenames(gone, newPaths, read);
-  const removed = gone.filter((row) => !consumed.has(row.path)).map((row) => row.path);
-  return { read, renamed, aliases, removed, unchanged };
+  const planner = new ReconcilePlanner();
+  planner.compare(previous, current);
+  return planner.plan();
 }
 
 /** New paths whose (dev, ino), size and mtime belong to a vanished primary are renames; the rest are read. */

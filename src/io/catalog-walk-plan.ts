@@ -1,0 +1,136 @@
+import type { Database } from "bun:sqlite";
+import { lstatSync, realpathSync } from "node:fs";
+import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { type AliasCandidate, assignAliases, isShareable } from "../core/discovery/checkpoint-aliases.ts";
+import { CatalogFacts } from "./catalog-facts.ts";
+import {
+  directoryKey,
+  type WalkedCheckpoint,
+  type WalkProblem,
+  walkCheckpointDirectories,
+} from "./checkpoint-walker.ts";
+
+export type WalkPlan = { readonly plan: ReconcilePlan; readonly problems: readonly WalkProblem[] };
+
+function isUnder(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(directory === "/" ? "/" : `${directory}/`);
+}
+
+function realPathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The walked path of the real file a symlink points at, when the walk met that file (a checkpoint with one link
+ * lives at one path only): its real path, seen through the root it was walked under. Null otherwise.
+ */
+function walkedTarget(
+  symlink: AliasCandidate,
+  realInodes: ReadonlySet<number>,
+  roots: readonly { readonly root: string; readonly real: string | null }[],
+): string | null {
+  if (!realInodes.has(symlink.ino)) return null;
+  const target = realPathOrNull(symlink.path);
+  if (target === null) return null;
+  for (const { root, real } of roots) {
+    if (real === null || !isUnder(target, real)) continue;
+    const walked = `${root}${target.slice(real.length)}`;
+    try {
+      const stats = lstatSync(walked);
+      if (stats.isFile() && stats.dev === symlink.dev && stats.ino === symlink.ino) return walked;
+    } catch {
+      // Not there under this root; try the next.
+    }
+  }
+  return null;
+}
+
+/**
+ * Walks the roots and compares each directory with the catalog's rows for it as soon as it is listed, so a rescan
+ * of 100k checkpoints holds one directory at a time (peak memory was the whole walk plus every stored row).
+ * Symlinks and multi-link files are set aside and their aliases decided at the end; directories the catalog
+ * knows but the walk did not reach are swept (their rows vanished), except below directories it could not read.
+ */
+export function planFromWalk(
+  database: Database,
+  roots: readonly string[],
+  options: { readonly recursive: boolean },
+): WalkPlan {
+  const facts = new CatalogFacts(database);
+  const planner = new ReconcilePlanner();
+  const visited = new Set<string>();
+  const shareable: WalkedCheckpoint[] = [];
+  const shareableRows: ScannedFile[] = [];
+  const realInodes = new Set<number>();
+  const walked = walkCheckpointDirectories(roots, { recursive: options.recursive }, (found) => {
+    const own: WalkedCheckpoint[] = [];
+    const setAside = new Set<string>();
+    for (const checkpoint of found.checkpoints) {
+      if (isShareable(checkpoint)) {
+        shareable.push(checkpoint);
+        setAside.add(checkpoint.path);
+      } else {
+        own.push(checkpoint);
+        realInodes.add(checkpoint.ino);
+      }
+    }
+    if (found.directory !== null) visited.add(found.directory);
+    const rows =
+      found.directory === null
+        ? found.checkpoints.flatMap((checkpoint) => facts.rowAt(checkpoint.path) ?? [])
+        : facts.rowsIn(found.directory);
+    // A checkpoint that could not be stat'ed keeps its row: unreadable is not deleted.
+    const kept =
+      found.unreadable.length === 0 ? rows : rows.filter((row) => !found.unreadable.includes(row.path));
+    const compared = setAside.size === 0 ? kept : kept.filter((row) => !setAside.has(row.path));
+    if (setAside.size > 0) shareableRows.push(...kept.filter((row) => setAside.has(row.path)));
+    planner.compare(compared, own);
+  });
+  const rootKeys = roots.map((root) => ({ root: directoryKey(root), real: realPathOrNull(root) }));
+  assignAliases(shareable, (symlink) => walkedTarget(symlink, realInodes, rootKeys));
+  planner.compare(shareableRows, shareable);
+  sweep(planner, facts, {
+    roots: rootKeys.map(({ root }) => root),
+    visited,
+    problems: walked.problems,
+    ...options,
+  });
+  return { plan: planner.plan(), problems: walked.problems };
+}
+
+/** Rows of directories under the roots that the walk did not list: gone, unless below an unreadable one. */
+function sweep(
+  planner: ReconcilePlanner,
+  facts: CatalogFacts,
+  context: {
+    readonly roots: readonly string[];
+    readonly visited: ReadonlySet<string>;
+    readonly problems: readonly WalkProblem[];
+    readonly recursive: boolean;
+  },
+): void {
+  const unreadable = context.problems
+    .filter((problem) => problem.code !== "ENOENT")
+    .map((problem) => problem.path);
+  const swept = new Set<string>();
+  for (const root of context.roots) {
+    // A root that was a file and is gone now.
+    if (
+      context.problems.some((problem) => problem.code === "ENOENT" && directoryKey(problem.path) === root)
+    ) {
+      const row = facts.rowAt(root);
+      if (row !== null) planner.vanished([row]);
+    }
+    const directories = context.recursive ? facts.directoriesUnder(root) : [root];
+    for (const directory of directories) {
+      if (context.visited.has(directory) || swept.has(directory)) continue;
+      if (unreadable.some((path) => isUnder(directory, directoryKey(path)))) continue;
+      swept.add(directory);
+      planner.vanished(facts.rowsIn(directory));
+    }
+  }
+}
