@@ -1,45 +1,20 @@
-import { availableParallelism } from "node:os";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { createFsMemo } from "./fs-memo.ts";
+import type { ReadWorkers } from "./read-workers.ts";
 
 const BATCH_SIZE = 32;
-/** Below this many reads a worker's start-up (~30 ms) costs more than it saves. */
-const MIN_ITEMS_PER_WORKER = 256;
 
 export type ReadPoolOptions = {
   readonly sidecars: SidecarMode;
   readonly now: () => number;
   readonly assemble: AssembleCheckpoint;
-  /** Worker threads besides the main one; workers use the default assembler. @default cores − 1 */
-  readonly workers?: number;
+  /** Worker threads besides the main one, started by the caller (they use the default assembler). */
+  readonly workers: ReadWorkers;
   /** Called with each batch of results, in completion order. */
   readonly onResults: (results: readonly ReadResult[]) => void;
 };
-
-function workerCount(items: number, requested: number | undefined): number {
-  const wanted = requested ?? availableParallelism() - 1;
-  return Math.max(0, Math.min(wanted, Math.floor(items / MIN_ITEMS_PER_WORKER)));
-}
-
-/**
- * From source the worker sits beside this file. In the compiled binary every module reports the executable as its
- * `import.meta.url`, and the embedded worker is named relative to the entry's directory (`src/`), as Bun's
- * executables docs describe; build-binary.ts lists it as an entrypoint.
- */
-function workerSpecifier(): string {
-  if (import.meta.url.startsWith("file:///$bunfs/")) return "./io/catalog-read-worker.ts";
-  return new URL("./catalog-read-worker.ts", import.meta.url).href;
-}
-
-function startWorker(): Worker | null {
-  try {
-    return new Worker(workerSpecifier());
-  } catch {
-    return null;
-  }
-}
 
 /** Feeds batches to one worker, two in flight, until the queue is empty; a failing worker hands its batches back. */
 function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): Promise<void> {
@@ -78,9 +53,8 @@ export async function readInPool(items: readonly ReadItem[], options: ReadPoolOp
   const queue: ReadItem[][] = [];
   for (let start = 0; start < items.length; start += BATCH_SIZE)
     queue.push(items.slice(start, start + BATCH_SIZE));
-  const workers = Array.from({ length: workerCount(items.length, options.workers) }, startWorker).filter(
-    (worker): worker is Worker => worker !== null,
-  );
+  options.workers.grow(items.length);
+  const workers = options.workers.workers;
   const driven = Promise.all(workers.map((worker) => drive(worker, queue, options)));
   const sentRuns = new Set<string>();
   const readOptions = {
@@ -97,7 +71,7 @@ export async function readInPool(items: readonly ReadItem[], options: ReadPoolOp
     await nextTick();
   }
   await driven;
-  for (const worker of workers) worker.terminate();
+  options.workers.terminate();
   // Batches handed back by a failed worker.
   for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
     options.onResults(await readBatch(batch, readOptions));

@@ -9,6 +9,7 @@ import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
+import { ReadWorkers } from "./read-workers.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -17,7 +18,7 @@ export type ScanOptions = {
   readonly recursive?: boolean;
   readonly sidecars: SidecarMode;
   readonly now: () => number;
-  /** @default the metadata pipeline; a custom one runs on the main thread only (pass `workers: 0`) */
+  /** @default the metadata pipeline; a custom one runs on the main thread only (no workers) */
   readonly assemble?: AssembleCheckpoint;
   /** Worker threads for reading. @default cores − 1 */
   readonly workers?: number;
@@ -132,16 +133,16 @@ function flush(database: Database, collector: Collector, now: number): void {
 async function readItems(
   items: readonly ReadItem[],
   collector: Collector,
-  context: { readonly database: Database; readonly options: ScanOptions },
+  context: { readonly database: Database; readonly options: ScanOptions; readonly workers: ReadWorkers },
 ): Promise<void> {
-  const { database, options } = context;
+  const { database, options, workers } = context;
   const { readInPool } = await import("./catalog-read-pool.ts");
   const assemble = options.assemble ?? (await import("./catalog-assemble.ts")).defaultAssemble;
   await readInPool(items, {
     sidecars: options.sidecars,
     now: options.now,
     assemble,
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    workers,
     onResults: (results) => {
       collect(collector, results, options);
       options.onProgress?.(collector.done, items.length);
@@ -162,7 +163,25 @@ function scanRootOf(path: string, roots: readonly string[]): string {
  */
 export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
-  const { plan, problems } = planFromWalk(database, options.roots, { recursive: options.recursive ?? true });
+  // Started while the walk still runs, once it has found enough to read: they load the reader meanwhile.
+  const workers = new ReadWorkers(options.assemble === undefined ? options.workers : 0);
+  try {
+    return await scanWith(database, options, { started, workers });
+  } finally {
+    workers.terminate();
+  }
+}
+
+async function scanWith(
+  database: Database,
+  options: ScanOptions,
+  context: { readonly started: number; readonly workers: ReadWorkers },
+): Promise<ScanSummary> {
+  const { started, workers } = context;
+  const { plan, problems } = planFromWalk(database, options.roots, {
+    recursive: options.recursive ?? true,
+    onReadsFound: (reads) => workers.grow(reads),
+  });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renameWrites = await applyRenames(database, plan, options);
   const collector: Collector = { upserts: [], runs: new Map(), failures: [], written: renameWrites, done: 0 };
@@ -170,7 +189,7 @@ export async function scanCatalog(database: Database, options: ScanOptions): Pro
     file,
     scanRoot: scanRootOf(file.path, options.roots),
   }));
-  if (items.length > 0) await readItems(items, collector, { database, options });
+  if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options.now());
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });

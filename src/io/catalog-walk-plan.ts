@@ -58,7 +58,7 @@ function walkedTarget(
 export function planFromWalk(
   database: Database,
   roots: readonly string[],
-  options: { readonly recursive: boolean },
+  options: { readonly recursive: boolean; readonly onReadsFound?: (reads: number) => void },
 ): WalkPlan {
   const facts = new CatalogFacts(database);
   const planner = new ReconcilePlanner();
@@ -89,6 +89,7 @@ export function planFromWalk(
     const compared = setAside.size === 0 ? kept : kept.filter((row) => !setAside.has(row.path));
     if (setAside.size > 0) shareableRows.push(...kept.filter((row) => setAside.has(row.path)));
     planner.compare(compared, own);
+    options.onReadsFound?.(planner.pendingReads);
   });
   const rootKeys = roots.map((root) => ({ root: directoryKey(root), real: realPathOrNull(root) }));
   assignAliases(shareable, (symlink) => walkedTarget(symlink, realInodes, rootKeys));

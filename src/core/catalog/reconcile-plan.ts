@@ -75,6 +75,11 @@ export class ReconcilePlanner {
     });
   }
 
+  /** Checkpoints found so far that will be read (new or changed), before renames are paired off. */
+  get pendingReads(): number {
+    return this.read.length + this.newPaths.length;
+  }
+
   /** Rows whose paths the walk no longer finds (their directory is gone): removed, or renamed elsewhere. */
   vanished(rows: Iterable<ScannedFile>): void {
     for (const row of rows) this.gone.push(row);

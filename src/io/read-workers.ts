@@ -1,0 +1,54 @@
+import { availableParallelism } from "node:os";
+
+/** Below this many reads per worker, a worker's start-up (~60 ms of loading the reader) costs more than it saves. */
+export const MIN_ITEMS_PER_WORKER = 256;
+
+/**
+ * From source the worker sits beside this file. In the compiled binary every module reports the executable as its
+ * `import.meta.url`, and the embedded worker is named relative to the entry's directory (`src/`), as Bun's
+ * executables docs describe; build-binary.ts lists it as an entrypoint.
+ */
+function workerSpecifier(): string {
+  if (import.meta.url.startsWith("file:///$bunfs/")) return "./io/catalog-read-worker.ts";
+  return new URL("./catalog-read-worker.ts", import.meta.url).href;
+}
+
+function startWorker(): Worker | null {
+  try {
+    return new Worker(workerSpecifier());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Read workers started as soon as the walk has found enough to read, so they load the reader while the walk
+ * finishes (this module is light: the warm rescan that finds nothing imports it and starts none).
+ */
+export class ReadWorkers {
+  private readonly wanted: number;
+  private readonly started: Worker[] = [];
+
+  /** @param requested worker threads besides the main one; @default cores − 1 */
+  constructor(requested?: number) {
+    this.wanted = Math.max(0, requested ?? availableParallelism() - 1);
+  }
+
+  /** Starts workers up to one per `MIN_ITEMS_PER_WORKER` reads found so far, at most `requested`. */
+  grow(reads: number): void {
+    const worthIt = Math.min(this.wanted, Math.floor(reads / MIN_ITEMS_PER_WORKER));
+    while (this.started.length < worthIt) {
+      const worker = startWorker();
+      if (worker === null) break;
+      this.started.push(worker);
+    }
+  }
+
+  get workers(): readonly Worker[] {
+    return this.started;
+  }
+
+  terminate(): void {
+    for (const worker of this.started.splice(0)) worker.terminate();
+  }
+}
