@@ -10,6 +10,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
+import { createFsMemo } from "../io/fs-memo.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
@@ -157,6 +158,8 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     scanRoot: request.scanRoot,
     now: request.now,
     assemble: defaultAssemble,
+    // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
+    memo: createFsMemo(),
   });
   applyCatalogChanges(database, {
     upserts: [outcome.entry],
