@@ -32,6 +32,9 @@ import type { RunFileLocations } from "./run-file-locations.ts";
  */
 export type RunContextCache = { readonly parsed: Map<string, { stamp: string; value: unknown }> };
 
+/** Run files kept parsed: a scan reads a run's checkpoints together, so a few runs' worth is plenty. */
+const MAX_PARSED_FILES = 256;
+
 export function createRunContextCache(): RunContextCache {
   return { parsed: new Map() };
 }
@@ -137,9 +140,13 @@ class RunContextReader {
     const parse = parsers[kind] as Parse<Parsed<K>>;
     const stamp = stampOf(path, this.memo) ?? "missing";
     const key = `${kind}:${path}`;
-    const hit = this.cache.parsed.get(key);
+    const parsed = this.cache.parsed;
+    const hit = parsed.get(key);
     const result = hit?.stamp === stamp ? (hit.value as Result<Parsed<K>, RunFileError>) : parse(path);
-    if (hit?.stamp !== stamp) this.cache.parsed.set(key, { stamp, value: result });
+    // Least recently used goes first: the daemon keeps one cache for weeks, across any number of runs.
+    parsed.delete(key);
+    parsed.set(key, hit?.stamp === stamp ? hit : { stamp, value: result });
+    if (parsed.size > MAX_PARSED_FILES) parsed.delete(parsed.keys().next().value ?? key);
     if (result.success) return result.data;
     this.problems.push(result.error);
     return null;

@@ -1,8 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildCheckpointMetadata } from "../../src/io/checkpoint-metadata-pipeline.ts";
 import { createRunContextCache, loadRunContext } from "../../src/io/run-context.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
 
 const RUN = join(realFixtureRoot, "lightning/outputs/dbnet_r18_dev_full/2026-11-22/14-52-44");
 
@@ -44,6 +46,27 @@ describe("loadRunContext", () => {
     });
     expect(cache.parsed.size).toBe(entries);
     expect(second.series[0]?.points).toBe(first.series[0]?.points);
+  });
+
+  test("the cache keeps the run files used last and stays bounded over hundreds of runs", () => {
+    using dir = makeTempDir("run-context-cache");
+    const cache = createRunContextCache();
+    const contextOf = (run: number) => {
+      const runDir = join(dir.path, `run${run}`, "csv_logs", "version_0");
+      mkdirSync(join(runDir, "checkpoints"), { recursive: true });
+      writeFileSync(join(runDir, "hparams.yaml"), `lr: ${run}\n`);
+      writeFileSync(join(runDir, "checkpoints", "last.ckpt"), "");
+      return loadRunContext({
+        checkpointPath: join(runDir, "checkpoints", "last.ckpt"),
+        scanRoot: dir.path,
+        cache,
+      });
+    };
+    for (let run = 0; run < 300; run++) expect(contextOf(run).hparams?.values["lr"]).toBe(run);
+    expect(cache.parsed.size).toBeGreaterThan(0);
+    expect(cache.parsed.size).toBeLessThanOrEqual(256);
+    expect([...cache.parsed.keys()].at(-1)).toContain("run299");
+    expect(contextOf(0).hparams?.values["lr"]).toBe(0);
   });
 });
 
