@@ -4,6 +4,7 @@ import { META_KEYS } from "../core/catalog/catalog-schema.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
+import { pointsFingerprint } from "../core/runs/points-fingerprint.ts";
 import { directoryOf, rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
 
 /** A run and, when they were read in this scan, all its metric points (they replace the stored ones). */
@@ -24,15 +25,21 @@ export type CatalogChanges = {
 
 function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number): void {
   const upsertRun = database.query(
-    "INSERT OR REPLACE INTO runs (dir, exp_name, task, config_path, wandb_run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT OR REPLACE INTO runs (dir, exp_name, task, config_path, wandb_run_id, updated_at, points_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+  const storedFingerprint = database.query<{ points_fingerprint: string | null }, [string]>(
+    "SELECT points_fingerprint FROM runs WHERE dir = ?",
   );
   const deletePoints = database.query("DELETE FROM metric_points WHERE run_dir = ?");
   const insertPoint = database.query(
     "INSERT INTO metric_points (run_dir, name, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)",
   );
   for (const { run, points } of runs) {
-    upsertRun.run(run.dir, run.exp_name, run.task, run.config_path, run.wandb_run_id, now);
-    if (points === null) continue;
+    const stored = storedFingerprint.get(run.dir)?.points_fingerprint ?? null;
+    const fingerprint = points === null ? stored : pointsFingerprint(points);
+    upsertRun.run(run.dir, run.exp_name, run.task, run.config_path, run.wandb_run_id, now, fingerprint);
+    // Unchanged points (the usual case when the daemon indexes a run's next checkpoint) are not rewritten.
+    if (points === null || (stored !== null && stored === fingerprint)) continue;
     deletePoints.run(run.dir);
     for (const point of points) {
       // SQLite stores NaN as NULL; a diverged loss then shows as a gap in the curve.

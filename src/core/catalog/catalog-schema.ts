@@ -54,7 +54,8 @@ export const CATALOG_DDL: readonly string[] = [
     task TEXT,
     config_path TEXT,
     wandb_run_id TEXT,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    points_fingerprint TEXT
   ) WITHOUT ROWID`,
   `CREATE TABLE metric_points (
     run_dir TEXT NOT NULL,
