@@ -159,7 +159,7 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     now: request.now,
     assemble: defaultAssemble,
     // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
-    memo: createFsMemo(),
+    memo: createFsMemo("checkpoint"),
   });
   applyCatalogChanges(database, {
     upserts: [outcome.entry],

@@ -14,10 +14,12 @@ export type FsMemo = {
   readonly realPaths: Map<string, string>;
   /** What a caller derived from the stats and listings above alone (the locator's run root of a directory). */
   readonly derived: Map<string, unknown>;
+  /** `scan`: shared by many checkpoints, so listing a directory once pays; `checkpoint`: one checkpoint's look. */
+  readonly scope: "scan" | "checkpoint";
 };
 
-export function createFsMemo(): FsMemo {
-  return { stats: new Map(), lists: new Map(), realPaths: new Map(), derived: new Map() };
+export function createFsMemo(scope: FsMemo["scope"] = "scan"): FsMemo {
+  return { stats: new Map(), lists: new Map(), realPaths: new Map(), derived: new Map(), scope };
 }
 
 // Listing more than this of one directory would not find run files any better.
@@ -67,10 +69,11 @@ export function listDirectory(memo: FsMemo | null, dir: string): ListedEntry[] {
 
 /**
  * The names in a directory, from its remembered listing, for "does this file exist" over many checkpoints of one
- * directory; null without a memo or when the listing was cut at its cap (then stat the path instead).
+ * directory; null without a scan's memo (one checkpoint's look: two stats beat listing a directory of hundreds)
+ * or when the listing was cut at its cap. Null means: stat the path instead.
  */
 export function namesIn(memo: FsMemo | null, dir: string): ReadonlySet<string> | null {
-  if (memo === null) return null;
+  if (memo === null || (memo.scope === "checkpoint" && !memo.lists.has(dir))) return null;
   const key = `names:${dir}`;
   const known = memo.derived.get(key);
   if (known instanceof Set) return known;
