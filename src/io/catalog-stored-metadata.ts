@@ -1,16 +1,49 @@
 import type { Database } from "bun:sqlite";
+import { realpathSync } from "node:fs";
 import {
   type CheckpointMetadataV1,
   CheckpointMetadataV1 as MetadataSchema,
 } from "../core/metadata/metadata-schema.ts";
+import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { readSidecar } from "./sidecar-store.ts";
 
-// A module of its own because it loads the schema (zod): a rescan that finds nothing renamed never needs it.
-/** The metadata the catalog holds for a path (from its sidecar or the assembler), or null. */
+// A module of its own because it loads the schema (zod) and the sidecar reader: a rescan that finds nothing
+// renamed never needs them.
+
+function validSidecarMetadata(path: string): CheckpointMetadataV1 | null {
+  const read = readSidecar(path);
+  return read.success && read.data.valid ? (read.data.data ?? null) : null;
+}
+
+/** The sidecar a catalogued checkpoint was read from: its own, or for a symlink without one, its target's. */
+function sidecarMetadataOf(path: string, kind: "file" | "directory"): CheckpointMetadataV1 | null {
+  const own = validSidecarMetadata(sidecarPathFor(path, { kind }));
+  if (own !== null) return own;
+  try {
+    const target = realpathSync(path);
+    return target === path ? null : validSidecarMetadata(sidecarPathFor(target, { kind }));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The metadata the catalog describes a path with: the copy it stores (metadata assembled from the checkpoint), or
+ * for a row whose sidecar is valid, which the catalog does not copy, that sidecar read again. Null when neither
+ * is there (no row, no metadata, or the sidecar is gone or no longer valid).
+ */
 export function storedMetadata(database: Database, path: string): CheckpointMetadataV1 | null {
   const row = database
-    .query<{ metadata_json: string | null }, [string]>("SELECT metadata_json FROM checkpoints WHERE path = ?")
+    .query<{ metadata_json: string | null; sidecar_state: string; kind: string }, [string]>(
+      "SELECT metadata_json, sidecar_state, kind FROM checkpoints WHERE path = ?",
+    )
     .get(path);
-  if (typeof row?.metadata_json !== "string") return null;
-  const parsed = MetadataSchema.safeParse(JSON.parse(row.metadata_json));
-  return parsed.success ? parsed.data : null;
+  if (row === null) return null;
+  if (typeof row.metadata_json === "string") {
+    const parsed = MetadataSchema.safeParse(JSON.parse(row.metadata_json));
+    return parsed.success ? parsed.data : null;
+  }
+  return row.sidecar_state === "valid"
+    ? sidecarMetadataOf(path, row.kind === "file" ? "file" : "directory")
+    : null;
 }

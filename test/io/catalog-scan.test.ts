@@ -1,9 +1,18 @@
 import type { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, linkSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
-import type { AssembleCheckpoint } from "../../src/io/catalog-entry-reader.ts";
+import { type AssembleCheckpoint, readCatalogEntry } from "../../src/io/catalog-entry-reader.ts";
 import { aliasesOf, queryEntries } from "../../src/io/catalog-reads.ts";
 import { type ScanOptions, scanCatalog } from "../../src/io/catalog-scan.ts";
 import { storedMetadata } from "../../src/io/catalog-stored-metadata.ts";
@@ -81,12 +90,42 @@ describe("incremental scan", () => {
   });
 
   test("a sidecar ckpt wrote reads the same on the fast path as through the PyYAML-compatible reader", async () => {
-    await scan();
+    const path = join(dir.path, "run1/checkpoints/epoch=2.ckpt");
+    const stats = statSync(path);
+    const fast = await readCatalogEntry(
+      {
+        path,
+        kind: "file",
+        dev: stats.dev,
+        ino: stats.ino,
+        size: stats.size,
+        mtime_ms: stats.mtimeMs,
+        alias_of: null,
+        sidecar_present: true,
+      },
+      { sidecars: "read", scanRoot: dir.path, now: () => 0, assemble },
+    );
     const slow = readSidecar(join(dir.path, "run1/checkpoints/epoch=2.metadata.yaml"));
     expect(slow.success && slow.data.valid).toBe(true);
-    expect(storedMetadata(database, join(dir.path, "run1/checkpoints/epoch=2.ckpt"))).toEqual(
-      slow.success ? (slow.data.data ?? null) : null,
-    );
+    expect(fast.entry.metadata).toEqual(slow.success ? (slow.data.data ?? null) : null);
+    expect(assembled).toEqual([]);
+  });
+
+  test("rows read from a valid sidecar do not copy it; asked for, the catalog reads it again", async () => {
+    await scan();
+    const path = join(dir.path, "run1/checkpoints/epoch=2.ckpt");
+    const row = database
+      .query<{ json: string | null }, [string]>(
+        "SELECT metadata_json AS json FROM checkpoints WHERE path = ?",
+      )
+      .get(path);
+    expect(row?.json).toBeNull();
+    const slow = readSidecar(join(dir.path, "run1/checkpoints/epoch=2.metadata.yaml"));
+    expect(storedMetadata(database, path)).toEqual(slow.success ? (slow.data.data ?? null) : null);
+    // Assembled from the checkpoint (no sidecar written): the row is the only copy, so it keeps it.
+    const bare = writeCheckpoint(join(dir.path, "run3/bare.ckpt"));
+    await scan({ sidecars: "read" });
+    expect(storedMetadata(database, bare)?.exp_name).toBe("assembled");
   });
 
   test("touch and modify re-read only those files", async () => {
