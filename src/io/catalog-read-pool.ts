@@ -5,6 +5,7 @@ import { createFsMemo } from "./fs-memo.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
 const BATCH_SIZE = 32;
+const IN_FLIGHT = 4;
 
 export type ReadPoolOptions = {
   readonly sidecars: SidecarMode;
@@ -16,7 +17,7 @@ export type ReadPoolOptions = {
   readonly onResults: (results: readonly ReadResult[]) => void;
 };
 
-/** Feeds batches to one worker, two in flight, until the queue is empty; a failing worker hands its batches back. */
+/** Feeds batches to one worker, four in flight, until the queue is empty; a failing worker hands its batches back. */
 function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): Promise<void> {
   return new Promise((resolve) => {
     const inFlight: ReadItem[][] = [];
@@ -38,8 +39,9 @@ function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): P
       queue.push(...inFlight.splice(0));
       resolve();
     };
-    send();
-    send();
+    // Four batches in flight: the main thread also reads, and commits 500 rows at a time (~8 ms), longer than two
+    // batches take a worker; with only two queued, the worker sat idle through every commit.
+    for (let queued = 0; queued < IN_FLIGHT; queued++) send();
   });
 }
 
