@@ -70,6 +70,11 @@ function coldScan(root: string, catalog: string): Run {
   );
 }
 
+/** Flushes what the tree's writer left dirty, so a timed scan does not compete with its writeback. */
+function settleDisk(): void {
+  Bun.spawnSync(["sync"]);
+}
+
 function shape(count: number): { runs: number; perRun: number } {
   return { runs: Math.max(1, Math.round(count / 100)), perRun: Math.min(100, count) };
 }
@@ -78,6 +83,7 @@ try {
   const cold = Number(values.cold);
   const coldRoot = join(work, "cold");
   makeTree({ root: coldRoot, ...shape(cold) });
+  settleDisk();
   console.log(
     `tree: ${cold} checkpoints (Lightning/timm/Ultralytics layouts, run files), ${repeat} runs each, median`,
   );
@@ -86,6 +92,7 @@ try {
     [process.execPath, main, "scan", coldRoot, "--catalog", join(work, "writer.db"), "--sidecars", "write"],
     { quiet: true },
   );
+  settleDisk();
   report(`cold scan ${cold}, sidecars present`, coldScan(coldRoot, join(work, "cold.db")));
   rmSync(coldRoot, { recursive: true, force: true });
 
@@ -93,6 +100,7 @@ try {
   const warmRoot = join(work, "warm");
   const catalog = join(work, "warm.db");
   makeTree({ root: warmRoot, ...shape(warm) });
+  settleDisk();
   report(
     `first scan ${warm} (fills the catalog)`,
     timed([process.execPath, main, "scan", warmRoot, "--catalog", catalog, "--sidecars", "read"], {
