@@ -2,7 +2,7 @@
 
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { defaultAssemble } from "./catalog-assemble.ts";
-import { type ReadItem, readBatch } from "./catalog-read-batch.ts";
+import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { createFsMemo } from "./fs-memo.ts";
 
 declare const self: Worker;
@@ -21,5 +21,16 @@ self.onmessage = async (
     sentRuns,
     memo,
   });
-  self.postMessage(results);
+  self.postMessage(results.map(withoutSidecarCopy));
 };
+
+/**
+ * A row whose sidecar is valid does not store its metadata (the sidecar holds it), so the main thread needs it
+ * only to name an unsafe file's globals: not cloning 2 KB of objects per result is a tenth of what a worker sends.
+ */
+function withoutSidecarCopy(result: ReadResult): ReadResult {
+  if (!result.ok) return result;
+  const { entry } = result.outcome;
+  if (entry.sidecar !== "valid" || entry.status === "unsafe" || entry.metadata === null) return result;
+  return { ok: true, outcome: { ...result.outcome, entry: { ...entry, metadata: null } } };
+}
