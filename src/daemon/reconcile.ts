@@ -4,7 +4,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
-import { removeStaleSidecarTemps } from "../io/sidecar-store.ts";
+import { removeStaleSidecarTemps } from "../io/sidecar-temps.ts";
 
 export type ReconcileOptions = {
   readonly roots: readonly string[];

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { type CheckpointMetadataV1, isMetadataFloatPath } from "../core/metadata/metadata-schema.ts";
 import { parsePythonYamlDocument } from "../core/metadata/python-yaml.ts";
 import { stringifyPythonYaml } from "../core/metadata/python-yaml-writer.ts";
-import { isSidecarTempFileName, sidecarTempPath } from "../core/metadata/sidecar-path.ts";
+import { sidecarTempPath } from "../core/metadata/sidecar-path.ts";
 import {
   isValidatedMetadata,
   type MetadataProblem,
@@ -135,33 +135,6 @@ export function writeSidecar(
   if (!placed.success) return placed;
   syncDirectory(fs, dirname(path));
   return ok({ path });
-}
-
-/** Deletes our temp files in `directory` older than `olderThanMs` (a writer may still own newer ones). */
-export function removeStaleSidecarTemps(
-  directory: string,
-  options: { readonly olderThanMs?: number; readonly now?: () => number; readonly fs?: SidecarFs } = {},
-): string[] {
-  const fs = options.fs ?? nodeFs;
-  const cutoff = (options.now ?? Date.now)() - (options.olderThanMs ?? 60_000);
-  let names: string[];
-  try {
-    names = fs.readdirSync(directory);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names.filter(isSidecarTempFileName)) {
-    const path = `${directory}/${name}`;
-    try {
-      if (fs.statSync(path).mtimeMs > cutoff) continue;
-      fs.unlinkSync(path);
-      removed.push(path);
-    } catch {
-      // Gone already or not ours to remove; either way nothing to clean.
-    }
-  }
-  return removed;
 }
 
 function writeTemp(fs: SidecarFs, temp: string, text: string): Result<null, unknown> {

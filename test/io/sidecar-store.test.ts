@@ -3,12 +3,8 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
 import { parsePythonYaml } from "../../src/core/metadata/python-yaml.ts";
-import {
-  readSidecar,
-  removeStaleSidecarTemps,
-  type SidecarFs,
-  writeSidecar,
-} from "../../src/io/sidecar-store.ts";
+import { readSidecar, type SidecarFs, writeSidecar } from "../../src/io/sidecar-store.ts";
+import { removeStaleSidecarTemps } from "../../src/io/sidecar-temps.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 
 const sidecars = join(import.meta.dir, "../fixtures/sidecars");
