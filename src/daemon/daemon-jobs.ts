@@ -5,12 +5,12 @@ import type { PathIdentity } from "../core/daemon/settle-plan.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
 import { reconcileRoots } from "./reconcile.ts";
+import type { WorkItem, WorkPriority } from "./work-queue.ts";
 
 // The reader, the metadata pipeline and the sidecar code load with the first job that reads or writes one: a
-// daemon started on a tree where nothing changed reconciles without them (~30 MB less at its peak).
+// daemon started on a tree where nothing changed reconciles without them (a few MB less at its start-up peak).
 const indexing = () => import("./index-checkpoint.ts");
 const reassembly = () => import("./run-reassembly.ts");
-import type { WorkItem, WorkPriority } from "./work-queue.ts";
 
 export const RECONCILE_REASONS = ["start", "periodic", "reload", "rescan"] as const;
 export type ReconcileReason = (typeof RECONCILE_REASONS)[number];
