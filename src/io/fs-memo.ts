@@ -72,7 +72,7 @@ export function listDirectory(memo: FsMemo | null, dir: string): ListedEntry[] {
  * directory; null without a scan's memo (one checkpoint's look: two stats beat listing a directory of hundreds)
  * or when the listing was cut at its cap. Null means: stat the path instead.
  */
-export function namesIn(memo: FsMemo | null, dir: string): ReadonlySet<string> | null {
+function namesIn(memo: FsMemo | null, dir: string): ReadonlySet<string> | null {
   if (memo === null || (memo.scope === "checkpoint" && !memo.lists.has(dir))) return null;
   const key = `names:${dir}`;
   const known = memo.derived.get(key);
@@ -82,6 +82,15 @@ export function namesIn(memo: FsMemo | null, dir: string): ReadonlySet<string> |
   const names = new Set(listed.map((entry) => entry.name));
   remember(memo.derived, key, names);
   return names;
+}
+
+/**
+ * Whether `path` exists, for files beside a checkpoint: looked up in its directory's remembered listing when the
+ * scan has one, else stat'ed (and not remembered: each such path is asked about once).
+ */
+export function existsInDirectory(memo: FsMemo | null, path: string): boolean {
+  const names = namesIn(memo, dirname(path));
+  return names === null ? statOrUndefined(null, path) !== undefined : names.has(basename(path));
 }
 
 /** `realpath`, or the resolved path when it cannot be resolved (gone, unreadable). */

@@ -3,10 +3,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { configCandidatePaths } from "../core/runs/hydra-config.ts";
 import { parseWandbRunDirName } from "../core/runs/wandb-run.ts";
 import {
+  existsInDirectory,
   type FsMemo,
   type ListedEntry,
   listDirectory,
-  namesIn,
   remember,
   statOrUndefined,
 } from "./fs-memo.ts";
@@ -26,12 +26,6 @@ function statOf(path: string): Stats | undefined {
 /** For paths of one checkpoint only (looked at once per scan): remembering them would only grow the memo. */
 function statOnce(path: string): Stats | undefined {
   return statOrUndefined(null, path);
-}
-
-/** Whether a file beside the checkpoint exists: looked up in its directory's listing when the scan has one. */
-function existsBeside(path: string): boolean {
-  const names = namesIn(memo, dirname(path));
-  return names === null ? statOnce(path) !== undefined : names.has(basename(path));
 }
 
 function fileOnce(dir: string, name: string): string | null {
@@ -299,7 +293,7 @@ function locate(options: LocateRunOptions): RunFileLocations {
     mlflow: locateMlflow(levels, checkpointPath, runDir),
     // `<stem>.config.yaml` beside the checkpoint is its own; `config.yaml` of a run level is shared.
     configFiles: candidates.filter((path) =>
-      path.endsWith("/config.yaml") ? statOf(path) !== undefined : existsBeside(path),
+      path.endsWith("/config.yaml") ? statOf(path) !== undefined : existsInDirectory(memo, path),
     ),
   };
 }
