@@ -139,7 +139,7 @@ export function walkCheckpointDirectories(
     const problemsBefore = state.problems.length;
     if (!visitDirectory(next, state)) continue;
     markSidecars(state.batch, state.batchSidecars);
-    if (state.keepSidecars) state.sidecars.push(...state.batchSidecars);
+    if (state.keepSidecars) for (const name of state.batchSidecars) state.sidecars.push(joinName(next, name));
     const unreadable = state.problems
       .slice(problemsBefore)
       .filter((problem) => problem.code !== "ENOENT")
@@ -166,7 +166,7 @@ export function walkCheckpoints(roots: readonly string[], options: WalkOptions =
 }
 
 type WalkState = {
-  /** The checkpoints and sidecars of the directory being listed. */
+  /** The checkpoints and the sidecar names of the directory being listed. */
   batch: Candidate[];
   batchSidecars: string[];
   readonly sidecars: string[];
@@ -200,15 +200,18 @@ function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
   const name = entry.name;
   if (isSidecarTempFileName(name)) return;
   const isFile = entry.isFile();
-  // Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
-  const path = directory.endsWith("/") ? `${directory}${name}` : `${directory}/${name}`;
-  if (isFile) {
-    if (isSidecarFileName(name)) state.batchSidecars.push(path);
-    // Only checkpoint names are stat'ed: run files, logs and images are most of some trees.
-    else if (checkpointExtension(name) !== null && !isStagingName(name))
-      statCandidate(path, name, false, state);
+  if (isFile && isSidecarFileName(name)) {
+    // Names only: a rescan of a tree with sidecars would build 100k sidecar paths to compare names with.
+    state.batchSidecars.push(name);
     return;
   }
+  if (isFile) {
+    // Only checkpoint names are stat'ed: run files, logs and images are most of some trees.
+    if (checkpointExtension(name) !== null && !isStagingName(name))
+      statCandidate(joinName(directory, name), name, false, state);
+    return;
+  }
+  const path = joinName(directory, name);
   const isSymlink = entry.isSymbolicLink();
   if (entry.isDirectory() && !isSymlink) {
     if (isStagingName(name) || isSkippedDirectoryName(name)) return;
@@ -253,9 +256,12 @@ function statCandidate(path: string, name: string, isSymlink: boolean, state: Wa
     if (isStagingName(name) || isSkippedDirectoryName(name)) return;
     const kind = directoryKind(path, name);
     if (kind !== null) {
-      state.batch.push(candidateFrom(kind, path, stats, isSymlink));
+      const candidate = candidateFrom(kind, path, stats, isSymlink);
       const sidecar = sidecarPathFor(path, { kind: "directory" });
-      if (kind === "hf-dir" && existsAsFile(sidecar)) state.batchSidecars.push(sidecar);
+      // An HF directory keeps its sidecar inside (`ckpt.metadata.yaml`), where the walk does not look.
+      candidate.sidecar_present = kind === "hf-dir" && existsAsFile(sidecar);
+      if (candidate.sidecar_present && state.keepSidecars) state.sidecars.push(sidecar);
+      state.batch.push(candidate);
       return;
     }
     if (state.recursive) state.pending.push(path);
@@ -273,12 +279,18 @@ function existsAsFile(path: string): boolean {
   }
 }
 
-/** A directory without sidecars (a first scan) skips working out its checkpoints' sidecar names. */
-function markSidecars(candidates: Candidate[], sidecars: readonly string[]): void {
-  if (sidecars.length === 0) return;
-  const present = new Set(sidecars);
+/** Marks the file checkpoints whose sidecar is among `names` (this directory's); a first scan has none. */
+function markSidecars(candidates: Candidate[], names: readonly string[]): void {
+  if (names.length === 0) return;
+  const present = new Set(names);
   for (const candidate of candidates) {
-    const kind = candidate.kind === "file" ? "file" : "directory";
-    candidate.sidecar_present = present.has(sidecarPathFor(candidate.path, { kind }));
+    if (candidate.kind !== "file") continue;
+    const name = candidate.path.slice(candidate.path.lastIndexOf("/") + 1);
+    candidate.sidecar_present = present.has(sidecarPathFor(name, { kind: "file" }));
   }
+}
+
+// Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
+function joinName(directory: string, name: string): string {
+  return directory.endsWith("/") ? `${directory}${name}` : `${directory}/${name}`;
 }
