@@ -66,6 +66,7 @@ export function planFromWalk(
   const shareable: WalkedCheckpoint[] = [];
   const shareableRows: ScannedFile[] = [];
   const realInodes = new Set<number>();
+  let directories = 0;
   const walked = walkCheckpointDirectories(roots, { recursive: options.recursive }, (found) => {
     const own: WalkedCheckpoint[] = [];
     const setAside = new Set<string>();
@@ -90,6 +91,9 @@ export function planFromWalk(
     if (setAside.size > 0) shareableRows.push(...kept.filter((row) => setAside.has(row.path)));
     planner.compare(compared, own);
     options.onReadsFound?.(planner.pendingReads);
+    // A young-generation collection every 20 directories: the walk's records die young, and collecting them
+    // before the heap grows keeps a 100k rescan at ~71 MB instead of ~78 MB, at no measurable cost.
+    if (++directories % 20 === 0) Bun.gc(false);
   });
   const rootKeys = roots.map((root) => ({ root: directoryKey(root), real: realPathOrNull(root) }));
   assignAliases(shareable, (symlink) => walkedTarget(symlink, realInodes, rootKeys));
