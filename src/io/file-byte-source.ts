@@ -91,11 +91,11 @@ function fileSource(fd: number, size: number): FileByteSource {
       if (end <= offset) return new Uint8Array(0);
       const hit = cached(offset, end);
       if (hit !== null) return hit;
-      // Big ranges (a large data.pkl) are read as asked, not kept.
-      if (end - offset > BLOCK_BYTES) return readAt(offset, end - offset);
       // Forward from the page the range starts in; near the end of the file, the last block (the zip's central
       // directory sits just before its end record, which is read first).
       const start = Math.max(0, Math.min(offset - (offset % 4096), size - BLOCK_BYTES));
+      // A range the block would not cover (a large data.pkl, or one crossing the block's end) is read as asked.
+      if (end > start + BLOCK_BYTES) return readAt(offset, end - offset);
       const bytes = readAt(start, Math.min(BLOCK_BYTES, size - start));
       if (blocks.length >= KEPT_BLOCKS) blocks.shift();
       blocks.push({ start, bytes });

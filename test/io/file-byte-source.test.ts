@@ -63,6 +63,9 @@ test("any range reads the file's own bytes, across blocks, near the end and larg
     [100_003 - 20_000, 20_000],
     [16_380, 10],
     [4095, 40_000],
+    [4095, 16_384],
+    [8191, 16_000],
+    [12_000, 8_000],
     [99_990, 100],
   ];
   for (let index = 0; index < 300; index++) ranges.push([next(100_003), next(5000)]);
