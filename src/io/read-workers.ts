@@ -13,9 +13,9 @@ function workerSpecifier(): string {
   return new URL("./catalog-read-worker.ts", import.meta.url).href;
 }
 
-function startWorker(): Worker | null {
+function startWorker(specifier: string): Worker | null {
   try {
-    return new Worker(workerSpecifier());
+    return new Worker(specifier);
   } catch {
     return null;
   }
@@ -28,24 +28,37 @@ function startWorker(): Worker | null {
 export class ReadWorkers {
   private readonly wanted: number;
   private readonly started: Worker[] = [];
+  // A worker can fail to load before the pool attaches its handlers (they come after the walk): remembered here,
+  // so the pool never waits on a worker that is already dead.
+  private readonly failed = new Set<Worker>();
 
-  /** @param requested worker threads besides the main one; @default cores − 1 */
-  constructor(requested?: number) {
+  private readonly specifier: string;
+
+  /**
+   * @param requested worker threads besides the main one; @default cores − 1
+   * @param specifier the worker module; @default the catalog read worker
+   */
+  constructor(requested?: number, specifier = workerSpecifier()) {
     this.wanted = Math.max(0, requested ?? availableParallelism() - 1);
+    this.specifier = specifier;
   }
 
   /** Starts workers up to one per `MIN_ITEMS_PER_WORKER` reads found so far, at most `requested`. */
   grow(reads: number): void {
     const worthIt = Math.min(this.wanted, Math.floor(reads / MIN_ITEMS_PER_WORKER));
     while (this.started.length < worthIt) {
-      const worker = startWorker();
+      const worker = startWorker(this.specifier);
       if (worker === null) break;
+      worker.onerror = () => {
+        this.failed.add(worker);
+      };
       this.started.push(worker);
     }
   }
 
+  /** The workers started and not known to have failed. */
   get workers(): readonly Worker[] {
-    return this.started;
+    return this.started.filter((worker) => !this.failed.has(worker));
   }
 
   terminate(): void {
