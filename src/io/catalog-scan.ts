@@ -58,23 +58,35 @@ function aliasEntry(file: ScannedFile, now: number): StoredEntry {
   return { ...entry, sidecar_present: file.sidecar_present, metadata: null };
 }
 
-/** Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. */
-async function applyRenames(database: Database, plan: ReconcilePlan, options: ScanOptions): Promise<number> {
+/**
+ * Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. A renamed checkpoint
+ * whose metadata lived only in a sidecar that is gone too is read again instead; those files are returned.
+ */
+async function applyRenames(
+  database: Database,
+  plan: ReconcilePlan,
+  options: ScanOptions,
+): Promise<{ readonly written: number; readonly reread: readonly ScannedFile[] }> {
   let written = 0;
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
-  if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0) return 0;
+  if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0)
+    return { written: 0, reread: [] };
   const { writeSidecar } =
     plan.renamed.length > 0 && options.sidecars === "write"
       ? await import("./sidecar-store.ts")
       : { writeSidecar: null };
-  const { storedMetadata } =
-    plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : { storedMetadata: () => null };
-  const renames = plan.renamed.map(({ from, file }) => {
-    const stored = storedMetadata(database, from);
+  const stored = plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : null;
+  const reread: ScannedFile[] = [];
+  const renames = plan.renamed.flatMap(({ from, file }) => {
+    const kept = stored?.storedMetadata(database, from) ?? null;
+    if (kept === null && stored?.storedMetadataLost(database, from) === true) {
+      reread.push(file);
+      return [];
+    }
     const metadata =
-      stored === null
+      kept === null
         ? null
-        : { ...stored, checkpoint_path: stored.checkpoint_path.replace(/[^/]*$/, basename(file.path)) };
+        : { ...kept, checkpoint_path: kept.checkpoint_path.replace(/[^/]*$/, basename(file.path)) };
     let wrote = false;
     if (writeSidecar !== null && metadata !== null && !file.sidecar_present) {
       const kind = file.kind === "file" ? "file" : "directory";
@@ -83,15 +95,16 @@ async function applyRenames(database: Database, plan: ReconcilePlan, options: Sc
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
     }
-    return { from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata };
+    return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });
+  const rereadFrom = plan.renamed.filter(({ file }) => reread.includes(file)).map(({ from }) => from);
   applyCatalogChanges(database, {
     renames,
-    removed: plan.removed,
+    removed: [...plan.removed, ...rereadFrom],
     now: options.now(),
     upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
   });
-  return written;
+  return { written, reread };
 }
 
 type Collector = {
@@ -183,9 +196,15 @@ async function scanWith(
     onReadsFound: (reads) => workers.grow(reads),
   });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
-  const renameWrites = await applyRenames(database, plan, options);
-  const collector: Collector = { upserts: [], runs: new Map(), failures: [], written: renameWrites, done: 0 };
-  const items: ReadItem[] = plan.read.map(({ file }) => ({
+  const renamed = await applyRenames(database, plan, options);
+  const collector: Collector = {
+    upserts: [],
+    runs: new Map(),
+    failures: [],
+    written: renamed.written,
+    done: 0,
+  };
+  const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
     file,
     scanRoot: scanRootOf(file.path, options.roots),
   }));

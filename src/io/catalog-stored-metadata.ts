@@ -47,3 +47,21 @@ export function storedMetadata(database: Database, path: string): CheckpointMeta
     ? sidecarMetadataOf(path, row.kind === "file" ? "file" : "directory")
     : null;
 }
+
+/**
+ * True when the catalog says a path's metadata lives in its valid sidecar (so it kept no copy) but that sidecar
+ * can no longer be read: whoever needed the metadata must read the checkpoint again.
+ */
+export function storedMetadataLost(database: Database, path: string): boolean {
+  const row = database
+    .query<{ metadata_json: string | null; sidecar_state: string }, [string]>(
+      "SELECT metadata_json, sidecar_state FROM checkpoints WHERE path = ?",
+    )
+    .get(path);
+  return (
+    row !== null &&
+    row.metadata_json === null &&
+    row.sidecar_state === "valid" &&
+    storedMetadata(database, path) === null
+  );
+}

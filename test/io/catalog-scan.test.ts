@@ -268,4 +268,17 @@ describe("incremental scan", () => {
     rmSync(model);
     expect(counts(await scan({ roots: [model] }))).toMatchObject({ removed: 1 });
   });
+  test("a rename whose sidecar went too is read again, and with --sidecars write gets its sidecar", async () => {
+    const bare = writeCheckpoint(join(dir.path, "run3/a.ckpt"));
+    await scan({ sidecars: "write" });
+    expect(existsSync(join(dir.path, "run3/a.metadata.yaml"))).toBe(true);
+    renameSync(bare, join(dir.path, "run3/b.ckpt"));
+    rmSync(join(dir.path, "run3/a.metadata.yaml"));
+    assembled = [];
+    expect(counts(await scan({ sidecars: "write" }))).toMatchObject({ updated: 1, removed: 0 });
+    expect(assembled).toEqual([join(dir.path, "run3/b.ckpt")]);
+    expect(existsSync(join(dir.path, "run3/b.metadata.yaml"))).toBe(true);
+    expect(storedMetadata(database, join(dir.path, "run3/b.ckpt"))?.exp_name).toBe("assembled");
+    expect(paths()).not.toContain("run3/a.ckpt");
+  });
 });
