@@ -10,6 +10,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
+import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { createFsMemo } from "../io/fs-memo.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
@@ -56,12 +57,16 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
     kind,
     dev: stats.dev,
     ino: stats.ino,
-    size: stats.size,
-    mtime_ms: stats.mtimeMs,
+    ...(kind === "file" ? { size: stats.size, mtime_ms: stats.mtimeMs } : directoryFacts(path)),
     alias_of: null,
     sidecar_present: existsSync(sidecar),
     ...(symlink === undefined ? {} : { symlink }),
   };
+}
+
+function directoryFacts(path: string): { size: number; mtime_ms: number } {
+  const { size, mtimeMs } = checkpointDirectoryFacts(path);
+  return { size, mtime_ms: mtimeMs };
 }
 
 /** Another catalogued primary path naming the same (dev, ino) that still does: this path is its alias. */

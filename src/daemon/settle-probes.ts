@@ -1,38 +1,19 @@
-import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { type Stats, statSync } from "node:fs";
+import { basename } from "node:path";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
 import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { type Completeness, checkFileCompleteness } from "../core/formats/completeness.ts";
 import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
 import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
+import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { withDirectoryView } from "../io/directory-view.ts";
 import { withFileByteSource } from "../io/file-byte-source.ts";
-
-/** Directory checkpoints nest at most `<tag>/file` (DeepSpeed); deeper trees are not folded into the identity. */
-const DIRECTORY_FOLD_DEPTH = 2;
 
 function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
   } catch {
     return undefined;
-  }
-}
-
-function foldDirectory(path: string, depth: number, into: { size: number; mtimeMs: number }): void {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(path, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const child = join(path, entry.name);
-    const stats = statOrUndefined(child);
-    if (stats === undefined) continue;
-    into.mtimeMs = Math.max(into.mtimeMs, stats.mtimeMs);
-    if (stats.isFile()) into.size += stats.size;
-    else if (stats.isDirectory() && depth > 1) foldDirectory(child, depth - 1, into);
   }
 }
 
@@ -45,9 +26,7 @@ export function statPathIdentity(path: string): PathIdentity | undefined {
   const stats = statOrUndefined(path);
   if (stats === undefined) return undefined;
   if (!stats.isDirectory()) return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
-  const folded = { size: 0, mtimeMs: stats.mtimeMs };
-  foldDirectory(path, DIRECTORY_FOLD_DEPTH, folded);
-  return { ...folded, ino: stats.ino };
+  return { ...checkpointDirectoryFacts(path), ino: stats.ino };
 }
 
 function directoryCompleteness(path: string): Completeness {

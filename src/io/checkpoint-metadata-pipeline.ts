@@ -9,6 +9,7 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { readReportFacts } from "../core/metadata/report-facts.ts";
 import { emptyRunContext, type RunContext } from "../core/metadata/run-context-model.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
+import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
 import { type FsMemo, realCheckpoint, realPathOf } from "./fs-memo.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
 import { loadRunContext, type RunContextCache } from "./run-context.ts";
@@ -48,11 +49,12 @@ function underRoot(root: string, path: string): string | null {
   return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
 }
 
-function fileFacts(stats: Stats | undefined, report: CheckpointReport, now: () => number) {
+function fileFacts(path: string, stats: Stats | undefined, report: CheckpointReport, now: () => number) {
   if (stats === undefined)
     return { size: report.size_bytes, mtimeMs: now(), mtime: new Date(now()).toISOString() };
-  const size = stats.isDirectory() ? report.size_bytes : stats.size;
-  return { size, mtimeMs: stats.mtimeMs, mtime: new Date(stats.mtimeMs).toISOString() };
+  // A directory is recorded as the scan sees it (its files, not its own mtime), so its sidecar reads as current.
+  const { size, mtimeMs } = stats.isDirectory() ? checkpointDirectoryFacts(path) : stats;
+  return { size, mtimeMs, mtime: new Date(mtimeMs).toISOString() };
 }
 
 function crashed(path: string, error: unknown): CheckpointMetadataBuild {
@@ -82,7 +84,7 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
   const { path: realPath, stats } = realCheckpoint(memo, path);
   const root = realPathOf(memo, options.scanRoot);
   const inside = underRoot(root, realPath) !== null;
-  const file = fileFacts(stats, report, options.now);
+  const file = fileFacts(realPath, stats, report, options.now);
   const facts = readReportFacts(report);
   const readable = report.status === "ok" || report.status === "unsafe";
   const run: RunContext = readable

@@ -11,6 +11,7 @@ import {
 } from "../core/discovery/checkpoint-names.ts";
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
 
 export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
 
@@ -66,18 +67,20 @@ function describeError(path: string, error: unknown): WalkProblem {
   return { path, code, message: `${path}: ${reasons[code] ?? `cannot read (${code})`}` };
 }
 
-function directoryKind(path: string, name: string): CheckpointKind | null {
+/** The checkpoint kind of a directory, null for a plain one, or the problem when it could not be listed. */
+function directoryKind(path: string, name: string): CheckpointKind | null | WalkProblem {
   if (isShardedCheckpointDirName(name)) return "sharded-dir";
   if (!isHfCheckpointDirName(name)) return null;
   try {
     return readdirSync(path).some(isHfCheckpointMarker) ? "hf-dir" : null;
-  } catch {
-    return null;
+  } catch (error) {
+    return describeError(path, error);
   }
 }
 
 function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink: boolean): Candidate {
-  const { dev, ino, size, mtimeMs, nlink } = stats;
+  const { dev, ino, nlink } = stats;
+  const { size, mtimeMs } = kind === "file" ? stats : checkpointDirectoryFacts(path);
   return {
     kind,
     path,
@@ -255,6 +258,11 @@ function statCandidate(path: string, name: string, isSymlink: boolean, state: Wa
   if (stats.isDirectory()) {
     if (isStagingName(name) || isSkippedDirectoryName(name)) return;
     const kind = directoryKind(path, name);
+    if (typeof kind === "object" && kind !== null) {
+      // A `checkpoint-N/` that cannot be listed may be a checkpoint: reported, and its row left as it is.
+      state.problems.push(kind);
+      return;
+    }
     if (kind !== null) {
       const candidate = candidateFrom(kind, path, stats, isSymlink);
       const sidecar = sidecarPathFor(path, { kind: "directory" });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
@@ -96,6 +96,11 @@ test("a directory that became unreadable keeps its rows; the problem is reported
   const root = join(dir.path, "tree");
   tree(root, 2, 2);
   const locked = join(root, "run1", "checkpoints");
+  // An HF checkpoint directory is a catalogued unit: unreadable, its row must stay as well.
+  const hf = join(root, "hf", "checkpoint-5");
+  mkdirSync(hf, { recursive: true });
+  writeFileSync(join(hf, "trainer_state.json"), '{"global_step": 5, "epoch": 1.0, "log_history": []}');
+  writeFileSync(join(hf, "config.json"), '{"architectures": ["BertModel"]}');
   if (isRoot) {
     Bun.spawnSync(["chown", "-R", `${NOBODY}:${NOBODY}`, dir.path]);
   }
@@ -110,15 +115,20 @@ test("a directory that became unreadable keeps its rows; the problem is reported
       stderr: result.stderr.toString(),
     };
   };
-  expect(scan().summary).toMatchObject({ added: 4, failed: 0 });
+  expect(scan().summary).toMatchObject({ added: 5, failed: 0 });
+  // Its sidecar, written inside the HF directory, does not make the directory look changed.
+  expect(scan().summary).toMatchObject({ added: 0, updated: 0, removed: 0, unchanged: 5, sidecars_written: 0 });
   chmodSync(locked, 0o000);
+  chmodSync(hf, 0o000);
   try {
     const second = scan();
     expect(second.summary).toMatchObject({ added: 0, removed: 0, unchanged: 2 });
     expect(second.stderr).toContain(locked);
+    expect(second.stderr).toContain(hf);
     expect(second.stderr).toContain("permission denied");
   } finally {
     chmodSync(locked, 0o755);
+    chmodSync(hf, 0o755);
   }
-  expect(scan().summary).toMatchObject({ added: 0, removed: 0, unchanged: 4 });
+  expect(scan().summary).toMatchObject({ added: 0, removed: 0, unchanged: 5 });
 });

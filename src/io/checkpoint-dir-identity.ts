@@ -1,0 +1,43 @@
+import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
+import { isSidecarFileName, isSidecarTempFileName } from "../core/metadata/sidecar-path.ts";
+
+/** Directory checkpoints nest at most `<tag>/file` (DeepSpeed); deeper trees are not folded into the identity. */
+const FOLD_DEPTH = 2;
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function fold(path: string, depth: number, into: { size: number; mtimeMs: number }): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (isSidecarFileName(entry.name) || isSidecarTempFileName(entry.name)) continue;
+    const child = `${path}/${entry.name}`;
+    const stats = statOrUndefined(child);
+    if (stats === undefined) continue;
+    if (stats.isFile()) {
+      into.size += stats.size;
+      into.mtimeMs = Math.max(into.mtimeMs, stats.mtimeMs);
+    } else if (stats.isDirectory() && depth > 1) fold(child, depth - 1, into);
+  }
+}
+
+/**
+ * What a checkpoint directory (HF `checkpoint-N/`, Lightning sharded `.ckpt/`) is, for telling whether it changed:
+ * the total size and newest mtime of its files, leaving out ckpt's own sidecar and temp files. Not the directory's
+ * own mtime: writing the sidecar inside the directory changes that, and every scan read it again.
+ */
+export function checkpointDirectoryFacts(path: string): { readonly size: number; readonly mtimeMs: number } {
+  const facts = { size: 0, mtimeMs: 0 };
+  fold(path.replace(/\/+$/, ""), FOLD_DEPTH, facts);
+  return facts;
+}
