@@ -117,7 +117,13 @@ test("a directory that became unreadable keeps its rows; the problem is reported
   };
   expect(scan().summary).toMatchObject({ added: 5, failed: 0 });
   // Its sidecar, written inside the HF directory, does not make the directory look changed.
-  expect(scan().summary).toMatchObject({ added: 0, updated: 0, removed: 0, unchanged: 5, sidecars_written: 0 });
+  expect(scan().summary).toMatchObject({
+    added: 0,
+    updated: 0,
+    removed: 0,
+    unchanged: 5,
+    sidecars_written: 0,
+  });
   chmodSync(locked, 0o000);
   chmodSync(hf, 0o000);
   try {
