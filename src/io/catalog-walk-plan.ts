@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { lstatSync, realpathSync } from "node:fs";
+import { dirname } from "node:path";
 import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AliasCandidate, assignAliases, isShareable } from "../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "./catalog-facts.ts";
@@ -24,24 +25,40 @@ function realPathOrNull(path: string): string | null {
   }
 }
 
+/** Where the walk met the real checkpoints symlinks point at, by target (dev, ino). */
+type SymlinkTargets = {
+  /** Targets of the symlinks met so far. */
+  readonly wanted: Set<string>;
+  /** Real checkpoints (one link each) met after their symlink, by (dev, ino): their walked path. */
+  readonly found: Map<string, string>;
+  /** Inodes of every real checkpoint met: one met before its symlink is looked for by its real path. */
+  readonly inodes: Set<number>;
+  readonly visited: ReadonlySet<string>;
+  readonly roots: readonly { readonly root: string; readonly real: string | null }[];
+};
+
+const inodeKey = (candidate: { readonly dev: number; readonly ino: number }) =>
+  `${candidate.dev}:${candidate.ino}`;
+
 /**
- * The walked path of the real file a symlink points at, when the walk met that file (a checkpoint with one link
- * lives at one path only): its real path, seen through the root it was walked under. Null otherwise.
+ * The walked path of the real checkpoint a symlink points at, or null when the walk did not meet it (then the
+ * symlink is a checkpoint of its own). A target met after the symlink is known by its inode; one met before is
+ * found through its real path seen from a root, and only if the walk listed that very directory.
  */
-function walkedTarget(
-  symlink: AliasCandidate,
-  realInodes: ReadonlySet<number>,
-  roots: readonly { readonly root: string; readonly real: string | null }[],
-): string | null {
-  if (!realInodes.has(symlink.ino)) return null;
+function walkedTarget(symlink: AliasCandidate, targets: SymlinkTargets): string | null {
+  const known = targets.found.get(inodeKey(symlink));
+  if (known !== undefined) return known;
+  if (!targets.inodes.has(symlink.ino)) return null;
   const target = realPathOrNull(symlink.path);
   if (target === null) return null;
-  for (const { root, real } of roots) {
+  for (const { root, real } of targets.roots) {
     if (real === null || !isUnder(target, real)) continue;
     const walked = `${root}${target.slice(real.length)}`;
+    if (!targets.visited.has(directoryKey(dirname(walked)))) continue;
     try {
       const stats = lstatSync(walked);
-      if (stats.isFile() && stats.dev === symlink.dev && stats.ino === symlink.ino) return walked;
+      const sameKind = stats.isFile() || stats.isDirectory();
+      if (sameKind && stats.dev === symlink.dev && stats.ino === symlink.ino) return walked;
     } catch {
       // Not there under this root; try the next.
     }
@@ -65,19 +82,29 @@ export function planFromWalk(
   const visited = new Set<string>();
   const shareable: WalkedCheckpoint[] = [];
   const shareableRows: ScannedFile[] = [];
-  const realInodes = new Set<number>();
+  const rootKeys = roots.map((root) => ({ root: directoryKey(root), real: realPathOrNull(root) }));
+  const targets: SymlinkTargets = {
+    wanted: new Set(),
+    found: new Map(),
+    inodes: new Set(),
+    visited,
+    roots: rootKeys,
+  };
   let directories = 0;
   const walked = walkCheckpointDirectories(roots, { recursive: options.recursive }, (found) => {
     const own: WalkedCheckpoint[] = [];
     const setAside = new Set<string>();
     for (const checkpoint of found.checkpoints) {
-      if (isShareable(checkpoint)) {
-        shareable.push(checkpoint);
-        setAside.add(checkpoint.path);
-      } else {
-        own.push(checkpoint);
-        realInodes.add(checkpoint.ino);
-      }
+      if (!isShareable(checkpoint)) continue;
+      shareable.push(checkpoint);
+      setAside.add(checkpoint.path);
+      if (checkpoint.symlink) targets.wanted.add(inodeKey(checkpoint));
+    }
+    for (const checkpoint of found.checkpoints) {
+      if (isShareable(checkpoint)) continue;
+      own.push(checkpoint);
+      targets.inodes.add(checkpoint.ino);
+      if (targets.wanted.has(inodeKey(checkpoint))) targets.found.set(inodeKey(checkpoint), checkpoint.path);
     }
     if (found.directory !== null) visited.add(found.directory);
     const rows =
@@ -95,8 +122,7 @@ export function planFromWalk(
     // before the heap grows keeps a 100k rescan at ~71 MB instead of ~78 MB, at no measurable cost.
     if (++directories % 20 === 0) Bun.gc(false);
   });
-  const rootKeys = roots.map((root) => ({ root: directoryKey(root), real: realPathOrNull(root) }));
-  assignAliases(shareable, (symlink) => walkedTarget(symlink, realInodes, rootKeys));
+  assignAliases(shareable, (symlink) => walkedTarget(symlink, targets));
   planner.compare(shareableRows, shareable);
   sweep(planner, facts, {
     roots: rootKeys.map(({ root }) => root),

@@ -95,6 +95,14 @@ function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink
   };
 }
 
+/** The roots without repeats and without those inside another root, which the walk would meet twice. */
+function outermostRoots(roots: readonly string[]): string[] {
+  const keys = [...new Set(roots.map(directoryKey))];
+  const inside = (path: string, root: string) =>
+    path !== root && path.startsWith(root === "/" ? "/" : `${root}/`);
+  return keys.filter((root) => !keys.some((other) => inside(root, other)));
+}
+
 /** A directory as rows record it: no trailing slash (but "/" itself). */
 export function directoryKey(directory: string): string {
   const trimmed = directory.replace(/\/+$/, "");
@@ -122,7 +130,7 @@ export function walkCheckpointDirectories(
     pending: [],
     recursive: options.recursive ?? true,
   };
-  for (const root of roots) {
+  for (const root of outermostRoots(roots)) {
     try {
       const stats = statSync(root);
       if (stats.isDirectory()) state.pending.push(root);

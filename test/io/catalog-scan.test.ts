@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import {
   existsSync,
   linkSync,
+  mkdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -280,5 +281,31 @@ describe("incremental scan", () => {
     expect(existsSync(join(dir.path, "run3/b.metadata.yaml"))).toBe(true);
     expect(storedMetadata(database, join(dir.path, "run3/b.ckpt"))?.exp_name).toBe("assembled");
     expect(paths()).not.toContain("run3/a.ckpt");
+  });
+  test("a symlinked sharded checkpoint directory and a symlink reached through a linked directory are aliases", async () => {
+    const sharded = join(dir.path, "run4/epoch=3.ckpt");
+    mkdirSync(sharded, { recursive: true });
+    writeFileSync(join(sharded, "model.pt"), "weights");
+    symlinkSync("epoch=3.ckpt", join(dir.path, "run4/last.ckpt"));
+    writeCheckpoint(join(dir.path, "real/e.ckpt"));
+    symlinkSync(join(dir.path, "real"), join(dir.path, "linked"));
+    symlinkSync(join(dir.path, "real/e.ckpt"), join(dir.path, "last.ckpt"));
+    await scan();
+    const rows = database
+      .query<{ path: string; alias_of: string | null }, []>(
+        "SELECT path, alias_of FROM checkpoints ORDER BY path",
+      )
+      .all()
+      .map((row) => [row.path.slice(dir.path.length + 1), row.alias_of?.slice(dir.path.length + 1) ?? null]);
+    const real = rows.find(([path]) => path === "real/e.ckpt" || path === "linked/e.ckpt")?.[0];
+    expect(rows).toContainEqual(["run4/last.ckpt", "run4/epoch=3.ckpt"]);
+    expect(rows).toContainEqual(["last.ckpt", real ?? "missing"]);
+    expect(counts(await scan())).toMatchObject({ added: 0, updated: 0, removed: 0 });
+  });
+
+  test("a root inside another root is walked once", async () => {
+    const model = join(dir.path, "run2/model.pt");
+    expect(counts(await scan({ roots: [dir.path, model] }))).toMatchObject({ added: 3 });
+    expect(counts(await scan({ roots: [dir.path, model, `${dir.path}/`] }))).toMatchObject({ unchanged: 3 });
   });
 });
