@@ -104,7 +104,8 @@ export function planFromWalk(
       if (isShareable(checkpoint)) continue;
       own.push(checkpoint);
       targets.inodes.add(checkpoint.ino);
-      if (targets.wanted.has(inodeKey(checkpoint))) targets.found.set(inodeKey(checkpoint), checkpoint.path);
+      if (targets.wanted.size > 0 && targets.wanted.has(inodeKey(checkpoint)))
+        targets.found.set(inodeKey(checkpoint), checkpoint.path);
     }
     if (found.directory !== null) visited.add(found.directory);
     const rows =
