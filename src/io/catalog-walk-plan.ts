@@ -4,12 +4,8 @@ import { dirname } from "node:path";
 import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AliasCandidate, assignAliases, isShareable } from "../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "./catalog-facts.ts";
-import {
-  directoryKey,
-  type WalkedCheckpoint,
-  type WalkProblem,
-  walkCheckpointDirectories,
-} from "./checkpoint-walker.ts";
+import { type WalkedCheckpoint, type WalkProblem, walkCheckpointDirectories } from "./checkpoint-walker.ts";
+import { directoryKey } from "./walk-paths.ts";
 
 export type WalkPlan = { readonly plan: ReconcilePlan; readonly problems: readonly WalkProblem[] };
 

@@ -12,6 +12,7 @@ import {
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { directoryKey, joinName, outermostRoots } from "./walk-paths.ts";
 
 export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
 
@@ -93,20 +94,6 @@ function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink
     sidecar_present: false,
     links: nlink,
   };
-}
-
-/** The roots without repeats and without those inside another root, which the walk would meet twice. */
-function outermostRoots(roots: readonly string[]): string[] {
-  const keys = [...new Set(roots.map(directoryKey))];
-  const inside = (path: string, root: string) =>
-    path !== root && path.startsWith(root === "/" ? "/" : `${root}/`);
-  return keys.filter((root) => !keys.some((other) => inside(root, other)));
-}
-
-/** A directory as rows record it: no trailing slash (but "/" itself). */
-export function directoryKey(directory: string): string {
-  const trimmed = directory.replace(/\/+$/, "");
-  return trimmed === "" ? "/" : trimmed;
 }
 
 /**
@@ -304,9 +291,4 @@ function markSidecars(candidates: Candidate[], names: readonly string[]): void {
     const name = candidate.path.slice(candidate.path.lastIndexOf("/") + 1);
     candidate.sidecar_present = present.has(sidecarPathFor(name, { kind: "file" }));
   }
-}
-
-// Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
-function joinName(directory: string, name: string): string {
-  return directory.endsWith("/") ? `${directory}${name}` : `${directory}/${name}`;
 }

@@ -1,0 +1,21 @@
+// Path spellings the walk and the catalog share: a directory as rows record it, roots without overlaps, and
+// children joined by hand.
+
+/** A directory as rows record it: no trailing slash (but "/" itself). */
+export function directoryKey(directory: string): string {
+  const trimmed = directory.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+
+/** The roots without repeats and without those inside another root, which the walk would meet twice. */
+export function outermostRoots(roots: readonly string[]): string[] {
+  const keys = [...new Set(roots.map(directoryKey))];
+  const inside = (path: string, root: string) =>
+    path !== root && path.startsWith(root === "/" ? "/" : `${root}/`);
+  return keys.filter((root) => !keys.some((other) => inside(root, other)));
+}
+
+// Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
+export function joinName(directory: string, name: string): string {
+  return directory.endsWith("/") ? `${directory}${name}` : `${directory}/${name}`;
+}
