@@ -12,6 +12,7 @@ import type { RunUpdate } from "./catalog-writes.ts";
 import { type FsMemo, isSymlink, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
 import { locateRunDir } from "./run-dir-locator.ts";
 import { readSidecar, writeSidecar } from "./sidecar-store.ts";
+import { isWithin } from "./walk-paths.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -163,7 +164,7 @@ function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
   const memo = options.memo ?? null;
   const real = realCheckpointPath(memo, file.path, file.symlink);
   const root = realPathOf(memo, options.scanRoot);
-  const inside = real === root || real.startsWith(root.endsWith("/") ? root : `${root}/`);
+  const inside = isWithin(real, root);
   // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).
   const key = file.kind === "file" ? `sidecar-run-dir:${dirname(real)}\0${inside ? root : ""}` : null;
   const known = key === null ? undefined : memo?.derived.get(key);

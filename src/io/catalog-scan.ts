@@ -10,6 +10,7 @@ import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { ReadWorkers } from "./read-workers.ts";
+import { isWithin } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -41,10 +42,6 @@ export type ScanSummary = {
 };
 
 const FLUSH_EVERY = 500;
-
-function under(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`);
-}
 
 function aliasEntry(file: ScannedFile, now: number): StoredEntry {
   const entry = entryFromMetadata({
@@ -166,7 +163,7 @@ async function readItems(
 
 function scanRootOf(path: string, roots: readonly string[]): string {
   let best = roots[0] ?? path;
-  for (const root of roots) if (under(path, root) && root.length >= best.length) best = root;
+  for (const root of roots) if (isWithin(path, root) && root.length >= best.length) best = root;
   return best;
 }
 

@@ -5,13 +5,9 @@ import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/
 import { type AliasCandidate, assignAliases, isShareable } from "../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "./catalog-facts.ts";
 import { type WalkedCheckpoint, type WalkProblem, walkCheckpointDirectories } from "./checkpoint-walker.ts";
-import { directoryKey } from "./walk-paths.ts";
+import { directoryKey, isWithin } from "./walk-paths.ts";
 
 export type WalkPlan = { readonly plan: ReconcilePlan; readonly problems: readonly WalkProblem[] };
-
-function isUnder(path: string, directory: string): boolean {
-  return path === directory || path.startsWith(directory === "/" ? "/" : `${directory}/`);
-}
 
 function realPathOrNull(path: string): string | null {
   try {
@@ -48,7 +44,7 @@ function walkedTarget(symlink: AliasCandidate, targets: SymlinkTargets): string 
   const target = realPathOrNull(symlink.path);
   if (target === null) return null;
   for (const { root, real } of targets.roots) {
-    if (real === null || !isUnder(target, real)) continue;
+    if (real === null || !isWithin(target, real)) continue;
     const walked = `${root}${target.slice(real.length)}`;
     if (!targets.visited.has(directoryKey(dirname(walked)))) continue;
     try {
@@ -156,7 +152,7 @@ function sweep(
     const directories = context.recursive ? facts.directoriesUnder(root) : [root];
     for (const directory of directories) {
       if (context.visited.has(directory) || swept.has(directory)) continue;
-      if (unreadable.some((path) => isUnder(directory, directoryKey(path)))) continue;
+      if (unreadable.some((path) => isWithin(directory, directoryKey(path)))) continue;
       swept.add(directory);
       planner.vanished(facts.rowsIn(directory));
     }

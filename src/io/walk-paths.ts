@@ -7,12 +7,15 @@ export function directoryKey(directory: string): string {
   return trimmed === "" ? "/" : trimmed;
 }
 
+/** Whether `path` is `directory` or lies below it (a sibling sharing its name as a prefix does not). */
+export function isWithin(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(directory.endsWith("/") ? directory : `${directory}/`);
+}
+
 /** The roots without repeats and without those inside another root, which the walk would meet twice. */
 export function outermostRoots(roots: readonly string[]): string[] {
   const keys = [...new Set(roots.map(directoryKey))];
-  const inside = (path: string, root: string) =>
-    path !== root && path.startsWith(root === "/" ? "/" : `${root}/`);
-  return keys.filter((root) => !keys.some((other) => inside(root, other)));
+  return keys.filter((root) => !keys.some((other) => other !== root && isWithin(root, other)));
 }
 
 // Joined by hand: the names come from readdir, so `join`'s normalisation has nothing to do (a tenth of a walk).
