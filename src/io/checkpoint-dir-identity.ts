@@ -1,16 +1,9 @@
-import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
+import { type Dirent, readdirSync } from "node:fs";
 import { isSidecarFileName, isSidecarTempFileName } from "../core/metadata/sidecar-path.ts";
+import { statOrUndefined } from "./fs-memo.ts";
 
 /** Directory checkpoints nest at most `<tag>/file` (DeepSpeed); deeper trees are not folded into the identity. */
 const FOLD_DEPTH = 2;
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 function fold(path: string, depth: number, into: { size: number; mtimeMs: number }): void {
   let entries: Dirent[];
@@ -22,7 +15,7 @@ function fold(path: string, depth: number, into: { size: number; mtimeMs: number
   for (const entry of entries) {
     if (isSidecarFileName(entry.name) || isSidecarTempFileName(entry.name)) continue;
     const child = `${path}/${entry.name}`;
-    const stats = statOrUndefined(child);
+    const stats = statOrUndefined(null, child);
     if (stats === undefined) continue;
     if (stats.isFile()) {
       into.size += stats.size;

@@ -1,4 +1,4 @@
-import { type Dirent, lstatSync, readdirSync, type Stats, statSync } from "node:fs";
+import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AliasCandidate, assignAliases } from "../core/discovery/checkpoint-aliases.ts";
 import {
@@ -12,6 +12,7 @@ import {
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { isSymlink as isSymlinkPath } from "./fs-memo.ts";
 import { directoryKey, joinName, outermostRoots } from "./walk-paths.ts";
 
 export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
@@ -231,14 +232,6 @@ function isUnknownType(entry: Dirent): boolean {
     entry.isBlockDevice() ||
     entry.isCharacterDevice()
   );
-}
-
-function isSymlinkPath(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 /** Stats a checkpoint-named file or directory, or a symlink (followed once), and records what it is. */
