@@ -2,7 +2,12 @@ import type { Database } from "bun:sqlite";
 import { lstatSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
-import { type AliasCandidate, assignAliases, isShareable } from "../core/discovery/checkpoint-aliases.ts";
+import {
+  type AliasCandidate,
+  assignAliases,
+  inodeKey,
+  isShareable,
+} from "../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "./catalog-facts.ts";
 import { type WalkedCheckpoint, type WalkProblem, walkCheckpointDirectories } from "./checkpoint-walker.ts";
 import { directoryKey, isWithin } from "./walk-paths.ts";
@@ -28,9 +33,6 @@ type SymlinkTargets = {
   readonly visited: ReadonlySet<string>;
   readonly roots: readonly { readonly root: string; readonly real: string | null }[];
 };
-
-const inodeKey = (candidate: { readonly dev: number; readonly ino: number }) =>
-  `${candidate.dev}:${candidate.ino}`;
 
 /**
  * The walked path of the real checkpoint a symlink points at, or null when the walk did not meet it (then the

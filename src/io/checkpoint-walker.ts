@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
-import { type AliasCandidate, assignAliases } from "../core/discovery/checkpoint-aliases.ts";
+import { type AliasCandidate, assignAliases, inodeKey } from "../core/discovery/checkpoint-aliases.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -181,7 +181,7 @@ function visitDirectory(directory: string, state: WalkState): boolean {
   let entries: Dirent[];
   try {
     const own = statSync(directory);
-    const key = `${own.dev}:${own.ino}`;
+    const key = inodeKey(own);
     if (state.visitedDirectories.has(key)) return false;
     state.visitedDirectories.add(key);
     entries = readdirSync(directory, { withFileTypes: true });

@@ -1,3 +1,4 @@
+import { inodeKey } from "../discovery/checkpoint-aliases.ts";
 import type { FileFacts } from "./catalog-entry.ts";
 
 /** A path as the walk found it now, or as the catalog last recorded it. */
@@ -20,10 +21,6 @@ export type ReconcilePlan = {
   readonly removed: readonly string[];
   readonly unchanged: number;
 };
-
-function inodeKey(file: Pick<FileFacts, "dev" | "ino">): string {
-  return `${file.dev}:${file.ino}`;
-}
 
 function sameFacts(a: ScannedFile, b: ScannedFile): boolean {
   return (

@@ -26,8 +26,9 @@ function isBetterPrimary(candidate: AliasCandidate, primary: AliasCandidate): bo
   return comparePaths(candidate.path, primary.path) < 0;
 }
 
-function inodeKey(candidate: AliasCandidate): string {
-  return `${candidate.dev}:${candidate.ino}`;
+/** A (dev, ino) as one key: the identity paths share when they are the same file. */
+export function inodeKey(file: { readonly dev: number; readonly ino: number }): string {
+  return `${file.dev}:${file.ino}`;
 }
 
 /**
