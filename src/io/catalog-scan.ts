@@ -74,16 +74,21 @@ async function applyRenames(
       : { writeSidecar: null };
   const stored = plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : null;
   const reread: ScannedFile[] = [];
+  const rereadFrom: string[] = [];
   const renames = plan.renamed.flatMap(({ from, file }) => {
-    const kept = stored?.storedMetadata(database, from) ?? null;
-    if (kept === null && stored?.storedMetadataLost(database, from) === true) {
+    const kept = stored?.lookUpStoredMetadata(database, from) ?? { metadata: null, lost: false };
+    if (kept.lost) {
       reread.push(file);
+      rereadFrom.push(from);
       return [];
     }
     const metadata =
-      kept === null
+      kept.metadata === null
         ? null
-        : { ...kept, checkpoint_path: kept.checkpoint_path.replace(/[^/]*$/, basename(file.path)) };
+        : {
+            ...kept.metadata,
+            checkpoint_path: kept.metadata.checkpoint_path.replace(/[^/]*$/, basename(file.path)),
+          };
     let wrote = false;
     if (writeSidecar !== null && metadata !== null && !file.sidecar_present) {
       const kind = file.kind === "file" ? "file" : "directory";
@@ -94,7 +99,6 @@ async function applyRenames(
     }
     return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });
-  const rereadFrom = plan.renamed.filter(({ file }) => reread.includes(file)).map(({ from }) => from);
   applyCatalogChanges(database, {
     renames,
     removed: [...plan.removed, ...rereadFrom],

@@ -28,40 +28,30 @@ function sidecarMetadataOf(path: string, kind: "file" | "directory"): Checkpoint
 }
 
 /**
- * The metadata the catalog describes a path with: the copy it stores (metadata assembled from the checkpoint), or
- * for a row whose sidecar is valid, which the catalog does not copy, that sidecar read again. Null when neither
- * is there (no row, no metadata, or the sidecar is gone or no longer valid).
+ * What the catalog knows of a path's metadata: the copy it stores (metadata assembled from the checkpoint), or
+ * for a row whose sidecar is valid, which the catalog does not copy, that sidecar read again. `lost` says the row
+ * relied on its sidecar and the sidecar can no longer be read: whoever needs the metadata must read the checkpoint.
  */
-export function storedMetadata(database: Database, path: string): CheckpointMetadataV1 | null {
+export function lookUpStoredMetadata(
+  database: Database,
+  path: string,
+): { readonly metadata: CheckpointMetadataV1 | null; readonly lost: boolean } {
   const row = database
     .query<{ metadata_json: string | null; sidecar_state: string; kind: string }, [string]>(
       "SELECT metadata_json, sidecar_state, kind FROM checkpoints WHERE path = ?",
     )
     .get(path);
-  if (row === null) return null;
+  if (row === null) return { metadata: null, lost: false };
   if (typeof row.metadata_json === "string") {
     const parsed = MetadataSchema.safeParse(JSON.parse(row.metadata_json));
-    return parsed.success ? parsed.data : null;
+    return { metadata: parsed.success ? parsed.data : null, lost: false };
   }
-  return row.sidecar_state === "valid"
-    ? sidecarMetadataOf(path, row.kind === "file" ? "file" : "directory")
-    : null;
+  if (row.sidecar_state !== "valid") return { metadata: null, lost: false };
+  const metadata = sidecarMetadataOf(path, row.kind === "file" ? "file" : "directory");
+  return { metadata, lost: metadata === null };
 }
 
-/**
- * True when the catalog says a path's metadata lives in its valid sidecar (so it kept no copy) but that sidecar
- * can no longer be read: whoever needed the metadata must read the checkpoint again.
- */
-export function storedMetadataLost(database: Database, path: string): boolean {
-  const row = database
-    .query<{ metadata_json: string | null; sidecar_state: string }, [string]>(
-      "SELECT metadata_json, sidecar_state FROM checkpoints WHERE path = ?",
-    )
-    .get(path);
-  return (
-    row !== null &&
-    row.metadata_json === null &&
-    row.sidecar_state === "valid" &&
-    storedMetadata(database, path) === null
-  );
+/** The metadata the catalog describes a path with (see `lookUpStoredMetadata`), or null. */
+export function storedMetadata(database: Database, path: string): CheckpointMetadataV1 | null {
+  return lookUpStoredMetadata(database, path).metadata;
 }
