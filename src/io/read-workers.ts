@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 
 /** Below this many reads per worker, a worker's start-up (~60 ms of loading the reader) costs more than it saves. */
-export const MIN_ITEMS_PER_WORKER = 256;
+const MIN_ITEMS_PER_WORKER = 256;
 
 /**
  * From source the worker sits beside this file. In the compiled binary every module reports the executable as its
