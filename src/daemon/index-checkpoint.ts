@@ -35,7 +35,10 @@ export type IndexResult =
 
 function statOrNull(path: string, follow: boolean): Stats | null {
   try {
-    return follow ? statSync(path) : lstatSync(path);
+    return (
+      (follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false })) ??
+      null
+    );
   } catch {
     return null;
   }

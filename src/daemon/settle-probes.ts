@@ -1,4 +1,3 @@
-import { type Stats, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
 import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
@@ -8,14 +7,7 @@ import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { withDirectoryView } from "../io/directory-view.ts";
 import { withFileByteSource } from "../io/file-byte-source.ts";
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
+import { statOrUndefined } from "../io/fs-memo.ts";
 
 /**
  * The settle scheduler's `stat`: size/mtime/ino of a file (through symlinks: `last.ckpt` settles as its target),
@@ -23,7 +15,7 @@ function statOrUndefined(path: string): Stats | undefined {
  * Undefined when the path is gone or unreadable.
  */
 export function statPathIdentity(path: string): PathIdentity | undefined {
-  const stats = statOrUndefined(path);
+  const stats = statOrUndefined(null, path);
   if (stats === undefined) return undefined;
   if (!stats.isDirectory()) return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
   return { ...checkpointDirectoryFacts(path), ino: stats.ino };
@@ -47,7 +39,7 @@ function directoryCompleteness(path: string): Completeness {
  * safetensors equation, legacy pickles to EOF) or the HF/Lightning sharded directory rules. Never throws.
  */
 export function checkPathCompleteness(path: string): Completeness {
-  const stats = statOrUndefined(path);
+  const stats = statOrUndefined(null, path);
   if (stats === undefined) return { state: "incomplete", reason: `${path} vanished while being checked` };
   if (stats.isDirectory()) return directoryCompleteness(path);
   const checked = withFileByteSource(path, (source) =>

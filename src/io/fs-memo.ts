@@ -38,7 +38,8 @@ export function statOrUndefined(memo: FsMemo | null, path: string): Stats | unde
   if (memo?.stats.has(path)) return memo.stats.get(path);
   let stats: Stats | undefined;
   try {
-    stats = statSync(path);
+    // No exception for the usual "not there": most of a locator's looks are misses, and a throw costs 2–3×.
+    stats = statSync(path, { throwIfNoEntry: false });
   } catch {
     stats = undefined;
   }
