@@ -74,10 +74,18 @@ export const ReportFacts = z.looseObject({
 });
 export type ReportFacts = z.infer<typeof ReportFacts>;
 
+// Facts by report, for the pipeline and the assembler that both read the same report: one zod pass, not two.
+const factsOfReport = new WeakMap<object, ReportFacts>();
+
 /** The report's facts; anything that is not an object yields no facts at all. */
 export function readReportFacts(report: unknown): ReportFacts {
+  if (typeof report !== "object" || report === null) return {};
+  const known = factsOfReport.get(report);
+  if (known !== undefined) return known;
   const parsed = ReportFacts.safeParse(report);
-  return parsed.success ? parsed.data : {};
+  const facts = parsed.success ? parsed.data : {};
+  factsOfReport.set(report, facts);
+  return facts;
 }
 
 /** Statuses whose report carries facts worth a sidecar (an unsafe file still gets one that says so). */
