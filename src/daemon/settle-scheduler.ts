@@ -60,7 +60,7 @@ export type SettleStats = {
 };
 
 export type SettleScheduler = {
-  /** A hint: the path was added or changed. Looks again after `quietMs`; repeated hints debounce. */
+  /** A hint: the path was added or changed. Looks now if the path was at rest, else after `quietMs` (hints debounce). */
   notice(path: string): void;
   /** The path was removed: cancel pending work and forget it. */
   forget(path: string): void;
@@ -135,12 +135,17 @@ export function createSettleScheduler(options: SettleSchedulerOptions): SettleSc
     notice(path) {
       if (closed) return;
       const existing = tracked.get(path);
-      const item = existing ?? { entry: startEntry(path), timer: undefined, dueAt: 0 };
-      if (existing !== undefined) item.entry = beginSettle(existing.entry, options.now());
-      tracked.set(path, item);
+      if (existing === undefined) {
+        // A path at rest: the first look is taken now and the second, which must agree, `quietMs` later. A
+        // file renamed into place settles in one quiet period, and the loop wakes once less per checkpoint.
+        tracked.set(path, { entry: startEntry(path), timer: undefined, dueAt: 0 });
+        look(path);
+        return;
+      }
+      existing.entry = beginSettle(existing.entry, options.now());
       // Debounce: a hint never postpones a look already due sooner, but pulls a long backoff forward.
       const quietDue = options.now() + policy.quietMs;
-      if (item.timer === undefined || item.dueAt > quietDue) schedule(path, item, policy.quietMs);
+      if (existing.timer === undefined || existing.dueAt > quietDue) schedule(path, existing, policy.quietMs);
     },
     forget(path) {
       reported.delete(path);

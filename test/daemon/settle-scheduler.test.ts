@@ -35,9 +35,15 @@ describe("createSettleScheduler", () => {
     const { clock, scheduler, put, kinds, looks } = harness();
     put("/a.pt", 10, "complete");
     scheduler.notice("/a.pt");
+    // The first look is taken at once; the second, which must agree, a quiet period later.
+    expect(looks).toEqual(["/a.pt"]);
+    expect(kinds()).toEqual([]);
     clock.advance(50);
     scheduler.notice("/a.pt");
     scheduler.notice("/a.pt");
+    expect(kinds()).toEqual([]);
+    clock.advance(50);
+    expect(kinds()).toEqual(["ready /a.pt"]);
     clock.advance(1000);
     expect(kinds()).toEqual(["ready /a.pt"]);
     // The second look found the same size/mtime/inode, so the format's verdict on those bytes was reused.
@@ -50,9 +56,11 @@ describe("createSettleScheduler", () => {
     const { clock, scheduler, put, kinds, looks, outcomes } = harness();
     put("/c.pt", 10, "complete");
     scheduler.notice("/c.pt");
-    clock.advance(100);
+    expect(looks).toEqual(["/c.pt"]);
+    clock.advance(50);
     put("/c.pt", 20, "complete");
-    clock.advance(100);
+    clock.advance(50);
+    expect(kinds()).toEqual([]);
     clock.advance(100);
     expect(kinds()).toEqual(["ready /c.pt"]);
     expect(looks).toEqual(["/c.pt", "/c.pt"]);

@@ -13,7 +13,7 @@ export type SettleLook =
   | { readonly kind: "present"; readonly identity: PathIdentity; readonly completeness: Completeness };
 
 export type SettlePolicy = {
-  /** Gap between the two looks that must agree, and the debounce after a watch event. @default 100 */
+  /** Gap between the two looks that must agree, and the debounce of watch events during an episode. @default 100 */
   readonly quietMs: number;
   /** First retry delay for an incomplete path; doubles per unchanged look. @default 500 */
   readonly retryBaseMs: number;
