@@ -3,8 +3,10 @@ import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
+import { CatalogFacts } from "../io/catalog-facts.ts";
 import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
 import { removeStaleSidecarTemps } from "../io/sidecar-temps.ts";
+import { directoryKey } from "../io/walk-paths.ts";
 
 export type ReconcileOptions = {
   readonly roots: readonly string[];
@@ -23,19 +25,23 @@ export type ReconcileResult = { readonly summary: ScanSummary; readonly tempsRem
 /** A sidecar temp older than this has no live writer: ours take milliseconds, and we hold the catalog lock. */
 const STALE_TEMP_MS = 1000;
 
-/** Directories that hold catalogued checkpoints (and the directory checkpoints themselves): where sidecars live. */
+/**
+ * Directories that hold catalogued checkpoints (and the directory checkpoints themselves): where sidecars live.
+ * From the `dir` index, a name per directory: never a row per checkpoint (100k of them at the daemon's start).
+ */
 function sidecarDirectories(database: Database, roots: readonly string[]): Set<string> {
-  const condition = rootCondition(roots);
-  const rows = database
-    .query<{ path: string; kind: string }, SqlValue[]>(
-      `SELECT path, kind FROM checkpoints${condition === null ? "" : ` WHERE ${condition.sql}`}`,
-    )
-    .all(...(condition?.params ?? []));
+  const facts = new CatalogFacts(database);
   const directories = new Set<string>();
-  for (const row of rows) {
-    directories.add(dirname(row.path));
-    if (row.kind !== "file") directories.add(row.path);
+  for (const root of roots.map(directoryKey)) {
+    for (const directory of facts.directoriesUnder(root)) directories.add(directory);
+    // A root that is itself a checkpoint has its sidecar beside it.
+    if (facts.rowAt(root) !== null) directories.add(dirname(root));
   }
+  const condition = rootCondition(roots);
+  const checkpointDirectories = database.query<{ path: string }, SqlValue[]>(
+    `SELECT path FROM checkpoints WHERE kind != 'file'${condition === null ? "" : ` AND ${condition.sql}`}`,
+  );
+  for (const row of checkpointDirectories.iterate(...(condition?.params ?? []))) directories.add(row.path);
   return directories;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type DaemonEnvironment,
@@ -72,6 +72,40 @@ describe("ckpt watch lifecycle", () => {
     await waitFor(() => count() === 50, { what: "all 50 indexed after restart" });
     again.process.kill("SIGINT");
     expect(await again.process.exited).toBe(0);
+  }, 30_000);
+
+  test("sidecar temps a killed writer left are removed at the next start, beside files and in checkpoint dirs", async () => {
+    const { environment, runs } = setUp("daemon-temps");
+    const run = join(runs, "run", "checkpoints");
+    const hf = join(runs, "hf", "checkpoint-20");
+    mkdirSync(run, { recursive: true });
+    mkdirSync(hf, { recursive: true });
+    writeFileSync(join(run, "epoch=1.ckpt"), torchZipBytes({ fill: 1 }));
+    writeFileSync(join(hf, "pytorch_model.bin"), torchZipBytes({ fill: 2 }));
+    writeFileSync(join(hf, "trainer_state.json"), '{"global_step": 20}');
+    const scanned = await runCkpt(environment, ["scan", runs, "--catalog", environment.catalog]);
+    expect(scanned.exitCode).toBe(0);
+    const stale = [
+      join(run, ".epoch=1.metadata.yaml.ckpt-tmp-k3x9"),
+      join(hf, ".ckpt.metadata.yaml.ckpt-tmp-a1b2"),
+    ];
+    const fresh = join(run, ".epoch=2.metadata.yaml.ckpt-tmp-live");
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    for (const path of stale) {
+      writeFileSync(path, "schema_version: '1.0'\n");
+      utimesSync(path, anHourAgo, anHourAgo);
+    }
+    writeFileSync(fresh, "being written\n");
+    const daemon = await startDaemonReady(environment, [runs]);
+    cleanups.push(() => daemon.process.kill("SIGKILL"));
+    await daemon.waitForLog((line) => line.msg === "reconciled", "the start-up reconcile");
+    const removed = daemon.lines.filter((line) => line.msg === "stale sidecar temp removed");
+    expect(removed.map((line) => line["path"]).sort()).toEqual([...stale].sort());
+    for (const path of stale) expect(existsSync(path)).toBe(false);
+    // A temp younger than a second may belong to a writer that is still running: it stays.
+    expect(existsSync(fresh)).toBe(true);
+    daemon.process.kill("SIGTERM");
+    expect(await daemon.process.exited).toBe(0);
   }, 30_000);
 
   test("--detach returns once ready, logs to the state dir; ckpt stop stops it", async () => {
