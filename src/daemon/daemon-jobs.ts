@@ -169,7 +169,7 @@ function pathOfMessage(message: string): string | undefined {
 async function runReconcile(context: JobContext, reason: ReconcileReason): Promise<void> {
   // The scan reports a read's sidecar warning both with the read and on its own: log it once, with the read.
   const fromReads = new Set<string>();
-  const { summary, tempsRemoved } = await reconcileRoots(context.database, {
+  const { summary, tempsRemoved, sidecarsRemoved } = await reconcileRoots(context.database, {
     roots: context.roots(),
     sidecars: context.sidecars,
     now: context.now,
@@ -188,6 +188,8 @@ async function runReconcile(context: JobContext, reason: ReconcileReason): Promi
     },
   });
   for (const path of tempsRemoved) context.journal.log("info", "stale sidecar temp removed", { path });
+  for (const { sidecar, checkpoint } of sidecarsRemoved)
+    context.journal.log("info", "sidecar of a deleted checkpoint removed", { path: sidecar, checkpoint });
   for (const failure of summary.failures)
     context.journal.once(`read:${failure}`, "error", "read failed", { cause: failure });
   context.counters.reconciles++;

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { existsSync, lstatSync, realpathSync, type Stats, statSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, type Stats, statSync } from "node:fs";
 import { basename, relative } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
@@ -12,7 +12,7 @@ import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.t
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { createFsMemo } from "../io/fs-memo.ts";
-import { readSidecar } from "../io/sidecar-store.ts";
+import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
 export type IndexRequest = {
@@ -186,19 +186,6 @@ export type RemoveResult = {
   readonly orphanedAliases: readonly string[];
 };
 
-/** A sidecar ckpt wrote (generator `ckpt`) goes with its checkpoint; anyone else's stays. */
-function removeOurSidecar(path: string, kind: "file" | "directory"): string | null {
-  const sidecar = sidecarPathFor(path, { kind });
-  const read = readSidecar(sidecar);
-  if (!read.success || read.data.data?.ckpt?.generator.name !== "ckpt") return null;
-  try {
-    unlinkSync(sidecar);
-    return sidecar;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Drops a path that is gone from disk (top-k rotation, `save_total_limit`): its rows, rows under it, aliases of
  * it, and our sidecar. Does nothing while the path exists (a temp file was renamed over it meanwhile).
@@ -219,7 +206,7 @@ export function removeCatalogPath(database: Database, path: string, now: number)
     .all(path)
     .map((found) => found.path);
   const sidecarRemoved =
-    row === null ? null : removeOurSidecar(path, row.kind === "file" ? "file" : "directory");
+    row === null ? null : removeOwnSidecar(path, row.kind === "file" ? "file" : "directory");
   const orphanedAliases = aliases.filter((alias) => existsSync(alias));
   const removed = [...new Set([...under, ...aliases])];
   if (removed.length > 0) applyCatalogChanges(database, { removed, now });

@@ -1,10 +1,12 @@
 import type { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import { CatalogFacts } from "../io/catalog-facts.ts";
 import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
+import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 import { removeStaleSidecarTemps } from "../io/sidecar-temps.ts";
 import { directoryKey } from "../io/walk-paths.ts";
 
@@ -20,7 +22,12 @@ export type ReconcileOptions = {
   readonly removeTemps?: boolean;
 };
 
-export type ReconcileResult = { readonly summary: ScanSummary; readonly tempsRemoved: readonly string[] };
+export type ReconcileResult = {
+  readonly summary: ScanSummary;
+  readonly tempsRemoved: readonly string[];
+  /** Sidecars ckpt wrote for checkpoints deleted while nobody watched, removed as a deletion event would. */
+  readonly sidecarsRemoved: readonly { readonly sidecar: string; readonly checkpoint: string }[];
+};
 
 /** A sidecar temp older than this has no live writer: ours take milliseconds, and we hold the catalog lock. */
 const STALE_TEMP_MS = 1000;
@@ -62,7 +69,14 @@ export async function reconcileRoots(
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
   const before = options.removeTemps === true ? removeTemps(database, options) : [];
+  const sidecarsRemoved: { sidecar: string; checkpoint: string }[] = [];
   const summary = await scanCatalog(database, {
+    // A directory checkpoint's sidecar is inside it and went with it; a file's is beside it.
+    onRemoved: (checkpoint) => {
+      if (existsSync(checkpoint)) return;
+      const sidecar = removeOwnSidecar(checkpoint, "file");
+      if (sidecar !== null) sidecarsRemoved.push({ sidecar, checkpoint });
+    },
     roots: options.roots,
     sidecars: options.sidecars,
     now: options.now,
@@ -71,5 +85,5 @@ export async function reconcileRoots(
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   const after = options.removeTemps === true ? removeTemps(database, options) : [];
-  return { summary, tempsRemoved: [...before, ...after] };
+  return { summary, tempsRemoved: [...before, ...after], sidecarsRemoved };
 }

@@ -28,6 +28,8 @@ export type ScanOptions = {
   readonly onWarning?: (message: string) => void;
   /** Each checkpoint read in this scan, as stored (the daemon logs sidecar writes and unsafe files from it). */
   readonly onRead?: (outcome: ReadOutcome) => void;
+  /** Each row dropped because its checkpoint is gone (the daemon removes the sidecar it wrote for it). */
+  readonly onRemoved?: (path: string) => void;
 };
 
 export type ScanSummary = {
@@ -198,6 +200,7 @@ async function scanWith(
   });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renamed = await applyRenames(database, plan, options);
+  if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector: Collector = {
     upserts: [],
     runs: new Map(),
