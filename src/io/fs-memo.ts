@@ -53,14 +53,19 @@ export function listDirectory(memo: FsMemo | null, dir: string): ListedEntry[] {
   if (known !== undefined) return known;
   let listed: ListedEntry[];
   try {
-    listed = readdirSync(dir, { withFileTypes: true })
-      .slice(0, MAX_LISTED)
-      .map((entry) => ({
-        name: entry.name,
-        isDir:
-          entry.isDirectory() ||
-          (entry.isSymbolicLink() && (statOrUndefined(memo, join(dir, entry.name))?.isDirectory() ?? false)),
-      }));
+    // Most directories asked about are not there (wandb/, mlruns/ at each level): a stat that does not throw
+    // answers those, where a failed readdir would build an exception each time.
+    if (statOrUndefined(memo, dir)?.isDirectory() !== true) listed = [];
+    else
+      listed = readdirSync(dir, { withFileTypes: true })
+        .slice(0, MAX_LISTED)
+        .map((entry) => ({
+          name: entry.name,
+          isDir:
+            entry.isDirectory() ||
+            (entry.isSymbolicLink() &&
+              (statOrUndefined(memo, join(dir, entry.name))?.isDirectory() ?? false)),
+        }));
   } catch {
     listed = [];
   }
