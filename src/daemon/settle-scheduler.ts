@@ -105,13 +105,14 @@ export function createSettleScheduler(options: SettleSchedulerOptions): SettleSc
     return { kind: "present", identity, completeness: options.checkCompleteness(path) };
   };
 
-  const look = (path: string): void => {
+  /** Decides on a look: one taken now, or `taken` (the first look of an episode, taken when the hint came). */
+  const look = (path: string, taken?: SettleLook): void => {
     const item = tracked.get(path);
     if (closed || item === undefined) return;
     item.timer = undefined;
     const { entry, decision } = decideSettle({
       entry: item.entry,
-      look: takeLook(path, item.entry.previous),
+      look: taken ?? takeLook(path, item.entry.previous),
       now: options.now(),
       policy,
     });
@@ -136,10 +137,15 @@ export function createSettleScheduler(options: SettleSchedulerOptions): SettleSc
       if (closed) return;
       const existing = tracked.get(path);
       if (existing === undefined) {
-        // A path at rest: the first look is taken now and the second, which must agree, `quietMs` later. A
-        // file renamed into place settles in one quiet period, and the loop wakes once less per checkpoint.
-        tracked.set(path, { entry: startEntry(path), timer: undefined, dueAt: 0 });
-        look(path);
+        // A path at rest is looked at now. A file renamed into place is complete already: the second look, which
+        // must agree, comes `quietMs` later, so it settles in one quiet period and the loop wakes once less. A file
+        // still being written (or already gone) is left alone for a quiet period, as any hint: that look did
+        // not happen, so it neither starts a retry backoff nor logs "incomplete".
+        const item: Tracked = { entry: startEntry(path), timer: undefined, dueAt: 0 };
+        tracked.set(path, item);
+        const first = takeLook(path, undefined);
+        if (first.kind === "present" && first.completeness.state !== "incomplete") look(path, first);
+        else schedule(path, item, policy.quietMs);
         return;
       }
       existing.entry = beginSettle(existing.entry, options.now());

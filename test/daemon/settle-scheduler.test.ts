@@ -88,6 +88,19 @@ describe("createSettleScheduler", () => {
     });
   });
 
+  test("a file still being written when the hint comes is left alone for a quiet period, not retried", () => {
+    const { clock, scheduler, put, outcomes, looks } = harness();
+    put("/w.pt", 5, "incomplete");
+    scheduler.notice("/w.pt");
+    expect(looks).toEqual(["/w.pt"]);
+    expect(outcomes).toEqual([]);
+    put("/w.pt", 9, "complete");
+    clock.advance(100);
+    expect(outcomes).toEqual([]);
+    clock.advance(100);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["ready"]);
+  });
+
   test("a file rewritten after it settled settles again; a no-op hint does not re-report", () => {
     const { clock, scheduler, put, kinds } = harness();
     put("/last.pt", 100, "complete");
