@@ -116,6 +116,8 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
       logReadOutcome(context, result.outcome);
       return;
     case "alias":
+      // The link settled first and its target was read through it: that read is logged as the target's own.
+      if (result.target !== undefined) logReadOutcome(context, result.target);
       context.counters.indexed++;
       context.journal.log("info", "link indexed", { path: job.path, target: result.of });
       return;

@@ -27,7 +27,8 @@ export type IndexRequest = {
 
 export type IndexResult =
   | { readonly kind: "indexed"; readonly outcome: ReadOutcome }
-  | { readonly kind: "alias"; readonly of: string }
+  /** `target`: the read of the link's target, when the link settled first and its target was indexed through it. */
+  | { readonly kind: "alias"; readonly of: string; readonly target?: ReadOutcome }
   /** The path is no longer there: treat it as removed. */
   | { readonly kind: "gone" }
   /** It changed since it settled: settle it again rather than read a file in motion. */
@@ -123,15 +124,17 @@ async function indexSymlink(
   const catalogued = database
     .query<{ path: string }, [string]>("SELECT path FROM checkpoints WHERE path = ? AND alias_of IS NULL")
     .get(link.target);
+  let target: ReadOutcome | undefined;
   if (catalogued === null) {
     // Never read a target that is still being written: settle the link again, the target settles on its own.
     if (checkPathCompleteness(link.target).state !== "complete") return { kind: "changed" };
     const { expected: _expected, ...rest } = link.request;
     const indexed = await indexCheckpointPath(database, { ...rest, path: link.target });
     if (indexed.kind !== "indexed") return indexed;
+    target = indexed.outcome;
   }
   indexAlias(database, link.file, link.target, link.request.now());
-  return { kind: "alias", of: link.target };
+  return { kind: "alias", of: link.target, ...(target === undefined ? {} : { target }) };
 }
 
 /**
