@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import type { TextSink } from "./command.ts";
 
 export type LogFileSink = TextSink & {
@@ -9,8 +9,8 @@ export type LogFileSink = TextSink & {
 
 export type LogFileOptions = {
   /**
-   * Past this size the file is moved to `<path>.1` (replacing the previous one) and a new one is started, so a
-   * daemon left running for months holds at most twice this on disk. @default 10 MiB
+   * Past this size the file is copied to `<path>.old` (replacing the previous copy) and emptied, so a daemon left
+   * running for months holds at most twice this on disk. @default 10 MiB
    */
   readonly maxBytes?: number;
 };
@@ -19,8 +19,10 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
  * Appends log lines to a file, one `write` per line so concurrent appenders never interleave inside a line. The
- * file rotates itself by size (`--detach` has no journald or logrotate behind it); SIGHUP still reopens it for
- * an external logrotate.
+ * file caps its own size (`--detach` has no journald or logrotate behind it). It is copied and truncated rather
+ * than renamed: the detached daemon's stdout and stderr are the same file (a crash prints there), and they must
+ * stay on it. `.old`, not `.1`, so an external logrotate's generations are never overwritten; SIGHUP still
+ * reopens the file after such a rotation.
  */
 export function openLogFileSink(path: string, options: LogFileOptions = {}): LogFileSink {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -34,10 +36,16 @@ export function openLogFileSink(path: string, options: LogFileOptions = {}): Log
   };
   const rotate = (): void => {
     try {
-      renameSync(path, `${path}.1`);
-      reopen();
+      // Someone deleted the log: writing on would fill a file nobody can see. Start a new one.
+      if (fstatSync(fd).nlink === 0) {
+        reopen();
+        return;
+      }
+      copyFileSync(path, `${path}.old`);
+      ftruncateSync(fd, 0);
+      size = 0;
     } catch {
-      // Rotation is housekeeping: if it fails, keep appending to the file we have.
+      // Rotation is housekeeping: if it fails, keep appending, and try again after another maxBytes.
       size = 0;
     }
   };

@@ -1,5 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { openLogFileSink } from "../../src/cli/log-file-sink.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -8,7 +18,7 @@ const line = (index: number) =>
   `${JSON.stringify({ n: index, msg: "checkpoint indexed".padEnd(60, ".") })}\n`;
 
 describe("openLogFileSink", () => {
-  test("appends to what is there, and past maxBytes moves the file to .1 and starts a new one", () => {
+  test("appends to what is there, and past maxBytes copies the file to .old and empties it", () => {
     using dir = makeTempDir("log-sink");
     const path = join(dir.path, "daemon.log");
     writeFileSync(path, "from an earlier run\n");
@@ -20,7 +30,7 @@ describe("openLogFileSink", () => {
         .split("\n")
         .filter((text) => text !== "")
         .map((text) => JSON.parse(text).n as number);
-    const previous = numbers(`${path}.1`);
+    const previous = numbers(`${path}.old`);
     const current = numbers(path);
     // Whole lines, in order, none lost between the two files; older generations are gone.
     expect([...previous, ...current]).toEqual(
@@ -29,7 +39,31 @@ describe("openLogFileSink", () => {
     expect(current.at(-1)).toBe(39);
     expect(previous.length).toBe(Math.floor(1000 / line(20).length));
     expect(statSync(path).size).toBeLessThanOrEqual(1000);
-    expect(statSync(`${path}.1`).size).toBeLessThanOrEqual(1000);
+    expect(statSync(`${path}.old`).size).toBeLessThanOrEqual(1000);
+  });
+
+  test("another descriptor on the log (the detached daemon's stderr) stays on it across rotations", () => {
+    using dir = makeTempDir("log-sink");
+    const path = join(dir.path, "daemon.log");
+    const stderr = openSync(path, "a");
+    const sink = openLogFileSink(path, { maxBytes: 1000 });
+    for (let index = 0; index < 40; index++) sink.write(line(index));
+    writeSync(stderr, "panic: a crash before the logger\n");
+    closeSync(stderr);
+    sink.close();
+    expect(readFileSync(path, "utf8").endsWith("panic: a crash before the logger\n")).toBe(true);
+  });
+
+  test("a deleted log is started again at the next rotation, not written on unseen", () => {
+    using dir = makeTempDir("log-sink");
+    const path = join(dir.path, "daemon.log");
+    const sink = openLogFileSink(path, { maxBytes: 1000 });
+    sink.write(line(1));
+    rmSync(path);
+    for (let index = 2; index < 40; index++) sink.write(line(index));
+    sink.close();
+    expect(existsSync(path)).toBe(true);
+    expect(statSync(path).size).toBeLessThanOrEqual(1000);
   });
 
   test("reopen follows an external logrotate that moved the file", () => {
@@ -44,6 +78,7 @@ describe("openLogFileSink", () => {
     sink.close();
     expect(readFileSync(`${path}.rotated`, "utf8")).toBe(line(1) + line(2));
     expect(readFileSync(path, "utf8")).toBe(line(3));
+    expect(existsSync(`${path}.old`)).toBe(false);
     expect(existsSync(`${path}.1`)).toBe(false);
   });
 });
