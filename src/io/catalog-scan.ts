@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { basename } from "node:path";
+import { existsSync } from "node:fs";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ReconcilePlan, ScannedFile } from "../core/catalog/reconcile-plan.ts";
@@ -9,8 +9,9 @@ import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
+import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
 import { ReadWorkers } from "./read-workers.ts";
-import { isWithin } from "./walk-paths.ts";
+import { isWithin, pathUnderRoot } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -70,10 +71,11 @@ async function applyRenames(
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
   if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0)
     return { written: 0, reread: [] };
-  const { writeSidecar } =
-    plan.renamed.length > 0 && options.sidecars === "write"
-      ? await import("./sidecar-store.ts")
-      : { writeSidecar: null };
+  const writing = plan.renamed.length > 0 && options.sidecars === "write";
+  const { writeSidecar } = writing ? await import("./sidecar-store.ts") : { writeSidecar: null };
+  const { removeOwnSidecar } = writing
+    ? await import("./own-sidecar-removal.ts")
+    : { removeOwnSidecar: () => null };
   const stored = plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : null;
   const reread: ScannedFile[] = [];
   const rereadFrom: string[] = [];
@@ -87,17 +89,22 @@ async function applyRenames(
     const metadata =
       kept.metadata === null
         ? null
-        : {
-            ...kept.metadata,
-            checkpoint_path: kept.metadata.checkpoint_path.replace(/[^/]*$/, basename(file.path)),
-          };
+        : { ...kept.metadata, checkpoint_path: checkpointPathOf(file, options.roots) };
     let wrote = false;
-    if (writeSidecar !== null && metadata !== null && !file.sidecar_present) {
-      const kind = file.kind === "file" ? "file" : "directory";
-      const result = writeSidecar(sidecarPathFor(file.path, { kind }), metadata);
+    const kind = file.kind === "file" ? "file" : "directory";
+    const sidecar = sidecarPathFor(file.path, { kind });
+    // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
+    const refresh =
+      file.sidecar_present &&
+      sidecar === sidecarPathFor(from, { kind }) &&
+      kept.metadata?.ckpt?.generator.name === "ckpt";
+    if (writeSidecar !== null && metadata !== null && (!file.sidecar_present || refresh)) {
+      const result = writeSidecar(sidecar, metadata, { force: refresh });
       wrote = result.success;
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
+      // Moved to another directory: ckpt's sidecar left behind would describe nothing.
+      if (result.success && !refresh && !existsSync(from)) removeOwnSidecar(from, kind);
     }
     return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });
@@ -165,6 +172,12 @@ async function readItems(
       if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options.now());
     },
   });
+}
+
+/** `checkpoint_path` as the pipeline writes it: relative to the real path of the checkpoint's root. */
+function checkpointPathOf(file: ScannedFile, roots: readonly string[]): string {
+  const real = realCheckpointPath(null, file.path, file.symlink);
+  return pathUnderRoot(realPathOf(null, scanRootOf(file.path, roots)), real) ?? real;
 }
 
 function scanRootOf(path: string, roots: readonly string[]): string {

@@ -1,5 +1,4 @@
 import type { Stats } from "node:fs";
-import { isAbsolute, relative } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { assembleMetadata } from "../core/metadata/assemble-metadata.ts";
@@ -13,6 +12,7 @@ import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
 import { type FsMemo, realCheckpoint, realPathOf } from "./fs-memo.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
 import { loadRunContext, type RunContextCache } from "./run-context.ts";
+import { pathUnderRoot } from "./walk-paths.ts";
 
 export type BuildMetadataOptions = {
   /** The directory being scanned: `checkpoint_path` and `hydra_config_path` are relative to it. */
@@ -42,12 +42,6 @@ export type CheckpointMetadataBuild = {
     readonly points: MetricPoint[];
   };
 };
-
-/** `path` relative to `root` when inside it, else absolute. */
-function underRoot(root: string, path: string): string | null {
-  const shown = relative(root, path);
-  return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
-}
 
 function fileFacts(path: string, stats: Stats | undefined, report: CheckpointReport, now: () => number) {
   if (stats === undefined)
@@ -83,7 +77,7 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
   const memo = options.fsMemo ?? null;
   const { path: realPath, stats } = realCheckpoint(memo, path);
   const root = realPathOf(memo, options.scanRoot);
-  const inside = underRoot(root, realPath) !== null;
+  const inside = pathUnderRoot(root, realPath) !== null;
   const file = fileFacts(realPath, stats, report, options.now);
   const facts = readReportFacts(report);
   const readable = report.status === "ok" || report.status === "unsafe";
@@ -103,8 +97,8 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
     run,
     paths: {
       checkpoint: realPath,
-      relativeCheckpoint: underRoot(root, realPath) ?? realPath,
-      relativeHydraConfig: hydraConfig === null ? null : (underRoot(root, hydraConfig) ?? hydraConfig),
+      relativeCheckpoint: pathUnderRoot(root, realPath) ?? realPath,
+      relativeHydraConfig: hydraConfig === null ? null : (pathUnderRoot(root, hydraConfig) ?? hydraConfig),
     },
     file: { size: file.size, mtime: file.mtime },
     generatorVersion: options.generatorVersion ?? packageJson.version,

@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from "node:path";
+
 // Path spellings the walk and the catalog share: a directory as rows record it, roots without overlaps, and
 // children joined by hand.
 
@@ -5,6 +7,12 @@
 export function directoryKey(directory: string): string {
   const trimmed = directory.replace(/\/+$/, "");
   return trimmed === "" ? "/" : trimmed;
+}
+
+/** `path` relative to `root` when inside it (`.` for the root itself), else null. */
+export function pathUnderRoot(root: string, path: string): string | null {
+  const shown = relative(root, path);
+  return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
 }
 
 /** Whether `path` is `directory` or lies below it (a sibling sharing its name as a prefix does not). */

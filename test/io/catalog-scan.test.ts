@@ -282,6 +282,27 @@ describe("incremental scan", () => {
     expect(storedMetadata(database, join(dir.path, "run3/b.ckpt"))?.exp_name).toBe("assembled");
     expect(paths()).not.toContain("run3/a.ckpt");
   });
+  test("with --sidecars write, ckpt's sidecar follows a rename: it names the new file and stays beside it", async () => {
+    writeCheckpoint(join(dir.path, "run5/ren.ckpt"));
+    writeCheckpoint(join(dir.path, "run5/mv.ckpt"));
+    await scan({ sidecars: "write" });
+    mkdirSync(join(dir.path, "run6"));
+    // ren.ckpt → ren.pt keeps ren.metadata.yaml; mv.ckpt moves to another directory.
+    renameSync(join(dir.path, "run5/ren.ckpt"), join(dir.path, "run5/ren.pt"));
+    renameSync(join(dir.path, "run5/mv.ckpt"), join(dir.path, "run6/mv.ckpt"));
+    assembled = [];
+    expect(counts(await scan({ sidecars: "write" }))).toMatchObject({ updated: 2, removed: 0 });
+    expect(assembled).toEqual([]);
+    const describes = (sidecar: string) => {
+      const read = readSidecar(join(dir.path, sidecar));
+      return read.success ? read.data.data?.checkpoint_path : read.error.code;
+    };
+    expect(describes("run5/ren.metadata.yaml")).toBe("run5/ren.pt");
+    expect(describes("run6/mv.metadata.yaml")).toBe("run6/mv.ckpt");
+    expect(existsSync(join(dir.path, "run5/mv.metadata.yaml"))).toBe(false);
+    expect(counts(await scan({ sidecars: "write" }))).toMatchObject({ updated: 0, unchanged: 5 });
+  });
+
   test("a symlinked sharded checkpoint directory and a symlink reached through a linked directory are aliases", async () => {
     const sharded = join(dir.path, "run4/epoch=3.ckpt");
     mkdirSync(sharded, { recursive: true });
