@@ -134,7 +134,10 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
 
 async function runRemove(context: JobContext, path: string): Promise<void> {
   const { removeCatalogPath } = await indexing();
-  const removed = removeCatalogPath(context.database, path, context.now());
+  const removed = removeCatalogPath(context.database, path, {
+    now: context.now(),
+    sidecars: context.sidecars,
+  });
   if (removed.rows > 0 || removed.sidecarRemoved !== null)
     context.journal.log("info", "checkpoint removed", {
       path,

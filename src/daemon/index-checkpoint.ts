@@ -191,9 +191,15 @@ export type RemoveResult = {
 
 /**
  * Drops a path that is gone from disk (top-k rotation, `save_total_limit`): its rows, rows under it, aliases of
- * it, and our sidecar. Does nothing while the path exists (a temp file was renamed over it meanwhile).
+ * it, and our sidecar (with `--sidecars write`). Does nothing while the path exists (a temp file was renamed over
+ * it meanwhile).
  */
-export function removeCatalogPath(database: Database, path: string, now: number): RemoveResult {
+export function removeCatalogPath(
+  database: Database,
+  path: string,
+  options: { readonly now: number; readonly sidecars: SidecarMode },
+): RemoveResult {
+  const { now } = options;
   if (statOrNull(path, false) !== null) return { rows: 0, sidecarRemoved: null, orphanedAliases: [] };
   const row = database
     .query<{ kind: string }, [string]>("SELECT kind FROM checkpoints WHERE path = ?")
@@ -208,8 +214,11 @@ export function removeCatalogPath(database: Database, path: string, now: number)
     .query<{ path: string }, [string]>("SELECT path FROM checkpoints WHERE alias_of = ?")
     .all(path)
     .map((found) => found.path);
+  // With `--sidecars read` or `off` ckpt leaves sidecars on disk alone, its own included.
   const sidecarRemoved =
-    row === null ? null : removeOwnSidecar(path, row.kind === "file" ? "file" : "directory");
+    row === null || options.sidecars !== "write"
+      ? null
+      : removeOwnSidecar(path, row.kind === "file" ? "file" : "directory");
   const orphanedAliases = aliases.filter((alias) => existsSync(alias));
   const removed = [...new Set([...under, ...aliases])];
   if (removed.length > 0) applyCatalogChanges(database, { removed, now });

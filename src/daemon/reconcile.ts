@@ -6,7 +6,6 @@ import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import { CatalogFacts } from "../io/catalog-facts.ts";
 import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
-import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 import { removeStaleSidecarTemps } from "../io/sidecar-temps.ts";
 import { directoryKey } from "../io/walk-paths.ts";
 
@@ -60,6 +59,20 @@ function removeTemps(database: Database, options: ReconcileOptions): string[] {
 }
 
 /**
+ * ckpt's sidecars of checkpoints that are gone. A directory checkpoint's sidecar is inside it and went with it; a
+ * file's is beside it. The sidecar code loads only when there is something to remove.
+ */
+async function removeOwnSidecars(gone: readonly string[]): Promise<ReconcileResult["sidecarsRemoved"]> {
+  if (gone.length === 0) return [];
+  const { removeOwnSidecar } = await import("../io/own-sidecar-removal.ts");
+  return gone.flatMap((checkpoint) => {
+    if (existsSync(checkpoint)) return [];
+    const sidecar = removeOwnSidecar(checkpoint, "file");
+    return sidecar === null ? [] : [{ sidecar, checkpoint }];
+  });
+}
+
+/**
  * The catch-up pass: the incremental scan over every root (new, changed and deleted checkpoints since the catalog
  * last looked: while the daemon was down, or an event that inotify dropped), and at start the removal of sidecar
  * temp files that a killed daemon left beside the checkpoints. The caller holds the catalog lock.
@@ -69,13 +82,10 @@ export async function reconcileRoots(
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
   const before = options.removeTemps === true ? removeTemps(database, options) : [];
-  const sidecarsRemoved: { sidecar: string; checkpoint: string }[] = [];
+  const gone: string[] = [];
   const summary = await scanCatalog(database, {
-    // A directory checkpoint's sidecar is inside it and went with it; a file's is beside it.
     onRemoved: (checkpoint) => {
-      if (existsSync(checkpoint)) return;
-      const sidecar = removeOwnSidecar(checkpoint, "file");
-      if (sidecar !== null) sidecarsRemoved.push({ sidecar, checkpoint });
+      if (options.sidecars === "write") gone.push(checkpoint);
     },
     roots: options.roots,
     sidecars: options.sidecars,
@@ -85,5 +95,5 @@ export async function reconcileRoots(
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   const after = options.removeTemps === true ? removeTemps(database, options) : [];
-  return { summary, tempsRemoved: [...before, ...after], sidecarsRemoved };
+  return { summary, tempsRemoved: [...before, ...after], sidecarsRemoved: await removeOwnSidecars(gone) };
 }
