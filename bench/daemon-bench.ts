@@ -1,9 +1,17 @@
-// The watcher daemon's numbers: close-to-visible latency (p50/p95), CPU per indexed checkpoint, RSS watching a
-// 100k-checkpoint tree, and idle CPU. Runs `ckpt watch` from source as a child process.
+// The watcher daemon's numbers: close-to-visible latency (p50/p95), CPU per indexed checkpoint (in all and by
+// thread), RSS watching a 100k-checkpoint tree, and idle CPU. Runs `ckpt watch` from source as a child process.
 //   bun bench/daemon-bench.ts [--count 200] [--warmup 100] [--runs 1000 --per-run 100] [--idle-seconds 60] [--dir /tmp]
 //     [--watcher auto|fs-watch|chokidar] [--only latency|scale] [--tree DIR (built once, then reused)]
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { inputDict } from "../src/core/formats/pickle/pickle-input.ts";
@@ -30,6 +38,22 @@ const TICKS_PER_SECOND = 100;
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds per thread name (the main thread is `bun.exe` or `ckpt`; JavaScriptCore's `JITWorker`s; mimalloc's `mi-scavenger`). */
+function cpuByThread(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
+      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return byName;
 }
 
 function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
@@ -106,9 +130,14 @@ async function latency(base: string, count: number, warmup: number) {
   for (let index = 0; index < warmup; index++) await writeAndWait(index);
   const warmupCpu = cpuSeconds(daemon.child.pid) - warmupBefore;
   const cpuBefore = cpuSeconds(daemon.child.pid);
+  const threadsBefore = cpuByThread(daemon.child.pid);
   const samples: number[] = [];
   for (let index = warmup; index < warmup + count; index++) samples.push(await writeAndWait(index));
   const cpu = cpuSeconds(daemon.child.pid) - cpuBefore;
+  const byThread = [...cpuByThread(daemon.child.pid)]
+    .map(([name, seconds]) => [name, ((seconds - (threadsBefore.get(name) ?? 0)) * 1000) / count] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((left, right) => right[1] - left[1]);
   reader.close();
   daemon.child.kill("SIGTERM");
   await daemon.child.exited;
@@ -118,6 +147,7 @@ async function latency(base: string, count: number, warmup: number) {
     p95: percentile(samples, 95),
     cpuMsPer: (cpu * 1000) / count,
     warmupCpuMsPer: warmup === 0 ? Number.NaN : (warmupCpu * 1000) / warmup,
+    byThread,
   };
 }
 
@@ -161,6 +191,9 @@ try {
     const lat = await latency(base, Number(values.count), Number(values.warmup));
     process.stdout.write(
       `latency over ${values.count} (after ${values.warmup} warm-up checkpoints): p50 ${lat.p50.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms; CPU ${lat.cpuMsPer.toFixed(2)} ms per checkpoint (the first ${values.warmup} after start: ${lat.warmupCpuMsPer.toFixed(2)} ms)\n`,
+    );
+    process.stdout.write(
+      `  by thread, ms per checkpoint: ${lat.byThread.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")}\n`,
     );
   }
   if (values.only !== "latency") {
