@@ -11,9 +11,12 @@ import type { WatchErrorEvent, WatchEvent, WatchStat } from "./watch-event.ts";
 /** What the poller keeps per entry: `lstat`, so a relinked `last.ckpt` shows up as a change of the link. */
 export type PollStat = WatchStat & { readonly isDirectory: boolean };
 
+/** A directory entry; `directory` is undefined when the filesystem does not say (DT_UNKNOWN): a stat decides. */
+export type PolledName = { readonly name: string; readonly directory: boolean | undefined };
+
 export type PollerFs = {
   lstat(path: string): Promise<PollStat>;
-  readdir(path: string): Promise<string[]>;
+  readdir(path: string): Promise<PolledName[]>;
 };
 
 export const nodePollerFs: PollerFs = {
@@ -21,10 +24,19 @@ export const nodePollerFs: PollerFs = {
     const stats = await lstat(path);
     return { isDirectory: stats.isDirectory(), size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
   },
-  readdir: (path) => readdir(path),
+  readdir: async (path) =>
+    (await readdir(path, { withFileTypes: true })).map((entry) => ({
+      name: entry.name,
+      directory: entry.isDirectory()
+        ? true
+        : entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket()
+          ? false
+          : undefined,
+    })),
 };
 
 type TrackedFile = { stat: PollStat; readonly role: WatchPathRole };
+/** One directory as last polled. Files are keyed by name (a path per file would double the poller's memory at 100k). */
 export type DirectorySnapshot = {
   stat: PollStat;
   files: Map<string, TrackedFile>;
@@ -50,6 +62,11 @@ export type Walk = {
   readonly directories: Map<string, DirectorySnapshot>;
   /** False during the baseline: build the snapshot without reporting it. */
   readonly report: boolean;
+  /**
+   * Stat the known files too (an active target): an in-place write does not touch its directory's mtime. An idle
+   * target is polled by its directories only; a file rewritten in place there is left to the periodic reconcile.
+   */
+  readonly restatFiles: boolean;
   changed: boolean;
 };
 
@@ -80,9 +97,11 @@ export async function tryStat(context: SnapshotContext, path: string): Promise<P
   }
 }
 
-async function readNames(context: SnapshotContext, path: string): Promise<string[]> {
+async function readNames(context: SnapshotContext, path: string): Promise<PolledName[]> {
   try {
-    return (await context.fs.readdir(path)).sort();
+    return (await context.fs.readdir(path)).sort((left, right) =>
+      left.name < right.name ? -1 : left.name > right.name ? 1 : 0,
+    );
   } catch (error) {
     fault(context, path, error);
     return [];
@@ -99,24 +118,41 @@ function forgetDirectory(walk: Walk, path: string): void {
   if (snapshot === undefined) return;
   walk.directories.delete(path);
   for (const sub of snapshot.subdirectories) forgetDirectory(walk, sub);
-  for (const [file, { role }] of snapshot.files) emit(walk, { kind: "file-removed", path: file, role });
+  for (const [name, { role }] of snapshot.files)
+    emit(walk, { kind: "file-removed", path: join(path, name), role });
   emit(walk, { kind: "dir-removed", path, role: classifyWatchDir(path) });
 }
 
-async function addEntry(walk: Walk, snapshot: DirectorySnapshot, at: { path: string; depth: number }) {
-  const { path, depth } = at;
+function isWalkedDirectory(walk: Walk, at: { path: string; name: string; depth: number }): boolean {
+  return (
+    !isIgnoredWatchDirName(at.name) && at.depth <= walk.context.depthLimit && !walk.context.isTarget(at.path)
+  );
+}
+
+/**
+ * A new entry of a polled directory. Only what the poller keeps is stat'ed: directories it descends into and files
+ * with a role (checkpoints, run files), never sidecars and the like, which halves the first poll of a tree.
+ */
+async function addEntry(
+  walk: Walk,
+  snapshot: DirectorySnapshot,
+  at: { dir: string; entry: PolledName; depth: number },
+) {
+  const { name, directory } = at.entry;
+  const path = join(at.dir, name);
+  const role = directory === true ? undefined : classifyWatchFile(path);
+  if (directory === true && !isWalkedDirectory(walk, { path, name, depth: at.depth })) return;
+  if (directory === false && role === undefined) return;
   const stat = await tryStat(walk.context, path);
   if (stat === undefined) return;
   if (stat.isDirectory) {
-    const name = path.slice(path.lastIndexOf("/") + 1);
-    if (isIgnoredWatchDirName(name) || depth > walk.context.depthLimit || walk.context.isTarget(path)) return;
+    if (!isWalkedDirectory(walk, { path, name, depth: at.depth })) return;
     snapshot.subdirectories.add(path);
     emit(walk, { kind: "dir-added", path, role: classifyWatchDir(path) });
-    return scanDirectory(walk, { path, stat, depth });
+    return scanDirectory(walk, { path, stat, depth: at.depth });
   }
-  const role = classifyWatchFile(path);
   if (role === undefined) return;
-  snapshot.files.set(path, { stat, role });
+  snapshot.files.set(name, { stat, role });
   emit(walk, { kind: "file-added", path, role, stat: toStat(stat) });
 }
 
@@ -126,34 +162,36 @@ export async function scanDirectory(
 ): Promise<void> {
   const snapshot: DirectorySnapshot = { stat: at.stat, files: new Map(), subdirectories: new Set() };
   walk.directories.set(at.path, snapshot);
-  for (const name of await readNames(walk.context, at.path))
-    await addEntry(walk, snapshot, { path: join(at.path, name), depth: at.depth + 1 });
+  for (const entry of await readNames(walk.context, at.path))
+    await addEntry(walk, snapshot, { dir: at.path, entry, depth: at.depth + 1 });
 }
 
 /** The directory's mtime changed: diff its names against the snapshot. */
 async function relist(walk: Walk, snapshot: DirectorySnapshot, at: { path: string; depth: number }) {
-  const names = new Set((await readNames(walk.context, at.path)).map((name) => join(at.path, name)));
+  const entries = await readNames(walk.context, at.path);
+  const names = new Set(entries.map((entry) => entry.name));
   for (const sub of [...snapshot.subdirectories])
-    if (!names.has(sub)) {
+    if (!names.has(sub.slice(sub.lastIndexOf("/") + 1))) {
       snapshot.subdirectories.delete(sub);
       forgetDirectory(walk, sub);
     }
-  for (const [file, { role }] of [...snapshot.files])
-    if (!names.has(file)) {
-      snapshot.files.delete(file);
-      emit(walk, { kind: "file-removed", path: file, role });
+  for (const [name, { role }] of [...snapshot.files])
+    if (!names.has(name)) {
+      snapshot.files.delete(name);
+      emit(walk, { kind: "file-removed", path: join(at.path, name), role });
     }
-  for (const child of names)
-    if (!snapshot.files.has(child) && !snapshot.subdirectories.has(child))
-      await addEntry(walk, snapshot, { path: child, depth: at.depth + 1 });
+  for (const entry of entries)
+    if (!snapshot.files.has(entry.name) && !snapshot.subdirectories.has(join(at.path, entry.name)))
+      await addEntry(walk, snapshot, { dir: at.path, entry, depth: at.depth + 1 });
 }
 
 /** In-place writes do not touch the directory's mtime, so the files worth watching are stat'ed every poll. */
-async function restatFiles(walk: Walk, snapshot: DirectorySnapshot): Promise<void> {
-  for (const [path, tracked] of [...snapshot.files]) {
+async function restatFiles(walk: Walk, snapshot: DirectorySnapshot, dir: string): Promise<void> {
+  for (const [name, tracked] of [...snapshot.files]) {
+    const path = join(dir, name);
     const after = await tryStat(walk.context, path);
     if (after === undefined) {
-      snapshot.files.delete(path);
+      snapshot.files.delete(name);
       emit(walk, { kind: "file-removed", path, role: tracked.role });
     } else if (!sameStat(tracked.stat, after)) {
       tracked.stat = after;
@@ -171,7 +209,7 @@ export async function pollDirectory(walk: Walk, at: { path: string; depth: numbe
     snapshot.stat = stat;
     await relist(walk, snapshot, at);
   }
-  await restatFiles(walk, snapshot);
+  if (walk.restatFiles) await restatFiles(walk, snapshot, at.path);
   for (const sub of [...snapshot.subdirectories])
     await pollDirectory(walk, { path: sub, depth: at.depth + 1 });
 }

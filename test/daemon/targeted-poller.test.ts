@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { lstatSync, mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   nextPollInterval,
@@ -58,6 +58,55 @@ describe("startTargetedPoller", () => {
     expect(take()).toEqual(["file-removed checkpoint-file run/version_0/checkpoints/a.ckpt"]);
   });
 
+  test("a run last written a week ago is idle from the start: polled by its directories only", async () => {
+    const dir = makeTempDir("poller");
+    cleanups.push(() => dir[Symbol.dispose]());
+    const checkpoints = join(dir.path, "run/checkpoints");
+    mkdirSync(checkpoints, { recursive: true });
+    writeFileSync(join(checkpoints, "a.ckpt"), "1");
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+    for (const path of [join(checkpoints, "a.ckpt"), checkpoints, join(dir.path, "run"), dir.path])
+      utimesSync(path, weekAgo, weekAgo);
+    const stats: string[] = [];
+    const fs = {
+      lstat: async (path: string) => {
+        stats.push(path.replace(`${dir.path}/`, ""));
+        const found = lstatSync(path);
+        return { isDirectory: found.isDirectory(), size: found.size, mtimeMs: found.mtimeMs, ino: found.ino };
+      },
+      readdir: async (path: string) =>
+        readdirSync(path, { withFileTypes: true }).map((entry) => ({
+          name: entry.name,
+          directory: entry.isDirectory(),
+        })),
+    };
+    const lines: string[] = [];
+    const clock = createManualClock(Date.now());
+    const poller = startTargetedPoller({
+      targets: [dir.path],
+      onEvent: (event) => lines.push(describeWatchEvent(event).replaceAll(`${dir.path}/`, "")),
+      fs,
+      ...clock,
+    });
+    cleanups.push(() => poller.close());
+    await poller.ready;
+    stats.length = 0;
+    // Rewritten in place (the directory's mtime does not move): an idle run's files are not stat'ed.
+    writeFileSync(join(checkpoints, "a.ckpt"), "1 and more");
+    await poller.pollOnce();
+    expect(stats).not.toContain("run/checkpoints/a.ckpt");
+    expect(lines.filter((line) => line !== "ready")).toEqual([]);
+    // A new file moves the directory's mtime: reported, and the run is active again, its files stat'ed.
+    writeFileSync(join(checkpoints, "b.ckpt"), "2");
+    await poller.pollOnce();
+    expect(lines.filter((line) => line !== "ready")).toEqual([
+      "file-added checkpoint-file run/checkpoints/b.ckpt",
+    ]);
+    writeFileSync(join(checkpoints, "b.ckpt"), "2 and more");
+    await poller.pollOnce();
+    expect(lines.at(-1)).toBe("file-changed checkpoint-file run/checkpoints/b.ckpt");
+  });
+
   test("directories: HF checkpoint-N/ added and rotated away; ignored dirs never walked", async () => {
     const { root, poller, take } = await polled({ "out/keep.txt": "k" });
     take();
@@ -91,7 +140,10 @@ describe("startTargetedPoller", () => {
       },
       readdir: async (path: string) => {
         if (path.endsWith("/locked")) throw denied;
-        return readdirSync(path);
+        return readdirSync(path, { withFileTypes: true }).map((entry) => ({
+          name: entry.name,
+          directory: entry.isDirectory(),
+        }));
       },
     };
     const errors: string[] = [];

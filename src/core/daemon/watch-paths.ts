@@ -18,6 +18,10 @@ export type WatchPathRole =
   | { readonly kind: "checkpoint-dir-member"; readonly checkpointDir: string }
   | { readonly kind: "metric-file" };
 
+// One object per role without a parameter: the poller keeps a role per watched file (100k of them).
+const CHECKPOINT_FILE: WatchPathRole = Object.freeze({ kind: "checkpoint-file" });
+const METRIC_FILE: WatchPathRole = Object.freeze({ kind: "metric-file" });
+
 /** What a directory event is about: a directory checkpoint, or any other directory. */
 export type WatchDirRole = "checkpoint-dir" | "directory";
 
@@ -64,9 +68,9 @@ export function classifyWatchFile(path: string): WatchPathRole | undefined {
   if (segments.slice(-3, -1).some((segment) => STAGING_DIR.test(segment))) return undefined;
   const checkpointDir = enclosingCheckpointDir(segments, path.startsWith("/"));
   if (checkpointDir !== undefined) return { kind: "checkpoint-dir-member", checkpointDir };
-  if (checkpointExtension(name) !== null) return { kind: "checkpoint-file" };
-  if (METRIC_FILE_NAMES.has(name) || name.startsWith(TENSORBOARD_PREFIX)) return { kind: "metric-file" };
-  if (segments.at(-2) === ".hydra" && name.endsWith(".yaml")) return { kind: "metric-file" };
+  if (checkpointExtension(name) !== null) return CHECKPOINT_FILE;
+  if (METRIC_FILE_NAMES.has(name) || name.startsWith(TENSORBOARD_PREFIX)) return METRIC_FILE;
+  if (segments.at(-2) === ".hydra" && name.endsWith(".yaml")) return METRIC_FILE;
   return undefined;
 }
 
