@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
+import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
@@ -56,7 +57,7 @@ type SidecarOwner = "ours" | "user" | "none";
 function sidecarOwner(sidecar: string): SidecarOwner {
   const read = readSidecar(sidecar);
   if (!read.success) return read.error.code === "not-found" ? "none" : "user";
-  return read.data.data?.ckpt?.generator.name === "ckpt" ? "ours" : "user";
+  return isWrittenByCkpt(read.data.data) ? "ours" : "user";
 }
 
 type Step = {

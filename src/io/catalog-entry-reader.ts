@@ -4,6 +4,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
 import { entryFromMetadata, guessRunDir } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
@@ -51,11 +52,6 @@ export type ReadOutcome = {
   readonly warning: string | null;
 };
 
-/** Our own sidecars may be refreshed when stale; anyone else's are never overwritten by a scan. */
-function isOurs(metadata: CheckpointMetadataV1): boolean {
-  return metadata.ckpt?.generator.name === "ckpt";
-}
-
 /** A sidecar describes the file as it is now when its recorded size and mtime (to the second) still match. */
 function isCurrent(metadata: CheckpointMetadataV1, file: ScannedFile): boolean {
   const recorded = metadata.ckpt?.file;
@@ -100,7 +96,7 @@ function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
     if (typeof value !== "object" || value === null || !("ckpt" in value)) return null;
     // The schema alone decides validity (validateMetadata adds warnings only), so skip the warnings pass here.
     const checked = CheckpointMetadataV1.safeParse(value);
-    return checked.success && isOurs(checked.data) ? checked.data : null;
+    return checked.success && isWrittenByCkpt(checked.data) ? checked.data : null;
   } catch {
     return null;
   }
@@ -137,7 +133,7 @@ function lookAtSidecar(sidecar: string, file: ScannedFile, mode: SidecarMode): S
     };
   }
   if (isCurrent(data, file)) return { kind: "use", metadata: data };
-  return { kind: "rebuild", state: "stale", overwrite: isOurs(data), warning: null };
+  return { kind: "rebuild", state: "stale", overwrite: isWrittenByCkpt(data), warning: null };
 }
 
 function runUpdateOf(

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ReconcilePlan, ScannedFile } from "../core/catalog/reconcile-plan.ts";
+import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts";
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
@@ -95,9 +96,7 @@ async function applyRenames(
     const sidecar = sidecarPathFor(file.path, { kind });
     // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
     const refresh =
-      file.sidecar_present &&
-      sidecar === sidecarPathFor(from, { kind }) &&
-      kept.metadata?.ckpt?.generator.name === "ckpt";
+      file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
     if (writeSidecar !== null && metadata !== null && (!file.sidecar_present || refresh)) {
       const result = writeSidecar(sidecar, metadata, { force: refresh });
       wrote = result.success;

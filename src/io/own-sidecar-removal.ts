@@ -1,5 +1,6 @@
 import { unlinkSync } from "node:fs";
 import { basename } from "node:path";
+import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import { type CheckpointKind, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
@@ -13,7 +14,7 @@ export function removeOwnSidecar(checkpointPath: string, kind: CheckpointKind): 
   const read = readSidecar(sidecar);
   if (!read.success) return null;
   const metadata = read.data.data;
-  if (metadata?.ckpt?.generator.name !== "ckpt") return null;
+  if (metadata === undefined || !isWrittenByCkpt(metadata)) return null;
   if (basename(metadata.checkpoint_path) !== basename(checkpointPath)) return null;
   try {
     unlinkSync(sidecar);

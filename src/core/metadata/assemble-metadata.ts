@@ -6,6 +6,7 @@ import {
   parseCheckpointNameWithTemplate,
 } from "../runs/filename-metrics.ts";
 import { type AssemblyProblem, type FieldSources, warning } from "./assembly-notes.ts";
+import { CKPT_GENERATOR_NAME } from "./ckpt-generator.ts";
 import { type CheckpointingFacts, extractCheckpointing } from "./extract-checkpointing.ts";
 import { buildMetricsSection, collectMetrics } from "./extract-metrics.ts";
 import { extractModelInfo } from "./extract-model-info.ts";
@@ -179,7 +180,7 @@ export function assembleMetadata(input: AssembleInput): AssembleResult {
       file: { size: input.file.size, mtime: input.file.mtime },
       ...safetyOf(facts),
       sources: sourcesOf(parts, input, expName.source),
-      generator: { name: "ckpt", version: input.generatorVersion },
+      generator: { name: CKPT_GENERATOR_NAME, version: input.generatorVersion },
     },
   };
   const problems = [
