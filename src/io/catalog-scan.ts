@@ -73,10 +73,8 @@ async function applyRenames(
   if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0)
     return { written: 0, reread: [] };
   const writing = plan.renamed.length > 0 && options.sidecars === "write";
-  const { writeSidecar } = writing ? await import("./sidecar-store.ts") : { writeSidecar: null };
-  const { removeOwnSidecar } = writing
-    ? await import("./own-sidecar-removal.ts")
-    : { removeOwnSidecar: () => null };
+  const sidecarStore = writing ? await import("./sidecar-store.ts") : null;
+  const ownSidecars = writing ? await import("./own-sidecar-removal.ts") : null;
   const stored = plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : null;
   const reread: ScannedFile[] = [];
   const rereadFrom: string[] = [];
@@ -97,13 +95,13 @@ async function applyRenames(
     // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
     const refresh =
       file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
-    if (writeSidecar !== null && metadata !== null && (!file.sidecar_present || refresh)) {
-      const result = writeSidecar(sidecar, metadata, { force: refresh });
+    if (sidecarStore !== null && metadata !== null && (!file.sidecar_present || refresh)) {
+      const result = sidecarStore.writeSidecar(sidecar, metadata, { force: refresh });
       wrote = result.success;
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
       // Moved to another directory: ckpt's sidecar left behind would describe nothing.
-      if (result.success && !refresh && !existsSync(from)) removeOwnSidecar(from, kind);
+      if (result.success && !refresh && !existsSync(from)) ownSidecars?.removeOwnSidecar(from, kind);
     }
     return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });
