@@ -22,8 +22,8 @@ type Tree = {
   /** Files reported in the last second with the stat they had: the raw duplicates that follow are dropped. */
   readonly recent: Map<string, string>;
   recentTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Cancels the scheduled flush of `pending`; undefined when none is scheduled. */
-  cancelFlush: (() => void) | undefined;
+  /** The scheduled flush of `pending`, if any. */
+  flushImmediate: ReturnType<typeof setImmediate> | undefined;
   closed: boolean;
 };
 
@@ -147,7 +147,7 @@ function translate(tree: Tree, path: string, raw: RawKind): void {
 }
 
 function flush(tree: Tree): void {
-  tree.cancelFlush = undefined;
+  tree.flushImmediate = undefined;
   const batch = [...tree.pending];
   tree.pending.clear();
   for (const [path, raw] of batch) {
@@ -160,23 +160,10 @@ function flush(tree: Tree): void {
 function onRaw(tree: Tree, path: string, raw: RawKind): void {
   if (tree.closed || isExcluded(tree, path)) return;
   if (tree.pending.get(path) !== "rename") tree.pending.set(path, raw);
-  tree.cancelFlush ??= scheduleFlush(tree);
-}
-
-/**
- * The raw events of one inotify read (a write's create + modify + close) arrive in one turn of the event loop:
- * flushing them once it has run folds them into one look, and the settle step debounces the rest. A timer
- * here would cost an extra wake-up of the loop per write, and with it a pass of the allocator's scavenger
- * (most of the daemon's CPU beside the read itself).
- */
-function scheduleFlush(tree: Tree): () => void {
-  const delayMs = tree.options.atomicMs ?? 0;
-  if (delayMs > 0) {
-    const timer = setTimeout(() => flush(tree), delayMs);
-    return () => clearTimeout(timer);
-  }
-  const immediate = setImmediate(() => flush(tree));
-  return () => clearImmediate(immediate);
+  // The raw events of one inotify read (a write's create + modify + close) arrive in one turn of the event loop:
+  // flushing them once it has run folds them into one look, and the settle step debounces the rest. A timer here
+  // would cost an extra wake-up of the loop per write, and with it a pass of the allocator's scavenger.
+  tree.flushImmediate ??= setImmediate(() => flush(tree));
 }
 
 function watchRoot(tree: Tree, root: string): void {
@@ -224,7 +211,7 @@ export function startFsWatchWatcher(options: WatcherOptions): Watcher {
     pending: new Map(),
     recent: new Map(),
     recentTimer: undefined,
-    cancelFlush: undefined,
+    flushImmediate: undefined,
     closed: false,
   };
   for (const root of options.roots) watchRoot(tree, resolve(root));
@@ -233,7 +220,7 @@ export function startFsWatchWatcher(options: WatcherOptions): Watcher {
   });
   const close = async (): Promise<void> => {
     tree.closed = true;
-    tree.cancelFlush?.();
+    if (tree.flushImmediate !== undefined) clearImmediate(tree.flushImmediate);
     if (tree.recentTimer !== undefined) clearTimeout(tree.recentTimer);
     tree.recent.clear();
     for (const watcher of tree.watchers.values()) watcher.close();

@@ -16,8 +16,8 @@ export type WatcherOptions = {
   /** Emit `file-added`/`dir-added` for what already exists (the reconcile scan normally covers it). @default false */
   readonly reportExisting?: boolean;
   /**
-   * Window in ms in which unlink + add (temp + rename over an existing name) becomes one change. @default 100 for
-   * chokidar; the fs.watch adapter folds the events of one inotify read (0), and the settle step absorbs the rest.
+   * chokidar only: window in ms in which unlink + add (temp + rename over an existing name) becomes one change.
+   * The fs.watch adapter folds the events of one inotify read, and the settle step absorbs the rest. @default 100
    */
   readonly atomicMs?: number;
 };
