@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "../core/result.ts";
 import { openCatalogForWriting } from "../io/catalog-db.ts";
 import { type CatalogLock, type LockHolder, tryLockCatalog } from "../io/catalog-lock.ts";
 import type { Logger } from "../io/logger.ts";
+import { scanRootOf } from "../io/walk-paths.ts";
 import { type DaemonJob, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
 import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
@@ -78,13 +79,6 @@ export type Loop = {
 
 const setTimer = (callback: () => void, delayMs: number): TimerHandle => setTimeout(callback, delayMs);
 const clearTimer = (handle: TimerHandle): void => clearTimeout(handle as ReturnType<typeof setTimeout>);
-
-function scanRootOf(roots: readonly string[], path: string): string {
-  let best: string | undefined;
-  for (const root of roots)
-    if ((path === root || path.startsWith(`${root}/`)) && root.length > (best?.length ?? -1)) best = root;
-  return best ?? roots[0] ?? path;
-}
 
 function later(loop: Loop, delayMs: number, callback: () => void): void {
   const handle = setTimer(() => {
@@ -234,7 +228,7 @@ function createLoop(
       sidecars: options.sidecars,
       now: options.now,
       roots: () => loop.roots,
-      scanRootOf: (path) => scanRootOf(loop.roots, path),
+      scanRootOf: (path) => scanRootOf(path, loop.roots),
       renotice: (path) => loop.settle.notice(path),
       enqueue: (job) => enqueue(loop, job),
       counters: { indexed: 0, reconciles: 0, lastReconcile: null },

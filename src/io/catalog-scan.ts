@@ -12,7 +12,7 @@ import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
 import { ReadWorkers } from "./read-workers.ts";
-import { isWithin, pathUnderRoot } from "./walk-paths.ts";
+import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -175,12 +175,6 @@ async function readItems(
 function checkpointPathOf(file: ScannedFile, roots: readonly string[]): string {
   const real = realCheckpointPath(null, file.path, file.symlink);
   return pathUnderRoot(realPathOf(null, scanRootOf(file.path, roots)), real) ?? real;
-}
-
-function scanRootOf(path: string, roots: readonly string[]): string {
-  let best = roots[0] ?? path;
-  for (const root of roots) if (isWithin(path, root) && root.length >= best.length) best = root;
-  return best;
 }
 
 /**

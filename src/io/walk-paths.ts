@@ -15,6 +15,16 @@ export function pathUnderRoot(root: string, path: string): string | null {
   return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
 }
 
+/**
+ * The root a path was found under: the innermost of `roots` that holds it (a root inside another root wins), else
+ * the first root. `checkpoint_path` and the run-file search are relative to it.
+ */
+export function scanRootOf(path: string, roots: readonly string[]): string {
+  let best: string | undefined;
+  for (const root of roots) if (isWithin(path, root) && root.length > (best?.length ?? -1)) best = root;
+  return best ?? roots[0] ?? path;
+}
+
 /** Whether `path` is `directory` or lies below it (a sibling sharing its name as a prefix does not). */
 export function isWithin(path: string, directory: string): boolean {
   return path === directory || path.startsWith(directory.endsWith("/") ? directory : `${directory}/`);

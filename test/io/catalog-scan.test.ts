@@ -303,6 +303,17 @@ describe("incremental scan", () => {
     expect(counts(await scan({ sidecars: "write" }))).toMatchObject({ updated: 0, unchanged: 5 });
   });
 
+  test("with several roots, a checkpoint's path is taken relative to the root it is in, whichever comes first", async () => {
+    const longer = join(dir.path, "a-root-with-a-longer-name");
+    mkdirSync(longer);
+    const roots = [longer, join(dir.path, "run2")];
+    await scan({ roots, sidecars: "write" });
+    renameSync(join(dir.path, "run2/model.pt"), join(dir.path, "run2/renamed.pt"));
+    expect(counts(await scan({ roots, sidecars: "write" }))).toMatchObject({ updated: 1 });
+    const read = readSidecar(join(dir.path, "run2/renamed.metadata.yaml"));
+    expect(read.success ? read.data.data?.checkpoint_path : read.error.code).toBe("renamed.pt");
+  });
+
   test("a symlinked sharded checkpoint directory and a symlink reached through a linked directory are aliases", async () => {
     const sharded = join(dir.path, "run4/epoch=3.ckpt");
     mkdirSync(sharded, { recursive: true });
