@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import { renderValidationReport } from "../core/validation/render-validation-report.ts";
 import { buildValidationReport, validationExitCode } from "../core/validation/validation-report.ts";
 import { auditSidecars } from "../io/sidecar-audit.ts";
+import { pathUnderRoot } from "../io/walk-paths.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 
@@ -26,8 +27,7 @@ Exit codes: 0 all valid, 1 some invalid or missing, 2 usage or I/O error.
 export function displayPathFrom(cwd: string): (path: string) => string {
   return (path) => {
     const absolute = resolve(cwd, path);
-    const shown = relative(cwd, absolute);
-    return shown === "" ? "." : shown.startsWith("..") ? absolute : shown;
+    return pathUnderRoot(cwd, absolute) ?? absolute;
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { existsSync, lstatSync, realpathSync, type Stats, statSync } from "node:fs";
-import { basename, relative } from "node:path";
+import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
@@ -13,6 +13,7 @@ import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { createFsMemo } from "../io/fs-memo.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
+import { pathUnderRoot } from "../io/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
 export type IndexRequest = {
@@ -106,8 +107,8 @@ function indexAlias(database: Database, file: ScannedFile, of: string, now: numb
 function symlinkTargetInRoot(path: string, scanRoot: string): string | null {
   try {
     const target = realpathSync(path);
-    const inside = relative(realpathSync(scanRoot), target);
-    return target !== path && !inside.startsWith("..") && inside !== "" ? target : null;
+    const inside = pathUnderRoot(realpathSync(scanRoot), target);
+    return target !== path && inside !== null && inside !== "." ? target : null;
   } catch {
     return null;
   }
