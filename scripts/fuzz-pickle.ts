@@ -1,9 +1,9 @@
 // Long fuzz run of the pickle interpreter: `bun scripts/fuzz-pickle.ts --cases 100000 --seed 7`.
 // Seeds are the real fixtures' data.pkl; prints outcome counts, exceptions (must be none) and the slowest case.
 import { parseArgs } from "node:util";
-import { extractDataPkl } from "../test/helpers/extract-data-pkl.ts";
 import { makeFuzzCase, runFuzzCase } from "../test/helpers/pickle-fuzz.ts";
 import { listRealFixtures } from "../test/helpers/real-fixtures.ts";
+import { readZipMembersWithPython } from "../test/helpers/zip-members-oracle.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -16,7 +16,8 @@ const fixtures = (await listRealFixtures()).filter(
   (f) =>
     f.truth["container"] === "zip" && ((f.truth["pickle_globals"] as string[] | undefined) ?? []).length > 0,
 );
-const seeds = fixtures.map((f) => extractDataPkl(f.path));
+const oracle = readZipMembersWithPython(fixtures.map((f) => f.path));
+const seeds = fixtures.map((f) => oracle.dataPkl(f.path));
 
 const counts = new Map<string, number>();
 const threw: string[] = [];

@@ -1,10 +1,13 @@
 // Issue 8's smoke test: every command from the compiled binary, copied into an empty directory (no node_modules),
 // with HOME and XDG dirs of its own; every exit code checked.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { binaryIn, compiledBinary } from "../helpers/compiled-binary.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const fixtures = join(import.meta.dir, "../fixtures/real");
 const lightningRun = "lightning/outputs/dbnet_r18_dev_pl214/2026-11-22/14-53-02";

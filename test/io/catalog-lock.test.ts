@@ -1,8 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogLockPaths, readLockHolder, tryLockCatalog } from "../../src/io/catalog-lock.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const now = () => Date.UTC(2026, 0, 1);
 

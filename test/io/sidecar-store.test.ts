@@ -1,11 +1,14 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
 import { parsePythonYaml } from "../../src/core/metadata/python-yaml.ts";
 import { readSidecar, type SidecarFs, writeSidecar } from "../../src/io/sidecar-store.ts";
 import { removeStaleSidecarTemps } from "../../src/io/sidecar-temps.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const sidecars = join(import.meta.dir, "../fixtures/sidecars");
 const golden = fs.readFileSync(join(sidecars, "ckpt-written.metadata.yaml"), "utf8");

@@ -1,5 +1,5 @@
 // Checks the YAML codec against the real PyYAML: `python3` with the `yaml` module must be installed.
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
@@ -8,7 +8,10 @@ import {
 } from "../../../src/core/metadata/metadata-schema.ts";
 import { parsePythonYaml } from "../../../src/core/metadata/python-yaml.ts";
 import { stringifyPythonYaml, type YamlPath } from "../../../src/core/metadata/python-yaml-writer.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { pythonWithYaml } from "../../helpers/python-with-yaml.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const fixtures = join(import.meta.dir, "../../fixtures");
 

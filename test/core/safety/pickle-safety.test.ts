@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,9 +6,12 @@ import { interpretPickle } from "../../../src/core/formats/pickle/pickle-interpr
 import { toPlainJson } from "../../../src/core/formats/pickle/to-plain-json.ts";
 import { scanPickleGlobals } from "../../../src/core/safety/pickle-global-scan.ts";
 import { assessPickleSafety, classifyGlobal } from "../../../src/core/safety/pickle-safety.ts";
-import { extractDataPkl } from "../../helpers/extract-data-pkl.ts";
 import { binUnicode, global, pk, shortUnicode } from "../../helpers/pickle-bytes.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { listRealFixtures } from "../../helpers/real-fixtures.ts";
+import { readZipMembersWithPython } from "../../helpers/zip-members-oracle.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const fixtures = await listRealFixtures();
 const byName = (suffix: string) => {
@@ -21,12 +24,13 @@ const withGlobals = fixtures.filter(
   (f) =>
     f.truth["container"] === "zip" && ((f.truth["pickle_globals"] as string[] | undefined) ?? []).length > 0,
 );
+const oracle = readZipMembersWithPython(withGlobals.map((f) => f.path));
 
 describe("static global scan", () => {
   test.each(withGlobals.map((f) => [f.name, f] as const))(
     "%s lists pickle_globals exactly",
     (_name, fixture) => {
-      const scan = scanPickleGlobals(extractDataPkl(fixture.path));
+      const scan = scanPickleGlobals(oracle.dataPkl(fixture.path));
       const truth = fixture.truth["pickle_globals"] as string[];
       expect(scan.names).toEqual(truth.filter((name) => !name.startsWith("<pickle error>")));
     },
@@ -43,7 +47,7 @@ describe("static global scan", () => {
   });
 
   test("corrupt data.pkl: interpretation fails naming the cause, the scan still lists the globals before it", () => {
-    const bytes = extractDataPkl(byName("broken/corrupt_datapkl.ckpt").path);
+    const bytes = oracle.dataPkl(byName("broken/corrupt_datapkl.ckpt").path);
     const result = interpretPickle(bytes);
     expect(result.success ? undefined : { code: result.error.code, offset: result.error.offset }).toEqual({
       code: "unknown-opcode",
@@ -64,7 +68,7 @@ describe("static global scan", () => {
 
 describe("assessPickleSafety", () => {
   test("the malicious fixture is unsafe and names posix.system", () => {
-    const bytes = extractDataPkl(byName("broken/malicious_reduce.ckpt").path);
+    const bytes = oracle.dataPkl(byName("broken/malicious_reduce.ckpt").path);
     const report = assessPickleSafety(scanPickleGlobals(bytes));
     expect(report).toEqual({
       status: "unsafe",
@@ -88,7 +92,7 @@ describe("assessPickleSafety", () => {
     ].join("\n");
     const child = Bun.spawnSync([process.execPath, "-e", code], {
       cwd: dir,
-      stdin: extractDataPkl(fixture.path),
+      stdin: oracle.dataPkl(fixture.path),
       stdout: "pipe",
     });
     expect(child.exitCode).toBe(0);
@@ -102,7 +106,7 @@ describe("assessPickleSafety", () => {
     };
     expect(JSON.parse(output)).toEqual(expected);
     expect(readdirSync(dir)).toEqual([]);
-    const inProcess = interpretPickle(extractDataPkl(fixture.path));
+    const inProcess = interpretPickle(oracle.dataPkl(fixture.path));
     expect(inProcess.success && toPlainJson(inProcess.data.value)).toEqual(expected);
   });
 

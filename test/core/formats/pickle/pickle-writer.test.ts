@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   inputDict,
   inputFloat,
@@ -10,6 +10,9 @@ import { interpretPickle } from "../../../../src/core/formats/pickle/pickle-inte
 import { writePickle } from "../../../../src/core/formats/pickle/pickle-writer.ts";
 import { dictGet, isTagged } from "../../../../src/core/formats/pickle/py-value.ts";
 import { type PlainJson, toPlainJson } from "../../../../src/core/formats/pickle/to-plain-json.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../../helpers/process-budget.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 // Loads with the stdlib pickle module only. find_class allows just what the writer emits, mapped to stubs.
 const pythonLoader = `

@@ -11,17 +11,18 @@ import {
   type TensorRef,
 } from "../../../../src/core/formats/pickle/py-value.ts";
 import { type PlainJson, toPlainJson } from "../../../../src/core/formats/pickle/to-plain-json.ts";
-import { extractDataPkl, readSmallStorages } from "../../../helpers/extract-data-pkl.ts";
 import { listRealFixtures, type RealFixture } from "../../../helpers/real-fixtures.ts";
+import { readZipMembersWithPython } from "../../../helpers/zip-members-oracle.ts";
 
 const fixtures = await listRealFixtures();
 const zipFixtures = fixtures.filter(
   (f) => f.truth["container"] === "zip" && f.truth["torch_load"] !== undefined,
 );
 const loadable = zipFixtures.filter((f) => !f.name.startsWith("broken/"));
+const oracle = readZipMembersWithPython(loadable.map((f) => f.path));
 
 function interpret(fixture: RealFixture): PickleInterpretation {
-  const result = interpretPickle(extractDataPkl(fixture.path));
+  const result = interpretPickle(oracle.dataPkl(fixture.path));
   if (!result.success) throw new Error(`${fixture.name}: ${result.error.message}`);
   return result.data;
 }
@@ -32,7 +33,7 @@ function uniqueGlobals(data: PickleInterpretation): string[] {
 
 /** Reads a 0-d float32/int64 tensor from `data/<key>` the way the checkpoint composer will. */
 function scalarReader(fixture: RealFixture) {
-  const storages = readSmallStorages(fixture.path);
+  const storages = oracle.smallStorages(fixture.path);
   return (tensor: TensorRef): number | undefined => {
     const bytes = storages.get(tensor.storageKey ?? "");
     if (!bytes) return undefined;
