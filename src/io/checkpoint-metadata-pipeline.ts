@@ -5,7 +5,7 @@ import { assembleMetadata } from "../core/metadata/assemble-metadata.ts";
 import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
 import { extractExpName } from "../core/metadata/extract-training.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
-import { readReportFacts } from "../core/metadata/report-facts.ts";
+import { isAssemblable, readReportFacts } from "../core/metadata/report-facts.ts";
 import { emptyRunContext, type RunContext } from "../core/metadata/run-context-model.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
@@ -80,8 +80,7 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
   const inside = pathUnderRoot(root, realPath) !== null;
   const file = fileFacts(realPath, stats, report, options.now);
   const facts = readReportFacts(report);
-  const readable = report.status === "ok" || report.status === "unsafe";
-  const run: RunContext = readable
+  const run: RunContext = isAssemblable(facts)
     ? loadRunContext({
         checkpointPath: realPath,
         ...(inside ? { scanRoot: root } : {}),

@@ -1,7 +1,9 @@
 import { existsSync, realpathSync } from "node:fs";
+import { isAssemblable, readReportFacts } from "../core/metadata/report-facts.ts";
 import { checkpointCandidatesForSidecar, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { AuditedCheckpoint, ReportProblem, SidecarCheck } from "../core/validation/validation-report.ts";
 import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
+import { readCheckpointReport } from "./read-checkpoint.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
 export type SidecarAudit = {
@@ -29,13 +31,31 @@ function withoutLocation(message: string, file: string): string {
   return message.slice(file.length).replace(/^(:\d+)*: /, "");
 }
 
-function checkSidecar(sidecar: string): SidecarCheck {
+/**
+ * A checkpoint without a sidecar is read (a few KB, as `convert` would): "missing" advice to run `convert` is only
+ * true for a checkpoint a sidecar can be written for; an empty, truncated or corrupt file gets the reader's reason.
+ */
+function checkWithoutSidecar(path: string, sidecar: string): SidecarCheck {
+  const report = readCheckpointReport(path);
+  if (isAssemblable(readReportFacts(report))) return { kind: "missing", sidecar };
+  const message = report.error?.message ?? `${path}: ${report.status}`;
+  const problem: ReportProblem = {
+    severity: "error",
+    code: report.error?.code ?? report.status,
+    file: path,
+    field: "",
+    message: withoutLocation(message, path),
+  };
+  return { kind: "checkpoint-unreadable", sidecar, problem };
+}
+
+function checkSidecar(path: string, sidecar: string): SidecarCheck {
   const read = readSidecar(sidecar);
   if (read.success) {
     const size = read.data.data?.ckpt?.file?.size;
     return { kind: "read", sidecar, problems: read.data.problems, recordedSize: size ?? null };
   }
-  if (read.error.code === "not-found") return { kind: "missing", sidecar };
+  if (read.error.code === "not-found") return checkWithoutSidecar(path, sidecar);
   const problem: ReportProblem = {
     severity: "error",
     code: read.error.code,
@@ -58,7 +78,13 @@ export function auditSidecars(roots: readonly string[], options: { recursive: bo
   const checkpoints = walk.checkpoints.map((found): AuditedCheckpoint => {
     const { sidecar, via } = sidecarOf(found);
     used.add(sidecar);
-    return { path: found.path, kind: found.kind, via, size: found.size, check: checkSidecar(sidecar) };
+    return {
+      path: found.path,
+      kind: found.kind,
+      via,
+      size: found.size,
+      check: checkSidecar(found.path, sidecar),
+    };
   });
   const orphans = walk.sidecars.filter(
     (sidecar) =>

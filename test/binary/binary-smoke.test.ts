@@ -43,7 +43,9 @@ describe("compiled binary", () => {
       join(dir.path, "runs/best.metadata.yaml"),
     );
     const result = runBinary(binary, ["validate", "runs"], dir.path);
-    expect(result.stdout).toBe("  valid     runs/best.pt\n\n1 checkpoint: 1 valid, 0 invalid, 0 missing\n");
+    expect(result.stdout).toBe(
+      "  valid       runs/best.pt\n\n1 checkpoint: 1 valid, 0 invalid, 0 missing, 0 unreadable\n",
+    );
     expect(result.exitCode).toBe(0);
     copyFileSync(join(fixtures, "real/torch/bf16_weights.pt"), join(dir.path, "runs/other.pt"));
     expect(runBinary(binary, ["validate", "runs"], dir.path).exitCode).toBe(1);

@@ -60,6 +60,7 @@ describe("ckpt validate", () => {
       valid: 3,
       invalid: 2,
       missing: 1,
+      unreadable: 0,
       orphans: 1,
       warnings: 1,
       io_errors: 0,
@@ -86,17 +87,54 @@ describe("ckpt validate", () => {
     buildTree(dir.path, mixedTree);
     const run = await runCliInProcess(["validate", dir.path], { cwd: dir.path });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("  invalid   a/best.ckpt\n");
+    expect(run.stdout).toContain("  invalid     a/best.ckpt\n");
     expect(run.stdout).toMatch(/error {4}a\/best\.metadata\.yaml:34:\d+ {2}metrics\.hmean: /);
-    expect(run.stdout).toContain("  valid     a/last.ckpt (symlink; uses a/epoch=1.metadata.yaml)\n");
-    expect(run.stdout).toContain("  missing   b/x.pt\n");
-    expect(run.stdout).toContain("  orphan    b/gone.metadata.yaml");
+    expect(run.stdout).toContain("  valid       a/last.ckpt (symlink; uses a/epoch=1.metadata.yaml)\n");
+    expect(run.stdout).toContain("  missing     b/x.pt\n");
+    expect(run.stdout).toContain("  orphan      b/gone.metadata.yaml");
     expect(run.stdout).toMatch(/warning {2}d\/final\.metadata\.yaml:7:\d+ {2}training\.epoch: /);
     expect(run.stdout).toContain(
-      "6 checkpoints: 3 valid, 2 invalid, 1 missing · 1 orphan sidecar · 1 warning\n",
+      "6 checkpoints: 3 valid, 2 invalid, 1 missing, 0 unreadable · 1 orphan sidecar · 1 warning\n",
     );
     expect(run.stdout).toMatch(/error {4}c\/broken\.metadata\.yaml:20:5: YAML syntax error: /);
     expect(run.stdout).not.toContain("tmp.pth.tar");
+  });
+
+  test("checkpoints that cannot be read are unreadable with the reader's reason, not missing", async () => {
+    using dir = makeTempDir("validate-unreadable");
+    const real = join(import.meta.dir, "../fixtures/real/broken");
+    buildTree(dir.path, {
+      "r/good.ckpt": "ckpt",
+      "r/empty.ckpt": "",
+      "r/lfs.ckpt": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1234\n",
+    });
+    for (const name of ["truncated_half.ckpt", "corrupt_datapkl.ckpt"])
+      copyFileSync(join(real, name), join(dir.path, "r", name));
+    const run = await runCliInProcess(["validate", "--json", "r"], { cwd: dir.path });
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout);
+    const rows = report.checkpoints.map(
+      (row: { path: string; status: string; problems: { code: string }[] }) => [
+        row.path.slice(dir.path.length + 1),
+        row.status,
+        row.problems.map((problem) => problem.code),
+      ],
+    );
+    expect(rows).toEqual([
+      ["r/corrupt_datapkl.ckpt", "unreadable", ["pickle-corrupt"]],
+      ["r/empty.ckpt", "unreadable", ["empty"]],
+      ["r/good.ckpt", "missing", []],
+      ["r/lfs.ckpt", "unreadable", ["git-lfs-pointer"]],
+      ["r/truncated_half.ckpt", "unreadable", ["zip-incomplete"]],
+    ]);
+    const text = await runCliInProcess(["validate", "r"], { cwd: dir.path });
+    expect(text.stdout).toContain("  unreadable  r/lfs.ckpt\n");
+    expect(text.stdout).toContain("git lfs pull");
+    expect(text.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "5 checkpoints: 0 valid, 0 invalid, 1 missing, 4 unreadable",
+    );
+    const allowed = await runCliInProcess(["validate", "--allow-missing", "r"], { cwd: dir.path });
+    expect(allowed.exitCode).toBe(1);
   });
 
   test.each([

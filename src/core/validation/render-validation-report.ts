@@ -13,7 +13,7 @@ function location(problem: ReportProblem, options: RenderOptions): string {
 
 function renderProblem(problem: ReportProblem, options: RenderOptions): string {
   const field = problem.field === "" ? "" : `  ${problem.field}`;
-  return `            ${problem.severity.padEnd(7)}  ${location(problem, options)}${field}: ${problem.message}`;
+  return `              ${problem.severity.padEnd(7)}  ${location(problem, options)}${field}: ${problem.message}`;
 }
 
 function plural(count: number, word: string): string {
@@ -22,7 +22,7 @@ function plural(count: number, word: string): string {
 
 export function renderValidationSummary(summary: ValidationSummary): string {
   const parts = [
-    `${plural(summary.checkpoints, "checkpoint")}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.missing} missing`,
+    `${plural(summary.checkpoints, "checkpoint")}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.missing} missing, ${summary.unreadable} unreadable`,
   ];
   if (summary.orphans > 0) parts.push(plural(summary.orphans, "orphan sidecar"));
   if (summary.warnings > 0) parts.push(plural(summary.warnings, "warning"));
@@ -35,23 +35,23 @@ export function renderValidationReport(report: ValidationReport, options: Render
   const lines: string[] = [];
   for (const row of report.checkpoints) {
     const path = options.displayPath(row.path);
-    if (row.status === "missing") {
-      lines.push(`  missing   ${path}`);
-    } else {
-      const via = row.via === null ? "" : ` (symlink; uses ${options.displayPath(row.sidecar)})`;
-      lines.push(`  ${row.status.padEnd(8)}  ${path}${via}`);
-    }
+    const via =
+      row.via === null || row.status === "missing"
+        ? ""
+        : ` (symlink; uses ${options.displayPath(row.sidecar)})`;
+    lines.push(`  ${row.status.padEnd(10)}  ${path}${via}`);
     for (const problem of row.problems) lines.push(renderProblem(problem, options));
   }
   for (const orphan of report.orphans) {
     lines.push(
-      `  orphan    ${options.displayPath(orphan)}  — its checkpoint is gone; delete it or restore the checkpoint`,
+      `  orphan      ${options.displayPath(orphan)}  — its checkpoint is gone; delete it or restore the checkpoint`,
     );
   }
-  for (const problem of report.io_errors) lines.push(`  error     ${problem.message}`);
+  for (const problem of report.io_errors) lines.push(`  error       ${problem.message}`);
   if (lines.length > 0) lines.push("");
-  lines.push(renderValidationSummary(report.summary));
+  // The summary stays the last line (`ckpt validate | tail -1`); the hint comes before it.
   if (report.summary.missing > 0)
-    lines.push("Create the missing sidecars with 'ckpt convert --outputs-dir <dir>'.");
+    lines.push("Write the missing sidecars with 'ckpt convert --outputs-dir DIR' (or 'ckpt scan DIR').");
+  lines.push(renderValidationSummary(report.summary));
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 import type { MetadataProblem } from "../metadata/validate-metadata.ts";
 
-export const VALIDATION_STATUSES = ["valid", "invalid", "missing"] as const;
+export const VALIDATION_STATUSES = ["valid", "invalid", "missing", "unreadable"] as const;
 export type ValidationStatus = (typeof VALIDATION_STATUSES)[number];
 
 /** One finding, located: the file it is in, and where in that file when known. */
@@ -17,6 +17,8 @@ export type ReportProblem = {
 /** What reading a checkpoint's sidecar found; produced by the io side, judged here. */
 export type SidecarCheck =
   | { readonly kind: "missing"; readonly sidecar: string }
+  /** No sidecar, and the checkpoint itself cannot be read (empty, truncated, corrupt, an LFS pointer…). */
+  | { readonly kind: "checkpoint-unreadable"; readonly sidecar: string; readonly problem: ReportProblem }
   | { readonly kind: "unreadable"; readonly sidecar: string; readonly problem: ReportProblem }
   | {
       readonly kind: "read";
@@ -49,6 +51,7 @@ export type ValidationSummary = {
   readonly valid: number;
   readonly invalid: number;
   readonly missing: number;
+  readonly unreadable: number;
   readonly orphans: number;
   readonly warnings: number;
   readonly io_errors: number;
@@ -79,6 +82,8 @@ function judge(entry: AuditedCheckpoint): CheckpointValidation {
   switch (check.kind) {
     case "missing":
       return { ...base, status: "missing", problems: [] };
+    case "checkpoint-unreadable":
+      return { ...base, status: "unreadable", problems: [check.problem] };
     case "unreadable":
       return { ...base, status: "invalid", problems: [check.problem] };
     case "read": {
@@ -119,6 +124,7 @@ export function buildValidationReport(input: {
       valid: countWhere(checkpoints, "valid"),
       invalid: countWhere(checkpoints, "invalid"),
       missing: countWhere(checkpoints, "missing"),
+      unreadable: countWhere(checkpoints, "unreadable"),
       orphans: input.orphans.length,
       warnings,
       io_errors: input.ioErrors.length,
@@ -126,13 +132,16 @@ export function buildValidationReport(input: {
   };
 }
 
-/** 0 all valid; 1 some invalid or missing (missing allowed on request); 2 when something could not be read. */
+/**
+ * 0 all valid; 1 some invalid, unreadable or missing (missing allowed on request: a sidecar can be written for
+ * those, not for an unreadable checkpoint); 2 when a path could not be walked.
+ */
 export function validationExitCode(
   summary: ValidationSummary,
   options: { allowMissing: boolean },
 ): 0 | 1 | 2 {
   if (summary.io_errors > 0) return 2;
-  if (summary.invalid > 0) return 1;
+  if (summary.invalid > 0 || summary.unreadable > 0) return 1;
   if (summary.missing > 0 && !options.allowMissing) return 1;
   return 0;
 }
