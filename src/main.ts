@@ -12,7 +12,13 @@ function buildVersion(): string {
 }
 
 function sink(stream: NodeJS.WriteStream): TextSink {
-  return { write: (text) => void stream.write(text), isTTY: stream.isTTY === true };
+  return {
+    write: (text) => void stream.write(text),
+    isTTY: stream.isTTY === true,
+    get columns() {
+      return stream.isTTY ? stream.columns : undefined;
+    },
+  };
 }
 
 /** From source the script runs under bun; a compiled binary's modules live under `/$bunfs/`. */

@@ -15,6 +15,7 @@ Options:
   --overall         one checkpoint: the best over all runs
   --metric NAME     rank by this metric instead of the primary one (hmean, mAP50, val_loss, …)
   --columns LIST    table columns, as for 'ckpt ls'
+  --wide            every cell whole (by default the table is narrowed to the terminal, as for 'ckpt ls')
 ${QUERY_USAGE}
 `;
 
@@ -24,6 +25,7 @@ async function run(context: CommandContext): Promise<number> {
     overall: { type: "boolean", default: false },
     metric: { type: "string" },
     columns: { type: "string" },
+    wide: { type: "boolean", default: false },
   });
   if (values.help) {
     context.stdout.write(USAGE);
@@ -45,7 +47,13 @@ async function run(context: CommandContext): Promise<number> {
             database,
             best.map((entry) => entry.path),
           );
-    printEntries(context, best, { json: values.json, csv: values.csv, columns: values.columns, aliases });
+    printEntries(context, best, {
+      json: values.json,
+      csv: values.csv,
+      columns: values.columns,
+      wide: values.wide,
+      aliases,
+    });
     return 0;
   } finally {
     database?.close();

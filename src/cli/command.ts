@@ -1,5 +1,10 @@
 /** Where a command writes; main passes process streams, tests pass collectors. */
-export type TextSink = { write(text: string): void; readonly isTTY: boolean };
+export type TextSink = {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  /** The terminal's width in cells, when this is a terminal that reports one. */
+  readonly columns?: number | undefined;
+};
 
 export type ProcessSignal = "SIGTERM" | "SIGINT" | "SIGHUP";
 

@@ -6,12 +6,8 @@ import {
   parseSortSpec,
   type SortSpec,
 } from "../core/catalog/entry-query.ts";
-import {
-  defaultLsColumns,
-  LS_COLUMN_IDS,
-  namedLsColumns,
-  renderLsTable,
-} from "../core/catalog/ls-columns.ts";
+import { defaultLsColumns, LS_COLUMN_IDS, namedLsColumns } from "../core/catalog/ls-columns.ts";
+import { renderLsTable } from "../core/catalog/ls-table.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
@@ -19,6 +15,7 @@ import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
 import { writeCatalogStats } from "./stats-command.ts";
+import { tableWidth } from "./table-width.ts";
 
 const USAGE = `Usage: ckpt ls [DIR...] [options]
 
@@ -31,6 +28,8 @@ Options:
   --limit N         at most N entries
   --columns LIST    comma-separated: ${LS_COLUMN_IDS.join(", ")}, metric, or metric names
   --stats           catalog statistics instead of entries (same as 'ckpt stats')
+  --wide            every cell whole; by default the table is narrowed to the terminal ($COLUMNS when set):
+                    paths lose middle directories (runs/…/checkpoints/last.ckpt), long names end in …
 ${QUERY_USAGE}
 `;
 
@@ -70,6 +69,8 @@ export function printEntries(
     json: boolean;
     csv: boolean;
     columns?: string | undefined;
+    /** Every cell whole, however wide the table gets. */
+    wide: boolean;
     aliases: ReadonlyMap<string, readonly string[]>;
   },
 ): void {
@@ -94,7 +95,8 @@ export function printEntries(
             .filter(Boolean),
           columnContext,
         );
-  context.stdout.write(renderLsTable(entries, columns));
+  const maxWidth = options.wide ? undefined : tableWidth(context);
+  context.stdout.write(renderLsTable(entries, columns, { maxWidth }));
 }
 
 /** `--sort -hmean` reads as `--sort=-hmean`: parseArgs would take `-hmean` for an option. */
@@ -118,6 +120,7 @@ async function run(context: CommandContext): Promise<number> {
     limit: { type: "string" },
     columns: { type: "string" },
     stats: { type: "boolean", default: false },
+    wide: { type: "boolean", default: false },
   });
   if (values.help) {
     context.stdout.write(USAGE);
@@ -151,7 +154,13 @@ async function run(context: CommandContext): Promise<number> {
             database,
             entries.map((entry) => entry.path),
           );
-    printEntries(context, entries, { json: values.json, csv: values.csv, columns: values.columns, aliases });
+    printEntries(context, entries, {
+      json: values.json,
+      csv: values.csv,
+      columns: values.columns,
+      wide: values.wide,
+      aliases,
+    });
     return 0;
   } finally {
     database?.close();

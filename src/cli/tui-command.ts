@@ -96,7 +96,7 @@ async function printTable(
   const database = openForQuery(location);
   try {
     const entries = database === null ? [] : queryEntries(database, { roots });
-    printEntries(context, entries, { json: false, csv: false, aliases: new Map() });
+    printEntries(context, entries, { json: false, csv: false, wide: false, aliases: new Map() });
   } finally {
     database?.close();
   }

@@ -3,17 +3,24 @@ import { runCli } from "../../src/cli/run-cli.ts";
 
 export type CliRun = { exitCode: number; stdout: string; stderr: string };
 
-function collector(isTTY: boolean): TextSink & { text: () => string } {
+function collector(isTTY: boolean, columns?: number): TextSink & { text: () => string } {
   const parts: string[] = [];
-  return { write: (text) => void parts.push(text), isTTY, text: () => parts.join("") };
+  return { write: (text) => void parts.push(text), isTTY, columns, text: () => parts.join("") };
 }
 
 /** Runs ckpt in this process exactly as main does, with collected output and a fixed clock. */
 export async function runCliInProcess(
   argv: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; now?: number; tty?: boolean },
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    now?: number;
+    tty?: boolean;
+    /** The terminal width stdout reports (with `tty`). */
+    columns?: number;
+  },
 ): Promise<CliRun> {
-  const stdout = collector(options.tty ?? false);
+  const stdout = collector(options.tty ?? false, options.columns);
   const stderr = collector(options.tty ?? false);
   const exitCode = await runCli(argv, {
     env: options.env ?? {},

@@ -6,11 +6,29 @@ import { formatAge, formatBytes } from "./human-units.ts";
 import { metricSortKey } from "./metric-sort-key.ts";
 import { metricValueOf } from "./metric-value.ts";
 
+/**
+ * How a column gives up width when the table is wider than the terminal: `path` cuts whole directories from the
+ * middle, `middle` cuts the middle of a name, `end` its end, each marked `…`; never below `minWidth`. `weight`
+ * scales its share of the room (a path gets twice a name's).
+ */
+export type ColumnShrink = {
+  readonly style: "path" | "middle" | "end";
+  readonly minWidth: number;
+  readonly weight: number;
+};
+
 export type LsColumn = {
   readonly id: string;
   readonly header: string;
   readonly align: "left" | "right";
   readonly cell: (entry: CatalogEntry) => string;
+  /** Absent: the column always shows its cells whole (numbers, status). */
+  readonly shrink?: ColumnShrink;
+  /**
+   * Set on default columns only (never on ones the user named): when even shrunk columns do not fit, columns are
+   * left out, lowest first. `--wide` or `--columns` brings them back.
+   */
+  readonly dropRank?: number;
 };
 
 export type LsColumnContext = {
@@ -68,10 +86,21 @@ function fixedColumns(context: LsColumnContext) {
     cell: (entry) => String(cell(entry) ?? dash),
   });
   const right = (column: LsColumn): LsColumn => ({ ...column, align: "right" });
+  const shrinking = (column: LsColumn, shrink: ColumnShrink): LsColumn => ({ ...column, shrink });
+  const cut = (style: ColumnShrink["style"], minWidth = 10): ColumnShrink => ({ style, minWidth, weight: 1 });
   return {
-    experiment: text("experiment", "experiment", (entry) => entry.exp_name),
-    architecture: text("architecture", "arch", (entry) => entry.architecture),
-    encoder: text("encoder", "encoder", (entry) => entry.encoder),
+    experiment: shrinking(
+      text("experiment", "experiment", (entry) => entry.exp_name),
+      cut("middle", 14),
+    ),
+    architecture: shrinking(
+      text("architecture", "arch", (entry) => entry.architecture),
+      cut("end"),
+    ),
+    encoder: shrinking(
+      text("encoder", "encoder", (entry) => entry.encoder),
+      cut("end"),
+    ),
     framework: text("framework", "framework", (entry) => entry.framework),
     task: text("task", "task", (entry) => entry.task),
     epoch: right(text("epoch", "epoch", (entry) => entry.epoch)),
@@ -80,8 +109,14 @@ function fixedColumns(context: LsColumnContext) {
     age: right(text("age", "age", (entry) => formatAge(context.now, entry.mtime_ms))),
     status: text("status", "status", (entry) => entry.status),
     sidecar: text("sidecar", "sidecar", (entry) => entry.sidecar),
-    display: text("display", "checkpoint", (entry) => displayString(entry)),
-    path: text("path", "path", (entry) => context.displayPath(entry.path)),
+    display: shrinking(
+      text("display", "checkpoint", (entry) => displayString(entry)),
+      cut("end", 24),
+    ),
+    path: shrinking(
+      text("path", "path", (entry) => context.displayPath(entry.path)),
+      { style: "path", minWidth: 24, weight: 2 },
+    ),
   };
 }
 
@@ -103,7 +138,8 @@ function sharedTask(entries: readonly CatalogEntry[]): string | null {
 
 /**
  * `ls` columns: experiment, architecture, epoch, step, the primary metric, the task's other standard quality
- * metrics that any entry has (text detection: precision, recall), size, age, status, path.
+ * metrics that any entry has (text detection: precision, recall), size, age, status, path. In a narrow terminal
+ * age, step, size and architecture are left out, in that order.
  */
 export function defaultLsColumns(entries: readonly CatalogEntry[], context: LsColumnContext): LsColumn[] {
   const fixed = fixedColumns(context);
@@ -113,8 +149,9 @@ export function defaultLsColumns(entries: readonly CatalogEntry[], context: LsCo
     entries.some((entry) => metricValueOf(entry.metrics, name) !== null),
   );
   const metrics = primary === null ? [primaryColumn] : [primary, ...present].map(metricColumn);
-  const tail = [fixed.size, fixed.age, fixed.status, fixed.path];
-  const head = [fixed.experiment, fixed.architecture, fixed.epoch, fixed.step];
+  const droppable = (column: LsColumn, dropRank: number): LsColumn => ({ ...column, dropRank });
+  const tail = [droppable(fixed.size, 2), droppable(fixed.age, 0), fixed.status, fixed.path];
+  const head = [fixed.experiment, droppable(fixed.architecture, 3), fixed.epoch, droppable(fixed.step, 1)];
   return [...head, ...metrics, ...tail];
 }
 
@@ -130,22 +167,3 @@ export function namedLsColumns(ids: readonly string[], context: LsColumnContext)
 export const LS_COLUMN_IDS = Object.keys(fixedColumns({ now: 0, displayPath: (path) => path })).concat(
   "metric",
 );
-
-/** A plain aligned table: two spaces between columns, header first. */
-export function renderLsTable(entries: readonly CatalogEntry[], columns: readonly LsColumn[]): string {
-  const rows = [
-    columns.map((column) => column.header),
-    ...entries.map((entry) => columns.map((c) => c.cell(entry))),
-  ];
-  const widths = columns.map((_, index) => Math.max(...rows.map((row) => [...(row[index] ?? "")].length)));
-  const lines = rows.map((row) =>
-    row
-      .map((cell, index) => {
-        const pad = " ".repeat((widths[index] ?? 0) - [...cell].length);
-        return columns[index]?.align === "right" ? pad + cell : cell + pad;
-      })
-      .join("  ")
-      .trimEnd(),
-  );
-  return `${lines.join("\n")}\n`;
-}
