@@ -11,9 +11,25 @@ function buildVersion(): string {
   return `${packageJson.version}${commit}`;
 }
 
+/** What a shell reports for a process killed by SIGPIPE (128 + 13), as `git log | head -1` does. */
+const EXIT_BROKEN_PIPE = 141;
+
+function exitOnBrokenPipe(error: unknown): void {
+  if (error instanceof Error && "code" in error && error.code === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
+  throw error;
+}
+
+/** `ckpt ls | head -1`: once the reader is gone, ckpt stops quietly, as a C tool dies of SIGPIPE. */
 function sink(stream: NodeJS.WriteStream): TextSink {
+  stream.on("error", exitOnBrokenPipe);
   return {
-    write: (text) => void stream.write(text),
+    write: (text) => {
+      try {
+        stream.write(text);
+      } catch (error) {
+        exitOnBrokenPipe(error);
+      }
+    },
     isTTY: stream.isTTY === true,
     get columns() {
       return stream.isTTY ? stream.columns : undefined;
