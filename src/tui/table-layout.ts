@@ -1,7 +1,8 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { formatAge } from "../core/catalog/human-units.ts";
-import { defaultLsColumns, type LsColumn, namedLsColumns } from "../core/catalog/ls-columns.ts";
+import { defaultLsColumns, type LsColumn } from "../core/catalog/ls-columns.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
+import { metricCell, namedMetricText, primaryMetricText } from "./metric-text.ts";
 import { marksFor, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
 import type { DisplayRow, RunGroup } from "./table-rows.ts";
 import type { SortColumn } from "./ui-state.ts";
@@ -43,6 +44,7 @@ const DROP_ORDER = ["experiment", "step", "age", "architecture", "size"];
 const FIXED_WIDTHS: Readonly<Record<string, number>> = { epoch: 5, step: 6, size: 8, age: 4 };
 /** Text columns share the room left with the checkpoint name by need; below these widths they are dropped. */
 const MIN_TEXT_WIDTHS: Readonly<Record<string, number>> = { experiment: 16, architecture: 12 };
+const NOT_METRICS = new Set(["experiment", "architecture", "epoch", "step", "size", "age"]);
 
 /** Pads or cuts to exactly `width` characters; cut text ends (or, `keepEnd`, starts) with an ellipsis. */
 export function fit(
@@ -105,6 +107,11 @@ function needOf(column: LsColumn, sample: LayoutSample): number {
 function cellOf(column: LsColumn): TuiColumn["cell"] {
   if (column.id === "age") return (row, now) => formatAge(now, row.entry.mtime_ms);
   if (column.id === "experiment") return (row) => ownExperiment(row.entry, row.runLabel);
+  if (column.id === "metric") return (row) => primaryMetricText(row.entry);
+  if (!NOT_METRICS.has(column.id)) {
+    const cell = metricCell(column.id);
+    return (row) => cell(row.entry);
+  }
   return (row) => column.cell(row.entry);
 }
 
@@ -253,11 +260,10 @@ export function runSegments(
 ): Segment[] {
   const { displayPath } = options;
   const marks = marksFor(layout.ascii);
-  const best = row.group.best?.entry;
-  const [primary] = namedLsColumns(["metric"], { now: 0, displayPath });
+  const { best } = row.group;
   const count =
     row.shown === row.group.entries.length ? `${row.shown}` : `${row.shown}/${row.group.entries.length}`;
-  const bestText = best === undefined || primary === undefined ? "" : `  best ${primary.cell(best)}`;
+  const bestText = best === null ? "" : `  best ${namedMetricText(best.entry, best.metric)}`;
   return [
     { id: "cursor", text: options.selected ? marks.cursor : " ", bold: true },
     { id: "toggle", text: `${row.collapsed ? marks.collapsed : marks.expanded} ` },

@@ -107,11 +107,12 @@ describe("page views", () => {
   test("detail: file facts, the run's curve with the checkpoint's step marked, problems with file:line, sources", () => {
     expect(detail(false)).toBe(
       [
-        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 58)",
+        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 59)",
         "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
         "  status    ✗ invalid sidecar or unreadable checkpoint · file ok · safety safe",
         "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
         "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+        "  metric    hmean 88.00%",
         "",
         "curves",
         "  hmean (val/hmean) over steps, this checkpoint at step 200",
@@ -136,7 +137,6 @@ describe("page views", () => {
         "  created_at       2025-10-18T14:32:15",
         "  hydra_config     —",
         "  wandb_run_id     —",
-        "training",
       ].join("\n"),
     );
   });
@@ -144,11 +144,12 @@ describe("page views", () => {
   test("detail in --ascii draws the curve with * and marks the step with ^", () => {
     expect(detail(true)).toBe(
       [
-        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 58)",
+        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 59)",
         "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
         "  status    x invalid sidecar or unreadable checkpoint · file ok · safety safe",
         "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
         "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+        "  metric    hmean 88.00%",
         "",
         "curves",
         "  hmean (val/hmean) over steps, this checkpoint at step 200",
@@ -173,7 +174,6 @@ describe("page views", () => {
         "  created_at       2025-10-18T14:32:15",
         "  hydra_config     —",
         "  wandb_run_id     —",
-        "training",
       ].join("\n"),
     );
   });
