@@ -10,6 +10,8 @@ import { rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
 /** One line of a scrolling text screen (detail, compare, help). */
 export type Line = {
   readonly text: string;
+  /** Where a wrapped line continues. @default its indent plus two */
+  readonly hang?: number;
   readonly color?: string;
   readonly bold?: boolean;
   readonly dim?: boolean;
