@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { renderToString } from "ink";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
 import type { CheckpointDetail } from "../../src/io/tui-catalog-reads.ts";
+import type { DaemonState } from "../../src/tui/catalog-store.ts";
 import { detailLines } from "../../src/tui/detail-lines.ts";
 import { helpLines } from "../../src/tui/help-lines.ts";
 import { LinesView } from "../../src/tui/lines-view.tsx";
@@ -112,11 +113,22 @@ describe("page views", () => {
   });
 
   test("the empty states say why the table is empty and what to do", () => {
-    expect(show(<EmptyTable loaded filter="xyz" height={2} />)).toBe(
-      "\n  No checkpoint matches /xyz/. Esc clears the filter.\n",
-    );
-    expect(show(<EmptyTable loaded filter="" height={2} />)).toBe(
+    const empty = (filter: string, daemon: DaemonState) =>
+      show(<EmptyTable loaded filter={filter} daemon={daemon} height={2} />);
+    expect(empty("xyz", "embedded")).toBe("\n  No checkpoint matches /xyz/. Esc clears the filter.\n");
+    expect(empty("", "embedded")).toBe(
       "\n  No checkpoints in the catalog yet. They appear here as they are indexed; r rescans.\n",
+    );
+    expect(empty("", "attached")).toBe(
+      "\n  No checkpoints in the catalog yet. ckpt watch indexes them as they are written; they appear here.\n",
+    );
+    // Nothing indexes: no promise that rows will appear, but how to get some.
+    expect(empty("", "read-only")).toBe(
+      [
+        "",
+        "  No checkpoints in the catalog, and nothing is indexing. Run 'ckpt scan DIR' to index a directory,",
+        "  or 'ckpt tui DIR' to index it while you watch.",
+      ].join("\n"),
     );
   });
 
