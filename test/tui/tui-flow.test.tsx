@@ -133,8 +133,30 @@ describe("tui flows", () => {
     expect(sorted.indexOf("dbnet_b")).toBeLessThan(sorted.indexOf("dbnet_a"));
   });
 
-  test("Space marks two, c compares them; y copies the path through OSC 52", async () => {
+  test("Space marks two, c compares them and uses the marks up; a stale mark count does not stay", async () => {
     using dir = makeTempDir("tui-flow-compare");
+    const app = startTui(dir.path);
+    await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
+    await press(app, "j ");
+    await press(app, "c");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("compare them (1 marked)"));
+    await press(app, " ");
+    await frameMatching(app.lastFrame, (frame) => !frame.includes("(1 marked)") && frame.includes("? help"));
+    await press(app, "c");
+    const compare = await frameMatching(app.lastFrame, (frame) => frame.includes("ckpt │ compare"));
+    expect(compare).toContain("A  /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt");
+    expect(compare).toContain("B  /runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt");
+    expect(compare).toMatch(/hmean\s+0\.81\s+0\.88\s+0\.07/);
+    expect(compare).not.toContain("marked");
+    await press(app, "\x1b");
+    const back = await frameMatching(app.lastFrame, (frame) => frame.includes("3 checkpoints in 2 runs"));
+    expect(back).not.toContain("●");
+    await press(app, "c");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("compare them (0 marked)"));
+  });
+
+  test("y copies the path through OSC 52", async () => {
+    using dir = makeTempDir("tui-flow-copy");
     const app = startTui(dir.path);
     await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
     await press(app, "j");
@@ -145,12 +167,6 @@ describe("tui flows", () => {
     expect(app.copied).toEqual([
       `\x1b]52;c;${Buffer.from("/runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt").toString("base64")}\x07`,
     ]);
-    await press(app, "  ");
-    await press(app, "c");
-    const compare = await frameMatching(app.lastFrame, (frame) => frame.includes("ckpt │ compare"));
-    expect(compare).toContain("A  /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt");
-    expect(compare).toContain("B  /runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt");
-    expect(compare).toMatch(/hmean\s+0\.81\s+0\.88\s+0\.07/);
   });
 
   test("a checkpoint whose monitored metric was not logged shows the same value in the list and the detail", async () => {
