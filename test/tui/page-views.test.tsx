@@ -258,7 +258,7 @@ describe("page views", () => {
           title="ckpt │ help (? or Esc closes)"
           lines={wrapLines(helpLines(false), WIDTH)}
           top={0}
-          height={32}
+          height={33}
           width={WIDTH}
         />,
       ),
@@ -278,8 +278,9 @@ describe("page views", () => {
         "                  first",
         "  Space           mark a checkpoint (two at most)",
         "  c               compare the two marked: metrics and differing hyper-parameters",
-        "  y               copy the path (OSC 52: works over SSH and in tmux with set-clipboard on)",
-        "  Y               copy a resume snippet for the checkpoint's framework",
+        "  y               send the path to the clipboard (OSC 52: over SSH, in tmux with set-clipboard on);",
+        "                  shown below too",
+        "  Y               the same with a resume snippet for the checkpoint's framework",
         "  r               rescan now (the catalog also updates live)",
         "  Esc             back, or clear the filter and marks (also h/← in detail)",
         "  ?               this help",

@@ -155,15 +155,17 @@ describe("tui flows", () => {
     await frameMatching(app.lastFrame, (frame) => frame.includes("compare them (0 marked)"));
   });
 
-  test("y copies the path through OSC 52", async () => {
+  test("y sends the path through OSC 52 and says so, showing the whole path even where it has to wrap", async () => {
     using dir = makeTempDir("tui-flow-copy");
-    const app = startTui(dir.path);
+    const app = startTui(dir.path, { columns: 50 });
     await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
     await press(app, "j");
     await press(app, "y");
-    await frameMatching(app.lastFrame, (frame) =>
-      frame.includes("copied path: /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt"),
-    );
+    const copied = await frameMatching(app.lastFrame, (frame) => frame.includes("sent to clipboard"));
+    expect(copied.split("\n").slice(-2)).toEqual([
+      "path sent to clipboard (OSC 52):",
+      "  /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt",
+    ]);
     expect(app.copied).toEqual([
       `\x1b]52;c;${Buffer.from("/runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt").toString("base64")}\x07`,
     ]);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { statusNote } from "../../src/tui/status-bar.tsx";
 import { wrapLine } from "../../src/tui/wrap-line.ts";
 
 describe("wrapLine", () => {
@@ -23,5 +24,22 @@ describe("wrapLine", () => {
   ];
   test.each(cases)("%s", (_, text, width, indent, expected) => {
     expect(wrapLine(text, width, indent)).toEqual(expected);
+  });
+});
+
+describe("statusNote", () => {
+  test("a message wraps to the width; the hints show when there is none", () => {
+    expect(
+      statusNote({ error: null, message: "path sent to clipboard (OSC 52): /a/b/c.ckpt", columns: 34 }),
+    ).toEqual({ rows: ["path sent to clipboard (OSC 52):", "  /a/b/c.ckpt"], error: false });
+    expect(statusNote({ error: null, message: null, columns: 80 })).toBeNull();
+  });
+
+  test("an error goes before a message, and past three rows it is cut with an ellipsis", () => {
+    const error = "one two three four five six seven eight";
+    expect(statusNote({ error, message: "hidden", columns: 12 })).toEqual({
+      rows: ["one two", "  three four", "  five six…"],
+      error: true,
+    });
   });
 });
