@@ -3,15 +3,12 @@ import { assertNever } from "../core/assert-never.ts";
 import { CompareScreen } from "./compare-screen.tsx";
 import { DetailScreen } from "./detail-screen.tsx";
 import { HelpScreen } from "./help-screen.tsx";
-import { StatusBarContainer } from "./status-bar-container.tsx";
+import { StatusBarContainer, useStatusNote } from "./status-bar-container.tsx";
 import { TableScreen } from "./table-screen.tsx";
 import type { Screen } from "./ui-state.ts";
 import { useUi } from "./use-catalog.ts";
 
 export type TerminalSize = { readonly columns: number; readonly rows: number };
-
-/** Two lines at the bottom belong to the status bar. */
-const STATUS_LINES = 2;
 
 function PageRoute(props: {
   readonly screen: Exclude<Screen, { kind: "table" }>;
@@ -39,14 +36,16 @@ export function App(props: { readonly size?: TerminalSize | undefined }) {
   const windowSize = useWindowSize();
   const { columns, rows } = props.size ?? windowSize;
   const screen = useUi((state) => state.screen);
-  const height = Math.max(3, rows - STATUS_LINES);
+  // The status bar: its summary line, then the key hints or a note that may wrap.
+  const note = useStatusNote(columns);
+  const height = Math.max(3, rows - 1 - (note?.rows.length ?? 1));
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <Box display={screen.kind === "table" ? "flex" : "none"}>
         <TableScreen width={columns} height={height} />
       </Box>
       {screen.kind === "table" ? null : <PageRoute screen={screen} width={columns} height={height} />}
-      <StatusBarContainer />
+      <StatusBarContainer note={note} />
     </Box>
   );
 }

@@ -4,11 +4,14 @@ import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
 import type { CheckpointDetail, CurveSeries } from "../io/tui-catalog-reads.ts";
 import { chartLines } from "./metric-chart.ts";
+import { primaryMetricText } from "./metric-text.ts";
 import { rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
 
 /** One line of a scrolling text screen (detail, compare, help). */
 export type Line = {
   readonly text: string;
+  /** Where a wrapped line continues. @default its indent plus two */
+  readonly hang?: number;
   readonly color?: string;
   readonly bold?: boolean;
   readonly dim?: boolean;
@@ -39,6 +42,8 @@ function fileLines(entry: CatalogEntry, detail: CheckpointDetail, options: Detai
       text: `  file      ${formatBytes(entry.size)} (${entry.size} bytes) · modified ${new Date(entry.mtime_ms).toISOString()} · ${entry.kind}`,
     },
     { text: `  sidecar   ${options.displayPath(detail.sidecarPath)} (${entry.sidecar})` },
+    // The same text as the list's metric cell, so the two never disagree.
+    { text: `  metric    ${primaryMetricText(entry)}` },
   ];
   if (entry.alias_of !== null) lines.push({ text: `  alias of  ${options.displayPath(entry.alias_of)}` });
   if (entry.problem !== null) lines.push({ text: `  problem   ${entry.problem}`, color: "red" });

@@ -9,11 +9,11 @@ const KEYS: readonly (readonly [string, string])[] = [
   ["h/l ←/→", "collapse / expand the run; z all runs"],
   ["Enter", "detail of the checkpoint (on a run: collapse or expand)"],
   ["/", "filter: a regex over path, run, architecture, framework (Enter keeps it, Esc clears it)"],
-  ["s / S", "sort by the next column / reverse; ▼ on a metric means best first"],
+  ["s / S", "sort by the next column / reverse; by metric, runs are grouped by metric, ▼ best first"],
   ["Space", "mark a checkpoint (two at most)"],
   ["c", "compare the two marked: metrics and differing hyper-parameters"],
-  ["y", "copy the path (OSC 52: works over SSH and in tmux with set-clipboard on)"],
-  ["Y", "copy a resume snippet for the checkpoint's framework"],
+  ["y", "send the path to the clipboard (OSC 52: over SSH, in tmux with set-clipboard on); shown below too"],
+  ["Y", "the same with a resume snippet for the checkpoint's framework"],
   ["r", "rescan now (the catalog also updates live)"],
   ["Esc", "back, or clear the filter and marks (also h/← in detail)"],
   ["?", "this help"],
@@ -29,7 +29,7 @@ export function helpLines(ascii: boolean): Line[] {
   });
   return [
     { text: "keys", bold: true, color: "cyan" },
-    ...KEYS.map(([key, what]) => ({ text: `  ${key.padEnd(15)} ${what}` })),
+    ...KEYS.map(([key, what]) => ({ text: `  ${key.padEnd(15)} ${what}`, hang: 18 })),
     { text: "" },
     { text: "marks", bold: true, color: "cyan" },
     ...glyphs,

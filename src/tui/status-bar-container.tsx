@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { coveragePercent } from "../core/catalog/catalog-stats.ts";
-import { StatusBar } from "./status-bar.tsx";
+import { StatusBar, type StatusNote, statusNote } from "./status-bar.tsx";
 import { useCatalog, useTuiSettings, useUi } from "./use-catalog.ts";
 import { useClock } from "./use-clock.ts";
 
@@ -17,11 +17,16 @@ function summarize(entries: readonly CatalogEntry[]) {
   return { coverage: coveragePercent(valid, entries.length), lastIndexedAt: last };
 }
 
-export function StatusBarContainer() {
-  const entries = useCatalog((snapshot) => snapshot.entries);
-  const status = useCatalog((snapshot) => snapshot.status);
+/** The status bar's note at this width; the router sizes the screen above it by its rows. */
+export function useStatusNote(columns: number): StatusNote | null {
   const error = useCatalog((snapshot) => snapshot.error);
   const message = useUi((state) => state.message);
+  return useMemo(() => statusNote({ error, message, columns }), [error, message, columns]);
+}
+
+export function StatusBarContainer(props: { readonly note: StatusNote | null }) {
+  const entries = useCatalog((snapshot) => snapshot.entries);
+  const status = useCatalog((snapshot) => snapshot.status);
   const settings = useTuiSettings();
   const now = useClock(settings.now, settings.lowBandwidth ? 60_000 : 10_000);
   const summary = useMemo(() => summarize(entries), [entries]);
@@ -32,8 +37,7 @@ export function StatusBarContainer() {
       coveragePercent={summary.coverage}
       lastIndexedAt={summary.lastIndexedAt}
       now={now}
-      message={message}
-      error={error}
+      note={props.note}
       hint={HINT}
     />
   );

@@ -1,6 +1,10 @@
 import { Box, Text } from "ink";
 import { formatAge } from "../core/catalog/human-units.ts";
 import type { StoreStatus } from "./catalog-store.ts";
+import { wrapLine } from "./wrap-line.ts";
+
+/** An error or a message for the second status line, wrapped to the width. */
+export type StatusNote = { readonly rows: readonly string[]; readonly error: boolean };
 
 export type StatusBarProps = {
   readonly status: StoreStatus;
@@ -9,8 +13,8 @@ export type StatusBarProps = {
   /** When the newest entry was indexed, or null for an empty catalog. */
   readonly lastIndexedAt: number | null;
   readonly now: number;
-  readonly message: string | null;
-  readonly error: string | null;
+  /** Shown instead of the key hints. */
+  readonly note: StatusNote | null;
   readonly hint: string;
 };
 
@@ -20,13 +24,31 @@ const DAEMON_TEXT = {
   "read-only": { text: "read-only", color: "yellow" },
 } as const;
 
-/** Two lines: who keeps the catalog current and what it holds; then the last message or the key hints. */
+/** A long note (a copied path, an error's advice) gets this many rows at most; past them it is cut. */
+const MAX_NOTE_ROWS = 3;
+
+/** The catalog's error, else the last message, in (up to three) rows of `columns`, not cut at the edge. */
+export function statusNote(options: {
+  readonly error: string | null;
+  readonly message: string | null;
+  readonly columns: number;
+}): StatusNote | null {
+  const text = options.error ?? options.message;
+  if (text === null) return null;
+  const rows = wrapLine(text, options.columns, 2);
+  if (rows.length <= MAX_NOTE_ROWS) return { rows, error: options.error !== null };
+  const last = [...(rows[MAX_NOTE_ROWS - 1] ?? "")].slice(0, options.columns - 1).join("");
+  const kept = [...rows.slice(0, MAX_NOTE_ROWS - 1), `${last}…`];
+  return { rows: kept, error: options.error !== null };
+}
+
+/** Two lines or more: who keeps the catalog current and what it holds; then the last note or the key hints. */
 export function StatusBar(props: StatusBarProps) {
   const daemon = DAEMON_TEXT[props.status.daemon];
   const last =
     props.status.lastEvent ??
     (props.lastIndexedAt === null ? "no events" : `indexed ${formatAge(props.now, props.lastIndexedAt)} ago`);
-  const second = props.error ?? props.message ?? props.hint;
+  const { note } = props;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -34,13 +56,18 @@ export function StatusBar(props: StatusBarProps) {
         <Text>{` │ ${props.count} checkpoints │ metadata ${props.coveragePercent.toFixed(1)}% │ ${last} │ `}</Text>
         <Text dimColor>{props.status.catalogPath}</Text>
       </Text>
-      <Text
-        wrap="truncate-end"
-        {...(props.error === null ? {} : { color: "red" })}
-        dimColor={props.error === null && props.message === null}
-      >
-        {second}
-      </Text>
+      {note === null ? (
+        <Text wrap="truncate-end" dimColor>
+          {props.hint}
+        </Text>
+      ) : (
+        note.rows.map((row, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows of one note never reorder; the index is their identity
+          <Text key={index} wrap="truncate-end" {...(note.error ? { color: "red" } : {})}>
+            {row}
+          </Text>
+        ))
+      )}
     </Box>
   );
 }

@@ -9,7 +9,7 @@ import type { UiStore } from "./ui-store.ts";
 export type TuiActions = {
   readonly dispatch: (action: UiAction) => void;
   readonly loadDetail: (entry: CatalogEntry) => CheckpointDetail;
-  /** Puts text on the user's clipboard (OSC 52) and says so in the status line. */
+  /** Sends text to the user's clipboard (OSC 52) and shows it in the status line. */
   readonly copy: (text: string, what: string) => void;
   /** Asks whoever keeps the catalog current for a rescan. */
   readonly rescan: () => void;

@@ -1,7 +1,8 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { formatAge } from "../core/catalog/human-units.ts";
-import { defaultLsColumns, type LsColumn, namedLsColumns } from "../core/catalog/ls-columns.ts";
+import { defaultLsColumns, type LsColumn } from "../core/catalog/ls-columns.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
+import { metricCell, namedMetricText, primaryMetricText } from "./metric-text.ts";
 import { marksFor, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
 import type { DisplayRow, RunGroup } from "./table-rows.ts";
 import type { SortColumn } from "./ui-state.ts";
@@ -16,12 +17,14 @@ export type Segment = {
   readonly dim?: boolean;
 };
 
+type EntryRow = Extract<DisplayRow, { kind: "entry" }>;
+
 export type TuiColumn = {
   readonly id: string;
   readonly header: string;
   readonly align: "left" | "right";
   readonly width: number;
-  readonly cell: (entry: CatalogEntry, now: number) => string;
+  readonly cell: (row: EntryRow, now: number) => string;
 };
 
 /** Column widths are fixed per data change and terminal width, never per frame or per scroll position. */
@@ -34,11 +37,14 @@ export type TableLayout = {
 const GAP = "  ";
 /** cursor, mark, best, status glyph, space: the cursor shows even without colour (NO_COLOR drops inverse). */
 const PREFIX_WIDTH = 5;
+/** What the checkpoint name keeps at least before columns are dropped. */
 const MIN_NAME_WIDTH = 24;
 /** Dropped in this order when the terminal is too narrow. */
 const DROP_ORDER = ["experiment", "step", "age", "architecture", "size"];
 const FIXED_WIDTHS: Readonly<Record<string, number>> = { epoch: 5, step: 6, size: 8, age: 4 };
-const CAPS: Readonly<Record<string, number>> = { experiment: 16, architecture: 12 };
+/** Text columns share the room left with the checkpoint name by need; below these widths they are dropped. */
+const MIN_TEXT_WIDTHS: Readonly<Record<string, number>> = { experiment: 16, architecture: 12 };
+const NOT_METRICS = new Set(["experiment", "architecture", "epoch", "step", "size", "age"]);
 
 /** Pads or cuts to exactly `width` characters; cut text ends (or, `keepEnd`, starts) with an ellipsis. */
 export function fit(
@@ -57,10 +63,17 @@ export function fit(
   return options.align === "right" ? pad + text : text + pad;
 }
 
-function longest(entries: readonly CatalogEntry[], field: "exp_name" | "architecture"): number {
-  let max = 1;
-  for (const entry of entries) max = Math.max(max, entry[field]?.length ?? 1);
-  return max;
+const length = (text: string | null | undefined) =>
+  text === null || text === undefined ? 0 : [...text].length;
+
+/** A checkpoint's name under its run's header. */
+function nameInRun(path: string, runDir: string): string {
+  return path.startsWith(`${runDir}/`) ? path.slice(runDir.length + 1) : path;
+}
+
+/** The experiment a row shows: none when its run header already names it (or it is unknown). */
+function ownExperiment(entry: CatalogEntry, runLabel: string): string {
+  return entry.exp_name === null || entry.exp_name === runLabel ? "" : entry.exp_name;
 }
 
 /** The mixed-task `metric` column holds `name value`: as wide as the longest primary name needs. */
@@ -71,28 +84,35 @@ function metricWidth(entries: readonly CatalogEntry[]): number {
   return Math.min(24, Math.max(8, ...[...names].map((name) => name.length + 8)));
 }
 
-function widthOf(column: LsColumn, entries: readonly CatalogEntry[]): number {
-  if (column.id === "metric") return metricWidth(entries);
+/** The entries and text widths a layout needs, from a sample of each run (see `layoutSample`). */
+export type LayoutSample = {
+  readonly entries: readonly CatalogEntry[];
+  /** The longest experiment name a row shows (0: every row's run header names it). */
+  readonly experimentWidth: number;
+  readonly architectureWidth: number;
+  /** The longest checkpoint name under its run header. */
+  readonly nameWidth: number;
+};
+
+/** Width a column needs for its header and cells. */
+function needOf(column: LsColumn, sample: LayoutSample): number {
+  if (column.id === "metric") return metricWidth(sample.entries);
   const fixed = FIXED_WIDTHS[column.id];
   if (fixed !== undefined) return Math.max(fixed, column.header.length + 1);
-  if (column.id === "experiment" || column.id === "architecture") {
-    return Math.max(
-      column.header.length,
-      Math.min(
-        CAPS[column.id] ?? 12,
-        longest(entries, column.id === "experiment" ? "exp_name" : "architecture"),
-      ),
-    );
-  }
+  if (column.id === "experiment") return Math.max(column.header.length, sample.experimentWidth);
+  if (column.id === "architecture") return Math.max(column.header.length, sample.architectureWidth);
   return Math.max(column.header.length + 1, 7);
 }
 
-function toTuiColumn(column: LsColumn, entries: readonly CatalogEntry[]): TuiColumn {
-  const cell =
-    column.id === "age"
-      ? (entry: CatalogEntry, now: number) => formatAge(now, entry.mtime_ms)
-      : (entry: CatalogEntry) => column.cell(entry);
-  return { id: column.id, header: column.header, align: column.align, width: widthOf(column, entries), cell };
+function cellOf(column: LsColumn): TuiColumn["cell"] {
+  if (column.id === "age") return (row, now) => formatAge(now, row.entry.mtime_ms);
+  if (column.id === "experiment") return (row) => ownExperiment(row.entry, row.runLabel);
+  if (column.id === "metric") return (row) => primaryMetricText(row.entry);
+  if (!NOT_METRICS.has(column.id)) {
+    const cell = metricCell(column.id);
+    return (row) => cell(row.entry);
+  }
+  return (row) => column.cell(row.entry);
 }
 
 /** What of an entry decides the columns and their widths (besides the name lengths): metric names and task. */
@@ -103,60 +123,96 @@ function layoutSignature(entry: CatalogEntry): string {
   return `${entry.primary_metric?.name ?? ""}\n${entry.task ?? ""}\n${own.join(",")}\n${extra.join(",")}`;
 }
 
-function longestOf(entries: readonly CatalogEntry[], field: "exp_name" | "architecture") {
-  let best: CatalogEntry | undefined;
-  for (const entry of entries) if ((entry[field]?.length ?? 0) > (best?.[field]?.length ?? 0)) best = entry;
-  return best === undefined ? [] : [best];
-}
-
-/** A few entries of one run that `tableLayout` gives the same columns and widths for as for all of them. */
-function runSample(group: RunGroup): readonly CatalogEntry[] {
+/** One run's sample: an entry per metric/task signature, and the widths of its longest names. */
+function runSample(group: RunGroup): LayoutSample {
   const bySignature = new Map<string, CatalogEntry>();
+  let experimentWidth = 0;
+  let architectureWidth = 0;
+  let nameWidth = 0;
   for (const entry of group.entries) {
     const signature = layoutSignature(entry);
     if (!bySignature.has(signature)) bySignature.set(signature, entry);
+    experimentWidth = Math.max(experimentWidth, length(ownExperiment(entry, group.label)));
+    architectureWidth = Math.max(architectureWidth, length(entry.architecture ?? "—"));
+    nameWidth = Math.max(nameWidth, length(nameInRun(entry.path, group.dir)));
   }
-  return [
-    ...bySignature.values(),
-    ...longestOf(group.entries, "exp_name"),
-    ...longestOf(group.entries, "architecture"),
-  ];
+  return { entries: [...bySignature.values()], experimentWidth, architectureWidth, nameWidth };
 }
 
-export type LayoutSampleCache = WeakMap<RunGroup, readonly CatalogEntry[]>;
+export type LayoutSampleCache = WeakMap<RunGroup, LayoutSample>;
 
 /**
- * The entries to lay the table out from: per run, one per metric/task signature plus the longest names, kept
- * per run object, so a data change costs only the runs it touched instead of a pass over 100k rows.
+ * What to lay the table out from: per run, one entry per metric/task signature and its longest names, kept per
+ * run object, so a data change costs only the runs it touched instead of a pass over 100k rows.
  */
-export function layoutSample(groups: readonly RunGroup[], cache: LayoutSampleCache): CatalogEntry[] {
-  const sample: CatalogEntry[] = [];
+export function layoutSample(
+  groups: readonly RunGroup[],
+  cache: LayoutSampleCache = new WeakMap(),
+): LayoutSample {
+  const entries: CatalogEntry[] = [];
+  let [experimentWidth, architectureWidth, nameWidth] = [0, 0, 0];
   for (const group of groups) {
-    let entries = cache.get(group);
-    if (entries === undefined) {
-      entries = runSample(group);
-      cache.set(group, entries);
+    let sample = cache.get(group);
+    if (sample === undefined) {
+      sample = runSample(group);
+      cache.set(group, sample);
     }
-    for (const entry of entries) sample.push(entry);
+    for (const entry of sample.entries) entries.push(entry);
+    experimentWidth = Math.max(experimentWidth, sample.experimentWidth);
+    architectureWidth = Math.max(architectureWidth, sample.architectureWidth);
+    nameWidth = Math.max(nameWidth, sample.nameWidth);
   }
-  return sample;
+  return { entries, experimentWidth, architectureWidth, nameWidth };
+}
+
+type Sized = { readonly column: LsColumn; readonly need: number; readonly min: number };
+
+/**
+ * The room left after fixed columns and gaps, shared by the text columns and the checkpoint name: each gets what
+ * it needs when all fit (the name takes the rest), else its minimum plus a share of the rest in proportion to
+ * what it still lacks.
+ */
+function shareRoom(room: number, texts: readonly { need: number; min: number }[]): number[] {
+  const needed = texts.reduce((sum, text) => sum + text.need, 0);
+  if (needed <= room) return texts.map((text) => text.need);
+  const spare = room - texts.reduce((sum, text) => sum + text.min, 0);
+  if (spare <= 0) return texts.map((text) => text.min);
+  const lacking = texts.reduce((sum, text) => sum + (text.need - text.min), 0);
+  return texts.map((text) =>
+    lacking === 0 ? text.min : text.min + Math.floor((spare * (text.need - text.min)) / lacking),
+  );
 }
 
 /** The `ckpt ls` columns (the task's standard metrics included), fitted to the terminal width. */
-export function tableLayout(
-  entries: readonly CatalogEntry[],
-  options: { width: number; ascii: boolean },
-): TableLayout {
-  const ls = defaultLsColumns(entries, { now: 0, displayPath: (path) => path });
-  let columns = ls
+export function tableLayout(sample: LayoutSample, options: { width: number; ascii: boolean }): TableLayout {
+  const ls = defaultLsColumns(sample.entries, { now: 0, displayPath: (path) => path });
+  let sized: Sized[] = ls
     .filter((column) => column.id !== "status" && column.id !== "path")
-    .map((column) => toTuiColumn(column, entries));
-  const used = () => PREFIX_WIDTH + columns.reduce((sum, column) => sum + column.width + GAP.length, 0);
+    .filter((column) => column.id !== "experiment" || sample.experimentWidth > 0)
+    .map((column) => {
+      const need = needOf(column, sample);
+      return { column, need, min: Math.min(need, MIN_TEXT_WIDTHS[column.id] ?? need) };
+    });
+  const name = { need: Math.max(sample.nameWidth, "checkpoint ".length), min: MIN_NAME_WIDTH };
+  const fixedWidth = () => sized.reduce((sum, item) => sum + item.min + GAP.length, PREFIX_WIDTH);
   for (const id of DROP_ORDER) {
-    if (options.width - used() >= MIN_NAME_WIDTH) break;
-    columns = columns.filter((column) => column.id !== id);
+    if (fixedWidth() + Math.min(name.need, name.min) <= options.width) break;
+    sized = sized.filter((item) => item.column.id !== id);
   }
-  return { columns, nameWidth: Math.max(8, options.width - used()), ascii: options.ascii };
+  const texts = sized.filter((item) => item.column.id in MIN_TEXT_WIDTHS);
+  const room = options.width - fixedWidth() + texts.reduce((sum, item) => sum + item.min, 0);
+  // The name is shared in last; it takes whatever the text columns leave.
+  const widths = shareRoom(room, [...texts, { need: name.need, min: Math.min(name.need, name.min) }]);
+  const textWidth = new Map(texts.map((item, index) => [item.column.id, widths[index] ?? item.min]));
+  const columns = sized.map(({ column, need }) => ({
+    id: column.id,
+    header: column.header,
+    align: column.align,
+    width: textWidth.get(column.id) ?? need,
+    cell: cellOf(column),
+  }));
+  const used = columns.reduce((sum, column) => sum + column.width + GAP.length, PREFIX_WIDTH);
+  return { columns, nameWidth: Math.max(8, options.width - used), ascii: options.ascii };
 }
 
 function sortedColumnId(layout: TableLayout, sort: SortColumn): string {
@@ -178,23 +234,15 @@ export function headerText(layout: TableLayout, sort: { column: SortColumn; desc
   );
 }
 
-function nameInRun(entry: CatalogEntry, runDir: string): string {
-  return entry.path.startsWith(`${runDir}/`) ? entry.path.slice(runDir.length + 1) : entry.path;
-}
-
 export type EntryRowState = { readonly now: number; readonly marked: boolean; readonly selected: boolean };
 
-export function entrySegments(
-  row: Extract<DisplayRow, { kind: "entry" }>,
-  layout: TableLayout,
-  state: EntryRowState,
-): Segment[] {
+export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRowState): Segment[] {
   const marks = marksFor(layout.ascii);
   const glyph = STATUS_GLYPHS[rowStatus(row.entry)];
   const cells = layout.columns.map((column) =>
-    fit(column.cell(row.entry, state.now), column.width, { align: column.align }),
+    fit(column.cell(row, state.now), column.width, { align: column.align }),
   );
-  const name = fit(nameInRun(row.entry, row.runDir), layout.nameWidth, { keepEnd: true });
+  const name = fit(nameInRun(row.entry.path, row.runDir), layout.nameWidth, { keepEnd: true });
   return [
     { id: "cursor", text: state.selected ? marks.cursor : " ", bold: true },
     { id: "mark", text: state.marked ? marks.marked : " ", color: "cyan" },
@@ -212,11 +260,10 @@ export function runSegments(
 ): Segment[] {
   const { displayPath } = options;
   const marks = marksFor(layout.ascii);
-  const best = row.group.entries.find((entry) => entry.path === row.group.bestPath);
-  const [primary] = namedLsColumns(["metric"], { now: 0, displayPath });
+  const { best } = row.group;
   const count =
     row.shown === row.group.entries.length ? `${row.shown}` : `${row.shown}/${row.group.entries.length}`;
-  const bestText = best === undefined || primary === undefined ? "" : `  best ${primary.cell(best)}`;
+  const bestText = best === null ? "" : `  best ${namedMetricText(best.entry, best.metric)}`;
   return [
     { id: "cursor", text: options.selected ? marks.cursor : " ", bold: true },
     { id: "toggle", text: `${row.collapsed ? marks.collapsed : marks.expanded} ` },

@@ -1,16 +1,24 @@
-import { assertNever } from "../core/assert-never.ts";
+import { bestEntries } from "../core/catalog/best-entries.ts";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { matchesFilter } from "../core/catalog/entry-query.ts";
-import { bestOf } from "../core/metrics/best-checkpoint.ts";
 import { rowFinder } from "./row-finder.ts";
-import type { SortColumn } from "./ui-state.ts";
+import {
+  compareMetricRanks,
+  fieldComparator,
+  type MetricRank,
+  metricOrder,
+  metricRanker,
+  type SortOrder,
+  sortEntries,
+} from "./row-order.ts";
 
-/** The checkpoints of one run directory, with its best by the primary metric (direction respected). */
+/** The checkpoints of one run directory, with its best as `ckpt best` picks it (its metric, that direction). */
 export type RunGroup = {
   readonly key: string;
   readonly dir: string;
   readonly label: string;
   readonly entries: readonly CatalogEntry[];
+  readonly best: { readonly entry: CatalogEntry; readonly metric: string } | null;
   readonly bestPath: string | null;
 };
 
@@ -29,6 +37,8 @@ export type DisplayRow =
       readonly best: boolean;
       readonly run: string;
       readonly runDir: string;
+      /** The run header's name, which the row need not repeat. */
+      readonly runLabel: string;
     };
 
 export type TableRows = {
@@ -43,19 +53,6 @@ export type TableRows = {
 
 function parentOf(path: string): string {
   return path.slice(0, Math.max(path.lastIndexOf("/"), 0)) || "/";
-}
-
-function bestPathOf(entries: readonly CatalogEntry[]): string | null {
-  const direction = entries.find((entry) => entry.primary_metric !== null)?.primary_metric?.higher_is_better;
-  if (direction === undefined) return null;
-  const best = bestOf(entries, {
-    metric: (entry) => entry.primary_metric?.value,
-    higherIsBetter: direction,
-    step: (entry) => entry.global_step,
-    epoch: (entry) => entry.epoch,
-    path: (entry) => entry.path,
-  });
-  return best?.path ?? null;
 }
 
 function sameEntries(a: readonly CatalogEntry[], b: readonly CatalogEntry[]): boolean {
@@ -84,12 +81,14 @@ export function groupRuns(entries: readonly CatalogEntry[], previous: readonly R
 }
 
 function newGroup(dir: string, list: readonly CatalogEntry[]): RunGroup {
+  const [best] = bestEntries(list, { overall: true });
   return {
     key: `run:${dir}`,
     dir,
     label: list.find((entry) => entry.exp_name !== null)?.exp_name ?? dir.slice(dir.lastIndexOf("/") + 1),
     entries: list,
-    bestPath: bestPathOf(list),
+    best: best ?? null,
+    bestPath: best?.entry.path ?? null,
   };
 }
 
@@ -106,63 +105,7 @@ export function compileFilter(text: string): { readonly regex: RegExp | null; re
   }
 }
 
-function sortValue(entry: CatalogEntry, column: SortColumn): number | string | null {
-  switch (column) {
-    case "checkpoint":
-      return entry.path;
-    case "metric": {
-      const primary = entry.primary_metric;
-      if (primary?.value === null || primary?.value === undefined || !Number.isFinite(primary.value))
-        return null;
-      // Best first when descending, whichever way the metric points.
-      return primary.higher_is_better ? primary.value : -primary.value;
-    }
-    case "epoch":
-      return entry.epoch;
-    case "step":
-      return entry.global_step;
-    case "size":
-      return entry.size;
-    case "age":
-      return -entry.mtime_ms;
-    default:
-      return assertNever(column);
-  }
-}
-
-type SortValue = number | string | null;
-
-/** Missing values last in both directions; ties by path so the order never depends on the catalog's. */
-function compareValues(x: SortValue, y: SortValue, paths: { a: string; b: string }, sign: number): number {
-  if (x !== y) {
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return (x < y ? -1 : 1) * sign;
-  }
-  return paths.a < paths.b ? -1 : paths.a > paths.b ? 1 : 0;
-}
-
-export function entryComparator(column: SortColumn, descending: boolean) {
-  const sign = descending ? -1 : 1;
-  return (a: CatalogEntry, b: CatalogEntry): number =>
-    compareValues(sortValue(a, column), sortValue(b, column), { a: a.path, b: b.path }, sign);
-}
-
 type EntryDisplayRow = Extract<DisplayRow, { kind: "entry" }>;
-
-/** Sorts with each row's key computed once, not twice per comparison (`s` on 100k rows). */
-function sortRows(rows: readonly EntryDisplayRow[], sort: BuildRowsOptions["sort"]): EntryDisplayRow[] {
-  const values = rows.map((row) => sortValue(row.entry, sort.column));
-  const sign = sort.descending ? -1 : 1;
-  const order = rows.map((_, index) => index);
-  const paths = { a: "", b: "" };
-  order.sort((i, j) => {
-    paths.a = (rows[i] as EntryDisplayRow).key;
-    paths.b = (rows[j] as EntryDisplayRow).key;
-    return compareValues(values[i] ?? null, values[j] ?? null, paths, sign);
-  });
-  return order.map((index) => rows[index] as EntryDisplayRow);
-}
 
 /** A run's checkpoint rows (made once per run), and its filtered, sorted rows by filter and sort. */
 type GroupRows = {
@@ -175,7 +118,7 @@ const MAX_ORDERS_PER_RUN = 6;
 
 export type BuildRowsOptions = {
   readonly filter: string;
-  readonly sort: { readonly column: SortColumn; readonly descending: boolean };
+  readonly sort: SortOrder;
   readonly collapsed: ReadonlySet<string>;
   /** Reused across calls (one per screen), so a data change re-sorts only the runs it touched. */
   readonly cache?: TableRowsCache;
@@ -189,6 +132,7 @@ function baseRows(group: RunGroup): EntryDisplayRow[] {
     best: entry.path === group.bestPath,
     run: group.key,
     runDir: group.dir,
+    runLabel: group.label,
   }));
 }
 
@@ -205,7 +149,11 @@ function groupRows(group: RunGroup, options: RowsRequest): readonly EntryDisplay
       ? cached.base
       : cached.base.filter((row) => matchesFilter(row.entry, { kind: "regex", regex }));
   if (cached.sorted.size >= MAX_ORDERS_PER_RUN) cached.sorted.clear();
-  const rows = sortRows(kept, options.sort);
+  const rows = sortEntries(kept, {
+    entry: (row) => row.entry,
+    sort: options.sort,
+    runEntries: group.entries,
+  });
   cached.sorted.set(key, rows);
   options.cache?.set(group, cached);
   return rows;
@@ -218,7 +166,7 @@ function groupRows(group: RunGroup, options: RowsRequest): readonly EntryDisplay
 export function prepareTableRows(
   groups: readonly RunGroup[],
   options: Pick<BuildRowsOptions, "filter"> & {
-    readonly sorts: readonly BuildRowsOptions["sort"][];
+    readonly sorts: readonly SortOrder[];
     readonly cache: TableRowsCache;
     readonly stop: () => boolean;
   },
@@ -233,25 +181,48 @@ export function prepareTableRows(
   return true;
 }
 
-function firstEntry(rows: readonly EntryDisplayRow[]): CatalogEntry {
-  return (rows[0] as EntryDisplayRow).entry;
+type ShownRun = { readonly group: RunGroup; readonly kept: readonly EntryDisplayRow[] };
+
+const NOTHING_TO_RANK: MetricRank = { metric: null, score: null };
+
+function byDir(a: RunGroup, b: RunGroup): number {
+  return a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0;
+}
+
+/**
+ * Runs in the order of their first shown checkpoint. By metric they are grouped by that checkpoint's metric (the
+ * one most runs share first) and ranked within it; a run with no value to rank by goes last.
+ */
+function orderRuns(runs: ShownRun[], sort: SortOrder): void {
+  const first = (run: ShownRun) => (run.kept[0] as EntryDisplayRow).entry;
+  const { column, descending } = sort;
+  if (column === "checkpoint") {
+    runs.sort((a, b) => byDir(a.group, b.group) * (descending ? -1 : 1));
+  } else if (column === "metric") {
+    const ranks = new Map<ShownRun, MetricRank>();
+    for (const run of runs) {
+      const rank = metricRanker(run.group.entries)(first(run));
+      ranks.set(run, rank.score === null ? NOTHING_TO_RANK : rank);
+    }
+    const rankOf = (run: ShownRun) => ranks.get(run) ?? NOTHING_TO_RANK;
+    const order = metricOrder([...ranks.values()]);
+    runs.sort(
+      (a, b) => compareMetricRanks(rankOf(a), rankOf(b), { order, descending }) || byDir(a.group, b.group),
+    );
+  } else {
+    const compare = fieldComparator(column, descending);
+    runs.sort((a, b) => compare(first(a), first(b)));
+  }
 }
 
 /** The flat list the windowed table shows: a header row per run, then its (filtered, sorted) checkpoints. */
 export function buildTableRows(groups: readonly RunGroup[], options: BuildRowsOptions): TableRows {
   const { regex, note } = compileFilter(options.filter);
-  const compare = entryComparator(options.sort.column, options.sort.descending);
-  const visible = groups.flatMap((group) => {
+  const visible = groups.flatMap((group): ShownRun[] => {
     const kept = groupRows(group, { ...options, regex });
     return kept.length === 0 ? [] : [{ group, kept }];
   });
-  const byDir = (a: RunGroup, b: RunGroup) =>
-    (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0) * (options.sort.descending ? -1 : 1);
-  visible.sort((a, b) =>
-    options.sort.column === "checkpoint"
-      ? byDir(a.group, b.group)
-      : compare(firstEntry(a.kept), firstEntry(b.kept)),
-  );
+  orderRuns(visible, options.sort);
   const rows: DisplayRow[] = [];
   const runStarts = new Map<string, number>();
   let shownEntries = 0;

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
+import type { DaemonState } from "./catalog-store.ts";
 import { marksFor } from "./status-glyphs.ts";
 import { handleTableKey, splitKeys } from "./table-keys.ts";
 import { type LayoutSampleCache, layoutSample, tableLayout } from "./table-layout.ts";
@@ -39,16 +40,26 @@ export function TableTitle(props: TitleProps) {
   );
 }
 
+/** Why an unfiltered table is empty and what to do, by who (if anyone) is indexing. */
+const EMPTY_CATALOG: Readonly<Record<DaemonState, string>> = {
+  attached:
+    "No checkpoints in the catalog yet. ckpt watch indexes them as they are written; they appear here.",
+  embedded: "No checkpoints in the catalog yet. They appear here as they are indexed; r rescans.",
+  "read-only":
+    "No checkpoints in the catalog, and nothing is indexing. Run 'ckpt scan DIR' to index a directory, or 'ckpt tui DIR' to index it while you watch.",
+};
+
 export function EmptyTable(props: {
   readonly loaded: boolean;
   readonly filter: string;
+  readonly daemon: DaemonState;
   readonly height: number;
 }) {
   const text = !props.loaded
     ? "Reading the catalog…"
     : props.filter !== ""
       ? `No checkpoint matches /${props.filter}/. Esc clears the filter.`
-      : "No checkpoints in the catalog yet. They appear here as they are indexed; r rescans.";
+      : EMPTY_CATALOG[props.daemon];
   return (
     <Box height={props.height + 1} paddingLeft={2} paddingTop={1}>
       <Text dimColor>{text}</Text>
@@ -80,6 +91,7 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
   const entries = useCatalog((snapshot) => snapshot.entries);
   const arrivals = useCatalog((snapshot) => snapshot.arrivals);
   const loaded = useCatalog((snapshot) => snapshot.loaded);
+  const daemon = useCatalog((snapshot) => snapshot.status.daemon);
   const cursorState = useUi((state) => state.cursor);
   const topState = useUi((state) => state.top);
   const filter = useUi((state) => state.filter);
@@ -137,7 +149,7 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
         sortLabel={sortLabel}
       />
       {table.rows.length === 0 ? (
-        <EmptyTable loaded={loaded} filter={filter.text} height={listHeight} />
+        <EmptyTable loaded={loaded} filter={filter.text} daemon={daemon} height={listHeight} />
       ) : (
         <TableView
           rows={table.rows}

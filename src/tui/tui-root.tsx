@@ -48,7 +48,8 @@ function useActions(props: TuiRootProps, exit: (error?: Error) => void): TuiActi
       loadDetail: catalog.loadDetail,
       copy: (text, what) => {
         writeTerminal(osc52(text, { tmux }));
-        say(`copied ${what}: ${text}`);
+        // Terminals never confirm OSC 52 (many ignore it), so say what was sent and show it to copy by hand.
+        say(`${what} sent to clipboard (OSC 52): ${text}`);
       },
       rescan: () => {
         say("rescanning…");

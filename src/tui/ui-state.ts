@@ -70,6 +70,14 @@ function markToggled(marked: readonly string[], path: string): readonly string[]
   return [...marked, path].slice(-2);
 }
 
+/**
+ * Opening a screen ends what the last message was about. A compare uses up the marks (its screen keeps both
+ * paths): left behind, they would pair with the next mark unseen.
+ */
+function open(state: UiState, screen: Screen): UiState {
+  return { ...state, screen, message: null, marked: screen.kind === "compare" ? [] : state.marked };
+}
+
 function back(state: UiState): UiState {
   const screen = state.screen;
   if (screen.kind === "help") return { ...state, screen: screen.back };
@@ -84,7 +92,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     case "move":
       return { ...state, cursor: { key: action.key, index: action.index }, top: action.top };
     case "open":
-      return { ...state, screen: action.screen };
+      return open(state, action.screen);
     case "help":
       return state.screen.kind === "help"
         ? back(state)
@@ -104,7 +112,8 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     case "collapse-all":
       return { ...state, collapsed: state.collapsed.size > 0 ? new Set() : new Set(action.runs) };
     case "toggle-mark":
-      return { ...state, marked: markToggled(state.marked, action.path) };
+      // A message counting marks ("1 marked") would be out of date.
+      return { ...state, marked: markToggled(state.marked, action.path), message: null };
     case "message":
       return { ...state, message: action.text };
     default:

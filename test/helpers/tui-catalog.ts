@@ -1,6 +1,7 @@
 // Test-only: catalog rows for the TUI, written through the catalog's own write API into a real SQLite file.
 import type { Database } from "bun:sqlite";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
+import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
 import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
 import type { StoredEntry } from "../../src/io/catalog-rows.ts";
 import { applyCatalogChanges, type RunUpdate } from "../../src/io/catalog-writes.ts";
@@ -41,19 +42,28 @@ export function sampleEntry(run: string, file: string, overrides: Partial<Catalo
   };
 }
 
-export function stored(entry: CatalogEntry): StoredEntry {
-  return { ...entry, sidecar_present: entry.sidecar !== "missing", metadata: null };
+/** The row as the catalog stores it; `metadata` is kept only for rows without a valid sidecar. */
+export function stored(entry: CatalogEntry, metadata: CheckpointMetadataV1 | null = null): StoredEntry {
+  return { ...entry, sidecar_present: entry.sidecar !== "missing", metadata };
 }
 
 /** Creates (or opens) the catalog at `path` and writes the entries and runs in one transaction. */
 export function writeCatalog(
   path: string,
-  changes: { entries?: readonly CatalogEntry[]; runs?: readonly RunUpdate[]; removed?: readonly string[] },
+  changes: {
+    entries?: readonly CatalogEntry[];
+    runs?: readonly RunUpdate[];
+    removed?: readonly string[];
+    /** Assembled metadata by path, for the detail of entries without a sidecar. */
+    metadata?: ReadonlyMap<string, CheckpointMetadataV1>;
+  },
 ): void {
   const database: Database = openCatalogForWriting(path, { now: () => TEST_NOW });
   try {
     applyCatalogChanges(database, {
-      upserts: (changes.entries ?? []).map(stored),
+      upserts: (changes.entries ?? []).map((entry) =>
+        stored(entry, changes.metadata?.get(entry.path) ?? null),
+      ),
       runs: changes.runs ?? [],
       removed: changes.removed ?? [],
       now: TEST_NOW,

@@ -1,10 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { renderToString } from "ink";
+import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
 import type { CheckpointDetail } from "../../src/io/tui-catalog-reads.ts";
+import type { DaemonState } from "../../src/tui/catalog-store.ts";
 import { detailLines } from "../../src/tui/detail-lines.ts";
 import { helpLines } from "../../src/tui/help-lines.ts";
 import { LinesView } from "../../src/tui/lines-view.tsx";
 import { EmptyTable, TableTitle } from "../../src/tui/table-screen.tsx";
+import { wrapLines } from "../../src/tui/wrap-line.ts";
 import { sampleMetadata } from "../helpers/catalog-tree.ts";
 import { sampleEntry } from "../helpers/tui-catalog.ts";
 import { stripAnsi } from "../helpers/wait-for-frame.ts";
@@ -52,16 +55,30 @@ const DETAIL: CheckpointDetail = {
   lossCurve: null,
 };
 
-function detail(ascii: boolean) {
-  const lines = detailLines(ENTRY, DETAIL, { width: WIDTH, ascii, displayPath: (path) => path });
-  return show(
-    <LinesView
-      title="ckpt │ detail │ epoch=2-step=200.ckpt"
-      lines={lines}
-      top={0}
-      height={30}
-      width={WIDTH}
-    />,
+/** The detail page as the screen draws it: lines wrapped to the width, the first `height` rows. */
+function detail(options: {
+  ascii: boolean;
+  entry?: CatalogEntry;
+  detail?: CheckpointDetail;
+  width?: number;
+}) {
+  const width = options.width ?? WIDTH;
+  const lines = detailLines(options.entry ?? ENTRY, options.detail ?? DETAIL, {
+    width,
+    ascii: options.ascii,
+    displayPath: (path) => path,
+  });
+  return stripAnsi(
+    renderToString(
+      <LinesView
+        title="ckpt │ detail │ epoch=2-step=200.ckpt"
+        lines={wrapLines(lines, width)}
+        top={0}
+        height={30}
+        width={width}
+      />,
+      { columns: width },
+    ),
   );
 }
 
@@ -96,22 +113,79 @@ describe("page views", () => {
   });
 
   test("the empty states say why the table is empty and what to do", () => {
-    expect(show(<EmptyTable loaded filter="xyz" height={2} />)).toBe(
-      "\n  No checkpoint matches /xyz/. Esc clears the filter.\n",
-    );
-    expect(show(<EmptyTable loaded filter="" height={2} />)).toBe(
+    const empty = (filter: string, daemon: DaemonState) =>
+      show(<EmptyTable loaded filter={filter} daemon={daemon} height={2} />);
+    expect(empty("xyz", "embedded")).toBe("\n  No checkpoint matches /xyz/. Esc clears the filter.\n");
+    expect(empty("", "embedded")).toBe(
       "\n  No checkpoints in the catalog yet. They appear here as they are indexed; r rescans.\n",
+    );
+    expect(empty("", "attached")).toBe(
+      "\n  No checkpoints in the catalog yet. ckpt watch indexes them as they are written; they appear here.\n",
+    );
+    // Nothing indexes: no promise that rows will appear, but how to get some.
+    expect(empty("", "read-only")).toBe(
+      [
+        "",
+        "  No checkpoints in the catalog, and nothing is indexing. Run 'ckpt scan DIR' to index a directory,",
+        "  or 'ckpt tui DIR' to index it while you watch.",
+      ].join("\n"),
     );
   });
 
+  test("detail: a long problem and sidecar error wrap to the width, so the advice at their end shows", () => {
+    const broken = sampleEntry("dbnet_a", "epoch=2-step=200.ckpt", {
+      status: "corrupt",
+      sidecar: "invalid",
+      problem:
+        "data.pkl: the pickle ends before its STOP opcode (truncated copy?); copy the file again or delete it",
+    });
+    const unreadable: CheckpointDetail = {
+      ...DETAIL,
+      metadata: null,
+      problems: [],
+      primaryCurve: null,
+      sidecarError:
+        "/runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:3:1: bad indentation of a mapping entry; fix the YAML, or delete the file and run 'ckpt scan' to write it again",
+    };
+    expect(detail({ ascii: false, entry: broken, detail: unreadable, width: 80 }).split("\n")).toEqual([
+      "ckpt │ detail │ epoch=2-step=200.ckpt",
+      "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
+      "  status    ✗ invalid sidecar or unreadable checkpoint · file corrupt · safety",
+      "    safe",
+      "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
+      "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+      "  metric    hmean 80.00%",
+      "  problem   data.pkl: the pickle ends before its STOP opcode (truncated copy?);",
+      "    copy the file again or delete it",
+      "",
+      "curves",
+      "  no metric points for this run in the catalog (entries read from sidecars carry",
+      "    none)",
+      "",
+      "validation",
+      "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:3:1: bad indentation",
+      "    of a mapping entry; fix the YAML, or delete the file and run 'ckpt scan' to",
+      "    write it again",
+      "",
+      "safety",
+      "  not checked",
+      "",
+      "metadata",
+      "  none: data.pkl: the pickle ends before its STOP opcode (truncated copy?); copy",
+      "    the file again or delete it",
+      ...Array.from({ length: 5 }, () => ""),
+    ]);
+  });
+
   test("detail: file facts, the run's curve with the checkpoint's step marked, problems with file:line, sources", () => {
-    expect(detail(false)).toBe(
+    expect(detail({ ascii: false })).toBe(
       [
-        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 58)",
+        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 61)",
         "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
         "  status    ✗ invalid sidecar or unreadable checkpoint · file ok · safety safe",
         "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
         "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+        "  metric    hmean 88.00%",
         "",
         "curves",
         "  hmean (val/hmean) over steps, this checkpoint at step 200",
@@ -124,31 +198,31 @@ describe("page views", () => {
         "           step 0                                                                           step 400",
         "",
         "validation",
-        "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:31:10  error  metrics.hmean: must be bet…",
+        "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:31:10  error  metrics.hmean: must be",
+        "    between 0 and 1, got 1.2",
         "",
         "safety",
         "  not checked",
         "",
         "metadata (← where each value came from)",
-        "  checkpoint_path  checkpoints/epoch=2-step=200.ckpt  (assembled from the checkpoint and its run fi…",
+        "  checkpoint_path  checkpoints/epoch=2-step=200.ckpt  (assembled from the checkpoint and its run",
+        "    files)",
         "run",
         "  exp_name         dbnet_a",
         "  created_at       2025-10-18T14:32:15",
-        "  hydra_config     —",
-        "  wandb_run_id     —",
-        "training",
       ].join("\n"),
     );
   });
 
   test("detail in --ascii draws the curve with * and marks the step with ^", () => {
-    expect(detail(true)).toBe(
+    expect(detail({ ascii: true })).toBe(
       [
-        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 58)",
+        "ckpt │ detail │ epoch=2-step=200.ckpt  (1–29 of 61)",
         "/runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt",
         "  status    x invalid sidecar or unreadable checkpoint · file ok · safety safe",
         "  file      144 KB (144000 bytes) · modified 2026-11-22T11:55:00.000Z · file",
         "  sidecar   /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml (invalid)",
+        "  metric    hmean 88.00%",
         "",
         "curves",
         "  hmean (val/hmean) over steps, this checkpoint at step 200",
@@ -161,19 +235,18 @@ describe("page views", () => {
         "           step 0                                                                           step 400",
         "",
         "validation",
-        "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:31:10  error  metrics.hmean: must be bet…",
+        "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:31:10  error  metrics.hmean: must be",
+        "    between 0 and 1, got 1.2",
         "",
         "safety",
         "  not checked",
         "",
         "metadata (← where each value came from)",
-        "  checkpoint_path  checkpoints/epoch=2-step=200.ckpt  (assembled from the checkpoint and its run fi…",
+        "  checkpoint_path  checkpoints/epoch=2-step=200.ckpt  (assembled from the checkpoint and its run",
+        "    files)",
         "run",
         "  exp_name         dbnet_a",
         "  created_at       2025-10-18T14:32:15",
-        "  hydra_config     —",
-        "  wandb_run_id     —",
-        "training",
       ].join("\n"),
     );
   });
@@ -183,9 +256,9 @@ describe("page views", () => {
       show(
         <LinesView
           title="ckpt │ help (? or Esc closes)"
-          lines={helpLines(false)}
+          lines={wrapLines(helpLines(false), WIDTH)}
           top={0}
-          height={30}
+          height={33}
           width={WIDTH}
         />,
       ),
@@ -199,12 +272,15 @@ describe("page views", () => {
         "  Ctrl-u/Ctrl-d   half a page up / down",
         "  h/l ←/→         collapse / expand the run; z all runs",
         "  Enter           detail of the checkpoint (on a run: collapse or expand)",
-        "  /               filter: a regex over path, run, architecture, framework (Enter keeps it, Esc clea…",
-        "  s / S           sort by the next column / reverse; ▼ on a metric means best first",
+        "  /               filter: a regex over path, run, architecture, framework (Enter keeps it, Esc",
+        "                  clears it)",
+        "  s / S           sort by the next column / reverse; by metric, runs are grouped by metric, ▼ best",
+        "                  first",
         "  Space           mark a checkpoint (two at most)",
         "  c               compare the two marked: metrics and differing hyper-parameters",
-        "  y               copy the path (OSC 52: works over SSH and in tmux with set-clipboard on)",
-        "  Y               copy a resume snippet for the checkpoint's framework",
+        "  y               send the path to the clipboard (OSC 52: over SSH, in tmux with set-clipboard on);",
+        "                  shown below too",
+        "  Y               the same with a resume snippet for the checkpoint's framework",
         "  r               rescan now (the catalog also updates live)",
         "  Esc             back, or clear the filter and marks (also h/← in detail)",
         "  ?               this help",

@@ -60,21 +60,98 @@ describe("table rows, kept across data changes", () => {
     expect(table.indexOf("/runs/z/checkpoints/epoch=1.ckpt", 3)).toBeUndefined();
   });
 
-  test("the layout from a per-run sample equals the layout from every entry", () => {
+  test("the layout from cached per-run samples after a data change equals a fresh one", () => {
     const entries = [
       ...BEFORE,
       sampleEntry("d", "long.ckpt", { exp_name: "a-much-longer-experiment-name", architecture: "fpn" }),
       sampleEntry("e", "other.ckpt", { task: "classification", metrics: null, primary_metric: null }),
     ];
     const cache: LayoutSampleCache = new WeakMap();
-    for (const list of [BEFORE, entries]) {
-      const sampled = tableLayout(layoutSample(groupRuns(list), cache), { width: 120, ascii: false });
-      const full = tableLayout(list, { width: 120, ascii: false });
-      const sort = { column: "metric", descending: true } as const;
-      expect(headerText(sampled, sort)).toEqual(headerText(full, sort));
-      expect(sampled.columns.map((column) => [column.id, column.width])).toEqual(
-        full.columns.map((column) => [column.id, column.width]),
-      );
-    }
+    const before = groupRuns(BEFORE);
+    tableLayout(layoutSample(before, cache), { width: 120, ascii: false });
+    const sampled = tableLayout(layoutSample(groupRuns(entries, before), cache), {
+      width: 120,
+      ascii: false,
+    });
+    const fresh = tableLayout(layoutSample(groupRuns(entries)), { width: 120, ascii: false });
+    const sort = { column: "metric", descending: true } as const;
+    expect(headerText(sampled, sort)).toEqual(headerText(fresh, sort));
+    expect(sampled.columns.map((column) => [column.id, column.width])).toEqual(
+      fresh.columns.map((column) => [column.id, column.width]),
+    );
+  });
+
+  // timm logs accuracy in percent (83.33), a detector its hmean as a fraction, a language model a loss (lower is
+  // better): by metric, values are compared only within one metric, each in its own direction.
+  const MIXED = [
+    sampleEntry("timm", "checkpoint-2.pth.tar", {
+      primary_metric: { name: "eval_top1", value: 83.33, higher_is_better: true },
+    }),
+    sampleEntry("timm", "checkpoint-1.pth.tar", {
+      primary_metric: { name: "eval_top1", value: 33.33, higher_is_better: true },
+    }),
+    sampleEntry("det", "good.ckpt", {
+      primary_metric: { name: "val/hmean", value: 0.9811, higher_is_better: true },
+    }),
+    sampleEntry("det", "by-loss.ckpt", {
+      primary_metric: { name: "val/loss", value: 0.5, higher_is_better: false },
+    }),
+    sampleEntry("det", "poor.ckpt", {
+      primary_metric: { name: "val/hmean", value: 0.5, higher_is_better: true },
+    }),
+    sampleEntry("det2", "ok.ckpt", { primary_metric: { name: "hmean", value: 0.9, higher_is_better: true } }),
+    sampleEntry("lm", "checkpoint-200", {
+      primary_metric: { name: "eval_loss", value: 0.2, higher_is_better: false },
+    }),
+    sampleEntry("lm", "checkpoint-100", {
+      primary_metric: { name: "eval_loss", value: 0.7, higher_is_better: false },
+    }),
+    sampleEntry("bare", "model.pt", { primary_metric: null, metrics: null }),
+  ];
+  const names = (descending: boolean) =>
+    buildTableRows(groupRuns(MIXED), {
+      filter: "",
+      sort: { column: "metric", descending },
+      collapsed: new Set(),
+    }).rows.map((row) =>
+      row.kind === "run" ? row.group.label : `  ${row.key.slice(row.key.lastIndexOf("/") + 1)}`,
+    );
+
+  test("by metric: runs grouped by metric (most shared first), ranked within it in its direction, unranked last", () => {
+    expect(names(true)).toEqual([
+      "det",
+      "  good.ckpt",
+      "  poor.ckpt",
+      "  by-loss.ckpt",
+      "det2",
+      "  ok.ckpt",
+      "timm",
+      "  checkpoint-2.pth.tar",
+      "  checkpoint-1.pth.tar",
+      "lm",
+      "  checkpoint-200",
+      "  checkpoint-100",
+      "bare",
+      "  model.pt",
+    ]);
+  });
+
+  test("by metric, reversed: worst first within each metric; the metric groups and the unranked stay in place", () => {
+    expect(names(false)).toEqual([
+      "det",
+      "  poor.ckpt",
+      "  good.ckpt",
+      "  by-loss.ckpt",
+      "det2",
+      "  ok.ckpt",
+      "timm",
+      "  checkpoint-1.pth.tar",
+      "  checkpoint-2.pth.tar",
+      "lm",
+      "  checkpoint-100",
+      "  checkpoint-200",
+      "bare",
+      "  model.pt",
+    ]);
   });
 });

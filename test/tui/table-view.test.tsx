@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { renderToString } from "ink";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
-import { tableLayout } from "../../src/tui/table-layout.ts";
+import { layoutSample, tableLayout } from "../../src/tui/table-layout.ts";
 import { buildTableRows, groupRuns } from "../../src/tui/table-rows.ts";
 import { TableView } from "../../src/tui/table-view.tsx";
 import type { SortColumn } from "../../src/tui/ui-state.ts";
@@ -42,12 +42,13 @@ function render(
     marked?: string[];
   } = {},
 ) {
-  const table = buildTableRows(groupRuns(ENTRIES), {
+  const groups = groupRuns(ENTRIES);
+  const table = buildTableRows(groups, {
     filter: options.filter ?? "",
     sort: { column: options.sort ?? "checkpoint", descending: options.descending ?? false },
     collapsed: new Set(),
   });
-  const layout = tableLayout(ENTRIES, { width: WIDTH, ascii: options.ascii ?? false });
+  const layout = tableLayout(layoutSample(groups), { width: WIDTH, ascii: options.ascii ?? false });
   const view = (
     <TableView
       rows={table.rows}
@@ -116,6 +117,67 @@ describe("table view", () => {
         "",
         "",
         "",
+      ].join("\n"),
+    );
+  });
+
+  // Names longer than the old fixed caps (experiment 16, arch 12); one row of `shared` names another experiment.
+  const LONG = [
+    sampleEntry("dbnet_r18_dev_cleval", "dbnet-epoch04-hmean0.9811.ckpt", {
+      architecture: "dbnet_resnet18_unet",
+    }),
+    sampleEntry("dbnet_r18_dev_cleval", "last.ckpt", { architecture: "dbnet_resnet18_unet" }),
+    sampleEntry("shared", "epoch=1-step=100.ckpt"),
+    sampleEntry("shared", "finetune/epoch=3-step=300-val_hmean=0.9123.ckpt", {
+      exp_name: "shared-finetune-from-imagenet-22k",
+    }),
+  ];
+  const renderLong = (width: number) => {
+    const groups = groupRuns(LONG);
+    const sort = { column: "checkpoint", descending: false } as const;
+    const table = buildTableRows(groups, { filter: "", sort, collapsed: new Set() });
+    const layout = tableLayout(layoutSample(groups), { width, ascii: false });
+    const view = (
+      <TableView
+        rows={table.rows}
+        top={0}
+        height={6}
+        cursor={1}
+        layout={layout}
+        sort={sort}
+        marked={[]}
+        flashing={new Set()}
+        now={TEST_NOW}
+        displayPath={(path) => path}
+      />
+    );
+    return stripAnsi(renderToString(view, { columns: width }));
+  };
+
+  test("at 200 columns nothing is cut, and a row names its experiment only when its run header does not", () => {
+    expect(renderLong(200)).toBe(
+      [
+        "     experiment                         arch                  epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
+        " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints  best hmean 80.00%",
+        "› ★✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/dbnet-epoch04-hmean0.9811.ckpt",
+        "   ✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/last.ckpt",
+        " ▾ shared  /runs/shared  2 checkpoints  best hmean 80.00%",
+        "  ★✓                                    dbnet                     1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/epoch=1-step=100.ckpt",
+        "   ✓ shared-finetune-from-imagenet-22k  dbnet                     1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/finetune/epoch=3-step=300-val_hmean=0.9123.ckpt",
+      ].join("\n"),
+    );
+  });
+
+  test("when the names do not fit, the text columns and the name share the room by need", () => {
+    expect(renderLong(140)).toBe(
+      [
+        "     experiment            arch             epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
+        " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints  best hmean 80.00%",
+        "› ★✓                       dbnet_resnet1…       1     100   80.00%      79.00%   99.00%    144 KB    5m  …nts/dbnet-epoch04-hmean0.9811.ckpt",
+        "   ✓                       dbnet_resnet1…       1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/last.ckpt",
+        " ▾ shared  /runs/shared  2 checkpoints  best hmean 80.00%",
+        "  ★✓                       dbnet                1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/epoch=1-step=100.ckpt",
+        "   ✓ shared-finetune-fro…  dbnet                1     100   80.00%      79.00%   99.00%    144 KB    5m  …h=3-step=300-val_hmean=0.9123.ckpt",
       ].join("\n"),
     );
   });

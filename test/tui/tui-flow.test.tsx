@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
+import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
+import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
 import { openTuiCatalogReader, type TuiCatalogReader } from "../../src/io/tui-catalog-reads.ts";
 import { type CatalogStore, createCatalogStore } from "../../src/tui/catalog-store.ts";
 import { TuiRoot } from "../../src/tui/tui-root.tsx";
 import { createUiStore } from "../../src/tui/ui-store.ts";
+import { sampleMetadata } from "../helpers/catalog-tree.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { sampleEntry, TEST_NOW, writeCatalog } from "../helpers/tui-catalog.ts";
 import { frameMatching, nextTick } from "../helpers/wait-for-frame.ts";
@@ -32,10 +35,18 @@ afterEach(() => {
   open = null;
 });
 
-function startTui(dir: string) {
+type TuiOptions = {
+  readonly entries?: readonly CatalogEntry[];
+  readonly metadata?: ReadonlyMap<string, CheckpointMetadataV1>;
+  readonly columns?: number;
+  readonly rows?: number;
+};
+
+function startTui(dir: string, options: TuiOptions = {}) {
   const path = join(dir, "catalog.db");
   writeCatalog(path, {
-    entries: ENTRIES,
+    entries: options.entries ?? ENTRIES,
+    ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     runs: [
       {
         run: {
@@ -70,7 +81,7 @@ function startTui(dir: string) {
         rescans.push("r");
         return "scan: 0 added";
       }}
-      size={{ columns: 110, rows: 24 }}
+      size={{ columns: options.columns ?? 110, rows: options.rows ?? 24 }}
     />,
   );
   open = {
@@ -122,24 +133,71 @@ describe("tui flows", () => {
     expect(sorted.indexOf("dbnet_b")).toBeLessThan(sorted.indexOf("dbnet_a"));
   });
 
-  test("Space marks two, c compares them; y copies the path through OSC 52", async () => {
+  test("Space marks two, c compares them and uses the marks up; a stale mark count does not stay", async () => {
     using dir = makeTempDir("tui-flow-compare");
     const app = startTui(dir.path);
     await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
-    await press(app, "j");
-    await press(app, "y");
-    await frameMatching(app.lastFrame, (frame) =>
-      frame.includes("copied path: /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt"),
-    );
-    expect(app.copied).toEqual([
-      `\x1b]52;c;${Buffer.from("/runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt").toString("base64")}\x07`,
-    ]);
-    await press(app, "  ");
+    await press(app, "j ");
+    await press(app, "c");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("compare them (1 marked)"));
+    await press(app, " ");
+    await frameMatching(app.lastFrame, (frame) => !frame.includes("(1 marked)") && frame.includes("? help"));
     await press(app, "c");
     const compare = await frameMatching(app.lastFrame, (frame) => frame.includes("ckpt │ compare"));
     expect(compare).toContain("A  /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt");
     expect(compare).toContain("B  /runs/dbnet_a/checkpoints/epoch=2-step=200.ckpt");
     expect(compare).toMatch(/hmean\s+0\.81\s+0\.88\s+0\.07/);
+    expect(compare).not.toContain("marked");
+    await press(app, "\x1b");
+    const back = await frameMatching(app.lastFrame, (frame) => frame.includes("3 checkpoints in 2 runs"));
+    expect(back).not.toContain("●");
+    await press(app, "c");
+    await frameMatching(app.lastFrame, (frame) => frame.includes("compare them (0 marked)"));
+  });
+
+  test("y sends the path through OSC 52 and says so, showing the whole path even where it has to wrap", async () => {
+    using dir = makeTempDir("tui-flow-copy");
+    const app = startTui(dir.path, { columns: 50 });
+    await frameMatching(app.lastFrame, (frame) => frame.includes("dbnet_b"));
+    await press(app, "j");
+    await press(app, "y");
+    const copied = await frameMatching(app.lastFrame, (frame) => frame.includes("sent to clipboard"));
+    expect(copied.split("\n").slice(-2)).toEqual([
+      "path sent to clipboard (OSC 52):",
+      "  /runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt",
+    ]);
+    expect(app.copied).toEqual([
+      `\x1b]52;c;${Buffer.from("/runs/dbnet_a/checkpoints/epoch=1-step=100.ckpt").toString("base64")}\x07`,
+    ]);
+  });
+
+  test("a checkpoint whose monitored metric was not logged shows the same value in the list and the detail", async () => {
+    using dir = makeTempDir("tui-flow-metric");
+    // Lightning monitored val/hmean; last.ckpt is outside the callback's top-k and the run has no metrics.csv,
+    // so only the checkpoint's own cleval_metrics give its hmean.
+    const last = sampleEntry("cleval", "last.ckpt", {
+      sidecar: "missing",
+      primary_metric: { name: "val/hmean", value: null, higher_is_better: true },
+      metrics: { precision: 0.988, recall: 0.974, hmean: 0.9811, validation_loss: null },
+    });
+    const timm = sampleEntry("timm", "checkpoint-2.pth.tar", {
+      task: "classification",
+      primary_metric: { name: "eval_top1", value: 83.33, higher_is_better: true },
+      metrics: null,
+    });
+    const metadata = sampleMetadata("checkpoints/last.ckpt", { exp: "cleval", epoch: 4, hmean: 0.9811 });
+    const app = startTui(dir.path, {
+      entries: [last, timm],
+      metadata: new Map([[last.path, metadata]]),
+      rows: 60,
+    });
+    const list = await frameMatching(app.lastFrame, (frame) => frame.includes("last.ckpt"));
+    expect(list).toMatch(/hmean 98\.11% .*checkpoints\/last\.ckpt/);
+    await press(app, "j");
+    await press(app, "\r");
+    const detail = await frameMatching(app.lastFrame, (frame) => frame.includes("ckpt │ detail │ last.ckpt"));
+    expect(detail).toContain("  metric    hmean 98.11%");
+    expect(detail).toMatch(/ {2}hmean +0\.9811/);
   });
 
   test("rows written to the catalog while it runs appear (data_version), and r asks for a rescan", async () => {

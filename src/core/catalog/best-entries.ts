@@ -12,10 +12,14 @@ export type BestOptions = {
   readonly overall?: boolean;
 };
 
-/** A metric value of an entry: its primary value when the names agree, else from the metrics block. */
+/**
+ * A metric value of an entry: its primary value when the names agree and it has one, else the metrics block's. A
+ * monitor logged under another alias (`val/hmean` missing, `cleval/hmean` there) still has its canonical value.
+ */
 export function entryMetricValue(entry: CatalogEntry, canonical: string): number | null {
   const primary = entry.primary_metric;
-  if (primary !== null && metricSortKey(primary.name) === canonical) return primary.value;
+  if (primary !== null && primary.value !== null && metricSortKey(primary.name) === canonical)
+    return primary.value;
   return metricValueOf(entry.metrics, canonical);
 }
 
@@ -30,7 +34,7 @@ function mostCommonPrimary(entries: readonly CatalogEntry[]): string | null {
 }
 
 /** Direction: the canonical definition, else what the entries' callbacks said, else higher is better. */
-function higherIsBetter(entries: readonly CatalogEntry[], canonical: string): boolean {
+export function higherIsBetter(entries: readonly CatalogEntry[], canonical: string): boolean {
   if (isCanonicalMetric(canonical)) return metricDefinition(canonical).higher_is_better;
   const said = entries.find(
     (entry) => entry.primary_metric !== null && metricSortKey(entry.primary_metric.name) === canonical,
