@@ -7,7 +7,7 @@ import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import { createLogger, LOG_FORMATS, type Logger } from "../io/logger.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type Logger } from "../io/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
@@ -28,6 +28,7 @@ Options:
   --watcher BACKEND       auto (default: Bun's fs.watch on Linux, chokidar elsewhere), fs-watch or chokidar
   --sidecars MODE         write (default), read or off — as for 'ckpt scan'
   --log-format FORMAT     text (default) or json (one JSON object per line)
+  --log-level LEVEL       info (default), debug (every look at a file being written), warn or error
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
   --print-systemd-unit    print a systemd user unit that runs this command, and exit
   -h, --help              show this help
@@ -58,6 +59,7 @@ function parseWatchFlags(context: CommandContext) {
     watcher: { type: "string" },
     sidecars: { type: "string" },
     "log-format": { type: "string" },
+    "log-level": { type: "string" },
     "log-file": { type: "string" },
     detach: { type: "boolean", default: false },
     "print-systemd-unit": { type: "boolean", default: false },
@@ -74,6 +76,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   if (settings.pollIntervalMs !== undefined) extraArgs.push(`--poll=${settings.pollIntervalMs / 1000}`);
   if (settings.sidecars !== "write") extraArgs.push("--sidecars", settings.sidecars);
   if (settings.watcher !== "auto") extraArgs.push("--watcher", settings.watcher);
+  if (settings.logLevel !== "info") extraArgs.push("--log-level", settings.logLevel);
   const unit = renderSystemdUnit({
     binaryPath: control.selfCommand[0] ?? "",
     roots: settings.roots,
@@ -134,7 +137,12 @@ function busyError(location: CatalogLocation, pid: number | undefined): AppError
 async function runForeground(context: CommandContext, control: ProcessControl, settings: WatchSettings) {
   const file: LogFileSink | null = settings.logFile === undefined ? null : openLogFileSink(settings.logFile);
   const sink: TextSink = file ?? context.stderr;
-  const logger = createLogger({ sink, format: settings.logFormat, now: context.now });
+  const logger = createLogger({
+    sink,
+    format: settings.logFormat,
+    now: context.now,
+    minLevel: settings.logLevel,
+  });
   const started = startDaemonLoop({
     roots: settings.roots,
     catalogPath: settings.location.path,
@@ -195,6 +203,7 @@ function settingsFrom(context: CommandContext, values: ReturnType<typeof parseWa
     location: locateCatalog(context, flags.catalog),
     sidecars: oneOf("watch", "sidecars", flags.sidecars, SIDECAR_MODES) ?? "write",
     logFormat: oneOf("watch", "log-format", flags["log-format"], LOG_FORMATS) ?? "text",
+    logLevel: oneOf("watch", "log-level", flags["log-level"], LOG_LEVELS) ?? "info",
     pollIntervalMs: pollMs(flags.poll),
     watcher: oneOf("watch", "watcher", flags.watcher, WATCHER_BACKENDS) ?? "auto",
     logFile: flags["log-file"],

@@ -91,8 +91,9 @@ export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void 
       },
     );
   } else if (entry.status === "incomplete") {
-    // A reconcile met a file still being written: settle it, and it is indexed once it is complete.
-    journal.log("info", "file incomplete, waiting", { path: entry.path, cause: entry.problem ?? undefined });
+    // A reconcile met a file still being written: settle it, and it is indexed once it is complete. Settling
+    // logs "checkpoint being written" at its first incomplete look, so this is detail.
+    journal.log("debug", "file incomplete, waiting", { path: entry.path, cause: entry.problem ?? undefined });
     context.renotice(entry.path);
   } else if (entry.status !== "ok")
     journal.once(`status:${entry.path}:${entry.size}`, "warn", "checkpoint not readable", {
