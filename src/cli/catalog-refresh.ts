@@ -4,7 +4,8 @@ import { openCatalogForWriting } from "../io/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import { type LockHolder, lockCatalog } from "../io/catalog-lock.ts";
 import { knownRoots } from "../io/catalog-reads.ts";
-import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
+import { scanCatalog } from "../io/catalog-scan.ts";
+import type { ScanSummary } from "../io/scan-summary.ts";
 import type { CommandContext } from "./command.ts";
 
 export type ScanRequest = {
@@ -96,16 +97,22 @@ function knownOrCwd(database: Database, cwd: string): string[] {
   return known.length > 0 ? known : [cwd];
 }
 
-/** `ls`/`best`/`stats` with roots: bring the catalog up to date first unless a daemon does that already. */
+/**
+ * `ls`/`best`/`stats`/`tui` with roots: bring the catalog up to date first, reading sidecars but never writing
+ * into the user's directories. Checkpoints found without a sidecar get one hint, not a line each.
+ */
 export async function refreshBeforeQuery(
   context: CommandContext,
-  request: Omit<ScanRequest, "verbose">,
+  request: Omit<ScanRequest, "verbose" | "sidecars"> & { readonly sidecars: Exclude<SidecarMode, "write"> },
 ): Promise<void> {
   if (request.roots.length === 0) return;
   const attempt = await scanUnderLock(context, { ...request, verbose: false });
-  if (attempt.kind === "scanned" && attempt.summary.failed > 0) {
+  if (attempt.kind !== "scanned") return;
+  const { failed, sidecars_missing: missing } = attempt.summary;
+  if (failed > 0)
+    context.stderr.write(`ckpt: ${failed} checkpoints could not be read; 'ckpt scan' lists them\n`);
+  if (missing > 0)
     context.stderr.write(
-      `ckpt: ${attempt.summary.failed} checkpoints could not be read; 'ckpt scan' lists them\n`,
+      `ckpt: ${missing} checkpoint${missing === 1 ? " has" : "s have"} no sidecar; ${request.command} never writes one — 'ckpt scan DIR', 'ckpt convert' or 'ckpt watch DIR' do\n`,
     );
-  }
 }

@@ -1,7 +1,7 @@
 import { assertNever } from "../core/assert-never.ts";
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import type { ScanSummary } from "../io/catalog-scan.ts";
+import type { ScanSummary } from "../io/scan-summary.ts";
 import { scanUnderLock } from "./catalog-refresh.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -30,6 +30,8 @@ function renderSummary(summary: ScanSummary, catalog: string): string {
     `${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.unchanged} unchanged, ${summary.failed} failed in ${summary.seconds.toFixed(2)} s`,
   ];
   if (summary.sidecars_written > 0) lines.push(`${summary.sidecars_written} sidecars written`);
+  if (summary.sidecars_missing > 0)
+    lines.push(`${summary.sidecars_missing} checkpoints read have no sidecar`);
   lines.push(...summary.failures.map((failure) => `failed: ${failure}`));
   lines.push(`catalog: ${catalog}`);
   return `${lines.join("\n")}\n`;

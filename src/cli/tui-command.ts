@@ -88,7 +88,7 @@ async function printTable(
       command: "tui",
       location,
       roots,
-      sidecars: "write",
+      sidecars: "read",
       recursive: true,
       waitMs: 30_000,
     });
@@ -182,7 +182,12 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
 function daemonLoopWatcher(context: CommandContext): StartEmbeddedWatcher {
   return async (roots, catalogPath, watchOptions) => {
     const { startEmbeddedWatcher } = await import("../daemon/embedded-watcher.ts");
-    return startEmbeddedWatcher(roots, catalogPath, { onEvent: watchOptions.onEvent, now: context.now });
+    // A read command: the TUI catalogs DIR but never writes sidecars into it.
+    return startEmbeddedWatcher(roots, catalogPath, {
+      onEvent: watchOptions.onEvent,
+      now: context.now,
+      sidecars: "read",
+    });
   };
 }
 

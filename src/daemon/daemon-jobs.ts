@@ -179,7 +179,8 @@ async function runReconcile(context: JobContext, reason: ReconcileReason): Promi
     roots: context.roots(),
     sidecars: context.sidecars,
     now: context.now,
-    removeTemps: reason === "start",
+    // Only a writer sweeps temp files: with `--sidecars read`/`off` ckpt changes nothing in the user's tree.
+    removeTemps: reason === "start" && context.sidecars === "write",
     ...(context.reconcileWorkers === undefined ? {} : { workers: context.reconcileWorkers }),
     onWarning: (message) => {
       if (!fromReads.has(message))

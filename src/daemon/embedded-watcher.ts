@@ -11,7 +11,7 @@ export type EmbeddedWatcherOptions = {
   readonly logFormat?: LogFormat;
   /** A short line per event worth a status bar: "checkpoint indexed best.ckpt". */
   readonly onEvent?: (message: string) => void;
-  /** @default "write" */
+  /** @default "read": the TUI is a read command and never writes into the user's directories */
   readonly sidecars?: SidecarMode;
   /** @default Date.now */
   readonly now?: () => number;
@@ -53,7 +53,7 @@ export async function startEmbeddedWatcher(
   const started = startDaemonLoop({
     roots,
     catalogPath,
-    sidecars: options.sidecars ?? "write",
+    sidecars: options.sidecars ?? "read",
     logger: fanOut(options, now),
     now,
     pid: process.pid,

@@ -32,6 +32,7 @@ describe("startEmbeddedWatcher", () => {
     const watcher = await startEmbeddedWatcher([runs], catalog, {
       onEvent: (line) => events.push(line),
       sink,
+      sidecars: "write",
     });
     cleanups.push(() => watcher.stop());
     const paths = () =>
