@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { type ControlServer, startControlServer } from "../daemon/control-socket.ts";
-import { type DaemonLoop, startDaemonLoop } from "../daemon/daemon-loop.ts";
+import { type ControlHandlers, type ControlServer, startControlServer } from "../daemon/control-socket.ts";
+import { createDaemonControl } from "../daemon/daemon-control.ts";
+import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
@@ -90,40 +90,18 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
 async function startSocket(
   context: CommandContext,
   control: ProcessControl,
-  options: { loop: DaemonLoop; catalog: string; logger: Logger; stop: () => void },
+  options: { handlers: ControlHandlers; catalog: string; logger: Logger },
 ): Promise<ControlServer | null> {
   const paths = daemonPathsFor(context, options.catalog, control.uid);
   const dir = ensurePrivateDirectory(paths.runtimeDir, { uid: control.uid });
   const server = dir.success
-    ? await startControlServer({
-        socketPath: paths.socketPath,
-        handlers: {
-          status: () => options.loop.status(),
-          commands: {
-            stop: () => {
-              options.stop();
-              return "stopping";
-            },
-            reload: () => options.loop.reload(),
-            rescan: () => options.loop.rescan(),
-          },
-        },
-      })
+    ? await startControlServer({ socketPath: paths.socketPath, handlers: options.handlers })
     : dir;
   if (server.success) return server.data;
   options.logger.log("warn", "no control socket; 'ckpt status' and 'ckpt stop' fall back to the pid", {
     cause: server.error.message,
   });
   return null;
-}
-
-/** SIGHUP re-reads the roots: one that vanished is dropped (and said so), one that came back is watched again. */
-function rootsStillThere(roots: readonly string[], logger: Logger): string[] {
-  const present = roots.filter((root) => existsSync(root));
-  for (const root of roots)
-    if (!present.includes(root))
-      logger.log("warn", "root is gone; not watching it until it is back", { path: root });
-  return present;
 }
 
 function busyError(location: CatalogLocation, pid: number | undefined): AppError {
@@ -165,19 +143,19 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
   const stopRequested = new Promise<void>((resolve) => {
     requestStop = resolve;
   });
+  const daemon = createDaemonControl({ loop, roots: settings.roots, logger, stop: () => requestStop() });
   const unsubscribe = [
     control.onSignal("SIGTERM", () => requestStop()),
     control.onSignal("SIGINT", () => requestStop()),
     control.onSignal("SIGHUP", () => {
       file?.reopen();
-      void loop.reload(rootsStillThere(settings.roots, logger));
+      void daemon.hangUp();
     }),
   ];
   const server = await startSocket(context, control, {
-    loop,
+    handlers: daemon.handlers,
     catalog: settings.location.path,
     logger,
-    stop: () => requestStop(),
   });
   loop.ready.catch((error: unknown) => {
     logger.log("error", "could not start watching", {

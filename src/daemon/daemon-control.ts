@@ -1,0 +1,84 @@
+import { existsSync } from "node:fs";
+import type { Logger } from "../io/logger.ts";
+import type { ControlAnswer, ControlHandlers } from "./control-socket.ts";
+import type { DaemonLoop } from "./daemon-loop.ts";
+import { RootRequestBody, ScanRequestBody } from "./root-scan.ts";
+
+/** What `ckpt watch` serves on its socket, and what it does on SIGHUP. */
+export type DaemonControl = {
+  readonly handlers: ControlHandlers;
+  /** SIGHUP: re-read the roots (the command line's plus those added since, less those removed) and reconcile. */
+  hangUp(): Promise<string>;
+};
+
+function refusal(message: string): ControlAnswer {
+  return { ok: false, message };
+}
+
+function badBody(command: string, problem: { message: string }): ControlAnswer {
+  return refusal(
+    `${command}: the request does not fit (${problem.message}); is the client another ckpt version?`,
+  );
+}
+
+/** SIGHUP re-reads the roots: one that vanished is dropped (and said so), one that came back is watched again. */
+function rootsStillThere(roots: readonly string[], logger: Logger): string[] {
+  const present = roots.filter((root) => existsSync(root));
+  for (const root of roots)
+    if (!present.includes(root))
+      logger.log("warn", "root is gone; not watching it until it is back", { path: root });
+  return present;
+}
+
+/**
+ * The control socket's handlers over a running loop. `--add`/`--remove` change the roots until the daemon stops
+ * (a SIGHUP keeps them); a restart takes the roots of its command line, so add DIR there to keep it.
+ */
+export function createDaemonControl(options: {
+  readonly loop: DaemonLoop;
+  readonly roots: readonly string[];
+  readonly logger: Logger;
+  readonly stop: () => void;
+}): DaemonControl {
+  const { loop, logger } = options;
+  let configured = [...options.roots];
+  const handlers: ControlHandlers = {
+    status: () => loop.status(),
+    commands: {
+      stop: () => {
+        options.stop();
+        return "stopping";
+      },
+      reload: () => loop.reload(),
+      rescan: () => loop.rescan(),
+      scan: async (body) => {
+        const request = ScanRequestBody.safeParse(body);
+        if (!request.success) return badBody("scan", request.error);
+        const result = await loop.scan(request.data);
+        return { ok: true, message: `scanned ${request.data.roots.join(", ")}`, data: result };
+      },
+      "add-root": async (body) => {
+        const request = RootRequestBody.safeParse(body);
+        if (!request.success) return badBody("add-root", request.error);
+        const added = await loop.addRoot(request.data.root);
+        if (!added.success) return refusal(added.error);
+        if (!configured.includes(request.data.root)) configured.push(request.data.root);
+        return { ok: true, message: `watching ${request.data.root}`, data: added.data };
+      },
+      "remove-root": async (body) => {
+        const request = RootRequestBody.safeParse(body);
+        if (!request.success) return badBody("remove-root", request.error);
+        const { root } = request.data;
+        if (configured.includes(root) && !loop.status().roots.includes(root)) {
+          configured = configured.filter((other) => other !== root);
+          return `${root} was gone already; it is not watched again when it comes back`;
+        }
+        const removed = await loop.removeRoot(root);
+        if (!removed.success) return refusal(removed.error);
+        configured = configured.filter((other) => other !== root);
+        return removed.data;
+      },
+    },
+  };
+  return { handlers, hangUp: () => loop.reload(rootsStillThere(configured, logger)) };
+}
