@@ -2,7 +2,7 @@ import { assertNever } from "../core/assert-never.ts";
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import type { ScanSummary } from "../io/scan-summary.ts";
-import { scanUnderLock } from "./catalog-refresh.ts";
+import { type ScanAttempt, scanUnderLock } from "./catalog-refresh.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
@@ -21,7 +21,8 @@ Options:
   --json            print the summary as JSON
   -h, --help        show this help
 
-When 'ckpt watch' holds the catalog it is kept current already: scan says so and exits 0.
+When 'ckpt watch' holds the catalog, a DIR under one of its roots is current already (scan says which root);
+it scans any other DIR once for you ('ckpt watch --add DIR' keeps that current too).
 Exit codes: 0 done, 1 some checkpoints could not be read or the catalog stayed busy, 2 usage or I/O error.
 `;
 
@@ -71,12 +72,12 @@ async function run(context: CommandContext): Promise<number> {
   });
   switch (attempt.kind) {
     case "daemon":
-      context.stdout.write(
-        values.json
-          ? `${JSON.stringify({ daemon: attempt.holder })}\n`
-          : `ckpt watch (pid ${attempt.holder.pid}) holds ${location.path} and keeps it current; nothing to do\n`,
+      return printDaemonScan(context, { attempt, catalog: location.path, json: values.json });
+    case "unreachable":
+      throw new AppError(
+        "catalog-busy",
+        `scan: ckpt watch (pid ${attempt.holder.pid}) holds ${location.path} but could not be asked to scan (${attempt.reason}); 'ckpt status' shows what it watches, or stop it with 'ckpt stop' and scan again`,
       );
-      return 0;
     case "busy":
       throw new AppError(
         "catalog-busy",
@@ -92,6 +93,32 @@ async function run(context: CommandContext): Promise<number> {
     default:
       return assertNever(attempt);
   }
+}
+
+/** The daemon keeps some directories current and scanned the others for us. */
+function printDaemonScan(
+  context: CommandContext,
+  options: { attempt: Extract<ScanAttempt, { kind: "daemon" }>; catalog: string; json: boolean },
+): number {
+  const { pid, covered, scanned } = options.attempt;
+  if (options.json) {
+    const json = { ...scanned?.result.summary, roots: scanned?.roots ?? [], catalog: options.catalog };
+    context.stdout.write(`${JSON.stringify({ ...json, daemon: { pid }, covered })}\n`);
+    return (scanned?.result.summary.failed ?? 0) > 0 ? 1 : 0;
+  }
+  const lines = covered.map(({ dir, root }) =>
+    dir === root
+      ? `ckpt watch (pid ${pid}) watches ${dir} and keeps it current; nothing to do`
+      : `ckpt watch (pid ${pid}) keeps ${dir} current (it watches ${root}); nothing to do`,
+  );
+  context.stdout.write(lines.map((line) => `${line}\n`).join(""));
+  if (scanned === null) return 0;
+  const dirs = scanned.roots.join(" ");
+  context.stdout.write(renderSummary(scanned.result.summary, options.catalog));
+  context.stdout.write(
+    `scanned once by ckpt watch (pid ${pid}), which does not watch ${dirs}; 'ckpt watch --add DIR' keeps it current\n`,
+  );
+  return scanned.result.summary.failed > 0 ? 1 : 0;
 }
 
 export const scanCommand: Command = {

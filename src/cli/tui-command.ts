@@ -128,7 +128,8 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     await printTable(context, {
       location,
       roots,
-      scan: !values.readonly && runningDaemon(location.path) === null,
+      // With a daemon running, the refresh asks it to scan DIR unless DIR is under one of its roots.
+      scan: !values.readonly,
     });
     return 0;
   }

@@ -14,6 +14,7 @@ import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
 import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
 import { detachWatch, type WatchSettings } from "./watch-detach.ts";
+import { changeDaemonRoots } from "./watch-roots.ts";
 
 const USAGE = `Usage: ckpt watch DIR... [options]
 
@@ -29,6 +30,8 @@ Options:
   --sidecars MODE         write (default), read or off — as for 'ckpt scan'
   --log-format FORMAT     text (default) or json (one JSON object per line)
   --log-level LEVEL       info (default), debug (every look at a file being written), warn or error
+  --add DIR               the running 'ckpt watch' watches DIR too (caught up first); until it stops
+  --remove DIR            the running 'ckpt watch' stops watching DIR; its checkpoints stay in the catalog
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
   --print-systemd-unit    print a systemd user unit that runs this command, and exit
   -h, --help              show this help
@@ -61,6 +64,8 @@ function parseWatchFlags(context: CommandContext) {
     "log-format": { type: "string" },
     "log-level": { type: "string" },
     "log-file": { type: "string" },
+    add: { type: "string", multiple: true },
+    remove: { type: "string", multiple: true },
     detach: { type: "boolean", default: false },
     "print-systemd-unit": { type: "boolean", default: false },
   });
@@ -195,6 +200,15 @@ async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   const control = processControlOf(context, "watch");
+  const { add = [], remove = [] } = parsed.values;
+  if (add.length + remove.length > 0) {
+    if (parsed.positionals.length > 0)
+      throw new AppError(
+        "usage",
+        "watch: --add/--remove change the running watcher's roots; name the directories with them, not alone",
+      );
+    return changeDaemonRoots(context, control, { add, remove, catalog: parsed.values.catalog });
+  }
   const settings = settingsFrom(context, parsed);
   if (parsed.values["print-systemd-unit"]) return systemdUnit(context, control, settings);
   if (parsed.values.detach) return detachWatch(context, control, settings);
