@@ -74,15 +74,8 @@ async function run(context: CommandContext): Promise<number> {
     case "daemon":
       return printDaemonScan(context, { attempt, catalog: location.path, json: values.json });
     case "unreachable":
-      throw new AppError(
-        "catalog-busy",
-        `scan: ckpt watch (pid ${attempt.holder.pid}) holds ${location.path} but could not be asked to scan (${attempt.reason}); 'ckpt status' shows what it watches, or stop it with 'ckpt stop' and scan again`,
-      );
     case "busy":
-      throw new AppError(
-        "catalog-busy",
-        `scan: ${location.path} is still in use by ${attempt.holder === null ? "another ckpt" : `ckpt ${attempt.holder.command} (pid ${attempt.holder.pid})`}; try again, or pass --wait SECONDS`,
-      );
+      throw catalogBusy(attempt, location.path);
     case "scanned":
       context.stdout.write(
         values.json
@@ -93,6 +86,24 @@ async function run(context: CommandContext): Promise<number> {
     default:
       return assertNever(attempt);
   }
+}
+
+/** The catalog could not be scanned: who holds it and what to do. */
+function catalogBusy(
+  attempt: Extract<ScanAttempt, { kind: "busy" | "unreachable" }>,
+  catalog: string,
+): AppError {
+  if (attempt.kind === "unreachable")
+    return new AppError(
+      "catalog-busy",
+      `scan: ckpt watch (pid ${attempt.holder.pid}) holds ${catalog} but could not be asked to scan (${attempt.reason}); 'ckpt status' shows what it watches, or stop it with 'ckpt stop' and scan again`,
+    );
+  const who =
+    attempt.holder === null ? "another ckpt" : `ckpt ${attempt.holder.command} (pid ${attempt.holder.pid})`;
+  return new AppError(
+    "catalog-busy",
+    `scan: ${catalog} is still in use by ${who}; try again, or pass --wait SECONDS`,
+  );
 }
 
 /** The daemon keeps some directories current and scanned the others for us. */

@@ -30,6 +30,38 @@ function rootsStillThere(roots: readonly string[], logger: Logger): string[] {
   return present;
 }
 
+type RootCommands = Pick<ControlHandlers["commands"], "add-root" | "remove-root">;
+
+/** `add-root`/`remove-root`, keeping `configured` (the roots SIGHUP re-reads) in step with the loop's. */
+function rootCommands(loop: DaemonLoop, configured: string[]): RootCommands {
+  const forget = (root: string) =>
+    configured.splice(0, configured.length, ...configured.filter((r) => r !== root));
+  return {
+    "add-root": async (body) => {
+      const request = RootRequestBody.safeParse(body);
+      if (!request.success) return badBody("add-root", request.error);
+      const { root } = request.data;
+      const added = await loop.addRoot(root);
+      if (!added.success) return refusal(added.error);
+      if (!configured.includes(root)) configured.push(root);
+      return { ok: true, message: `watching ${root}`, data: added.data };
+    },
+    "remove-root": async (body) => {
+      const request = RootRequestBody.safeParse(body);
+      if (!request.success) return badBody("remove-root", request.error);
+      const { root } = request.data;
+      if (configured.includes(root) && !loop.status().roots.includes(root)) {
+        forget(root);
+        return `${root} was gone already; it is not watched again when it comes back`;
+      }
+      const removed = await loop.removeRoot(root);
+      if (!removed.success) return refusal(removed.error);
+      forget(root);
+      return removed.data;
+    },
+  };
+}
+
 /**
  * The control socket's handlers over a running loop. `--add`/`--remove` change the roots until the daemon stops
  * (a SIGHUP keeps them); a restart takes the roots of its command line, so add DIR there to keep it.
@@ -41,7 +73,7 @@ export function createDaemonControl(options: {
   readonly stop: () => void;
 }): DaemonControl {
   const { loop, logger } = options;
-  let configured = [...options.roots];
+  const configured = [...options.roots];
   const handlers: ControlHandlers = {
     status: () => loop.status(),
     commands: {
@@ -57,27 +89,7 @@ export function createDaemonControl(options: {
         const result = await loop.scan(request.data);
         return { ok: true, message: `scanned ${request.data.roots.join(", ")}`, data: result };
       },
-      "add-root": async (body) => {
-        const request = RootRequestBody.safeParse(body);
-        if (!request.success) return badBody("add-root", request.error);
-        const added = await loop.addRoot(request.data.root);
-        if (!added.success) return refusal(added.error);
-        if (!configured.includes(request.data.root)) configured.push(request.data.root);
-        return { ok: true, message: `watching ${request.data.root}`, data: added.data };
-      },
-      "remove-root": async (body) => {
-        const request = RootRequestBody.safeParse(body);
-        if (!request.success) return badBody("remove-root", request.error);
-        const { root } = request.data;
-        if (configured.includes(root) && !loop.status().roots.includes(root)) {
-          configured = configured.filter((other) => other !== root);
-          return `${root} was gone already; it is not watched again when it comes back`;
-        }
-        const removed = await loop.removeRoot(root);
-        if (!removed.success) return refusal(removed.error);
-        configured = configured.filter((other) => other !== root);
-        return removed.data;
-      },
+      ...rootCommands(loop, configured),
     },
   };
   return { handlers, hangUp: () => loop.reload(rootsStillThere(configured, logger)) };
