@@ -183,11 +183,17 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
 function daemonLoopWatcher(context: CommandContext): StartEmbeddedWatcher {
   return async (roots, catalogPath, watchOptions) => {
     const { startEmbeddedWatcher } = await import("../daemon/embedded-watcher.ts");
-    // A read command: the TUI catalogs DIR but never writes sidecars into it.
+    const { daemonPathsFor } = await import("./daemon-socket.ts");
+    // A read command: the TUI catalogs DIR but never writes sidecars into it. On the daemon's socket, so that
+    // 'ckpt status' sees it and 'ckpt scan' of a directory it does not watch can ask it to scan.
+    const uid = context.process?.uid;
     return startEmbeddedWatcher(roots, catalogPath, {
       onEvent: watchOptions.onEvent,
       now: context.now,
       sidecars: "read",
+      ...(uid === undefined
+        ? {}
+        : { control: { paths: daemonPathsFor(context, catalogPath, uid), uid, owner: "ckpt tui" } }),
     });
   };
 }

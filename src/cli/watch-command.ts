@@ -1,13 +1,11 @@
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { type ControlHandlers, type ControlServer, startControlServer } from "../daemon/control-socket.ts";
-import { createDaemonControl } from "../daemon/daemon-control.ts";
+import { createDaemonControl, serveDaemonControl } from "../daemon/daemon-control.ts";
 import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
-import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import { createLogger, LOG_FORMATS, LOG_LEVELS, type Logger } from "../io/logger.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
@@ -92,23 +90,6 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   return 0;
 }
 
-async function startSocket(
-  context: CommandContext,
-  control: ProcessControl,
-  options: { handlers: ControlHandlers; catalog: string; logger: Logger },
-): Promise<ControlServer | null> {
-  const paths = daemonPathsFor(context, options.catalog, control.uid);
-  const dir = ensurePrivateDirectory(paths.runtimeDir, { uid: control.uid });
-  const server = dir.success
-    ? await startControlServer({ socketPath: paths.socketPath, handlers: options.handlers })
-    : dir;
-  if (server.success) return server.data;
-  options.logger.log("warn", "no control socket; 'ckpt status' and 'ckpt stop' fall back to the pid", {
-    cause: server.error.message,
-  });
-  return null;
-}
-
 function busyError(location: CatalogLocation, pid: number | undefined): AppError {
   const who = pid === undefined ? "another ckpt watch" : `ckpt watch (pid ${pid})`;
   return new AppError(
@@ -148,7 +129,15 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
   const stopRequested = new Promise<void>((resolve) => {
     requestStop = resolve;
   });
-  const daemon = createDaemonControl({ loop, roots: settings.roots, logger, stop: () => requestStop() });
+  const daemon = createDaemonControl({
+    loop,
+    roots: settings.roots,
+    logger,
+    stop: () => {
+      requestStop();
+      return "stopping";
+    },
+  });
   const unsubscribe = [
     control.onSignal("SIGTERM", () => requestStop()),
     control.onSignal("SIGINT", () => requestStop()),
@@ -157,9 +146,10 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
       void daemon.hangUp();
     }),
   ];
-  const server = await startSocket(context, control, {
-    handlers: daemon.handlers,
-    catalog: settings.location.path,
+  const server = await serveDaemonControl({
+    control: daemon,
+    paths: daemonPathsFor(context, settings.location.path, control.uid),
+    uid: control.uid,
     logger,
   });
   loop.ready.catch((error: unknown) => {

@@ -1,8 +1,14 @@
 import { existsSync } from "node:fs";
 import type { Logger } from "../io/logger.ts";
-import type { ControlAnswer, ControlHandlers } from "./control-socket.ts";
+import {
+  type ControlAnswer,
+  type ControlHandlers,
+  type ControlServer,
+  startControlServer,
+} from "./control-socket.ts";
 import type { DaemonLoop } from "./daemon-loop.ts";
 import { RootRequestBody, ScanRequestBody } from "./root-scan.ts";
+import { ensurePrivateDirectory } from "./runtime-paths.ts";
 
 /** What `ckpt watch` serves on its socket, and what it does on SIGHUP. */
 export type DaemonControl = {
@@ -70,17 +76,15 @@ export function createDaemonControl(options: {
   readonly loop: DaemonLoop;
   readonly roots: readonly string[];
   readonly logger: Logger;
-  readonly stop: () => void;
+  /** `ckpt stop`: start the shutdown and say so, or refuse (the TUI's watcher ends with the TUI). */
+  readonly stop: () => ControlAnswer;
 }): DaemonControl {
   const { loop, logger } = options;
   const configured = [...options.roots];
   const handlers: ControlHandlers = {
     status: () => loop.status(),
     commands: {
-      stop: () => {
-        options.stop();
-        return "stopping";
-      },
+      stop: () => options.stop(),
       reload: () => loop.reload(),
       rescan: () => loop.rescan(),
       scan: async (body) => {
@@ -93,4 +97,26 @@ export function createDaemonControl(options: {
     },
   };
   return { handlers, hangUp: () => loop.reload(rootsStillThere(configured, logger)) };
+}
+
+/**
+ * Serves `control` on the catalog's socket (in a private runtime directory). Without one, `ckpt status` and
+ * `ckpt stop` fall back to the lock's pid and nobody can ask for scans: logged, not fatal.
+ */
+export async function serveDaemonControl(options: {
+  readonly control: DaemonControl;
+  readonly paths: { readonly runtimeDir: string; readonly socketPath: string };
+  readonly uid: number;
+  readonly logger: Logger;
+}): Promise<ControlServer | null> {
+  const { paths } = options;
+  const dir = ensurePrivateDirectory(paths.runtimeDir, { uid: options.uid });
+  const server = dir.success
+    ? await startControlServer({ socketPath: paths.socketPath, handlers: options.control.handlers })
+    : dir;
+  if (server.success) return server.data;
+  options.logger.log("warn", "no control socket; 'ckpt status' and 'ckpt stop' fall back to the pid", {
+    cause: server.error.message,
+  });
+  return null;
 }
