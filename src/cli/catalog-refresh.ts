@@ -2,10 +2,12 @@ import type { Database } from "bun:sqlite";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { openCatalogForWriting } from "../io/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import { type LockHolder, lockCatalog } from "../io/catalog-lock.ts";
-import { knownRoots } from "../io/catalog-reads.ts";
-import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
+import { type CatalogLock, type LockHolder, lockCatalog } from "../io/catalog-lock.ts";
+import { scanCatalog } from "../io/catalog-scan.ts";
+import type { ScanSummary } from "../io/scan-summary.ts";
+import { knownRootsOrCwd } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
+import { type DaemonScan, scanThroughDaemon } from "./daemon-scan.ts";
 
 export type ScanRequest = {
   readonly command: string;
@@ -21,7 +23,8 @@ export type ScanRequest = {
 
 export type ScanAttempt =
   | { readonly kind: "scanned"; readonly summary: ScanSummary; readonly roots: readonly string[] }
-  | { readonly kind: "daemon"; readonly holder: LockHolder }
+  /** `ckpt watch` holds the catalog: it keeps some directories current and scanned the others, or cannot be asked. */
+  | DaemonScan
   | { readonly kind: "busy"; readonly holder: LockHolder | null };
 
 function progressWriter(context: CommandContext): ((done: number, total: number) => void) | undefined {
@@ -48,31 +51,42 @@ function openWriter(context: CommandContext, location: CatalogLocation): Databas
 
 /**
  * Takes the catalog lock (waiting for another one-shot scan, not for a daemon), runs the incremental scan and
- * releases. A daemon holding the lock keeps the catalog current, so there is nothing to do.
+ * releases. When `ckpt watch` holds the lock, the scan goes through it (see `daemon-scan.ts`).
  */
 export async function scanUnderLock(context: CommandContext, request: ScanRequest): Promise<ScanAttempt> {
-  const locked = await lockCatalog(request.location.path, {
-    command: request.command,
-    now: context.now,
-    waitMs: request.waitMs,
-    giveUpWhen: (busy) => busy.holder?.command === "watch",
-    onBusy: (busy) => {
-      if (busy.holder?.command !== "watch" && request.verbose) {
-        const who =
-          busy.holder === null ? "another ckpt" : `ckpt ${busy.holder.command} (pid ${busy.holder.pid})`;
-        context.stderr.write(`ckpt: waiting for ${who} to finish with the catalog…\n`);
-      }
-    },
-  });
-  if (!locked.success) {
+  // Twice at most: a daemon that stops between our look at the lock and our question frees the lock for us.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const locked = await lockCatalog(request.location.path, {
+      command: request.command,
+      now: context.now,
+      waitMs: request.waitMs,
+      giveUpWhen: (busy) => busy.holder?.command === "watch",
+      onBusy: (busy) => {
+        if (busy.holder?.command !== "watch" && request.verbose) {
+          const who =
+            busy.holder === null ? "another ckpt" : `ckpt ${busy.holder.command} (pid ${busy.holder.pid})`;
+          context.stderr.write(`ckpt: waiting for ${who} to finish with the catalog…\n`);
+        }
+      },
+    });
+    if (locked.success) return scanLocked(context, request, locked.data);
     const holder = locked.error.holder;
-    return holder?.command === "watch" ? { kind: "daemon", holder } : { kind: "busy", holder };
+    if (holder?.command !== "watch") return { kind: "busy", holder };
+    const throughDaemon = await scanThroughDaemon(context, request, holder);
+    if (throughDaemon !== null) return throughDaemon;
   }
-  const lock = locked.data;
+  return { kind: "busy", holder: null };
+}
+
+async function scanLocked(
+  context: CommandContext,
+  request: ScanRequest,
+  lock: CatalogLock,
+): Promise<ScanAttempt> {
   let database: Database | null = null;
   try {
     database = openWriter(context, request.location);
-    const roots = request.roots.length > 0 ? request.roots : knownOrCwd(database, context.cwd);
+    const roots = request.roots.length > 0 ? request.roots : knownRootsOrCwd(database, context.cwd);
     const progress = progressWriter(context);
     const summary = await scanCatalog(database, {
       roots,
@@ -91,21 +105,45 @@ export async function scanUnderLock(context: CommandContext, request: ScanReques
   }
 }
 
-function knownOrCwd(database: Database, cwd: string): string[] {
-  const known = knownRoots(database);
-  return known.length > 0 ? known : [cwd];
-}
-
-/** `ls`/`best`/`stats` with roots: bring the catalog up to date first unless a daemon does that already. */
+/**
+ * `ls`/`best`/`stats`/`tui` with roots: bring the catalog up to date first, reading sidecars but never writing
+ * into the user's directories. Checkpoints found without a sidecar get one hint, not a line each.
+ */
 export async function refreshBeforeQuery(
   context: CommandContext,
-  request: Omit<ScanRequest, "verbose">,
+  request: Omit<ScanRequest, "verbose" | "sidecars"> & { readonly sidecars: Exclude<SidecarMode, "write"> },
 ): Promise<void> {
   if (request.roots.length === 0) return;
   const attempt = await scanUnderLock(context, { ...request, verbose: false });
-  if (attempt.kind === "scanned" && attempt.summary.failed > 0) {
+  const summary = summaryOf(attempt);
+  if (summary === null) {
+    const why = staleReason(attempt);
+    if (why !== null) context.stderr.write(`ckpt: ${why}; answering from the catalog as it is\n`);
+    return;
+  }
+  const { failed, sidecars_missing: missing } = summary;
+  if (failed > 0)
+    context.stderr.write(`ckpt: ${failed} checkpoints could not be read; 'ckpt scan' lists them\n`);
+  if (missing > 0)
     context.stderr.write(
-      `ckpt: ${attempt.summary.failed} checkpoints could not be read; 'ckpt scan' lists them\n`,
+      `ckpt: ${missing} checkpoint${missing === 1 ? " has" : "s have"} no sidecar; ${request.command} never writes one — 'ckpt scan DIR', 'ckpt convert' or 'ckpt watch DIR' do\n`,
     );
+}
+
+/** What the refresh read, by this process or by the daemon; null when nothing was scanned. */
+function summaryOf(attempt: ScanAttempt): ScanSummary | null {
+  if (attempt.kind === "scanned") return attempt.summary;
+  return attempt.kind === "daemon" ? (attempt.scanned?.result.summary ?? null) : null;
+}
+
+/** Why the catalog could not be refreshed; null when the daemon keeps every directory current. */
+function staleReason(attempt: ScanAttempt): string | null {
+  switch (attempt.kind) {
+    case "unreachable":
+      return `ckpt watch (pid ${attempt.holder.pid}) holds the catalog and could not be asked to refresh it (${attempt.reason})`;
+    case "busy":
+      return `the catalog stayed busy (${attempt.holder === null ? "another ckpt" : `ckpt ${attempt.holder.command}, pid ${attempt.holder.pid}`})`;
+    default:
+      return null;
   }
 }

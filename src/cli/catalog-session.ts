@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import { openCatalogForReading } from "../io/catalog-db.ts";
 import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog-location.ts";
+import { knownRoots } from "../io/catalog-reads.ts";
 import type { CommandContext } from "./command.ts";
 
 /** Resolves the catalog path for a command; an explicit `--catalog` on a network filesystem gets a warning. */
@@ -17,13 +18,18 @@ export function locateCatalog(context: CommandContext, flag: string | undefined)
   return location;
 }
 
+/** A path from the command line, absolute and without a trailing slash, as roots are recorded. */
+export function absolutePath(context: CommandContext, path: string): string {
+  return resolve(context.cwd, path).replace(/(.)\/+$/, "$1");
+}
+
 /** Positional roots as absolute paths; each must exist. */
 export function resolveRoots(
   command: string,
   context: CommandContext,
   positionals: readonly string[],
 ): string[] {
-  const roots = positionals.map((path) => resolve(context.cwd, path).replace(/(.)\/+$/, "$1"));
+  const roots = positionals.map((path) => absolutePath(context, path));
   const absent = roots.find((root) => !existsSync(root));
   if (absent !== undefined) {
     throw new AppError(
@@ -43,4 +49,10 @@ export function openForQuery(location: CatalogLocation): Database | null {
     "io",
     `${opened.error.message}; run 'ckpt scan' to move it aside and rebuild it from sidecars and checkpoints`,
   );
+}
+
+/** `ckpt scan` without DIR: the roots earlier scans covered, else the working directory. */
+export function knownRootsOrCwd(database: Database | null, cwd: string): string[] {
+  const known = database === null ? [] : knownRoots(database);
+  return known.length > 0 ? known : [cwd];
 }

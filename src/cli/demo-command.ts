@@ -137,6 +137,8 @@ async function runLogDemo(
   const watcher = await startEmbeddedWatcher([join(options.root, "outputs")], catalog, {
     onEvent: (message) => line(`watch   ${message}`),
     now: context.now,
+    // The demo's tree is its own: it shows sidecars being written as 'ckpt watch' would.
+    sidecars: "write",
   });
   const training = startTraining(context, options, (event) => line(describeTraining(event)));
   await Promise.race([training.finished, interrupted]);

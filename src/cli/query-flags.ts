@@ -19,12 +19,12 @@ export const QUERY_USAGE = `  --filter TEXT     substring (case-insensitive unle
                     architecture, framework and status
   --json, --csv     machine-readable output
   --no-scan         answer from the catalog as it is, without scanning DIR first
-  --sidecars MODE   sidecar policy of that scan: write (default), read, off
+  --sidecars MODE   how that scan uses sidecars: read (default) or off (ignore them); it never writes one
   --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   -h, --help        show this help
 
-With DIR (and no 'ckpt watch' running) the catalog is first brought up to date for DIR, so the answer is current;
-without DIR the whole catalog is queried as it is.`;
+With DIR the catalog is first brought up to date for DIR, so the answer is current; without DIR the whole catalog
+is queried as it is. Nothing is written into DIR: 'ckpt scan DIR', 'ckpt convert' or 'ckpt watch' write sidecars.`;
 
 export type QueryValues = {
   readonly catalog?: string | undefined;
@@ -33,6 +33,22 @@ export type QueryValues = {
   readonly json?: boolean | undefined;
   readonly csv?: boolean | undefined;
 };
+
+/**
+ * A read command's `--sidecars`: `read` (default) or `off`. It never writes into the user's directories, so
+ * `write` is a usage error that names the commands that do.
+ */
+export function readOnlySidecarMode(
+  command: string,
+  value: string | undefined,
+): Exclude<SidecarMode, "write"> {
+  const mode = oneOf(command, "sidecars", value, SIDECAR_MODES) ?? "read";
+  if (mode !== "write") return mode;
+  throw new AppError(
+    "usage",
+    `${command}: --sidecars write is not for a read command; ${command} never writes into your directories. Write sidecars with 'ckpt scan DIR', 'ckpt convert --outputs-dir DIR' or 'ckpt watch DIR'`,
+  );
+}
 
 /** Locates the catalog, resolves the roots and, with roots, refreshes them; returns both for the query. */
 export async function prepareQuery(
@@ -44,7 +60,7 @@ export async function prepareQuery(
   if (values.json === true && values.csv === true) {
     throw new AppError("usage", `${command}: --json and --csv are exclusive; pick one`);
   }
-  const sidecars = oneOf(command, "sidecars", values.sidecars, SIDECAR_MODES) ?? "write";
+  const sidecars = readOnlySidecarMode(command, values.sidecars);
   const location = locateCatalog(context, values.catalog);
   const roots = resolveRoots(command, context, options.positionals);
   if (values["no-scan"] !== true && roots.length > 0) {

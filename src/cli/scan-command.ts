@@ -1,8 +1,8 @@
 import { assertNever } from "../core/assert-never.ts";
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import type { ScanSummary } from "../io/catalog-scan.ts";
-import { scanUnderLock } from "./catalog-refresh.ts";
+import type { ScanSummary } from "../io/scan-summary.ts";
+import { type ScanAttempt, scanUnderLock } from "./catalog-refresh.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
@@ -21,7 +21,8 @@ Options:
   --json            print the summary as JSON
   -h, --help        show this help
 
-When 'ckpt watch' holds the catalog it is kept current already: scan says so and exits 0.
+When 'ckpt watch' holds the catalog, a DIR under one of its roots is current already (scan says which root);
+it scans any other DIR once for you ('ckpt watch --add DIR' keeps that current too).
 Exit codes: 0 done, 1 some checkpoints could not be read or the catalog stayed busy, 2 usage or I/O error.
 `;
 
@@ -30,6 +31,8 @@ function renderSummary(summary: ScanSummary, catalog: string): string {
     `${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.unchanged} unchanged, ${summary.failed} failed in ${summary.seconds.toFixed(2)} s`,
   ];
   if (summary.sidecars_written > 0) lines.push(`${summary.sidecars_written} sidecars written`);
+  if (summary.sidecars_missing > 0)
+    lines.push(`${summary.sidecars_missing} checkpoints read have no sidecar`);
   lines.push(...summary.failures.map((failure) => `failed: ${failure}`));
   lines.push(`catalog: ${catalog}`);
   return `${lines.join("\n")}\n`;
@@ -69,17 +72,10 @@ async function run(context: CommandContext): Promise<number> {
   });
   switch (attempt.kind) {
     case "daemon":
-      context.stdout.write(
-        values.json
-          ? `${JSON.stringify({ daemon: attempt.holder })}\n`
-          : `ckpt watch (pid ${attempt.holder.pid}) holds ${location.path} and keeps it current; nothing to do\n`,
-      );
-      return 0;
+      return printDaemonScan(context, { attempt, catalog: location.path, json: values.json });
+    case "unreachable":
     case "busy":
-      throw new AppError(
-        "catalog-busy",
-        `scan: ${location.path} is still in use by ${attempt.holder === null ? "another ckpt" : `ckpt ${attempt.holder.command} (pid ${attempt.holder.pid})`}; try again, or pass --wait SECONDS`,
-      );
+      throw catalogBusy(attempt, location.path);
     case "scanned":
       context.stdout.write(
         values.json
@@ -90,6 +86,50 @@ async function run(context: CommandContext): Promise<number> {
     default:
       return assertNever(attempt);
   }
+}
+
+/** The catalog could not be scanned: who holds it and what to do. */
+function catalogBusy(
+  attempt: Extract<ScanAttempt, { kind: "busy" | "unreachable" }>,
+  catalog: string,
+): AppError {
+  if (attempt.kind === "unreachable")
+    return new AppError(
+      "catalog-busy",
+      `scan: ckpt watch (pid ${attempt.holder.pid}) holds ${catalog} but could not be asked to scan (${attempt.reason}); 'ckpt status' shows what it watches, or stop it with 'ckpt stop' and scan again`,
+    );
+  const who =
+    attempt.holder === null ? "another ckpt" : `ckpt ${attempt.holder.command} (pid ${attempt.holder.pid})`;
+  return new AppError(
+    "catalog-busy",
+    `scan: ${catalog} is still in use by ${who}; try again, or pass --wait SECONDS`,
+  );
+}
+
+/** The daemon keeps some directories current and scanned the others for us. */
+function printDaemonScan(
+  context: CommandContext,
+  options: { attempt: Extract<ScanAttempt, { kind: "daemon" }>; catalog: string; json: boolean },
+): number {
+  const { pid, covered, scanned } = options.attempt;
+  if (options.json) {
+    const json = { ...scanned?.result.summary, roots: scanned?.roots ?? [], catalog: options.catalog };
+    context.stdout.write(`${JSON.stringify({ ...json, daemon: { pid }, covered })}\n`);
+    return (scanned?.result.summary.failed ?? 0) > 0 ? 1 : 0;
+  }
+  const lines = covered.map(({ dir, root }) =>
+    dir === root
+      ? `ckpt watch (pid ${pid}) watches ${dir} and keeps it current; nothing to do`
+      : `ckpt watch (pid ${pid}) keeps ${dir} current (it watches ${root}); nothing to do`,
+  );
+  context.stdout.write(lines.map((line) => `${line}\n`).join(""));
+  if (scanned === null) return 0;
+  const dirs = scanned.roots.join(" ");
+  context.stdout.write(renderSummary(scanned.result.summary, options.catalog));
+  context.stdout.write(
+    `scanned once by ckpt watch (pid ${pid}), which does not watch ${dirs}; 'ckpt watch --add DIR' keeps it current\n`,
+  );
+  return scanned.result.summary.failed > 0 ? 1 : 0;
 }
 
 export const scanCommand: Command = {

@@ -44,10 +44,13 @@ async function run(context: CommandContext): Promise<number> {
     return EXIT.notRunning;
   }
   const pid = contact.kind === "answering" ? contact.status.pid : contact.holder.pid;
-  const asked =
+  const reply =
     contact.kind === "answering"
-      ? (await sendControlCommand({ socketPath: contact.socketPath, request: "stop" })).success
-      : false;
+      ? await sendControlCommand({ socketPath: contact.socketPath, request: "stop" })
+      : null;
+  // A refusal (the watcher inside 'ckpt tui' ends with the TUI) is said as it is; no signal is sent.
+  if (reply?.success && !reply.data.ok) throw new AppError("daemon-running", `stop: ${reply.data.message}`);
+  const asked = reply?.success === true;
   if (!asked && !control.kill(pid, "SIGTERM"))
     throw new AppError(
       "permission-denied",

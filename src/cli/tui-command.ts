@@ -88,7 +88,7 @@ async function printTable(
       command: "tui",
       location,
       roots,
-      sidecars: "write",
+      sidecars: "read",
       recursive: true,
       waitMs: 30_000,
     });
@@ -128,7 +128,8 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     await printTable(context, {
       location,
       roots,
-      scan: !values.readonly && runningDaemon(location.path) === null,
+      // With a daemon running, the refresh asks it to scan DIR unless DIR is under one of its roots.
+      scan: !values.readonly,
     });
     return 0;
   }
@@ -182,7 +183,18 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
 function daemonLoopWatcher(context: CommandContext): StartEmbeddedWatcher {
   return async (roots, catalogPath, watchOptions) => {
     const { startEmbeddedWatcher } = await import("../daemon/embedded-watcher.ts");
-    return startEmbeddedWatcher(roots, catalogPath, { onEvent: watchOptions.onEvent, now: context.now });
+    const { daemonPathsFor } = await import("./daemon-socket.ts");
+    // A read command: the TUI catalogs DIR but never writes sidecars into it. On the daemon's socket, so that
+    // 'ckpt status' sees it and 'ckpt scan' of a directory it does not watch can ask it to scan.
+    const uid = context.process?.uid;
+    return startEmbeddedWatcher(roots, catalogPath, {
+      onEvent: watchOptions.onEvent,
+      now: context.now,
+      sidecars: "read",
+      ...(uid === undefined
+        ? {}
+        : { control: { paths: daemonPathsFor(context, catalogPath, uid), uid, owner: "ckpt tui" } }),
+    });
   };
 }
 

@@ -1,19 +1,18 @@
-import { existsSync } from "node:fs";
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { type ControlServer, startControlServer } from "../daemon/control-socket.ts";
-import { type DaemonLoop, startDaemonLoop } from "../daemon/daemon-loop.ts";
+import { createDaemonControl, serveDaemonControl } from "../daemon/daemon-control.ts";
+import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
-import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import { createLogger, LOG_FORMATS, type Logger } from "../io/logger.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
 import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
 import { detachWatch, type WatchSettings } from "./watch-detach.ts";
+import { changeDaemonRoots } from "./watch-roots.ts";
 
 const USAGE = `Usage: ckpt watch DIR... [options]
 
@@ -28,6 +27,9 @@ Options:
   --watcher BACKEND       auto (default: Bun's fs.watch on Linux, chokidar elsewhere), fs-watch or chokidar
   --sidecars MODE         write (default), read or off — as for 'ckpt scan'
   --log-format FORMAT     text (default) or json (one JSON object per line)
+  --log-level LEVEL       info (default), debug (every look at a file being written), warn or error
+  --add DIR               the running 'ckpt watch' watches DIR too (caught up first); until it stops
+  --remove DIR            the running 'ckpt watch' stops watching DIR; its checkpoints stay in the catalog
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
   --print-systemd-unit    print a systemd user unit that runs this command, and exit
   -h, --help              show this help
@@ -58,7 +60,10 @@ function parseWatchFlags(context: CommandContext) {
     watcher: { type: "string" },
     sidecars: { type: "string" },
     "log-format": { type: "string" },
+    "log-level": { type: "string" },
     "log-file": { type: "string" },
+    add: { type: "string", multiple: true },
+    remove: { type: "string", multiple: true },
     detach: { type: "boolean", default: false },
     "print-systemd-unit": { type: "boolean", default: false },
   });
@@ -74,6 +79,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   if (settings.pollIntervalMs !== undefined) extraArgs.push(`--poll=${settings.pollIntervalMs / 1000}`);
   if (settings.sidecars !== "write") extraArgs.push("--sidecars", settings.sidecars);
   if (settings.watcher !== "auto") extraArgs.push("--watcher", settings.watcher);
+  if (settings.logLevel !== "info") extraArgs.push("--log-level", settings.logLevel);
   const unit = renderSystemdUnit({
     binaryPath: control.selfCommand[0] ?? "",
     roots: settings.roots,
@@ -82,45 +88,6 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   if (!unit.success) throw new AppError("usage", `watch: ${unit.error}`);
   context.stdout.write(unit.data);
   return 0;
-}
-
-async function startSocket(
-  context: CommandContext,
-  control: ProcessControl,
-  options: { loop: DaemonLoop; catalog: string; logger: Logger; stop: () => void },
-): Promise<ControlServer | null> {
-  const paths = daemonPathsFor(context, options.catalog, control.uid);
-  const dir = ensurePrivateDirectory(paths.runtimeDir, { uid: control.uid });
-  const server = dir.success
-    ? await startControlServer({
-        socketPath: paths.socketPath,
-        handlers: {
-          status: () => options.loop.status(),
-          commands: {
-            stop: () => {
-              options.stop();
-              return "stopping";
-            },
-            reload: () => options.loop.reload(),
-            rescan: () => options.loop.rescan(),
-          },
-        },
-      })
-    : dir;
-  if (server.success) return server.data;
-  options.logger.log("warn", "no control socket; 'ckpt status' and 'ckpt stop' fall back to the pid", {
-    cause: server.error.message,
-  });
-  return null;
-}
-
-/** SIGHUP re-reads the roots: one that vanished is dropped (and said so), one that came back is watched again. */
-function rootsStillThere(roots: readonly string[], logger: Logger): string[] {
-  const present = roots.filter((root) => existsSync(root));
-  for (const root of roots)
-    if (!present.includes(root))
-      logger.log("warn", "root is gone; not watching it until it is back", { path: root });
-  return present;
 }
 
 function busyError(location: CatalogLocation, pid: number | undefined): AppError {
@@ -134,7 +101,12 @@ function busyError(location: CatalogLocation, pid: number | undefined): AppError
 async function runForeground(context: CommandContext, control: ProcessControl, settings: WatchSettings) {
   const file: LogFileSink | null = settings.logFile === undefined ? null : openLogFileSink(settings.logFile);
   const sink: TextSink = file ?? context.stderr;
-  const logger = createLogger({ sink, format: settings.logFormat, now: context.now });
+  const logger = createLogger({
+    sink,
+    format: settings.logFormat,
+    now: context.now,
+    minLevel: settings.logLevel,
+  });
   const started = startDaemonLoop({
     roots: settings.roots,
     catalogPath: settings.location.path,
@@ -157,19 +129,28 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
   const stopRequested = new Promise<void>((resolve) => {
     requestStop = resolve;
   });
+  const daemon = createDaemonControl({
+    loop,
+    roots: settings.roots,
+    logger,
+    stop: () => {
+      requestStop();
+      return "stopping";
+    },
+  });
   const unsubscribe = [
     control.onSignal("SIGTERM", () => requestStop()),
     control.onSignal("SIGINT", () => requestStop()),
     control.onSignal("SIGHUP", () => {
       file?.reopen();
-      void loop.reload(rootsStillThere(settings.roots, logger));
+      void daemon.hangUp();
     }),
   ];
-  const server = await startSocket(context, control, {
-    loop,
-    catalog: settings.location.path,
+  const server = await serveDaemonControl({
+    control: daemon,
+    paths: daemonPathsFor(context, settings.location.path, control.uid),
+    uid: control.uid,
     logger,
-    stop: () => requestStop(),
   });
   loop.ready.catch((error: unknown) => {
     logger.log("error", "could not start watching", {
@@ -195,6 +176,7 @@ function settingsFrom(context: CommandContext, values: ReturnType<typeof parseWa
     location: locateCatalog(context, flags.catalog),
     sidecars: oneOf("watch", "sidecars", flags.sidecars, SIDECAR_MODES) ?? "write",
     logFormat: oneOf("watch", "log-format", flags["log-format"], LOG_FORMATS) ?? "text",
+    logLevel: oneOf("watch", "log-level", flags["log-level"], LOG_LEVELS) ?? "info",
     pollIntervalMs: pollMs(flags.poll),
     watcher: oneOf("watch", "watcher", flags.watcher, WATCHER_BACKENDS) ?? "auto",
     logFile: flags["log-file"],
@@ -208,6 +190,15 @@ async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   const control = processControlOf(context, "watch");
+  const { add = [], remove = [] } = parsed.values;
+  if (add.length + remove.length > 0) {
+    if (parsed.positionals.length > 0)
+      throw new AppError(
+        "usage",
+        "watch: --add/--remove change the running watcher's roots; name the directories with them, not alone",
+      );
+    return changeDaemonRoots(context, control, { add, remove, catalog: parsed.values.catalog });
+  }
   const settings = settingsFrom(context, parsed);
   if (parsed.values["print-systemd-unit"]) return systemdUnit(context, control, settings);
   if (parsed.values.detach) return detachWatch(context, control, settings);

@@ -7,7 +7,7 @@ import { DaemonStatus } from "../daemon/daemon-status.ts";
 import type { WatcherBackend } from "../daemon/event-source.ts";
 import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import type { LogFormat } from "../io/logger.ts";
+import type { LogFormat, LogLevel } from "../io/logger.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 import { daemonPathsFor } from "./daemon-socket.ts";
 
@@ -17,6 +17,7 @@ export type WatchSettings = {
   readonly location: CatalogLocation;
   readonly sidecars: SidecarMode;
   readonly logFormat: LogFormat;
+  readonly logLevel: LogLevel;
   readonly pollIntervalMs: number | undefined;
   readonly watcher: WatcherBackend;
   readonly logFile: string | undefined;

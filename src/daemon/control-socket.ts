@@ -3,21 +3,30 @@ import { z } from "zod";
 import { fail, ok, type Result } from "../core/result.ts";
 
 /** Commands the control socket accepts besides `GET /status`. */
-export const CONTROL_COMMANDS = ["stop", "reload", "rescan"] as const;
+export const CONTROL_COMMANDS = ["stop", "reload", "rescan", "scan", "add-root", "remove-root"] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
-/** The body of every `POST /<command>` answer. */
-export const ControlReply = z.object({ ok: z.boolean(), message: z.string() });
+/** Commands that answer when their work is done, which can take minutes: no timeout on either side. */
+const SLOW_COMMANDS: readonly ControlCommand[] = ["scan", "add-root"];
+
+/** The body of every `POST /<command>` answer; `ok: false` is a refusal the client shows as it is. */
+export const ControlReply = z.object({ ok: z.boolean(), message: z.string(), data: z.unknown().optional() });
 export type ControlReply = z.infer<typeof ControlReply>;
+
+/** A handler's answer: a message (done), or a whole reply (a refusal, or a result with data). */
+export type ControlAnswer = string | ControlReply;
 
 export type ControlHandlers = {
   /** JSON-serialisable status (the `ckpt status` schema lives with that command). */
   readonly status: () => unknown;
   /**
-   * Each returns quickly: `stop` starts the graceful shutdown and does not wait for it (the server answers first
-   * and is closed by that shutdown), `reload`/`rescan` schedule their work.
+   * `stop` starts the graceful shutdown and does not wait for it (the server answers first and is closed by that
+   * shutdown), `reload`/`rescan`/`remove-root` schedule their work, `scan`/`add-root` answer when it is done.
+   * `body` is the request's JSON (undefined without one); handlers validate it.
    */
-  readonly commands: Readonly<Record<ControlCommand, () => string | Promise<string>>>;
+  readonly commands: Readonly<
+    Record<ControlCommand, (body: unknown) => ControlAnswer | Promise<ControlAnswer>>
+  >;
 };
 
 export type ControlServer = {
@@ -44,6 +53,16 @@ function errorCode(error: unknown): string {
   return error instanceof Error && "code" in error ? String(error.code) : "";
 }
 
+async function bodyOf(request: Request): Promise<{ readonly json: unknown } | null> {
+  const text = await request.text();
+  if (text === "") return { json: undefined };
+  try {
+    return { json: JSON.parse(text) };
+  } catch {
+    return null;
+  }
+}
+
 async function route(request: Request, handlers: ControlHandlers): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/status" && request.method === "GET") return Response.json(handlers.status());
@@ -55,9 +74,13 @@ async function route(request: Request, handlers: ControlHandlers): Promise<Respo
     );
   if (request.method !== "POST")
     return Response.json({ ok: false, message: `use POST /${command}` }, { status: 405 });
+  const body = await bodyOf(request);
+  if (body === null)
+    return Response.json({ ok: false, message: `POST /${command}: the body is not JSON` }, { status: 400 });
   try {
-    const message = await handlers.commands[command]();
-    return Response.json({ ok: true, message } satisfies ControlReply);
+    const answer = await handlers.commands[command](body.json);
+    const reply: ControlReply = typeof answer === "string" ? { ok: true, message: answer } : answer;
+    return Response.json(reply);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return Response.json({ ok: false, message } satisfies ControlReply, { status: 500 });
@@ -100,7 +123,14 @@ export async function startControlServer(options: {
   if (!cleared.success) return cleared;
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = Bun.serve({ unix: socketPath, fetch: (request) => route(request, handlers) });
+    // No idle timeout: a `scan` answers when it is done, which can take minutes (only local clients connect).
+    // Bun honours `idleTimeout` on a unix socket; its types allow it only with a port, hence the cast.
+    const options = {
+      unix: socketPath,
+      idleTimeout: 0,
+      fetch: (request: Request) => route(request, handlers),
+    };
+    server = Bun.serve(options as unknown as Bun.Serve.Options<unknown>);
     chmodSync(socketPath, 0o600);
   } catch (error) {
     const code = errorCode(error) || "unknown";
@@ -115,19 +145,25 @@ export async function startControlServer(options: {
 export type ControlRequest = {
   readonly socketPath: string;
   readonly request: "status" | ControlCommand;
-  /** @default 2000 */
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** @default 2000; `scan` and `add-root` wait as long as their work takes */
   readonly timeoutMs?: number;
 };
 
-/** The client side for `ckpt status` / `ckpt stop`: one request, a short timeout, errors as values. */
+/** The client side for `ckpt status` / `ckpt stop` / `ckpt scan`: one request, errors as values. */
 export async function requestControl(options: ControlRequest): Promise<Result<unknown, ControlClientError>> {
   const { socketPath, request } = options;
+  const slow = options.timeoutMs === undefined && SLOW_COMMANDS.some((command) => command === request);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
     const response = await fetch(`${ORIGIN}/${request}`, {
       unix: socketPath,
       method: request === "status" ? "GET" : "POST",
-      signal: AbortSignal.timeout(timeoutMs),
+      ...(options.body === undefined
+        ? {}
+        : { body: JSON.stringify(options.body), headers: { "content-type": "application/json" } }),
+      ...(slow ? { timeout: false } : { signal: AbortSignal.timeout(timeoutMs) }),
     });
     const text = await response.text();
     try {
@@ -156,7 +192,7 @@ function clientError(socketPath: string, error: unknown, timeoutMs: number): Con
   return { code: "failed", message: `cannot reach the daemon on ${socketPath} (${cause})` };
 }
 
-/** `POST /<command>` with the reply validated: `ckpt stop` and friends. */
+/** `POST /<command>` with the reply validated: `ckpt stop` and friends; a refusal is `ok: false` in the data. */
 export async function sendControlCommand(
   options: ControlRequest & { readonly request: ControlCommand },
 ): Promise<Result<ControlReply, ControlClientError>> {

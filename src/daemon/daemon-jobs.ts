@@ -2,17 +2,19 @@ import type { Database } from "bun:sqlite";
 import { assertNever } from "../core/assert-never.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
-import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
-import { reconcileRoots } from "./reconcile.ts";
+import { logReadOutcome } from "./read-outcome-log.ts";
+import type { RootScan, ScanWaiters } from "./root-scan.ts";
 import type { WorkItem, WorkPriority } from "./work-queue.ts";
 
 // The reader, the metadata pipeline and the sidecar code load with the first job that reads or writes one: a
 // daemon started on a tree where nothing changed reconciles without them (a few MB less at its start-up peak).
 const indexing = () => import("./index-checkpoint.ts");
 const reassembly = () => import("./run-reassembly.ts");
+const scanning = () => import("./scan-jobs.ts");
 
-export const RECONCILE_REASONS = ["start", "periodic", "reload", "rescan"] as const;
+/** `add`: the catch-up of a root `ckpt watch --add` gave the running daemon. */
+export const RECONCILE_REASONS = ["start", "periodic", "reload", "rescan", "add"] as const;
 export type ReconcileReason = (typeof RECONCILE_REASONS)[number];
 
 /** One unit of the daemon's work; the queue coalesces by `jobKey`, so an index and a removal of a path merge. */
@@ -20,7 +22,9 @@ export type DaemonJob =
   | { readonly kind: "index"; readonly path: string; readonly identity?: PathIdentity }
   | { readonly kind: "remove"; readonly path: string }
   | { readonly kind: "metrics"; readonly file: string }
-  | { readonly kind: "reconcile"; readonly reason: ReconcileReason };
+  | { readonly kind: "reconcile"; readonly reason: ReconcileReason }
+  /** A scan someone waits for; `id` names its waiter in `JobContext.scans`. */
+  | { readonly kind: "scan"; readonly id: number; readonly scan: RootScan };
 
 export type LastReconcile = {
   readonly at: number;
@@ -43,63 +47,30 @@ export type JobContext = {
   readonly enqueue: (job: DaemonJob) => void;
   readonly reconcileWorkers?: number;
   readonly counters: { indexed: number; reconciles: number; lastReconcile: LastReconcile | null };
+  readonly scans: ScanWaiters;
 };
+
+function keyOf(job: DaemonJob): string {
+  switch (job.kind) {
+    case "reconcile":
+      return "reconcile";
+    case "scan":
+      return `scan:${job.id}`;
+    case "metrics":
+      return `metrics:${job.file}`;
+    default:
+      return `path:${job.path}`;
+  }
+}
 
 export function workItemOf(job: DaemonJob): WorkItem<DaemonJob> {
   const priority: WorkPriority =
-    job.kind === "metrics" ? "metrics" : job.kind === "reconcile" ? "background" : "checkpoint";
-  const key =
-    job.kind === "reconcile"
-      ? "reconcile"
-      : job.kind === "metrics"
-        ? `metrics:${job.file}`
-        : `path:${job.path}`;
-  return { key, priority, reason: job };
-}
-
-/** One line per checkpoint read, a line per sidecar written, and each problem once with its path. */
-export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void {
-  const { entry, wrote, warning } = outcome;
-  const { journal } = context;
-  context.counters.indexed++;
-  const primary = entry.primary_metric;
-  journal.log("info", "checkpoint indexed", {
-    path: entry.path,
-    status: entry.status,
-    epoch: entry.epoch ?? undefined,
-    step: entry.global_step ?? undefined,
-    metric: primary?.name,
-    value: primary?.value ?? undefined,
-  });
-  if (wrote !== null)
-    journal.log("info", "sidecar written", {
-      path: wrote,
-      checkpoint: entry.path,
-      size: entry.metadata?.ckpt?.file?.size ?? entry.size,
-    });
-  if (warning !== null)
-    journal.once(`sidecar:${entry.path}`, "warn", "sidecar problem", { path: entry.path, cause: warning });
-  if (entry.status === "unsafe") {
-    const dangerous = entry.metadata?.ckpt?.safety?.dangerous ?? [];
-    journal.once(
-      `unsafe:${entry.path}:${entry.size}`,
-      "warn",
-      "unsafe checkpoint: its pickle would run code on load (not executed)",
-      {
-        path: entry.path,
-        globals: dangerous.join(",") || undefined,
-      },
-    );
-  } else if (entry.status === "incomplete") {
-    // A reconcile met a file still being written: settle it, and it is indexed once it is complete.
-    journal.log("info", "file incomplete, waiting", { path: entry.path, cause: entry.problem ?? undefined });
-    context.renotice(entry.path);
-  } else if (entry.status !== "ok")
-    journal.once(`status:${entry.path}:${entry.size}`, "warn", "checkpoint not readable", {
-      path: entry.path,
-      status: entry.status,
-      cause: entry.problem ?? undefined,
-    });
+    job.kind === "metrics"
+      ? "metrics"
+      : job.kind === "reconcile" || job.kind === "scan"
+        ? "background"
+        : "checkpoint";
+  return { key: keyOf(job), priority, reason: job };
 }
 
 async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "index" }>): Promise<void> {
@@ -166,61 +137,6 @@ async function runMetrics(context: JobContext, file: string): Promise<void> {
   });
 }
 
-/** Walk problems start with the path they are about. */
-function pathOfMessage(message: string): string | undefined {
-  return /^(\/[^:]*): /.exec(message)?.[1];
-}
-
-async function runReconcile(context: JobContext, reason: ReconcileReason): Promise<void> {
-  // The scan reports a read's sidecar warning both with the read and on its own: log it once, with the read.
-  const fromReads = new Set<string>();
-  const { summary, tempsRemoved, sidecarsRemoved } = await reconcileRoots(context.database, {
-    roots: context.roots(),
-    sidecars: context.sidecars,
-    now: context.now,
-    removeTemps: reason === "start",
-    ...(context.reconcileWorkers === undefined ? {} : { workers: context.reconcileWorkers }),
-    onWarning: (message) => {
-      if (!fromReads.has(message))
-        context.journal.once(`walk:${message}`, "warn", "scan problem", {
-          path: pathOfMessage(message),
-          cause: message,
-        });
-    },
-    onRead: (outcome) => {
-      if (outcome.warning !== null) fromReads.add(outcome.warning);
-      logReadOutcome(context, outcome);
-    },
-  });
-  for (const path of tempsRemoved) context.journal.log("info", "stale sidecar temp removed", { path });
-  for (const { sidecar, checkpoint } of sidecarsRemoved)
-    context.journal.log("info", "sidecar of a deleted checkpoint removed", { path: sidecar, checkpoint });
-  for (const failure of summary.failures)
-    context.journal.once(`read:${failure}`, "error", "read failed", { cause: failure });
-  context.counters.reconciles++;
-  context.counters.lastReconcile = {
-    at: context.now(),
-    seconds: summary.seconds,
-    added: summary.added,
-    updated: summary.updated,
-    removed: summary.removed,
-  };
-  // A reconcile of a 100k tree leaves its walk and row records behind as garbage: give the memory back before
-  // the daemon idles for minutes, instead of keeping the scan's high-water mark as its resident size.
-  context.database.run("PRAGMA shrink_memory");
-  Bun.gc(true);
-  const level =
-    summary.added + summary.updated + summary.removed > 0 || reason !== "periodic" ? "info" : "debug";
-  context.journal.log(level, "reconciled", {
-    reason,
-    added: summary.added,
-    updated: summary.updated,
-    removed: summary.removed,
-    unchanged: summary.unchanged,
-    seconds: summary.seconds,
-  });
-}
-
 export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise<void> {
   switch (job.kind) {
     case "index":
@@ -230,7 +146,9 @@ export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise
     case "metrics":
       return runMetrics(context, job.file);
     case "reconcile":
-      return runReconcile(context, job.reason);
+      return (await scanning()).runReconcile(context, job.reason);
+    case "scan":
+      return (await scanning()).runRootScan(context, job);
     default:
       return assertNever(job);
   }

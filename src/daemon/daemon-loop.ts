@@ -8,11 +8,13 @@ import type { Logger } from "../io/logger.ts";
 import { scanRootOf } from "../io/walk-paths.ts";
 import { type DaemonJob, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
 import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
+import { addRoot, reloadRoots, removeRoot, scanForRequester } from "./daemon-roots.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
 import { buildDaemonStatus } from "./daemon-status-builder.ts";
 import { type RouterTargets, routeSettleOutcome, routeWatchEvent } from "./event-router.ts";
 import { type EventSource, type EventSourceOptions, startEventSource } from "./event-source.ts";
 import { lowerProcessPriority } from "./process-priority.ts";
+import { createScanWaiters, type RootScan, type RootScanResult } from "./root-scan.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 import { createSettleScheduler, type SettleScheduler, type TimerHandle } from "./settle-scheduler.ts";
 import { createWorkQueue, type WorkQueue } from "./work-queue.ts";
@@ -52,6 +54,12 @@ export type DaemonLoop = {
   /** SIGHUP: take a new set of roots (if given) and reconcile. */
   reload(roots?: readonly string[]): Promise<string>;
   rescan(): string;
+  /** `ckpt scan DIR` of directories it does not watch: scanned once, through its queue; resolves when done. */
+  scan(scan: Omit<RootScan, "purpose">): Promise<RootScanResult>;
+  /** `ckpt watch --add`: watch one more root; resolves when its catch-up is done. A refusal says why. */
+  addRoot(root: string): Promise<Result<RootScanResult, string>>;
+  /** `ckpt watch --remove`: stop watching a root; its rows stay. A refusal says why. */
+  removeRoot(root: string): Promise<Result<string, string>>;
   /** SIGTERM: stop taking events, finish in-flight work within `deadlineMs`, checkpoint the WAL, release the lock. */
   stop(deadlineMs?: number): Promise<StopReport>;
 };
@@ -167,6 +175,7 @@ async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
   loop.settle.close();
   await loop.source?.close().catch(() => undefined);
   const closed = await loop.queue.close(deadlineMs);
+  loop.context.scans.failAll("ckpt watch stopped before the scan was done; run it again");
   try {
     loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
     loop.database.close();
@@ -232,6 +241,7 @@ function createLoop(
       renotice: (path) => loop.settle.notice(path),
       enqueue: (job) => enqueue(loop, job),
       counters: { indexed: 0, reconciles: 0, lastReconcile: null },
+      scans: createScanWaiters(),
       ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),
     },
   };
@@ -272,19 +282,14 @@ export function startDaemonLoop(options: DaemonLoopOptions): Result<DaemonLoop, 
   return ok({
     ready,
     status: () => buildDaemonStatus(loop),
-    reload: async (roots) => {
-      if (roots !== undefined) {
-        await loop.source?.setRoots(roots);
-        loop.roots = [...roots];
-      }
-      enqueue(loop, { kind: "reconcile", reason: "reload" });
-      journal.log("info", "reloaded", { roots: loop.roots.join(",") });
-      return `reloaded; watching ${loop.roots.length} roots, reconcile queued`;
-    },
+    reload: (roots) => reloadRoots(loop, roots),
     rescan: () => {
       enqueue(loop, { kind: "reconcile", reason: "rescan" });
       return "reconcile queued";
     },
+    scan: async (scan) => scanForRequester(loop, { ...scan, purpose: "scan" }),
+    addRoot: async (root) => ready.then(() => addRoot(loop, root)),
+    removeRoot: async (root) => ready.then(() => removeRoot(loop, root)),
     stop: (deadlineMs = 3500) => {
       loop.stopping ??= stopLoop(loop, deadlineMs);
       return loop.stopping;

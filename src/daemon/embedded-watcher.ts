@@ -2,7 +2,9 @@ import { basename } from "node:path";
 import type { TextSink } from "../cli/command.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { createLogger, type LogFields, type LogFormat, type Logger, type LogLevel } from "../io/logger.ts";
-import { startDaemonLoop } from "./daemon-loop.ts";
+import type { ControlServer } from "./control-socket.ts";
+import { createDaemonControl, serveDaemonControl } from "./daemon-control.ts";
+import { type DaemonLoop, startDaemonLoop } from "./daemon-loop.ts";
 
 export type EmbeddedWatcherOptions = {
   /** Full log lines go here (a log pane or file); nothing is written when absent. */
@@ -11,10 +13,19 @@ export type EmbeddedWatcherOptions = {
   readonly logFormat?: LogFormat;
   /** A short line per event worth a status bar: "checkpoint indexed best.ckpt". */
   readonly onEvent?: (message: string) => void;
-  /** @default "write" */
+  /** @default "read": the TUI is a read command and never writes into the user's directories */
   readonly sidecars?: SidecarMode;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * Answer on the catalog's control socket as `ckpt watch` does, so `ckpt status` sees this watcher and `ckpt scan`
+   * can ask it to scan. `owner` names the command it runs in: `ckpt stop` is told to quit that instead.
+   */
+  readonly control?: {
+    readonly paths: { readonly runtimeDir: string; readonly socketPath: string };
+    readonly uid: number;
+    readonly owner: string;
+  };
 };
 
 export type EmbeddedWatcher = {
@@ -50,11 +61,12 @@ export async function startEmbeddedWatcher(
   options: EmbeddedWatcherOptions = {},
 ): Promise<EmbeddedWatcher> {
   const now = options.now ?? (() => Date.now());
+  const logger = fanOut(options, now);
   const started = startDaemonLoop({
     roots,
     catalogPath,
-    sidecars: options.sidecars ?? "write",
-    logger: fanOut(options, now),
+    sidecars: options.sidecars ?? "read",
+    logger,
     now,
     pid: process.pid,
     version: "embedded",
@@ -71,10 +83,35 @@ export async function startEmbeddedWatcher(
   }
   const loop = started.data;
   await loop.ready;
+  const server = await serveControl(loop, { roots, logger, options });
   return {
     stop: async () => {
+      await server?.close();
       await loop.stop();
     },
     rescan: async () => loop.rescan(),
   };
+}
+
+function serveControl(
+  loop: DaemonLoop,
+  context: { roots: readonly string[]; logger: Logger; options: EmbeddedWatcherOptions },
+): Promise<ControlServer | null> {
+  const control = context.options.control;
+  if (control === undefined) return Promise.resolve(null);
+  const daemon = createDaemonControl({
+    loop,
+    roots: context.roots,
+    logger: context.logger,
+    stop: () => ({
+      ok: false,
+      message: `this watcher runs inside ${control.owner} (pid ${process.pid}) and stops when it quits; quit it instead`,
+    }),
+  });
+  return serveDaemonControl({
+    control: daemon,
+    paths: control.paths,
+    uid: control.uid,
+    logger: context.logger,
+  });
 }

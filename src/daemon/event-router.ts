@@ -53,7 +53,7 @@ export function routeWatchEvent(event: WatchEvent, targets: RouterTargets): void
   }
 }
 
-/** Settle outcomes: ready → index; incomplete → one line when it starts retrying; vanished → drop the entry. */
+/** Settle outcomes: ready → index; incomplete → one line when it starts being written; vanished → drop the entry. */
 export function routeSettleOutcome(outcome: SettleOutcome, targets: RouterTargets): void {
   const { journal } = targets;
   switch (outcome.kind) {
@@ -62,9 +62,12 @@ export function routeSettleOutcome(outcome: SettleOutcome, targets: RouterTarget
       targets.enqueue({ kind: "index", path: outcome.path, identity: outcome.identity });
       return;
     case "retrying":
-      journal.log(outcome.attempt === 1 ? "info" : "debug", "file incomplete, retrying", {
+      // A slow write is one line when it starts; each look at it (one per chunk) is detail for --log-level debug.
+      if (outcome.incompleteLooks === 1)
+        journal.log("info", "checkpoint being written", { path: outcome.path });
+      journal.log("debug", "file incomplete, retrying", {
         path: outcome.path,
-        attempt: outcome.attempt,
+        attempt: outcome.incompleteLooks,
         retry_in_ms: outcome.delayMs,
         reason: outcome.completeness.reason,
       });

@@ -5,7 +5,8 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import { CatalogFacts } from "../io/catalog-facts.ts";
-import { type ScanSummary, scanCatalog } from "../io/catalog-scan.ts";
+import { scanCatalog } from "../io/catalog-scan.ts";
+import type { ScanSummary } from "../io/scan-summary.ts";
 import { removeStaleSidecarTemps } from "../io/sidecar-temps.ts";
 import { directoryKey } from "../io/walk-paths.ts";
 

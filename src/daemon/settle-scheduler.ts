@@ -23,7 +23,10 @@ export type SettleOutcome =
   | {
       readonly kind: "retrying";
       readonly path: string;
+      /** Consecutive unchanged incomplete looks (the backoff's exponent). */
       readonly attempt: number;
+      /** Incomplete looks since the path started being written; 1 on the first. */
+      readonly incompleteLooks: number;
       readonly delayMs: number;
       readonly completeness: Completeness;
     }

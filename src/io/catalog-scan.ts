@@ -12,6 +12,7 @@ import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
 import { ReadWorkers } from "./read-workers.ts";
+import type { ScanSummary } from "./scan-summary.ts";
 import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
 
 export type ScanOptions = {
@@ -32,17 +33,6 @@ export type ScanOptions = {
   readonly onRead?: (outcome: ReadOutcome) => void;
   /** Each row dropped because its checkpoint is gone (the daemon removes the sidecar it wrote for it). */
   readonly onRemoved?: (path: string) => void;
-};
-
-export type ScanSummary = {
-  readonly added: number;
-  readonly updated: number;
-  readonly removed: number;
-  readonly unchanged: number;
-  readonly failed: number;
-  readonly seconds: number;
-  readonly sidecars_written: number;
-  readonly failures: readonly string[];
 };
 
 const FLUSH_EVERY = 500;
@@ -119,6 +109,7 @@ type Collector = {
   runs: Map<string, RunUpdate>;
   failures: { path: string; message: string }[];
   written: number;
+  missing: number;
   done: number;
 };
 
@@ -133,6 +124,7 @@ function collect(collector: Collector, results: readonly ReadResult[], options: 
     options.onRead?.(result.outcome);
     collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
+    if (entry.sidecar === "missing") collector.missing++;
     if (warning !== null) options.onWarning?.(warning);
     if (run !== null && (run.points !== null || !collector.runs.has(run.run.dir)))
       collector.runs.set(run.run.dir, run);
@@ -210,6 +202,7 @@ async function scanWith(
     runs: new Map(),
     failures: [],
     written: renamed.written,
+    missing: 0,
     done: 0,
   };
   const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
@@ -232,6 +225,7 @@ async function scanWith(
     failed: collector.failures.length,
     seconds,
     sidecars_written: collector.written,
+    sidecars_missing: collector.missing,
     failures: collector.failures.map((failure) => failure.message),
   };
 }

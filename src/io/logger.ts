@@ -2,7 +2,8 @@ import type { TextSink } from "../cli/command.ts";
 
 export const LOG_FORMATS = ["text", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Fields of one event; `path` names the file the event is about. */
 export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;

@@ -13,7 +13,14 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 const uid = process.getuid?.() ?? 0;
 const idleHandlers: ControlHandlers = {
   status: () => ({}),
-  commands: { stop: () => "", reload: () => "", rescan: () => "" },
+  commands: {
+    stop: () => "",
+    reload: () => "",
+    rescan: () => "",
+    scan: () => "",
+    "add-root": () => "",
+    "remove-root": () => "",
+  },
 };
 
 function runtimeDir(dir: { path: string }): string {
@@ -39,6 +46,10 @@ describe("control socket", () => {
           },
           reload: () => "reloaded",
           rescan: async () => "rescan scheduled",
+          // A command with a body answers with data; a refusal is ok: false with its reason.
+          scan: async (body) => ({ ok: true, message: "scanned", data: { echo: body } }),
+          "add-root": () => ({ ok: false, message: "refused" }),
+          "remove-root": () => "",
         },
       },
     });
@@ -58,6 +69,19 @@ describe("control socket", () => {
       success: true,
       data: { ok: true, message: "stopping" },
     });
+    expect(await requestControl({ socketPath, request: "scan", body: { roots: ["/r"] } })).toEqual({
+      success: true,
+      data: { ok: true, message: "scanned", data: { echo: { roots: ["/r"] } } },
+    });
+    expect(await sendControlCommand({ socketPath, request: "add-root", body: { root: "/r" } })).toEqual({
+      success: true,
+      data: { ok: false, message: "refused" },
+    });
+    const notJson = await fetch("http://ckpt/scan", { unix: socketPath, method: "POST", body: "{" });
+    expect([notJson.status, await notJson.json()]).toEqual([
+      400,
+      { ok: false, message: "POST /scan: the body is not JSON" },
+    ]);
     expect(calls).toEqual(["stop"]);
     const second = await startControlServer({ socketPath, handlers: idleHandlers });
     expect(second).toMatchObject({ success: false, error: { code: "already-running" } });

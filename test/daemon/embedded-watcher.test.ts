@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TextSink } from "../../src/cli/command.ts";
+import { requestControl, sendControlCommand } from "../../src/daemon/control-socket.ts";
 import { startEmbeddedWatcher } from "../../src/daemon/embedded-watcher.ts";
 import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
 import { withCatalog } from "../helpers/daemon-process.ts";
@@ -32,6 +33,7 @@ describe("startEmbeddedWatcher", () => {
     const watcher = await startEmbeddedWatcher([runs], catalog, {
       onEvent: (line) => events.push(line),
       sink,
+      sidecars: "write",
     });
     cleanups.push(() => watcher.stop());
     const paths = () =>
@@ -73,5 +75,38 @@ describe("startEmbeddedWatcher", () => {
     const watcher = await startEmbeddedWatcher([runs], catalog, { onEvent: (line) => events.push(line) });
     expect(events).toEqual(["ckpt watch (pid 4242) keeps the catalog current"]);
     await watcher.stop();
+  });
+
+  test("on the control socket: status names its roots, it scans another directory on request, and refuses stop", async () => {
+    const { runs, catalog } = tree();
+    const elsewhere = join(runs, "..", "elsewhere");
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, "a.pt"), torchZipBytes({ fill: 4 }));
+    const runtimeDir = join(runs, "..", "rt");
+    const socketPath = join(runtimeDir, "daemon.sock");
+    const watcher = await startEmbeddedWatcher([runs], catalog, {
+      control: { paths: { runtimeDir, socketPath }, uid: process.getuid?.() ?? 0, owner: "ckpt tui" },
+    });
+    cleanups.push(() => watcher.stop());
+    const status = await requestControl({ socketPath, request: "status" });
+    expect(status).toMatchObject({ success: true, data: { roots: [runs], pid: process.pid } });
+    const scanned = await sendControlCommand({
+      socketPath,
+      request: "scan",
+      body: { roots: [elsewhere], sidecars: "read", recursive: true },
+    });
+    expect(scanned).toMatchObject({
+      success: true,
+      data: { ok: true, data: { summary: { added: 1, sidecars_missing: 1 }, warnings: [] } },
+    });
+    expect(await sendControlCommand({ socketPath, request: "stop" })).toEqual({
+      success: true,
+      data: {
+        ok: false,
+        message: `this watcher runs inside ckpt tui (pid ${process.pid}) and stops when it quits; quit it instead`,
+      },
+    });
+    await watcher.stop();
+    expect(existsSync(socketPath)).toBe(false);
   });
 });

@@ -34,8 +34,13 @@ export const DEFAULT_SETTLE_POLICY: SettlePolicy = Object.freeze({
 export type SettleEntry = {
   readonly phase: "pending" | "idle";
   readonly previous: SettleLook | undefined;
-  /** Consecutive incomplete looks with no change in between. */
+  /** Consecutive incomplete looks with no change in between: drives the backoff. */
   readonly attempt: number;
+  /**
+   * Incomplete looks in this episode, changed or not: each chunk of a slow write restarts the backoff, but this
+   * keeps counting (the log's `attempt`) until the path settles, vanishes or is given up on.
+   */
+  readonly incompleteLooks: number;
   /** When the identity last changed (or the episode started): abandonment counts from here. */
   readonly changedAt: number;
   /** The identity last reported ready; undefined before the first report. */
@@ -48,6 +53,7 @@ export type SettleDecision =
       readonly kind: "retry";
       readonly delayMs: number;
       readonly attempt: number;
+      readonly incompleteLooks: number;
       readonly completeness: Completeness;
     }
   | { readonly kind: "ready"; readonly identity: PathIdentity; readonly completeness: Completeness }
@@ -62,7 +68,14 @@ export function sameIdentity(a: PathIdentity, b: PathIdentity): boolean {
 /** A watch event (or a reconcile) put the path in question: start or refresh an episode. */
 export function beginSettle(entry: SettleEntry | undefined, now: number): SettleEntry {
   if (entry?.phase === "pending") return { ...entry, attempt: 0 };
-  return { phase: "pending", previous: undefined, attempt: 0, changedAt: now, reported: entry?.reported };
+  return {
+    phase: "pending",
+    previous: undefined,
+    attempt: 0,
+    incompleteLooks: 0,
+    changedAt: now,
+    reported: entry?.reported,
+  };
 }
 
 /** `retryBaseMs · 2^(attempt-1)`, capped. */
@@ -96,9 +109,10 @@ export function decideSettle(input: DecideSettleInput): { entry: SettleEntry; de
         decision: { kind: "abandoned", completeness: look.completeness, incompleteForMs: now - changedAt },
       };
     const delayMs = retryDelay(attempt, policy);
+    const incompleteLooks = entry.incompleteLooks + 1;
     return {
-      entry: { ...entry, previous: look, attempt, changedAt },
-      decision: { kind: "retry", delayMs, attempt, completeness: look.completeness },
+      entry: { ...entry, previous: look, attempt, incompleteLooks, changedAt },
+      decision: { kind: "retry", delayMs, attempt, incompleteLooks, completeness: look.completeness },
     };
   }
   const stable = !changed && previous?.completeness.state === look.completeness.state;
@@ -116,5 +130,5 @@ export function decideSettle(input: DecideSettleInput): { entry: SettleEntry; de
 }
 
 function idle(entry: SettleEntry, reported: PathIdentity | undefined): SettleEntry {
-  return { ...entry, phase: "idle", attempt: 0, reported };
+  return { ...entry, phase: "idle", attempt: 0, incompleteLooks: 0, reported };
 }

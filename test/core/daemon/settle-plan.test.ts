@@ -31,10 +31,11 @@ function run(looks: readonly [number, SettleLook][], start?: SettleEntry): Settl
 
 const complete = (size: number) => look(id(size), "complete");
 const incomplete = (size: number) => look(id(size), "incomplete");
-const retry = (delayMs: number, attempt: number) => ({
+const retry = (delayMs: number, attempt: number, incompleteLooks = attempt) => ({
   kind: "retry",
   delayMs,
   attempt,
+  incompleteLooks,
   completeness: { state: "incomplete", reason: "incomplete" },
 });
 
@@ -81,7 +82,7 @@ describe("decideSettle", () => {
         [600, incomplete(5)],
         [1600, incomplete(9)],
       ],
-      [retry(500, 1), retry(1000, 2), retry(500, 1)] as SettleDecision[],
+      [retry(500, 1), retry(1000, 2), retry(500, 1, 3)] as SettleDecision[],
     ],
     [
       "truncated, then completed → ready after two agreeing complete looks",
@@ -126,6 +127,28 @@ describe("decideSettle", () => {
   ];
   test.each(cases)("%s", (_name, looks, expected) => {
     expect(run(looks)).toEqual(expected);
+  });
+
+  test("a watch event while a file is written restarts the backoff, not the count of incomplete looks", () => {
+    let entry = beginSettle(undefined, 0);
+    const decisions: SettleDecision[] = [];
+    for (const [now, size] of [
+      [100, 5],
+      [200, 9],
+      [300, 14],
+    ] as const) {
+      entry = beginSettle(entry, now);
+      const step = decideSettle({ entry, look: incomplete(size), now, policy });
+      entry = step.entry;
+      decisions.push(step.decision);
+    }
+    expect(decisions).toEqual([retry(500, 1, 1), retry(500, 1, 2), retry(500, 1, 3)] as SettleDecision[]);
+    // Settled: the count starts over for the next write of the same path.
+    for (const now of [400, 500]) entry = decideSettle({ entry, look: complete(20), now, policy }).entry;
+    expect([entry.phase, entry.incompleteLooks]).toEqual(["idle", 0]);
+    expect(run([[600, incomplete(25)]], beginSettle(entry, 600))).toEqual([
+      retry(500, 1, 1),
+    ] as SettleDecision[]);
   });
 
   test("an already reported identity is not reported again; a rewrite is", () => {

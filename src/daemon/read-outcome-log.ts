@@ -1,0 +1,48 @@
+import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
+import type { JobContext } from "./daemon-jobs.ts";
+
+/** One line per checkpoint read, a line per sidecar written, and each problem once with its path. */
+export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void {
+  const { entry, wrote, warning } = outcome;
+  const { journal } = context;
+  context.counters.indexed++;
+  const primary = entry.primary_metric;
+  journal.log("info", "checkpoint indexed", {
+    path: entry.path,
+    status: entry.status,
+    epoch: entry.epoch ?? undefined,
+    step: entry.global_step ?? undefined,
+    metric: primary?.name,
+    value: primary?.value ?? undefined,
+  });
+  if (wrote !== null)
+    journal.log("info", "sidecar written", {
+      path: wrote,
+      checkpoint: entry.path,
+      size: entry.metadata?.ckpt?.file?.size ?? entry.size,
+    });
+  if (warning !== null)
+    journal.once(`sidecar:${entry.path}`, "warn", "sidecar problem", { path: entry.path, cause: warning });
+  if (entry.status === "unsafe") {
+    const dangerous = entry.metadata?.ckpt?.safety?.dangerous ?? [];
+    journal.once(
+      `unsafe:${entry.path}:${entry.size}`,
+      "warn",
+      "unsafe checkpoint: its pickle would run code on load (not executed)",
+      {
+        path: entry.path,
+        globals: dangerous.join(",") || undefined,
+      },
+    );
+  } else if (entry.status === "incomplete") {
+    // A reconcile met a file still being written: settle it, and it is indexed once it is complete. Settling
+    // logs "checkpoint being written" at its first incomplete look, so this is detail.
+    journal.log("debug", "file incomplete, waiting", { path: entry.path, cause: entry.problem ?? undefined });
+    context.renotice(entry.path);
+  } else if (entry.status !== "ok")
+    journal.once(`status:${entry.path}:${entry.size}`, "warn", "checkpoint not readable", {
+      path: entry.path,
+      status: entry.status,
+      cause: entry.problem ?? undefined,
+    });
+}
