@@ -2,12 +2,12 @@ import type { Database, Statement } from "bun:sqlite";
 import type { SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 
-const FACTS = "path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present";
+const FACTS = "path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present, status";
 
 type FactsRow = readonly unknown[];
 
 function factsOf(row: FactsRow): ScannedFile {
-  const [path, kind, dev, ino, size, mtime, aliasOf, sidecarPresent] = row;
+  const [path, kind, dev, ino, size, mtime, aliasOf, sidecarPresent, status] = row;
   return {
     path: String(path),
     kind: kind === "hf-dir" || kind === "sharded-dir" ? kind : "file",
@@ -17,6 +17,7 @@ function factsOf(row: FactsRow): ScannedFile {
     mtime_ms: Number(mtime),
     alias_of: typeof aliasOf === "string" ? aliasOf : null,
     sidecar_present: sidecarPresent === 1,
+    assemblable: status === "ok" || status === "unsafe",
   };
 }
 

@@ -192,6 +192,7 @@ async function scanWith(
   const { started, workers } = context;
   const { plan, problems } = planFromWalk(database, options.roots, {
     recursive: options.recursive ?? true,
+    backfillSidecars: options.sidecars === "write",
     onReadsFound: (reads) => workers.grow(reads),
   });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);

@@ -69,10 +69,15 @@ function walkedTarget(symlink: AliasCandidate, targets: SymlinkTargets): string 
 export function planFromWalk(
   database: Database,
   roots: readonly string[],
-  options: { readonly recursive: boolean; readonly onReadsFound?: (reads: number) => void },
+  options: {
+    readonly recursive: boolean;
+    /** Unchanged checkpoints without a sidecar are read again, so their sidecar gets written. */
+    readonly backfillSidecars: boolean;
+    readonly onReadsFound?: (reads: number) => void;
+  },
 ): WalkPlan {
   const facts = new CatalogFacts(database);
-  const planner = new ReconcilePlanner();
+  const planner = new ReconcilePlanner({ backfillSidecars: options.backfillSidecars });
   const visited = new Set<string>();
   const shareable: WalkedCheckpoint[] = [];
   const shareableRows: ScannedFile[] = [];

@@ -185,6 +185,33 @@ describe("incremental scan", () => {
     expect({ exp: entry?.exp_name, sidecar: entry?.sidecar }).toEqual({ exp: "assembled", sidecar: "valid" });
   });
 
+  test("a scan that writes sidecars gives unchanged rows a read-only pass cached the sidecar they lack", async () => {
+    const bare = writeCheckpoint(join(dir.path, "run3/bare.ckpt"));
+    const broken = join(dir.path, "run3/broken.ckpt");
+    writeFileSync(broken, "");
+    const brokenAssemble: AssembleCheckpoint = (path, options) =>
+      path === broken
+        ? { status: "corrupt", metadata: null, problem: `${path}: the file is empty`, run: null }
+        : assemble(path, options);
+    await scan({ sidecars: "read", assemble: brokenAssemble });
+    expect(existsSync(join(dir.path, "run3/bare.metadata.yaml"))).toBe(false);
+    assembled = [];
+    const written = await scan({ sidecars: "write", assemble: brokenAssemble });
+    expect({ ...counts(written), sidecars: written.sidecars_written, read: assembled }).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 0,
+      unchanged: 5,
+      failed: 0,
+      sidecars: 1,
+      read: [bare],
+    });
+    expect(existsSync(join(dir.path, "run3/bare.metadata.yaml"))).toBe(true);
+    assembled = [];
+    const again = await scan({ sidecars: "write", assemble: brokenAssemble });
+    expect({ unchanged: again.unchanged, read: assembled }).toEqual({ unchanged: 5, read: [] });
+  });
+
   test("an invalid sidecar is kept and the entry rebuilt from the checkpoint", async () => {
     writeFileSync(join(dir.path, "run2/model.metadata.yaml"), "schema_version: 1.0\n");
     const warnings: string[] = [];

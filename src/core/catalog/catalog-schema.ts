@@ -2,7 +2,7 @@
  * The catalog's SQLite schema. The catalog is a cache of sidecars and checkpoints, so a database of any other
  * version is moved aside and rebuilt, never migrated: bump this whenever the DDL below changes.
  */
-export const CATALOG_SCHEMA_VERSION = 2;
+export const CATALOG_SCHEMA_VERSION = 3;
 
 export const CATALOG_DDL: readonly string[] = [
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -38,8 +38,9 @@ export const CATALOG_DDL: readonly string[] = [
     indexed_at INTEGER NOT NULL
   )`,
   // What a rescan compares with the disk, a directory at a time, readable from the index alone: rows carry
-  // kilobytes of metadata JSON, and a rescan that read them took a quarter of its time doing so (v2).
-  "CREATE INDEX checkpoints_facts ON checkpoints (dir, path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present)",
+  // kilobytes of metadata JSON, and a rescan that read them took a quarter of its time doing so (v2). `status`
+  // tells a writing scan which unchanged rows can get the sidecar a read-only pass left unwritten (v3).
+  "CREATE INDEX checkpoints_facts ON checkpoints (dir, path, kind, dev, ino, size, mtime_ms, alias_of, sidecar_present, status)",
   "CREATE INDEX checkpoints_run ON checkpoints (run_dir, epoch, global_step)",
   "CREATE INDEX checkpoints_inode ON checkpoints (dev, ino)",
   "CREATE INDEX checkpoints_alias ON checkpoints (alias_of) WHERE alias_of IS NOT NULL",

@@ -7,9 +7,17 @@ export type ScannedFile = FileFacts & {
   readonly sidecar_present: boolean;
   /** Whether the path itself is a symlink, when the walk knows (then readers need not look again). */
   readonly symlink?: boolean;
+  /** The catalog's rows only: the checkpoint was read whole (ok or unsafe), so a sidecar can be written for it. */
+  readonly assemblable?: boolean;
 };
 
-export type ReadReason = "added" | "changed";
+/** `sidecar`: the file is unchanged but has no sidecar, and this scan writes them. */
+export type ReadReason = "added" | "changed" | "sidecar";
+
+export type PlannerOptions = {
+  /** Re-read unchanged checkpoints that have metadata but no sidecar (a scan that writes sidecars). */
+  readonly backfillSidecars: boolean;
+};
 
 export type ReconcilePlan = {
   /** Checkpoints whose metadata must be (re)built: new paths, or size, mtime, inode or sidecar changed. */
@@ -45,13 +53,19 @@ export class ReconcilePlanner {
   private readonly gone: ScannedFile[] = [];
   private unchanged = 0;
 
+  private readonly options: PlannerOptions;
+
+  constructor(options: PlannerOptions = { backfillSidecars: false }) {
+    this.options = options;
+  }
+
   /** Compares the catalog's rows for some paths (a directory's, or any set) with what the walk found there. */
   compare(previous: Iterable<ScannedFile>, current: readonly ScannedFile[]): void {
     const index = new Map<string, number>();
     current.forEach((file, at) => {
       index.set(file.path, at);
     });
-    // Per current file: 0 new, 1 unchanged, 2 changed.
+    // Per current file: 0 new, 1 unchanged, 2 changed, 3 unchanged but its sidecar is to be written.
     const verdict = new Uint8Array(current.length);
     for (const old of previous) {
       const at = index.get(old.path);
@@ -61,15 +75,29 @@ export class ReconcilePlanner {
         continue;
       }
       const sameRole = file.alias_of === null ? old.alias_of === null : old.alias_of === file.alias_of;
-      verdict[at] = sameRole && sameFacts(old, file) ? 1 : 2;
+      verdict[at] = !(sameRole && sameFacts(old, file)) ? 2 : this.wantsSidecar(old, file) ? 3 : 1;
     }
     current.forEach((file, at) => {
       const seen = verdict[at];
       if (seen === 1) this.unchanged++;
-      else if (file.alias_of !== null) this.aliases.push({ file, reason: seen === 0 ? "added" : "changed" });
+      else if (seen === 3) {
+        this.unchanged++;
+        this.read.push({ file, reason: "sidecar" });
+      } else if (file.alias_of !== null)
+        this.aliases.push({ file, reason: seen === 0 ? "added" : "changed" });
       else if (seen === 2) this.read.push({ file, reason: "changed" });
       else this.newPaths.push(file);
     });
+  }
+
+  /** A row cached by a read-only pass (`ckpt ls DIR`) gets the sidecar a writing scan would have written. */
+  private wantsSidecar(old: ScannedFile, file: ScannedFile): boolean {
+    return (
+      this.options.backfillSidecars &&
+      file.alias_of === null &&
+      !file.sidecar_present &&
+      old.assemblable === true
+    );
   }
 
   /** Checkpoints found so far that will be read (new or changed), before renames are paired off. */
