@@ -5,6 +5,8 @@ export type CommandEntry = {
   readonly name: string;
   readonly summary: string;
   readonly load: () => Promise<Command>;
+  /** Machinery for shell completion scripts: runnable, never listed or suggested. @default false */
+  readonly hidden?: boolean;
 };
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -80,6 +82,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./info-command.ts")).infoCommand,
   },
 ];
+
+/** The commands `ckpt --help` lists and "did you mean" suggests. */
+export const VISIBLE_COMMANDS: readonly CommandEntry[] = COMMANDS.filter((entry) => entry.hidden !== true);
 
 export function findCommand(name: string): CommandEntry | undefined {
   return COMMANDS.find((entry) => entry.name === name);
