@@ -91,6 +91,21 @@ function countsBy(database: Database, column: "framework" | "status", where: str
   return Object.fromEntries(rows.map((row) => [row.name, row.count]));
 }
 
+/**
+ * Every metric name logged in the catalog: primary metric names and `additional_metrics` keys. What user-typed
+ * metric names are resolved against, and what shell completion offers; read from the rows, never by scanning.
+ */
+export function loggedMetricNames(database: Database): string[] {
+  return database
+    .query<{ name: string }, []>(
+      `SELECT primary_name AS name FROM checkpoints WHERE primary_name IS NOT NULL
+       UNION SELECT metric.key AS name FROM checkpoints, json_each(checkpoints.metrics_json, '$.additional_metrics') AS metric
+       WHERE checkpoints.metrics_json IS NOT NULL ORDER BY name`,
+    )
+    .all()
+    .map((row) => row.name);
+}
+
 /** Count, metadata coverage, per-framework and per-status counts, bytes and the last scan, under the roots. */
 export function catalogStats(
   database: Database,

@@ -190,4 +190,13 @@ describe("ckpt ls", () => {
       runs: 2,
     });
   });
+
+  test("--sort and --columns resolve metric names in any spelling and case", async () => {
+    expect(names(await ls("--json", "--sort", "-VAL/HMEAN"))).toEqual(
+      names(await ls("--json", "--sort", "-hmean")),
+    );
+    expect(
+      (await ls(join(dir, "runs/dbnet"), "--no-scan", "--columns", "Epoch,val/hmean")).split("\n")[0],
+    ).toBe("epoch  h-mean");
+  });
 });

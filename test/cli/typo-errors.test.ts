@@ -53,6 +53,34 @@ describe("every typo is a usage error (exit 2) naming the nearest valid choices,
       "ckpt: ls: --json takes no value (got '--json=yes'). Run 'ckpt ls --help' for the options.",
     ],
     [
+      ["ls", "runs", "--sort", "-hmaen"],
+      "ckpt: ls: unknown sort key '-hmaen'. Did you mean '-hmean'? Run 'ckpt ls --sort help' to list them.",
+    ],
+    [
+      ["ls", "--sort", "epoh"],
+      "ckpt: ls: unknown sort key 'epoh'. Did you mean 'epoch'? Run 'ckpt ls --sort help' to list them.",
+    ],
+    [
+      ["best", "runs", "--metric", "hmaen"],
+      "ckpt: best: unknown metric 'hmaen'. Did you mean 'hmean'? Run 'ckpt best --metric help' to list them.",
+    ],
+    [
+      ["best", "--metric", "val_los"],
+      "ckpt: best: unknown metric 'val_los'. Did you mean 'val_loss'? Run 'ckpt best --metric help' to list them.",
+    ],
+    [
+      ["ls", "--columns", "path,foo"],
+      "ckpt: ls: unknown column 'foo'. Run 'ckpt ls --columns help' to list them.",
+    ],
+    [
+      ["ls", "--columns", "experimnt,hmean"],
+      "ckpt: ls: unknown column 'experimnt'. Did you mean 'experiment'? Run 'ckpt ls --columns help' to list them.",
+    ],
+    [
+      ["best", "--columns", "path,hmaen"],
+      "ckpt: best: unknown column 'hmaen'. Did you mean 'hmean'? Run 'ckpt best --columns help' to list them.",
+    ],
+    [
       ["ls", "--sidecars", "wrte"],
       "ckpt: ls: --sidecars must be one of write, read, off (got 'wrte'). Did you mean 'write'?",
     ],
@@ -60,6 +88,30 @@ describe("every typo is a usage error (exit 2) naming the nearest valid choices,
   for (const [argv, stderr] of cases) {
     test(argv.join(" "), async () => {
       expect(await run(argv)).toEqual({ exitCode: 2, stdout: "", stderr: `${stderr}\n` });
+    });
+  }
+});
+
+describe("'help' as a name's value lists the valid ones", () => {
+  const cases: [string[], string[]][] = [
+    [
+      ["ls", "--sort", "help"],
+      ["Sort keys", "path, epoch, step, mtime, size, primary", "hmean", "validation_loss"],
+    ],
+    [
+      ["best", "--metric", "help"],
+      ["Metrics", "hmean", "↑", "validation_loss", "↓"],
+    ],
+    [
+      ["ls", "--columns", "HELP"],
+      ["Columns", "experiment, architecture", "display", "mAP50"],
+    ],
+  ];
+  for (const [argv, fragments] of cases) {
+    test(argv.join(" "), async () => {
+      const result = await run(argv);
+      expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: "" });
+      for (const fragment of fragments) expect(result.stdout).toContain(fragment);
     });
   }
 });

@@ -74,16 +74,18 @@ function sortExpression(sort: SortSpec): SqlQuery {
       };
     case "primary":
       return { sql: "primary_value", params: [] };
-    case "metric":
+    case "metric": {
+      // The primary value when it is this metric, else the first logged spelling an entry has (as metricValueOf).
+      const paths = [
+        jsonPath("$", key.canonical),
+        ...[key.canonical, ...key.spellings].map((name) => jsonPath("$.additional_metrics", name)),
+      ];
+      const values = paths.map(() => "json_extract(metrics_json, ?)").join(", ");
       return {
-        sql: "(CASE WHEN primary_canonical = ? OR primary_name = ? THEN primary_value ELSE coalesce(json_extract(metrics_json, ?), json_extract(metrics_json, ?)) END)",
-        params: [
-          key.canonical,
-          key.name,
-          jsonPath("$", key.canonical),
-          jsonPath("$.additional_metrics", key.canonical),
-        ],
+        sql: `(CASE WHEN primary_canonical = ? OR primary_name = ? THEN primary_value ELSE coalesce(${values}) END)`,
+        params: [key.canonical, key.name, ...paths],
       };
+    }
     default:
       return assertNever(key);
   }
