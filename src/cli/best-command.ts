@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { type BestPick, bestEntries } from "../core/catalog/best-entries.ts";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import type { EntryFilter } from "../core/catalog/entry-query.ts";
+import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -16,6 +17,7 @@ import {
 } from "./metric-name-flags.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
+import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
 
 const USAGE = `Usage: ckpt best [DIR...] [options]
 
@@ -28,12 +30,14 @@ Options:
   --metric NAME     rank by this metric instead of the primary one (hmean, mAP50, val_loss, …);
                     '--metric ${LIST_REQUEST}' lists the metric names
   --columns LIST    table columns, as for 'ckpt ls' ('--columns ${LIST_REQUEST}' lists them)
+${TIME_WINDOW_USAGE}
 ${QUERY_USAGE}
 
 `;
 
 const BEST_FLAGS = {
   ...QUERY_FLAGS,
+  ...TIME_WINDOW_FLAGS,
   overall: { type: "boolean", default: false },
   metric: { type: "string" },
   columns: { type: "string" },
@@ -44,7 +48,7 @@ type BestValues = ReturnType<typeof parseFlags<typeof BEST_FLAGS>>["values"];
 type BestInput = {
   readonly values: BestValues;
   readonly roots: string[];
-  readonly query: { filter?: EntryFilter };
+  readonly query: { filter?: EntryFilter; modified: ModifiedWindow };
 };
 
 function rankingOf(picks: readonly BestPick[]) {
@@ -80,7 +84,10 @@ async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   const filter = parseFilterFlag("best", values.filter);
-  const query = filter === undefined ? {} : { filter };
+  const query = {
+    ...(filter === undefined ? {} : { filter }),
+    modified: parseTimeWindowFlags("best", values, context),
+  };
   const { location, roots } = await prepareQuery("best", context, { values, positionals });
   const database = openForQuery(location);
   try {

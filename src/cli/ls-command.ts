@@ -24,6 +24,7 @@ import {
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
 import { writeCatalogStats } from "./stats-command.ts";
+import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
 
 const USAGE = `Usage: ckpt ls [DIR...] [options]
 
@@ -36,6 +37,7 @@ Options:
   --limit N         at most N entries
   --columns LIST    comma-separated: ${LS_COLUMN_IDS.join(", ")}, or metric names
   --stats           catalog statistics instead of entries (same as 'ckpt stats')
+${TIME_WINDOW_USAGE}
 ${QUERY_USAGE}
 
 '--sort ${LIST_REQUEST}' and '--columns ${LIST_REQUEST}' list the valid keys, columns and metric names (the canonical
@@ -123,6 +125,7 @@ export function joinSortValue(args: readonly string[]): string[] {
 
 const LS_FLAGS = {
   ...QUERY_FLAGS,
+  ...TIME_WINDOW_FLAGS,
   sort: { type: "string" },
   limit: { type: "string" },
   columns: { type: "string" },
@@ -132,12 +135,14 @@ const LS_FLAGS = {
 type LsValues = ReturnType<typeof parseFlags<typeof LS_FLAGS>>["values"];
 
 /** Everything `ls` takes from its flags that needs no catalog: typos here fail before any scan. */
-function parseLsFlags(values: LsValues) {
+function parseLsFlags(context: CommandContext, values: LsValues) {
   const limit = parseLimit(values.limit);
   const filter = parseFilterFlag("ls", values.filter);
+  const modified = parseTimeWindowFlags("ls", values, context);
   return {
     ...(limit === undefined ? {} : { limit }),
     ...(filter === undefined ? {} : { filter }),
+    modified,
   };
 }
 
@@ -172,13 +177,14 @@ async function run(context: CommandContext): Promise<number> {
     context.stdout.write(USAGE);
     return 0;
   }
-  const query = parseLsFlags(values);
+  const query = parseLsFlags(context, values);
   const { location, roots } = await prepareQuery("ls", context, { values, positionals });
   const database = openForQuery(location);
   try {
     const listed = listRequest(values);
     if (values.stats) {
-      writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json });
+      const stats = { catalog: location.path, roots, json: values.json, modified: query.modified };
+      writeCatalogStats(context, database, stats);
     } else if (listed !== null) {
       context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
     } else listEntries(context, database, { values, query, positionals, roots, catalogPath: location.path });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
@@ -34,15 +34,26 @@ beforeAll(async () => {
       primary: { name: "eval_loss", value: 2.5, higher: false },
     },
   });
+  // Modification times a month before the test's clock (2030-01-01), for --since/--until.
+  for (const [path, iso] of [
+    ["runs/lm/step100.pt", "2029-11-01T12:00:00Z"],
+    ["runs/dbnet/checkpoints/epoch=1.ckpt", "2029-12-01T12:00:00Z"],
+    ["runs/dbnet/checkpoints/epoch=2.ckpt", "2029-12-25T00:00:00Z"],
+    ["runs/dbnet/checkpoints/epoch=3.ckpt", "2029-12-31T12:00:00Z"],
+  ] as const) {
+    const time = new Date(iso);
+    utimesSync(join(dir, path), time, time);
+  }
   const scanned = await runCliInProcess(["scan", "runs", "--catalog", catalog], { cwd: dir });
   if (scanned.exitCode !== 0) throw new Error(scanned.stderr);
 });
 
+function lsRun(...args: string[]) {
+  return runCliInProcess(["ls", "--catalog", catalog, ...args], { cwd: dir, now: Date.UTC(2030, 0, 1) });
+}
+
 async function ls(...args: string[]) {
-  const result = await runCliInProcess(["ls", "--catalog", catalog, ...args], {
-    cwd: dir,
-    now: Date.UTC(2030, 0, 1),
-  });
+  const result = await lsRun(...args);
   if (result.exitCode !== 0) throw new Error(result.stderr);
   return result.stdout;
 }
@@ -176,7 +187,7 @@ describe("ckpt ls", () => {
       ].join("\n"),
     );
     expect((await ls(join(dir, "runs/dbnet"), "--no-scan")).split("\n")[0]).toBe(
-      "experiment  arch   epoch  step  h-mean  precision  recall  size   age  status  path",
+      "experiment  arch   epoch  step  h-mean  precision  recall  size  age  status  path",
     );
   });
 
@@ -191,6 +202,26 @@ describe("ckpt ls", () => {
     });
   });
 
+  const windows: [string[], string[]][] = [
+    [
+      ["--since", "7d"],
+      ["runs/dbnet/checkpoints/epoch=2.ckpt", "runs/dbnet/checkpoints/epoch=3.ckpt"],
+    ],
+    [
+      ["--since", "2029-12-25T00:00:00Z"],
+      ["runs/dbnet/checkpoints/epoch=2.ckpt", "runs/dbnet/checkpoints/epoch=3.ckpt"],
+    ],
+    [
+      ["--until", "2029-12-03"],
+      ["runs/dbnet/checkpoints/epoch=1.ckpt", "runs/lm/step100.pt"],
+    ],
+    [["--since", "5w", "--until", "2w"], ["runs/dbnet/checkpoints/epoch=1.ckpt"]],
+  ];
+  for (const [window, expected] of windows) {
+    test(`${window.join(" ")} filters by the checkpoint's mtime`, async () =>
+      expect(names(await ls("--json", ...window))).toEqual(expected));
+  }
+
   test("--sort and --columns resolve metric names in any spelling and case", async () => {
     expect(names(await ls("--json", "--sort", "-VAL/HMEAN"))).toEqual(
       names(await ls("--json", "--sort", "-hmean")),
@@ -198,5 +229,19 @@ describe("ckpt ls", () => {
     expect(
       (await ls(join(dir, "runs/dbnet"), "--no-scan", "--columns", "Epoch,val/hmean")).split("\n")[0],
     ).toBe("epoch  h-mean");
+  });
+});
+
+describe("ckpt stats --since/--until", () => {
+  test("counts only the checkpoints modified in the window", async () => {
+    const result = await runCliInProcess(["stats", "--catalog", catalog, "--json", "--since", "7d"], {
+      cwd: dir,
+      now: Date.UTC(2030, 0, 1),
+    });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      checkpoints: 2,
+      runs: 1,
+      by_framework: { lightning: 2 },
+    });
   });
 });

@@ -84,6 +84,10 @@ describe("every typo is a usage error (exit 2) naming the nearest valid choices,
       ["ls", "--sidecars", "wrte"],
       "ckpt: ls: --sidecars must be one of write, read, off (got 'wrte'). Did you mean 'write'?",
     ],
+    [
+      ["stats", "--since", "7days"],
+      "ckpt: stats: --since '7days' is not a time; use a duration back from now (30m, 12h, 7d, 2w) or a date or time (2026-11-20, 2026-11-20T14:30, 2026-11-20T14:30:00Z)",
+    ],
   ];
   for (const [argv, stderr] of cases) {
     test(argv.join(" "), async () => {

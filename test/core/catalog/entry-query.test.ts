@@ -112,4 +112,9 @@ describe("buildEntrySql", () => {
       ...['$.additional_metrics."metrics/mAP50-95(B)"', '$.additional_metrics."val/mAP50-95"'],
     ]);
   });
+  test("a modification window becomes mtime bounds", () => {
+    const query = buildEntrySql({ roots: [], modified: { since: 1000, until: 2000 } });
+    expect(query.sql).toContain("WHERE alias_of IS NULL AND mtime_ms >= ? AND mtime_ms < ? ORDER BY path");
+    expect(query.params).toEqual([1000, 2000]);
+  });
 });
