@@ -6,7 +6,8 @@ import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { parseFilterFlag, printEntries } from "./ls-command.ts";
+import { emptyResultHint } from "./empty-result-hint.ts";
+import { narrowingFlags, parseFilterFlag, printEntries } from "./ls-command.ts";
 import {
   LIST_REQUEST,
   listRequest,
@@ -47,7 +48,9 @@ type BestValues = ReturnType<typeof parseFlags<typeof BEST_FLAGS>>["values"];
 
 type BestInput = {
   readonly values: BestValues;
+  readonly positionals: readonly string[];
   readonly roots: string[];
+  readonly catalogPath: string;
   readonly query: { filter?: EntryFilter; modified: ModifiedWindow };
 };
 
@@ -70,6 +73,21 @@ function printBest(context: CommandContext, database: Database | null, input: Be
     overall: values.overall,
     ...(metric === undefined ? {} : { metric: metric.key }),
   });
+  if (picks.length === 0) {
+    context.stderr.write(
+      emptyResultHint({
+        command: "best",
+        catalogPath: input.catalogPath,
+        database,
+        roots,
+        typedRoots: input.positionals,
+        narrowing: narrowingFlags(values),
+        matched: entries.length,
+        metric: metric?.key ?? null,
+        noScan: values["no-scan"],
+      }),
+    );
+  }
   const best = picks.map((pick) => pick.entry);
   const paths = best.map((entry) => entry.path);
   const aliases = database === null || !values.json ? new Map() : aliasesOf(database, paths);
@@ -94,7 +112,7 @@ async function run(context: CommandContext): Promise<number> {
     const listed = listRequest(values);
     if (listed !== null) {
       context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
-    } else printBest(context, database, { values, roots, query });
+    } else printBest(context, database, { values, positionals, roots, catalogPath: location.path, query });
     return 0;
   } finally {
     database?.close();

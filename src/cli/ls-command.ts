@@ -13,6 +13,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { emptyResultHint } from "./empty-result-hint.ts";
 import {
   LIST_REQUEST,
   listRequest,
@@ -59,6 +60,13 @@ export function parseFilterFlag(command: string, text: string | undefined): Entr
   const parsed = parseEntryFilter(text);
   if (!parsed.success) throw new AppError("usage", `${command}: ${parsed.error}`);
   return parsed.data;
+}
+
+/** The narrowing flags as typed, for "none of the N checkpoints matches …". */
+export function narrowingFlags(values: Readonly<Record<string, unknown>>): string[] {
+  return ["filter", "since", "until"].flatMap((flag) =>
+    typeof values[flag] === "string" ? [`--${flag} ${values[flag]}`] : [],
+  );
 }
 
 /** Paths under the working directory print relative to it (as `validate` does); others stay absolute. */
@@ -161,9 +169,18 @@ function listEntries(context: CommandContext, database: Database | null, input: 
   const columns = values.columns === undefined ? undefined : resolveColumnsFlag("ls", values.columns, logged);
   const query = { roots, ...input.query, ...(sort === undefined ? {} : { sort }) };
   const entries = database === null ? [] : queryEntries(database, query);
-  if (database === null && !values.json && !values.csv) {
+  if (entries.length === 0 && input.query.limit !== 0) {
     context.stderr.write(
-      `ckpt: the catalog ${input.catalogPath} is empty; run 'ckpt scan DIR' or 'ckpt ls DIR'\n`,
+      emptyResultHint({
+        command: "ls",
+        catalogPath: input.catalogPath,
+        database,
+        roots,
+        typedRoots: input.positionals,
+        narrowing: narrowingFlags(values),
+        matched: 0,
+        noScan: values["no-scan"],
+      }),
     );
   }
   const paths = entries.map((entry) => entry.path);

@@ -6,6 +6,7 @@ import { renderMetricNameList } from "../core/catalog/metric-name-list.ts";
 import { type ResolvedMetric, resolveMetricName } from "../core/catalog/resolve-metric-name.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, type UnknownName } from "../core/suggestions/nearest-names.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import { loggedMetricNames } from "../io/catalog-reads.ts";
 
 /** The value that lists a flag's valid names instead of using one: `--sort help`, `--metric help`, `--columns help`. */
@@ -17,10 +18,10 @@ export type NameFlag = (typeof NAME_FLAGS)[number];
 const WHAT: Readonly<Record<NameFlag, string>> = { sort: "sort key", metric: "metric", columns: "column" };
 
 export function unknownNameError(command: string, flag: NameFlag, unknown: UnknownName): AppError {
-  const hint = didYouMean(unknown.suggestions);
+  const hint = didYouMean(unknown.suggestions.map(escapeControl));
   return new AppError(
     "usage",
-    `${command}: unknown ${WHAT[flag]} '${unknown.typed}'.${hint === "" ? "" : ` ${hint}`} Run 'ckpt ${command} --${flag} ${LIST_REQUEST}' to list them.`,
+    `${command}: unknown ${WHAT[flag]} '${escapeControl(unknown.typed)}'.${hint === "" ? "" : ` ${hint}`} Run 'ckpt ${command} --${flag} ${LIST_REQUEST}' to list them.`,
   );
 }
 

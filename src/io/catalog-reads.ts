@@ -103,6 +103,16 @@ function primaryEntriesWhere(roots: readonly string[], modified?: ModifiedWindow
   };
 }
 
+/** How many primary entries lie under the roots: what `ls` tells apart "nothing here" from "all filtered out". */
+export function countEntries(database: Database, roots: readonly string[]): number {
+  const { sql, params } = primaryEntriesWhere(roots);
+  return (
+    database
+      .query<{ count: number }, SqlValue[]>(`SELECT count(*) AS count FROM checkpoints WHERE ${sql}`)
+      .get(...params)?.count ?? 0
+  );
+}
+
 /**
  * Every metric name logged in the catalog: primary metric names and `additional_metrics` keys. What user-typed
  * metric names are resolved against, and what shell completion offers; read from the rows, never by scanning.

@@ -84,4 +84,19 @@ describe("ckpt best", () => {
     ]);
     expect(row?.split(/\s{2,}/).slice(0, 5)).toEqual(["lm", "dbnet", "2", "200", "2.4000"]);
   });
+
+  test("a metric no checkpoint has: nothing, and a hint that says so", async () => {
+    const result = await runCliInProcess(
+      ["best", "runs", "--catalog", catalog, "--json", "--metric", "miou"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: "[]\n",
+      stderr:
+        "ckpt: none of the 7 checkpoints under runs has a value of miou; 'ckpt best --metric help' lists the metrics\n",
+    });
+  });
 });

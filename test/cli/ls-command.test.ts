@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, utimesSync } from "node:fs";
+import { mkdirSync, mkdtempSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
@@ -44,6 +44,7 @@ beforeAll(async () => {
     const time = new Date(iso);
     utimesSync(join(dir, path), time, time);
   }
+  mkdirSync(join(dir, "empty"));
   const scanned = await runCliInProcess(["scan", "runs", "--catalog", catalog], { cwd: dir });
   if (scanned.exitCode !== 0) throw new Error(scanned.stderr);
 });
@@ -244,4 +245,33 @@ describe("ckpt stats --since/--until", () => {
       by_framework: { lightning: 2 },
     });
   });
+});
+
+describe("ckpt ls explains an empty answer on stderr", () => {
+  const hints: [string[], string][] = [
+    [
+      ["empty"],
+      "ckpt: no checkpoints under empty (ckpt finds .pt .bin .pth .ckpt .pth.tar .safetensors files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories)\n",
+    ],
+    [["--filter", "nomatch"], "ckpt: none of the 4 checkpoints in the catalog matches --filter nomatch\n"],
+    [["runs", "--since", "2h"], "ckpt: none of the 4 checkpoints under runs matches --since 2h\n"],
+    [
+      ["runs", "--filter", "gpt", "--until", "2029-01-01T00:00Z"],
+      "ckpt: none of the 4 checkpoints under runs matches --filter gpt --until 2029-01-01T00:00Z\n",
+    ],
+  ];
+  for (const [args, stderr] of hints) {
+    test(args.join(" "), async () => {
+      const result = await lsRun("--json", ...args);
+      expect(result).toEqual({ exitCode: 0, stdout: "[]\n", stderr });
+    });
+  }
+  test("a catalog that does not exist yet", async () => {
+    const result = await runCliInProcess(["ls", "--catalog", join(dir, "none.db")], { cwd: dir });
+    expect(result.stderr).toBe(
+      `ckpt: the catalog ${join(dir, "none.db")} is empty; run 'ckpt scan DIR' or 'ckpt ls DIR'\n`,
+    );
+  });
+  test("--limit 0 asked for nothing: no hint", async () =>
+    expect(await lsRun("--json", "--limit", "0")).toEqual({ exitCode: 0, stdout: "[]\n", stderr: "" }));
 });

@@ -73,6 +73,10 @@ describe("every typo is a usage error (exit 2) naming the nearest valid choices,
       "ckpt: ls: unknown column 'foo'. Run 'ckpt ls --columns help' to list them.",
     ],
     [
+      ["ls", "--columns", "\u001b[2Jx"],
+      "ckpt: ls: unknown column '\\x1b[2Jx'. Run 'ckpt ls --columns help' to list them.",
+    ],
+    [
       ["ls", "--columns", "experimnt,hmean"],
       "ckpt: ls: unknown column 'experimnt'. Did you mean 'experiment'? Run 'ckpt ls --columns help' to list them.",
     ],

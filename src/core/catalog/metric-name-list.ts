@@ -1,4 +1,5 @@
 import { allMetricDefinitions } from "../metrics/metric-catalog.ts";
+import { escapeControl } from "../text/escape-control.ts";
 import { otherLoggedMetrics } from "./resolve-metric-name.ts";
 
 /**
@@ -19,7 +20,7 @@ export function renderMetricNameList(loggedMetrics: readonly string[]): string {
     ...canonical,
     ...(others.length === 0
       ? []
-      : ["", "Also logged in this catalog:", ...others.map((name) => `  ${name}`)]),
+      : ["", "Also logged in this catalog:", ...others.map((name) => `  ${escapeControl(name)}`)]),
     "",
   ].join("\n");
 }
