@@ -81,6 +81,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "version, platform, and where ckpt keeps its catalog, state, logs and socket",
     load: async () => (await import("./info-command.ts")).infoCommand,
   },
+  {
+    name: "completion",
+    summary: "print a shell completion script: ckpt completion bash|zsh|fish",
+    load: async () => (await import("./completion-command.ts")).completionCommandFor(VISIBLE_COMMANDS),
+  },
+  {
+    name: "__complete",
+    summary: "names for completion scripts (metrics from the catalog)",
+    load: async () => (await import("./complete-command.ts")).completeCommand,
+    hidden: true,
+  },
 ];
 
 /** The commands `ckpt --help` lists and "did you mean" suggests. */

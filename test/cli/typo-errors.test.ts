@@ -92,6 +92,10 @@ describe("every typo is a usage error (exit 2) naming the nearest valid choices,
       ["stats", "--since", "7days"],
       "ckpt: stats: --since '7days' is not a time; use a duration back from now (30m, 12h, 7d, 2w) or a date or time (2026-11-20, 2026-11-20T14:30, 2026-11-20T14:30:00Z)",
     ],
+    [
+      ["completion", "bsh"],
+      "ckpt: completion: unknown shell 'bsh'. Did you mean 'bash' or 'zsh'? Use one of bash, zsh, fish.",
+    ],
   ];
   for (const [argv, stderr] of cases) {
     test(argv.join(" "), async () => {
