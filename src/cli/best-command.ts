@@ -34,6 +34,10 @@ Options:
 ${TIME_WINDOW_USAGE}
 ${QUERY_USAGE}
 
+Examples:
+  ckpt best runs                              the best checkpoint of each run under runs
+  ckpt best runs --overall --metric val_loss  the one with the lowest validation loss
+  ckpt best --since 2w --json                 each run's best of the last two weeks, as JSON
 `;
 
 const BEST_FLAGS = {

@@ -22,6 +22,11 @@ Options:
   --epoch-seconds N    seconds between epochs of each run (default 3)
   --keep               keep the temporary directory
   -h, --help           show this help
+
+Examples:
+  ckpt demo                                  watch it live in the terminal browser
+  ckpt demo --no-tui --epoch-seconds 1 --keep
+  ckpt demo ./demo-runs --no-tui             into ./demo-runs, kept
 `;
 
 type DemoOptions = { readonly root: string; readonly temporary: boolean; readonly epochMs: number };

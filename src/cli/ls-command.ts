@@ -44,6 +44,12 @@ ${QUERY_USAGE}
 '--sort ${LIST_REQUEST}' and '--columns ${LIST_REQUEST}' list the valid keys, columns and metric names (the canonical
 ones and those logged in the catalog); metric names are matched in any case and framework spelling.
 
+Examples:
+  ckpt ls runs --sort -hmean --limit 5        the five best by H-mean (the catalog updated for runs first)
+  ckpt ls runs --since 7d                     checkpoints written in the last week
+  ckpt ls --filter dbnet --columns experiment,epoch,hmean,path
+  ckpt ls runs --json                         every field, for scripts
+  ckpt ls --sort ${LIST_REQUEST}                         the sort keys and metric names
 `;
 
 function parseLimit(text: string | undefined): number | undefined {

@@ -17,6 +17,9 @@ Options:
 ${TIME_WINDOW_USAGE}
 ${QUERY_USAGE}
 
+Examples:
+  ckpt stats runs                  how many checkpoints under runs, and how many have valid sidecars
+  ckpt stats --since 7d --json     the last week's checkpoints in the whole catalog, as JSON
 `;
 
 /** Statistics of a catalog that does not exist yet. */

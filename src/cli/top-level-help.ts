@@ -15,5 +15,11 @@ export function renderTopLevelHelp(version: string): string {
     "  -h, --help     show help (also: ckpt help <command>, ckpt <command> --help)",
     "  -V, --version  print the version (also: ckpt version)",
     "",
+    "Examples:",
+    "  ckpt ls runs --sort -hmean --since 7d   last week's checkpoints, best first",
+    "  ckpt best runs                          the best checkpoint of each run",
+    "  ckpt watch runs --detach                keep the catalog current in the background",
+    "  ckpt tui runs                           browse it in the terminal",
+    "",
   ].join("\n");
 }
