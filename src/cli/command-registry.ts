@@ -5,6 +5,8 @@ export type CommandEntry = {
   readonly name: string;
   readonly summary: string;
   readonly load: () => Promise<Command>;
+  /** Machinery for shell completion scripts: runnable, never listed or suggested. @default false */
+  readonly hidden?: boolean;
 };
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -79,7 +81,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "version, platform, and where ckpt keeps its catalog, state, logs and socket",
     load: async () => (await import("./info-command.ts")).infoCommand,
   },
+  {
+    name: "completion",
+    summary: "print a shell completion script: ckpt completion bash|zsh|fish",
+    load: async () => (await import("./completion-command.ts")).completionCommandFor(VISIBLE_COMMANDS),
+  },
+  {
+    name: "__complete",
+    summary: "names for completion scripts (metrics from the catalog)",
+    load: async () => (await import("./complete-command.ts")).completeCommand,
+    hidden: true,
+  },
 ];
+
+/** The commands `ckpt --help` lists and "did you mean" suggests. */
+export const VISIBLE_COMMANDS: readonly CommandEntry[] = COMMANDS.filter((entry) => entry.hidden !== true);
 
 export function findCommand(name: string): CommandEntry | undefined {
   return COMMANDS.find((entry) => entry.name === name);

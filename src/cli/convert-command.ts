@@ -26,6 +26,11 @@ Options:
 
 A symlinked checkpoint (Lightning's last.ckpt) shares its target's sidecar. An unsafe pickle gets a sidecar whose
 ckpt.safety says so, and a warning. Exit codes: 0 nothing failed, 1 some checkpoint failed, 2 usage error.
+
+Examples:
+  ckpt convert --outputs-dir outputs --dry-run        what would be written, writing nothing
+  ckpt convert --exp-dir outputs/dbnet_r18 --force    rewrite one experiment's sidecars
+  ckpt convert --checkpoint last.ckpt --json
 `;
 
 type Target = { readonly roots: string[]; readonly scanRoot: string };

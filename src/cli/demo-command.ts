@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { shellWord } from "../core/text/shell-quote.ts";
 import { startEmbeddedWatcher } from "../daemon/embedded-watcher.ts";
 import { openCatalogForReading } from "../io/catalog-db.ts";
 import { type DemoTraining, type DemoTrainingEvent, startDemoTraining } from "../io/demo-training.ts";
@@ -20,8 +21,13 @@ own catalog. Ctrl-C stops everything; a temporary DIR is removed unless --keep.
 Options:
   --no-tui             print the live log instead of opening the browser (also when not on a terminal)
   --epoch-seconds N    seconds between epochs of each run (default 3)
-  --keep               keep the temporary directory
+  --keep               keep the temporary directory (the demo prints how to browse it afterwards)
   -h, --help           show this help
+
+Examples:
+  ckpt demo                                  watch it live in the terminal browser
+  ckpt demo --no-tui --epoch-seconds 1 --keep
+  ckpt demo ./demo-runs --no-tui             into ./demo-runs, kept
 `;
 
 type DemoOptions = { readonly root: string; readonly temporary: boolean; readonly epochMs: number };
@@ -160,6 +166,18 @@ async function runTuiDemo(context: CommandContext, options: DemoOptions): Promis
   }
 }
 
+/** Where the kept demo is, and the commands that browse it with its own catalog. */
+function keptMessage(root: string): string {
+  const catalog = shellWord(join(root, "catalog.db"));
+  const outputs = shellWord(join(root, "outputs"));
+  return [
+    `ckpt: the demo tree is kept in ${root} (its catalog: ${join(root, "catalog.db")}); browse it with`,
+    `  ckpt tui ${outputs} --catalog ${catalog}`,
+    `  ckpt best ${outputs} --catalog ${catalog}`,
+    "",
+  ].join("\n");
+}
+
 async function run(context: CommandContext): Promise<number> {
   if (context.args.includes("--help") || context.args.includes("-h")) {
     context.stdout.write(USAGE);
@@ -183,10 +201,7 @@ async function run(context: CommandContext): Promise<number> {
       rmSync(options.root, { recursive: true, force: true });
       if (!options.tui)
         context.stdout.write(`demo    removed the temporary tree ${options.root} (--keep keeps it)\n`);
-    } else
-      context.stderr.write(
-        `ckpt: the demo tree is kept in ${options.root} (its catalog: ${join(options.root, "catalog.db")})\n`,
-      );
+    } else context.stderr.write(keptMessage(options.root));
   }
 }
 

@@ -16,6 +16,10 @@ Options:
   --catalog PATH  the catalog to describe (default: CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   --json          print one JSON object
   -h, --help      show this help
+
+Examples:
+  ckpt info
+  ckpt info --json --catalog ~/team/catalog.db
 `;
 
 export type CkptInfo = {

@@ -19,6 +19,10 @@ Options:
   -h, --help    show this help
 
 Exit codes: 0 every path is ok, 1 some path is incomplete, corrupt, unsafe or not a checkpoint, 2 usage.
+
+Examples:
+  ckpt inspect runs/exp/checkpoints/last.ckpt
+  ckpt inspect runs/exp/checkpoints/*.ckpt --json     one JSON object per checkpoint
 `;
 
 async function run(context: CommandContext): Promise<number> {

@@ -1,21 +1,28 @@
+import type { Database } from "bun:sqlite";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { entriesCsv, entryJson } from "../core/catalog/entry-output.ts";
-import {
-  type EntryFilter,
-  parseEntryFilter,
-  parseSortSpec,
-  type SortSpec,
-} from "../core/catalog/entry-query.ts";
+import { type EntryFilter, parseEntryFilter, SORT_KEYWORDS } from "../core/catalog/entry-query.ts";
 import { defaultLsColumns, LS_COLUMN_IDS, namedLsColumns } from "../core/catalog/ls-columns.ts";
 import { renderLsTable } from "../core/catalog/ls-table.ts";
+import { type RankedBy, sharedRanking, withRankedColumn } from "../core/catalog/ranked-column.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { emptyResultHint } from "./empty-result-hint.ts";
+import {
+  LIST_REQUEST,
+  listRequest,
+  metricNamesFor,
+  renderNameChoices,
+  resolveColumnsFlag,
+  resolveSortFlag,
+} from "./metric-name-flags.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
 import { writeCatalogStats } from "./stats-command.ts";
 import { tableWidth } from "./table-width.ts";
+import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
 
 const USAGE = `Usage: ckpt ls [DIR...] [options]
 
@@ -23,14 +30,25 @@ Lists catalogued checkpoints (under DIR when given): experiment, architecture, e
 and standard metrics, size, age, status and path.
 
 Options:
-  --sort KEY        epoch, step, mtime, size, path, primary, or a metric name (hmean, mAP50, val_loss…);
+  --sort KEY        ${SORT_KEYWORDS.join(", ")}, or a metric name (hmean, mAP50, val_loss…);
                     prefix - for descending (--sort -hmean); missing values always last
   --limit N         at most N entries
-  --columns LIST    comma-separated: ${LS_COLUMN_IDS.join(", ")}, metric, or metric names
+  --columns LIST    comma-separated: ${LS_COLUMN_IDS.join(", ")}, or metric names
   --stats           catalog statistics instead of entries (same as 'ckpt stats')
   --wide            every cell whole; by default the table is narrowed to the terminal ($COLUMNS when set):
-                    paths lose middle directories (runs/…/checkpoints/last.ckpt), long names end in …
+                    paths lose middle directories (runs/…/checkpoints/last.ckpt), long names their middle
+${TIME_WINDOW_USAGE}
 ${QUERY_USAGE}
+
+'--sort ${LIST_REQUEST}' and '--columns ${LIST_REQUEST}' list the valid keys, columns and metric names (the canonical
+ones and those logged in the catalog); metric names are matched in any case and framework spelling.
+
+Examples:
+  ckpt ls runs --sort -hmean --limit 5        the five best by H-mean (the catalog updated for runs first)
+  ckpt ls runs --since 7d                     checkpoints written in the last week
+  ckpt ls --filter dbnet --columns experiment,epoch,hmean,path
+  ckpt ls runs --json                         every field, for scripts
+  ckpt ls --sort ${LIST_REQUEST}                         the sort keys and metric names
 `;
 
 function parseLimit(text: string | undefined): number | undefined {
@@ -41,18 +59,19 @@ function parseLimit(text: string | undefined): number | undefined {
   return limit;
 }
 
-/** `--sort` and `--filter` from text, as usage errors when malformed. */
-export function parseQueryText(command: string, sort: string | undefined, filter: string | undefined) {
-  const parsedSort = sort === undefined ? undefined : parseSortSpec(sort);
-  if (parsedSort !== undefined && !parsedSort.success)
-    throw new AppError("usage", `${command}: ${parsedSort.error}`);
-  const parsedFilter = filter === undefined ? undefined : parseEntryFilter(filter);
-  if (parsedFilter !== undefined && !parsedFilter.success)
-    throw new AppError("usage", `${command}: ${parsedFilter.error}`);
-  const result: { sort?: SortSpec; filter?: EntryFilter } = {};
-  if (parsedSort?.success) result.sort = parsedSort.data;
-  if (parsedFilter?.success) result.filter = parsedFilter.data;
-  return result;
+/** `--filter` from text, as a usage error when malformed. */
+export function parseFilterFlag(command: string, text: string | undefined): EntryFilter | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseEntryFilter(text);
+  if (!parsed.success) throw new AppError("usage", `${command}: ${parsed.error}`);
+  return parsed.data;
+}
+
+/** The narrowing flags as typed, for "none of the N checkpoints matches …". */
+export function narrowingFlags(values: Readonly<Record<string, unknown>>): string[] {
+  return ["filter", "since", "until"].flatMap((flag) =>
+    typeof values[flag] === "string" ? [`--${flag} ${values[flag]}`] : [],
+  );
 }
 
 /** Paths under the working directory print relative to it (as `validate` does); others stay absolute. */
@@ -61,22 +80,40 @@ function displayPathFrom(cwd: string): (path: string) => string {
   return (path) => (path.startsWith(prefix) ? path.slice(prefix.length) : path);
 }
 
-/** Prints entries as a table, JSON array or CSV; shared with `best`. */
+type PrintOptions = {
+  json: boolean;
+  csv: boolean;
+  /** Column ids as `resolveColumnsFlag` returns them; the default columns when absent. */
+  columns?: readonly string[] | undefined;
+  /** Every cell whole, however wide the table gets. */
+  wide: boolean;
+  aliases: ReadonlyMap<string, readonly string[]>;
+  /** `best`: the metric each entry won by. */
+  rankedBy?: ((entry: CatalogEntry) => RankedBy | null) | undefined;
+};
+
+function tableColumns(context: CommandContext, entries: readonly CatalogEntry[], options: PrintOptions) {
+  const columnContext = { now: context.now(), displayPath: displayPathFrom(context.cwd) };
+  if (options.columns !== undefined) return namedLsColumns(options.columns, columnContext);
+  const columns = defaultLsColumns(entries, columnContext);
+  const ranked = options.rankedBy === undefined ? null : sharedRanking(entries, options.rankedBy);
+  const [ranking] = ranked === null ? [] : namedLsColumns([ranked.name], columnContext);
+  return ranked === null || ranking === undefined ? columns : withRankedColumn(columns, { ranked, ranking });
+}
+
+/** Prints entries as a table, JSON array or CSV; shared with `best` and the TUI's plain fallback. */
 export function printEntries(
   context: CommandContext,
   entries: readonly CatalogEntry[],
-  options: {
-    json: boolean;
-    csv: boolean;
-    columns?: string | undefined;
-    /** Every cell whole, however wide the table gets. */
-    wide: boolean;
-    aliases: ReadonlyMap<string, readonly string[]>;
-  },
+  options: PrintOptions,
 ): void {
   const isoTime = (ms: number) => new Date(ms).toISOString();
   if (options.json) {
-    const json = entries.map((entry) => entryJson(entry, { isoTime, aliases: options.aliases }));
+    const json = entries.map((entry) => {
+      const base = entryJson(entry, { isoTime, aliases: options.aliases });
+      const ranked = options.rankedBy?.(entry) ?? null;
+      return ranked === null ? base : { ...base, ranked_by: ranked };
+    });
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
@@ -84,19 +121,8 @@ export function printEntries(
     context.stdout.write(entriesCsv(entries, { isoTime }));
     return;
   }
-  const columnContext = { now: context.now(), displayPath: displayPathFrom(context.cwd) };
-  const columns =
-    options.columns === undefined
-      ? defaultLsColumns(entries, columnContext)
-      : namedLsColumns(
-          options.columns
-            .split(",")
-            .map((id) => id.trim())
-            .filter(Boolean),
-          columnContext,
-        );
   const maxWidth = options.wide ? undefined : tableWidth(context);
-  context.stdout.write(renderLsTable(entries, columns, { maxWidth }));
+  context.stdout.write(renderLsTable(entries, tableColumns(context, entries, options), { maxWidth }));
 }
 
 /** `--sort -hmean` reads as `--sort=-hmean`: parseArgs would take `-hmean` for an option. */
@@ -113,54 +139,81 @@ export function joinSortValue(args: readonly string[]): string[] {
   return joined;
 }
 
+const LS_FLAGS = {
+  ...QUERY_FLAGS,
+  ...TIME_WINDOW_FLAGS,
+  sort: { type: "string" },
+  limit: { type: "string" },
+  columns: { type: "string" },
+  stats: { type: "boolean", default: false },
+  wide: { type: "boolean", default: false },
+} as const;
+
+type LsValues = ReturnType<typeof parseFlags<typeof LS_FLAGS>>["values"];
+
+/** Everything `ls` takes from its flags that needs no catalog: typos here fail before any scan. */
+function parseLsFlags(context: CommandContext, values: LsValues) {
+  const limit = parseLimit(values.limit);
+  const filter = parseFilterFlag("ls", values.filter);
+  const modified = parseTimeWindowFlags("ls", values, context);
+  return {
+    ...(limit === undefined ? {} : { limit }),
+    ...(filter === undefined ? {} : { filter }),
+    modified,
+  };
+}
+
+type ListInput = {
+  readonly values: LsValues;
+  readonly query: ReturnType<typeof parseLsFlags>;
+  readonly positionals: readonly string[];
+  readonly roots: string[];
+  readonly catalogPath: string;
+};
+
+function listEntries(context: CommandContext, database: Database | null, input: ListInput): void {
+  const { values, roots } = input;
+  const logged = metricNamesFor(database, values);
+  const sort = values.sort === undefined ? undefined : resolveSortFlag("ls", values.sort, logged);
+  const columns = values.columns === undefined ? undefined : resolveColumnsFlag("ls", values.columns, logged);
+  const query = { roots, ...input.query, ...(sort === undefined ? {} : { sort }) };
+  const entries = database === null ? [] : queryEntries(database, query);
+  if (entries.length === 0 && input.query.limit !== 0) {
+    context.stderr.write(
+      emptyResultHint({
+        command: "ls",
+        catalogPath: input.catalogPath,
+        database,
+        roots,
+        typedRoots: input.positionals,
+        narrowing: narrowingFlags(values),
+        matched: 0,
+        noScan: values["no-scan"],
+      }),
+    );
+  }
+  const paths = entries.map((entry) => entry.path);
+  const aliases = database === null || !values.json ? new Map() : aliasesOf(database, paths);
+  printEntries(context, entries, { json: values.json, csv: values.csv, columns, wide: values.wide, aliases });
+}
+
 async function run(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseFlags("ls", joinSortValue(context.args), {
-    ...QUERY_FLAGS,
-    sort: { type: "string" },
-    limit: { type: "string" },
-    columns: { type: "string" },
-    stats: { type: "boolean", default: false },
-    wide: { type: "boolean", default: false },
-  });
+  const { values, positionals } = parseFlags("ls", joinSortValue(context.args), LS_FLAGS);
   if (values.help) {
     context.stdout.write(USAGE);
     return 0;
   }
-  const limit = parseLimit(values.limit);
-  const { sort, filter } = parseQueryText("ls", values.sort, values.filter);
+  const query = parseLsFlags(context, values);
   const { location, roots } = await prepareQuery("ls", context, { values, positionals });
   const database = openForQuery(location);
   try {
+    const listed = listRequest(values);
     if (values.stats) {
-      writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json });
-      return 0;
-    }
-    const query = {
-      roots,
-      ...(sort ? { sort } : {}),
-      ...(filter ? { filter } : {}),
-      ...(limit === undefined ? {} : { limit }),
-    };
-    const entries = database === null ? [] : queryEntries(database, query);
-    if (database === null && !values.json && !values.csv) {
-      context.stderr.write(
-        `ckpt: the catalog ${location.path} is empty; run 'ckpt scan DIR' or 'ckpt ls DIR'\n`,
-      );
-    }
-    const aliases =
-      database === null || !values.json
-        ? new Map()
-        : aliasesOf(
-            database,
-            entries.map((entry) => entry.path),
-          );
-    printEntries(context, entries, {
-      json: values.json,
-      csv: values.csv,
-      columns: values.columns,
-      wide: values.wide,
-      aliases,
-    });
+      const stats = { catalog: location.path, roots, json: values.json, modified: query.modified };
+      writeCatalogStats(context, database, stats);
+    } else if (listed !== null) {
+      context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
+    } else listEntries(context, database, { values, query, positionals, roots, catalogPath: location.path });
     return 0;
   } finally {
     database?.close();

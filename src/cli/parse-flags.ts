@@ -1,20 +1,72 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { AppError } from "../core/errors/app-error.ts";
+import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+type OptionToken = { readonly name: string; readonly rawName: string; readonly index: number } & {
+  readonly value?: string | undefined;
+  readonly inlineValue?: boolean | undefined;
+};
+
+function usageError(command: string, problem: string): AppError {
+  return new AppError("usage", `${command}: ${problem} Run 'ckpt ${command} --help' for the options.`);
+}
+
+/** `-sort` (one dash) is a long option typed short: suggest by the word, not by its first letter. */
+function unknownOption(command: string, token: OptionToken, options: Options, arg: string): AppError {
+  const longs = Object.keys(options).map((name) => `--${name}`);
+  const shorts = Object.values(options).flatMap((option) => (option.short ? [`-${option.short}`] : []));
+  const singleDashWord = /^-[^-]{2,}/.test(arg);
+  const typed = singleDashWord ? (arg.split("=")[0] ?? arg) : token.rawName;
+  // Any two letters are one edit apart, so a short option is only matched by its case (`-v` for `-V`).
+  const suggestions = singleDashWord
+    ? nearestNames(typed.slice(1), Object.keys(options)).map((name) => `--${name}`)
+    : typed.startsWith("--")
+      ? nearestNames(typed, longs)
+      : shorts.filter((short) => short.toLowerCase() === typed.toLowerCase());
+  const hint = didYouMean(suggestions);
+  return usageError(command, `unknown option '${typed}'.${hint === "" ? "" : ` ${hint}`}`);
+}
+
+/** The first thing wrong with the flags, worded for a person; null when parseArgs will accept them. */
+function flagProblem(command: string, args: readonly string[], options: Options): AppError | null {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const option = options[token.name];
+    if (option === undefined) return unknownOption(command, token, options, args[token.index] ?? "");
+    const flag = token.rawName;
+    if (option.type === "boolean" && token.value !== undefined)
+      return usageError(command, `${flag} takes no value (got '${flag}=${token.value}').`);
+    if (option.type === "string" && token.value === undefined)
+      return usageError(command, `${flag} needs a value.`);
+    if (option.type === "string" && token.inlineValue === false && /^-./.test(token.value ?? "")) {
+      return usageError(
+        command,
+        `${flag} needs a value, but got the option '${token.value}'; write ${flag}=${token.value} if that is the value.`,
+      );
+    }
+  }
+  return null;
+}
 
 /**
- * `node:util` parseArgs in strict mode, with `-h/--help` added to every command and every parse failure turned
- * into a usage error that names the command, so `main` exits 2 with one clear line.
+ * `node:util` parseArgs in strict mode, with `-h/--help` added to every command. Unknown options, missing values
+ * and values given to switches are usage errors that name the command and the nearest valid options, so `main`
+ * exits 2 with one clear line.
  */
 export function parseFlags<const T extends Options>(command: string, args: readonly string[], options: T) {
+  const withHelp = { ...options, help: { type: "boolean", short: "h" } } as T & { help: { type: "boolean" } };
+  const problem = flagProblem(command, args, withHelp);
+  if (problem !== null) throw problem;
   try {
-    return parseArgs({
-      args: [...args],
-      options: { ...options, help: { type: "boolean", short: "h" } } as T & { help: { type: "boolean" } },
-      allowPositionals: true,
-      strict: true,
-    });
+    return parseArgs({ args: [...args], options: withHelp, allowPositionals: true, strict: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError("usage", `${command}: ${reason}. Run 'ckpt ${command} --help' for usage.`, {
@@ -23,7 +75,7 @@ export function parseFlags<const T extends Options>(command: string, args: reado
   }
 }
 
-/** Validates a flag whose value must be one of a fixed set. */
+/** Validates a flag whose value must be one of a fixed set; a near miss is suggested. */
 export function oneOf<const T extends string>(
   command: string,
   flag: string,
@@ -32,5 +84,9 @@ export function oneOf<const T extends string>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new AppError("usage", `${command}: --${flag} must be one of ${allowed.join(", ")} (got '${value}').`);
+  const hint = didYouMean(nearestNames(value, allowed));
+  throw new AppError(
+    "usage",
+    `${command}: --${flag} must be one of ${allowed.join(", ")} (got '${value}').${hint === "" ? "" : ` ${hint}`}`,
+  );
 }

@@ -1,38 +1,53 @@
 import { AppError } from "../core/errors/app-error.ts";
+import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import type { CommandContext } from "./command.ts";
-import { findCommand } from "./command-registry.ts";
+import { findCommand, VISIBLE_COMMANDS } from "./command-registry.ts";
 import { EXIT, EXIT_CODE_BY_ERROR } from "./exit-codes.ts";
 import { renderTopLevelHelp } from "./top-level-help.ts";
 
 /** Everything `runCli` needs from the outside, except the command's own arguments. */
 export type CliEnvironment = Omit<CommandContext, "args">;
 
+const HELP_WORDS = ["-h", "--help", "help"];
+const VERSION_WORDS = ["-V", "--version", "version"];
+
 function describeUnexpected(error: unknown): string {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `ckpt: internal error — please report it with this output:\n${detail}\n`;
 }
 
-/** Runs one ckpt invocation and returns its exit code; expected failures become one line on stderr. */
-export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
-    (first === undefined ? environment.stderr : environment.stdout).write(
-      renderTopLevelHelp(environment.version),
-    );
-    return first === undefined ? EXIT.usage : EXIT.ok;
+/** `ckpt lss` → the nearest commands; `ckpt --verison` → the nearest top-level options. */
+function unknownCommand(word: string, environment: CliEnvironment): number {
+  const isOption = word.startsWith("-");
+  const candidates = isOption
+    ? ["--help", "--version", "-h", "-V"]
+    : [...VISIBLE_COMMANDS.map((entry) => entry.name), "help", "version"];
+  const hint = didYouMean(nearestNames(word, candidates));
+  const what = isOption ? "option" : "command";
+  environment.stderr.write(
+    `ckpt: unknown ${what} '${word}'. ${hint === "" ? "Run 'ckpt --help' to see the commands." : hint}\n`,
+  );
+  return EXIT.usage;
+}
+
+/** `ckpt help` prints the general help, `ckpt help CMD` that command's. */
+async function runHelp(topic: string | undefined, environment: CliEnvironment): Promise<number> {
+  const entry = topic === undefined || topic === "help" ? undefined : findCommand(topic);
+  if (topic !== undefined && topic !== "help" && (entry === undefined || entry.hidden === true)) {
+    return unknownCommand(topic, environment);
   }
-  if (first === "-V" || first === "--version") {
-    environment.stdout.write(`ckpt ${environment.version}\n`);
-    return EXIT.ok;
-  }
-  const entry = findCommand(first);
-  if (entry === undefined) {
-    environment.stderr.write(`ckpt: unknown command '${first}'. Run 'ckpt --help' to see the commands.\n`);
-    return EXIT.usage;
-  }
+  environment.stdout.write(
+    entry === undefined ? renderTopLevelHelp(environment.version) : (await entry.load()).usage,
+  );
+  return EXIT.ok;
+}
+
+async function runCommand(name: string, args: readonly string[], environment: CliEnvironment) {
+  const entry = findCommand(name);
+  if (entry === undefined) return unknownCommand(name, environment);
   try {
     const command = await entry.load();
-    return await command.run({ ...environment, args: rest });
+    return await command.run({ ...environment, args });
   } catch (error) {
     if (error instanceof AppError) {
       environment.stderr.write(`ckpt: ${error.message}\n`);
@@ -41,4 +56,19 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     environment.stderr.write(describeUnexpected(error));
     return EXIT.usage;
   }
+}
+
+/** Runs one ckpt invocation and returns its exit code; expected failures become one line on stderr. */
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    environment.stderr.write(renderTopLevelHelp(environment.version));
+    return EXIT.usage;
+  }
+  if (HELP_WORDS.includes(first)) return await runHelp(rest[0], environment);
+  if (VERSION_WORDS.includes(first)) {
+    environment.stdout.write(`ckpt ${environment.version}\n`);
+    return EXIT.ok;
+  }
+  return await runCommand(first, rest, environment);
 }

@@ -24,6 +24,11 @@ Options:
 When 'ckpt watch' holds the catalog, a DIR under one of its roots is current already (scan says which root);
 it scans any other DIR once for you ('ckpt watch --add DIR' keeps that current too).
 Exit codes: 0 done, 1 some checkpoints could not be read or the catalog stayed busy, 2 usage or I/O error.
+
+Examples:
+  ckpt scan runs                     read new and changed checkpoints under runs
+  ckpt scan                          rescan every root scanned before
+  ckpt scan runs --sidecars read     use sidecars, never write them
 `;
 
 function renderSummary(summary: ScanSummary, catalog: string): string {

@@ -24,6 +24,10 @@ Options:
   -h, --help    show this help
 
 Exit codes: 0 every path shown, 1 some path is not a readable checkpoint, 2 usage error.
+
+Examples:
+  ckpt show runs/exp/checkpoints/last.ckpt
+  ckpt show runs/exp/checkpoints/last.ckpt --json
 `;
 
 type Shown =

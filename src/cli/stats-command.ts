@@ -1,10 +1,12 @@
 import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
+import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import { catalogStats } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
+import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
 
 const USAGE = `Usage: ckpt stats [DIR...] [options]
 
@@ -12,7 +14,12 @@ Catalog statistics (under DIR when given): checkpoints and runs, metadata covera
 checkpoints), counts per framework and status, total bytes, last scan time. Same as 'ckpt ls --stats'.
 
 Options:
+${TIME_WINDOW_USAGE}
 ${QUERY_USAGE}
+
+Examples:
+  ckpt stats runs                  how many checkpoints under runs, and how many have valid sidecars
+  ckpt stats --since 7d --json     the last week's checkpoints in the whole catalog, as JSON
 `;
 
 /** Statistics of a catalog that does not exist yet. */
@@ -34,25 +41,36 @@ function emptyStats(catalog: string) {
 export function writeCatalogStats(
   context: CommandContext,
   database: Database | null,
-  options: { readonly catalog: string; readonly roots: readonly string[]; readonly json: boolean },
+  options: {
+    readonly catalog: string;
+    readonly roots: readonly string[];
+    readonly json: boolean;
+    /** Only checkpoints modified in this window (`--since`/`--until`). */
+    readonly modified: ModifiedWindow;
+  },
 ): void {
   const stats =
     database === null
       ? emptyStats(options.catalog)
-      : catalogStats(database, { roots: options.roots, catalog: options.catalog });
+      : catalogStats(database, {
+          roots: options.roots,
+          catalog: options.catalog,
+          modified: options.modified,
+        });
   context.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : renderCatalogStats(stats));
 }
 
 async function run(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseFlags("stats", context.args, QUERY_FLAGS);
+  const { values, positionals } = parseFlags("stats", context.args, { ...QUERY_FLAGS, ...TIME_WINDOW_FLAGS });
   if (values.help) {
     context.stdout.write(USAGE);
     return 0;
   }
+  const modified = parseTimeWindowFlags("stats", values, context);
   const { location, roots } = await prepareQuery("stats", context, { values, positionals });
   const database = openForQuery(location);
   try {
-    writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json });
+    writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json, modified });
     return 0;
   } finally {
     database?.close();

@@ -17,6 +17,10 @@ Options:
   -h, --help       show this help
 
 Exit codes: 0 running, 3 not running.
+
+Examples:
+  ckpt status
+  ckpt status --json
 `;
 
 async function run(context: CommandContext): Promise<number> {

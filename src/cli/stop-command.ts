@@ -16,6 +16,10 @@ Options:
   -h, --help       show this help
 
 Exit codes: 0 stopped, 1 it did not exit in time, 3 not running.
+
+Examples:
+  ckpt stop
+  ckpt stop --catalog ~/team/catalog.db
 `;
 
 /** The daemon exits within 5 s of SIGTERM; allow for a loaded box. */

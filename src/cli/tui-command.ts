@@ -24,6 +24,11 @@ Options:
   -h, --help        show this help
 
 NO_COLOR turns colours off. Without a terminal (a pipe, cron) it prints the 'ckpt ls' table instead.
+
+Examples:
+  ckpt tui runs                      browse runs, indexing it first
+  ckpt tui --readonly                the whole catalog, writing nothing
+  ckpt tui runs --ascii --low-bandwidth
 `;
 
 /** The terminal Ink draws on. */

@@ -21,6 +21,10 @@ Options:
   -h, --help        show this help
 
 Exit codes: 0 all valid, 1 some invalid or missing, 2 usage or I/O error.
+
+Examples:
+  ckpt validate runs
+  ckpt validate runs --allow-missing --json
 `;
 
 /** Paths under the working directory print relative to it; others stay as given. */

@@ -36,6 +36,11 @@ Options:
 
 Signals: SIGTERM/SIGINT finish in-flight work and exit 0; SIGHUP re-reads the roots, reopens the log, reconciles.
 'ckpt status' shows what it is doing, 'ckpt stop' stops it. One watcher per catalog: a second exits 1.
+
+Examples:
+  ckpt watch ~/runs --detach         in the background; 'ckpt status' and 'ckpt stop' talk to it
+  ckpt watch /nfs/runs --poll=10     on NFS, where other hosts write
+  ckpt watch ~/runs --print-systemd-unit > ~/.config/systemd/user/ckpt-watch.service
 `;
 
 const DEFAULT_POLL_SECONDS = 3;

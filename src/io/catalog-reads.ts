@@ -7,9 +7,12 @@ import {
   buildEntrySql,
   ENTRY_COLUMNS,
   type EntrySqlOptions,
+  modifiedCondition,
   rootCondition,
+  type SqlQuery,
   type SqlValue,
 } from "../core/catalog/entry-sql.ts";
+import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
 
 /** Entries for `ls` and the TUI: roots, filter, sort and limit; a regex filter is applied here, then the limit. */
@@ -91,14 +94,47 @@ function countsBy(database: Database, column: "framework" | "status", where: str
   return Object.fromEntries(rows.map((row) => [row.name, row.count]));
 }
 
+/** Primary entries under the roots (all of them when none) and, when given, modified in the window. */
+function primaryEntriesWhere(roots: readonly string[], modified?: ModifiedWindow): SqlQuery {
+  const conditions = [rootCondition(roots), modifiedCondition(modified)].flatMap((part) => part ?? []);
+  return {
+    sql: ["alias_of IS NULL", ...conditions.map((part) => part.sql)].join(" AND "),
+    params: conditions.flatMap((part) => part.params),
+  };
+}
+
+/** How many primary entries lie under the roots: what `ls` tells apart "nothing here" from "all filtered out". */
+export function countEntries(database: Database, roots: readonly string[]): number {
+  const { sql, params } = primaryEntriesWhere(roots);
+  return (
+    database
+      .query<{ count: number }, SqlValue[]>(`SELECT count(*) AS count FROM checkpoints WHERE ${sql}`)
+      .get(...params)?.count ?? 0
+  );
+}
+
+/**
+ * Every metric name logged in the catalog: primary metric names and `additional_metrics` keys. What user-typed
+ * metric names are resolved against, and what shell completion offers; read from the rows, never by scanning.
+ */
+export function loggedMetricNames(database: Database): string[] {
+  return database
+    .query<{ name: string }, []>(
+      `SELECT primary_name AS name FROM checkpoints WHERE primary_name IS NOT NULL
+       UNION SELECT metric.key AS name FROM checkpoints, json_each(checkpoints.metrics_json, '$.additional_metrics') AS metric
+       WHERE checkpoints.metrics_json IS NOT NULL ORDER BY name`,
+    )
+    .all()
+    .map((row) => row.name);
+}
+
 /** Count, metadata coverage, per-framework and per-status counts, bytes and the last scan, under the roots. */
 export function catalogStats(
   database: Database,
-  options: { roots: readonly string[]; catalog: string },
+  options: { roots: readonly string[]; catalog: string; modified?: ModifiedWindow },
 ): CatalogStats {
-  const condition = rootCondition(options.roots);
-  const where = `alias_of IS NULL${condition === null ? "" : ` AND ${condition.sql}`}`;
-  const params = [...(condition?.params ?? [])];
+  const { sql: where, params: whereParams } = primaryEntriesWhere(options.roots, options.modified);
+  const params = [...whereParams];
   const totals = database
     .query<{ count: number; valid: number | null; bytes: number | null; runs: number }, SqlValue[]>(
       `SELECT count(*) AS count, sum(sidecar_state = 'valid') AS valid, sum(size) AS bytes, count(DISTINCT run_dir) AS runs FROM checkpoints WHERE ${where}`,

@@ -55,4 +55,48 @@ describe("ckpt best", () => {
   test("--filter narrows the candidates", async () => {
     expect(await best("--filter", "/epoch=[14]/")).toEqual(["runs/det/checkpoints/epoch=4.ckpt"]);
   });
+  test("--metric takes any spelling of a metric, in any case", async () => {
+    expect(await best("--overall", "--metric", "EVAL_LOSS")).toEqual(["runs/lm/checkpoint-200.pt"]);
+    expect(await best("--overall", "--metric", "val/hmean")).toEqual(["runs/det/checkpoints/epoch=3.ckpt"]);
+  });
+
+  test("--json says which metric each entry won by, and in which direction", async () => {
+    const result = await runCliInProcess(["best", "runs", "--catalog", catalog, "--json"], { cwd: dir });
+    const ranked = (JSON.parse(result.stdout) as { ranked_by: unknown }[]).map((entry) => entry.ranked_by);
+    expect(ranked).toEqual([
+      { name: "hmean", higher_is_better: true },
+      { name: "validation_loss", higher_is_better: false },
+    ]);
+  });
+
+  test("the table shows the ranked metric, marked with its direction", async () => {
+    const result = await runCliInProcess(
+      ["best", "runs", "--catalog", catalog, "--no-scan", "--overall", "--metric", "val_loss"],
+      { cwd: dir, now: Date.UTC(2030, 0, 1) },
+    );
+    const [header, row] = result.stdout.split("\n");
+    expect(header?.split(/\s{2,}/).slice(0, 5)).toEqual([
+      "experiment",
+      "arch",
+      "epoch",
+      "step",
+      "val loss ↓",
+    ]);
+    expect(row?.split(/\s{2,}/).slice(0, 5)).toEqual(["lm", "dbnet", "2", "200", "2.4000"]);
+  });
+
+  test("a metric no checkpoint has: nothing, and a hint that says so", async () => {
+    const result = await runCliInProcess(
+      ["best", "runs", "--catalog", catalog, "--json", "--metric", "miou"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: "[]\n",
+      stderr:
+        "ckpt: none of the 7 checkpoints under runs has a value of miou; 'ckpt best --metric help' lists the metrics\n",
+    });
+  });
 });

@@ -17,8 +17,14 @@ describe("ckpt demo --no-tui", () => {
     ]);
     expect(demo.exitCode).toBe(0);
     expect(demo.stdout).toContain(`demo    done: every checkpoint is indexed in ${environment.catalog}`);
+    const outputs = join(dir.path, "demo/outputs");
     expect(demo.stderr).toBe(
-      `ckpt: the demo tree is kept in ${join(dir.path, "demo")} (its catalog: ${environment.catalog})\n`,
+      [
+        `ckpt: the demo tree is kept in ${join(dir.path, "demo")} (its catalog: ${environment.catalog}); browse it with`,
+        `  ckpt tui ${outputs} --catalog ${environment.catalog}`,
+        `  ckpt best ${outputs} --catalog ${environment.catalog}`,
+        "",
+      ].join("\n"),
     );
 
     const validate = await runCkpt(environment, ["validate", join(dir.path, "demo/outputs"), "--json"]);
@@ -26,7 +32,9 @@ describe("ckpt demo --no-tui", () => {
     expect(report.summary).toMatchObject({ invalid: 0, missing: 0, orphans: 0, io_errors: 0 });
     expect(validate.exitCode).toBe(0);
 
-    const best = await runCkpt(environment, ["best", "--catalog", environment.catalog, "--json"]);
+    // The command the demo printed, as printed.
+    const printed = demo.stderr.split("\n").find((line) => line.startsWith("  ckpt best ")) ?? "";
+    const best = await runCkpt(environment, [...printed.trim().split(" ").slice(1), "--json"]);
     expect(best.exitCode).toBe(0);
     const winners = (JSON.parse(best.stdout) as Array<{ path: string }>).map((entry) =>
       entry.path.split("/").pop(),

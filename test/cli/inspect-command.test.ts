@@ -108,5 +108,5 @@ describe("ckpt inspect", () => {
     // The payload is `echo pwned`: had it run, its output would be a line of its own.
     expect(run.stdout.split("\n")).not.toContain("pwned");
     expect(run.exitCode).toBe(1);
-  });
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
@@ -34,15 +34,27 @@ beforeAll(async () => {
       primary: { name: "eval_loss", value: 2.5, higher: false },
     },
   });
+  // Modification times a month before the test's clock (2030-01-01), for --since/--until.
+  for (const [path, iso] of [
+    ["runs/lm/step100.pt", "2029-11-01T12:00:00Z"],
+    ["runs/dbnet/checkpoints/epoch=1.ckpt", "2029-12-01T12:00:00Z"],
+    ["runs/dbnet/checkpoints/epoch=2.ckpt", "2029-12-25T00:00:00Z"],
+    ["runs/dbnet/checkpoints/epoch=3.ckpt", "2029-12-31T12:00:00Z"],
+  ] as const) {
+    const time = new Date(iso);
+    utimesSync(join(dir, path), time, time);
+  }
+  mkdirSync(join(dir, "empty"));
   const scanned = await runCliInProcess(["scan", "runs", "--catalog", catalog], { cwd: dir });
   if (scanned.exitCode !== 0) throw new Error(scanned.stderr);
 });
 
+function lsRun(...args: string[]) {
+  return runCliInProcess(["ls", "--catalog", catalog, ...args], { cwd: dir, now: Date.UTC(2030, 0, 1) });
+}
+
 async function ls(...args: string[]) {
-  const result = await runCliInProcess(["ls", "--catalog", catalog, ...args], {
-    cwd: dir,
-    now: Date.UTC(2030, 0, 1),
-  });
+  const result = await lsRun(...args);
   if (result.exitCode !== 0) throw new Error(result.stderr);
   return result.stdout;
 }
@@ -176,7 +188,7 @@ describe("ckpt ls", () => {
       ].join("\n"),
     );
     expect((await ls(join(dir, "runs/dbnet"), "--no-scan")).split("\n")[0]).toBe(
-      "experiment  arch   epoch  step  h-mean  precision  recall  size   age  status  path",
+      "experiment  arch   epoch  step  h-mean  precision  recall  size  age  status  path",
     );
   });
 
@@ -190,4 +202,76 @@ describe("ckpt ls", () => {
       runs: 2,
     });
   });
+
+  const windows: [string[], string[]][] = [
+    [
+      ["--since", "7d"],
+      ["runs/dbnet/checkpoints/epoch=2.ckpt", "runs/dbnet/checkpoints/epoch=3.ckpt"],
+    ],
+    [
+      ["--since", "2029-12-25T00:00:00Z"],
+      ["runs/dbnet/checkpoints/epoch=2.ckpt", "runs/dbnet/checkpoints/epoch=3.ckpt"],
+    ],
+    [
+      ["--until", "2029-12-03"],
+      ["runs/dbnet/checkpoints/epoch=1.ckpt", "runs/lm/step100.pt"],
+    ],
+    [["--since", "5w", "--until", "2w"], ["runs/dbnet/checkpoints/epoch=1.ckpt"]],
+  ];
+  for (const [window, expected] of windows) {
+    test(`${window.join(" ")} filters by the checkpoint's mtime`, async () =>
+      expect(names(await ls("--json", ...window))).toEqual(expected));
+  }
+
+  test("--sort and --columns resolve metric names in any spelling and case", async () => {
+    expect(names(await ls("--json", "--sort", "-VAL/HMEAN"))).toEqual(
+      names(await ls("--json", "--sort", "-hmean")),
+    );
+    expect(
+      (await ls(join(dir, "runs/dbnet"), "--no-scan", "--columns", "Epoch,val/hmean")).split("\n")[0],
+    ).toBe("epoch  h-mean");
+  });
+});
+
+describe("ckpt stats --since/--until", () => {
+  test("counts only the checkpoints modified in the window", async () => {
+    const result = await runCliInProcess(["stats", "--catalog", catalog, "--json", "--since", "7d"], {
+      cwd: dir,
+      now: Date.UTC(2030, 0, 1),
+    });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      checkpoints: 2,
+      runs: 1,
+      by_framework: { lightning: 2 },
+    });
+  });
+});
+
+describe("ckpt ls explains an empty answer on stderr", () => {
+  const hints: [string[], string][] = [
+    [
+      ["empty"],
+      "ckpt: no checkpoints under empty (ckpt finds .pt .bin .pth .ckpt .pth.tar .safetensors files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories)\n",
+    ],
+    [["--filter", "nomatch"], "ckpt: none of the 4 checkpoints in the catalog matches --filter nomatch\n"],
+    [["runs", "--since", "2h"], "ckpt: none of the 4 checkpoints under runs matches --since 2h\n"],
+    [
+      ["runs", "--filter", "gpt", "--until", "2029-01-01T00:00Z"],
+      "ckpt: none of the 4 checkpoints under runs matches --filter gpt --until 2029-01-01T00:00Z\n",
+    ],
+  ];
+  for (const [args, stderr] of hints) {
+    test(args.join(" "), async () => {
+      const result = await lsRun("--json", ...args);
+      expect(result).toEqual({ exitCode: 0, stdout: "[]\n", stderr });
+    });
+  }
+  test("a catalog that does not exist yet", async () => {
+    const result = await runCliInProcess(["ls", "--catalog", join(dir, "none.db")], { cwd: dir });
+    expect(result.stderr).toBe(
+      `ckpt: the catalog ${join(dir, "none.db")} is empty; run 'ckpt scan DIR' or 'ckpt ls DIR'\n`,
+    );
+  });
+  test("--limit 0 asked for nothing: no hint", async () =>
+    expect(await lsRun("--json", "--limit", "0")).toEqual({ exitCode: 0, stdout: "[]\n", stderr: "" }));
 });

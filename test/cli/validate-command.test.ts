@@ -173,7 +173,7 @@ describe("ckpt validate", () => {
     );
     const badFlag = await runCliInProcess(["validate", "--frobnicate"], { cwd: dir.path });
     expect(badFlag.exitCode).toBe(2);
-    expect(badFlag.stderr).toStartWith("ckpt: validate: Unknown option '--frobnicate'");
+    expect(badFlag.stderr).toStartWith("ckpt: validate: unknown option '--frobnicate'.");
   });
 
   test("--help prints usage and exits 0", async () => {

@@ -42,30 +42,28 @@ export function higherIsBetter(entries: readonly CatalogEntry[], canonical: stri
   return said?.primary_metric?.higher_is_better ?? true;
 }
 
-function bestIn(
-  entries: readonly CatalogEntry[],
-  metric: string | undefined,
-): { entry: CatalogEntry; metric: string } | null {
+/** A winner, the metric it won by (the catalog's key) and that metric's direction. */
+export type BestPick = { entry: CatalogEntry; metric: string; higherIsBetter: boolean };
+
+function bestIn(entries: readonly CatalogEntry[], metric: string | undefined): BestPick | null {
   const canonical = metric === undefined ? mostCommonPrimary(entries) : metricSortKey(metric);
   if (canonical === null) return null;
+  const direction = higherIsBetter(entries, canonical);
   const entry = bestOf(entries, {
     metric: (candidate) => entryMetricValue(candidate, canonical),
-    higherIsBetter: higherIsBetter(entries, canonical),
+    higherIsBetter: direction,
     step: (candidate) => candidate.global_step,
     epoch: (candidate) => candidate.epoch,
     path: (candidate) => candidate.path,
   });
-  return entry === null ? null : { entry, metric: canonical };
+  return entry === null ? null : { entry, metric: canonical, higherIsBetter: direction };
 }
 
 /**
  * The best checkpoint of each run (or overall) by its primary metric in that metric's direction; ties go to the
  * later step, then epoch, then path. Runs where no entry has a value are left out. Ordered by run directory.
  */
-export function bestEntries(
-  entries: readonly CatalogEntry[],
-  options: BestOptions = {},
-): { entry: CatalogEntry; metric: string }[] {
+export function bestEntries(entries: readonly CatalogEntry[], options: BestOptions = {}): BestPick[] {
   if (options.overall === true) {
     const best = bestIn(entries, options.metric);
     return best === null ? [] : [best];

@@ -1,14 +1,20 @@
 import { fail, ok, type Result } from "../result.ts";
+import type { UnknownName } from "../suggestions/nearest-names.ts";
 import type { CatalogEntry } from "./catalog-entry.ts";
-import { metricSortKey } from "./metric-sort-key.ts";
+import { resolveMetricName, suggestMetricNames } from "./resolve-metric-name.ts";
 
 export const SORT_FIELDS = ["path", "epoch", "step", "mtime", "size"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export type SortKey =
   | { readonly kind: "field"; readonly field: SortField }
-  /** `canonical` is the canonical metric name, or the name as given when it is not a known metric. */
-  | { readonly kind: "metric"; readonly name: string; readonly canonical: string }
+  /** `name` as typed; `canonical` is the catalog's key for it and `spellings` its logged names (`resolveMetricName`). */
+  | {
+      readonly kind: "metric";
+      readonly name: string;
+      readonly canonical: string;
+      readonly spellings: readonly string[];
+    }
   | { readonly kind: "primary" };
 
 export type SortSpec = { readonly key: SortKey; readonly descending: boolean };
@@ -17,19 +23,28 @@ export type EntryFilter =
   | { readonly kind: "substring"; readonly text: string; readonly caseSensitive: boolean }
   | { readonly kind: "regex"; readonly regex: RegExp };
 
+/** Sort keys besides metric names. */
+export const SORT_KEYWORDS: readonly string[] = [...SORT_FIELDS, "primary"];
+
 /**
  * `--sort` text: `epoch`, `step`, `mtime`, `size`, `path`, `primary`, or a metric name (`hmean`, `val/hmean`,
- * `mAP50`); a leading `-` sorts descending. Entries without the value always come last.
+ * `mAP50`, or one logged in the catalog, see `resolveMetricName`); a leading `-` sorts descending. Entries without
+ * the value always come last. Anything else is an unknown name with the nearest keys, `-` kept.
  */
-export function parseSortSpec(text: string): Result<SortSpec, string> {
+export function parseSortSpec(text: string, loggedMetrics: readonly string[]): Result<SortSpec, UnknownName> {
   const descending = text.startsWith("-");
   const name = (descending ? text.slice(1) : text).trim();
-  if (name === "")
-    return fail("--sort needs a key: epoch, step, mtime, size, path, primary or a metric name");
-  const field = SORT_FIELDS.find((candidate) => candidate === name);
+  const lower = name.toLowerCase();
+  const field = SORT_FIELDS.find((candidate) => candidate === lower);
   if (field !== undefined) return ok({ key: { kind: "field", field }, descending });
-  if (name === "primary" || name === "metric") return ok({ key: { kind: "primary" }, descending });
-  return ok({ key: { kind: "metric", name, canonical: metricSortKey(name) }, descending });
+  if (lower === "primary" || lower === "metric") return ok({ key: { kind: "primary" }, descending });
+  const metric = name === "" ? null : resolveMetricName(name, loggedMetrics);
+  if (metric?.success) {
+    const { key, spellings } = metric.data;
+    return ok({ key: { kind: "metric", name, canonical: key, spellings }, descending });
+  }
+  const suggestions = suggestMetricNames(name, loggedMetrics, SORT_KEYWORDS);
+  return fail({ typed: text, suggestions: suggestions.map((key) => (descending ? `-${key}` : key)) });
 }
 
 /**

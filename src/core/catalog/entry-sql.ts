@@ -1,5 +1,6 @@
 import { assertNever } from "../assert-never.ts";
 import type { EntryFilter, SortSpec } from "./entry-query.ts";
+import type { ModifiedWindow } from "./modified-window.ts";
 
 /** Columns of a `CatalogEntry` row (everything but the full metadata JSON). */
 export const ENTRY_COLUMNS = [
@@ -40,6 +41,8 @@ export type EntrySqlOptions = {
   readonly sort?: SortSpec;
   /** Substrings become SQL; a regex is applied by the caller (`matchesFilter`), so no LIMIT is set then. */
   readonly filter?: EntryFilter;
+  /** Only checkpoints whose mtime falls in the window (`--since`/`--until`). */
+  readonly modified?: ModifiedWindow;
   readonly limit?: number;
   /** Include hard-link and symlink rows. @default false */
   readonly includeAliases?: boolean;
@@ -58,6 +61,21 @@ export function rootCondition(roots: readonly string[]): SqlQuery | null {
   };
 }
 
+/** `WHERE` conditions for a modification-time window, or null when it is open on both ends. */
+export function modifiedCondition(window: ModifiedWindow | undefined): SqlQuery | null {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  if (window?.since !== undefined) {
+    parts.push("mtime_ms >= ?");
+    params.push(window.since);
+  }
+  if (window?.until !== undefined) {
+    parts.push("mtime_ms < ?");
+    params.push(window.until);
+  }
+  return parts.length === 0 ? null : { sql: parts.join(" AND "), params };
+}
+
 function jsonPath(prefix: string, name: string): string {
   return `${prefix}."${name.replaceAll('"', '\\"')}"`;
 }
@@ -74,16 +92,18 @@ function sortExpression(sort: SortSpec): SqlQuery {
       };
     case "primary":
       return { sql: "primary_value", params: [] };
-    case "metric":
+    case "metric": {
+      // The primary value when it is this metric, else the first logged spelling an entry has (as metricValueOf).
+      const paths = [
+        jsonPath("$", key.canonical),
+        ...[key.canonical, ...key.spellings].map((name) => jsonPath("$.additional_metrics", name)),
+      ];
+      const values = paths.map(() => "json_extract(metrics_json, ?)").join(", ");
       return {
-        sql: "(CASE WHEN primary_canonical = ? OR primary_name = ? THEN primary_value ELSE coalesce(json_extract(metrics_json, ?), json_extract(metrics_json, ?)) END)",
-        params: [
-          key.canonical,
-          key.name,
-          jsonPath("$", key.canonical),
-          jsonPath("$.additional_metrics", key.canonical),
-        ],
+        sql: `(CASE WHEN primary_canonical = ? OR primary_name = ? THEN primary_value ELSE coalesce(${values}) END)`,
+        params: [key.canonical, key.name, ...paths],
       };
+    }
     default:
       return assertNever(key);
   }
@@ -109,6 +129,11 @@ export function buildEntrySql(options: EntrySqlOptions): SqlQuery {
   if (roots !== null) {
     conditions.push(roots.sql);
     params.push(...roots.params);
+  }
+  const modified = modifiedCondition(options.modified);
+  if (modified !== null) {
+    conditions.push(modified.sql);
+    params.push(...modified.params);
   }
   const filter = options.filter;
   if (filter?.kind === "substring") {

@@ -65,3 +65,9 @@ export function isShardedCheckpointDirName(name: string): boolean {
 export function isSkippedDirectoryName(name: string): boolean {
   return SKIPPED_DIRECTORY_NAMES.has(name);
 }
+
+/** What discovery finds, in words, from the rules above: for "no checkpoints under DIR" hints. */
+export function describeCheckpointKinds(): string {
+  const files = [...CHECKPOINT_EXTENSIONS].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  return `${files.join(" ")} files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories`;
+}

@@ -177,19 +177,29 @@ export function canonicalMetricName(raw: string): MetricNameMatch {
 }
 
 /**
+ * The logged names among `names` that stand for `canonical`, the one that wins first: lowest precedence, then
+ * alphabetical. A value for `canonical` is the first of these an entry has.
+ * @example loggedNamesOf("hmean", ["val/hmean", "lr", "cleval/hmean"]) → ["cleval/hmean", "val/hmean"]
+ */
+export function loggedNamesOf(canonical: CanonicalMetric, names: Iterable<string>): string[] {
+  const matching = [...names].flatMap((name) => {
+    const match = canonicalMetricName(name);
+    return match.canonical === canonical ? [{ name, precedence: match.precedence }] : [];
+  });
+  matching.sort((a, b) => a.precedence - b.precedence || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return matching.map((match) => match.name);
+}
+
+/**
  * The logged name that stands for `canonical` among `names`: lowest precedence, then the alphabetically first.
  * @example pickLoggedName("hmean", ["val/hmean", "cleval/hmean"]) → "cleval/hmean"
  */
 export function pickLoggedName(canonical: CanonicalMetric, names: Iterable<string>): string | null {
-  let best: { name: string; precedence: number } | null = null;
-  for (const name of names) {
-    const match = canonicalMetricName(name);
-    if (match.canonical !== canonical) continue;
-    const better =
-      best === null ||
-      match.precedence < best.precedence ||
-      (match.precedence === best.precedence && name < best.name);
-    if (better) best = { name, precedence: match.precedence };
-  }
-  return best?.name ?? null;
+  return loggedNamesOf(canonical, names)[0] ?? null;
+}
+
+/** Short spellings the alias table knows (`f1`, `top1`, `map`, `val_loss`, …), for "did you mean" suggestions. */
+export function metricAliasSpellings(): string[] {
+  const losses = [...SPLIT_LOSSES.keys()].flatMap((base) => [base, `val_${base}`, `train_${base}`]);
+  return [...QUALITY.keys(), ...losses];
 }

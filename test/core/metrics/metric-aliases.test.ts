@@ -3,7 +3,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   canonicalMetricName,
+  loggedNamesOf,
   type MetricNameMatch,
+  metricAliasSpellings,
   pickLoggedName,
 } from "../../../src/core/metrics/metric-aliases.ts";
 
@@ -144,5 +146,32 @@ describe("pickLoggedName", () => {
   ];
   test.each(table)("%s", (_name, args, expected) => {
     expect(pickLoggedName(...args)).toEqual(expected);
+  });
+});
+
+describe("loggedNamesOf", () => {
+  const table: readonly (readonly [string, Parameters<typeof loggedNamesOf>, string[]])[] = [
+    [
+      "winner first",
+      ["hmean", ["lr", "hmean", "val/hmean", "cleval/hmean"]],
+      ["cleval/hmean", "val/hmean", "hmean"],
+    ],
+    [
+      "Ultralytics spellings",
+      ["mAP50-95", ["metrics/mAP50(B)", "metrics/mAP50-95(B)"]],
+      ["metrics/mAP50-95(B)"],
+    ],
+    ["none", ["miou", ["val/loss"]], []],
+  ];
+  test.each(table)("%s", (_name, args, expected) => {
+    expect(loggedNamesOf(...args)).toEqual(expected);
+  });
+});
+
+describe("metricAliasSpellings", () => {
+  test("every spelling is lower-case and unique", () => {
+    const spellings = metricAliasSpellings();
+    expect(spellings.filter((name) => name !== name.toLowerCase())).toEqual([]);
+    expect(new Set(spellings).size).toBe(spellings.length);
   });
 });
