@@ -1,15 +1,9 @@
-import { canonicalName, normaliseModule } from "../formats/pickle/global-names.ts";
+import { canonicalName } from "../formats/pickle/global-names.ts";
 import type { PickleNote } from "../formats/pickle/pickle-machine.ts";
 import { canonicalDtype } from "../formats/pickle/torch-dtypes.ts";
+import { frameworkClasses } from "./framework-globals.ts";
 import type { GlobalScan } from "./pickle-global-scan.ts";
-import {
-  dangerousGlobals,
-  dangerousModules,
-  expectedPrefixes,
-  isTorchReconstructor,
-  safeBuiltins,
-  safeGlobals,
-} from "./pickle-safety-tables.ts";
+import { dangerousGlobals, dangerousModules, safeGlobals } from "./pickle-safety-tables.ts";
 
 export type GlobalClass = "safe" | "expected" | "dangerous" | "unknown";
 
@@ -30,28 +24,56 @@ export interface PickleSafetyReport {
   readonly globals: readonly ClassifiedGlobal[];
 }
 
-function inModule(module: string, parent: string): boolean {
-  return module === parent || module.startsWith(`${parent}.`);
+const DUNDER = /^__\w+__$/;
+
+function inDangerousModule(module: string): boolean {
+  return dangerousModules.some((parent) => module === parent || module.startsWith(`${parent}.`));
 }
 
-/** One global's class under the recommended policy (formats.md §2.5). */
-export function classifyGlobal(rawModule: string, name: string): GlobalClass {
-  const module = normaliseModule(rawModule);
-  const qualified = `${module}.${name}`;
-  const canonical = canonicalName(rawModule, name);
-  if (safeGlobals.has(canonical) || isTorchReconstructor(module, name)) return "safe";
+/** Table entries only; undefined when the exact (module, qualname) is on no list. `canonical` = `module.qualname`. */
+function exactClass(module: string, name: string, canonical: string): GlobalClass | undefined {
+  if (safeGlobals.has(canonical)) return "safe";
   if (module === "torch" && canonicalDtype(name) !== undefined) return "safe";
-  if (module === "builtins") {
-    if (safeBuiltins.has(name)) return "safe";
-    return /(Error|Exception|Warning)$/.test(name) && !dangerousGlobals.has(qualified)
-      ? "unknown"
-      : "dangerous";
-  }
-  if (dangerousGlobals.has(qualified) || dangerousModules.some((parent) => inModule(module, parent))) {
-    return "dangerous";
-  }
-  if (expectedPrefixes.some((prefix) => qualified.startsWith(prefix))) return "expected";
-  return "unknown";
+  if (frameworkClasses.has(canonical)) return "expected";
+  if (dangerousGlobals.has(canonical)) return "dangerous";
+  return undefined;
+}
+
+/** Whether `module.name` (one attribute, no dots in `name`) is denied by a table. */
+function denied(module: string, name: string): boolean {
+  if (dangerousGlobals.has(`${module}.${name}`) || inDangerousModule(module)) return true;
+  // Builtins are dangerous unless they only build values; exception classes are merely unknown.
+  return (
+    module === "builtins" && !safeGlobals.has(`builtins.${name}`) && !/(Error|Exception|Warning)$/.test(name)
+  );
+}
+
+/**
+ * An attribute path (`omegaconf.omegaconf` + `os.system`, resolved by protocol ≥ 4's find_class): dangerous when
+ * the path itself, or any tail of it starting at an attribute, names a denied module or callable.
+ */
+function deniedAttributePath(moduleParts: readonly string[], nameParts: readonly string[]): boolean {
+  const last = nameParts[nameParts.length - 1] ?? "";
+  const through = nameParts.slice(0, -1);
+  if (denied([...moduleParts, ...through].join("."), last)) return true;
+  return through.some((_, start) => denied(through.slice(start).join("."), last));
+}
+
+/**
+ * One global's class. A global is safe or expected only when its exact (module, qualified name) is on a list;
+ * a dotted qualified name or anything unlisted is at least unknown; a `__dunder__` attribute, a denied module or
+ * callable (also reached through an attribute path) is dangerous.
+ */
+export function classifyGlobal(rawModule: string, name: string): GlobalClass {
+  const canonical = canonicalName(rawModule, name);
+  const module = canonical.slice(0, canonical.length - name.length - 1);
+  const exact = exactClass(module, name, canonical);
+  if (exact !== undefined) return exact;
+  const nameParts = name.split(".");
+  if (nameParts.some((part) => DUNDER.test(part))) return "dangerous";
+  if (nameParts.length > 1)
+    return deniedAttributePath(module.split("."), nameParts) ? "dangerous" : "unknown";
+  return denied(module, name) ? "dangerous" : "unknown";
 }
 
 const noteText: Record<PickleNote["kind"], string | undefined> = {
