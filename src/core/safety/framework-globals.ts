@@ -8,7 +8,7 @@ type ByModule = Readonly<Record<string, readonly string[]>>;
 
 /**
  * Enum classes whose members Python ≥ 3.11 pickles as `getattr(Class, 'NAME')`: the only targets the
- * enum form of getattr may name.
+ * enum form of getattr may name (pickle-stack-model.ts judges each call site).
  */
 const enumClassesByModule: ByModule = {
   "deepspeed.runtime.zero.config": ["ZeroStageEnum"],

@@ -11,6 +11,9 @@
 // - No prefix is trusted: "whole module" entries are used for denial only; the allow side is exact, so
 //   `torch._utils._rebuild_tensor.__builtins__.get` or `omegaconf.omegaconf.os.system` never inherit a module's
 //   good name (rules in pickle-safety.ts). picklescan's `_safe_globals` is exact too, but only five entries long.
+// - `builtins.getattr` is denied by name, as in picklescan and modelscan, but the scan clears it when every call is
+//   the Python ≥ 3.11 enum form `getattr(<allow-listed enum class>, 'NAME')` (pickle-stack-model.ts); denying it
+//   outright flags every DeepSpeed optimizer file and every DCP `.metadata`. fickling allows no getattr at all.
 // - `torch.storage._load_from_bytes` is dangerous (fickling's ML_ALLOWLIST allows it because fickling also scans the
 //   nested pickle; ckpt does not). `torch.load`/`numpy.load`/`pandas.read_pickle` likewise load nested pickles.
 // - Callables that evaluate strings or resolve names to callables are dangerous although no scanner lists them all:

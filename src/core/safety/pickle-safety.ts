@@ -2,8 +2,9 @@ import { canonicalName } from "../formats/pickle/global-names.ts";
 import type { PickleNote } from "../formats/pickle/pickle-machine.ts";
 import { canonicalDtype } from "../formats/pickle/torch-dtypes.ts";
 import { frameworkClasses } from "./framework-globals.ts";
-import type { GlobalScan } from "./pickle-global-scan.ts";
+import type { GlobalScan, ScanFinding } from "./pickle-global-scan.ts";
 import { dangerousGlobals, dangerousModules, safeGlobals } from "./pickle-safety-tables.ts";
+import { isGetattrGlobal } from "./pickle-stack-model.ts";
 
 export type GlobalClass = "safe" | "expected" | "dangerous" | "unknown";
 
@@ -17,6 +18,7 @@ export interface ClassifiedGlobal {
 export interface PickleSafetyReport {
   /** `unsafe`: dangerous callables or obfuscated imports; `unknown`: unrecognised globals or odd structure. */
   readonly status: "safe" | "unknown" | "unsafe";
+  /** Dangerous globals, then the call expressions that make a call site dangerous (`getattr(subprocess.os, 'system')`). */
   readonly dangerous: readonly string[];
   readonly unknown: readonly string[];
   readonly notes: readonly string[];
@@ -84,6 +86,21 @@ const noteText: Record<PickleNote["kind"], string | undefined> = {
   "stack-not-empty-at-stop": "values were left on the stack at STOP (unused results are a payload marker)",
 };
 
+/** Call-site findings whose detail is itself a dangerous expression. */
+const dangerousCallSites = new Set<ScanFinding["kind"]>(["getattr-call", "enum-member-call"]);
+
+const findingText: Partial<Record<ScanFinding["kind"], string>> = {
+  "getattr-call": "is not an enum lookup (an allow-listed enum class and a literal member name)",
+  "enum-member-call": "uses an enum member as something other than a value",
+  "getattr-as-value": "is handed on as a value instead of being called as an enum lookup",
+};
+
+function noteOf(finding: ScanFinding): string {
+  const text = findingText[finding.kind];
+  const detail = text === undefined ? finding.detail : `${finding.detail} ${text}`;
+  return `${finding.kind} at offset ${finding.offset}: ${detail}`;
+}
+
 /**
  * Safety findings for a scanned pickle stream, optionally refined by what interpretation noticed
  * (persistent ids). Pass the scan of the whole `data.pkl` so a second pickle after STOP is seen.
@@ -93,9 +110,11 @@ export function assessPickleSafety(
   interpretationNotes: readonly PickleNote[] = [],
 ): PickleSafetyReport {
   const globals = classifyAll(scan);
-  const dangerous = globals.filter((g) => g.class === "dangerous").map((g) => g.name);
+  const callSites = scan.findings.filter((f) => dangerousCallSites.has(f.kind)).map((f) => f.detail);
+  const dangerousGlobalNames = globals.filter((g) => g.class === "dangerous").map((g) => g.name);
+  const dangerous = [...new Set([...dangerousGlobalNames, ...callSites])];
   const unknown = globals.filter((g) => g.class === "unknown").map((g) => g.name);
-  const notes = scan.findings.map((f) => `${f.kind} at offset ${f.offset}: ${f.detail}`);
+  const notes = scan.findings.map(noteOf);
   for (const note of interpretationNotes) {
     const text = noteText[note.kind];
     if (text) notes.push(`${note.kind} at offset ${note.offset}: ${text} (${note.detail})`);
@@ -111,6 +130,12 @@ export function assessPickleSafety(
   return { status, dangerous, unknown, notes, globals };
 }
 
+/** getattr is cleared by its call sites: safe when the scan judged them all and none handed it on as a value. */
+function getattrClass(scan: GlobalScan): GlobalClass {
+  if (!scan.callSitesChecked) return "dangerous";
+  return scan.findings.some((f) => f.kind === "getattr-as-value") ? "dangerous" : "safe";
+}
+
 function classifyAll(scan: GlobalScan): ClassifiedGlobal[] {
   const seen = new Set<string>();
   const out: ClassifiedGlobal[] = [];
@@ -118,7 +143,12 @@ function classifyAll(scan: GlobalScan): ClassifiedGlobal[] {
     const name = `${ref.module}.${ref.name}`;
     if (seen.has(name)) continue;
     seen.add(name);
-    out.push({ name, class: ref.literal ? classifyGlobal(ref.module, ref.name) : "dangerous" });
+    const kind = !ref.literal
+      ? "dangerous"
+      : isGetattrGlobal(ref.module, ref.name)
+        ? getattrClass(scan)
+        : classifyGlobal(ref.module, ref.name);
+    out.push({ name, class: kind });
   }
   return out;
 }
