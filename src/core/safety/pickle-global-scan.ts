@@ -31,6 +31,8 @@ export const scanFindingKinds = [
   "multiple-pickles",
   // Call sites of builtins.getattr that are not the enum form (pickle-stack-model.ts).
   ...callSiteFindingKinds,
+  // A global in one of the legacy torch format's four plain-value pickles.
+  "legacy-header-global",
 ] as const;
 
 export interface ScanFinding {

@@ -96,6 +96,8 @@ const findingText: Partial<Record<ScanFinding["kind"], string>> = {
 };
 
 function noteOf(finding: ScanFinding): string {
+  // Already a sentence naming the pickle it is about (legacy-torch-scan.ts).
+  if (finding.kind === "legacy-header-global") return finding.detail;
   const text = findingText[finding.kind];
   const detail = text === undefined ? finding.detail : `${finding.detail} ${text}`;
   return `${finding.kind} at offset ${finding.offset}: ${detail}`;
