@@ -9,6 +9,17 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
   ["broken/corrupt_datapkl.ckpt", null],
   ["broken/empty.ckpt", null],
   [
+    "broken/getattr_os_system.pt",
+    {
+      training: [0, 0, null],
+      model: "unknown / unknown / unknown / unknown / unknown",
+      metrics: [null, null, null, null],
+      checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
+      primary: { name: "validation_loss", value: null, higher_is_better: false },
+      task: "generic",
+    },
+  ],
+  [
     "broken/malicious_reduce.ckpt",
     {
       training: [0, 0, null],

@@ -8,7 +8,7 @@ import type { TorchReadError } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
-import { safetyOf, torchReportFields, unsafeError } from "./torch-report.ts";
+import { torchReportFields, withScanVerdict } from "./torch-report.ts";
 
 export type BuildCheckpointReportOptions = {
   /** Shown in the report and in every error message. @default "<bytes>" */
@@ -136,12 +136,13 @@ function torchReport(
   read: ReturnType<typeof readTorchZipCheckpoint>,
 ): CheckpointReport {
   if (!read.success) {
-    const { code, message } = read.error;
-    return failedReport(base, {
+    const { code, message, scan } = read.error;
+    const failed = failedReport(base, {
       status: TORCH_READ_STATUS[code],
       code,
       message: `${message} (${TORCH_READ_ADVICE[code]})`,
     });
+    return scan === undefined ? failed : withScanVerdict(failed, scan);
   }
   return { ...base, ...torchReportFields(base.path, read.data) };
 }
@@ -171,9 +172,8 @@ function safetensorsReport(base: CheckpointReport, source: ByteSource): Checkpoi
 
 /** Not a checkpoint, but a pickle can still be hostile: scan it and say so. */
 function plainPickleReport(source: ByteSource, report: CheckpointReport): CheckpointReport {
-  const scan = scanPickleGlobals(source.read(0, Math.min(source.size, PLAIN_PICKLE_SCAN_BYTES)));
-  const safety = safetyOf([scan]);
-  const scanned = { ...report, pickle_globals: [...scan.names], safety };
-  if (safety.status !== "unsafe") return scanned;
-  return { ...scanned, status: "unsafe", error: unsafeError(report.path, safety) };
+  return withScanVerdict(
+    report,
+    scanPickleGlobals(source.read(0, Math.min(source.size, PLAIN_PICKLE_SCAN_BYTES))),
+  );
 }

@@ -86,14 +86,20 @@ export function unsafeError(path: string, safety: SafetyFindings): ReportError {
   };
 }
 
+/**
+ * A report that read no checkpoint (a plain pickle, a damaged legacy header) still gets the verdict of what its
+ * pickles reference; a dangerous one makes it `unsafe`, whatever else is wrong.
+ */
+export function withScanVerdict(report: CheckpointReport, scan: GlobalScan): CheckpointReport {
+  const safety = safetyOf([scan]);
+  const scanned = { ...report, pickle_globals: [...scan.names], safety };
+  if (safety.status !== "unsafe") return scanned;
+  return { ...scanned, status: "unsafe", error: unsafeError(report.path, safety) };
+}
+
 /** Report fields shared by zip and legacy torch files. */
 export function torchReportFields(path: string, read: TorchPickleRead): Partial<CheckpointReport> {
-  // Five pickles back to back are the legacy format itself, not a smuggled second payload.
-  const scan =
-    read.format === "torch-legacy"
-      ? { ...read.scan, findings: read.scan.findings.filter((f) => f.kind !== "multiple-pickles") }
-      : read.scan;
-  const safety = safetyOf([scan], read);
+  const safety = safetyOf([read.scan], read);
   const fields: Partial<CheckpointReport> = {
     format: read.format,
     pickle_globals: [...read.scan.names],

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { globalScanFromInterpretation, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
+import { scanAfterInterpretation, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import { interpretPickle } from "./pickle/pickle-interpreter.ts";
 import type { TensorRef } from "./pickle/py-value.ts";
 import {
@@ -78,12 +78,7 @@ export function readTorchZipCheckpoint(
     return ok({ ...emptyRead({ format, zip, warnings }), scan: scanPickleGlobals(bytes.data), readScalar });
   }
   const interpreted = interpretPickle(bytes.data);
-  // A clean interpretation already saw every global in order; only a failed one, or bytes after STOP, need the
-  // static walk (which lists globals up to a corruption and covers a second pickle).
-  const scan =
-    interpreted.success && interpreted.data.trailingBytes === 0
-      ? globalScanFromInterpretation(interpreted.data)
-      : scanPickleGlobals(bytes.data);
+  const scan = scanAfterInterpretation(bytes.data, interpreted);
   return ok({
     format,
     value: interpreted.success ? interpreted.data.value : undefined,

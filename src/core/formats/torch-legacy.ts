@@ -1,11 +1,20 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { readI64 } from "../bytes/little-endian.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
+import { legacyTorchScan } from "../safety/legacy-torch-scan.ts";
+import { type GlobalScan, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { Completeness } from "./completeness.ts";
 import type { PickleError } from "./pickle/pickle-error.ts";
 import { interpretPickle, type PickleInterpretation } from "./pickle/pickle-interpreter.ts";
-import { dictGet, type PyValue, type StorageRef, sequenceItems } from "./pickle/py-value.ts";
+import { pyRepr } from "./pickle/py-str.ts";
+import {
+  dictGet,
+  isTagged,
+  PyDict,
+  type PyValue,
+  type StorageRef,
+  sequenceItems,
+} from "./pickle/py-value.ts";
 import { storageFromPid, torchPersistentLoad } from "./pickle/torch-reconstructors.ts";
 import {
   cachedScalarReader,
@@ -25,7 +34,6 @@ export type ReadLegacyOptions = {
 };
 
 type Pickles = {
-  readonly bytes: Uint8Array;
   readonly main: PickleInterpretation | undefined;
   readonly mainError: PickleError | undefined;
   readonly keys: readonly string[];
@@ -45,15 +53,17 @@ export function readLegacyTorchCheckpoint(
   source: ByteSource,
   options: ReadLegacyOptions = {},
 ): Result<TorchPickleRead, TorchReadError> {
-  const pickles = readPickles(source, options.maxPickleBytes ?? MAX_WINDOW);
-  if (!pickles.success) return pickles;
-  const { main, mainError, bytes } = pickles.data;
-  const scan = scanPickleGlobals(bytes, { maxPickles: 5 });
+  const maxBytes = options.maxPickleBytes ?? MAX_WINDOW;
+  const { window, pickles } = readPickles(source, maxBytes);
+  // Every one of the five pickles is scanned, even when a header pickle is not what torch writes.
+  const scan = legacyTorchScan(scanLegacyPickles(source, { window, maxBytes }));
+  if (!pickles.success) return fail({ ...pickles.error, scan });
+  const { main, mainError } = pickles.data;
   const base = { format: "torch-legacy" as const, scan, zip: undefined, warnings: [] };
   if (main === undefined)
     return ok({ ...base, value: undefined, pickleError: mainError, notes: [], readScalar: () => undefined });
   const walked = walkStorages(source, pickles.data);
-  if (!walked.success) return walked;
+  if (!walked.success) return fail({ ...walked.error, scan });
   const offsets = walked.data;
   const readScalar = cachedScalarReader((tensor) => {
     const start = offsets.get(tensor.storageKey ?? "");
@@ -83,15 +93,36 @@ export function checkLegacyTorchCompleteness(source: ByteSource): Completeness {
 }
 
 /** Interprets the five pickles in a window that grows ×4 until they fit (or the file ends). */
-function readPickles(source: ByteSource, maxBytes: number): Result<Pickles, TorchReadError> {
-  let window = Math.min(source.size, FIRST_WINDOW);
+function readPickles(
+  source: ByteSource,
+  maxBytes: number,
+): { window: Uint8Array; pickles: Result<Pickles, TorchReadError> } {
+  let window = source.read(0, Math.min(source.size, FIRST_WINDOW));
   for (;;) {
-    const attempt = parseWindow(source.read(0, window));
-    const needMore = !attempt.success && attempt.error.code === "legacy-incomplete";
-    if (!needMore || window >= source.size) return attempt;
-    if (window >= maxBytes)
-      return legacyError("legacy-corrupt", `the pickles exceed the ${maxBytes}-byte cap; not read`);
-    window = Math.min(source.size, window * 4, maxBytes);
+    const pickles = parseWindow(window);
+    const needMore = !pickles.success && pickles.error.code === "legacy-incomplete";
+    if (!needMore || window.length >= source.size) return { window, pickles };
+    if (window.length >= maxBytes)
+      return {
+        window,
+        pickles: legacyError("legacy-corrupt", `the pickles exceed the ${maxBytes}-byte cap; not read`),
+      };
+    window = source.read(0, Math.min(source.size, window.length * 4, maxBytes));
+  }
+}
+
+/**
+ * The static scan of the five pickles. It starts from the window interpretation used and grows it the same way
+ * when a header failure stopped interpretation before the scan saw all five.
+ */
+function scanLegacyPickles(source: ByteSource, read: { window: Uint8Array; maxBytes: number }): GlobalScan {
+  let window = read.window;
+  for (;;) {
+    const scan = scanPickleGlobals(window, { maxPickles: 5 });
+    const cut =
+      scan.error?.code === "truncated" && window.length < source.size && window.length < read.maxBytes;
+    if (!cut) return scan;
+    window = source.read(0, Math.min(source.size, window.length * 4, read.maxBytes));
   }
 }
 
@@ -107,14 +138,13 @@ function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
   const main = interpretPickle(bytes, { offset: header.data, persistentLoad });
   if (!main.success) {
     if (main.error.code === "truncated") return pickleFailure(main.error);
-    const empty = { bytes, keys: [], storagesStart: 0, storages };
+    const empty = { keys: [], storagesStart: 0, storages };
     return ok({ ...empty, main: undefined, mainError: main.error });
   }
   const keys = interpretPickle(bytes, { offset: main.data.endOffset });
   if (!keys.success) return pickleFailure(keys.error, "storage-keys");
   const keyList = (sequenceItems(keys.data.value) ?? []).filter((key) => typeof key === "string");
   return ok({
-    bytes,
     main: main.data,
     mainError: undefined,
     keys: keyList,
@@ -139,7 +169,7 @@ function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
   if (protocol.data.value !== PROTOCOL_VERSION)
     return legacyError(
       "legacy-corrupt",
-      `legacy protocol version ${String(protocol.data.value)} is not ${PROTOCOL_VERSION}; the file is damaged`,
+      `the protocol-version pickle (2 of 5) holds ${describeHeaderValue(protocol.data.value)} where torch writes ${PROTOCOL_VERSION}; the file is damaged or was not written by torch.save`,
     );
   const sysInfo = interpretPickle(bytes, { offset: protocol.data.endOffset });
   if (!sysInfo.success) return pickleFailure(sysInfo.error, "sys_info");
@@ -149,6 +179,22 @@ function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
       "a big-endian legacy torch file; load and re-save it with torch ≥ 1.6",
     );
   return ok(sysInfo.data.endOffset);
+}
+
+/** What a header pickle holds, for a message: `1002`, `'text'`, `a dict`, `a call to posix.system`. */
+function describeHeaderValue(value: PyValue): string {
+  if (typeof value === "string") return pyRepr(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || typeof value !== "object") return pyRepr(value);
+  if (value instanceof PyDict) return "a dict";
+  if (Array.isArray(value)) return "a list";
+  if (
+    isTagged(value) &&
+    value.kind === "reduce" &&
+    isTagged(value.callable) &&
+    value.callable.kind === "global"
+  )
+    return `a call to ${value.callable.rawModule}.${value.callable.rawName}`;
+  return isTagged(value) ? `a ${value.kind}` : "a value";
 }
 
 /** Walks `i64 numel + numel × element size` per key; the data offsets of each storage, or why the file is not whole. */

@@ -36,7 +36,12 @@ export const TORCH_READ_ERROR_CODES = [
   "legacy-corrupt",
 ] as const;
 export type TorchReadErrorCode = (typeof TORCH_READ_ERROR_CODES)[number];
-export type TorchReadError = { readonly code: TorchReadErrorCode; readonly message: string };
+export type TorchReadError = {
+  readonly code: TorchReadErrorCode;
+  readonly message: string;
+  /** The global scan of what could be read (legacy files: all five pickles), so a damaged file still gets a verdict. */
+  readonly scan?: GlobalScan;
+};
 
 function bigToValue(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)

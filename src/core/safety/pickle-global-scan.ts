@@ -1,7 +1,15 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
 import type { PickleInterpretation } from "../formats/pickle/pickle-interpreter.ts";
-import type { PickleOpName } from "../formats/pickle/pickle-opcodes.ts";
 import { type DecodedOp, OpcodeReader } from "../formats/pickle/pickle-reader.ts";
+import type { Result } from "../result.ts";
+import {
+  type CallSiteFindingKind,
+  callSiteFindingKinds,
+  isGetattrGlobal,
+  PickleStackModel,
+  type ResolvedGlobal,
+} from "./pickle-stack-model.ts";
+import { stackOps } from "./pickle-stack-ops.ts";
 
 /** A global reference found by walking opcodes, raw names as written (`__builtin__.set`). */
 export interface ScannedGlobal {
@@ -21,6 +29,10 @@ export const scanFindingKinds = [
   "buffer-opcode",
   "persistent-id",
   "multiple-pickles",
+  // Call sites of builtins.getattr that are not the enum form (pickle-stack-model.ts).
+  ...callSiteFindingKinds,
+  // A global in one of the legacy torch format's four plain-value pickles.
+  "legacy-header-global",
 ] as const;
 
 export interface ScanFinding {
@@ -41,6 +53,11 @@ export interface GlobalScan {
   readonly error: PickleError | undefined;
   /** Where the walk stopped: after the last complete pickle, or at the error. */
   readonly endOffset: number;
+  /**
+   * Whether each call site was judged (the static walk models the stack); a scan taken from an interpretation
+   * only lists globals, so `builtins.getattr` in it cannot be cleared.
+   */
+  readonly callSitesChecked: boolean;
 }
 
 export interface ScanOptions {
@@ -54,30 +71,21 @@ export interface ScanOptions {
   readonly maxStringBytes?: number;
 }
 
-const memoOps = new Set<PickleOpName>(["MEMOIZE", "PUT", "BINPUT", "LONG_BINPUT", "FRAME"]);
-const stringOps = new Set<PickleOpName>([
-  "SHORT_BINUNICODE",
-  "BINUNICODE",
-  "BINUNICODE8",
-  "UNICODE",
-  "STRING",
-  "BINSTRING",
-  "SHORT_BINSTRING",
-]);
-const getOps = new Set<PickleOpName>(["GET", "BINGET", "LONG_BINGET"]);
-
-/** Static walk (like picklescan): never builds values, so it still reports globals when interpretation fails. */
+/**
+ * Static walk (like picklescan, with the stack modelled): never builds values, so it still reports globals when
+ * interpretation fails, and judges every call of getattr where it happens.
+ */
 export function scanPickleGlobals(bytes: Uint8Array, options: ScanOptions = {}): GlobalScan {
   const scan = new Scanner(bytes, options);
   return scan.run();
 }
 
 /**
- * The same scan, taken from a successful interpretation instead of a second walk over every opcode: the
- * interpreter executed each GLOBAL/STACK_GLOBAL/INST in order and knows STACK_GLOBAL's real operands. Use it only
- * when nothing follows STOP; trailing bytes (a second pickle) need the static walk, which covers the whole stream.
+ * The same list of globals, taken from a successful interpretation instead of a second walk over every opcode: the
+ * interpreter executed each GLOBAL/STACK_GLOBAL/INST in order and knows STACK_GLOBAL's real operands. It judges no
+ * call site, so it serves only pickles without getattr and with nothing after STOP.
  */
-export function globalScanFromInterpretation(interpretation: PickleInterpretation): GlobalScan {
+function globalScanFromInterpretation(interpretation: PickleInterpretation): GlobalScan {
   const globals = interpretation.globals.slice(0, 100_000).map((ref) => ({ ...ref, literal: true }));
   const names = [...new Set(interpretation.globals.map((ref) => `${ref.module}.${ref.name}`))];
   const findings: ScanFinding[] = [];
@@ -93,7 +101,23 @@ export function globalScanFromInterpretation(interpretation: PickleInterpretatio
     findings,
     error: undefined,
     endOffset: interpretation.endOffset,
+    callSitesChecked: false,
   };
+}
+
+/**
+ * The scan of a `data.pkl` that was just interpreted: taken from the interpretation when that is enough, the
+ * static walk when interpretation failed, bytes follow STOP (a second pickle), or getattr needs its call sites
+ * judged (DeepSpeed and DCP enums; rare, small pickles).
+ */
+export function scanAfterInterpretation(
+  bytes: Uint8Array,
+  interpreted: Result<PickleInterpretation, PickleError>,
+): GlobalScan {
+  if (!interpreted.success || interpreted.data.trailingBytes > 0) return scanPickleGlobals(bytes);
+  if (interpreted.data.globals.some((ref) => isGetattrGlobal(ref.module, ref.name)))
+    return scanPickleGlobals(bytes);
+  return globalScanFromInterpretation(interpreted.data);
 }
 
 class Scanner {
@@ -101,8 +125,11 @@ class Scanner {
   private readonly names = new Set<string>();
   private readonly pickles: Array<{ start: number; end: number }> = [];
   private readonly findings: ScanFinding[] = [];
-  private memo = new Map<number, string | undefined>();
-  private recent: DecodedOp[] = [];
+  private readonly model = new PickleStackModel({
+    global: (resolved) => this.addGlobal(resolved),
+    callSite: (kind, detail) => this.callSite(kind, detail),
+  });
+  private op: DecodedOp | undefined;
   private protocolSeen = false;
   private pickleStart = 0;
   private readonly bytes: Uint8Array;
@@ -121,13 +148,12 @@ class Scanner {
     let error: PickleError | undefined;
     const reader = new OpcodeReader(this.bytes, this.options.maxStringBytes ?? 256 * 1024 * 1024);
     for (let count = 0; count < maxOps && this.pickles.length < maxPickles; count++) {
-      const read = reader.read(offset);
-      if ("code" in read) {
-        error = read;
+      // The reader reuses its op object: valid until the next read, which is all the walk needs.
+      const op = reader.read(offset);
+      if ("code" in op) {
+        error = op;
         break;
       }
-      // The reader reuses its op object; the scan keeps recent ops for STACK_GLOBAL, so it takes a copy.
-      const op: DecodedOp = { ...read };
       offset = op.next;
       this.visit(op);
       if (op.info.name === "STOP" && offset >= this.bytes.length) break;
@@ -147,32 +173,25 @@ class Scanner {
       findings: this.findings,
       error,
       endOffset,
+      callSitesChecked: true,
     };
   }
 
   private visit(op: DecodedOp): void {
+    this.op = op;
     const name = op.info.name;
-    if (name === "STOP") {
-      this.stop(op);
-      return;
-    }
     if (name === "PROTO") this.proto(op);
-    if (name === "GLOBAL" || name === "INST") this.addGlobal(op, op.arg as readonly [string, string], true);
-    if (name === "STACK_GLOBAL") this.stackGlobal(op);
-    if (name === "EXT1" || name === "EXT2" || name === "EXT4")
+    stackOps[name](this.model, op);
+    if (name === "STOP") this.stop(op);
+    else if (name === "EXT1" || name === "EXT2" || name === "EXT4")
       this.find("ext-opcode", op, `${name} (extension registry)`);
-    if (name === "NEXT_BUFFER" || name === "READONLY_BUFFER") this.find("buffer-opcode", op, name);
-    if (name === "PERSID" || name === "BINPERSID") this.persistentId(op);
-    if (memoOps.has(name) && name !== "FRAME") this.remember(op);
-    this.recent.push(op);
-    if (this.recent.length > 32) this.recent = this.recent.slice(-16);
+    else if (name === "NEXT_BUFFER" || name === "READONLY_BUFFER") this.find("buffer-opcode", op, name);
+    else if (name === "PERSID") this.find("persistent-id", op, `PERSID '${String(op.arg).slice(0, 40)}'`);
   }
 
   private stop(op: DecodedOp): void {
     this.pickles.push({ start: this.pickleStart, end: op.next });
     this.pickleStart = op.next;
-    this.memo = new Map();
-    this.recent = [];
     this.protocolSeen = false;
   }
 
@@ -183,47 +202,22 @@ class Scanner {
     this.protocolSeen = true;
   }
 
-  private persistentId(op: DecodedOp): void {
-    // A torch pid is a tuple built just before BINPERSID whose first item is the literal 'storage'.
-    if (op.info.name === "PERSID") this.find("persistent-id", op, `PERSID '${String(op.arg).slice(0, 40)}'`);
+  private callSite(kind: CallSiteFindingKind, detail: string): void {
+    if (this.op !== undefined) this.find(kind, this.op, detail);
   }
 
   private find(kind: ScanFinding["kind"], op: DecodedOp, detail: string): void {
     if (this.findings.length < 1000) this.findings.push({ kind, offset: op.offset, detail });
   }
 
-  private addGlobal(op: DecodedOp, pair: readonly [string, string], literal: boolean): void {
+  private addGlobal(resolved: ResolvedGlobal): void {
+    const op = this.op;
+    if (op === undefined) return;
+    const { module, name, literal } = resolved;
+    if (!literal) this.find("stack-global-non-literal", op, "STACK_GLOBAL operands are not string literals");
     const opcode = op.info.name as ScannedGlobal["opcode"];
     if (this.globals.length < 100_000)
-      this.globals.push({ module: pair[0], name: pair[1], offset: op.offset, opcode, literal });
-    this.names.add(`${pair[0]}.${pair[1]}`);
-  }
-
-  private literalString(op: DecodedOp | undefined): string | undefined {
-    if (!op) return undefined;
-    if (stringOps.has(op.info.name)) return typeof op.arg === "string" ? op.arg : undefined;
-    if (getOps.has(op.info.name)) return this.memo.get(Number(op.arg));
-    return undefined;
-  }
-
-  private remember(op: DecodedOp): void {
-    const index = op.info.name === "MEMOIZE" ? this.memo.size : Number(op.arg);
-    // Walk back without copying: this runs for every memo opcode, thousands per data.pkl.
-    let source: DecodedOp | undefined;
-    for (let at = this.recent.length - 1; at >= 0 && source === undefined; at--) {
-      const previous = this.recent[at];
-      if (previous !== undefined && !memoOps.has(previous.info.name)) source = previous;
-    }
-    this.memo.set(index, this.literalString(source));
-  }
-
-  private stackGlobal(op: DecodedOp): void {
-    const operands = this.recent.filter((previous) => !memoOps.has(previous.info.name)).slice(-2);
-    const module = this.literalString(operands[0]);
-    const name = this.literalString(operands[1]);
-    if (module === undefined || name === undefined || operands.length < 2) {
-      this.find("stack-global-non-literal", op, "STACK_GLOBAL operands are not string literals");
-    }
-    this.addGlobal(op, [module ?? "unknown", name ?? "unknown"], module !== undefined && name !== undefined);
+      this.globals.push({ module, name, offset: op.offset, opcode, literal });
+    this.names.add(`${module}.${name}`);
   }
 }

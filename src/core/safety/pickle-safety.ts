@@ -1,15 +1,10 @@
-import { canonicalName, normaliseModule } from "../formats/pickle/global-names.ts";
+import { canonicalName } from "../formats/pickle/global-names.ts";
 import type { PickleNote } from "../formats/pickle/pickle-machine.ts";
 import { canonicalDtype } from "../formats/pickle/torch-dtypes.ts";
-import type { GlobalScan } from "./pickle-global-scan.ts";
-import {
-  dangerousGlobals,
-  dangerousModules,
-  expectedPrefixes,
-  isTorchReconstructor,
-  safeBuiltins,
-  safeGlobals,
-} from "./pickle-safety-tables.ts";
+import { frameworkClasses } from "./framework-globals.ts";
+import type { GlobalScan, ScanFinding } from "./pickle-global-scan.ts";
+import { dangerousGlobals, dangerousModules, safeGlobals } from "./pickle-safety-tables.ts";
+import { isGetattrGlobal } from "./pickle-stack-model.ts";
 
 export type GlobalClass = "safe" | "expected" | "dangerous" | "unknown";
 
@@ -23,6 +18,7 @@ export interface ClassifiedGlobal {
 export interface PickleSafetyReport {
   /** `unsafe`: dangerous callables or obfuscated imports; `unknown`: unrecognised globals or odd structure. */
   readonly status: "safe" | "unknown" | "unsafe";
+  /** Dangerous globals, then the call expressions that make a call site dangerous (`getattr(subprocess.os, 'system')`). */
   readonly dangerous: readonly string[];
   readonly unknown: readonly string[];
   readonly notes: readonly string[];
@@ -30,28 +26,56 @@ export interface PickleSafetyReport {
   readonly globals: readonly ClassifiedGlobal[];
 }
 
-function inModule(module: string, parent: string): boolean {
-  return module === parent || module.startsWith(`${parent}.`);
+const DUNDER = /^__\w+__$/;
+
+function inDangerousModule(module: string): boolean {
+  return dangerousModules.some((parent) => module === parent || module.startsWith(`${parent}.`));
 }
 
-/** One global's class under the recommended policy (formats.md §2.5). */
-export function classifyGlobal(rawModule: string, name: string): GlobalClass {
-  const module = normaliseModule(rawModule);
-  const qualified = `${module}.${name}`;
-  const canonical = canonicalName(rawModule, name);
-  if (safeGlobals.has(canonical) || isTorchReconstructor(module, name)) return "safe";
+/** Table entries only; undefined when the exact (module, qualname) is on no list. `canonical` = `module.qualname`. */
+function exactClass(module: string, name: string, canonical: string): GlobalClass | undefined {
+  if (safeGlobals.has(canonical)) return "safe";
   if (module === "torch" && canonicalDtype(name) !== undefined) return "safe";
-  if (module === "builtins") {
-    if (safeBuiltins.has(name)) return "safe";
-    return /(Error|Exception|Warning)$/.test(name) && !dangerousGlobals.has(qualified)
-      ? "unknown"
-      : "dangerous";
-  }
-  if (dangerousGlobals.has(qualified) || dangerousModules.some((parent) => inModule(module, parent))) {
-    return "dangerous";
-  }
-  if (expectedPrefixes.some((prefix) => qualified.startsWith(prefix))) return "expected";
-  return "unknown";
+  if (frameworkClasses.has(canonical)) return "expected";
+  if (dangerousGlobals.has(canonical)) return "dangerous";
+  return undefined;
+}
+
+/** Whether `module.name` (one attribute, no dots in `name`) is denied by a table. */
+function denied(module: string, name: string): boolean {
+  if (dangerousGlobals.has(`${module}.${name}`) || inDangerousModule(module)) return true;
+  // Builtins are dangerous unless they only build values; exception classes are merely unknown.
+  return (
+    module === "builtins" && !safeGlobals.has(`builtins.${name}`) && !/(Error|Exception|Warning)$/.test(name)
+  );
+}
+
+/**
+ * An attribute path (`omegaconf.omegaconf` + `os.system`, resolved by protocol ≥ 4's find_class): dangerous when
+ * the path itself, or any tail of it starting at an attribute, names a denied module or callable.
+ */
+function deniedAttributePath(moduleParts: readonly string[], nameParts: readonly string[]): boolean {
+  const last = nameParts[nameParts.length - 1] ?? "";
+  const through = nameParts.slice(0, -1);
+  if (denied([...moduleParts, ...through].join("."), last)) return true;
+  return through.some((_, start) => denied(through.slice(start).join("."), last));
+}
+
+/**
+ * One global's class. A global is safe or expected only when its exact (module, qualified name) is on a list;
+ * a dotted qualified name or anything unlisted is at least unknown; a `__dunder__` attribute, a denied module or
+ * callable (also reached through an attribute path) is dangerous.
+ */
+export function classifyGlobal(rawModule: string, name: string): GlobalClass {
+  const canonical = canonicalName(rawModule, name);
+  const module = canonical.slice(0, canonical.length - name.length - 1);
+  const exact = exactClass(module, name, canonical);
+  if (exact !== undefined) return exact;
+  const nameParts = name.split(".");
+  if (nameParts.some((part) => DUNDER.test(part))) return "dangerous";
+  if (nameParts.length > 1)
+    return deniedAttributePath(module.split("."), nameParts) ? "dangerous" : "unknown";
+  return denied(module, name) ? "dangerous" : "unknown";
 }
 
 const noteText: Record<PickleNote["kind"], string | undefined> = {
@@ -62,6 +86,23 @@ const noteText: Record<PickleNote["kind"], string | undefined> = {
   "stack-not-empty-at-stop": "values were left on the stack at STOP (unused results are a payload marker)",
 };
 
+/** Call-site findings whose detail is itself a dangerous expression. */
+const dangerousCallSites = new Set<ScanFinding["kind"]>(["getattr-call", "enum-member-call"]);
+
+const findingText: Partial<Record<ScanFinding["kind"], string>> = {
+  "getattr-call": "is not an enum lookup (an allow-listed enum class and a literal member name)",
+  "enum-member-call": "uses an enum member as something other than a value",
+  "getattr-as-value": "is handed on as a value instead of being called as an enum lookup",
+};
+
+function noteOf(finding: ScanFinding): string {
+  // Already a sentence naming the pickle it is about (legacy-torch-scan.ts).
+  if (finding.kind === "legacy-header-global") return finding.detail;
+  const text = findingText[finding.kind];
+  const detail = text === undefined ? finding.detail : `${finding.detail} ${text}`;
+  return `${finding.kind} at offset ${finding.offset}: ${detail}`;
+}
+
 /**
  * Safety findings for a scanned pickle stream, optionally refined by what interpretation noticed
  * (persistent ids). Pass the scan of the whole `data.pkl` so a second pickle after STOP is seen.
@@ -71,9 +112,11 @@ export function assessPickleSafety(
   interpretationNotes: readonly PickleNote[] = [],
 ): PickleSafetyReport {
   const globals = classifyAll(scan);
-  const dangerous = globals.filter((g) => g.class === "dangerous").map((g) => g.name);
+  const callSites = scan.findings.filter((f) => dangerousCallSites.has(f.kind)).map((f) => f.detail);
+  const dangerousGlobalNames = globals.filter((g) => g.class === "dangerous").map((g) => g.name);
+  const dangerous = [...new Set([...dangerousGlobalNames, ...callSites])];
   const unknown = globals.filter((g) => g.class === "unknown").map((g) => g.name);
-  const notes = scan.findings.map((f) => `${f.kind} at offset ${f.offset}: ${f.detail}`);
+  const notes = scan.findings.map(noteOf);
   for (const note of interpretationNotes) {
     const text = noteText[note.kind];
     if (text) notes.push(`${note.kind} at offset ${note.offset}: ${text} (${note.detail})`);
@@ -89,6 +132,12 @@ export function assessPickleSafety(
   return { status, dangerous, unknown, notes, globals };
 }
 
+/** getattr is cleared by its call sites: safe when the scan judged them all and none handed it on as a value. */
+function getattrClass(scan: GlobalScan): GlobalClass {
+  if (!scan.callSitesChecked) return "dangerous";
+  return scan.findings.some((f) => f.kind === "getattr-as-value") ? "dangerous" : "safe";
+}
+
 function classifyAll(scan: GlobalScan): ClassifiedGlobal[] {
   const seen = new Set<string>();
   const out: ClassifiedGlobal[] = [];
@@ -96,7 +145,12 @@ function classifyAll(scan: GlobalScan): ClassifiedGlobal[] {
     const name = `${ref.module}.${ref.name}`;
     if (seen.has(name)) continue;
     seen.add(name);
-    out.push({ name, class: ref.literal ? classifyGlobal(ref.module, ref.name) : "dangerous" });
+    const kind = !ref.literal
+      ? "dangerous"
+      : isGetattrGlobal(ref.module, ref.name)
+        ? getattrClass(scan)
+        : classifyGlobal(ref.module, ref.name);
+    out.push({ name, class: kind });
   }
   return out;
 }

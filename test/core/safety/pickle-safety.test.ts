@@ -172,7 +172,12 @@ describe("assessPickleSafety", () => {
       0x93,
       ".",
     );
-    expect(scanPickleGlobals(viaMemo).findings.map((f) => f.kind)).toEqual(["stack-global-non-literal"]);
+    // The stack is modelled, so memoized operands resolve as CPython would resolve them (here they swap places).
+    expect(scanPickleGlobals(viaMemo).names).toEqual(["Namespace.argparse"]);
+    expect(scanPickleGlobals(viaMemo).findings).toEqual([]);
+    const computed = pk(0x80, 4, global("builtins", "str"), shortUnicode("os"), 0x85, "R", 0x94, "0");
+    const fromMemo = pk(computed, "h", 0, shortUnicode("system"), 0x93, ".");
+    expect(scanPickleGlobals(fromMemo).findings.map((f) => f.kind)).toEqual(["stack-global-non-literal"]);
 
     const two = pk(0x80, 2, "N.", 0x80, 2, global("posix", "system"), ".");
     const twoReport = assessPickleSafety(scanPickleGlobals(two));
