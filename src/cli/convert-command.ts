@@ -3,9 +3,9 @@ import { dirname, resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import { type ConvertSummary, convertCheckpoints } from "../io/convert-checkpoints.ts";
 import type { Command, CommandContext, TextSink } from "./command.ts";
+import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
-import { displayPathFrom } from "./validate-command.ts";
 
 const USAGE = `Usage: ckpt convert (--checkpoint PATH | --exp-dir DIR | --outputs-dir DIR) [options]
 
@@ -75,11 +75,17 @@ function progressWriter(sink: TextSink, display: (path: string) => string) {
   };
 }
 
-function summaryJson(summary: ConvertSummary, display: (path: string) => string): string {
+type Shown = { readonly path: (path: string) => string; readonly message: (message: string) => string };
+
+function summaryJson(summary: ConvertSummary, shown: Shown): string {
+  const display = shown.path;
   const pick = (status: string) =>
     summary.outcomes
       .filter((outcome) => outcome.status === status)
-      .map((outcome) => ({ path: display(outcome.path), reason: outcome.reason ?? null }));
+      .map((outcome) => ({
+        path: display(outcome.path),
+        reason: outcome.reason === undefined ? null : shown.message(outcome.reason),
+      }));
   return `${JSON.stringify({
     converted: summary.converted,
     skipped: summary.skipped,
@@ -91,24 +97,23 @@ function summaryJson(summary: ConvertSummary, display: (path: string) => string)
     sidecars: summary.outcomes.flatMap((outcome) =>
       outcome.status === "converted" && outcome.sidecar ? [display(outcome.sidecar)] : [],
     ),
-    warnings: summary.outcomes.flatMap((outcome) => outcome.warnings),
+    warnings: summary.outcomes.flatMap((outcome) => outcome.warnings.map(shown.message)),
   })}\n`;
 }
 
-function summaryText(
-  summary: ConvertSummary,
-  options: { verbose: boolean; display: (path: string) => string },
-): string {
-  const { display } = options;
+function summaryText(summary: ConvertSummary, options: { verbose: boolean; shown: Shown }): string {
+  const display = options.shown.path;
+  const reason = (text: string | undefined) => (text === undefined ? "" : options.shown.message(text));
   const lines: string[] = [];
   for (const outcome of summary.outcomes) {
     const sidecar = outcome.sidecar ? display(outcome.sidecar) : "";
-    if (outcome.status === "failed") lines.push(`failed: ${outcome.reason ?? display(outcome.path)}`);
+    if (outcome.status === "failed")
+      lines.push(`failed: ${outcome.reason === undefined ? display(outcome.path) : reason(outcome.reason)}`);
     else if (!options.verbose) continue;
     else if (outcome.status === "converted") lines.push(`converted: ${display(outcome.path)} -> ${sidecar}`);
     else if (outcome.status === "would-convert")
       lines.push(`would convert: ${display(outcome.path)} -> ${sidecar}`);
-    else lines.push(`skipped: ${display(outcome.path)} (${outcome.reason ?? ""})`);
+    else lines.push(`skipped: ${display(outcome.path)} (${reason(outcome.reason)})`);
   }
   const converted = summary.dryRun ? "Would convert:          " : "Converted:               ";
   lines.push(
@@ -137,8 +142,8 @@ async function run(context: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   const target = targetOf(values, context.cwd);
-  const display = displayPathFrom(context.cwd);
-  const progress = progressWriter(context.stderr, display);
+  const shown: Shown = { path: displayPathFrom(context.cwd), message: displayMessageFrom(context.cwd) };
+  const progress = progressWriter(context.stderr, shown.path);
   const summary = convertCheckpoints({
     ...target,
     recursive: !values["no-recursive"],
@@ -150,10 +155,10 @@ async function run(context: CommandContext): Promise<number> {
   });
   progress.clear();
   for (const warning of summary.outcomes.flatMap((outcome) => outcome.warnings)) {
-    context.stderr.write(`ckpt: warning: ${warning}\n`);
+    context.stderr.write(`ckpt: warning: ${shown.message(warning)}\n`);
   }
   context.stdout.write(
-    values.json ? summaryJson(summary, display) : summaryText(summary, { verbose: values.verbose, display }),
+    values.json ? summaryJson(summary, shown) : summaryText(summary, { verbose: values.verbose, shown }),
   );
   return summary.failed === 0 ? EXIT.ok : EXIT.findings;
 }

@@ -9,6 +9,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { displayPathFrom } from "./display-path.ts";
 import { emptyResultHint } from "./empty-result-hint.ts";
 import {
   LIST_REQUEST,
@@ -72,12 +73,6 @@ export function narrowingFlags(values: Readonly<Record<string, unknown>>): strin
   return ["filter", "since", "until"].flatMap((flag) =>
     typeof values[flag] === "string" ? [`--${flag} ${values[flag]}`] : [],
   );
-}
-
-/** Paths under the working directory print relative to it (as `validate` does); others stay absolute. */
-function displayPathFrom(cwd: string): (path: string) => string {
-  const prefix = cwd.endsWith("/") ? cwd : `${cwd}/`;
-  return (path) => (path.startsWith(prefix) ? path.slice(prefix.length) : path);
 }
 
 type PrintOptions = {

@@ -9,9 +9,9 @@ import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
 import { createRunContextCache, type RunContextCache } from "../io/run-context.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
-import { displayPathFrom } from "./validate-command.ts";
 
 const USAGE = `Usage: ckpt show PATH... [options]
 

@@ -5,10 +5,10 @@ import { createCatalogStore, type DaemonState } from "../tui/catalog-store.ts";
 import { refreshBeforeQuery } from "./catalog-refresh.ts";
 import { locateCatalog, openForQuery, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { displayPathFrom } from "./display-path.ts";
 import { printEntries } from "./ls-command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import type { EmbeddedWatcher, StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
-import { displayPathFrom } from "./validate-command.ts";
 
 const USAGE = `Usage: ckpt tui [DIR...] [options]
 

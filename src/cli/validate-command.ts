@@ -4,8 +4,8 @@ import { AppError } from "../core/errors/app-error.ts";
 import { renderValidationReport } from "../core/validation/render-validation-report.ts";
 import { buildValidationReport, validationExitCode } from "../core/validation/validation-report.ts";
 import { auditSidecars } from "../io/sidecar-audit.ts";
-import { pathUnderRoot } from "../io/walk-paths.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { displayPathFrom } from "./display-path.ts";
 import { parseFlags } from "./parse-flags.ts";
 
 const USAGE = `Usage: ckpt validate [PATH...] [options]
@@ -26,14 +26,6 @@ Examples:
   ckpt validate runs
   ckpt validate runs --allow-missing --json
 `;
-
-/** Paths under the working directory print relative to it; others stay as given. */
-export function displayPathFrom(cwd: string): (path: string) => string {
-  return (path) => {
-    const absolute = resolve(cwd, path);
-    return pathUnderRoot(cwd, absolute) ?? absolute;
-  };
-}
 
 async function run(context: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags("validate", context.args, {

@@ -12,7 +12,8 @@ export function directoryKey(directory: string): string {
 /** `path` relative to `root` when inside it (`.` for the root itself), else null. */
 export function pathUnderRoot(root: string, path: string): string | null {
   const shown = relative(root, path);
-  return shown.startsWith("..") || isAbsolute(shown) ? null : shown === "" ? "." : shown;
+  const outside = shown === ".." || shown.startsWith("../") || isAbsolute(shown);
+  return outside ? null : shown === "" ? "." : shown;
 }
 
 /**

@@ -100,7 +100,7 @@ export function readZipDirectory(
   if (cdSize > (options.maxCentralDirectoryBytes ?? 256 * 1024 * 1024) || entryCount * CENTRAL_SIZE > cdSize)
     return zipError(
       "corrupt-central-directory",
-      `central directory size ${cdSize} does not fit ${entryCount} entries; the file is damaged, re-save it`,
+      `central directory size ${cdSize} does not fit ${entryCount} entries; the file is damaged`,
     );
   if (cdOffset + cdSize > limit)
     return zipError(
@@ -143,7 +143,7 @@ function findEnd(source: ByteSource): Result<EndRecord, ZipError> {
   }
   return zipError(
     "no-central-directory",
-    "no ZIP end-of-central-directory record; the file is truncated or still being written — wait for the writer to finish or re-save it",
+    "no ZIP end-of-central-directory record: the file is truncated or still being written",
   );
 }
 
@@ -155,13 +155,13 @@ function resolveZip64(source: ByteSource, end: EndRecord): Result<EndRecord, Zip
   if (at === undefined || at + ZIP64_END_SIZE > end.offset - LOCATOR_SIZE)
     return zipError(
       "corrupt-central-directory",
-      "the ZIP64 locator points outside the file; the file is damaged, re-save it",
+      "the ZIP64 locator points outside the file; the file is damaged",
     );
   const record = source.read(at, ZIP64_END_SIZE);
   if (record.length < ZIP64_END_SIZE || !hasBytesAt(record, 0, ZIP_SIGNATURES.zip64End))
     return zipError(
       "corrupt-central-directory",
-      `no ZIP64 end record at offset ${at}; the file is damaged, re-save it`,
+      `no ZIP64 end record at offset ${at}; the file is damaged`,
     );
   const [entryCount, cdSize, cdOffset] = [readU64(record, 32), readU64(record, 40), readU64(record, 48)];
   if (entryCount === undefined || cdSize === undefined || cdOffset === undefined)
