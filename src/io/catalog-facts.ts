@@ -1,4 +1,5 @@
 import type { Database, Statement } from "bun:sqlite";
+import { isOneOf, SIDECAR_WORTHY_STATUSES } from "../core/catalog/catalog-constants.ts";
 import type { SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 
@@ -17,7 +18,7 @@ function factsOf(row: FactsRow): ScannedFile {
     mtime_ms: Number(mtime),
     alias_of: typeof aliasOf === "string" ? aliasOf : null,
     sidecar_present: sidecarPresent === 1,
-    assemblable: status === "ok" || status === "unsafe",
+    assemblable: isOneOf(SIDECAR_WORTHY_STATUSES, status),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
-import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import { isOneOf, SIDECAR_WORTHY_STATUSES, type SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ReconcilePlan, ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
@@ -124,7 +124,7 @@ function collect(collector: Collector, results: readonly ReadResult[], options: 
     options.onRead?.(result.outcome);
     collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
-    if (entry.sidecar === "missing") collector.missing++;
+    if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
     if (warning !== null) options.onWarning?.(warning);
     if (run !== null && (run.points !== null || !collector.runs.has(run.run.dir)))
       collector.runs.set(run.run.dir, run);

@@ -12,7 +12,7 @@ export const ScanSummary = z.object({
   failed: z.number().int(),
   seconds: z.number(),
   sidecars_written: z.number().int(),
-  /** Checkpoints read in this scan that have no sidecar (`--sidecars read`, or one that could not be written). */
+  /** Checkpoints read whole in this scan that have no sidecar (`--sidecars read`, or it could not be written). */
   sidecars_missing: z.number().int(),
   failures: z.array(z.string()),
 });

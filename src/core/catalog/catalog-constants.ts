@@ -10,6 +10,12 @@ export const ENTRY_STATUSES = [
   "unread",
 ] as const;
 
+/** Statuses of a checkpoint read whole: a sidecar can be written for it (an unsafe one's says so). */
+export const SIDECAR_WORTHY_STATUSES = [
+  "ok",
+  "unsafe",
+] as const satisfies readonly (typeof ENTRY_STATUSES)[number][];
+
 /**
  * The sidecar as the scan left it: `valid` (read, current), `invalid` (kept, entry rebuilt from the checkpoint),
  * `stale` (records another size/mtime than the file and was not ours to rewrite), `missing`, `off` (`--sidecars off`).

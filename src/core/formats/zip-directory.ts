@@ -159,10 +159,7 @@ function resolveZip64(source: ByteSource, end: EndRecord): Result<EndRecord, Zip
     );
   const record = source.read(at, ZIP64_END_SIZE);
   if (record.length < ZIP64_END_SIZE || !hasBytesAt(record, 0, ZIP_SIGNATURES.zip64End))
-    return zipError(
-      "corrupt-central-directory",
-      `no ZIP64 end record at offset ${at}; the file is damaged`,
-    );
+    return zipError("corrupt-central-directory", `no ZIP64 end record at offset ${at}; the file is damaged`);
   const [entryCount, cdSize, cdOffset] = [readU64(record, 32), readU64(record, 40), readU64(record, 48)];
   if (entryCount === undefined || cdSize === undefined || cdOffset === undefined)
     return zipError(
