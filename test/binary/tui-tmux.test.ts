@@ -51,7 +51,8 @@ function startShell(
 async function screenMatching(
   screen: () => string,
   matches: (text: string) => boolean,
-  timeoutMs = 10_000,
+  // The compiled binary starting and indexing on a loaded 2-core machine; waiting ends as soon as the screen matches.
+  timeoutMs = 40_000,
 ): Promise<string> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
@@ -120,12 +121,15 @@ describe("ckpt tui, compiled, in tmux", () => {
     shell.keys("clear; echo BEFORE-TUI", "Enter");
     await screenMatching(shell.screen, (text) => text.includes("BEFORE-TUI"));
     shell.keys("./ckpt tui runs --catalog cat.db", "Enter");
+    // Rows appear as the embedded watcher indexes them: wait for the last run's, not the first's.
     const first = await screenMatching(
       shell.screen,
-      (text) => text.includes("embedded watcher") && text.includes("dbnet_r18_dev_cleval"),
+      (text) =>
+        text.includes("embedded watcher") &&
+        text.includes("dbnet_r18_dev_cleval") &&
+        text.includes("test_efficientnet"),
     );
     expect(first).toContain("dbnet_r18_dev_cleval");
-    expect(first).toContain("test_efficientnet");
 
     shell.keys("/hmean", "Enter");
     const filtered = await screenMatching(shell.screen, (text) => text.includes("filter /hmean/"));
@@ -150,18 +154,23 @@ describe("ckpt tui, compiled, in tmux", () => {
     shell.keys("q");
     const after = await screenMatching(shell.screen, (text) => !text.includes("ckpt │"));
     expect(after).toContain("BEFORE-TUI");
-  }, 60_000);
+  }, 120_000);
 
   test("NO_COLOR: no colour or style sequences reach the terminal", async () => {
     using dir = makeTempDir("tui-tmux-nocolor");
     const binary = binaryIn(dir.path);
     fixtureTree(dir.path, binary);
+    expect(runBinary(binary, ["scan", "runs", "--catalog", "cat.db"], dir.path).exitCode).toBe(0);
     const shell = startShell(dir.path, { NO_COLOR: "1" });
     shell.keys("./ckpt tui runs --catalog cat.db --readonly", "Enter");
-    await screenMatching(shell.screen, (text) => text.includes("read-only"));
+    // With rows on screen, so the glyphs, the ★ and the cursor row are all drawn without colour.
+    await screenMatching(
+      shell.screen,
+      (text) => text.includes("read-only") && text.includes("test_efficientnet"),
+    );
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for SGR escape sequences
     expect(shell.screen(true)).not.toMatch(/\x1b\[[0-9;]*[1-9][0-9;]*m/);
     shell.keys("q");
     await screenMatching(shell.screen, (text) => !text.includes("ckpt │"));
-  }, 60_000);
+  }, 120_000);
 });

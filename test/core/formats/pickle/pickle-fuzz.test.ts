@@ -12,7 +12,7 @@ const seedNames = [
   "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56/checkpoints/last.ckpt",
 ];
 
-test("2,000 mutated, truncated and random pickles: never a throw, never slow", async () => {
+test("2,000 mutated, truncated and random pickles: never a throw, never a runaway", async () => {
   const fixtures = await listRealFixtures();
   const paths = seedNames.map((name) => {
     const fixture = fixtures.find((f) => f.name === name);
@@ -33,9 +33,10 @@ test("2,000 mutated, truncated and random pickles: never a throw, never slow", a
   }
   expect(threw).toEqual([]);
   expect(ok).toBeGreaterThan(0);
-  // Reported in the failure message if it regresses; typical max is a few ms.
-  expect({ slowestCase: slowest.index, under100ms: slowest.ms < 100 }).toEqual({
+  // A blow-up detector, not a speed check (bench/ measures speed): a case takes a few ms, a runaway seconds; the
+  // process CPU clock also counts GC and JIT threads, which a loaded machine inflates.
+  expect({ slowestCase: slowest.index, runaway: slowest.ms >= 1000 }).toEqual({
     slowestCase: slowest.index,
-    under100ms: true,
+    runaway: false,
   });
 }, 60_000);
