@@ -1,9 +1,12 @@
 // The compiled binary's TUI in a real terminal: tmux at a fixed 120×40, driven with send-keys, read with capture-pane.
-import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { binaryIn, compiledBinary, runBinary } from "../helpers/compiled-binary.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const FIXTURES = join(import.meta.dir, "../fixtures/real");
 const sessions: string[] = [];

@@ -1,11 +1,14 @@
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { allMetricDefinitions } from "../../src/core/metrics/metric-catalog.ts";
 import { writeSidecar } from "../../src/io/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../helpers/catalog-tree.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 // One catalog whose entries log a custom metric, and a `ckpt` on disk for the scripts to call back into.
 const dir = mkdtempSync(join(tmpdir(), "ckpt-completion-"));

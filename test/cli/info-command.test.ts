@@ -1,8 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runCkpt, startDaemonReady } from "../helpers/daemon-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 describe("ckpt info", () => {
   test("names every path ckpt uses, and whether a daemon keeps the catalog current", async () => {

@@ -1,14 +1,17 @@
 // Read commands never create or change a file in the user's directories (issue 13 §3): every one of them runs on
 // a copy of the real fixtures, and the tree must be byte-identical afterwards. The catalog lives outside the tree.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startEmbeddedWatcher } from "../../src/daemon/embedded-watcher.ts";
 import { runCkpt, withCatalog } from "../helpers/daemon-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { snapshotTree, type TreeEntry } from "../helpers/tree-snapshot.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const FIXTURES = join(import.meta.dir, "../fixtures/real");
 

@@ -1,10 +1,13 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const main = resolve(import.meta.dir, "../../src/main.ts");
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { lstatSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -8,7 +8,10 @@ import {
   startControlServer,
 } from "../../src/daemon/control-socket.ts";
 import { ensurePrivateDirectory } from "../../src/daemon/runtime-paths.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const uid = process.getuid?.() ?? 0;
 const idleHandlers: ControlHandlers = {

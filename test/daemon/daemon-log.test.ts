@@ -1,5 +1,5 @@
 // What `ckpt watch` logs about a checkpoint written slowly: one line when it starts, one when it is indexed.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -8,8 +8,11 @@ import {
   type LogLine,
   startDaemonReady,
 } from "../helpers/daemon-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DaemonEnvironment, startDaemonReady, withCatalog } from "../helpers/daemon-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

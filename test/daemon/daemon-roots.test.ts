@@ -1,6 +1,6 @@
 // A running `ckpt watch` and the directories it does not watch (issue 13 §4): `ckpt scan`/`ls` of such a
 // directory get it catalogued through the daemon, and `ckpt watch --add/--remove` change its roots.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -10,10 +10,13 @@ import {
   startDaemonReady,
   withCatalog,
 } from "../helpers/daemon-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
 import { snapshotTree } from "../helpers/tree-snapshot.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

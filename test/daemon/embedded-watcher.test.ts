@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TextSink } from "../../src/cli/command.ts";
@@ -6,9 +6,12 @@ import { requestControl, sendControlCommand } from "../../src/daemon/control-soc
 import { startEmbeddedWatcher } from "../../src/daemon/embedded-watcher.ts";
 import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
 import { withCatalog } from "../helpers/daemon-process.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

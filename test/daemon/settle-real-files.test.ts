@@ -1,5 +1,5 @@
 // The watcher, the settle scheduler and the real probes together, on a real temp dir with real writers.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkPathCompleteness, statPathIdentity } from "../../src/daemon/settle-probes.ts";
@@ -10,9 +10,12 @@ import {
 } from "../../src/daemon/settle-scheduler.ts";
 import { settlePathOf, type WatchEvent } from "../../src/daemon/watch-event.ts";
 import { startWatcher } from "../../src/daemon/watcher.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

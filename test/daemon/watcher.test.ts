@@ -1,12 +1,15 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFsWatchWatcher } from "../../src/daemon/fs-watch-watcher.ts";
 import type { WatchEvent } from "../../src/daemon/watch-event.ts";
 import { describeWatchEvent, settlePathOf } from "../../src/daemon/watch-event.ts";
 import { startWatcher, type Watcher, type WatcherOptions } from "../../src/daemon/watcher.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

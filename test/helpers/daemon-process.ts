@@ -88,7 +88,7 @@ export function startDaemon(
     lines,
     other,
     stdout: () => out,
-    waitForLog: (match, what, timeoutMs = 10_000) =>
+    waitForLog: (match, what, timeoutMs = 30_000) =>
       waitFor(() => lines.find(match), { what: `${what} (log so far: ${other.join(" | ")})`, timeoutMs }),
   };
 }

@@ -1,5 +1,5 @@
 export type WaitForOptions = {
-  /** @default 5000 */
+  /** @default 20000 */
   readonly timeoutMs?: number;
   /** What was awaited, for the failure message. */
   readonly what?: string;
@@ -13,7 +13,8 @@ export async function waitFor<T>(
   check: () => T | undefined | false,
   options: WaitForOptions = {},
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 5000;
+  // An upper bound for a loaded 2-core machine; waiting ends as soon as the condition holds.
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -1,10 +1,13 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import type { AssembleCheckpoint } from "../../src/io/catalog-entry-reader.ts";
 import type { ReadResult } from "../../src/io/catalog-read-batch.ts";
 import { readInPool } from "../../src/io/catalog-read-pool.ts";
 import { ReadWorkers } from "../../src/io/read-workers.ts";
 import { sampleMetadata } from "../helpers/catalog-tree.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const assemble: AssembleCheckpoint = (path) => ({
   status: "ok",

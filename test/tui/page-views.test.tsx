@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { renderToString } from "ink";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
 import type { CheckpointDetail } from "../../src/io/tui-catalog-reads.ts";
@@ -9,8 +9,11 @@ import { LinesView } from "../../src/tui/lines-view.tsx";
 import { EmptyTable, TableTitle } from "../../src/tui/table-screen.tsx";
 import { wrapLines } from "../../src/tui/wrap-line.ts";
 import { sampleMetadata } from "../helpers/catalog-tree.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { sampleEntry } from "../helpers/tui-catalog.ts";
 import { stripAnsi } from "../helpers/wait-for-frame.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const WIDTH = 100;
 const show = (node: Parameters<typeof renderToString>[0]) =>

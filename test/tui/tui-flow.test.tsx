@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
@@ -8,9 +8,12 @@ import { type CatalogStore, createCatalogStore } from "../../src/tui/catalog-sto
 import { TuiRoot } from "../../src/tui/tui-root.tsx";
 import { createUiStore } from "../../src/tui/ui-store.ts";
 import { sampleMetadata } from "../helpers/catalog-tree.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { sampleEntry, TEST_NOW, writeCatalog } from "../helpers/tui-catalog.ts";
 import { frameMatching, nextTick } from "../helpers/wait-for-frame.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const hmean = (value: number) => ({ primary_metric: { name: "hmean", value, higher_is_better: true } });
 

@@ -1,8 +1,11 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { cpuMilliseconds } from "../../../helpers/cpu-clock.ts";
 import { makeFuzzCase, runFuzzCase } from "../../../helpers/pickle-fuzz.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../../helpers/process-budget.ts";
 import { listRealFixtures } from "../../../helpers/real-fixtures.ts";
 import { readZipMembersWithPython } from "../../../helpers/zip-members-oracle.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const seedNames = [
   "broken/malicious_reduce.ckpt",

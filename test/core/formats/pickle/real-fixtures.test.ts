@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   interpretPickle,
   type PickleInterpretation,
@@ -11,8 +11,11 @@ import {
   type TensorRef,
 } from "../../../../src/core/formats/pickle/py-value.ts";
 import { type PlainJson, toPlainJson } from "../../../../src/core/formats/pickle/to-plain-json.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../../helpers/process-budget.ts";
 import { listRealFixtures, type RealFixture } from "../../../helpers/real-fixtures.ts";
 import { readZipMembersWithPython } from "../../../helpers/zip-members-oracle.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const fixtures = await listRealFixtures();
 const zipFixtures = fixtures.filter(
