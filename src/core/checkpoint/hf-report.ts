@@ -9,7 +9,7 @@ import { failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { EarlyStoppingState, HfFacts } from "./checkpoint-report-parts.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
-import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
+import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 type HfReportOptions = {
   readonly path: string;
@@ -132,5 +132,6 @@ function trainingArgsFacts(
   facts.metric_for_best_model = typeof metric === "string" ? metric : null;
   facts.greater_is_better = typeof greater === "boolean" ? greater : null;
   facts.training_args_class = globalName(value.class) ?? null;
-  return { training_args: args };
+  const notes = plainBudgetNotes(input.budget, "training_args.bin");
+  return { training_args: args, ...(notes.length > 0 ? { warnings: notes } : {}) };
 }
