@@ -48,8 +48,15 @@ export function hfReport(view: DirectoryView, options: HfReportOptions): Checkpo
   if (report.safety?.status === "unsafe")
     return { ...report, status: "unsafe", error: unsafeError(options.path, report.safety) };
   const status = completenessStatus(hf.completeness);
-  if (status === "ok") return report;
-  return failedReport(report, { status, code: "directory-incomplete", message: hf.completeness.reason });
+  if (status !== "ok")
+    return failedReport(report, { status, code: "directory-incomplete", message: hf.completeness.reason });
+  const state = hf.trainerState;
+  if (state?.success !== false || state.error.code === "unfinished") return report;
+  return failedReport(report, {
+    status: "too-large",
+    code: state.error.code === "too-deep" ? "trainer-state-too-deep" : "trainer-state-too-large",
+    message: `${state.error.message} (the checkpoint may be fine; its step and logged metrics are unknown to ckpt)`,
+  });
 }
 
 function trainerStateFacts(hf: HfCheckpointDir, facts: HfFacts): Partial<CheckpointReport> {

@@ -1,5 +1,7 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { readI64 } from "../bytes/little-endian.ts";
+import { formatBytes } from "../catalog/human-units.ts";
+import { INPUT_CAPS } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { Completeness } from "./completeness.ts";
@@ -17,10 +19,9 @@ import {
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
 const FIRST_WINDOW = 64 * 1024;
-const MAX_WINDOW = 256 * 1024 * 1024;
 
 export type ReadLegacyOptions = {
-  /** Cap on the bytes holding the five pickles. @default 256 MiB */
+  /** Cap on the bytes holding the five pickles. @default `INPUT_CAPS.pickle` */
   readonly maxPickleBytes?: number;
 };
 
@@ -45,7 +46,7 @@ export function readLegacyTorchCheckpoint(
   source: ByteSource,
   options: ReadLegacyOptions = {},
 ): Result<TorchPickleRead, TorchReadError> {
-  const pickles = readPickles(source, options.maxPickleBytes ?? MAX_WINDOW);
+  const pickles = readPickles(source, options.maxPickleBytes ?? INPUT_CAPS.pickle.bytes);
   if (!pickles.success) return pickles;
   const { main, mainError, bytes } = pickles.data;
   const scan = scanPickleGlobals(bytes, { maxPickles: 5 });
@@ -76,10 +77,11 @@ export function checkLegacyTorchCompleteness(source: ByteSource): Completeness {
       state: read.data.pickleError?.code === "truncated" ? "incomplete" : "corrupt",
       reason: read.data.pickleError?.message ?? "",
     };
-  return {
-    state: read.error.code === "legacy-incomplete" ? "incomplete" : "corrupt",
-    reason: read.error.message,
-  };
+  const { code, message } = read.error;
+  // Over the cap says nothing about completeness: the settle step's stable size and mtime decide.
+  const state =
+    code === "legacy-incomplete" ? "incomplete" : code === "pickle-too-large" ? "unknown" : "corrupt";
+  return { state, reason: message };
 }
 
 /** Interprets the five pickles in a window that grows ×4 until they fit (or the file ends). */
@@ -90,7 +92,10 @@ function readPickles(source: ByteSource, maxBytes: number): Result<Pickles, Torc
     const needMore = !attempt.success && attempt.error.code === "legacy-incomplete";
     if (!needMore || window >= source.size) return attempt;
     if (window >= maxBytes)
-      return legacyError("legacy-corrupt", `the pickles exceed the ${maxBytes}-byte cap; not read`);
+      return legacyError(
+        "pickle-too-large",
+        `its pickles run past ckpt's ${formatBytes(maxBytes)} cap for ${INPUT_CAPS.pickle.what}; they were not read`,
+      );
     window = Math.min(source.size, window * 4, maxBytes);
   }
 }
