@@ -4,7 +4,7 @@ import { formatBytes } from "./catalog/human-units.ts";
  * Files ckpt must read whole, and the most it reads of each. Parsing costs a multiple of the file in memory
  * (YAML about 35×, JSON about 10×, a pickle more), so a file over its cap is reported as too large and not
  * read. Run files that grow (metrics.csv, results.csv, summary.csv, TensorBoard events, MLflow metrics) are
- * streamed instead and have no cap. The README's "Size caps" section lists the same table.
+ * streamed instead and have no cap. The README's "Size limits" section lists the same table.
  */
 export const INPUT_CAPS = {
   /** `data.pkl` of a torch zip, or the pickles of a legacy torch file. */

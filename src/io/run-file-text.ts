@@ -18,7 +18,7 @@ export function readText(path: string, cap: InputCap): Result<string, RunFileErr
     const size = statSync(path).size;
     if (isOverCap(size, cap)) {
       const message = tooLargeMessage({
-        file: path,
+        file: `${path}: the file`,
         size,
         cap,
         advice: "trim the file; ckpt goes on without it",

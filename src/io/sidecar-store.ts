@@ -81,7 +81,7 @@ export function readSidecarText(path: string, fs: SidecarFs = nodeFs): Result<st
         code: "too-large",
         path,
         message: tooLargeMessage({
-          file: path,
+          file: `${path}: the sidecar`,
           size,
           cap: INPUT_CAPS.sidecar,
           advice: "ckpt writes a few KB: delete it and run `ckpt scan` to write a fresh one, or trim it",
