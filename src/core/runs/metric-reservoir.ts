@@ -60,7 +60,10 @@ export class MetricReservoir {
   private addToBuckets(entry: SequencedPoint): void {
     const last = this.buckets.at(-1);
     if (last !== undefined && this.inLast < this.width) {
-      this.buckets[this.buckets.length - 1] = merge(last, bucketOf(entry));
+      // In place: this runs once per point of a long run.
+      last.last = entry;
+      last.min = lower(last.min, entry);
+      last.max = higher(last.max, entry);
       this.inLast += 1;
       return;
     }

@@ -68,6 +68,8 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
  */
 export function parsePythonFloat(text: string): number | undefined {
   if (text === "") return undefined;
+  // The usual cell (`0.6931471824645996`, `-1e-05`, `12`): no trimming or special words to look up.
+  if (DECIMAL.test(text)) return Number(text);
   const trimmed = text.trim();
   const special = NON_FINITE[trimmed.toLowerCase()];
   if (special !== undefined) return special;
