@@ -51,8 +51,58 @@ class TailFolds {
 const sameTarget = (left: MetricTarget, right: MetricTarget) =>
   left.step === right.step && left.epoch === right.epoch;
 
-// Every point is offered to each target's fold, so only the targets asked about lately are followed.
-const MAX_TARGETS = 64;
+// A daemon follows every checkpoint of a run it indexed; the oldest asked about goes first past this many.
+const MAX_TARGETS = 1024;
+
+type Followed = { readonly target: MetricTarget; readonly fold: MetricFold };
+
+/**
+ * The targets followed, oldest first, and indexed by step: a point with a step can only count for targets at or
+ * after it, so a long file in step order costs one comparison per point for all the checkpoints before it.
+ */
+class FollowedTargets {
+  private readonly byAge: Followed[] = [];
+  private byStep: Followed[] = [];
+  private unplaced: Followed[] = [];
+
+  get targets(): MetricTarget[] {
+    return this.byAge.map(({ target }) => target);
+  }
+
+  find(target: MetricTarget): Followed | undefined {
+    return this.byAge.find((entry) => sameTarget(entry.target, target));
+  }
+
+  add(target: MetricTarget, fold: MetricFold): void {
+    this.byAge.push({ target, fold });
+    if (this.byAge.length > MAX_TARGETS) this.byAge.shift();
+    this.byStep = this.byAge
+      .filter((entry) => entry.target.step !== null)
+      .sort((left, right) => (left.target.step ?? 0) - (right.target.step ?? 0));
+    this.unplaced = this.byAge.filter((entry) => entry.target.step === null);
+  }
+
+  offer(entry: SequencedPoint): void {
+    for (const { target, fold } of this.unplaced)
+      if (isCandidate(entry.point, target)) offerToFold(fold, entry);
+    const step = entry.point.step;
+    for (let index = step === null ? 0 : this.firstAtOrAfter(step); index < this.byStep.length; index++) {
+      const followed = this.byStep[index] as Followed;
+      if (isCandidate(entry.point, followed.target)) offerToFold(followed.fold, entry);
+    }
+  }
+
+  private firstAtOrAfter(step: number): number {
+    let low = 0;
+    let high = this.byStep.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((this.byStep[middle]?.target.step ?? 0) < step) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
 
 /**
  * A run file's metric points, folded one at a time in file order so the file never has to be held: per metric a
@@ -64,10 +114,10 @@ export class MetricAccumulator {
   private seq = 0;
   private readonly series = new Map<string, MetricReservoir>();
   private readonly tail = new TailFolds();
-  private readonly targets: Array<{ readonly target: MetricTarget; readonly fold: MetricFold }>;
+  private readonly followed = new FollowedTargets();
 
   constructor(targets: readonly MetricTarget[] = []) {
-    this.targets = targets.map((target) => ({ target, fold: new Map() }));
+    for (const target of targets) this.followed.add(target, new Map());
   }
 
   add(point: MetricPoint): void {
@@ -79,7 +129,7 @@ export class MetricAccumulator {
     }
     reservoir.add(entry);
     this.tail.add(entry);
-    for (const { target, fold } of this.targets) if (isCandidate(point, target)) offerToFold(fold, entry);
+    this.followed.offer(entry);
   }
 
   /** Points folded so far. */
@@ -94,7 +144,7 @@ export class MetricAccumulator {
   }
 
   get registeredTargets(): readonly MetricTarget[] {
-    return this.targets.map(({ target }) => target);
+    return this.followed.targets;
   }
 
   /** The kept points of every metric, in file order. */
@@ -111,13 +161,12 @@ export class MetricAccumulator {
    * target given.
    */
   valuesAt(target: MetricTarget): MetricPoint[] | undefined {
-    const followed = this.targets.find((entry) => sameTarget(entry.target, target));
+    const followed = this.followed.find(target);
     if (followed !== undefined) return foldValues([followed.fold]);
     const folds = this.downsampled ? this.tail.foldsFor(target) : [this.exactFold(target)];
     if (folds === undefined) return undefined;
     const fold = mergeFolds(folds);
-    this.targets.push({ target, fold });
-    if (this.targets.length > MAX_TARGETS) this.targets.shift();
+    this.followed.add(target, fold);
     return foldValues([fold]);
   }
 

@@ -79,4 +79,17 @@ describe("MetricAccumulator", () => {
     expect(checkpoints).toHaveLength(10);
     for (const target of checkpoints) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
   });
+
+  test("hundreds of followed checkpoints, given in any order, are each answered exactly", () => {
+    const points = run(30_000, 100);
+    const targets: MetricTarget[] = Array.from({ length: 300 }, (_, index) => {
+      const step = ((index * 7919) % 300) * 100 + 99;
+      return { step, epoch: Math.floor(step / 100) };
+    });
+    targets.push({ step: null, epoch: 42 }, { step: 15_000, epoch: null });
+    const accumulator = new MetricAccumulator(targets);
+    for (const point of points) accumulator.add(point);
+    expect(accumulator.downsampled).toBe(true);
+    for (const target of targets) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
+  });
 });
