@@ -11,6 +11,8 @@ export type MeasuredRun = {
   /** Peak resident set size of the process (`VmHWM`), in bytes. */
   readonly maxRssBytes: number;
   readonly wallMs: number;
+  /** Killed after `timeoutMs`; the peak RSS is the one reached until then. */
+  readonly timedOut: boolean;
 };
 
 /** `VmHWM` of a live process, in bytes; undefined once it is gone. */
@@ -30,7 +32,13 @@ export function peakRssOf(pid: number): number | undefined {
  */
 export async function runCkptMeasured(
   argv: readonly string[],
-  options: { readonly cwd?: string; readonly env?: Record<string, string>; readonly main?: string } = {},
+  options: {
+    readonly cwd?: string;
+    readonly env?: Record<string, string>;
+    readonly main?: string;
+    /** Kill the process after this long (benchmarks of the old code). @default no limit */
+    readonly timeoutMs?: number;
+  } = {},
 ): Promise<MeasuredRun> {
   const started = performance.now();
   const child = Bun.spawn([process.execPath, options.main ?? mainScript, ...argv], {
@@ -40,8 +48,13 @@ export async function runCkptMeasured(
     stderr: "pipe",
   });
   let peak = 0;
+  let timedOut = false;
   const sample = setInterval(() => {
     peak = Math.max(peak, peakRssOf(child.pid) ?? 0);
+    if (options.timeoutMs !== undefined && performance.now() - started > options.timeoutMs && !timedOut) {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }
   }, 10);
   const [stdout, stderr, exitCode] = await Promise.all([
     new Response(child.stdout).text(),
@@ -50,5 +63,5 @@ export async function runCkptMeasured(
   ]);
   clearInterval(sample);
   const wallMs = performance.now() - started;
-  return { exitCode, stdout, stderr, maxRssBytes: peak, wallMs };
+  return { exitCode, stdout, stderr, maxRssBytes: peak, wallMs, timedOut };
 }
