@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname } from "node:path";
 import { parsePythonJson } from "../core/formats/hf-checkpoint-dir.ts";
+import { INPUT_CAPS } from "../core/input-caps.ts";
 import {
   emptyRunContext,
   type MetricSeries,
@@ -8,60 +8,44 @@ import {
   type RunContext,
 } from "../core/metadata/run-context-model.ts";
 import { fail, ok, type Result } from "../core/result.ts";
-import { parseHfTrainerState } from "../core/runs/hf-trainer-state.ts";
+import { type HfTrainerState, parseHfTrainerState } from "../core/runs/hf-trainer-state.ts";
 import { parseHydraConfig, parseHydraRuntime, parseYamlMapping } from "../core/runs/hydra-config.ts";
-import { parseLightningMetricsCsv } from "../core/runs/lightning-metrics-csv.ts";
+import { MetricAccumulator } from "../core/runs/metric-accumulator.ts";
 import {
   type MetricPoint,
+  type MetricTarget,
   type RunFileError,
   runFileError,
-  withEpochFromSeries,
 } from "../core/runs/metric-series.ts";
-import { type MlflowRunEntry, parseMlflowRun } from "../core/runs/mlflow-run.ts";
-import { readTensorboardEvents } from "../core/runs/tensorboard-events.ts";
-import { parseTimmSummaryCsv } from "../core/runs/timm-summary-csv.ts";
-import { parseUltralyticsResultsCsv } from "../core/runs/ultralytics-results-csv.ts";
-import { withFileByteSource } from "./file-byte-source.ts";
+import { parseMlflowRun } from "../core/runs/mlflow-run.ts";
 import { type FsMemo, statOrUndefined } from "./fs-memo.ts";
+import type { StreamedKind } from "./metric-file-feeders.ts";
 import { locateRunFiles } from "./run-dir-locator.ts";
 import type { RunFileLocations } from "./run-file-locations.ts";
+import { mlflowEntries, type Parse, textParser } from "./run-file-text.ts";
+import { StreamedMetricFile } from "./streamed-metric-file.ts";
 
 /**
  * Parsed run files keyed by path and (size, mtime): converting 1,000 checkpoints of one run parses its
- * `metrics.csv` once, and a file that changed is parsed again. One per process (or per command).
+ * `metrics.csv` once, and a file that changed is parsed again; a metric file that grew is read from where
+ * reading stopped. One per process (or per command). `weight` counts the points an entry keeps.
  */
-export type RunContextCache = { readonly parsed: Map<string, { stamp: string; value: unknown }> };
+export type RunContextCache = {
+  readonly parsed: Map<string, { stamp: string; value: unknown; weight: number }>;
+};
 
 /** Run files kept parsed: a scan reads a run's checkpoints together, so a few runs' worth is plenty. */
 const MAX_PARSED_FILES = 256;
+/** Metric points kept across all cached files (each file keeps at most 10,000 per metric). */
+const MAX_CACHED_POINTS = 2_000_000;
 
 export function createRunContextCache(): RunContextCache {
   return { parsed: new Map() };
 }
 
-type Parse<T> = (path: string) => Result<T, RunFileError>;
-
 function stampOf(path: string, memo: FsMemo | null): string | null {
   const stats = statOrUndefined(memo, path);
   return stats === undefined ? null : `${stats.size}:${stats.mtimeMs}`;
-}
-
-function readText(path: string): Result<string, RunFileError> {
-  try {
-    return ok(readFileSync(path, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return fail(
-      runFileError({ file: path, problem: `cannot read (${code})`, hint: "check its permissions" }),
-    );
-  }
-}
-
-function textParser<T>(parse: (text: string, file: string) => Result<T, RunFileError>): Parse<T> {
-  return (path) => {
-    const text = readText(path);
-    return text.success ? parse(text.data, path) : text;
-  };
 }
 
 function parseJsonRecord(text: string, file: string): Result<Record<string, unknown>, RunFileError> {
@@ -77,35 +61,36 @@ function parseJsonRecord(text: string, file: string): Result<Record<string, unkn
   return fail(runFileError({ file, problem: "not a JSON object", hint: "fix or remove the file" }));
 }
 
-const readEvents: Parse<MetricPoint[]> = (path) => {
-  const read = withFileByteSource(path, (source) => readTensorboardEvents(source).points);
-  if (read.success) return ok(withEpochFromSeries(read.data));
-  return fail(runFileError({ file: path, problem: read.error.message, hint: "check the file" }));
+/** `trainer_state.json` (one JSON document, rewritten whole) with its `log_history` kept bounded like a stream. */
+type TrainerStateRead = {
+  readonly state: HfTrainerState;
+  readonly valuesAt: (target: MetricTarget) => MetricPoint[];
 };
 
-function mlflowEntries(runDir: string): MlflowRunEntry[] {
-  const entries: MlflowRunEntry[] = [];
-  const visit = (dir: string, depth: number) => {
-    for (const entry of safeList(dir)) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() && depth < 4 && entry.name !== "artifacts") visit(path, depth + 1);
-      else if (entry.isFile()) {
-        const text = readText(path);
-        if (text.success) entries.push({ relativePath: relative(runDir, path), text: text.data });
-      }
-    }
-  };
-  visit(runDir, 0);
-  return entries;
+function boundedTrainerState(
+  state: HfTrainerState,
+  targets: readonly MetricTarget[] = [],
+): MetricAccumulator {
+  const accumulator = new MetricAccumulator(targets);
+  for (const point of state.points) accumulator.add(point);
+  return accumulator;
 }
 
-function safeList(dir: string) {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-}
+const readTrainerState: Parse<TrainerStateRead> = (path) => {
+  const parse = textParser(parseHfTrainerState, INPUT_CAPS.trainerState);
+  const parsed = parse(path);
+  if (!parsed.success) return parsed;
+  let accumulator = boundedTrainerState(parsed.data);
+  const valuesAt = (target: MetricTarget): MetricPoint[] => {
+    const known = accumulator.valuesAt(target);
+    if (known !== undefined) return known;
+    const again = parse(path);
+    if (!again.success) return [];
+    accumulator = boundedTrainerState(again.data, [...accumulator.registeredTargets, target]);
+    return accumulator.valuesAt(target) ?? [];
+  };
+  return ok({ state: { ...parsed.data, points: accumulator.points() }, valuesAt });
+};
 
 const parsers = {
   hydraConfig: textParser(parseHydraConfig),
@@ -113,17 +98,32 @@ const parsers = {
   hydraRuntime: textParser(parseHydraRuntime),
   yamlMapping: textParser(parseYamlMapping),
   jsonRecord: textParser(parseJsonRecord),
-  lightningCsv: textParser(parseLightningMetricsCsv),
-  timmCsv: textParser(parseTimmSummaryCsv),
-  ultralyticsCsv: textParser(parseUltralyticsResultsCsv),
-  trainerState: textParser(parseHfTrainerState),
-  events: readEvents,
+  trainerState: readTrainerState,
   mlflow: (path: string) => parseMlflowRun(mlflowEntries(path), path),
 };
 
 type ParserName = keyof typeof parsers;
 type Parsed<K extends ParserName> =
   ReturnType<(typeof parsers)[K]> extends Result<infer T, RunFileError> ? T : never;
+
+/** Least recently used goes first: the daemon keeps one cache for weeks, across any number of runs. */
+function remember(
+  cache: RunContextCache,
+  key: string,
+  entry: { stamp: string; value: unknown; weight: number },
+) {
+  const parsed = cache.parsed;
+  parsed.delete(key);
+  parsed.set(key, entry);
+  let weight = 0;
+  for (const kept of parsed.values()) weight += kept.weight;
+  for (const [oldest, kept] of parsed) {
+    if (parsed.size <= MAX_PARSED_FILES && weight <= MAX_CACHED_POINTS) break;
+    if (oldest === key) break;
+    parsed.delete(oldest);
+    weight -= kept.weight;
+  }
+}
 
 /** Builds one run context; `cached` parses each file at most once per (size, mtime). */
 class RunContextReader {
@@ -140,25 +140,32 @@ class RunContextReader {
     const parse = parsers[kind] as Parse<Parsed<K>>;
     const stamp = stampOf(path, this.memo) ?? "missing";
     const key = `${kind}:${path}`;
-    const parsed = this.cache.parsed;
-    const hit = parsed.get(key);
+    const hit = this.cache.parsed.get(key);
     const result = hit?.stamp === stamp ? (hit.value as Result<Parsed<K>, RunFileError>) : parse(path);
-    // Least recently used goes first: the daemon keeps one cache for weeks, across any number of runs.
-    parsed.delete(key);
-    parsed.set(key, hit?.stamp === stamp ? hit : { stamp, value: result });
-    if (parsed.size > MAX_PARSED_FILES) parsed.delete(parsed.keys().next().value ?? key);
+    remember(this.cache, key, hit?.stamp === stamp ? hit : { stamp, value: result, weight: 1 });
     if (result.success) return result.data;
     this.problems.push(result.error);
     return null;
   }
 
-  series(
-    source: MetricSeriesSource,
-    path: string | null | undefined,
-    kind: "lightningCsv" | "timmCsv" | "ultralyticsCsv" | "events",
-  ): MetricSeries[] {
-    const points = this.cached(path, kind);
-    return path && points && points.length > 0 ? [{ source, file: path, points }] : [];
+  /** A metric file kept between calls and read from where it stopped when it grew (see `StreamedMetricFile`). */
+  streamed(path: string, kind: StreamedKind): StreamedMetricFile {
+    const key = `${kind}:${path}`;
+    const hit = this.cache.parsed.get(key)?.value;
+    const file = hit instanceof StreamedMetricFile ? hit : new StreamedMetricFile(path, kind);
+    if (file === hit) file.refresh();
+    remember(this.cache, key, { stamp: "streamed", value: file, weight: file.points().length });
+    if (file.error !== undefined) this.problems.push(file.error);
+    return file;
+  }
+
+  series(source: MetricSeriesSource, path: string | null | undefined, kind: StreamedKind): MetricSeries[] {
+    if (!path) return [];
+    const file = this.streamed(path, kind);
+    const points = file.points();
+    return points.length > 0
+      ? [{ source, file: path, points, valuesAt: (target) => file.valuesAt(target) }]
+      : [];
   }
 }
 
@@ -214,12 +221,16 @@ export function loadRunContext(options: {
     ...reader.series("results.csv", found.ultralytics?.resultsCsv, "ultralyticsCsv"),
   ];
   const trainerState = reader.cached(found.hf?.trainerState, "trainerState");
-  if (trainerState && trainerState.points.length > 0 && found.hf?.trainerState) {
-    series.push({ source: "trainer_state.json", file: found.hf.trainerState, points: trainerState.points });
+  if (trainerState && trainerState.state.points.length > 0 && found.hf?.trainerState) {
+    const { state, valuesAt } = trainerState;
+    series.push({
+      source: "trainer_state.json",
+      file: found.hf.trainerState,
+      points: state.points,
+      valuesAt,
+    });
   }
-  if (mlflow && mlflow.points.length > 0 && found.mlflow) {
-    series.push({ source: "mlflow", file: found.mlflow.runDir, points: mlflow.points });
-  }
+  if (mlflow && found.mlflow) series.push(...reader.series("mlflow", found.mlflow.runDir, "mlflow"));
   return {
     runDir: found.runDir,
     hydra: hydraOf(reader, found),
@@ -228,7 +239,7 @@ export function loadRunContext(options: {
     series,
     timmArgs: reader.cached(found.timm?.argsYaml, "yamlMapping"),
     ultralyticsArgs: reader.cached(found.ultralytics?.argsYaml, "yamlMapping"),
-    hfTrainerState: trainerState,
+    hfTrainerState: trainerState?.state ?? null,
     hfConfig: reader.cached(found.hf?.configJson, "jsonRecord"),
     wandbRunId: found.wandb?.runId ?? null,
     mlflow: mlflow ? { runId: mlflow.runId, runName: mlflow.runName } : null,

@@ -16,8 +16,9 @@ export const STATUS_GLYPHS = {
 export function rowStatus(entry: Pick<CatalogEntry, "status" | "safety" | "sidecar">): RowStatus {
   if (entry.status === "unsafe" || entry.safety === "unsafe") return "unsafe";
   if (entry.status === "incomplete") return "incomplete";
-  if (entry.status === "corrupt" || entry.status === "not-a-checkpoint" || entry.sidecar === "invalid")
-    return "invalid";
+  const unreadable =
+    entry.status === "corrupt" || entry.status === "not-a-checkpoint" || entry.status === "too-large";
+  if (unreadable || entry.sidecar === "invalid") return "invalid";
   return entry.sidecar === "valid" ? "valid" : "missing";
 }
 

@@ -1,7 +1,7 @@
 // Fuzzing the pickle interpreter: seeded mutations of real pickles plus random opcode streams.
 import { interpretPickle } from "../../src/core/formats/pickle/pickle-interpreter.ts";
 import { opcodeByByte, type PickleArgType } from "../../src/core/formats/pickle/pickle-opcodes.ts";
-import { toPlainJson } from "../../src/core/formats/pickle/to-plain-json.ts";
+import { PlainBudget, toPlainJson } from "../../src/core/formats/pickle/to-plain-json.ts";
 import { scanPickleGlobals } from "../../src/core/safety/pickle-global-scan.ts";
 import { assessPickleSafety } from "../../src/core/safety/pickle-safety.ts";
 
@@ -101,7 +101,7 @@ export function runFuzzCase(bytes: Uint8Array, now: () => number): FuzzOutcome {
   const start = now();
   try {
     const result = interpretPickle(bytes, { limits: { maxTotalBytes: 64 * 1024 * 1024 } });
-    if (result.success) toPlainJson(result.data.value, { maxNodes: 100_000 });
+    if (result.success) toPlainJson(result.data.value, { budget: new PlainBudget(1024 * 1024) });
     assessPickleSafety(scanPickleGlobals(bytes), result.success ? result.data.notes : []);
     return {
       ok: result.success,

@@ -7,6 +7,7 @@ export const ENTRY_STATUSES = [
   "corrupt",
   "not-a-checkpoint",
   "unsafe",
+  "too-large",
   "unread",
 ] as const;
 

@@ -119,6 +119,7 @@ const TORCH_READ_STATUS: Readonly<Record<TorchReadError["code"], ReportStatus>> 
   "other-zip": "not-a-checkpoint",
   "legacy-incomplete": "incomplete",
   "legacy-corrupt": "corrupt",
+  "pickle-too-large": "too-large",
 };
 
 const TORCH_READ_ADVICE: Readonly<Record<TorchReadError["code"], string>> = {
@@ -129,6 +130,7 @@ const TORCH_READ_ADVICE: Readonly<Record<TorchReadError["code"], string>> = {
   "other-zip": "point ckpt at a torch.save checkpoint",
   "legacy-incomplete": "if it is still being written, retry when it finishes; otherwise re-save it",
   "legacy-corrupt": "re-save or re-download the checkpoint",
+  "pickle-too-large": "the checkpoint may be fine: load it in Python to see its contents",
 };
 
 function torchReport(
@@ -151,15 +153,14 @@ function safetensorsReport(base: CheckpointReport, source: ByteSource): Checkpoi
   const header = readSafetensorsHeader(source);
   const safety = { status: "safe" as const, dangerous: [], unknown: [], notes: [] };
   if (!header.success) {
-    const incomplete = header.error.code === "incomplete";
-    return failedReport(
-      { ...base, safety },
-      {
-        status: incomplete ? "incomplete" : "corrupt",
-        code: incomplete ? "safetensors-incomplete" : "safetensors-corrupt",
-        message: header.error.message,
-      },
-    );
+    const { code, message } = header.error;
+    const [status, reportCode] =
+      code === "incomplete"
+        ? (["incomplete", "safetensors-incomplete"] as const)
+        : code === "over-cap"
+          ? (["too-large", "safetensors-too-large"] as const)
+          : (["corrupt", "safetensors-corrupt"] as const);
+    return failedReport({ ...base, safety }, { status, code: reportCode, message });
   }
   return {
     ...base,

@@ -25,6 +25,8 @@ export const StateDictSummary = z.object({
   /** Whole pickled `nn.Module`s only: numel of `_parameters` and of `_buffers`, recursively. */
   module_parameter_count: z.number().int().optional(),
   module_buffer_count: z.number().int().optional(),
+  /** Present when the module walk stopped at this many submodule visits (shared submodules repeat under every parent). */
+  module_walk_cut_at: z.number().int().optional(),
 });
 export type StateDictSummary = z.infer<typeof StateDictSummary>;
 

@@ -15,7 +15,15 @@ import {
   StateDictSummary,
 } from "./checkpoint-report-parts.ts";
 
-export const REPORT_STATUSES = ["ok", "incomplete", "corrupt", "not-a-checkpoint", "unsafe"] as const;
+/** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
+export const REPORT_STATUSES = [
+  "ok",
+  "incomplete",
+  "corrupt",
+  "not-a-checkpoint",
+  "unsafe",
+  "too-large",
+] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 export const FRAMEWORKS = [
@@ -45,12 +53,16 @@ export const REPORT_ERROR_CODES = [
   "pickle-truncated",
   "pickle-corrupt",
   "pickle-limit",
+  "pickle-too-large",
   "storage-missing",
   "legacy-incomplete",
   "legacy-corrupt",
   "safetensors-incomplete",
   "safetensors-corrupt",
+  "safetensors-too-large",
   "directory-incomplete",
+  "trainer-state-too-large",
+  "trainer-state-too-deep",
   "not-a-checkpoint-dir",
   "dangerous-globals",
   "internal",

@@ -11,7 +11,7 @@ import { emptyReport, failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
-import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
+import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 export type BuildDirectoryReportOptions = {
   readonly path: string;
@@ -114,12 +114,15 @@ function shardedFacts(read: TorchPickleRead): Partial<CheckpointReport> {
   const safety = safetyOf([read.scan], read);
   const facts: Partial<CheckpointReport> = { pickle_globals: [...read.scan.names], safety };
   if (read.value === undefined) return facts;
-  const recognition = recognizeLightning(frameworkInput(read.value, read.readScalar));
+  const input = frameworkInput(read.value, read.readScalar);
+  const recognition = recognizeLightning(input);
   if (recognition === undefined) return facts;
+  const notes = plainBudgetNotes(input.budget, "the metadata pickle");
   return {
     ...facts,
     ...recognition.facts,
     framework: "lightning",
     framework_confidence: recognition.confidence,
+    ...(notes.length > 0 ? { warnings: notes } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { EarlyStoppingState, HfFacts } from "./checkpoint-report-parts.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
-import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
+import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 type HfReportOptions = {
   readonly path: string;
@@ -48,8 +48,15 @@ export function hfReport(view: DirectoryView, options: HfReportOptions): Checkpo
   if (report.safety?.status === "unsafe")
     return { ...report, status: "unsafe", error: unsafeError(options.path, report.safety) };
   const status = completenessStatus(hf.completeness);
-  if (status === "ok") return report;
-  return failedReport(report, { status, code: "directory-incomplete", message: hf.completeness.reason });
+  if (status !== "ok")
+    return failedReport(report, { status, code: "directory-incomplete", message: hf.completeness.reason });
+  const state = hf.trainerState;
+  if (state?.success !== false || state.error.code === "unfinished") return report;
+  return failedReport(report, {
+    status: "too-large",
+    code: state.error.code === "too-deep" ? "trainer-state-too-deep" : "trainer-state-too-large",
+    message: `${state.error.message} (the checkpoint may be fine; its step and logged metrics are unknown to ckpt)`,
+  });
 }
 
 function trainerStateFacts(hf: HfCheckpointDir, facts: HfFacts): Partial<CheckpointReport> {
@@ -132,5 +139,6 @@ function trainingArgsFacts(
   facts.metric_for_best_model = typeof metric === "string" ? metric : null;
   facts.greater_is_better = typeof greater === "boolean" ? greater : null;
   facts.training_args_class = globalName(value.class) ?? null;
-  return { training_args: args };
+  const notes = plainBudgetNotes(input.budget, "training_args.bin");
+  return { training_args: args, ...(notes.length > 0 ? { warnings: notes } : {}) };
 }

@@ -1,7 +1,12 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
 import { isTagged, PyDict, type PyValue } from "../formats/pickle/py-value.ts";
-import { toPlainJson } from "../formats/pickle/to-plain-json.ts";
+import {
+  PLAIN_JSON_MAX_COST,
+  PLAIN_JSON_REPEAT_COST,
+  PlainBudget,
+  toPlainJson,
+} from "../formats/pickle/to-plain-json.ts";
 import type { TensorScalarReader, TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { FrameworkFacts, FrameworkInput } from "../frameworks/framework-input.ts";
 import { typeName } from "../frameworks/framework-input.ts";
@@ -11,9 +16,10 @@ import type { GlobalScan } from "../safety/pickle-global-scan.ts";
 import { assessPickleSafety } from "../safety/pickle-safety.ts";
 import type { CheckpointReport, ReportError, SafetyFindings } from "./checkpoint-report.ts";
 
-/** Plain-JSON and scalar converters over one file's tensors. */
+/** Plain-JSON and scalar converters over one file's tensors, sharing one budget. */
 export function frameworkInput(root: PyValue, readScalar: TensorScalarReader): FrameworkInput {
-  const plain = (value: PyValue) => toPlainJson(value, { readTensorScalar: readScalar });
+  const budget = new PlainBudget();
+  const plain = (value: PyValue) => toPlainJson(value, { readTensorScalar: readScalar, budget });
   const scalar = (value: PyValue | undefined): number | null | undefined => {
     if (value === null) return null;
     if (typeof value === "number") return value;
@@ -28,7 +34,7 @@ export function frameworkInput(root: PyValue, readScalar: TensorScalarReader): F
     }
     return undefined;
   };
-  return { root, plain, scalar };
+  return { root, plain, scalar, budget };
 }
 
 /** Safety findings of one or more scanned pickles (a directory checkpoint has several). */
@@ -48,21 +54,39 @@ export function safetyOf(scans: readonly GlobalScan[], read?: TorchPickleRead): 
   };
 }
 
-/** Top-level type and keys, then the best recognizer's facts. */
-export function pickleFacts(read: TorchPickleRead): FrameworkFacts & Pick<CheckpointReport, "framework"> {
+/** What the report says when shared or huge values were not written out in full; empty when all were. */
+export function plainBudgetNotes(budget: PlainBudget, file = "data.pkl"): string[] {
+  const notes: string[] = [];
+  if (budget.sharedMarkers > 0)
+    notes.push(
+      `${file} shares objects between several places: ${budget.sharedMarkers} repeat(s) longer than ${PLAIN_JSON_REPEAT_COST} bytes of JSON are shown as {"__same_as__": "<path of the first>"}`,
+    );
+  if (budget.truncated > 0)
+    notes.push(
+      `${file} expands to more than ckpt shows (about ${PLAIN_JSON_MAX_COST / 1024 / 1024} MB of JSON per checkpoint, 256 levels deep): ${budget.truncated} value(s) are cut to {"__truncated__": true}; load the file in Python to see the rest`,
+    );
+  return notes;
+}
+
+type PickleFacts = FrameworkFacts & Pick<CheckpointReport, "framework"> & { notes: string[] };
+
+/** Top-level type and keys, then the best recognizer's facts, and notes on values not shown in full. */
+export function pickleFacts(read: TorchPickleRead): PickleFacts {
   const root = read.value;
-  if (root === undefined || read.format === "torchscript") return { framework: null };
-  const facts: FrameworkFacts & Pick<CheckpointReport, "framework"> = { framework: null };
+  if (root === undefined || read.format === "torchscript") return { framework: null, notes: [] };
+  const facts: PickleFacts = { framework: null, notes: [] };
   const type = typeName(root);
   if (type !== undefined) facts.top_level_type = type;
   if (root instanceof PyDict) facts.top_level_keys = root.keys().map((key) => pyStr(key));
-  const recognition = recognizeCheckpoint(frameworkInput(root, read.readScalar));
+  const input = frameworkInput(root, read.readScalar);
+  const recognition = recognizeCheckpoint(input);
   if (recognition === undefined) return facts;
   return {
     ...facts,
     ...recognition.facts,
     framework: recognition.framework,
     framework_confidence: recognition.confidence,
+    notes: plainBudgetNotes(input.budget),
   };
 }
 
@@ -100,14 +124,15 @@ export function withScanVerdict(report: CheckpointReport, scan: GlobalScan): Che
 /** Report fields shared by zip and legacy torch files. */
 export function torchReportFields(path: string, read: TorchPickleRead): Partial<CheckpointReport> {
   const safety = safetyOf([read.scan], read);
+  const { notes, ...facts } = pickleFacts(read);
   const fields: Partial<CheckpointReport> = {
     format: read.format,
     pickle_globals: [...read.scan.names],
     safety,
-    ...pickleFacts(read),
+    ...facts,
   };
   if (read.zip !== undefined) fields.zip = read.zip;
-  const warnings = [...read.warnings];
+  const warnings = [...read.warnings, ...notes];
   if (read.format === "torchscript")
     warnings.push(
       "a TorchScript archive (torch.jit.save): a compiled model, not a training checkpoint; not executed",

@@ -89,8 +89,11 @@ export function checkSafetensorsCompleteness(source: ByteSource): Completeness {
       state: "complete",
       reason: `safetensors: 8 + ${header.data.headerLength} + ${header.data.dataSectionBytes} == ${source.size}`,
     };
-  return {
-    state: header.error.code === "incomplete" ? "incomplete" : "corrupt",
-    reason: header.error.message,
-  };
+  const state =
+    header.error.code === "incomplete"
+      ? "incomplete"
+      : header.error.code === "over-cap"
+        ? "unknown"
+        : "corrupt";
+  return { state, reason: header.error.message };
 }

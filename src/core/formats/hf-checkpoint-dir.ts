@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ByteSource } from "../bytes/byte-source.ts";
+import { INPUT_CAPS, type InputCap, isOverCap, tooLargeMessage } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { type Completeness, checkFileCompleteness } from "./completeness.ts";
 import { parseSafetensorsIndex, readSafetensorsHeader, type SafetensorsHeader } from "./safetensors.ts";
@@ -16,15 +17,23 @@ const SENTINEL = "\u0000ckpt-non-finite:";
 /** The same sentinel as JSON source text: a raw NUL inside a JSON string is a syntax error. */
 const SENTINEL_SOURCE = "\\u0000ckpt-non-finite:";
 
+/** Deeper than any file a trainer writes; `JSON.parse`'s reviver recursion overflows the stack well past it. */
+export const PYTHON_JSON_MAX_DEPTH = 512;
+
+/** `too-deep` is a file ckpt will not read however long you wait; `syntax` may be one still being written. */
+export type PythonJsonError = { readonly code: "too-deep" | "syntax"; readonly message: string };
+
 /**
  * JSON as Python's `json.dumps` writes it: bare `NaN`, `Infinity`, `-Infinity` are legal there (HF
  * `trainer_state.json` `best_metric`, losses) and rejected by `JSON.parse`. A pre-pass outside strings swaps them
  * for sentinel strings that a reviver turns back into numbers, so the rest is the engine's fast, strict parser.
+ * Nesting deeper than `PYTHON_JSON_MAX_DEPTH` is refused before parsing.
  */
-export function parsePythonJson(text: string): Result<unknown, string> {
+export function parsePythonJson(text: string): Result<unknown, PythonJsonError> {
   let out = "";
   let last = 0;
   let inString = false;
+  let depth = 0;
   for (let at = 0; at < text.length; at++) {
     const char = text[at];
     if (inString) {
@@ -33,6 +42,11 @@ export function parsePythonJson(text: string): Result<unknown, string> {
       continue;
     }
     if (char === '"') inString = true;
+    else if (char === "[" || char === "{") {
+      depth += 1;
+      if (depth > PYTHON_JSON_MAX_DEPTH)
+        return fail({ code: "too-deep", message: `nested deeper than ${PYTHON_JSON_MAX_DEPTH} levels` });
+    } else if (char === "]" || char === "}") depth -= 1;
     const token = char === "N" ? "NaN" : char === "I" ? "Infinity" : char === "-" ? "-Infinity" : undefined;
     if (token !== undefined && text.startsWith(token, at)) {
       out += `${text.slice(last, at)}"${SENTINEL_SOURCE}${token}"`;
@@ -43,7 +57,7 @@ export function parsePythonJson(text: string): Result<unknown, string> {
   try {
     return ok(JSON.parse(out + text.slice(last), reviveNonFinite));
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail({ code: "syntax", message: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -71,18 +85,41 @@ export const HfModelConfig = z.looseObject({
 });
 export type HfModelConfig = z.infer<typeof HfModelConfig>;
 
-const JSON_MAX_BYTES = 64 * 1024 * 1024;
 const TRAINER_STATE = "trainer_state.json";
 const WEIGHT_FILE = /^(model|adapter_model|pytorch_model)(-\d+-of-\d+)?\.(safetensors|bin)$/;
 const WEIGHT_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
 
-/** A small text file through the view, capped; undefined when absent. */
-function readTextFile(view: DirectoryView, name: string): Result<string, string> | undefined {
-  const source = view.open(name);
+/**
+ * Why `trainer_state.json` was not read: `unfinished` (not valid JSON yet: the Trainer writes it last, so this is
+ * usually a save in progress), or a file ckpt will not read however long it waits.
+ */
+export type TrainerStateError = {
+  readonly code: "unfinished" | "too-large" | "too-deep";
+  readonly message: string;
+};
+
+/** A small text file through the view, unless over `cap`; undefined when absent. */
+function readTextFile(
+  view: DirectoryView,
+  file: { readonly name: string; readonly cap: InputCap },
+): Result<string, TrainerStateError> | undefined {
+  const source = view.open(file.name);
   if (source === undefined) return undefined;
-  if (source.size > JSON_MAX_BYTES)
-    return fail(`${name} is ${source.size} bytes, over the ${JSON_MAX_BYTES}-byte cap`);
+  if (isOverCap(source.size, file.cap))
+    return fail({
+      code: "too-large",
+      message: tooLargeMessage({ file: file.name, size: source.size, cap: file.cap }),
+    });
   return ok(new TextDecoder().decode(source.read(0, source.size)));
+}
+
+function jsonProblem(name: string, error: PythonJsonError): TrainerStateError {
+  if (error.code === "too-deep")
+    return { code: "too-deep", message: `${name} is ${error.message}; it was not read` };
+  return {
+    code: "unfinished",
+    message: `${name} is not valid JSON (${error.message}); it may still be being written`,
+  };
 }
 
 /** A Python-written JSON file through the view, validated by `schema`; undefined when absent. */
@@ -91,29 +128,26 @@ export function readPythonJsonFile<T>(
   file: { readonly name: string; readonly schema: z.ZodType<T> },
 ): Result<T, string> | undefined {
   const { name, schema } = file;
-  const text = readTextFile(view, name);
-  if (text === undefined || !text.success) return text;
+  const text = readTextFile(view, { name, cap: INPUT_CAPS.configFile });
+  if (text === undefined) return undefined;
+  if (!text.success) return fail(text.error.message);
   const parsed = parsePythonJson(text.data);
-  if (!parsed.success)
-    return fail(`${name} is not valid JSON (${parsed.error}); it may still be being written`);
+  if (!parsed.success) return fail(jsonProblem(name, parsed.error).message);
   const checked = schema.safeParse(parsed.data);
   return checked.success ? ok(checked.data) : fail(`${name}: ${z.prettifyError(checked.error)}`);
 }
 
 /** `trainer_state.json` text once it parses as a JSON object; its fields are read by `runs/hf-trainer-state.ts`. */
-function readTrainerState(view: DirectoryView): Result<string, string> | undefined {
-  const text = readTextFile(view, TRAINER_STATE);
+function readTrainerState(view: DirectoryView): Result<string, TrainerStateError> | undefined {
+  const text = readTextFile(view, { name: TRAINER_STATE, cap: INPUT_CAPS.trainerState });
   if (text === undefined || !text.success) return text;
   const parsed = parsePythonJson(text.data);
-  if (
-    parsed.success &&
-    typeof parsed.data === "object" &&
-    parsed.data !== null &&
-    !Array.isArray(parsed.data)
-  )
-    return text;
-  const cause = parsed.success ? "not a JSON object" : `not valid JSON (${parsed.error})`;
-  return fail(`${TRAINER_STATE} is ${cause}; it may still be being written`);
+  if (!parsed.success) return fail(jsonProblem(TRAINER_STATE, parsed.error));
+  if (typeof parsed.data === "object" && parsed.data !== null && !Array.isArray(parsed.data)) return text;
+  return fail({
+    code: "unfinished",
+    message: `${TRAINER_STATE} is not a JSON object; it may still be being written`,
+  });
 }
 
 export type HfWeightFile = {
@@ -155,7 +189,7 @@ export type HfCheckpointDir = {
   /** N of `checkpoint-N`, when the directory name says so. */
   readonly step: number | undefined;
   /** The text once it parses (hand it to `parseHfTrainerState`), or why it does not; undefined when absent. */
-  readonly trainerState: Result<string, string> | undefined;
+  readonly trainerState: Result<string, TrainerStateError> | undefined;
   readonly config: Result<HfModelConfig, string> | undefined;
   readonly weights: readonly HfWeightFile[];
   /** Shards named by an index file but absent. */
@@ -183,10 +217,9 @@ export function inspectHfCheckpointDir(
     .filter((name) => WEIGHT_INDEX.test(name))
     .flatMap((name) => {
       const text = view.open(name);
-      const index =
-        text &&
-        parseSafetensorsIndex(new TextDecoder().decode(text.read(0, Math.min(text.size, JSON_MAX_BYTES))));
-      return index?.success ? index.data.shards : [];
+      if (text === undefined || isOverCap(text.size, INPUT_CAPS.configFile)) return [];
+      const index = parseSafetensorsIndex(new TextDecoder().decode(text.read(0, text.size)));
+      return index.success ? index.data.shards : [];
     });
   const weights = weightNames.map((name) => inspectWeightFile(view, name));
   const trainerState = readTrainerState(view);
@@ -206,7 +239,7 @@ export function inspectHfCheckpointDir(
 
 type CompletenessInput = {
   dirName: string | undefined;
-  trainerState: Result<string, string> | undefined;
+  trainerState: Result<string, TrainerStateError> | undefined;
   weights: readonly HfWeightFile[];
   missingShards: readonly string[];
 };
@@ -220,8 +253,9 @@ function hfCompleteness(input: CompletenessInput): Completeness {
     };
   if (input.trainerState === undefined && /^checkpoint-\d+$/.test(input.dirName ?? ""))
     return { state: "incomplete", reason: "no trainer_state.json yet (the Trainer writes it last)" };
-  if (input.trainerState !== undefined && !input.trainerState.success)
-    return { state: "incomplete", reason: input.trainerState.error };
+  // Over the cap or too deep says nothing about completeness: the weights decide, the report says why.
+  if (input.trainerState?.success === false && input.trainerState.error.code === "unfinished")
+    return { state: "incomplete", reason: input.trainerState.error.message };
   if (input.missingShards.length > 0)
     return {
       state: "incomplete",

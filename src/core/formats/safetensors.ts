@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { readU64 } from "../bytes/little-endian.ts";
+import { INPUT_CAPS, isOverCap, tooLargeMessage } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
 
 /** The reference reader's `MAX_HEADER_SIZE`. */
@@ -35,13 +36,17 @@ export const SAFETENSORS_DTYPE_BITS = {
 export const SAFETENSORS_ERROR_CODES = [
   "incomplete",
   "header-too-large",
+  "over-cap",
   "invalid-header",
   "invalid-tensor",
   "invalid-offsets",
   "trailing-bytes",
 ] as const;
 export type SafetensorsErrorCode = (typeof SAFETENSORS_ERROR_CODES)[number];
-/** `incomplete` = shorter than the header promises (still being written); every other code means corrupt. */
+/**
+ * `incomplete` = shorter than the header promises (still being written); `over-cap` = a header ckpt does not read
+ * (over `INPUT_CAPS.safetensorsHeader`, the file may be fine); every other code means corrupt.
+ */
 export type SafetensorsError = { readonly code: SafetensorsErrorCode; readonly message: string };
 
 export type SafetensorsTensor = {
@@ -84,6 +89,16 @@ export function readSafetensorsHeader(source: ByteSource): Result<SafetensorsHea
     return safetensorsError(
       "header-too-large",
       `header length ${headerLength ?? ">2^53"} exceeds ${SAFETENSORS_MAX_HEADER_BYTES} bytes; not a safetensors file`,
+    );
+  if (isOverCap(headerLength, INPUT_CAPS.safetensorsHeader))
+    return safetensorsError(
+      "over-cap",
+      tooLargeMessage({
+        file: "its header",
+        size: headerLength,
+        cap: INPUT_CAPS.safetensorsHeader,
+        advice: "the file may be fine: list its tensors with safetensors.safe_open in Python",
+      }),
     );
   if (8 + headerLength > source.size)
     return safetensorsError(

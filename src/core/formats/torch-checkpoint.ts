@@ -1,4 +1,5 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
+import { INPUT_CAPS, tooLargeMessage } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { scanAfterInterpretation, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import { interpretPickle } from "./pickle/pickle-interpreter.ts";
@@ -24,7 +25,7 @@ import { entryDataOffset, type InflateRaw, readZipEntry } from "./zip-entry-read
 export type ReadTorchZipOptions = {
   /** Raw-deflate decoder for re-zipped (method 8) archives; torch itself stores. */
   readonly inflate?: InflateRaw;
-  /** Cap on `data.pkl`. @default 256 MiB */
+  /** Cap on `data.pkl`. @default `INPUT_CAPS.pickle` */
   readonly maxDataPklBytes?: number;
 };
 
@@ -60,8 +61,15 @@ export function readTorchZipCheckpoint(
   const dataPkl = layout.dataPkl;
   if (dataPkl === undefined)
     return ok(emptyRead({ format: "torch-package", zip, warnings: layout.warnings }));
+  const maxBytes = options.maxDataPklBytes ?? INPUT_CAPS.pickle.bytes;
+  const size = Math.max(dataPkl.uncompressedSize, dataPkl.compressedSize);
+  if (size > maxBytes)
+    return fail({
+      code: "pickle-too-large",
+      message: tooLargeMessage({ file: dataPkl.name, size, cap: { ...INPUT_CAPS.pickle, bytes: maxBytes } }),
+    });
   const bytes = readZipEntry(source, dataPkl, {
-    maxBytes: options.maxDataPklBytes ?? 256 * 1024 * 1024,
+    maxBytes,
     ...(options.inflate ? { inflate: options.inflate } : {}),
   });
   if (!bytes.success)

@@ -1,5 +1,7 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { readI64 } from "../bytes/little-endian.ts";
+import { formatBytes } from "../catalog/human-units.ts";
+import { INPUT_CAPS } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { legacyTorchScan } from "../safety/legacy-torch-scan.ts";
 import { type GlobalScan, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
@@ -26,10 +28,9 @@ import {
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
 const FIRST_WINDOW = 64 * 1024;
-const MAX_WINDOW = 256 * 1024 * 1024;
 
 export type ReadLegacyOptions = {
-  /** Cap on the bytes holding the five pickles. @default 256 MiB */
+  /** Cap on the bytes holding the five pickles. @default `INPUT_CAPS.pickle` */
   readonly maxPickleBytes?: number;
 };
 
@@ -53,7 +54,7 @@ export function readLegacyTorchCheckpoint(
   source: ByteSource,
   options: ReadLegacyOptions = {},
 ): Result<TorchPickleRead, TorchReadError> {
-  const maxBytes = options.maxPickleBytes ?? MAX_WINDOW;
+  const maxBytes = options.maxPickleBytes ?? INPUT_CAPS.pickle.bytes;
   const { window, pickles } = readPickles(source, maxBytes);
   // Every one of the five pickles is scanned, even when a header pickle is not what torch writes.
   const scan = legacyTorchScan(scanLegacyPickles(source, { window, maxBytes }));
@@ -86,10 +87,11 @@ export function checkLegacyTorchCompleteness(source: ByteSource): Completeness {
       state: read.data.pickleError?.code === "truncated" ? "incomplete" : "corrupt",
       reason: read.data.pickleError?.message ?? "",
     };
-  return {
-    state: read.error.code === "legacy-incomplete" ? "incomplete" : "corrupt",
-    reason: read.error.message,
-  };
+  const { code, message } = read.error;
+  // Over the cap says nothing about completeness: the settle step's stable size and mtime decide.
+  const state =
+    code === "legacy-incomplete" ? "incomplete" : code === "pickle-too-large" ? "unknown" : "corrupt";
+  return { state, reason: message };
 }
 
 /** Interprets the five pickles in a window that grows ×4 until they fit (or the file ends). */
@@ -105,7 +107,10 @@ function readPickles(
     if (window.length >= maxBytes)
       return {
         window,
-        pickles: legacyError("legacy-corrupt", `the pickles exceed the ${maxBytes}-byte cap; not read`),
+        pickles: legacyError(
+          "pickle-too-large",
+          `its pickles run past ckpt's ${formatBytes(maxBytes)} cap for ${INPUT_CAPS.pickle.what}; they were not read`,
+        ),
       };
     window = source.read(0, Math.min(source.size, window.length * 4, maxBytes));
   }

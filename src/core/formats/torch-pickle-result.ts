@@ -34,6 +34,7 @@ export const TORCH_READ_ERROR_CODES = [
   "other-zip",
   "legacy-incomplete",
   "legacy-corrupt",
+  "pickle-too-large",
 ] as const;
 export type TorchReadErrorCode = (typeof TORCH_READ_ERROR_CODES)[number];
 export type TorchReadError = {

@@ -1,13 +1,15 @@
 import type { CheckpointReport, Framework } from "../checkpoint/checkpoint-report.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
 import { globalName, isTagged, PyDict, type PyValue } from "../formats/pickle/py-value.ts";
-import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
+import type { PlainBudget, PlainJson } from "../formats/pickle/to-plain-json.ts";
 
 /** What a recognizer sees: the interpreted main object and converters that can read 0-d tensors. */
 export type FrameworkInput = {
   readonly root: PyValue;
-  /** `toPlainJson` with 0-d tensors resolved. */
+  /** `toPlainJson` with 0-d tensors resolved; every call of one file draws on one `budget`. */
   readonly plain: (value: PyValue) => PlainJson;
+  /** What the `plain` calls of this file emitted and cut, for the report's note. */
+  readonly budget: PlainBudget;
   /** A Python number, 0-d tensor or numpy scalar as a number; null for None; undefined otherwise. */
   readonly scalar: (value: PyValue | undefined) => number | null | undefined;
 };

@@ -4,6 +4,10 @@ const WHOLE = /^\$\{([A-Za-z_][\w]*(?:\.[\w]+)*)\}$/;
 const EMBEDDED = /\$\{([A-Za-z_][\w]*(?:\.[\w]+)*)\}/g;
 // Interpolations that point at interpolations: a cap stops self-references.
 const MAX_HOPS = 16;
+// `${a}` copies a subtree, and copies nest: past this many nodes the rest stays as written.
+const MAX_RESOLVED_NODES = 200_000;
+
+type Resolution = { readonly root: PlainJson; nodes: number };
 
 function lookup(root: PlainJson, path: string): PlainJson | undefined {
   let node: PlainJson | undefined = root;
@@ -23,32 +27,34 @@ function pyText(value: PlainJson): string {
 }
 
 /** Undefined when the references loop (`a: ${b}`, `b: ${a}`): the caller keeps the text as written. */
-function resolveString(root: PlainJson, text: string, hops: number): PlainJson | undefined {
+function resolveString(state: Resolution, text: string, hops: number): PlainJson | undefined {
   if (hops > MAX_HOPS) return undefined;
   const whole = WHOLE.exec(text);
   if (whole) {
-    const target = lookup(root, whole[1] ?? "");
+    const target = lookup(state.root, whole[1] ?? "");
     if (target === undefined) return text;
     return typeof target === "string"
-      ? resolveString(root, target, hops + 1)
-      : resolveNode(root, target, hops + 1);
+      ? resolveString(state, target, hops + 1)
+      : resolveNode(state, target, hops + 1);
   }
   let looped = false;
   const out = text.replace(EMBEDDED, (match, path: string) => {
-    const target = lookup(root, path);
+    const target = lookup(state.root, path);
     if (target === undefined) return match;
-    const resolved = typeof target === "string" ? resolveString(root, target, hops + 1) : target;
+    const resolved = typeof target === "string" ? resolveString(state, target, hops + 1) : target;
     if (resolved === undefined) looped = true;
     return resolved === undefined ? match : pyText(resolved);
   });
   return looped ? undefined : out;
 }
 
-function resolveNode(root: PlainJson, node: PlainJson, hops: number): PlainJson {
-  if (typeof node === "string") return resolveString(root, node, hops) ?? node;
-  if (Array.isArray(node)) return node.map((item) => resolveNode(root, item, hops));
+function resolveNode(state: Resolution, node: PlainJson, hops: number): PlainJson {
+  state.nodes += 1;
+  if (state.nodes > MAX_RESOLVED_NODES) return node;
+  if (typeof node === "string") return resolveString(state, node, hops) ?? node;
+  if (Array.isArray(node)) return node.map((item) => resolveNode(state, item, hops));
   if (typeof node !== "object" || node === null) return node;
-  return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, resolveNode(root, item, hops)]));
+  return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, resolveNode(state, item, hops)]));
 }
 
 /**
@@ -56,5 +62,5 @@ function resolveNode(root: PlainJson, node: PlainJson, hops: number): PlainJson 
  * config. Relative references and custom resolvers (`${oc.env:X}`) stay as written.
  */
 export function resolveInterpolations(config: PlainJson): PlainJson {
-  return resolveNode(config, config, 0);
+  return resolveNode({ root: config, nodes: 0 }, config, 0);
 }

@@ -6,6 +6,8 @@ const BN_BUFFERS = /(^|\.)(running_mean|running_var|num_batches_tracked)$/;
 const FIRST_KEYS = 5;
 // Deeper than any real module tree; guards the walk against crafted cycles.
 const MAX_MODULE_DEPTH = 200;
+// Shared submodules repeat under every parent (as in torch), so a crafted graph of a few KB could mean 2^40 visits.
+export const MAX_MODULE_VISITS = 100_000;
 
 export function isTensor(value: PyValue | undefined): value is TensorRef {
   return isTagged(value) && value.kind === "tensor";
@@ -58,23 +60,29 @@ type ModuleWalk = {
   stateDict: Array<[string, TensorRef]>;
   parameters: Set<TensorRef>;
   buffers: Set<TensorRef>;
+  visits: number;
 };
+
+function newWalk(): ModuleWalk {
+  return { stateDict: [], parameters: new Set(), buffers: new Set(), visits: 0 };
+}
 
 /** What `module.state_dict()` would hold (parameters, then persistent buffers, then children), plus the counts. */
 export function summarizeModule(module: PyObject): StateDictSummary {
-  const walk: ModuleWalk = { stateDict: [], parameters: new Set(), buffers: new Set() };
+  const walk = newWalk();
   walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
   const sum = (tensors: Set<TensorRef>) => [...tensors].reduce((total, t) => total + t.numel, 0);
   return {
     ...summarizeTensors(walk.stateDict),
     module_parameter_count: sum(walk.parameters),
     module_buffer_count: sum(walk.buffers),
+    ...(walk.visits > MAX_MODULE_VISITS ? { module_walk_cut_at: MAX_MODULE_VISITS } : {}),
   };
 }
 
 /** The first parameter's dtype in state-dict order (Ultralytics `model_info.first_param_dtype`). */
 export function firstParameterDtype(module: PyObject): string | undefined {
-  const walk: ModuleWalk = { stateDict: [], parameters: new Set(), buffers: new Set() };
+  const walk = newWalk();
   walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
   return [...walk.parameters][0]?.dtype;
 }
@@ -84,6 +92,8 @@ type WalkState = { prefix: string; depth: number; walk: ModuleWalk; seen: Set<Py
 function walkModule(module: PyObject, state: WalkState): void {
   // Only ancestors are skipped: like torch, a submodule shared by two parents appears under both names.
   if (state.depth > MAX_MODULE_DEPTH || state.seen.has(module)) return;
+  state.walk.visits += 1;
+  if (state.walk.visits > MAX_MODULE_VISITS) return;
   state.seen.add(module);
   try {
     walkModuleBody(module, state);

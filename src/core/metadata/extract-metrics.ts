@@ -65,12 +65,13 @@ function pointSource(series: MetricSeries, point: MetricPoint): string {
 
 function fromSeries(run: RunContext, target: MetricTarget): [string, SourcedValue][] {
   if (target.step === null && target.epoch === null) return [];
-  return run.series.flatMap((series) =>
-    Object.values(metricsAtStep(series.points, target)).map((point): [string, SourcedValue] => [
+  return run.series.flatMap((series) => {
+    const values = series.valuesAt?.(target) ?? Object.values(metricsAtStep(series.points, target));
+    return values.map((point): [string, SourcedValue] => [
       point.name,
       { value: point.value, source: pointSource(series, point) },
-    ]),
-  );
+    ]);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HfTrainerState } from "../runs/hf-trainer-state.ts";
 import { HydraRuntime } from "../runs/hydra-config.ts";
-import { MetricPoint, RunFileError } from "../runs/metric-series.ts";
+import { MetricPoint, type MetricTarget, RunFileError } from "../runs/metric-series.ts";
 
 /** Run files that hold metric series, in the order the assembler trusts them for the same logged name. */
 export const METRIC_SERIES_SOURCES = [
@@ -15,11 +15,17 @@ export const METRIC_SERIES_SOURCES = [
 ] as const;
 export type MetricSeriesSource = (typeof METRIC_SERIES_SOURCES)[number];
 
+/** `metricsAtStep` over every point the file ever held, for files whose kept `points` are downsampled. */
+export type ValuesAt = (target: MetricTarget) => MetricPoint[];
+
 export const MetricSeries = z.object({
   source: z.enum(METRIC_SERIES_SOURCES),
   /** Absolute path of the file (or run dir) the points came from. */
   file: z.string(),
+  /** In file order; every point up to 10,000 per metric, then a downsampled series (see `MetricReservoir`). */
   points: z.array(MetricPoint),
+  /** The exact values at a checkpoint (the io layer reads the file again when it must); else `metricsAtStep(points)`. */
+  valuesAt: z.custom<ValuesAt>((value) => typeof value === "function").optional(),
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;
 

@@ -62,10 +62,12 @@ function historyPoints(history: readonly Record<string, unknown>[]): MetricPoint
 export function parseHfTrainerState(text: string, file: string): Result<HfTrainerState, RunFileError> {
   const json = parsePythonJson(text);
   if (!json.success) {
-    const problem = `not valid JSON (${json.error})`;
-    return fail(
-      runFileError({ file, problem, hint: "if training is running, retry once the file is complete" }),
-    );
+    const tooDeep = json.error.code === "too-deep";
+    const problem = tooDeep ? json.error.message : `not valid JSON (${json.error.message})`;
+    const hint = tooDeep
+      ? "ckpt does not read it; check what wrote the file"
+      : "if training is running, retry once the file is complete";
+    return fail(runFileError({ file, problem, hint }));
   }
   const raw = RawTrainerState.safeParse(json.data);
   if (!raw.success) {

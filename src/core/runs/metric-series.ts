@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { EpochMarks } from "./epoch-marks.ts";
+import { foldValues, isCandidate, type MetricFold, offerToFold } from "./metric-fold.ts";
 
 // z.number() rejects NaN and ±Infinity, but logged metrics legitimately hold them (diverged losses, `inf` in CSVs).
 export const AnyNumber = z.custom<number>(
@@ -65,23 +67,13 @@ const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
  * `Infinity`). Surrounding whitespace is ignored. Anything else (empty, text) → undefined.
  */
 export function parsePythonFloat(text: string): number | undefined {
+  if (text === "") return undefined;
+  // The usual cell (`0.6931471824645996`, `-1e-05`, `12`): no trimming or special words to look up.
+  if (DECIMAL.test(text)) return Number(text);
   const trimmed = text.trim();
   const special = NON_FINITE[trimmed.toLowerCase()];
   if (special !== undefined) return special;
   return DECIMAL.test(trimmed) ? Number(trimmed) : undefined;
-}
-
-/** True when `point` may stand for the metric's value at `target` (see `metricsAtStep`). */
-function isCandidate(point: MetricPoint, target: MetricTarget): boolean {
-  const sameEpoch =
-    target.epoch === null ||
-    point.epoch === null ||
-    !Number.isInteger(target.epoch) ||
-    !Number.isInteger(point.epoch) ||
-    point.epoch === target.epoch;
-  if (target.step !== null && point.step !== null) return point.step <= target.step && sameEpoch;
-  // Per-epoch logs (timm, Ultralytics) carry no step: match them on the epoch alone.
-  return target.epoch !== null && point.epoch !== null && point.epoch === target.epoch;
 }
 
 /**
@@ -96,13 +88,10 @@ export function metricsAtStep(
   points: readonly MetricPoint[],
   target: MetricTarget,
 ): Record<string, MetricPoint> {
-  const chosen: Record<string, MetricPoint> = {};
-  for (const point of points) {
-    if (!isCandidate(point, target)) continue;
-    const current = chosen[point.name];
-    if (current === undefined || (point.step ?? 0) >= (current.step ?? 0)) chosen[point.name] = point;
-  }
-  return chosen;
+  const fold: MetricFold = new Map();
+  for (const [seq, point] of points.entries())
+    if (isCandidate(point, target)) offerToFold(fold, { point, seq });
+  return Object.fromEntries(foldValues([fold]).map((point) => [point.name, point]));
 }
 
 /**
@@ -110,19 +99,9 @@ export function metricsAtStep(
  * metric): the epoch logged at the greatest step at or before the point's step.
  */
 export function withEpochFromSeries(points: readonly MetricPoint[], epochName = "epoch"): MetricPoint[] {
-  const marks = points
-    .filter((point) => point.name === epochName && point.step !== null && Number.isFinite(point.value))
-    .map((point) => ({ step: point.step ?? 0, epoch: point.value }))
-    .sort((left, right) => left.step - right.step);
-  return points.map((point) => {
-    if (point.epoch !== null || point.step === null || point.name === epochName) return point;
-    let epoch: number | null = null;
-    for (const mark of marks) {
-      if (mark.step > point.step) break;
-      epoch = mark.epoch;
-    }
-    return epoch === null ? point : { ...point, epoch };
-  });
+  const marks = new EpochMarks(epochName);
+  for (const point of points) marks.offer(point);
+  return points.map((point) => marks.fill(point));
 }
 
 /** Metric names in first-seen order. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fail, ok, type Result } from "../result.ts";
+import { type CsvPointReader, collectCsvPoints } from "./csv-point-reader.ts";
 import { parseYamlMapping } from "./hydra-config.ts";
 import { MetricPoint, parsePythonFloat, type RunFileError, runFileError } from "./metric-series.ts";
 
@@ -51,21 +52,29 @@ function numberOrNull(value: unknown): number | null {
   return typeof value === "number" ? value : null;
 }
 
+function metricLine(line: string, key: string): MetricPoint[] {
+  const fields = line.trim().split(" ");
+  if (fields.length < 2 || fields.length > 3) return [];
+  const timestamp = Number(fields[0]);
+  const value = parsePythonFloat(fields[1] ?? "");
+  const step = fields.length === 3 ? Number(fields[2]) : 0;
+  if (!Number.isInteger(timestamp) || value === undefined || !Number.isInteger(step)) return [];
+  return [{ name: key, step, epoch: null, value, wallTime: timestamp / 1000 }];
+}
+
 /**
- * One `metrics/<key>` file: lines `<timestamp_ms> <value> <step>` (old files: 2 fields, step 0). The file is
- * appended while a run is live, so a last line without its newline is ignored; malformed lines are skipped.
+ * One `metrics/<key>` file, a line at a time: `<timestamp_ms> <value> <step>` (old files: 2 fields, step 0).
+ * The file is appended while a run is live, so a last line without its newline is ignored; malformed lines are
+ * skipped. Lines have no commas or quotes, so they arrive as one-cell CSV records.
  */
+export function mlflowMetricReader(key: string): CsvPointReader {
+  return (row) => ok(metricLine(row.cells.join(","), key));
+}
+
+/** A whole `metrics/<key>` file (see `mlflowMetricReader`). */
 export function parseMlflowMetricFile(text: string, key: string): MetricPoint[] {
-  const complete = text.endsWith("\n") ? text : text.slice(0, text.lastIndexOf("\n") + 1);
-  return complete.split("\n").flatMap((line): MetricPoint[] => {
-    const fields = line.trim().split(" ");
-    if (fields.length < 2 || fields.length > 3) return [];
-    const timestamp = Number(fields[0]);
-    const value = parsePythonFloat(fields[1] ?? "");
-    const step = fields.length === 3 ? Number(fields[2]) : 0;
-    if (!Number.isInteger(timestamp) || value === undefined || !Number.isInteger(step)) return [];
-    return [{ name: key, step, epoch: null, value, wallTime: timestamp / 1000 }];
-  });
+  const read = collectCsvPoints(text, mlflowMetricReader(key));
+  return read.success ? read.data : [];
 }
 
 /** The int the file store writes (or the name the SQLite store uses) → the status name. */

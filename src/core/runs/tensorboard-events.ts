@@ -182,9 +182,14 @@ function readRecord(
  */
 export function readTensorboardEvents(
   source: ByteSource,
-  options: { startOffset?: number } = {},
+  options: {
+    startOffset?: number;
+    /** Receives each point instead of `points` collecting them: a long run's events are never held whole. */
+    onPoint?: (point: MetricPoint) => void;
+  } = {},
 ): TensorboardEvents {
   const points: MetricPoint[] = [];
+  const take = options.onPoint ?? ((point: MetricPoint) => points.push(point));
   let fileVersion: string | null = null;
   let records = 0;
   let offset = options.startOffset ?? 0;
@@ -192,7 +197,7 @@ export function readTensorboardEvents(
     const record = readRecord(source, offset);
     if ("kind" in record) return { points, fileVersion, records, resumeOffset: offset, stop: record };
     const event = decodeEvent(record.data);
-    points.push(...event.points);
+    for (const point of event.points) take(point);
     fileVersion ??= event.fileVersion;
     records += 1;
     offset = record.next;

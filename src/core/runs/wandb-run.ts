@@ -64,7 +64,7 @@ export function parseWandbConfig(text: string, file: string): Result<Record<stri
 function parseJsonObject(text: string, file: string): Result<Record<string, unknown>, RunFileError> {
   const parsed = parsePythonJson(text);
   if (!parsed.success) {
-    const problem = `not valid JSON (${parsed.error})`;
+    const problem = `not valid JSON (${parsed.error.message})`;
     return fail(
       runFileError({ file, problem, hint: "W&B writes it at run end; retry once the run has finished" }),
     );

@@ -2,12 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import { frameworkInput } from "../../../src/core/checkpoint/torch-report.ts";
 import { inputDict, inputFloat, type PickleInput } from "../../../src/core/formats/pickle/pickle-input.ts";
+import { PyDict, type PyObject, type TensorRef } from "../../../src/core/formats/pickle/py-value.ts";
 import { readTorchZipCheckpoint } from "../../../src/core/formats/torch-checkpoint.ts";
 import { parseCallbackKey } from "../../../src/core/frameworks/callback-key.ts";
 import type { FrameworkInput } from "../../../src/core/frameworks/framework-input.ts";
 import { recognizeLightning } from "../../../src/core/frameworks/lightning.ts";
 import { resolveInterpolations } from "../../../src/core/frameworks/omegaconf-resolve.ts";
 import { recognizeCheckpoint } from "../../../src/core/frameworks/recognize.ts";
+import { MAX_MODULE_VISITS, summarizeModule } from "../../../src/core/frameworks/state-dict-summary.ts";
 import { recognizeUltralytics } from "../../../src/core/frameworks/ultralytics.ts";
 import { lightningDict, scalarTensor, torchZipBytes } from "../../helpers/synthetic-checkpoints.ts";
 
@@ -207,5 +209,77 @@ describe("resolveInterpolations", () => {
     ],
   ])("%j", (config, expected) => {
     expect(resolveInterpolations(config)).toEqual(expected);
+  });
+});
+
+describe("bounded walks over shared or self-referring values", () => {
+  test("interpolations that copy subtrees ten wide, sixteen deep stop at a node budget", () => {
+    // l0 = [0 × 10]; l(n) = [${l(n-1)} × 10]: 10^16 nodes if every copy were made.
+    const config: Record<string, unknown> = { l0: Array.from({ length: 10 }, () => 0) };
+    for (let level = 1; level <= 16; level++)
+      config[`l${level}`] = Array.from({ length: 10 }, () => ref(`l${level - 1}`));
+    const resolved = JSON.stringify(
+      resolveInterpolations(config as Parameters<typeof resolveInterpolations>[0]),
+    );
+    expect(resolved.length).toBeLessThan(10_000_000);
+    expect(resolved).toContain(ref("l15"));
+  });
+
+  test("a module tree that shares each level twice is walked up to the visit cap, and says so", () => {
+    const moduleClass = {
+      kind: "global",
+      module: "torch.nn",
+      name: "Module",
+      rawModule: "torch.nn",
+      rawName: "Module",
+    } as const;
+    const moduleOf = (parameters: PyDict, children: PyDict): PyObject => {
+      const attributes = new PyDict();
+      attributes.set("_parameters", parameters);
+      attributes.set("_buffers", new PyDict());
+      attributes.set("_modules", children);
+      return {
+        kind: "object",
+        class: moduleClass,
+        args: [],
+        kwargs: undefined,
+        state: attributes,
+        attributes,
+        dictItems: undefined,
+        listItems: undefined,
+        via: "newobj",
+      };
+    };
+    const weight: TensorRef = {
+      kind: "tensor",
+      dtype: "float32",
+      shape: [1],
+      stride: [1],
+      storageOffset: 0,
+      storageKey: "0",
+      location: "cpu",
+      numel: 1,
+      elementSize: 4,
+      requiresGrad: true,
+      isParameter: true,
+      storage: undefined,
+      rebuild: "_rebuild_parameter",
+      layout: "strided",
+      extra: undefined,
+    };
+    const leafParameters = new PyDict();
+    leafParameters.set("w", weight);
+    // m0 has one parameter; m(n)._modules = {a: m(n-1), b: m(n-1)}: 2^30 state-dict entries if walked out, as torch would.
+    let module = moduleOf(leafParameters, new PyDict());
+    for (let level = 0; level < 30; level++) {
+      const children = new PyDict();
+      children.set("a", module);
+      children.set("b", module);
+      module = moduleOf(new PyDict(), children);
+    }
+    const summary = summarizeModule(module);
+    expect(summary.module_walk_cut_at).toBe(MAX_MODULE_VISITS);
+    expect(summary.tensor_count).toBeLessThanOrEqual(MAX_MODULE_VISITS);
+    expect(summary.module_parameter_count).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { splitCsvRows } from "../../../src/core/runs/csv-rows.ts";
+import { CsvRowStream, splitCsvRows } from "../../../src/core/runs/csv-rows.ts";
 
 const cases: [string, string, ReturnType<typeof splitCsvRows>][] = [
   [
@@ -65,3 +65,17 @@ const cases: [string, string, ReturnType<typeof splitCsvRows>][] = [
 test.each(cases)("%s", (_name, text, expected) => {
   expect(splitCsvRows(text)).toEqual(expected);
 });
+
+test.each(cases)(
+  "%s: the same rows whichever byte the text is cut at (CsvRowStream)",
+  (_name, text, expected) => {
+    for (let cut = 0; cut <= text.length; cut++) {
+      for (const size of [1, 3, text.length]) {
+        const stream = new CsvRowStream();
+        const rows = [stream.push(text.slice(0, cut))];
+        for (let at = cut; at < text.length; at += size) rows.push(stream.push(text.slice(at, at + size)));
+        expect({ rows: rows.flat(), droppedPartialTail: stream.hasPartialTail }).toEqual(expected);
+      }
+    }
+  },
+);

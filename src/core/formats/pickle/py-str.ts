@@ -57,35 +57,70 @@ function numberStr(value: number): string {
   return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pyFloatRepr(value);
 }
 
+// A key's text is for display: shared tuples nest exponentially, so the text stops at this length.
+const MAX_KEY_TEXT = 4096;
+
 /** Python `repr(value)` for the hashable values that appear as dict keys. */
-export function pyRepr(value: PyValue, depth = 0): string {
-  if (typeof value === "string") return pyStringRepr(value);
-  return pyStr(value, depth);
+export function pyRepr(value: PyValue): string {
+  return typeof value === "string" ? pyStringRepr(value) : pyStr(value);
 }
 
 /** Python `str(value)` for dict keys (`json.dumps` would reject tuple and class keys; `str()` does not). */
-export function pyStr(value: PyValue, depth = 0): string {
-  if (value === null) return "None";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number") return numberStr(value);
-  if (typeof value === "bigint") return value.toString();
+export function pyStr(value: PyValue): string {
   if (typeof value === "string") return value;
-  if (depth > 20) return "...";
-  if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v, depth + 1)).join(", ")}]`;
+  const out = { text: "" };
+  writeStr(value, { out, depth: 0 });
+  return out.text.length > MAX_KEY_TEXT ? `${out.text.slice(0, MAX_KEY_TEXT)}...` : out.text;
+}
+
+type StrWriter = { readonly out: { text: string }; readonly depth: number };
+
+function writeRepr(value: PyValue, writer: StrWriter): void {
+  if (typeof value === "string") writer.out.text += pyStringRepr(value);
+  else writeStr(value, writer);
+}
+
+function writeItems(items: readonly PyValue[], writer: StrWriter): void {
+  const inner = { out: writer.out, depth: writer.depth + 1 };
+  items.forEach((item, index) => {
+    if (writer.out.text.length > MAX_KEY_TEXT) return;
+    if (index > 0) writer.out.text += ", ";
+    writeRepr(item, inner);
+  });
+}
+
+function writeStr(value: PyValue, writer: StrWriter): void {
+  const { out } = writer;
+  if (value === null) out.text += "None";
+  else if (typeof value === "boolean") out.text += value ? "True" : "False";
+  else if (typeof value === "number") out.text += numberStr(value);
+  else if (typeof value === "bigint") out.text += value.toString();
+  else if (typeof value === "string") out.text += value;
+  else if (writer.depth > 20 || out.text.length > MAX_KEY_TEXT) out.text += "...";
+  else if (Array.isArray(value)) {
+    out.text += "[";
+    writeItems(value, writer);
+    out.text += "]";
+  } else if (isTagged(value) && value.kind === "tuple") {
+    out.text += "(";
+    writeItems(value.items, writer);
+    out.text += value.items.length === 1 ? ",)" : ")";
+  } else if (isTagged(value) && value.kind === "enum") {
+    out.text += `${value.class.name}(`;
+    writeRepr(value.value, { out, depth: writer.depth + 1 });
+    out.text += ")";
+  } else out.text += leafStr(value);
+}
+
+function leafStr(value: PyValue & object): string {
   if (!isTagged(value)) return String(value);
   switch (value.kind) {
-    case "tuple": {
-      const inner = value.items.map((v) => pyRepr(v, depth + 1)).join(", ");
-      return value.items.length === 1 ? `(${inner},)` : `(${inner})`;
-    }
     case "global":
       return pyClassStr(value.module, value.name);
     case "dtype":
       return `torch.${value.name}`;
     case "bytes":
       return bytesRepr(value.data.subarray(0, 256));
-    case "enum":
-      return `${value.class.name}(${pyRepr(value.value, depth + 1)})`;
     default:
       return `<${value.kind}>`;
   }

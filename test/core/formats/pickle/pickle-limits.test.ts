@@ -1,8 +1,13 @@
 import { expect, test } from "bun:test";
 import { interpretPickle } from "../../../../src/core/formats/pickle/pickle-interpreter.ts";
 import type { PickleLimits } from "../../../../src/core/formats/pickle/pickle-limits.ts";
+import { pyStr } from "../../../../src/core/formats/pickle/py-str.ts";
 import { PyDict, pyTuple } from "../../../../src/core/formats/pickle/py-value.ts";
-import { toPlainJson } from "../../../../src/core/formats/pickle/to-plain-json.ts";
+import {
+  PlainBudget,
+  type PlainJson,
+  toPlainJson,
+} from "../../../../src/core/formats/pickle/to-plain-json.ts";
 import { binUnicode, pk, u32 } from "../../../helpers/pickle-bytes.ts";
 
 const repeat = (times: number, part: number[] | string): number[] =>
@@ -34,16 +39,28 @@ test.each(cases)("%s breach is an error value", (limit, bytes, limits) => {
   });
 });
 
-test("an exponentially shared graph interprets in linear time and prints within maxNodes", () => {
+test("an exponentially shared graph interprets in linear time and converts in linear size", () => {
   // t0 = []; t(n+1) = (t(n), t(n)): 2^60 leaves if expanded naively.
   const result = interpretPickle(pk("]q", 0, repeat(60, [0x68, 0, 0x68, 0, 0x86, 0x71, 0]), "."));
   if (!result.success) throw new Error(result.error.message);
-  const plain = JSON.stringify(toPlainJson(result.data.value, { maxNodes: 1000 }));
-  expect(plain).toContain('{"__truncated__":true}');
-  // Tuples of tuples as dict keys hash in bounded time too.
+  const plain = JSON.stringify(toPlainJson(result.data.value));
+  // The first occurrence is written out; a repeat of a large one points at it.
+  expect(plain).toContain('{"__same_as__":"$[0]');
+  expect(plain.length).toBeLessThan(200_000);
+  // Tuples of tuples as dict keys hash and print in bounded time too.
   const dict = new PyDict();
   dict.set(result.data.value, 1);
   expect(dict.get(result.data.value)).toBe(1);
+  expect(pyStr(result.data.value).length).toBeLessThan(5000);
+});
+
+test("the budget cuts a conversion and says so", () => {
+  const big = Array.from({ length: 10_000 }, (_, index) => `item-${index}`);
+  const budget = new PlainBudget(1000);
+  const plain = toPlainJson(big, { budget }) as PlainJson[];
+  expect(plain.length).toBeLessThan(200);
+  expect(plain.at(-1)).toEqual({ __truncated__: true });
+  expect(budget.truncated).toBe(1);
 });
 
 test("toPlainJson: keys like Python str(), non-finite floats like Python, cycles marked", () => {

@@ -1,0 +1,179 @@
+import {
+  foldValues,
+  isCandidate,
+  type MetricFold,
+  mergeFolds,
+  offerToFold,
+  type SequencedPoint,
+} from "./metric-fold.ts";
+import { MetricReservoir } from "./metric-reservoir.ts";
+import type { MetricPoint, MetricTarget } from "./metric-series.ts";
+
+/** The folds that answer a checkpoint at (or after) the last logged step, whatever its step. */
+class TailFolds {
+  maxStep: number | null = null;
+  currentEpoch: number | null = null;
+  /** Every point with a step. */
+  readonly stepped: MetricFold = new Map();
+  /** Points with a step and no whole-number epoch (they count for any epoch). */
+  readonly steppedAnyEpoch: MetricFold = new Map();
+  /** Points of the greatest whole-number epoch seen. */
+  inCurrentEpoch: MetricFold = new Map();
+
+  add(entry: SequencedPoint): void {
+    const { step, epoch } = entry.point;
+    if (step !== null) {
+      this.maxStep = Math.max(this.maxStep ?? step, step);
+      offerToFold(this.stepped, entry);
+      if (epoch === null || !Number.isInteger(epoch)) offerToFold(this.steppedAnyEpoch, entry);
+    }
+    if (epoch === null || !Number.isInteger(epoch)) return;
+    if (this.currentEpoch === null || epoch > this.currentEpoch) {
+      this.currentEpoch = epoch;
+      this.inCurrentEpoch = new Map();
+    }
+    if (epoch === this.currentEpoch) offerToFold(this.inCurrentEpoch, entry);
+  }
+
+  /** The folds holding `metricsAtStep`'s answer for a target no earlier than everything logged; else undefined. */
+  foldsFor(target: MetricTarget): MetricFold[] | undefined {
+    const { step, epoch } = target;
+    if (step !== null && this.maxStep !== null && step < this.maxStep) return undefined;
+    const wholeEpoch = epoch !== null && Number.isInteger(epoch);
+    if (step !== null && !wholeEpoch) return epoch === null ? [this.stepped] : undefined;
+    if (!wholeEpoch) return step === null && epoch === null ? [] : undefined;
+    if (this.currentEpoch !== null && epoch < this.currentEpoch) return undefined;
+    const inEpoch = epoch === this.currentEpoch ? [this.inCurrentEpoch] : [];
+    return step === null ? inEpoch : [this.steppedAnyEpoch, ...inEpoch];
+  }
+}
+
+const sameTarget = (left: MetricTarget, right: MetricTarget) =>
+  left.step === right.step && left.epoch === right.epoch;
+
+// A daemon follows every checkpoint of a run it indexed; the oldest asked about goes first past this many.
+const MAX_TARGETS = 1024;
+
+type Followed = { readonly target: MetricTarget; readonly fold: MetricFold };
+
+/**
+ * The targets followed, oldest first, and indexed by step: a point with a step can only count for targets at or
+ * after it, so a long file in step order costs one comparison per point for all the checkpoints before it.
+ */
+class FollowedTargets {
+  private readonly byAge: Followed[] = [];
+  private byStep: Followed[] = [];
+  private unplaced: Followed[] = [];
+
+  get targets(): MetricTarget[] {
+    return this.byAge.map(({ target }) => target);
+  }
+
+  find(target: MetricTarget): Followed | undefined {
+    return this.byAge.find((entry) => sameTarget(entry.target, target));
+  }
+
+  add(target: MetricTarget, fold: MetricFold): void {
+    this.byAge.push({ target, fold });
+    if (this.byAge.length > MAX_TARGETS) this.byAge.shift();
+    this.byStep = this.byAge
+      .filter((entry) => entry.target.step !== null)
+      .sort((left, right) => (left.target.step ?? 0) - (right.target.step ?? 0));
+    this.unplaced = this.byAge.filter((entry) => entry.target.step === null);
+  }
+
+  offer(entry: SequencedPoint): void {
+    for (const { target, fold } of this.unplaced)
+      if (isCandidate(entry.point, target)) offerToFold(fold, entry);
+    const step = entry.point.step;
+    for (let index = step === null ? 0 : this.firstAtOrAfter(step); index < this.byStep.length; index++) {
+      const followed = this.byStep[index] as Followed;
+      if (isCandidate(entry.point, followed.target)) offerToFold(followed.fold, entry);
+    }
+  }
+
+  private firstAtOrAfter(step: number): number {
+    let low = 0;
+    let high = this.byStep.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((this.byStep[middle]?.target.step ?? 0) < step) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
+
+/**
+ * A run file's metric points, folded one at a time in file order so the file never has to be held: per metric a
+ * bounded series (`MetricReservoir`: every point up to 10,000, then first/last/min/max per bucket), the exact
+ * `metricsAtStep` answer for each target given up front, and what a checkpoint at the end of the file needs. A
+ * growing file keeps folding its new rows into the same accumulator.
+ */
+export class MetricAccumulator {
+  private seq = 0;
+  private readonly series = new Map<string, MetricReservoir>();
+  private readonly tail = new TailFolds();
+  private readonly followed = new FollowedTargets();
+
+  constructor(targets: readonly MetricTarget[] = []) {
+    for (const target of targets) this.followed.add(target, new Map());
+  }
+
+  add(point: MetricPoint): void {
+    const entry: SequencedPoint = { point, seq: this.seq++ };
+    let reservoir = this.series.get(point.name);
+    if (reservoir === undefined) {
+      reservoir = new MetricReservoir();
+      this.series.set(point.name, reservoir);
+    }
+    reservoir.add(entry);
+    this.tail.add(entry);
+    this.followed.offer(entry);
+  }
+
+  /** Points folded so far. */
+  get count(): number {
+    return this.seq;
+  }
+
+  /** Whether some metric has more points than are kept, so `points` is a downsampled series. */
+  get downsampled(): boolean {
+    for (const reservoir of this.series.values()) if (reservoir.downsampled) return true;
+    return false;
+  }
+
+  get registeredTargets(): readonly MetricTarget[] {
+    return this.followed.targets;
+  }
+
+  /** The kept points of every metric, in file order. */
+  points(): MetricPoint[] {
+    const kept = [...this.series.values()].flatMap((reservoir) => reservoir.kept());
+    if (this.series.size > 1) kept.sort((left, right) => left.seq - right.seq);
+    return kept.map((entry) => entry.point);
+  }
+
+  /**
+   * Exactly what `metricsAtStep(allPoints, target)` would return, when this accumulator can know it: a target it
+   * follows, any target while nothing was downsampled, or a target at or after the last logged step. The target is
+   * then followed, so the answer stays exact as the file grows. Undefined otherwise: read the file again with the
+   * target given.
+   */
+  valuesAt(target: MetricTarget): MetricPoint[] | undefined {
+    const followed = this.followed.find(target);
+    if (followed !== undefined) return foldValues([followed.fold]);
+    const folds = this.downsampled ? this.tail.foldsFor(target) : [this.exactFold(target)];
+    if (folds === undefined) return undefined;
+    const fold = mergeFolds(folds);
+    this.followed.add(target, fold);
+    return foldValues([fold]);
+  }
+
+  private exactFold(target: MetricTarget): MetricFold {
+    const fold: MetricFold = new Map();
+    for (const reservoir of this.series.values())
+      for (const entry of reservoir.kept()) if (isCandidate(entry.point, target)) offerToFold(fold, entry);
+    return fold;
+  }
+}

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { INPUT_CAPS, type InputCap, isOverCap, tooLargeMessage } from "../core/input-caps.ts";
+import { fail, ok, type Result } from "../core/result.ts";
+import { type RunFileError, runFileError } from "../core/runs/metric-series.ts";
+import type { MlflowRunEntry } from "../core/runs/mlflow-run.ts";
+
+export type Parse<T> = (path: string) => Result<T, RunFileError>;
+
+function cannotRead(path: string, error: unknown): RunFileError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return runFileError({ file: path, problem: `cannot read (${code})`, hint: "check its permissions" });
+}
+
+/** A run file read whole, unless it is over `cap` (parsing YAML or JSON costs many times the file). */
+export function readText(path: string, cap: InputCap): Result<string, RunFileError> {
+  try {
+    const size = statSync(path).size;
+    if (isOverCap(size, cap)) {
+      const message = tooLargeMessage({
+        file: `${path}: the file`,
+        size,
+        cap,
+        advice: "trim the file; ckpt goes on without it",
+      });
+      return fail({ file: path, message });
+    }
+    return ok(readFileSync(path, "utf8"));
+  } catch (error) {
+    return fail(cannotRead(path, error));
+  }
+}
+
+export function textParser<T>(
+  parse: (text: string, file: string) => Result<T, RunFileError>,
+  cap: InputCap = INPUT_CAPS.configFile,
+): Parse<T> {
+  return (path) => {
+    const text = readText(path, cap);
+    return text.success ? parse(text.data, path) : text;
+  };
+}
+
+/** `meta.yaml`, `params/**` and `tags/**` of an MLflow run; its `metrics/**` are streamed on their own. */
+export function mlflowEntries(runDir: string): MlflowRunEntry[] {
+  const entries: MlflowRunEntry[] = [];
+  const visit = (dir: string, depth: number) => {
+    for (const entry of safeList(dir)) {
+      const path = join(dir, entry.name);
+      const relativePath = relative(runDir, path);
+      if (entry.isDirectory() && depth < 4 && !["artifacts", "metrics"].includes(relativePath))
+        visit(path, depth + 1);
+      else if (entry.isFile()) {
+        const text = readText(path, INPUT_CAPS.configFile);
+        if (text.success) entries.push({ relativePath, text: text.data });
+      }
+    }
+  };
+  visit(runDir, 0);
+  return entries;
+}
+
+function safeList(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, test } from "bun:test";
+import { MetricAccumulator } from "../../../src/core/runs/metric-accumulator.ts";
+import { MAX_POINTS_PER_METRIC } from "../../../src/core/runs/metric-reservoir.ts";
+import { type MetricPoint, type MetricTarget, metricsAtStep } from "../../../src/core/runs/metric-series.ts";
+
+/** A Lightning-like log: `train_loss` every step, `val_loss`/`val_acc` at each epoch's last step, `lr` unplaced. */
+function run(steps: number, stepsPerEpoch: number): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  for (let step = 0; step < steps; step++) {
+    const epoch = Math.floor(step / stepsPerEpoch);
+    points.push({ name: "train_loss", step, epoch, value: 1 / (1 + step) + (step % 7) / 100 });
+    if (step % 50 === 0) points.push({ name: "lr-Adam", step, epoch: null, value: 0.001 });
+    if ((step + 1) % stepsPerEpoch === 0) {
+      points.push({ name: "val_loss", step, epoch, value: 1 - step / steps });
+      points.push({ name: "val_acc", step, epoch, value: step / steps });
+    }
+  }
+  return points;
+}
+
+const expected = (points: readonly MetricPoint[], target: MetricTarget) =>
+  Object.values(metricsAtStep(points, target));
+
+describe("MetricAccumulator", () => {
+  test("keeps every point of a short run, in file order, and answers any checkpoint like metricsAtStep", () => {
+    const points = run(2000, 100);
+    const accumulator = new MetricAccumulator();
+    for (const point of points) accumulator.add(point);
+    expect(accumulator.downsampled).toBe(false);
+    expect(accumulator.points()).toEqual(points);
+    for (const target of [
+      { step: 999, epoch: 9 },
+      { step: 1050, epoch: 10 },
+      { step: 5, epoch: null },
+      { step: null, epoch: 3 },
+      { step: 3000, epoch: 30 },
+    ])
+      expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
+  });
+
+  test("bounds a long run per metric, keeps its best values, and stays exact for given and final targets", () => {
+    const points = run(60_000, 5000);
+    const given = { step: 24_999, epoch: 4 };
+    const accumulator = new MetricAccumulator([given]);
+    for (const point of points) accumulator.add(point);
+    const kept = accumulator.points();
+    const trainLoss = kept.filter((point) => point.name === "train_loss");
+    expect(accumulator.downsampled).toBe(true);
+    expect(trainLoss.length).toBeLessThanOrEqual(MAX_POINTS_PER_METRIC);
+    expect(trainLoss.length).toBeGreaterThan(MAX_POINTS_PER_METRIC / 4);
+    const all = points.filter((point) => point.name === "train_loss").map((point) => point.value);
+    expect(Math.min(...trainLoss.map((p) => p.value))).toBe(Math.min(...all));
+    expect(Math.max(...trainLoss.map((p) => p.value))).toBe(Math.max(...all));
+    expect(trainLoss[0]).toEqual(points[0] as MetricPoint);
+    expect(kept.filter((point) => point.name === "val_loss")).toEqual(
+      points.filter((point) => point.name === "val_loss"),
+    );
+    expect(accumulator.valuesAt(given)).toEqual(expected(points, given));
+    const last = { step: 59_999, epoch: 11 };
+    expect(accumulator.valuesAt(last)).toEqual(expected(points, last));
+    // A checkpoint in the middle that nobody asked about while reading cannot be answered: read again.
+    expect(accumulator.valuesAt({ step: 12_345, epoch: 2 })).toBeUndefined();
+  });
+
+  test("a target answered at the end of a growing file stays exact as rows arrive", () => {
+    const points = run(40_000, 4000);
+    const accumulator = new MetricAccumulator();
+    const checkpoints: MetricTarget[] = [];
+    for (const [index, point] of points.entries()) {
+      accumulator.add(point);
+      const next = points[index + 1];
+      // The daemon asks about each checkpoint when it appears: right after its epoch's validation row.
+      if (point.name === "val_acc" && next?.name !== "val_acc" && point.step !== null) {
+        const target = { step: point.step, epoch: point.epoch };
+        expect(accumulator.valuesAt(target)).toEqual(expected(points.slice(0, index + 1), target));
+        checkpoints.push(target);
+      }
+    }
+    expect(checkpoints).toHaveLength(10);
+    for (const target of checkpoints) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
+  });
+
+  test("hundreds of followed checkpoints, given in any order, are each answered exactly", () => {
+    const points = run(30_000, 100);
+    const targets: MetricTarget[] = Array.from({ length: 300 }, (_, index) => {
+      const step = ((index * 7919) % 300) * 100 + 99;
+      return { step, epoch: Math.floor(step / 100) };
+    });
+    targets.push({ step: null, epoch: 42 }, { step: 15_000, epoch: null });
+    const accumulator = new MetricAccumulator(targets);
+    for (const point of points) accumulator.add(point);
+    expect(accumulator.downsampled).toBe(true);
+    for (const target of targets) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
+  });
+});
