@@ -67,6 +67,8 @@ function isExcluded(tree: Tree, path: string): boolean {
 const RECENT_MS = 1000;
 
 function emitFile(tree: Tree, path: string, kind: "file-added" | "file-changed", stats: Stats): void {
+  // A FIFO, socket or device is never a checkpoint or run file: no event, so nothing downstream opens it.
+  if (!stats.isFile() && !stats.isSymbolicLink()) return;
   const role = classifyWatchFile(path);
   if (role === undefined) return;
   // A renamed-in directory is reported by our scan and then again file by file by the kernel watch.

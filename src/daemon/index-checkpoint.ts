@@ -148,7 +148,8 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
   const linkStats = statOrNull(request.path, false);
   const isSymlink = linkStats?.isSymbolicLink() === true;
   const stats = isSymlink ? statOrNull(request.path, true) : linkStats;
-  if (stats === null) return { kind: "gone" };
+  // A FIFO, socket or device is never a checkpoint (and is never opened): as far as the catalog goes, not there.
+  if (stats === null || !(stats.isFile() || stats.isDirectory())) return { kind: "gone" };
   if (request.expected !== undefined) {
     // A file's identity is the stat just taken; only a checkpoint directory needs the fold over its files.
     const identity = stats.isDirectory()

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
@@ -10,6 +10,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
+import { readRegularFileText } from "./file-byte-source.ts";
 import { type FsMemo, isSymlink, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
 import { locateRunDir } from "./run-dir-locator.ts";
 import { readSidecar, writeSidecar } from "./sidecar-store.ts";
@@ -92,7 +93,9 @@ type SidecarLook =
  */
 function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
   try {
-    const value: unknown = Bun.YAML.parse(readFileSync(sidecar, "utf8"));
+    const text = readRegularFileText(sidecar);
+    if (!text.success) return null;
+    const value: unknown = Bun.YAML.parse(text.data);
     if (typeof value !== "object" || value === null || !("ckpt" in value)) return null;
     // The schema alone decides validity (validateMetadata adds warnings only), so skip the warnings pass here.
     const checked = CheckpointMetadataV1.safeParse(value);

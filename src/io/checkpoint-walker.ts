@@ -12,6 +12,7 @@ import {
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { notRegularMessage } from "./file-byte-source.ts";
 import { isSymlink as isSymlinkPath } from "./fs-memo.ts";
 import { directoryKey, joinName, outermostRoots } from "./walk-paths.ts";
 
@@ -122,7 +123,10 @@ export function walkCheckpointDirectories(
     try {
       const stats = statSync(root);
       if (stats.isDirectory()) state.pending.push(root);
-      else if (checkpointExtension(root) !== null) {
+      else if (!stats.isFile()) {
+        // Named on purpose, so said why it is not read (a FIFO met during a walk is just not a checkpoint).
+        state.problems.push({ path: root, code: "not-regular", message: notRegularMessage(root, stats) });
+      } else if (checkpointExtension(root) !== null) {
         const candidate = candidateFrom("file", root, stats, false);
         // Only the root itself was looked at, so look for its sidecar here.
         candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));

@@ -1,11 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readRegularFileText } from "./file-byte-source.ts";
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
+  const text = readRegularFileText(path);
+  return text.success ? text.data : "";
 }
 
 // A line match, not a YAML parse: the locator only needs two scalar fields to pick a run.

@@ -10,7 +10,7 @@ import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
 import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
-import { openFileByteSource } from "./file-byte-source.ts";
+import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
 
 const inflate: InflateRaw = (compressed, options) =>
   new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
@@ -26,6 +26,7 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
 /**
  * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.
  * Symlinks are followed; every descriptor is closed before returning; never throws. `path` is reported as given.
+ * A FIFO, socket or device is refused by its stat, never opened (opening some devices has effects of its own).
  */
 export function readCheckpointReport(path: string): CheckpointReport {
   try {
@@ -34,6 +35,8 @@ export function readCheckpointReport(path: string): CheckpointReport {
       return withDirectoryView(path, (view) =>
         buildDirectoryReport(view, { path, dirName: basename(resolve(path)), inflate }),
       );
+    if (!stats.isFile())
+      return unreadable(path, notRegularMessage(path, stats).replace(`${path}: `, ""), "unreadable");
     const opened = openFileByteSource(path);
     if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
     try {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { parsePythonJson } from "../core/formats/hf-checkpoint-dir.ts";
 import {
@@ -21,7 +21,7 @@ import { type MlflowRunEntry, parseMlflowRun } from "../core/runs/mlflow-run.ts"
 import { readTensorboardEvents } from "../core/runs/tensorboard-events.ts";
 import { parseTimmSummaryCsv } from "../core/runs/timm-summary-csv.ts";
 import { parseUltralyticsResultsCsv } from "../core/runs/ultralytics-results-csv.ts";
-import { withFileByteSource } from "./file-byte-source.ts";
+import { readRegularFileText, withFileByteSource } from "./file-byte-source.ts";
 import { type FsMemo, statOrUndefined } from "./fs-memo.ts";
 import { locateRunFiles } from "./run-dir-locator.ts";
 import type { RunFileLocations } from "./run-file-locations.ts";
@@ -47,14 +47,9 @@ function stampOf(path: string, memo: FsMemo | null): string | null {
 }
 
 function readText(path: string): Result<string, RunFileError> {
-  try {
-    return ok(readFileSync(path, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return fail(
-      runFileError({ file: path, problem: `cannot read (${code})`, hint: "check its permissions" }),
-    );
-  }
+  // Opened without blocking and checked to be a regular file: a FIFO named `metrics.csv` is refused, not waited on.
+  const text = readRegularFileText(path);
+  return text.success ? text : fail({ file: path, message: text.error.message });
 }
 
 function textParser<T>(parse: (text: string, file: string) => Result<T, RunFileError>): Parse<T> {

@@ -12,6 +12,7 @@ import {
   validateMetadataDocument,
 } from "../core/metadata/validate-metadata.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { openRegularFile } from "./file-byte-source.ts";
 
 export const SIDECAR_READ_ERROR_CODES = ["not-found", "unreadable", "syntax-error"] as const;
 export type SidecarReadError = {
@@ -72,7 +73,12 @@ export type WriteSidecarOptions = {
 export function readSidecar(path: string, fs: SidecarFs = nodeFs): Result<SidecarRead, SidecarReadError> {
   let text: string;
   try {
-    text = fs.readFileSync(path, "utf8");
+    // Checked to be a regular file on the descriptor: a FIFO named like a sidecar would block the read forever.
+    const opened = openRegularFile(path);
+    if (!opened.success && opened.error.code === "not-regular")
+      return fail({ code: "unreadable", path, message: opened.error.message });
+    // Any other failure is raised again by the plain read, with its own code.
+    text = opened.success ? readAndClose(fs, opened.data.fd) : fs.readFileSync(path, "utf8");
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT") return fail({ code: "not-found", path, message: `${path}: no such sidecar` });
@@ -225,6 +231,14 @@ function removeQuietly(fs: SidecarFs, path: string): void {
   try {
     fs.unlinkSync(path);
   } catch {}
+}
+
+function readAndClose(fs: SidecarFs, fd: number): string {
+  try {
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    closeQuietly(fs, fd);
+  }
 }
 
 function closeQuietly(fs: SidecarFs, fd: number): void {
