@@ -11,8 +11,9 @@ import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
-import { createFsMemo } from "../io/fs-memo.ts";
+import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
+import { mayFollow, notFollowedMessage, type RootScope } from "../io/root-scope.ts";
 import { pathUnderRoot } from "../io/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
@@ -20,6 +21,8 @@ export type IndexRequest = {
   readonly path: string;
   /** The watched root the path is under: `checkpoint_path` in the metadata is relative to it. */
   readonly scanRoot: string;
+  /** The roots by real path and `--follow-symlinks`: what may be read. */
+  readonly scope: RootScope;
   readonly sidecars: SidecarMode;
   readonly now: () => number;
   /** The identity the settle scheduler saw complete; a different one now means the file moved on. */
@@ -33,7 +36,9 @@ export type IndexResult =
   /** The path is no longer there: treat it as removed. */
   | { readonly kind: "gone" }
   /** It changed since it settled: settle it again rather than read a file in motion. */
-  | { readonly kind: "changed" };
+  | { readonly kind: "changed" }
+  /** Its real path is outside the roots (a symlink, or a path through a symlinked directory): left alone. */
+  | { readonly kind: "not-followed"; readonly message: string };
 
 function statOrNull(path: string, follow: boolean): Stats | null {
   try {
@@ -158,6 +163,10 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     if (identity === undefined) return { kind: "gone" };
     if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
   }
+  // The walk's rule, for a path an event named: read only what really lies inside the roots.
+  const real = realPathOf(null, request.path);
+  if (!mayFollow(request.scope, real))
+    return { kind: "not-followed", message: notFollowedMessage(request.path, real) };
   const file = scannedFileOf(request.path, stats, isSymlink);
   const target = isSymlink ? symlinkTargetInRoot(request.path, request.scanRoot) : null;
   if (target !== null) return indexSymlink(database, { request, file, target });

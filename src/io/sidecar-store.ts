@@ -35,6 +35,8 @@ export type SidecarRead = {
 export const SIDECAR_WRITE_ERROR_CODES = [
   "sidecar-exists",
   "read-only-directory",
+  /** Not a place ckpt writes to: outside the roots, through a symlinked directory, or another user's file. */
+  "refused",
   "invalid-metadata",
   "io",
 ] as const;
