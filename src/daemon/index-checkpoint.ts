@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { existsSync, lstatSync, realpathSync, type Stats, statSync } from "node:fs";
+import { existsSync, lstatSync, type Stats, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
@@ -12,6 +12,7 @@ import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.t
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
+import { fsPath, realPathSync } from "../io/fs-path.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/root-scope.ts";
 import { pathUnderRoot } from "../io/walk-paths.ts";
@@ -43,8 +44,9 @@ export type IndexResult =
 function statOrNull(path: string, follow: boolean): Stats | null {
   try {
     return (
-      (follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false })) ??
-      null
+      (follow
+        ? statSync(fsPath(path), { throwIfNoEntry: false })
+        : lstatSync(fsPath(path), { throwIfNoEntry: false })) ?? null
     );
   } catch {
     return null;
@@ -69,7 +71,7 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
     ino: stats.ino,
     ...(kind === "file" ? { size: stats.size, mtime_ms: stats.mtimeMs } : directoryFacts(path)),
     alias_of: null,
-    sidecar_present: existsSync(sidecar),
+    sidecar_present: existsSync(fsPath(sidecar)),
     ...(symlink === undefined ? {} : { symlink }),
   };
 }
@@ -111,8 +113,8 @@ function indexAlias(database: Database, file: ScannedFile, of: string, now: numb
 /** The real path a symlink resolves to, when that is another path inside the watched root; else null. */
 function symlinkTargetInRoot(path: string, scanRoot: string): string | null {
   try {
-    const target = realpathSync(path);
-    const inside = pathUnderRoot(realpathSync(scanRoot), target);
+    const target = realPathSync(path);
+    const inside = pathUnderRoot(realPathSync(scanRoot), target);
     return target !== path && inside !== null && inside !== "." ? target : null;
   } catch {
     return null;
@@ -230,7 +232,7 @@ export function removeCatalogPath(
     row === null || options.sidecars !== "write"
       ? null
       : removeOwnSidecar(path, row.kind === "file" ? "file" : "directory");
-  const orphanedAliases = aliases.filter((alias) => existsSync(alias));
+  const orphanedAliases = aliases.filter((alias) => existsSync(fsPath(alias)));
   const removed = [...new Set([...under, ...aliases])];
   if (removed.length > 0) applyCatalogChanges(database, { removed, now });
   return { rows: removed.length - orphanedAliases.length, sidecarRemoved, orphanedAliases };

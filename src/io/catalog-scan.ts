@@ -11,6 +11,7 @@ import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
+import { fsPath } from "./fs-path.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
@@ -96,7 +97,7 @@ async function applyRenames(
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
       // Moved to another directory: ckpt's sidecar left behind would describe nothing.
-      if (result.success && !refresh && !existsSync(from)) ownSidecars?.removeOwnSidecar(from, kind);
+      if (result.success && !refresh && !existsSync(fsPath(from))) ownSidecars?.removeOwnSidecar(from, kind);
     }
     return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });

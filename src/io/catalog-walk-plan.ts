@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { dirname } from "node:path";
 import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import {
@@ -10,6 +10,7 @@ import {
 } from "../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "./catalog-facts.ts";
 import { walkCheckpointDirectories } from "./checkpoint-walker.ts";
+import { fsPath, realPathSync } from "./fs-path.ts";
 import { keepsRows, type WalkedCheckpoint, type WalkProblem } from "./walk-candidate.ts";
 import { directoryKey, isWithin } from "./walk-paths.ts";
 
@@ -17,7 +18,7 @@ export type WalkPlan = { readonly plan: ReconcilePlan; readonly problems: readon
 
 function realPathOrNull(path: string): string | null {
   try {
-    return realpathSync(path);
+    return realPathSync(path);
   } catch {
     return null;
   }
@@ -51,7 +52,7 @@ function walkedTarget(symlink: AliasCandidate, targets: SymlinkTargets): string 
     const walked = `${root}${target.slice(real.length)}`;
     if (!targets.visited.has(directoryKey(dirname(walked)))) continue;
     try {
-      const stats = lstatSync(walked);
+      const stats = lstatSync(fsPath(walked));
       const sameKind = stats.isFile() || stats.isDirectory();
       if (sameKind && stats.dev === symlink.dev && stats.ino === symlink.ino) return walked;
     } catch {

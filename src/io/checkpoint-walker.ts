@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { assignAliases, inodeKey } from "../core/discovery/checkpoint-aliases.ts";
 import {
   checkpointExtension,
@@ -11,6 +11,7 @@ import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { notRegularMessage } from "./file-byte-source.ts";
 import { isSymlink as isSymlinkPath } from "./fs-memo.ts";
+import { type DirectoryEntry, fsPath, readDirectoryEntries, realPathSync } from "./fs-path.ts";
 import { mayFollow, NOT_FOLLOWED, notFollowedMessage, type RootScope, rootScopeOf } from "./root-scope.ts";
 import {
   candidateFrom,
@@ -73,7 +74,7 @@ type WalkState = {
 /** A root is walked as named (it was given on purpose); a FIFO or device given as one is said so, not read. */
 function visitRoot(root: string, state: WalkState, visit: (walked: WalkedDirectory) => void): void {
   try {
-    const stats = statSync(root);
+    const stats = statSync(fsPath(root));
     if (stats.isDirectory()) state.pending.push(root);
     else if (!stats.isFile())
       state.problems.push({ path: root, code: "not-regular", message: notRegularMessage(root, stats) });
@@ -149,13 +150,13 @@ export function walkCheckpoints(roots: readonly string[], options: WalkOptions =
 
 /** Lists one directory into the state's batch; false when it was seen already or could not be read. */
 function visitDirectory(directory: string, state: WalkState): boolean {
-  let entries: Dirent[];
+  let entries: DirectoryEntry[];
   try {
-    const own = statSync(directory);
+    const own = statSync(fsPath(directory));
     const key = inodeKey(own);
     if (state.visitedDirectories.has(key)) return false;
     state.visitedDirectories.add(key);
-    entries = readdirSync(directory, { withFileTypes: true });
+    entries = readDirectoryEntries(directory);
   } catch (error) {
     state.problems.push(describeError(directory, error));
     return false;
@@ -166,7 +167,7 @@ function visitDirectory(directory: string, state: WalkState): boolean {
   return true;
 }
 
-function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
+function visitEntry(directory: string, entry: DirectoryEntry, state: WalkState): void {
   const name = entry.name;
   if (isSidecarTempFileName(name)) return;
   const isFile = entry.isFile();
@@ -195,7 +196,7 @@ function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
 }
 
 /** Some filesystems (older XFS, some network ones) do not say a name's type in readdir: stat decides then. */
-function isUnknownType(entry: Dirent): boolean {
+function isUnknownType(entry: DirectoryEntry): boolean {
   return !(
     entry.isDirectory() ||
     entry.isFIFO() ||
@@ -209,7 +210,7 @@ function isUnknownType(entry: Dirent): boolean {
 function followable(path: string, state: WalkState): boolean {
   let real: string;
   try {
-    real = realpathSync(path);
+    real = realPathSync(path);
   } catch (error) {
     state.problems.push(describeError(path, error));
     return false;
@@ -223,7 +224,7 @@ function followable(path: string, state: WalkState): boolean {
 function statCandidate(path: string, name: string, isSymlink: boolean, state: WalkState): void {
   let stats: Stats;
   try {
-    stats = statSync(path);
+    stats = statSync(fsPath(path));
   } catch (error) {
     state.problems.push(describeError(path, error));
     return;

@@ -1,8 +1,9 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
+import { fsPath, realPathSync } from "./fs-path.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 import { createRunContextCache } from "./run-context.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "./sidecar-placement.ts";
@@ -49,7 +50,7 @@ export type ConvertOptions = {
 
 function realPathOf(path: string): string {
   try {
-    return realpathSync(path);
+    return realPathSync(path);
   } catch {
     return path;
   }
@@ -88,7 +89,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     };
   }
   context.claimed.add(sidecar);
-  if (!context.force && existsSync(sidecar)) {
+  if (!context.force && existsSync(fsPath(sidecar))) {
     const reason = `${sidecar} already exists (use --force to rewrite it)`;
     return { path, sidecar, status: "skipped", reason, warnings: [] };
   }

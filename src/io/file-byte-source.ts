@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from "node:fs";
 import type { ByteSource } from "../core/bytes/byte-source.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { fsPath } from "./fs-path.ts";
 
 export type FileByteSource = ByteSource & { close(): void };
 
@@ -52,7 +53,7 @@ const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTT
 export function openRegularFile(path: string): Result<{ fd: number; stats: Stats }, OpenFileError> {
   let fd: number;
   try {
-    fd = openSync(path, READ_FLAGS);
+    fd = openSync(fsPath(path), READ_FLAGS);
   } catch (error) {
     return fail(openError(path, error));
   }

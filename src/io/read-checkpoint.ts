@@ -11,6 +11,7 @@ import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
 import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
 import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
+import { fsPath } from "./fs-path.ts";
 
 const inflate: InflateRaw = (compressed, options) =>
   new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
@@ -30,7 +31,7 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
  */
 export function readCheckpointReport(path: string): CheckpointReport {
   try {
-    const stats = statSync(path);
+    const stats = statSync(fsPath(path));
     if (stats.isDirectory())
       return withDirectoryView(path, (view) =>
         buildDirectoryReport(view, { path, dirName: basename(resolve(path)), inflate }),

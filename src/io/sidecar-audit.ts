@@ -4,6 +4,7 @@ import { checkpointCandidatesForSidecar, sidecarPathFor } from "../core/metadata
 import type { AuditedCheckpoint, ReportProblem, SidecarCheck } from "../core/validation/validation-report.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
 import { realPathOf } from "./fs-memo.ts";
+import { fsPath } from "./fs-path.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 import { sidecarLocation } from "./sidecar-placement.ts";
@@ -95,7 +96,7 @@ export function auditSidecars(
   });
   const orphans = walk.sidecars.filter(
     (sidecar) =>
-      !used.has(sidecar) && !checkpointCandidatesForSidecar(sidecar).some((path) => existsSync(path)),
+      !used.has(sidecar) && !checkpointCandidatesForSidecar(sidecar).some((path) => existsSync(fsPath(path))),
   );
   const notices = walk.problems
     .filter((problem) => problem.code === NOT_FOLLOWED)

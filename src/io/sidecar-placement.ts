@@ -7,6 +7,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 import { specialFileKind } from "./file-byte-source.ts";
 import { type FsMemo, isSymlink, realPathOf, remember } from "./fs-memo.ts";
+import { fsPath } from "./fs-path.ts";
 import { readSidecar, type SidecarWriteError, writeSidecar } from "./sidecar-store.ts";
 import { isWithin, pathUnderRoot } from "./walk-paths.ts";
 
@@ -30,7 +31,7 @@ function baseOf(options: PlacementOptions): Base {
   if (known !== undefined) return known;
   let isDirectory = false;
   try {
-    isDirectory = statSync(options.scanRoot).isDirectory();
+    isDirectory = statSync(fsPath(options.scanRoot)).isDirectory();
   } catch {}
   const lexical = resolve(isDirectory ? options.scanRoot : dirname(options.scanRoot));
   const base = { lexical, real: realPathOf(null, lexical) };
@@ -69,7 +70,7 @@ function isOwnSidecar(sidecar: string): boolean {
 function existingProblem(sidecar: string): string | null {
   let stats: Stats;
   try {
-    stats = lstatSync(sidecar);
+    stats = lstatSync(fsPath(sidecar));
   } catch {
     return null;
   }

@@ -13,6 +13,7 @@ import {
 } from "../core/metadata/validate-metadata.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 import { openRegularFile } from "./file-byte-source.ts";
+import { fsPath } from "./fs-path.ts";
 
 export const SIDECAR_READ_ERROR_CODES = ["not-found", "unreadable", "syntax-error"] as const;
 export type SidecarReadError = {
@@ -80,7 +81,7 @@ export function readSidecar(path: string, fs: SidecarFs = nodeFs): Result<Sideca
     if (!opened.success && opened.error.code === "not-regular")
       return fail({ code: "unreadable", path, message: opened.error.message });
     // Any other failure is raised again by the plain read, with its own code.
-    text = opened.success ? readAndClose(fs, opened.data.fd) : fs.readFileSync(path, "utf8");
+    text = opened.success ? readAndClose(fs, opened.data.fd) : fs.readFileSync(fsPath(path), "utf8");
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT") return fail({ code: "not-found", path, message: `${path}: no such sidecar` });
@@ -124,7 +125,7 @@ export function writeSidecar(
       message: `${path}: refusing to write invalid metadata (${first?.path}: ${first?.message}); this is a bug in ckpt`,
     });
   }
-  if (!options.force && fs.existsSync(path)) return fail(exists(path));
+  if (!options.force && fs.existsSync(fsPath(path))) return fail(exists(path));
   let text: string;
   try {
     text = stringifyPythonYaml(metadata, { isFloat: isMetadataFloatPath });
@@ -148,7 +149,7 @@ export function writeSidecar(
 function writeTemp(fs: SidecarFs, temp: string, text: string): Result<null, unknown> {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(temp, "wx", 0o644);
+    fd = fs.openSync(fsPath(temp), "wx", 0o644);
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
@@ -164,18 +165,18 @@ function writeTemp(fs: SidecarFs, temp: string, text: string): Result<null, unkn
 function place(fs: SidecarFs, temp: string, path: string, force: boolean): Result<null, SidecarWriteError> {
   try {
     if (force) {
-      fs.renameSync(temp, path);
+      fs.renameSync(fsPath(temp), fsPath(path));
       return ok(null);
     }
     try {
-      fs.linkSync(temp, path);
+      fs.linkSync(fsPath(temp), fsPath(path));
     } catch (error) {
       const code = errorCode(error);
       if (code === "EEXIST") return fail(exists(path));
       // Filesystems without hard links: fall back to check-then-rename, which has a small race.
       if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
-      if (fs.existsSync(path)) return fail(exists(path));
-      fs.renameSync(temp, path);
+      if (fs.existsSync(fsPath(path))) return fail(exists(path));
+      fs.renameSync(fsPath(temp), fsPath(path));
     }
     return ok(null);
   } catch (error) {
@@ -220,7 +221,7 @@ function errorCode(error: unknown): string | undefined {
 function syncDirectory(fs: SidecarFs, directory: string): void {
   // Makes the rename itself durable; some filesystems refuse to fsync a directory, which is fine.
   try {
-    const fd = fs.openSync(directory, "r");
+    const fd = fs.openSync(fsPath(directory), "r");
     try {
       fs.fsyncSync(fd);
     } finally {
@@ -231,7 +232,7 @@ function syncDirectory(fs: SidecarFs, directory: string): void {
 
 function removeQuietly(fs: SidecarFs, path: string): void {
   try {
-    fs.unlinkSync(path);
+    fs.unlinkSync(fsPath(path));
   } catch {}
 }
 

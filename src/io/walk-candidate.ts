@@ -1,4 +1,4 @@
-import { readdirSync, type Stats, statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { AliasCandidate } from "../core/discovery/checkpoint-aliases.ts";
 import {
@@ -8,6 +8,7 @@ import {
 } from "../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { fsPath, readDirectoryNames } from "./fs-path.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 
 // What one name met by the walk becomes: its checkpoint kind, its row-shaped facts, or the problem it posed.
@@ -50,7 +51,7 @@ export function directoryKind(path: string, name: string): "hf-dir" | "sharded-d
   if (isShardedCheckpointDirName(name)) return "sharded-dir";
   if (!isHfCheckpointDirName(name)) return null;
   try {
-    return readdirSync(path).some(isHfCheckpointMarker) ? "hf-dir" : null;
+    return readDirectoryNames(path).some(isHfCheckpointMarker) ? "hf-dir" : null;
   } catch (error) {
     return describeError(path, error);
   }
@@ -79,7 +80,7 @@ export function candidateFrom(
 
 export function existsAsFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(fsPath(path)).isFile();
   } catch {
     return false;
   }
