@@ -71,7 +71,8 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
     ino: stats.ino,
     ...(kind === "file" ? { size: stats.size, mtime_ms: stats.mtimeMs } : directoryFacts(path)),
     alias_of: null,
-    sidecar_present: existsSync(fsPath(sidecar)),
+    // As the walk sees it: a regular file, never followed (a symlink in a sidecar's place is not one).
+    sidecar_present: statOrNull(sidecar, false)?.isFile() === true,
     ...(symlink === undefined ? {} : { symlink }),
   };
 }

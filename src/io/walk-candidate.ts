@@ -1,4 +1,4 @@
-import { type Stats, statSync } from "node:fs";
+import { lstatSync, type Stats } from "node:fs";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { AliasCandidate } from "../core/discovery/checkpoint-aliases.ts";
 import {
@@ -78,9 +78,10 @@ export function candidateFrom(
   };
 }
 
+/** Whether `path` is a regular file itself, as a listing's file type says (a symlink in its place is not). */
 export function existsAsFile(path: string): boolean {
   try {
-    return statSync(fsPath(path)).isFile();
+    return lstatSync(fsPath(path)).isFile();
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type DaemonEnvironment,
@@ -20,6 +20,7 @@ setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
+const CKPT_WRITTEN = join(import.meta.dir, "../fixtures/sidecars/ckpt-written.metadata.yaml");
 const asNobody = ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"];
 
 const cleanups: (() => void)[] = [];
@@ -204,6 +205,26 @@ describe.skipIf(!isRoot)("symlinks out of the roots: read only on request, never
       refusedToRoot: [join(own, "epoch1.ckpt")],
       refusedToUser: [join(mixed, "root.ckpt")],
     });
+  });
+
+  test("a symlink in a sidecar's place is neither read nor written through", () => {
+    const tree = hostileTree("escape-sidecar-link");
+    const planted = join(tree.privateDir, "models", "real.metadata.yaml");
+    writeFileSync(planted, readFileSync(CKPT_WRITTEN, "utf8"));
+    const sidecar = join(tree.runs, "r", "own", "epoch1.metadata.yaml");
+    asUser(["ln", "-s", planted, sidecar]);
+    const before = snapshotTree(tree.privateDir);
+    const scan = ckpt(["scan", tree.runs, "--catalog", tree.catalog, "--json"], { home: tree.base });
+    expect(JSON.parse(scan.stdout)).toMatchObject({ added: 1, sidecars_written: 0 });
+    expect(scan.stderr).toContain(`${sidecar}: not written, a symlink is in its place`);
+    const row = withCatalog(tree.catalog, (database) =>
+      database.query<{ sidecar_state: string }, []>("SELECT sidecar_state FROM checkpoints").get(),
+    );
+    expect({ row, link: lstatSync(sidecar).isSymbolicLink() }).toEqual({
+      row: { sidecar_state: "missing" },
+      link: true,
+    });
+    expect(snapshotTree(tree.privateDir)).toEqual(before);
   });
 
   test("ckpt watch as root: links planted while it runs are named once and never followed", async () => {
