@@ -79,7 +79,7 @@ function visitRoot(root: string, state: WalkState, visit: (walked: WalkedDirecto
     else if (!stats.isFile())
       state.problems.push({ path: root, code: "not-regular", message: notRegularMessage(root, stats) });
     else if (checkpointExtension(root) !== null) {
-      const candidate = candidateFrom("file", root, { stats, symlink: false });
+      const candidate = candidateFrom("file", root, { stats, symlink: isSymlinkPath(root) });
       // Only the root itself was looked at, so look for its sidecar here.
       candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));
       visit({ directory: null, checkpoints: [candidate], unreadable: [] });
