@@ -152,6 +152,19 @@ describe.skipIf(!isRoot)("symlinks out of the roots: read only on request, never
     expect({ private: snapshotTree(tree.privateDir), shared: snapshotTree(tree.sharedDir) }).toEqual(before);
   });
 
+  test("ckpt validate names the links it does not follow and reads only what is inside", () => {
+    const tree = hostileTree("escape-validate");
+    const validate = ckpt(["validate", tree.runs, "--json"], { home: tree.base });
+    const report = JSON.parse(validate.stdout);
+    expect({
+      code: validate.code,
+      checked: report.checkpoints.map((row: { path: string }) => row.path),
+      ioErrors: report.summary.io_errors,
+    }).toEqual({ code: 1, checked: [join(tree.runs, "r", "own", "epoch1.ckpt")], ioErrors: 0 });
+    for (const link of ["r/checkpoints", "r/last.ckpt", "r/shared", "r/s-last.ckpt"])
+      expect(validate.stderr).toContain(`${join(tree.runs, link)}: symlink to `);
+  });
+
   test("ckpt convert as root leaves the links' targets alone, with and without --follow-symlinks", () => {
     const tree = hostileTree("escape-convert");
     const before = { private: snapshotTree(tree.privateDir), shared: snapshotTree(tree.sharedDir) };
