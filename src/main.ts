@@ -3,6 +3,7 @@
 import packageJson from "../package.json" with { type: "json" };
 import type { ProcessControl, TextSink } from "./cli/command.ts";
 import { runCli } from "./cli/run-cli.ts";
+import { argsWithRawBytes } from "./io/raw-argv.ts";
 
 declare const CKPT_BUILD_COMMIT: string | undefined;
 
@@ -61,7 +62,7 @@ const processControl: ProcessControl = {
   },
 };
 
-process.exitCode = await runCli(Bun.argv.slice(2), {
+process.exitCode = await runCli(argsWithRawBytes(Bun.argv.slice(2)), {
   env: process.env,
   cwd: process.cwd(),
   stdout: sink(process.stdout),

@@ -16,6 +16,8 @@ export type ScanRequest = {
   readonly roots: readonly string[];
   readonly sidecars: SidecarMode;
   readonly recursive: boolean;
+  /** `--follow-symlinks`: read through symlinks that lead out of the roots. @default false */
+  readonly followSymlinks?: boolean;
   readonly waitMs: number;
   /** Sidecar and walk warnings go to stderr. */
   readonly verbose: boolean;
@@ -91,6 +93,7 @@ async function scanLocked(
     const summary = await scanCatalog(database, {
       roots,
       recursive: request.recursive,
+      followSymlinks: request.followSymlinks ?? false,
       sidecars: request.sidecars,
       now: context.now,
       ...(progress === undefined ? {} : { onProgress: progress }),

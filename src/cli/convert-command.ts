@@ -20,6 +20,8 @@ Options:
   --force             rewrite existing sidecars (without it, an existing sidecar is never touched)
   --dry-run           show what would be converted; write nothing
   --no-recursive      only the given directory, not below it
+  --follow-symlinks   read through symlinks that lead out of the directory too (by default they are skipped and
+                      named); sidecars are still written only in real directories under it
   -v, --verbose       print every checkpoint, not only failures and warnings
   --json              print one summary object {converted, skipped, failed, total, dry_run, failures, …}
   -h, --help          show this help
@@ -134,6 +136,7 @@ async function run(context: CommandContext): Promise<number> {
     force: { type: "boolean", default: false },
     "dry-run": { type: "boolean", default: false },
     "no-recursive": { type: "boolean", default: false },
+    "follow-symlinks": { type: "boolean", default: false },
     verbose: { type: "boolean", short: "v", default: false },
     json: { type: "boolean", default: false },
   });
@@ -147,6 +150,7 @@ async function run(context: CommandContext): Promise<number> {
   const summary = convertCheckpoints({
     ...target,
     recursive: !values["no-recursive"],
+    followSymlinks: values["follow-symlinks"],
     force: values.force,
     dryRun: values["dry-run"],
     now: context.now,

@@ -63,7 +63,12 @@ export async function scanThroughDaemon(
   const reply = await sendControlCommand({
     socketPath: contact.socketPath,
     request: "scan",
-    body: { roots: others, sidecars: request.sidecars, recursive: request.recursive },
+    body: {
+      roots: others,
+      sidecars: request.sidecars,
+      recursive: request.recursive,
+      followSymlinks: request.followSymlinks ?? false,
+    },
   });
   if (!reply.success) return { kind: "unreachable", holder, reason: reply.error.message };
   if (!reply.data.ok) return { kind: "unreachable", holder, reason: reply.data.message };

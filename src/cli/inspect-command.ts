@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
-import { checkpointReportJson } from "../core/checkpoint/checkpoint-report.ts";
+import { type CheckpointReport, checkpointReportJson } from "../core/checkpoint/checkpoint-report.ts";
 import { renderCheckpointReport } from "../core/checkpoint/render-checkpoint-report.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import { readCheckpointReport } from "../io/read-checkpoint.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { EXIT } from "./exit-codes.ts";
@@ -48,9 +49,17 @@ async function run(context: CommandContext): Promise<number> {
       };
     allOk &&= report.status === "ok";
     if (values.json) context.stdout.write(`${checkpointReportJson(report)}\n`);
-    else context.stdout.write(`${index > 0 ? "\n" : ""}${renderCheckpointReport(report)}`);
+    else context.stdout.write(`${index > 0 ? "\n" : ""}${renderCheckpointReport(shownReport(report))}`);
   }
   return allOk ? EXIT.ok : EXIT.findings;
+}
+
+/** The report as a terminal shows it: the path and the error's names escaped (raw bytes as `\xff`, no control bytes). */
+function shownReport(report: CheckpointReport): CheckpointReport {
+  const path = escapeControl(report.path);
+  return report.error
+    ? { ...report, path, error: { ...report.error, message: escapeControl(report.error.message) } }
+    : { ...report, path };
 }
 
 export const inspectCommand: Command = {

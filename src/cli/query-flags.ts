@@ -9,6 +9,7 @@ import { oneOf } from "./parse-flags.ts";
 export const QUERY_FLAGS = {
   catalog: { type: "string" },
   "no-scan": { type: "boolean", default: false },
+  "follow-symlinks": { type: "boolean", default: false },
   sidecars: { type: "string" },
   filter: { type: "string" },
   json: { type: "boolean", default: false },
@@ -20,6 +21,7 @@ export const QUERY_USAGE = `  --filter TEXT     substring (case-insensitive unle
   --json, --csv     machine-readable output
   --no-scan         answer from the catalog as it is, without scanning DIR first
   --sidecars MODE   how that scan uses sidecars: read (default) or off (ignore them); it never writes one
+  --follow-symlinks that scan reads through symlinks leading out of DIR too (by default it skips them)
   --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   -h, --help        show this help
 
@@ -29,6 +31,7 @@ is queried as it is. Nothing is written into DIR: 'ckpt scan DIR', 'ckpt convert
 export type QueryValues = {
   readonly catalog?: string | undefined;
   readonly "no-scan"?: boolean | undefined;
+  readonly "follow-symlinks"?: boolean | undefined;
   readonly sidecars?: string | undefined;
   readonly json?: boolean | undefined;
   readonly csv?: boolean | undefined;
@@ -72,6 +75,7 @@ export async function prepareQuery(
       roots,
       sidecars,
       recursive: true,
+      followSymlinks: values["follow-symlinks"] ?? false,
       waitMs: 30_000,
     });
   }

@@ -18,6 +18,8 @@ Options:
   --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   --wait SECONDS    wait this long for another 'ckpt scan' holding the catalog (default 60)
   --no-recursive    only look at the given directories, not below them
+  --follow-symlinks read through symlinks that lead out of DIR too (by default they are skipped and named);
+                    sidecars are still written only in real directories under DIR
   --json            print the summary as JSON
   -h, --help        show this help
 
@@ -57,6 +59,7 @@ async function run(context: CommandContext): Promise<number> {
     catalog: { type: "string" },
     wait: { type: "string" },
     "no-recursive": { type: "boolean", default: false },
+    "follow-symlinks": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   });
   if (values.help) {
@@ -71,6 +74,7 @@ async function run(context: CommandContext): Promise<number> {
     roots: resolveRoots("scan", context, positionals),
     sidecars,
     recursive: !values["no-recursive"],
+    followSymlinks: values["follow-symlinks"],
     waitMs: waitSeconds(values.wait),
     // Problems go to stderr in every mode: stdout stays the summary (JSON with --json).
     verbose: true,

@@ -1,11 +1,13 @@
-import { existsSync, realpathSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
+import { fsPath, realPathSync } from "../io/fs-path.ts";
 import { createRunContextCache, type RunContextCache } from "../io/run-context.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -42,9 +44,9 @@ type Shown =
 /** A sidecar ckpt wrote for exactly this file (same size and mtime); Python-written ones cannot say, so they are not used. */
 function currentSidecar(realPath: string): { data: CheckpointMetadataV1; sidecar: string } | null {
   try {
-    const stats = statSync(realPath);
+    const stats = statSync(fsPath(realPath));
     const sidecar = sidecarPathFor(realPath, { kind: stats.isDirectory() ? "directory" : "file" });
-    if (!existsSync(sidecar)) return null;
+    if (!existsSync(fsPath(sidecar))) return null;
     const read = readSidecar(sidecar);
     const file = read.success && read.data.valid ? read.data.data?.ckpt?.file : undefined;
     const mtime = new Date(stats.mtimeMs).toISOString();
@@ -58,9 +60,9 @@ function currentSidecar(realPath: string): { data: CheckpointMetadataV1; sidecar
 
 function show(path: string, context: CommandContext, cache: RunContextCache): Shown {
   const absolute = resolve(context.cwd, path);
-  if (!existsSync(absolute))
+  if (!existsSync(fsPath(absolute)))
     return { kind: "failed", message: `${path}: no such file or directory; check the path` };
-  const sidecar = currentSidecar(realpathSync(absolute));
+  const sidecar = currentSidecar(realPathSync(absolute));
   if (sidecar) return { kind: "metadata", metadata: sidecar.data, sidecar: sidecar.sidecar, problems: [] };
   const built = buildCheckpointMetadata(absolute, {
     scanRoot: context.cwd,
@@ -93,7 +95,7 @@ async function run(context: CommandContext): Promise<number> {
     if (shown.kind === "failed") {
       failures += 1;
       if (values.json) context.stdout.write(`${JSON.stringify({ path, error: shown.message })}\n`);
-      context.stderr.write(`ckpt: ${shown.message}\n`);
+      context.stderr.write(`ckpt: ${escapeControl(shown.message)}\n`);
       return;
     }
     if (values.json) {
@@ -108,7 +110,9 @@ async function run(context: CommandContext): Promise<number> {
       origin,
       problems: shown.problems,
     });
-    context.stdout.write(`${index > 0 ? "\n" : ""}${rendered}`);
+    // Values from files (a checkpoint_path naming raw bytes, a hostile exp_name) are escaped line by line.
+    const safe = rendered.split("\n").map(escapeControl).join("\n");
+    context.stdout.write(`${index > 0 ? "\n" : ""}${safe}`);
   });
   return failures === 0 ? EXIT.ok : EXIT.findings;
 }

@@ -5,7 +5,7 @@ import { renderValidationReport } from "../core/validation/render-validation-rep
 import { buildValidationReport, validationExitCode } from "../core/validation/validation-report.ts";
 import { auditSidecars } from "../io/sidecar-audit.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { displayPathFrom } from "./display-path.ts";
+import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { parseFlags } from "./parse-flags.ts";
 
 const USAGE = `Usage: ckpt validate [PATH...] [options]
@@ -16,6 +16,7 @@ sidecars whose checkpoint is gone.
 
 Options:
   --no-recursive    only look at the given directories, not below them
+  --follow-symlinks also follow symlinks that lead out of PATH (by default they are skipped and named)
   --allow-missing   checkpoints without a sidecar do not fail the run
   --json            print the report as JSON
   -h, --help        show this help
@@ -30,6 +31,7 @@ Examples:
 async function run(context: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags("validate", context.args, {
     "no-recursive": { type: "boolean", default: false },
+    "follow-symlinks": { type: "boolean", default: false },
     "allow-missing": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   });
@@ -45,7 +47,12 @@ async function run(context: CommandContext): Promise<number> {
       `validate: ${absent} does not exist; pass a checkpoint or a directory of them.`,
     );
   }
-  const audit = auditSidecars(roots, { recursive: !values["no-recursive"] });
+  const audit = auditSidecars(roots, {
+    recursive: !values["no-recursive"],
+    followSymlinks: values["follow-symlinks"],
+  });
+  const shown = displayMessageFrom(context.cwd);
+  for (const notice of audit.notices) context.stderr.write(`ckpt: ${shown(notice)}\n`);
   const report = buildValidationReport(audit);
   if (values.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else context.stdout.write(renderValidationReport(report, { displayPath: displayPathFrom(context.cwd) }));

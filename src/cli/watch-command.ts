@@ -26,6 +26,8 @@ Options:
                           write); active runs every SECONDS (default 3), idle ones back off to a minute
   --watcher BACKEND       auto (default: Bun's fs.watch on Linux, chokidar elsewhere), fs-watch or chokidar
   --sidecars MODE         write (default), read or off — as for 'ckpt scan'
+  --follow-symlinks       read through symlinks that lead out of DIR too (by default they are skipped and
+                          named); sidecars are still written only in real directories under DIR
   --log-format FORMAT     text (default) or json (one JSON object per line)
   --log-level LEVEL       info (default), debug (every look at a file being written), warn or error
   --add DIR               the running 'ckpt watch' watches DIR too (caught up first); until it stops
@@ -64,6 +66,7 @@ function parseWatchFlags(context: CommandContext) {
     poll: { type: "string" },
     watcher: { type: "string" },
     sidecars: { type: "string" },
+    "follow-symlinks": { type: "boolean", default: false },
     "log-format": { type: "string" },
     "log-level": { type: "string" },
     "log-file": { type: "string" },
@@ -83,6 +86,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   const extraArgs = ["--catalog", settings.location.path];
   if (settings.pollIntervalMs !== undefined) extraArgs.push(`--poll=${settings.pollIntervalMs / 1000}`);
   if (settings.sidecars !== "write") extraArgs.push("--sidecars", settings.sidecars);
+  if (settings.followSymlinks) extraArgs.push("--follow-symlinks");
   if (settings.watcher !== "auto") extraArgs.push("--watcher", settings.watcher);
   if (settings.logLevel !== "info") extraArgs.push("--log-level", settings.logLevel);
   const unit = renderSystemdUnit({
@@ -116,6 +120,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     roots: settings.roots,
     catalogPath: settings.location.path,
     sidecars: settings.sidecars,
+    followSymlinks: settings.followSymlinks,
     logger,
     now: context.now,
     pid: control.pid,
@@ -180,6 +185,7 @@ function settingsFrom(context: CommandContext, values: ReturnType<typeof parseWa
     roots: resolveRoots("watch", context, positionals),
     location: locateCatalog(context, flags.catalog),
     sidecars: oneOf("watch", "sidecars", flags.sidecars, SIDECAR_MODES) ?? "write",
+    followSymlinks: flags["follow-symlinks"],
     logFormat: oneOf("watch", "log-format", flags["log-format"], LOG_FORMATS) ?? "text",
     logLevel: oneOf("watch", "log-level", flags["log-level"], LOG_LEVELS) ?? "info",
     pollIntervalMs: pollMs(flags.poll),

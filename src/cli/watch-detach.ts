@@ -16,6 +16,7 @@ export type WatchSettings = {
   readonly roots: string[];
   readonly location: CatalogLocation;
   readonly sidecars: SidecarMode;
+  readonly followSymlinks: boolean;
   readonly logFormat: LogFormat;
   readonly logLevel: LogLevel;
   readonly pollIntervalMs: number | undefined;

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { assertNever } from "../core/assert-never.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
+import { rootScopeOf } from "../io/root-scope.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
 import { logReadOutcome } from "./read-outcome-log.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
@@ -39,6 +40,8 @@ export type JobContext = {
   readonly database: Database;
   readonly journal: DaemonJournal;
   readonly sidecars: SidecarMode;
+  /** `--follow-symlinks`: paths whose real path leaves the roots are read too. */
+  readonly followSymlinks: boolean;
   readonly now: () => number;
   readonly roots: () => readonly string[];
   readonly scanRootOf: (path: string) => string;
@@ -78,6 +81,7 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
   const result = await indexCheckpointPath(context.database, {
     path: job.path,
     scanRoot: context.scanRootOf(job.path),
+    scope: rootScopeOf(context.roots(), { followSymlinks: context.followSymlinks }),
     sidecars: context.sidecars,
     now: context.now,
     ...(job.identity === undefined ? {} : { expected: job.identity }),
@@ -97,6 +101,12 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
       return;
     case "changed":
       context.renotice(job.path);
+      return;
+    case "not-followed":
+      context.journal.once(`not-followed:${job.path}`, "warn", "symlink not followed", {
+        path: job.path,
+        cause: result.message,
+      });
       return;
     default:
       assertNever(result);

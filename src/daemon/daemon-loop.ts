@@ -42,6 +42,8 @@ export type DaemonLoopOptions = {
   /** Read workers for large reconciles. @default the scan's default */
   readonly reconcileWorkers?: number;
   readonly logPath?: string | null;
+  /** `--follow-symlinks`: symlinks out of the roots are read too (sidecars still go only under the roots). */
+  readonly followSymlinks?: boolean;
   /** `--poll[=SECONDS]` (our targeted poller) and `--watcher` (which inotify adapter). */
 } & Pick<EventSourceOptions, "pollIntervalMs" | "watcher">;
 
@@ -235,6 +237,7 @@ function createLoop(
       database,
       journal,
       sidecars: options.sidecars,
+      followSymlinks: options.followSymlinks ?? false,
       now: options.now,
       roots: () => loop.roots,
       scanRootOf: (path) => scanRootOf(path, loop.roots),

@@ -54,6 +54,7 @@ export async function addRoot(loop: Loop, root: string): Promise<Result<RootScan
     roots: [root],
     sidecars: loop.options.sidecars,
     recursive: true,
+    followSymlinks: loop.context.followSymlinks,
     purpose: "catch-up",
   };
   return ok(await scanForRequester(loop, scan));

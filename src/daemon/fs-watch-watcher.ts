@@ -1,4 +1,4 @@
-import { type Dirent, type FSWatcher, lstatSync, readdirSync, type Stats, watch } from "node:fs";
+import { type FSWatcher, lstatSync, type Stats, watch } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   classifyWatchDir,
@@ -6,6 +6,8 @@ import {
   isIgnoredWatchDirName,
   isIgnoredWatchPath,
 } from "../core/daemon/watch-paths.ts";
+import { fsNameFromBytes } from "../core/text/fs-name.ts";
+import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../io/fs-path.ts";
 import { toWatchError } from "./watch-error.ts";
 import type { Watcher, WatcherOptions } from "./watcher.ts";
 
@@ -38,7 +40,7 @@ function reportError(tree: Tree, error: unknown): void {
 
 function lstatOrUndefined(tree: Tree, path: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(fsPath(path));
   } catch (error) {
     reportError(tree, error);
     return undefined;
@@ -67,6 +69,8 @@ function isExcluded(tree: Tree, path: string): boolean {
 const RECENT_MS = 1000;
 
 function emitFile(tree: Tree, path: string, kind: "file-added" | "file-changed", stats: Stats): void {
+  // A FIFO, socket or device is never a checkpoint or run file: no event, so nothing downstream opens it.
+  if (!stats.isFile() && !stats.isSymbolicLink()) return;
   const role = classifyWatchFile(path);
   if (role === undefined) return;
   // A renamed-in directory is reported by our scan and then again file by file by the kernel watch.
@@ -93,9 +97,9 @@ function addDirectory(tree: Tree, path: string, report: boolean): void {
   if (tree.dirs.has(path)) return;
   tree.dirs.add(path);
   if (report) tree.options.onEvent({ kind: "dir-added", path, role: classifyWatchDir(path) });
-  let entries: Dirent[];
+  let entries: DirectoryEntry[];
   try {
-    entries = readdirSync(path, { withFileTypes: true });
+    entries = readDirectoryEntries(path);
   } catch (error) {
     reportError(tree, error);
     return;
@@ -171,8 +175,10 @@ function watchRoot(tree: Tree, root: string): void {
   if (stats === undefined || tree.watchers.has(root)) return;
   const isDir = stats.isDirectory();
   try {
-    const watcher = watch(root, { recursive: isDir, persistent: true }, (raw, name) => {
-      const path = !isDir ? root : name === null ? null : join(root, String(name));
+    // Names as bytes: one that is not valid UTF-8 is taken in ckpt's spelling, not lossily decoded.
+    const options = { recursive: isDir, persistent: true, encoding: "buffer" } as const;
+    const watcher = watch(fsPath(root), options, (raw, name) => {
+      const path = !isDir ? root : name === null ? null : join(root, fsNameFromBytes(name));
       if (path !== null) onRaw(tree, path, raw === "change" ? "change" : "rename");
     });
     watcher.on("error", (error) => {

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { existsSync, lstatSync, realpathSync, type Stats, statSync } from "node:fs";
+import { existsSync, lstatSync, type Stats, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
@@ -11,8 +11,10 @@ import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
-import { createFsMemo } from "../io/fs-memo.ts";
+import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
+import { fsPath, realPathSync } from "../io/fs-path.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
+import { mayFollow, notFollowedMessage, type RootScope } from "../io/root-scope.ts";
 import { pathUnderRoot } from "../io/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
@@ -20,6 +22,8 @@ export type IndexRequest = {
   readonly path: string;
   /** The watched root the path is under: `checkpoint_path` in the metadata is relative to it. */
   readonly scanRoot: string;
+  /** The roots by real path and `--follow-symlinks`: what may be read. */
+  readonly scope: RootScope;
   readonly sidecars: SidecarMode;
   readonly now: () => number;
   /** The identity the settle scheduler saw complete; a different one now means the file moved on. */
@@ -33,13 +37,16 @@ export type IndexResult =
   /** The path is no longer there: treat it as removed. */
   | { readonly kind: "gone" }
   /** It changed since it settled: settle it again rather than read a file in motion. */
-  | { readonly kind: "changed" };
+  | { readonly kind: "changed" }
+  /** Its real path is outside the roots (a symlink, or a path through a symlinked directory): left alone. */
+  | { readonly kind: "not-followed"; readonly message: string };
 
 function statOrNull(path: string, follow: boolean): Stats | null {
   try {
     return (
-      (follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false })) ??
-      null
+      (follow
+        ? statSync(fsPath(path), { throwIfNoEntry: false })
+        : lstatSync(fsPath(path), { throwIfNoEntry: false })) ?? null
     );
   } catch {
     return null;
@@ -64,7 +71,8 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
     ino: stats.ino,
     ...(kind === "file" ? { size: stats.size, mtime_ms: stats.mtimeMs } : directoryFacts(path)),
     alias_of: null,
-    sidecar_present: existsSync(sidecar),
+    // As the walk sees it: a regular file, never followed (a symlink in a sidecar's place is not one).
+    sidecar_present: statOrNull(sidecar, false)?.isFile() === true,
     ...(symlink === undefined ? {} : { symlink }),
   };
 }
@@ -106,8 +114,8 @@ function indexAlias(database: Database, file: ScannedFile, of: string, now: numb
 /** The real path a symlink resolves to, when that is another path inside the watched root; else null. */
 function symlinkTargetInRoot(path: string, scanRoot: string): string | null {
   try {
-    const target = realpathSync(path);
-    const inside = pathUnderRoot(realpathSync(scanRoot), target);
+    const target = realPathSync(path);
+    const inside = pathUnderRoot(realPathSync(scanRoot), target);
     return target !== path && inside !== null && inside !== "." ? target : null;
   } catch {
     return null;
@@ -148,7 +156,8 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
   const linkStats = statOrNull(request.path, false);
   const isSymlink = linkStats?.isSymbolicLink() === true;
   const stats = isSymlink ? statOrNull(request.path, true) : linkStats;
-  if (stats === null) return { kind: "gone" };
+  // A FIFO, socket or device is never a checkpoint (and is never opened): as far as the catalog goes, not there.
+  if (stats === null || !(stats.isFile() || stats.isDirectory())) return { kind: "gone" };
   if (request.expected !== undefined) {
     // A file's identity is the stat just taken; only a checkpoint directory needs the fold over its files.
     const identity = stats.isDirectory()
@@ -157,6 +166,10 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     if (identity === undefined) return { kind: "gone" };
     if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
   }
+  // The walk's rule, for a path an event named: read only what really lies inside the roots.
+  const real = realPathOf(null, request.path);
+  if (!mayFollow(request.scope, real))
+    return { kind: "not-followed", message: notFollowedMessage(request.path, real) };
   const file = scannedFileOf(request.path, stats, isSymlink);
   const target = isSymlink ? symlinkTargetInRoot(request.path, request.scanRoot) : null;
   if (target !== null) return indexSymlink(database, { request, file, target });
@@ -220,7 +233,7 @@ export function removeCatalogPath(
     row === null || options.sidecars !== "write"
       ? null
       : removeOwnSidecar(path, row.kind === "file" ? "file" : "directory");
-  const orphanedAliases = aliases.filter((alias) => existsSync(alias));
+  const orphanedAliases = aliases.filter((alias) => existsSync(fsPath(alias)));
   const removed = [...new Set([...under, ...aliases])];
   if (removed.length > 0) applyCatalogChanges(database, { removed, now });
   return { rows: removed.length - orphanedAliases.length, sidecarRemoved, orphanedAliases };

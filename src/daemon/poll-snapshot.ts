@@ -6,6 +6,8 @@ import {
   isIgnoredWatchDirName,
   type WatchPathRole,
 } from "../core/daemon/watch-paths.ts";
+import { hasRawBytes } from "../core/text/fs-name.ts";
+import { fsPath, readDirectoryEntries } from "../io/fs-path.ts";
 import type { WatchErrorEvent, WatchEvent, WatchStat } from "./watch-event.ts";
 
 /** What the poller keeps per entry: `lstat`, so a relinked `last.ckpt` shows up as a change of the link. */
@@ -21,18 +23,22 @@ export type PollerFs = {
 
 export const nodePollerFs: PollerFs = {
   lstat: async (path) => {
-    const stats = await lstat(path);
+    const stats = await lstat(fsPath(path));
     return { isDirectory: stats.isDirectory(), size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
   },
-  readdir: async (path) =>
-    (await readdir(path, { withFileTypes: true })).map((entry) => ({
+  readdir: async (path) => {
+    const listed = await readdir(fsPath(path), { withFileTypes: true });
+    // A name that is not valid UTF-8 came back lossily decoded: this directory is listed again by its bytes.
+    const entries = listed.some((entry) => hasRawBytes(entry.name)) ? readDirectoryEntries(path) : listed;
+    return entries.map((entry) => ({
       name: entry.name,
       directory: entry.isDirectory()
         ? true
         : entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket()
           ? false
           : undefined,
-    })),
+    }));
+  },
 };
 
 type TrackedFile = { stat: PollStat; readonly role: WatchPathRole };

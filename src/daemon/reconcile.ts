@@ -13,6 +13,8 @@ import { directoryKey } from "../io/walk-paths.ts";
 export type ReconcileOptions = {
   readonly roots: readonly string[];
   readonly sidecars: SidecarMode;
+  /** Follow symlinks out of the roots too. @default false */
+  readonly followSymlinks?: boolean;
   readonly now: () => number;
   /** Read workers for a large catch-up. @default the scan's default */
   readonly workers?: number;
@@ -90,6 +92,7 @@ export async function reconcileRoots(
     },
     roots: options.roots,
     sidecars: options.sidecars,
+    followSymlinks: options.followSymlinks ?? false,
     now: options.now,
     onWarning: options.onWarning,
     onRead: options.onRead,

@@ -12,6 +12,8 @@ export type RootScan = {
   readonly roots: readonly string[];
   readonly sidecars: SidecarMode;
   readonly recursive: boolean;
+  /** Follow symlinks out of the roots too (the requester's `--follow-symlinks`). */
+  readonly followSymlinks: boolean;
   /** `scan`: the one-shot incremental scan; `catch-up`: a new root's reconcile (its own sidecars of deleted checkpoints go too). */
   readonly purpose: "scan" | "catch-up";
 };
@@ -21,6 +23,8 @@ export const ScanRequestBody = z.object({
   roots: z.array(z.string()).min(1),
   sidecars: z.enum(SIDECAR_MODES),
   recursive: z.boolean(),
+  // Absent from an older ckpt's request: its walk never followed symlinks out of the roots.
+  followSymlinks: z.boolean().default(false),
 });
 export type ScanRequestBody = z.infer<typeof ScanRequestBody>;
 

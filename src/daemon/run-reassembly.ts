@@ -5,12 +5,12 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import type { StoredEntry } from "../io/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog-stored-metadata.ts";
 import { applyCatalogChanges, type RunUpdate } from "../io/catalog-writes.ts";
-import { readSidecar, writeSidecar } from "../io/sidecar-store.ts";
+import { sidecarLocation, writeCheckpointSidecar } from "../io/sidecar-placement.ts";
+import { readSidecar } from "../io/sidecar-store.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
 
 export type ReassembleRequest = {
@@ -87,14 +87,14 @@ async function reassembleOne(database: Database, path: string, request: Reassemb
         };
   if (metadata === null || metricsKey(storedMetadata(database, path)) === metricsKey(metadata))
     return { entry: null, run, wrote: null, warning: null };
-  const sidecar = sidecarPathFor(path, { kind: file.kind === "file" ? "file" : "directory" });
-  const owner = sidecarOwner(sidecar);
+  const placement = { scanRoot: request.scanRootOf(path) };
+  const owner = sidecarOwner(sidecarLocation(file, placement));
   // A user's sidecar is their statement about the checkpoint: the catalog keeps following it.
   if (owner === "user") return { entry: null, run, wrote: null, warning: null };
   let wrote: string | null = null;
   let warning: string | null = null;
   if (request.sidecars === "write") {
-    const written = writeSidecar(sidecar, metadata, { force: owner === "ours" });
+    const written = writeCheckpointSidecar(file, metadata, { ...placement, force: owner === "ours" });
     if (written.success) wrote = written.data.path;
     else warning = written.error.message;
   }

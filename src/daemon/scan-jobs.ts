@@ -27,6 +27,7 @@ async function reconcileAndLog(context: JobContext, request: ReconcileRequest): 
   const { summary, tempsRemoved, sidecarsRemoved } = await reconcileRoots(context.database, {
     roots: request.roots,
     sidecars: request.sidecars,
+    followSymlinks: context.followSymlinks,
     now: context.now,
     // Only a writer sweeps temp files: with `--sidecars read`/`off` ckpt changes nothing in the user's tree.
     removeTemps: request.reason === "start" && request.sidecars === "write",
@@ -95,6 +96,7 @@ async function scanOnRequest(context: JobContext, scan: RootScan): Promise<RootS
   const summary = await scanCatalog(context.database, {
     roots: scan.roots,
     recursive: scan.recursive,
+    followSymlinks: scan.followSymlinks,
     sidecars: scan.sidecars,
     now: context.now,
     onRead: (outcome) => logReadOutcome(unwatched, outcome),

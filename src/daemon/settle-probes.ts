@@ -6,17 +6,18 @@ import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/form
 import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { withDirectoryView } from "../io/directory-view.ts";
-import { withFileByteSource } from "../io/file-byte-source.ts";
+import { notRegularMessage, withFileByteSource } from "../io/file-byte-source.ts";
 import { statOrUndefined } from "../io/fs-memo.ts";
 
 /**
  * The settle scheduler's `stat`: size/mtime/ino of a file (through symlinks: `last.ckpt` settles as its target),
  * or for a checkpoint directory the total size and newest mtime of its files with the directory's inode.
- * Undefined when the path is gone or unreadable.
+ * Undefined when the path is gone or unreadable, or is a FIFO, socket or device: never a checkpoint, so settling
+ * treats it as gone and nothing ever opens it.
  */
 export function statPathIdentity(path: string): PathIdentity | undefined {
   const stats = statOrUndefined(null, path);
-  if (stats === undefined) return undefined;
+  if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return undefined;
   if (!stats.isDirectory()) return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
   return { ...checkpointDirectoryFacts(path), ino: stats.ino };
 }
@@ -42,6 +43,7 @@ export function checkPathCompleteness(path: string): Completeness {
   const stats = statOrUndefined(null, path);
   if (stats === undefined) return { state: "incomplete", reason: `${path} vanished while being checked` };
   if (stats.isDirectory()) return directoryCompleteness(path);
+  if (!stats.isFile()) return { state: "corrupt", reason: notRegularMessage(path, stats) };
   const checked = withFileByteSource(path, (source) =>
     checkFileCompleteness(source, { checkLegacyTorchPickle: checkLegacyTorchCompleteness }),
   );

@@ -1,4 +1,3 @@
-import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
@@ -10,9 +9,10 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
-import { type FsMemo, isSymlink, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
+import { type FsMemo, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
 import { locateRunDir } from "./run-dir-locator.ts";
-import { readSidecar, readSidecarText, writeSidecar } from "./sidecar-store.ts";
+import { sidecarLocation, writeCheckpointSidecar } from "./sidecar-placement.ts";
+import { readSidecar, readSidecarText } from "./sidecar-store.ts";
 import { isWithin } from "./walk-paths.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
@@ -58,22 +58,6 @@ function isCurrent(metadata: CheckpointMetadataV1, file: ScannedFile): boolean {
   if (recorded === undefined) return true;
   const mtime = Date.parse(recorded.mtime);
   return recorded.size === file.size && (Number.isNaN(mtime) || Math.abs(mtime - file.mtime_ms) < 1000);
-}
-
-/**
- * The checkpoint's own sidecar, or for a symlinked checkpoint without one, its target's. `sidecar_present` comes
- * from a look just taken (the walk, or the daemon's stat), so a checkpoint without one costs one `lstat` here.
- */
-export function sidecarOf(file: ScannedFile): string {
-  const kind = file.kind === "file" ? "file" : "directory";
-  const own = sidecarPathFor(file.path, { kind });
-  if (file.sidecar_present || !(file.symlink ?? isSymlink(file.path))) return own;
-  try {
-    const target = realpathSync(file.path);
-    return target === file.path ? own : sidecarPathFor(target, { kind });
-  } catch {
-    return own;
-  }
 }
 
 type SidecarLook =
@@ -219,7 +203,8 @@ function fromSidecar(
  */
 export async function readCatalogEntry(file: ScannedFile, options: ReadEntryOptions): Promise<ReadOutcome> {
   const indexedAt = options.now();
-  const sidecar = sidecarOf(file);
+  const placement = { scanRoot: options.scanRoot, memo: options.memo };
+  const sidecar = sidecarLocation(file, placement);
   const look = lookAtSidecar(sidecar, file, options.sidecars);
   if (look.kind === "use") return fromSidecar(file, look.metadata, { ...options, indexedAt });
   const assembled = await options.assemble(file.path, {
@@ -236,12 +221,15 @@ export async function readCatalogEntry(file: ScannedFile, options: ReadEntryOpti
     metadata !== null &&
     (state === "missing" || (state === "stale" && look.overwrite));
   if (mayWrite) {
-    const written = writeSidecar(sidecar, metadata, { force: state === "stale" });
+    const written = writeCheckpointSidecar(file, metadata, { ...placement, force: state === "stale" });
     if (written.success) {
       state = "valid";
       wrote = written.data.path;
     } else {
-      warning = written.error.message;
+      warning =
+        written.error.code === "refused"
+          ? `${written.error.message}; the catalog keeps its metadata`
+          : written.error.message;
     }
   }
   const runDir = assembled.run?.dir ?? guessRunDir(file.path);

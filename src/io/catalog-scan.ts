@@ -11,6 +11,7 @@ import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
 import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
+import { fsPath } from "./fs-path.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
@@ -20,6 +21,8 @@ export type ScanOptions = {
   readonly roots: readonly string[];
   /** @default true */
   readonly recursive?: boolean;
+  /** Follow symlinks out of the roots too (`--follow-symlinks`). @default false */
+  readonly followSymlinks?: boolean;
   readonly sidecars: SidecarMode;
   readonly now: () => number;
   /** @default the metadata pipeline; a custom one runs on the main thread only (no workers) */
@@ -63,7 +66,7 @@ async function applyRenames(
   if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0)
     return { written: 0, reread: [] };
   const writing = plan.renamed.length > 0 && options.sidecars === "write";
-  const sidecarStore = writing ? await import("./sidecar-store.ts") : null;
+  const placement = writing ? await import("./sidecar-placement.ts") : null;
   const ownSidecars = writing ? await import("./own-sidecar-removal.ts") : null;
   const stored = plan.renamed.length > 0 ? await import("./catalog-stored-metadata.ts") : null;
   const reread: ScannedFile[] = [];
@@ -85,13 +88,16 @@ async function applyRenames(
     // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
     const refresh =
       file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
-    if (sidecarStore !== null && metadata !== null && (!file.sidecar_present || refresh)) {
-      const result = sidecarStore.writeSidecar(sidecar, metadata, { force: refresh });
+    if (placement !== null && metadata !== null && (!file.sidecar_present || refresh)) {
+      const result = placement.writeCheckpointSidecar(file, metadata, {
+        scanRoot: scanRootOf(file.path, options.roots),
+        force: refresh,
+      });
       wrote = result.success;
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
       // Moved to another directory: ckpt's sidecar left behind would describe nothing.
-      if (result.success && !refresh && !existsSync(from)) ownSidecars?.removeOwnSidecar(from, kind);
+      if (result.success && !refresh && !existsSync(fsPath(from))) ownSidecars?.removeOwnSidecar(from, kind);
     }
     return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });
@@ -192,6 +198,7 @@ async function scanWith(
   const { started, workers } = context;
   const { plan, problems } = planFromWalk(database, options.roots, {
     recursive: options.recursive ?? true,
+    followSymlinks: options.followSymlinks ?? false,
     backfillSidecars: options.sidecars === "write",
     onReadsFound: (reads) => workers.grow(reads),
   });

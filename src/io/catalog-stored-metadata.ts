@@ -1,10 +1,10 @@
 import type { Database } from "bun:sqlite";
-import { realpathSync } from "node:fs";
 import {
   type CheckpointMetadataV1,
   CheckpointMetadataV1 as MetadataSchema,
 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { realPathSync } from "./fs-path.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
 // A module of its own because it loads the schema (zod) and the sidecar reader: a rescan that finds nothing
@@ -20,7 +20,7 @@ function sidecarMetadataOf(path: string, kind: "file" | "directory"): Checkpoint
   const own = validSidecarMetadata(sidecarPathFor(path, { kind }));
   if (own !== null) return own;
   try {
-    const target = realpathSync(path);
+    const target = realPathSync(path);
     return target === path ? null : validSidecarMetadata(sidecarPathFor(target, { kind }));
   } catch {
     return null;

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { dirname } from "node:path";
 import { type ReconcilePlan, ReconcilePlanner, type ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import {
@@ -9,14 +9,16 @@ import {
   isShareable,
 } from "../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "./catalog-facts.ts";
-import { type WalkedCheckpoint, type WalkProblem, walkCheckpointDirectories } from "./checkpoint-walker.ts";
+import { walkCheckpointDirectories } from "./checkpoint-walker.ts";
+import { fsPath, realPathSync } from "./fs-path.ts";
+import { keepsRows, type WalkedCheckpoint, type WalkProblem } from "./walk-candidate.ts";
 import { directoryKey, isWithin } from "./walk-paths.ts";
 
 export type WalkPlan = { readonly plan: ReconcilePlan; readonly problems: readonly WalkProblem[] };
 
 function realPathOrNull(path: string): string | null {
   try {
-    return realpathSync(path);
+    return realPathSync(path);
   } catch {
     return null;
   }
@@ -50,7 +52,7 @@ function walkedTarget(symlink: AliasCandidate, targets: SymlinkTargets): string 
     const walked = `${root}${target.slice(real.length)}`;
     if (!targets.visited.has(directoryKey(dirname(walked)))) continue;
     try {
-      const stats = lstatSync(walked);
+      const stats = lstatSync(fsPath(walked));
       const sameKind = stats.isFile() || stats.isDirectory();
       if (sameKind && stats.dev === symlink.dev && stats.ino === symlink.ino) return walked;
     } catch {
@@ -71,6 +73,7 @@ export function planFromWalk(
   roots: readonly string[],
   options: {
     readonly recursive: boolean;
+    readonly followSymlinks?: boolean;
     /** Unchanged checkpoints without a sidecar are read again, so their sidecar gets written. */
     readonly backfillSidecars: boolean;
     readonly onReadsFound?: (reads: number) => void;
@@ -90,7 +93,8 @@ export function planFromWalk(
     roots: rootKeys,
   };
   let directories = 0;
-  const walked = walkCheckpointDirectories(roots, { recursive: options.recursive }, (found) => {
+  const walk = { recursive: options.recursive, followSymlinks: options.followSymlinks ?? false };
+  const walked = walkCheckpointDirectories(roots, walk, (found) => {
     const own: WalkedCheckpoint[] = [];
     const setAside = new Set<string>();
     for (const checkpoint of found.checkpoints) {
@@ -144,9 +148,7 @@ function sweep(
     readonly recursive: boolean;
   },
 ): void {
-  const unreadable = context.problems
-    .filter((problem) => problem.code !== "ENOENT")
-    .map((problem) => problem.path);
+  const unreadable = context.problems.filter(keepsRows).map((problem) => problem.path);
   const swept = new Set<string>();
   for (const root of context.roots) {
     // A root that was a file and is gone now.

@@ -1,14 +1,14 @@
-import { type Dirent, readdirSync } from "node:fs";
 import { isSidecarFileName, isSidecarTempFileName } from "../core/metadata/sidecar-path.ts";
 import { statOrUndefined } from "./fs-memo.ts";
+import { type DirectoryEntry, readDirectoryEntries } from "./fs-path.ts";
 
 /** Directory checkpoints nest at most `<tag>/file` (DeepSpeed); deeper trees are not folded into the identity. */
 const FOLD_DEPTH = 2;
 
 function fold(path: string, depth: number, into: { size: number; mtimeMs: number }): void {
-  let entries: Dirent[];
+  let entries: DirectoryEntry[];
   try {
-    entries = readdirSync(path, { withFileTypes: true });
+    entries = readDirectoryEntries(path);
   } catch {
     return;
   }

@@ -1,30 +1,30 @@
-import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
-import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
-import { type AliasCandidate, assignAliases, inodeKey } from "../core/discovery/checkpoint-aliases.ts";
+import { type Stats, statSync } from "node:fs";
+import { assignAliases, inodeKey } from "../core/discovery/checkpoint-aliases.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
-  isHfCheckpointMarker,
   isShardedCheckpointDirName,
   isSkippedDirectoryName,
   isStagingName,
 } from "../core/discovery/checkpoint-names.ts";
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import { isSidecarFileName, isSidecarTempFileName, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
-import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { notRegularMessage } from "./file-byte-source.ts";
 import { isSymlink as isSymlinkPath } from "./fs-memo.ts";
+import { type DirectoryEntry, fsPath, readDirectoryEntries, realPathSync } from "./fs-path.ts";
+import { mayFollow, NOT_FOLLOWED, notFollowedMessage, type RootScope, rootScopeOf } from "./root-scope.ts";
+import {
+  candidateFrom,
+  describeError,
+  directoryKind,
+  existsAsFile,
+  type FoundCheckpoint,
+  keepsRows,
+  markSidecars,
+  type WalkedCheckpoint,
+  type WalkProblem,
+} from "./walk-candidate.ts";
 import { directoryKey, joinName, outermostRoots } from "./walk-paths.ts";
-
-export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
-
-/**
- * One checkpoint found on disk, in the shape the reconcile plan compares (so a rescan of 100k makes no copies).
- * `alias_of` is set when another path already names the same (dev, ino); `sidecar_present` when the walk saw
- * its sidecar; `symlink` when the path itself is a symlink.
- */
-export type FoundCheckpoint = ScannedFile & { readonly kind: CheckpointKind; readonly symlink: boolean };
-
-export type WalkProblem = { readonly path: string; readonly code: string; readonly message: string };
 
 export type WalkResult = {
   readonly checkpoints: FoundCheckpoint[];
@@ -35,11 +35,9 @@ export type WalkResult = {
 export type WalkOptions = {
   /** Descend into sub-directories. @default true */
   readonly recursive?: boolean;
+  /** Follow symlinks that lead out of the roots too (`--follow-symlinks`). @default false */
+  readonly followSymlinks?: boolean;
 };
-
-/** A checkpoint as the walk meets it: `alias_of` is decided later, `links` says who may be an alias. */
-export type WalkedCheckpoint = FoundCheckpoint & AliasCandidate & { sidecar_present: boolean };
-type Candidate = WalkedCheckpoint;
 
 /**
  * One directory of a streaming walk: its checkpoints (aliases not yet decided) with their sidecars marked.
@@ -58,50 +56,45 @@ export type DirectoryWalkResult = {
   readonly problems: WalkProblem[];
 };
 
-function describeError(path: string, error: unknown): WalkProblem {
-  const code = (error as NodeJS.ErrnoException).code ?? "EIO";
-  const reasons: Record<string, string> = {
-    EACCES: "permission denied — ckpt skipped it; fix the permissions or run as its owner",
-    EPERM: "permission denied — ckpt skipped it; fix the permissions or run as its owner",
-    ENOENT: "vanished while being scanned (deleted or rotated) — nothing to do",
-    ELOOP: "symbolic link loop — ckpt skipped it",
-  };
-  return { path, code, message: `${path}: ${reasons[code] ?? `cannot read (${code})`}` };
-}
+type WalkState = {
+  /** The checkpoints and the sidecar names of the directory being listed. */
+  batch: WalkedCheckpoint[];
+  batchSidecars: string[];
+  readonly sidecars: string[];
+  readonly keepSidecars: boolean;
+  readonly problems: WalkProblem[];
+  readonly visitedDirectories: Set<string>;
+  readonly pending: string[];
+  /** Symlinked directories inside the roots, walked last: the real directory, met first, keeps its own name. */
+  readonly deferred: string[];
+  readonly recursive: boolean;
+  readonly scope: RootScope;
+};
 
-/** The checkpoint kind of a directory, null for a plain one, or the problem when it could not be listed. */
-function directoryKind(path: string, name: string): CheckpointKind | null | WalkProblem {
-  if (isShardedCheckpointDirName(name)) return "sharded-dir";
-  if (!isHfCheckpointDirName(name)) return null;
+/** A root is walked as named (it was given on purpose); a FIFO or device given as one is said so, not read. */
+function visitRoot(root: string, state: WalkState, visit: (walked: WalkedDirectory) => void): void {
   try {
-    return readdirSync(path).some(isHfCheckpointMarker) ? "hf-dir" : null;
+    const stats = statSync(fsPath(root));
+    if (stats.isDirectory()) state.pending.push(root);
+    else if (!stats.isFile())
+      state.problems.push({ path: root, code: "not-regular", message: notRegularMessage(root, stats) });
+    else if (checkpointExtension(root) !== null) {
+      const candidate = candidateFrom("file", root, { stats, symlink: isSymlinkPath(root) });
+      // Only the root itself was looked at, so look for its sidecar here.
+      candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));
+      visit({ directory: null, checkpoints: [candidate], unreadable: [] });
+    } else if (isSidecarFileName(root) && state.keepSidecars) state.sidecars.push(root);
   } catch (error) {
-    return describeError(path, error);
+    state.problems.push(describeError(root, error));
   }
-}
-
-function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink: boolean): Candidate {
-  const { dev, ino, nlink } = stats;
-  const { size, mtimeMs } = kind === "file" ? stats : checkpointDirectoryFacts(path);
-  return {
-    kind,
-    path,
-    symlink,
-    dev,
-    ino,
-    size,
-    mtime_ms: mtimeMs,
-    alias_of: null,
-    sidecar_present: false,
-    links: nlink,
-  };
 }
 
 /**
  * Walks the roots one directory at a time, handing each directory's checkpoints (files by extension, HF
  * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) to `visit` as soon as it is listed, so a
- * caller need not hold the whole tree. Symlinks are followed once (directory cycles are cut by (dev, ino)).
- * Staging files (`tmp*`, `tmp-checkpoint-*`) and our own temp files are skipped.
+ * caller need not hold the whole tree. A symlink below a root is followed only when its real path is inside a
+ * root (or with `followSymlinks`); directory cycles are cut by (dev, ino). Only regular files and directories
+ * are offered. Staging files (`tmp*`, `tmp-checkpoint-*`) and our own temp files are skipped.
  */
 export function walkCheckpointDirectories(
   roots: readonly string[],
@@ -116,38 +109,29 @@ export function walkCheckpointDirectories(
     problems: [],
     visitedDirectories: new Set<string>(),
     pending: [],
+    deferred: [],
     recursive: options.recursive ?? true,
+    scope: rootScopeOf(roots, { followSymlinks: options.followSymlinks ?? false }),
   };
-  for (const root of outermostRoots(roots)) {
-    try {
-      const stats = statSync(root);
-      if (stats.isDirectory()) state.pending.push(root);
-      else if (checkpointExtension(root) !== null) {
-        const candidate = candidateFrom("file", root, stats, false);
-        // Only the root itself was looked at, so look for its sidecar here.
-        candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));
-        visit({ directory: null, checkpoints: [candidate], unreadable: [] });
-      } else if (isSidecarFileName(root) && state.keepSidecars) state.sidecars.push(root);
-    } catch (error) {
-      state.problems.push(describeError(root, error));
-    }
-  }
-  while (state.pending.length > 0) {
-    const next = state.pending.pop();
-    if (next === undefined) break;
+  for (const root of outermostRoots(roots)) visitRoot(root, state, visit);
+  for (let next = nextDirectory(state); next !== undefined; next = nextDirectory(state)) {
     const problemsBefore = state.problems.length;
     if (!visitDirectory(next, state)) continue;
     markSidecars(state.batch, state.batchSidecars);
     if (state.keepSidecars) for (const name of state.batchSidecars) state.sidecars.push(joinName(next, name));
     const unreadable = state.problems
       .slice(problemsBefore)
-      .filter((problem) => problem.code !== "ENOENT")
+      .filter(keepsRows)
       .map((problem) => problem.path);
     visit({ directory: directoryKey(next), checkpoints: state.batch, unreadable });
     state.batch = [];
     state.batchSidecars = [];
   }
   return { sidecars: state.sidecars, problems: state.problems };
+}
+
+function nextDirectory(state: WalkState): string | undefined {
+  return state.pending.pop() ?? state.deferred.pop();
 }
 
 /**
@@ -164,27 +148,15 @@ export function walkCheckpoints(roots: readonly string[], options: WalkOptions =
   return { checkpoints, sidecars: [...walked.sidecars].sort(), problems: walked.problems };
 }
 
-type WalkState = {
-  /** The checkpoints and the sidecar names of the directory being listed. */
-  batch: Candidate[];
-  batchSidecars: string[];
-  readonly sidecars: string[];
-  readonly keepSidecars: boolean;
-  readonly problems: WalkProblem[];
-  readonly visitedDirectories: Set<string>;
-  readonly pending: string[];
-  readonly recursive: boolean;
-};
-
 /** Lists one directory into the state's batch; false when it was seen already or could not be read. */
 function visitDirectory(directory: string, state: WalkState): boolean {
-  let entries: Dirent[];
+  let entries: DirectoryEntry[];
   try {
-    const own = statSync(directory);
+    const own = statSync(fsPath(directory));
     const key = inodeKey(own);
     if (state.visitedDirectories.has(key)) return false;
     state.visitedDirectories.add(key);
-    entries = readdirSync(directory, { withFileTypes: true });
+    entries = readDirectoryEntries(directory);
   } catch (error) {
     state.problems.push(describeError(directory, error));
     return false;
@@ -195,7 +167,7 @@ function visitDirectory(directory: string, state: WalkState): boolean {
   return true;
 }
 
-function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
+function visitEntry(directory: string, entry: DirectoryEntry, state: WalkState): void {
   const name = entry.name;
   if (isSidecarTempFileName(name)) return;
   const isFile = entry.isFile();
@@ -224,7 +196,7 @@ function visitEntry(directory: string, entry: Dirent, state: WalkState): void {
 }
 
 /** Some filesystems (older XFS, some network ones) do not say a name's type in readdir: stat decides then. */
-function isUnknownType(entry: Dirent): boolean {
+function isUnknownType(entry: DirectoryEntry): boolean {
   return !(
     entry.isDirectory() ||
     entry.isFIFO() ||
@@ -234,17 +206,32 @@ function isUnknownType(entry: Dirent): boolean {
   );
 }
 
-/** Stats a checkpoint-named file or directory, or a symlink (followed once), and records what it is. */
+/** Whether a symlink the walk would use may be followed; when not, the problem says why. */
+function followable(path: string, state: WalkState): boolean {
+  let real: string;
+  try {
+    real = realPathSync(path);
+  } catch (error) {
+    state.problems.push(describeError(path, error));
+    return false;
+  }
+  if (mayFollow(state.scope, real)) return true;
+  state.problems.push({ path, code: NOT_FOLLOWED, message: notFollowedMessage(path, real) });
+  return false;
+}
+
+/** Stats a checkpoint-named file or directory, or a symlink (followed by the root scope's rule), and records it. */
 function statCandidate(path: string, name: string, isSymlink: boolean, state: WalkState): void {
   let stats: Stats;
   try {
-    stats = statSync(path);
+    stats = statSync(fsPath(path));
   } catch (error) {
     state.problems.push(describeError(path, error));
     return;
   }
   if (stats.isDirectory()) {
     if (isStagingName(name) || isSkippedDirectoryName(name)) return;
+    if (isSymlink && !followable(path, state)) return;
     const kind = directoryKind(path, name);
     if (typeof kind === "object" && kind !== null) {
       // A `checkpoint-N/` that cannot be listed may be a checkpoint: reported, and its row left as it is.
@@ -252,36 +239,25 @@ function statCandidate(path: string, name: string, isSymlink: boolean, state: Wa
       return;
     }
     if (kind !== null) {
-      const candidate = candidateFrom(kind, path, stats, isSymlink);
-      const sidecar = sidecarPathFor(path, { kind: "directory" });
-      // An HF directory keeps its sidecar inside (`ckpt.metadata.yaml`), where the walk does not look.
-      candidate.sidecar_present = kind === "hf-dir" && existsAsFile(sidecar);
-      if (candidate.sidecar_present && state.keepSidecars) state.sidecars.push(sidecar);
-      state.batch.push(candidate);
+      addDirectoryCandidate({ kind, path, stats, symlink: isSymlink }, state);
       return;
     }
-    if (state.recursive) state.pending.push(path);
+    if (state.recursive) (isSymlink ? state.deferred : state.pending).push(path);
     return;
   }
   if (!stats.isFile() || isStagingName(name) || checkpointExtension(name) === null) return;
-  state.batch.push(candidateFrom("file", path, stats, isSymlink));
+  if (isSymlink && !followable(path, state)) return;
+  state.batch.push(candidateFrom("file", path, { stats, symlink: isSymlink }));
 }
 
-function existsAsFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Marks the file checkpoints whose sidecar is among `names` (this directory's); a first scan has none. */
-function markSidecars(candidates: Candidate[], names: readonly string[]): void {
-  if (names.length === 0) return;
-  const present = new Set(names);
-  for (const candidate of candidates) {
-    if (candidate.kind !== "file") continue;
-    const name = candidate.path.slice(candidate.path.lastIndexOf("/") + 1);
-    candidate.sidecar_present = present.has(sidecarPathFor(name, { kind: "file" }));
-  }
+function addDirectoryCandidate(
+  found: { kind: "hf-dir" | "sharded-dir"; path: string; stats: Stats; symlink: boolean },
+  state: WalkState,
+): void {
+  const candidate = candidateFrom(found.kind, found.path, found);
+  const sidecar = sidecarPathFor(found.path, { kind: "directory" });
+  // An HF directory keeps its sidecar inside (`ckpt.metadata.yaml`), where the walk does not look.
+  candidate.sidecar_present = found.kind === "hf-dir" && existsAsFile(sidecar);
+  if (candidate.sidecar_present && state.keepSidecars) state.sidecars.push(sidecar);
+  state.batch.push(candidate);
 }

@@ -1,11 +1,14 @@
-import { existsSync, realpathSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { comparePaths } from "../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
-import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
+import { walkCheckpoints } from "./checkpoint-walker.ts";
+import { fsPath, realPathSync } from "./fs-path.ts";
+import { NOT_FOLLOWED } from "./root-scope.ts";
 import { createRunContextCache } from "./run-context.ts";
-import { writeSidecar } from "./sidecar-store.ts";
+import { sidecarLocation, writeCheckpointSidecar } from "./sidecar-placement.ts";
+import type { FoundCheckpoint } from "./walk-candidate.ts";
+import { scanRootOf } from "./walk-paths.ts";
 
 export const CONVERT_STATUSES = ["converted", "would-convert", "skipped", "failed"] as const;
 export type ConvertStatus = (typeof CONVERT_STATUSES)[number];
@@ -35,6 +38,8 @@ export type ConvertOptions = {
   /** `checkpoint_path` and `hydra_config_path` are relative to it. */
   readonly scanRoot: string;
   readonly recursive: boolean;
+  /** Follow symlinks out of the roots too (their targets are read; sidecars still go only under the roots). */
+  readonly followSymlinks?: boolean;
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly now: () => number;
@@ -45,15 +50,10 @@ export type ConvertOptions = {
 
 function realPathOf(path: string): string {
   try {
-    return realpathSync(path);
+    return realPathSync(path);
   } catch {
     return path;
   }
-}
-
-function sidecarOf(checkpoint: FoundCheckpoint, realPath: string): string {
-  const isDirectory = checkpoint.kind !== "file" || statSync(realPath).isDirectory();
-  return sidecarPathFor(realPath, { kind: isDirectory ? "directory" : "file" });
 }
 
 type Context = ConvertOptions & {
@@ -77,7 +77,8 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
   const realPath = realPathOf(path);
-  const sidecar = sidecarOf(checkpoint, realPath);
+  const placement = { scanRoot: scanRootOf(path, context.roots) };
+  const sidecar = sidecarLocation(checkpoint, placement);
   if (context.claimed.has(sidecar)) {
     return {
       path,
@@ -88,7 +89,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     };
   }
   context.claimed.add(sidecar);
-  if (!context.force && existsSync(sidecar)) {
+  if (!context.force && existsSync(fsPath(sidecar))) {
     const reason = `${sidecar} already exists (use --force to rewrite it)`;
     return { path, sidecar, status: "skipped", reason, warnings: [] };
   }
@@ -106,7 +107,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     return { path, sidecar, status: "failed", reason, warnings };
   }
   if (context.dryRun) return { path, sidecar, status: "would-convert", warnings };
-  const written = writeSidecar(sidecar, built.metadata, { force: context.force });
+  const written = writeCheckpointSidecar(checkpoint, built.metadata, { ...placement, force: context.force });
   if (!written.success) return { path, sidecar, status: "failed", reason: written.error.message, warnings };
   return { path, sidecar, status: "converted", warnings };
 }
@@ -117,18 +118,26 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
  * it is not a readable checkpoint (failed, with the reason). Unsafe pickles get a sidecar that says so, plus a warning.
  */
 export function convertCheckpoints(options: ConvertOptions): ConvertSummary {
-  const walked = walkCheckpoints(options.roots, { recursive: options.recursive });
+  const walked = walkCheckpoints(options.roots, {
+    recursive: options.recursive,
+    followSymlinks: options.followSymlinks ?? false,
+  });
   const context: Context = { ...options, cache: createRunContextCache(), claimed: new Set() };
   const found = [...walked.checkpoints].sort(
     (a, b) => Number(a.symlink) - Number(b.symlink) || comparePaths(a.path, b.path),
   );
-  const outcomes: ConvertOutcome[] = walked.problems.map((problem) => ({
-    path: problem.path,
-    sidecar: null,
-    status: "failed",
-    reason: problem.message,
-    warnings: [],
-  }));
+  const outcomes: ConvertOutcome[] = walked.problems.map((problem) =>
+    // A symlink left alone on purpose is not a failure, but the user hears of it.
+    problem.code === NOT_FOLLOWED
+      ? {
+          path: problem.path,
+          sidecar: null,
+          status: "skipped",
+          reason: problem.message,
+          warnings: [problem.message],
+        }
+      : { path: problem.path, sidecar: null, status: "failed", reason: problem.message, warnings: [] },
+  );
   found.forEach((checkpoint, index) => {
     options.onProgress?.(index + 1, found.length, checkpoint.path);
     outcomes.push(convertOne(checkpoint, context));

@@ -1,8 +1,8 @@
-import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { ByteSource } from "../core/bytes/byte-source.ts";
 import type { DirectoryView } from "../core/formats/hf-checkpoint-dir.ts";
 import { type FileByteSource, openFileByteSource } from "./file-byte-source.ts";
+import { type DirectoryEntry, readDirectoryEntries } from "./fs-path.ts";
 
 /** Bounds a directory checkpoint's listing; real HF/sharded dirs hold tens of files, not thousands. */
 const MAX_ENTRIES = 10_000;
@@ -13,9 +13,9 @@ function listFiles(root: string): string[] {
   while (pending.length > 0 && names.length < MAX_ENTRIES) {
     const directory = pending.pop();
     if (directory === undefined) break;
-    let entries: import("node:fs").Dirent[];
+    let entries: DirectoryEntry[];
     try {
-      entries = readdirSync(directory, { withFileTypes: true });
+      entries = readDirectoryEntries(directory);
     } catch {
       continue;
     }

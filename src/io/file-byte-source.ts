@@ -1,13 +1,28 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from "node:fs";
 import type { ByteSource } from "../core/bytes/byte-source.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { fsPath } from "./fs-path.ts";
 
 export type FileByteSource = ByteSource & { close(): void };
 
 export type OpenFileError = {
-  readonly code: "not-found" | "permission-denied" | "is-directory" | "io";
+  readonly code: "not-found" | "permission-denied" | "is-directory" | "not-regular" | "io";
   readonly message: string;
 };
+
+/** What a path that is neither a regular file nor a directory is, in words ("a FIFO"). */
+export function specialFileKind(stats: Stats): string {
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "not a file or directory";
+}
+
+/** The one message for a FIFO, socket or device where a checkpoint or run file was expected. */
+export function notRegularMessage(path: string, stats: Stats): string {
+  return `${path}: not a regular file (${specialFileKind(stats)}); ckpt reads only regular files and directories`;
+}
 
 function openError(path: string, error: unknown): OpenFileError {
   const code = error instanceof Error && "code" in error ? String(error.code) : "";
@@ -27,27 +42,56 @@ function openError(path: string, error: unknown): OpenFileError {
   }
 }
 
+// O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting for one forever; reads of a
+// regular file ignore it. O_NOCTTY: a terminal device can never become the (detached) daemon's terminal.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
 /**
- * A ByteSource over a file descriptor: `pread`s at offsets in small blocks, never a whole-file read.
- * `size` is taken once at open, so a file still growing reads as the snapshot the settle step checked.
+ * Opens `path` for reading only if it is a regular file, judged on the descriptor (fstat), so nothing can be
+ * swapped in between a look and the open. Never blocks: FIFOs, sockets and devices are refused, not read.
  */
-export function openFileByteSource(path: string): Result<FileByteSource, OpenFileError> {
+export function openRegularFile(path: string): Result<{ fd: number; stats: Stats }, OpenFileError> {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openSync(fsPath(path), READ_FLAGS);
   } catch (error) {
     return fail(openError(path, error));
   }
   try {
     const stats = fstatSync(fd);
-    if (stats.isDirectory()) {
-      closeSync(fd);
+    if (stats.isFile()) return ok({ fd, stats });
+    closeSync(fd);
+    if (stats.isDirectory())
       return fail(openError(path, Object.assign(new Error("EISDIR"), { code: "EISDIR" })));
-    }
-    return ok(fileSource(fd, stats.size));
+    return fail({ code: "not-regular", message: notRegularMessage(path, stats) });
   } catch (error) {
     closeSync(fd);
     return fail(openError(path, error));
+  }
+}
+
+/**
+ * A ByteSource over a file descriptor: `pread`s at offsets in small blocks, never a whole-file read.
+ * `size` is taken once at open, so a file still growing reads as the snapshot the settle step checked.
+ */
+export function openFileByteSource(path: string): Result<FileByteSource, OpenFileError> {
+  const opened = openRegularFile(path);
+  return opened.success ? ok(fileSource(opened.data.fd, opened.data.stats.size)) : opened;
+}
+
+/**
+ * The text of a small regular file (a run file, a sidecar), read through `openRegularFile`: a FIFO named
+ * `metrics.csv` is refused instead of blocking the reader forever.
+ */
+export function readRegularFileText(path: string): Result<string, OpenFileError> {
+  const opened = openRegularFile(path);
+  if (!opened.success) return opened;
+  try {
+    return ok(readFileSync(opened.data.fd, "utf8"));
+  } catch (error) {
+    return fail(openError(path, error));
+  } finally {
+    closeSync(opened.data.fd);
   }
 }
 

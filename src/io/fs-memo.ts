@@ -1,5 +1,6 @@
-import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { lstatSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { fsPath, readDirectoryEntries, realPathSync } from "./fs-path.ts";
 
 export type ListedEntry = { readonly name: string; readonly isDir: boolean };
 
@@ -39,7 +40,7 @@ export function statOrUndefined(memo: FsMemo | null, path: string): Stats | unde
   let stats: Stats | undefined;
   try {
     // No exception for the usual "not there": most of a locator's looks are misses, and a throw costs 2–3×.
-    stats = statSync(path, { throwIfNoEntry: false });
+    stats = statSync(fsPath(path), { throwIfNoEntry: false });
   } catch {
     stats = undefined;
   }
@@ -57,7 +58,7 @@ export function listDirectory(memo: FsMemo | null, dir: string): ListedEntry[] {
     // answers those, where a failed readdir would build an exception each time.
     if (statOrUndefined(memo, dir)?.isDirectory() !== true) listed = [];
     else
-      listed = readdirSync(dir, { withFileTypes: true })
+      listed = readDirectoryEntries(dir)
         .slice(0, MAX_LISTED)
         .map((entry) => ({
           name: entry.name,
@@ -105,7 +106,7 @@ export function realPathOf(memo: FsMemo | null, path: string): string {
   if (known !== undefined) return known;
   let real: string;
   try {
-    real = realpathSync(path);
+    real = realPathSync(path);
   } catch {
     real = resolve(path);
   }
@@ -124,7 +125,7 @@ export function realCheckpoint(
   const absolute = resolve(path);
   let own: Stats;
   try {
-    own = lstatSync(absolute);
+    own = lstatSync(fsPath(absolute));
   } catch {
     return { path: realPathOf(null, absolute), stats: undefined };
   }
@@ -146,7 +147,7 @@ export function realCheckpointPath(memo: FsMemo | null, path: string, symlink: b
 /** Whether `path` itself is a symlink (false when it cannot be looked at). */
 export function isSymlink(path: string): boolean {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return lstatSync(fsPath(path)).isSymbolicLink();
   } catch {
     return false;
   }

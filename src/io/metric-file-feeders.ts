@@ -1,4 +1,4 @@
-import { closeSync, type Dirent, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, type Dirent, readdirSync, readSync } from "node:fs";
 import { join, relative } from "node:path";
 import { assertNever } from "../core/assert-never.ts";
 import { fail, ok, type Result } from "../core/result.ts";
@@ -11,7 +11,7 @@ import { mlflowMetricReader } from "../core/runs/mlflow-run.ts";
 import { readTensorboardEvents } from "../core/runs/tensorboard-events.ts";
 import { timmSummaryReader } from "../core/runs/timm-summary-csv.ts";
 import { ultralyticsResultsReader } from "../core/runs/ultralytics-results-csv.ts";
-import { withFileByteSource } from "./file-byte-source.ts";
+import { openRegularFile, withFileByteSource } from "./file-byte-source.ts";
 
 /** Metric files read as a stream: appended while training runs, so their new bytes can be read on their own. */
 export const STREAMED_KINDS = ["lightningCsv", "timmCsv", "ultralyticsCsv", "events", "mlflow"] as const;
@@ -41,9 +41,12 @@ function readRange(
   range: { from: number; to: number },
   onChunk: (bytes: Uint8Array) => boolean,
 ): Result<null, RunFileError> {
-  let fd: number | undefined;
+  // Opened without blocking and checked to be a regular file: a FIFO named `metrics.csv` is refused, not waited on.
+  const opened = openRegularFile(path);
+  if (!opened.success)
+    return fail(runFileError({ file: path, problem: opened.error.message, hint: "ckpt goes on without it" }));
+  const fd = opened.data.fd;
   try {
-    fd = openSync(path, "r");
     const buffer = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, range.to - range.from)));
     for (let at = range.from; at < range.to; ) {
       const read = readSync(fd, buffer, 0, Math.min(buffer.length, range.to - at), at);
@@ -55,7 +58,7 @@ function readRange(
   } catch (error) {
     return fail(readError(path, error));
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
 }
 

@@ -2,6 +2,7 @@ import { unlinkSync } from "node:fs";
 import { basename } from "node:path";
 import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import { type CheckpointKind, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { fsPath } from "./fs-path.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
 /**
@@ -17,7 +18,7 @@ export function removeOwnSidecar(checkpointPath: string, kind: CheckpointKind): 
   if (metadata === undefined || !isWrittenByCkpt(metadata)) return null;
   if (basename(metadata.checkpoint_path) !== basename(checkpointPath)) return null;
   try {
-    unlinkSync(sidecar);
+    unlinkSync(fsPath(sidecar));
     return sidecar;
   } catch {
     return null;

@@ -10,7 +10,8 @@ import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
 import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
-import { openFileByteSource } from "./file-byte-source.ts";
+import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
+import { fsPath } from "./fs-path.ts";
 
 const inflate: InflateRaw = (compressed, options) =>
   new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
@@ -26,14 +27,17 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
 /**
  * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.
  * Symlinks are followed; every descriptor is closed before returning; never throws. `path` is reported as given.
+ * A FIFO, socket or device is refused by its stat, never opened (opening some devices has effects of its own).
  */
 export function readCheckpointReport(path: string): CheckpointReport {
   try {
-    const stats = statSync(path);
+    const stats = statSync(fsPath(path));
     if (stats.isDirectory())
       return withDirectoryView(path, (view) =>
         buildDirectoryReport(view, { path, dirName: basename(resolve(path)), inflate }),
       );
+    if (!stats.isFile())
+      return unreadable(path, notRegularMessage(path, stats).replace(`${path}: `, ""), "unreadable");
     const opened = openFileByteSource(path);
     if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
     try {

@@ -10,6 +10,7 @@ import {
   remember,
   statOrUndefined,
 } from "./fs-memo.ts";
+import { fsPath } from "./fs-path.ts";
 import { mlflowMetaFields } from "./mlflow-meta.ts";
 import type { LightningLogDir, LocateRunOptions, RunFileLocations } from "./run-file-locations.ts";
 
@@ -274,7 +275,7 @@ function locate(options: LocateRunOptions): RunFileLocations {
     ...(dirs.hf ? eventFilesIn(join(dirs.hf, "runs"), 1) : []),
     ...(dirs.ultralytics ? eventFilesIn(dirs.ultralytics, 0) : []),
   ];
-  const mtimeMs = options.checkpointMtimeMs ?? statSync(checkpointPath).mtimeMs;
+  const mtimeMs = options.checkpointMtimeMs ?? statSync(fsPath(checkpointPath)).mtimeMs;
   const candidates = configCandidatePaths({
     checkpointPath,
     isDirectory,

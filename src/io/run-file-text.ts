@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { INPUT_CAPS, type InputCap, isOverCap, tooLargeMessage } from "../core/input-caps.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 import { type RunFileError, runFileError } from "../core/runs/metric-series.ts";
 import type { MlflowRunEntry } from "../core/runs/mlflow-run.ts";
+import { openRegularFile } from "./file-byte-source.ts";
 
 export type Parse<T> = (path: string) => Result<T, RunFileError>;
 
@@ -12,22 +13,29 @@ function cannotRead(path: string, error: unknown): RunFileError {
   return runFileError({ file: path, problem: `cannot read (${code})`, hint: "check its permissions" });
 }
 
-/** A run file read whole, unless it is over `cap` (parsing YAML or JSON costs many times the file). */
+/**
+ * A run file read whole, unless it is over `cap` (parsing YAML or JSON costs many times the file). Opened without
+ * blocking and checked to be a regular file: a FIFO named `hparams.yaml` is refused, not waited on.
+ */
 export function readText(path: string, cap: InputCap): Result<string, RunFileError> {
+  const opened = openRegularFile(path);
+  if (!opened.success) return fail({ file: path, message: opened.error.message });
+  const { fd, stats } = opened.data;
   try {
-    const size = statSync(path).size;
-    if (isOverCap(size, cap)) {
+    if (isOverCap(stats.size, cap)) {
       const message = tooLargeMessage({
         file: `${path}: the file`,
-        size,
+        size: stats.size,
         cap,
         advice: "trim the file; ckpt goes on without it",
       });
       return fail({ file: path, message });
     }
-    return ok(readFileSync(path, "utf8"));
+    return ok(readFileSync(fd, "utf8"));
   } catch (error) {
     return fail(cannotRead(path, error));
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,28 +1,33 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAssemblable, readReportFacts } from "../core/metadata/report-facts.ts";
 import { checkpointCandidatesForSidecar, sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { AuditedCheckpoint, ReportProblem, SidecarCheck } from "../core/validation/validation-report.ts";
-import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
+import { walkCheckpoints } from "./checkpoint-walker.ts";
+import { realPathOf } from "./fs-memo.ts";
+import { fsPath } from "./fs-path.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
+import { NOT_FOLLOWED } from "./root-scope.ts";
+import { sidecarLocation } from "./sidecar-placement.ts";
 import { readSidecar } from "./sidecar-store.ts";
+import { type FoundCheckpoint, keepsRows } from "./walk-candidate.ts";
+import { scanRootOf } from "./walk-paths.ts";
 
 export type SidecarAudit = {
   readonly checkpoints: AuditedCheckpoint[];
   readonly orphans: string[];
   readonly ioErrors: ReportProblem[];
+  /** Symlinks the walk did not follow out of the roots, one message each: not errors, but worth saying. */
+  readonly notices: string[];
 };
 
-function sidecarOf(found: FoundCheckpoint): { sidecar: string; via: string | null } {
-  const kind = found.kind === "file" ? "file" : "directory";
-  const own = sidecarPathFor(found.path, { kind });
-  if (!found.symlink || existsSync(own)) return { sidecar: own, via: null };
-  // A symlinked checkpoint (Lightning's last.ckpt) shares its target's sidecar.
-  try {
-    const target = realpathSync(found.path);
-    return { sidecar: sidecarPathFor(target, { kind }), via: target };
-  } catch {
-    return { sidecar: own, via: null };
-  }
+/** Where `sidecarLocation` puts the checkpoint's sidecar, and the link target it shares it with, if any. */
+function sidecarOf(
+  found: FoundCheckpoint,
+  roots: readonly string[],
+): { sidecar: string; via: string | null } {
+  const sidecar = sidecarLocation(found, { scanRoot: scanRootOf(found.path, roots) });
+  const own = sidecarPathFor(found.path, { kind: found.kind === "file" ? "file" : "directory" });
+  return { sidecar, via: sidecar === own ? null : realPathOf(null, found.path) };
 }
 
 /** The store's messages start with `file[:line:col]: `; the report keeps those in fields, not in the text. */
@@ -72,11 +77,14 @@ function checkSidecar(path: string, sidecar: string): SidecarCheck {
  * Walks the roots and reads every checkpoint's sidecar. A sidecar is an orphan when no checkpoint it could belong
  * to exists. Paths that could not be read become io errors rather than aborting the walk.
  */
-export function auditSidecars(roots: readonly string[], options: { recursive: boolean }): SidecarAudit {
-  const walk = walkCheckpoints(roots, { recursive: options.recursive });
+export function auditSidecars(
+  roots: readonly string[],
+  options: { readonly recursive: boolean; readonly followSymlinks?: boolean },
+): SidecarAudit {
+  const walk = walkCheckpoints(roots, options);
   const used = new Set<string>();
   const checkpoints = walk.checkpoints.map((found): AuditedCheckpoint => {
-    const { sidecar, via } = sidecarOf(found);
+    const { sidecar, via } = sidecarOf(found, roots);
     used.add(sidecar);
     return {
       path: found.path,
@@ -88,18 +96,19 @@ export function auditSidecars(roots: readonly string[], options: { recursive: bo
   });
   const orphans = walk.sidecars.filter(
     (sidecar) =>
-      !used.has(sidecar) && !checkpointCandidatesForSidecar(sidecar).some((path) => existsSync(path)),
+      !used.has(sidecar) && !checkpointCandidatesForSidecar(sidecar).some((path) => existsSync(fsPath(path))),
   );
-  const ioErrors = walk.problems
-    .filter((problem) => problem.code !== "ENOENT")
-    .map(
-      (problem): ReportProblem => ({
-        severity: "error",
-        code: problem.code,
-        file: problem.path,
-        field: "",
-        message: problem.message,
-      }),
-    );
-  return { checkpoints, orphans, ioErrors };
+  const notices = walk.problems
+    .filter((problem) => problem.code === NOT_FOLLOWED)
+    .map((problem) => problem.message);
+  const ioErrors = walk.problems.filter(keepsRows).map(
+    (problem): ReportProblem => ({
+      severity: "error",
+      code: problem.code,
+      file: problem.path,
+      field: "",
+      message: problem.message,
+    }),
+  );
+  return { checkpoints, orphans, ioErrors, notices };
 }

@@ -13,6 +13,8 @@ import {
   validateMetadataDocument,
 } from "../core/metadata/validate-metadata.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { openRegularFile } from "./file-byte-source.ts";
+import { fsPath } from "./fs-path.ts";
 
 export const SIDECAR_READ_ERROR_CODES = ["not-found", "unreadable", "too-large", "syntax-error"] as const;
 export type SidecarReadError = {
@@ -35,6 +37,8 @@ export type SidecarRead = {
 export const SIDECAR_WRITE_ERROR_CODES = [
   "sidecar-exists",
   "read-only-directory",
+  /** Not a place ckpt writes to: outside the roots, through a symlinked directory, or another user's file. */
+  "refused",
   "invalid-metadata",
   "io",
 ] as const;
@@ -75,8 +79,14 @@ export type WriteSidecarOptions = {
  */
 export function readSidecarText(path: string, fs: SidecarFs = nodeFs): Result<string, SidecarReadError> {
   try {
-    const size = fs.statSync(path).size;
-    if (isOverCap(size, INPUT_CAPS.sidecar))
+    // Checked to be a regular file on the descriptor: a FIFO named like a sidecar would block the read forever.
+    const opened = openRegularFile(path);
+    if (!opened.success && opened.error.code === "not-regular")
+      return fail({ code: "unreadable", path, message: opened.error.message });
+    if (!opened.success) return ok(fs.readFileSync(fsPath(path), "utf8")); // raises the failure with its own code
+    const size = opened.data.stats.size;
+    if (isOverCap(size, INPUT_CAPS.sidecar)) {
+      closeQuietly(fs, opened.data.fd);
       return fail({
         code: "too-large",
         path,
@@ -87,7 +97,8 @@ export function readSidecarText(path: string, fs: SidecarFs = nodeFs): Result<st
           advice: "ckpt writes a few KB: delete it and run `ckpt scan` to write a fresh one, or trim it",
         }),
       });
-    return ok(fs.readFileSync(path, "utf8"));
+    }
+    return ok(readAndClose(fs, opened.data.fd));
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT") return fail({ code: "not-found", path, message: `${path}: no such sidecar` });
@@ -138,7 +149,7 @@ export function writeSidecar(
       message: `${path}: refusing to write invalid metadata (${first?.path}: ${first?.message}); this is a bug in ckpt`,
     });
   }
-  if (!options.force && fs.existsSync(path)) return fail(exists(path));
+  if (!options.force && fs.existsSync(fsPath(path))) return fail(exists(path));
   let text: string;
   try {
     text = stringifyPythonYaml(metadata, { isFloat: isMetadataFloatPath });
@@ -162,7 +173,7 @@ export function writeSidecar(
 function writeTemp(fs: SidecarFs, temp: string, text: string): Result<null, unknown> {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(temp, "wx", 0o644);
+    fd = fs.openSync(fsPath(temp), "wx", 0o644);
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
@@ -178,18 +189,18 @@ function writeTemp(fs: SidecarFs, temp: string, text: string): Result<null, unkn
 function place(fs: SidecarFs, temp: string, path: string, force: boolean): Result<null, SidecarWriteError> {
   try {
     if (force) {
-      fs.renameSync(temp, path);
+      fs.renameSync(fsPath(temp), fsPath(path));
       return ok(null);
     }
     try {
-      fs.linkSync(temp, path);
+      fs.linkSync(fsPath(temp), fsPath(path));
     } catch (error) {
       const code = errorCode(error);
       if (code === "EEXIST") return fail(exists(path));
       // Filesystems without hard links: fall back to check-then-rename, which has a small race.
       if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
-      if (fs.existsSync(path)) return fail(exists(path));
-      fs.renameSync(temp, path);
+      if (fs.existsSync(fsPath(path))) return fail(exists(path));
+      fs.renameSync(fsPath(temp), fsPath(path));
     }
     return ok(null);
   } catch (error) {
@@ -234,7 +245,7 @@ function errorCode(error: unknown): string | undefined {
 function syncDirectory(fs: SidecarFs, directory: string): void {
   // Makes the rename itself durable; some filesystems refuse to fsync a directory, which is fine.
   try {
-    const fd = fs.openSync(directory, "r");
+    const fd = fs.openSync(fsPath(directory), "r");
     try {
       fs.fsyncSync(fd);
     } finally {
@@ -245,8 +256,16 @@ function syncDirectory(fs: SidecarFs, directory: string): void {
 
 function removeQuietly(fs: SidecarFs, path: string): void {
   try {
-    fs.unlinkSync(path);
+    fs.unlinkSync(fsPath(path));
   } catch {}
+}
+
+function readAndClose(fs: SidecarFs, fd: number): string {
+  try {
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    closeQuietly(fs, fd);
+  }
 }
 
 function closeQuietly(fs: SidecarFs, fd: number): void {

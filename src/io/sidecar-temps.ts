@@ -1,5 +1,6 @@
-import { readdirSync, statSync, unlinkSync } from "node:fs";
+import { statSync, unlinkSync } from "node:fs";
 import { isSidecarTempFileName } from "../core/metadata/sidecar-path.ts";
+import { fsPath, readDirectoryNames } from "./fs-path.ts";
 
 /** The file calls the sweep makes; tests pass failing ones. @default node:fs */
 export type TempSweepFs = {
@@ -8,7 +9,12 @@ export type TempSweepFs = {
   readonly unlinkSync: (path: string) => void;
 };
 
-const nodeFs: TempSweepFs = { readdirSync: (path) => readdirSync(path), statSync, unlinkSync };
+// Names in ckpt's spelling, so a temp file beside a checkpoint whose name is not valid UTF-8 is found too.
+const nodeFs: TempSweepFs = {
+  readdirSync: readDirectoryNames,
+  statSync: (path) => statSync(fsPath(path)),
+  unlinkSync: (path) => unlinkSync(fsPath(path)),
+};
 
 // A module of its own, without the YAML and schema code the sidecar writer loads: the daemon sweeps at start,
 // before it has anything to read.

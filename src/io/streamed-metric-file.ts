@@ -1,6 +1,8 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, readSync, statSync } from "node:fs";
 import { MetricAccumulator } from "../core/runs/metric-accumulator.ts";
 import type { MetricPoint, MetricTarget, RunFileError } from "../core/runs/metric-series.ts";
+import { openRegularFile } from "./file-byte-source.ts";
+import { fsPath } from "./fs-path.ts";
 import { createFeeder, type Feeder, type StreamedKind } from "./metric-file-feeders.ts";
 
 // A rewrite (Lightning rewrites metrics.csv whole when a column appears) changes the head or the bytes already
@@ -8,16 +10,17 @@ import { createFeeder, type Feeder, type StreamedKind } from "./metric-file-feed
 const CHECK_BYTES = 4096;
 
 function readBytes(path: string, offset: number, length: number): Uint8Array | undefined {
-  let fd: number | undefined;
+  const opened = openRegularFile(path);
+  if (!opened.success) return undefined;
+  const fd = opened.data.fd;
   try {
-    fd = openSync(path, "r");
     const out = new Uint8Array(Math.max(0, length));
     const read = readSync(fd, out, 0, out.length, offset);
     return out.subarray(0, read);
   } catch {
     return undefined;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
 }
 
@@ -31,7 +34,7 @@ type Stamp = { readonly size: number; readonly mtimeMs: number };
 
 function stampOf(path: string): Stamp | undefined {
   try {
-    const stats = statSync(path);
+    const stats = statSync(fsPath(path));
     return { size: stats.size, mtimeMs: stats.mtimeMs };
   } catch {
     return undefined;

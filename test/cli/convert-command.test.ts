@@ -85,6 +85,11 @@ describe("ckpt convert", () => {
     });
     expect(run.stderr).toContain("warning: ");
     expect(run.stderr).toContain("malicious_reduce.ckpt: UNSAFE pickle (calls posix.system)");
+    // Named alone, the link still shares its target's sidecar (the target is beside it).
+    const alone = await convert(["--checkpoint", join(root, PL214, "last.ckpt"), "--force"], dir.path);
+    expect(alone.summary["sidecars"]).toEqual([
+      relative(dir.path, join(root, PL214, "epoch=2-step=24.metadata.yaml")),
+    ]);
   });
 
   test("--dry-run writes nothing; a user's sidecar survives without --force; --force rewrites it", async () => {

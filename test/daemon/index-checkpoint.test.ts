@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { indexCheckpointPath, removeCatalogPath } from "../../src/daemon/index-checkpoint.ts";
 import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
+import { rootScopeOf } from "../../src/io/root-scope.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
 
@@ -16,7 +17,12 @@ describe("indexCheckpointPath", () => {
     symlinkSync("epoch=3.ckpt", join(run, "last.ckpt"));
     const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => 0 });
     try {
-      const request = { scanRoot: dir.path, sidecars: "write" as const, now: () => 0 };
+      const request = {
+        scanRoot: dir.path,
+        scope: rootScopeOf([dir.path]),
+        sidecars: "write" as const,
+        now: () => 0,
+      };
       const result = await indexCheckpointPath(database, { ...request, path: join(run, "last.ckpt") });
       expect(result.kind).toBe("alias");
       if (result.kind !== "alias") return;
@@ -52,7 +58,8 @@ describe("indexCheckpointPath", () => {
       ] as const) {
         const path = join(dir.path, name);
         writeFileSync(path, torchZipBytes({ fill: name.length }));
-        const request = { path, scanRoot: dir.path, sidecars: "write" as const, now: () => 0 };
+        const scope = rootScopeOf([dir.path]);
+        const request = { path, scanRoot: dir.path, scope, sidecars: "write" as const, now: () => 0 };
         expect((await indexCheckpointPath(database, request)).kind).toBe("indexed");
         rmSync(path);
         const removed = removeCatalogPath(database, path, { now: 0, sidecars });

@@ -20,6 +20,16 @@ test("reads ranges at offsets, clamped to the end", () => {
 test.each([
   ["a missing file", (dir: string) => join(dir, "missing.ckpt"), "not-found"],
   ["a directory", (dir: string) => dir, "is-directory"],
+  // Opened without blocking: a FIFO with no writer would otherwise wait here forever.
+  [
+    "a FIFO",
+    (dir: string) => {
+      Bun.spawnSync(["mkfifo", join(dir, "x.ckpt")]);
+      return join(dir, "x.ckpt");
+    },
+    "not-regular",
+  ],
+  ["a character device", () => "/dev/zero", "not-regular"],
 ] as const)("typed error for %s", (_name, pathOf, code) => {
   using dir = makeTempDir("file-source");
   const result = openFileByteSource(pathOf(dir.path));

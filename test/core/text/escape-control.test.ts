@@ -10,6 +10,9 @@ describe("escapeControl", () => {
     ["c1\u009b", "c1\\x9b"],
     ["sep\u2028", "sep\\u{2028}"],
     ["ünïcode ★", "ünïcode ★"],
+    // A name's raw bytes in ckpt's spelling (core/text/fs-name.ts), and a real U+FFFD.
+    ["bad\uFFFDFF.ckpt", "bad\\xff.ckpt"],
+    ["gen\uFFFDU.ckpt", "gen\uFFFD.ckpt"],
   ];
   for (const [text, expected] of cases) {
     test(JSON.stringify(text), () => expect(escapeControl(text)).toBe(expected));
