@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { assertNever } from "../core/assert-never.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { openCatalogForReading } from "../io/catalog-db.ts";
 import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog-location.ts";
@@ -40,15 +41,26 @@ export function resolveRoots(
   return roots;
 }
 
-/** Opens the catalog for a query; a missing catalog is empty, a broken one names the fix. */
+/** Opens the catalog for a query; a missing catalog is empty, another user's is refused, a broken one names the fix. */
 export function openForQuery(location: CatalogLocation): Database | null {
   const opened = openCatalogForReading(location.path);
   if (opened.success) return opened.data;
-  if (opened.error.kind === "missing") return null;
-  throw new AppError(
-    "io",
-    `${opened.error.message}; run 'ckpt scan' to move it aside and rebuild it from sidecars and checkpoints`,
-  );
+  switch (opened.error.kind) {
+    case "missing":
+      return null;
+    case "permission-denied":
+      throw new AppError("permission-denied", opened.error.message);
+    case "unsafe-directory":
+      throw new AppError("io", opened.error.message);
+    case "corrupt":
+    case "schema-version":
+      throw new AppError(
+        "io",
+        `${opened.error.message}; run 'ckpt scan' to move it aside and rebuild it from sidecars and checkpoints`,
+      );
+    default:
+      return assertNever(opened.error);
+  }
 }
 
 /** `ckpt scan` without DIR: the roots earlier scans covered, else the working directory. */

@@ -1,4 +1,14 @@
-import { closeSync, copyFileSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  fstatSync,
+  ftruncateSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { openPrivateFile, unpredictableTempPath } from "../io/private-file.ts";
 import type { TextSink } from "./command.ts";
 
 export type LogFileSink = TextSink & {
@@ -26,10 +36,10 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
  */
 export function openLogFileSink(path: string, options: LogFileOptions = {}): LogFileSink {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let fd = openSync(path, "a", 0o600);
+  let fd = openPrivateFile(path, "append");
   let size = fstatSync(fd).size;
   const reopen = (): void => {
-    const next = openSync(path, "a", 0o600);
+    const next = openPrivateFile(path, "append");
     closeSync(fd);
     fd = next;
     size = fstatSync(fd).size;
@@ -41,7 +51,7 @@ export function openLogFileSink(path: string, options: LogFileOptions = {}): Log
         reopen();
         return;
       }
-      copyFileSync(path, `${path}.old`);
+      keepOldCopy(path);
       ftruncateSync(fd, 0);
       size = 0;
     } catch {
@@ -64,4 +74,16 @@ export function openLogFileSink(path: string, options: LogFileOptions = {}): Log
       closeSync(fd);
     },
   };
+}
+
+/** `<path>.old` through a fresh temp file and a rename: a link planted as `.old` is replaced, never written through. */
+function keepOldCopy(path: string): void {
+  const temp = unpredictableTempPath(`${path}.old`);
+  try {
+    copyFileSync(path, temp, constants.COPYFILE_EXCL);
+    renameSync(temp, `${path}.old`);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

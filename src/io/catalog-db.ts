@@ -1,12 +1,19 @@
 import { Database, SQLiteError } from "bun:sqlite";
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { accessSync, constants, existsSync, renameSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { CATALOG_DDL, CATALOG_SCHEMA_VERSION, META_KEYS } from "../core/catalog/catalog-schema.ts";
+import { AppError } from "../core/errors/app-error.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { createPrivateFile } from "./private-file.ts";
+import { checkStateDirectory, requireStateDirectory } from "./state-directory.ts";
 
 /** Why an existing database file was not used as it is. */
 export type CatalogProblem =
   | { readonly kind: "missing"; readonly message: string }
+  /** Another user's catalog, or one in a directory this user may not enter. */
+  | { readonly kind: "permission-denied"; readonly message: string }
+  /** Its directory could be changed by another user (`state-directory.ts`): never opened. */
+  | { readonly kind: "unsafe-directory"; readonly message: string }
   | { readonly kind: "corrupt"; readonly message: string }
   | { readonly kind: "schema-version"; readonly found: string | null; readonly message: string };
 
@@ -90,14 +97,13 @@ export function moveCatalogAside(path: string, problem: CatalogProblem, now: num
   return target;
 }
 
+type OpenOptions = { readonly: boolean; noWal?: boolean | undefined };
+
 /**
  * Opens an existing catalog and checks it before anything else touches it: a corrupt file or one of another
  * schema version comes back as a problem (the writer moves it aside; readers report it), never half-configured.
  */
-function openChecked(
-  path: string,
-  options: { readonly: boolean; noWal?: boolean | undefined },
-): Result<Database, CatalogProblem> {
+function openChecked(path: string, options: OpenOptions): Result<Database, CatalogProblem> {
   let database: Database | undefined;
   try {
     database = options.readonly
@@ -121,29 +127,69 @@ function openChecked(
   }
 }
 
+/** A new catalog file: created 0600, and only where nothing is (`O_EXCL`: a planted link is refused, not followed). */
+function createCatalogFile(path: string): void {
+  if (!createPrivateFile(path))
+    throw new AppError(
+      "io",
+      `${path} appeared while ckpt was creating the catalog there (a dangling symlink?); remove it and run the command again`,
+    );
+}
+
 /**
  * Opens the catalog for the one writer (hold the catalog lock first). A missing file is created; a corrupt file or
  * one of another schema version is moved aside and replaced by an empty catalog that the scan then fills.
  */
 export function openCatalogForWriting(path: string, options: OpenWriterOptions): Database {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  requireStateDirectory(dirname(path));
   if (existsSync(path)) {
     const opened = openChecked(path, { readonly: false, noWal: options.noWal });
     if (opened.success) return opened.data;
     const movedTo = moveCatalogAside(path, opened.error, options.now());
     options.onRebuild?.(opened.error, movedTo);
   }
-  const database = new Database(path, { create: true, readwrite: true, strict: true });
+  createCatalogFile(path);
+  const database = new Database(path, { create: false, readwrite: true, strict: true });
   configure(database, { readonly: false, noWal: options.noWal });
   createSchema(database);
   return database;
 }
 
-/** Opens the catalog read-only (TUI, `ls`): never creates, never repairs; the writer rebuilds a bad file. */
-export function openCatalogForReading(path: string): Result<Database, CatalogProblem> {
-  if (!existsSync(path)) {
+/** Another user's catalog: said as such, with what to do. */
+export function permissionDenied(path: string, what: string): CatalogProblem {
+  return {
+    kind: "permission-denied",
+    message: `the catalog ${path} is another user's: permission denied (${what}); use your own catalog (unset CKPT_CATALOG, or pass --catalog PATH), or run ckpt as its owner`,
+  };
+}
+
+/**
+ * Whether this user may open the catalog: absent, another user's (`permission-denied`, never mistaken for absent),
+ * in a directory others could change (`unsafe-directory`), or fine.
+ */
+export function checkCatalogReadable(path: string): Result<null, CatalogProblem> {
+  try {
+    statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES") return fail(permissionDenied(path, "a directory on its path is closed to you"));
+    if (code !== "ENOENT") throw error;
     return fail({ kind: "missing", message: `${path} does not exist yet; run 'ckpt scan DIR' to build it` });
   }
+  const directory = checkStateDirectory(dirname(path), { create: false });
+  if (!directory.success) return fail({ kind: "unsafe-directory", message: directory.error.message });
+  try {
+    accessSync(path, constants.R_OK);
+    return ok(null);
+  } catch {
+    return fail(permissionDenied(path, "the file is not readable by you"));
+  }
+}
+
+/** Opens the catalog read-only (TUI, `ls`): never creates, never repairs; the writer rebuilds a bad file. */
+export function openCatalogForReading(path: string): Result<Database, CatalogProblem> {
+  const readable = checkCatalogReadable(path);
+  if (!readable.success) return readable;
   return openChecked(path, { readonly: true });
 }
 
