@@ -265,6 +265,7 @@ export function startDaemonLoop(options: DaemonLoopOptions): Result<DaemonLoop, 
   try {
     database = openCatalogForWriting(options.catalogPath, {
       now: options.now,
+      checkIntegrity: true,
       ...(options.noWal === undefined ? {} : { noWal: options.noWal }),
       onRebuild: (problem, movedTo) =>
         journal.log("warn", "catalog unusable; moved aside and rebuilding", {

@@ -23,6 +23,11 @@ export type OpenWriterOptions = {
   readonly onRebuild?: (problem: CatalogProblem, movedTo: string) => void;
   /** DELETE journal instead of WAL: only for a catalog the user insisted on putting on a network filesystem. */
   readonly noWal?: boolean;
+  /**
+   * Run `PRAGMA quick_check` on an existing catalog, so damage in pages no query of this run touches is found and
+   * rebuilt (about 0.2 s warm for 100k checkpoints): for `scan` and `watch`, not for a query's refresh. @default false
+   */
+  readonly checkIntegrity?: boolean;
 };
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -97,7 +102,20 @@ export function moveCatalogAside(path: string, problem: CatalogProblem, now: num
   return target;
 }
 
-type OpenOptions = { readonly: boolean; noWal?: boolean | undefined };
+/** `PRAGMA quick_check`: reads every page, so garbage in the middle of the file is found before it is trusted. */
+function checkIntegrity(database: Database, path: string): Result<null, CatalogProblem> {
+  const rows = database.query<{ quick_check: string }, []>("PRAGMA quick_check(1)").all();
+  const findings = rows.map((row) => row.quick_check);
+  if (findings.length === 1 && findings[0] === "ok") return ok(null);
+  const first = findings
+    .join(" ")
+    .replace(/\*\*\* in database \w+ \*\*\*/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return fail({ kind: "corrupt", message: `${path} failed its integrity check: ${first}` });
+}
+
+type OpenOptions = { readonly: boolean; noWal?: boolean | undefined; checkIntegrity?: boolean | undefined };
 
 /**
  * Opens an existing catalog and checks it before anything else touches it: a corrupt file or one of another
@@ -111,9 +129,10 @@ function openChecked(path: string, options: OpenOptions): Result<Database, Catal
       : new Database(path, { create: false, readwrite: true, strict: true });
     database.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const checked = checkCatalog(database, path);
-    if (!checked.success) {
+    const healthy = checked.success && options.checkIntegrity ? checkIntegrity(database, path) : checked;
+    if (!healthy.success) {
       database.close();
-      return checked;
+      return healthy;
     }
     configure(database, options);
     return ok(database);
@@ -143,7 +162,11 @@ function createCatalogFile(path: string): void {
 export function openCatalogForWriting(path: string, options: OpenWriterOptions): Database {
   requireStateDirectory(dirname(path));
   if (existsSync(path)) {
-    const opened = openChecked(path, { readonly: false, noWal: options.noWal });
+    const opened = openChecked(path, {
+      readonly: false,
+      noWal: options.noWal,
+      checkIntegrity: options.checkIntegrity,
+    });
     if (opened.success) return opened.data;
     const movedTo = moveCatalogAside(path, opened.error, options.now());
     options.onRebuild?.(opened.error, movedTo);

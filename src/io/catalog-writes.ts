@@ -5,6 +5,7 @@ import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import { pointsFingerprint } from "../core/runs/points-fingerprint.ts";
+import { writeRecordedRoots } from "./catalog-roots-file.ts";
 import { directoryOf, rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
 
 /** A run and, when they were read in this scan, all its metric points (they replace the stored ones). */
@@ -94,11 +95,23 @@ export function applyCatalogChanges(database: Database, changes: CatalogChanges)
   })();
 }
 
-/** Records a finished scan: when, how long, and the roots (so `ckpt scan` without arguments rescans them). */
+/**
+ * Records a finished scan: when, how long, and the roots (so `ckpt scan` without arguments rescans them), in meta
+ * and in `catalog.db.roots` beside the database, which outlives a damaged one.
+ */
 export function recordScan(
   database: Database,
   scan: { at: string; seconds: number; roots: readonly string[] },
 ): void {
+  const roots = recordInMeta(database, scan);
+  if (database.filename !== "" && database.filename !== ":memory:")
+    writeRecordedRoots(database.filename, roots);
+}
+
+function recordInMeta(
+  database: Database,
+  scan: { at: string; seconds: number; roots: readonly string[] },
+): string[] {
   const known = database
     .query<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?")
     .get(META_KEYS.roots);
@@ -110,4 +123,5 @@ export function recordScan(
     set.run(META_KEYS.lastScanSeconds, String(scan.seconds));
     set.run(META_KEYS.roots, JSON.stringify([...roots].sort()));
   })();
+  return [...roots];
 }

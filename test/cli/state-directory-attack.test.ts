@@ -127,5 +127,6 @@ test("ckpt creates its state directory 0700 and every file in it 0600", () => {
     dir: "700",
     "catalog.db": "600",
     "catalog.db.lock": "600",
+    "catalog.db.roots": "600",
   });
 });
