@@ -2,8 +2,11 @@ import type { Database } from "bun:sqlite";
 import { assertNever } from "../core/assert-never.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
+import { isCorruptionError } from "../io/catalog-db.ts";
+import { CatalogWriteError } from "../io/catalog-write-error.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
 import { logReadOutcome } from "./read-outcome-log.ts";
+import type { RetryTimers } from "./retry-timers.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
 import type { WorkItem, WorkPriority } from "./work-queue.ts";
 
@@ -48,6 +51,8 @@ export type JobContext = {
   readonly reconcileWorkers?: number;
   readonly counters: { indexed: number; reconciles: number; lastReconcile: LastReconcile | null };
   readonly scans: ScanWaiters;
+  /** Backoff for writes that failed on the disk (sidecars, the catalog itself). */
+  readonly retries: RetryTimers;
 };
 
 function keyOf(job: DaemonJob): string {
@@ -137,7 +142,7 @@ async function runMetrics(context: JobContext, file: string): Promise<void> {
   });
 }
 
-export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise<void> {
+async function runJob(context: JobContext, job: DaemonJob): Promise<void> {
   switch (job.kind) {
     case "index":
       return runIndex(context, job);
@@ -151,5 +156,38 @@ export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise
       return (await scanning()).runRootScan(context, job);
     default:
       return assertNever(job);
+  }
+}
+
+/**
+ * Runs one job. A catalog write the disk refused (full, read-only) stored nothing: it is logged as an error and
+ * the job runs again with backoff, then at the periodic reconcile; a scan someone waits for has told them already.
+ */
+export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise<void> {
+  const key = `catalog:${keyOf(job)}`;
+  try {
+    await runJob(context, job);
+    context.retries.succeeded(key);
+    context.journal.clear(key);
+  } catch (error) {
+    if (isCorruptionError(error)) {
+      // Found at start, a damaged catalog is rebuilt; damaged while running, every write fails until a restart.
+      context.journal.once("catalog-damaged", "error", "catalog damaged; restart ckpt watch to rebuild it", {
+        path: context.database.filename,
+        cause: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    if (!(error instanceof CatalogWriteError)) throw error;
+    const retryInMs = job.kind === "scan" ? null : context.retries.schedule(key, job);
+    const fields = {
+      path: job.kind === "index" || job.kind === "remove" ? job.path : undefined,
+      job: job.kind,
+      cause: error.message,
+      retry_in_s: retryInMs === null ? undefined : retryInMs / 1000,
+    };
+    // An error once per job until it succeeds; each further failed retry is detail.
+    if (!context.journal.once(key, "error", "catalog write failed; nothing was stored", fields))
+      context.journal.log("debug", "catalog write failed again", fields);
   }
 }

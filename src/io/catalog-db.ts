@@ -1,9 +1,10 @@
 import { Database, SQLiteError } from "bun:sqlite";
-import { accessSync, constants, existsSync, renameSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { CATALOG_DDL, CATALOG_SCHEMA_VERSION, META_KEYS } from "../core/catalog/catalog-schema.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { writingCatalog } from "./catalog-write-error.ts";
 import { createPrivateFile } from "./private-file.ts";
 import { checkStateDirectory, requireStateDirectory } from "./state-directory.ts";
 
@@ -161,6 +162,11 @@ function createCatalogFile(path: string): void {
  */
 export function openCatalogForWriting(path: string, options: OpenWriterOptions): Database {
   requireStateDirectory(dirname(path));
+  // A full or read-only disk is a `CatalogWriteError` naming the file, as for every later write.
+  return writingCatalog(path, () => openOrCreate(path, options));
+}
+
+function openOrCreate(path: string, options: OpenWriterOptions): Database {
   if (existsSync(path)) {
     const opened = openChecked(path, {
       readonly: false,
@@ -173,9 +179,16 @@ export function openCatalogForWriting(path: string, options: OpenWriterOptions):
   }
   createCatalogFile(path);
   const database = new Database(path, { create: false, readwrite: true, strict: true });
-  configure(database, { readonly: false, noWal: options.noWal });
-  createSchema(database);
-  return database;
+  try {
+    configure(database, { readonly: false, noWal: options.noWal });
+    createSchema(database);
+    return database;
+  } catch (error) {
+    // Half a new catalog (a full disk) would look like another version's next time: leave nothing behind.
+    database.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+    throw error;
+  }
 }
 
 /** Another user's catalog: said as such, with what to do. */

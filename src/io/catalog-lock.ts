@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError } from "../core/errors/app-error.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 import { permissionDenied } from "./catalog-db.ts";
+import { asCatalogWriteError } from "./catalog-write-error.ts";
 import { FLOCK, type Flock, loadFlock } from "./flock-ffi.ts";
 import { openPrivateFile, writePrivateFileAtomically } from "./private-file.ts";
 import { requireStateDirectory } from "./state-directory.ts";
@@ -78,7 +79,7 @@ function removeIfOurs(path: string, pid: number): void {
   } catch {}
 }
 
-/** Opening a lock file: another user's catalog or a planted link is said so, not a stack trace. */
+/** Opening a lock file: another user's catalog, a planted link or a full disk is said so, not a stack trace. */
 function lockFileOpen(databasePath: string, open: () => number): number {
   try {
     return open();
@@ -94,7 +95,16 @@ function lockFileOpen(databasePath: string, open: () => number): number {
         "io",
         `${databasePath}.lock is a symlink, which ckpt never follows; remove it and run the command again`,
       );
-    throw error;
+    throw asCatalogWriteError(error, databasePath);
+  }
+}
+
+/** The holder, for humans and for `status`; a full or read-only disk says so as any catalog write does. */
+function writePidFile(databasePath: string, holder: LockHolder): void {
+  try {
+    writePrivateFileAtomically(catalogLockPaths(databasePath).pid, `${JSON.stringify(holder)}\n`);
+  } catch (error) {
+    throw asCatalogWriteError(error, databasePath);
   }
 }
 
@@ -106,7 +116,13 @@ function tryFlock(databasePath: string, flock: Flock, holder: LockHolder): Resul
     closeSync(fd);
     return fail({ holder: readLockHolder(databasePath) });
   }
-  writePrivateFileAtomically(paths.pid, `${JSON.stringify(holder)}\n`);
+  try {
+    writePidFile(databasePath, holder);
+  } catch (error) {
+    flock(fd, FLOCK.unlock);
+    closeSync(fd);
+    throw error;
+  }
   let released = false;
   const release = () => {
     if (released) return;
@@ -139,7 +155,7 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
       const fd = lockFileOpen(databasePath, () => openSync(paths.exclusive, "wx", 0o600));
       writeFileSync(fd, `${JSON.stringify(holder)}\n`);
       closeSync(fd);
-      writePrivateFileAtomically(paths.pid, `${JSON.stringify(holder)}\n`);
+      writePidFile(databasePath, holder);
       let released = false;
       const release = () => {
         if (released) return;
@@ -154,7 +170,7 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
         [Symbol.dispose]: release,
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw asCatalogWriteError(error, databasePath);
       let current: LockHolder | null = null;
       try {
         current = parseHolder(readFileSync(paths.exclusive, "utf8"));
