@@ -5,7 +5,7 @@ import type { PathIdentity } from "../core/daemon/settle-plan.ts";
 import { isCorruptionError } from "../io/catalog-db.ts";
 import { CatalogWriteError } from "../io/catalog-write-error.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
-import { logReadOutcome } from "./read-outcome-log.ts";
+import { logReadOutcome, noteSidecarOutcome } from "./read-outcome-log.ts";
 import type { RetryTimers } from "./retry-timers.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
 import type { WorkItem, WorkPriority } from "./work-queue.ts";
@@ -22,7 +22,13 @@ export type ReconcileReason = (typeof RECONCILE_REASONS)[number];
 
 /** One unit of the daemon's work; the queue coalesces by `jobKey`, so an index and a removal of a path merge. */
 export type DaemonJob =
-  | { readonly kind: "index"; readonly path: string; readonly identity?: PathIdentity }
+  | {
+      readonly kind: "index";
+      readonly path: string;
+      readonly identity?: PathIdentity;
+      /** Another try at a sidecar that could not be written: quiet unless it is written now. */
+      readonly sidecarRetry?: boolean;
+    }
   | { readonly kind: "remove"; readonly path: string }
   | { readonly kind: "metrics"; readonly file: string }
   | { readonly kind: "reconcile"; readonly reason: ReconcileReason }
@@ -89,7 +95,9 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
   });
   switch (result.kind) {
     case "indexed":
-      logReadOutcome(context, result.outcome);
+      if (job.sidecarRetry === true && result.outcome.wrote === null)
+        noteSidecarOutcome(context, result.outcome);
+      else logReadOutcome(context, result.outcome);
       return;
     case "alias":
       // The link settled first and its target was read through it: that read is logged as the target's own.
@@ -109,6 +117,7 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
 }
 
 async function runRemove(context: JobContext, path: string): Promise<void> {
+  context.retries.succeeded(`sidecar:${path}`);
   const { removeCatalogPath } = await indexing();
   const removed = removeCatalogPath(context.database, path, {
     now: context.now(),

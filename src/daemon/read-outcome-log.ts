@@ -1,5 +1,29 @@
+import { isOneOf, SIDECAR_WORTHY_STATUSES } from "../core/catalog/catalog-constants.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import type { JobContext } from "./daemon-jobs.ts";
+
+/**
+ * A sidecar ckpt meant to write and could not (a full disk, a read-only mount, a directory it may not write) is
+ * tried again with backoff, then at each reconcile; one that got written ends its retries.
+ */
+export function noteSidecarOutcome(context: JobContext, outcome: ReadOutcome): void {
+  const { entry } = outcome;
+  const key = `sidecar:${entry.path}`;
+  const failed =
+    context.sidecars === "write" &&
+    outcome.wrote === null &&
+    outcome.warning !== null &&
+    entry.sidecar === "missing" &&
+    entry.metadata !== null &&
+    isOneOf(SIDECAR_WORTHY_STATUSES, entry.status);
+  if (!failed) {
+    context.retries.succeeded(key);
+    return;
+  }
+  // The identity it was read at: a file rewritten meanwhile settles and is indexed anew instead.
+  const identity = { size: entry.size, mtimeMs: entry.mtime_ms, ino: entry.ino };
+  context.retries.schedule(key, { kind: "index", path: entry.path, identity, sidecarRetry: true });
+}
 
 /** One line per checkpoint read, a line per sidecar written, and each problem once with its path. */
 export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void {
@@ -23,6 +47,8 @@ export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void 
     });
   if (warning !== null)
     journal.once(`sidecar:${entry.path}`, "warn", "sidecar problem", { path: entry.path, cause: warning });
+  if (wrote !== null) journal.clear(`sidecar:${entry.path}`);
+  noteSidecarOutcome(context, outcome);
   if (entry.status === "unsafe") {
     const dangerous = entry.metadata?.ckpt?.safety?.dangerous ?? [];
     journal.once(
