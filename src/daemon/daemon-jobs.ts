@@ -111,6 +111,13 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
     case "changed":
       context.renotice(job.path);
       return;
+    case "unreadable":
+      // Keyed as the reconcile keys its read failures, so the two never log the same file twice.
+      context.journal.once(`read:${result.message}`, "error", "read failed", {
+        path: job.path,
+        cause: result.message,
+      });
+      return;
     default:
       assertNever(result);
   }

@@ -11,6 +11,7 @@ import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
+import { CheckpointUnreadableError } from "../io/checkpoint-unreadable-error.ts";
 import { createFsMemo } from "../io/fs-memo.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 import { pathUnderRoot } from "../io/walk-paths.ts";
@@ -33,7 +34,9 @@ export type IndexResult =
   /** The path is no longer there: treat it as removed. */
   | { readonly kind: "gone" }
   /** It changed since it settled: settle it again rather than read a file in motion. */
-  | { readonly kind: "changed" };
+  | { readonly kind: "changed" }
+  /** It could not be opened or read (EACCES…): nothing stored, the next reconcile tries again. */
+  | { readonly kind: "unreadable"; readonly message: string };
 
 function statOrNull(path: string, follow: boolean): Stats | null {
   try {
@@ -138,6 +141,26 @@ async function indexSymlink(
   return { kind: "alias", of: link.target, ...(target === undefined ? {} : { target }) };
 }
 
+/** The scan's read of one checkpoint; one that cannot be opened is `unreadable`, never a row. */
+async function readOne(
+  file: ScannedFile,
+  request: IndexRequest,
+): Promise<ReadOutcome | { readonly unreadable: string }> {
+  try {
+    return await readCatalogEntry(file, {
+      sidecars: request.sidecars,
+      scanRoot: request.scanRoot,
+      now: request.now,
+      assemble: defaultAssemble,
+      // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
+      memo: createFsMemo("checkpoint"),
+    });
+  } catch (error) {
+    if (error instanceof CheckpointUnreadableError) return { unreadable: error.message };
+    throw error;
+  }
+}
+
 /**
  * Indexes one settled checkpoint: the scan's per-entry read (a valid current sidecar is used, else the checkpoint
  * and its run files are read and, with `--sidecars write`, a sidecar written) and one catalog transaction. A
@@ -165,14 +188,8 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     indexAlias(database, file, primary, request.now());
     return { kind: "alias", of: primary };
   }
-  const outcome = await readCatalogEntry(file, {
-    sidecars: request.sidecars,
-    scanRoot: request.scanRoot,
-    now: request.now,
-    assemble: defaultAssemble,
-    // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
-    memo: createFsMemo("checkpoint"),
-  });
+  const outcome = await readOne(file, request);
+  if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
   applyCatalogChanges(database, {
     upserts: [outcome.entry],
     runs: outcome.run === null ? [] : [outcome.run],
