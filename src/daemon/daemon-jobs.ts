@@ -28,6 +28,8 @@ export type DaemonJob =
       readonly identity?: PathIdentity;
       /** Another try at a sidecar that could not be written: quiet unless it is written now. */
       readonly sidecarRetry?: boolean;
+      /** It changed and is incomplete: re-read it only if its row no longer matches (`recheckChanged`). */
+      readonly recheck?: boolean;
     }
   | { readonly kind: "remove"; readonly path: string }
   | { readonly kind: "metrics"; readonly file: string }
@@ -84,16 +86,28 @@ export function workItemOf(job: DaemonJob): WorkItem<DaemonJob> {
   return { key: keyOf(job), priority, reason: job };
 }
 
-async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "index" }>): Promise<void> {
-  const { indexCheckpointPath } = await indexing();
-  const result = await indexCheckpointPath(context.database, {
+type IndexJob = Extract<DaemonJob, { kind: "index" }>;
+
+/** The index job's read: the full one, or for a recheck only when the row no longer matches (else null). */
+async function indexResult(context: JobContext, job: IndexJob) {
+  const { indexCheckpointPath, recheckChanged } = await indexing();
+  const request = {
     path: job.path,
     scanRoot: context.scanRootOf(job.path),
     sidecars: context.sidecars,
     now: context.now,
     ...(job.identity === undefined ? {} : { expected: job.identity }),
-  });
-  switch (result.kind) {
+  };
+  return job.recheck === true
+    ? recheckChanged(context.database, request)
+    : indexCheckpointPath(context.database, request);
+}
+
+async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
+  const result = await indexResult(context, job);
+  switch (result?.kind) {
+    case undefined:
+      return;
     case "indexed":
       if (job.sidecarRetry === true && result.outcome.wrote === null)
         noteSidecarOutcome(context, result.outcome);

@@ -9,6 +9,7 @@ import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/disco
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
+import { CatalogFacts } from "../io/catalog-facts.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { CheckpointUnreadableError } from "../io/checkpoint-unreadable-error.ts";
@@ -196,6 +197,21 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     now: request.now(),
   });
   return { kind: "indexed", outcome };
+}
+
+/**
+ * A watcher event showed a catalogued checkpoint changing and the settle step found it incomplete (truncated,
+ * or rewritten in place): its row is read again now, so it says incomplete or corrupt at once instead of "ok"
+ * until the next reconcile. Null when the path has no row of its own or still matches it.
+ */
+export async function recheckChanged(database: Database, request: IndexRequest): Promise<IndexResult | null> {
+  const row = new CatalogFacts(database).rowAt(request.path);
+  if (row === null || row.alias_of !== null) return null;
+  const identity = statPathIdentity(request.path);
+  if (identity === undefined || (identity.size === row.size && identity.mtimeMs === row.mtime_ms))
+    return null;
+  const { expected: _expected, ...unchecked } = request;
+  return indexCheckpointPath(database, unchecked);
 }
 
 export type RemoveResult = {
