@@ -173,8 +173,7 @@ async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
   loop.timers.clear();
   loop.metricTimers.clear();
   if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
-  loop.settle.close();
-  loop.context.retries.close();
+  for (const timers of [loop.settle, loop.context.retries]) timers.close();
   await loop.source?.close().catch(() => undefined);
   const closed = await loop.queue.close(deadlineMs);
   loop.context.scans.failAll("ckpt watch stopped before the scan was done; run it again");
@@ -268,7 +267,6 @@ export function startDaemonLoop(options: DaemonLoopOptions): Result<DaemonLoop, 
   try {
     database = openCatalogForWriting(options.catalogPath, {
       now: options.now,
-      checkIntegrity: true,
       ...(options.noWal === undefined ? {} : { noWal: options.noWal }),
       onRebuild: (problem, movedTo) =>
         journal.log("warn", "catalog unusable; moved aside and rebuilding", {

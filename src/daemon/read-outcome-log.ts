@@ -18,6 +18,8 @@ export function noteSidecarOutcome(context: JobContext, outcome: ReadOutcome): v
     isOneOf(SIDECAR_WORTHY_STATUSES, entry.status);
   if (!failed) {
     context.retries.succeeded(key);
+    // Written at last: should it fail again later, that is a new problem worth a line.
+    if (outcome.wrote !== null) context.journal.clear(key);
     return;
   }
   // The identity it was read at: a file rewritten meanwhile settles and is indexed anew instead.
@@ -47,8 +49,13 @@ export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void 
     });
   if (warning !== null)
     journal.once(`sidecar:${entry.path}`, "warn", "sidecar problem", { path: entry.path, cause: warning });
-  if (wrote !== null) journal.clear(`sidecar:${entry.path}`);
   noteSidecarOutcome(context, outcome);
+  logStatus(context, entry);
+}
+
+/** A status other than ok: an unsafe pickle or an unreadable file once, a file still being written settled again. */
+function logStatus(context: JobContext, entry: ReadOutcome["entry"]): void {
+  const { journal } = context;
   if (entry.status === "unsafe") {
     const dangerous = entry.metadata?.ckpt?.safety?.dangerous ?? [];
     journal.once(

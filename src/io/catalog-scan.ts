@@ -115,6 +115,10 @@ type Collector = {
   done: number;
 };
 
+function newCollector(written: number): Collector {
+  return { upserts: [], reads: [], runs: new Map(), failures: [], written, missing: 0, done: 0 };
+}
+
 function collect(collector: Collector, results: readonly ReadResult[]): void {
   for (const result of results) {
     collector.done++;
@@ -210,15 +214,7 @@ async function scanWith(
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renamed = await applyRenames(database, plan, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
-  const collector: Collector = {
-    upserts: [],
-    reads: [],
-    runs: new Map(),
-    failures: [],
-    written: renamed.written,
-    missing: 0,
-    done: 0,
-  };
+  const collector = newCollector(renamed.written);
   const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
     file,
     scanRoot: scanRootOf(file.path, options.roots),
