@@ -8,6 +8,7 @@ import {
   rmSync,
   writeSync,
 } from "node:fs";
+import { AppError } from "../core/errors/app-error.ts";
 import { openPrivateFile, unpredictableTempPath } from "../io/private-file.ts";
 import type { TextSink } from "./command.ts";
 
@@ -36,7 +37,7 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
  */
 export function openLogFileSink(path: string, options: LogFileOptions = {}): LogFileSink {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let fd = openPrivateFile(path, "append");
+  let fd = openLog(path);
   let size = fstatSync(fd).size;
   const reopen = (): void => {
     const next = openPrivateFile(path, "append");
@@ -74,6 +75,21 @@ export function openLogFileSink(path: string, options: LogFileOptions = {}): Log
       closeSync(fd);
     },
   };
+}
+
+/** The log opened for appending, 0600 and never through a symlink; a failure is a message, not a stack trace. */
+function openLog(path: string): number {
+  try {
+    return openPrivateFile(path, "append");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new AppError(
+      "io",
+      code === "ELOOP"
+        ? `the log file ${path} is a symlink, which ckpt never writes through (whoever controls the link picks the file); pass the path it points to`
+        : `cannot open the log file ${path} (${code}); check that its directory exists and is writable`,
+    );
+  }
 }
 
 /** `<path>.old` through a fresh temp file and a rename: a link planted as `.old` is replaced, never written through. */
