@@ -4,7 +4,7 @@ import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import type { EntryFilter } from "../core/catalog/entry-query.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
-import { openForQuery } from "./catalog-session.ts";
+import { openForQuery, queryFailure } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { emptyResultHint } from "./empty-result-hint.ts";
 import { narrowingFlags, parseFilterFlag, printEntries } from "./ls-command.ts";
@@ -127,6 +127,8 @@ async function run(context: CommandContext): Promise<number> {
       context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
     } else printBest(context, database, { values, positionals, roots, catalogPath: location.path, query });
     return 0;
+  } catch (error) {
+    throw queryFailure(location, error);
   } finally {
     database?.close();
   }

@@ -1,11 +1,12 @@
 import type { Database } from "bun:sqlite";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { openCatalogForWriting } from "../io/catalog-db.ts";
+import { AppError } from "../core/errors/app-error.ts";
+import { type CatalogProblem, openCatalogForWriting } from "../io/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import { type CatalogLock, type LockHolder, lockCatalog } from "../io/catalog-lock.ts";
 import { scanCatalog } from "../io/catalog-scan.ts";
 import type { ScanSummary } from "../io/scan-summary.ts";
-import { knownRootsOrCwd } from "./catalog-session.ts";
+import { knownRootsOrCwd, recordedRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { type DaemonScan, scanThroughDaemon } from "./daemon-scan.ts";
 
@@ -40,15 +41,48 @@ function progressWriter(context: CommandContext): ((done: number, total: number)
   };
 }
 
-function openWriter(context: CommandContext, location: CatalogLocation): Database {
-  return openCatalogForWriting(location.path, {
+type OpenedWriter = {
+  readonly database: Database;
+  /** The file was damaged or of another version: moved aside, and this database is new. */
+  readonly rebuilt: { readonly problem: CatalogProblem; readonly movedTo: string } | null;
+};
+
+function openWriter(context: CommandContext, request: ScanRequest): OpenedWriter {
+  let rebuilt: OpenedWriter["rebuilt"] = null;
+  const database = openCatalogForWriting(request.location.path, {
     now: context.now,
-    noWal: location.networkMount !== null,
-    onRebuild: (problem, movedTo) =>
-      context.stderr.write(
-        `ckpt: the catalog ${location.path} was unusable (${problem.message}); moved it to ${movedTo} and rebuilding it from sidecars and checkpoints\n`,
-      ),
+    noWal: request.location.networkMount !== null,
+    // `ckpt scan` reads every page once; a query's refresh relies on its queries failing.
+    checkIntegrity: request.command === "scan",
+    onRebuild: (problem, movedTo) => {
+      rebuilt = { problem, movedTo };
+    },
   });
+  return { database, rebuilt };
+}
+
+/**
+ * The roots to scan: those asked for, else those recorded; a rebuilt catalog gets every recorded root back (never
+ * the working directory: that would fill it with whatever is there).
+ */
+function rootsToScan(context: CommandContext, request: ScanRequest, opened: OpenedWriter): string[] {
+  const path = request.location.path;
+  const recorded = recordedRoots(path, opened.rebuilt === null ? opened.database : null);
+  if (opened.rebuilt === null)
+    return request.roots.length > 0
+      ? [...request.roots]
+      : knownRootsOrCwd({ ...opened, catalogPath: path, cwd: context.cwd });
+  const { problem, movedTo } = opened.rebuilt;
+  const roots = [...new Set([...request.roots, ...recorded])].sort();
+  if (roots.length === 0)
+    throw new AppError(
+      "io",
+      `the catalog ${path} was unusable (${problem.message}); moved it to ${movedTo}, but no roots are recorded beside it to rebuild from: run 'ckpt scan DIR…' with the directories it covered`,
+    );
+  context.stderr.write(
+    `ckpt: the catalog ${path} was unusable (${problem.message}); moved it to ${movedTo} and rebuilding it from sidecars and checkpoints under ${roots.join(", ")}\n`,
+  );
+  return roots;
 }
 
 /**
@@ -87,8 +121,9 @@ async function scanLocked(
 ): Promise<ScanAttempt> {
   let database: Database | null = null;
   try {
-    database = openWriter(context, request.location);
-    const roots = request.roots.length > 0 ? request.roots : knownRootsOrCwd(database, context.cwd);
+    const opened = openWriter(context, request);
+    database = opened.database;
+    const roots = rootsToScan(context, request, opened);
     const progress = progressWriter(context);
     const summary = await scanCatalog(database, {
       roots,

@@ -1,10 +1,12 @@
 import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { assertNever } from "../core/assert-never.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { openCatalogForReading } from "../io/catalog-db.ts";
+import { isCorruptionError, openCatalogForReading } from "../io/catalog-db.ts";
 import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog-location.ts";
 import { knownRoots } from "../io/catalog-reads.ts";
+import { readRecordedRoots, rootsFilePath } from "../io/catalog-roots-file.ts";
 import type { CommandContext } from "./command.ts";
 
 /** Resolves the catalog path for a command; an explicit `--catalog` on a network filesystem gets a warning. */
@@ -40,19 +42,61 @@ export function resolveRoots(
   return roots;
 }
 
-/** Opens the catalog for a query; a missing catalog is empty, a broken one names the fix. */
+/** What rebuilds a damaged catalog: `ckpt scan`, from the roots recorded beside it when there are any. */
+export function rebuildAdvice(catalogPath: string): string {
+  const roots = readRecordedRoots(catalogPath) ?? [];
+  return roots.length > 0
+    ? `run 'ckpt scan' to move it aside and rebuild it from sidecars and checkpoints under ${roots.join(", ")} (the roots recorded in ${rootsFilePath(catalogPath)})`
+    : `run 'ckpt scan DIR…' with the directories it covered to move it aside and rebuild it from sidecars and checkpoints`;
+}
+
+/** Opens the catalog for a query; a missing catalog is empty, another user's is refused, a broken one names the fix. */
 export function openForQuery(location: CatalogLocation): Database | null {
   const opened = openCatalogForReading(location.path);
   if (opened.success) return opened.data;
-  if (opened.error.kind === "missing") return null;
-  throw new AppError(
+  switch (opened.error.kind) {
+    case "missing":
+      return null;
+    case "permission-denied":
+      throw new AppError("permission-denied", opened.error.message);
+    case "unsafe-directory":
+      throw new AppError("io", opened.error.message);
+    case "corrupt":
+    case "schema-version":
+      throw new AppError("io", `${opened.error.message}; ${rebuildAdvice(location.path)}`);
+    default:
+      return assertNever(opened.error);
+  }
+}
+
+/**
+ * A query that failed on the database's pages (garbage in the middle of the file: the header was fine) says so
+ * and how to rebuild, instead of "internal error"; any other error is returned as it is.
+ */
+export function queryFailure(location: CatalogLocation, error: unknown): unknown {
+  if (!isCorruptionError(error)) return error;
+  const why = error instanceof Error ? error.message : String(error);
+  return new AppError(
     "io",
-    `${opened.error.message}; run 'ckpt scan' to move it aside and rebuild it from sidecars and checkpoints`,
+    `the catalog ${location.path} is damaged (${why}); ${rebuildAdvice(location.path)}`,
+    {
+      cause: error,
+    },
   );
 }
 
+/** The roots the catalog covers: those in its meta table and those recorded beside it (which outlive it). */
+export function recordedRoots(catalogPath: string, database: Database | null): string[] {
+  const inMeta = database === null ? [] : knownRoots(database);
+  return [...new Set([...inMeta, ...(readRecordedRoots(catalogPath) ?? [])])].sort();
+}
+
 /** `ckpt scan` without DIR: the roots earlier scans covered, else the working directory. */
-export function knownRootsOrCwd(database: Database | null, cwd: string): string[] {
-  const known = database === null ? [] : knownRoots(database);
-  return known.length > 0 ? known : [cwd];
+export function knownRootsOrCwd(options: {
+  readonly catalogPath: string;
+  readonly database: Database | null;
+  readonly cwd: string;
+}): string[] {
+  const known = recordedRoots(options.catalogPath, options.database);
+  return known.length > 0 ? known : [options.cwd];
 }

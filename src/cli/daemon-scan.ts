@@ -28,7 +28,7 @@ function requestedRoots(context: CommandContext, request: ScanRequest): readonly
   if (request.roots.length > 0) return request.roots;
   const database = openForQuery(request.location);
   try {
-    return knownRootsOrCwd(database, context.cwd);
+    return knownRootsOrCwd({ catalogPath: request.location.path, database, cwd: context.cwd });
   } finally {
     database?.close();
   }

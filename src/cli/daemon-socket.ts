@@ -3,6 +3,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { requestControl } from "../daemon/control-socket.ts";
 import { DaemonStatus } from "../daemon/daemon-status.ts";
 import { type RuntimePaths, resolveRuntimePaths } from "../daemon/runtime-paths.ts";
+import { checkCatalogReadable } from "../io/catalog-db.ts";
 import { type LockHolder, readLockHolder } from "../io/catalog-lock.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 
@@ -51,5 +52,9 @@ export async function contactDaemon(
     const reason = answer.success ? "it answered in an unexpected shape" : answer.error.message;
     return { kind: "silent", holder, socketPath, reason };
   }
+  // Another user's catalog hides its lock holder: that is not "not running".
+  const readable = checkCatalogReadable(catalogPath);
+  if (!readable.success && readable.error.kind === "permission-denied")
+    throw new AppError("permission-denied", readable.error.message);
   return { kind: "absent", socketPath };
 }

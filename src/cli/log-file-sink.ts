@@ -1,4 +1,15 @@
-import { closeSync, copyFileSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  fstatSync,
+  ftruncateSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { AppError } from "../core/errors/app-error.ts";
+import { openPrivateFile, unpredictableTempPath } from "../io/private-file.ts";
 import type { TextSink } from "./command.ts";
 
 export type LogFileSink = TextSink & {
@@ -26,10 +37,10 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
  */
 export function openLogFileSink(path: string, options: LogFileOptions = {}): LogFileSink {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let fd = openSync(path, "a", 0o600);
+  let fd = openLog(path);
   let size = fstatSync(fd).size;
   const reopen = (): void => {
-    const next = openSync(path, "a", 0o600);
+    const next = openPrivateFile(path, "append");
     closeSync(fd);
     fd = next;
     size = fstatSync(fd).size;
@@ -41,7 +52,7 @@ export function openLogFileSink(path: string, options: LogFileOptions = {}): Log
         reopen();
         return;
       }
-      copyFileSync(path, `${path}.old`);
+      keepOldCopy(path);
       ftruncateSync(fd, 0);
       size = 0;
     } catch {
@@ -64,4 +75,31 @@ export function openLogFileSink(path: string, options: LogFileOptions = {}): Log
       closeSync(fd);
     },
   };
+}
+
+/** The log opened for appending, 0600 and never through a symlink; a failure is a message, not a stack trace. */
+function openLog(path: string): number {
+  try {
+    return openPrivateFile(path, "append");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new AppError(
+      "io",
+      code === "ELOOP"
+        ? `the log file ${path} is a symlink, which ckpt never writes through (whoever controls the link picks the file); pass the path it points to`
+        : `cannot open the log file ${path} (${code}); check that its directory exists and is writable`,
+    );
+  }
+}
+
+/** `<path>.old` through a fresh temp file and a rename: a link planted as `.old` is replaced, never written through. */
+function keepOldCopy(path: string): void {
+  const temp = unpredictableTempPath(`${path}.old`);
+  try {
+    copyFileSync(path, temp, constants.COPYFILE_EXCL);
+    renameSync(temp, `${path}.old`);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

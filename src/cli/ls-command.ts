@@ -7,7 +7,7 @@ import { renderLsTable } from "../core/catalog/ls-table.ts";
 import { type RankedBy, sharedRanking, withRankedColumn } from "../core/catalog/ranked-column.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
-import { openForQuery } from "./catalog-session.ts";
+import { openForQuery, queryFailure } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { emptyResultHint } from "./empty-result-hint.ts";
@@ -210,6 +210,8 @@ async function run(context: CommandContext): Promise<number> {
       context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
     } else listEntries(context, database, { values, query, positionals, roots, catalogPath: location.path });
     return 0;
+  } catch (error) {
+    throw queryFailure(location, error);
   } finally {
     database?.close();
   }

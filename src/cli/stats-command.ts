@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import { catalogStats } from "../io/catalog-reads.ts";
-import { openForQuery } from "./catalog-session.ts";
+import { openForQuery, queryFailure } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
@@ -72,6 +72,8 @@ async function run(context: CommandContext): Promise<number> {
   try {
     writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json, modified });
     return 0;
+  } catch (error) {
+    throw queryFailure(location, error);
   } finally {
     database?.close();
   }

@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, readFileSync } from "node:fs";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { requestControl } from "../daemon/control-socket.ts";
 import { DaemonStatus } from "../daemon/daemon-status.ts";
 import type { WatcherBackend } from "../daemon/event-source.ts";
-import { ensurePrivateDirectory } from "../daemon/runtime-paths.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import type { LogFormat, LogLevel } from "../io/logger.ts";
+import { openPrivateFile } from "../io/private-file.ts";
+import { checkStateDirectory } from "../io/state-directory.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 import { daemonPathsFor } from "./daemon-socket.ts";
 
@@ -45,7 +46,7 @@ type Child = { exited: boolean; code: number | null; pid: number | undefined };
 function spawnChild(context: CommandContext, control: ProcessControl, logPath: string): Child {
   const [program, ...prefix] = control.selfCommand;
   if (program === undefined) throw new AppError("internal", "watch: cannot tell how to start ckpt again");
-  const fd = openSync(logPath, "a", 0o600);
+  const fd = openPrivateFile(logPath, "append");
   const child = spawn(program, [...prefix, ...childArgs(context.args, logPath)], {
     cwd: context.cwd,
     env: { ...context.env },
@@ -73,7 +74,7 @@ export async function detachWatch(
   settings: WatchSettings,
 ): Promise<number> {
   const paths = daemonPathsFor(context, settings.location.path, control.uid);
-  const logDir = ensurePrivateDirectory(paths.stateDir, { uid: control.uid, private: false });
+  const logDir = checkStateDirectory(paths.stateDir, { uid: control.uid });
   if (!logDir.success) throw new AppError("io", `watch: ${logDir.error.message}`);
   const child = spawnChild(context, control, paths.logPath);
   const deadline = context.now() + READY_TIMEOUT_MS;

@@ -112,7 +112,7 @@ async function clearStaleSocket(socketPath: string): Promise<Result<void, Contro
 
 /**
  * HTTP over a unix socket (`Bun.serve({ unix })`), never TCP: GPU boxes are shared. Serves `GET /status` and
- * `POST /stop|/reload|/rescan`. The socket's directory must already be private (`ensurePrivateDirectory`).
+ * `POST /stop|/reload|/rescan`. The socket's directory must already be checked (`checkStateDirectory`).
  */
 export async function startControlServer(options: {
   readonly socketPath: string;

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Logger } from "../io/logger.ts";
+import { checkStateDirectory } from "../io/state-directory.ts";
 import {
   type ControlAnswer,
   type ControlHandlers,
@@ -8,7 +9,6 @@ import {
 } from "./control-socket.ts";
 import type { DaemonLoop } from "./daemon-loop.ts";
 import { RootRequestBody, ScanRequestBody } from "./root-scan.ts";
-import { ensurePrivateDirectory } from "./runtime-paths.ts";
 
 /** What `ckpt watch` serves on its socket, and what it does on SIGHUP. */
 export type DaemonControl = {
@@ -110,7 +110,7 @@ export async function serveDaemonControl(options: {
   readonly logger: Logger;
 }): Promise<ControlServer | null> {
   const { paths } = options;
-  const dir = ensurePrivateDirectory(paths.runtimeDir, { uid: options.uid });
+  const dir = checkStateDirectory(paths.runtimeDir, { uid: options.uid });
   const server = dir.success
     ? await startControlServer({ socketPath: paths.socketPath, handlers: options.control.handlers })
     : dir;

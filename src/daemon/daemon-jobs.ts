@@ -2,9 +2,12 @@ import type { Database } from "bun:sqlite";
 import { assertNever } from "../core/assert-never.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
+import { isCorruptionError } from "../io/catalog-db.ts";
+import { CatalogWriteError } from "../io/catalog-write-error.ts";
 import { rootScopeOf } from "../io/root-scope.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
-import { logReadOutcome } from "./read-outcome-log.ts";
+import { logReadOutcome, noteSidecarOutcome } from "./read-outcome-log.ts";
+import type { RetryTimers } from "./retry-timers.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
 import type { WorkItem, WorkPriority } from "./work-queue.ts";
 
@@ -20,7 +23,15 @@ export type ReconcileReason = (typeof RECONCILE_REASONS)[number];
 
 /** One unit of the daemon's work; the queue coalesces by `jobKey`, so an index and a removal of a path merge. */
 export type DaemonJob =
-  | { readonly kind: "index"; readonly path: string; readonly identity?: PathIdentity }
+  | {
+      readonly kind: "index";
+      readonly path: string;
+      readonly identity?: PathIdentity;
+      /** Another try at a sidecar that could not be written: quiet unless it is written now. */
+      readonly sidecarRetry?: boolean;
+      /** It changed and is incomplete: re-read it only if its row no longer matches (`recheckChanged`). */
+      readonly recheck?: boolean;
+    }
   | { readonly kind: "remove"; readonly path: string }
   | { readonly kind: "metrics"; readonly file: string }
   | { readonly kind: "reconcile"; readonly reason: ReconcileReason }
@@ -51,6 +62,8 @@ export type JobContext = {
   readonly reconcileWorkers?: number;
   readonly counters: { indexed: number; reconciles: number; lastReconcile: LastReconcile | null };
   readonly scans: ScanWaiters;
+  /** Backoff for writes that failed on the disk (sidecars, the catalog itself). */
+  readonly retries: RetryTimers;
 };
 
 function keyOf(job: DaemonJob): string {
@@ -76,19 +89,33 @@ export function workItemOf(job: DaemonJob): WorkItem<DaemonJob> {
   return { key: keyOf(job), priority, reason: job };
 }
 
-async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "index" }>): Promise<void> {
-  const { indexCheckpointPath } = await indexing();
-  const result = await indexCheckpointPath(context.database, {
+type IndexJob = Extract<DaemonJob, { kind: "index" }>;
+
+/** The index job's read: the full one, or for a recheck only when the row no longer matches (else null). */
+async function indexResult(context: JobContext, job: IndexJob) {
+  const { indexCheckpointPath, recheckChanged } = await indexing();
+  const request = {
     path: job.path,
     scanRoot: context.scanRootOf(job.path),
     scope: rootScopeOf(context.roots(), { followSymlinks: context.followSymlinks }),
     sidecars: context.sidecars,
     now: context.now,
     ...(job.identity === undefined ? {} : { expected: job.identity }),
-  });
-  switch (result.kind) {
+  };
+  return job.recheck === true
+    ? recheckChanged(context.database, request)
+    : indexCheckpointPath(context.database, request);
+}
+
+async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
+  const result = await indexResult(context, job);
+  switch (result?.kind) {
+    case undefined:
+      return;
     case "indexed":
-      logReadOutcome(context, result.outcome);
+      if (job.sidecarRetry === true && result.outcome.wrote === null)
+        noteSidecarOutcome(context, result.outcome);
+      else logReadOutcome(context, result.outcome);
       return;
     case "alias":
       // The link settled first and its target was read through it: that read is logged as the target's own.
@@ -108,12 +135,20 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
         cause: result.message,
       });
       return;
+    case "unreadable":
+      // Keyed as the reconcile keys its read failures, so the two never log the same file twice.
+      context.journal.once(`read:${result.message}`, "error", "read failed", {
+        path: job.path,
+        cause: result.message,
+      });
+      return;
     default:
       assertNever(result);
   }
 }
 
 async function runRemove(context: JobContext, path: string): Promise<void> {
+  context.retries.succeeded(`sidecar:${path}`);
   const { removeCatalogPath } = await indexing();
   const removed = removeCatalogPath(context.database, path, {
     now: context.now(),
@@ -147,7 +182,7 @@ async function runMetrics(context: JobContext, file: string): Promise<void> {
   });
 }
 
-export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise<void> {
+async function runJob(context: JobContext, job: DaemonJob): Promise<void> {
   switch (job.kind) {
     case "index":
       return runIndex(context, job);
@@ -161,5 +196,38 @@ export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise
       return (await scanning()).runRootScan(context, job);
     default:
       return assertNever(job);
+  }
+}
+
+/**
+ * Runs one job. A catalog write the disk refused (full, read-only) stored nothing: it is logged as an error and
+ * the job runs again with backoff, then at the periodic reconcile; a scan someone waits for has told them already.
+ */
+export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise<void> {
+  const key = `catalog:${keyOf(job)}`;
+  try {
+    await runJob(context, job);
+    context.retries.succeeded(key);
+    context.journal.clear(key);
+  } catch (error) {
+    if (isCorruptionError(error)) {
+      // Found at start, a damaged catalog is rebuilt; damaged while running, every write fails until a restart.
+      context.journal.once("catalog-damaged", "error", "catalog damaged; restart ckpt watch to rebuild it", {
+        path: context.database.filename,
+        cause: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    if (!(error instanceof CatalogWriteError)) throw error;
+    const retryInMs = job.kind === "scan" ? null : context.retries.schedule(key, job);
+    const fields = {
+      path: job.kind === "index" || job.kind === "remove" ? job.path : undefined,
+      job: job.kind,
+      cause: error.message,
+      retry_in_s: retryInMs === null ? undefined : retryInMs / 1000,
+    };
+    // An error once per job until it succeeds; each further failed retry is detail.
+    if (!context.journal.once(key, "error", "catalog write failed; nothing was stored", fields))
+      context.journal.log("debug", "catalog write failed again", fields);
   }
 }

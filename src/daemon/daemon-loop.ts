@@ -14,6 +14,7 @@ import { buildDaemonStatus } from "./daemon-status-builder.ts";
 import { type RouterTargets, routeSettleOutcome, routeWatchEvent } from "./event-router.ts";
 import { type EventSource, type EventSourceOptions, startEventSource } from "./event-source.ts";
 import { lowerProcessPriority } from "./process-priority.ts";
+import { createRetryTimers } from "./retry-timers.ts";
 import { createScanWaiters, type RootScan, type RootScanResult } from "./root-scan.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 import { createSettleScheduler, type SettleScheduler, type TimerHandle } from "./settle-scheduler.ts";
@@ -174,7 +175,7 @@ async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
   loop.timers.clear();
   loop.metricTimers.clear();
   if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
-  loop.settle.close();
+  for (const timers of [loop.settle, loop.context.retries]) timers.close();
   await loop.source?.close().catch(() => undefined);
   const closed = await loop.queue.close(deadlineMs);
   loop.context.scans.failAll("ckpt watch stopped before the scan was done; run it again");
@@ -245,6 +246,7 @@ function createLoop(
       enqueue: (job) => enqueue(loop, job),
       counters: { indexed: 0, reconciles: 0, lastReconcile: null },
       scans: createScanWaiters(),
+      retries: createRetryTimers({ enqueue: (job) => enqueue(loop, job), setTimer, clearTimer }),
       ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),
     },
   };

@@ -63,8 +63,11 @@ export function routeSettleOutcome(outcome: SettleOutcome, targets: RouterTarget
       return;
     case "retrying":
       // A slow write is one line when it starts; each look at it (one per chunk) is detail for --log-level debug.
-      if (outcome.incompleteLooks === 1)
+      if (outcome.incompleteLooks === 1) {
         journal.log("info", "checkpoint being written", { path: outcome.path });
+        // Already catalogued (truncated, rewritten in place): its row must stop saying "ok" now.
+        targets.enqueue({ kind: "index", path: outcome.path, recheck: true });
+      }
       journal.log("debug", "file incomplete, retrying", {
         path: outcome.path,
         attempt: outcome.incompleteLooks,

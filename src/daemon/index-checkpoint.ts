@@ -9,8 +9,10 @@ import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/disco
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
+import { CatalogFacts } from "../io/catalog-facts.ts";
 import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
+import { CheckpointUnreadableError } from "../io/checkpoint-unreadable-error.ts";
 import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
 import { fsPath, realPathSync } from "../io/fs-path.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
@@ -39,7 +41,9 @@ export type IndexResult =
   /** It changed since it settled: settle it again rather than read a file in motion. */
   | { readonly kind: "changed" }
   /** Its real path is outside the roots (a symlink, or a path through a symlinked directory): left alone. */
-  | { readonly kind: "not-followed"; readonly message: string };
+  | { readonly kind: "not-followed"; readonly message: string }
+  /** It could not be opened or read (EACCES…): nothing stored, the next reconcile tries again. */
+  | { readonly kind: "unreadable"; readonly message: string };
 
 function statOrNull(path: string, follow: boolean): Stats | null {
   try {
@@ -146,6 +150,26 @@ async function indexSymlink(
   return { kind: "alias", of: link.target, ...(target === undefined ? {} : { target }) };
 }
 
+/** The scan's read of one checkpoint; one that cannot be opened is `unreadable`, never a row. */
+async function readOne(
+  file: ScannedFile,
+  request: IndexRequest,
+): Promise<ReadOutcome | { readonly unreadable: string }> {
+  try {
+    return await readCatalogEntry(file, {
+      sidecars: request.sidecars,
+      scanRoot: request.scanRoot,
+      now: request.now,
+      assemble: defaultAssemble,
+      // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
+      memo: createFsMemo("checkpoint"),
+    });
+  } catch (error) {
+    if (error instanceof CheckpointUnreadableError) return { unreadable: error.message };
+    throw error;
+  }
+}
+
 /**
  * Indexes one settled checkpoint: the scan's per-entry read (a valid current sidecar is used, else the checkpoint
  * and its run files are read and, with `--sidecars write`, a sidecar written) and one catalog transaction. A
@@ -178,20 +202,29 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     indexAlias(database, file, primary, request.now());
     return { kind: "alias", of: primary };
   }
-  const outcome = await readCatalogEntry(file, {
-    sidecars: request.sidecars,
-    scanRoot: request.scanRoot,
-    now: request.now,
-    assemble: defaultAssemble,
-    // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
-    memo: createFsMemo("checkpoint"),
-  });
+  const outcome = await readOne(file, request);
+  if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
   applyCatalogChanges(database, {
     upserts: [outcome.entry],
     runs: outcome.run === null ? [] : [outcome.run],
     now: request.now(),
   });
   return { kind: "indexed", outcome };
+}
+
+/**
+ * A watcher event showed a catalogued checkpoint changing and the settle step found it incomplete (truncated,
+ * or rewritten in place): its row is read again now, so it says incomplete or corrupt at once instead of "ok"
+ * until the next reconcile. Null when the path has no row of its own or still matches it.
+ */
+export async function recheckChanged(database: Database, request: IndexRequest): Promise<IndexResult | null> {
+  const row = new CatalogFacts(database).rowAt(request.path);
+  if (row === null || row.alias_of !== null) return null;
+  const identity = statPathIdentity(request.path);
+  if (identity === undefined || (identity.size === row.size && identity.mtimeMs === row.mtime_ms))
+    return null;
+  const { expected: _expected, ...unchecked } = request;
+  return indexCheckpointPath(database, unchecked);
 }
 
 export type RemoveResult = {

@@ -1,5 +1,31 @@
+import { isOneOf, SIDECAR_WORTHY_STATUSES } from "../core/catalog/catalog-constants.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import type { JobContext } from "./daemon-jobs.ts";
+
+/**
+ * A sidecar ckpt meant to write and could not (a full disk, a read-only mount, a directory it may not write) is
+ * tried again with backoff, then at each reconcile; one that got written ends its retries.
+ */
+export function noteSidecarOutcome(context: JobContext, outcome: ReadOutcome): void {
+  const { entry } = outcome;
+  const key = `sidecar:${entry.path}`;
+  const failed =
+    context.sidecars === "write" &&
+    outcome.wrote === null &&
+    outcome.warning !== null &&
+    entry.sidecar === "missing" &&
+    entry.metadata !== null &&
+    isOneOf(SIDECAR_WORTHY_STATUSES, entry.status);
+  if (!failed) {
+    context.retries.succeeded(key);
+    // Written at last: should it fail again later, that is a new problem worth a line.
+    if (outcome.wrote !== null) context.journal.clear(key);
+    return;
+  }
+  // The identity it was read at: a file rewritten meanwhile settles and is indexed anew instead.
+  const identity = { size: entry.size, mtimeMs: entry.mtime_ms, ino: entry.ino };
+  context.retries.schedule(key, { kind: "index", path: entry.path, identity, sidecarRetry: true });
+}
 
 /** One line per checkpoint read, a line per sidecar written, and each problem once with its path. */
 export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void {
@@ -23,6 +49,13 @@ export function logReadOutcome(context: JobContext, outcome: ReadOutcome): void 
     });
   if (warning !== null)
     journal.once(`sidecar:${entry.path}`, "warn", "sidecar problem", { path: entry.path, cause: warning });
+  noteSidecarOutcome(context, outcome);
+  logStatus(context, entry);
+}
+
+/** A status other than ok: an unsafe pickle or an unreadable file once, a file still being written settled again. */
+function logStatus(context: JobContext, entry: ReadOutcome["entry"]): void {
+  const { journal } = context;
   if (entry.status === "unsafe") {
     const dangerous = entry.metadata?.ckpt?.safety?.dangerous ?? [];
     journal.once(

@@ -1,10 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync } from "node:fs";
-import { fail, ok, type Result } from "../core/result.ts";
-
 /** Where the daemon keeps its control socket (per user, 0700, tmpfs) and its log (ux §5.2). */
 export type RuntimePaths = {
   readonly runtimeDir: string;
-  /** `xdg`: `$XDG_RUNTIME_DIR/ckpt`; `tmp`: a per-user `/tmp/ckpt-<uid>` that needs the ownership check. */
+  /** `xdg`: `$XDG_RUNTIME_DIR/ckpt`; `tmp`: a per-user `/tmp/ckpt-<uid>` (checked like every state directory). */
   readonly runtimeDirSource: "xdg" | "tmp";
   readonly socketPath: string;
   readonly stateDir: string;
@@ -56,48 +53,4 @@ export function resolveRuntimePaths(input: RuntimePathsInput): RuntimePaths {
     stateDir,
     logPath: joinPath(stateDir, "daemon.log"),
   };
-}
-
-export type PrivateDirError = {
-  readonly code: "not-a-directory" | "wrong-owner" | "cannot-create";
-  readonly message: string;
-};
-
-export type PrivateDirOptions = {
-  readonly uid: number;
-  /** Also require and enforce mode 0700 (the runtime dir); the state dir only needs to exist. @default true */
-  readonly private?: boolean;
-};
-
-/**
- * Creates `path` (and parents) and checks it: a real directory (not a symlink another user planted in `/tmp`),
- * owned by `uid`, and with `private`, mode 0700 (tightened when it is ours but looser).
- */
-export function ensurePrivateDirectory(
-  path: string,
-  options: PrivateDirOptions,
-): Result<void, PrivateDirError> {
-  const strict = options.private ?? true;
-  try {
-    mkdirSync(path, { recursive: true, mode: strict ? 0o700 : 0o755 });
-    const stats = lstatSync(path);
-    if (!stats.isDirectory())
-      return fail({
-        code: "not-a-directory",
-        message: `${path} is not a directory (a symlink or file is in the way); remove it and start again`,
-      });
-    if (stats.uid !== options.uid)
-      return fail({
-        code: "wrong-owner",
-        message: `${path} belongs to uid ${stats.uid}, not to you (uid ${options.uid}); remove it or set XDG_RUNTIME_DIR`,
-      });
-    if (strict && (stats.mode & 0o077) !== 0) chmodSync(path, 0o700);
-    return ok(undefined);
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return fail({
-      code: "cannot-create",
-      message: `cannot create ${path} (${cause}); check its parent's permissions`,
-    });
-  }
 }

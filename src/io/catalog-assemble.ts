@@ -1,5 +1,6 @@
 import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
+import { CheckpointUnreadableError } from "./checkpoint-unreadable-error.ts";
 import { createRunContextCache } from "./run-context.ts";
 
 // One per thread (main and each read worker): a run's files are parsed once per scan, not once per checkpoint.
@@ -13,6 +14,9 @@ export const defaultAssemble: AssembleCheckpoint = (path, options) => {
     runContextCache,
     ...(options.memo ? { fsMemo: options.memo } : {}),
   });
+  // Not a verdict on the file: the catalog must not record "not a checkpoint" for what it could not open.
+  if (built.report.error?.code === "unreadable")
+    throw new CheckpointUnreadableError(path, built.report.error.message.replace(`${path}: `, ""));
   const firstError = built.problems.find((problem) => problem.severity === "error");
   const problem =
     built.metadata === null

@@ -1,8 +1,13 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { AppError } from "../core/errors/app-error.ts";
 import { fail, ok, type Result } from "../core/result.ts";
+import { permissionDenied } from "./catalog-db.ts";
+import { asCatalogWriteError } from "./catalog-write-error.ts";
 import { FLOCK, type Flock, loadFlock } from "./flock-ffi.ts";
+import { openPrivateFile, writePrivateFileAtomically } from "./private-file.ts";
+import { requireStateDirectory } from "./state-directory.ts";
 
 /** Who holds the catalog: informational only (the pid file), never the lock itself. */
 export const LockHolder = z.object({
@@ -68,27 +73,56 @@ function holderOf(options: LockOptions): LockHolder {
   };
 }
 
-function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode: 0o600 });
-  renameSync(temp, path);
-}
-
 function removeIfOurs(path: string, pid: number): void {
   try {
     if (parseHolder(readFileSync(path, "utf8"))?.pid === pid) unlinkSync(path);
   } catch {}
 }
 
+/** Opening a lock file: another user's catalog, a planted link or a full disk is said so, not a stack trace. */
+function lockFileOpen(databasePath: string, open: () => number): number {
+  try {
+    return open();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM")
+      throw new AppError(
+        "permission-denied",
+        permissionDenied(databasePath, "its lock file is not yours").message,
+      );
+    if (code === "ELOOP")
+      throw new AppError(
+        "io",
+        `${databasePath}.lock is a symlink, which ckpt never follows; remove it and run the command again`,
+      );
+    throw asCatalogWriteError(error, databasePath);
+  }
+}
+
+/** The holder, for humans and for `status`; a full or read-only disk says so as any catalog write does. */
+function writePidFile(databasePath: string, holder: LockHolder): void {
+  try {
+    writePrivateFileAtomically(catalogLockPaths(databasePath).pid, `${JSON.stringify(holder)}\n`);
+  } catch (error) {
+    throw asCatalogWriteError(error, databasePath);
+  }
+}
+
 function tryFlock(databasePath: string, flock: Flock, holder: LockHolder): Result<CatalogLock, LockBusy> {
   const paths = catalogLockPaths(databasePath);
-  const fd = openSync(paths.lock, "a+", 0o600);
+  const fd = lockFileOpen(databasePath, () => openPrivateFile(paths.lock, "read-write"));
   const locked = flock(fd, FLOCK.exclusive | FLOCK.nonBlocking);
   if (!locked.ok) {
     closeSync(fd);
     return fail({ holder: readLockHolder(databasePath) });
   }
-  writeAtomically(paths.pid, `${JSON.stringify(holder)}\n`);
+  try {
+    writePidFile(databasePath, holder);
+  } catch (error) {
+    flock(fd, FLOCK.unlock);
+    closeSync(fd);
+    throw error;
+  }
   let released = false;
   const release = () => {
     if (released) return;
@@ -118,10 +152,10 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
   const paths = catalogLockPaths(databasePath);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(paths.exclusive, "wx", 0o600);
+      const fd = lockFileOpen(databasePath, () => openSync(paths.exclusive, "wx", 0o600));
       writeFileSync(fd, `${JSON.stringify(holder)}\n`);
       closeSync(fd);
-      writeAtomically(paths.pid, `${JSON.stringify(holder)}\n`);
+      writePidFile(databasePath, holder);
       let released = false;
       const release = () => {
         if (released) return;
@@ -136,7 +170,7 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
         [Symbol.dispose]: release,
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw asCatalogWriteError(error, databasePath);
       let current: LockHolder | null = null;
       try {
         current = parseHolder(readFileSync(paths.exclusive, "utf8"));
@@ -150,9 +184,12 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
   return fail({ holder: null });
 }
 
-/** Takes the catalog's single-writer lock without waiting. The kernel drops a flock when its holder dies. */
+/**
+ * Takes the catalog's single-writer lock without waiting. The kernel drops a flock when its holder dies. The
+ * catalog's directory is checked first (`state-directory.ts`): nothing is created in one another user controls.
+ */
 export function tryLockCatalog(databasePath: string, options: LockOptions): Result<CatalogLock, LockBusy> {
-  mkdirSync(dirname(databasePath), { recursive: true, mode: 0o700 });
+  requireStateDirectory(dirname(databasePath));
   const mechanism = options.mechanism ?? "auto";
   const flock = mechanism === "exclusive-file" ? null : loadFlock();
   if (mechanism === "flock" && flock === null)

@@ -1,6 +1,7 @@
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AssembleCheckpoint, type ReadOutcome, readCatalogEntry } from "./catalog-entry-reader.ts";
+import { CheckpointUnreadableError } from "./checkpoint-unreadable-error.ts";
 import type { FsMemo } from "./fs-memo.ts";
 
 export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
@@ -48,7 +49,10 @@ export async function readBatch(
       results.push({
         ok: false,
         path: file.path,
-        message: `${file.path}: reading failed (${reason}); the next scan retries it`,
+        message:
+          error instanceof CheckpointUnreadableError
+            ? error.message
+            : `${file.path}: reading failed (${reason}); the next scan retries it`,
       });
     }
   }

@@ -112,6 +112,8 @@ async function applyRenames(
 
 type Collector = {
   upserts: StoredEntry[];
+  /** Reads whose rows are not stored yet: reported (`onRead`) once their batch is, never before. */
+  reads: ReadOutcome[];
   runs: Map<string, RunUpdate>;
   failures: { path: string; message: string }[];
   written: number;
@@ -119,29 +121,43 @@ type Collector = {
   done: number;
 };
 
-function collect(collector: Collector, results: readonly ReadResult[], options: ScanOptions): void {
+function newCollector(written: number): Collector {
+  return { upserts: [], reads: [], runs: new Map(), failures: [], written, missing: 0, done: 0 };
+}
+
+function collect(collector: Collector, results: readonly ReadResult[]): void {
   for (const result of results) {
     collector.done++;
     if (!result.ok) {
       collector.failures.push({ path: result.path, message: result.message });
       continue;
     }
-    const { entry, run, wrote, warning } = result.outcome;
-    options.onRead?.(result.outcome);
+    const { entry, run, wrote } = result.outcome;
+    collector.reads.push(result.outcome);
     collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
     if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
-    if (warning !== null) options.onWarning?.(warning);
     if (run !== null && (run.points !== null || !collector.runs.has(run.run.dir)))
       collector.runs.set(run.run.dir, run);
   }
 }
 
-function flush(database: Database, collector: Collector, now: number): void {
+/**
+ * Stores the rows read so far, then reports them: a full disk throws here (`CatalogWriteError`), and nothing
+ * of the batch is reported as indexed.
+ */
+function flush(database: Database, collector: Collector, options: ScanOptions): void {
   if (collector.upserts.length === 0 && collector.runs.size === 0) return;
+  const now = options.now();
   applyCatalogChanges(database, { upserts: collector.upserts, runs: [...collector.runs.values()], now });
+  const reads = collector.reads;
   collector.upserts = [];
   collector.runs = new Map();
+  collector.reads = [];
+  for (const outcome of reads) {
+    options.onRead?.(outcome);
+    if (outcome.warning !== null) options.onWarning?.(outcome.warning);
+  }
 }
 
 /**
@@ -162,9 +178,9 @@ async function readItems(
     assemble,
     workers,
     onResults: (results) => {
-      collect(collector, results, options);
+      collect(collector, results);
       options.onProgress?.(collector.done, items.length);
-      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options.now());
+      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options);
     },
   });
 }
@@ -205,20 +221,13 @@ async function scanWith(
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renamed = await applyRenames(database, plan, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
-  const collector: Collector = {
-    upserts: [],
-    runs: new Map(),
-    failures: [],
-    written: renamed.written,
-    missing: 0,
-    done: 0,
-  };
+  const collector = newCollector(renamed.written);
   const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
     file,
     scanRoot: scanRootOf(file.path, options.roots),
   }));
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
-  flush(database, collector, options.now());
+  flush(database, collector, options);
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
   const failed = new Set(collector.failures.map((failure) => failure.path));

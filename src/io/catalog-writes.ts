@@ -5,7 +5,9 @@ import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import { pointsFingerprint } from "../core/runs/points-fingerprint.ts";
+import { writeRecordedRoots } from "./catalog-roots-file.ts";
 import { directoryOf, rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
+import { writingCatalog } from "./catalog-write-error.ts";
 
 /** A run and, when they were read in this scan, all its metric points (they replace the stored ones). */
 export type RunUpdate = { readonly run: CatalogRun; readonly points: readonly MetricPoint[] | null };
@@ -78,8 +80,15 @@ function pruneRuns(database: Database): void {
   database.run("DELETE FROM metric_points WHERE run_dir NOT IN (SELECT dir FROM runs)");
 }
 
-/** Applies one batch of scan results in a single transaction, so readers never see half a batch. */
+/**
+ * Applies one batch of scan results in a single transaction, so readers never see half a batch. A full or
+ * read-only disk throws a `CatalogWriteError` and stores none of the batch.
+ */
 export function applyCatalogChanges(database: Database, changes: CatalogChanges): void {
+  writingCatalog(database.filename, () => applyInTransaction(database, changes));
+}
+
+function applyInTransaction(database: Database, changes: CatalogChanges): void {
   const placeholders = STORED_COLUMNS.map(() => "?").join(", ");
   const upsert = database.query(
     `INSERT OR REPLACE INTO checkpoints (${STORED_COLUMNS.join(", ")}) VALUES (${placeholders})`,
@@ -94,11 +103,23 @@ export function applyCatalogChanges(database: Database, changes: CatalogChanges)
   })();
 }
 
-/** Records a finished scan: when, how long, and the roots (so `ckpt scan` without arguments rescans them). */
+/**
+ * Records a finished scan: when, how long, and the roots (so `ckpt scan` without arguments rescans them), in meta
+ * and in `catalog.db.roots` beside the database, which outlives a damaged one.
+ */
 export function recordScan(
   database: Database,
   scan: { at: string; seconds: number; roots: readonly string[] },
 ): void {
+  const roots = writingCatalog(database.filename, () => recordInMeta(database, scan));
+  if (database.filename !== "" && database.filename !== ":memory:")
+    writingCatalog(database.filename, () => writeRecordedRoots(database.filename, roots));
+}
+
+function recordInMeta(
+  database: Database,
+  scan: { at: string; seconds: number; roots: readonly string[] },
+): string[] {
   const known = database
     .query<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?")
     .get(META_KEYS.roots);
@@ -110,4 +131,5 @@ export function recordScan(
     set.run(META_KEYS.lastScanSeconds, String(scan.seconds));
     set.run(META_KEYS.roots, JSON.stringify([...roots].sort()));
   })();
+  return [...roots];
 }

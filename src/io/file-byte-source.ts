@@ -33,7 +33,7 @@ function openError(path: string, error: unknown): OpenFileError {
     case "EPERM":
       return {
         code: "permission-denied",
-        message: `${path}: permission denied; check the file's permissions`,
+        message: `${path}: permission denied (${code}); check the file's permissions`,
       };
     case "EISDIR":
       return { code: "is-directory", message: `${path}: is a directory, not a file` };

@@ -2,11 +2,14 @@ import { describe, expect, test } from "bun:test";
 import {
   closeSync,
   existsSync,
+  lstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
@@ -80,5 +83,27 @@ describe("openLogFileSink", () => {
     expect(readFileSync(path, "utf8")).toBe(line(3));
     expect(existsSync(`${path}.old`)).toBe(false);
     expect(existsSync(`${path}.1`)).toBe(false);
+  });
+
+  test("the log and its .old copy are 0600 and never written through a planted symlink", () => {
+    using dir = makeTempDir("log-sink");
+    const victim = join(dir.path, "victim");
+    writeFileSync(victim, "precious\n");
+    const planted = join(dir.path, "planted.log");
+    symlinkSync(victim, planted);
+    expect(() => openLogFileSink(planted)).toThrow(
+      `the log file ${planted} is a symlink, which ckpt never writes through (whoever controls the link picks the file); pass the path it points to`,
+    );
+    const path = join(dir.path, "daemon.log");
+    symlinkSync(victim, `${path}.old`);
+    const sink = openLogFileSink(path, { maxBytes: 1000 });
+    for (let index = 0; index < 40; index++) sink.write(line(index));
+    sink.close();
+    expect({
+      victim: readFileSync(victim, "utf8"),
+      oldIsLink: lstatSync(`${path}.old`).isSymbolicLink(),
+      modes: [path, `${path}.old`].map((file) => (statSync(file).mode & 0o777).toString(8)),
+      temps: readdirSync(dir.path).filter((name) => name.endsWith(".tmp")),
+    }).toEqual({ victim: "precious\n", oldIsLink: false, modes: ["600", "600"], temps: [] });
   });
 });

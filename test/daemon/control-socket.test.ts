@@ -7,7 +7,7 @@ import {
   sendControlCommand,
   startControlServer,
 } from "../../src/daemon/control-socket.ts";
-import { ensurePrivateDirectory } from "../../src/daemon/runtime-paths.ts";
+import { checkStateDirectory } from "../../src/io/state-directory.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 
@@ -28,7 +28,7 @@ const idleHandlers: ControlHandlers = {
 
 function runtimeDir(dir: { path: string }): string {
   const runtime = join(dir.path, "ckpt");
-  const made = ensurePrivateDirectory(runtime, { uid });
+  const made = checkStateDirectory(runtime, { uid });
   if (!made.success) throw new Error(made.error.message);
   return runtime;
 }

@@ -122,9 +122,17 @@ describe("ckpt watch beside a writer", () => {
     await waitFor(() => writer.isDone(), { what: "the writer to finish", timeoutMs: 90_000 });
     const finalSize = new Map(writer.written.map((item) => [item.path, item.size]));
     expect(finalSize.size).toBe(COUNT);
+    // Settled means each row describes the file's final bytes: a file rewritten after a first complete version
+    // is "ok" with its old size until the daemon handles the rewrite's event.
     const settled = () => {
       const all = rows(environment.catalog);
-      return all.length === COUNT && all.every((row) => row.status === "ok" && row.sidecar_state === "valid");
+      return (
+        all.length === COUNT &&
+        all.every(
+          (row) =>
+            row.status === "ok" && row.sidecar_state === "valid" && row.size === finalSize.get(row.path),
+        )
+      );
     };
     await waitFor(settled, { what: "every checkpoint indexed with a valid sidecar", timeoutMs: 60_000 });
 

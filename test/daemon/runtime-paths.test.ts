@@ -1,13 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, statSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
 import {
-  ensurePrivateDirectory,
   type RuntimePaths,
   type RuntimePathsInput,
   resolveRuntimePaths,
 } from "../../src/daemon/runtime-paths.ts";
-import { makeTempDir } from "../helpers/temp-dir.ts";
 
 describe("resolveRuntimePaths", () => {
   const long = `/run/${"x".repeat(90)}`;
@@ -63,34 +59,5 @@ describe("resolveRuntimePaths", () => {
   ];
   test.each(cases)("%s", (_name, input, expected) => {
     expect(resolveRuntimePaths(input)).toEqual(expected);
-  });
-});
-
-describe("ensurePrivateDirectory", () => {
-  const uid = process.getuid?.() ?? 0;
-
-  test("creates the directory 0700 and tightens a looser one we own", () => {
-    using dir = makeTempDir("runtime");
-    const path = join(dir.path, "ckpt-1");
-    expect(ensurePrivateDirectory(path, { uid })).toEqual({ success: true, data: undefined });
-    expect(statSync(path).mode & 0o777).toBe(0o700);
-    chmodSync(path, 0o755);
-    expect(ensurePrivateDirectory(path, { uid }).success).toBe(true);
-    expect(statSync(path).mode & 0o777).toBe(0o700);
-  });
-
-  test("refuses a directory owned by someone else and a planted symlink", () => {
-    using dir = makeTempDir("runtime");
-    const owned = join(dir.path, "theirs");
-    mkdirSync(owned);
-    expect(ensurePrivateDirectory(owned, { uid: uid + 1 })).toMatchObject({
-      success: false,
-      error: { code: "wrong-owner" },
-    });
-    symlinkSync(owned, join(dir.path, "link"));
-    expect(ensurePrivateDirectory(join(dir.path, "link"), { uid })).toMatchObject({
-      success: false,
-      error: { code: "not-a-directory" },
-    });
   });
 });

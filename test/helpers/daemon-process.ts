@@ -1,8 +1,9 @@
 // Test-only: `ckpt watch` (from source) as a real child process with JSON logs, and the CLI beside it.
-import type { Database } from "bun:sqlite";
+import { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { openCatalogForReading } from "../../src/io/catalog-db.ts";
+import { checkCatalog } from "../../src/io/catalog-db.ts";
 import { waitFor } from "./wait-for.ts";
 
 const repoRoot = resolve(import.meta.dir, "../..");
@@ -124,13 +125,26 @@ export async function runCkpt(environment: DaemonEnvironment, argv: readonly str
   return { exitCode, stdout, stderr };
 }
 
-/** Runs `query` against a read-only connection to the catalog (null while it does not exist yet). */
+/**
+ * Runs `query` against a read-only connection to the catalog (null while it does not exist yet). Opened directly,
+ * not through ckpt's reader: a test running as root looks into the catalog of the user its daemon runs as, which
+ * ckpt itself rightly refuses.
+ */
 export function withCatalog<T>(path: string, query: (database: Database) => T): T | null {
-  const opened = openCatalogForReading(path);
-  if (!opened.success) return null;
+  if (!existsSync(path)) return null;
+  let database: Database;
   try {
-    return query(opened.data);
+    database = new Database(path, { readonly: true, strict: true });
+  } catch {
+    return null;
+  }
+  if (!checkCatalog(database, path).success) {
+    database.close();
+    return null;
+  }
+  try {
+    return query(database);
   } finally {
-    opened.data.close();
+    database.close();
   }
 }
