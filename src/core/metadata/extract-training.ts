@@ -20,15 +20,26 @@ export type TrainingFacts = {
   readonly exactEpoch: number | null;
 };
 
-type Found = { readonly value: number; readonly source: string } | null;
+type Found = { readonly value: number; readonly source: string } | null | undefined;
 
 function integer(value: number | null | undefined, source: string): Found {
   return typeof value === "number" && Number.isInteger(value) ? { value, source } : null;
 }
 
-function epochOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | null) {
+export type TrainingOptions = {
+  readonly facts: ReportFacts;
+  readonly run: RunContext;
+  readonly filename: FilenameFacts | null;
+  /** The real epoch of final weights whose file says −1 (Ultralytics `best.pt`/`last.pt`), when the run tells. */
+  readonly finalEpoch?: Found;
+  /** A plain checkpoint's `step`/`iteration` key, when its dict has one. */
+  readonly conventionalStep?: Found;
+};
+
+function epochOf({ facts, run, filename, finalEpoch }: TrainingOptions) {
   const candidates: [number | null | undefined, string][] = [
-    [facts.epoch, "checkpoint"],
+    [finalEpoch?.value, finalEpoch?.source ?? ""],
+    [facts.epoch, facts.framework === "plain-torch" ? "checkpoint:epoch" : "checkpoint"],
     [run.hfTrainerState?.epoch, "trainer_state.json"],
     [filename?.epoch, "filename"],
   ];
@@ -41,8 +52,9 @@ function epochOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | 
   return { found: null, exactEpoch: null };
 }
 
-function stepOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | null): Found {
+function stepOf({ facts, run, filename, conventionalStep }: TrainingOptions): Found {
   const step =
+    integer(conventionalStep?.value, conventionalStep?.source ?? "") ??
     integer(facts.global_step, "checkpoint") ??
     // Ultralytics counts EMA updates once per optimizer step.
     integer(facts.updates, "checkpoint:updates") ??
@@ -74,22 +86,20 @@ function maxEpochsOf(facts: ReportFacts, run: RunContext): Found {
  * name; global_step from the checkpoint (Ultralytics: EMA updates), HF state or file name. Unknown epoch/step are
  * 0 as in the seed's tool, marked `default` in the sources and never used to look metrics up.
  */
-export function extractTraining(
-  facts: ReportFacts,
-  run: RunContext,
-  filename: FilenameFacts | null,
-): Extracted<TrainingFacts> {
+export function extractTraining(options: TrainingOptions): Extracted<TrainingFacts> {
+  const { facts, run } = options;
   const sources: FieldSources = { "training.training_phase": DEFAULT_SOURCE };
   const problems: AssemblyProblem[] = [];
-  const { found: epochFound, exactEpoch } = epochOf(facts, run, filename);
+  const { found: epochFound, exactEpoch } = epochOf(options);
   const validEpoch = epochFound && epochFound.value >= -1 ? epochFound : null;
-  const step = stepOf(facts, run, filename);
+  const step = stepOf(options);
   const maxEpochs = maxEpochsOf(facts, run);
   sources["training.epoch"] = validEpoch?.source ?? DEFAULT_SOURCE;
   sources["training.global_step"] = step?.source ?? DEFAULT_SOURCE;
   if (maxEpochs) sources["training.max_epochs"] = maxEpochs.source;
   if (validEpoch?.value === -1) {
-    problems.push(warning("final-weights-epoch", "epoch is -1: the framework's final (stripped) weights"));
+    const why = "the framework's final (stripped) weights, and no run file says which epoch they are";
+    problems.push(warning("final-weights-epoch", `epoch is -1: ${why}`));
   }
   if (exactEpoch !== null) {
     problems.push(
