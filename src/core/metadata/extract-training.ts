@@ -128,39 +128,61 @@ const DATE_DIR = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_DIR = /^\d{2}-\d{2}-\d{2}$/;
 const GENERIC_ROOTS = new Set(["outputs", "multirun", "runs", "output", "train", ""]);
 
+type Named = { readonly value: string; readonly source: string };
+
 function baseName(path: string): string {
   return path.replace(/\/+$/, "").slice(path.replace(/\/+$/, "").lastIndexOf("/") + 1);
 }
 
-/** Hydra's `outputs/<name>/<date>/<time>` layout names the experiment two levels up; plain dirs name themselves. */
-function runDirName(runDir: string): string | null {
-  const parts = runDir.split("/").filter((part) => part !== "");
+/** Hydra's `outputs/<name>/<date>/<time>` layout names the experiment two levels up. */
+function hydraLayoutName(runDir: string | null): string | null {
+  const parts = (runDir ?? "").split("/").filter((part) => part !== "");
   const [time, date, name] = [parts.at(-1), parts.at(-2), parts.at(-3)];
-  if (time && date && TIME_DIR.test(time) && DATE_DIR.test(date)) {
-    return name && !GENERIC_ROOTS.has(name) ? name : `${date}_${time}`;
-  }
-  return time ?? null;
+  const isLayout = time && date && TIME_DIR.test(time) && DATE_DIR.test(date);
+  return isLayout && name && !GENERIC_ROOTS.has(name) ? name : null;
 }
 
-/**
- * The experiment name and where it came from: a Hydra config key (`exp_name`, `experiment_name`, `run_name`,
- * `name`), the Lightning logger name, the timm experiment dir, the Ultralytics run `name`, the HF output dir, else
- * the run directory.
- */
-export function extractExpName(facts: ReportFacts, run: RunContext): { value: string; source: string } {
+function hydraConfigName(run: RunContext): Named | null {
   for (const key of NAME_KEYS) {
     const value = stringAt(run.hydra?.config, key);
     if (value && !value.includes("${")) return { value, source: `hydra:${key}` };
   }
+  return null;
+}
+
+/** The framework's own run name: Ultralytics `name`, timm `--experiment` (else its dir), HF `run_name`/output dir. */
+function frameworkName(facts: ReportFacts, run: RunContext): Named | null {
+  const ultralytics = stringAt(facts.train_args, "name") ?? stringAt(run.ultralyticsArgs, "name");
+  if (ultralytics) return { value: ultralytics, source: "ultralytics:name" };
+  if (facts.framework === "timm" || run.timmArgs) {
+    const experiment = stringAt(facts.args, "experiment") ?? stringAt(run.timmArgs, "experiment");
+    if (experiment) return { value: experiment, source: "timm:experiment" };
+    if (run.runDir) return { value: baseName(run.runDir), source: "timm:experiment-dir" };
+  }
+  const runName = stringAt(facts.training_args, "run_name");
+  // TrainingArguments.run_name defaults to output_dir: a path names the run by its last directory.
+  if (runName) return { value: baseName(runName), source: "training_args.bin:run_name" };
+  if (run.runDir && run.hfTrainerState) return { value: baseName(run.runDir), source: "hf:output_dir" };
+  return null;
+}
+
+/**
+ * The experiment name and where it came from: a Hydra config key (`exp_name`, `experiment_name`, `run_name`,
+ * `name`), the Lightning logger name, the framework's own run name (Ultralytics `name`, timm `experiment`, HF
+ * `run_name` or output dir), Hydra's `outputs/<name>/…` layout, the Hydra job name, else the run directory.
+ */
+export function extractExpName(facts: ReportFacts, run: RunContext): Named {
+  const fromHydra = hydraConfigName(run);
+  if (fromHydra) return fromHydra;
   if (run.loggerName && run.loggerName !== "lightning_logs") {
     return { value: run.loggerName, source: "lightning-logger" };
   }
-  if (run.runDir && (facts.framework === "timm" || run.timmArgs)) {
-    return { value: baseName(run.runDir), source: "timm:experiment-dir" };
-  }
-  const ultralyticsName = stringAt(facts.train_args, "name") ?? stringAt(run.ultralyticsArgs, "name");
-  if (ultralyticsName) return { value: ultralyticsName, source: "ultralytics:name" };
-  if (run.runDir && run.hfTrainerState) return { value: baseName(run.runDir), source: "hf:output_dir" };
-  const fromDir = run.runDir ? runDirName(run.runDir) : null;
-  return fromDir ? { value: fromDir, source: "run-dir" } : { value: "unknown", source: DEFAULT_SOURCE };
+  const fromFramework = frameworkName(facts, run);
+  if (fromFramework) return fromFramework;
+  const layout = hydraLayoutName(run.runDir);
+  if (layout) return { value: layout, source: "run-dir" };
+  const job = run.hydra?.runtime?.jobName;
+  if (job) return { value: job, source: "hydra:job.name" };
+  const dir = run.runDir ? baseName(run.runDir) : "";
+  return dir ? { value: dir, source: "run-dir" } : { value: "unknown", source: DEFAULT_SOURCE };
 }
