@@ -295,7 +295,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "best_acc1", value: 71.25, higher_is_better: true },
       task: "generic",
-      sources: ["checkpoint:epoch", "default", "monitor, checkpoint:best_acc1"],
+      sources: ["checkpoint:epoch", "default", "conventional-key, checkpoint:best_acc1"],
     },
   ],
   [
@@ -343,7 +343,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "loss", value: 1.5927035808563232, higher_is_better: false },
       task: "generic",
-      sources: ["checkpoint:epoch", "default", "monitor, checkpoint:loss"],
+      sources: ["checkpoint:epoch", "default", "conventional-key, checkpoint:loss"],
     },
   ],
   [

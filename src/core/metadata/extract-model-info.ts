@@ -152,16 +152,21 @@ function decoderInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   };
   if (value.name !== UNKNOWN) sources["model.decoder.name"] = found.source;
   if (inChannels) sources["model.decoder.in_channels"] = found.source;
+  for (const field of ["inner_channels", "output_channels", "params"] as const)
+    if (value[field] !== null) sources[`model.decoder.${field}`] = found.source;
   return value;
 }
 
 function headInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   const found = componentPick(configs, "head");
   if (!found) return { name: UNKNOWN, in_channels: null };
+  const inChannels = integerAt(found.value, "in_channels") ?? null;
   sources["model.head.name"] = found.source;
+  sources["model.head.params"] = found.source;
+  if (inChannels !== null) sources["model.head.in_channels"] = found.source;
   return {
     name: nameOf(found.value, ["name"]) ?? UNKNOWN,
-    in_channels: integerAt(found.value, "in_channels") ?? null,
+    in_channels: inChannels,
     params: paramsWithout(found.value, ["name", "_target_", "in_channels"]),
   };
 }
@@ -170,6 +175,7 @@ function lossInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   const found = componentPick(configs, "loss");
   if (!found) return { name: UNKNOWN };
   sources["model.loss.name"] = found.source;
+  sources["model.loss.params"] = found.source;
   return {
     name: nameOf(found.value, ["name"]) ?? UNKNOWN,
     params: paramsWithout(found.value, ["name", "_target_"]),

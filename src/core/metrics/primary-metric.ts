@@ -29,7 +29,8 @@ export type CheckpointMonitor =
   | { readonly kind: "conventional"; readonly key: string; readonly higherIsBetter: boolean }
   | { readonly kind: "none" };
 
-export const PRIMARY_SOURCES = ["monitor", "task-default", "fallback"] as const;
+/** Why the primary metric is what it is: a checkpoint callback's monitor, a plain dict's conventional key, … */
+export const PRIMARY_SOURCES = ["monitor", "conventional-key", "task-default", "fallback"] as const;
 export type PrimarySource = (typeof PRIMARY_SOURCES)[number];
 
 export type PrimaryMetric = {
@@ -48,7 +49,11 @@ export type ChoosePrimaryOptions = {
   readonly available?: Iterable<string>;
 };
 
-type MonitorChoice = { readonly name: string; readonly higherIsBetter: boolean | null };
+type MonitorChoice = {
+  readonly name: string;
+  readonly higherIsBetter: boolean | null;
+  readonly source?: PrimarySource;
+};
 
 function monitorChoice(monitor: CheckpointMonitor): MonitorChoice | null {
   switch (monitor.kind) {
@@ -70,7 +75,7 @@ function monitorChoice(monitor: CheckpointMonitor): MonitorChoice | null {
     case "ultralytics":
       return { name: "fitness", higherIsBetter: true };
     case "conventional":
-      return { name: monitor.key, higherIsBetter: monitor.higherIsBetter };
+      return { name: monitor.key, higherIsBetter: monitor.higherIsBetter, source: "conventional-key" };
     case "none":
       return null;
     default:
@@ -86,7 +91,7 @@ function fromMonitor(choice: MonitorChoice): PrimaryMetric {
     name: choice.name,
     canonical,
     higherIsBetter: choice.higherIsBetter ?? fallbackDirection,
-    source: "monitor",
+    source: choice.source ?? "monitor",
   };
 }
 
