@@ -3,32 +3,19 @@ import {
   fitnessFrom,
   ultralyticsFitnessFormula,
 } from "../metrics/ultralytics-fitness.ts";
+import { type ResultsRow, resultsRowsOf } from "../runs/ultralytics-results-csv.ts";
 import { stringAt } from "./plain-values.ts";
 import type { ReportFacts } from "./report-facts.ts";
 import type { RunContext } from "./run-context-model.ts";
 
-/** One results.csv row: the 0-based epoch the checkpoints use, and every column's value. */
-export type ResultsRow = { readonly epoch: number; readonly values: Readonly<Record<string, number>> };
-
 /** A fact about an Ultralytics checkpoint and where it was read. */
 export type UltralyticsFound = { readonly value: number; readonly source: string };
 
-/**
- * The run's results.csv rows in file order, from its points: a row ends where the epoch changes or a column repeats.
- */
+/** The run's results.csv rows in file order. */
 export function resultsRows(run: RunContext): ResultsRow[] {
-  const rows: { epoch: number; values: Record<string, number> }[] = [];
-  for (const series of run.series) {
-    if (series.source !== "results.csv") continue;
-    for (const point of series.points) {
-      if (point.epoch === null) continue;
-      const last = rows.at(-1);
-      if (last === undefined || last.epoch !== point.epoch || Object.hasOwn(last.values, point.name))
-        rows.push({ epoch: point.epoch, values: { [point.name]: point.value } });
-      else last.values[point.name] = point.value;
-    }
-  }
-  return rows;
+  return resultsRowsOf(
+    run.series.filter((series) => series.source === "results.csv").flatMap((s) => s.points),
+  );
 }
 
 /** Trainings that reused the run dir (`exist_ok=True`) append rows whose epochs start again: newest first. */

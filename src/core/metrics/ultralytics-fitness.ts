@@ -1,3 +1,6 @@
+import type { MetricPoint } from "../runs/metric-series.ts";
+import { resultsRowsOf } from "../runs/ultralytics-results-csv.ts";
+
 /**
  * Ultralytics' own "best": `best.pt` is the epoch with the highest fitness (`BaseTrainer.validate` →
  * `metrics.fitness`), a weighted sum of the validation metrics (`ultralytics/utils/metrics.py`):
@@ -138,4 +141,15 @@ export function ultralyticsFitnessFormula(options: FitnessFormulaOptions): Fitne
       : { weighting: fromSaved, basis: "the fitness saved in the checkpoint" };
   const terms = termsOf(task, weighting);
   return { terms, text: textOf(terms), basis: task === "classify" ? "ultralytics ClassifyMetrics" : basis };
+}
+
+/**
+ * The run's fitness curve from its results.csv points, one point per row that has every term: what Ultralytics
+ * picked `best.pt` by, which results.csv itself does not log.
+ */
+export function fitnessPoints(formula: FitnessFormula, points: readonly MetricPoint[]): MetricPoint[] {
+  return resultsRowsOf(points).flatMap((row) => {
+    const value = fitnessFrom(formula, row.values);
+    return value === null ? [] : [{ name: "fitness", step: null, epoch: row.epoch, value }];
+  });
 }

@@ -3,6 +3,7 @@ import {
   type FitnessFormula,
   type FitnessFormulaOptions,
   fitnessFrom,
+  fitnessPoints,
   ultralyticsFitnessFormula,
 } from "../../../src/core/metrics/ultralytics-fitness.ts";
 
@@ -114,4 +115,20 @@ describe("fitnessFrom", () => {
   for (const [name, values, expected] of cases) {
     test(name, () => expect(fitnessFrom(formula, values)).toEqual(expected));
   }
+});
+
+describe("fitnessPoints", () => {
+  test("one fitness point per results.csv row that has every term", () => {
+    const formula = ultralyticsFitnessFormula({ task: "detect", version: "8.4.1", columns: [] });
+    if (formula === null) throw new Error("detect has a formula");
+    const point = (name: string, epoch: number, value: number) => ({ name, step: null, epoch, value });
+    const points = [
+      point("metrics/mAP50(B)", 0, 0.2),
+      point("metrics/mAP50-95(B)", 0, 0.1),
+      point("metrics/mAP50(B)", 1, 0.4),
+      point("metrics/mAP50(B)", 2, 0.5),
+      point("metrics/mAP50-95(B)", 2, 0.3),
+    ];
+    expect(fitnessPoints(formula, points)).toEqual([point("fitness", 0, 0.1), point("fitness", 2, 0.3)]);
+  });
 });
