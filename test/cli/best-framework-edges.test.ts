@@ -1,6 +1,6 @@
 // Framework-written run shapes the real fixtures do not have, built file by file: an Ultralytics results.csv with a
-// half-written last row, an Ultralytics 8.0 run dir reused by a second training, timm with `--eval-metric loss`, and
-// an HF Trainer run with `greater_is_better: false`. `best` and `show` must answer as each framework would.
+// half-written last row, an Ultralytics 8.0 run dir reused by a second training, an Ultralytics classifier and
+// segmenter, timm with `--eval-metric loss`, and an HF Trainer run with `greater_is_better: false`. `best` and `show` must answer as each framework would.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +24,11 @@ const floats = (values: Record<string, number>) =>
   inputDict(Object.fromEntries(Object.entries(values).map(([name, value]) => [name, inputFloat(value)])));
 
 /** `best.pt`/`last.pt` after `strip_optimizer`: epoch −1, no optimizer/EMA/updates. */
-function strippedUltralytics(version: string, trainMetrics?: Record<string, number>): Uint8Array {
+function strippedUltralytics(
+  version: string,
+  trainMetrics?: Record<string, number>,
+  task = "detect",
+): Uint8Array {
   const checkpoint: Record<string, PickleInput> = {
     date: "2026-01-01T00:00:00",
     version,
@@ -36,7 +40,7 @@ function strippedUltralytics(version: string, trainMetrics?: Record<string, numb
     ema: null,
     updates: null,
     optimizer: null,
-    train_args: inputDict({ task: "detect", name: "edge", epochs: 3 }),
+    train_args: inputDict({ task, name: "edge", epochs: 3 }),
   };
   if (trainMetrics) checkpoint["train_metrics"] = floats(trainMetrics);
   return torchZipBytes(inputDict(checkpoint));
@@ -71,6 +75,20 @@ const reusedCsv = `${[
   pad([1, 0.1, 0.1, 0.2, 0.1]),
   pad([2, 0.2, 0.2, 0.4, 0.3]),
   pad([3, 0.3, 0.3, 0.6, 0.2]),
+].join("\n")}\n`;
+
+// 8.0 results.csv of a classifier and of a segmenter: fitness is (top1 + top5) / 2, and boxes plus masks.
+const classifyCsv = `${[
+  pad(["epoch", "train/loss", "metrics/accuracy_top1", "metrics/accuracy_top5", "val/loss"]),
+  pad([1, 2, 0.5, 0.9, 2]),
+  pad([2, 1.5, 0.7, 0.8, 1.5]),
+  pad([3, 1.2, 0.6, 0.95, 1.2]),
+].join("\n")}\n`;
+const MASK_NAMES = ["metrics/mAP50(M)", "metrics/mAP50-95(M)"];
+const segmentCsv = `${[
+  pad(["epoch", ...ROW_NAMES, ...MASK_NAMES]),
+  pad([1, 0.5, 0.5, 0.5, 0.4, 0.1, 0.05]),
+  pad([2, 0.5, 0.5, 0.3, 0.2, 0.6, 0.5]),
 ].join("\n")}\n`;
 
 function timmCheckpoint(epoch: number, metric: number): Uint8Array {
@@ -130,6 +148,10 @@ beforeAll(() => {
     "yolo/reused/results.csv": reusedCsv,
     "yolo/reused/weights/best.pt": strippedUltralytics("8.0.208"),
     "yolo/reused/weights/last.pt": strippedUltralytics("8.0.208"),
+    "yolo/cls/results.csv": classifyCsv,
+    "yolo/cls/weights/best.pt": strippedUltralytics("8.0.208", undefined, "classify"),
+    "yolo/seg/results.csv": segmentCsv,
+    "yolo/seg/weights/best.pt": strippedUltralytics("8.0.208", undefined, "segment"),
     "timm/output/train/by-loss/args.yaml":
       "checkpoint_hist: 3\neval_metric: loss\nexperiment: by-loss\nmodel: resnet18\n",
     "timm/output/train/by-loss/summary.csv": `epoch,train_loss,eval_loss,eval_top1\n${timmLosses
@@ -189,7 +211,9 @@ describe("each framework's best on run shapes beyond the fixtures", () => {
           { name: "validation_loss", higher_is_better: false },
         ],
         ["runs/yolo/appended/weights/best.pt", { name: "fitness", higher_is_better: true }],
+        ["runs/yolo/cls/weights/best.pt", { name: "fitness", higher_is_better: true }],
         ["runs/yolo/reused/weights/best.pt", { name: "fitness", higher_is_better: true }],
+        ["runs/yolo/seg/weights/best.pt", { name: "fitness", higher_is_better: true }],
       ]);
     },
     PROCESS_TEST_TIMEOUT_MS,
@@ -244,6 +268,35 @@ describe("each framework's best on run shapes beyond the fixtures", () => {
         primary: [
           { name: "fitness", value: 0.1 * 0.6 + 0.9 * 0.2, higher_is_better: true },
           "monitor, 0.1·mAP50(B) + 0.9·mAP50-95(B) of results.csv@epoch=2 (ultralytics 8.0.208)",
+        ],
+        checkpointing: ["fitness", "max", "ultralytics"],
+      },
+    ],
+    [
+      "Ultralytics classifier: the epoch of the highest (top1 + top5) / 2, not of the highest top1",
+      "yolo/cls/weights/best.pt",
+      {
+        exp: "edge",
+        epoch: [2, "results.csv@epoch=2 (the highest 0.5·accuracy_top1 + 0.5·accuracy_top5)"],
+        primary: [
+          { name: "fitness", value: 0.5 * 0.6 + 0.5 * 0.95, higher_is_better: true },
+          "monitor, 0.5·accuracy_top1 + 0.5·accuracy_top5 of results.csv@epoch=2 (ultralytics ClassifyMetrics)",
+        ],
+        checkpointing: ["fitness", "max", "ultralytics"],
+      },
+    ],
+    [
+      "Ultralytics segmenter: boxes plus masks, so the better mask epoch wins",
+      "yolo/seg/weights/best.pt",
+      {
+        exp: "edge",
+        epoch: [
+          1,
+          "results.csv@epoch=1 (the highest 0.1·mAP50(B) + 0.9·mAP50-95(B) + 0.1·mAP50(M) + 0.9·mAP50-95(M))",
+        ],
+        primary: [
+          { name: "fitness", value: 0.1 * 0.3 + 0.9 * 0.2 + 0.1 * 0.6 + 0.9 * 0.5, higher_is_better: true },
+          "monitor, 0.1·mAP50(B) + 0.9·mAP50-95(B) + 0.1·mAP50(M) + 0.9·mAP50-95(M) of results.csv@epoch=1 (ultralytics 8.0.208)",
         ],
         checkpointing: ["fitness", "max", "ultralytics"],
       },
