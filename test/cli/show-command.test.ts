@@ -30,7 +30,7 @@ describe("ckpt show", () => {
     // The truth file never loaded the hostile pickle; the reader reads its fake epoch/global_step without running it.
     const expected = EXPECTED_METADATA.map(([name, summary]) =>
       name === "broken/malicious_reduce.ckpt" && summary
-        ? [name, { ...summary, training: [3, 24, null] }]
+        ? [name, { ...summary, training: [3, 24, null], sources: ["checkpoint", "checkpoint", "fallback"] }]
         : [name, summary],
     );
     expect(shown as unknown).toEqual(expected);

@@ -17,6 +17,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
+      sources: ["default", "default", "fallback"],
     },
   ],
   [
@@ -28,6 +29,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
+      sources: ["default", "default", "fallback"],
     },
   ],
   ["broken/not_a_checkpoint.ckpt", null],
@@ -41,6 +43,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 3, save_last: true },
       primary: { name: "val/hmean", value: 0.9704837203025818, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -52,6 +55,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 3, save_last: true },
       primary: { name: "val/hmean", value: 0.9777591228485107, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -63,6 +67,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 3, save_last: true },
       primary: { name: "val/hmean", value: 0.981069028377533, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -74,6 +79,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 3, save_last: true },
       primary: { name: "val/hmean", value: 0.981069028377533, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, metrics.csv@step=39"],
     },
   ],
   [
@@ -85,6 +91,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8466632962226868, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -96,6 +103,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8818604946136475, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -107,6 +115,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8818604946136475, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, metrics.csv@step=31"],
     },
   ],
   [
@@ -118,6 +127,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/loss", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "val/loss", value: 0.7843207716941833, higher_is_better: false },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -129,6 +139,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "none", mode: "min", save_top_k: 1, save_last: true },
       primary: { name: "val/hmean", value: 0.19509777426719666, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "task-default, metrics.csv@step=23"],
     },
   ],
   [
@@ -140,6 +151,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "none", mode: "min", save_top_k: 1, save_last: true },
       primary: { name: "val/hmean", value: 0.19509777426719666, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "task-default, metrics.csv@step=23"],
     },
   ],
   [
@@ -151,6 +163,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8026508092880249, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -162,6 +175,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8590684533119202, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -173,6 +187,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8590684533119202, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, metrics.csv@step=23"],
     },
   ],
   [
@@ -184,6 +199,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.9049628973007202, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_model_score"],
     },
   ],
   [
@@ -195,6 +211,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8523349761962891, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_k_models"],
     },
   ],
   [
@@ -206,6 +223,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "val/hmean", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "val/hmean", value: 0.8523349761962891, higher_is_better: true },
       task: "text-detection",
+      sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_k_models"],
     },
   ],
   [
@@ -217,6 +235,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "eval_top1", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "eval_top1", value: 33.333333333333336, higher_is_better: true },
       task: "image-classification",
+      sources: ["checkpoint", "default", "monitor, checkpoint:metric"],
     },
   ],
   [
@@ -228,6 +247,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "eval_top1", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "eval_top1", value: 83.33333333333333, higher_is_better: true },
       task: "image-classification",
+      sources: ["checkpoint", "default", "monitor, checkpoint:metric"],
     },
   ],
   [
@@ -239,6 +259,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "eval_top1", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "eval_top1", value: 83.33333333333333, higher_is_better: true },
       task: "image-classification",
+      sources: ["checkpoint", "default", "monitor, checkpoint:metric"],
     },
   ],
   [
@@ -250,6 +271,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "eval_top1", mode: "max", save_top_k: 2, save_last: true },
       primary: { name: "eval_top1", value: 83.33333333333333, higher_is_better: true },
       task: "image-classification",
+      sources: ["checkpoint", "default", "monitor, checkpoint:metric"],
     },
   ],
   [
@@ -261,17 +283,19 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
+      sources: ["default", "checkpoint:global_step", "fallback"],
     },
   ],
   [
     "torch/legacy_format_checkpoint.pth",
     {
       training: [5, 0, null],
-      model: "unknown / unknown / unknown / unknown / unknown",
+      model: "tiny_cnn / unknown / unknown / unknown / unknown",
       metrics: [null, null, null, null],
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
-      primary: { name: "validation_loss", value: null, higher_is_better: false },
+      primary: { name: "best_acc1", value: 71.25, higher_is_better: true },
       task: "generic",
+      sources: ["checkpoint:epoch", "default", "conventional-key, checkpoint:best_acc1"],
     },
   ],
   [
@@ -283,6 +307,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
+      sources: ["default", "default", "fallback"],
     },
   ],
   [
@@ -294,6 +319,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
+      sources: ["default", "default", "fallback"],
     },
   ],
   [
@@ -305,6 +331,7 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
+      sources: ["default", "default", "fallback"],
     },
   ],
   [
@@ -314,19 +341,25 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       model: "unknown / unknown / unknown / unknown / unknown",
       metrics: [null, null, null, null],
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
-      primary: { name: "validation_loss", value: null, higher_is_better: false },
+      primary: { name: "loss", value: 1.5927035808563232, higher_is_better: false },
       task: "generic",
+      sources: ["checkpoint:epoch", "default", "conventional-key, checkpoint:loss"],
     },
   ],
   [
     "ultralytics/runs/detect/train/weights/best.pt",
     {
-      training: [-1, 0, 30],
+      training: [19, 0, 30],
       model: "yolov8-micro / unknown / unknown / unknown / unknown",
       metrics: [0.78075, 0.07407, null, null],
       checkpointing: { monitor: "fitness", mode: "max", save_top_k: 1, save_last: true },
-      primary: { name: "metrics/mAP50(B)", value: 0.10615, higher_is_better: true },
+      primary: { name: "fitness", value: 0.04599, higher_is_better: true },
       task: "object-detection",
+      sources: [
+        "results.csv@epoch=19 (the row of its train_metrics)",
+        "default",
+        "monitor, checkpoint:train_metrics",
+      ],
     },
   ],
   [
@@ -336,8 +369,9 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       model: "yolov8-micro / unknown / unknown / unknown / unknown",
       metrics: [0, 0, null, null],
       checkpointing: { monitor: "fitness", mode: "max", save_top_k: 1, save_last: true },
-      primary: { name: "metrics/mAP50(B)", value: 0, higher_is_better: true },
+      primary: { name: "fitness", value: 0, higher_is_better: true },
       task: "object-detection",
+      sources: ["checkpoint", "checkpoint:updates", "monitor, checkpoint:train_metrics"],
     },
   ],
   [
@@ -347,19 +381,25 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       model: "yolov8-micro / unknown / unknown / unknown / unknown",
       metrics: [0.43136, 0.09258, null, null],
       checkpointing: { monitor: "fitness", mode: "max", save_top_k: 1, save_last: true },
-      primary: { name: "metrics/mAP50(B)", value: 0.08222, higher_is_better: true },
+      primary: { name: "fitness", value: 0.0233, higher_is_better: true },
       task: "object-detection",
+      sources: ["checkpoint", "checkpoint:updates", "monitor, checkpoint:train_metrics"],
     },
   ],
   [
     "ultralytics/runs/detect/train/weights/last.pt",
     {
-      training: [-1, 0, 30],
+      training: [29, 0, 30],
       model: "yolov8-micro / unknown / unknown / unknown / unknown",
       metrics: [0.81884, 0.14815, null, null],
       checkpointing: { monitor: "fitness", mode: "max", save_top_k: 1, save_last: true },
-      primary: { name: "metrics/mAP50(B)", value: 0.17509, higher_is_better: true },
+      primary: { name: "fitness", value: 0.04478, higher_is_better: true },
       task: "object-detection",
+      sources: [
+        "results.csv@epoch=29 (the row of its train_metrics)",
+        "default",
+        "monitor, checkpoint:train_metrics",
+      ],
     },
   ],
 ];
@@ -384,5 +424,9 @@ export function metadataSummary(metadata: CheckpointMetadataV1): Record<string, 
     checkpointing: metadata.checkpointing,
     primary: metadata.ckpt?.primary_metric,
     task: metadata.ckpt?.task,
+    // Where the position and the value that ranks the checkpoint came from.
+    sources: ["training.epoch", "training.global_step", "ckpt.primary_metric"].map(
+      (field) => metadata.ckpt?.sources?.[field] ?? null,
+    ),
   };
 }

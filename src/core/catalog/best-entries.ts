@@ -1,4 +1,5 @@
 import { bestOf } from "../metrics/best-checkpoint.ts";
+import { isFrameworkBestFile, isLastFile } from "../metrics/framework-best-file.ts";
 import { isCanonicalMetric, metricDefinition } from "../metrics/metric-catalog.ts";
 import type { CatalogEntry } from "./catalog-entry.ts";
 import { guessRunDir } from "./entry-from-metadata.ts";
@@ -23,45 +24,69 @@ export function entryMetricValue(entry: CatalogEntry, canonical: string): number
   return metricValueOf(entry.metrics, canonical);
 }
 
+/** The primary metric most entries have a value for (else the one most name): a rule nobody has a value for picks nothing. */
 function mostCommonPrimary(entries: readonly CatalogEntry[]): string | null {
   const counts = new Map<string, number>();
   for (const entry of entries) {
-    if (entry.primary_metric === null) continue;
-    const name = metricSortKey(entry.primary_metric.name);
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+    const primary = entry.primary_metric;
+    if (primary === null) continue;
+    const name = metricSortKey(primary.name);
+    const valued = primary.value !== null && Number.isFinite(primary.value);
+    counts.set(name, (counts.get(name) ?? 0) + (valued ? 1 + entries.length : 1));
   }
   return [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? null;
 }
 
-/** Direction: the canonical definition, else what the entries' callbacks said, else higher is better. */
+/**
+ * Direction: what the entries' own primary metric records (the framework's mode: Lightning's `mode`, HF's
+ * `greater_is_better`, timm's `decreasing`), else the canonical definition, else higher is better.
+ */
 export function higherIsBetter(entries: readonly CatalogEntry[], canonical: string): boolean {
-  if (isCanonicalMetric(canonical)) return metricDefinition(canonical).higher_is_better;
-  const said = entries.find(
-    (entry) => entry.primary_metric !== null && metricSortKey(entry.primary_metric.name) === canonical,
-  );
-  return said?.primary_metric?.higher_is_better ?? true;
+  let votes = 0;
+  for (const entry of entries) {
+    const primary = entry.primary_metric;
+    if (primary !== null && metricSortKey(primary.name) === canonical)
+      votes += primary.higher_is_better ? 1 : -1;
+  }
+  if (votes !== 0) return votes > 0;
+  return isCanonicalMetric(canonical) ? metricDefinition(canonical).higher_is_better : true;
+}
+
+/** What a group of checkpoints is ranked by: a catalog metric key and its direction. */
+export type BestRule = { readonly metric: string; readonly higherIsBetter: boolean };
+
+/**
+ * The rule `best`, the TUI's ★ and its metric sort use for one run's entries: `metric` when given, else their most
+ * common primary metric (each framework's own: Lightning's monitor, Ultralytics fitness, timm's eval metric, HF's
+ * metric_for_best_model), in the direction their checkpoints record.
+ */
+export function bestRuleOf(entries: readonly CatalogEntry[], metric?: string): BestRule | null {
+  const key = metric === undefined ? mostCommonPrimary(entries) : metricSortKey(metric);
+  return key === null ? null : { metric: key, higherIsBetter: higherIsBetter(entries, key) };
 }
 
 /** A winner, the metric it won by (the catalog's key) and that metric's direction. */
 export type BestPick = { entry: CatalogEntry; metric: string; higherIsBetter: boolean };
 
 function bestIn(entries: readonly CatalogEntry[], metric: string | undefined): BestPick | null {
-  const canonical = metric === undefined ? mostCommonPrimary(entries) : metricSortKey(metric);
-  if (canonical === null) return null;
-  const direction = higherIsBetter(entries, canonical);
+  const rule = bestRuleOf(entries, metric);
+  if (rule === null) return null;
   const entry = bestOf(entries, {
-    metric: (candidate) => entryMetricValue(candidate, canonical),
-    higherIsBetter: direction,
+    metric: (candidate) => entryMetricValue(candidate, rule.metric),
+    higherIsBetter: rule.higherIsBetter,
+    preferred: (candidate) => isFrameworkBestFile(candidate.framework, candidate.path),
     step: (candidate) => candidate.global_step,
     epoch: (candidate) => candidate.epoch,
+    demoted: (candidate) => isLastFile(candidate.path),
     path: (candidate) => candidate.path,
   });
-  return entry === null ? null : { entry, metric: canonical, higherIsBetter: direction };
+  return entry === null ? null : { entry, metric: rule.metric, higherIsBetter: rule.higherIsBetter };
 }
 
 /**
- * The best checkpoint of each run (or overall) by its primary metric in that metric's direction; ties go to the
- * later step, then epoch, then path. Runs where no entry has a value are left out. Ordered by run directory.
+ * The best checkpoint of each run (or overall) by its rule (`bestRuleOf`); ties go to the framework's own best
+ * file, then the later step, then epoch, then not a `last` copy, then path. Runs where no entry has a value are
+ * left out. Ordered by run directory.
  */
 export function bestEntries(entries: readonly CatalogEntry[], options: BestOptions = {}): BestPick[] {
   if (options.overall === true) {

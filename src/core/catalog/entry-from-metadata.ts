@@ -1,3 +1,4 @@
+import { DEFAULT_SOURCE } from "../metadata/assembly-notes.ts";
 import type { CheckpointMetadataV1, PrimaryMetric } from "../metadata/metadata-schema.ts";
 import { canonicalMetricName } from "../metrics/metric-aliases.ts";
 import type { CatalogEntry, EntryStatus, FileFacts, SidecarState } from "./catalog-entry.ts";
@@ -37,11 +38,21 @@ function known(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === "" || value === "unknown" ? null : value;
 }
 
+/**
+ * A position the sidecar holds only because the V1 schema needs one (source `default`), or Ultralytics' −1 for
+ * final weights whose epoch no run file told: not a position, so the entry shows none.
+ */
+function knownPosition(metadata: CheckpointMetadataV1 | null, field: "epoch" | "global_step"): number | null {
+  if (metadata === null) return null;
+  const value = metadata.training[field];
+  if (metadata.ckpt?.sources?.[`training.${field}`] === DEFAULT_SOURCE) return null;
+  return field === "epoch" && value < 0 ? null : value;
+}
+
 /** A catalog row from what the sidecar or the assembler produced; without metadata only file facts are set. */
 export function entryFromMetadata(options: EntryFromMetadataOptions): CatalogEntry {
   const { file, metadata } = options;
   const ckpt = metadata?.ckpt;
-  const epoch = metadata?.training.epoch;
   // The file facts by name: walk records carry more (symlink, link count) that is not the entry's.
   const { path, kind, dev, ino, size, mtime_ms, alias_of } = file;
   return {
@@ -59,16 +70,31 @@ export function entryFromMetadata(options: EntryFromMetadataOptions): CatalogEnt
     framework: known(ckpt?.framework),
     architecture: known(metadata?.model.architecture),
     encoder: known(metadata?.model.encoder.model_name),
-    epoch: epoch === undefined ? null : epoch,
-    global_step: metadata?.training.global_step ?? null,
+    epoch: knownPosition(metadata, "epoch"),
+    global_step: knownPosition(metadata, "global_step"),
     created_at: metadata?.created_at ?? null,
-    primary_metric: ckpt?.primary_metric ?? (metadata === null ? null : legacyPrimaryMetric(metadata)),
+    primary_metric: metadata === null ? null : primaryOf(metadata),
     metrics: metadata?.metrics ?? null,
     sidecar: options.sidecar,
     safety: ckpt?.safety?.status ?? null,
     problem: options.problem ?? null,
     indexed_at: options.indexedAt,
   };
+}
+
+/**
+ * The metric that ranks the entry: the sidecar's `ckpt.primary_metric`. Ultralytics sidecars written before ckpt
+ * ranked by fitness still hold it in `additional_metrics` (8.1+ `train_metrics`), so they rank by it too; without
+ * it (8.0 runs) they keep their old primary until their sidecar is rewritten.
+ */
+function primaryOf(metadata: CheckpointMetadataV1): PrimaryMetric | null {
+  const primary = metadata.ckpt?.primary_metric;
+  if (primary === undefined) return legacyPrimaryMetric(metadata);
+  const fitness = metadata.metrics.additional_metrics?.["fitness"];
+  const isOldUltralytics = metadata.ckpt?.framework === "ultralytics" && primary.name !== "fitness";
+  return isOldUltralytics && typeof fitness === "number"
+    ? { name: "fitness", value: fitness, higher_is_better: true }
+    : primary;
 }
 
 /**

@@ -1,16 +1,24 @@
 import { inferTask, type TaskFramework } from "../metrics/infer-task.ts";
+import type { FitnessFormula } from "../metrics/ultralytics-fitness.ts";
 import {
   checkpointNameFromPath,
   type FilenameFacts,
   parseCheckpointName,
   parseCheckpointNameWithTemplate,
 } from "../runs/filename-metrics.ts";
-import { type AssemblyProblem, type FieldSources, warning } from "./assembly-notes.ts";
+import { type AssemblyProblem, type Extracted, type FieldSources, warning } from "./assembly-notes.ts";
 import { CKPT_GENERATOR_NAME } from "./ckpt-generator.ts";
 import { type CheckpointingFacts, extractCheckpointing } from "./extract-checkpointing.ts";
-import { buildMetricsSection, collectMetrics } from "./extract-metrics.ts";
+import { type ConventionalFacts, conventionalFacts } from "./extract-conventional.ts";
+import {
+  buildMetricsSection,
+  type CollectedMetrics,
+  collectMetrics,
+  type SourcedValue,
+} from "./extract-metrics.ts";
 import { extractModelInfo } from "./extract-model-info.ts";
-import { extractExpName, extractTraining } from "./extract-training.ts";
+import { extractExpName, extractTraining, type TrainingFacts } from "./extract-training.ts";
+import { computedFitness, ultralyticsFinalEpoch, ultralyticsFormulaOf } from "./extract-ultralytics.ts";
 import { type CheckpointMetadataV1, CURRENT_SCHEMA_VERSION, type ModelInfo } from "./metadata-schema.ts";
 import { stringAt } from "./plain-values.ts";
 import { isAssemblable, type ReportFacts, readReportFacts } from "./report-facts.ts";
@@ -98,25 +106,62 @@ function unreadable(facts: ReportFacts): AssembleResult {
   };
 }
 
+function statedValues(
+  checkpointing: CheckpointingFacts,
+  conventional: ConventionalFacts,
+): [string, SourcedValue][] {
+  const { monitor, statedValue } = checkpointing;
+  const stated: [string, SourcedValue][] = conventional.metrics.map(([name, found]) => [name, found]);
+  if (statedValue && monitor.kind === "hf-trainer" && monitor.metricForBestModel)
+    stated.push([monitor.metricForBestModel, statedValue]);
+  return stated;
+}
+
+/** The checkpoint's logged values, plus the Ultralytics fitness computed from them when the file saved none. */
+function metricsOf(
+  facts: ReportFacts,
+  input: AssembleInput,
+  parts: MetricInputs,
+): Extracted<CollectedMetrics> {
+  const { checkpointing, training, filename, conventional, formula } = parts;
+  const { monitor, state, config } = checkpointing.value;
+  const collected = collectMetrics({
+    facts,
+    run: input.run,
+    target: training.value.target,
+    state,
+    monitorName: monitor.kind === "lightning" ? monitor.monitor : null,
+    checkpointPath: input.paths.checkpoint,
+    filename,
+    timmMetricName: monitor.kind === "timm" ? config.monitor : null,
+    stated: statedValues(checkpointing.value, conventional),
+  });
+  const fitness = computedFitness(formula, collected.value);
+  return fitness === null ? collected : { ...collected, value: { ...collected.value, fitness } };
+}
+
+type MetricInputs = {
+  readonly checkpointing: Extracted<CheckpointingFacts>;
+  readonly training: Extracted<TrainingFacts>;
+  readonly filename: FilenameFacts;
+  readonly conventional: ConventionalFacts;
+  readonly formula: FitnessFormula | null;
+};
+
 /** Runs the extractors in dependency order: checkpointing → file name → training → metrics → task. */
 function extractAll(facts: ReportFacts, input: AssembleInput) {
   const { run, paths } = input;
   const checkpointing = extractCheckpointing(facts, run, paths.checkpoint);
   const filename = filenameFacts(paths.checkpoint, checkpointing.value);
-  const training = extractTraining(facts, run, filename);
-  const model = extractModelInfo(facts, run);
-  const { monitor, state, config } = checkpointing.value;
-  const collected = collectMetrics({
-    facts,
-    run,
-    target: training.value.target,
-    state,
-    monitorName: monitor.kind === "lightning" ? monitor.monitor : null,
-    checkpointPath: paths.checkpoint,
-    filename,
-    timmMetricName: monitor.kind === "timm" ? config.monitor : null,
-  });
+  const conventional = conventionalFacts(facts);
+  const formula = ultralyticsFormulaOf(facts, run);
+  const finalEpoch = ultralyticsFinalEpoch({ facts, run, checkpointPath: paths.checkpoint, formula });
+  const training = extractTraining({ facts, run, filename, finalEpoch, conventionalStep: conventional.step });
+  const model = extractModelInfo(facts, run, conventional.architecture);
+  const collected = metricsOf(facts, input, { checkpointing, training, filename, conventional, formula });
   const task = taskOf(facts, run, model.value, Object.keys(collected.value));
+  const monitor =
+    checkpointing.value.monitor.kind === "none" ? conventional.monitor : checkpointing.value.monitor;
   const section = buildMetricsSection(collected.value, { task: task.task, monitor });
   const { exactEpoch } = training.value;
   const metrics = section.value.metrics;

@@ -1,6 +1,7 @@
 import type { CheckpointMonitor } from "../metrics/primary-metric.ts";
 import type { CheckpointNameTemplate } from "../runs/filename-metrics.ts";
 import { DEFAULT_SOURCE, type Extracted, type FieldSources } from "./assembly-notes.ts";
+import { hfBestRule } from "./extract-hf-best.ts";
 import type { CheckpointingConfig } from "./metadata-schema.ts";
 import { integerAt, isRecord, type PlainRecord, stringAt } from "./plain-values.ts";
 import type { ModelCheckpointState, ReportFacts } from "./report-facts.ts";
@@ -13,6 +14,8 @@ export type CheckpointingFacts = {
   readonly state: ModelCheckpointState | null;
   /** The callback's `filename` template when its config names one (reads values back from file names). */
   readonly template: CheckpointNameTemplate | null;
+  /** The monitored value the framework states for this very checkpoint (HF `best_metric` of the best one). */
+  readonly statedValue?: { readonly value: number; readonly source: string } | null;
 };
 
 /** Written where Lightning's ModelCheckpoint had `monitor=None`: it is known that nothing was monitored. */
@@ -143,31 +146,47 @@ function lightningCheckpointing(
   return { value: { config, monitor: lightningMonitor, state, template }, sources, problems: [] };
 }
 
+/** timm ranks by the training loss when the run has no eval set: its summary.csv has no `eval_` column. */
+function timmEvaluates(run: RunContext): boolean {
+  const summary = run.series.filter((series) => series.source === "summary.csv");
+  return (
+    summary.length === 0 || summary.some((series) => series.points.some((p) => p.name.startsWith("eval_")))
+  );
+}
+
+/**
+ * timm train.py: `eval_metric = args.eval_metric if loader_eval else 'loss'`, `decreasing = eval_metric == 'loss'`;
+ * CheckpointSaver keeps `--checkpoint-hist` (default 10) best files and always writes last.pth.tar.
+ */
 function timmCheckpointing(facts: ReportFacts, run: RunContext): Extracted<CheckpointingFacts> | null {
   const args = facts.args ?? run.timmArgs;
   if (facts.framework !== "timm" && !facts.arch) return null;
   const label = facts.args ? "checkpoint:args" : "args.yaml";
-  const evalMetric = stringAt(args, "eval_metric") ?? "top1";
+  const configured = stringAt(args, "eval_metric");
+  const evaluates = timmEvaluates(run);
+  const evalMetric = evaluates ? (configured ?? "top1") : "loss";
   const decreasing = evalMetric === "loss";
   const history = integerAt(args, "checkpoint_hist");
   const config: CheckpointingConfig = {
-    monitor: `eval_${evalMetric}`,
+    monitor: evaluates ? `eval_${evalMetric}` : "train_loss",
     mode: decreasing ? "min" : "max",
-    // timm's CheckpointSaver keeps `--checkpoint-hist` (default 10) best files and always writes last.pth.tar.
     save_top_k: history ?? 10,
     save_last: true,
   };
+  const metricSource = !evaluates ? "summary.csv (no eval set)" : configured ? label : "timm default";
   const sources: FieldSources = {
-    "checkpointing.monitor": stringAt(args, "eval_metric") ? label : "timm",
-    "checkpointing.mode": stringAt(args, "eval_metric") ? label : "timm",
-    "checkpointing.save_top_k": history === undefined ? "timm" : label,
+    "checkpointing.monitor": metricSource,
+    "checkpointing.mode": metricSource,
+    "checkpointing.save_top_k": history === undefined ? "timm default" : label,
     "checkpointing.save_last": "timm",
   };
-  return {
-    value: { config, monitor: { kind: "timm", evalMetric, decreasing }, state: null, template: null },
-    sources,
-    problems: [],
+  const monitor: CheckpointMonitor = {
+    kind: "timm",
+    evalMetric,
+    decreasing,
+    split: evaluates ? "eval" : "train",
   };
+  return { value: { config, monitor, state: null, template: null }, sources, problems: [] };
 }
 
 /** Ultralytics keeps `best.pt` by fitness (max) and always writes `last.pt`. */
@@ -177,38 +196,53 @@ function ultralyticsCheckpointing(facts: ReportFacts): Extracted<CheckpointingFa
   const sources = Object.fromEntries(
     Object.keys(config).map((field) => [`checkpointing.${field}`, "ultralytics"]),
   );
-  return { value: { config, monitor: { kind: "none" }, state: null, template: null }, sources, problems: [] };
+  const monitor: CheckpointMonitor = { kind: "ultralytics" };
+  return { value: { config, monitor, state: null, template: null }, sources, problems: [] };
 }
 
-/** HF Trainer: `metric_for_best_model` (with the `eval_` prefix Trainer adds) and `greater_is_better`. */
-function hfCheckpointing(facts: ReportFacts): Extracted<CheckpointingFacts> | null {
-  const metric = facts.hf?.metric_for_best_model;
-  if (facts.framework !== "hf-trainer" || !metric) return null;
-  const greaterIsBetter = facts.hf?.greater_is_better ?? !metric.endsWith("loss");
+/**
+ * HF Trainer: `metric_for_best_model` and `greater_is_better` (see `hfBestRule`); rotation keeps the newest
+ * checkpoint (save_last), `save_total_limit` counts checkpoints by age, not by metric (save_top_k is the default).
+ */
+function hfCheckpointing(
+  facts: ReportFacts,
+  run: RunContext,
+  checkpointPath: string,
+): Extracted<CheckpointingFacts> | null {
+  const rule = hfBestRule(facts, run, checkpointPath);
+  if (rule === null) return null;
   const config: CheckpointingConfig = {
-    monitor: metric.startsWith("eval_") ? metric : `eval_${metric}`,
-    mode: greaterIsBetter ? "max" : "min",
+    monitor: rule.metric,
+    mode: rule.greaterIsBetter ? "max" : "min",
     save_top_k: 1,
     save_last: true,
   };
   const sources: FieldSources = {
-    "checkpointing.monitor": "training_args.bin",
-    "checkpointing.mode": facts.hf?.greater_is_better == null ? "hf-trainer" : "training_args.bin",
+    "checkpointing.monitor": rule.metricSource,
+    "checkpointing.mode": rule.directionSource,
     "checkpointing.save_top_k": DEFAULT_SOURCE,
-    "checkpointing.save_last": DEFAULT_SOURCE,
+    "checkpointing.save_last": "hf-trainer",
   };
   const monitor: CheckpointMonitor = {
     kind: "hf-trainer",
-    metricForBestModel: metric,
-    greaterIsBetter: facts.hf?.greater_is_better ?? null,
+    metricForBestModel: rule.metric,
+    greaterIsBetter: rule.greaterIsBetter,
   };
-  return { value: { config, monitor, state: null, template: null }, sources, problems: [] };
+  const value: CheckpointingFacts = {
+    config,
+    monitor,
+    state: null,
+    template: null,
+    statedValue: rule.bestValue,
+  };
+  return { value, sources, problems: [] };
 }
 
+/** No checkpoint callback is known: the V1 schema still needs the four values (see the README's sidecar section). */
 function unknownCheckpointing(): Extracted<CheckpointingFacts> {
   const config: CheckpointingConfig = { monitor: UNKNOWN, mode: "min", save_top_k: 1, save_last: false };
   const sources = Object.fromEntries(
-    ["mode", "save_top_k", "save_last"].map((field) => [`checkpointing.${field}`, DEFAULT_SOURCE]),
+    Object.keys(config).map((field) => [`checkpointing.${field}`, DEFAULT_SOURCE]),
   );
   return { value: { config, monitor: { kind: "none" }, state: null, template: null }, sources, problems: [] };
 }
@@ -216,9 +250,9 @@ function unknownCheckpointing(): Extracted<CheckpointingFacts> {
 /**
  * The `checkpointing:` section and the monitor that picks the primary metric. Lightning: monitor and mode from the
  * ModelCheckpoint state key and state that wrote this file; save_top_k / save_last from the callback's config
- * (checkpoint hparams, hparams.yaml, Hydra; `save_last: "link"` → true), else from the state. timm and Ultralytics
- * follow their savers' fixed behaviour. Anything else: `monitor: "unknown"` with Lightning's defaults, marked
- * `default` in the sources.
+ * (checkpoint hparams, hparams.yaml, Hydra; `save_last: "link"` → true), else from the state. timm, Ultralytics and
+ * HF Trainer: their own rule and savers' behaviour. Anything else: `monitor: "unknown"` and the schema's defaults,
+ * each marked `default` in the sources.
  */
 export function extractCheckpointing(
   facts: ReportFacts,
@@ -229,7 +263,7 @@ export function extractCheckpointing(
     lightningCheckpointing(facts, run, checkpointPath) ??
     timmCheckpointing(facts, run) ??
     ultralyticsCheckpointing(facts) ??
-    hfCheckpointing(facts) ??
+    hfCheckpointing(facts, run, checkpointPath) ??
     unknownCheckpointing()
   );
 }

@@ -24,6 +24,8 @@ export type CollectOptions = {
   readonly checkpointPath: string;
   readonly filename: FilenameFacts | null;
   readonly timmMetricName: string | null;
+  /** Values the checkpoint states under their own keys (a plain dict's `best_acc1`, HF's `best_metric`). */
+  readonly stated?: readonly (readonly [string, SourcedValue])[];
 };
 
 // Positions, not metrics; `hp_metric` is Lightning's TensorBoard placeholder (-1 unless the user sets it).
@@ -55,6 +57,7 @@ function embedded(options: CollectOptions): [string, SourcedValue][] {
   if (typeof facts.metric === "number" && options.timmMetricName) {
     found.push([options.timmMetricName, { value: facts.metric, source: "checkpoint:metric" }]);
   }
+  for (const [name, value] of options.stated ?? []) found.push([name, value]);
   return found;
 }
 

@@ -76,7 +76,7 @@ function frameworkArchitecture(
   facts: ReportFacts,
   run: RunContext,
 ): { value: string; source: string } | null {
-  if (facts.arch) return { value: facts.arch, source: "checkpoint" };
+  if (facts.arch) return { value: facts.arch, source: "checkpoint:arch" };
   const info = facts.model_info ?? facts.ema_info;
   if (info?.yaml_file) return { value: fileStem(info.yaml_file), source: "checkpoint" };
   const ultralyticsModel = stringAt(facts.train_args, "model") ?? stringAt(run.ultralyticsArgs, "model");
@@ -135,8 +135,7 @@ const DECODER_KEYS = ["name", "_target_", "in_channels", "inner_channels", "outp
 
 function decoderInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   const found = componentPick(configs, "decoder");
-  if (!found)
-    return { name: UNKNOWN, in_channels: [], inner_channels: null, output_channels: null, params: {} };
+  if (!found) return { name: UNKNOWN, in_channels: [], inner_channels: null, output_channels: null };
   const config = found.value;
   const encoder = pick(configs, (model) => componentOf(model, "encoder"))?.value;
   // An encoder-decoder's decoder input is the encoder's output channels, when only the encoder lists them.
@@ -153,24 +152,30 @@ function decoderInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   };
   if (value.name !== UNKNOWN) sources["model.decoder.name"] = found.source;
   if (inChannels) sources["model.decoder.in_channels"] = found.source;
+  for (const field of ["inner_channels", "output_channels", "params"] as const)
+    if (value[field] !== null) sources[`model.decoder.${field}`] = found.source;
   return value;
 }
 
 function headInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   const found = componentPick(configs, "head");
-  if (!found) return { name: UNKNOWN, in_channels: null, params: {} };
+  if (!found) return { name: UNKNOWN, in_channels: null };
+  const inChannels = integerAt(found.value, "in_channels") ?? null;
   sources["model.head.name"] = found.source;
+  sources["model.head.params"] = found.source;
+  if (inChannels !== null) sources["model.head.in_channels"] = found.source;
   return {
     name: nameOf(found.value, ["name"]) ?? UNKNOWN,
-    in_channels: integerAt(found.value, "in_channels") ?? null,
+    in_channels: inChannels,
     params: paramsWithout(found.value, ["name", "_target_", "in_channels"]),
   };
 }
 
 function lossInfo(configs: readonly ModelConfig[], sources: FieldSources) {
   const found = componentPick(configs, "loss");
-  if (!found) return { name: UNKNOWN, params: {} };
+  if (!found) return { name: UNKNOWN };
   sources["model.loss.name"] = found.source;
+  sources["model.loss.params"] = found.source;
   return {
     name: nameOf(found.value, ["name"]) ?? UNKNOWN,
     params: paramsWithout(found.value, ["name", "_target_"]),
@@ -183,10 +188,14 @@ function lossInfo(configs: readonly ModelConfig[], sources: FieldSources) {
  * `component_overrides`; each field from the first config that has it. Framework facts (timm `arch`, the
  * Ultralytics model yaml, HF `config.json` architectures) name the architecture when no config does.
  */
-export function extractModelInfo(facts: ReportFacts, run: RunContext): Extracted<ModelInfo> {
+export function extractModelInfo(
+  facts: ReportFacts,
+  run: RunContext,
+  conventional: { readonly value: string; readonly source: string } | null = null,
+): Extracted<ModelInfo> {
   const configs = modelConfigs(facts, run);
   const sources: FieldSources = {};
-  const architecture = pick(configs, architectureFrom) ?? frameworkArchitecture(facts, run);
+  const architecture = pick(configs, architectureFrom) ?? conventional ?? frameworkArchitecture(facts, run);
   if (architecture) sources["model.architecture"] = architecture.source;
   const value: ModelInfo = {
     architecture: architecture?.value ?? UNKNOWN,
@@ -195,5 +204,16 @@ export function extractModelInfo(facts: ReportFacts, run: RunContext): Extracted
     head: headInfo(configs, sources),
     loss: lossInfo(configs, sources),
   };
+  // The schema needs these; nothing said them: the seed's "unknown" placeholder (an empty channel list).
+  for (const field of PLACEHOLDER_FIELDS) sources[field] ??= DEFAULT_SOURCE;
   return { value, sources, problems: [] };
 }
+
+const PLACEHOLDER_FIELDS = [
+  "model.architecture",
+  "model.encoder.model_name",
+  "model.decoder.name",
+  "model.decoder.in_channels",
+  "model.head.name",
+  "model.loss.name",
+] as const;

@@ -20,15 +20,26 @@ export type TrainingFacts = {
   readonly exactEpoch: number | null;
 };
 
-type Found = { readonly value: number; readonly source: string } | null;
+type Found = { readonly value: number; readonly source: string } | null | undefined;
 
 function integer(value: number | null | undefined, source: string): Found {
   return typeof value === "number" && Number.isInteger(value) ? { value, source } : null;
 }
 
-function epochOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | null) {
+export type TrainingOptions = {
+  readonly facts: ReportFacts;
+  readonly run: RunContext;
+  readonly filename: FilenameFacts | null;
+  /** The real epoch of final weights whose file says −1 (Ultralytics `best.pt`/`last.pt`), when the run tells. */
+  readonly finalEpoch?: Found;
+  /** A plain checkpoint's `step`/`iteration` key, when its dict has one. */
+  readonly conventionalStep?: Found;
+};
+
+function epochOf({ facts, run, filename, finalEpoch }: TrainingOptions) {
   const candidates: [number | null | undefined, string][] = [
-    [facts.epoch, "checkpoint"],
+    [finalEpoch?.value, finalEpoch?.source ?? ""],
+    [facts.epoch, facts.framework === "plain-torch" ? "checkpoint:epoch" : "checkpoint"],
     [run.hfTrainerState?.epoch, "trainer_state.json"],
     [filename?.epoch, "filename"],
   ];
@@ -41,8 +52,9 @@ function epochOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | 
   return { found: null, exactEpoch: null };
 }
 
-function stepOf(facts: ReportFacts, run: RunContext, filename: FilenameFacts | null): Found {
+function stepOf({ facts, run, filename, conventionalStep }: TrainingOptions): Found {
   const step =
+    integer(conventionalStep?.value, conventionalStep?.source ?? "") ??
     integer(facts.global_step, "checkpoint") ??
     // Ultralytics counts EMA updates once per optimizer step.
     integer(facts.updates, "checkpoint:updates") ??
@@ -74,22 +86,20 @@ function maxEpochsOf(facts: ReportFacts, run: RunContext): Found {
  * name; global_step from the checkpoint (Ultralytics: EMA updates), HF state or file name. Unknown epoch/step are
  * 0 as in the seed's tool, marked `default` in the sources and never used to look metrics up.
  */
-export function extractTraining(
-  facts: ReportFacts,
-  run: RunContext,
-  filename: FilenameFacts | null,
-): Extracted<TrainingFacts> {
+export function extractTraining(options: TrainingOptions): Extracted<TrainingFacts> {
+  const { facts, run } = options;
   const sources: FieldSources = { "training.training_phase": DEFAULT_SOURCE };
   const problems: AssemblyProblem[] = [];
-  const { found: epochFound, exactEpoch } = epochOf(facts, run, filename);
+  const { found: epochFound, exactEpoch } = epochOf(options);
   const validEpoch = epochFound && epochFound.value >= -1 ? epochFound : null;
-  const step = stepOf(facts, run, filename);
+  const step = stepOf(options);
   const maxEpochs = maxEpochsOf(facts, run);
   sources["training.epoch"] = validEpoch?.source ?? DEFAULT_SOURCE;
   sources["training.global_step"] = step?.source ?? DEFAULT_SOURCE;
   if (maxEpochs) sources["training.max_epochs"] = maxEpochs.source;
   if (validEpoch?.value === -1) {
-    problems.push(warning("final-weights-epoch", "epoch is -1: the framework's final (stripped) weights"));
+    const why = "the framework's final (stripped) weights, and no run file says which epoch they are";
+    problems.push(warning("final-weights-epoch", `epoch is -1: ${why}`));
   }
   if (exactEpoch !== null) {
     problems.push(
@@ -118,39 +128,61 @@ const DATE_DIR = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_DIR = /^\d{2}-\d{2}-\d{2}$/;
 const GENERIC_ROOTS = new Set(["outputs", "multirun", "runs", "output", "train", ""]);
 
+type Named = { readonly value: string; readonly source: string };
+
 function baseName(path: string): string {
   return path.replace(/\/+$/, "").slice(path.replace(/\/+$/, "").lastIndexOf("/") + 1);
 }
 
-/** Hydra's `outputs/<name>/<date>/<time>` layout names the experiment two levels up; plain dirs name themselves. */
-function runDirName(runDir: string): string | null {
-  const parts = runDir.split("/").filter((part) => part !== "");
+/** Hydra's `outputs/<name>/<date>/<time>` layout names the experiment two levels up. */
+function hydraLayoutName(runDir: string | null): string | null {
+  const parts = (runDir ?? "").split("/").filter((part) => part !== "");
   const [time, date, name] = [parts.at(-1), parts.at(-2), parts.at(-3)];
-  if (time && date && TIME_DIR.test(time) && DATE_DIR.test(date)) {
-    return name && !GENERIC_ROOTS.has(name) ? name : `${date}_${time}`;
-  }
-  return time ?? null;
+  const isLayout = time && date && TIME_DIR.test(time) && DATE_DIR.test(date);
+  return isLayout && name && !GENERIC_ROOTS.has(name) ? name : null;
 }
 
-/**
- * The experiment name and where it came from: a Hydra config key (`exp_name`, `experiment_name`, `run_name`,
- * `name`), the Lightning logger name, the timm experiment dir, the Ultralytics run `name`, the HF output dir, else
- * the run directory.
- */
-export function extractExpName(facts: ReportFacts, run: RunContext): { value: string; source: string } {
+function hydraConfigName(run: RunContext): Named | null {
   for (const key of NAME_KEYS) {
     const value = stringAt(run.hydra?.config, key);
     if (value && !value.includes("${")) return { value, source: `hydra:${key}` };
   }
+  return null;
+}
+
+/** The framework's own run name: Ultralytics `name`, timm `--experiment` (else its dir), HF `run_name`/output dir. */
+function frameworkName(facts: ReportFacts, run: RunContext): Named | null {
+  const ultralytics = stringAt(facts.train_args, "name") ?? stringAt(run.ultralyticsArgs, "name");
+  if (ultralytics) return { value: ultralytics, source: "ultralytics:name" };
+  if (facts.framework === "timm" || run.timmArgs) {
+    const experiment = stringAt(facts.args, "experiment") ?? stringAt(run.timmArgs, "experiment");
+    if (experiment) return { value: experiment, source: "timm:experiment" };
+    if (run.runDir) return { value: baseName(run.runDir), source: "timm:experiment-dir" };
+  }
+  const runName = stringAt(facts.training_args, "run_name");
+  // TrainingArguments.run_name defaults to output_dir: a path names the run by its last directory.
+  if (runName) return { value: baseName(runName), source: "training_args.bin:run_name" };
+  if (run.runDir && run.hfTrainerState) return { value: baseName(run.runDir), source: "hf:output_dir" };
+  return null;
+}
+
+/**
+ * The experiment name and where it came from: a Hydra config key (`exp_name`, `experiment_name`, `run_name`,
+ * `name`), the Lightning logger name, the framework's own run name (Ultralytics `name`, timm `experiment`, HF
+ * `run_name` or output dir), Hydra's `outputs/<name>/…` layout, the Hydra job name, else the run directory.
+ */
+export function extractExpName(facts: ReportFacts, run: RunContext): Named {
+  const fromHydra = hydraConfigName(run);
+  if (fromHydra) return fromHydra;
   if (run.loggerName && run.loggerName !== "lightning_logs") {
     return { value: run.loggerName, source: "lightning-logger" };
   }
-  if (run.runDir && (facts.framework === "timm" || run.timmArgs)) {
-    return { value: baseName(run.runDir), source: "timm:experiment-dir" };
-  }
-  const ultralyticsName = stringAt(facts.train_args, "name") ?? stringAt(run.ultralyticsArgs, "name");
-  if (ultralyticsName) return { value: ultralyticsName, source: "ultralytics:name" };
-  if (run.runDir && run.hfTrainerState) return { value: baseName(run.runDir), source: "hf:output_dir" };
-  const fromDir = run.runDir ? runDirName(run.runDir) : null;
-  return fromDir ? { value: fromDir, source: "run-dir" } : { value: "unknown", source: DEFAULT_SOURCE };
+  const fromFramework = frameworkName(facts, run);
+  if (fromFramework) return fromFramework;
+  const layout = hydraLayoutName(run.runDir);
+  if (layout) return { value: layout, source: "run-dir" };
+  const job = run.hydra?.runtime?.jobName;
+  if (job) return { value: job, source: "hydra:job.name" };
+  const dir = run.runDir ? baseName(run.runDir) : "";
+  return dir ? { value: dir, source: "run-dir" } : { value: "unknown", source: DEFAULT_SOURCE };
 }

@@ -1,4 +1,4 @@
-import type { AssemblyProblem } from "./assembly-notes.ts";
+import { type AssemblyProblem, DEFAULT_SOURCE } from "./assembly-notes.ts";
 import type { CheckpointMetadataV1 } from "./metadata-schema.ts";
 
 export type RenderMetadataOptions = {
@@ -37,9 +37,17 @@ function renderRows(rows: readonly Row[]): string {
 
 type RowOf = (label: string, value: unknown, path: string) => Row;
 
+/** How a value nothing recorded, which the V1 schema still needs, is marked (README: Sidecars). */
+const DEFAULT_MARK = "default: nothing recorded it, the schema needs a value";
+
 function rowMaker(metadata: CheckpointMetadataV1): RowOf {
   const sources = metadata.ckpt?.sources ?? {};
-  return (label, value, path) => [label, text(value), sources[path]];
+  return (label, value, path) => {
+    const source = sources[path];
+    return source === DEFAULT_SOURCE
+      ? [label, `${text(value)} *`, DEFAULT_MARK]
+      : [label, text(value), source];
+  };
 }
 
 function runRows(metadata: CheckpointMetadataV1, row: RowOf): Row[] {
@@ -131,7 +139,7 @@ function ckptRows(metadata: CheckpointMetadataV1): Row[] {
 
 /**
  * `ckpt show`'s human view: the sidecar's sections in file order, each value followed by where it came from
- * (`← metrics.csv@step=23 (val/hmean)`), then the `ckpt:` block and any problems.
+ * (`← metrics.csv@step=23 (val/hmean)`; a schema default is marked `*`), then the `ckpt:` block and any problems.
  */
 export function renderMetadata(metadata: CheckpointMetadataV1, options: RenderMetadataOptions): string {
   const origin =

@@ -32,6 +32,10 @@ const ModelInfo = z.looseObject({
 });
 
 const HfFacts = z.looseObject({
+  dir_step: tolerant(z.number().nullable()),
+  best_metric: tolerant(AnyNumber.nullable()),
+  best_global_step: tolerant(z.number().nullable()),
+  best_model_checkpoint: tolerant(z.string().nullable()),
   metric_for_best_model: tolerant(z.string().nullable()),
   greater_is_better: tolerant(z.boolean().nullable()),
   architectures: tolerant(z.array(z.string()).nullable()),
@@ -58,8 +62,11 @@ export const ReportFacts = z.looseObject({
   callbacks_keys: tolerant(z.array(z.string())),
   model_checkpoint_states: tolerant(z.array(ModelCheckpointState)),
   cleval_metrics: tolerant(NumberRecord.nullable()),
+  other_values: tolerant(Record_.nullable()),
   arch: tolerant(z.string().nullable()),
   metric: tolerant(AnyNumber.nullable()),
+  /** timm's checkpoint version (int) or the Ultralytics package version (string). */
+  version: tolerant(z.union([z.number(), z.string()])),
   args: tolerant(Record_.nullable()),
   best_fitness: tolerant(AnyNumber.nullable()),
   updates: tolerant(z.number().nullable()),

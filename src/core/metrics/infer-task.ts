@@ -53,6 +53,8 @@ const ARCHITECTURE_PATTERNS: readonly (readonly [RegExp, TaskType])[] = [
   [/ForSemanticSegmentation$/, "semantic-segmentation"],
   [/ForObjectDetection$/, "object-detection"],
   [/For(Keypoint|Pose)(Detection|Estimation)$/, "pose-estimation"],
+  // A regression head names its task: none of the tables, not the language-modelling default of HF runs.
+  [/ForRegression$/, "generic"],
 ];
 
 const PROBLEM_TYPES: Readonly<Record<string, TaskType>> = {

@@ -1,4 +1,5 @@
 import type { CanonicalMetric } from "./metric-catalog.ts";
+import { type MetricKind, metricSpelling } from "./metric-spellings.ts";
 
 export const METRIC_SPLITS = ["train", "val", "test"] as const;
 export type MetricSplit = (typeof METRIC_SPLITS)[number];
@@ -36,6 +37,7 @@ const QUALITY = new Map<string, QualityRule>([
   ["acc", { canonical: "accuracy" }],
   ["top1", { canonical: "accuracy", synonym: true, scale: "percent" }],
   ["acc1", { canonical: "accuracy", synonym: true, scale: "percent" }],
+  ["top1_accuracy", { canonical: "accuracy", synonym: true }],
   ["top5_accuracy", { canonical: "top5_accuracy" }],
   ["top5", { canonical: "top5_accuracy", synonym: true, scale: "percent" }],
   ["acc5", { canonical: "top5_accuracy", synonym: true, scale: "percent" }],
@@ -73,11 +75,14 @@ type Family = (typeof FAMILY)[keyof typeof FAMILY];
 const PREFIXES: readonly { readonly prefix: string; readonly split: MetricSplit; readonly family: Family }[] =
   [
     { prefix: "cleval/", split: "val", family: FAMILY.cleval },
-    ...["val/", "valid/", "validation/", "eval/", "val_", "valid_", "validation_", "eval_"].map((prefix) => ({
-      prefix,
-      split: "val" as const,
-      family: FAMILY.prefixed,
-    })),
+    // `metrics/` is YOLOv5's results.csv group (`metrics/mAP_0.5:0.95`): validation values.
+    ...["val/", "valid/", "validation/", "eval/", "metrics/", "val_", "valid_", "validation_", "eval_"].map(
+      (prefix) => ({
+        prefix,
+        split: "val" as const,
+        family: FAMILY.prefixed,
+      }),
+    ),
     ...["test/", "test_"].map((prefix) => ({ prefix, split: "test" as const, family: FAMILY.prefixed })),
     ...["train/", "training/", "train_"].map((prefix) => ({
       prefix,
@@ -97,9 +102,11 @@ const ULTRALYTICS_BASE: Readonly<Record<string, string>> = {
   map50: "mAP50",
   "map50-95": "mAP50-95",
 };
-// `(B)`/`(M)`/`(P)` as in results.csv; MLflow strips the parentheses (`metrics/mAP50B`).
-const ULTRALYTICS_METRIC = /^metrics\/(precision|recall|map50-95|map50)(?:\(([bmp])\)|([bmp]))$/;
+// `(B)`/`(M)`/`(P)` as in results.csv; MLflow strips the parentheses (`metrics/mAP50B`); users type `mAP50-95(B)`.
+const ULTRALYTICS_METRIC =
+  /^(?:metrics\/(precision|recall|map50-95|map50)(?:\(([bmp])\)|([bmp]))|(precision|recall|map50-95|map50)\(([bmp])\))$/;
 const ULTRALYTICS_TOP = /^metrics\/accuracy_top([15])$/;
+const KIND_PREFIX: Readonly<Record<MetricKind, string>> = { box: "", mask: "mask_", pose: "pose_" };
 
 /** Precedence as one number: family, then exact name before synonym, then aggregation. Lower wins. */
 function rankOf(family: Family, synonym: boolean, aggregation: Aggregation): number {
@@ -113,8 +120,8 @@ function matchUltralytics(lower: string): MetricNameMatch | null {
     return { canonical, split: "val", precedence: rankOf(FAMILY.prefixed, false, "none"), scale: "fraction" };
   }
   const metric = ULTRALYTICS_METRIC.exec(lower);
-  const base = ULTRALYTICS_BASE[metric?.[1] ?? ""];
-  const kind = ULTRALYTICS_KIND[metric?.[2] ?? metric?.[3] ?? ""];
+  const base = ULTRALYTICS_BASE[metric?.[1] ?? metric?.[4] ?? ""];
+  const kind = ULTRALYTICS_KIND[metric?.[2] ?? metric?.[3] ?? metric?.[5] ?? ""];
   if (base === undefined || kind === undefined) return null;
   const canonical = `${kind}${base}`;
   return {
@@ -127,6 +134,13 @@ function matchUltralytics(lower: string): MetricNameMatch | null {
 
 function isUltralyticsCanonical(name: string): name is CanonicalMetric {
   return /^(mask_|pose_)?(precision|recall|mAP50|mAP50-95)$/.test(name);
+}
+
+/** `mAP50-95` of masks is `mask_mAP50-95`; a kind that has no such metric names nothing. */
+function kindedCanonical(canonical: CanonicalMetric, kind: MetricKind | null): CanonicalMetric | null {
+  if (kind === null || kind === "box") return canonical;
+  const named = `${KIND_PREFIX[kind]}${canonical}`;
+  return isUltralyticsCanonical(named) ? named : null;
 }
 
 function splitAggregation(lower: string): { base: string; aggregation: Aggregation } {
@@ -164,12 +178,14 @@ export function canonicalMetricName(raw: string): MetricNameMatch {
       scale: "fraction",
     };
   }
-  const quality = QUALITY.get(base);
-  if (!quality)
+  const spelling = metricSpelling(base);
+  const quality = QUALITY.get(spelling.base);
+  const canonical = quality === undefined ? null : kindedCanonical(quality.canonical, spelling.kind);
+  if (quality === undefined || canonical === null)
     return { canonical: null, split, precedence: rankOf(family, false, aggregation), scale: "fraction" };
   const isValidation = split === null || split === "val";
   return {
-    canonical: isValidation ? quality.canonical : null,
+    canonical: isValidation ? canonical : null,
     split,
     precedence: rankOf(family, quality.synonym === true, aggregation),
     scale: quality.scale ?? "fraction",

@@ -13,11 +13,24 @@ export type CheckpointMonitor =
       readonly metricForBestModel: string | null;
       readonly greaterIsBetter: boolean | null;
     }
-  /** timm `--eval-metric` (default `top1`, logged as `eval_<name>`); `decreasing` is true for `loss`. */
-  | { readonly kind: "timm"; readonly evalMetric: string | null; readonly decreasing: boolean | null }
+  /**
+   * timm `--eval-metric` (default `top1`, logged as `eval_<name>`); `decreasing` is true for `loss`. Without an eval
+   * set train.py ranks by the training loss (`train_loss`): `split: "train"`.
+   */
+  | {
+      readonly kind: "timm";
+      readonly evalMetric: string | null;
+      readonly decreasing: boolean | null;
+      readonly split?: "eval" | "train";
+    }
+  /** Ultralytics keeps `best.pt` by `fitness` (see `ultralytics-fitness.ts`), higher is better. */
+  | { readonly kind: "ultralytics" }
+  /** A plain `torch.save` dict's conventional key (`val_loss`, `acc1`, `best_acc1`, `loss`) and its direction. */
+  | { readonly kind: "conventional"; readonly key: string; readonly higherIsBetter: boolean }
   | { readonly kind: "none" };
 
-export const PRIMARY_SOURCES = ["monitor", "task-default", "fallback"] as const;
+/** Why the primary metric is what it is: a checkpoint callback's monitor, a plain dict's conventional key, … */
+export const PRIMARY_SOURCES = ["monitor", "conventional-key", "task-default", "fallback"] as const;
 export type PrimarySource = (typeof PRIMARY_SOURCES)[number];
 
 export type PrimaryMetric = {
@@ -36,7 +49,11 @@ export type ChoosePrimaryOptions = {
   readonly available?: Iterable<string>;
 };
 
-type MonitorChoice = { readonly name: string; readonly higherIsBetter: boolean | null };
+type MonitorChoice = {
+  readonly name: string;
+  readonly higherIsBetter: boolean | null;
+  readonly source?: PrimarySource;
+};
 
 function monitorChoice(monitor: CheckpointMonitor): MonitorChoice | null {
   switch (monitor.kind) {
@@ -52,8 +69,13 @@ function monitorChoice(monitor: CheckpointMonitor): MonitorChoice | null {
     }
     case "timm": {
       const metric = monitor.evalMetric ?? "top1";
-      return { name: `eval_${metric}`, higherIsBetter: !(monitor.decreasing ?? metric === "loss") };
+      const name = monitor.split === "train" ? "train_loss" : `eval_${metric}`;
+      return { name, higherIsBetter: !(monitor.decreasing ?? metric === "loss") };
     }
+    case "ultralytics":
+      return { name: "fitness", higherIsBetter: true };
+    case "conventional":
+      return { name: monitor.key, higherIsBetter: monitor.higherIsBetter, source: "conventional-key" };
     case "none":
       return null;
     default:
@@ -69,7 +91,7 @@ function fromMonitor(choice: MonitorChoice): PrimaryMetric {
     name: choice.name,
     canonical,
     higherIsBetter: choice.higherIsBetter ?? fallbackDirection,
-    source: "monitor",
+    source: choice.source ?? "monitor",
   };
 }
 

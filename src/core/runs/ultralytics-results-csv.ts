@@ -47,3 +47,22 @@ export function parseUltralyticsArgs(
 ): Result<Record<string, unknown>, RunFileError> {
   return parseYamlMapping(text, file);
 }
+
+/** One results.csv row: the 0-based epoch the checkpoints use, and every column's value. */
+export type ResultsRow = { readonly epoch: number; readonly values: Readonly<Record<string, number>> };
+
+/**
+ * results.csv points (file order, as `ultralyticsResultsReader` gives them) back into rows: a row ends where the
+ * epoch changes or a column repeats.
+ */
+export function resultsRowsOf(points: readonly MetricPoint[]): ResultsRow[] {
+  const rows: { epoch: number; values: Record<string, number> }[] = [];
+  for (const point of points) {
+    if (point.epoch === null) continue;
+    const last = rows.at(-1);
+    if (last === undefined || last.epoch !== point.epoch || Object.hasOwn(last.values, point.name))
+      rows.push({ epoch: point.epoch, values: { [point.name]: point.value } });
+    else last.values[point.name] = point.value;
+  }
+  return rows;
+}

@@ -58,6 +58,22 @@ describe("resolveMetricName", () => {
     ["lr-AdamW", { success: true, data: { key: "lr-AdamW", canonical: null, spellings: ["lr-AdamW"] } }],
     ["lr-adamw", { success: true, data: { key: "lr-AdamW", canonical: null, spellings: ["lr-AdamW"] } }],
     ["val/cer", { success: true, data: { key: "val/cer", canonical: null, spellings: ["val/cer"] } }],
+    ...["mAP50-95", "map50_95", "metrics/mAP50-95(B)", "mAP50-95(B)", "MAP@0.5:0.95", "map_50_95"].map(
+      (typed): [string, Result<ResolvedMetric, readonly string[]>] => [
+        typed,
+        {
+          success: true,
+          data: { key: "mAP50-95", canonical: "mAP50-95", spellings: ["metrics/mAP50-95(B)"] },
+        },
+      ],
+    ),
+    ...["top1", "eval_top1", "accuracy_top1", "Top-1"].map(
+      (typed): [string, Result<ResolvedMetric, readonly string[]>] => [
+        typed,
+        { success: true, data: { key: "accuracy", canonical: "accuracy", spellings: ["top1"] } },
+      ],
+    ),
+    ["map50_96", { success: false, error: ["map50-95"] }],
     ["hmaen", { success: false, error: ["hmean"] }],
     ["val_los", { success: false, error: ["val_loss"] }],
     ["lr-adam", { success: false, error: ["lr-AdamW"] }],

@@ -1,10 +1,11 @@
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type MetricPoint, metricsAtStep } from "../../../src/core/runs/metric-series.ts";
 import {
   parseUltralyticsArgs,
   parseUltralyticsResultsCsv,
+  resultsRowsOf,
 } from "../../../src/core/runs/ultralytics-results-csv.ts";
 
 const RUN = join(import.meta.dir, "../../fixtures/real/ultralytics/runs/detect/train");
@@ -75,5 +76,26 @@ test("real args.yaml reads into a plain record", () => {
     save_dir: "runs/detect/train",
     time: null,
     optimizer: "AdamW",
+  });
+});
+
+describe("resultsRowsOf", () => {
+  test("points back into rows: a new row at a new epoch or a repeated column (a second training in the dir)", () => {
+    const point = (name: string, epoch: number, value: number) => ({ name, step: null, epoch, value });
+    expect(
+      resultsRowsOf([
+        point("a", 0, 1),
+        point("b", 0, 2),
+        point("a", 1, 3),
+        point("a", 1, 4),
+        point("a", 0, 5),
+        { name: "a", step: null, epoch: null, value: 6 },
+      ]),
+    ).toEqual([
+      { epoch: 0, values: { a: 1, b: 2 } },
+      { epoch: 1, values: { a: 3 } },
+      { epoch: 1, values: { a: 4 } },
+      { epoch: 0, values: { a: 5 } },
+    ]);
   });
 });
