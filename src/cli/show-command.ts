@@ -6,7 +6,7 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
-import { createRunContextCache, type RunContextCache } from "../io/run-context.ts";
+import { createRunContextCache, type RunContextCache } from "../io/run-file-reader.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";

@@ -12,6 +12,7 @@ import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
 import { type FsMemo, isSymlink, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
 import { locateRunDir } from "./run-dir-locator.ts";
+import type { RunContextCache } from "./run-file-reader.ts";
 import { readSidecar, readSidecarText, writeSidecar } from "./sidecar-store.ts";
 import { isWithin } from "./walk-paths.ts";
 
@@ -41,6 +42,11 @@ export type ReadEntryOptions = {
   readonly assemble: AssembleCheckpoint;
   /** Stats and listings shared by the reads of one scan. */
   readonly memo?: FsMemo;
+  /**
+   * How a checkpoint read from its sidecar gets its run's curves: parsed files shared by the reads of a scan, and
+   * whether this run still needs them (a scan loads each run's once). @default a fresh cache, always
+   */
+  readonly runCurves?: { readonly cache: RunContextCache; readonly wanted: (runDir: string) => boolean };
 };
 
 export type ReadOutcome = {
@@ -151,7 +157,8 @@ function runUpdateOf(
     config_path: metadata?.hydra_config_path ?? null,
     wandb_run_id: metadata?.wandb_run_id ?? null,
   };
-  return { run: catalogRun, points: run.points };
+  // A checkpoint that cannot be read names neither its run nor its task: it brings only the run's curves.
+  return { run: catalogRun, points: run.points, describesRun: run.expName !== null || run.task !== null };
 }
 
 /**
@@ -177,7 +184,38 @@ function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
   return runDir;
 }
 
-function sidecarRun(metadata: CheckpointMetadataV1, dir: string): RunUpdate {
+/**
+ * The run's curves for a checkpoint read from its sidecar: its metadata needs no run files, but the catalog's
+ * curves do, so they are read once per run (the reader's `wanted`), never per checkpoint.
+ */
+async function sidecarRunPoints(
+  file: ScannedFile,
+  runDir: string,
+  options: ReadEntryOptions,
+): Promise<readonly MetricPoint[] | null> {
+  if (options.runCurves?.wanted(runDir) === false) return null;
+  const { loadRunCurves } = await import("./run-context.ts");
+  const { createRunContextCache } = await import("./run-file-reader.ts");
+  const memo = options.memo ?? null;
+  const real = realCheckpointPath(memo, file.path, file.symlink);
+  const root = realPathOf(memo, options.scanRoot);
+  const curves = loadRunCurves({
+    checkpointPath: real,
+    checkpointIsDirectory: file.kind !== "file",
+    checkpointMtimeMs: file.mtime_ms,
+    ...(isWithin(real, root) ? { scanRoot: root } : {}),
+    ...(options.memo ? { memo: options.memo } : {}),
+    cache: options.runCurves?.cache ?? createRunContextCache(),
+  });
+  // Another run dir than the sidecar's run would put the points on the wrong run.
+  return curves !== null && curves.runDir === runDir ? curves.points : null;
+}
+
+function sidecarRun(
+  metadata: CheckpointMetadataV1,
+  dir: string,
+  points: readonly MetricPoint[] | null,
+): RunUpdate {
   return {
     run: {
       dir,
@@ -186,17 +224,18 @@ function sidecarRun(metadata: CheckpointMetadataV1, dir: string): RunUpdate {
       config_path: metadata.hydra_config_path ?? null,
       wandb_run_id: metadata.wandb_run_id ?? null,
     },
-    points: null,
+    points,
   };
 }
 
 /** The entry of a checkpoint whose sidecar is valid and current: no need to open the checkpoint. */
-function fromSidecar(
+async function fromSidecar(
   file: ScannedFile,
   metadata: CheckpointMetadataV1,
   options: ReadEntryOptions & { readonly indexedAt: number },
-): ReadOutcome {
+): Promise<ReadOutcome> {
   const runDir = sidecarRunDir(file, options);
+  const points = await sidecarRunPoints(file, runDir, options);
   const entry = entryFromMetadata({
     file,
     metadata,
@@ -207,7 +246,7 @@ function fromSidecar(
   });
   return {
     entry: { ...entry, sidecar_present: file.sidecar_present, metadata },
-    run: sidecarRun(metadata, runDir),
+    run: sidecarRun(metadata, runDir, points),
     wrote: null,
     warning: null,
   };

@@ -4,7 +4,7 @@ import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
 import { type FoundCheckpoint, walkCheckpoints } from "./checkpoint-walker.ts";
-import { createRunContextCache } from "./run-context.ts";
+import { createRunContextCache } from "./run-file-reader.ts";
 import { writeSidecar } from "./sidecar-store.ts";
 
 export const CONVERT_STATUSES = ["converted", "would-convert", "skipped", "failed"] as const;
