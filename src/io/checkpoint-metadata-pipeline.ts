@@ -73,6 +73,35 @@ function crashed(path: string, error: unknown): CheckpointMetadataBuild {
   };
 }
 
+/** An unreadable checkpoint says nothing about its run's name or task: the run keeps what others said. */
+function runOf(options: {
+  readonly assemblable: boolean;
+  readonly loaded: LoadedRun;
+  readonly expName: () => string;
+  readonly task: string;
+}): CheckpointMetadataBuild["run"] {
+  const { assemblable, loaded } = options;
+  const dir = loaded.context.runDir;
+  return assemblable
+    ? { dir, expName: options.expName(), task: options.task, curvePoints: loaded.curvePoints }
+    : { dir, expName: null, task: null, curvePoints: loaded.curvePoints };
+}
+
+/** Where the run of a checkpoint is looked for, with the caches the caller shares. */
+function runLocation(
+  options: BuildMetadataOptions,
+  checkpoint: { readonly realPath: string; readonly stats: Stats | undefined; readonly scanRoot?: string },
+) {
+  const { realPath, stats, scanRoot } = checkpoint;
+  return {
+    checkpointPath: realPath,
+    ...(scanRoot === undefined ? {} : { scanRoot }),
+    ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
+    ...(options.runContextCache ? { cache: options.runContextCache } : {}),
+    ...(options.fsMemo ? { memo: options.fsMemo } : {}),
+  };
+}
+
 function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
   const report = (options.readReport ?? readCheckpointReport)(path);
   const memo = options.fsMemo ?? null;
@@ -82,13 +111,9 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
   const file = fileFacts(realPath, stats, report, options.now);
   const facts = readReportFacts(report);
   const assemblable = isAssemblable(facts);
-  const loaded: LoadedRun = loadRun({
-    checkpointPath: realPath,
-    ...(inside ? { scanRoot: root } : {}),
+  const loaded = loadRun({
+    ...runLocation(options, { realPath, stats, ...(inside ? { scanRoot: root } : {}) }),
     checkpointMtimeMs: file.mtimeMs,
-    ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
-    ...(options.runContextCache ? { cache: options.runContextCache } : {}),
-    ...(options.fsMemo ? { memo: options.fsMemo } : {}),
     context: assemblable,
   });
   const run = loaded.context;
@@ -108,15 +133,12 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
     report,
     metadata: assembled.metadata,
     problems: assembled.problems,
-    // An unreadable checkpoint says nothing about its run's name or task: the run keeps what others said.
-    run: assemblable
-      ? {
-          dir: run.runDir,
-          expName: assembled.metadata?.exp_name ?? extractExpName(facts, run).value,
-          task: assembled.task,
-          curvePoints: loaded.curvePoints,
-        }
-      : { dir: run.runDir, expName: null, task: null, curvePoints: loaded.curvePoints },
+    run: runOf({
+      assemblable,
+      loaded,
+      expName: () => assembled.metadata?.exp_name ?? extractExpName(facts, run).value,
+      task: assembled.task,
+    }),
   };
 }
 
