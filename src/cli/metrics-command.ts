@@ -23,6 +23,7 @@ import { EXIT } from "./exit-codes.ts";
 import { LIST_REQUEST } from "./metric-name-flags.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS } from "./query-flags.ts";
+import { tableWidth } from "./table-width.ts";
 
 const USAGE = `Usage: ckpt metrics PATH [options]
 
@@ -211,7 +212,7 @@ function print(context: CommandContext, report: Report): void {
   else {
     const ascii = values.ascii || context.env["TERM"] === "linux";
     // Indented by two, as the TUI's detail draws it.
-    const width = Math.min(context.stdout.columns ?? 80, 100) - 2;
+    const width = Math.min(tableWidth(context) ?? 80, 100) - 2;
     const place = placeOf(target.checkpoint);
     const blocks = series.map((one) => {
       const chart = chartOf(one, place, { width, ascii }).map((line) => `  ${line}`);
