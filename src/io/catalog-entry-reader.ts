@@ -1,5 +1,4 @@
 import { realpathSync } from "node:fs";
-import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
 import { entryFromMetadata, guessRunDir } from "../core/catalog/entry-from-metadata.ts";
@@ -10,11 +9,9 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
-import { type FsMemo, isSymlink, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
-import { locateRunDir } from "./run-dir-locator.ts";
-import type { RunContextCache } from "./run-file-reader.ts";
+import { type FsMemo, isSymlink } from "./fs-memo.ts";
+import { type RunCurvesReading, sidecarRun, sidecarRunDir, sidecarRunPoints } from "./sidecar-run.ts";
 import { readSidecar, readSidecarText, writeSidecar } from "./sidecar-store.ts";
-import { isWithin } from "./walk-paths.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -46,7 +43,7 @@ export type ReadEntryOptions = {
    * How a checkpoint read from its sidecar gets its run's curves: parsed files shared by the reads of a scan, and
    * whether this run still needs them (a scan loads each run's once). @default a fresh cache, always
    */
-  readonly runCurves?: { readonly cache: RunContextCache; readonly wanted: (runDir: string) => boolean };
+  readonly runCurves?: RunCurvesReading;
 };
 
 export type ReadOutcome = {
@@ -161,73 +158,6 @@ function runUpdateOf(
   return { run: catalogRun, points: run.points, describesRun: run.expName !== null || run.task !== null };
 }
 
-/**
- * The run of a checkpoint read from its sidecar: the one the metadata pipeline would give it (the run-file
- * locator's run dir, from the real path as the pipeline does), so a sidecar never moves a checkpoint to another run.
- */
-function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
-  const memo = options.memo ?? null;
-  const real = realCheckpointPath(memo, file.path, file.symlink);
-  const root = realPathOf(memo, options.scanRoot);
-  const inside = isWithin(real, root);
-  // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).
-  const key = file.kind === "file" ? `sidecar-run-dir:${dirname(real)}\0${inside ? root : ""}` : null;
-  const known = key === null ? undefined : memo?.derived.get(key);
-  if (typeof known === "string") return known;
-  const runDir = locateRunDir({
-    checkpointPath: real,
-    checkpointIsDirectory: file.kind !== "file",
-    ...(inside ? { scanRoot: root } : {}),
-    ...(memo ? { memo } : {}),
-  });
-  if (key !== null) remember(memo?.derived, key, runDir);
-  return runDir;
-}
-
-/**
- * The run's curves for a checkpoint read from its sidecar: its metadata needs no run files, but the catalog's
- * curves do, so they are read once per run (the reader's `wanted`), never per checkpoint.
- */
-async function sidecarRunPoints(
-  file: ScannedFile,
-  runDir: string,
-  options: ReadEntryOptions,
-): Promise<readonly MetricPoint[] | null> {
-  if (options.runCurves?.wanted(runDir) === false) return null;
-  const { loadRunCurves } = await import("./run-context.ts");
-  const { createRunContextCache } = await import("./run-file-reader.ts");
-  const memo = options.memo ?? null;
-  const real = realCheckpointPath(memo, file.path, file.symlink);
-  const root = realPathOf(memo, options.scanRoot);
-  const curves = loadRunCurves({
-    checkpointPath: real,
-    checkpointIsDirectory: file.kind !== "file",
-    checkpointMtimeMs: file.mtime_ms,
-    ...(isWithin(real, root) ? { scanRoot: root } : {}),
-    ...(options.memo ? { memo: options.memo } : {}),
-    cache: options.runCurves?.cache ?? createRunContextCache(),
-  });
-  // Another run dir than the sidecar's run would put the points on the wrong run.
-  return curves !== null && curves.runDir === runDir ? curves.points : null;
-}
-
-function sidecarRun(
-  metadata: CheckpointMetadataV1,
-  dir: string,
-  points: readonly MetricPoint[] | null,
-): RunUpdate {
-  return {
-    run: {
-      dir,
-      exp_name: metadata.exp_name,
-      task: metadata.ckpt?.task ?? null,
-      config_path: metadata.hydra_config_path ?? null,
-      wandb_run_id: metadata.wandb_run_id ?? null,
-    },
-    points,
-  };
-}
-
 /** The entry of a checkpoint whose sidecar is valid and current: no need to open the checkpoint. */
 async function fromSidecar(
   file: ScannedFile,
@@ -235,7 +165,7 @@ async function fromSidecar(
   options: ReadEntryOptions & { readonly indexedAt: number },
 ): Promise<ReadOutcome> {
   const runDir = sidecarRunDir(file, options);
-  const points = await sidecarRunPoints(file, runDir, options);
+  const points = await sidecarRunPoints(file, { runDir, ...options });
   const entry = entryFromMetadata({
     file,
     metadata,
