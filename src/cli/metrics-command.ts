@@ -1,7 +1,10 @@
 import type { Database } from "bun:sqlite";
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { resolveMetricName } from "../core/catalog/resolve-metric-name.ts";
 import { taskShownMetrics } from "../core/catalog/task-shown-metrics.ts";
+import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { type CheckpointPlace, checkpointPosition, curveOf } from "../core/runs/metric-curve.ts";
 import { canonicalOf, type ListedSeries, listSeries } from "../core/runs/series-listing.ts";
@@ -16,7 +19,7 @@ import {
   runMetricPoints,
 } from "../io/catalog-reads.ts";
 import { chartLines } from "../tui/metric-chart.ts";
-import { openForQuery } from "./catalog-session.ts";
+import { absolutePath, openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
@@ -222,6 +225,16 @@ function print(context: CommandContext, report: Report): void {
   }
 }
 
+/**
+ * What the refresh walks for PATH: PATH itself, except a checkpoint directory (HF `checkpoint-N/`, Lightning
+ * sharded `.ckpt/`), which the walker reads as one checkpoint only from the directory holding it.
+ */
+function refreshRootOf(path: string): string {
+  const name = basename(path);
+  const unit = isHfCheckpointDirName(name) || isShardedCheckpointDirName(name);
+  return unit && existsSync(path) && statSync(path).isDirectory() ? dirname(path) : path;
+}
+
 async function run(context: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags("metrics", context.args, METRICS_FLAGS);
   if (values.help) {
@@ -233,8 +246,9 @@ async function run(context: CommandContext): Promise<number> {
       "usage",
       "metrics: name one checkpoint or run directory. Run 'ckpt metrics --help' for usage.",
     );
-  const { location, roots } = await prepareQuery("metrics", context, { values, positionals });
-  const path = roots[0] as string;
+  const path = absolutePath(context, positionals[0] as string);
+  const refreshed = [refreshRootOf(path)];
+  const { location } = await prepareQuery("metrics", context, { values, positionals: refreshed });
   const display = displayPathFrom(context.cwd);
   const database = openForQuery(location);
   try {

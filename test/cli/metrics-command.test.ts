@@ -66,6 +66,29 @@ describe("ckpt metrics: every run that logged metrics has a series", () => {
     for (const series of report.series) expect(series.points.length).toBeGreaterThan(0);
   });
 
+  test("an HF checkpoint-N directory named first, in a fresh catalog: its run's log_history", async () => {
+    using own = makeTempDir("metrics-hf");
+    const result = await metrics(["hf/output/checkpoint-1000", "--json"], {
+      catalog: join(own.path, "c.db"),
+    });
+    const report = JSON.parse(result.stdout) as Json;
+    expect([result.exitCode, report.run_dir, report.checkpoint?.path]).toEqual([
+      0,
+      join(tree, "hf/output"),
+      join(tree, "hf/output/checkpoint-1000"),
+    ]);
+    expect(report.series.map((series) => [series.name, series.points.length])).toEqual([
+      ["eval_loss", 2],
+      ["loss", 3],
+      ["eval_accuracy", 2],
+      ["eval_runtime", 2],
+      ["eval_samples_per_second", 2],
+      ["eval_steps_per_second", 2],
+      ["grad_norm", 3],
+      ["learning_rate", 3],
+    ]);
+  });
+
   test("Ultralytics: mAP50 is results.csv's column over epochs, epoch25.pt's point marked", async () => {
     const report = await json([`${YOLO}/weights/epoch25.pt`, "--metric", "mAP50"]);
     const column = csvColumn(join(tree, YOLO, "results.csv"), "metrics/mAP50(B)", -1);
