@@ -69,6 +69,13 @@ function boundedTrainerState(
   return accumulator;
 }
 
+/** Points kept as a stream keeps them: every point up to 10,000 per metric, then downsampled. */
+function bounded(points: readonly MetricPoint[]): MetricPoint[] {
+  const accumulator = new MetricAccumulator();
+  for (const point of points) accumulator.add(point);
+  return accumulator.points();
+}
+
 const readTrainerState: Parse<TrainerStateRead> = (path) => {
   const parse = textParser(parseHfTrainerState, INPUT_CAPS.trainerState);
   const parsed = parse(path);
@@ -93,7 +100,7 @@ const parsers = {
   jsonRecord: textParser(parseJsonRecord),
   trainerState: readTrainerState,
   wandbSummary: textParser(parseWandbSummary),
-  wandbHistory: textParser((text) => ok(parseWandbHistoryLines(text)), INPUT_CAPS.wandbHistory),
+  wandbHistory: textParser((text) => ok(bounded(parseWandbHistoryLines(text))), INPUT_CAPS.wandbHistory),
   mlflow: (path: string) => parseMlflowRun(mlflowEntries(path), path),
 };
 

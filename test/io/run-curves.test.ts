@@ -153,4 +153,20 @@ describe("run curves from every framework's files", () => {
       ["val/hmean", 24, 2, 0.82],
     ]);
   });
+
+  test("old W&B wandb-history.jsonl: bounded like every stream (first, last and extremes kept)", () => {
+    using dir = makeTempDir("curves-wandb-jsonl");
+    const runDir = join(dir.path, "wandb/run-20240102_030405-old00001");
+    mkdirSync(runDir, { recursive: true });
+    const rows = Array.from({ length: 25_000 }, (_, step) =>
+      JSON.stringify({ loss: step === 12_345 ? -1 : 1 / (step + 1), _step: step }),
+    );
+    writeFileSync(join(runDir, "wandb-history.jsonl"), `${rows.join("\n")}\n`);
+    writeFileSync(join(dir.path, "last.ckpt"), "");
+    const loss = curvesOf(join(dir.path, "last.ckpt"), dir.path).points;
+    expect(loss.length).toBeLessThanOrEqual(10_000);
+    expect([loss[0]?.step, loss.at(-1)?.step, Math.min(...loss.map((point) => point.value))]).toEqual([
+      0, 24_999, -1,
+    ]);
+  });
 });
