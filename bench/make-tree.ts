@@ -9,7 +9,7 @@ import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer
 import { materializeWritePlan } from "../src/core/formats/zip-writer.ts";
 import { sidecarPathFor } from "../src/core/metadata/sidecar-path.ts";
 import { buildCheckpointMetadata } from "../src/io/checkpoint-metadata-pipeline.ts";
-import { createRunContextCache } from "../src/io/run-context.ts";
+import { createRunContextCache } from "../src/io/run-file-reader.ts";
 import { writeSidecar } from "../src/io/sidecar-store.ts";
 import { writeSparseFile } from "../src/io/sparse-file-writer.ts";
 

@@ -47,6 +47,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./best-command.ts")).bestCommand,
   },
   {
+    name: "metrics",
+    summary: "a run's metric series (the checkpoint's point marked): a table, a chart, JSON or CSV",
+    load: async () => (await import("./metrics-command.ts")).metricsCommand,
+  },
+  {
     name: "stats",
     summary: "catalog statistics: count, metadata coverage, frameworks, bytes, last scan",
     load: async () => (await import("./stats-command.ts")).statsCommand,

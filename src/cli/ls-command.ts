@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { entriesCsv, entryJson } from "../core/catalog/entry-output.ts";
 import { type EntryFilter, parseEntryFilter, SORT_KEYWORDS } from "../core/catalog/entry-query.ts";
-import { defaultLsColumns, LS_COLUMN_IDS, namedLsColumns } from "../core/catalog/ls-columns.ts";
+import { defaultLsColumns, LS_COLUMN_IDS, lsSections, namedLsColumns } from "../core/catalog/ls-columns.ts";
 import { renderLsTable } from "../core/catalog/ls-table.ts";
 import { type RankedBy, sharedRanking, withRankedColumn } from "../core/catalog/ranked-column.ts";
 import { AppError } from "../core/errors/app-error.ts";
@@ -28,11 +28,13 @@ import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./ti
 const USAGE = `Usage: ckpt ls [DIR...] [options]
 
 Lists catalogued checkpoints (under DIR when given): experiment, architecture, epoch, step, the task's primary
-and standard metrics, size, age, status and path.
+and standard metrics (a detector's mAP50, mAP50-95, precision, recall and losses; a classifier's accuracy, top-5
+and losses), size, age, status and path. Checkpoints of several tasks get a table per task.
 
 Options:
   --sort KEY        ${SORT_KEYWORDS.join(", ")}, or a metric name (hmean, mAP50, val_loss…);
-                    prefix - for descending (--sort -hmean); missing values always last
+                    prefix - for descending (--sort -hmean); missing values always last; primary is each
+                    checkpoint's own primary metric, one metric after another, -primary the best first
   --limit N         at most N entries
   --columns LIST    comma-separated: ${LS_COLUMN_IDS.join(", ")}, or metric names
   --stats           catalog statistics instead of entries (same as 'ckpt stats')
@@ -117,7 +119,21 @@ export function printEntries(
     return;
   }
   const maxWidth = options.wide ? undefined : tableWidth(context);
-  context.stdout.write(renderLsTable(entries, tableColumns(context, entries, options), { maxWidth }));
+  // Several tasks: a table each, so every column holds one metric and a sort never mixes two. Columns the user
+  // named, or one metric every entry was ranked by (`best --metric`), make one table.
+  const oneTable =
+    options.columns !== undefined ||
+    (options.rankedBy !== undefined && sharedRanking(entries, options.rankedBy) !== null);
+  const sections = oneTable ? [{ task: null, entries }] : lsSections(entries);
+  const tables = sections.map((section) => {
+    const table = renderLsTable(section.entries, tableColumns(context, section.entries, options), {
+      maxWidth,
+    });
+    if (sections.length === 1) return table;
+    const count = `${section.entries.length} checkpoint${section.entries.length === 1 ? "" : "s"}`;
+    return `${section.task ?? "task unknown"} · ${count}\n${table}`;
+  });
+  context.stdout.write(tables.join("\n"));
 }
 
 /** `--sort -hmean` reads as `--sort=-hmean`: parseArgs would take `-hmean` for an option. */

@@ -8,7 +8,7 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
 import { fsPath, realPathSync } from "../io/fs-path.ts";
-import { createRunContextCache, type RunContextCache } from "../io/run-context.ts";
+import { createRunContextCache, type RunContextCache } from "../io/run-file-reader.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";

@@ -17,6 +17,8 @@ export const INPUT_CAPS = {
   configFile: { bytes: 8_000_000, what: "a config file" },
   /** HF `trainer_state.json` (its `log_history` grows with the run). */
   trainerState: { bytes: 64_000_000, what: "trainer_state.json" },
+  /** `wandb-history.jsonl` of wandb before 0.10 (newer runs keep history in the streamed `.wandb` log). */
+  wandbHistory: { bytes: 64_000_000, what: "wandb-history.jsonl" },
 } as const satisfies Record<string, InputCap>;
 
 /** A cap: the most bytes read whole, and what it is for (completes "over ckpt's N cap for …"). */

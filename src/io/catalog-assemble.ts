@@ -1,7 +1,7 @@
 import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
 import { CheckpointUnreadableError } from "./checkpoint-unreadable-error.ts";
-import { createRunContextCache } from "./run-context.ts";
+import { createRunContextCache } from "./run-file-reader.ts";
 
 // One per thread (main and each read worker): a run's files are parsed once per scan, not once per checkpoint.
 const runContextCache = createRunContextCache();
@@ -29,6 +29,11 @@ export const defaultAssemble: AssembleCheckpoint = (path, options) => {
     run:
       built.run.dir === null
         ? null
-        : { dir: built.run.dir, expName: built.run.expName, task: built.run.task, points: built.run.points },
+        : {
+            dir: built.run.dir,
+            expName: built.run.expName,
+            task: built.run.task,
+            points: built.run.curvePoints(),
+          },
   };
 };

@@ -1,4 +1,3 @@
-import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../core/catalog/catalog-entry.ts";
 import { entryFromMetadata, guessRunDir } from "../core/catalog/entry-from-metadata.ts";
@@ -9,11 +8,10 @@ import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import type { RunUpdate } from "./catalog-writes.ts";
-import { type FsMemo, realCheckpointPath, realPathOf, remember } from "./fs-memo.ts";
-import { locateRunDir } from "./run-dir-locator.ts";
+import type { FsMemo } from "./fs-memo.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "./sidecar-placement.ts";
+import { type RunCurvesReading, sidecarRun, sidecarRunDir, sidecarRunPoints } from "./sidecar-run.ts";
 import { readSidecar, readSidecarText } from "./sidecar-store.ts";
-import { isWithin } from "./walk-paths.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -41,6 +39,11 @@ export type ReadEntryOptions = {
   readonly assemble: AssembleCheckpoint;
   /** Stats and listings shared by the reads of one scan. */
   readonly memo?: FsMemo;
+  /**
+   * How a checkpoint read from its sidecar gets its run's curves: parsed files shared by the reads of a scan, and
+   * whether this run still needs them (a scan loads each run's once). @default a fresh cache, always
+   */
+  readonly runCurves?: RunCurvesReading;
 };
 
 export type ReadOutcome = {
@@ -135,52 +138,18 @@ function runUpdateOf(
     config_path: metadata?.hydra_config_path ?? null,
     wandb_run_id: metadata?.wandb_run_id ?? null,
   };
-  return { run: catalogRun, points: run.points };
-}
-
-/**
- * The run of a checkpoint read from its sidecar: the one the metadata pipeline would give it (the run-file
- * locator's run dir, from the real path as the pipeline does), so a sidecar never moves a checkpoint to another run.
- */
-function sidecarRunDir(file: ScannedFile, options: ReadEntryOptions): string {
-  const memo = options.memo ?? null;
-  const real = realCheckpointPath(memo, file.path, file.symlink);
-  const root = realPathOf(memo, options.scanRoot);
-  const inside = isWithin(real, root);
-  // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).
-  const key = file.kind === "file" ? `sidecar-run-dir:${dirname(real)}\0${inside ? root : ""}` : null;
-  const known = key === null ? undefined : memo?.derived.get(key);
-  if (typeof known === "string") return known;
-  const runDir = locateRunDir({
-    checkpointPath: real,
-    checkpointIsDirectory: file.kind !== "file",
-    ...(inside ? { scanRoot: root } : {}),
-    ...(memo ? { memo } : {}),
-  });
-  if (key !== null) remember(memo?.derived, key, runDir);
-  return runDir;
-}
-
-function sidecarRun(metadata: CheckpointMetadataV1, dir: string): RunUpdate {
-  return {
-    run: {
-      dir,
-      exp_name: metadata.exp_name,
-      task: metadata.ckpt?.task ?? null,
-      config_path: metadata.hydra_config_path ?? null,
-      wandb_run_id: metadata.wandb_run_id ?? null,
-    },
-    points: null,
-  };
+  // A checkpoint that cannot be read names neither its run nor its task: it brings only the run's curves.
+  return { run: catalogRun, points: run.points, describesRun: run.expName !== null || run.task !== null };
 }
 
 /** The entry of a checkpoint whose sidecar is valid and current: no need to open the checkpoint. */
-function fromSidecar(
+async function fromSidecar(
   file: ScannedFile,
   metadata: CheckpointMetadataV1,
   options: ReadEntryOptions & { readonly indexedAt: number },
-): ReadOutcome {
+): Promise<ReadOutcome> {
   const runDir = sidecarRunDir(file, options);
+  const points = await sidecarRunPoints(file, { runDir, ...options });
   const entry = entryFromMetadata({
     file,
     metadata,
@@ -191,7 +160,7 @@ function fromSidecar(
   });
   return {
     entry: { ...entry, sidecar_present: file.sidecar_present, metadata },
-    run: sidecarRun(metadata, runDir),
+    run: sidecarRun(metadata, runDir, points),
     wrote: null,
     warning: null,
   };

@@ -3,6 +3,7 @@ import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AssembleCheckpoint, type ReadOutcome, readCatalogEntry } from "./catalog-entry-reader.ts";
 import { CheckpointUnreadableError } from "./checkpoint-unreadable-error.ts";
 import type { FsMemo } from "./fs-memo.ts";
+import type { RunContextCache } from "./run-file-reader.ts";
 
 export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
 
@@ -18,6 +19,8 @@ export type ReadBatchOptions = {
   readonly sentRuns: Set<string>;
   /** Stats and listings shared by this thread's reads in this scan. */
   readonly memo: FsMemo;
+  /** Run files parsed by this thread's reads of checkpoints with sidecars, in this scan. */
+  readonly runCache: RunContextCache;
 };
 
 /** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
@@ -34,6 +37,7 @@ export async function readBatch(
         now: options.now,
         assemble: options.assemble,
         memo: options.memo,
+        runCurves: { cache: options.runCache, wanted: (runDir) => !options.sentRuns.has(runDir) },
       });
       const run = outcome.run;
       if (run?.points != null) {

@@ -3,6 +3,7 @@ import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { createFsMemo } from "./fs-memo.ts";
 import type { ReadWorkers } from "./read-workers.ts";
+import { createRunContextCache } from "./run-file-reader.ts";
 
 const BATCH_SIZE = 32;
 const IN_FLIGHT = 4;
@@ -65,6 +66,7 @@ export async function readInPool(items: readonly ReadItem[], options: ReadPoolOp
     assemble: options.assemble,
     sentRuns,
     memo: createFsMemo(),
+    runCache: createRunContextCache(),
   };
   for (;;) {
     const batch = queue.shift();

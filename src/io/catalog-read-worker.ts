@@ -4,12 +4,14 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { defaultAssemble } from "./catalog-assemble.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { createFsMemo } from "./fs-memo.ts";
+import { createRunContextCache } from "./run-file-reader.ts";
 
 declare const self: Worker;
 
 // A worker lives for one scan (catalog-read-pool.ts starts and ends them), so its memo does too.
 const sentRuns = new Set<string>();
 const memo = createFsMemo();
+const runCache = createRunContextCache();
 
 self.onmessage = async (
   event: MessageEvent<{ readonly items: ReadItem[]; readonly sidecars: SidecarMode }>,
@@ -20,6 +22,7 @@ self.onmessage = async (
     assemble: defaultAssemble,
     sentRuns,
     memo,
+    runCache,
   });
   self.postMessage(results.map(withoutSidecarCopy));
 };

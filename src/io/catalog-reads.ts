@@ -13,6 +13,7 @@ import {
   type SqlValue,
 } from "../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
+import type { StoredPoint } from "../core/runs/metric-curve.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
 
 /** Entries for `ls` and the TUI: roots, filter, sort and limit; a regex filter is applied here, then the limit. */
@@ -155,11 +156,43 @@ export function catalogStats(
   };
 }
 
-/** A run's logged values of one metric, by step: the TUI's curves. */
-export function metricPoints(database: Database, runDir: string, name: string) {
+/** The metric names a run logged, sorted: what its curves are, and what `ckpt metrics --metric` resolves against. */
+export function runMetricNames(database: Database, runDir: string): string[] {
   return database
-    .query<{ step: number | null; epoch: number | null; value: number | null }, [string, string]>(
-      "SELECT step, epoch, value FROM metric_points WHERE run_dir = ? AND name = ? ORDER BY step, rowid",
+    .query<{ name: string }, [string]>(
+      "SELECT DISTINCT name FROM metric_points WHERE run_dir = ? ORDER BY name",
     )
-    .all(runDir, name);
+    .all(runDir)
+    .map((row) => row.name);
+}
+
+/** A run's stored points of the given metrics (all when none given), in file order per metric. */
+export function runMetricPoints(
+  database: Database,
+  runDir: string,
+  names?: readonly string[],
+): StoredPoint[] {
+  const statement = database.query<StoredPoint, [string, string]>(
+    "SELECT name, step, epoch, value FROM metric_points WHERE run_dir = ? AND name = ? ORDER BY rowid",
+  );
+  return (names ?? runMetricNames(database, runDir)).flatMap((name) => statement.all(runDir, name));
+}
+
+/** The catalogued run a directory is: its own row in `runs`, else null. */
+export function runByDir(database: Database, dir: string): { dir: string; task: string | null } | null {
+  return database
+    .query<{ dir: string; task: string | null }, [string]>("SELECT dir, task FROM runs WHERE dir = ?")
+    .get(dir);
+}
+
+/** The runs that primary entries under `root` belong to, sorted. */
+export function runDirsUnder(database: Database, root: string): string[] {
+  const condition = rootCondition([root]);
+  const where = `alias_of IS NULL AND run_dir IS NOT NULL${condition === null ? "" : ` AND ${condition.sql}`}`;
+  return database
+    .query<{ run_dir: string }, SqlValue[]>(
+      `SELECT DISTINCT run_dir FROM checkpoints WHERE ${where} ORDER BY run_dir`,
+    )
+    .all(...(condition?.params ?? []))
+    .map((row) => row.run_dir);
 }

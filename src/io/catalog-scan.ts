@@ -9,7 +9,7 @@ import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts"
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
-import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
+import { applyCatalogChanges, mergeRunUpdates, type RunUpdate, recordScan } from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
 import { fsPath } from "./fs-path.ts";
 import { ReadWorkers } from "./read-workers.ts";
@@ -137,8 +137,7 @@ function collect(collector: Collector, results: readonly ReadResult[]): void {
     collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
     if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
-    if (run !== null && (run.points !== null || !collector.runs.has(run.run.dir)))
-      collector.runs.set(run.run.dir, run);
+    if (run !== null) collector.runs.set(run.run.dir, mergeRunUpdates(collector.runs.get(run.run.dir), run));
   }
 }
 

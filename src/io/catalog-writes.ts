@@ -10,7 +10,29 @@ import { directoryOf, rowValues, STORED_COLUMNS, type StoredEntry } from "./cata
 import { writingCatalog } from "./catalog-write-error.ts";
 
 /** A run and, when they were read in this scan, all its metric points (they replace the stored ones). */
-export type RunUpdate = { readonly run: CatalogRun; readonly points: readonly MetricPoint[] | null };
+export type RunUpdate = {
+  readonly run: CatalogRun;
+  readonly points: readonly MetricPoint[] | null;
+  /**
+   * False when the update knows the run's dir and points but nothing else (a checkpoint that cannot be read):
+   * the run's row is then created if missing, never overwritten. @default true
+   */
+  readonly describesRun?: boolean;
+};
+
+/**
+ * Two updates of one run in a batch as one: the later points when it has any, and the run's facts from the later
+ * update that describes the run (a checkpoint that cannot be read brings points only).
+ */
+export function mergeRunUpdates(earlier: RunUpdate | undefined, later: RunUpdate): RunUpdate {
+  if (earlier === undefined) return later;
+  const describing = later.describesRun !== false ? later : earlier;
+  return {
+    run: describing.run,
+    points: later.points ?? earlier.points,
+    describesRun: describing.describesRun !== false,
+  };
+}
 
 /** One transaction's worth of scan results. */
 export type CatalogChanges = {
@@ -26,8 +48,11 @@ export type CatalogChanges = {
 };
 
 function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number): void {
-  const upsertRun = database.query(
-    "INSERT OR REPLACE INTO runs (dir, exp_name, task, config_path, wandb_run_id, updated_at, points_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  const columns = "(dir, exp_name, task, config_path, wandb_run_id, updated_at, points_fingerprint)";
+  const upsertRun = database.query(`INSERT OR REPLACE INTO runs ${columns} VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const addRun = database.query(`INSERT OR IGNORE INTO runs ${columns} VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const setFingerprint = database.query(
+    "UPDATE runs SET points_fingerprint = ?, updated_at = ? WHERE dir = ?",
   );
   const storedFingerprint = database.query<{ points_fingerprint: string | null }, [string]>(
     "SELECT points_fingerprint FROM runs WHERE dir = ?",
@@ -36,10 +61,22 @@ function upsertRuns(database: Database, runs: readonly RunUpdate[], now: number)
   const insertPoint = database.query(
     "INSERT INTO metric_points (run_dir, name, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  for (const { run, points } of runs) {
+  for (const { run, points, describesRun } of runs) {
     const stored = storedFingerprint.get(run.dir)?.points_fingerprint ?? null;
     const fingerprint = points === null ? stored : pointsFingerprint(points);
-    upsertRun.run(run.dir, run.exp_name, run.task, run.config_path, run.wandb_run_id, now, fingerprint);
+    const row = [
+      run.dir,
+      run.exp_name,
+      run.task,
+      run.config_path,
+      run.wandb_run_id,
+      now,
+      fingerprint,
+    ] as const;
+    if (describesRun === false) {
+      addRun.run(...row);
+      setFingerprint.run(fingerprint, now, run.dir);
+    } else upsertRun.run(...row);
     // Unchanged points (the usual case when the daemon indexes a run's next checkpoint) are not rewritten.
     if (points === null || (stored !== null && stored === fingerprint)) continue;
     deletePoints.run(run.dir);

@@ -6,12 +6,12 @@ import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
 import { extractExpName } from "../core/metadata/extract-training.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { isAssemblable, readReportFacts } from "../core/metadata/report-facts.ts";
-import { emptyRunContext, type RunContext } from "../core/metadata/run-context-model.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
 import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
 import { type FsMemo, realCheckpoint, realPathOf } from "./fs-memo.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
-import { loadRunContext, type RunContextCache } from "./run-context.ts";
+import { type LoadedRun, loadRun } from "./run-context.ts";
+import type { RunContextCache } from "./run-file-reader.ts";
 import { pathUnderRoot } from "./walk-paths.ts";
 
 export type BuildMetadataOptions = {
@@ -36,10 +36,11 @@ export type CheckpointMetadataBuild = {
   readonly problems: readonly AssemblyProblem[];
   readonly run: {
     readonly dir: string | null;
-    readonly expName: string;
-    readonly task: string;
-    /** Every metric point of the run's files (for curves), in file order. */
-    readonly points: MetricPoint[];
+    /** Null for a checkpoint that cannot be read (its run's name and task come from the others). */
+    readonly expName: string | null;
+    readonly task: string | null;
+    /** The run's curves (`runCurvePoints`), read when called: only the catalog needs them. */
+    readonly curvePoints: () => MetricPoint[];
   };
 };
 
@@ -68,7 +69,36 @@ function crashed(path: string, error: unknown): CheckpointMetadataBuild {
     report,
     metadata: null,
     problems: [{ code: "not-a-checkpoint", severity: "error", message }],
-    run: { dir: null, expName: "unknown", task: "generic", points: [] },
+    run: { dir: null, expName: "unknown", task: "generic", curvePoints: () => [] },
+  };
+}
+
+/** An unreadable checkpoint says nothing about its run's name or task: the run keeps what others said. */
+function runOf(options: {
+  readonly assemblable: boolean;
+  readonly loaded: LoadedRun;
+  readonly expName: () => string;
+  readonly task: string;
+}): CheckpointMetadataBuild["run"] {
+  const { assemblable, loaded } = options;
+  const dir = loaded.context.runDir;
+  return assemblable
+    ? { dir, expName: options.expName(), task: options.task, curvePoints: loaded.curvePoints }
+    : { dir, expName: null, task: null, curvePoints: loaded.curvePoints };
+}
+
+/** Where the run of a checkpoint is looked for, with the caches the caller shares. */
+function runLocation(
+  options: BuildMetadataOptions,
+  checkpoint: { readonly realPath: string; readonly stats: Stats | undefined; readonly scanRoot?: string },
+) {
+  const { realPath, stats, scanRoot } = checkpoint;
+  return {
+    checkpointPath: realPath,
+    ...(scanRoot === undefined ? {} : { scanRoot }),
+    ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
+    ...(options.runContextCache ? { cache: options.runContextCache } : {}),
+    ...(options.fsMemo ? { memo: options.fsMemo } : {}),
   };
 }
 
@@ -80,16 +110,13 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
   const inside = pathUnderRoot(root, realPath) !== null;
   const file = fileFacts(realPath, stats, report, options.now);
   const facts = readReportFacts(report);
-  const run: RunContext = isAssemblable(facts)
-    ? loadRunContext({
-        checkpointPath: realPath,
-        ...(inside ? { scanRoot: root } : {}),
-        checkpointMtimeMs: file.mtimeMs,
-        ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
-        ...(options.runContextCache ? { cache: options.runContextCache } : {}),
-        ...(options.fsMemo ? { memo: options.fsMemo } : {}),
-      })
-    : emptyRunContext(null);
+  const assemblable = isAssemblable(facts);
+  const loaded = loadRun({
+    ...runLocation(options, { realPath, stats, ...(inside ? { scanRoot: root } : {}) }),
+    checkpointMtimeMs: file.mtimeMs,
+    context: assemblable,
+  });
+  const run = loaded.context;
   const hydraConfig = run.hydra?.configPath ?? null;
   const assembled = assembleMetadata({
     report,
@@ -106,12 +133,12 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
     report,
     metadata: assembled.metadata,
     problems: assembled.problems,
-    run: {
-      dir: run.runDir,
-      expName: assembled.metadata?.exp_name ?? extractExpName(facts, run).value,
+    run: runOf({
+      assemblable,
+      loaded,
+      expName: () => assembled.metadata?.exp_name ?? extractExpName(facts, run).value,
       task: assembled.task,
-      points: run.series.flatMap((series) => series.points),
-    },
+    }),
   };
 }
 

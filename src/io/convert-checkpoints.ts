@@ -5,7 +5,7 @@ import { buildCheckpointMetadata } from "./checkpoint-metadata-pipeline.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
 import { fsPath, realPathSync } from "./fs-path.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
-import { createRunContextCache } from "./run-context.ts";
+import { createRunContextCache } from "./run-file-reader.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "./sidecar-placement.ts";
 import type { FoundCheckpoint } from "./walk-candidate.ts";
 import { scanRootOf } from "./walk-paths.ts";

@@ -11,10 +11,18 @@ import { mlflowMetricReader } from "../core/runs/mlflow-run.ts";
 import { readTensorboardEvents } from "../core/runs/tensorboard-events.ts";
 import { timmSummaryReader } from "../core/runs/timm-summary-csv.ts";
 import { ultralyticsResultsReader } from "../core/runs/ultralytics-results-csv.ts";
+import { readWandbTransactionLog } from "../core/runs/wandb-transaction-log.ts";
 import { openRegularFile, withFileByteSource } from "./file-byte-source.ts";
 
 /** Metric files read as a stream: appended while training runs, so their new bytes can be read on their own. */
-export const STREAMED_KINDS = ["lightningCsv", "timmCsv", "ultralyticsCsv", "events", "mlflow"] as const;
+export const STREAMED_KINDS = [
+  "lightningCsv",
+  "timmCsv",
+  "ultralyticsCsv",
+  "events",
+  "mlflow",
+  "wandbLog",
+] as const;
 export type StreamedKind = (typeof STREAMED_KINDS)[number];
 
 /**
@@ -119,6 +127,26 @@ function eventsFeeder(path: string): Feeder {
   };
 }
 
+/**
+ * A W&B `run-<id>.wandb` transaction log: history records, resumed at the last complete record. Like an event
+ * file, a damaged record ends the readable part (the history before it is kept).
+ */
+function wandbLogFeeder(path: string): Feeder {
+  return {
+    appends: true,
+    feed(range, add) {
+      const read = withFileByteSource(path, (source) =>
+        readWandbTransactionLog(source, { startOffset: range.from, onPoint: add }),
+      );
+      if (!read.success)
+        return fail(runFileError({ file: path, problem: read.error.message, hint: "check the file" }));
+      if (read.data.stop.kind !== "not-a-wandb-log") return ok(read.data.resumeOffset);
+      const problem = "not a W&B transaction log (no ':W&B' header)";
+      return fail(runFileError({ file: path, problem, hint: "check what wrote the file" }));
+    },
+  };
+}
+
 function metricFilesUnder(dir: string, depth = 0): string[] {
   let entries: Dirent[];
   try {
@@ -162,6 +190,8 @@ export function createFeeder(path: string, kind: StreamedKind): Feeder {
       return eventsFeeder(path);
     case "mlflow":
       return mlflowFeeder(path);
+    case "wandbLog":
+      return wandbLogFeeder(path);
     default:
       return assertNever(kind);
   }

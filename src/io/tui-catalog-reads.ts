@@ -3,21 +3,17 @@ import { statSync } from "node:fs";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { ENTRY_COLUMNS, rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
+import { taskShownMetrics } from "../core/catalog/task-shown-metrics.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import type { MetadataProblem } from "../core/metadata/validate-metadata.ts";
+import { type Curve, curveOf } from "../core/runs/metric-curve.ts";
 import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
 import { isProcessAlive, type LockHolder, readLockHolder } from "./catalog-lock.ts";
-import { metricPoints, queryEntries } from "./catalog-reads.ts";
+import { queryEntries, runMetricNames, runMetricPoints } from "./catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
 import { storedMetadata } from "./catalog-stored-metadata.ts";
 import { readSidecar } from "./sidecar-store.ts";
-
-/** One logged series of a run, by step (points without a step or value are dropped). */
-export type CurveSeries = {
-  readonly name: string;
-  readonly points: readonly { readonly step: number; readonly value: number }[];
-};
 
 /** Everything the detail view shows beyond the catalog row; read on demand for one checkpoint. */
 export type CheckpointDetail = {
@@ -28,8 +24,9 @@ export type CheckpointDetail = {
   readonly problems: readonly MetadataProblem[];
   /** The metadata came from a valid sidecar (else from the catalog's assembled copy). */
   readonly fromSidecar: boolean;
-  readonly primaryCurve: CurveSeries | null;
-  readonly lossCurve: CurveSeries | null;
+  /** The run's curve of the entry's primary metric, and of its task's loss. */
+  readonly primaryCurve: Curve | null;
+  readonly lossCurve: Curve | null;
 };
 
 /** What the TUI store needs from the catalog: a change counter, the rows, and one checkpoint's detail. */
@@ -154,38 +151,30 @@ function readChanged(
 
 const EMPTY_DETAIL_CURVES = { primaryCurve: null, lossCurve: null } as const;
 
-function metricNames(database: Database, runDir: string): string[] {
-  return database
-    .query<{ name: string }, [string]>(
-      "SELECT DISTINCT name FROM metric_points WHERE run_dir = ? ORDER BY name",
-    )
-    .all(runDir)
-    .map((row) => row.name);
+/** The loss a run's curve shows: validation loss, else the task's own losses (validation first), else any. */
+function lossName(names: readonly string[], task: string | null): string | undefined {
+  const taskLosses = taskShownMetrics(task)
+    .filter((name) => name.includes("loss"))
+    .sort((a, b) => Number(b.startsWith("val")) - Number(a.startsWith("val")));
+  const wanted = ["validation_loss", ...taskLosses, "train_loss"];
+  const canonical = wanted
+    .map((key) => names.find((name) => metricSortKey(name) === key))
+    .find((name) => name !== undefined);
+  return canonical ?? names.find((name) => /loss/i.test(name));
 }
 
-function series(database: Database, runDir: string, name: string | undefined): CurveSeries | null {
-  if (name === undefined) return null;
-  const points = metricPoints(database, runDir, name).flatMap((point) =>
-    point.step === null || point.value === null ? [] : [{ step: point.step, value: point.value }],
-  );
-  return points.length === 0 ? null : { name, points };
-}
-
-/** The run's series of the entry's primary metric, and its validation (else training) loss. */
+/** The run's curves of the entry's primary metric and of its task's loss. */
 function curvesOf(database: Database, entry: CatalogEntry) {
   if (entry.run_dir === null) return EMPTY_DETAIL_CURVES;
-  const names = metricNames(database, entry.run_dir);
+  const names = runMetricNames(database, entry.run_dir);
   const primary = entry.primary_metric === null ? null : metricSortKey(entry.primary_metric.name);
-  const loss = ["validation_loss", "train_loss"]
-    .map((canonical) => names.find((name) => metricSortKey(name) === canonical))
-    .find((name) => name !== undefined);
+  const primaryName = names.find((name) => metricSortKey(name) === primary);
+  const loss = lossName(names, entry.task);
+  const wanted = [primaryName, loss].flatMap((name) => (name === undefined ? [] : [name]));
+  const points = runMetricPoints(database, entry.run_dir, [...new Set(wanted)]);
   return {
-    primaryCurve: series(
-      database,
-      entry.run_dir,
-      names.find((name) => metricSortKey(name) === primary),
-    ),
-    lossCurve: series(database, entry.run_dir, loss ?? names.find((name) => /loss/i.test(name))),
+    primaryCurve: primaryName === undefined ? null : curveOf(primaryName, points),
+    lossCurve: loss === undefined ? null : curveOf(loss, points),
   };
 }
 

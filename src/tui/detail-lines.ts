@@ -2,7 +2,8 @@ import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
-import type { CheckpointDetail, CurveSeries } from "../io/tui-catalog-reads.ts";
+import { type Curve, checkpointPosition } from "../core/runs/metric-curve.ts";
+import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
 import { chartLines } from "./metric-chart.ts";
 import { primaryMetricText } from "./metric-text.ts";
 import { rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
@@ -52,20 +53,22 @@ function fileLines(entry: CatalogEntry, detail: CheckpointDetail, options: Detai
 
 function curveLines(
   title: string,
-  curve: CurveSeries | null,
+  curve: Curve | null,
   entry: CatalogEntry,
   options: DetailLineOptions,
 ): Line[] {
   if (curve === null) return [];
+  const mark = checkpointPosition(curve.axis, { step: entry.global_step, epoch: entry.epoch });
   const head = {
-    text: `  ${title} (${curve.name}) over steps, this checkpoint at step ${entry.global_step ?? "?"}`,
+    text: `  ${title} (${curve.name}) over ${curve.axis}s, this checkpoint at ${curve.axis} ${mark ?? "?"}`,
     dim: true,
   };
   const chart = chartLines({
     points: curve.points,
+    axis: curve.axis,
     width: Math.min(options.width - 2, 100),
     height: CHART_HEIGHT,
-    markStep: entry.global_step,
+    mark,
     ascii: options.ascii,
   });
   return [head, ...chart.map((text) => ({ text: `  ${text}`, color: "green" }))];
@@ -78,10 +81,7 @@ function curvesSection(entry: CatalogEntry, detail: CheckpointDetail, options: D
     ...curveLines(primaryName, detail.primaryCurve, entry, options),
     ...curveLines("loss", detail.lossCurve, entry, options),
   ];
-  const none = {
-    text: "  no metric points for this run in the catalog (entries read from sidecars carry none)",
-    dim: true,
-  };
+  const none = { text: "  no metric points for this run in the catalog", dim: true };
   return [heading("curves"), ...(lines.length === 0 ? [none] : lines)];
 }
 

@@ -1,12 +1,16 @@
-export type ChartPoint = { readonly step: number; readonly value: number };
+import type { CurveAxis } from "../core/runs/metric-curve.ts";
+
+export type ChartPoint = { readonly x: number; readonly value: number };
 
 export type ChartOptions = {
   readonly points: readonly ChartPoint[];
+  /** What x is: the axis labels say `step 32` or `epoch 3`. */
+  readonly axis: CurveAxis;
   /** Plot width in characters (the y labels come on top of this). */
   readonly width: number;
   readonly height: number;
-  /** The checkpoint's step: a dotted column in the plot and a ▲ under it. */
-  readonly markStep: number | null;
+  /** The checkpoint's place on the axis: a dotted column in the plot and a ▲ under it. */
+  readonly mark: number | null;
   readonly ascii: boolean;
 };
 
@@ -66,7 +70,7 @@ function render(grid: Grid, ascii: boolean, markColumn: number | null): string[]
   );
 }
 
-/** `▲ step 32` under the marked column, or `step 32 ▲` when the text would run past the plot's right edge. */
+/** `▲ step 32` (or `▲ epoch 3`) under the marked column, or `step 32 ▲` when the text would run past the plot's right edge. */
 function pointerLine(column: number, width: number, text: string, ascii: boolean): string {
   const arrow = ascii ? "^" : "▲";
   const fitsRight = column + text.length + 2 <= width;
@@ -75,11 +79,12 @@ function pointerLine(column: number, width: number, text: string, ascii: boolean
 }
 
 /**
- * A line chart of a run's metric over steps, drawn with braille dots (2×4 per character) or, with `ascii`, with
- * `*` per character; y labels on the left, and a marker line under the plot pointing at the checkpoint's step.
+ * A line chart of a run's metric over steps or epochs, drawn with braille dots (2×4 per character) or, with
+ * `ascii`, with `*` per character; y labels on the left, and a marker line under the plot pointing at the
+ * checkpoint's place. The one chart of ckpt: the TUI's detail view and `ckpt metrics` both draw with it.
  */
 export function chartLines(options: ChartOptions): string[] {
-  const points = [...options.points].sort((a, b) => a.step - b.step);
+  const points = [...options.points].sort((a, b) => a.x - b.x);
   const first = points[0];
   const last = points[points.length - 1];
   if (first === undefined || last === undefined) return [];
@@ -94,13 +99,13 @@ export function chartLines(options: ChartOptions): string[] {
   const values = points.map((point) => point.value);
   const [low, high] = [Math.min(...values), Math.max(...values)];
   const toDot = (point: ChartPoint): [number, number] => [
-    scale(point.step, first.step, last.step, dotsX),
+    scale(point.x, first.x, last.x, dotsX),
     dotsY - 1 - scale(point.value, low, high, dotsY),
   ];
   const marked =
-    options.markStep === null
+    options.mark === null
       ? null
-      : scale(Math.min(Math.max(options.markStep, first.step), last.step), first.step, last.step, dotsX);
+      : scale(Math.min(Math.max(options.mark, first.x), last.x), first.x, last.x, dotsX);
   if (marked !== null && !options.ascii) for (let y = 0; y < dotsY; y += 2) plot(grid, marked, y, dots);
   points.forEach((point, index) => {
     const previous = points[index - 1];
@@ -112,8 +117,10 @@ export function chartLines(options: ChartOptions): string[] {
       row === 0 ? label(high) : row === options.height - 1 ? label(low) : " ".repeat(LABEL_WIDTH - 1);
     return `${gutter} ${line}`;
   });
+  const name = options.axis;
   const pointer =
-    markColumn === null ? [] : [pointerLine(markColumn, width, `step ${options.markStep}`, options.ascii)];
-  const axis = `${" ".repeat(LABEL_WIDTH)}step ${first.step}${`step ${last.step}`.padStart(Math.max(0, width - `step ${first.step}`.length))}`;
+    markColumn === null ? [] : [pointerLine(markColumn, width, `${name} ${options.mark}`, options.ascii)];
+  const start = `${name} ${first.x}`;
+  const axis = `${" ".repeat(LABEL_WIDTH)}${start}${`${name} ${last.x}`.padStart(Math.max(0, width - start.length))}`;
   return [...body, ...pointer, axis];
 }

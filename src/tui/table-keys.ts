@@ -16,7 +16,8 @@ export type TableKeyContext = {
 };
 
 function moveTo(context: TableKeyContext, target: number): void {
-  const place = placeCursor(context.table.rows, target, { top: context.top, height: context.height });
+  const view = { top: context.top, height: context.height, from: context.cursor };
+  const place = placeCursor(context.table.rows, target, view);
   context.actions.dispatch({ kind: "move", ...place });
 }
 
@@ -72,7 +73,7 @@ function compareMarked(context: TableKeyContext): void {
 
 function onRow(input: string, key: Key, context: TableKeyContext): boolean {
   const row = currentRow(context);
-  if (row === undefined) return false;
+  if (row === undefined || row.kind === "columns") return false;
   const { dispatch } = context.actions;
   const run = row.kind === "run" ? row.key : row.run;
   if (key.return && row.kind === "run") dispatch({ kind: "toggle-run", run });

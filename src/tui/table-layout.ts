@@ -183,6 +183,18 @@ function shareRoom(room: number, texts: readonly { need: number; min: number }[]
   );
 }
 
+/** What goes first when the terminal is narrow: `ls`'s losses, then `DROP_ORDER`, then the task's other metrics. */
+function dropOrder(columns: readonly LsColumn[]): string[] {
+  const ranked = (keep: (rank: number) => boolean) =>
+    columns
+      .filter(
+        (column) => !NOT_METRICS.has(column.id) && column.dropRank !== undefined && keep(column.dropRank),
+      )
+      .sort((a, b) => (a.dropRank ?? 0) - (b.dropRank ?? 0))
+      .map((column) => column.id);
+  return [...ranked((rank) => rank < 0), ...DROP_ORDER, ...ranked((rank) => rank >= 0)];
+}
+
 /** The `ckpt ls` columns (the task's standard metrics included), fitted to the terminal width. */
 export function tableLayout(sample: LayoutSample, options: { width: number; ascii: boolean }): TableLayout {
   const ls = defaultLsColumns(sample.entries, { now: 0, displayPath: (path) => path });
@@ -195,7 +207,7 @@ export function tableLayout(sample: LayoutSample, options: { width: number; asci
     });
   const name = { need: Math.max(sample.nameWidth, "checkpoint ".length), min: MIN_NAME_WIDTH };
   const fixedWidth = () => sized.reduce((sum, item) => sum + item.min + GAP.length, PREFIX_WIDTH);
-  for (const id of DROP_ORDER) {
+  for (const id of dropOrder(ls)) {
     if (fixedWidth() + Math.min(name.need, name.min) <= options.width) break;
     sized = sized.filter((item) => item.column.id !== id);
   }

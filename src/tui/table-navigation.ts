@@ -21,13 +21,19 @@ export function visibleTop(options: { top: number; cursor: number; height: numbe
   return clamp(top, 0, Math.max(0, count - height));
 }
 
-/** Where the cursor lands after moving to `target` (clamped), with the window following it. */
+/**
+ * Where the cursor lands after moving to `target` (clamped), with the window following it. A run's column row is
+ * passed over in the direction of the move (from `view.from`, the cursor's row).
+ */
 export function placeCursor(
   rows: readonly DisplayRow[],
   target: number,
-  view: { readonly top: number; readonly height: number },
+  view: { readonly top: number; readonly height: number; readonly from?: number },
 ): CursorPlace {
-  const index = clamp(target, 0, Math.max(0, rows.length - 1));
+  const last = Math.max(0, rows.length - 1);
+  let index = clamp(target, 0, last);
+  const step = index < (view.from ?? 0) ? -1 : 1;
+  while (rows[index]?.kind === "columns" && index + step >= 0 && index + step <= last) index += step;
   const top = visibleTop({ top: view.top, cursor: index, height: view.height, count: rows.length });
   return { key: rows[index]?.key ?? null, index, top };
 }

@@ -20,6 +20,8 @@ export type RunGroup = {
   readonly entries: readonly CatalogEntry[];
   readonly best: { readonly entry: CatalogEntry; readonly metric: string } | null;
   readonly bestPath: string | null;
+  /** The task its columns follow: its checkpoints' task, or "" when they differ or none is known. */
+  readonly task: string;
 };
 
 export type DisplayRow =
@@ -39,7 +41,9 @@ export type DisplayRow =
       readonly runDir: string;
       /** The run header's name, which the row need not repeat. */
       readonly runLabel: string;
-    };
+    }
+  /** A run's own column header, under its header row when the runs shown are of several tasks. */
+  | { readonly kind: "columns"; readonly key: string; readonly group: RunGroup };
 
 export type TableRows = {
   readonly rows: readonly DisplayRow[];
@@ -80,6 +84,12 @@ export function groupRuns(entries: readonly CatalogEntry[], previous: readonly R
   });
 }
 
+/** The task a run's columns follow: its checkpoints' task, or "" when they differ or none is known. */
+function sharedTask(list: readonly CatalogEntry[]): string {
+  const task = list[0]?.task ?? null;
+  return task !== null && list.every((entry) => entry.task === task) ? task : "";
+}
+
 function newGroup(dir: string, list: readonly CatalogEntry[]): RunGroup {
   const [best] = bestEntries(list, { overall: true });
   return {
@@ -89,6 +99,7 @@ function newGroup(dir: string, list: readonly CatalogEntry[]): RunGroup {
     entries: list,
     best: best ?? null,
     bestPath: best?.entry.path ?? null,
+    task: sharedTask(list),
   };
 }
 
@@ -226,12 +237,15 @@ export function buildTableRows(groups: readonly RunGroup[], options: BuildRowsOp
   const rows: DisplayRow[] = [];
   const runStarts = new Map<string, number>();
   let shownEntries = 0;
+  // Runs of several tasks show different metrics: each run then heads its rows with its own columns.
+  const ownColumns = new Set(visible.map(({ group }) => group.task)).size > 1;
   for (const { group, kept } of visible) {
     const collapsed = options.collapsed.has(group.key);
     runStarts.set(group.key, rows.length);
     rows.push({ kind: "run", key: group.key, group, shown: kept.length, collapsed });
     shownEntries += kept.length;
     if (collapsed) continue;
+    if (ownColumns) rows.push({ kind: "columns", key: `columns:${group.dir}`, group });
     for (const row of kept) rows.push(row);
   }
   return {

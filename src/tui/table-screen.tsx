@@ -3,7 +3,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { DaemonState } from "./catalog-store.ts";
 import { marksFor } from "./status-glyphs.ts";
 import { handleTableKey, splitKeys } from "./table-keys.ts";
-import { type LayoutSampleCache, layoutSample, tableLayout } from "./table-layout.ts";
+import type { LayoutSampleCache } from "./table-layout.ts";
+import { tableLayouts } from "./table-layouts.ts";
 import { resolveCursor, visibleTop } from "./table-navigation.ts";
 import { buildTableRows, groupRuns, type RunGroup, type TableRowsCache } from "./table-rows.ts";
 import { TableView } from "./table-view.tsx";
@@ -114,10 +115,11 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
     [groups, filter.text, sort, collapsed, cache],
   );
   usePreparedRows({ groups, filter: filter.text, sort, cache });
-  const layout = useMemo(
-    () => tableLayout(layoutSample(groups, sampleCache), { width: props.width, ascii: settings.ascii }),
-    [groups, sampleCache, props.width, settings.ascii],
-  );
+  // The columns follow the runs shown: a filter down to one task shows that task's metrics.
+  const layouts = useMemo(() => {
+    const shown = table.rows.flatMap((row) => (row.kind === "run" ? [row.group] : []));
+    return tableLayouts(shown, { width: props.width, ascii: settings.ascii, cache: sampleCache });
+  }, [table, sampleCache, props.width, settings.ascii]);
   const listHeight = Math.max(1, props.height - 2);
   const cursor = resolveCursor(table, cursorState);
   const top = visibleTop({ top: topState, cursor, height: listHeight, count: table.rows.length });
@@ -156,7 +158,7 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
           top={top}
           height={listHeight}
           cursor={cursor}
-          layout={layout}
+          layouts={layouts}
           sort={sort}
           marked={marked}
           flashing={flashing}

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { memo } from "react";
-import { entrySegments, headerText, runSegments, type Segment, type TableLayout } from "./table-layout.ts";
+import { entrySegments, headerText, runSegments, type Segment } from "./table-layout.ts";
+import type { TableLayouts } from "./table-layouts.ts";
 import type { DisplayRow } from "./table-rows.ts";
 import type { SortColumn } from "./ui-state.ts";
 
@@ -10,7 +11,7 @@ export type TableViewProps = {
   readonly top: number;
   readonly height: number;
   readonly cursor: number;
-  readonly layout: TableLayout;
+  readonly layouts: TableLayouts;
   readonly sort: { readonly column: SortColumn; readonly descending: boolean };
   readonly marked: readonly string[];
   readonly flashing: ReadonlySet<string>;
@@ -38,7 +39,8 @@ function Spans(props: { readonly segments: readonly Segment[] }) {
 
 type RowProps = {
   readonly row: DisplayRow;
-  readonly layout: TableLayout;
+  readonly layouts: TableLayouts;
+  readonly sort: TableViewProps["sort"];
   readonly selected: boolean;
   readonly marked: boolean;
   readonly flashing: boolean;
@@ -48,10 +50,20 @@ type RowProps = {
 
 /** One line, one `<Text>`: the cost of a frame grows with the window, not with the catalog. */
 const TableRow = memo(function TableRow(props: RowProps) {
+  const { row } = props;
+  if (row.kind === "columns")
+    return (
+      <Text wrap="truncate-end" dimColor>
+        {headerText(props.layouts.ofRun(row.group.key), props.sort)}
+      </Text>
+    );
   const segments =
-    props.row.kind === "run"
-      ? runSegments(props.row, props.layout, { displayPath: props.displayPath, selected: props.selected })
-      : entrySegments(props.row, props.layout, {
+    row.kind === "run"
+      ? runSegments(row, props.layouts.ofRun(row.key), {
+          displayPath: props.displayPath,
+          selected: props.selected,
+        })
+      : entrySegments(row, props.layouts.ofRun(row.run), {
           now: props.now,
           marked: props.marked,
           selected: props.selected,
@@ -68,19 +80,29 @@ const TableRow = memo(function TableRow(props: RowProps) {
   );
 });
 
-/** The checkpoint table: a header and a window of rows sliced from the full list. */
+function runKeyOf(row: DisplayRow | undefined): string | null {
+  if (row === undefined) return null;
+  return row.kind === "entry" ? row.run : row.kind === "run" ? row.key : row.group.key;
+}
+
+/**
+ * The checkpoint table: a header and a window of rows sliced from the full list. The header shows the columns of
+ * the run at the top of the window (runs of several tasks also head their own rows with theirs).
+ */
 export function TableView(props: TableViewProps) {
   const visible = props.rows.slice(props.top, props.top + props.height);
+  const topRun = runKeyOf(visible[0]);
   return (
     <Box flexDirection="column" height={props.height + 1}>
       <Text wrap="truncate-end" bold>
-        {headerText(props.layout, props.sort)}
+        {headerText(topRun === null ? props.layouts.first : props.layouts.ofRun(topRun), props.sort)}
       </Text>
       {visible.map((row, offset) => (
         <TableRow
           key={row.key}
           row={row}
-          layout={props.layout}
+          layouts={props.layouts}
+          sort={props.sort}
           selected={props.top + offset === props.cursor}
           marked={row.kind === "entry" && props.marked.includes(row.key)}
           flashing={props.flashing.has(row.key)}

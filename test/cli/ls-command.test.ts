@@ -192,6 +192,31 @@ describe("ckpt ls", () => {
     );
   });
 
+  test("checkpoints of several tasks: a table each, with that task's metrics", async () => {
+    expect((await ls("--no-scan", "--wide")).split("\n")).toEqual([
+      "text-detection · 3 checkpoints",
+      "experiment  arch   epoch  step  h-mean  precision  recall  size  age  status  path",
+      "dbnet_r50   dbnet      1   100  81.00%     80.00%  82.00%  10 B   4w  ok      runs/dbnet/checkpoints/epoch=1.ckpt",
+      "dbnet_r50   dbnet      2   200  84.00%     85.40%  83.20%  30 B   7d  ok      runs/dbnet/checkpoints/epoch=2.ckpt",
+      "dbnet_r50   dbnet      3   300       —          —       —  20 B  12h  ok      runs/dbnet/checkpoints/epoch=3.ckpt",
+      "",
+      "language-modelling · 1 checkpoint",
+      "experiment  arch  epoch  step  val loss  size  age  status  path",
+      "gpt_small   gpt2      0   100    2.5000  26 B   8w  ok      runs/lm/step100.pt",
+      "",
+    ]);
+  });
+
+  test("--sort primary never ranks one metric against another: each metric's entries together, -primary best first", async () => {
+    // hmean (higher is better) first by name, its missing value last; then eval_loss (lower is better).
+    expect(names(await ls("--json", "--sort", "-primary"))).toEqual([
+      "runs/dbnet/checkpoints/epoch=2.ckpt",
+      "runs/dbnet/checkpoints/epoch=1.ckpt",
+      "runs/dbnet/checkpoints/epoch=3.ckpt",
+      "runs/lm/step100.pt",
+    ]);
+  });
+
   test("--stats", async () => {
     const stats = JSON.parse(await ls("--stats", "--json"));
     expect(stats).toMatchObject({

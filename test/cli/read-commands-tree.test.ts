@@ -48,6 +48,16 @@ const cases: [string, (catalog: string) => string[], number][] = [
   ["best DIR", (catalog) => ["best", tree, "--catalog", catalog], 0],
   ["stats DIR --json", (catalog) => ["stats", tree, "--json", "--catalog", catalog], 0],
   ["tui DIR without a terminal", (catalog) => ["tui", tree, "--catalog", catalog], 0],
+  [
+    "metrics CHECKPOINT",
+    (catalog) => [
+      "metrics",
+      join(tree, "ultralytics/runs/detect/train/weights/best.pt"),
+      "--catalog",
+      catalog,
+    ],
+    0,
+  ],
   ["show every checkpoint", () => ["show", ...checkpoints], 1],
   ["show --json every checkpoint", () => ["show", "--json", ...checkpoints], 1],
   ["inspect every checkpoint", () => ["inspect", ...checkpoints], 1],

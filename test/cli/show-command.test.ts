@@ -57,3 +57,103 @@ describe("ckpt show", () => {
     );
   });
 });
+
+describe("ckpt show follows the task", () => {
+  /** A section of the human view: its title line through the line before the next title. */
+  function section(text: string, title: string): string[] {
+    const lines = text.split("\n");
+    const start = lines.indexOf(title);
+    const end = lines.findIndex((line, index) => index > start && line !== "" && !line.startsWith(" "));
+    return lines.slice(start, end);
+  }
+
+  // The V1 fields only a text detector fills (validation_loss is every task's).
+  const TEXT_DETECTION_ROW = /^ {2}(hmean|decoder|head|loss|encoder) | {4}channels /;
+
+  test.each([
+    "ultralytics/runs/detect/train/weights/epoch25.pt",
+    "ultralytics/runs/detect/train/weights/best.pt",
+    "timm/output/train/20261122-145342-test_efficientnet-32/model_best.pth.tar",
+    "torch/tutorial_checkpoint.pt",
+    "torch/resnet_tiny_state_dict.pt",
+    "torch/tiny_cnn.safetensors",
+  ])("%s: no text-detection field", async (path) => {
+    const run = await runCliInProcess(["show", path], { cwd: realFixtureRoot });
+    expect(run.exitCode).toBe(0);
+    const rows = run.stdout.split("\n").filter((line) => TEXT_DETECTION_ROW.test(line));
+    expect(rows).toEqual([]);
+  });
+
+  test("a detector: mAP50, mAP50-95, precision, recall and the box/cls/dfl losses, each with its source", async () => {
+    const run = await runCliInProcess(["show", "ultralytics/runs/detect/train/weights/epoch25.pt"], {
+      cwd: realFixtureRoot,
+    });
+    expect([...section(run.stdout, "model"), ...section(run.stdout, "metrics")]).toEqual([
+      "model",
+      "  architecture     yolov8-micro                             ← checkpoint",
+      "  pretrained       false                                    ← train_args",
+      "metrics",
+      "  mAP50            0.08222                                  ← checkpoint:train_metrics (metrics/mAP50(B))",
+      "  mAP50-95         0.01676                                  ← checkpoint:train_metrics (metrics/mAP50-95(B))",
+      "  precision        0.43136                                  ← checkpoint:train_metrics (metrics/precision(B))",
+      "  recall           0.09258                                  ← checkpoint:train_metrics (metrics/recall(B))",
+      "  train_box_loss   3.49822                                  ← results.csv@epoch=25 (train/box_loss)",
+      "  train_cls_loss   2.64451                                  ← results.csv@epoch=25 (train/cls_loss)",
+      "  train_dfl_loss   1.66429                                  ← results.csv@epoch=25 (train/dfl_loss)",
+      "  val_box_loss     3.41286                                  ← checkpoint:train_metrics (val/box_loss)",
+      "  val_cls_loss     2.70648                                  ← checkpoint:train_metrics (val/cls_loss)",
+      "  val_dfl_loss     1.61055                                  ← checkpoint:train_metrics (val/dfl_loss)",
+    ]);
+  });
+
+  test("a classifier: accuracy, top-5 and losses; what no row showed stays in additional_metrics", async () => {
+    const run = await runCliInProcess(
+      ["show", "timm/output/train/20261122-145342-test_efficientnet-32/model_best.pth.tar"],
+      { cwd: realFixtureRoot },
+    );
+    expect([...section(run.stdout, "metrics"), ...section(run.stdout, "additional_metrics")]).toEqual([
+      "metrics",
+      "  accuracy         83.3333                                  ← checkpoint:metric (eval_top1)",
+      "  top5_accuracy    100                                      ← summary.csv@epoch=2 (eval_top5)",
+      "  train_loss       1.43804                                  ← summary.csv@epoch=2",
+      "  validation_loss  0.651002                                 ← summary.csv@epoch=2 (eval_loss)",
+      "additional_metrics",
+      "  lr               0.0125                                   ← summary.csv@epoch=2",
+    ]);
+  });
+
+  test("a tutorial dict: architecture unknown (a default, marked), its `loss` read as the train loss", async () => {
+    const run = await runCliInProcess(["show", "torch/tutorial_checkpoint.pt"], { cwd: realFixtureRoot });
+    expect(section(run.stdout, "model")).toEqual([
+      "model",
+      "  architecture     unknown *                                ← default: nothing recorded it, the schema needs a value",
+    ]);
+    expect(section(run.stdout, "metrics")).toEqual([
+      "metrics",
+      "  validation_loss  —",
+      "  train_loss       1.5927                                   ← checkpoint:loss (loss)",
+    ]);
+  });
+
+  test("a text detector keeps every V1 field, known or not", async () => {
+    const run = await runCliInProcess(["show", FULL], { cwd: realFixtureRoot });
+    const labels = [...section(run.stdout, "model"), ...section(run.stdout, "metrics")].map(
+      (line) => line.trim().split(/ {2,}/)[0],
+    );
+    expect(labels).toEqual([
+      "model",
+      "architecture",
+      "encoder",
+      "pretrained",
+      "decoder",
+      "channels",
+      "head",
+      "loss",
+      "metrics",
+      "precision",
+      "recall",
+      "hmean",
+      "validation_loss",
+    ]);
+  });
+});

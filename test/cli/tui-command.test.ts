@@ -16,8 +16,8 @@ describe("ckpt tui without a terminal", () => {
     expect(result).toEqual({
       exitCode: 0,
       stdout: [
-        "experiment  arch   epoch  step  h-mean  precision  recall    size  age  status  path",
-        "dbnet_a     dbnet      3   300  80.00%     79.00%  99.00%  144 KB   5m  ok      /runs/dbnet_a/checkpoints/last.ckpt",
+        "experiment  arch   epoch  step  h-mean  precision  recall  val loss    size  age  status  path",
+        "dbnet_a     dbnet      3   300  80.00%     79.00%  99.00%    0.7800  144 KB   5m  ok      /runs/dbnet_a/checkpoints/last.ckpt",
         "",
       ].join("\n"),
       stderr: "ckpt tui: standard output is not a terminal, so here is the 'ckpt ls' table instead\n",

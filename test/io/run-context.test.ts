@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildCheckpointMetadata } from "../../src/io/checkpoint-metadata-pipeline.ts";
-import { createRunContextCache, loadRunContext } from "../../src/io/run-context.ts";
+import { loadRunContext } from "../../src/io/run-context.ts";
+import { createRunContextCache } from "../../src/io/run-file-reader.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 
@@ -89,6 +90,7 @@ describe("buildCheckpointMetadata", () => {
 
   test("a missing path is a report, not a throw", () => {
     const built = buildCheckpointMetadata("/nonexistent/x.ckpt", { scanRoot: "/nonexistent", now: () => 0 });
-    expect([built.metadata, built.run.expName]).toEqual([null, "unknown"]);
+    // Nothing read names the run: the catalog keeps what its other checkpoints said.
+    expect([built.metadata, built.run.expName, built.run.task]).toEqual([null, null, null]);
   });
 });

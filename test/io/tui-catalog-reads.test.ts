@@ -72,3 +72,54 @@ describe("tui catalog reader: reading only what changed", () => {
     reader.close();
   });
 });
+
+describe("tui catalog reader: curves", () => {
+  test("a per-epoch run is drawn over epochs: the primary metric and the task's validation loss", () => {
+    using dir = makeTempDir("tui-reads-curves");
+    const path = join(dir.path, "catalog.db");
+    const entry = sampleEntry("yolo", "weights/epoch2.pt", {
+      task: "object-detection",
+      epoch: 2,
+      global_step: null,
+      primary_metric: { name: "metrics/mAP50(B)", value: 0.3, higher_is_better: true },
+    });
+    const perEpoch = (name: string, values: number[]) =>
+      values.map((value, epoch) => ({ name, step: null, epoch, value }));
+    const run = {
+      dir: "/runs/yolo",
+      exp_name: "yolo",
+      task: "object-detection",
+      config_path: null,
+      wandb_run_id: null,
+    };
+    const points = [
+      ...perEpoch("train/box_loss", [3, 2.5, 2]),
+      ...perEpoch("metrics/mAP50(B)", [0.1, 0.2, 0.3]),
+      ...perEpoch("val/box_loss", [3.5, Number.NaN, 2.9]),
+    ];
+    writeCatalog(path, { entries: [entry], runs: [{ run, points }] });
+    const reader = openTuiCatalogReader({ path, roots: [] });
+    const detail = reader.readDetail(entry);
+    expect([detail.primaryCurve, detail.lossCurve]).toEqual([
+      {
+        name: "metrics/mAP50(B)",
+        axis: "epoch",
+        points: [
+          { x: 0, value: 0.1 },
+          { x: 1, value: 0.2 },
+          { x: 2, value: 0.3 },
+        ],
+      },
+      // The diverged (NaN) epoch draws no dot.
+      {
+        name: "val/box_loss",
+        axis: "epoch",
+        points: [
+          { x: 0, value: 3.5 },
+          { x: 2, value: 2.9 },
+        ],
+      },
+    ]);
+    reader.close();
+  });
+});

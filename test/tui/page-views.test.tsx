@@ -50,8 +50,9 @@ const DETAIL: CheckpointDetail = {
   fromSidecar: false,
   primaryCurve: {
     name: "val/hmean",
-    points: [0, 100, 200, 300, 400].map((step, index) => ({
-      step,
+    axis: "step",
+    points: [0, 100, 200, 300, 400].map((x, index) => ({
+      x,
       value: [0.5, 0.7, 0.88, 0.85, 0.86][index] ?? 0,
     })),
   },
@@ -162,8 +163,7 @@ describe("page views", () => {
       "    copy the file again or delete it",
       "",
       "curves",
-      "  no metric points for this run in the catalog (entries read from sidecars carry",
-      "    none)",
+      "  no metric points for this run in the catalog",
       "",
       "validation",
       "  /runs/dbnet_a/checkpoints/epoch=2-step=200.metadata.yaml:3:1: bad indentation",
@@ -176,6 +176,7 @@ describe("page views", () => {
       "metadata",
       "  none: data.pkl: the pickle ends before its STOP opcode (truncated copy?); copy",
       "    the file again or delete it",
+      "",
       ...Array.from({ length: 5 }, () => ""),
     ]);
   });

@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
 import { headerText, type LayoutSampleCache, layoutSample, tableLayout } from "../../src/tui/table-layout.ts";
+import { tableLayouts } from "../../src/tui/table-layouts.ts";
+import { placeCursor } from "../../src/tui/table-navigation.ts";
 import { buildTableRows, groupRuns, type TableRowsCache } from "../../src/tui/table-rows.ts";
 import type { SortColumn } from "../../src/tui/ui-state.ts";
 import { sampleEntry } from "../helpers/tui-catalog.ts";
@@ -153,5 +155,63 @@ describe("table rows, kept across data changes", () => {
       "bare",
       "  model.pt",
     ]);
+  });
+});
+
+describe("columns per run group", () => {
+  const yolo = (file: string, map50: number) =>
+    sampleEntry("yolo", file, {
+      task: "object-detection",
+      architecture: "yolov8n",
+      primary_metric: { name: "metrics/mAP50(B)", value: map50, higher_is_better: true },
+      metrics: {
+        precision: 0.7,
+        recall: 0.6,
+        hmean: null,
+        validation_loss: null,
+        additional_metrics: { "metrics/mAP50(B)": map50, "metrics/mAP50-95(B)": map50 / 2 },
+      },
+    });
+  const MIXED = [entry("dbnet", 1, 0.8), entry("dbnet", 2, 0.9), yolo("best.pt", 0.62), yolo("last.pt", 0.6)];
+  const build = (filter: string) =>
+    buildTableRows(groupRuns(MIXED), {
+      filter,
+      sort: { column: "metric", descending: true },
+      collapsed: new Set(),
+    });
+
+  test("runs of several tasks each head their rows with their own columns; one task shown needs none", () => {
+    expect(build("").rows.map((row) => `${row.kind} ${row.key.replace(/^.*\//, "")}`)).toEqual([
+      "run dbnet",
+      "columns dbnet",
+      "entry epoch=2.ckpt",
+      "entry epoch=1.ckpt",
+      "run yolo",
+      "columns yolo",
+      "entry best.pt",
+      "entry last.pt",
+    ]);
+    expect(build("yolo").rows.map((row) => row.kind)).toEqual(["run", "entry", "entry"]);
+  });
+
+  test("each task's layout has its own metrics; a filter down to one task shows that task's", () => {
+    const groups = groupRuns(MIXED);
+    const layouts = tableLayouts(groups, { width: 120, ascii: false });
+    const header = (run: string) =>
+      headerText(layouts.ofRun(`run:/runs/${run}`), { column: "metric", descending: true }).trimEnd();
+    expect([header("dbnet"), header("yolo")]).toEqual([
+      "     arch    epoch    step  h-mean▼   precision   recall   val loss      size   age  checkpoint",
+      "     arch      epoch    step  map@0.5▼   map@.5:.95   precision   recall      size   age  checkpoint",
+    ]);
+    const onlyYolo = tableLayouts(groups.slice(1), { width: 120, ascii: false });
+    expect(headerText(onlyYolo.first, { column: "metric", descending: true }).trimEnd()).toBe(header("yolo"));
+  });
+
+  test("the cursor passes over a column row, down and up", () => {
+    const rows = build("").rows;
+    const view = { top: 0, height: 20 };
+    expect(placeCursor(rows, 1, { ...view, from: 0 }).index).toBe(2);
+    expect(placeCursor(rows, 5, { ...view, from: 6 }).index).toBe(4);
+    expect(placeCursor(rows, 5, { ...view, from: 4 }).index).toBe(6);
   });
 });

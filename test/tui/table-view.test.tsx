@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { renderToString } from "ink";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
-import { layoutSample, tableLayout } from "../../src/tui/table-layout.ts";
+import { tableLayouts } from "../../src/tui/table-layouts.ts";
 import { buildTableRows, groupRuns } from "../../src/tui/table-rows.ts";
 import { TableView } from "../../src/tui/table-view.tsx";
 import type { SortColumn } from "../../src/tui/ui-state.ts";
@@ -48,14 +48,14 @@ function render(
     sort: { column: options.sort ?? "checkpoint", descending: options.descending ?? false },
     collapsed: new Set(),
   });
-  const layout = tableLayout(layoutSample(groups), { width: WIDTH, ascii: options.ascii ?? false });
+  const layouts = tableLayouts(groups, { width: WIDTH, ascii: options.ascii ?? false });
   const view = (
     <TableView
       rows={table.rows}
       top={0}
       height={10}
       cursor={1}
-      layout={layout}
+      layouts={layouts}
       sort={{ column: options.sort ?? "checkpoint", descending: options.descending ?? false }}
       marked={options.marked ?? []}
       flashing={new Set()}
@@ -136,14 +136,14 @@ describe("table view", () => {
     const groups = groupRuns(LONG);
     const sort = { column: "checkpoint", descending: false } as const;
     const table = buildTableRows(groups, { filter: "", sort, collapsed: new Set() });
-    const layout = tableLayout(layoutSample(groups), { width, ascii: false });
+    const layouts = tableLayouts(groups, { width, ascii: false });
     const view = (
       <TableView
         rows={table.rows}
         top={0}
         height={6}
         cursor={1}
-        layout={layout}
+        layouts={layouts}
         sort={sort}
         marked={[]}
         flashing={new Set()}
@@ -157,13 +157,13 @@ describe("table view", () => {
   test("at 200 columns nothing is cut, and a row names its experiment only when its run header does not", () => {
     expect(renderLong(200)).toBe(
       [
-        "     experiment                         arch                  epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
+        "     experiment                         arch                  epoch    step   h-mean   precision   recall   val loss      size   age  checkpoint▲",
         " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints  best hmean 80.00%",
-        "› ★✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/dbnet-epoch04-hmean0.9811.ckpt",
-        "   ✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/last.ckpt",
+        "› ★✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/dbnet-epoch04-hmean0.9811.ckpt",
+        "   ✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/last.ckpt",
         " ▾ shared  /runs/shared  2 checkpoints  best hmean 80.00%",
-        "  ★✓                                    dbnet                     1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/epoch=1-step=100.ckpt",
-        "   ✓ shared-finetune-from-imagenet-22k  dbnet                     1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/finetune/epoch=3-step=300-val_hmean=0.9123.ckpt",
+        "  ★✓                                    dbnet                     1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/epoch=1-step=100.ckpt",
+        "   ✓ shared-finetune-from-imagenet-22k  dbnet                     1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/finetune/epoch=3-step=300-val_hmean=0.9123.ckpt",
       ].join("\n"),
     );
   });
@@ -171,13 +171,13 @@ describe("table view", () => {
   test("when the names do not fit, the text columns and the name share the room by need", () => {
     expect(renderLong(140)).toBe(
       [
-        "     experiment            arch             epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
+        "     experiment         arch           epoch    step   h-mean   precision   recall   val loss      size   age  checkpoint▲",
         " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints  best hmean 80.00%",
-        "› ★✓                       dbnet_resnet1…       1     100   80.00%      79.00%   99.00%    144 KB    5m  …nts/dbnet-epoch04-hmean0.9811.ckpt",
-        "   ✓                       dbnet_resnet1…       1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/last.ckpt",
+        "› ★✓                    dbnet_resne…       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  …net-epoch04-hmean0.9811.ckpt",
+        "   ✓                    dbnet_resne…       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/last.ckpt",
         " ▾ shared  /runs/shared  2 checkpoints  best hmean 80.00%",
-        "  ★✓                       dbnet                1     100   80.00%      79.00%   99.00%    144 KB    5m  checkpoints/epoch=1-step=100.ckpt",
-        "   ✓ shared-finetune-fro…  dbnet                1     100   80.00%      79.00%   99.00%    144 KB    5m  …h=3-step=300-val_hmean=0.9123.ckpt",
+        "  ★✓                    dbnet              1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  …points/epoch=1-step=100.ckpt",
+        "   ✓ shared-finetune-…  dbnet              1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  …ep=300-val_hmean=0.9123.ckpt",
       ].join("\n"),
     );
   });

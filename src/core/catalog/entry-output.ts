@@ -60,7 +60,8 @@ const CSV_HEADER = [
   "display",
 ] as const;
 
-function csvField(value: string | number | boolean | null): string {
+/** One RFC 4180 field: quoted when it holds a quote, comma or line break; null is empty. */
+export function csvField(value: string | number | boolean | null): string {
   if (value === null) return "";
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

@@ -91,7 +91,8 @@ function sortExpression(sort: SortSpec): SqlQuery {
         params: [],
       };
     case "primary":
-      return { sql: "primary_value", params: [] };
+      // Each entry's primary metric turned so that higher is better: `-primary` puts the best first.
+      return { sql: "(CASE WHEN primary_higher = 0 THEN -primary_value ELSE primary_value END)", params: [] };
     case "metric": {
       // The primary value when it is this metric, else the first logged spelling an entry has (as metricValueOf).
       const paths = [
@@ -114,8 +115,10 @@ function orderBy(sort: SortSpec | undefined): SqlQuery {
   const expression = sortExpression(sort);
   const direction = sort.descending ? "DESC" : "ASC";
   if (expression.sql === "path") return { sql: `ORDER BY path ${direction}`, params: [] };
+  // Primary metrics differ between runs (an hmean is no mAP): entries of one metric sort together, by name.
+  const byMetric = sort.key.kind === "primary" ? "primary_canonical IS NULL, primary_canonical, " : "";
   return {
-    sql: `ORDER BY (${expression.sql}) IS NULL, ${expression.sql} ${direction}, path`,
+    sql: `ORDER BY ${byMetric}(${expression.sql}) IS NULL, ${expression.sql} ${direction}, path`,
     params: [...expression.params, ...expression.params],
   };
 }

@@ -1,10 +1,11 @@
 import { formatMetricValue, MISSING_METRIC_TEXT } from "../metrics/format-metric.ts";
 import { isCanonicalMetric, metricDefinition } from "../metrics/metric-catalog.ts";
 import type { CatalogEntry } from "./catalog-entry.ts";
-import { displayString, secondaryMetrics } from "./display-string.ts";
+import { displayString } from "./display-string.ts";
 import { formatAge, formatBytes } from "./human-units.ts";
 import { metricSortKey } from "./metric-sort-key.ts";
 import { metricValueOf } from "./metric-value.ts";
+import { taskShownMetrics } from "./task-shown-metrics.ts";
 
 /**
  * How a column gives up width when the table is wider than the terminal: `path` cuts whole directories from the
@@ -136,23 +137,64 @@ function sharedTask(entries: readonly CatalogEntry[]): string | null {
   return tasks.size === 1 && only !== undefined ? only : null;
 }
 
+/** Whether some entry has a value for the metric (its primary value, or its metrics block's). */
+function anyHas(entries: readonly CatalogEntry[], name: string): boolean {
+  return entries.some(
+    (entry) =>
+      (entry.primary_metric !== null && metricSortKey(entry.primary_metric.name) === name) ||
+      metricValueOf(entry.metrics, name) !== null,
+  );
+}
+
 /**
- * `ls` columns: experiment, architecture, epoch, step, the primary metric, the task's other standard quality
- * metrics that any entry has (text detection: precision, recall), size, age, status, path. In a narrow terminal
- * age, step, size and architecture are left out, in that order.
+ * The metric columns of entries of one task: the primary metric they share (else one `metric` column naming each
+ * entry's), then the task's other shown metrics (`taskShownMetrics`) that any entry has. In a narrow terminal the
+ * losses are left out first (before age), the other metrics after the architecture.
+ */
+function metricColumns(entries: readonly CatalogEntry[]): LsColumn[] {
+  const primary = sharedPrimary(entries);
+  const task = sharedTask(entries);
+  const first = primary === null ? primaryColumn : metricColumn(primary);
+  if (task === null) return [first];
+  const others = taskShownMetrics(task).filter((name) => name !== primary && anyHas(entries, name));
+  const losses = others.filter((name) => name.includes("loss"));
+  const quality = others.filter((name) => !name.includes("loss"));
+  return [
+    first,
+    ...quality.map((name, index) => ({ ...metricColumn(name), dropRank: 4 + quality.length - index })),
+    ...losses.map((name, index) => ({ ...metricColumn(name), dropRank: index - losses.length })),
+  ];
+}
+
+/**
+ * `ls` columns for entries of one task: experiment, architecture, epoch, step, the task's metrics (primary first,
+ * see `metricColumns`), size, age, status, path. In a narrow terminal losses, age, step, size, architecture and
+ * the other metrics are left out, in that order. Entries of several tasks get one `metric` column: `lsSections`
+ * splits them by task first.
  */
 export function defaultLsColumns(entries: readonly CatalogEntry[], context: LsColumnContext): LsColumn[] {
   const fixed = fixedColumns(context);
-  const primary = sharedPrimary(entries);
-  const secondary = primary === null ? [] : secondaryMetrics(sharedTask(entries), primary);
-  const present = secondary.filter((name) =>
-    entries.some((entry) => metricValueOf(entry.metrics, name) !== null),
-  );
-  const metrics = primary === null ? [primaryColumn] : [primary, ...present].map(metricColumn);
   const droppable = (column: LsColumn, dropRank: number): LsColumn => ({ ...column, dropRank });
   const tail = [droppable(fixed.size, 2), droppable(fixed.age, 0), fixed.status, fixed.path];
   const head = [fixed.experiment, droppable(fixed.architecture, 3), fixed.epoch, droppable(fixed.step, 1)];
-  return [...head, ...metrics, ...tail];
+  return [...head, ...metricColumns(entries), ...tail];
+}
+
+/** Entries of one task, in the order given: one table of `ls`. */
+export type LsSection = { readonly task: string | null; readonly entries: readonly CatalogEntry[] };
+
+/**
+ * Entries split by task, each task in the order it first appears and its entries in the order given (the sort):
+ * every task's table shows that task's metrics, and no column puts one task's metric beside another's.
+ */
+export function lsSections(entries: readonly CatalogEntry[]): LsSection[] {
+  const byTask = new Map<string | null, CatalogEntry[]>();
+  for (const entry of entries) {
+    const own = byTask.get(entry.task);
+    if (own === undefined) byTask.set(entry.task, [entry]);
+    else own.push(entry);
+  }
+  return [...byTask].map(([task, list]) => ({ task, entries: list }));
 }
 
 /** Columns by id (`--columns path,display,hmean`); metric names become metric columns. */

@@ -1,5 +1,9 @@
+import { metricValueOf } from "../catalog/metric-value.ts";
+import { describesDecoder, taskShownMetrics } from "../catalog/task-shown-metrics.ts";
+import { loggedNamesOf, pickLoggedName } from "../metrics/metric-aliases.ts";
+import { isCanonicalMetric } from "../metrics/metric-catalog.ts";
 import { type AssemblyProblem, DEFAULT_SOURCE } from "./assembly-notes.ts";
-import type { CheckpointMetadataV1 } from "./metadata-schema.ts";
+import type { CheckpointMetadataV1, MetricsInfo } from "./metadata-schema.ts";
 
 export type RenderMetadataOptions = {
   /** The checkpoint as the user named it. */
@@ -30,7 +34,7 @@ function renderRows(rows: readonly Row[]): string {
   return rows
     .map(([label, value, source]) => {
       const left = `  ${label.padEnd(LABEL_WIDTH)} ${value}`;
-      return source ? `${left.padEnd(LABEL_WIDTH + VALUE_WIDTH + 3)} ← ${source}\n` : `${left}\n`;
+      return source ? `${left.padEnd(LABEL_WIDTH + VALUE_WIDTH + 3)} ← ${source}\n` : `${left.trimEnd()}\n`;
     })
     .join("");
 }
@@ -68,27 +72,93 @@ function trainingRows({ training }: CheckpointMetadataV1, row: RowOf): Row[] {
   ];
 }
 
-function modelRows({ model }: CheckpointMetadataV1, row: RowOf): Row[] {
-  const { encoder, decoder } = model;
-  const channels = `in ${text(decoder.in_channels)} inner ${text(decoder.inner_channels)} out ${text(decoder.output_channels)}`;
-  return [
-    row("architecture", model.architecture, "model.architecture"),
-    row("encoder", encoder.model_name, "model.encoder.model_name"),
-    row("  pretrained", encoder.pretrained, "model.encoder.pretrained"),
-    ...(encoder.frozen === undefined ? [] : [row("  frozen", encoder.frozen, "model.encoder.frozen")]),
-    row("decoder", decoder.name, "model.decoder.name"),
-    row("  channels", channels, "model.decoder.in_channels"),
-    row("head", model.head.name, "model.head.name"),
-    row("loss", model.loss.name, "model.loss.name"),
-  ];
+/** A value worth a row outside text detection: known (not `unknown`, empty or missing), or given by a source. */
+/** Whether something recorded this value: a source other than the schema's default, or a real value. */
+function told(value: unknown, source: string | undefined): boolean {
+  if (source !== undefined && source !== DEFAULT_SOURCE && source !== DEFAULT_MARK) return true;
+  if (value === null || value === undefined || value === "unknown") return false;
+  return !(Array.isArray(value) && value.length === 0);
 }
 
-function metricRows({ metrics }: CheckpointMetadataV1, row: RowOf): Row[] {
+function modelRows(metadata: CheckpointMetadataV1, row: RowOf): Row[] {
+  const { model } = metadata;
+  const { encoder, decoder } = model;
+  const channels = `in ${text(decoder.in_channels)} inner ${text(decoder.inner_channels)} out ${text(decoder.output_channels)}`;
+  const rows: [Row, unknown][] = [
+    [row("architecture", model.architecture, "model.architecture"), ALWAYS],
+    [row("encoder", encoder.model_name, "model.encoder.model_name"), encoder.model_name],
+    [row("  pretrained", encoder.pretrained, "model.encoder.pretrained"), null],
+    ...(encoder.frozen === undefined
+      ? []
+      : [[row("  frozen", encoder.frozen, "model.encoder.frozen"), null] as [Row, unknown]]),
+    [row("decoder", decoder.name, "model.decoder.name"), decoder.name],
+    [row("  channels", channels, "model.decoder.in_channels"), decoder.in_channels],
+    [row("head", model.head.name, "model.head.name"), model.head.name],
+    [row("loss", model.loss.name, "model.loss.name"), model.loss.name],
+  ];
+  // Encoder, decoder, head and loss describe a text detector: other tasks show them only where something told.
+  if (describesDecoder(metadata.ckpt?.task)) return rows.map(([shown]) => shown);
+  const kept = rows.flatMap(([shown, value]) => (value === ALWAYS || told(value, shown[2]) ? [shown] : []));
+  // Without its encoder row, `pretrained` is the model's own.
+  const encoderShown = kept.some(([label]) => label === "encoder");
+  return kept.map(([label, ...rest]) => (encoderShown ? [label, ...rest] : [label.trimStart(), ...rest]));
+}
+const ALWAYS = Symbol("always shown");
+
+/** The V1 metrics block's own fields: text detection's metrics (DESIGN §3). */
+const OWN_METRIC_FIELDS = ["precision", "recall", "hmean", "validation_loss"] as const;
+
+function textDetectionMetricRows({ metrics }: CheckpointMetadataV1, row: RowOf): Row[] {
+  return OWN_METRIC_FIELDS.map((name) => row(name, metrics[name], `metrics.${name}`));
+}
+
+function isOwnField(name: string): name is (typeof OWN_METRIC_FIELDS)[number] {
+  return (OWN_METRIC_FIELDS as readonly string[]).includes(name);
+}
+
+/** Where a metric's value sits in the metrics block: its own field, or the logged name that stands for it. */
+function metricPlace(metrics: MetricsInfo, name: string): { path: string; logged: string | null } | null {
+  if (isOwnField(name) && typeof metrics[name] === "number") return { path: `metrics.${name}`, logged: null };
+  const additional = metrics.additional_metrics ?? {};
+  const logged =
+    Object.hasOwn(additional, name) || !isCanonicalMetric(name)
+      ? name
+      : pickLoggedName(name, Object.keys(additional));
+  if (logged === null || typeof additional[logged] !== "number") return null;
+  return { path: `metrics.additional_metrics.${logged}`, logged };
+}
+
+/**
+ * The task's metrics (its primary and standard ones, `taskShownMetrics`), each from wherever the metrics block
+ * holds it, then the additional metrics no row showed; "none logged" when there is nothing to show.
+ */
+function taskMetricSections(metadata: CheckpointMetadataV1): [string, Row[]][] {
+  const sources = metadata.ckpt?.sources ?? {};
+  const { metrics } = metadata;
+  const used = new Set<string>();
+  const additionalMetrics = metrics.additional_metrics ?? {};
+  const rows = taskShownMetrics(metadata.ckpt?.task).map((name): Row => {
+    const place = metricPlace(metrics, name);
+    if (place === null) return [name, "—", undefined];
+    // The logged names this row stands for, with its value, need no row of their own.
+    const value = metricValueOf(metrics, name);
+    const names = isCanonicalMetric(name) ? loggedNamesOf(name, Object.keys(additionalMetrics)) : [name];
+    for (const logged of names) if (additionalMetrics[logged] === value) used.add(logged);
+    const source = sources[place.path];
+    const logged = place.logged === null || place.logged === name ? "" : ` (${place.logged})`;
+    return [
+      name,
+      text(metricValueOf(metrics, name)),
+      source === undefined ? undefined : `${source}${logged}`,
+    ];
+  });
+  const additional = Object.entries(metrics.additional_metrics ?? {})
+    .filter(([name]) => !used.has(name))
+    .map(([name, value]): Row => [name, text(value), sources[`metrics.additional_metrics.${name}`]]);
+  const none = rows.every(([, value]) => value === "—") && additional.length === 0;
   return [
-    row("precision", metrics.precision, "metrics.precision"),
-    row("recall", metrics.recall, "metrics.recall"),
-    row("hmean", metrics.hmean, "metrics.hmean"),
-    row("validation_loss", metrics.validation_loss, "metrics.validation_loss"),
+    ["metrics", none ? [["(none logged)", "", undefined]] : rows],
+    ["additional_metrics", additional],
   ];
 }
 
@@ -106,12 +176,17 @@ function sections(metadata: CheckpointMetadataV1): [string, Row[]][] {
   const additional = Object.entries(metadata.metrics.additional_metrics ?? {}).map(([name, value]) =>
     row(name, value, `metrics.additional_metrics.${name}`),
   );
+  const metrics: [string, Row[]][] = describesDecoder(metadata.ckpt?.task)
+    ? [
+        ["metrics", textDetectionMetricRows(metadata, row)],
+        ["additional_metrics", additional],
+      ]
+    : taskMetricSections(metadata);
   return [
     ["run", runRows(metadata, row)],
     ["training", trainingRows(metadata, row)],
     ["model", modelRows(metadata, row)],
-    ["metrics", metricRows(metadata, row)],
-    ["additional_metrics", additional],
+    ...metrics,
     ["checkpointing", checkpointingRows(metadata, row)],
   ];
 }
@@ -140,6 +215,9 @@ function ckptRows(metadata: CheckpointMetadataV1): Row[] {
 /**
  * `ckpt show`'s human view: the sidecar's sections in file order, each value followed by where it came from
  * (`← metrics.csv@step=23 (val/hmean)`; a schema default is marked `*`), then the `ckpt:` block and any problems.
+ * The sections follow the task: a detector's metrics are mAP50, mAP50-95, precision, recall and its losses, a
+ * classifier's accuracy, top-5 and losses; a text detector's encoder/decoder/head/loss fields show for other tasks
+ * only where a source gave them.
  */
 export function renderMetadata(metadata: CheckpointMetadataV1, options: RenderMetadataOptions): string {
   const origin =

@@ -3,6 +3,7 @@ import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { parseYamlMapping } from "./hydra-config.ts";
 import { MetricPoint, type RunFileError, runFileError } from "./metric-series.ts";
+import { historyRowPoints } from "./wandb-transaction-log.ts";
 
 /** A local W&B run directory name: `run-<YYYYMMDD_HHMMSS>-<id>` or `offline-run-…`. */
 export const WandbRunDirName = z.object({
@@ -92,7 +93,8 @@ function numberOrNull(value: unknown): number | null {
 
 /**
  * `files/wandb-summary.json` (bare `NaN`/`Infinity` accepted). Keys starting with `_` are W&B's own; media values
- * (`{_type: …}`) stay in `values` but make no point. Points carry `epoch` when the summary has a numeric `epoch`.
+ * (`{_type: …}`) stay in `values` but make no point. Points are placed as history rows are (`historyRowPoints`:
+ * the framework's global step when logged, else `_step`; `epoch` when logged).
  */
 export function parseWandbSummary(text: string, file: string): Result<WandbSummary, RunFileError> {
   const parsed = parseJsonObject(text, file);
@@ -100,14 +102,15 @@ export function parseWandbSummary(text: string, file: string): Result<WandbSumma
   const values = parsed.data;
   const stepValue = numberOrNull(values["_step"]);
   const step = stepValue !== null && Number.isInteger(stepValue) ? stepValue : null;
-  const epoch = numberOrNull(values["epoch"]);
-  const timestamp = numberOrNull(values["_timestamp"]);
-  const points = Object.entries(values).flatMap(([name, value]): MetricPoint[] => {
-    if (name.startsWith("_") || name === "epoch" || typeof value !== "number") return [];
-    const point: MetricPoint = { name, step, epoch, value };
-    return [timestamp === null ? point : { ...point, wallTime: timestamp }];
+  const numbers = new Map<string, number>();
+  for (const [name, value] of Object.entries(values)) if (typeof value === "number") numbers.set(name, value);
+  return ok({
+    values,
+    step,
+    runtimeSeconds: numberOrNull(values["_runtime"]),
+    timestamp: numberOrNull(values["_timestamp"]),
+    points: historyRowPoints(numbers, null),
   });
-  return ok({ values, step, runtimeSeconds: numberOrNull(values["_runtime"]), timestamp, points });
 }
 
 /** `files/wandb-metadata.json`: the environment record; its field set varies by wandb version, so it stays loose. */
@@ -116,4 +119,19 @@ export function parseWandbMetadata(
   file: string,
 ): Result<Record<string, unknown>, RunFileError> {
   return parseJsonObject(text, file);
+}
+
+/**
+ * `wandb-history.jsonl` (wandb before 0.10 kept history as JSON Lines beside the run): one row per line, placed
+ * as `historyRowPoints` places `.wandb` history rows. A line cut short (appended while the run lives) is skipped.
+ */
+export function parseWandbHistoryLines(text: string): MetricPoint[] {
+  return text.split("\n").flatMap((line) => {
+    const parsed = line.trim() === "" ? undefined : parsePythonJson(line);
+    if (!parsed?.success || !isRecord(parsed.data)) return [];
+    const values = new Map<string, number>();
+    for (const [key, value] of Object.entries(parsed.data))
+      if (typeof value === "number") values.set(key, value);
+    return historyRowPoints(values, null);
+  });
 }

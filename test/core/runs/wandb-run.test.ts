@@ -59,7 +59,6 @@ test("wandb-summary.json with bare NaN/Infinity", () => {
       point("val/loss", Number.NaN),
       point("train/loss", Number.POSITIVE_INFINITY),
       point("grad_norm", Number.NEGATIVE_INFINITY),
-      point("trainer/global_step", 24),
     ],
   });
   expect(values["samples"]).toEqual({ _type: "table-file", path: "media/table/samples.json" });
