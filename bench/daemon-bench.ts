@@ -1,7 +1,10 @@
 // The watcher daemon's numbers: close-to-visible latency (p50/p95), CPU per indexed checkpoint (in all and by
-// thread), RSS watching a 100k-checkpoint tree, and idle CPU. Runs `ckpt watch` from source as a child process.
+// thread), RSS watching a 100k-checkpoint tree, and idle CPU; with `--only deletion`, a mass deletion (`rm -rf` of
+// 200k watched checkpoints): rows dropped per second, and how long SIGTERM takes in the middle of it. Runs
+// `ckpt watch` from source as a child process.
 //   bun bench/daemon-bench.ts [--count 200] [--warmup 100] [--runs 1000 --per-run 100] [--idle-seconds 60] [--dir /tmp]
-//     [--watcher auto|fs-watch|chokidar] [--only latency|scale] [--tree DIR (built once, then reused)]
+//     [--watcher auto|fs-watch|chokidar] [--only latency|scale|deletion] [--tree DIR (built once, then reused)]
+//     [--delete-runs 2000 --delete-per-run 100] [--delete-window 120]
 import { Database } from "bun:sqlite";
 import {
   existsSync,
@@ -30,6 +33,9 @@ const { values } = parseArgs({
     watcher: { type: "string", default: "auto" },
     only: { type: "string" },
     tree: { type: "string" },
+    "delete-runs": { type: "string", default: "2000" },
+    "delete-per-run": { type: "string", default: "100" },
+    "delete-window": { type: "string", default: "120" },
   },
 });
 const main = resolve(import.meta.dir, "../src/main.ts");
@@ -184,10 +190,68 @@ async function scale(base: string, runs: number, perRun: number, idleSeconds: nu
   return { checkpoints: runs * perRun, readySeconds, rss, peak, idlePercent };
 }
 
+/**
+ * The deletion tree and its catalog. Built once under `dir` with a hard-linked pristine copy beside it, so each
+ * run starts from the same tree and catalog without writing 200k sidecars again.
+ */
+function deletionTree(dir: string, runs: number, perRun: number) {
+  const root = join(dir, "deletion");
+  const catalog = join(dir, "deletion.db");
+  const pristine = join(dir, "deletion-pristine");
+  if (!existsSync(pristine)) {
+    makeTree({ root, runs, perRun });
+    Bun.spawnSync([process.execPath, main, "scan", root, "--catalog", catalog], { stdout: "ignore" });
+    Bun.spawnSync(["cp", "-al", root, pristine]);
+    Bun.spawnSync(["cp", catalog, `${pristine}.db`]);
+  }
+  rmSync(root, { recursive: true, force: true });
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${catalog}${suffix}`, { force: true });
+  Bun.spawnSync(["cp", "-al", pristine, root]);
+  Bun.spawnSync(["cp", `${pristine}.db`, catalog]);
+  return { root, catalog };
+}
+
+/** `rm -rf` of every run under a watched root: rows dropped per second until half are gone, then SIGTERM. */
+async function deletion(base: string, runs: number, perRun: number, windowSeconds: number) {
+  const treeDir = values.tree === undefined ? base : resolve(values.tree);
+  mkdirSync(treeDir, { recursive: true });
+  const { root, catalog } = deletionTree(treeDir, runs, perRun);
+  const daemon = startDaemon(base, root, catalog);
+  await daemon.waitForLog('"reason":"start"');
+  const reader = new Database(catalog, { readonly: true });
+  const rows = () => reader.query<{ n: number }, []>("SELECT count(*) AS n FROM checkpoints").get()?.n ?? 0;
+  const total = rows();
+  const removal = Bun.spawn(["sh", "-c", 'rm -rf -- "$1"/*', "rm", root]);
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  let rmSeconds = Number.NaN;
+  void removal.exited.then(() => {
+    rmSeconds = elapsed();
+  });
+  while (rows() > total / 2 && elapsed() < windowSeconds) await Bun.sleep(100);
+  const seconds = elapsed();
+  const removed = total - rows();
+  const stopAt = performance.now();
+  daemon.child.kill("SIGTERM");
+  await daemon.child.exited;
+  const stopMs = performance.now() - stopAt;
+  await removal.exited;
+  // What the stop left is the next start's catch-up.
+  const again = startDaemon(base, root, catalog);
+  const restarted = performance.now();
+  await again.waitForLog('"reason":"start"');
+  const catchUpSeconds = (performance.now() - restarted) / 1000;
+  const left = rows();
+  reader.close();
+  again.child.kill("SIGTERM");
+  await again.child.exited;
+  return { total, removed, seconds, stopMs, rmSeconds, catchUpSeconds, left };
+}
+
 const base = mkdtempSync(join(values.dir, "ckpt-daemon-bench-"));
 try {
   process.stdout.write(`watcher: ${values.watcher}\n`);
-  if (values.only !== "scale") {
+  if (values.only === undefined || values.only === "latency") {
     const lat = await latency(base, Number(values.count), Number(values.warmup));
     process.stdout.write(
       `latency over ${values.count} (after ${values.warmup} warm-up checkpoints): p50 ${lat.p50.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms; CPU ${lat.cpuMsPer.toFixed(2)} ms per checkpoint (the first ${values.warmup} after start: ${lat.warmupCpuMsPer.toFixed(2)} ms)\n`,
@@ -196,7 +260,7 @@ try {
       `  by thread, ms per checkpoint: ${lat.byThread.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")}\n`,
     );
   }
-  if (values.only !== "latency") {
+  if (values.only === undefined || values.only === "scale") {
     const big = await scale(
       base,
       Number(values.runs),
@@ -205,6 +269,17 @@ try {
     );
     process.stdout.write(
       `watching ${big.checkpoints}: caught up in ${big.readySeconds.toFixed(1)} s, RSS ${big.rss.toFixed(0)} MB (peak ${big.peak.toFixed(0)} MB), idle CPU ${big.idlePercent.toFixed(2)} % over ${values["idle-seconds"]} s\n`,
+    );
+  }
+  if (values.only === "deletion") {
+    const gone = await deletion(
+      base,
+      Number(values["delete-runs"]),
+      Number(values["delete-per-run"]),
+      Number(values["delete-window"]),
+    );
+    process.stdout.write(
+      `rm -rf of ${gone.total} watched checkpoints (rm itself: ${gone.rmSeconds.toFixed(1)} s): ${gone.removed} rows dropped in ${gone.seconds.toFixed(1)} s (${(gone.removed / gone.seconds).toFixed(0)}/s); SIGTERM then: exit in ${gone.stopMs.toFixed(0)} ms; the next start caught up in ${gone.catchUpSeconds.toFixed(1)} s (${gone.left} rows left)\n`,
     );
   }
 } finally {
