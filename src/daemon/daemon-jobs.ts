@@ -3,6 +3,7 @@ import { assertNever } from "../core/assert-never.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
+import type { PendingRemovals } from "./path-removals.ts";
 import { logReadOutcome } from "./read-outcome-log.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
 import type { WorkItem, WorkPriority } from "./work-queue.ts";
@@ -12,15 +13,19 @@ import type { WorkItem, WorkPriority } from "./work-queue.ts";
 const indexing = () => import("./index-checkpoint.ts");
 const reassembly = () => import("./run-reassembly.ts");
 const scanning = () => import("./scan-jobs.ts");
+const removing = () => import("./path-removals.ts");
 
 /** `add`: the catch-up of a root `ckpt watch --add` gave the running daemon. */
 export const RECONCILE_REASONS = ["start", "periodic", "reload", "rescan", "add"] as const;
 export type ReconcileReason = (typeof RECONCILE_REASONS)[number];
 
-/** One unit of the daemon's work; the queue coalesces by `jobKey`, so an index and a removal of a path merge. */
+/**
+ * One unit of the daemon's work; the queue coalesces by key. Removals are one job for every path waiting in
+ * `JobContext.removals`: a burst of them is a few transactions, not one job per file.
+ */
 export type DaemonJob =
   | { readonly kind: "index"; readonly path: string; readonly identity?: PathIdentity }
-  | { readonly kind: "remove"; readonly path: string }
+  | { readonly kind: "removals" }
   | { readonly kind: "metrics"; readonly file: string }
   | { readonly kind: "reconcile"; readonly reason: ReconcileReason }
   /** A scan someone waits for; `id` names its waiter in `JobContext.scans`. */
@@ -45,21 +50,32 @@ export type JobContext = {
   /** Settle a path again (it changed between settling and reading). */
   readonly renotice: (path: string) => void;
   readonly enqueue: (job: DaemonJob) => void;
+  /** A path is gone (or may be): it joins `removals`, and the removals job is queued. */
+  readonly remove: (path: string) => void;
+  readonly removals: PendingRemovals;
   readonly reconcileWorkers?: number;
   readonly counters: { indexed: number; reconciles: number; lastReconcile: LastReconcile | null };
   readonly scans: ScanWaiters;
 };
 
+/** The queue key of a path's index job (a removal of the path cancels it). */
+export function indexKeyOf(path: string): string {
+  return `path:${path}`;
+}
+
 function keyOf(job: DaemonJob): string {
   switch (job.kind) {
     case "reconcile":
-      return "reconcile";
+    case "removals":
+      return job.kind;
     case "scan":
       return `scan:${job.id}`;
     case "metrics":
       return `metrics:${job.file}`;
+    case "index":
+      return indexKeyOf(job.path);
     default:
-      return `path:${job.path}`;
+      return assertNever(job);
   }
 }
 
@@ -93,7 +109,7 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
       context.journal.log("info", "link indexed", { path: job.path, target: result.of });
       return;
     case "gone":
-      await runRemove(context, job.path);
+      context.remove(job.path);
       return;
     case "changed":
       context.renotice(job.path);
@@ -103,19 +119,20 @@ async function runIndex(context: JobContext, job: Extract<DaemonJob, { kind: "in
   }
 }
 
-async function runRemove(context: JobContext, path: string): Promise<void> {
-  const { removeCatalogPath } = await indexing();
-  const removed = removeCatalogPath(context.database, path, {
-    now: context.now(),
-    sidecars: context.sidecars,
-  });
-  if (removed.rows > 0 || removed.sidecarRemoved !== null)
-    context.journal.log("info", "checkpoint removed", {
-      path,
-      rows: removed.rows,
-      sidecar: removed.sidecarRemoved ?? undefined,
-    });
-  for (const alias of removed.orphanedAliases) context.enqueue({ kind: "index", path: alias });
+/** One batch of the waiting removals in one transaction; the job queues itself again while more wait. */
+async function runRemovals(context: JobContext): Promise<void> {
+  const { removeGonePaths, takeRemovals } = await removing();
+  const batch = takeRemovals(context.removals);
+  for (const removed of removeGonePaths(context.database, batch, context)) {
+    if (removed.rows > 0 || removed.sidecarRemoved !== null)
+      context.journal.log("info", "checkpoint removed", {
+        path: removed.path,
+        rows: removed.rows,
+        sidecar: removed.sidecarRemoved ?? undefined,
+      });
+    for (const alias of removed.orphanedAliases) context.enqueue({ kind: "index", path: alias });
+  }
+  if (context.removals.size > 0) context.enqueue({ kind: "removals" });
 }
 
 async function runMetrics(context: JobContext, file: string): Promise<void> {
@@ -141,8 +158,8 @@ export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise
   switch (job.kind) {
     case "index":
       return runIndex(context, job);
-    case "remove":
-      return runRemove(context, job.path);
+    case "removals":
+      return runRemovals(context);
     case "metrics":
       return runMetrics(context, job.file);
     case "reconcile":

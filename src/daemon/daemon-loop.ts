@@ -6,7 +6,7 @@ import { openCatalogForWriting } from "../io/catalog-db.ts";
 import { type CatalogLock, type LockHolder, tryLockCatalog } from "../io/catalog-lock.ts";
 import type { Logger } from "../io/logger.ts";
 import { scanRootOf } from "../io/walk-paths.ts";
-import { type DaemonJob, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
+import { type DaemonJob, indexKeyOf, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
 import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
 import { addRoot, reloadRoots, removeRoot, scanForRequester } from "./daemon-roots.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
@@ -100,6 +100,14 @@ function enqueue(loop: Loop, job: DaemonJob): void {
   if (loop.state !== "stopping") loop.queue.enqueue(workItemOf(job));
 }
 
+/** A removal waits in the pending set; one queued job takes them a batch at a time. */
+function remove(loop: Loop, path: string): void {
+  if (loop.state === "stopping") return;
+  loop.context.removals.add(path);
+  loop.queue.cancel(indexKeyOf(path));
+  enqueue(loop, { kind: "removals" });
+}
+
 function metricsChanged(loop: Loop, file: string): void {
   if (loop.metricTimers.has(file) || loop.state === "stopping") return;
   const handle = setTimer(() => {
@@ -135,6 +143,7 @@ function routerTargets(loop: Loop): RouterTargets {
   return {
     settle: loop.settle,
     enqueue: (job) => enqueue(loop, job),
+    remove: (path) => remove(loop, path),
     metricsChanged: (file) => metricsChanged(loop, file),
     journal: loop.journal,
   };
@@ -175,6 +184,7 @@ async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
   loop.settle.close();
   await loop.source?.close().catch(() => undefined);
   const closed = await loop.queue.close(deadlineMs);
+  loop.context.removals.clear();
   loop.context.scans.failAll("ckpt watch stopped before the scan was done; run it again");
   try {
     loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -240,6 +250,8 @@ function createLoop(
       scanRootOf: (path) => scanRootOf(path, loop.roots),
       renotice: (path) => loop.settle.notice(path),
       enqueue: (job) => enqueue(loop, job),
+      remove: (path) => remove(loop, path),
+      removals: new Set(),
       counters: { indexed: 0, reconciles: 0, lastReconcile: null },
       scans: createScanWaiters(),
       ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),

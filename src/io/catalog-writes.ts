@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { CatalogRun } from "../core/catalog/catalog-entry.ts";
 import { META_KEYS } from "../core/catalog/catalog-schema.ts";
+import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../core/runs/metric-series.ts";
@@ -78,6 +79,69 @@ function pruneRuns(database: Database): void {
   database.run("DELETE FROM metric_points WHERE run_dir NOT IN (SELECT dir FROM runs)");
 }
 
+/** What `deleteCatalogPaths` dropped for one path that is gone. */
+export type DeletedPath = {
+  readonly path: string;
+  /** Rows dropped for it: its own, every row under it, and the alias rows of those. */
+  readonly rows: number;
+  /** The alias rows among them (hard links, symlinks): the caller indexes again those still on disk. */
+  readonly aliases: readonly string[];
+};
+
+type DeletedRow = { readonly path: string; readonly run_dir: string | null };
+
+/** The runs among `runDirs` that no checkpoint names any more, and their points: by index, not a table scan. */
+function pruneRunsOf(database: Database, runDirs: ReadonlySet<string>): void {
+  const emptyRun = database.query(
+    "DELETE FROM runs WHERE dir = ?1 AND NOT EXISTS (SELECT 1 FROM checkpoints WHERE run_dir = ?1)",
+  );
+  const orphanPoints = database.query(
+    "DELETE FROM metric_points WHERE run_dir = ?1 AND NOT EXISTS (SELECT 1 FROM runs WHERE dir = ?1)",
+  );
+  for (const dir of runDirs) {
+    emptyRun.run(dir);
+    orphanPoints.run(dir);
+  }
+}
+
+/** Drops the rows at or below a path (on `alias_of`: the aliases of those) and returns them. */
+function rangeDeletion(database: Database, column: "path" | "alias_of"): (path: string) => DeletedRow[] {
+  // One path's condition is the same SQL for every path; only its parameters differ.
+  const shape = rootCondition(["/path"], column)?.sql ?? "FALSE";
+  const statement = database.query<DeletedRow, SqlValue[]>(
+    `DELETE FROM checkpoints WHERE ${shape} RETURNING path, run_dir`,
+  );
+  return (path) => {
+    const condition = rootCondition([path], column);
+    return condition === null ? [] : statement.all(...condition.params);
+  };
+}
+
+/**
+ * Drops the rows of paths that are gone from disk, in one transaction however many there are: for each path its
+ * own row and every row under it (a removed directory is one statement over a range of the path index, never a row
+ * at a time), then the alias rows that pointed at any of them. Runs left without a checkpoint go too.
+ */
+export function deleteCatalogPaths(database: Database, paths: readonly string[]): DeletedPath[] {
+  const dropUnder = rangeDeletion(database, "path");
+  const dropAliasesOf = rangeDeletion(database, "alias_of");
+  const runDirs = new Set<string>();
+  const deleted: DeletedPath[] = [];
+  database.transaction(() => {
+    for (const path of paths) {
+      const rows = dropUnder(path);
+      const aliases = dropAliasesOf(path);
+      for (const row of [...rows, ...aliases]) if (row.run_dir !== null) runDirs.add(row.run_dir);
+      deleted.push({
+        path,
+        rows: rows.length + aliases.length,
+        aliases: aliases.map((row) => row.path),
+      });
+    }
+    pruneRunsOf(database, runDirs);
+  })();
+  return deleted;
+}
 /** Applies one batch of scan results in a single transaction, so readers never see half a batch. */
 export function applyCatalogChanges(database: Database, changes: CatalogChanges): void {
   const placeholders = STORED_COLUMNS.map(() => "?").join(", ");
