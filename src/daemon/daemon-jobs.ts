@@ -53,6 +53,8 @@ export type JobContext = {
   /** A path is gone (or may be): it joins `removals`, and the removals job is queued. */
   readonly remove: (path: string) => void;
   readonly removals: PendingRemovals;
+  /** Aborted when the daemon stops: long jobs (a reconcile's reads) end at their next step. */
+  readonly stopping: AbortSignal;
   readonly reconcileWorkers?: number;
   readonly counters: { indexed: number; reconciles: number; lastReconcile: LastReconcile | null };
   readonly scans: ScanWaiters;

@@ -11,8 +11,10 @@ import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
 import { addRoot, reloadRoots, removeRoot, scanForRequester } from "./daemon-roots.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
 import { buildDaemonStatus } from "./daemon-status-builder.ts";
+import { stopLoop } from "./daemon-stop.ts";
 import { type RouterTargets, routeSettleOutcome, routeWatchEvent } from "./event-router.ts";
 import { type EventSource, type EventSourceOptions, startEventSource } from "./event-source.ts";
+import { clearTimer, setTimer } from "./loop-timers.ts";
 import { lowerProcessPriority } from "./process-priority.ts";
 import { createScanWaiters, type RootScan, type RootScanResult } from "./root-scan.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
@@ -77,6 +79,8 @@ export type Loop = {
   readonly context: JobContext;
   readonly timers: Set<TimerHandle>;
   readonly metricTimers: Map<string, TimerHandle>;
+  /** Aborted at stop: `JobContext.stopping`. */
+  readonly stopController: AbortController;
   readonly startedAt: number;
   roots: string[];
   source: EventSource | null;
@@ -84,9 +88,6 @@ export type Loop = {
   idleTimer: TimerHandle | undefined;
   stopping: Promise<StopReport> | null;
 };
-
-const setTimer = (callback: () => void, delayMs: number): TimerHandle => setTimeout(callback, delayMs);
-const clearTimer = (handle: TimerHandle): void => clearTimeout(handle as ReturnType<typeof setTimeout>);
 
 function later(loop: Loop, delayMs: number, callback: () => void): void {
   const handle = setTimer(() => {
@@ -120,6 +121,8 @@ function metricsChanged(loop: Loop, file: string): void {
 /** WAL grows under readers (ux §0.18): truncate it once the daemon has been quiet for a while. */
 function scheduleIdleCheckpoint(loop: Loop): void {
   if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
+  // A job that ends after the stop began must not arm a timer that keeps the process alive for 30 s.
+  if (loop.state === "stopping") return;
   loop.idleTimer = setTimer(() => {
     loop.idleTimer = undefined;
     const stats = loop.queue.stats();
@@ -175,34 +178,13 @@ async function begin(loop: Loop): Promise<void> {
   schedulePeriodicReconcile(loop);
 }
 
-async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
-  loop.state = "stopping";
-  for (const handle of [...loop.timers, ...loop.metricTimers.values()]) clearTimer(handle);
-  loop.timers.clear();
-  loop.metricTimers.clear();
-  if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
-  loop.settle.close();
-  await loop.source?.close().catch(() => undefined);
-  const closed = await loop.queue.close(deadlineMs);
-  loop.context.removals.clear();
-  loop.context.scans.failAll("ckpt watch stopped before the scan was done; run it again");
-  try {
-    loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
-    loop.database.close();
-  } catch {
-    // Work still running past the deadline holds the database; the process is about to exit anyway.
-  }
-  loop.lock.release();
-  loop.journal.log("info", "stopped", { dropped: closed.dropped, unfinished: closed.abandoned });
-  return { finished: closed.finished, dropped: closed.dropped };
-}
-
 function createLoop(
   options: DaemonLoopOptions,
   lock: CatalogLock,
   database: Database,
   journal: DaemonJournal,
 ): Loop {
+  const stopController = new AbortController();
   const loop: Loop = {
     options,
     database,
@@ -210,6 +192,7 @@ function createLoop(
     journal,
     timers: new Set(),
     metricTimers: new Map(),
+    stopController,
     startedAt: options.now(),
     roots: [...options.roots],
     source: null,
@@ -229,7 +212,12 @@ function createLoop(
       // One at a time: reads are a few KB and synchronous, and a reconcile must not race per-path writes.
       concurrency: 1,
       run: async (item) => {
-        await runDaemonJob(loop.context, item.reason);
+        try {
+          await runDaemonJob(loop.context, item.reason);
+        } catch (error) {
+          // A job the stop cut short (a reconcile ends after its read batch) did not fail.
+          if (error !== stopController.signal.reason) throw error;
+        }
         scheduleIdleCheckpoint(loop);
       },
       onFailure: (item, error) =>
@@ -252,6 +240,7 @@ function createLoop(
       enqueue: (job) => enqueue(loop, job),
       remove: (path) => remove(loop, path),
       removals: new Set(),
+      stopping: stopController.signal,
       counters: { indexed: 0, reconciles: 0, lastReconcile: null },
       scans: createScanWaiters(),
       ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),

@@ -20,6 +20,8 @@ export type ReconcileOptions = {
   readonly onRead: (outcome: ReadOutcome) => void;
   /** Also delete sidecar temp files a killed writer left (done once, at start). @default false */
   readonly removeTemps?: boolean;
+  /** The daemon is stopping: the scan ends early (see `ScanOptions.signal`). */
+  readonly signal?: AbortSignal;
 };
 
 export type ReconcileResult = {
@@ -94,6 +96,7 @@ export async function reconcileRoots(
     onWarning: options.onWarning,
     onRead: options.onRead,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const after = options.removeTemps === true ? removeTemps(database, options) : [];
   return { summary, tempsRemoved: [...before, ...after], sidecarsRemoved: await removeOwnSidecars(gone) };

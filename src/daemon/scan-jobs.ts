@@ -31,6 +31,7 @@ async function reconcileAndLog(context: JobContext, request: ReconcileRequest): 
     // Only a writer sweeps temp files: with `--sidecars read`/`off` ckpt changes nothing in the user's tree.
     removeTemps: request.reason === "start" && request.sidecars === "write",
     ...(context.reconcileWorkers === undefined ? {} : { workers: context.reconcileWorkers }),
+    signal: context.stopping,
     onWarning: (message) => {
       warnings.push(message);
       if (!fromReads.has(message))
@@ -97,6 +98,7 @@ async function scanOnRequest(context: JobContext, scan: RootScan): Promise<RootS
     recursive: scan.recursive,
     sidecars: scan.sidecars,
     now: context.now,
+    signal: context.stopping,
     onRead: (outcome) => logReadOutcome(unwatched, outcome),
     onWarning: (message) => warnings.push(message),
   });

@@ -17,7 +17,17 @@ export type ReadBatchOptions = {
   readonly sentRuns: Set<string>;
   /** Stats and listings shared by this thread's reads in this scan. */
   readonly memo: FsMemo;
+  /**
+   * Once aborted, the rest of the batch is not read (the daemon is stopping). Given, the event loop also gets a
+   * turn every `TURN_MS` between reads, so that a signal or the control socket can abort it at all.
+   */
+  readonly signal?: AbortSignal | undefined;
 };
+
+/** A batch of 32 reads with sidecar writes can take a second on a loaded machine. */
+const TURN_MS = 20;
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
 export async function readBatch(
@@ -25,7 +35,13 @@ export async function readBatch(
   options: ReadBatchOptions,
 ): Promise<ReadResult[]> {
   const results: ReadResult[] = [];
+  let turnedAt = performance.now();
   for (const { file, scanRoot } of items) {
+    if (options.signal !== undefined && performance.now() - turnedAt > TURN_MS) {
+      await turn();
+      turnedAt = performance.now();
+    }
+    if (options.signal?.aborted === true) break;
     try {
       const outcome = await readCatalogEntry(file, {
         sidecars: options.sidecars,

@@ -33,6 +33,11 @@ export type ScanOptions = {
   readonly onRead?: (outcome: ReadOutcome) => void;
   /** Each row dropped because its checkpoint is gone (the daemon removes the sidecar it wrote for it). */
   readonly onRemoved?: (path: string) => void;
+  /**
+   * The daemon is stopping: no read is started after the walk or after the batches in flight; what was read is
+   * stored, and the scan throws the signal's reason instead of recording itself as done.
+   */
+  readonly signal?: AbortSignal;
 };
 
 const FLUSH_EVERY = 500;
@@ -155,6 +160,7 @@ async function readItems(
     now: options.now,
     assemble,
     workers,
+    signal: options.signal,
     onResults: (results) => {
       collect(collector, results, options);
       options.onProgress?.(collector.done, items.length);
@@ -196,6 +202,7 @@ async function scanWith(
     onReadsFound: (reads) => workers.grow(reads),
   });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
+  options.signal?.throwIfAborted();
   const renamed = await applyRenames(database, plan, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector: Collector = {
@@ -212,6 +219,7 @@ async function scanWith(
   }));
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options.now());
+  options.signal?.throwIfAborted();
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
   const failed = new Set(collector.failures.map((failure) => failure.path));
