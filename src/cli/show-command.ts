@@ -9,7 +9,7 @@ import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
 import { createRunContextCache, type RunContextCache } from "../io/run-context.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { displayPathFrom } from "./display-path.ts";
+import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
 
@@ -93,7 +93,7 @@ async function run(context: CommandContext): Promise<number> {
     if (shown.kind === "failed") {
       failures += 1;
       if (values.json) context.stdout.write(`${JSON.stringify({ path, error: shown.message })}\n`);
-      context.stderr.write(`ckpt: ${shown.message}\n`);
+      context.stderr.write(`ckpt: ${displayMessageFrom(context.cwd)(shown.message)}\n`);
       return;
     }
     if (values.json) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { escapeControl } from "../core/text/escape-control.ts";
 
 export const DAEMON_STATES = ["starting", "ready", "stopping"] as const;
 
@@ -68,5 +69,6 @@ export function renderDaemonStatus(status: DaemonStatus): string {
     );
   }
   if (status.log !== null) lines.push(`log:         ${status.log}`);
-  return `${lines.join("\n")}\n`;
+  // Roots, the last event and errors name files from disk: each line is escaped whole.
+  return `${lines.map(escapeControl).join("\n")}\n`;
 }
