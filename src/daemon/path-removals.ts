@@ -3,7 +3,7 @@ import { existsSync, lstatSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { CatalogFacts } from "../io/catalog-facts.ts";
-import { deleteCatalogPaths } from "../io/catalog-writes.ts";
+import { DELETE_BATCH, deleteCatalogPaths } from "../io/catalog-writes.ts";
 import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 
 /**
@@ -11,9 +11,6 @@ import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
  * becomes a few transactions, not one job and one transaction per file.
  */
 export type PendingRemovals = Set<string>;
-
-/** Paths per transaction: ~2,000 deletions take ~0.1 s, so the loop stays responsive between batches. */
-export const REMOVALS_PER_BATCH = 2000;
 
 export type RemovedPath = {
   readonly path: string;
@@ -26,7 +23,7 @@ export type RemovedPath = {
 };
 
 /** Takes up to `max` paths out of `pending`, oldest first. */
-export function takeRemovals(pending: PendingRemovals, max = REMOVALS_PER_BATCH): string[] {
+export function takeRemovals(pending: PendingRemovals, max = DELETE_BATCH): string[] {
   const batch: string[] = [];
   for (const path of pending) {
     if (batch.length >= max) break;
