@@ -2,6 +2,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AssembleCheckpoint, type ReadOutcome, readCatalogEntry } from "./catalog-entry-reader.ts";
 import type { FsMemo } from "./fs-memo.ts";
+import { createTurnTaker } from "./loop-turns.ts";
 
 export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
 
@@ -19,15 +20,11 @@ export type ReadBatchOptions = {
   readonly memo: FsMemo;
   /**
    * Once aborted, the rest of the batch is not read (the daemon is stopping). Given, the event loop also gets a
-   * turn every `TURN_MS` between reads, so that a signal or the control socket can abort it at all.
+   * turn now and then between reads (32 reads with sidecar writes can take a second on a loaded machine), so
+   * that a signal or the control socket can abort it at all.
    */
   readonly signal?: AbortSignal | undefined;
 };
-
-/** A batch of 32 reads with sidecar writes can take a second on a loaded machine. */
-const TURN_MS = 20;
-
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
 export async function readBatch(
@@ -35,12 +32,9 @@ export async function readBatch(
   options: ReadBatchOptions,
 ): Promise<ReadResult[]> {
   const results: ReadResult[] = [];
-  let turnedAt = performance.now();
+  const turns = options.signal === undefined ? null : createTurnTaker();
   for (const { file, scanRoot } of items) {
-    if (options.signal !== undefined && performance.now() - turnedAt > TURN_MS) {
-      await turn();
-      turnedAt = performance.now();
-    }
+    await turns?.maybeTurn();
     if (options.signal?.aborted === true) break;
     try {
       const outcome = await readCatalogEntry(file, {

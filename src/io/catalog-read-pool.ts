@@ -2,6 +2,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { createFsMemo } from "./fs-memo.ts";
+import { turnOfEventLoop } from "./loop-turns.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
 const BATCH_SIZE = 32;
@@ -49,8 +50,6 @@ function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): P
   });
 }
 
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Reads every item, on the main thread and on `cores − 1` workers when there is enough work (both cores of a
  * 2-vCPU box). Results arrive through `onResults`; the main thread yields between its batches to receive them.
@@ -75,7 +74,7 @@ export async function readInPool(items: readonly ReadItem[], options: ReadPoolOp
     const batch = options.signal?.aborted === true ? undefined : queue.shift();
     if (batch === undefined) break;
     options.onResults(await readBatch(batch, readOptions));
-    await nextTick();
+    await turnOfEventLoop();
   }
   await driven;
   options.workers.terminate();

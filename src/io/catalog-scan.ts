@@ -9,8 +9,15 @@ import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts"
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
-import { applyCatalogChanges, type RunUpdate, recordScan } from "./catalog-writes.ts";
+import {
+  applyCatalogChanges,
+  DELETE_BATCH,
+  deleteCatalogPaths,
+  type RunUpdate,
+  recordScan,
+} from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
+import { createTurnTaker } from "./loop-turns.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
@@ -65,8 +72,7 @@ async function applyRenames(
 ): Promise<{ readonly written: number; readonly reread: readonly ScannedFile[] }> {
   let written = 0;
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
-  if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0)
-    return { written: 0, reread: [] };
+  if (plan.renamed.length === 0 && plan.aliases.length === 0) return { written: 0, reread: [] };
   const writing = plan.renamed.length > 0 && options.sidecars === "write";
   const sidecarStore = writing ? await import("./sidecar-store.ts") : null;
   const ownSidecars = writing ? await import("./own-sidecar-removal.ts") : null;
@@ -102,11 +108,24 @@ async function applyRenames(
   });
   applyCatalogChanges(database, {
     renames,
-    removed: [...plan.removed, ...rereadFrom],
+    removed: rereadFrom,
     now: options.now(),
     upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
   });
   return { written, reread };
+}
+
+/**
+ * Drops the rows of checkpoints that are gone, a batch per transaction with a turn of the event loop between: a
+ * tree of 200k deleted while nobody watched was one transaction of 8 s, and no signal could be heard meanwhile.
+ */
+async function removeVanished(database: Database, paths: readonly string[], options: ScanOptions) {
+  const turns = createTurnTaker();
+  for (let start = 0; start < paths.length; start += DELETE_BATCH) {
+    deleteCatalogPaths(database, paths.slice(start, start + DELETE_BATCH));
+    await turns.maybeTurn();
+    options.signal?.throwIfAborted();
+  }
 }
 
 type Collector = {
@@ -196,14 +215,15 @@ async function scanWith(
   context: { readonly started: number; readonly workers: ReadWorkers },
 ): Promise<ScanSummary> {
   const { started, workers } = context;
-  const { plan, problems } = planFromWalk(database, options.roots, {
+  const { plan, problems } = await planFromWalk(database, options.roots, {
     recursive: options.recursive ?? true,
     backfillSidecars: options.sidecars === "write",
     onReadsFound: (reads) => workers.grow(reads),
+    signal: options.signal,
   });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
-  options.signal?.throwIfAborted();
   const renamed = await applyRenames(database, plan, options);
+  await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector: Collector = {
     upserts: [],

@@ -98,16 +98,33 @@ function candidateFrom(kind: CheckpointKind, path: string, stats: Stats, symlink
 }
 
 /**
- * Walks the roots one directory at a time, handing each directory's checkpoints (files by extension, HF
- * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) to `visit` as soon as it is listed, so a
- * caller need not hold the whole tree. Symlinks are followed once (directory cycles are cut by (dev, ino)).
- * Staging files (`tmp*`, `tmp-checkpoint-*`) and our own temp files are skipped.
+ * Walks the roots one directory at a time, handing each directory's checkpoints to `visit` as soon as it is listed
+ * (see `walkDirectorySteps`).
  */
 export function walkCheckpointDirectories(
   roots: readonly string[],
   options: WalkOptions & { readonly keepSidecars?: boolean },
   visit: (walked: WalkedDirectory) => void,
 ): DirectoryWalkResult {
+  const walk = walkDirectorySteps(roots, options);
+  for (;;) {
+    const step = walk.next();
+    if (step.done === true) return step.value;
+    visit(step.value);
+  }
+}
+
+/**
+ * Walks the roots one directory at a time, yielding each directory's checkpoints (files by extension, HF
+ * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) as soon as it is listed, so a caller need
+ * not hold the whole tree, and can let its event loop turn between directories (a 200k tree takes seconds).
+ * Symlinks are followed once (directory cycles are cut by (dev, ino)). Staging files (`tmp*`,
+ * `tmp-checkpoint-*`) and our own temp files are skipped.
+ */
+export function* walkDirectorySteps(
+  roots: readonly string[],
+  options: WalkOptions & { readonly keepSidecars?: boolean },
+): Generator<WalkedDirectory, DirectoryWalkResult> {
   const state: WalkState = {
     batch: [],
     batchSidecars: [],
@@ -126,7 +143,7 @@ export function walkCheckpointDirectories(
         const candidate = candidateFrom("file", root, stats, false);
         // Only the root itself was looked at, so look for its sidecar here.
         candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));
-        visit({ directory: null, checkpoints: [candidate], unreadable: [] });
+        yield { directory: null, checkpoints: [candidate], unreadable: [] };
       } else if (isSidecarFileName(root) && state.keepSidecars) state.sidecars.push(root);
     } catch (error) {
       state.problems.push(describeError(root, error));
@@ -143,7 +160,7 @@ export function walkCheckpointDirectories(
       .slice(problemsBefore)
       .filter((problem) => problem.code !== "ENOENT")
       .map((problem) => problem.path);
-    visit({ directory: directoryKey(next), checkpoints: state.batch, unreadable });
+    yield { directory: directoryKey(next), checkpoints: state.batch, unreadable };
     state.batch = [];
     state.batchSidecars = [];
   }
