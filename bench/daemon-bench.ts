@@ -6,20 +6,14 @@
 //     [--watcher auto|fs-watch|chokidar] [--only latency|scale|deletion] [--tree DIR (built once, then reused)]
 //     [--delete-runs 2000 --delete-per-run 100] [--delete-window 120]
 import { Database } from "bun:sqlite";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { inputDict } from "../src/core/formats/pickle/pickle-input.ts";
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { materializeWritePlan } from "../src/core/formats/zip-writer.ts";
+import { cpuByThread, cpuSeconds, MAIN, rssMb, startDaemon } from "./daemon-child.ts";
+import { measureDeletion, STOP_CAP_MS } from "./daemon-deletion.ts";
 import { makeTree } from "./make-tree.ts";
 
 const { values } = parseArgs({
@@ -38,72 +32,6 @@ const { values } = parseArgs({
     "delete-window": { type: "string", default: "120" },
   },
 });
-const main = resolve(import.meta.dir, "../src/main.ts");
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** CPU seconds per thread name (the main thread is `bun.exe` or `ckpt`; JavaScriptCore's `JITWorker`s; mimalloc's `mi-scavenger`). */
-function cpuByThread(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
-      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-      byName.set(name, (byName.get(name) ?? 0) + seconds);
-    } catch {
-      // A thread that ended between the listing and the read.
-    }
-  }
-  return byName;
-}
-
-function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((text) => text.startsWith(`${field}:`));
-  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
-}
-
-function startDaemon(home: string, root: string, catalog: string) {
-  const child = Bun.spawn(
-    [
-      process.execPath,
-      main,
-      "watch",
-      root,
-      "--catalog",
-      catalog,
-      "--log-format",
-      "json",
-      "--watcher",
-      values.watcher,
-    ],
-    {
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        HOME: home,
-        XDG_RUNTIME_DIR: join(home, "rt"),
-        XDG_STATE_HOME: home,
-      },
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-  );
-  let log = "";
-  void (async () => {
-    for await (const chunk of child.stderr) log += new TextDecoder().decode(chunk);
-  })();
-  const waitForLog = async (text: string) => {
-    while (!log.includes(text)) await Bun.sleep(10);
-  };
-  return { child, waitForLog };
-}
-
 function checkpointBytes(index: number): Uint8Array {
   const value = inputDict({ epoch: index, global_step: index * 10, state_dict: inputDict({}, true) });
   return materializeWritePlan(planTorchCheckpoint(value, { root: `epoch=${index}` }));
@@ -117,7 +45,7 @@ async function latency(base: string, count: number, warmup: number) {
   const root = join(base, "latency");
   mkdirSync(join(root, "run", "checkpoints"), { recursive: true });
   const catalog = join(base, "latency.db");
-  const daemon = startDaemon(base, root, catalog);
+  const daemon = startDaemon({ home: base, root, catalog, watcher: values.watcher });
   await daemon.waitForLog('"reason":"start"');
   const reader = new Database(catalog, { readonly: true });
   const visible = reader.query<{ n: number }, [string]>(
@@ -164,7 +92,7 @@ function treeIn(dir: string, runs: number, perRun: number) {
   if (existsSync(catalog)) return { root, catalog };
   makeTree({ root, runs, perRun, sidecars: true });
   // The catalog already describes the tree (as after a first run), so the start-up reconcile is a rescan.
-  Bun.spawnSync([process.execPath, main, "scan", root, "--catalog", catalog], {
+  Bun.spawnSync([process.execPath, MAIN, "scan", root, "--catalog", catalog], {
     stdout: "ignore",
     stderr: "ignore",
   });
@@ -175,7 +103,7 @@ async function scale(base: string, runs: number, perRun: number, idleSeconds: nu
   const treeDir = values.tree === undefined ? base : resolve(values.tree);
   mkdirSync(treeDir, { recursive: true });
   const { root, catalog } = treeIn(treeDir, runs, perRun);
-  const daemon = startDaemon(base, root, catalog);
+  const daemon = startDaemon({ home: base, root, catalog, watcher: values.watcher });
   const started = performance.now();
   await daemon.waitForLog('"reason":"start"');
   const readySeconds = (performance.now() - started) / 1000;
@@ -188,64 +116,6 @@ async function scale(base: string, runs: number, perRun: number, idleSeconds: nu
   daemon.child.kill("SIGTERM");
   await daemon.child.exited;
   return { checkpoints: runs * perRun, readySeconds, rss, peak, idlePercent };
-}
-
-/**
- * The deletion tree and its catalog. Built once under `dir` with a hard-linked pristine copy beside it, so each
- * run starts from the same tree and catalog without writing 200k sidecars again.
- */
-function deletionTree(dir: string, runs: number, perRun: number) {
-  const root = join(dir, "deletion");
-  const catalog = join(dir, "deletion.db");
-  const pristine = join(dir, "deletion-pristine");
-  if (!existsSync(pristine)) {
-    makeTree({ root, runs, perRun });
-    Bun.spawnSync([process.execPath, main, "scan", root, "--catalog", catalog], { stdout: "ignore" });
-    Bun.spawnSync(["cp", "-al", root, pristine]);
-    Bun.spawnSync(["cp", catalog, `${pristine}.db`]);
-  }
-  rmSync(root, { recursive: true, force: true });
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${catalog}${suffix}`, { force: true });
-  Bun.spawnSync(["cp", "-al", pristine, root]);
-  Bun.spawnSync(["cp", `${pristine}.db`, catalog]);
-  return { root, catalog };
-}
-
-/** `rm -rf` of every run under a watched root: rows dropped per second until half are gone, then SIGTERM. */
-async function deletion(base: string, runs: number, perRun: number, windowSeconds: number) {
-  const treeDir = values.tree === undefined ? base : resolve(values.tree);
-  mkdirSync(treeDir, { recursive: true });
-  const { root, catalog } = deletionTree(treeDir, runs, perRun);
-  const daemon = startDaemon(base, root, catalog);
-  await daemon.waitForLog('"reason":"start"');
-  const reader = new Database(catalog, { readonly: true });
-  const rows = () => reader.query<{ n: number }, []>("SELECT count(*) AS n FROM checkpoints").get()?.n ?? 0;
-  const total = rows();
-  const removal = Bun.spawn(["sh", "-c", 'rm -rf -- "$1"/*', "rm", root]);
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
-  let rmSeconds = Number.NaN;
-  void removal.exited.then(() => {
-    rmSeconds = elapsed();
-  });
-  while (rows() > total / 2 && elapsed() < windowSeconds) await Bun.sleep(100);
-  const seconds = elapsed();
-  const removed = total - rows();
-  const stopAt = performance.now();
-  daemon.child.kill("SIGTERM");
-  await daemon.child.exited;
-  const stopMs = performance.now() - stopAt;
-  await removal.exited;
-  // What the stop left is the next start's catch-up.
-  const again = startDaemon(base, root, catalog);
-  const restarted = performance.now();
-  await again.waitForLog('"reason":"start"');
-  const catchUpSeconds = (performance.now() - restarted) / 1000;
-  const left = rows();
-  reader.close();
-  again.child.kill("SIGTERM");
-  await again.child.exited;
-  return { total, removed, seconds, stopMs, rmSeconds, catchUpSeconds, left };
 }
 
 const base = mkdtempSync(join(values.dir, "ckpt-daemon-bench-"));
@@ -272,14 +142,18 @@ try {
     );
   }
   if (values.only === "deletion") {
-    const gone = await deletion(
+    const gone = await measureDeletion({
       base,
-      Number(values["delete-runs"]),
-      Number(values["delete-per-run"]),
-      Number(values["delete-window"]),
-    );
+      treeDir: values.tree === undefined ? base : resolve(values.tree),
+      runs: Number(values["delete-runs"]),
+      perRun: Number(values["delete-per-run"]),
+      windowSeconds: Number(values["delete-window"]),
+      watcher: values.watcher,
+    });
+    const worst = gone.status.at(-1) ?? Number.NaN;
+    const median = gone.status[Math.floor(gone.status.length / 2)] ?? Number.NaN;
     process.stdout.write(
-      `rm -rf of ${gone.total} watched checkpoints (rm itself: ${gone.rmSeconds.toFixed(1)} s): ${gone.removed} rows dropped in ${gone.seconds.toFixed(1)} s (${(gone.removed / gone.seconds).toFixed(0)}/s); SIGTERM then: exit in ${gone.stopMs.toFixed(0)} ms; the next start caught up in ${gone.catchUpSeconds.toFixed(1)} s (${gone.left} rows left)\n`,
+      `rm -rf of ${gone.total} watched checkpoints (rm itself: ${gone.rmSeconds.toFixed(1)} s): ${gone.removed} rows dropped in ${gone.seconds.toFixed(1)} s (${(gone.removed / gone.seconds).toFixed(0)}/s); ckpt status answered in ${median.toFixed(0)} ms (median), ${worst.toFixed(0)} ms (worst of ${gone.status.length}); SIGTERM then: ${Number.isFinite(gone.stopMs) ? `exit in ${gone.stopMs.toFixed(0)} ms` : `no exit in ${STOP_CAP_MS / 1000} s (killed)`}; the next start caught up in ${gone.catchUpSeconds.toFixed(1)} s (${gone.left} rows left)\n`,
     );
   }
 } finally {
