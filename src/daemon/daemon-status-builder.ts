@@ -41,6 +41,7 @@ export function buildDaemonStatus(loop: Loop): DaemonStatus {
       in_flight: queue.inFlight,
       settling: settle.pending,
       incomplete: settle.incomplete,
+      removals: loop.context.removals.size,
     },
     checkpoints_indexed: loop.context.counters.indexed,
     catalog_checkpoints: catalogCount(loop),
