@@ -144,6 +144,7 @@ async function runMetrics(context: JobContext, file: string): Promise<void> {
     sidecars: context.sidecars,
     now: context.now,
     scanRootOf: context.scanRootOf,
+    signal: context.stopping,
   });
   for (const warning of result.warnings)
     context.journal.once(`metrics:${warning}`, "warn", "sidecar problem", { path: file, cause: warning });
