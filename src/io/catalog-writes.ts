@@ -80,7 +80,7 @@ function pruneRuns(database: Database): void {
 }
 
 /** Paths per `deleteCatalogPaths` transaction in a long run of them: ~2,000 take ~0.1 s. */
-export const DELETE_BATCH = 2000;
+export const DELETE_BATCH = 1000;
 
 /** What `deleteCatalogPaths` dropped for one path that is gone. */
 export type DeletedPath = {
