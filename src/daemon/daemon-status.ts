@@ -20,7 +20,7 @@ export const DaemonStatus = z.object({
     settling: z.number().int(),
     /** Of those, paths whose last look was incomplete. */
     incomplete: z.number().int(),
-    /** Paths gone from disk whose rows wait for a removal batch (one queued job takes them 2,000 at a time). */
+    /** Paths gone from disk whose rows wait for a removal batch (one queued job takes them 1,000 at a time). */
     removals: z.number().int().default(0),
   }),
   /** Checkpoints this daemon indexed since it started (events and reconcile reads). */
