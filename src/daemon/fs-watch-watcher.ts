@@ -6,6 +6,7 @@ import {
   isIgnoredWatchDirName,
   isIgnoredWatchPath,
 } from "../core/daemon/watch-paths.ts";
+import { joinName } from "../io/walk-paths.ts";
 import { toWatchError } from "./watch-error.ts";
 import type { Watcher, WatcherOptions } from "./watcher.ts";
 
@@ -132,6 +133,7 @@ function adoptParent(tree: Tree, path: string): void {
 
 /** One coalesced raw event into at most one `WatchEvent`, by looking at what is there now. */
 function translate(tree: Tree, path: string, raw: RawKind): void {
+  if (isExcluded(tree, path)) return;
   const stats = lstatOrUndefined(tree, path);
   if (stats === undefined) {
     if (tree.dirs.has(path)) removeDirectory(tree, path);
@@ -167,8 +169,12 @@ function flush(tree: Tree): void {
 }
 
 /** Dedupes a burst: one entry per path, `rename` wins over `change` (it says the path may have come or gone). */
+/**
+ * As little as can be per raw event: Bun hands over the backlog that piled up during a job in one go (`rm -rf` of
+ * 200k checkpoints and their sidecars is 400k events), so the ignore rules wait for the flush, which is sliced.
+ */
 function onRaw(tree: Tree, path: string, raw: RawKind): void {
-  if (tree.closed || isExcluded(tree, path)) return;
+  if (tree.closed) return;
   if (tree.pending.get(path) !== "rename") tree.pending.set(path, raw);
   // The raw events of one inotify read (a write's create + modify + close) arrive in one turn of the event loop:
   // flushing them once it has run folds them into one look, and the settle step debounces the rest. A timer here
@@ -182,7 +188,7 @@ function watchRoot(tree: Tree, root: string): void {
   const isDir = stats.isDirectory();
   try {
     const watcher = watch(root, { recursive: isDir, persistent: true }, (raw, name) => {
-      const path = !isDir ? root : name === null ? null : join(root, String(name));
+      const path = !isDir ? root : name === null ? null : joinName(root, String(name));
       if (path !== null) onRaw(tree, path, raw === "change" ? "change" : "rename");
     });
     watcher.on("error", (error) => {
