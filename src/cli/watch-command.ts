@@ -34,7 +34,8 @@ Options:
   --print-systemd-unit    print a systemd user unit that runs this command, and exit
   -h, --help              show this help
 
-Signals: SIGTERM/SIGINT finish in-flight work and exit 0; SIGHUP re-reads the roots, reopens the log, reconciles.
+Signals: SIGTERM/SIGINT (and 'ckpt stop') finish the checkpoint in hand, cut a reconcile short (the next start
+catches up) and exit 0 within seconds; SIGHUP re-reads the roots, reopens the log, reconciles.
 'ckpt status' shows what it is doing, 'ckpt stop' stops it. One watcher per catalog: a second exits 1.
 
 Examples:

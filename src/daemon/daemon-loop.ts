@@ -62,7 +62,7 @@ export type DaemonLoop = {
   addRoot(root: string): Promise<Result<RootScanResult, string>>;
   /** `ckpt watch --remove`: stop watching a root; its rows stay. A refusal says why. */
   removeRoot(root: string): Promise<Result<string, string>>;
-  /** SIGTERM: stop taking events, finish in-flight work within `deadlineMs`, checkpoint the WAL, release the lock. */
+  /** SIGTERM: take no more events, abort long jobs, give the one in flight `deadlineMs`, release the lock. */
   stop(deadlineMs?: number): Promise<StopReport>;
 };
 
