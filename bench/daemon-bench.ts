@@ -1,22 +1,19 @@
 // The watcher daemon's numbers: close-to-visible latency (p50/p95), CPU per indexed checkpoint (in all and by
-// thread), RSS watching a 100k-checkpoint tree, and idle CPU. Runs `ckpt watch` from source as a child process.
+// thread), RSS watching a 100k-checkpoint tree, and idle CPU; with `--only deletion`, a mass deletion (`rm -rf` of
+// 200k watched checkpoints): rows dropped per second, and how long SIGTERM takes in the middle of it. Runs
+// `ckpt watch` from source as a child process.
 //   bun bench/daemon-bench.ts [--count 200] [--warmup 100] [--runs 1000 --per-run 100] [--idle-seconds 60] [--dir /tmp]
-//     [--watcher auto|fs-watch|chokidar] [--only latency|scale] [--tree DIR (built once, then reused)]
+//     [--watcher auto|fs-watch|chokidar] [--only latency|scale|deletion] [--tree DIR (built once, then reused)]
+//     [--delete-runs 2000 --delete-per-run 100] [--delete-window 120]
 import { Database } from "bun:sqlite";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { inputDict } from "../src/core/formats/pickle/pickle-input.ts";
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { materializeWritePlan } from "../src/core/formats/zip-writer.ts";
+import { cpuByThread, cpuSeconds, MAIN, rssMb, startDaemon } from "./daemon-child.ts";
+import { measureDeletion, STOP_CAP_MS } from "./daemon-deletion.ts";
 import { makeTree } from "./make-tree.ts";
 
 const { values } = parseArgs({
@@ -30,74 +27,11 @@ const { values } = parseArgs({
     watcher: { type: "string", default: "auto" },
     only: { type: "string" },
     tree: { type: "string" },
+    "delete-runs": { type: "string", default: "2000" },
+    "delete-per-run": { type: "string", default: "100" },
+    "delete-window": { type: "string", default: "120" },
   },
 });
-const main = resolve(import.meta.dir, "../src/main.ts");
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** CPU seconds per thread name (the main thread is `bun.exe` or `ckpt`; JavaScriptCore's `JITWorker`s; mimalloc's `mi-scavenger`). */
-function cpuByThread(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
-      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-      byName.set(name, (byName.get(name) ?? 0) + seconds);
-    } catch {
-      // A thread that ended between the listing and the read.
-    }
-  }
-  return byName;
-}
-
-function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((text) => text.startsWith(`${field}:`));
-  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
-}
-
-function startDaemon(home: string, root: string, catalog: string) {
-  const child = Bun.spawn(
-    [
-      process.execPath,
-      main,
-      "watch",
-      root,
-      "--catalog",
-      catalog,
-      "--log-format",
-      "json",
-      "--watcher",
-      values.watcher,
-    ],
-    {
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        HOME: home,
-        XDG_RUNTIME_DIR: join(home, "rt"),
-        XDG_STATE_HOME: home,
-      },
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-  );
-  let log = "";
-  void (async () => {
-    for await (const chunk of child.stderr) log += new TextDecoder().decode(chunk);
-  })();
-  const waitForLog = async (text: string) => {
-    while (!log.includes(text)) await Bun.sleep(10);
-  };
-  return { child, waitForLog };
-}
-
 function checkpointBytes(index: number): Uint8Array {
   const value = inputDict({ epoch: index, global_step: index * 10, state_dict: inputDict({}, true) });
   return materializeWritePlan(planTorchCheckpoint(value, { root: `epoch=${index}` }));
@@ -111,7 +45,7 @@ async function latency(base: string, count: number, warmup: number) {
   const root = join(base, "latency");
   mkdirSync(join(root, "run", "checkpoints"), { recursive: true });
   const catalog = join(base, "latency.db");
-  const daemon = startDaemon(base, root, catalog);
+  const daemon = startDaemon({ home: base, root, catalog, watcher: values.watcher });
   await daemon.waitForLog('"reason":"start"');
   const reader = new Database(catalog, { readonly: true });
   const visible = reader.query<{ n: number }, [string]>(
@@ -158,7 +92,7 @@ function treeIn(dir: string, runs: number, perRun: number) {
   if (existsSync(catalog)) return { root, catalog };
   makeTree({ root, runs, perRun, sidecars: true });
   // The catalog already describes the tree (as after a first run), so the start-up reconcile is a rescan.
-  Bun.spawnSync([process.execPath, main, "scan", root, "--catalog", catalog], {
+  Bun.spawnSync([process.execPath, MAIN, "scan", root, "--catalog", catalog], {
     stdout: "ignore",
     stderr: "ignore",
   });
@@ -169,7 +103,7 @@ async function scale(base: string, runs: number, perRun: number, idleSeconds: nu
   const treeDir = values.tree === undefined ? base : resolve(values.tree);
   mkdirSync(treeDir, { recursive: true });
   const { root, catalog } = treeIn(treeDir, runs, perRun);
-  const daemon = startDaemon(base, root, catalog);
+  const daemon = startDaemon({ home: base, root, catalog, watcher: values.watcher });
   const started = performance.now();
   await daemon.waitForLog('"reason":"start"');
   const readySeconds = (performance.now() - started) / 1000;
@@ -187,7 +121,7 @@ async function scale(base: string, runs: number, perRun: number, idleSeconds: nu
 const base = mkdtempSync(join(values.dir, "ckpt-daemon-bench-"));
 try {
   process.stdout.write(`watcher: ${values.watcher}\n`);
-  if (values.only !== "scale") {
+  if (values.only === undefined || values.only === "latency") {
     const lat = await latency(base, Number(values.count), Number(values.warmup));
     process.stdout.write(
       `latency over ${values.count} (after ${values.warmup} warm-up checkpoints): p50 ${lat.p50.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms; CPU ${lat.cpuMsPer.toFixed(2)} ms per checkpoint (the first ${values.warmup} after start: ${lat.warmupCpuMsPer.toFixed(2)} ms)\n`,
@@ -196,7 +130,7 @@ try {
       `  by thread, ms per checkpoint: ${lat.byThread.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")}\n`,
     );
   }
-  if (values.only !== "latency") {
+  if (values.only === undefined || values.only === "scale") {
     const big = await scale(
       base,
       Number(values.runs),
@@ -205,6 +139,21 @@ try {
     );
     process.stdout.write(
       `watching ${big.checkpoints}: caught up in ${big.readySeconds.toFixed(1)} s, RSS ${big.rss.toFixed(0)} MB (peak ${big.peak.toFixed(0)} MB), idle CPU ${big.idlePercent.toFixed(2)} % over ${values["idle-seconds"]} s\n`,
+    );
+  }
+  if (values.only === "deletion") {
+    const gone = await measureDeletion({
+      base,
+      treeDir: values.tree === undefined ? base : resolve(values.tree),
+      runs: Number(values["delete-runs"]),
+      perRun: Number(values["delete-per-run"]),
+      windowSeconds: Number(values["delete-window"]),
+      watcher: values.watcher,
+    });
+    const worst = gone.status.at(-1) ?? Number.NaN;
+    const median = gone.status[Math.floor(gone.status.length / 2)] ?? Number.NaN;
+    process.stdout.write(
+      `rm -rf of ${gone.total} watched checkpoints (rm itself: ${gone.rmSeconds.toFixed(1)} s): ${gone.removed} rows dropped in ${gone.seconds.toFixed(1)} s (${(gone.removed / gone.seconds).toFixed(0)}/s); ckpt status answered in ${median.toFixed(0)} ms (median), ${worst.toFixed(0)} ms (worst of ${gone.status.length}); SIGTERM then: ${Number.isFinite(gone.stopMs) ? `exit in ${gone.stopMs.toFixed(0)} ms` : `no exit in ${STOP_CAP_MS / 1000} s (killed)`}; the next start caught up in ${gone.catchUpSeconds.toFixed(1)} s (${gone.left} rows left)\n`,
     );
   }
 } finally {

@@ -1,5 +1,6 @@
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import type { CommandContext } from "./command.ts";
 import { findCommand, VISIBLE_COMMANDS } from "./command-registry.ts";
 import { EXIT, EXIT_CODE_BY_ERROR } from "./exit-codes.ts";
@@ -13,7 +14,9 @@ const VERSION_WORDS = ["-V", "--version", "version"];
 
 function describeUnexpected(error: unknown): string {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return `ckpt: internal error — please report it with this output:\n${detail}\n`;
+  // A stack's lines stay lines; a name in one is escaped like any other.
+  const lines = detail.split("\n").map(escapeControl).join("\n");
+  return `ckpt: internal error — please report it with this output:\n${lines}\n`;
 }
 
 /** `ckpt lss` → the nearest commands; `ckpt --verison` → the nearest top-level options. */
@@ -25,7 +28,7 @@ function unknownCommand(word: string, environment: CliEnvironment): number {
   const hint = didYouMean(nearestNames(word, candidates));
   const what = isOption ? "option" : "command";
   environment.stderr.write(
-    `ckpt: unknown ${what} '${word}'. ${hint === "" ? "Run 'ckpt --help' to see the commands." : hint}\n`,
+    `ckpt: unknown ${what} '${escapeControl(word)}'. ${hint === "" ? "Run 'ckpt --help' to see the commands." : hint}\n`,
   );
   return EXIT.usage;
 }
@@ -50,7 +53,9 @@ async function runCommand(name: string, args: readonly string[], environment: Cl
     return await command.run({ ...environment, args });
   } catch (error) {
     if (error instanceof AppError) {
-      environment.stderr.write(`ckpt: ${error.message}\n`);
+      // Messages name files (a path, a metric read from one): escaped here, where every error is printed, so a
+      // name can neither drive the terminal nor split the one line an error is.
+      environment.stderr.write(`ckpt: ${escapeControl(error.message)}\n`);
       return EXIT_CODE_BY_ERROR[error.code];
     }
     environment.stderr.write(describeUnexpected(error));

@@ -11,7 +11,7 @@ import { fsPath, realPathSync } from "../io/fs-path.ts";
 import { createRunContextCache, type RunContextCache } from "../io/run-file-reader.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { displayPathFrom } from "./display-path.ts";
+import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
 
@@ -95,7 +95,7 @@ async function run(context: CommandContext): Promise<number> {
     if (shown.kind === "failed") {
       failures += 1;
       if (values.json) context.stdout.write(`${JSON.stringify({ path, error: shown.message })}\n`);
-      context.stderr.write(`ckpt: ${escapeControl(shown.message)}\n`);
+      context.stderr.write(`ckpt: ${displayMessageFrom(context.cwd)(shown.message)}\n`);
       return;
     }
     if (values.json) {

@@ -5,7 +5,7 @@ import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/logger.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type Logger } from "../io/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
@@ -36,7 +36,8 @@ Options:
   --print-systemd-unit    print a systemd user unit that runs this command, and exit
   -h, --help              show this help
 
-Signals: SIGTERM/SIGINT finish in-flight work and exit 0; SIGHUP re-reads the roots, reopens the log, reconciles.
+Signals: SIGTERM/SIGINT (and 'ckpt stop') finish the checkpoint in hand, cut a reconcile short (the next start
+catches up) and exit 0 within seconds; SIGHUP re-reads the roots, reopens the log, reconciles.
 'ckpt status' shows what it is doing, 'ckpt stop' stops it. One watcher per catalog: a second exits 1.
 
 Examples:
@@ -107,6 +108,24 @@ function busyError(location: CatalogLocation, pid: number | undefined): AppError
   );
 }
 
+/** SIGTERM, SIGINT and `ckpt stop` lead here; the first is logged when taken up, so a stop's length is in the log. */
+function stopRequest(logger: Logger): {
+  stopRequested: Promise<void>;
+  requestStop: (reason: string) => void;
+} {
+  let stop: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  let asked = false;
+  const requestStop = (reason: string) => {
+    if (!asked) logger.log("info", "stopping", { reason });
+    asked = true;
+    stop();
+  };
+  return { stopRequested, requestStop };
+}
+
 async function runForeground(context: CommandContext, control: ProcessControl, settings: WatchSettings) {
   const file: LogFileSink | null = settings.logFile === undefined ? null : openLogFileSink(settings.logFile);
   const sink: TextSink = file ?? context.stderr;
@@ -135,22 +154,19 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     throw busyError(settings.location, started.error.holder?.pid);
   }
   const loop = started.data;
-  let requestStop: () => void = () => {};
-  const stopRequested = new Promise<void>((resolve) => {
-    requestStop = resolve;
-  });
+  const { stopRequested, requestStop } = stopRequest(logger);
   const daemon = createDaemonControl({
     loop,
     roots: settings.roots,
     logger,
     stop: () => {
-      requestStop();
+      requestStop("ckpt stop");
       return "stopping";
     },
   });
   const unsubscribe = [
-    control.onSignal("SIGTERM", () => requestStop()),
-    control.onSignal("SIGINT", () => requestStop()),
+    control.onSignal("SIGTERM", () => requestStop("SIGTERM")),
+    control.onSignal("SIGINT", () => requestStop("SIGINT")),
     control.onSignal("SIGHUP", () => {
       file?.reopen();
       void daemon.hangUp();
@@ -166,7 +182,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     logger.log("error", "could not start watching", {
       cause: error instanceof Error ? error.message : String(error),
     });
-    requestStop();
+    requestStop("could not start");
   });
   await stopRequested;
   await loop.stop();

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, readFileSync } from "node:fs";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import { requestControl } from "../daemon/control-socket.ts";
 import { DaemonStatus } from "../daemon/daemon-status.ts";
 import type { WatcherBackend } from "../daemon/event-source.ts";
@@ -86,10 +87,12 @@ export async function detachWatch(
       return 0;
     }
     if (child.exited) {
+      // An error is one line; the log's last lines (escaped, as every line from a file) go above it.
       const why = tail(paths.logPath, 5);
+      for (const line of why === "" ? [] : why.split("\n")) context.stderr.write(`${escapeControl(line)}\n`);
       throw new AppError(
         child.code === 1 ? "daemon-running" : "io",
-        `watch: the background watcher exited with code ${child.code} before it was ready; the end of ${paths.logPath}:\n${why}`,
+        `watch: the background watcher exited with code ${child.code} before it was ready; above: the end of ${paths.logPath}`,
       );
     }
     await Bun.sleep(100);

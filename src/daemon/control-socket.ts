@@ -110,6 +110,9 @@ async function clearStaleSocket(socketPath: string): Promise<Result<void, Contro
   return ok(undefined);
 }
 
+/** How long closing the server waits for replies in flight. */
+const CLOSE_GRACE_MS = 500;
+
 /**
  * HTTP over a unix socket (`Bun.serve({ unix })`), never TCP: GPU boxes are shared. Serves `GET /status` and
  * `POST /stop|/reload|/rescan`. The socket's directory must already be checked (`checkStateDirectory`).
@@ -137,6 +140,8 @@ export async function startControlServer(options: {
     return fail({ code: "listen-failed", message: `cannot listen on ${socketPath} (${code})` });
   }
   const close = async () => {
+    // Replies on their way out (`ckpt stop`'s own "stopping") are let through; a connection still open then is cut.
+    await Promise.race([server.stop(false), Bun.sleep(CLOSE_GRACE_MS)]);
     await server.stop(true);
   };
   return ok({ socketPath, close, [Symbol.asyncDispose]: close });

@@ -6,6 +6,7 @@ import { isCorruptionError } from "../io/catalog-db.ts";
 import { CatalogWriteError } from "../io/catalog-write-error.ts";
 import { rootScopeOf } from "../io/root-scope.ts";
 import type { DaemonJournal } from "./daemon-journal.ts";
+import type { PendingRemovals } from "./path-removals.ts";
 import { logReadOutcome, noteSidecarOutcome } from "./read-outcome-log.ts";
 import type { RetryTimers } from "./retry-timers.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
@@ -16,12 +17,16 @@ import type { WorkItem, WorkPriority } from "./work-queue.ts";
 const indexing = () => import("./index-checkpoint.ts");
 const reassembly = () => import("./run-reassembly.ts");
 const scanning = () => import("./scan-jobs.ts");
+const removing = () => import("./path-removals.ts");
 
 /** `add`: the catch-up of a root `ckpt watch --add` gave the running daemon. */
 export const RECONCILE_REASONS = ["start", "periodic", "reload", "rescan", "add"] as const;
 export type ReconcileReason = (typeof RECONCILE_REASONS)[number];
 
-/** One unit of the daemon's work; the queue coalesces by `jobKey`, so an index and a removal of a path merge. */
+/**
+ * One unit of the daemon's work; the queue coalesces by key. Removals are one job for every path waiting in
+ * `JobContext.removals`: a burst of them is a few transactions, not one job per file.
+ */
 export type DaemonJob =
   | {
       readonly kind: "index";
@@ -32,7 +37,7 @@ export type DaemonJob =
       /** It changed and is incomplete: re-read it only if its row no longer matches (`recheckChanged`). */
       readonly recheck?: boolean;
     }
-  | { readonly kind: "remove"; readonly path: string }
+  | { readonly kind: "removals" }
   | { readonly kind: "metrics"; readonly file: string }
   | { readonly kind: "reconcile"; readonly reason: ReconcileReason }
   /** A scan someone waits for; `id` names its waiter in `JobContext.scans`. */
@@ -59,6 +64,11 @@ export type JobContext = {
   /** Settle a path again (it changed between settling and reading). */
   readonly renotice: (path: string) => void;
   readonly enqueue: (job: DaemonJob) => void;
+  /** A path is gone (or may be): it joins `removals`, and the removals job is queued. */
+  readonly remove: (path: string) => void;
+  readonly removals: PendingRemovals;
+  /** Aborted when the daemon stops: long jobs (a reconcile's reads) end at their next step. */
+  readonly stopping: AbortSignal;
   readonly reconcileWorkers?: number;
   readonly counters: { indexed: number; reconciles: number; lastReconcile: LastReconcile | null };
   readonly scans: ScanWaiters;
@@ -66,16 +76,24 @@ export type JobContext = {
   readonly retries: RetryTimers;
 };
 
+/** The queue key of a path's index job (a removal of the path cancels it). */
+export function indexKeyOf(path: string): string {
+  return `path:${path}`;
+}
+
 function keyOf(job: DaemonJob): string {
   switch (job.kind) {
     case "reconcile":
-      return "reconcile";
+    case "removals":
+      return job.kind;
     case "scan":
       return `scan:${job.id}`;
     case "metrics":
       return `metrics:${job.file}`;
+    case "index":
+      return indexKeyOf(job.path);
     default:
-      return `path:${job.path}`;
+      return assertNever(job);
   }
 }
 
@@ -124,7 +142,7 @@ async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
       context.journal.log("info", "link indexed", { path: job.path, target: result.of });
       return;
     case "gone":
-      await runRemove(context, job.path);
+      context.remove(job.path);
       return;
     case "changed":
       context.renotice(job.path);
@@ -147,20 +165,29 @@ async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
   }
 }
 
-async function runRemove(context: JobContext, path: string): Promise<void> {
-  context.retries.succeeded(`sidecar:${path}`);
-  const { removeCatalogPath } = await indexing();
-  const removed = removeCatalogPath(context.database, path, {
-    now: context.now(),
-    sidecars: context.sidecars,
-  });
-  if (removed.rows > 0 || removed.sidecarRemoved !== null)
-    context.journal.log("info", "checkpoint removed", {
-      path,
-      rows: removed.rows,
-      sidecar: removed.sidecarRemoved ?? undefined,
-    });
-  for (const alias of removed.orphanedAliases) context.enqueue({ kind: "index", path: alias });
+/** One batch of the waiting removals in one transaction; the job queues itself again while more wait. */
+async function runRemovals(context: JobContext): Promise<void> {
+  const { removeGonePaths, takeRemovals } = await removing();
+  const batch = takeRemovals(context.removals);
+  for (const path of batch) context.retries.succeeded(`sidecar:${path}`);
+  let done: ReturnType<typeof removeGonePaths>;
+  try {
+    done = removeGonePaths(context.database, batch, context);
+  } catch (error) {
+    // A write the disk refused: the batch waits again for the retry, not for the next reconcile.
+    for (const path of batch) context.removals.add(path);
+    throw error;
+  }
+  for (const removed of done) {
+    if (removed.rows > 0 || removed.sidecarRemoved !== null)
+      context.journal.log("info", "checkpoint removed", {
+        path: removed.path,
+        rows: removed.rows,
+        sidecar: removed.sidecarRemoved ?? undefined,
+      });
+    for (const alias of removed.orphanedAliases) context.enqueue({ kind: "index", path: alias });
+  }
+  if (context.removals.size > 0) context.enqueue({ kind: "removals" });
 }
 
 async function runMetrics(context: JobContext, file: string): Promise<void> {
@@ -170,6 +197,7 @@ async function runMetrics(context: JobContext, file: string): Promise<void> {
     sidecars: context.sidecars,
     now: context.now,
     scanRootOf: context.scanRootOf,
+    signal: context.stopping,
   });
   for (const warning of result.warnings)
     context.journal.once(`metrics:${warning}`, "warn", "sidecar problem", { path: file, cause: warning });
@@ -186,8 +214,8 @@ async function runJob(context: JobContext, job: DaemonJob): Promise<void> {
   switch (job.kind) {
     case "index":
       return runIndex(context, job);
-    case "remove":
-      return runRemove(context, job.path);
+    case "removals":
+      return runRemovals(context);
     case "metrics":
       return runMetrics(context, job.file);
     case "reconcile":
@@ -221,7 +249,7 @@ export async function runDaemonJob(context: JobContext, job: DaemonJob): Promise
     if (!(error instanceof CatalogWriteError)) throw error;
     const retryInMs = job.kind === "scan" ? null : context.retries.schedule(key, job);
     const fields = {
-      path: job.kind === "index" || job.kind === "remove" ? job.path : undefined,
+      path: job.kind === "index" ? job.path : undefined,
       job: job.kind,
       cause: error.message,
       retry_in_s: retryInMs === null ? undefined : retryInMs / 1000,

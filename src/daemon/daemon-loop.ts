@@ -6,13 +6,15 @@ import { openCatalogForWriting } from "../io/catalog-db.ts";
 import { type CatalogLock, type LockHolder, tryLockCatalog } from "../io/catalog-lock.ts";
 import type { Logger } from "../io/logger.ts";
 import { scanRootOf } from "../io/walk-paths.ts";
-import { type DaemonJob, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
+import { type DaemonJob, indexKeyOf, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
 import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
 import { addRoot, reloadRoots, removeRoot, scanForRequester } from "./daemon-roots.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
 import { buildDaemonStatus } from "./daemon-status-builder.ts";
+import { stopLoop } from "./daemon-stop.ts";
 import { type RouterTargets, routeSettleOutcome, routeWatchEvent } from "./event-router.ts";
 import { type EventSource, type EventSourceOptions, startEventSource } from "./event-source.ts";
+import { clearTimer, setTimer } from "./loop-timers.ts";
 import { lowerProcessPriority } from "./process-priority.ts";
 import { createRetryTimers } from "./retry-timers.ts";
 import { createScanWaiters, type RootScan, type RootScanResult } from "./root-scan.ts";
@@ -63,7 +65,7 @@ export type DaemonLoop = {
   addRoot(root: string): Promise<Result<RootScanResult, string>>;
   /** `ckpt watch --remove`: stop watching a root; its rows stay. A refusal says why. */
   removeRoot(root: string): Promise<Result<string, string>>;
-  /** SIGTERM: stop taking events, finish in-flight work within `deadlineMs`, checkpoint the WAL, release the lock. */
+  /** SIGTERM: take no more events, abort long jobs, give the one in flight `deadlineMs`, release the lock. */
   stop(deadlineMs?: number): Promise<StopReport>;
 };
 
@@ -80,6 +82,8 @@ export type Loop = {
   readonly context: JobContext;
   readonly timers: Set<TimerHandle>;
   readonly metricTimers: Map<string, TimerHandle>;
+  /** Aborted at stop: `JobContext.stopping`. */
+  readonly stopController: AbortController;
   readonly startedAt: number;
   roots: string[];
   source: EventSource | null;
@@ -87,9 +91,6 @@ export type Loop = {
   idleTimer: TimerHandle | undefined;
   stopping: Promise<StopReport> | null;
 };
-
-const setTimer = (callback: () => void, delayMs: number): TimerHandle => setTimeout(callback, delayMs);
-const clearTimer = (handle: TimerHandle): void => clearTimeout(handle as ReturnType<typeof setTimeout>);
 
 function later(loop: Loop, delayMs: number, callback: () => void): void {
   const handle = setTimer(() => {
@@ -101,6 +102,14 @@ function later(loop: Loop, delayMs: number, callback: () => void): void {
 
 function enqueue(loop: Loop, job: DaemonJob): void {
   if (loop.state !== "stopping") loop.queue.enqueue(workItemOf(job));
+}
+
+/** A removal waits in the pending set; one queued job takes them a batch at a time. */
+function remove(loop: Loop, path: string): void {
+  if (loop.state === "stopping") return;
+  loop.context.removals.add(path);
+  loop.queue.cancel(indexKeyOf(path));
+  enqueue(loop, { kind: "removals" });
 }
 
 function metricsChanged(loop: Loop, file: string): void {
@@ -115,6 +124,8 @@ function metricsChanged(loop: Loop, file: string): void {
 /** WAL grows under readers (ux §0.18): truncate it once the daemon has been quiet for a while. */
 function scheduleIdleCheckpoint(loop: Loop): void {
   if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
+  // A job that ends after the stop began must not arm a timer that keeps the process alive for 30 s.
+  if (loop.state === "stopping") return;
   loop.idleTimer = setTimer(() => {
     loop.idleTimer = undefined;
     const stats = loop.queue.stats();
@@ -138,6 +149,7 @@ function routerTargets(loop: Loop): RouterTargets {
   return {
     settle: loop.settle,
     enqueue: (job) => enqueue(loop, job),
+    remove: (path) => remove(loop, path),
     metricsChanged: (file) => metricsChanged(loop, file),
     journal: loop.journal,
   };
@@ -169,33 +181,13 @@ async function begin(loop: Loop): Promise<void> {
   schedulePeriodicReconcile(loop);
 }
 
-async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopReport> {
-  loop.state = "stopping";
-  for (const handle of [...loop.timers, ...loop.metricTimers.values()]) clearTimer(handle);
-  loop.timers.clear();
-  loop.metricTimers.clear();
-  if (loop.idleTimer !== undefined) clearTimer(loop.idleTimer);
-  for (const timers of [loop.settle, loop.context.retries]) timers.close();
-  await loop.source?.close().catch(() => undefined);
-  const closed = await loop.queue.close(deadlineMs);
-  loop.context.scans.failAll("ckpt watch stopped before the scan was done; run it again");
-  try {
-    loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
-    loop.database.close();
-  } catch {
-    // Work still running past the deadline holds the database; the process is about to exit anyway.
-  }
-  loop.lock.release();
-  loop.journal.log("info", "stopped", { dropped: closed.dropped, unfinished: closed.abandoned });
-  return { finished: closed.finished, dropped: closed.dropped };
-}
-
 function createLoop(
   options: DaemonLoopOptions,
   lock: CatalogLock,
   database: Database,
   journal: DaemonJournal,
 ): Loop {
+  const stopController = new AbortController();
   const loop: Loop = {
     options,
     database,
@@ -203,6 +195,7 @@ function createLoop(
     journal,
     timers: new Set(),
     metricTimers: new Map(),
+    stopController,
     startedAt: options.now(),
     roots: [...options.roots],
     source: null,
@@ -222,7 +215,12 @@ function createLoop(
       // One at a time: reads are a few KB and synchronous, and a reconcile must not race per-path writes.
       concurrency: 1,
       run: async (item) => {
-        await runDaemonJob(loop.context, item.reason);
+        try {
+          await runDaemonJob(loop.context, item.reason);
+        } catch (error) {
+          // A job the stop cut short (a reconcile ends after its read batch) did not fail.
+          if (error !== stopController.signal.reason) throw error;
+        }
         scheduleIdleCheckpoint(loop);
       },
       onFailure: (item, error) =>
@@ -244,6 +242,9 @@ function createLoop(
       scanRootOf: (path) => scanRootOf(path, loop.roots),
       renotice: (path) => loop.settle.notice(path),
       enqueue: (job) => enqueue(loop, job),
+      remove: (path) => remove(loop, path),
+      removals: new Set(),
+      stopping: stopController.signal,
       counters: { indexed: 0, reconciles: 0, lastReconcile: null },
       scans: createScanWaiters(),
       retries: createRetryTimers({ enqueue: (job) => enqueue(loop, job), setTimer, clearTimer }),

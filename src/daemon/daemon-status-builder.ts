@@ -10,7 +10,11 @@ function iso(ms: number): string {
 function catalogCount(loop: Loop): number {
   try {
     const row = loop.database
-      .query<{ count: number }, []>("SELECT count(*) AS count FROM checkpoints WHERE alias_of IS NULL")
+      // All rows less the aliases: two index counts. `alias_of IS NULL` could use no index, and scanned 200k rows
+      // (55 ms, seconds under load) each time `ckpt status` asked.
+      .query<{ count: number }, []>(
+        "SELECT (SELECT count(*) FROM checkpoints) - (SELECT count(*) FROM checkpoints WHERE alias_of IS NOT NULL) AS count",
+      )
       .get();
     return row?.count ?? 0;
   } catch {
@@ -41,6 +45,7 @@ export function buildDaemonStatus(loop: Loop): DaemonStatus {
       in_flight: queue.inFlight,
       settling: settle.pending,
       incomplete: settle.incomplete,
+      removals: loop.context.removals.size,
     },
     checkpoints_indexed: loop.context.counters.indexed,
     catalog_checkpoints: catalogCount(loop),

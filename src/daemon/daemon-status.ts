@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { escapeControl } from "../core/text/escape-control.ts";
 
 export const DAEMON_STATES = ["starting", "ready", "stopping"] as const;
 
@@ -19,6 +20,8 @@ export const DaemonStatus = z.object({
     settling: z.number().int(),
     /** Of those, paths whose last look was incomplete. */
     incomplete: z.number().int(),
+    /** Paths gone from disk whose rows wait for a removal batch (one queued job takes them 1,000 at a time). */
+    removals: z.number().int().default(0),
   }),
   /** Checkpoints this daemon indexed since it started (events and reconcile reads). */
   checkpoints_indexed: z.number().int(),
@@ -56,7 +59,7 @@ export function renderDaemonStatus(status: DaemonStatus): string {
     `roots:       ${status.roots.join(", ")}`,
     `catalog:     ${status.catalog} (${status.catalog_checkpoints} checkpoints)`,
     `indexed:     ${status.checkpoints_indexed} since start`,
-    `queue:       ${queue.queued} queued, ${queue.in_flight} in flight, ${queue.settling} settling (${queue.incomplete} incomplete)`,
+    `queue:       ${queue.queued} queued, ${queue.in_flight} in flight, ${queue.settling} settling (${queue.incomplete} incomplete)${queue.removals > 0 ? `, ${queue.removals} removals` : ""}`,
     `last event:  ${status.last_event === null ? "none yet" : `${status.last_event.at} ${status.last_event.message}`}`,
     `errors:      ${status.errors_last_hour} in the last hour`,
     ...status.recent_errors.slice(-5).map((error) => `  ${error.at} ${error.message}`),
@@ -68,5 +71,6 @@ export function renderDaemonStatus(status: DaemonStatus): string {
     );
   }
   if (status.log !== null) lines.push(`log:         ${status.log}`);
-  return `${lines.join("\n")}\n`;
+  // Roots, the last event and errors name files from disk: each line is escaped whole.
+  return `${lines.map(escapeControl).join("\n")}\n`;
 }

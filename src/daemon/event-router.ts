@@ -7,6 +7,8 @@ import { settlePathOf, type WatchEvent } from "./watch-event.ts";
 export type RouterTargets = {
   readonly settle: Pick<SettleScheduler, "notice" | "forget">;
   readonly enqueue: (job: DaemonJob) => void;
+  /** A path is gone: its rows (and rows under it) go with the next removal batch. */
+  readonly remove: (path: string) => void;
   /** A run file changed; the loop debounces, since training appends to these all the time. */
   readonly metricsChanged: (file: string) => void;
   readonly journal: DaemonJournal;
@@ -28,7 +30,7 @@ export function routeWatchEvent(event: WatchEvent, targets: RouterTargets): void
     case "file-removed":
       if (event.role.kind === "checkpoint-file") {
         targets.settle.forget(event.path);
-        targets.enqueue({ kind: "remove", path: event.path });
+        targets.remove(event.path);
       } else if (settlePath !== undefined) targets.settle.notice(settlePath);
       else targets.metricsChanged(event.path);
       return;
@@ -36,8 +38,9 @@ export function routeWatchEvent(event: WatchEvent, targets: RouterTargets): void
       if (settlePath !== undefined) targets.settle.notice(settlePath);
       return;
     case "dir-removed":
+      // One event for the whole directory, however many checkpoints were in it: one range of the path index.
       if (settlePath !== undefined) targets.settle.forget(settlePath);
-      targets.enqueue({ kind: "remove", path: event.path });
+      targets.remove(event.path);
       return;
     case "error":
       targets.journal.once(`watch:${event.code}:${event.path ?? ""}`, "warn", "watch problem", {
@@ -88,7 +91,7 @@ export function routeSettleOutcome(outcome: SettleOutcome, targets: RouterTarget
       );
       return;
     case "cancelled":
-      if (outcome.reason === "vanished") targets.enqueue({ kind: "remove", path: outcome.path });
+      if (outcome.reason === "vanished") targets.remove(outcome.path);
       return;
     default:
       assertNever(outcome);

@@ -1,5 +1,5 @@
 import { startFsWatchWatcher } from "./fs-watch-watcher.ts";
-import type { TimerHandle } from "./settle-scheduler.ts";
+import { clearTimer, setTimer } from "./loop-timers.ts";
 import { startTargetedPoller } from "./targeted-poller.ts";
 import type { WatchEvent } from "./watch-event.ts";
 import { startWatcher, type Watcher, type WatcherOptions } from "./watcher.ts";
@@ -36,9 +36,6 @@ export type EventSourceOptions = {
   /** Which inotify adapter. @default "auto" */
   readonly watcher?: WatcherBackend | undefined;
 };
-
-const setTimer = (callback: () => void, delayMs: number): TimerHandle => setTimeout(callback, delayMs);
-const clearTimer = (handle: TimerHandle): void => clearTimeout(handle as ReturnType<typeof setTimeout>);
 
 export function startEventSource(options: EventSourceOptions): EventSource {
   if (options.pollIntervalMs !== undefined) {

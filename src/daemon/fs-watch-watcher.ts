@@ -8,6 +8,7 @@ import {
 } from "../core/daemon/watch-paths.ts";
 import { fsNameFromBytes } from "../core/text/fs-name.ts";
 import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../io/fs-path.ts";
+import { joinName } from "../io/walk-paths.ts";
 import { toWatchError } from "./watch-error.ts";
 import type { Watcher, WatcherOptions } from "./watcher.ts";
 
@@ -136,6 +137,7 @@ function adoptParent(tree: Tree, path: string): void {
 
 /** One coalesced raw event into at most one `WatchEvent`, by looking at what is there now. */
 function translate(tree: Tree, path: string, raw: RawKind): void {
+  if (isExcluded(tree, path)) return;
   const stats = lstatOrUndefined(tree, path);
   if (stats === undefined) {
     if (tree.dirs.has(path)) removeDirectory(tree, path);
@@ -150,19 +152,33 @@ function translate(tree: Tree, path: string, raw: RawKind): void {
   else emitFile(tree, path, raw === "rename" ? "file-added" : "file-changed", stats);
 }
 
+/**
+ * The longest a flush runs before the event loop gets a turn: `rm -rf` of 200k checkpoints piles up that many raw
+ * events while a job runs, and translating them in one go kept signals and the control socket waiting 3.4 s.
+ */
+const FLUSH_SLICE_MS = 20;
+
 function flush(tree: Tree): void {
   tree.flushImmediate = undefined;
-  const batch = [...tree.pending];
-  tree.pending.clear();
-  for (const [path, raw] of batch) {
+  const started = performance.now();
+  for (const [path, raw] of tree.pending) {
     if (tree.closed) return;
+    if (performance.now() - started > FLUSH_SLICE_MS) {
+      tree.flushImmediate = setImmediate(() => flush(tree));
+      return;
+    }
+    tree.pending.delete(path);
     translate(tree, path, raw);
   }
 }
 
 /** Dedupes a burst: one entry per path, `rename` wins over `change` (it says the path may have come or gone). */
+/**
+ * As little as can be per raw event: Bun hands over the backlog that piled up during a job in one go (`rm -rf` of
+ * 200k checkpoints and their sidecars is 400k events), so the ignore rules wait for the flush, which is sliced.
+ */
 function onRaw(tree: Tree, path: string, raw: RawKind): void {
-  if (tree.closed || isExcluded(tree, path)) return;
+  if (tree.closed) return;
   if (tree.pending.get(path) !== "rename") tree.pending.set(path, raw);
   // The raw events of one inotify read (a write's create + modify + close) arrive in one turn of the event loop:
   // flushing them once it has run folds them into one look, and the settle step debounces the rest. A timer here
@@ -178,7 +194,7 @@ function watchRoot(tree: Tree, root: string): void {
     // Names as bytes: one that is not valid UTF-8 is taken in ckpt's spelling, not lossily decoded.
     const options = { recursive: isDir, persistent: true, encoding: "buffer" } as const;
     const watcher = watch(fsPath(root), options, (raw, name) => {
-      const path = !isDir ? root : name === null ? null : join(root, fsNameFromBytes(name));
+      const path = !isDir ? root : name === null ? null : joinName(root, fsNameFromBytes(name));
       if (path !== null) onRaw(tree, path, raw === "change" ? "change" : "rename");
     });
     watcher.on("error", (error) => {

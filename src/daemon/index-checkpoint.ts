@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { existsSync, lstatSync, type Stats, statSync } from "node:fs";
+import { lstatSync, type Stats, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
@@ -15,7 +15,6 @@ import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { CheckpointUnreadableError } from "../io/checkpoint-unreadable-error.ts";
 import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
 import { fsPath, realPathSync } from "../io/fs-path.ts";
-import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/root-scope.ts";
 import { pathUnderRoot } from "../io/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
@@ -225,49 +224,4 @@ export async function recheckChanged(database: Database, request: IndexRequest):
     return null;
   const { expected: _expected, ...unchecked } = request;
   return indexCheckpointPath(database, unchecked);
-}
-
-export type RemoveResult = {
-  /** Catalog rows dropped: the path and, for a directory, everything under it. */
-  readonly rows: number;
-  /** Our sidecar that went with the checkpoint. */
-  readonly sidecarRemoved: string | null;
-  /** Hard links or symlinks of the removed checkpoint that are still there: index them as checkpoints now. */
-  readonly orphanedAliases: readonly string[];
-};
-
-/**
- * Drops a path that is gone from disk (top-k rotation, `save_total_limit`): its rows, rows under it, aliases of
- * it, and our sidecar (with `--sidecars write`). Does nothing while the path exists (a temp file was renamed over
- * it meanwhile).
- */
-export function removeCatalogPath(
-  database: Database,
-  path: string,
-  options: { readonly now: number; readonly sidecars: SidecarMode },
-): RemoveResult {
-  const { now } = options;
-  if (statOrNull(path, false) !== null) return { rows: 0, sidecarRemoved: null, orphanedAliases: [] };
-  const row = database
-    .query<{ kind: string }, [string]>("SELECT kind FROM checkpoints WHERE path = ?")
-    .get(path);
-  const under = database
-    .query<{ path: string }, [string, string]>(
-      "SELECT path FROM checkpoints WHERE path = ?1 OR substr(path, 1, length(?2)) = ?2",
-    )
-    .all(path, `${path}/`)
-    .map((found) => found.path);
-  const aliases = database
-    .query<{ path: string }, [string]>("SELECT path FROM checkpoints WHERE alias_of = ?")
-    .all(path)
-    .map((found) => found.path);
-  // With `--sidecars read` or `off` ckpt leaves sidecars on disk alone, its own included.
-  const sidecarRemoved =
-    row === null || options.sidecars !== "write"
-      ? null
-      : removeOwnSidecar(path, row.kind === "file" ? "file" : "directory");
-  const orphanedAliases = aliases.filter((alias) => existsSync(fsPath(alias)));
-  const removed = [...new Set([...under, ...aliases])];
-  if (removed.length > 0) applyCatalogChanges(database, { removed, now });
-  return { rows: removed.length - orphanedAliases.length, sidecarRemoved, orphanedAliases };
 }

@@ -9,6 +9,7 @@ import { defaultAssemble } from "../io/catalog-assemble.ts";
 import type { StoredEntry } from "../io/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog-stored-metadata.ts";
 import { applyCatalogChanges, type RunUpdate } from "../io/catalog-writes.ts";
+import { createTurnTaker } from "../io/loop-turns.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "../io/sidecar-placement.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
@@ -19,6 +20,8 @@ export type ReassembleRequest = {
   readonly sidecars: SidecarMode;
   readonly now: () => number;
   readonly scanRootOf: (path: string) => string;
+  /** The daemon is stopping: the run's next checkpoint is not re-assembled. */
+  readonly signal?: AbortSignal;
 };
 
 export type ReassembleResult = {
@@ -129,7 +132,11 @@ export async function reassembleRunMetrics(
   const changed: string[] = [];
   const sidecarsWritten: string[] = [];
   const warnings: string[] = [];
+  // A run of 100 checkpoints takes seconds (more when `rm -rf` of the run is under way): the loop gets turns.
+  const turns = createTurnTaker();
   for (const path of paths) {
+    await turns.maybeTurn();
+    request.signal?.throwIfAborted();
     let step: Step;
     try {
       step = await reassembleOne(database, path, request);

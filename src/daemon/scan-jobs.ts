@@ -32,6 +32,7 @@ async function reconcileAndLog(context: JobContext, request: ReconcileRequest): 
     // Only a writer sweeps temp files: with `--sidecars read`/`off` ckpt changes nothing in the user's tree.
     removeTemps: request.reason === "start" && request.sidecars === "write",
     ...(context.reconcileWorkers === undefined ? {} : { workers: context.reconcileWorkers }),
+    signal: context.stopping,
     onWarning: (message) => {
       warnings.push(message);
       if (!fromReads.has(message))
@@ -99,6 +100,7 @@ async function scanOnRequest(context: JobContext, scan: RootScan): Promise<RootS
     followSymlinks: scan.followSymlinks,
     sidecars: scan.sidecars,
     now: context.now,
+    signal: context.stopping,
     onRead: (outcome) => logReadOutcome(unwatched, outcome),
     onWarning: (message) => warnings.push(message),
   });

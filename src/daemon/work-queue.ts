@@ -39,7 +39,16 @@ export type WorkQueueOptions<Reason> = {
   readonly now: () => number;
   readonly setTimer: (callback: () => void, delayMs: number) => TimerHandle;
   readonly clearTimer: (handle: TimerHandle) => void;
+  /** Lets the event loop turn, then calls `resume`. @default setImmediate */
+  readonly yieldToLoop?: (resume: () => void) => void;
 };
+
+/**
+ * The longest run of items started back to back before the queue lets the event loop turn. An item that does not
+ * wait on I/O (a removal batch, a read served from cache) finishes in a microtask, and the next starts in the
+ * next one: without a turn, signals, the control socket and watch events would wait for the whole queue.
+ */
+export const SLICE_MS = 50;
 
 export type WorkQueue<Reason> = {
   /**
@@ -68,6 +77,24 @@ export function createWorkQueue<Reason>(options: WorkQueueOptions<Reason>): Work
   let lastFailure: WorkQueueStats["lastFailure"];
   let idleWaiters: (() => void)[] = [];
   let closed = false;
+  const yieldToLoop = options.yieldToLoop ?? ((resume: () => void) => void setImmediate(resume));
+  let sliceStartedAt = options.now();
+  let yielding = false;
+
+  /** Starts the next items now, or after a turn of the event loop once this slice is used up. */
+  const continueSoon = (): void => {
+    if (options.now() - sliceStartedAt < SLICE_MS) {
+      pump();
+      return;
+    }
+    if (yielding || queued.size === 0) return;
+    yielding = true;
+    yieldToLoop(() => {
+      yielding = false;
+      sliceStartedAt = options.now();
+      pump();
+    });
+  };
 
   const settleIdle = (): void => {
     if (queued.size > 0 || running.size > 0) return;
@@ -88,7 +115,7 @@ export function createWorkQueue<Reason>(options: WorkQueueOptions<Reason>): Work
     const again = rerun.get(item.key);
     rerun.delete(item.key);
     if (again !== undefined && !closed) queued.put(again);
-    pump();
+    continueSoon();
     settleIdle();
   };
 
@@ -107,7 +134,7 @@ export function createWorkQueue<Reason>(options: WorkQueueOptions<Reason>): Work
   };
 
   function pump(): void {
-    while (!closed && running.size < concurrency) {
+    while (!closed && !yielding && running.size < concurrency) {
       const item = queued.first();
       if (item === undefined) return;
       start(item);
@@ -118,6 +145,8 @@ export function createWorkQueue<Reason>(options: WorkQueueOptions<Reason>): Work
     enqueue(item) {
       if (closed) return;
       counters.lastEnqueuedAt = options.now();
+      // Work arriving at an idle queue comes from an event: the loop has just turned.
+      if (running.size === 0 && queued.size === 0) sliceStartedAt = counters.lastEnqueuedAt;
       if (running.has(item.key)) {
         rerun.set(item.key, mergeItems(rerun.get(item.key), item));
         return;

@@ -3,6 +3,7 @@ import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type AssembleCheckpoint, type ReadOutcome, readCatalogEntry } from "./catalog-entry-reader.ts";
 import { CheckpointUnreadableError } from "./checkpoint-unreadable-error.ts";
 import type { FsMemo } from "./fs-memo.ts";
+import { createTurnTaker } from "./loop-turns.ts";
 import type { RunContextCache } from "./run-file-reader.ts";
 
 export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
@@ -21,6 +22,12 @@ export type ReadBatchOptions = {
   readonly memo: FsMemo;
   /** Run files parsed by this thread's reads of checkpoints with sidecars, in this scan. */
   readonly runCache: RunContextCache;
+  /**
+   * Once aborted, the rest of the batch is not read (the daemon is stopping). Given, the event loop also gets a
+   * turn now and then between reads (32 reads with sidecar writes can take a second on a loaded machine), so
+   * that a signal or the control socket can abort it at all.
+   */
+  readonly signal?: AbortSignal | undefined;
 };
 
 /** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
@@ -29,7 +36,10 @@ export async function readBatch(
   options: ReadBatchOptions,
 ): Promise<ReadResult[]> {
   const results: ReadResult[] = [];
+  const turns = options.signal === undefined ? null : createTurnTaker();
   for (const { file, scanRoot } of items) {
+    await turns?.maybeTurn();
+    if (options.signal?.aborted === true) break;
     try {
       const outcome = await readCatalogEntry(file, {
         sidecars: options.sidecars,

@@ -2,6 +2,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { AssembleCheckpoint } from "./catalog-entry-reader.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { createFsMemo } from "./fs-memo.ts";
+import { turnOfEventLoop } from "./loop-turns.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 import { createRunContextCache } from "./run-file-reader.ts";
 
@@ -16,6 +17,8 @@ export type ReadPoolOptions = {
   readonly workers: ReadWorkers;
   /** Called with each batch of results, in completion order. */
   readonly onResults: (results: readonly ReadResult[]) => void;
+  /** Once aborted, no batch is started: the pool ends after the batches in flight. */
+  readonly signal?: AbortSignal | undefined;
 };
 
 /** Feeds batches to one worker, four in flight, until the queue is empty; a failing worker hands its batches back. */
@@ -23,7 +26,7 @@ function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): P
   return new Promise((resolve) => {
     const inFlight: ReadItem[][] = [];
     const send = () => {
-      const batch = queue.shift();
+      const batch = options.signal?.aborted === true ? undefined : queue.shift();
       if (batch === undefined) {
         if (inFlight.length === 0) resolve();
         return;
@@ -40,13 +43,13 @@ function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): P
       queue.push(...inFlight.splice(0));
       resolve();
     };
+    // Stopping: the batches in flight are not waited for; the caller terminates the worker.
+    options.signal?.addEventListener("abort", () => resolve(), { once: true });
     // Four batches in flight: the main thread also reads, and commits 500 rows at a time (~8 ms), longer than two
     // batches take a worker; with only two queued, the worker sat idle through every commit.
     for (let queued = 0; queued < IN_FLIGHT; queued++) send();
   });
 }
-
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Reads every item, on the main thread and on `cores − 1` workers when there is enough work (both cores of a
@@ -67,17 +70,22 @@ export async function readInPool(items: readonly ReadItem[], options: ReadPoolOp
     sentRuns,
     memo: createFsMemo(),
     runCache: createRunContextCache(),
+    signal: options.signal,
   };
   for (;;) {
-    const batch = queue.shift();
+    const batch = options.signal?.aborted === true ? undefined : queue.shift();
     if (batch === undefined) break;
     options.onResults(await readBatch(batch, readOptions));
-    await nextTick();
+    await turnOfEventLoop();
   }
   await driven;
   options.workers.terminate();
   // Batches handed back by a failed worker.
-  for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+  for (
+    let batch = queue.shift();
+    batch !== undefined && options.signal?.aborted !== true;
+    batch = queue.shift()
+  ) {
     options.onResults(await readBatch(batch, readOptions));
   }
 }

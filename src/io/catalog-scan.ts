@@ -9,9 +9,17 @@ import type { AssembleCheckpoint, ReadOutcome } from "./catalog-entry-reader.ts"
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import type { StoredEntry } from "./catalog-rows.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
-import { applyCatalogChanges, mergeRunUpdates, type RunUpdate, recordScan } from "./catalog-writes.ts";
+import {
+  applyCatalogChanges,
+  DELETE_BATCH,
+  deleteCatalogPaths,
+  mergeRunUpdates,
+  type RunUpdate,
+  recordScan,
+} from "./catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "./fs-memo.ts";
 import { fsPath } from "./fs-path.ts";
+import { createTurnTaker } from "./loop-turns.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
@@ -36,6 +44,11 @@ export type ScanOptions = {
   readonly onRead?: (outcome: ReadOutcome) => void;
   /** Each row dropped because its checkpoint is gone (the daemon removes the sidecar it wrote for it). */
   readonly onRemoved?: (path: string) => void;
+  /**
+   * The daemon is stopping: no read is started after the walk or after the batches in flight; what was read is
+   * stored, and the scan throws the signal's reason instead of recording itself as done.
+   */
+  readonly signal?: AbortSignal;
 };
 
 const FLUSH_EVERY = 500;
@@ -63,8 +76,7 @@ async function applyRenames(
 ): Promise<{ readonly written: number; readonly reread: readonly ScannedFile[] }> {
   let written = 0;
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
-  if (plan.renamed.length === 0 && plan.removed.length === 0 && plan.aliases.length === 0)
-    return { written: 0, reread: [] };
+  if (plan.renamed.length === 0 && plan.aliases.length === 0) return { written: 0, reread: [] };
   const writing = plan.renamed.length > 0 && options.sidecars === "write";
   const placement = writing ? await import("./sidecar-placement.ts") : null;
   const ownSidecars = writing ? await import("./own-sidecar-removal.ts") : null;
@@ -103,11 +115,24 @@ async function applyRenames(
   });
   applyCatalogChanges(database, {
     renames,
-    removed: [...plan.removed, ...rereadFrom],
+    removed: rereadFrom,
     now: options.now(),
     upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
   });
   return { written, reread };
+}
+
+/**
+ * Drops the rows of checkpoints that are gone, a batch per transaction with a turn of the event loop between: a
+ * tree of 200k deleted while nobody watched was one transaction of 8 s, and no signal could be heard meanwhile.
+ */
+async function removeVanished(database: Database, paths: readonly string[], options: ScanOptions) {
+  const turns = createTurnTaker();
+  for (let start = 0; start < paths.length; start += DELETE_BATCH) {
+    deleteCatalogPaths(database, paths.slice(start, start + DELETE_BATCH));
+    await turns.maybeTurn();
+    options.signal?.throwIfAborted();
+  }
 }
 
 type Collector = {
@@ -176,6 +201,7 @@ async function readItems(
     now: options.now,
     assemble,
     workers,
+    signal: options.signal,
     onResults: (results) => {
       collect(collector, results);
       options.onProgress?.(collector.done, items.length);
@@ -211,14 +237,16 @@ async function scanWith(
   context: { readonly started: number; readonly workers: ReadWorkers },
 ): Promise<ScanSummary> {
   const { started, workers } = context;
-  const { plan, problems } = planFromWalk(database, options.roots, {
+  const { plan, problems } = await planFromWalk(database, options.roots, {
     recursive: options.recursive ?? true,
     followSymlinks: options.followSymlinks ?? false,
     backfillSidecars: options.sidecars === "write",
     onReadsFound: (reads) => workers.grow(reads),
+    signal: options.signal,
   });
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renamed = await applyRenames(database, plan, options);
+  await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector = newCollector(renamed.written);
   const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
@@ -227,6 +255,7 @@ async function scanWith(
   }));
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options);
+  options.signal?.throwIfAborted();
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
   const failed = new Set(collector.failures.map((failure) => failure.path));

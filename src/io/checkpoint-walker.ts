@@ -71,8 +71,11 @@ type WalkState = {
   readonly scope: RootScope;
 };
 
-/** A root is walked as named (it was given on purpose); a FIFO or device given as one is said so, not read. */
-function visitRoot(root: string, state: WalkState, visit: (walked: WalkedDirectory) => void): void {
+/**
+ * A root is walked as named (it was given on purpose); a FIFO or device given as one is said so, not read. A root
+ * that is a checkpoint file is the one directory-less step it yields.
+ */
+function visitRoot(root: string, state: WalkState): WalkedDirectory | null {
   try {
     const stats = statSync(fsPath(root));
     if (stats.isDirectory()) state.pending.push(root);
@@ -82,25 +85,43 @@ function visitRoot(root: string, state: WalkState, visit: (walked: WalkedDirecto
       const candidate = candidateFrom("file", root, { stats, symlink: isSymlinkPath(root) });
       // Only the root itself was looked at, so look for its sidecar here.
       candidate.sidecar_present = existsAsFile(sidecarPathFor(root, { kind: "file" }));
-      visit({ directory: null, checkpoints: [candidate], unreadable: [] });
+      return { directory: null, checkpoints: [candidate], unreadable: [] };
     } else if (isSidecarFileName(root) && state.keepSidecars) state.sidecars.push(root);
   } catch (error) {
     state.problems.push(describeError(root, error));
   }
+  return null;
 }
 
 /**
- * Walks the roots one directory at a time, handing each directory's checkpoints (files by extension, HF
- * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) to `visit` as soon as it is listed, so a
- * caller need not hold the whole tree. A symlink below a root is followed only when its real path is inside a
- * root (or with `followSymlinks`); directory cycles are cut by (dev, ino). Only regular files and directories
- * are offered. Staging files (`tmp*`, `tmp-checkpoint-*`) and our own temp files are skipped.
+ * Walks the roots one directory at a time, handing each directory's checkpoints to `visit` as soon as it is listed
+ * (see `walkDirectorySteps`).
  */
 export function walkCheckpointDirectories(
   roots: readonly string[],
   options: WalkOptions & { readonly keepSidecars?: boolean },
   visit: (walked: WalkedDirectory) => void,
 ): DirectoryWalkResult {
+  const walk = walkDirectorySteps(roots, options);
+  for (;;) {
+    const step = walk.next();
+    if (step.done === true) return step.value;
+    visit(step.value);
+  }
+}
+
+/**
+ * Walks the roots one directory at a time, yielding each directory's checkpoints (files by extension, HF
+ * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) as soon as it is listed, so a caller need
+ * not hold the whole tree, and can let its event loop turn between directories (a 200k tree takes seconds).
+ * A symlink below a root is followed only when its real path is inside a root (or with `followSymlinks`);
+ * directory cycles are cut by (dev, ino). Only regular files and directories are offered. Staging files (`tmp*`,
+ * `tmp-checkpoint-*`) and our own temp files are skipped.
+ */
+export function* walkDirectorySteps(
+  roots: readonly string[],
+  options: WalkOptions & { readonly keepSidecars?: boolean },
+): Generator<WalkedDirectory, DirectoryWalkResult> {
   const state: WalkState = {
     batch: [],
     batchSidecars: [],
@@ -113,7 +134,10 @@ export function walkCheckpointDirectories(
     recursive: options.recursive ?? true,
     scope: rootScopeOf(roots, { followSymlinks: options.followSymlinks ?? false }),
   };
-  for (const root of outermostRoots(roots)) visitRoot(root, state, visit);
+  for (const root of outermostRoots(roots)) {
+    const file = visitRoot(root, state);
+    if (file !== null) yield file;
+  }
   for (let next = nextDirectory(state); next !== undefined; next = nextDirectory(state)) {
     const problemsBefore = state.problems.length;
     if (!visitDirectory(next, state)) continue;
@@ -123,7 +147,7 @@ export function walkCheckpointDirectories(
       .slice(problemsBefore)
       .filter(keepsRows)
       .map((problem) => problem.path);
-    visit({ directory: directoryKey(next), checkpoints: state.batch, unreadable });
+    yield { directory: directoryKey(next), checkpoints: state.batch, unreadable };
     state.batch = [];
     state.batchSidecars = [];
   }

@@ -1,6 +1,7 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
 import type { Line } from "./detail-lines.ts";
 
@@ -48,7 +49,9 @@ function number(value: number | null | undefined): string {
 function metricLines(a: CompareSide, b: CompareSide): Line[] {
   const [left, right] = [metricsOf(a), metricsOf(b)];
   const names = [...new Set([...left.keys(), ...right.keys()])];
-  const width = Math.max(12, ...names.map((name) => name.length));
+  // Metric names come from run files: escaped before they are measured, so the columns stay aligned.
+  const shown = new Map(names.map((name) => [name, escapeControl(name)]));
+  const width = Math.max(12, ...[...shown.values()].map((name) => name.length));
   const header = {
     text: `  ${"metric".padEnd(width)}  ${"A".padStart(10)}  ${"B".padStart(10)}  ${"B − A".padStart(10)}`,
     dim: true,
@@ -56,7 +59,7 @@ function metricLines(a: CompareSide, b: CompareSide): Line[] {
   const rows = names.map((name) => {
     const [x, y] = [left.get(name), right.get(name)];
     const delta = typeof x === "number" && typeof y === "number" ? number(y - x) : "";
-    const text = `  ${name.padEnd(width)}  ${number(x).padStart(10)}  ${number(y).padStart(10)}  ${delta.padStart(10)}`;
+    const text = `  ${(shown.get(name) ?? name).padEnd(width)}  ${number(x).padStart(10)}  ${number(y).padStart(10)}  ${delta.padStart(10)}`;
     return x === y ? { text, dim: true } : { text };
   });
   return [header, ...rows];

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { memo } from "react";
+import { escapeControl } from "../core/text/escape-control.ts";
 import type { Line } from "./detail-lines.ts";
 
 export type LinesViewProps = {
@@ -36,7 +37,8 @@ export function LinesView(props: LinesViewProps) {
   return (
     <Box flexDirection="column" width={props.width} height={props.height}>
       <Text wrap="truncate-end" bold>
-        {props.title}
+        {/* The detail page's title names the checkpoint. */}
+        {escapeControl(props.title)}
         <Text dimColor>{position}</Text>
       </Text>
       {visible.map((item) => (

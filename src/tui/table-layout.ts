@@ -2,6 +2,7 @@ import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { formatAge } from "../core/catalog/human-units.ts";
 import { defaultLsColumns, type LsColumn } from "../core/catalog/ls-columns.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import { metricCell, namedMetricText, primaryMetricText } from "./metric-text.ts";
 import { marksFor, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
 import type { DisplayRow, RunGroup } from "./table-rows.ts";
@@ -46,13 +47,18 @@ const FIXED_WIDTHS: Readonly<Record<string, number>> = { epoch: 5, step: 6, size
 const MIN_TEXT_WIDTHS: Readonly<Record<string, number>> = { experiment: 16, architecture: 12 };
 const NOT_METRICS = new Set(["experiment", "architecture", "epoch", "step", "size", "age"]);
 
-/** Pads or cuts to exactly `width` characters; cut text ends (or, `keepEnd`, starts) with an ellipsis. */
+/**
+ * Pads or cuts to exactly `width` characters; cut text ends (or, `keepEnd`, starts) with an ellipsis. Names from
+ * disk (experiments, metrics, checkpoints) are shown escaped: a newline or an escape sequence in one can neither
+ * break the row nor reach the terminal.
+ */
 export function fit(
   text: string,
   width: number,
   options: { align?: "left" | "right"; keepEnd?: boolean } = {},
 ): string {
-  const chars = [...text];
+  const shown = escapeControl(text);
+  const chars = [...shown];
   if (width <= 0) return "";
   if (chars.length > width) {
     return options.keepEnd
@@ -60,11 +66,12 @@ export function fit(
       : `${chars.slice(0, width - 1).join("")}…`;
   }
   const pad = " ".repeat(width - chars.length);
-  return options.align === "right" ? pad + text : text + pad;
+  return options.align === "right" ? pad + shown : shown + pad;
 }
 
+/** Width as `fit` shows the text. */
 const length = (text: string | null | undefined) =>
-  text === null || text === undefined ? 0 : [...text].length;
+  text === null || text === undefined ? 0 : [...escapeControl(text)].length;
 
 /** A checkpoint's name under its run's header. */
 function nameInRun(path: string, runDir: string): string {
@@ -279,8 +286,11 @@ export function runSegments(
   return [
     { id: "cursor", text: options.selected ? marks.cursor : " ", bold: true },
     { id: "toggle", text: `${row.collapsed ? marks.collapsed : marks.expanded} ` },
-    { id: "label", text: row.group.label, bold: true },
+    { id: "label", text: escapeControl(row.group.label), bold: true },
     { id: "dir", text: `  ${displayPath(row.group.dir)}`, dim: true },
-    { id: "count", text: `  ${count} checkpoint${row.group.entries.length === 1 ? "" : "s"}${bestText}` },
+    {
+      id: "count",
+      text: escapeControl(`  ${count} checkpoint${row.group.entries.length === 1 ? "" : "s"}${bestText}`),
+    },
   ];
 }

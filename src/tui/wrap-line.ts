@@ -1,3 +1,4 @@
+import { escapeControl } from "../core/text/escape-control.ts";
 import type { Line } from "./detail-lines.ts";
 
 /** Below this many columns for the text, continuation rows are not indented. */
@@ -9,8 +10,10 @@ const MIN_TEXT_WIDTH = 8;
  * @example wrapLine("a long error: fix it", 12, 2) // ["a long", "  error: fix", "  it"]
  */
 export function wrapLine(text: string, width: number, indent = 0): string[] {
-  let rest = [...text];
-  if (width <= 0 || rest.length <= width) return [text];
+  // Names from disk are shown escaped, never as control bytes or line breaks, and measured as shown.
+  const shown = escapeControl(text);
+  let rest = [...shown];
+  if (width <= 0 || rest.length <= width) return [shown];
   const hang = width - indent >= MIN_TEXT_WIDTH ? indent : 0;
   const rows: string[] = [];
   let prefix = "";
@@ -32,8 +35,12 @@ export function wrapLine(text: string, width: number, indent = 0): string[] {
 
 /** A page's lines fitted to its width: each long line continues below itself (`hang`, else two columns in). */
 export function wrapLines(lines: readonly Line[], width: number): readonly Line[] {
-  if (lines.every((line) => line.text.length <= width)) return lines;
-  return lines.flatMap((line) => {
+  const shown = lines.map((line) => {
+    const text = escapeControl(line.text);
+    return text === line.text ? line : { ...line, text };
+  });
+  if (shown.every((line) => line.text.length <= width)) return shown;
+  return shown.flatMap((line) => {
     const indent = line.hang ?? line.text.length - line.text.trimStart().length + 2;
     return wrapLine(line.text, width, indent).map((text) => ({ ...line, text }));
   });

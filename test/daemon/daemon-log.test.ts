@@ -1,16 +1,19 @@
 // What `ckpt watch` logs about a checkpoint written slowly: one line when it starts, one when it is indexed.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import {
   type DaemonEnvironment,
   type DaemonProcess,
   type LogLine,
+  startDaemon,
   startDaemonReady,
 } from "../helpers/daemon-process.ts";
+import { linesWithControlBytes, SHOWN_FILES, writeHostileCheckpoints } from "../helpers/hostile-names.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -82,5 +85,45 @@ describe("the daemon log of a slow write", () => {
       1,
     );
     expect(daemon.lines.filter((line) => line.level === "debug")).toEqual([]);
+  }, 60_000);
+});
+
+describe("the daemon log of names with control bytes", () => {
+  test("text format: each path (and checkpoint=) escaped, one line per event, never a raw control byte", async () => {
+    const dir = makeTempDir("log-hostile");
+    cleanups.push(() => dir[Symbol.dispose]());
+    const runs = join(dir.path, "runs");
+    mkdirSync(runs);
+    const environment: DaemonEnvironment = { home: dir.path, catalog: join(dir.path, "state", "catalog.db") };
+    // The helper asks for JSON; the later flag wins, and the text lines land in `other`.
+    const daemon = startDaemon(environment, [runs], ["--log-format", "text"]);
+    cleanups.push(() => daemon.process.kill("SIGKILL"));
+    const logged = (message: string) => daemon.other.filter((line) => line.includes(` ${message} `));
+    await waitFor(() => logged("reconciled").length > 0, {
+      what: "the start-up reconcile",
+      timeoutMs: 30_000,
+    });
+    // A plain run directory: a path with no space in it was logged as it is, control bytes and all.
+    const paths = writeHostileCheckpoints(runs, "plain");
+    await waitFor(() => logged("sidecar written").length === paths.length, {
+      what: "three checkpoints indexed",
+      timeoutMs: 30_000,
+    });
+    rmSync(paths[0] ?? "");
+    await waitFor(() => logged("checkpoint removed").length > 0, { what: "the removal", timeoutMs: 30_000 });
+    daemon.process.kill("SIGTERM");
+    expect(await daemon.process.exited).toBe(0);
+    expect(linesWithControlBytes(daemon.other.join("\n"))).toEqual([]);
+    const field = (name: string) => (line: string) => new RegExp(` ${name}=(\\S+)`).exec(line)?.[1];
+    const shown = (name: string) => join(runs, "plain", name);
+    expect({
+      indexed: logged("checkpoint indexed").map(field("path")).sort(),
+      sidecarsOf: logged("sidecar written").map(field("checkpoint")).sort(),
+      removed: logged("checkpoint removed").map(field("path")),
+    }).toEqual({
+      indexed: SHOWN_FILES.map(shown).sort(),
+      sidecarsOf: SHOWN_FILES.map(shown).sort(),
+      removed: [shown(SHOWN_FILES[0] ?? "")],
+    });
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { indexCheckpointPath, removeCatalogPath } from "../../src/daemon/index-checkpoint.ts";
+import { indexCheckpointPath } from "../../src/daemon/index-checkpoint.ts";
 import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
 import { rootScopeOf } from "../../src/io/root-scope.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -43,31 +43,6 @@ describe("indexCheckpointPath", () => {
         { path: target, alias_of: null },
         { path: join(run, "last.ckpt"), alias_of: target },
       ]);
-    } finally {
-      database.close();
-    }
-  });
-
-  test("a deleted checkpoint's row goes; ckpt's sidecar goes with it only with --sidecars write", async () => {
-    using dir = makeTempDir("index-remove");
-    const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => 0 });
-    try {
-      for (const [name, sidecars] of [
-        ["kept.ckpt", "read"],
-        ["gone.ckpt", "write"],
-      ] as const) {
-        const path = join(dir.path, name);
-        writeFileSync(path, torchZipBytes({ fill: name.length }));
-        const scope = rootScopeOf([dir.path]);
-        const request = { path, scanRoot: dir.path, scope, sidecars: "write" as const, now: () => 0 };
-        expect((await indexCheckpointPath(database, request)).kind).toBe("indexed");
-        rmSync(path);
-        const removed = removeCatalogPath(database, path, { now: 0, sidecars });
-        expect(removed.rows).toBe(1);
-        const sidecar = join(dir.path, name.replace(".ckpt", ".metadata.yaml"));
-        expect(removed.sidecarRemoved).toBe(sidecars === "write" ? sidecar : null);
-        expect(existsSync(sidecar)).toBe(sidecars !== "write");
-      }
     } finally {
       database.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createWorkQueue, type WorkItem, type WorkPriority } from "../../src/daemon/work-queue.ts";
+import { createWorkQueue, SLICE_MS, type WorkItem, type WorkPriority } from "../../src/daemon/work-queue.ts";
 import { createManualClock } from "../helpers/manual-clock.ts";
 
 /** A queue whose jobs finish only when the test resolves them, so ordering and concurrency are observable. */
@@ -105,5 +105,38 @@ describe("createWorkQueue", () => {
     second.clock.advance(5000);
     expect(await stuck).toEqual({ finished: false, dropped: 0, abandoned: 1 });
     expect(clock.pending()).toBe(0);
+  });
+
+  test("items that finish at once run in slices: after SLICE_MS back to back, the event loop gets a turn", async () => {
+    const clock = createManualClock();
+    const started: string[] = [];
+    const turns: (() => void)[] = [];
+    const queue = createWorkQueue<string>({
+      concurrency: 1,
+      now: clock.now,
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
+      yieldToLoop: (resume) => void turns.push(resume),
+      // Each item takes 40% of a slice of synchronous work and resolves without waiting on anything.
+      run: async (item) => {
+        started.push(item.key);
+        clock.advance((SLICE_MS * 2) / 5);
+      },
+    });
+    for (const key of ["/1", "/2", "/3", "/4", "/5"])
+      queue.enqueue({ key, priority: "checkpoint", reason: "x" });
+    await Bun.sleep(0);
+    expect({ started, turns: turns.length }).toEqual({ started: ["/1", "/2", "/3"], turns: 1 });
+    turns.shift()?.();
+    await Bun.sleep(0);
+    // A new slice: /4 and /5 take 80% of it, and with nothing left there is no turn to ask for.
+    expect({ started, turns: turns.length }).toEqual({ started: ["/1", "/2", "/3", "/4", "/5"], turns: 0 });
+    // A stop while the queue waits for its turn: nothing more starts.
+    for (const key of ["/6", "/7", "/8", "/9"]) queue.enqueue({ key, priority: "checkpoint", reason: "x" });
+    await Bun.sleep(0);
+    expect(turns.length).toBe(1);
+    expect(await queue.close(0)).toEqual({ finished: true, dropped: 1, abandoned: 0 });
+    turns.shift()?.();
+    expect(started).toEqual(["/1", "/2", "/3", "/4", "/5", "/6", "/7", "/8"]);
   });
 });

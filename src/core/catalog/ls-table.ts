@@ -1,3 +1,4 @@
+import { escapeControl } from "../text/escape-control.ts";
 import { shortenPath, textWidth, truncateEnd, truncateMiddle } from "../text/fit-text.ts";
 import type { CatalogEntry } from "./catalog-entry.ts";
 import type { ColumnShrink, LsColumn } from "./ls-columns.ts";
@@ -126,7 +127,9 @@ export function renderLsTable(
 ): string {
   const cells = [
     columns.map((column) => column.header),
-    ...entries.map((entry) => columns.map((c) => c.cell(entry))),
+    // Experiment, run and metric names come from disk: a newline or an escape sequence in one must not reach
+    // the terminal nor break the row (paths come escaped already; escaping is idempotent).
+    ...entries.map((entry) => columns.map((c) => escapeControl(c.cell(entry)))),
   ];
   const layout = layOut(columns, cells, options.maxWidth);
   const shown = layout.columns.map((column) => columns.indexOf(column));

@@ -1,4 +1,5 @@
 import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
+import { escapeControl } from "../text/escape-control.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { StateDictSummary } from "./checkpoint-report-parts.ts";
 
@@ -93,8 +94,12 @@ function safetyLine(report: CheckpointReport): string[] {
   return [`  safety      ${safety.status}${named.length > 0 ? ` — ${named.join(", ")}` : ""}`];
 }
 
-/** The human view of one report (`ckpt inspect` without `--json`). */
+/**
+ * The human view of one report (`ckpt inspect` without `--json`). Each entry is one line whose values came from
+ * the file (its name, pickle keys and strings): escaped whole, so none can drive the terminal or split a line.
+ */
 export function renderCheckpointReport(report: CheckpointReport): string {
   const warnings = (report.warnings ?? []).map((warning) => `  warning     ${warning}`);
-  return `${[...headerLines(report), ...bodyLines(report), ...safetyLine(report), ...warnings].join("\n")}\n`;
+  const lines = [...headerLines(report), ...bodyLines(report), ...safetyLine(report), ...warnings];
+  return `${lines.map(escapeControl).join("\n")}\n`;
 }

@@ -2,6 +2,7 @@ import { metricValueOf } from "../catalog/metric-value.ts";
 import { describesDecoder, taskShownMetrics } from "../catalog/task-shown-metrics.ts";
 import { loggedNamesOf, pickLoggedName } from "../metrics/metric-aliases.ts";
 import { isCanonicalMetric } from "../metrics/metric-catalog.ts";
+import { escapeControl } from "../text/escape-control.ts";
 import { type AssemblyProblem, DEFAULT_SOURCE } from "./assembly-notes.ts";
 import type { CheckpointMetadataV1, MetricsInfo } from "./metadata-schema.ts";
 
@@ -30,11 +31,14 @@ function text(value: unknown): string {
   return String(value);
 }
 
+/** Labels (metric names), values and sources come from the sidecar and the run files: escaped before padding. */
 function renderRows(rows: readonly Row[]): string {
   return rows
     .map(([label, value, source]) => {
-      const left = `  ${label.padEnd(LABEL_WIDTH)} ${value}`;
-      return source ? `${left.padEnd(LABEL_WIDTH + VALUE_WIDTH + 3)} ← ${source}\n` : `${left.trimEnd()}\n`;
+      const left = `  ${escapeControl(label).padEnd(LABEL_WIDTH)} ${escapeControl(value)}`;
+      return source
+        ? `${left.padEnd(LABEL_WIDTH + VALUE_WIDTH + 3)} ← ${escapeControl(source)}\n`
+        : `${left.trimEnd()}\n`;
     })
     .join("");
 }
@@ -224,13 +228,13 @@ export function renderMetadata(metadata: CheckpointMetadataV1, options: RenderMe
     options.origin.kind === "sidecar"
       ? `from sidecar ${options.origin.sidecar}`
       : "assembled from the checkpoint and its run files";
-  const head = `${options.path}\n  checkpoint_path  ${metadata.checkpoint_path}  (${origin})\n`;
+  const head = `${escapeControl(options.path)}\n  checkpoint_path  ${escapeControl(metadata.checkpoint_path)}  (${escapeControl(origin)})\n`;
   const body = [...sections(metadata), ["ckpt", ckptRows(metadata)] as [string, Row[]]]
     .filter(([, rows]) => rows.length > 0)
     .map(([title, rows]) => `${title}\n${renderRows(rows)}`)
     .join("");
   const problems = (options.problems ?? [])
-    .map((problem) => `  ${problem.severity}: ${problem.message}\n`)
+    .map((problem) => `  ${problem.severity}: ${escapeControl(problem.message)}\n`)
     .join("");
   return `${head}${body}${problems ? `problems\n${problems}` : ""}`;
 }
