@@ -1,0 +1,73 @@
+import type { Database } from "bun:sqlite";
+import { dirname } from "node:path";
+import { DEFAULT_SETTLE_POLICY } from "../../core/daemon/settle-plan.ts";
+import { assessDiskHealth, type DiskHealth, type FilesystemFacts } from "../../core/health/disk-health.ts";
+import { DEFAULT_FILL_WARNING_SECONDS } from "../../core/health/fill-forecast.ts";
+import { RUN_PACE_DEFAULTS } from "../../core/health/run-pace.ts";
+import { DEFAULT_RATE_WINDOW_MS } from "../../core/health/write-rate.ts";
+import { type ProbedFilesystem, probeFilesystems } from "./filesystem-space.ts";
+import { type DeviceFacts, readHealthFacts } from "./health-facts.ts";
+
+export type DiskHealthOptions = {
+  /** The watched or queried roots: their filesystems are shown even with nothing catalogued on them. */
+  readonly roots: readonly string[];
+  readonly nowMs: number;
+  readonly readMountInfo?: () => string | null;
+};
+
+/** Joins the catalog's per-device facts to the probed filesystems: a device the catalog knows is probed by a path. */
+function joinFacts(
+  probed: readonly ProbedFilesystem[],
+  devices: readonly DeviceFacts[],
+  sampleFs: Map<number, number>,
+) {
+  const facts = new Map<
+    number,
+    { space: ProbedFilesystem; written: DeviceFacts["written"]; historyStartMs: number | null }
+  >();
+  for (const fs of probed) facts.set(fs.dev, { space: fs, written: [], historyStartMs: null });
+  for (const device of devices) {
+    const target = facts.get(sampleFs.get(device.dev) ?? device.dev);
+    if (target === undefined) continue;
+    target.written.push(...device.written);
+    target.historyStartMs = Math.min(target.historyStartMs ?? device.historyStartMs, device.historyStartMs);
+  }
+  return [...facts.values()] satisfies FilesystemFacts[];
+}
+
+/**
+ * Free space, write rate, fill forecast and stalled runs for `ckpt stats` and `ckpt status`. Read-only: the
+ * catalog (null when it does not exist yet), stat/statfs of the roots and of one catalogued path per device.
+ */
+export function readDiskHealth(database: Database | null, options: DiskHealthOptions): DiskHealth {
+  const facts =
+    database === null
+      ? { devices: [], liveRuns: [], endedRuns: 0 }
+      : readHealthFacts(database, {
+          roots: options.roots,
+          rateSinceMs: options.nowMs - DEFAULT_RATE_WINDOW_MS,
+          liveSinceMs: options.nowMs - RUN_PACE_DEFAULTS.liveWindowMs,
+        });
+  const roots = probeFilesystems(options.roots, options.readMountInfo);
+  const samples = facts.devices.map((device) => dirname(device.samplePath));
+  const extra = probeFilesystems(samples, options.readMountInfo);
+  const sampleFs = new Map<number, number>();
+  for (const device of facts.devices) {
+    const current = extra.devOf.get(dirname(device.samplePath));
+    if (current !== undefined) sampleFs.set(device.dev, current);
+  }
+  const probed = [
+    ...roots.filesystems,
+    ...extra.filesystems.filter((fs) => !roots.filesystems.some((r) => r.dev === fs.dev)),
+  ];
+  return assessDiskHealth({
+    filesystems: joinFacts(probed, facts.devices, sampleFs),
+    runs: facts.liveRuns,
+    endedRuns: facts.endedRuns,
+    unmeasured: roots.unmeasured,
+    nowMs: options.nowMs,
+    windowMs: DEFAULT_RATE_WINDOW_MS,
+    warningSeconds: DEFAULT_FILL_WARNING_SECONDS,
+    incompleteLimitMs: DEFAULT_SETTLE_POLICY.giveUpAfterMs,
+  });
+}
