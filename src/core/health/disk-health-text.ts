@@ -7,7 +7,7 @@ function rateText(fs: FilesystemHealth, windowSeconds: number): string {
   const source = fs.rate_source;
   const span =
     source.span_seconds < windowSeconds
-      ? `the ${formatDuration(source.span_seconds)} since the first`
+      ? `the ${formatDuration(source.span_seconds)} since the first catalogued one`
       : `the last ${formatDuration(windowSeconds)}`;
   return `${formatBytes(fs.bytes_per_hour)}/h (${source.checkpoints} checkpoints, ${formatBytes(source.bytes)} in ${span})`;
 }

@@ -9,6 +9,9 @@ export type WrittenCheckpoint = { readonly bytes: number; readonly mtimeMs: numb
 /** The default span the rate is measured over: long enough to span several saves, short enough to follow a new run. */
 export const DEFAULT_RATE_WINDOW_MS = 6 * 3_600_000;
 
+/** A rate measured over less than this is a guess from one burst: it is not extrapolated. */
+export const MIN_RATE_SPAN_MS = 10 * 60_000;
+
 export type WriteRateInput = {
   /** The filesystem's catalogued checkpoints (those outside the window are ignored). */
   readonly written: readonly WrittenCheckpoint[];
@@ -52,7 +55,11 @@ export function measureWriteRate(input: WriteRateInput): WriteRate {
   if (startsInWindow && counted.length === 0)
     return { kind: "unknown", reason: "one checkpoint so far: no interval to measure a rate over" };
   const spanMs = input.nowMs - sinceMs;
-  if (spanMs <= 0) return { kind: "unknown", reason: "every checkpoint has the same modification time" };
+  if (spanMs < MIN_RATE_SPAN_MS)
+    return {
+      kind: "unknown",
+      reason: `the catalogued history spans ${Math.floor(spanMs / 1000)} s, under the ${MIN_RATE_SPAN_MS / 60_000} min a rate needs`,
+    };
   const bytes = sumBytes(counted);
   return {
     kind: "measured",

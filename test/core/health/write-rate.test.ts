@@ -71,6 +71,28 @@ describe("measureWriteRate", () => {
       expected: { kind: "unknown", reason: "one checkpoint so far: no interval to measure a rate over" },
     },
     {
+      name: "history of 9 min 59 s: too short to extrapolate",
+      written: [at(599 / 3600, GB), at(0, GB)],
+      historyStartMs: NOW - 599_000,
+      expected: {
+        kind: "unknown",
+        reason: "the catalogued history spans 599 s, under the 10 min a rate needs",
+      },
+    },
+    {
+      name: "history of exactly 10 min: measured",
+      written: [at(600 / 3600, GB), at(0, GB)],
+      historyStartMs: NOW - 600_000,
+      expected: {
+        kind: "measured",
+        bytesPerHour: 6 * GB,
+        bytes: GB,
+        checkpoints: 1,
+        sinceMs: NOW - 600_000,
+        historyStartsInWindow: true,
+      },
+    },
+    {
       name: "no checkpoint on the filesystem",
       written: [],
       historyStartMs: null,
