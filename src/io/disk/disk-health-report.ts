@@ -3,10 +3,11 @@ import { dirname } from "node:path";
 import { DEFAULT_SETTLE_POLICY } from "../../core/daemon/settle-plan.ts";
 import { assessDiskHealth, type DiskHealth, type FilesystemFacts } from "../../core/health/disk-health.ts";
 import { DEFAULT_FILL_WARNING_SECONDS } from "../../core/health/fill-forecast.ts";
+import type { DeviceFacts, HealthFacts } from "../../core/health/health-facts.ts";
 import { RUN_PACE_DEFAULTS } from "../../core/health/run-pace.ts";
 import { DEFAULT_RATE_WINDOW_MS } from "../../core/health/write-rate.ts";
 import { type ProbedFilesystem, probeFilesystems } from "./filesystem-space.ts";
-import { type DeviceFacts, readHealthFacts } from "./health-facts.ts";
+import { readHealthFacts } from "./health-facts.ts";
 
 export type DiskHealthOptions = {
   /** The watched or queried roots: their filesystems are shown even with nothing catalogued on them. */
@@ -35,19 +36,16 @@ function joinFacts(
   return [...facts.values()] satisfies FilesystemFacts[];
 }
 
+/** The windows the facts are read for, ending at `nowMs`. */
+export function healthWindows(nowMs: number): { rateSinceMs: number; liveSinceMs: number } {
+  return { rateSinceMs: nowMs - DEFAULT_RATE_WINDOW_MS, liveSinceMs: nowMs - RUN_PACE_DEFAULTS.liveWindowMs };
+}
+
 /**
- * Free space, write rate, fill forecast and stalled runs for `ckpt stats` and `ckpt status`. Read-only: the
- * catalog (null when it does not exist yet), stat/statfs of the roots and of one catalogued path per device.
+ * The report from catalog facts: the roots' filesystems and one probe per catalogued device (stat, statfs and
+ * mountinfo, all read-only), joined to the facts, assessed by the one rule in core.
  */
-export function readDiskHealth(database: Database | null, options: DiskHealthOptions): DiskHealth {
-  const facts =
-    database === null
-      ? { devices: [], liveRuns: [], endedRuns: 0 }
-      : readHealthFacts(database, {
-          roots: options.roots,
-          rateSinceMs: options.nowMs - DEFAULT_RATE_WINDOW_MS,
-          liveSinceMs: options.nowMs - RUN_PACE_DEFAULTS.liveWindowMs,
-        });
+export function healthFromFacts(facts: HealthFacts, options: DiskHealthOptions): DiskHealth {
   const roots = probeFilesystems(options.roots, options.readMountInfo);
   const samples = facts.devices.map((device) => dirname(device.samplePath));
   const extra = probeFilesystems(samples, options.readMountInfo);
@@ -56,10 +54,8 @@ export function readDiskHealth(database: Database | null, options: DiskHealthOpt
     const current = extra.devOf.get(dirname(device.samplePath));
     if (current !== undefined) sampleFs.set(device.dev, current);
   }
-  const probed = [
-    ...roots.filesystems,
-    ...extra.filesystems.filter((fs) => !roots.filesystems.some((r) => r.dev === fs.dev)),
-  ];
+  const known = new Set(roots.filesystems.map((fs) => fs.dev));
+  const probed = [...roots.filesystems, ...extra.filesystems.filter((fs) => !known.has(fs.dev))];
   return assessDiskHealth({
     filesystems: joinFacts(probed, facts.devices, sampleFs),
     runs: facts.liveRuns,
@@ -70,4 +66,13 @@ export function readDiskHealth(database: Database | null, options: DiskHealthOpt
     warningSeconds: DEFAULT_FILL_WARNING_SECONDS,
     incompleteLimitMs: DEFAULT_SETTLE_POLICY.giveUpAfterMs,
   });
+}
+
+/** Free space, write rate, fill forecast and stalled runs for `ckpt stats` and `ckpt status` (catalog null: none yet). */
+export function readDiskHealth(database: Database | null, options: DiskHealthOptions): DiskHealth {
+  const facts =
+    database === null
+      ? { devices: [], liveRuns: [], endedRuns: 0 }
+      : readHealthFacts(database, { roots: options.roots, ...healthWindows(options.nowMs) });
+  return healthFromFacts(facts, options);
 }

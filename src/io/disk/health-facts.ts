@@ -1,25 +1,9 @@
 import type { Database } from "bun:sqlite";
 import type { EntryStatus } from "../../core/catalog/catalog-entry.ts";
 import type { SqlQuery, SqlValue } from "../../core/catalog/entry-sql.ts";
-import type { RunCheckpoint } from "../../core/health/run-pace.ts";
+import type { DeviceFacts, HealthFacts } from "../../core/health/health-facts.ts";
 import type { WrittenCheckpoint } from "../../core/health/write-rate.ts";
 import { primaryEntriesWhere } from "../catalog-reads.ts";
-
-/** The catalogued checkpoints on one device: a path to probe it by, its oldest mtime, those written recently. */
-export type DeviceFacts = {
-  readonly dev: number;
-  readonly samplePath: string;
-  readonly historyStartMs: number;
-  readonly written: WrittenCheckpoint[];
-};
-
-export type HealthFacts = {
-  readonly devices: DeviceFacts[];
-  /** Runs with a checkpoint inside the live window, with all their checkpoints. */
-  readonly liveRuns: { readonly runDir: string; readonly checkpoints: RunCheckpoint[] }[];
-  /** Runs whose newest checkpoint is older than the live window. */
-  readonly endedRuns: number;
-};
 
 function devices(database: Database, where: SqlQuery, sinceMs: number): DeviceFacts[] {
   const rows = database

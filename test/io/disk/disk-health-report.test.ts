@@ -1,10 +1,13 @@
 import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { healthFactsFromEntries } from "../../../src/core/health/health-facts.ts";
 import { openCatalogForWriting } from "../../../src/io/catalog-db.ts";
+import { queryEntries } from "../../../src/io/catalog-reads.ts";
 import { scanCatalog } from "../../../src/io/catalog-scan.ts";
-import { readDiskHealth } from "../../../src/io/disk/disk-health-report.ts";
+import { healthWindows, readDiskHealth } from "../../../src/io/disk/disk-health-report.ts";
 import { probeFilesystems } from "../../../src/io/disk/filesystem-space.ts";
+import { readHealthFacts } from "../../../src/io/disk/health-facts.ts";
 import { buildHealthTree, HEALTH_TREE_MTIMES } from "../../helpers/health-tree.ts";
 import { canMount, mountTmpfs } from "../../helpers/scratch-mount.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
@@ -91,6 +94,41 @@ test.skipIf(!mountable)("health of real runs with controlled mtimes, on a tmpfs 
       },
     ]);
     expect([health.runs.on_pace, health.runs.too_little_history, health.runs.ended]).toEqual([1, 0, 1]);
+  } finally {
+    database.close();
+  }
+});
+
+test("the TUI's facts from loaded rows equal the SQL reader's, on the same catalog", async () => {
+  using dir = makeTempDir("health-facts");
+  const tree = join(dir.path, "tree");
+  mkdirSync(tree);
+  const now = Date.now();
+  buildHealthTree(tree, now);
+  const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => now });
+  try {
+    await scanCatalog(database, { roots: [tree], sidecars: "off", now: () => now, workers: 0 });
+    const windows = healthWindows(now);
+    const sorted = (facts: ReturnType<typeof readHealthFacts>) => ({
+      devices: facts.devices.map((device) => ({
+        ...device,
+        written: [...device.written].sort((a, b) => a.mtimeMs - b.mtimeMs || a.bytes - b.bytes),
+      })),
+      liveRuns: facts.liveRuns
+        .map((run) => ({
+          ...run,
+          checkpoints: [...run.checkpoints].sort((a, b) => a.path.localeCompare(b.path)),
+        }))
+        .sort((a, b) => a.runDir.localeCompare(b.runDir)),
+      endedRuns: facts.endedRuns,
+    });
+    const fromSql = sorted(readHealthFacts(database, { roots: [tree], ...windows }));
+    expect(sorted(healthFactsFromEntries(queryEntries(database, { roots: [tree] }), windows))).toEqual(
+      fromSql,
+    );
+    expect([fromSql.devices[0]?.written.length, fromSql.liveRuns.length, fromSql.endedRuns]).toEqual([
+      10, 3, 1,
+    ]);
   } finally {
     database.close();
   }
