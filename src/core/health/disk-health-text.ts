@@ -54,3 +54,19 @@ export function renderDiskHealth(health: DiskHealth): string[] {
     lines.push(`  stalled ${stalledLine(run, health.runs.incomplete_limit_seconds)}`);
   return lines;
 }
+
+/** The TUI's disk line: each filesystem's free space and forecast, then the stalled runs; `warning` colours it. */
+export function diskStatusLine(health: DiskHealth): { readonly text: string; readonly warning: boolean } {
+  const parts = health.filesystems.map((fs) => {
+    const free = `${fs.mount_point} ${formatBytes(fs.free_bytes)} free`;
+    if (fs.fills_in_seconds === null) return free;
+    const rate = `${formatBytes(fs.bytes_per_hour ?? 0)}/h`;
+    const fills = `fills in ${formatDuration(fs.fills_in_seconds)}`;
+    return `${free}, ${rate}, ${fs.warning ? `WARNING ${fills}` : fills}`;
+  });
+  for (const missing of health.unmeasured) parts.push(`${missing.path}: free space unknown`);
+  const stalled = health.runs.stalled.length;
+  if (stalled > 0) parts.push(`${stalled} run${stalled === 1 ? "" : "s"} stalled`);
+  const warning = stalled > 0 || health.filesystems.some((fs) => fs.warning);
+  return { text: `disk ${parts.length === 0 ? "no filesystem" : parts.join(" │ ")}`, warning };
+}

@@ -1,9 +1,14 @@
 import type { Database } from "bun:sqlite";
 import { dirname } from "node:path";
+import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { DEFAULT_SETTLE_POLICY } from "../../core/daemon/settle-plan.ts";
 import { assessDiskHealth, type DiskHealth, type FilesystemFacts } from "../../core/health/disk-health.ts";
 import { DEFAULT_FILL_WARNING_SECONDS } from "../../core/health/fill-forecast.ts";
-import type { DeviceFacts, HealthFacts } from "../../core/health/health-facts.ts";
+import {
+  type DeviceFacts,
+  type HealthFacts,
+  healthFactsFromEntries,
+} from "../../core/health/health-facts.ts";
 import { RUN_PACE_DEFAULTS } from "../../core/health/run-pace.ts";
 import { DEFAULT_RATE_WINDOW_MS } from "../../core/health/write-rate.ts";
 import { type ProbedFilesystem, probeFilesystems } from "./filesystem-space.ts";
@@ -75,4 +80,12 @@ export function readDiskHealth(database: Database | null, options: DiskHealthOpt
       ? { devices: [], liveRuns: [], endedRuns: 0 }
       : readHealthFacts(database, { roots: options.roots, ...healthWindows(options.nowMs) });
   return healthFromFacts(facts, options);
+}
+
+/** The TUI's health source: its loaded rows, the roots it shows, the filesystems they are on. */
+export function entriesHealth(
+  roots: readonly string[],
+): (entries: readonly CatalogEntry[], nowMs: number) => DiskHealth {
+  return (entries, nowMs) =>
+    healthFromFacts(healthFactsFromEntries(entries, healthWindows(nowMs)), { roots, nowMs });
 }
