@@ -37,7 +37,7 @@ function runsSummary(runs: DiskHealth["runs"]): string {
     `${runs.stalled.length} stalled`,
     `${runs.on_pace} on pace`,
     `${runs.too_little_history} with too little history (fewer than ${runs.min_intervals} intervals)`,
-    `${runs.ended} quiet for over ${formatDuration(runs.live_window_seconds)} (not checked)`,
+    `runs quiet for over ${formatDuration(runs.live_window_seconds)} not checked`,
   ].join(", ");
 }
 

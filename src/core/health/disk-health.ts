@@ -11,10 +11,8 @@ export type FilesystemFacts = {
 
 export type HealthInput = {
   readonly filesystems: readonly FilesystemFacts[];
-  /** Catalogued runs and their checkpoints (the runs that ended may be left out: they are only counted). */
+  /** Catalogued runs and their checkpoints; the readers leave out those quiet past the live window. */
   readonly runs: readonly { readonly runDir: string; readonly checkpoints: readonly RunCheckpoint[] }[];
-  /** Runs whose newest checkpoint is older than the live window, counted by the reader without their rows. */
-  readonly endedRuns: number;
   /** Paths whose filesystem could not be asked for its free space, and why. */
   readonly unmeasured: readonly { readonly path: string; readonly problem: string }[];
   readonly nowMs: number;
@@ -65,8 +63,7 @@ export type DiskHealth = {
     readonly min_intervals: number;
     readonly stall_factor: number;
     readonly incomplete_limit_seconds: number;
-    /** Runs quiet for longer than `live_window_seconds`: ended or abandoned, not checked. */
-    readonly ended: number;
+    /** Runs quiet for longer than this have ended (or were abandoned): the readers leave them out. */
     readonly live_window_seconds: number;
   };
 };
@@ -120,14 +117,13 @@ function stalledOf(run: string, pace: RunPace): StalledRun | null {
 function runsHealth(input: HealthInput): DiskHealth["runs"] {
   const options = { ...RUN_PACE_DEFAULTS, nowMs: input.nowMs, incompleteLimitMs: input.incompleteLimitMs };
   const stalled: StalledRun[] = [];
-  const counts = { "on-pace": 0, "too-little-history": 0, ended: input.endedRuns };
+  const counts = { "on-pace": 0, "too-little-history": 0 };
   for (const run of input.runs) {
     const pace = assessRunPace(run.checkpoints, options);
     if (pace === null) continue;
     const stall = stalledOf(run.runDir, pace);
     if (stall !== null) stalled.push(stall);
-    else if (pace.kind === "on-pace" || pace.kind === "too-little-history" || pace.kind === "ended")
-      counts[pace.kind]++;
+    else if (pace.kind === "on-pace" || pace.kind === "too-little-history") counts[pace.kind]++;
   }
   return {
     stalled: stalled.sort((a, b) => a.run.localeCompare(b.run)),
@@ -136,7 +132,6 @@ function runsHealth(input: HealthInput): DiskHealth["runs"] {
     min_intervals: options.minIntervals,
     stall_factor: options.overdueFactor,
     incomplete_limit_seconds: seconds(input.incompleteLimitMs),
-    ended: counts.ended,
     live_window_seconds: seconds(options.liveWindowMs),
   };
 }

@@ -15,8 +15,6 @@ export type HealthFacts = {
   readonly devices: DeviceFacts[];
   /** Runs with a checkpoint inside the live window, with all their checkpoints. */
   readonly liveRuns: { readonly runDir: string; readonly checkpoints: RunCheckpoint[] }[];
-  /** Runs whose newest checkpoint is older than the live window. */
-  readonly endedRuns: number;
 };
 
 type MutableDevice = {
@@ -36,8 +34,6 @@ function deviceFacts(entries: readonly CatalogEntry[], rateSinceMs: number): Dev
       written: [],
     };
     byDev.set(entry.dev, device);
-    // The smallest path, as the SQL reader's min(path): the same probe whichever reader gave the facts.
-    if (entry.path < device.samplePath) device.samplePath = entry.path;
     device.historyStartMs = Math.min(device.historyStartMs, entry.mtime_ms);
     if (entry.mtime_ms > rateSinceMs) device.written.push({ bytes: entry.size, mtimeMs: entry.mtime_ms });
   }
@@ -62,12 +58,10 @@ export function healthFactsFromEntries(
     else list.push(checkpoint);
   }
   const runs = [...byRun].map(([runDir, checkpoints]) => ({ runDir, checkpoints }));
-  const live = runs.filter((run) =>
-    run.checkpoints.some((checkpoint) => checkpoint.mtimeMs > options.liveSinceMs),
-  );
   return {
     devices: deviceFacts(primary, options.rateSinceMs),
-    liveRuns: live,
-    endedRuns: runs.length - live.length,
+    liveRuns: runs.filter((run) =>
+      run.checkpoints.some((checkpoint) => checkpoint.mtimeMs > options.liveSinceMs),
+    ),
   };
 }

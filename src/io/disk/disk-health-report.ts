@@ -64,7 +64,6 @@ export function healthFromFacts(facts: HealthFacts, options: DiskHealthOptions):
   return assessDiskHealth({
     filesystems: joinFacts(probed, facts.devices, sampleFs),
     runs: facts.liveRuns,
-    endedRuns: facts.endedRuns,
     unmeasured: roots.unmeasured,
     nowMs: options.nowMs,
     windowMs: DEFAULT_RATE_WINDOW_MS,
@@ -77,7 +76,7 @@ export function healthFromFacts(facts: HealthFacts, options: DiskHealthOptions):
 export function readDiskHealth(database: Database | null, options: DiskHealthOptions): DiskHealth {
   const facts =
     database === null
-      ? { devices: [], liveRuns: [], endedRuns: 0 }
+      ? { devices: [], liveRuns: [] }
       : readHealthFacts(database, { roots: options.roots, ...healthWindows(options.nowMs) });
   return healthFromFacts(facts, options);
 }

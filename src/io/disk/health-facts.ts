@@ -5,46 +5,59 @@ import type { DeviceFacts, HealthFacts } from "../../core/health/health-facts.ts
 import type { WrittenCheckpoint } from "../../core/health/write-rate.ts";
 import { primaryEntriesWhere } from "../catalog-reads.ts";
 
-function devices(database: Database, where: SqlQuery, sinceMs: number): DeviceFacts[] {
-  const rows = database
-    .query<{ dev: number; sample: string; start: number }, SqlValue[]>(
-      `SELECT dev, min(path) AS sample, min(mtime_ms) AS start FROM checkpoints WHERE ${where.sql} GROUP BY dev`,
+// Every query walks a small index range or stops at its first row: the device list from the inode index, the
+// oldest row from the mtime index, recent rows and live runs from the mtime index, a run's rows from the run index.
+// A GROUP BY over the roots' rows read each of 100k wide rows (0.6 s); these take tens of milliseconds.
+
+function deviceOf(database: Database, where: SqlQuery, dev: number): Omit<DeviceFacts, "written"> | null {
+  const sample = database
+    .query<{ path: string }, SqlValue[]>(
+      `SELECT path FROM checkpoints INDEXED BY checkpoints_inode WHERE dev = ? AND ${where.sql} LIMIT 1`,
     )
-    .all(...where.params);
-  const byDev = new Map(
-    rows.map((row) => [
-      row.dev,
-      { dev: row.dev, samplePath: row.sample, historyStartMs: row.start, written: [] as WrittenCheckpoint[] },
-    ]),
-  );
+    .get(dev, ...where.params);
+  if (sample === null) return null;
+  // Only now the mtime index is walked from its oldest row: this device has rows under the roots, so it stops soon.
+  const oldest = database
+    .query<{ mtime_ms: number }, SqlValue[]>(
+      `SELECT mtime_ms FROM checkpoints INDEXED BY checkpoints_mtime WHERE dev = ? AND ${where.sql} ORDER BY mtime_ms LIMIT 1`,
+    )
+    .get(dev, ...where.params);
+  return oldest === null ? null : { dev, samplePath: sample.path, historyStartMs: oldest.mtime_ms };
+}
+
+function devices(database: Database, where: SqlQuery, sinceMs: number): DeviceFacts[] {
+  const devs = database.query<{ dev: number }, []>("SELECT DISTINCT dev FROM checkpoints").all();
+  const byDev = new Map<number, DeviceFacts>();
+  for (const { dev } of devs) {
+    const device = deviceOf(database, where, dev);
+    if (device !== null) byDev.set(dev, { ...device, written: [] as WrittenCheckpoint[] });
+  }
   const recent = database
     .query<{ dev: number; size: number; mtime_ms: number }, SqlValue[]>(
-      `SELECT dev, size, mtime_ms FROM checkpoints WHERE ${where.sql} AND mtime_ms > ?`,
+      `SELECT dev, size, mtime_ms FROM checkpoints INDEXED BY checkpoints_mtime WHERE mtime_ms > ? AND ${where.sql}`,
     )
-    .all(...where.params, sinceMs);
+    .all(sinceMs, ...where.params);
   for (const row of recent) byDev.get(row.dev)?.written.push({ bytes: row.size, mtimeMs: row.mtime_ms });
   return [...byDev.values()];
 }
 
-function runs(database: Database, where: SqlQuery, liveSinceMs: number) {
-  const newest = database
-    .query<{ run_dir: string; newest: number }, SqlValue[]>(
-      `SELECT run_dir, max(mtime_ms) AS newest FROM checkpoints WHERE ${where.sql} AND run_dir IS NOT NULL GROUP BY run_dir`,
+function liveRuns(database: Database, where: SqlQuery, liveSinceMs: number): HealthFacts["liveRuns"] {
+  const live = database
+    .query<{ run_dir: string }, SqlValue[]>(
+      `SELECT DISTINCT run_dir FROM checkpoints INDEXED BY checkpoints_mtime WHERE mtime_ms > ? AND run_dir IS NOT NULL AND ${where.sql}`,
     )
-    .all(...where.params);
-  const live = newest.filter((row) => row.newest > liveSinceMs);
+    .all(liveSinceMs, ...where.params);
   const statement = database.query<{ path: string; mtime_ms: number; status: EntryStatus }, SqlValue[]>(
-    `SELECT path, mtime_ms, status FROM checkpoints WHERE ${where.sql} AND run_dir = ?`,
+    `SELECT path, mtime_ms, status FROM checkpoints WHERE run_dir = ? AND ${where.sql}`,
   );
-  const liveRuns = live.map((row) => ({
+  return live.map((row) => ({
     runDir: row.run_dir,
-    checkpoints: statement.all(...where.params, row.run_dir).map((checkpoint) => ({
+    checkpoints: statement.all(row.run_dir, ...where.params).map((checkpoint) => ({
       path: checkpoint.path,
       mtimeMs: checkpoint.mtime_ms,
       status: checkpoint.status,
     })),
   }));
-  return { liveRuns, endedRuns: newest.length - live.length };
 }
 
 /** What the health report needs from the catalog, for the primary checkpoints under `roots` (all when empty). */
@@ -55,6 +68,6 @@ export function readHealthFacts(
   const where = primaryEntriesWhere(options.roots);
   return {
     devices: devices(database, where, options.rateSinceMs),
-    ...runs(database, where, options.liveSinceMs),
+    liveRuns: liveRuns(database, where, options.liveSinceMs),
   };
 }

@@ -36,7 +36,6 @@ const input: HealthInput = {
     },
     { runDir: "/data/d", checkpoints: [ok("/data/d", 5)] },
   ],
-  endedRuns: 7,
   unmeasured: [{ path: "/gone", problem: "ENOENT: no such file or directory" }],
   nowMs: NOW,
   windowMs: 6 * HOUR,
@@ -94,7 +93,6 @@ test("assessDiskHealth: rate, forecast and stalled runs with their sources", () 
     min_intervals: RUN_PACE_DEFAULTS.minIntervals,
     stall_factor: 2,
     incomplete_limit_seconds: 3600,
-    ended: 7,
     live_window_seconds: 86_400,
   });
 });
@@ -105,7 +103,7 @@ test("renderDiskHealth: one fact per line", () => {
     "  / (xfs): 50.0 GB free of 100 GB; writing rate unknown: no checkpoint is catalogued on this filesystem; no forecast",
     "  /data (ext4): 19.0 GB free of 1.0 TB; writing 6.0 GB/h (6 checkpoints, 36.0 GB in the last 6h 0m); WARNING at this rate /data fills in 3h 10m",
     "  /gone: free space unknown: ENOENT: no such file or directory",
-    "runs:   2 stalled, 1 on pace, 1 with too little history (fewer than 3 intervals), 7 quiet for over 1d 0h (not checked)",
+    "runs:   2 stalled, 1 on pace, 1 with too little history (fewer than 3 intervals), runs quiet for over 1d 0h not checked",
     "  stalled /data/b: no checkpoint for 1h 1m; it saved every 30m 0s (median of its last 3 intervals)",
     "  stalled /data/c: newest checkpoint incomplete for 2h 0m (the watcher gives up after 1h 0m): /data/c/x.ckpt",
   ]);

@@ -93,7 +93,8 @@ test.skipIf(!mountable)("health of real runs with controlled mtimes, on a tmpfs 
         path: join(mount.path, "partial/b.ckpt"),
       },
     ]);
-    expect([health.runs.on_pace, health.runs.too_little_history, health.runs.ended]).toEqual([1, 0, 1]);
+    // old/ (30 h quiet) has ended: it is neither on pace nor short of history.
+    expect([health.runs.on_pace, health.runs.too_little_history]).toEqual([1, 0]);
   } finally {
     database.close();
   }
@@ -110,7 +111,8 @@ test("the TUI's facts from loaded rows equal the SQL reader's, on the same catal
     await scanCatalog(database, { roots: [tree], sidecars: "off", now: () => now, workers: 0 });
     const windows = healthWindows(now);
     const sorted = (facts: ReturnType<typeof readHealthFacts>) => ({
-      devices: facts.devices.map((device) => ({
+      // Any path of the device probes it: which one each reader picked is not compared.
+      devices: facts.devices.map(({ samplePath: _, ...device }) => ({
         ...device,
         written: [...device.written].sort((a, b) => a.mtimeMs - b.mtimeMs || a.bytes - b.bytes),
       })),
@@ -120,15 +122,12 @@ test("the TUI's facts from loaded rows equal the SQL reader's, on the same catal
           checkpoints: [...run.checkpoints].sort((a, b) => a.path.localeCompare(b.path)),
         }))
         .sort((a, b) => a.runDir.localeCompare(b.runDir)),
-      endedRuns: facts.endedRuns,
     });
     const fromSql = sorted(readHealthFacts(database, { roots: [tree], ...windows }));
     expect(sorted(healthFactsFromEntries(queryEntries(database, { roots: [tree] }), windows))).toEqual(
       fromSql,
     );
-    expect([fromSql.devices[0]?.written.length, fromSql.liveRuns.length, fromSql.endedRuns]).toEqual([
-      10, 3, 1,
-    ]);
+    expect([fromSql.devices[0]?.written.length, fromSql.liveRuns.length]).toEqual([10, 3]);
   } finally {
     database.close();
   }
