@@ -24,44 +24,40 @@ type MutableDevice = {
   written: WrittenCheckpoint[];
 };
 
-function deviceFacts(entries: readonly CatalogEntry[], rateSinceMs: number): DeviceFacts[] {
-  const byDev = new Map<number, MutableDevice>();
-  for (const entry of entries) {
-    const device = byDev.get(entry.dev) ?? {
-      dev: entry.dev,
-      samplePath: entry.path,
-      historyStartMs: entry.mtime_ms,
-      written: [],
-    };
+function addToDevice(byDev: Map<number, MutableDevice>, entry: CatalogEntry, rateSinceMs: number): void {
+  let device = byDev.get(entry.dev);
+  if (device === undefined) {
+    device = { dev: entry.dev, samplePath: entry.path, historyStartMs: entry.mtime_ms, written: [] };
     byDev.set(entry.dev, device);
-    device.historyStartMs = Math.min(device.historyStartMs, entry.mtime_ms);
-    if (entry.mtime_ms > rateSinceMs) device.written.push({ bytes: entry.size, mtimeMs: entry.mtime_ms });
   }
-  return [...byDev.values()];
+  if (entry.mtime_ms < device.historyStartMs) device.historyStartMs = entry.mtime_ms;
+  if (entry.mtime_ms > rateSinceMs) device.written.push({ bytes: entry.size, mtimeMs: entry.mtime_ms });
 }
 
 /**
  * The same facts as the catalog's SQL reader gives, from primary entries already in memory (the TUI's rows):
- * checkpoints without a run directory count for the disk, not for stalled runs.
+ * checkpoints without a run directory count for the disk, not for stalled runs. Two passes that allocate only
+ * for recent rows and live runs: at 100k rows this runs on each data change.
  */
 export function healthFactsFromEntries(
   entries: readonly CatalogEntry[],
   options: { readonly rateSinceMs: number; readonly liveSinceMs: number },
 ): HealthFacts {
-  const primary = entries.filter((entry) => entry.alias_of === null);
-  const byRun = new Map<string, RunCheckpoint[]>();
-  for (const entry of primary) {
-    if (entry.run_dir === null) continue;
-    const checkpoint = { path: entry.path, mtimeMs: entry.mtime_ms, status: entry.status };
-    const list = byRun.get(entry.run_dir);
-    if (list === undefined) byRun.set(entry.run_dir, [checkpoint]);
-    else list.push(checkpoint);
+  const byDev = new Map<number, MutableDevice>();
+  const live = new Map<string, RunCheckpoint[]>();
+  for (const entry of entries) {
+    if (entry.alias_of !== null) continue;
+    addToDevice(byDev, entry, options.rateSinceMs);
+    if (entry.run_dir !== null && entry.mtime_ms > options.liveSinceMs && !live.has(entry.run_dir))
+      live.set(entry.run_dir, []);
   }
-  const runs = [...byRun].map(([runDir, checkpoints]) => ({ runDir, checkpoints }));
+  if (live.size > 0)
+    for (const entry of entries) {
+      if (entry.alias_of !== null || entry.run_dir === null) continue;
+      live.get(entry.run_dir)?.push({ path: entry.path, mtimeMs: entry.mtime_ms, status: entry.status });
+    }
   return {
-    devices: deviceFacts(primary, options.rateSinceMs),
-    liveRuns: runs.filter((run) =>
-      run.checkpoints.some((checkpoint) => checkpoint.mtimeMs > options.liveSinceMs),
-    ),
+    devices: [...byDev.values()],
+    liveRuns: [...live].map(([runDir, checkpoints]) => ({ runDir, checkpoints })),
   };
 }
