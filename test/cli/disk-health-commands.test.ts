@@ -1,10 +1,11 @@
 // `ckpt stats` and `ckpt status` report free space, write rate, fill forecast and stalled runs: on real runs with
 // controlled mtimes, a real SQLite catalog, in process with a fixed clock and as real processes beside a daemon.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { runCkpt, startDaemonReady } from "../helpers/daemon-process.ts";
 import { buildHealthTree, HEALTH_TREE_MTIMES } from "../helpers/health-tree.ts";
+import { HOSTILE_RUN, SHOWN_RUN, writeHostileCheckpoints } from "../helpers/hostile-names.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -107,6 +108,31 @@ describe("ckpt stats", () => {
       "",
     ]);
   });
+});
+
+test("a stalled run named with control bytes is printed escaped, on one line", async () => {
+  const hostile = join(dir.path, "hostile");
+  const paths = writeHostileCheckpoints(hostile);
+  const fourth = join(hostile, HOSTILE_RUN, "plain.ckpt");
+  copyFileSync(paths[0] ?? "", fourth);
+  [...paths, fourth].forEach((path, index) => {
+    const time = new Date(now - (160 - index * 30) * 60_000);
+    utimesSync(path, time, time);
+  });
+  const own = join(dir.path, "state", "hostile.db");
+  const scan = await runCliInProcess(["scan", hostile, "--catalog", own, "--sidecars", "off"], {
+    cwd: dir.path,
+    now,
+  });
+  expect(scan.exitCode).toBe(0);
+  const result = await runCliInProcess(["stats", hostile, "--catalog", own, "--no-scan"], {
+    cwd: dir.path,
+    now,
+  });
+  expect(result.stdout).not.toContain("\x1b");
+  expect(result.stdout.split("\n")).toContain(
+    `  stalled ${hostile}/${SHOWN_RUN}: no checkpoint for 1h 10m; it saved every 30m 0s (median of its last 3 intervals)`,
+  );
 });
 
 describe("ckpt status", () => {
