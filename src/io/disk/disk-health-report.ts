@@ -35,7 +35,8 @@ function joinFacts(
   for (const device of devices) {
     const target = facts.get(sampleFs.get(device.dev) ?? device.dev);
     if (target === undefined) continue;
-    target.written.push(...device.written);
+    // A loop, not push(...written): a busy day's rows would overflow the argument stack.
+    for (const written of device.written) target.written.push(written);
     target.historyStartMs = Math.min(target.historyStartMs ?? device.historyStartMs, device.historyStartMs);
   }
   return [...facts.values()] satisfies FilesystemFacts[];
