@@ -1,7 +1,10 @@
 import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
-import { catalogStats } from "../io/catalog-reads.ts";
+import { renderDiskHealth } from "../core/health/disk-health-text.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
+import { catalogStats, knownRoots } from "../io/catalog-reads.ts";
+import { readDiskHealth } from "../io/disk/disk-health-report.ts";
 import { openForQuery, queryFailure } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
@@ -12,6 +15,10 @@ const USAGE = `Usage: ckpt stats [DIR...] [options]
 
 Catalog statistics (under DIR when given): checkpoints and runs, metadata coverage (valid sidecars ÷
 checkpoints), counts per framework and status, total bytes, last scan time. Same as 'ckpt ls --stats'.
+Then disk and run health: free space of each filesystem holding DIR (else the catalog's roots), checkpoint bytes
+written per hour over the last 6 h, when the filesystem fills at that rate (a warning under 24 h), and stalled runs:
+no checkpoint for over 2x the run's own median interval (needs 3 intervals), or the newest checkpoint incomplete for
+longer than the watcher waits for it (1 h). --since/--until do not narrow the health block.
 
 Options:
 ${TIME_WINDOW_USAGE}
@@ -57,7 +64,15 @@ export function writeCatalogStats(
           catalog: options.catalog,
           modified: options.modified,
         });
-  context.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : renderCatalogStats(stats));
+  const health = readDiskHealth(database, {
+    roots: options.roots.length > 0 || database === null ? options.roots : knownRoots(database),
+    nowMs: context.now(),
+  });
+  if (options.json) context.stdout.write(`${JSON.stringify({ ...stats, health }, null, 2)}\n`);
+  else
+    context.stdout.write(
+      `${renderCatalogStats(stats)}${renderDiskHealth(health).map(escapeControl).join("\n")}\n`,
+    );
 }
 
 async function run(context: CommandContext): Promise<number> {

@@ -3,13 +3,15 @@ import { renderDaemonStatus } from "../daemon/daemon-status.ts";
 import { locateCatalog } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { contactDaemon, processControlOf } from "./daemon-socket.ts";
+import { readHealthSection, renderHealthSection } from "./disk-health-section.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
 
 const USAGE = `Usage: ckpt status [--json] [--catalog PATH]
 
 Is 'ckpt watch' running for the catalog? Shows its pid, uptime, roots, queue, checkpoints indexed, the last
-event, errors in the last hour and the catalog path.
+event, errors in the last hour and the catalog path. Then disk and run health (as 'ckpt stats' shows it): free
+space of each watched filesystem, checkpoint bytes written per hour, when it fills at that rate, stalled runs.
 
 Options:
   --catalog PATH   the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
@@ -33,10 +35,17 @@ async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   const control = processControlOf(context, "status");
-  const catalog = locateCatalog(context, values.catalog).path;
+  const location = locateCatalog(context, values.catalog);
+  const catalog = location.path;
   const contact = await contactDaemon(context, control, catalog);
+  const section = readHealthSection(location, {
+    roots: contact.kind === "answering" ? contact.status.roots : null,
+    nowMs: context.now(),
+  });
   const print = (json: object, text: string) =>
-    context.stdout.write(values.json ? `${JSON.stringify(json)}\n` : text);
+    context.stdout.write(
+      values.json ? `${JSON.stringify({ ...json, ...section })}\n` : `${text}${renderHealthSection(section)}`,
+    );
   switch (contact.kind) {
     case "answering":
       print({ running: true, ...contact.status }, renderDaemonStatus(contact.status));

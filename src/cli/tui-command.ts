@@ -1,5 +1,6 @@
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import { knownRoots, queryEntries } from "../io/catalog-reads.ts";
+import { entriesHealth } from "../io/disk/disk-health-report.ts";
 import { openTuiCatalogReader, runningDaemon } from "../io/tui-catalog-reads.ts";
 import { createCatalogStore, type DaemonState } from "../tui/catalog-store.ts";
 import { refreshBeforeQuery } from "./catalog-refresh.ts";
@@ -173,6 +174,8 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
         lowBandwidth,
         now: context.now,
         displayPath: displayPathFrom(context.cwd),
+        // The catalogued checkpoints' filesystems are found from the rows; the roots add those holding none yet.
+        diskHealth: entriesHealth(session.watchRoots.length > 0 ? session.watchRoots : roots),
       },
       tmux: context.env["TMUX"] !== undefined,
       rescan: rescanFor(session, watcher),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatDuration } from "../core/catalog/human-units.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 
 export const DAEMON_STATES = ["starting", "ready", "stopping"] as const;
@@ -43,19 +44,11 @@ export const DaemonStatus = z.object({
 });
 export type DaemonStatus = z.infer<typeof DaemonStatus>;
 
-function duration(seconds: number): string {
-  const s = Math.floor(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
-}
-
 /** `ckpt status` for people: one fact per line. */
 export function renderDaemonStatus(status: DaemonStatus): string {
   const { queue } = status;
   const lines = [
-    `ckpt watch is ${status.state === "ready" ? "running" : status.state} (pid ${status.pid}, up ${duration(status.uptime_seconds)}, ${status.mode === "poll" ? "polling" : "inotify"})`,
+    `ckpt watch is ${status.state === "ready" ? "running" : status.state} (pid ${status.pid}, up ${formatDuration(status.uptime_seconds)}, ${status.mode === "poll" ? "polling" : "inotify"})`,
     `roots:       ${status.roots.join(", ")}`,
     `catalog:     ${status.catalog} (${status.catalog_checkpoints} checkpoints)`,
     `indexed:     ${status.checkpoints_indexed} since start`,

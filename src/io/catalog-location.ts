@@ -21,7 +21,8 @@ export type CatalogLocationOptions = {
   readonly readMountInfo?: () => string | null;
 };
 
-function readProcMountInfo(): string | null {
+/** `/proc/self/mountinfo`, or null where there is none (macOS). */
+export function readProcMountInfo(): string | null {
   try {
     return readFileSync("/proc/self/mountinfo", "utf8");
   } catch {

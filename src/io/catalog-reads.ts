@@ -96,7 +96,8 @@ function countsBy(database: Database, column: "framework" | "status", where: str
 }
 
 /** Primary entries under the roots (all of them when none) and, when given, modified in the window. */
-function primaryEntriesWhere(roots: readonly string[], modified?: ModifiedWindow): SqlQuery {
+/** Primary entries (no aliases) under the roots, modified in the window: the rows every statistic counts. */
+export function primaryEntriesWhere(roots: readonly string[], modified?: ModifiedWindow): SqlQuery {
   const conditions = [rootCondition(roots), modifiedCondition(modified)].flatMap((part) => part ?? []);
   return {
     sql: ["alias_of IS NULL", ...conditions.map((part) => part.sql)].join(" AND "),

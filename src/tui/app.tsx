@@ -7,6 +7,7 @@ import { StatusBarContainer, useStatusNote } from "./status-bar-container.tsx";
 import { TableScreen } from "./table-screen.tsx";
 import type { Screen } from "./ui-state.ts";
 import { useUi } from "./use-catalog.ts";
+import { useDiskHealth } from "./use-disk-health.ts";
 
 export type TerminalSize = { readonly columns: number; readonly rows: number };
 
@@ -38,14 +39,15 @@ export function App(props: { readonly size?: TerminalSize | undefined }) {
   const screen = useUi((state) => state.screen);
   // The status bar: its summary line, then the key hints or a note that may wrap.
   const note = useStatusNote(columns);
-  const height = Math.max(3, rows - 1 - (note?.rows.length ?? 1));
+  const health = useDiskHealth();
+  const height = Math.max(3, rows - 1 - (health === null ? 0 : 1) - (note?.rows.length ?? 1));
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <Box display={screen.kind === "table" ? "flex" : "none"}>
-        <TableScreen width={columns} height={height} />
+        <TableScreen width={columns} height={height} health={health} />
       </Box>
       {screen.kind === "table" ? null : <PageRoute screen={screen} width={columns} height={height} />}
-      <StatusBarContainer note={note} />
+      <StatusBarContainer note={note} health={health} />
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { coveragePercent } from "../core/catalog/catalog-stats.ts";
+import type { DiskHealth } from "../core/health/disk-health.ts";
 import { StatusBar, type StatusNote, statusNote } from "./status-bar.tsx";
 import { useCatalog, useTuiSettings, useUi } from "./use-catalog.ts";
 import { useClock } from "./use-clock.ts";
@@ -24,7 +25,10 @@ export function useStatusNote(columns: number): StatusNote | null {
   return useMemo(() => statusNote({ error, message, columns }), [error, message, columns]);
 }
 
-export function StatusBarContainer(props: { readonly note: StatusNote | null }) {
+export function StatusBarContainer(props: {
+  readonly note: StatusNote | null;
+  readonly health: DiskHealth | null;
+}) {
   const entries = useCatalog((snapshot) => snapshot.entries);
   const status = useCatalog((snapshot) => snapshot.status);
   const settings = useTuiSettings();
@@ -39,6 +43,7 @@ export function StatusBarContainer(props: { readonly note: StatusNote | null }) 
       now={now}
       note={props.note}
       hint={HINT}
+      health={props.health}
     />
   );
 }

@@ -1,5 +1,8 @@
 import { Box, Text } from "ink";
 import { formatAge } from "../core/catalog/human-units.ts";
+import type { DiskHealth } from "../core/health/disk-health.ts";
+import { diskStatusLine } from "../core/health/disk-health-text.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import type { StoreStatus } from "./catalog-store.ts";
 import { wrapLine } from "./wrap-line.ts";
 
@@ -16,6 +19,8 @@ export type StatusBarProps = {
   /** Shown instead of the key hints. */
   readonly note: StatusNote | null;
   readonly hint: string;
+  /** The disk line's source; null: no disk line. */
+  readonly health: DiskHealth | null;
 };
 
 const DAEMON_TEXT = {
@@ -42,7 +47,17 @@ export function statusNote(options: {
   return { rows: kept, error: options.error !== null };
 }
 
-/** Two lines or more: who keeps the catalog current and what it holds; then the last note or the key hints. */
+/** Free space and forecast of each filesystem, stalled runs: red when one fills within the warning time or stalled. */
+function DiskLine(props: { readonly health: DiskHealth }) {
+  const line = diskStatusLine(props.health);
+  return (
+    <Text wrap="truncate-end" {...(line.warning ? { color: "red" } : {})}>
+      {escapeControl(line.text)}
+    </Text>
+  );
+}
+
+/** Two lines or more: who keeps the catalog current and what it holds; the disk line; the last note or the hints. */
 export function StatusBar(props: StatusBarProps) {
   const daemon = DAEMON_TEXT[props.status.daemon];
   const last =
@@ -56,6 +71,7 @@ export function StatusBar(props: StatusBarProps) {
         <Text>{` │ ${props.count} checkpoints │ metadata ${props.coveragePercent.toFixed(1)}% │ ${last} │ `}</Text>
         <Text dimColor>{props.status.catalogPath}</Text>
       </Text>
+      {props.health === null ? null : <DiskLine health={props.health} />}
       {note === null ? (
         <Text wrap="truncate-end" dimColor>
           {props.hint}

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode } from "react";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
+import type { DiskHealth } from "../core/health/disk-health.ts";
 import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
 import type { CatalogStore } from "./catalog-store.ts";
 import type { UiAction } from "./ui-state.ts";
@@ -23,6 +24,11 @@ export type TuiSettings = {
   readonly now: () => number;
   /** Shows a path as the user should see it (relative to the working directory). */
   readonly displayPath: (path: string) => string;
+  /**
+   * Disk and run health of the loaded rows (free space, fill forecast, stalled runs), asked again as the rows or
+   * the clock move; absent: no disk line and no stall marks.
+   */
+  readonly diskHealth?: (entries: readonly CatalogEntry[], nowMs: number) => DiskHealth;
 };
 
 export const CatalogStoreContext = createContext<CatalogStore | null>(null);

@@ -1,7 +1,8 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
-import { formatAge } from "../core/catalog/human-units.ts";
+import { formatAge, formatBytes, formatDuration } from "../core/catalog/human-units.ts";
 import { defaultLsColumns, type LsColumn } from "../core/catalog/ls-columns.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
+import type { StalledRun } from "../core/health/disk-health.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import { metricCell, namedMetricText, primaryMetricText } from "./metric-text.ts";
 import { marksFor, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
@@ -272,10 +273,23 @@ export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRo
   ];
 }
 
+/** Why a run is marked stalled, short enough for its header row. */
+export function stalledMark(stall: StalledRun): string {
+  const quiet = formatDuration(stall.since_last_seconds);
+  return stall.reason === "incomplete"
+    ? `STALLED: newest checkpoint incomplete for ${quiet}`
+    : `STALLED: no checkpoint for ${quiet} (saved every ${formatDuration(stall.expected_interval_seconds ?? 0)})`;
+}
+
 export function runSegments(
   row: Extract<DisplayRow, { kind: "run" }>,
   layout: TableLayout,
-  options: { readonly displayPath: (path: string) => string; readonly selected: boolean },
+  options: {
+    readonly displayPath: (path: string) => string;
+    readonly selected: boolean;
+    /** Set when the health report found the run stalled. */
+    readonly stalled?: StalledRun | undefined;
+  },
 ): Segment[] {
   const { displayPath } = options;
   const marks = marksFor(layout.ascii);
@@ -287,10 +301,15 @@ export function runSegments(
     { id: "cursor", text: options.selected ? marks.cursor : " ", bold: true },
     { id: "toggle", text: `${row.collapsed ? marks.collapsed : marks.expanded} ` },
     { id: "label", text: escapeControl(row.group.label), bold: true },
+    ...(options.stalled === undefined
+      ? []
+      : [{ id: "stalled", text: `  ${stalledMark(options.stalled)}`, color: "red", bold: true }]),
     { id: "dir", text: `  ${displayPath(row.group.dir)}`, dim: true },
     {
       id: "count",
-      text: escapeControl(`  ${count} checkpoint${row.group.entries.length === 1 ? "" : "s"}${bestText}`),
+      text: escapeControl(
+        `  ${count} checkpoint${row.group.entries.length === 1 ? "" : "s"}, ${formatBytes(row.group.bytes)}${bestText}`,
+      ),
     },
   ];
 }

@@ -18,6 +18,8 @@ export type RunGroup = {
   readonly dir: string;
   readonly label: string;
   readonly entries: readonly CatalogEntry[];
+  /** Bytes of the run's checkpoints (their catalogued sizes: a directory checkpoint counts all its files). */
+  readonly bytes: number;
   readonly best: { readonly entry: CatalogEntry; readonly metric: string } | null;
   readonly bestPath: string | null;
   /** The task its columns follow: its checkpoints' task, or "" when they differ or none is known. */
@@ -97,6 +99,7 @@ function newGroup(dir: string, list: readonly CatalogEntry[]): RunGroup {
     dir,
     label: list.find((entry) => entry.exp_name !== null)?.exp_name ?? dir.slice(dir.lastIndexOf("/") + 1),
     entries: list,
+    bytes: list.reduce((total, entry) => total + entry.size, 0),
     best: best ?? null,
     bestPath: best?.entry.path ?? null,
     task: sharedTask(list),

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
+import type { DiskHealth } from "../core/health/disk-health.ts";
 import type { DaemonState } from "./catalog-store.ts";
 import { marksFor } from "./status-glyphs.ts";
 import { handleTableKey, splitKeys } from "./table-keys.ts";
@@ -88,7 +89,11 @@ function useFlashing(arrivals: ReadonlyMap<string, number>, now: () => number): 
 }
 
 /** The checkpoint table: reads the stores, derives rows once per change, and handles the table's keys. */
-export function TableScreen(props: { readonly width: number; readonly height: number }) {
+export function TableScreen(props: {
+  readonly width: number;
+  readonly height: number;
+  readonly health: DiskHealth | null;
+}) {
   const entries = useCatalog((snapshot) => snapshot.entries);
   const arrivals = useCatalog((snapshot) => snapshot.arrivals);
   const loaded = useCatalog((snapshot) => snapshot.loaded);
@@ -125,6 +130,10 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
   const top = visibleTop({ top: topState, cursor, height: listHeight, count: table.rows.length });
   const flashing = useFlashing(arrivals, settings.now);
   const now = useClock(settings.now, settings.lowBandwidth ? 60_000 : 10_000);
+  const stalled = useMemo(
+    () => new Map((props.health?.runs.stalled ?? []).map((stall) => [stall.run, stall])),
+    [props.health],
+  );
   const uiStore = useUiStore();
   useInput(
     (input, key) => {
@@ -164,6 +173,7 @@ export function TableScreen(props: { readonly width: number; readonly height: nu
           flashing={flashing}
           now={now}
           displayPath={settings.displayPath}
+          stalled={stalled}
         />
       )}
     </Box>

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { memo } from "react";
+import type { StalledRun } from "../core/health/disk-health.ts";
 import { entrySegments, headerText, runSegments, type Segment } from "./table-layout.ts";
 import type { TableLayouts } from "./table-layouts.ts";
 import type { DisplayRow } from "./table-rows.ts";
@@ -17,6 +18,8 @@ export type TableViewProps = {
   readonly flashing: ReadonlySet<string>;
   readonly now: number;
   readonly displayPath: (path: string) => string;
+  /** Stalled runs by run directory, marked on their header rows. */
+  readonly stalled: ReadonlyMap<string, StalledRun>;
 };
 
 /** Blank spans carry no style: their colour codes would be bytes on every redrawn line for nothing to see. */
@@ -46,6 +49,7 @@ type RowProps = {
   readonly flashing: boolean;
   readonly now: number;
   readonly displayPath: (path: string) => string;
+  readonly stalled: StalledRun | undefined;
 };
 
 /** One line, one `<Text>`: the cost of a frame grows with the window, not with the catalog. */
@@ -62,6 +66,7 @@ const TableRow = memo(function TableRow(props: RowProps) {
       ? runSegments(row, props.layouts.ofRun(row.key), {
           displayPath: props.displayPath,
           selected: props.selected,
+          stalled: props.stalled,
         })
       : entrySegments(row, props.layouts.ofRun(row.run), {
           now: props.now,
@@ -108,6 +113,7 @@ export function TableView(props: TableViewProps) {
           flashing={props.flashing.has(row.key)}
           now={props.now}
           displayPath={props.displayPath}
+          stalled={row.kind === "run" ? props.stalled.get(row.group.dir) : undefined}
         />
       ))}
     </Box>

@@ -133,6 +133,14 @@ describe("ckpt tui, compiled, in tmux", () => {
         text.includes("test_efficientnet"),
     );
     expect(first).toContain("dbnet_r18_dev_cleval");
+    // The disk line under the summary: the filesystem of runs/ and its free space, as df prints its mount point.
+    const mountPoint = Bun.spawnSync(["df", "--output=target", join(dir.path, "runs")])
+      .stdout.toString()
+      .trim()
+      .split("\n")[1];
+    expect(
+      first.split("\n").some((line) => line.startsWith(`disk ${mountPoint} `) && / free\b/.test(line)),
+    ).toBe(true);
 
     shell.keys("/hmean", "Enter");
     const filtered = await screenMatching(shell.screen, (text) => text.includes("filter /hmean/"));

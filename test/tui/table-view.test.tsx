@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { renderToString } from "ink";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
+import type { StalledRun } from "../../src/core/health/disk-health.ts";
 import { tableLayouts } from "../../src/tui/table-layouts.ts";
 import { buildTableRows, groupRuns } from "../../src/tui/table-rows.ts";
 import { TableView } from "../../src/tui/table-view.tsx";
@@ -40,6 +41,7 @@ function render(
     descending?: boolean;
     ascii?: boolean;
     marked?: string[];
+    stalled?: ReadonlyMap<string, StalledRun>;
   } = {},
 ) {
   const groups = groupRuns(ENTRIES);
@@ -59,6 +61,7 @@ function render(
       sort={{ column: options.sort ?? "checkpoint", descending: options.descending ?? false }}
       marked={options.marked ?? []}
       flashing={new Set()}
+      stalled={options.stalled ?? new Map()}
       now={TEST_NOW}
       displayPath={(path) => path}
     />
@@ -71,11 +74,11 @@ describe("table view", () => {
     expect(render()).toBe(
       [
         "     arch    epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
-        " ▾ dbnet_a  /runs/dbnet_a  3 checkpoints  best hmean 88.00%",
+        " ▾ dbnet_a  /runs/dbnet_a  3 checkpoints, 432 KB  best hmean 88.00%",
         "›  ✓ dbnet       1     100   81.00%      79.00%   99.00%    144 KB    5m  …nts/epoch=1-step=100.ckpt",
         "  ★✓ dbnet       2     200   88.00%      79.00%   99.00%    144 KB    5m  …nts/epoch=2-step=200.ckpt",
         "   ○ dbnet       3     300   86.00%      79.00%   99.00%    144 KB    5m  checkpoints/last.ckpt",
-        " ▾ dbnet_b  /runs/dbnet_b  2 checkpoints  best hmean 90.00%",
+        " ▾ dbnet_b  /runs/dbnet_b  2 checkpoints, 2.5 MB  best hmean 90.00%",
         "  ★✓ dbnet       1      50   90.00%      79.00%   99.00%    2.4 MB    5m  …ints/epoch=1-step=50.ckpt",
         "   ⚠ dbnet       0       0   50.00%      79.00%   99.00%    144 KB    5m  checkpoints/evil.ckpt",
         "",
@@ -85,14 +88,47 @@ describe("table view", () => {
     );
   });
 
+  test("a stalled run is marked on its header row, with what it was judged by", () => {
+    const stalled = new Map<string, StalledRun>([
+      [
+        "/runs/dbnet_a",
+        {
+          run: "/runs/dbnet_a",
+          reason: "overdue",
+          since_last_seconds: 4200,
+          expected_interval_seconds: 1800,
+          intervals: 3,
+          path: null,
+        },
+      ],
+      [
+        "/runs/dbnet_b",
+        {
+          run: "/runs/dbnet_b",
+          reason: "incomplete",
+          since_last_seconds: 7200,
+          expected_interval_seconds: null,
+          intervals: null,
+          path: "/runs/dbnet_b/checkpoints/evil.ckpt",
+        },
+      ],
+    ]);
+    const lines = render({ stalled }).split("\n");
+    expect([lines[1], lines[5]]).toEqual([
+      // Cut at the 100-column edge: the mark comes before the directory so that it is the last thing cut.
+      " ▾ dbnet_a  STALLED: no checkpoint for 1h 10m (saved every 30m 0s)  /runs/dbnet_a  3 checkpoints, 4…",
+      " ▾ dbnet_b  STALLED: newest checkpoint incomplete for 2h 0m  /runs/dbnet_b  2 checkpoints, 2.5 MB  …",
+    ]);
+  });
+
   test("a filter keeps matching rows, and a metric sort puts the best first with ▼ in the header", () => {
     expect(render({ sort: "metric", descending: true, filter: "dbnet_b|step=2" })).toBe(
       [
         "     arch    epoch    step  h-mean▼   precision   recall      size   age  checkpoint",
-        " ▾ dbnet_b  /runs/dbnet_b  2 checkpoints  best hmean 90.00%",
+        " ▾ dbnet_b  /runs/dbnet_b  2 checkpoints, 2.5 MB  best hmean 90.00%",
         "› ★✓ dbnet       1      50   90.00%      79.00%   99.00%    2.4 MB    5m  …ints/epoch=1-step=50.ckpt",
         "   ⚠ dbnet       0       0   50.00%      79.00%   99.00%    144 KB    5m  checkpoints/evil.ckpt",
-        " ▾ dbnet_a  /runs/dbnet_a  1/3 checkpoints  best hmean 88.00%",
+        " ▾ dbnet_a  /runs/dbnet_a  1/3 checkpoints, 432 KB  best hmean 88.00%",
         "  ★✓ dbnet       2     200   88.00%      79.00%   99.00%    144 KB    5m  …nts/epoch=2-step=200.ckpt",
         "",
         "",
@@ -107,11 +143,11 @@ describe("table view", () => {
     expect(render({ ascii: true, marked: ["/runs/dbnet_a/checkpoints/last.ckpt"] })).toBe(
       [
         "     arch    epoch    step   h-mean   precision   recall      size   age  checkpoint^",
-        " v dbnet_a  /runs/dbnet_a  3 checkpoints  best hmean 88.00%",
+        " v dbnet_a  /runs/dbnet_a  3 checkpoints, 432 KB  best hmean 88.00%",
         ">  o dbnet       1     100   81.00%      79.00%   99.00%    144 KB    5m  …nts/epoch=1-step=100.ckpt",
         "  *o dbnet       2     200   88.00%      79.00%   99.00%    144 KB    5m  …nts/epoch=2-step=200.ckpt",
         " + - dbnet       3     300   86.00%      79.00%   99.00%    144 KB    5m  checkpoints/last.ckpt",
-        " v dbnet_b  /runs/dbnet_b  2 checkpoints  best hmean 90.00%",
+        " v dbnet_b  /runs/dbnet_b  2 checkpoints, 2.5 MB  best hmean 90.00%",
         "  *o dbnet       1      50   90.00%      79.00%   99.00%    2.4 MB    5m  …ints/epoch=1-step=50.ckpt",
         "   ! dbnet       0       0   50.00%      79.00%   99.00%    144 KB    5m  checkpoints/evil.ckpt",
         "",
@@ -147,6 +183,7 @@ describe("table view", () => {
         sort={sort}
         marked={[]}
         flashing={new Set()}
+        stalled={new Map()}
         now={TEST_NOW}
         displayPath={(path) => path}
       />
@@ -158,10 +195,10 @@ describe("table view", () => {
     expect(renderLong(200)).toBe(
       [
         "     experiment                         arch                  epoch    step   h-mean   precision   recall   val loss      size   age  checkpoint▲",
-        " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints  best hmean 80.00%",
+        " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints, 288 KB  best hmean 80.00%",
         "› ★✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/dbnet-epoch04-hmean0.9811.ckpt",
         "   ✓                                    dbnet_resnet18_unet       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/last.ckpt",
-        " ▾ shared  /runs/shared  2 checkpoints  best hmean 80.00%",
+        " ▾ shared  /runs/shared  2 checkpoints, 288 KB  best hmean 80.00%",
         "  ★✓                                    dbnet                     1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/epoch=1-step=100.ckpt",
         "   ✓ shared-finetune-from-imagenet-22k  dbnet                     1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/finetune/epoch=3-step=300-val_hmean=0.9123.ckpt",
       ].join("\n"),
@@ -172,10 +209,10 @@ describe("table view", () => {
     expect(renderLong(140)).toBe(
       [
         "     experiment         arch           epoch    step   h-mean   precision   recall   val loss      size   age  checkpoint▲",
-        " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints  best hmean 80.00%",
+        " ▾ dbnet_r18_dev_cleval  /runs/dbnet_r18_dev_cleval  2 checkpoints, 288 KB  best hmean 80.00%",
         "› ★✓                    dbnet_resne…       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  …net-epoch04-hmean0.9811.ckpt",
         "   ✓                    dbnet_resne…       1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  checkpoints/last.ckpt",
-        " ▾ shared  /runs/shared  2 checkpoints  best hmean 80.00%",
+        " ▾ shared  /runs/shared  2 checkpoints, 288 KB  best hmean 80.00%",
         "  ★✓                    dbnet              1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  …points/epoch=1-step=100.ckpt",
         "   ✓ shared-finetune-…  dbnet              1     100   80.00%      79.00%   99.00%     0.7800    144 KB    5m  …ep=300-val_hmean=0.9123.ckpt",
       ].join("\n"),

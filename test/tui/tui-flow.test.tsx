@@ -198,10 +198,10 @@ describe("tui flows", () => {
     // Runs of two tasks: each heads its rows with its own columns; no column holds an hmean beside an accuracy.
     expect(list.split("\n").slice(1, 8)).toEqual([
       "     arch    epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
-      "›▾ cleval  /runs/cleval  1 checkpoint  best hmean 98.11%",
+      "›▾ cleval  /runs/cleval  1 checkpoint, 144 KB  best hmean 98.11%",
       "     arch    epoch    step   h-mean   precision   recall      size   age  checkpoint▲",
       "  ★○ dbnet       1     100   98.11%      98.80%   97.40%    144 KB    5m  checkpoints/last.ckpt",
-      " ▾ timm  /runs/timm  1 checkpoint  best accuracy 83.33%",
+      " ▾ timm  /runs/timm  1 checkpoint, 144 KB  best accuracy 83.33%",
       "     arch    epoch    step   accuracy      size   age  checkpoint▲",
       "  ★✓ dbnet       1     100     83.33%    144 KB    5m  checkpoints/checkpoint-2.pth.tar",
     ]);

@@ -28,3 +28,12 @@ export function formatAge(nowMs: number, thenMs: number): string {
   }
   return `${Math.floor(seconds / 604_800)}w`;
 }
+
+/** A span in its two largest units, as `ckpt status` prints uptime: `42s`, `5m 3s`, `3h 10m`, `2d 4h`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
