@@ -12,9 +12,16 @@ function rateText(fs: FilesystemHealth, windowSeconds: number): string {
   return `${formatBytes(fs.bytes_per_hour)}/h (${source.checkpoints} checkpoints, ${formatBytes(source.bytes)} in ${span})`;
 }
 
+const YEAR_SECONDS = 365 * 86_400;
+
+/** A forecast past a year says so: "26826d 22h" at a trickle of writes reads as precision it does not have. */
+function fillTime(seconds: number): string {
+  return seconds > YEAR_SECONDS ? "more than a year" : formatDuration(seconds);
+}
+
 function forecastText(fs: FilesystemHealth): string {
   if (fs.fills_in_seconds === null) return fs.bytes_per_hour === 0 ? "not filling" : "no forecast";
-  const text = `at this rate ${fs.mount_point} fills in ${formatDuration(fs.fills_in_seconds)}`;
+  const text = `at this rate ${fs.mount_point} fills in ${fillTime(fs.fills_in_seconds)}`;
   return fs.warning ? `WARNING ${text}` : text;
 }
 
@@ -61,7 +68,7 @@ export function diskStatusLine(health: DiskHealth): { readonly text: string; rea
     const free = `${fs.mount_point} ${formatBytes(fs.free_bytes)} free`;
     if (fs.fills_in_seconds === null) return free;
     const rate = `${formatBytes(fs.bytes_per_hour ?? 0)}/h`;
-    const fills = `fills in ${formatDuration(fs.fills_in_seconds)}`;
+    const fills = `fills in ${fillTime(fs.fills_in_seconds)}`;
     return `${free}, ${rate}, ${fs.warning ? `WARNING ${fills}` : fills}`;
   });
   for (const missing of health.unmeasured) parts.push(`${missing.path}: free space unknown`);

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { assessDiskHealth, type HealthInput } from "../../../src/core/health/disk-health.ts";
-import { renderDiskHealth } from "../../../src/core/health/disk-health-text.ts";
+import { filesystemLine, renderDiskHealth } from "../../../src/core/health/disk-health-text.ts";
 import { RUN_PACE_DEFAULTS } from "../../../src/core/health/run-pace.ts";
 
 const MIN = 60_000;
@@ -106,5 +106,24 @@ test("renderDiskHealth: one fact per line", () => {
     "runs:   2 stalled, 1 on pace, 1 with too little history (fewer than 3 intervals), runs quiet for over 1d 0h not checked",
     "  stalled /data/b: no checkpoint for 1h 1m; it saved every 30m 0s (median of its last 3 intervals)",
     "  stalled /data/c: newest checkpoint incomplete for 2h 0m (the watcher gives up after 1h 0m): /data/c/x.ckpt",
+  ]);
+});
+
+test("filesystemLine: a forecast past a year says so instead of a day count", () => {
+  const slow = {
+    mount_point: "/big",
+    fs_type: "ext4",
+    free_bytes: 900 * GB,
+    total_bytes: 1000 * GB,
+    bytes_per_hour: 1e6,
+    rate_source: { bytes: 6e6, checkpoints: 2, span_seconds: 6 * 3600 },
+    rate_note: null,
+    fills_in_seconds: ((900 * GB) / 1e6) * 3600,
+    warning: false,
+  };
+  const shown = [slow, { ...slow, fills_in_seconds: 200 * 86_400 }].map((fs) => filesystemLine(fs, 6 * 3600));
+  expect(shown.map((line) => line.split("; ").at(-1))).toEqual([
+    "at this rate /big fills in more than a year",
+    "at this rate /big fills in 200d 0h",
   ]);
 });
