@@ -1,13 +1,15 @@
 import { assertNever } from "../assert-never.ts";
 import { type ByteSource, countingSource } from "../bytes/byte-source.ts";
 import { readSafetensorsHeader, summarizeSafetensors } from "../formats/safetensors.ts";
-import { type ContainerName, type SniffResult, sniffBytes } from "../formats/sniff.ts";
+import { type SniffResult, sniffBytes } from "../formats/sniff.ts";
 import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
 import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
 import type { TorchReadError } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
+import { ggufReport, onnxReport } from "./exported-report.ts";
+import { emptyReport, failedReport } from "./report-outcome.ts";
 import { torchReportFields, withScanVerdict } from "./torch-report.ts";
 
 export type BuildCheckpointReportOptions = {
@@ -19,37 +21,6 @@ export type BuildCheckpointReportOptions = {
 
 /** Plain pickles (not torch.save) are scanned for safety up to this size, never interpreted. */
 const PLAIN_PICKLE_SCAN_BYTES = 64 * 1024 * 1024;
-
-/** A report with nothing learned yet. */
-export function emptyReport(parts: {
-  path: string;
-  container: ContainerName;
-  size: number;
-}): CheckpointReport {
-  return {
-    path: parts.path,
-    status: "ok",
-    error: null,
-    container: parts.container,
-    framework: null,
-    size_bytes: parts.size,
-    bytes_read: 0,
-    pickle_globals: [],
-    safety: null,
-  };
-}
-
-/** A failed report: `status`, and an error whose message names the file, the cause and what to do. */
-export function failedReport(
-  report: CheckpointReport,
-  failure: { status: ReportStatus; code: ReportErrorCode; message: string },
-): CheckpointReport {
-  return {
-    ...report,
-    status: failure.status,
-    error: { code: failure.code, message: `${report.path}: ${failure.message}` },
-  };
-}
 
 /**
  * Everything ckpt can learn about one checkpoint file from its bytes, never executing a pickle and never
@@ -106,7 +77,11 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
     case "legacy-tar":
       return notCheckpoint("legacy-tar", "load it with an old torch and re-save it with torch ≥ 1.6");
     case "binary-unknown":
-      return notCheckpoint("unknown-format", "not a torch, safetensors or pickle file");
+      return notCheckpoint("unknown-format", "not a torch, safetensors, GGUF, ONNX or pickle file");
+    case "gguf":
+      return ggufReport(base, source);
+    case "onnx":
+      return onnxReport(base, source);
     default:
       return assertNever(sniffed.kind);
   }

@@ -1,5 +1,7 @@
 import { assertNever } from "../assert-never.ts";
 import type { ByteSource } from "../bytes/byte-source.ts";
+import { checkGgufCompleteness } from "./gguf/gguf-completeness.ts";
+import { checkOnnxCompleteness } from "./onnx/onnx-completeness.ts";
 import { readSafetensorsHeader } from "./safetensors.ts";
 import { sniffBytes } from "./sniff.ts";
 import { readZipDirectory, type ZipErrorCode } from "./zip-directory.ts";
@@ -29,6 +31,10 @@ export function checkFileCompleteness(
       return checkZipCompleteness(source);
     case "safetensors":
       return checkSafetensorsCompleteness(source);
+    case "gguf":
+      return checkGgufCompleteness(source);
+    case "onnx":
+      return checkOnnxCompleteness(source);
     case "legacy-torch-pickle":
       return (
         options.checkLegacyTorchPickle?.(source) ?? {

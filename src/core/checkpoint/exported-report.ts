@@ -1,0 +1,91 @@
+import type { ByteSource } from "../bytes/byte-source.ts";
+import { ggufDataVerdict } from "../formats/gguf/gguf-completeness.ts";
+import { type GgufHeader, readGgufHeader } from "../formats/gguf/gguf-header.ts";
+import { GGUF_FILE_TYPES } from "../formats/gguf/gguf-tables.ts";
+import { readOnnxModel } from "../formats/onnx/onnx-model.ts";
+import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
+import type { GgufSummary } from "./exported-report-parts.ts";
+import { failedReport } from "./report-outcome.ts";
+
+/** Exported models hold no pickle: nothing in them runs on load. */
+const NO_PICKLE = { status: "safe" as const, dangerous: [], unknown: [], notes: [] };
+
+/**
+ * The step a model file records about its training, when it records one: the `training.step` key (a GGUF KV
+ * or an ONNX `metadata_props` entry) as a non-negative integer. No standard key exists; nothing else is guessed.
+ */
+export function trainingStepOf(value: unknown): number | undefined {
+  const step = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof step === "number" && Number.isSafeInteger(step) && step >= 0 ? step : undefined;
+}
+
+const GGUF_FAILURE: Readonly<Record<string, [ReportStatus, ReportErrorCode]>> = {
+  incomplete: ["incomplete", "gguf-incomplete"],
+  corrupt: ["corrupt", "gguf-corrupt"],
+  "over-cap": ["too-large", "gguf-too-large"],
+  unsupported: ["not-a-checkpoint", "gguf-unsupported"],
+};
+
+export function ggufReport(base: CheckpointReport, source: ByteSource): CheckpointReport {
+  const withFramework = { ...base, framework: "gguf" as const, framework_confidence: 1, safety: NO_PICKLE };
+  const header = readGgufHeader(source);
+  if (!header.success) {
+    const [status, code] = GGUF_FAILURE[header.error.code] ?? ["corrupt", "gguf-corrupt"];
+    return failedReport(withFramework, { status, code, message: `GGUF: ${header.error.message}` });
+  }
+  const summary = summarizeGguf(header.data);
+  const step = trainingStepOf(header.data.kv["training.step"]?.value);
+  const report = { ...withFramework, gguf: summary, ...(step === undefined ? {} : { global_step: step }) };
+  const verdict = ggufDataVerdict(header.data, source.size);
+  if (verdict.state === "incomplete")
+    return failedReport(report, { status: "incomplete", code: "gguf-incomplete", message: verdict.reason });
+  return verdict.state === "unknown" ? { ...report, warnings: [verdict.reason] } : report;
+}
+
+function kvScalar(header: GgufHeader, key: string): string | number | boolean | undefined {
+  return Object.hasOwn(header.kv, key) ? header.kv[key]?.value : undefined;
+}
+
+export function summarizeGguf(header: GgufHeader): GgufSummary {
+  const architecture = kvScalar(header, "general.architecture");
+  const name = kvScalar(header, "general.name");
+  const fileType = kvScalar(header, "general.file_type");
+  const context =
+    typeof architecture === "string" ? kvScalar(header, `${architecture}.context_length`) : undefined;
+  const tensorTypes: Record<string, number> = {};
+  for (const tensor of header.tensors) tensorTypes[tensor.type] = (tensorTypes[tensor.type] ?? 0) + 1;
+  const sizes = header.tensors.map((tensor) => tensor.n_bytes);
+  return {
+    magic: header.magic,
+    version: header.version,
+    tensor_count: header.tensor_count,
+    kv_count: header.kv_count,
+    alignment: header.alignment,
+    data_offset: header.data_offset,
+    "general.architecture": typeof architecture === "string" ? architecture : null,
+    "general.name": typeof name === "string" ? name : null,
+    "general.file_type": typeof fileType === "number" ? fileType : null,
+    quantization: typeof fileType === "number" ? (GGUF_FILE_TYPES[fileType] ?? null) : null,
+    context_length: typeof context === "number" && Number.isSafeInteger(context) ? context : null,
+    kv: header.kv,
+    tensor_types: tensorTypes,
+    n_elements_total: header.tensors.reduce((sum, tensor) => sum + tensor.n_elements, 0),
+    n_bytes_total: sizes.includes(null) ? null : (sizes as number[]).reduce((sum, n) => sum + n, 0),
+    tensors: header.tensors,
+  };
+}
+
+export function onnxReport(base: CheckpointReport, source: ByteSource): CheckpointReport {
+  const withFramework = { ...base, framework: "onnx" as const, framework_confidence: 1, safety: NO_PICKLE };
+  const model = readOnnxModel(source);
+  if (!model.success) {
+    const incomplete = model.error.code === "incomplete";
+    return failedReport(withFramework, {
+      status: incomplete ? "incomplete" : "corrupt",
+      code: incomplete ? "onnx-incomplete" : "onnx-corrupt",
+      message: `ONNX: ${model.error.message}`,
+    });
+  }
+  const step = trainingStepOf(model.data.metadata_props["training.step"]);
+  return { ...withFramework, onnx: model.data, ...(step === undefined ? {} : { global_step: step }) };
+}
