@@ -63,7 +63,7 @@ const ggufError = (code: GgufErrorCode, message: string) => fail<GgufError>({ co
 export function readGgufHeader(source: ByteSource): Result<GgufHeader, GgufError> {
   const cursor = byteCursor(source, { cap: INPUT_CAPS.ggufHeader.bytes });
   try {
-    return readHeader(cursor, source.size);
+    return readHeader(cursor);
   } catch (cause) {
     if (cause instanceof CursorStop) return stopError(cause, source.size);
     if (cause instanceof GgufCorrupt)
@@ -89,7 +89,7 @@ function stopError(stop: CursorStop, size: number) {
   );
 }
 
-function readHeader(cursor: ByteCursor, size: number): Result<GgufHeader, GgufError> {
+function readHeader(cursor: ByteCursor): Result<GgufHeader, GgufError> {
   cursor.take(4); // magic, checked by the sniffer
   const version = readU32(cursor.take(4), 0);
   if (!(GGUF_VERSIONS as readonly number[]).includes(version))
@@ -102,9 +102,10 @@ function readHeader(cursor: ByteCursor, size: number): Result<GgufHeader, GgufEr
   const widths: GgufWidths = { count: version === 1 ? 4 : 8 };
   const tensorCount = readCount(cursor, widths);
   const kvCount = readCount(cursor, widths);
-  if (kvCount * MIN_KV_BYTES + tensorCount * MIN_TENSOR_BYTES > size)
+  // Counts no header under the cap can hold are damage, not a file cut short (which ends in `incomplete`).
+  if (kvCount * MIN_KV_BYTES + tensorCount * MIN_TENSOR_BYTES > INPUT_CAPS.ggufHeader.bytes)
     throw new GgufCorrupt(
-      `the header claims ${kvCount} metadata entries and ${tensorCount} tensors, more than ${size} bytes can hold`,
+      `the header claims ${kvCount} metadata entries and ${tensorCount} tensors, more than any GGUF header holds`,
     );
   const kv = readKvs(cursor, { widths, count: kvCount });
   const alignment = alignmentOf(kv);

@@ -1,0 +1,92 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { bytesSource, countingSource } from "../../../../src/core/bytes/byte-source.ts";
+import { buildCheckpointReport } from "../../../../src/core/checkpoint/build-checkpoint-report.ts";
+import { readOnnxModel } from "../../../../src/core/formats/onnx/onnx-model.ts";
+import { readVarint } from "../../../../src/core/runs/protobuf-wire.ts";
+
+const FIXTURE = join(import.meta.dir, "../../../fixtures/real/onnx/mlp-opset13.onnx");
+const real = new Uint8Array(readFileSync(FIXTURE));
+
+/** Offsets where each top-level field of a ModelProto ends, and the field number that ends there. */
+function topLevelEnds(bytes: Uint8Array): { end: number; field: number }[] {
+  const ends: { end: number; field: number }[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const key = readVarint(bytes, at);
+    if (key === undefined) throw new Error("bad key");
+    const value = readVarint(bytes, key.next);
+    if (value === undefined) throw new Error("bad value");
+    at = (key.value & 7n) === 2n ? value.next + Number(value.value) : value.next;
+    ends.push({ end: at, field: Number(key.value >> 3n) });
+  }
+  return ends;
+}
+
+/** A field: key varint then a length-delimited body. */
+function field(number: number, body: number[]): number[] {
+  return [(number << 3) | 2, body.length, ...body];
+}
+
+describe("ONNX: the real torch.onnx.export file", () => {
+  test("a 2 MB initializer payload is skipped by its length, never read", () => {
+    // graph { initializer { dims: 524288, data_type: FLOAT, name: "w", raw_data: <2 MB> } }
+    const payload = 2 * 1024 * 1024;
+    const tensorHead = [0x08, 0x80, 0x80, 0x20, 0x10, 0x01, 0x42, 0x01, 0x77, 0x4a, 0x80, 0x80, 0x80, 0x01];
+    const initializer = [0x2a, ...varint(tensorHead.length + payload), ...tensorHead];
+    const graph = [0x3a, ...varint(initializer.length + payload), ...initializer];
+    const model = new Uint8Array(3 + graph.length + payload + 4);
+    model.set([0x08, 0x08], 0);
+    model.set(graph, 2);
+    model.set([0x42, 0x02, 0x10, 0x11], 2 + graph.length + payload);
+    const source = countingSource(bytesSource(model.subarray(0, model.length - 1)));
+    const read = readOnnxModel(source);
+    expect(read.success && read.data.initializers).toEqual([
+      { name: "w", dims: [524288], data_type: "FLOAT" },
+    ]);
+    expect(read.success && read.data.opset_import).toEqual([{ domain: "", version: 17 }]);
+    expect(source.bytesRead()).toBeLessThan(6000);
+  });
+
+  test("a cut inside a field is incomplete; a cut between fields is ok only once the required fields are in", () => {
+    const ends = topLevelEnds(real);
+    const opsetEnd = ends.find((end) => end.field === 8)?.end ?? real.length;
+    const okCuts = new Set(ends.filter((end) => end.end >= opsetEnd).map((end) => end.end));
+    for (let cut = 1; cut < real.length; cut++) {
+      const report = buildCheckpointReport(bytesSource(real.subarray(0, cut)), { path: "cut.onnx" });
+      if (okCuts.has(cut)) expect(report.status).toBe("ok");
+      else expect([report.status, report.error?.code]).not.toContain("ok");
+      expect(report.error?.code).not.toBe("internal");
+    }
+  });
+
+  test("a wrong wire type for a ModelProto field is corrupt", () => {
+    // ir_version, producer_name "a", then model_version (a varint) written length-delimited.
+    const bytes = new Uint8Array([0x08, 0x07, ...field(2, [0x61]), ...field(5, [1])]);
+    const report = buildCheckpointReport(bytesSource(bytes), { path: "w.onnx" });
+    expect([report.status, report.error?.code]).toEqual(["corrupt", "onnx-corrupt"]);
+    expect(report.error?.message).toMatch(/^w\.onnx: ONNX: ModelProto field 5 has the wrong wire type/);
+  });
+
+  test("a graph claiming more bytes than the file has is incomplete", () => {
+    const bytes = new Uint8Array([0x08, 0x07, 0x3a, 0xff, 0xff, 0xff, 0x7f, 0x0a]);
+    expect(buildCheckpointReport(bytesSource(bytes)).error?.code).toBe("onnx-incomplete");
+  });
+
+  test("a node field inside the graph running past the graph's end is corrupt", () => {
+    const bytes = new Uint8Array([0x08, 0x07, ...field(7, [0x0a, 0x05, 0x01]), 0x42, 0x02, 0x10, 0x0d]);
+    expect(buildCheckpointReport(bytesSource(bytes)).error?.code).toBe("onnx-corrupt");
+  });
+});
+
+function varint(value: number): number[] {
+  const out: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    out.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 128);
+  }
+  out.push(rest);
+  return out;
+}
