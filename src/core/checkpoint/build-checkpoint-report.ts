@@ -8,7 +8,7 @@ import type { TorchReadError } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
-import { ggufReport, onnxReport } from "./exported-report.ts";
+import { ggufReport, kerasReport, onnxReport } from "./exported-report.ts";
 import { emptyReport, failedReport } from "./report-outcome.ts";
 import { torchReportFields, withScanVerdict } from "./torch-report.ts";
 
@@ -55,10 +55,7 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
     failedReport(base, { status: "not-a-checkpoint", code, message: `${sniffed.reason}; ${advice}` });
   switch (sniffed.kind) {
     case "zip":
-      return torchReport(
-        base,
-        readTorchZipCheckpoint(source, options.inflate ? { inflate: options.inflate } : {}),
-      );
+      return zipReport(base, source, options);
     case "legacy-torch-pickle":
       return torchReport(base, readLegacyTorchCheckpoint(source));
     case "safetensors":
@@ -85,6 +82,17 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
     default:
       return assertNever(sniffed.kind);
   }
+}
+
+/** A torch.save zip, else a Keras 3 `.keras` archive, else another zip (not a checkpoint). */
+function zipReport(base: CheckpointReport, source: ByteSource, options: Options): CheckpointReport {
+  const inflate = options.inflate ? { inflate: options.inflate } : {};
+  const torch = readTorchZipCheckpoint(source, inflate);
+  const keras =
+    !torch.success && torch.error.code === "other-zip"
+      ? kerasReport(base, { source, ...inflate })
+      : undefined;
+  return keras ?? torchReport(base, torch);
 }
 
 const TORCH_READ_STATUS: Readonly<Record<TorchReadError["code"], ReportStatus>> = {

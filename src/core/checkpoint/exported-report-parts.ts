@@ -88,6 +88,8 @@ export const KerasSummary = z.object({
   weights_file: z.string().nullable(),
   weights_bytes: Int.nullable(),
   entries: z.array(z.string()),
+  /** `config.json` holds `__lambda__` functions (marshaled Python code; Keras runs it only with safe_mode=False). */
+  python_lambdas: z.boolean(),
 });
 export type KerasSummary = z.infer<typeof KerasSummary>;
 

@@ -2,7 +2,10 @@ import type { ByteSource } from "../bytes/byte-source.ts";
 import { ggufDataVerdict } from "../formats/gguf/gguf-completeness.ts";
 import { type GgufHeader, readGgufHeader } from "../formats/gguf/gguf-header.ts";
 import { GGUF_FILE_TYPES } from "../formats/gguf/gguf-tables.ts";
+import { isKerasArchive, type KerasArchive, readKerasArchive } from "../formats/keras/keras-archive.ts";
 import { readOnnxModel } from "../formats/onnx/onnx-model.ts";
+import { readZipDirectory } from "../formats/zip-directory.ts";
+import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
 import type { GgufSummary } from "./exported-report-parts.ts";
 import { failedReport } from "./report-outcome.ts";
@@ -88,4 +91,49 @@ export function onnxReport(base: CheckpointReport, source: ByteSource): Checkpoi
   }
   const step = trainingStepOf(model.data.metadata_props["training.step"]);
   return { ...withFramework, onnx: model.data, ...(step === undefined ? {} : { global_step: step }) };
+}
+
+/** A Keras 3 `.keras` zip, or undefined when the zip is not one (the caller reports it as another zip). */
+export function kerasReport(
+  base: CheckpointReport,
+  options: { source: ByteSource; inflate?: InflateRaw },
+): CheckpointReport | undefined {
+  const directory = readZipDirectory(options.source);
+  if (!directory.success || !isKerasArchive(directory.data)) return undefined;
+  const withFramework = { ...base, framework: "keras" as const, framework_confidence: 1, safety: NO_PICKLE };
+  const archive = readKerasArchive(options.source, {
+    directory: directory.data,
+    ...(options.inflate ? { inflate: options.inflate } : {}),
+  });
+  if (archive.success) return { ...withFramework, keras: archive.data, safety: kerasSafety(archive.data) };
+  const [status, code] = KERAS_FAILURE[archive.error.code];
+  return failedReport(withFramework, { status, code, message: `Keras archive: ${archive.error.message}` });
+}
+
+const KERAS_FAILURE: Readonly<
+  Record<"incomplete" | "corrupt" | "over-cap", [ReportStatus, ReportErrorCode]>
+> = {
+  incomplete: ["incomplete", "keras-incomplete"],
+  corrupt: ["corrupt", "keras-corrupt"],
+  "over-cap": ["too-large", "keras-corrupt"],
+};
+
+/**
+ * A `.keras` file runs code on load only through what Keras itself unpickles or unmarshals: `__lambda__` layers
+ * (refused unless `safe_mode=False`) and `model.weights.npz`, which older `NpzIOStore`s open with `allow_pickle=True`.
+ */
+function kerasSafety(archive: KerasArchive): CheckpointReport["safety"] {
+  const notes = [
+    ...(archive.python_lambdas
+      ? [
+          "config.json holds Lambda layer code (marshaled Python); keras.saving.load_model runs it only with safe_mode=False",
+        ]
+      : []),
+    ...(archive.weights_file?.endsWith(".npz")
+      ? [
+          "model.weights.npz: Keras 3 releases before the allow_pickle=False fix load it with allow_pickle=True, and ckpt did not scan its arrays for pickles",
+        ]
+      : []),
+  ];
+  return { status: notes.length > 0 ? "unknown" : "safe", dangerous: [], unknown: [], notes };
 }
