@@ -8,7 +8,7 @@ import type { TorchReadError } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
-import { ggufReport, kerasReport, onnxReport } from "./exported-report.ts";
+import { ggufReport, kerasReport, nemoReport, onnxReport } from "./exported-report.ts";
 import { emptyReport, failedReport } from "./report-outcome.ts";
 import { torchReportFields, withScanVerdict } from "./torch-report.ts";
 
@@ -72,7 +72,10 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
         ? notCheckpoint("git-lfs-pointer", "fetch the real file")
         : notCheckpoint("text", "point ckpt at a .ckpt/.pt/.pth/.safetensors file");
     case "legacy-tar":
-      return notCheckpoint("legacy-tar", "load it with an old torch and re-save it with torch ≥ 1.6");
+      return (
+        nemoReport(base, source) ??
+        notCheckpoint("legacy-tar", "load it with an old torch and re-save it with torch ≥ 1.6")
+      );
     case "binary-unknown":
       return notCheckpoint("unknown-format", "not a torch, safetensors, GGUF, ONNX or pickle file");
     case "gguf":

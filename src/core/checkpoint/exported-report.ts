@@ -3,11 +3,13 @@ import { ggufDataVerdict } from "../formats/gguf/gguf-completeness.ts";
 import { type GgufHeader, readGgufHeader } from "../formats/gguf/gguf-header.ts";
 import { GGUF_FILE_TYPES } from "../formats/gguf/gguf-tables.ts";
 import { isKerasArchive, type KerasArchive, readKerasArchive } from "../formats/keras/keras-archive.ts";
+import { isNemoArchive, readNemoArchive } from "../formats/nemo/nemo-archive.ts";
+import { readTarMembers } from "../formats/nemo/tar-members.ts";
 import { readOnnxModel } from "../formats/onnx/onnx-model.ts";
 import { readZipDirectory } from "../formats/zip-directory.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
-import type { GgufSummary } from "./exported-report-parts.ts";
+import type { GgufSummary, NemoSummary } from "./exported-report-parts.ts";
 import { failedReport } from "./report-outcome.ts";
 
 /** Exported models hold no pickle: nothing in them runs on load. */
@@ -137,3 +139,38 @@ function kerasSafety(archive: KerasArchive): CheckpointReport["safety"] {
   ];
   return { status: notes.length > 0 ? "unknown" : "safe", dangerous: [], unknown: [], notes };
 }
+
+/** A NeMo `.nemo` tar, or undefined when the tar is not one (the caller reports it as a pre-0.4 torch tar). */
+export function nemoReport(base: CheckpointReport, source: ByteSource): CheckpointReport | undefined {
+  const listing = readTarMembers(source);
+  if (!isNemoArchive(listing.members)) return undefined;
+  const withFramework = { ...base, framework: "nemo" as const, framework_confidence: 1, safety: NEMO_SAFETY };
+  if (listing.error !== null) {
+    const incomplete = listing.error.code === "incomplete";
+    return failedReport(withFramework, {
+      status: incomplete ? "incomplete" : "corrupt",
+      code: incomplete ? "nemo-incomplete" : "nemo-corrupt",
+      message: `NeMo archive: ${listing.error.message}`,
+    });
+  }
+  const archive = readNemoArchive(source, listing.members);
+  // `toPlainData` leaves only JSON values (numbers, strings, booleans, null, arrays, records) in the config.
+  const config = archive.success ? (archive.data.model_config as NemoSummary["model_config"]) : null;
+  if (archive.success) return { ...withFramework, nemo: { ...archive.data, model_config: config } };
+  const status = archive.error.code === "over-cap" ? "too-large" : "corrupt";
+  return failedReport(withFramework, {
+    status,
+    code: "nemo-corrupt",
+    message: `NeMo archive: ${archive.error.message}`,
+  });
+}
+
+/** The weights inside are torch.save pickles ckpt lists but does not scan: say so instead of claiming safe. */
+const NEMO_SAFETY: CheckpointReport["safety"] = {
+  status: "unknown",
+  dangerous: [],
+  unknown: [],
+  notes: [
+    "the model weights inside the .nemo are torch.save pickles ckpt did not scan; extract and inspect them",
+  ],
+};

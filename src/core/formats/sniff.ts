@@ -102,6 +102,12 @@ export function sniffBytes(source: ByteSource): SniffResult {
       "onnx-model-proto",
       "a protobuf ModelProto opening with ir_version (an ONNX model)",
     );
+  if (head[0] === 0x1f && head[1] === 0x8b)
+    return result(
+      "binary-unknown",
+      "gzip",
+      "gzip-compressed data (a .nemo saved by NeMo before 1.7 is a tar.gz; ckpt does not decompress archives, `tar tzf` lists it)",
+    );
   return sniffText(head);
 }
 
