@@ -25,12 +25,16 @@ const utf8 = new TextDecoder("utf-8");
 export type GgufWidths = { readonly count: 4 | 8 };
 
 export function readCount(cursor: ByteCursor, widths: GgufWidths): number {
+  // Byte arithmetic, not DataView/BigInt: a vocabulary is 150k of these.
   const bytes = cursor.take(widths.count);
-  if (widths.count === 4) return readU32(bytes, 0);
-  const value = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new GgufCorrupt(`a length of ${value} at byte ${cursor.position() - 8} is impossible`);
-  return Number(value);
+  const low =
+    ((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8) | ((bytes[2] ?? 0) << 16)) + (bytes[3] ?? 0) * 0x1000000;
+  if (widths.count === 4) return low;
+  const high =
+    ((bytes[4] ?? 0) | ((bytes[5] ?? 0) << 8) | ((bytes[6] ?? 0) << 16)) + (bytes[7] ?? 0) * 0x1000000;
+  if (high > 0x1fffff)
+    throw new GgufCorrupt(`a length over 2^53 at byte ${cursor.position() - 8} is impossible`);
+  return high * 0x100000000 + low;
 }
 
 /** A `gguf_string_t`; only the first `cap` bytes are kept, the rest is skipped unread-into-memory. */
@@ -42,7 +46,7 @@ export function readString(
   const length = readCount(cursor, widths);
   if (length > cursor.remaining()) cursor.skip(length); // raises the cursor's own "ends here" stop
   const kept = Math.min(length, cap);
-  const text = utf8.decode(cursor.take(kept));
+  const text = kept === 0 ? "" : utf8.decode(cursor.take(kept));
   cursor.skip(length - kept);
   return { text, truncated: kept < length };
 }
