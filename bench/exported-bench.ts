@@ -73,6 +73,7 @@ try {
   if (python.exitCode !== 0) throw new Error(python.stderr.toString());
   const baseline = JSON.parse(python.stdout.toString()) as {
     per_file_ms: Record<string, number>;
+    min_ms: Record<string, number>;
     bytes_read: Record<string, number>;
   };
   console.log(
