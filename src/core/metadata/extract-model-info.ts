@@ -76,7 +76,8 @@ function exportedArchitecture(facts: ReportFacts): { value: string; source: stri
   const gguf = facts.gguf?.["general.architecture"];
   if (gguf) return { value: gguf, source: "gguf:general.architecture" };
   if (facts.keras?.class_name) return { value: facts.keras.class_name, source: "keras:config.json" };
-  if (facts.nemo?.target) return { value: facts.nemo.target, source: "nemo:model_config.yaml" };
+  if (facts.nemo?.target)
+    return { value: shortClassName(facts.nemo.target), source: "nemo:model_config.yaml" };
   return null;
 }
 
