@@ -73,24 +73,31 @@ const field = (number: number, body: number[]) => [(number << 3) | 2, ...varint(
 
 /** A torch.onnx.export-like ModelProto: 300 initializers with raw_data, a MatMul node per initializer. */
 export function onnxPlan(payloadBytes: number): WritePlan {
-  const count = 300;
-  const perTensor = Math.floor(payloadBytes / count / 4) * 4;
-  const graph: Segment[] = [];
-  let graphLength = 0;
+  const { segments, length } = onnxGraph(300, Math.floor(payloadBytes / 300 / 4) * 4);
+  const model = [0x08, 0x08, ...field(2, text("pytorch")), ...field(3, text("2.1.0"))];
+  const trailer = [
+    ...field(8, [0x10, 17]),
+    ...field(14, [...field(1, text("training.step")), ...field(2, text("1200"))]),
+  ];
+  return planOf([new Uint8Array([...model, 0x3a, ...varint(length)]), ...segments, new Uint8Array(trailer)]);
+}
+
+/** GraphProto fields in torch's order: nodes, name, initializers (raw_data left as holes). */
+function onnxGraph(count: number, perTensor: number): { segments: Segment[]; length: number } {
+  const segments: Segment[] = [];
+  let length = 0;
   const push = (segment: Segment) => {
-    graph.push(segment);
-    graphLength += typeof segment === "number" ? segment : segment.length;
+    segments.push(segment);
+    length += typeof segment === "number" ? segment : segment.length;
   };
-  for (let index = 0; index < count; index++)
-    push(
-      new Uint8Array(
-        field(1, [
-          ...field(1, text(`x${index}`)),
-          ...field(2, text(`y${index}`)),
-          ...field(4, text("MatMul")),
-        ]),
-      ),
-    );
+  for (let index = 0; index < count; index++) {
+    const node = [
+      ...field(1, text(`x${index}`)),
+      ...field(2, text(`y${index}`)),
+      ...field(4, text("MatMul")),
+    ];
+    push(new Uint8Array(field(1, node)));
+  }
   push(new Uint8Array(field(2, text("main_graph"))));
   for (let index = 0; index < count; index++) {
     const head = [
@@ -105,15 +112,7 @@ export function onnxPlan(payloadBytes: number): WritePlan {
     push(new Uint8Array([0x2a, ...varint(head.length + perTensor), ...head]));
     push(perTensor);
   }
-  const model = [0x08, 0x08, ...field(2, text("pytorch")), ...field(3, text("2.1.0"))];
-  return planOf([
-    new Uint8Array([...model, 0x3a, ...varint(graphLength)]),
-    ...graph,
-    new Uint8Array([
-      ...field(8, [0x10, 17]),
-      ...field(14, [...field(1, text("training.step")), ...field(2, text("1200"))]),
-    ]),
-  ]);
+  return { segments, length };
 }
 
 /** A `.keras` zip: metadata.json, config.json, then a `model.weights.h5` of `payloadBytes`. */

@@ -46,6 +46,26 @@ export function readNemoArchive(
       code: "corrupt",
       message: `NeMo weights but no ${NEMO_CONFIG} in the archive; NeMo cannot restore it (save the model again)`,
     });
+  const parsed = readConfig(source, config);
+  if (!parsed.success) return parsed;
+  const modelConfig = parsed.data;
+  const weights = members.filter((member) => member.type === "file" && WEIGHTS.test(member.name));
+  const target =
+    typeof modelConfig === "object" && modelConfig !== null && "target" in modelConfig
+      ? modelConfig.target
+      : null;
+  return ok({
+    members: members.map((member) => ({ name: member.name, size: member.size })),
+    config_file: NEMO_CONFIG,
+    model_config: modelConfig,
+    target: typeof target === "string" ? target : null,
+    weights_files: weights.map((member) => member.name),
+    weights_bytes: weights.reduce((sum, member) => sum + member.size, 0),
+  });
+}
+
+/** `model_config.yaml` as PyYAML's safe_load reads it, as plain data; read whole under the config-file cap. */
+function readConfig(source: ByteSource, config: TarMember): Result<unknown, NemoError> {
   if (isOverCap(config.size, INPUT_CAPS.configFile))
     return fail({
       code: "over-cap",
@@ -63,18 +83,5 @@ export function readNemoArchive(
       code: "corrupt",
       message: `${NEMO_CONFIG} line ${parsed.error.line}: ${parsed.error.message}; save the model again`,
     });
-  const modelConfig = toPlainData(parsed.data);
-  const weights = members.filter((member) => member.type === "file" && WEIGHTS.test(member.name));
-  const target =
-    typeof modelConfig === "object" && modelConfig !== null && "target" in modelConfig
-      ? modelConfig.target
-      : null;
-  return ok({
-    members: members.map((member) => ({ name: member.name, size: member.size })),
-    config_file: NEMO_CONFIG,
-    model_config: modelConfig,
-    target: typeof target === "string" ? target : null,
-    weights_files: weights.map((member) => member.name),
-    weights_bytes: weights.reduce((sum, member) => sum + member.size, 0),
-  });
+  return ok(toPlainData(parsed.data));
 }

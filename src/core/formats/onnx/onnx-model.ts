@@ -46,17 +46,7 @@ const utf8 = new TextDecoder("utf-8");
  */
 export function readOnnxModel(source: ByteSource): Result<OnnxModel, OnnxError> {
   const cursor = byteCursor(source);
-  const model: OnnxModel = {
-    ir_version: null,
-    producer_name: "",
-    producer_version: "",
-    domain: "",
-    model_version: 0,
-    doc_string: "",
-    opset_import: [],
-    metadata_props: {},
-    graph_bytes: 0,
-  };
+  const model = emptyModel();
   let sawGraph = false;
   try {
     walkMessage(cursor, {
@@ -80,17 +70,36 @@ export function readOnnxModel(source: ByteSource): Result<OnnxModel, OnnxError> 
       });
     throw cause;
   }
-  const missing = [
-    ...(model.ir_version === null ? ["ir_version"] : []),
-    ...(sawGraph ? [] : ["graph"]),
-    ...(model.opset_import.length === 0 && (model.ir_version ?? 0) >= 3 ? ["opset_import"] : []),
-  ];
+  const missing = missingFields(model, sawGraph);
   if (missing.length > 0)
     return fail({
       code: "incomplete",
       message: `the model has no ${missing.join(", ")}; the file was cut short or is not an ONNX model (re-export it)`,
     });
   return ok(model);
+}
+
+function emptyModel(): OnnxModel {
+  return {
+    ir_version: null,
+    producer_name: "",
+    producer_version: "",
+    domain: "",
+    model_version: 0,
+    doc_string: "",
+    opset_import: [],
+    metadata_props: {},
+    graph_bytes: 0,
+  };
+}
+
+/** What every ModelProto has: ir_version, a graph, and (ir ≥ 3) an opset_import. */
+function missingFields(model: OnnxModel, sawGraph: boolean): string[] {
+  return [
+    ...(model.ir_version === null ? ["ir_version"] : []),
+    ...(sawGraph ? [] : ["graph"]),
+    ...(model.opset_import.length === 0 && (model.ir_version ?? 0) >= 3 ? ["opset_import"] : []),
+  ];
 }
 
 function visitModelField(cursor: ByteCursor, head: FieldHead, model: OnnxModel): void {
