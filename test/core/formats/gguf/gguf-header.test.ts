@@ -123,3 +123,48 @@ describe("GGUF: hostile headers end in an error, allocating and looping nothing"
     expect(kv).toEqual({ type: ["ARRAY", "STRING"], count: 100_000, first: strings.slice(0, 5) });
   });
 });
+
+describe("GGUF written with other settings", () => {
+  const f64 = (value: number) => {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setFloat64(0, value, true);
+    return [...bytes];
+  };
+  const kv = [
+    { key: "general.architecture", text: "qwen2" },
+    { key: "general.alignment", u32: 64 },
+    { key: "qwen2.context_length", raw: [...u32(10), ...u64(32768)] },
+    { key: "general.file_type", u32: 15 },
+    { key: "x.i64", raw: [...u32(11), ...u64(2n ** 64n - 5n)] },
+    { key: "x.f64", raw: [...u32(12), ...f64(0.5)] },
+    { key: "x.bool", raw: [...u32(7), 1] },
+    {
+      key: "x.nested",
+      raw: [...u32(9), ...u32(9), ...u64(2), ...u32(4), ...u64(1), ...u32(7), ...u32(5), ...u64(0)],
+    },
+  ];
+  const tensors = [
+    { name: "a", shape: [256, 2], type: 12, offset: 0 }, // Q4_K: 2 blocks of 144 bytes
+    { name: "b", shape: [3], type: 0, offset: 320 },
+  ];
+
+  test("v2, alignment 64, u64/i64/f64/bool/nested-array values, K-quants", () => {
+    const header = ggufHeaderBytes({ kv, tensors });
+    header.set(u32(2), 4); // v2 has v3's layout (v3 only added big-endian files)
+    const dataOffset = Math.ceil(header.length / 64) * 64; // the writer pads to 32; the reader aligns to 64
+    const bytes = new Uint8Array(dataOffset + 320 + 12);
+    bytes.set(header);
+    const report = buildCheckpointReport(bytesSource(bytes), { path: "q.gguf" });
+    expect(report.status).toBe("ok");
+    const gguf = report.gguf;
+    expect([gguf?.version, gguf?.alignment, (gguf?.data_offset ?? 1) % 64]).toEqual([2, 64, 0]);
+    expect([gguf?.context_length, gguf?.quantization]).toEqual([32768, "MOSTLY_Q4_K_M"]);
+    expect(gguf?.kv["x.i64"]?.value).toBe(-5);
+    expect([gguf?.kv["x.f64"]?.value, gguf?.kv["x.bool"]?.value]).toEqual([0.5, true]);
+    expect(gguf?.kv["x.nested"]).toEqual({ type: ["ARRAY", "ARRAY"], count: 2, first: [1, 0] });
+    expect(gguf?.tensors.map((t) => [t.type, t.n_bytes, t.data_offset - (gguf?.data_offset ?? 0)])).toEqual([
+      ["Q4_K", 288, 0],
+      ["F32", 12, 320],
+    ]);
+  });
+});

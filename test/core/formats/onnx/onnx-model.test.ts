@@ -80,6 +80,39 @@ describe("ONNX: the real torch.onnx.export file", () => {
   });
 });
 
+describe("ONNX written with other settings", () => {
+  const text = (value: string) => [...new TextEncoder().encode(value)];
+  test("symbolic batch dim, two opset domains, packed dims, an external-data initializer", () => {
+    const dim = (inner: number[]) => field(1, inner);
+    // ValueInfo "input": tensor_type { elem_type: FLOAT16, shape { dim { dim_param: "batch" } dim { dim_value: 3 } } }
+    const shape = [...dim(field(2, text("batch"))), ...dim([0x08, 3])];
+    const input = field(11, [
+      ...field(1, text("input")),
+      ...field(2, field(1, [0x08, 10, ...field(2, shape)])),
+    ]);
+    // TensorProto with packed dims [2, 3], data_type INT64, name "w", data_location EXTERNAL (14 = 1) and no raw_data.
+    const initializer = field(5, [...field(1, [2, 3]), 0x10, 7, ...field(8, text("w")), 0x70, 1]);
+    const graph = field(7, [...field(2, text("g")), ...initializer, ...input]);
+    const opsets = [...field(8, [0x10, 18]), ...field(8, [...field(1, text("ai.onnx.ml")), 0x10, 3])];
+    const bytes = new Uint8Array([0x08, 0x09, ...field(2, text("skl2onnx")), 0x28, 4, ...graph, ...opsets]);
+    const report = buildCheckpointReport(bytesSource(bytes), { path: "v.onnx" });
+    expect(report.status).toBe("ok");
+    expect(report.onnx).toMatchObject({
+      ir_version: 9,
+      producer_name: "skl2onnx",
+      model_version: 4,
+      opset_import: [
+        { domain: "", version: 18 },
+        { domain: "ai.onnx.ml", version: 3 },
+      ],
+      graph_name: "g",
+      inputs: [{ name: "input", elem_type: "FLOAT16", shape: ["batch", 3] }],
+      initializers: [{ name: "w", dims: [2, 3], data_type: "INT64" }],
+    });
+    expect(report.global_step).toBeUndefined();
+  });
+});
+
 function varint(value: number): number[] {
   const out: number[] = [];
   let rest = value;
