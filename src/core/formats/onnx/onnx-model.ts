@@ -175,11 +175,12 @@ function stringPair(bytes: Uint8Array): [string, string] {
   return [text(1), text(2)];
 }
 
-/** Does a file's head look like a serialized ModelProto? `ir_version` (field 1) first, then a ModelProto field. */
+/** Does a file's head look like a serialized ModelProto? `ir_version` 3–20 first, then a ModelProto field. */
 export function looksLikeOnnx(head: Uint8Array): boolean {
   if (head[0] !== 0x08) return false;
   const version = readVarint(head, 1);
-  if (version === undefined || version.value < 1n || version.value > 64n) return false;
+  // IR 3 (2017) is the oldest any exporter in use writes; a TF `saved_model.pb` also opens with field 1 = 1.
+  if (version === undefined || version.value < 3n || version.value > 20n) return false;
   const next = readVarint(head, version.next);
   if (next === undefined) return head.length === version.next;
   const wire = Number(next.value & 7n) === 0 ? "varint" : Number(next.value & 7n) === 2 ? "bytes" : "other";

@@ -123,3 +123,8 @@ function varint(value: number): number[] {
   out.push(rest);
   return out;
 }
+
+test("a TensorFlow saved_model.pb (field 1 = 1, then meta_graphs) is not taken for ONNX", () => {
+  const savedModel = new Uint8Array([0x08, 0x01, 0x12, 0x03, 0x0a, 0x01, 0x61]);
+  expect(buildCheckpointReport(bytesSource(savedModel)).error?.code).toBe("unknown-format");
+});
