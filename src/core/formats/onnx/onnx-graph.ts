@@ -59,8 +59,8 @@ function visitGraphField(
   switch (head.field) {
     case 1: {
       facts.node_count += 1;
-      const opType = smallMessage(cursor, head)?.find((f) => f.field === 4);
-      if (opType?.kind === "bytes") ops.add(utf8.decode(opType.bytes));
+      const opType = nodeOpType(cursor, head);
+      if (opType !== undefined) ops.add(opType);
       return;
     }
     case 2:
@@ -79,6 +79,24 @@ function visitGraphField(
     default:
       return;
   }
+}
+
+/** A node's `op_type` (field 4); a node carrying a big tensor attribute (a Constant) is walked, not held. */
+function nodeOpType(cursor: ByteCursor, head: FieldHead & { kind: "bytes" }): string | undefined {
+  const small = smallMessage(cursor, head);
+  if (small !== undefined) {
+    const opType = small.find((f) => f.field === 4);
+    return opType?.kind === "bytes" ? utf8.decode(opType.bytes) : undefined;
+  }
+  let opType: string | undefined;
+  walkMessage(cursor, {
+    end: cursor.position() + head.length,
+    maxFields: 10_000,
+    visit: (field) => {
+      if (field.field === 4) opType = takeText(cursor, field);
+    },
+  });
+  return opType;
 }
 
 function smallMessage(cursor: ByteCursor, head: FieldHead & { kind: "bytes" }): WireField[] | undefined {

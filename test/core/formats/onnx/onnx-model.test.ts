@@ -128,3 +128,32 @@ test("a TensorFlow saved_model.pb (field 1 = 1, then meta_graphs) is not taken f
   const savedModel = new Uint8Array([0x08, 0x01, 0x12, 0x03, 0x0a, 0x01, 0x61]);
   expect(buildCheckpointReport(bytesSource(savedModel)).error?.code).toBe("unknown-format");
 });
+
+test("a Constant node with a 1 MB tensor attribute is counted with its op_type, the tensor skipped", () => {
+  const payload = 1024 * 1024;
+  // NodeProto { output: "c", attribute (5) { <payload bytes> }, op_type: "Constant" } — op_type after the payload.
+  const attributeHead = [0x2a, ...varint(payload)];
+  const tail = [...field(4, [...new TextEncoder().encode("Constant")])];
+  const nodeLength = 3 + attributeHead.length + payload + tail.length;
+  const graphLength = 1 + varint(nodeLength).length + nodeLength;
+  const head = [
+    0x08,
+    0x08,
+    0x3a,
+    ...varint(graphLength),
+    0x0a,
+    ...varint(nodeLength),
+    0x12,
+    0x01,
+    0x63,
+    ...attributeHead,
+  ];
+  const bytes = new Uint8Array(head.length + payload + tail.length + 4);
+  bytes.set(head);
+  bytes.set(tail, head.length + payload);
+  bytes.set([0x42, 0x02, 0x10, 0x11], head.length + payload + tail.length);
+  const source = countingSource(bytesSource(bytes));
+  const read = readOnnxModel(source);
+  expect(read.success && [read.data.node_count, read.data.op_types]).toEqual([1, ["Constant"]]);
+  expect(source.bytesRead()).toBeLessThan(10_000);
+});
