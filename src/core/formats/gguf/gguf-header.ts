@@ -22,6 +22,12 @@ const DEFAULT_ALIGNMENT = 32;
 const MAX_DIMS = 4;
 /** Smallest possible KV (8-byte key length, 4-byte type, 1-byte value) and tensor info (8+4+4+8). */
 const MIN_KV_BYTES = 13;
+/**
+ * Entries ckpt keeps in memory: llama.cpp writes a few dozen KVs, and the largest MoE exports a few tens of
+ * thousands of tensors. Past these a hostile header could make millions of objects inside the byte cap.
+ */
+const MAX_KVS = 65_536;
+const MAX_TENSORS = 200_000;
 const MIN_TENSOR_BYTES = 24;
 
 export type GgufTensor = {
@@ -106,6 +112,11 @@ function readHeader(cursor: ByteCursor): Result<GgufHeader, GgufError> {
   if (kvCount * MIN_KV_BYTES + tensorCount * MIN_TENSOR_BYTES > INPUT_CAPS.ggufHeader.bytes)
     throw new GgufCorrupt(
       `the header claims ${kvCount} metadata entries and ${tensorCount} tensors, more than any GGUF header holds`,
+    );
+  if (kvCount > MAX_KVS || tensorCount > MAX_TENSORS)
+    return ggufError(
+      "over-cap",
+      `the header lists ${kvCount} metadata entries and ${tensorCount} tensors, over ckpt's caps (${MAX_KVS} and ${MAX_TENSORS}); it was not read (the file may be fine: read it with gguf-py's GGUFReader)`,
     );
   const kv = readKvs(cursor, { widths, count: kvCount });
   const alignment = alignmentOf(kv);

@@ -85,6 +85,7 @@ const HOSTILE: [string, Uint8Array, ReportErrorCode][] = [
   ],
   ["big-endian version bytes", header([0, 0, 0, 3, ...u64(0), ...u64(0)]), "gguf-unsupported"],
   ["version 9", header([...u32(9), ...u64(0), ...u64(0)]), "gguf-unsupported"],
+  ["a million metadata entries", header([...u32(3), ...u64(0), ...u64(1_000_000)]), "gguf-too-large"],
 ];
 
 describe("GGUF: hostile headers end in an error, allocating and looping nothing", () => {
