@@ -102,7 +102,7 @@ function readHeader(cursor: ByteCursor): Result<GgufHeader, GgufError> {
     return ggufError(
       "unsupported",
       version > 0xffff
-        ? `GGUF version bytes ${version.toString(16)} look big-endian; ckpt reads little-endian GGUF only`
+        ? `GGUF version bytes ${version.toString(16)} look big-endian; ckpt reads little-endian GGUF only (convert it back with llama.cpp's gguf-py tools)`
         : `GGUF version ${version} is not one ckpt knows (1–3); update ckpt`,
     );
   const widths: GgufWidths = { count: version === 1 ? 4 : 8 };

@@ -46,7 +46,7 @@ export function readTarMembers(source: ByteSource): TarListing {
     if (dataOffset + size > source.size)
       return fail({
         code: "incomplete",
-        message: `member "${pending.path ?? parsed.name}" needs ${size} bytes from byte ${dataOffset} but the archive has ${source.size}; it is still being written or was cut short`,
+        message: `member "${pending.path ?? parsed.name}" needs ${size} bytes from byte ${dataOffset} but the archive has ${source.size}; it is still being written or was cut short (retry when the save finishes, or save it again)`,
       });
     offset = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
     if ("xgL".includes(parsed.flag)) {
