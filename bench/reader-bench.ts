@@ -63,7 +63,10 @@ function wholeProcess(command: string[], runs = 10): number {
 }
 
 // Hostile and broken files are never handed to Python's unpickler.
-const fixtures = (await listRealFixtures()).filter((f) => !f.name.startsWith("broken/"));
+// The Python reader knows torch zips, pickles and safetensors; GGUF/ONNX have their own bench (exported-bench.ts).
+const fixtures = (await listRealFixtures()).filter(
+  (f) => !f.name.startsWith("broken/") && !["gguf", "onnx"].includes(String(f.truth["framework"])),
+);
 const paths = fixtures.map((f) => f.path);
 for (const path of paths) readCheckpointReport(path); // warm-up (JIT, page cache)
 const ours = new Map(paths.map((path) => [path, timeOurs(path)]));

@@ -13,7 +13,9 @@ const USAGE = `Usage: ckpt inspect PATH... [--json]
 Reads each checkpoint (a .ckpt/.pt/.pth/.pth.tar/.bin/.safetensors file, a Hugging Face checkpoint-N/ directory
 or a Lightning sharded .ckpt/ directory) without Python, without executing its pickle and without reading tensor
 data, and prints what it holds: container, framework, epoch and step, keys and tensor summaries,
-hyper-parameters, checkpoint-callback state and safety findings.
+hyper-parameters, checkpoint-callback state and safety findings. Exported models are read from their headers:
+GGUF (architecture, quantization, context length, tensors), ONNX (ir/opset, producer, metadata_props, graph
+outline), Keras 3 .keras (metadata.json, config.json) and NeMo .nemo (members, model_config.yaml).
 
 Options:
   --json        one JSON object per path and line (JSON Lines), in argument order

@@ -13,6 +13,8 @@ export const INPUT_CAPS = {
   safetensorsHeader: { bytes: 8_000_000, what: "a safetensors header" },
   /** A `<checkpoint>.metadata.yaml` sidecar (ckpt writes a few KB). */
   sidecar: { bytes: 4_000_000, what: "a metadata sidecar" },
+  /** A GGUF file's metadata and tensor table (a 256k-token vocabulary is about 20 MB of it). */
+  ggufHeader: { bytes: 128_000_000, what: "a GGUF header (metadata and tensor table)" },
   /** `hparams.yaml`, Hydra `.hydra/*.yaml`, timm/Ultralytics `args.yaml`, HF `config.json`, W&B and MLflow files. */
   configFile: { bytes: 8_000_000, what: "a config file" },
   /** HF `trainer_state.json` (its `log_history` grows with the run). */

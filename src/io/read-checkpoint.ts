@@ -1,13 +1,10 @@
 import { statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
-import {
-  buildCheckpointReport,
-  emptyReport,
-  failedReport,
-} from "../core/checkpoint/build-checkpoint-report.ts";
+import { buildCheckpointReport } from "../core/checkpoint/build-checkpoint-report.ts";
 import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
+import { emptyReport, failedReport } from "../core/checkpoint/report-outcome.ts";
 import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
 import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";

@@ -1,6 +1,6 @@
 // The watcher, the settle scheduler and the real probes together, on a real temp dir with real writers.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { statSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkPathCompleteness, statPathIdentity } from "../../src/daemon/settle-probes.ts";
 import {
@@ -108,6 +108,31 @@ describe("settle on real files", () => {
       stripped.length,
     ]);
     expect(statSync(path).size).toBe(stripped.length);
+  });
+
+  test("exported models: a GGUF without its tensor data and a .nemo without tar's end block wait", async () => {
+    const { root, seen, scheduler } = await settling();
+    const fixtures = join(import.meta.dir, "../fixtures");
+    const gguf = readFileSync(join(fixtures, "real/gguf/tiny-llama-q8_0.gguf"));
+    const nemo = readFileSync(join(fixtures, "exported/ctc_tiny.nemo"));
+    const [ggufPath, nemoPath] = [join(root, "m.gguf"), join(root, "m.nemo")];
+    writeFileSync(ggufPath, gguf.subarray(0, 1600)); // the header alone: tensors not written yet
+    writeFileSync(nemoPath, nemo.subarray(0, 4096)); // the config, not the weights
+    await waitFor(() => new Set(seen.filter((o) => o.kind === "retrying").map((o) => o.path)).size === 2, {
+      what: "both retried",
+    });
+    expect(readies(seen)).toEqual([]);
+    writeFileSync(ggufPath, gguf);
+    writeFileSync(nemoPath, nemo);
+    await waitFor(() => readies(seen).length === 2 && settledDown(scheduler)(), { what: "both ready" });
+    expect(
+      readies(seen)
+        .map((o) => [o.path, o.stateAtReport])
+        .sort(),
+    ).toEqual([
+      [ggufPath, "complete"],
+      [nemoPath, "complete"],
+    ]);
   });
 
   test("deleted while pending → cancelled, never ready", async () => {

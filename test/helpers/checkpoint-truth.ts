@@ -56,10 +56,14 @@ export const TRUTH_FIELDS = [
   "state_dict_key",
   "other_values",
   "safetensors",
+  "gguf",
+  "onnx",
 ] as const satisfies readonly (keyof CheckpointReport)[];
 
 /** The truth files list only a chosen subset of timm `args` / Ultralytics `train_args`. */
-const SUBSET_FIELDS = new Set<string>(["args", "train_args"]);
+const SUBSET_FIELDS = new Set<string>(["args", "train_args", "gguf", "onnx"]);
+/** Truth-file prose, not facts: `tensor_shape_order` explains the GGUF shape order. */
+const DESCRIPTION_KEYS = new Set<string>(["tensor_shape_order"]);
 const PICKLE_ERROR_MARKER = "<pickle error>";
 
 /**
@@ -74,12 +78,13 @@ export function truthComparison(
 ): { actual: Record<string, unknown>; expected: Record<string, unknown> } {
   const actual: Record<string, unknown> = {};
   const expected: Record<string, unknown> = {};
+  const truthWithStep = withTrainingStep(truth);
   for (const field of TRUTH_FIELDS) {
-    const inTruth = field in truth && !(field === "zip" && isErrorZip(truth[field]));
+    const inTruth = field in truthWithStep && !(field === "zip" && isErrorZip(truth[field]));
     const value = report[field];
     if (!inTruth && (!options.strict || value === undefined || value === null)) continue;
-    if (inTruth) expected[field] = expectedValue(field, truth[field]);
-    actual[field] = SUBSET_FIELDS.has(field) && inTruth ? pick(value, truth[field]) : value;
+    if (inTruth) expected[field] = expectedValue(field, truthWithStep[field]);
+    actual[field] = SUBSET_FIELDS.has(field) && inTruth ? pick(value, expected[field]) : value;
   }
   return { actual, expected };
 }
@@ -88,7 +93,22 @@ function isErrorZip(value: unknown): boolean {
   return typeof value === "object" && value !== null && "error" in value;
 }
 
+/**
+ * Exported models (GGUF, ONNX) carry their step as a `training.step` key, which ckpt reports as `global_step`;
+ * the truth files list the key only.
+ */
+function withTrainingStep(truth: Truth): Truth {
+  const gguf = truth["gguf"] as { kv?: Record<string, { value?: unknown }> } | undefined;
+  const onnx = truth["onnx"] as { metadata_props?: Record<string, string> } | undefined;
+  const step = gguf?.kv?.["training.step"]?.value ?? onnx?.metadata_props?.["training.step"];
+  return step === undefined ? truth : { ...truth, global_step: Number(step) };
+}
+
 function expectedValue(field: string, value: unknown): unknown {
+  // `onnx (protobuf ModelProto)`: the truth describes the container in words after its name.
+  if (field === "container" && typeof value === "string") return value.replace(/ \(.*\)$/, "");
+  if ((field === "gguf" || field === "onnx") && typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !DESCRIPTION_KEYS.has(key)));
   if (field === "pickle_globals" && Array.isArray(value))
     return value.filter((name) => typeof name !== "string" || !name.startsWith(PICKLE_ERROR_MARKER));
   return value;

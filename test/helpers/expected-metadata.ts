@@ -35,6 +35,19 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
   ["broken/not_a_checkpoint.ckpt", null],
   ["broken/truncated_half.ckpt", null],
   [
+    "gguf/tiny-llama-q8_0.gguf",
+    {
+      training: [0, 0, null],
+      model: "llama / unknown / unknown / unknown / unknown",
+      metrics: [null, null, null, null],
+      checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
+      primary: { name: "validation_loss", value: null, higher_is_better: false },
+      task: "generic",
+      // The truth lists `training.step` as a key only; the reader's global_step is checked in real-fixtures.
+      sources: ["default", "default", "fallback"],
+    },
+  ],
+  [
     "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56/checkpoints/dbnet-epoch02-hmean0.9705.ckpt",
     {
       training: [2, 24, 5],
@@ -224,6 +237,19 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
       primary: { name: "val/hmean", value: 0.8523349761962891, higher_is_better: true },
       task: "text-detection",
       sources: ["checkpoint", "checkpoint", "monitor, checkpoint:best_k_models"],
+    },
+  ],
+  [
+    "onnx/mlp-opset13.onnx",
+    {
+      training: [0, 0, null],
+      model: "unknown / unknown / unknown / unknown / unknown",
+      metrics: [null, null, null, null],
+      checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
+      primary: { name: "validation_loss", value: null, higher_is_better: false },
+      task: "generic",
+      // The truth lists `training.step` as a key only; the reader's global_step is checked in real-fixtures.
+      sources: ["default", "default", "fallback"],
     },
   ],
   [

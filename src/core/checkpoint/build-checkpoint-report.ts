@@ -1,13 +1,15 @@
 import { assertNever } from "../assert-never.ts";
 import { type ByteSource, countingSource } from "../bytes/byte-source.ts";
 import { readSafetensorsHeader, summarizeSafetensors } from "../formats/safetensors.ts";
-import { type ContainerName, type SniffResult, sniffBytes } from "../formats/sniff.ts";
+import { type SniffResult, sniffBytes } from "../formats/sniff.ts";
 import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
 import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
 import type { TorchReadError } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
+import { ggufReport, kerasReport, nemoReport, onnxReport } from "./exported-report.ts";
+import { emptyReport, failedReport } from "./report-outcome.ts";
 import { torchReportFields, withScanVerdict } from "./torch-report.ts";
 
 export type BuildCheckpointReportOptions = {
@@ -19,37 +21,6 @@ export type BuildCheckpointReportOptions = {
 
 /** Plain pickles (not torch.save) are scanned for safety up to this size, never interpreted. */
 const PLAIN_PICKLE_SCAN_BYTES = 64 * 1024 * 1024;
-
-/** A report with nothing learned yet. */
-export function emptyReport(parts: {
-  path: string;
-  container: ContainerName;
-  size: number;
-}): CheckpointReport {
-  return {
-    path: parts.path,
-    status: "ok",
-    error: null,
-    container: parts.container,
-    framework: null,
-    size_bytes: parts.size,
-    bytes_read: 0,
-    pickle_globals: [],
-    safety: null,
-  };
-}
-
-/** A failed report: `status`, and an error whose message names the file, the cause and what to do. */
-export function failedReport(
-  report: CheckpointReport,
-  failure: { status: ReportStatus; code: ReportErrorCode; message: string },
-): CheckpointReport {
-  return {
-    ...report,
-    status: failure.status,
-    error: { code: failure.code, message: `${report.path}: ${failure.message}` },
-  };
-}
 
 /**
  * Everything ckpt can learn about one checkpoint file from its bytes, never executing a pickle and never
@@ -84,10 +55,7 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
     failedReport(base, { status: "not-a-checkpoint", code, message: `${sniffed.reason}; ${advice}` });
   switch (sniffed.kind) {
     case "zip":
-      return torchReport(
-        base,
-        readTorchZipCheckpoint(source, options.inflate ? { inflate: options.inflate } : {}),
-      );
+      return zipReport(base, source, options);
     case "legacy-torch-pickle":
       return torchReport(base, readLegacyTorchCheckpoint(source));
     case "safetensors":
@@ -104,12 +72,30 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
         ? notCheckpoint("git-lfs-pointer", "fetch the real file")
         : notCheckpoint("text", "point ckpt at a .ckpt/.pt/.pth/.safetensors file");
     case "legacy-tar":
-      return notCheckpoint("legacy-tar", "load it with an old torch and re-save it with torch ≥ 1.6");
+      return (
+        nemoReport(base, source) ??
+        notCheckpoint("legacy-tar", "load it with an old torch and re-save it with torch ≥ 1.6")
+      );
     case "binary-unknown":
-      return notCheckpoint("unknown-format", "not a torch, safetensors or pickle file");
+      return notCheckpoint("unknown-format", "not a torch, safetensors, GGUF, ONNX or pickle file");
+    case "gguf":
+      return ggufReport(base, source);
+    case "onnx":
+      return onnxReport(base, source);
     default:
       return assertNever(sniffed.kind);
   }
+}
+
+/** A torch.save zip, else a Keras 3 `.keras` archive, else another zip (not a checkpoint). */
+function zipReport(base: CheckpointReport, source: ByteSource, options: Options): CheckpointReport {
+  const inflate = options.inflate ? { inflate: options.inflate } : {};
+  const torch = readTorchZipCheckpoint(source, inflate);
+  const keras =
+    !torch.success && torch.error.code === "other-zip"
+      ? kerasReport(base, { source, ...inflate })
+      : undefined;
+  return keras ?? torchReport(base, torch);
 }
 
 const TORCH_READ_STATUS: Readonly<Record<TorchReadError["code"], ReportStatus>> = {

@@ -14,6 +14,7 @@ import {
   ShardedFacts,
   StateDictSummary,
 } from "./checkpoint-report-parts.ts";
+import { GgufSummary, KerasSummary, NemoSummary, OnnxSummary } from "./exported-report-parts.ts";
 
 /** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
 export const REPORT_STATUSES = [
@@ -33,6 +34,10 @@ export const FRAMEWORKS = [
   "hf-trainer",
   "plain-torch",
   "safetensors",
+  "gguf",
+  "onnx",
+  "keras",
+  "nemo",
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
@@ -65,6 +70,16 @@ export const REPORT_ERROR_CODES = [
   "trainer-state-too-deep",
   "not-a-checkpoint-dir",
   "dangerous-globals",
+  "gguf-incomplete",
+  "gguf-corrupt",
+  "gguf-too-large",
+  "gguf-unsupported",
+  "onnx-incomplete",
+  "onnx-corrupt",
+  "keras-incomplete",
+  "keras-corrupt",
+  "nemo-incomplete",
+  "nemo-corrupt",
   "internal",
 ] as const;
 export type ReportErrorCode = (typeof REPORT_ERROR_CODES)[number];
@@ -173,6 +188,11 @@ export const CheckpointReport = z.object({
   /** `training_args.bin` as plain JSON (the `TrainingArguments` fields). */
   training_args: PlainJsonValue.optional(),
   sharded: ShardedFacts.optional(),
+  // exported models
+  gguf: GgufSummary.optional(),
+  onnx: OnnxSummary.optional(),
+  keras: KerasSummary.optional(),
+  nemo: NemoSummary.optional(),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReport>;
 

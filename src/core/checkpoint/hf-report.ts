@@ -5,10 +5,10 @@ import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { plainRecord } from "../frameworks/framework-input.ts";
 import { stateDictTensors, summarizeTensors } from "../frameworks/state-dict-summary.ts";
 import { parseHfTrainerState } from "../runs/hf-trainer-state.ts";
-import { failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { EarlyStoppingState, HfFacts } from "./checkpoint-report-parts.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
+import { failedReport } from "./report-outcome.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 type HfReportOptions = {

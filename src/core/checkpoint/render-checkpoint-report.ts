@@ -2,6 +2,7 @@ import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
 import { escapeControl } from "../text/escape-control.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { StateDictSummary } from "./checkpoint-report-parts.ts";
+import { exportedLines } from "./render-exported.ts";
 
 const MAX_PARAM_LINES = 24;
 const number = new Intl.NumberFormat("en-US");
@@ -67,6 +68,7 @@ function bodyLines(report: CheckpointReport): string[] {
     lines.push(
       `    tensors: ${report.safetensors.tensor_count}, ${number.format(report.safetensors.numel_total)} values`,
     );
+  lines.push(...exportedLines(report));
   const params = report.hyper_parameters ?? report.args ?? report.train_args ?? report.training_args;
   if (params !== undefined) {
     const out: string[] = [];

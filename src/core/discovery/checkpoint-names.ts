@@ -1,5 +1,19 @@
-/** File endings that may hold a checkpoint; longest first so `.pth.tar` wins over `.tar`. */
-export const CHECKPOINT_EXTENSIONS = [".pth.tar", ".safetensors", ".ckpt", ".pth", ".pt", ".bin"] as const;
+/**
+ * File endings that may hold a checkpoint; longest first so `.pth.tar` wins over `.tar`. Exported models kept
+ * beside checkpoints (GGUF, ONNX, Keras 3 `.keras`, NeMo `.nemo`) are catalogued too; content decides the format.
+ */
+export const CHECKPOINT_EXTENSIONS = [
+  ".pth.tar",
+  ".safetensors",
+  ".keras",
+  ".ckpt",
+  ".gguf",
+  ".onnx",
+  ".nemo",
+  ".pth",
+  ".pt",
+  ".bin",
+] as const;
 
 /** Directories that never hold checkpoints worth cataloguing, and are expensive to walk. */
 const SKIPPED_DIRECTORY_NAMES = new Set([

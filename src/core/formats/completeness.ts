@@ -1,5 +1,8 @@
 import { assertNever } from "../assert-never.ts";
 import type { ByteSource } from "../bytes/byte-source.ts";
+import { checkGgufCompleteness } from "./gguf/gguf-completeness.ts";
+import { checkTarCompleteness } from "./nemo/nemo-completeness.ts";
+import { checkOnnxCompleteness } from "./onnx/onnx-completeness.ts";
 import { readSafetensorsHeader } from "./safetensors.ts";
 import { sniffBytes } from "./sniff.ts";
 import { readZipDirectory, type ZipErrorCode } from "./zip-directory.ts";
@@ -29,6 +32,10 @@ export function checkFileCompleteness(
       return checkZipCompleteness(source);
     case "safetensors":
       return checkSafetensorsCompleteness(source);
+    case "gguf":
+      return checkGgufCompleteness(source);
+    case "onnx":
+      return checkOnnxCompleteness(source);
     case "legacy-torch-pickle":
       return (
         options.checkLegacyTorchPickle?.(source) ?? {
@@ -38,8 +45,9 @@ export function checkFileCompleteness(
       );
     case "empty":
       return { state: "incomplete", reason: "the file is empty; it may still be being written" };
-    case "pickle":
     case "legacy-tar":
+      return checkTarCompleteness(source);
+    case "pickle":
     case "text":
     case "binary-unknown":
       return { state: "unknown", reason: `no completeness signal for this content (${sniffed.reason})` };

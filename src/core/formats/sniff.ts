@@ -1,6 +1,8 @@
 import { assertNever } from "../assert-never.ts";
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { hasBytesAt, readU64 } from "../bytes/little-endian.ts";
+import { GGUF_MAGIC } from "./gguf/gguf-header.ts";
+import { looksLikeOnnx } from "./onnx/onnx-model.ts";
 import { SAFETENSORS_MAX_HEADER_BYTES } from "./safetensors.ts";
 import { ZIP_SIGNATURES } from "./zip-directory.ts";
 
@@ -15,6 +17,8 @@ export const CONTAINER_NAMES = [
   "unknown",
   "hf-dir",
   "lightning-sharded-dir",
+  "gguf",
+  "onnx",
 ] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
@@ -27,6 +31,8 @@ export const SNIFF_KINDS = [
   "empty",
   "text",
   "binary-unknown",
+  "gguf",
+  "onnx",
 ] as const;
 export type SniffKind = (typeof SNIFF_KINDS)[number];
 
@@ -52,6 +58,8 @@ export function containerOf(kind: SniffKind): ContainerName {
     case "empty":
     case "text":
     case "pickle":
+    case "gguf":
+    case "onnx":
       return kind;
     case "legacy-torch-pickle":
       return "pickle";
@@ -83,8 +91,23 @@ export function sniffBytes(source: ByteSource): SniffResult {
   if (pickle !== undefined) return pickle;
   if (hasBytesAt(head, 257, TAR_MAGIC))
     return result("legacy-tar", "ustar", "POSIX tar (ustar at offset 257): pre-0.4 torch.save");
+  if (hasBytesAt(head, 0, GGUF_MAGIC))
+    return result("gguf", "gguf-magic", "starts with the GGUF magic (a llama.cpp/ggml model file)");
   if (looksLikeSafetensors(head))
     return result("safetensors", "safetensors-header", "u64 header length followed by a JSON object");
+  // After safetensors: a u64 header length can open with bytes that read as protobuf fields.
+  if (looksLikeOnnx(head))
+    return result(
+      "onnx",
+      "onnx-model-proto",
+      "a protobuf ModelProto opening with ir_version (an ONNX model)",
+    );
+  if (head[0] === 0x1f && head[1] === 0x8b)
+    return result(
+      "binary-unknown",
+      "gzip",
+      "gzip-compressed data (a .nemo saved by NeMo before 1.7 is a tar.gz; ckpt does not decompress archives, `tar tzf` lists it)",
+    );
   return sniffText(head);
 }
 

@@ -71,12 +71,24 @@ function fileStem(path: string): string {
   return name.replace(/\.(ya?ml|pt|pth|safetensors)$/i, "");
 }
 
+/** An exported model names its own architecture: GGUF metadata, the Keras config's class, NeMo's target class. */
+function exportedArchitecture(facts: ReportFacts): { value: string; source: string } | null {
+  const gguf = facts.gguf?.["general.architecture"];
+  if (gguf) return { value: gguf, source: "gguf:general.architecture" };
+  if (facts.keras?.class_name) return { value: facts.keras.class_name, source: "keras:config.json" };
+  if (facts.nemo?.target)
+    return { value: shortClassName(facts.nemo.target), source: "nemo:model_config.yaml" };
+  return null;
+}
+
 /** Architecture named by the checkpoint itself when no model config does (timm, Ultralytics, HF). */
 function frameworkArchitecture(
   facts: ReportFacts,
   run: RunContext,
 ): { value: string; source: string } | null {
   if (facts.arch) return { value: facts.arch, source: "checkpoint:arch" };
+  const exported = exportedArchitecture(facts);
+  if (exported) return exported;
   const info = facts.model_info ?? facts.ema_info;
   if (info?.yaml_file) return { value: fileStem(info.yaml_file), source: "checkpoint" };
   const ultralyticsModel = stringAt(facts.train_args, "model") ?? stringAt(run.ultralyticsArgs, "model");

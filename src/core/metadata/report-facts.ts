@@ -76,6 +76,10 @@ export const ReportFacts = z.looseObject({
   ema_info: tolerant(ModelInfo.nullable()),
   hf: tolerant(HfFacts),
   training_args: tolerant(Record_.nullable()),
+  /** Exported models: the architecture each names (GGUF `general.architecture`, Keras class, NeMo `target`). */
+  gguf: tolerant(z.looseObject({ "general.architecture": tolerant(z.string().nullable()) })),
+  keras: tolerant(z.looseObject({ class_name: tolerant(z.string().nullable()) })),
+  nemo: tolerant(z.looseObject({ target: tolerant(z.string().nullable()) })),
   safety: tolerant(Safety.nullable()),
   size_bytes: tolerant(z.number()),
 });

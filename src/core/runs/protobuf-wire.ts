@@ -1,3 +1,5 @@
+import type { ByteCursor } from "../bytes/byte-cursor.ts";
+
 // Hand-rolled protobuf wire walker: no schema compiler fits a single binary, we need six fields, and a truncated
 // message must end the walk cleanly instead of throwing.
 
@@ -92,4 +94,47 @@ export function readPackedVarints(bytes: Uint8Array): bigint[] {
     offset = read.next;
   }
   return values;
+}
+
+/** A field's key and scalar (varint/fixed) or body length, read from a cursor; a body is left to take or skip. */
+export type FieldHead =
+  | { readonly kind: "varint"; readonly field: number; readonly value: bigint }
+  | { readonly kind: "fixed"; readonly field: number; readonly bytes: Uint8Array }
+  | { readonly kind: "bytes"; readonly field: number; readonly length: number };
+
+/**
+ * The next field of a message read through a cursor (for messages too large to hold, e.g. an ONNX model whose
+ * graph carries gigabytes of weights). A string is a malformed field; the cursor raises `CursorStop` at the end.
+ */
+export function readFieldHead(cursor: ByteCursor): FieldHead | string {
+  const key = readCursorVarint(cursor);
+  if (key === undefined) return "field key longer than 10 bytes";
+  const field = Number(key >> 3n);
+  const wireType = Number(key & 7n);
+  switch (wireType) {
+    case WIRE_TYPES.varint: {
+      const value = readCursorVarint(cursor);
+      return value === undefined ? "varint longer than 10 bytes" : { kind: "varint", field, value };
+    }
+    case WIRE_TYPES.fixed64:
+    case WIRE_TYPES.fixed32:
+      return { kind: "fixed", field, bytes: cursor.take(wireType === WIRE_TYPES.fixed64 ? 8 : 4) };
+    case WIRE_TYPES.lengthDelimited: {
+      const length = readCursorVarint(cursor);
+      if (length === undefined || length > BigInt(Number.MAX_SAFE_INTEGER)) return "impossible field length";
+      return { kind: "bytes", field, length: Number(length) };
+    }
+    default:
+      return `unsupported wire type ${wireType}`;
+  }
+}
+
+function readCursorVarint(cursor: ByteCursor): bigint | undefined {
+  let value = 0n;
+  for (let index = 0; index < 10; index += 1) {
+    const byte = cursor.take(1)[0] ?? 0;
+    value |= BigInt(byte & 0x7f) << BigInt(7 * index);
+    if ((byte & 0x80) === 0) return value;
+  }
+  return undefined;
 }

@@ -30,7 +30,8 @@ const fixtures = readdirSync(REAL, { recursive: true, encoding: "utf8" })
 describe("sniff every real fixture", () => {
   test.each(fixtures)("%s", (name, truth) => {
     const sniffed = sniffBytes(bytesSource(checkpointBytes(join(REAL, name), truth)));
-    expect(sniffed.container).toBe(truth.container);
+    // `onnx (protobuf ModelProto)`: some truth files describe the container in words after its name.
+    expect(sniffed.container as string).toBe(truth.container?.replace(/ \(.*\)$/, ""));
   });
 
   test("the legacy torch file is recognised by its magic number", () => {

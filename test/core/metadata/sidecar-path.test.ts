@@ -52,7 +52,11 @@ describe("checkpointCandidatesForSidecar", () => {
     expect(checkpointCandidatesForSidecar("runs/best.metadata.yaml")).toEqual([
       "runs/best.pth.tar",
       "runs/best.safetensors",
+      "runs/best.keras",
       "runs/best.ckpt",
+      "runs/best.gguf",
+      "runs/best.onnx",
+      "runs/best.nemo",
       "runs/best.pth",
       "runs/best.pt",
       "runs/best.bin",
