@@ -99,6 +99,9 @@ describe("ckpt watch lifecycle", () => {
       utimesSync(path, anHourAgo, anHourAgo);
     }
     writeFileSync(fresh, "being written\n");
+    // Dated ahead, so it is younger than the cutoff however long the daemon takes to start on a loaded machine.
+    const aMinuteAhead = new Date(Date.now() + 60_000);
+    utimesSync(fresh, aMinuteAhead, aMinuteAhead);
     const daemon = await startDaemonReady(environment, [runs]);
     cleanups.push(() => daemon.process.kill("SIGKILL"));
     await daemon.waitForLog((line) => line.msg === "reconciled", "the start-up reconcile");
