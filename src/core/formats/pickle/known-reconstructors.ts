@@ -115,8 +115,7 @@ export function newInstance(options: {
 }
 
 function mergeInto(target: PyDict, source: PyValue | undefined): void {
-  if (!(source instanceof PyDict)) return;
-  for (const [k, v] of source.entries()) target.set(k, v);
+  if (source instanceof PyDict) target.update(source);
 }
 
 /** The attribute dict(s) BUILD state carries: a dict, or `(dict | None, slots dict)`. */
