@@ -17,6 +17,9 @@ const RECORD_NAMES = {
   serializationId: ".data/serialization_id",
 } as const;
 type RecordKey = keyof typeof RECORD_NAMES;
+const recordKeyByName = new Map(
+  (Object.keys(RECORD_NAMES) as RecordKey[]).map((key) => [RECORD_NAMES[key] as string, key]),
+);
 
 /** Where everything sits in a torch zip; pure over the central directory (no reads). */
 export type TorchZipLayout = {
@@ -72,7 +75,7 @@ export function analyzeTorchZip(directory: ZipDirectory): TorchZipLayout {
     const key = name?.startsWith("data/") ? name.slice("data/".length) : undefined;
     if (key !== undefined && key !== "" && !key.includes("/")) storages.set(key, entry);
     else if (entry !== dataPkl) otherRecords.push(entry);
-    const recordKey = (Object.keys(RECORD_NAMES) as RecordKey[]).find((k) => RECORD_NAMES[k] === name);
+    const recordKey = name === undefined ? undefined : recordKeyByName.get(name);
     if (recordKey !== undefined) records[recordKey] = entry;
   }
   const names = new Set(entries.flatMap((entry) => relative(entry) ?? []));

@@ -202,13 +202,8 @@ const TEXT_KINDS = new Set(["string1", "string4", "unicodestring1", "unicodestri
 
 /** A short ASCII string read straight from the buffer (most keys and names), or undefined if not ASCII. */
 function asciiAt(bytes: Uint8Array, begin: number, end: number): string | undefined {
-  let out = "";
-  for (let i = begin; i < end; i++) {
-    const byte = bytes[i] ?? 0;
-    if (byte >= 0x80) return undefined;
-    out += String.fromCharCode(byte);
-  }
-  return out;
+  for (let i = begin; i < end; i++) if ((bytes[i] as number) >= 0x80) return undefined;
+  return String.fromCharCode.apply(null, bytes.subarray(begin, end) as unknown as number[]);
 }
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {
