@@ -42,6 +42,7 @@ export class OpcodeReader {
   private readonly view: DataView;
   private readonly bytes: Uint8Array;
   private readonly maxStringBytes: number;
+  private readonly strings = new AsciiInterner();
   private start = 0;
   private offset = 0;
   private name = "";
@@ -189,7 +190,7 @@ export class OpcodeReader {
       return this.fail("truncated", `argument of ${length} bytes runs past the end of the data`);
     }
     if (length <= 64 && TEXT_KINDS.has(kind)) {
-      const ascii = asciiAt(this.bytes, begin, begin + length);
+      const ascii = this.strings.ascii(this.bytes, begin, begin + length);
       if (ascii !== undefined) return this.done(ascii, begin + length);
     }
     const raw = this.bytes.subarray(begin, begin + length);
@@ -200,10 +201,39 @@ export class OpcodeReader {
 /** Argument kinds that decode to text (the rest are bytes or little-endian longs). */
 const TEXT_KINDS = new Set(["string1", "string4", "unicodestring1", "unicodestring4", "unicodestring8"]);
 
-/** A short ASCII string read straight from the buffer (most keys and names), or undefined if not ASCII. */
-function asciiAt(bytes: Uint8Array, begin: number, end: number): string | undefined {
-  for (let i = begin; i < end; i++) if ((bytes[i] as number) >= 0x80) return undefined;
-  return String.fromCharCode.apply(null, bytes.subarray(begin, end) as unknown as number[]);
+/**
+ * Short ASCII strings read straight from the buffer (most keys and names), interned per pickle: a state dict
+ * repeats `weight`, `bias`, `_parameters`, `cpu` … thousands of times, and one string per spelling saves the
+ * allocation and lets Map lookups reuse its cached hash.
+ */
+class AsciiInterner {
+  private readonly table: Array<string | undefined> = new Array(4096).fill(undefined);
+
+  /** The string, or undefined if the bytes are not all ASCII. */
+  ascii(bytes: Uint8Array, begin: number, end: number): string | undefined {
+    let hash = 0x811c9dc5;
+    for (let i = begin; i < end; i++) {
+      const byte = bytes[i] as number;
+      if (byte >= 0x80) return undefined;
+      hash = Math.imul(hash ^ byte, 0x01000193);
+    }
+    const slot = (hash >>> 0) & 4095;
+    const cached = this.table[slot];
+    if (cached !== undefined && sameAscii(cached, bytes, begin, end)) return cached;
+    const text = asciiDecoder.decode(bytes.subarray(begin, end));
+    this.table[slot] = text;
+    return text;
+  }
+}
+
+// For ASCII bytes (checked first) every decoder agrees; the native one is several times faster than building the
+// string in script.
+const asciiDecoder = new TextDecoder("latin1");
+
+function sameAscii(text: string, bytes: Uint8Array, begin: number, end: number): boolean {
+  if (text.length !== end - begin) return false;
+  for (let i = begin; i < end; i++) if (text.charCodeAt(i - begin) !== bytes[i]) return false;
+  return true;
 }
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {

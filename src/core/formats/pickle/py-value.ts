@@ -244,9 +244,20 @@ export class PyDict {
 
   /** Sets every item of `source` in order (Python's `dict.update`). */
   update(source: PyDict): void {
+    if (this.keyList.length === 0) return this.copyFrom(source);
     const keys = source.keyList;
     const values = source.valueList;
     for (let i = 0; i < keys.length; i++) this.set(keys[i] as PyValue, values[i] as PyValue);
+  }
+
+  // BUILD copies each object's whole `__dict__` into an empty attribute dict: copy the arrays and indexes at once.
+  private copyFrom(source: PyDict): void {
+    for (let i = 0; i < source.keyList.length; i++) {
+      this.keyList.push(source.keyList[i] as PyValue);
+      this.valueList.push(source.valueList[i] as PyValue);
+    }
+    if (source.stringIndex !== undefined) this.stringIndex = new Map(source.stringIndex);
+    if (source.hashIndex !== undefined) this.hashIndex = new Map(source.hashIndex);
   }
 
   entries(): IterableIterator<[PyValue, PyValue]> {
