@@ -244,7 +244,10 @@ export class PyDict {
 
   /** Sets every item of `source` in order (Python's `dict.update`). */
   update(source: PyDict): void {
-    if (this.keyList.length === 0) return this.copyFrom(source);
+    if (this.keyList.length === 0) {
+      this.copyFrom(source);
+      return;
+    }
     const keys = source.keyList;
     const values = source.valueList;
     for (let i = 0; i < keys.length; i++) this.set(keys[i] as PyValue, values[i] as PyValue);
