@@ -278,14 +278,16 @@ function checkEntries(walked: readonly WalkedEntry[], cdOffset: number): Result<
     seen.add(entry.name);
   }
   // A lower bound on each entry's footprint (local extra unknown here) must end before the next entry and the directory.
-  const spans = walked
-    .map(({ entry, nameLength }) => ({
-      name: entry.name,
-      start: entry.localHeaderOffset,
-      end: entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + entry.compressedSize,
-    }))
-    .sort((a, b) => a.start - b.start);
-  for (const [index, span] of spans.entries()) {
+  const spans = walked.map(({ entry, nameLength }) => ({
+    name: entry.name,
+    start: entry.localHeaderOffset,
+    end: entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + entry.compressedSize,
+  }));
+  // torch writes entries in file order: sort only when they are not.
+  if (!spans.every((span, index) => index === 0 || (spans[index - 1]?.start ?? 0) <= span.start))
+    spans.sort((a, b) => a.start - b.start);
+  for (let index = 0; index < spans.length; index++) {
+    const span = spans[index] as (typeof spans)[number];
     const next = spans[index + 1];
     if (span.end > cdOffset)
       return zipError(

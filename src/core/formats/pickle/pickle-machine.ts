@@ -125,8 +125,7 @@ export class PickleMachine {
     const base = this.markBases.pop();
     if (base === undefined) this.fail("missing-mark", "needs a MARK but none is open");
     const stack = this.stack;
-    const items: PyValue[] = new Array(stack.length - base);
-    for (let i = base; i < stack.length; i++) items[i - base] = stack[i] as PyValue;
+    const items = stack.slice(base);
     stack.length = base;
     this.checkLength(items.length);
     this.charge(8 * items.length);
