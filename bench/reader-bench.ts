@@ -1,6 +1,6 @@
 // Checkpoint reader benchmark, side by side with Python's best metadata-only reader (bench/python_metadata_reader.py:
 // zipfile → data.pkl → the C unpickler with classes stubbed), in the same run, alternating, on the same files:
-//   bun bench/reader-bench.ts [--passes 20] [--rounds 3] [--copies 50] [--cold 10000] [--extra DIR]
+//   bun bench/reader-bench.ts [--passes 20] [--rounds 3] [--copies 50] [--cold 10000] [--extra DIR] [--bulk-only]
 // 1. bulk in-process: every distinct real fixture once per pass, many passes (first pass of each side is warm-up);
 // 2. per file: the median of each file over those passes, and the ratio per file;
 // 3. one file repeated (the figure a warm loop gives, for comparison with the bulk one);
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     copies: { type: "string", default: "50" },
     cold: { type: "string", default: "10000" },
     extra: { type: "string", multiple: true, default: [] },
+    "bulk-only": { type: "boolean", default: false },
   },
 });
 const passes = Number(values.passes);
@@ -41,6 +42,7 @@ type PythonResult = {
   per_file_ms: Record<string, number>;
   bytes_read: Record<string, number>;
   passes_ms: number[];
+  cpu_ms: number;
 };
 
 function python(args: string[]): PythonResult {
@@ -74,11 +76,17 @@ for (const path of paths) readCheckpointReport(path);
 const ours = new Map(paths.map((path) => [path, [] as number[]]));
 const theirs = new Map(paths.map((path) => [path, [] as number[]]));
 const [oursPasses, theirPasses]: [number[], number[]] = [[], []];
+// CPU time per pass (all threads: Bun's JIT and GC threads count) is steadier than wall time on a loaded host.
+const [oursCpu, theirCpu]: [number[], number[]] = [[], []];
 for (let round = 0; round < rounds; round++) {
   const py = python(["--passes", String(passes), ...paths]);
   theirPasses.push(...py.passes_ms.slice(1));
+  theirCpu.push(py.cpu_ms / passes);
   for (const path of paths) theirs.get(path)?.push(py.per_file_ms[path] ?? 0);
+  const cpu = process.cpuUsage();
   oursPasses.push(...oursBulk(paths, ours));
+  const used = process.cpuUsage(cpu);
+  oursCpu.push((used.user + used.system) / 1000 / passes);
 }
 const [bulkOurs, bulkTheirs] = [median(oursPasses), median(theirPasses)];
 console.log(
@@ -93,6 +101,10 @@ const [medOurs, medTheirs] = [ours, theirs].map((m) => median([...m.values()].ma
   number,
 ];
 console.log(`| median file | ${ms(medOurs)} | ${ms(medTheirs)} | ${ratio(medOurs, medTheirs)} |`);
+const [cpuOurs, cpuTheirs] = [median(oursCpu), median(theirCpu)];
+console.log(
+  `| CPU time per pass (median of rounds) | ${ms(cpuOurs)} | ${ms(cpuTheirs)} | ${ratio(cpuOurs, cpuTheirs)} |`,
+);
 
 console.log("\n## per file (median over all passes)\n");
 console.log("| file | ckpt | ckpt bytes read | python | python bytes read | ckpt / python |");
@@ -106,6 +118,7 @@ for (const path of paths) {
   console.log(`| ${named.get(path)} | ${ms(a)} | ${read} | ${ms(b)} | ${bytes[path]} | ${ratio(a, b)} |`);
 }
 console.log(`\nfiles where ckpt is slower than python: ${slower} of ${paths.length}`);
+if (values["bulk-only"]) process.exit(0);
 
 console.log("\n## one file repeated in-process (median of 300)\n");
 for (const suffix of ["dbnet_r18_dev_full/2026-11-22/14-52-44/checkpoints/last.ckpt", "weights/epoch0.pt"]) {
