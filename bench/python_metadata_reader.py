@@ -2,9 +2,12 @@
 
 stdlib zipfile -> <root>/data.pkl -> pickle.Unpickler with persistent_load returning None and find_class returning
 a stub class, so no tensor bytes and no framework code are touched. Legacy (pre-1.6) files: the pickles in sequence.
-safetensors: the JSON header. Prints JSON: {"per_file_ms": {path: median_ms}, "bytes_read": {path: n}}.
+safetensors: the JSON header. Prints JSON: {"per_file_ms": {path: median_ms}, "bytes_read": {path: n},
+"passes_ms": [ms per pass], "cpu_ms": process CPU time of all reads}.
 
-Usage: python3 bench/python_metadata_reader.py --repeat 20 FILE...
+Usage: python3 bench/python_metadata_reader.py --repeat 20 FILE...      (each file 20 times in a row)
+       python3 bench/python_metadata_reader.py --passes 20 FILE...      (every file once per pass, 20 passes)
+       python3 bench/python_metadata_reader.py --repeat 1 --files-from LIST   (paths one per line)
 """
 import argparse
 import io
@@ -95,17 +98,28 @@ def read_metadata(path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("files", nargs="+")
+    parser.add_argument("--passes", type=int, default=0)
+    parser.add_argument("--files-from")
+    parser.add_argument("files", nargs="*")
     args = parser.parse_args()
-    per_file, counts = {}, {}
-    for path in args.files:
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            counts[path] = read_metadata(path)
-            times.append((time.perf_counter() - start) * 1000)
-        per_file[path] = statistics.median(times)
-    json.dump({"per_file_ms": per_file, "bytes_read": counts}, sys.stdout)
+    files = args.files
+    if args.files_from:
+        with open(args.files_from) as listing:
+            files = files + [line.rstrip("\n") for line in listing if line.strip()]
+    times = {path: [] for path in files}
+    counts, passes = {}, []
+    cpu_start = time.process_time()
+    for _ in range(args.passes or 1):
+        pass_start = time.perf_counter()
+        for path in files:
+            for _ in range(1 if args.passes else args.repeat):
+                start = time.perf_counter()
+                counts[path] = read_metadata(path)
+                times[path].append((time.perf_counter() - start) * 1000)
+        passes.append((time.perf_counter() - pass_start) * 1000)
+    per_file = {path: statistics.median(t) for path, t in times.items()}
+    cpu_ms = (time.process_time() - cpu_start) * 1000
+    json.dump({"per_file_ms": per_file, "bytes_read": counts, "passes_ms": passes, "cpu_ms": cpu_ms}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -1,65 +1,70 @@
-// Checkpoint reader benchmark: `bun bench/reader-bench.ts [--repeat 30]`.
-// Same run, same files: ckpt in-process (readCheckpointReport), whole-process `ckpt inspect` (compiled binary),
-// Python's best metadata-only reader (bench/python_metadata_reader.py), torch.load when importable, and bytes read
-// on sparse checkpoints of growing size.
-import { mkdtempSync, rmSync } from "node:fs";
+// Checkpoint reader benchmark, side by side with Python's best metadata-only reader (bench/python_metadata_reader.py:
+// zipfile → data.pkl → the C unpickler with classes stubbed), in the same run, alternating, on the same files:
+//   bun bench/reader-bench.ts [--passes 20] [--rounds 3] [--copies 50] [--cold 10000] [--extra DIR] [--bulk-only]
+// 1. bulk in-process: every distinct real fixture once per pass, many passes (first pass of each side is warm-up);
+// 2. per file: the median of each file over those passes, and the ratio per file;
+// 3. one file repeated (the figure a warm loop gives, for comparison with the bulk one);
+// 4. whole process: the compiled binary `ckpt inspect --json` over copies of every fixture vs one python3 process;
+// 5. cold catalog of --cold synthetic checkpoints without sidecars (`scan --sidecars off`) vs Python reading them;
+// 6. bytes read on sparse checkpoints of growing size (must not grow with the tensors).
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { readCheckpointReport } from "../src/io/read-checkpoint.ts";
 import { writeSparseFile } from "../src/io/sparse-file-writer.ts";
 import { listRealFixtures } from "../test/helpers/real-fixtures.ts";
 import { lightningDict } from "../test/helpers/synthetic-checkpoints.ts";
+import { makeTree } from "./make-tree.ts";
+import { extraCheckpoints, median, ms, ratio, spawnTimed } from "./reader-bench-support.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { repeat: { type: "string", default: "30" } },
+  options: {
+    passes: { type: "string", default: "20" },
+    rounds: { type: "string", default: "3" },
+    copies: { type: "string", default: "50" },
+    cold: { type: "string", default: "10000" },
+    extra: { type: "string", multiple: true, default: [] },
+    "bulk-only": { type: "boolean", default: false },
+  },
 });
-const repeat = Number(values.repeat);
+const passes = Number(values.passes);
+const rounds = Number(values.rounds);
+const copies = Number(values.copies);
+const cold = Number(values.cold);
 const root = join(import.meta.dir, "..");
-const work = mkdtempSync(join(tmpdir(), "ckpt-bench-"));
+const pythonReader = join(root, "bench/python_metadata_reader.py");
+const work = mkdtempSync(join(tmpdir(), "ckpt-reader-bench-"));
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+type PythonResult = {
+  per_file_ms: Record<string, number>;
+  bytes_read: Record<string, number>;
+  passes_ms: number[];
+  cpu_ms: number;
 };
-const ms = (value: number) => `${value.toFixed(3)} ms`;
 
-function timeOurs(path: string): number {
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    readCheckpointReport(path);
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
-
-type PythonResult = { per_file_ms: Record<string, number>; bytes_read: Record<string, number> };
-
-function timePython(paths: readonly string[], times = repeat): PythonResult {
-  const run = Bun.spawnSync([
-    "python3",
-    join(root, "bench/python_metadata_reader.py"),
-    "--repeat",
-    String(times),
-    ...paths,
-  ]);
+function python(args: string[]): PythonResult {
+  const run = Bun.spawnSync(["python3", pythonReader, ...args]);
   if (run.exitCode !== 0) throw new Error(run.stderr.toString());
   return JSON.parse(run.stdout.toString()) as PythonResult;
 }
 
-function wholeProcess(command: string[], runs = 10): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const run = Bun.spawnSync(command, { stdout: "pipe", stderr: "pipe" });
-    if (run.exitCode > 1) throw new Error(`${command.join(" ")} failed: ${run.stderr.toString()}`);
-    times.push(performance.now() - start);
+/** One round of ours in-process: every file once per pass; per-pass and per-file times. */
+function oursBulk(paths: readonly string[], perFile: Map<string, number[]>): number[] {
+  const passTimes: number[] = [];
+  for (let pass = 0; pass < passes; pass++) {
+    const passStart = performance.now();
+    for (const path of paths) {
+      const start = performance.now();
+      readCheckpointReport(path);
+      const took = performance.now() - start;
+      if (pass > 0) perFile.get(path)?.push(took);
+    }
+    if (pass > 0) passTimes.push(performance.now() - passStart);
   }
-  return median(times);
+  return passTimes;
 }
 
 // Hostile and broken files are never handed to Python's unpickler.
@@ -67,67 +72,136 @@ function wholeProcess(command: string[], runs = 10): number {
 const fixtures = (await listRealFixtures()).filter(
   (f) => !f.name.startsWith("broken/") && !["gguf", "onnx"].includes(String(f.truth["framework"])),
 );
-const paths = fixtures.map((f) => f.path);
-for (const path of paths) readCheckpointReport(path); // warm-up (JIT, page cache)
-const ours = new Map(paths.map((path) => [path, timeOurs(path)]));
-const python = timePython(paths);
+const named = new Map<string, string>(fixtures.map((f) => [f.path, f.name]));
+for (const extra of values.extra) for (const path of extraCheckpoints(extra)) named.set(path, path);
+const paths = [...named.keys()];
+for (const path of paths) readCheckpointReport(path);
 
-console.log(`## per-file extraction, in-process (median of ${repeat}), ${fixtures.length} fixtures\n`);
-console.log("| file | bytes | ckpt | ckpt bytes read | python stdlib | python bytes read | python / ckpt |");
-console.log("|---|---:|---:|---:|---:|---:|---:|");
-for (const fixture of fixtures) {
-  const [a, b] = [ours.get(fixture.path) ?? 0, python.per_file_ms[fixture.path] ?? 0];
-  const read = readCheckpointReport(fixture.path).bytes_read;
-  console.log(
-    `| ${fixture.name} | ${fixture.truth["size_bytes"]} | ${ms(a)} | ${read} | ${ms(b)} | ${python.bytes_read[fixture.path]} | ${(b / a).toFixed(2)}× |`,
-  );
+const ours = new Map(paths.map((path) => [path, [] as number[]]));
+const theirs = new Map(paths.map((path) => [path, [] as number[]]));
+const [oursPasses, theirPasses]: [number[], number[]] = [[], []];
+// CPU time per pass (all threads: Bun's JIT and GC threads count) is steadier than wall time on a loaded host.
+const [oursCpu, theirCpu]: [number[], number[]] = [[], []];
+for (let round = 0; round < rounds; round++) {
+  const py = python(["--passes", String(passes), ...paths]);
+  theirPasses.push(...py.passes_ms.slice(1));
+  theirCpu.push(py.cpu_ms / passes);
+  for (const path of paths) theirs.get(path)?.push(py.per_file_ms[path] ?? 0);
+  const cpu = process.cpuUsage();
+  oursPasses.push(...oursBulk(paths, ours));
+  const used = process.cpuUsage(cpu);
+  oursCpu.push((used.user + used.system) / 1000 / passes);
 }
-const [oursMedian, pythonMedian] = [median([...ours.values()]), median(Object.values(python.per_file_ms))];
+const [bulkOurs, bulkTheirs] = [median(oursPasses), median(theirPasses)];
 console.log(
-  `\nmedian per file: ckpt ${ms(oursMedian)}, python stdlib ${ms(pythonMedian)}, python/ckpt ${(pythonMedian / oursMedian).toFixed(2)}×`,
+  `## bulk in-process: ${paths.length} distinct files, ${passes} passes × ${rounds} rounds, alternating\n`,
+);
+console.log("| | ckpt | python stdlib reader | ckpt / python |\n|---|---:|---:|---:|");
+console.log(
+  `| one pass over all files (median) | ${ms(bulkOurs)} | ${ms(bulkTheirs)} | ${ratio(bulkOurs, bulkTheirs)} |`,
+);
+const [medOurs, medTheirs] = [ours, theirs].map((m) => median([...m.values()].map(median))) as [
+  number,
+  number,
+];
+console.log(`| median file | ${ms(medOurs)} | ${ms(medTheirs)} | ${ratio(medOurs, medTheirs)} |`);
+const [cpuOurs, cpuTheirs] = [median(oursCpu), median(theirCpu)];
+console.log(
+  `| CPU time per pass (median of rounds) | ${ms(cpuOurs)} | ${ms(cpuTheirs)} | ${ratio(cpuOurs, cpuTheirs)} |`,
 );
 
-// Whole process: the compiled binary vs a python3 process reading the same file.
+console.log("\n## per file (median over all passes)\n");
+console.log("| file | ckpt | ckpt bytes read | python | python bytes read | ckpt / python |");
+console.log("|---|---:|---:|---:|---:|---:|");
+const bytes = python(["--repeat", "1", ...paths]).bytes_read;
+let slower = 0;
+for (const path of paths) {
+  const [a, b] = [median(ours.get(path) ?? []), median(theirs.get(path) ?? [])];
+  if (a > b) slower += 1;
+  const read = readCheckpointReport(path).bytes_read;
+  console.log(`| ${named.get(path)} | ${ms(a)} | ${read} | ${ms(b)} | ${bytes[path]} | ${ratio(a, b)} |`);
+}
+console.log(`\nfiles where ckpt is slower than python: ${slower} of ${paths.length}`);
+if (values["bulk-only"]) process.exit(0);
+
+console.log("\n## one file repeated in-process (median of 300)\n");
+for (const suffix of ["dbnet_r18_dev_full/2026-11-22/14-52-44/checkpoints/last.ckpt", "weights/epoch0.pt"]) {
+  const path = fixtures.find((f) => f.name.endsWith(suffix))?.path;
+  if (path === undefined) continue;
+  const times = Array.from({ length: 300 }, () => {
+    const start = performance.now();
+    readCheckpointReport(path);
+    return performance.now() - start;
+  });
+  const py = python(["--repeat", "300", path]).per_file_ms[path] ?? 0;
+  console.log(`${named.get(path)}: ckpt ${ms(median(times))}, python ${ms(py)}, ${ratio(median(times), py)}`);
+}
+
+// Whole process: distinct copies of every fixture, the compiled binary against one python3 process.
 const binary = join(work, "ckpt");
 const build = Bun.spawnSync([process.execPath, join(root, "scripts/build-binary.ts"), "--outfile", binary]);
 if (build.exitCode !== 0) throw new Error(build.stderr.toString());
+const copied: string[] = [];
+for (let copy = 0; copy < copies; copy++)
+  for (const [path, name] of named) {
+    const target = join(work, "copies", String(copy), name.replaceAll("/", "_"));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(path, target);
+    copied.push(target);
+  }
+const list = join(work, "copies.txt");
+writeFileSync(list, `${copied.join("\n")}\n`);
+const wholeOurs: number[] = [];
+const wholeTheirs: number[] = [];
+const oneOurs: number[] = [];
+const oneTheirs: number[] = [];
 const sample =
-  fixtures.find((f) => f.name.endsWith("dbnet_r18_dev_full/2026-11-22/14-52-44/checkpoints/last.ckpt"))
-    ?.path ??
-  paths[0] ??
+  copied[
+    paths.indexOf(
+      fixtures.find((f) => f.name.endsWith("full/2026-11-22/14-52-44/checkpoints/last.ckpt"))?.path ?? "",
+    )
+  ] ??
+  copied[0] ??
   "";
-const binaryMs = wholeProcess([binary, "inspect", "--json", sample]);
-const binaryAllMs = wholeProcess([binary, "inspect", "--json", ...paths], 5);
-const pythonMs = wholeProcess([
-  "python3",
-  join(root, "bench/python_metadata_reader.py"),
-  "--repeat",
-  "1",
-  sample,
-]);
-const pythonAllMs = wholeProcess(
-  ["python3", join(root, "bench/python_metadata_reader.py"), "--repeat", "1", ...paths],
-  5,
-);
-console.log("\n## whole process (median of 10; all fixtures: median of 5)\n");
+for (let round = 0; round < Math.max(3, rounds); round++) {
+  wholeTheirs.push(spawnTimed(["python3", pythonReader, "--repeat", "1", "--files-from", list]));
+  wholeOurs.push(spawnTimed([binary, "inspect", "--json", ...copied]));
+  oneTheirs.push(spawnTimed(["python3", pythonReader, "--repeat", "1", sample]));
+  oneOurs.push(spawnTimed([binary, "inspect", "--json", sample]));
+}
+console.log(`\n## whole process (median of ${wholeOurs.length}, alternating; output to /dev/null)\n`);
+console.log("| workload | ckpt | python3 reader | ckpt / python |\n|---|---:|---:|---:|");
+const [w1, w2, o1, o2] = [median(wholeOurs), median(wholeTheirs), median(oneOurs), median(oneTheirs)];
 console.log(
-  `ckpt inspect --json (one Lightning .ckpt): ${ms(binaryMs)}; python3 reader process: ${ms(pythonMs)}; ratio ${(pythonMs / binaryMs).toFixed(2)}×`,
+  `| \`ckpt inspect --json\` over ${copied.length} files (${paths.length} × ${copies} copies) | ${ms(w1)} | ${ms(w2)} | ${ratio(w1, w2)} |`,
 );
-console.log(
-  `ckpt inspect --json (all ${paths.length} fixtures, one process): ${ms(binaryAllMs)}; python3: ${ms(pythonAllMs)}; ratio ${(pythonAllMs / binaryAllMs).toFixed(2)}×`,
-);
+console.log(`| one Lightning .ckpt, whole process | ${ms(o1)} | ${ms(o2)} | ${ratio(o1, o2)} |`);
 
-const torch = Bun.spawnSync(["python3", "-c", "import torch"], { stderr: "pipe" });
-console.log(
-  torch.exitCode === 0
-    ? "\ntorch is importable: bun bench/torch-load-bench.ts measures torch.load on a 2 GB checkpoint"
-    : "\ntorch.load: see bench/torch-load-bench.ts (it also tries Debian's /usr/bin/python3)",
-);
+if (cold > 0) {
+  const tree = join(work, "cold");
+  const coldPaths = makeTree({
+    root: tree,
+    runs: Math.max(1, Math.round(cold / 100)),
+    perRun: Math.min(100, cold),
+  });
+  const coldList = join(work, "cold.txt");
+  writeFileSync(coldList, `${coldPaths.join("\n")}\n`);
+  Bun.spawnSync(["sync"]);
+  const scan: number[] = [];
+  const read: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    read.push(spawnTimed(["python3", pythonReader, "--repeat", "1", "--files-from", coldList]));
+    const catalog = join(work, `cold-${round}.db`);
+    scan.push(spawnTimed([binary, "scan", tree, "--catalog", catalog, "--sidecars", "off"]));
+  }
+  const [s, r] = [median(scan), median(read)];
+  console.log(
+    `| cold catalog of ${coldPaths.length} checkpoints, \`scan --sidecars off\` vs python reading them | ${ms(s)} | ${ms(r)} | ${ratio(s, r)} |`,
+  );
+}
 
-// Sparse checkpoints: bytes read must not grow with the tensors' size.
-console.log("\n## sparse checkpoints (one big float32 tensor + a Lightning dict)\n");
-console.log("| size | ckpt | ckpt bytes read | python stdlib | python bytes read |");
-console.log("|---:|---:|---:|---:|---:|");
+console.log("\n## sparse checkpoints (one big float32 tensor + a Lightning dict): bytes read\n");
+console.log("| size | ckpt bytes read | python bytes read |\n|---:|---:|---:|");
 for (const gigabytes of [0.02, 2, 8]) {
   const numel = Math.round((gigabytes * 1e9) / 4);
   const path = join(work, `sparse-${gigabytes}.ckpt`);
@@ -137,9 +211,8 @@ for (const gigabytes of [0.02, 2, 8]) {
     planTorchCheckpoint(lightningDict({ epoch: 1, step: 10, score: 0.5, stateDict: { w: big } })),
   );
   const report = readCheckpointReport(path);
-  const py = timePython([path], 5);
   console.log(
-    `| ${report.size_bytes} | ${ms(timeOurs(path))} | ${report.bytes_read} | ${ms(py.per_file_ms[path] ?? 0)} | ${py.bytes_read[path]} |`,
+    `| ${report.size_bytes} | ${report.bytes_read} | ${python(["--repeat", "1", path]).bytes_read[path]} |`,
   );
 }
 rmSync(work, { recursive: true, force: true });

@@ -28,6 +28,8 @@ Examples:
   ckpt inspect runs/exp/checkpoints/*.ckpt --json     one JSON object per checkpoint
 `;
 
+const OUTPUT_CHUNK = 64 * 1024;
+
 async function run(context: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags("inspect", context.args, {
     json: { type: "boolean", default: false },
@@ -42,6 +44,8 @@ async function run(context: CommandContext): Promise<number> {
       "inspect: pass at least one checkpoint path. Run 'ckpt inspect --help' for usage.",
     );
   let allOk = true;
+  // JSON Lines go out in chunks of about 64 KB: one write per checkpoint was a system call per file in bulk.
+  let pending = "";
   for (const [index, path] of positionals.entries()) {
     const report = { ...readCheckpointReport(resolve(context.cwd, path)), path };
     if (report.error)
@@ -50,9 +54,14 @@ async function run(context: CommandContext): Promise<number> {
         message: report.error.message.replaceAll(resolve(context.cwd, path), path),
       };
     allOk &&= report.status === "ok";
-    if (values.json) context.stdout.write(`${checkpointReportJson(report)}\n`);
+    if (values.json) pending += `${checkpointReportJson(report)}\n`;
     else context.stdout.write(`${index > 0 ? "\n" : ""}${renderCheckpointReport(shownReport(report))}`);
+    if (pending.length >= OUTPUT_CHUNK) {
+      context.stdout.write(pending);
+      pending = "";
+    }
   }
+  if (pending !== "") context.stdout.write(pending);
   return allOk ? EXIT.ok : EXIT.findings;
 }
 

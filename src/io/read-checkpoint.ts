@@ -22,6 +22,19 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
 }
 
 /**
+ * The reader's design, in one place:
+ * - One open per file; reads go through a block cache (file-byte-source.ts) so the zip end record, central
+ *   directory, local headers and data.pkl of a small checkpoint cost a few preads; only those bytes and 0-d
+ *   tensors' elements are read (`bytes_read` never grows with tensor data).
+ * - The zip central directory is parsed once into entries; the torch layout (root, data.pkl, storages,
+ *   records) is found from it in one pass. data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
+ * - The pickle is interpreted, never executed (pickle-interpreter.ts): one reusable decoded op, handlers in an
+ *   array by opcode byte, memo as a growable array, short ASCII strings interned, dicts indexed lazily. Tensors
+ *   become small TensorRef summaries (dtype, shape, storage key), never data.
+ * - The safety scan records every GLOBAL/STACK_GLOBAL as interpreted; the report builders then walk the value
+ *   once each (module trees once per module) for the summaries the report shows.
+ * Measured in bench/reader-bench.ts against Python's C unpickler (BENCHMARKS.md).
+ *
  * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.
  * Symlinks are followed; every descriptor is closed before returning; never throws. `path` is reported as given.
  * A FIFO, socket or device is refused by its stat, never opened (opening some devices has effects of its own).

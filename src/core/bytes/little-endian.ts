@@ -6,22 +6,29 @@ function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+// Integer reads are byte arithmetic: a DataView per call was a measurable share of walking a zip directory.
 export function readU16(bytes: Uint8Array, offset: number): number {
-  return view(bytes).getUint16(offset, true);
-}
-
-export function readU32(bytes: Uint8Array, offset: number): number {
-  return view(bytes).getUint32(offset, true);
+  return ((bytes[offset] as number) | ((bytes[offset + 1] as number) << 8)) >>> 0;
 }
 
 export function readI32(bytes: Uint8Array, offset: number): number {
-  return view(bytes).getInt32(offset, true);
+  return (
+    (bytes[offset] as number) |
+    ((bytes[offset + 1] as number) << 8) |
+    ((bytes[offset + 2] as number) << 16) |
+    ((bytes[offset + 3] as number) << 24)
+  );
+}
+
+export function readU32(bytes: Uint8Array, offset: number): number {
+  return readI32(bytes, offset) >>> 0;
 }
 
 /** u64 as a `number`, or `undefined` when it exceeds `Number.MAX_SAFE_INTEGER` (no real file offset does). */
 export function readU64(bytes: Uint8Array, offset: number): number | undefined {
-  const value = view(bytes).getBigUint64(offset, true);
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
+  const high = readU32(bytes, offset + 4);
+  if (high > 0x1fffff) return undefined;
+  return high * 0x100000000 + readU32(bytes, offset);
 }
 
 export function readI64(bytes: Uint8Array, offset: number): bigint {
@@ -49,5 +56,7 @@ export function writeU64(bytes: Uint8Array, offset: number, value: number): void
 /** True when `bytes` starts with `signature` at `offset` (bounds-checked). */
 export function hasBytesAt(bytes: Uint8Array, offset: number, signature: readonly number[]): boolean {
   if (offset < 0 || offset + signature.length > bytes.length) return false;
-  return signature.every((byte, index) => bytes[offset + index] === byte);
+  for (let index = 0; index < signature.length; index++)
+    if (bytes[offset + index] !== signature[index]) return false;
+  return true;
 }

@@ -17,6 +17,9 @@ const RECORD_NAMES = {
   serializationId: ".data/serialization_id",
 } as const;
 type RecordKey = keyof typeof RECORD_NAMES;
+const recordKeyByName = new Map(
+  (Object.keys(RECORD_NAMES) as RecordKey[]).map((key) => [RECORD_NAMES[key] as string, key]),
+);
 
 /** Where everything sits in a torch zip; pure over the central directory (no reads). */
 export type TorchZipLayout = {
@@ -36,17 +39,30 @@ export type TorchZipLayout = {
 const DATA_PKL = /^([^/]+)\/data\.pkl$/;
 
 function findPrefix(entries: readonly ZipEntry[], warnings: string[]): string | undefined {
-  const roots = entries.flatMap((entry) => DATA_PKL.exec(entry.name)?.[1] ?? []);
+  const roots: string[] = [];
+  for (const entry of entries) {
+    // `<root>/data.pkl` with a one-segment root (what DATA_PKL matches), tested without a regex per entry.
+    const name = entry.name;
+    if (!name.endsWith("/data.pkl")) continue;
+    const root = DATA_PKL.exec(name)?.[1];
+    if (root !== undefined) roots.push(root);
+  }
   if (roots.length > 1)
     warnings.push(`${roots.length} data.pkl records (${roots.join(", ")}); using the first`);
   // Without data.pkl, fall back to torch's own rule: the first entry's directory.
   const first = entries[0]?.name;
   const prefix = roots[0] ?? (first?.includes("/") ? first.slice(0, first.indexOf("/")) : undefined);
-  const strays = entries.filter((entry) => prefix === undefined || !entry.name.startsWith(`${prefix}/`));
-  if (prefix !== undefined && strays.length > 0)
-    warnings.push(
-      `${strays.length} entries outside the archive root "${prefix}/" (first: "${strays[0]?.name}")`,
-    );
+  if (prefix === undefined) return prefix;
+  const root = `${prefix}/`;
+  let strays = 0;
+  let firstStray: string | undefined;
+  for (const entry of entries)
+    if (!entry.name.startsWith(root)) {
+      strays += 1;
+      firstStray ??= entry.name;
+    }
+  if (strays > 0)
+    warnings.push(`${strays} entries outside the archive root "${prefix}/" (first: "${firstStray}")`);
   return prefix;
 }
 
@@ -67,15 +83,16 @@ export function analyzeTorchZip(directory: ZipDirectory): TorchZipLayout {
   const storages = new Map<string, ZipEntry>();
   const records: Partial<Record<RecordKey, ZipEntry>> = {};
   const otherRecords: ZipEntry[] = [];
+  const names = new Set<string>();
   for (const entry of entries) {
     const name = relative(entry);
+    if (name !== undefined) names.add(name);
     const key = name?.startsWith("data/") ? name.slice("data/".length) : undefined;
     if (key !== undefined && key !== "" && !key.includes("/")) storages.set(key, entry);
     else if (entry !== dataPkl) otherRecords.push(entry);
-    const recordKey = (Object.keys(RECORD_NAMES) as RecordKey[]).find((k) => RECORD_NAMES[k] === name);
+    const recordKey = name === undefined ? undefined : recordKeyByName.get(name);
     if (recordKey !== undefined) records[recordKey] = entry;
   }
-  const names = new Set(entries.flatMap((entry) => relative(entry) ?? []));
   return {
     kind: classify(names, dataPkl),
     prefix,

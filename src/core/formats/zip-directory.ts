@@ -191,11 +191,9 @@ function walkCentralDirectory(cd: Uint8Array, entryCount: number): Result<Walked
 function parseCentralRecord(cd: Uint8Array, pos: number): (WalkedEntry & { next: number }) | string {
   if (pos + CENTRAL_SIZE > cd.length || !hasBytesAt(cd, pos, ZIP_SIGNATURES.central))
     return "is missing or damaged";
-  const [nameLength, extraLength, commentLength] = [
-    readU16(cd, pos + 28),
-    readU16(cd, pos + 30),
-    readU16(cd, pos + 32),
-  ];
+  const nameLength = readU16(cd, pos + 28);
+  const extraLength = readU16(cd, pos + 30);
+  const commentLength = readU16(cd, pos + 32);
   const nameEnd = pos + CENTRAL_SIZE + nameLength;
   const next = nameEnd + extraLength + commentLength;
   if (next > cd.length) return "runs past the directory";
@@ -220,6 +218,11 @@ type EntrySizes = { uncompressedSize: number; compressedSize: number; localHeade
 
 /** The ZIP64 extra (id 1) holds only the fields whose fixed value is 0xFFFFFFFF, in this order. */
 function applyZip64Extra(extra: Uint8Array, sizes: EntrySizes): EntrySizes | undefined {
+  const needsZip64 =
+    sizes.uncompressedSize === U32_MAX ||
+    sizes.compressedSize === U32_MAX ||
+    sizes.localHeaderOffset === U32_MAX;
+  if (!needsZip64) return extraIsWellFormed(extra) ? sizes : undefined;
   const resolved = { ...sizes };
   for (let at = 0; at + 4 <= extra.length; ) {
     const [id, length] = [readU16(extra, at), readU16(extra, at + 2)];
@@ -239,7 +242,21 @@ function applyZip64Extra(extra: Uint8Array, sizes: EntrySizes): EntrySizes | und
   return resolved;
 }
 
+/** The extra field's (id, length) chain stays inside it. */
+function extraIsWellFormed(extra: Uint8Array): boolean {
+  let at = 0;
+  while (at + 4 <= extra.length) {
+    const length = readU16(extra, at + 2);
+    if (at + 4 + length > extra.length) return false;
+    at += 4 + length;
+  }
+  return true;
+}
+
 function isUnsafeName(name: string): boolean {
+  // Fast path first: almost every name is a plain relative path.
+  if (!name.includes("..") && name.charCodeAt(0) !== 47 && name.charCodeAt(1) !== 58 && !name.includes("\0"))
+    return false;
   return (
     name.startsWith("/") ||
     /^[A-Za-z]:/.test(name) ||
@@ -261,14 +278,16 @@ function checkEntries(walked: readonly WalkedEntry[], cdOffset: number): Result<
     seen.add(entry.name);
   }
   // A lower bound on each entry's footprint (local extra unknown here) must end before the next entry and the directory.
-  const spans = walked
-    .map(({ entry, nameLength }) => ({
-      name: entry.name,
-      start: entry.localHeaderOffset,
-      end: entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + entry.compressedSize,
-    }))
-    .sort((a, b) => a.start - b.start);
-  for (const [index, span] of spans.entries()) {
+  const spans = walked.map(({ entry, nameLength }) => ({
+    name: entry.name,
+    start: entry.localHeaderOffset,
+    end: entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + entry.compressedSize,
+  }));
+  // torch writes entries in file order: sort only when they are not.
+  if (!spans.every((span, index) => index === 0 || (spans[index - 1]?.start ?? 0) <= span.start))
+    spans.sort((a, b) => a.start - b.start);
+  for (let index = 0; index < spans.length; index++) {
+    const span = spans[index] as (typeof spans)[number];
     const next = spans[index + 1];
     if (span.end > cdOffset)
       return zipError(

@@ -17,9 +17,12 @@ export function isTensor(value: PyValue | undefined): value is TensorRef {
 export function stateDictTensors(value: PyValue | undefined): Array<[string, TensorRef]> | undefined {
   if (!(value instanceof PyDict) || value.size === 0) return undefined;
   const out: Array<[string, TensorRef]> = [];
-  for (const [key, item] of value.entries()) {
+  const keys = value.keys();
+  const values = value.values();
+  for (let i = 0; i < keys.length; i++) {
+    const item = values[i];
     if (!isTensor(item)) return undefined;
-    out.push([pyStr(key), item]);
+    out.push([pyStr(keys[i] as PyValue), item]);
   }
   return out;
 }
@@ -67,10 +70,22 @@ function newWalk(): ModuleWalk {
   return { stateDict: [], parameters: new Set(), buffers: new Set(), visits: 0 };
 }
 
+// summarizeModule and firstParameterDtype ask about the same module: it is walked once.
+const walked = new WeakMap<PyObject, ModuleWalk>();
+
+function walkOnce(module: PyObject): ModuleWalk {
+  let walk = walked.get(module);
+  if (walk === undefined) {
+    walk = newWalk();
+    walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
+    walked.set(module, walk);
+  }
+  return walk;
+}
+
 /** What `module.state_dict()` would hold (parameters, then persistent buffers, then children), plus the counts. */
 export function summarizeModule(module: PyObject): StateDictSummary {
-  const walk = newWalk();
-  walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
+  const walk = walkOnce(module);
   const sum = (tensors: Set<TensorRef>) => [...tensors].reduce((total, t) => total + t.numel, 0);
   return {
     ...summarizeTensors(walk.stateDict),
@@ -82,9 +97,8 @@ export function summarizeModule(module: PyObject): StateDictSummary {
 
 /** The first parameter's dtype in state-dict order (Ultralytics `model_info.first_param_dtype`). */
 export function firstParameterDtype(module: PyObject): string | undefined {
-  const walk = newWalk();
-  walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
-  return [...walk.parameters][0]?.dtype;
+  for (const parameter of walkOnce(module).parameters) return parameter.dtype;
+  return undefined;
 }
 
 type WalkState = { prefix: string; depth: number; walk: ModuleWalk; seen: Set<PyObject> };
@@ -105,30 +119,38 @@ function walkModule(module: PyObject, state: WalkState): void {
 function walkModuleBody(module: PyObject, state: WalkState): void {
   const attributes = module.attributes;
   const nonPersistent = attributes?.get("_non_persistent_buffers_set");
-  const skip = new Set(
-    isTagged(nonPersistent) && nonPersistent.kind === "set"
-      ? nonPersistent.items.map((item) => pyStr(item))
-      : [],
-  );
+  const skip =
+    isTagged(nonPersistent) && nonPersistent.kind === "set" && nonPersistent.items.length > 0
+      ? new Set(nonPersistent.items.map((item) => pyStr(item)))
+      : undefined;
   for (const [key, tensor] of tensorsOf(attributes?.get("_parameters"))) {
     state.walk.stateDict.push([state.prefix + key, tensor]);
     state.walk.parameters.add(tensor);
   }
   for (const [key, tensor] of tensorsOf(attributes?.get("_buffers"))) {
-    if (!skip.has(key)) state.walk.stateDict.push([state.prefix + key, tensor]);
+    if (skip === undefined || !skip.has(key)) state.walk.stateDict.push([state.prefix + key, tensor]);
     state.walk.buffers.add(tensor);
   }
   const children = attributes?.get("_modules");
   if (!(children instanceof PyDict)) return;
-  for (const [key, child] of children.entries()) {
+  const keys = children.keys();
+  const values = children.values();
+  for (let i = 0; i < keys.length; i++) {
+    const child = values[i];
     if (!isModuleObject(child)) continue;
-    walkModule(child, { ...state, prefix: `${state.prefix}${pyStr(key)}.`, depth: state.depth + 1 });
+    const prefix = `${state.prefix}${pyStr(keys[i] as PyValue)}.`;
+    walkModule(child, { ...state, prefix, depth: state.depth + 1 });
   }
 }
 
 function tensorsOf(value: PyValue | undefined): Array<[string, TensorRef]> {
   if (!(value instanceof PyDict)) return [];
   const out: Array<[string, TensorRef]> = [];
-  for (const [key, item] of value.entries()) if (isTensor(item)) out.push([pyStr(key), item]);
+  const keys = value.keys();
+  const values = value.values();
+  for (let i = 0; i < keys.length; i++) {
+    const item = values[i];
+    if (isTensor(item)) out.push([pyStr(keys[i] as PyValue), item]);
+  }
   return out;
 }

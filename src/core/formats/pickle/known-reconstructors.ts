@@ -28,7 +28,20 @@ export function resolveGlobal(rawModule: string, rawName: string): PyValue {
   return { kind: "global", module, name: rawName, rawModule, rawName };
 }
 
+// A pickle memoizes each global once and REDUCEs it thousands of times (one `_rebuild_tensor_v2` per tensor): the
+// reconstructor is looked up once per global object.
+const reconstructorOf = new WeakMap<PyGlobal, Reconstructor | null>();
+
 function lookup(callable: PyGlobal): Reconstructor | undefined {
+  let found = reconstructorOf.get(callable);
+  if (found === undefined) {
+    found = lookupByName(callable) ?? null;
+    reconstructorOf.set(callable, found);
+  }
+  return found ?? undefined;
+}
+
+function lookupByName(callable: PyGlobal): Reconstructor | undefined {
   const key = canonicalName(callable.module, callable.name);
   const torch = torchRebuilders[key];
   if (torch) return (args) => torch(args, callReconstructor);
@@ -115,8 +128,7 @@ export function newInstance(options: {
 }
 
 function mergeInto(target: PyDict, source: PyValue | undefined): void {
-  if (!(source instanceof PyDict)) return;
-  for (const [k, v] of source.entries()) target.set(k, v);
+  if (source instanceof PyDict) target.update(source);
 }
 
 /** The attribute dict(s) BUILD state carries: a dict, or `(dict | None, slots dict)`. */

@@ -2,6 +2,7 @@ import { fail, ok, type Result } from "../../result.ts";
 import { type PickleError, pickleError } from "./pickle-error.ts";
 import { defaultPickleLimits, type PickleLimits } from "./pickle-limits.ts";
 import { type GlobalRef, PickleFailure, PickleMachine, type PickleNote } from "./pickle-machine.ts";
+import { pickleOpcodes } from "./pickle-opcodes.ts";
 import { opHandlers } from "./pickle-ops.ts";
 import { OpcodeReader } from "./pickle-reader.ts";
 import type { PyValue } from "./py-value.ts";
@@ -61,6 +62,17 @@ export function interpretPickle(
   }
 }
 
+type Handler = (typeof opHandlers)[keyof typeof opHandlers];
+
+/** Opcode byte → handler: an array index per opcode instead of a property lookup by name. */
+const handlerByCode: ReadonlyArray<Handler | undefined> = (() => {
+  const table: Array<Handler | undefined> = new Array(256).fill(undefined);
+  for (const [name, handler] of Object.entries(opHandlers)) {
+    table[pickleOpcodes[name as keyof typeof opHandlers][0]] = handler;
+  }
+  return table;
+})();
+
 function run(
   bytes: Uint8Array,
   m: PickleMachine,
@@ -99,6 +111,6 @@ function run(
         notes: m.notes,
       });
     }
-    opHandlers[op.info.name](m, op.arg);
+    (handlerByCode[op.info.code] as Handler)(m, op.arg);
   }
 }

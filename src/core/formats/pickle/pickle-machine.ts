@@ -35,11 +35,18 @@ export interface PickleNote {
   readonly detail: string;
 }
 
+/** Beyond this a memo index is stored in a Map, so a hostile LONG_BINPUT cannot grow a huge array. */
+const denseMemoLimit = 1 << 20;
+
 /** Stack, marks and memo, with the bookkeeping the limits need. Opcode semantics live in pickle-ops.ts. */
 export class PickleMachine {
   readonly stack: PyValue[] = [];
   readonly markBases: number[] = [];
-  readonly memo = new Map<number, PyValue>();
+  // The memo is a growable array (indices are small and dense in practice); a far index goes to a Map.
+  private readonly memoDense: (PyValue | undefined)[] = [];
+  private memoFar: Map<number, PyValue> | undefined;
+  /** Distinct memo indices stored (MEMOIZE's next index). */
+  memoSize = 0;
   readonly globals: GlobalRef[] = [];
   readonly notes: PickleNote[] = [];
   protocol: number | undefined = undefined;
@@ -117,7 +124,9 @@ export class PickleMachine {
   popMark(): PyValue[] {
     const base = this.markBases.pop();
     if (base === undefined) this.fail("missing-mark", "needs a MARK but none is open");
-    const items = this.stack.splice(base);
+    const stack = this.stack;
+    const items = stack.slice(base);
+    stack.length = base;
     this.checkLength(items.length);
     this.charge(8 * items.length);
     return items;
@@ -132,14 +141,22 @@ export class PickleMachine {
   memoPut(index: number, value: PyValue): void {
     if (index < 0 || !Number.isSafeInteger(index))
       this.fail("bad-argument", `memo index ${index} is invalid`);
-    this.memo.set(index, value);
-    if (this.memo.size > this.limits.maxMemoEntries) {
+    if (index < denseMemoLimit) {
+      if (index >= this.memoDense.length || this.memoDense[index] === undefined) this.memoSize += 1;
+      while (this.memoDense.length < index) this.memoDense.push(undefined);
+      this.memoDense[index] = value;
+    } else {
+      this.memoFar ??= new Map();
+      if (!this.memoFar.has(index)) this.memoSize += 1;
+      this.memoFar.set(index, value);
+    }
+    if (this.memoSize > this.limits.maxMemoEntries) {
       this.fail("limit-exceeded", `more than ${this.limits.maxMemoEntries} memo entries`, "maxMemoEntries");
     }
   }
 
   memoGet(index: number): PyValue {
-    const value = this.memo.get(index);
+    const value = index < denseMemoLimit ? this.memoDense[index] : this.memoFar?.get(index);
     if (value === undefined) this.fail("memo-missing", `memo entry ${index} was never stored`);
     return value;
   }

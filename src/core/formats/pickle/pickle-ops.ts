@@ -92,8 +92,8 @@ function describe(value: PyValue): string {
 }
 
 function tupleOf(m: PickleMachine, count: number): void {
-  const items: PyValue[] = [];
-  for (let i = 0; i < count; i++) items.unshift(m.pop());
+  const items: PyValue[] = new Array(count);
+  for (let i = count - 1; i >= 0; i--) items[i] = m.pop();
   m.charge(16 + 8 * count);
   m.push(pyTuple(items));
 }
@@ -212,7 +212,7 @@ export const opHandlers: Record<Exclude<PickleOpName, "STOP">, OpHandler> = {
   PUT: (m, arg) => m.memoPut(memoIndex(m, arg), m.top()),
   BINPUT: (m, arg) => m.memoPut(num(arg), m.top()),
   LONG_BINPUT: (m, arg) => m.memoPut(num(arg), m.top()),
-  MEMOIZE: (m) => m.memoPut(m.memo.size, m.top()),
+  MEMOIZE: (m) => m.memoPut(m.memoSize, m.top()),
   GET: (m, arg) => m.push(m.memoGet(memoIndex(m, arg))),
   BINGET: (m, arg) => m.push(m.memoGet(num(arg))),
   LONG_BINGET: (m, arg) => m.push(m.memoGet(num(arg))),

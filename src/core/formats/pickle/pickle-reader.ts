@@ -189,7 +189,7 @@ export class OpcodeReader {
       return this.fail("truncated", `argument of ${length} bytes runs past the end of the data`);
     }
     if (length <= 64 && TEXT_KINDS.has(kind)) {
-      const ascii = asciiAt(this.bytes, begin, begin + length);
+      const ascii = internedAscii(this.bytes, begin, begin + length);
       if (ascii !== undefined) return this.done(ascii, begin + length);
     }
     const raw = this.bytes.subarray(begin, begin + length);
@@ -200,15 +200,37 @@ export class OpcodeReader {
 /** Argument kinds that decode to text (the rest are bytes or little-endian longs). */
 const TEXT_KINDS = new Set(["string1", "string4", "unicodestring1", "unicodestring4", "unicodestring8"]);
 
-/** A short ASCII string read straight from the buffer (most keys and names), or undefined if not ASCII. */
-function asciiAt(bytes: Uint8Array, begin: number, end: number): string | undefined {
-  let out = "";
+/**
+ * Short ASCII strings read straight from the buffer (most keys and names), interned in one table shared by every
+ * pickle: state dicts repeat `weight`, `bias`, `_parameters`, `cpu` … thousands of times, checkpoints repeat each
+ * other's keys, and one string per spelling saves the allocation and lets Map lookups reuse its cached hash.
+ * The table is bounded (4096 slots, a newer spelling replaces an older one) and holds nothing else.
+ */
+const internTable: Array<string | undefined> = new Array(4096).fill(undefined);
+// For ASCII bytes (checked first) every decoder agrees; the native one is several times faster than building the
+// string in script.
+const asciiDecoder = new TextDecoder("latin1");
+
+/** The string, or undefined if the bytes are not all ASCII. */
+function internedAscii(bytes: Uint8Array, begin: number, end: number): string | undefined {
+  let hash = 0x811c9dc5;
   for (let i = begin; i < end; i++) {
-    const byte = bytes[i] ?? 0;
+    const byte = bytes[i] as number;
     if (byte >= 0x80) return undefined;
-    out += String.fromCharCode(byte);
+    hash = Math.imul(hash ^ byte, 0x01000193);
   }
-  return out;
+  const slot = (hash >>> 0) & 4095;
+  const cached = internTable[slot];
+  if (cached !== undefined && sameAscii(cached, bytes, begin, end)) return cached;
+  const text = asciiDecoder.decode(bytes.subarray(begin, end));
+  internTable[slot] = text;
+  return text;
+}
+
+function sameAscii(text: string, bytes: Uint8Array, begin: number, end: number): boolean {
+  if (text.length !== end - begin) return false;
+  for (let i = begin; i < end; i++) if (text.charCodeAt(i - begin) !== bytes[i]) return false;
+  return true;
 }
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {

@@ -181,16 +181,21 @@ export class PyDict {
   attributes: PyDict | undefined;
   private readonly keyList: PyValue[] = [];
   private readonly valueList: PyValue[] = [];
-  // String keys (almost all of them in checkpoints) are indexed as themselves; other keys by Python-equality hash.
-  private readonly stringIndex = new Map<string, number>();
-  private readonly hashIndex = new Map<string, number>();
+  // String keys (almost all of them in checkpoints) are found by a scan while the dict is small and through a Map
+  // once it grows; other keys by Python-equality hash. Both indexes are made on first need: most dicts are small.
+  private stringIndex: Map<string, number> | undefined;
+  private hashIndex: Map<string, number> | undefined;
 
   get size(): number {
     return this.keyList.length;
   }
 
   private indexOf(key: PyValue): number | undefined {
-    return typeof key === "string" ? this.stringIndex.get(key) : this.hashIndex.get(keyHash(key));
+    if (typeof key !== "string") return this.hashIndex?.get(keyHash(key));
+    if (this.stringIndex !== undefined) return this.stringIndex.get(key);
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i;
+    return undefined;
   }
 
   set(key: PyValue, value: PyValue): void {
@@ -199,10 +204,24 @@ export class PyDict {
       this.valueList[at] = value;
       return;
     }
-    if (typeof key === "string") this.stringIndex.set(key, this.keyList.length);
-    else this.hashIndex.set(keyHash(key), this.keyList.length);
+    const index = this.keyList.length;
     this.keyList.push(key);
     this.valueList.push(value);
+    if (typeof key !== "string") {
+      this.hashIndex ??= new Map();
+      this.hashIndex.set(keyHash(key), index);
+    } else if (this.stringIndex !== undefined) this.stringIndex.set(key, index);
+    else if (index >= smallDictScan) this.indexStrings();
+  }
+
+  private indexStrings(): void {
+    const index = new Map<string, number>();
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (typeof key === "string") index.set(key, i);
+    }
+    this.stringIndex = index;
   }
 
   get(key: PyValue): PyValue | undefined {
@@ -218,12 +237,50 @@ export class PyDict {
     return this.keyList;
   }
 
-  *entries(): IterableIterator<[PyValue, PyValue]> {
-    for (let i = 0; i < this.keyList.length; i++) {
-      yield [this.keyList[i] as PyValue, this.valueList[i] as PyValue];
+  /** Values in key order (`values()[i]` belongs to `keys()[i]`). */
+  values(): readonly PyValue[] {
+    return this.valueList;
+  }
+
+  /** Sets every item of `source` in order (Python's `dict.update`). */
+  update(source: PyDict): void {
+    if (this.keyList.length === 0) {
+      this.copyFrom(source);
+      return;
     }
+    const keys = source.keyList;
+    const values = source.valueList;
+    for (let i = 0; i < keys.length; i++) this.set(keys[i] as PyValue, values[i] as PyValue);
+  }
+
+  // BUILD copies each object's whole `__dict__` into an empty attribute dict: copy the arrays and indexes at once.
+  private copyFrom(source: PyDict): void {
+    for (let i = 0; i < source.keyList.length; i++) {
+      this.keyList.push(source.keyList[i] as PyValue);
+      this.valueList.push(source.valueList[i] as PyValue);
+    }
+    if (source.stringIndex !== undefined) this.stringIndex = new Map(source.stringIndex);
+    if (source.hashIndex !== undefined) this.hashIndex = new Map(source.hashIndex);
+  }
+
+  entries(): IterableIterator<[PyValue, PyValue]> {
+    const keys = this.keyList;
+    const values = this.valueList;
+    let i = 0;
+    // A plain iterator, not a generator: entries() is called on every dict the reports walk.
+    const iterator: IterableIterator<[PyValue, PyValue]> = {
+      next: () =>
+        i < keys.length
+          ? { done: false, value: [keys[i] as PyValue, values[i++] as PyValue] }
+          : { done: true, value: undefined },
+      [Symbol.iterator]: () => iterator,
+    };
+    return iterator;
   }
 }
+
+/** Up to this many keys a string lookup scans the key list (cheaper than keeping a Map per small dict). */
+const smallDictScan = 8;
 
 export function pyTuple(items: PyValue[]): PyTuple {
   return { kind: "tuple", items };

@@ -155,12 +155,12 @@ class PlainWalker {
   private list(items: readonly PyValue[], depth: number): PlainJson[] {
     const out: PlainJson[] = [];
     this.budget.spent += 2;
-    for (const [index, item] of items.entries()) {
+    for (let index = 0; index < items.length; index++) {
       if (this.budget.exhausted) {
         out.push(this.truncated());
         break;
       }
-      out.push(this.child(index, item, depth));
+      out.push(this.child(index, items[index] as PyValue, depth));
     }
     return out;
   }
@@ -168,12 +168,15 @@ class PlainWalker {
   private dict(dict: PyDict, depth: number): { [key: string]: PlainJson } {
     const out: { [key: string]: PlainJson } = {};
     this.budget.spent += 2;
-    for (const [key, item] of dict.entries()) {
+    const keys = dict.keys();
+    const values = dict.values();
+    for (let i = 0; i < keys.length; i++) {
       if (this.budget.exhausted) {
         out["__truncated__"] = this.truncated();
         break;
       }
-      const name = pyStr(key);
+      const item = values[i] as PyValue;
+      const name = pyStr(keys[i] as PyValue);
       this.budget.spent += name.length + 4;
       out[name] = this.child(name, item, depth);
     }

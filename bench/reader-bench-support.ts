@@ -1,0 +1,38 @@
+// Small helpers for bench/reader-bench.ts.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+export const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+/** `ckpt / python` as a factor: below 1.00× ckpt is faster. */
+export const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}×`;
+
+/** Wall time of one process in ms; stdout to /dev/null; exit codes above 1 (usage, crash) fail the bench. */
+export function spawnTimed(command: string[]): number {
+  const start = performance.now();
+  const run = Bun.spawnSync(command, { stdout: "ignore", stderr: "pipe" });
+  const took = performance.now() - start;
+  if (run.exitCode > 1)
+    throw new Error(`${command.slice(0, 3).join(" ")} … failed: ${run.stderr.toString()}`);
+  return took;
+}
+
+const CHECKPOINT = /\.(ckpt|pt|pth|pth\.tar|bin)$/;
+
+/** Checkpoint files under `dir` (by extension), for `--extra`: checkpoints the fixtures do not include. */
+export function extraCheckpoints(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stats = statSync(path);
+    if (stats.isDirectory()) out.push(...extraCheckpoints(path));
+    else if (stats.isFile() && CHECKPOINT.test(name)) out.push(path);
+  }
+  return out.sort();
+}
