@@ -59,12 +59,12 @@ export class S3Store {
   readonly client: Bun.S3Client;
   readonly settings: S3Settings;
   readonly bucket: string;
-  readonly #retry: RetryPolicy;
+  readonly retry: RetryPolicy;
 
   constructor(options: S3StoreOptions) {
     this.settings = options.settings;
     this.bucket = options.bucket;
-    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.retry = options.retry ?? DEFAULT_RETRY;
     this.client = new Bun.S3Client({
       accessKeyId: options.settings.accessKeyId,
       secretAccessKey: options.settings.secretAccessKey,
@@ -87,13 +87,13 @@ export class S3Store {
       this.counters.requests++;
       try {
         const response = await fetch(url, { ...init, redirect: "manual" });
-        if (!isRetryable(response.status) || attempt + 1 >= this.#retry.attempts) return ok(response);
+        if (!isRetryable(response.status) || attempt + 1 >= this.retry.attempts) return ok(response);
         await response.body?.cancel();
       } catch (error) {
         lastNetworkError = error;
         if (attempt >= 1) return fail(networkFailure(this.urlOf(key), this.settings, lastNetworkError));
       }
-      await this.#retry.sleep(this.#retry.baseMs * 2 ** attempt * (0.5 + Math.random() / 2));
+      await this.retry.sleep(this.retry.baseMs * 2 ** attempt * (0.5 + Math.random() / 2));
     }
   }
 
@@ -162,6 +162,45 @@ export class S3Store {
         message: `${this.urlOf(key)}: the store's HEAD answer lacks a size or an ETag`,
       });
     return ok({ size, etag, lastModified: response.headers.get("last-modified") });
+  }
+}
+
+/** One page of ListObjectsV2 as Bun returns it. */
+export type ListPage = Awaited<ReturnType<Bun.S3Client["list"]>>;
+
+// What Bun's S3Error codes mean as HTTP statuses, so listing failures get the same advice as reads.
+const LIST_ERROR_STATUS: Readonly<Record<string, number>> = {
+  NoSuchBucket: 404,
+  NoSuchKey: 404,
+  AccessDenied: 403,
+  InvalidAccessKeyId: 403,
+  SignatureDoesNotMatch: 403,
+  SlowDown: 503,
+  ServiceUnavailable: 503,
+  InternalError: 500,
+};
+
+/** One ListObjectsV2 request, again after a pause while the store says SlowDown. */
+export async function listPage(
+  store: S3Store,
+  request: { readonly prefix: string; readonly continuationToken: string | null },
+): Promise<Result<ListPage, StoreFailure>> {
+  const retry = store.retry;
+  const url = store.urlOf(request.prefix);
+  for (let attempt = 0; ; attempt++) {
+    store.counters.requests++;
+    try {
+      const options = { prefix: request.prefix, maxKeys: 1000 };
+      const token = request.continuationToken;
+      return ok(await store.client.list(token === null ? options : { ...options, continuationToken: token }));
+    } catch (error) {
+      const code = error instanceof Error && "code" in error ? String(error.code) : "";
+      const status = LIST_ERROR_STATUS[code];
+      if (status === undefined) return fail(networkFailure(url, store.settings, error));
+      if (!isRetryable(status) || attempt + 1 >= retry.attempts)
+        return fail(failureOfStatus({ url, status, s3Code: code, settings: store.settings }));
+    }
+    await retry.sleep(retry.baseMs * 2 ** attempt * (0.5 + Math.random() / 2));
   }
 }
 
