@@ -146,6 +146,30 @@ export class S3Store {
     });
   }
 
+  /** A small object's text (a sidecar), whole. */
+  async getText(key: string): Promise<Result<string, StoreFailure>> {
+    const sent = await this.send(key, { method: "GET", headers: {} });
+    if (!sent.success) return sent;
+    if (sent.data.status !== 200) return fail(await this.#failureOf(key, sent.data));
+    const bytes = new Uint8Array(await sent.data.arrayBuffer());
+    this.counters.bytes += bytes.length;
+    return ok(new TextDecoder().decode(bytes));
+  }
+
+  /** Writes a small object (a sidecar) in one PUT, which S3 makes visible whole or not at all. */
+  async putText(key: string, text: string): Promise<Result<null, StoreFailure>> {
+    this.counters.requests++;
+    try {
+      await this.client.write(key, text, { type: "application/yaml" });
+      return ok(null);
+    } catch (error) {
+      const code = error instanceof Error && "code" in error ? String(error.code) : "";
+      const status = LIST_ERROR_STATUS[code];
+      if (status === undefined) return fail(networkFailure(this.urlOf(key), this.settings, error));
+      return fail(failureOfStatus({ url: this.urlOf(key), status, s3Code: code, settings: this.settings }));
+    }
+  }
+
   /** Size, ETag and last-modified from a HEAD request. */
   async head(
     key: string,
