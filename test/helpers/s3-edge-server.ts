@@ -129,6 +129,8 @@ export function startEdgeServer(
         behaviour.dropContinuationToken ?? false,
       );
     }
+    // A read-only bucket: every write is refused, as for keys without s3:PutObject.
+    if (request.method === "PUT") return xmlError(403, "AccessDenied");
     const versions = objects[key];
     objectRequests++;
     if (key.startsWith("forbidden")) return xmlError(403, "AccessDenied");

@@ -170,6 +170,25 @@ describe("one checkpoint object, read with ranges", () => {
   });
 });
 
+test("scan --sidecars write into a bucket without write permission: catalog only, and it says so", async () => {
+  const server = serve({}, { "exp/last.ckpt": [V1] });
+  using dir = makeTempDir("s3-readonly");
+  const catalog = join(dir.path, "catalog.db");
+  const scan = await runCliInProcess(
+    ["scan", "s3://edge/exp", "--sidecars", "write", "--json", "--catalog", catalog],
+    {
+      cwd: dir.path,
+      env: server.env,
+    },
+  );
+  expect(scan.exitCode).toBe(0);
+  const summary = JSON.parse(scan.stdout);
+  expect([summary.added, summary.sidecars_written, summary.sidecars_missing]).toEqual([1, 0, 1]);
+  expect(scan.stderr).toBe(
+    "ckpt: s3://edge/exp/last.metadata.yaml: sidecar not written (no permission to write it); the catalog keeps its metadata\n",
+  );
+});
+
 describe("listing", () => {
   const objects = { "a.ckpt": [V1], "b.ckpt": [V1], "c.ckpt": [V1], "d.ckpt": [V1], "e.ckpt": [V1] };
 
