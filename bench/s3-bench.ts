@@ -2,7 +2,7 @@
 // server (fauxqs, in this process) and for multi-GB sparse checkpoints (served by the loopback fake, which needs no
 // memory for them); then a cold scan of an S3 prefix of N checkpoints against the same scan of the tree on local
 // disk, both as whole `ckpt` processes from source (median of --repeat). Loopback only.
-//   bun bench/s3-bench.ts [--count 10000] [--repeat 3] [--dir /tmp]
+//   bun bench/s3-bench.ts [--count 10000] [--repeat 3] [--dir /tmp]      (--count 0: the per-checkpoint table only)
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -69,6 +69,10 @@ async function perCheckpoint(endpoint: string): Promise<void> {
     );
   }
   const edgeObjects = {
+    // 8,000 tensors: a 600 KB zip directory and a 1.3 MB data.pkl, more than the first round fetches.
+    "lightning-32gb-8000-tensors.ckpt": [
+      versionOfPlan(bigLightningPlan({ tensors: 8000, numelEach: 1_000_000, epoch: 3 }), '"c"'),
+    ],
     "lightning-27gb.ckpt": [
       versionOfPlan(bigLightningPlan({ tensors: 291, numelEach: 23_000_000, epoch: 3 }), '"a"'),
     ],
@@ -159,7 +163,7 @@ try {
   server.createBucket("bench");
   const endpoint = `http://127.0.0.1:${server.port}`;
   await perCheckpoint(endpoint);
-  await scanComparison(endpoint, Number(values.count), Number(values.repeat));
+  if (Number(values.count) > 0) await scanComparison(endpoint, Number(values.count), Number(values.repeat));
 } finally {
   await server.stop();
   rmSync(work, { recursive: true, force: true });

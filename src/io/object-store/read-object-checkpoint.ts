@@ -15,8 +15,10 @@ import type { StoreFailure } from "./store-failure.ts";
 /** What one object read learned, and which version it learned it from (null when nothing could be read). */
 export type ObjectRead = { readonly report: CheckpointReport; readonly identity: ObjectIdentity | null };
 
-// A miss fetches at least this much, so a reader walking forward (a large data.pkl) needs few more rounds.
+// A miss fetches at least this much forward, so a reader walking forward (a large data.pkl) needs few more rounds,
+// and some bytes before it: zip readers step backward from the central directory (ZIP64 locator and record).
 const MISS_MIN_BYTES = 256 * 1024;
+const MISS_BEFORE_BYTES = 64 * 1024;
 // Rounds after the first, and whole re-reads after the object changed under the reader: both bounded.
 const MAX_MISS_ROUNDS = 16;
 const MAX_REREADS = 3;
@@ -25,10 +27,11 @@ function missRanges(misses: readonly RangeMissed[], size: number): RangeMissed[]
   const sorted = [...misses].sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
   for (const miss of sorted) {
+    const start = Math.max(0, miss.start - MISS_BEFORE_BYTES);
     const end = Math.min(size, Math.max(miss.end, miss.start + MISS_MIN_BYTES));
     const last = merged.at(-1);
-    if (last !== undefined && miss.start <= last.end) last.end = Math.max(last.end, end);
-    else merged.push({ start: miss.start, end });
+    if (last !== undefined && start <= last.end) last.end = Math.max(last.end, end);
+    else merged.push({ start, end });
   }
   return merged;
 }

@@ -82,6 +82,20 @@ describe("one checkpoint object, read with ranges", () => {
     expect(BIG.size).toBeGreaterThan(20e9);
   });
 
+  test("a reader miss (a 1.3 MB data.pkl) fetches only what is missing, If-Match, and reads as from disk", async () => {
+    const plan = bigLightningPlan({ tensors: 8000, numelEach: 1_000_000, epoch: 5 });
+    const server = serve({}, { "huge-pickle.ckpt": [versionOfPlan(plan, '"p"')] });
+    const store = storeOf(server);
+    const read = await readObjectCheckpoint(store, "huge-pickle.ckpt", null);
+    expect({ ...read.report, path: "PATH" }).toEqual(localReport(plan));
+    const [head, tail, ...misses] = server.requests;
+    expect([head?.range, tail?.range]).toEqual(["bytes=0-262143", "bytes=-262144"]);
+    expect(misses.length).toBeGreaterThan(0);
+    expect(misses.every((miss) => miss.ifMatch === '"p"' && miss.status === 206)).toBe(true);
+    // Only bytes the reader asked for (rounded up to 256 KiB a miss), never the 32 GB object.
+    expect(store.counters.bytes).toBeLessThan(read.report.bytes_read + 1024 * 1024);
+  });
+
   test("known size and ETag (from a listing): explicit ranges, each If-Match", async () => {
     const server = serve();
     const read = await readObjectCheckpoint(storeOf(server), KEY, {
