@@ -97,6 +97,8 @@ function rootsToScan(context: CommandContext, request: ScanRequest, opened: Open
  * releases. When `ckpt watch` holds the lock, the scan goes through it (see `daemon-scan.ts`).
  */
 export async function scanUnderLock(context: CommandContext, request: ScanRequest): Promise<ScanAttempt> {
+  // S3 settings that cannot be resolved fail before the catalog is locked or opened.
+  if (request.roots.some(isS3Url)) request.s3?.settings();
   // Twice at most: a daemon that stops between our look at the lock and our question frees the lock for us.
   for (let attempt = 0; attempt < 2; attempt++) {
     const locked = await lockCatalog(request.location.path, {

@@ -4,6 +4,7 @@ import { checkpointExtension, isStagingName } from "../../core/discovery/checkpo
 import { AppError } from "../../core/errors/app-error.ts";
 import { SIDECAR_SUFFIX } from "../../core/metadata/sidecar-path.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
+import { escapeControl } from "../../core/text/escape-control.ts";
 import { knownObjectsUnder, recordObjectVersions } from "../catalog-object-versions.ts";
 import type { StoredEntry } from "../catalog-rows.ts";
 import { applyCatalogChanges } from "../catalog-writes.ts";
@@ -81,7 +82,7 @@ async function scanRoot(
   const listed = await listObjects(store, prefix);
   if (!listed.success) {
     tally.failed++;
-    tally.failures.push(listed.error.message);
+    tally.failures.push(escapeControl(listed.error.message));
     return;
   }
   const sidecarKeys = new Set(listed.data.filter((o) => o.key.endsWith(SIDECAR_SUFFIX)).map((o) => o.key));
@@ -123,14 +124,14 @@ async function scanRoot(
       options.onProgress?.(++done, toRead.length);
       if (outcome.kind === "failed") {
         tally.failed++;
-        tally.failures.push(outcome.message);
+        tally.failures.push(escapeControl(outcome.message));
         return;
       }
       if (known.has(outcome.entry.path)) tally.updated++;
       else tally.added++;
       if (outcome.wrote !== null) tally.sidecars_written++;
       else if (!outcome.entry.sidecar_present && outcome.entry.metadata !== null) tally.sidecars_missing++;
-      if (outcome.warning !== null) options.onWarning?.(outcome.warning);
+      if (outcome.warning !== null) options.onWarning?.(escapeControl(outcome.warning));
       pending.push({ entry: outcome.entry, object });
       if (pending.length >= BATCH) flush([]);
     },
