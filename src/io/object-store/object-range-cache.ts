@@ -49,9 +49,13 @@ export class ObjectRangeCache {
     this.#chunks.push(...kept, { start: mergedStart, bytes: merged });
   }
 
-  /** The source the reader runs over; it is fresh per run, and `misses` is cleared with it. */
+  /** The misses recorded since the last call, and no more. */
+  takeMisses(): RangeMissed[] {
+    return this.misses.splice(0);
+  }
+
+  /** A source over the fetched chunks; a read outside them is recorded in `misses` and throws. */
   source(): ByteSource {
-    this.misses.length = 0;
     return {
       size: this.size,
       read: (offset, length) => {

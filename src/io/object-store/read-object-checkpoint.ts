@@ -23,7 +23,7 @@ const MISS_BEFORE_BYTES = 64 * 1024;
 const MAX_MISS_ROUNDS = 16;
 const MAX_REREADS = 3;
 
-function missRanges(misses: readonly RangeMissed[], size: number): RangeMissed[] {
+export function missRanges(misses: readonly RangeMissed[], size: number): RangeMissed[] {
   const sorted = [...misses].sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
   for (const miss of sorted) {
@@ -46,15 +46,15 @@ async function readOver(
   for (const chunk of round.chunks) cache.add(chunk.start, chunk.bytes);
   const path = store.urlOf(key);
   for (let rounds = 0; ; rounds++) {
-    const source = cache.source();
-    const report = buildCheckpointReport(source, { path, inflate });
-    if (cache.misses.length === 0) return ok(report);
+    const report = buildCheckpointReport(cache.source(), { path, inflate });
+    const misses = cache.takeMisses();
+    if (misses.length === 0) return ok(report);
     if (rounds >= MAX_MISS_ROUNDS)
       return fail({
         code: "bad-response",
         message: `${path}: the reader still needed more bytes after ${rounds} rounds of ranged reads; please report this with the object`,
       });
-    const ranges = missRanges(cache.misses, round.identity.size);
+    const ranges = missRanges(misses, round.identity.size);
     const reads = await Promise.all(
       ranges.map((range) => store.getRange(key, { kind: "span", ...range }, round.identity.etag)),
     );
@@ -65,7 +65,7 @@ async function readOver(
   }
 }
 
-function failureReport(path: string, failure: StoreFailure): CheckpointReport {
+export function failureReport(path: string, failure: StoreFailure): CheckpointReport {
   const message = failure.message.startsWith(`${path}: `)
     ? failure.message.slice(path.length + 2)
     : failure.message;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { listRealFixtures, type RealFixture, realFixtureRoot } from "../../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../../helpers/run-cli-in-process.ts";
 import { type S3TestServer, startS3TestServer, TEST_BUCKET } from "../../helpers/s3-test-server.ts";
@@ -40,4 +41,35 @@ describe("ckpt inspect s3://", () => {
       }
     }
   }, 120_000);
+});
+
+describe("ckpt inspect s3://…/checkpoint-N/ (several objects)", () => {
+  const dir = join(
+    import.meta.dir,
+    "..",
+    "..",
+    "fixtures",
+    "runs",
+    "hf-trainer",
+    "trainer_run",
+    "checkpoint-8",
+  );
+
+  test("an HF checkpoint directory reads the same from S3 as from disk, with or without the trailing slash", async () => {
+    for (const name of readdirSync(dir))
+      await server.put(`hf/checkpoint-8/${name}`, readFileSync(join(dir, name)));
+    const local = await runCliInProcess(["inspect", dir, "--json"], { cwd: "/" });
+    expect(JSON.parse(local.stdout)).toMatchObject({ status: "ok", framework: "hf-trainer" });
+    for (const url of [`s3://${TEST_BUCKET}/hf/checkpoint-8/`, `s3://${TEST_BUCKET}/hf/checkpoint-8`]) {
+      for (const flags of [[], ["--json"]]) {
+        const remote = await runCliInProcess(["inspect", url, ...flags], { cwd: "/", env: server.env });
+        const expected = await runCliInProcess(["inspect", dir, ...flags], { cwd: "/" });
+        const shown = remote.stdout.replaceAll(url.replace(/\/$/, ""), "PATH").replaceAll(url, "PATH");
+        expect({ out: shown, code: remote.exitCode }).toEqual({
+          out: expected.stdout.replaceAll(dir, "PATH"),
+          code: expected.exitCode,
+        });
+      }
+    }
+  });
 });
