@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
@@ -135,5 +135,41 @@ describe("scan, ls and best over an s3:// prefix", () => {
     });
     const rows = JSON.parse(again.stdout) as Array<Record<string, unknown>>;
     expect(rows.map((row) => row["sidecar"])).toEqual(["valid", "valid", "valid"]);
+  });
+});
+
+describe("checkpoint directories in S3", () => {
+  const hf = join(import.meta.dir, "..", "fixtures", "runs", "hf-trainer", "trainer_run", "checkpoint-8");
+
+  test("an HF checkpoint-N/ prefix is one row, as on disk; a tmp-checkpoint-N/ being saved is not", async () => {
+    for (const name of readdirSync(hf)) {
+      await server.put(`hfrun/checkpoint-8/${name}`, readFileSync(join(hf, name)));
+      await server.put(`hfrun/tmp-checkpoint-9/${name}`, readFileSync(join(hf, name)));
+    }
+    const hfCatalog = join(dir.path, "hf.db");
+    const ls = await runCliInProcess(["ls", `s3://${TEST_BUCKET}/hfrun`, "--json", "--catalog", hfCatalog], {
+      cwd: dir.path,
+      env: server.env,
+    });
+    // The same layout on disk: hfrun/checkpoint-8/ beside a half-saved tmp-checkpoint-9/.
+    const hfrun = join(dir.path, "hfrun");
+    for (const sub of ["checkpoint-8", "tmp-checkpoint-9"]) cpSync(hf, join(hfrun, sub), { recursive: true });
+    const local = await runCliInProcess(["ls", hfrun, "--json", "--catalog", join(dir.path, "local.db")], {
+      cwd: dir.path,
+    });
+    const fields = (entry: Record<string, unknown>) => [
+      entry["kind"],
+      entry["framework"],
+      entry["epoch"],
+      entry["global_step"],
+      entry["status"],
+    ];
+    const remote = JSON.parse(ls.stdout) as Array<Record<string, unknown>>;
+    const onDiskRows = JSON.parse(local.stdout) as Array<Record<string, unknown>>;
+    expect(onDiskRows.map((entry) => entry["path"])).toEqual([join(hfrun, "checkpoint-8")]);
+    const [onDisk] = onDiskRows;
+    expect(remote.map((entry) => entry["path"])).toEqual([`s3://${TEST_BUCKET}/hfrun/checkpoint-8`]);
+    expect(remote.map(fields)).toEqual([fields(onDisk ?? {})]);
+    expect(fields(onDisk ?? {})[0]).toBe("hf-dir");
   });
 });

@@ -9,10 +9,11 @@ import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import { isSidecarCurrent } from "../catalog-entry-reader.ts";
 import type { StoredEntry } from "../catalog-rows.ts";
 import { parseSidecarText } from "../sidecar-store.ts";
+import type { ObjectCandidate } from "./object-candidates.ts";
 import { lastModifiedMs } from "./object-identity.ts";
 import { objectMetadata } from "./object-metadata.ts";
 import { readObjectCheckpoint } from "./read-object-checkpoint.ts";
-import type { ListedObject } from "./s3-listing.ts";
+import { readObjectDirectory } from "./read-object-directory.ts";
 import type { S3Store } from "./s3-store.ts";
 
 export type ObjectEntryOptions = {
@@ -34,9 +35,15 @@ export type ObjectEntryOutcome =
   /** The object could not be read (403, network, 503 after retries): not a verdict on it, so no row. */
   | { readonly kind: "failed"; readonly message: string };
 
-function scannedFile(store: S3Store, object: ListedObject, sidecarPresent: boolean): ScannedFile {
-  const file = { path: store.urlOf(object.key), kind: "file", dev: 0, ino: 0, alias_of: null } as const;
-  return { ...file, size: object.size, mtime_ms: lastModifiedMs(object), sidecar_present: sidecarPresent };
+function scannedFile(store: S3Store, candidate: ObjectCandidate, sidecarPresent: boolean): ScannedFile {
+  const { key, kind, identity } = candidate;
+  const file = { path: store.urlOf(key), kind, dev: 0, ino: 0, alias_of: null } as const;
+  return {
+    ...file,
+    size: identity.size,
+    mtime_ms: lastModifiedMs(identity),
+    sidecar_present: sidecarPresent,
+  };
 }
 
 type SidecarLook = {
@@ -82,12 +89,13 @@ async function writeSidecarObject(
  */
 export async function readObjectEntry(
   store: S3Store,
-  object: ListedObject,
+  candidate: ObjectCandidate,
   options: ObjectEntryOptions,
 ): Promise<ObjectEntryOutcome> {
-  const sidecarKey = sidecarPathFor(object.key);
+  const { key, members } = candidate;
+  const sidecarKey = sidecarPathFor(key, { kind: members === null ? "file" : "directory" });
   const present = options.sidecarKeys.has(sidecarKey);
-  const file = scannedFile(store, object, present);
+  const file = scannedFile(store, candidate, present);
   const look: SidecarLook =
     options.sidecars === "off"
       ? { metadata: null, state: "off", ours: false }
@@ -112,10 +120,13 @@ export async function readObjectEntry(
       warning: null,
     };
   }
-  const read = await readObjectCheckpoint(store, object.key, object);
+  const read =
+    members === null
+      ? await readObjectCheckpoint(store, key, candidate.identity)
+      : await readObjectDirectory(store, `${key}/`, members);
   if (read.identity === null)
     return { kind: "failed", message: read.report.error?.message ?? `${file.path}: unreadable` };
-  const relativePath = object.key.slice(options.prefix.length).replace(/^\/+/, "") || object.key;
+  const relativePath = key.slice(options.prefix.length).replace(/^\/+/, "") || key;
   const built = objectMetadata(read, { relativePath });
   const writes =
     options.sidecars === "write" &&

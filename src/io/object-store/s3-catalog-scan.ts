@@ -1,6 +1,5 @@
 import type { Database } from "bun:sqlite";
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
-import { checkpointExtension, isStagingName } from "../../core/discovery/checkpoint-names.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import { SIDECAR_SUFFIX } from "../../core/metadata/sidecar-path.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
@@ -9,8 +8,9 @@ import { knownObjectsUnder, recordObjectVersions } from "../catalog-object-versi
 import type { StoredEntry } from "../catalog-rows.ts";
 import { applyCatalogChanges } from "../catalog-writes.ts";
 import type { ScanSummary } from "../scan-summary.ts";
+import { type ObjectCandidate, objectCandidates } from "./object-candidates.ts";
 import { readObjectEntry } from "./object-catalog-entry.ts";
-import { type ListedObject, listObjects } from "./s3-listing.ts";
+import { listObjects } from "./s3-listing.ts";
 import type { S3Session } from "./s3-session.ts";
 
 export type S3ScanOptions = {
@@ -40,33 +40,22 @@ function emptyTally(): Tally {
   };
 }
 
-function baseName(key: string): string {
-  return key.slice(key.lastIndexOf("/") + 1);
-}
-
-/** Under the prefix (as a folder, or the very key), named like a checkpoint, and not a writer's temp (`*.tmp`). */
-function isCandidate(key: string, prefix: string): boolean {
-  const under = prefix === "" || prefix.endsWith("/") || key === prefix || key.startsWith(`${prefix}/`);
-  const name = baseName(key);
-  return under && checkpointExtension(name) !== null && !isStagingName(name);
-}
-
 // Rows are written in batches, so readers of the catalog see progress and a failure loses little.
 const BATCH = 500;
 
 async function readAll(
-  objects: readonly ListedObject[],
-  read: (object: ListedObject) => Promise<void>,
+  candidates: readonly ObjectCandidate[],
+  read: (candidate: ObjectCandidate) => Promise<void>,
   concurrency: number,
 ): Promise<void> {
   let next = 0;
   const worker = async () => {
-    for (let index = next++; index < objects.length; index = next++) {
-      const object = objects[index];
-      if (object !== undefined) await read(object);
+    for (let index = next++; index < candidates.length; index = next++) {
+      const candidate = candidates[index];
+      if (candidate !== undefined) await read(candidate);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, candidates.length) }, worker));
 }
 
 async function scanRoot(
@@ -86,17 +75,17 @@ async function scanRoot(
     return;
   }
   const sidecarKeys = new Set(listed.data.filter((o) => o.key.endsWith(SIDECAR_SUFFIX)).map((o) => o.key));
-  const candidates = listed.data.filter((object) => isCandidate(object.key, prefix));
+  const candidates = objectCandidates(listed.data, prefix);
   const known = knownObjectsUnder(database, root);
-  const present = new Set(candidates.map((object) => store.urlOf(object.key)));
+  const present = new Set(candidates.map((candidate) => store.urlOf(candidate.key)));
   const removed = [...known.keys()].filter((path) => !present.has(path));
-  const toRead = candidates.filter((object) => {
-    const row = known.get(store.urlOf(object.key));
-    return row === undefined || row.size !== object.size || row.etag !== object.etag;
+  const toRead = candidates.filter((candidate) => {
+    const row = known.get(store.urlOf(candidate.key));
+    return row === undefined || row.size !== candidate.identity.size || row.etag !== candidate.identity.etag;
   });
   tally.unchanged += candidates.length - toRead.length;
   tally.removed += removed.length;
-  const pending: { entry: StoredEntry; object: ListedObject }[] = [];
+  const pending: { entry: StoredEntry; candidate: ObjectCandidate }[] = [];
   const flush = (removedNow: readonly string[]) => {
     const batch = pending.splice(0);
     applyCatalogChanges(database, {
@@ -104,18 +93,18 @@ async function scanRoot(
       removed: removedNow,
       now: options.now(),
     });
-    const versions = batch.map(({ entry, object }) => ({
+    const versions = batch.map(({ entry, candidate }) => ({
       path: entry.path,
-      etag: object.etag,
-      lastModified: object.lastModified,
+      etag: candidate.identity.etag,
+      lastModified: candidate.identity.lastModified,
     }));
     recordObjectVersions(database, { versions, removed: removedNow });
   };
   let done = 0;
   await readAll(
     toRead,
-    async (object) => {
-      const outcome = await readObjectEntry(store, object, {
+    async (candidate) => {
+      const outcome = await readObjectEntry(store, candidate, {
         sidecars: options.sidecars,
         prefix,
         sidecarKeys,
@@ -132,7 +121,7 @@ async function scanRoot(
       if (outcome.wrote !== null) tally.sidecars_written++;
       else if (!outcome.entry.sidecar_present && outcome.entry.metadata !== null) tally.sidecars_missing++;
       if (outcome.warning !== null) options.onWarning?.(escapeControl(outcome.warning));
-      pending.push({ entry: outcome.entry, object });
+      pending.push({ entry: outcome.entry, candidate });
       if (pending.length >= BATCH) flush([]);
     },
     options.concurrency ?? 32,
