@@ -1,10 +1,13 @@
 import type { Database } from "bun:sqlite";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { type CatalogProblem, openCatalogForWriting } from "../io/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import { type CatalogLock, type LockHolder, lockCatalog } from "../io/catalog-lock.ts";
 import { scanCatalog } from "../io/catalog-scan.ts";
+import { recordScan } from "../io/catalog-writes.ts";
+import { S3Session } from "../io/object-store/s3-session.ts";
 import type { ScanSummary } from "../io/scan-summary.ts";
 import { knownRootsOrCwd, recordedRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
@@ -22,6 +25,10 @@ export type ScanRequest = {
   readonly waitMs: number;
   /** Sidecar and walk warnings go to stderr. */
   readonly verbose: boolean;
+  /** How s3:// roots are reached (`--profile`, `--endpoint`). @default the environment and ~/.aws only */
+  readonly s3?: S3Session;
+  /** Sidecars next to s3:// objects: written only when `--sidecars write` was given explicitly. @default read */
+  readonly objectSidecars?: SidecarMode;
 };
 
 export type ScanAttempt =
@@ -90,6 +97,8 @@ function rootsToScan(context: CommandContext, request: ScanRequest, opened: Open
  * releases. When `ckpt watch` holds the lock, the scan goes through it (see `daemon-scan.ts`).
  */
 export async function scanUnderLock(context: CommandContext, request: ScanRequest): Promise<ScanAttempt> {
+  // S3 settings that cannot be resolved fail before the catalog is locked or opened.
+  if (request.roots.some(isS3Url)) request.s3?.settings();
   // Twice at most: a daemon that stops between our look at the lock and our question frees the lock for us.
   for (let attempt = 0; attempt < 2; attempt++) {
     const locked = await lockCatalog(request.location.path, {
@@ -108,6 +117,9 @@ export async function scanUnderLock(context: CommandContext, request: ScanReques
     if (locked.success) return scanLocked(context, request, locked.data);
     const holder = locked.error.holder;
     if (holder?.command !== "watch") return { kind: "busy", holder };
+    // The directory watcher cannot list object stores: it is not asked to, and says so.
+    if (request.roots.some(isS3Url))
+      return { kind: "unreachable", holder, reason: "it watches directories and cannot scan s3:// prefixes" };
     const throughDaemon = await scanThroughDaemon(context, request, holder);
     if (throughDaemon !== null) return throughDaemon;
   }
@@ -125,8 +137,11 @@ async function scanLocked(
     database = opened.database;
     const roots = rootsToScan(context, request, opened);
     const progress = progressWriter(context);
-    const summary = await scanCatalog(database, {
-      roots,
+    const { local, s3 } = splitRoots(roots);
+    const objects = await scanObjectRoots(context, { request, database, roots: s3 });
+    if (local.length === 0 && objects !== null) return { kind: "scanned", summary: objects, roots };
+    const files = await scanCatalog(database, {
+      roots: local,
       recursive: request.recursive,
       followSymlinks: request.followSymlinks ?? false,
       sidecars: request.sidecars,
@@ -136,11 +151,55 @@ async function scanLocked(
         if (request.verbose) context.stderr.write(`ckpt: ${message}\n`);
       },
     });
-    return { kind: "scanned", summary, roots };
+    return { kind: "scanned", summary: objects === null ? files : addSummaries(files, objects), roots };
   } finally {
     database?.close();
     lock.release();
   }
+}
+
+function splitRoots(roots: readonly string[]): { local: string[]; s3: string[] } {
+  return { local: roots.filter((root) => !isS3Url(root)), s3: roots.filter(isS3Url) };
+}
+
+function addSummaries(a: ScanSummary, b: ScanSummary): ScanSummary {
+  return {
+    added: a.added + b.added,
+    updated: a.updated + b.updated,
+    removed: a.removed + b.removed,
+    unchanged: a.unchanged + b.unchanged,
+    failed: a.failed + b.failed,
+    seconds: a.seconds + b.seconds,
+    sidecars_written: a.sidecars_written + b.sidecars_written,
+    sidecars_missing: a.sidecars_missing + b.sidecars_missing,
+    failures: [...a.failures, ...b.failures],
+  };
+}
+
+/** The s3:// roots of a scan: listed and read with ranges, recorded like directories; null when there are none. */
+async function scanObjectRoots(
+  context: CommandContext,
+  options: { request: ScanRequest; database: Database; roots: readonly string[] },
+): Promise<ScanSummary | null> {
+  const { request, database, roots } = options;
+  if (roots.length === 0) return null;
+  const { scanS3Roots } = await import("../io/object-store/s3-catalog-scan.ts");
+  const objectSidecars = request.objectSidecars ?? (request.sidecars === "off" ? "off" : "read");
+  const summary = await scanS3Roots(database, {
+    roots,
+    session: request.s3 ?? new S3Session({ env: context.env, flags: {} }),
+    sidecars: objectSidecars,
+    now: context.now,
+    onWarning: (message) => {
+      if (request.verbose) context.stderr.write(`ckpt: ${message}\n`);
+    },
+  });
+  if (request.verbose && objectSidecars !== "write" && summary.sidecars_missing > 0)
+    context.stderr.write(
+      `ckpt: ${summary.sidecars_missing} checkpoint objects under ${roots.join(", ")} have their metadata in the catalog only; 'ckpt scan ${roots[0]} --sidecars write' writes sidecars next to them (needs s3:PutObject)\n`,
+    );
+  recordScan(database, { at: new Date(context.now()).toISOString(), seconds: summary.seconds, roots });
+  return summary;
 }
 
 /**

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { assertNever } from "../core/assert-never.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { isS3Url, parseS3Url } from "../core/object-store/s3-url.ts";
 import { isCorruptionError, openCatalogForReading } from "../io/catalog-db.ts";
 import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog-location.ts";
 import { knownRoots } from "../io/catalog-reads.ts";
@@ -25,14 +26,24 @@ export function absolutePath(context: CommandContext, path: string): string {
   return resolve(context.cwd, path).replace(/(.)\/+$/, "$1");
 }
 
-/** Positional roots as absolute paths; each must exist. */
+/** An s3:// root as recorded: `s3://bucket` or `s3://bucket/prefix`, without a trailing slash. */
+function s3Root(command: string, url: string): string {
+  const parsed = parseS3Url(url);
+  if (!parsed.success) throw new AppError("usage", `${command}: ${parsed.error}`);
+  const key = parsed.data.key.replace(/\/+$/, "");
+  return key === "" ? `s3://${parsed.data.bucket}` : `s3://${parsed.data.bucket}/${key}`;
+}
+
+/** Positional roots as absolute paths (each must exist) or s3:// prefixes (listed when scanned). */
 export function resolveRoots(
   command: string,
   context: CommandContext,
   positionals: readonly string[],
 ): string[] {
-  const roots = positionals.map((path) => absolutePath(context, path));
-  const absent = roots.find((root) => !existsSync(root));
+  const roots = positionals.map((path) =>
+    isS3Url(path) ? s3Root(command, path) : absolutePath(context, path),
+  );
+  const absent = roots.find((root) => !isS3Url(root) && !existsSync(root));
   if (absent !== undefined) {
     throw new AppError(
       "not-found",

@@ -4,6 +4,7 @@ import type { CatalogLocation } from "../io/catalog-location.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { oneOf } from "./parse-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
 
 /** Flags every catalog query (`ls`, `best`, `stats`) shares. */
 export const QUERY_FLAGS = {
@@ -14,6 +15,7 @@ export const QUERY_FLAGS = {
   filter: { type: "string" },
   json: { type: "boolean", default: false },
   csv: { type: "boolean", default: false },
+  ...S3_FLAGS,
 } as const;
 
 export const QUERY_USAGE = `  --filter TEXT     substring (case-insensitive unless it has capitals) or /regex/ over path, experiment,
@@ -23,10 +25,11 @@ export const QUERY_USAGE = `  --filter TEXT     substring (case-insensitive unle
   --sidecars MODE   how that scan uses sidecars: read (default) or off (ignore them); it never writes one
   --follow-symlinks that scan reads through symlinks leading out of DIR too (by default it skips them)
   --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
-  -h, --help        show this help
+${S3_FLAGS_HELP}  -h, --help        show this help
 
 With DIR the catalog is first brought up to date for DIR, so the answer is current; without DIR the whole catalog
-is queried as it is. Nothing is written into DIR: 'ckpt scan DIR', 'ckpt convert' or 'ckpt watch' write sidecars.`;
+is queried as it is. Nothing is written into DIR: 'ckpt scan DIR', 'ckpt convert' or 'ckpt watch' write sidecars.
+DIR may be an s3://BUCKET/PREFIX: it is listed, and new or changed objects are read with byte ranges.`;
 
 export type QueryValues = {
   readonly catalog?: string | undefined;
@@ -35,6 +38,8 @@ export type QueryValues = {
   readonly sidecars?: string | undefined;
   readonly json?: boolean | undefined;
   readonly csv?: boolean | undefined;
+  readonly profile?: string | undefined;
+  readonly endpoint?: string | undefined;
 };
 
 /**
@@ -77,6 +82,7 @@ export async function prepareQuery(
       recursive: true,
       followSymlinks: values["follow-symlinks"] ?? false,
       waitMs: 30_000,
+      s3: s3SessionOf(context, values),
     });
   }
   return { location, roots, sidecars };

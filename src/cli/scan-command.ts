@@ -6,6 +6,7 @@ import { type ScanAttempt, scanUnderLock } from "./catalog-refresh.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
 
 const USAGE = `Usage: ckpt scan [DIR...] [options]
 
@@ -21,16 +22,20 @@ Options:
   --follow-symlinks read through symlinks that lead out of DIR too (by default they are skipped and named);
                     sidecars are still written only in real directories under DIR
   --json            print the summary as JSON
-  -h, --help        show this help
+${S3_FLAGS_HELP}  -h, --help        show this help
 
 When 'ckpt watch' holds the catalog, a DIR under one of its roots is current already (scan says which root);
 it scans any other DIR once for you ('ckpt watch --add DIR' keeps that current too).
+DIR may be s3://BUCKET/PREFIX: objects are listed (ListObjectsV2), new or changed ones (size or ETag) read with
+byte ranges, '*.tmp' keys ignored. Sidecars go next to the objects only when '--sidecars write' is given and
+ckpt may write there; otherwise the metadata lives in the catalog only.
 Exit codes: 0 done, 1 some checkpoints could not be read or the catalog stayed busy, 2 usage or I/O error.
 
 Examples:
   ckpt scan runs                     read new and changed checkpoints under runs
   ckpt scan                          rescan every root scanned before
   ckpt scan runs --sidecars read     use sidecars, never write them
+  ckpt scan s3://team-ckpts/exp      catalog the checkpoints under an S3 prefix
 `;
 
 function renderSummary(summary: ScanSummary, catalog: string): string {
@@ -61,6 +66,7 @@ async function run(context: CommandContext): Promise<number> {
     "no-recursive": { type: "boolean", default: false },
     "follow-symlinks": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
+    ...S3_FLAGS,
   });
   if (values.help) {
     context.stdout.write(USAGE);
@@ -78,6 +84,9 @@ async function run(context: CommandContext): Promise<number> {
     waitMs: waitSeconds(values.wait),
     // Problems go to stderr in every mode: stdout stays the summary (JSON with --json).
     verbose: true,
+    s3: s3SessionOf(context, values),
+    // Writing into a shared bucket is asked for, never a default.
+    objectSidecars: values.sidecars === undefined ? "read" : sidecars,
   });
   switch (attempt.kind) {
     case "daemon":

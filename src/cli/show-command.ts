@@ -5,31 +5,38 @@ import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import { buildCheckpointMetadata } from "../io/checkpoint-metadata-pipeline.ts";
 import { fsPath, realPathSync } from "../io/fs-path.ts";
+import { objectMetadata } from "../io/object-store/object-metadata.ts";
+import { readS3Report } from "../io/object-store/read-s3-report.ts";
+import type { S3Session } from "../io/object-store/s3-session.ts";
 import { createRunContextCache, type RunContextCache } from "../io/run-file-reader.ts";
 import { readSidecar } from "../io/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
 
 const USAGE = `Usage: ckpt show PATH... [options]
 
 Shows the metadata of each checkpoint: from its sidecar when that is valid and current (its ckpt.file size and
 mtime match the checkpoint), else assembled now from the checkpoint and its run files. Each value is followed
-by where it came from.
+by where it came from. An s3://BUCKET/KEY object is assembled from its bytes alone (read with byte ranges; run
+files next to it are not fetched).
 
 Options:
-  --json        print the CheckpointMetadataV1 object (with its ckpt: block); several paths → one per line
-  -h, --help    show this help
+  --json            print the CheckpointMetadataV1 object (with its ckpt: block); several paths → one per line
+${S3_FLAGS_HELP}  -h, --help        show this help
 
 Exit codes: 0 every path shown, 1 some path is not a readable checkpoint, 2 usage error.
 
 Examples:
   ckpt show runs/exp/checkpoints/last.ckpt
   ckpt show runs/exp/checkpoints/last.ckpt --json
+  ckpt show s3://team-ckpts/exp/last.ckpt
 `;
 
 type Shown =
@@ -76,9 +83,20 @@ function show(path: string, context: CommandContext, cache: RunContextCache): Sh
   return { kind: "failed", message: `${path}: not a readable checkpoint (${reason})` };
 }
 
+/** An object's metadata, assembled from its bytes (no sidecar lookup: that would be another request). */
+async function showObject(url: string, s3: S3Session): Promise<Shown> {
+  const read = await readS3Report(s3, url);
+  const key = url.slice(url.indexOf("/", "s3://".length) + 1);
+  const built = objectMetadata(read, { relativePath: key });
+  if (built.metadata)
+    return { kind: "metadata", metadata: built.metadata, sidecar: null, problems: built.problems };
+  return { kind: "failed", message: `${url}: not a readable checkpoint (${built.problem})` };
+}
+
 async function run(context: CommandContext): Promise<number> {
   const { values, positionals } = parseFlags("show", context.args, {
     json: { type: "boolean", default: false },
+    ...S3_FLAGS,
   });
   if (values.help) {
     context.stdout.write(USAGE);
@@ -89,31 +107,32 @@ async function run(context: CommandContext): Promise<number> {
   }
   const cache = createRunContextCache();
   const display = displayPathFrom(context.cwd);
+  const s3 = s3SessionOf(context, values);
   let failures = 0;
-  positionals.forEach((path, index) => {
-    const shown = show(path, context, cache);
+  for (const [index, path] of positionals.entries()) {
+    const shown = isS3Url(path) ? await showObject(path, s3) : show(path, context, cache);
     if (shown.kind === "failed") {
       failures += 1;
       if (values.json) context.stdout.write(`${JSON.stringify({ path, error: shown.message })}\n`);
       context.stderr.write(`ckpt: ${displayMessageFrom(context.cwd)(shown.message)}\n`);
-      return;
+      continue;
     }
     if (values.json) {
       context.stdout.write(`${JSON.stringify(shown.metadata)}\n`);
-      return;
+      continue;
     }
     const origin = shown.sidecar
       ? { kind: "sidecar" as const, sidecar: display(shown.sidecar) }
       : { kind: "assembled" as const };
     const rendered = renderMetadata(shown.metadata, {
-      path: display(resolve(context.cwd, path)),
+      path: isS3Url(path) ? path : display(resolve(context.cwd, path)),
       origin,
       problems: shown.problems,
     });
     // Values from files (a checkpoint_path naming raw bytes, a hostile exp_name) are escaped line by line.
     const safe = rendered.split("\n").map(escapeControl).join("\n");
     context.stdout.write(`${index > 0 ? "\n" : ""}${safe}`);
-  });
+  }
   return failures === 0 ? EXIT.ok : EXIT.findings;
 }
 

@@ -1,18 +1,20 @@
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { createDaemonControl, serveDaemonControl } from "../daemon/daemon-control.ts";
 import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
-import { createLogger, LOG_FORMATS, LOG_LEVELS, type Logger } from "../io/logger.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
 import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
+import { S3_FLAGS, s3SessionOf } from "./s3-flags.ts";
 import { detachWatch, type WatchSettings } from "./watch-detach.ts";
 import { changeDaemonRoots } from "./watch-roots.ts";
+import { busyError, stopRequest } from "./watch-stop.ts";
 
 const USAGE = `Usage: ckpt watch DIR... [options]
 
@@ -34,15 +36,20 @@ Options:
   --remove DIR            the running 'ckpt watch' stops watching DIR; its checkpoints stay in the catalog
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
   --print-systemd-unit    print a systemd user unit that runs this command, and exit
+  --profile NAME          the AWS profile for s3:// roots (default $AWS_PROFILE, else 'default')
+  --endpoint URL          an S3-compatible endpoint (default $AWS_ENDPOINT_URL, else the profile's, else AWS)
   -h, --help              show this help
 
 Signals: SIGTERM/SIGINT (and 'ckpt stop') finish the checkpoint in hand, cut a reconcile short (the next start
 catches up) and exit 0 within seconds; SIGHUP re-reads the roots, reopens the log, reconciles.
+DIR may be s3://BUCKET/PREFIX (all roots then): object stores send no events, so the prefix is listed every
+--poll SECONDS (default 5) while objects change, backing off to a minute when none do.
 'ckpt status' shows what it is doing, 'ckpt stop' stops it. One watcher per catalog: a second exits 1.
 
 Examples:
   ckpt watch ~/runs --detach         in the background; 'ckpt status' and 'ckpt stop' talk to it
   ckpt watch /nfs/runs --poll=10     on NFS, where other hosts write
+  ckpt watch s3://team-ckpts/exp     list an S3 prefix, index new and changed objects
   ckpt watch ~/runs --print-systemd-unit > ~/.config/systemd/user/ckpt-watch.service
 `;
 
@@ -75,6 +82,7 @@ function parseWatchFlags(context: CommandContext) {
     remove: { type: "string", multiple: true },
     detach: { type: "boolean", default: false },
     "print-systemd-unit": { type: "boolean", default: false },
+    ...S3_FLAGS,
   });
 }
 
@@ -98,32 +106,6 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   if (!unit.success) throw new AppError("usage", `watch: ${unit.error}`);
   context.stdout.write(unit.data);
   return 0;
-}
-
-function busyError(location: CatalogLocation, pid: number | undefined): AppError {
-  const who = pid === undefined ? "another ckpt watch" : `ckpt watch (pid ${pid})`;
-  return new AppError(
-    "daemon-running",
-    `watch: ${who} already keeps ${location.path} current; stop it with 'ckpt stop', or pass another --catalog`,
-  );
-}
-
-/** SIGTERM, SIGINT and `ckpt stop` lead here; the first is logged when taken up, so a stop's length is in the log. */
-function stopRequest(logger: Logger): {
-  stopRequested: Promise<void>;
-  requestStop: (reason: string) => void;
-} {
-  let stop: () => void = () => {};
-  const stopRequested = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  let asked = false;
-  const requestStop = (reason: string) => {
-    if (!asked) logger.log("info", "stopping", { reason });
-    asked = true;
-    stop();
-  };
-  return { stopRequested, requestStop };
 }
 
 async function runForeground(context: CommandContext, control: ProcessControl, settings: WatchSettings) {
@@ -228,7 +210,22 @@ async function run(context: CommandContext): Promise<number> {
   }
   const settings = settingsFrom(context, parsed);
   if (parsed.values["print-systemd-unit"]) return systemdUnit(context, control, settings);
+  if (parsed.values.detach && settings.roots.some(isS3Url))
+    throw new AppError(
+      "usage",
+      "watch: --detach is not available for s3:// prefixes yet (they have no control socket); run it under tmux, nohup or systemd (--print-systemd-unit)",
+    );
   if (parsed.values.detach) return detachWatch(context, control, settings);
+  if (settings.roots.some(isS3Url)) {
+    // Loaded only for s3:// roots: the directory watcher's start-up stays as it was.
+    const { watchObjectStore } = await import("./watch-s3.ts");
+    return watchObjectStore(context, {
+      control,
+      settings,
+      session: s3SessionOf(context, parsed.values),
+      explicitSidecars: parsed.values.sidecars !== undefined,
+    });
+  }
   return runForeground(context, control, settings);
 }
 

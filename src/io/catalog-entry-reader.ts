@@ -56,7 +56,10 @@ export type ReadOutcome = {
 };
 
 /** A sidecar describes the file as it is now when its recorded size and mtime (to the second) still match. */
-function isCurrent(metadata: CheckpointMetadataV1, file: ScannedFile): boolean {
+export function isSidecarCurrent(
+  metadata: CheckpointMetadataV1,
+  file: Pick<ScannedFile, "size" | "mtime_ms">,
+): boolean {
   const recorded = metadata.ckpt?.file;
   if (recorded === undefined) return true;
   const mtime = Date.parse(recorded.mtime);
@@ -100,7 +103,7 @@ function lookAtSidecar(sidecar: string, file: ScannedFile, mode: SidecarMode): S
     return { kind: "rebuild", state: "missing", overwrite: false, warning: null };
   const fast = readOwnSidecarFast(sidecar);
   if (fast !== null) {
-    return isCurrent(fast, file)
+    return isSidecarCurrent(fast, file)
       ? { kind: "use", metadata: fast }
       : { kind: "rebuild", state: "stale", overwrite: true, warning: null };
   }
@@ -121,7 +124,7 @@ function lookAtSidecar(sidecar: string, file: ScannedFile, mode: SidecarMode): S
       warning: `${sidecar}: ${why}; kept as is, the catalog uses the checkpoint instead`,
     };
   }
-  if (isCurrent(data, file)) return { kind: "use", metadata: data };
+  if (isSidecarCurrent(data, file)) return { kind: "use", metadata: data };
   return { kind: "rebuild", state: "stale", overwrite: isWrittenByCkpt(data), warning: null };
 }
 

@@ -10,7 +10,8 @@ import { withDirectoryView } from "./directory-view.ts";
 import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
 import { fsPath } from "./fs-path.ts";
 
-const inflate: InflateRaw = (compressed, options) =>
+/** The raw-deflate decoder every checkpoint read passes to the core readers (files and objects alike). */
+export const inflate: InflateRaw = (compressed, options) =>
   new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
 
 function unreadable(path: string, message: string, code: "not-found" | "unreadable"): CheckpointReport {

@@ -113,8 +113,11 @@ export function readSidecarText(path: string, fs: SidecarFs = nodeFs): Result<st
 /** Reads and validates a sidecar. A file that parses but fails validation is a success with `valid: false`. */
 export function readSidecar(path: string, fs: SidecarFs = nodeFs): Result<SidecarRead, SidecarReadError> {
   const read = readSidecarText(path, fs);
-  if (!read.success) return read;
-  const text = read.data;
+  return read.success ? parseSidecarText(path, read.data) : read;
+}
+
+/** Parses and validates a sidecar's text read from anywhere (a file, an object next to an s3:// checkpoint). */
+export function parseSidecarText(path: string, text: string): Result<SidecarRead, SidecarReadError> {
   const parsed = parsePythonYamlDocument(text);
   if (!parsed.success) {
     const { line, col, message } = parsed.error;

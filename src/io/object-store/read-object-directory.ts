@@ -1,0 +1,96 @@
+import { buildDirectoryReport } from "../../core/checkpoint/directory-report.ts";
+import type { DirectoryView } from "../../core/formats/hf-checkpoint-dir.ts";
+import { fail, ok, type Result } from "../../core/result.ts";
+import { inflate } from "../read-checkpoint.ts";
+import { HEAD_BYTES, TAIL_BYTES } from "./object-first-round.ts";
+import type { ObjectIdentity } from "./object-identity.ts";
+import { ObjectRangeCache, type RangeMissed } from "./object-range-cache.ts";
+import { failureReport, missRanges, type ObjectRead } from "./read-object-checkpoint.ts";
+import type { ListedObject } from "./s3-listing.ts";
+import type { ByteRange, S3Store } from "./s3-store.ts";
+import type { StoreFailure } from "./store-failure.ts";
+
+const MAX_ROUNDS = 16;
+
+type Member = { readonly object: ListedObject; readonly cache: ObjectRangeCache; fetched: boolean };
+
+/** A first look at a member fetches its head and tail (If-Match the listing's ETag), as for a single object. */
+function firstRanges(size: number): ByteRange[] {
+  const headEnd = Math.min(HEAD_BYTES, size);
+  const tailStart = Math.max(headEnd, size - TAIL_BYTES);
+  const ranges: ByteRange[] = headEnd === 0 ? [] : [{ kind: "span", start: 0, end: headEnd }];
+  return tailStart < size ? [...ranges, { kind: "span", start: tailStart, end: size }] : ranges;
+}
+
+function rangesFor(member: Member, misses: readonly RangeMissed[]): ByteRange[] {
+  if (!member.fetched) return firstRanges(member.object.size);
+  return missRanges(misses, member.object.size).map((range) => ({ kind: "span", ...range }));
+}
+
+async function fetchMisses(
+  store: S3Store,
+  wanted: readonly [Member, RangeMissed[]][],
+): Promise<Result<null, StoreFailure>> {
+  const reads = wanted.flatMap(([member, misses]) =>
+    rangesFor(member, misses).map(async (range) => {
+      const read = await store.getRange(member.object.key, range, member.object.etag);
+      if (read.success) member.cache.add(read.data.start, read.data.bytes);
+      return read;
+    }),
+  );
+  for (const member of wanted) member[0].fetched = true;
+  const failed = (await Promise.all(reads)).find((read) => !read.success);
+  return failed !== undefined && !failed.success ? fail(failed.error) : ok(null);
+}
+
+/**
+ * A checkpoint made of several objects under one prefix (Hugging Face `checkpoint-N/`, a Lightning sharded
+ * `.ckpt/`), read by the same directory reader as on disk, so the same completeness signals apply. The reader runs
+ * over what has been fetched; each object it touches is fetched (head and tail, then its misses, all pinned to the
+ * listing's ETags) and the reader runs again, until it touches nothing new. Never throws.
+ */
+export async function readObjectDirectory(
+  store: S3Store,
+  prefix: string,
+  objects: readonly ListedObject[],
+): Promise<ObjectRead> {
+  const path = store.urlOf(prefix);
+  const members = new Map<string, Member>(
+    objects.map((object) => [
+      object.key.slice(prefix.length),
+      { object, cache: new ObjectRangeCache(object.size), fetched: false },
+    ]),
+  );
+  const view: DirectoryView = {
+    names: () => [...members.keys()],
+    open: (name) => members.get(name)?.cache.source(),
+  };
+  const dirName = prefix.replace(/\/+$/, "").split("/").at(-1) ?? "";
+  for (let round = 0; round <= MAX_ROUNDS; round++) {
+    const report = buildDirectoryReport(view, { path: path.replace(/\/+$/, ""), dirName, inflate });
+    const wanted = [...members.values()].flatMap((member) => {
+      const misses = member.cache.takeMisses();
+      return misses.length === 0 ? [] : [[member, misses] as [Member, RangeMissed[]]];
+    });
+    if (wanted.length === 0) return { report, identity: directoryIdentity(objects) };
+    const fetched = await fetchMisses(store, wanted);
+    if (!fetched.success) return { report: failureReport(path, fetched.error), identity: null };
+  }
+  const message = `${path}: the reader still needed more bytes after ${MAX_ROUNDS} rounds of ranged reads; please report this with the objects`;
+  return { report: failureReport(path, { code: "bad-response", message }), identity: null };
+}
+
+/** A directory's identity: its total size, its members' ETags in key order, and its newest member's time. */
+export function directoryIdentity(objects: readonly ListedObject[]): ObjectIdentity {
+  const sorted = [...objects].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const newest =
+    sorted
+      .map((object) => object.lastModified ?? "")
+      .sort()
+      .at(-1) ?? null;
+  return {
+    size: sorted.reduce((total, object) => total + object.size, 0),
+    etag: sorted.map((object) => `${object.key}=${object.etag}`).join(","),
+    lastModified: newest === "" ? null : newest,
+  };
+}
