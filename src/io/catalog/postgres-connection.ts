@@ -1,0 +1,85 @@
+import { SQL } from "bun";
+import type { SqlValue } from "../../core/catalog/entry-sql.ts";
+import { ADVISORY_SPACE, MIGRATIONS_TABLE, POSTGRES_MIGRATIONS } from "../../core/catalog/postgres-schema.ts";
+import { AppError } from "../../core/errors/app-error.ts";
+
+/** Whether a `--catalog`/`CKPT_CATALOG` value names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(text: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(text);
+}
+
+/** The URL without its password, for messages and `ckpt stats`. */
+export function redactedUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+}
+
+/**
+ * The connection options from a catalog URL. `prepare=false` in its query string (for PgBouncer in transaction
+ * mode, which cannot keep a prepared statement across transactions) is ckpt's, not the server's: taken out.
+ */
+export function connectionOptions(url: string): { url: string; prepare: boolean } {
+  const parsed = new URL(url);
+  const prepare = parsed.searchParams.get("prepare");
+  parsed.searchParams.delete("prepare");
+  return { url: parsed.toString(), prepare: prepare !== "false" && prepare !== "0" };
+}
+
+/** `?` placeholders (as `entry-sql.ts` writes them for both databases) as PostgreSQL's `$1, $2…`. */
+export function positional(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+/** Runs one statement with `?` placeholders and returns its rows. */
+export async function queryRows<T>(sql: SQL, text: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  const rows = await sql.unsafe(positional(text), [...params]);
+  return [...rows] as T[];
+}
+
+/** Applies the migrations not yet applied, one transaction each, under a lock so two hosts never race. */
+async function migrate(sql: SQL): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx.unsafe("SELECT pg_advisory_xact_lock($1, 0)", [ADVISORY_SPACE]);
+    await tx.unsafe(MIGRATIONS_TABLE);
+    const applied = new Set(
+      [...(await tx.unsafe("SELECT version FROM ckpt_migrations"))].map((row) => Number(row.version)),
+    );
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements) await tx.unsafe(statement);
+      await tx.unsafe("INSERT INTO ckpt_migrations (version) VALUES ($1)", [migration.version]);
+    }
+  });
+}
+
+/** The newest migration this ckpt knows: a catalog migrated further by a newer ckpt is refused. */
+const KNOWN_VERSION = Math.max(...POSTGRES_MIGRATIONS.map((migration) => migration.version));
+
+async function refuseNewer(sql: SQL, name: string): Promise<void> {
+  const [row] = await sql.unsafe("SELECT max(version) AS version FROM ckpt_migrations");
+  const version = Number(row?.version ?? 0);
+  if (version > KNOWN_VERSION)
+    throw new AppError(
+      "io",
+      `the shared catalog ${name} has schema version ${version}, newer than this ckpt's ${KNOWN_VERSION}; upgrade ckpt on this host`,
+    );
+}
+
+/** Connects to the shared catalog and brings its schema up to date; errors name the server and what to do. */
+export async function connectPostgres(url: string): Promise<SQL> {
+  const options = connectionOptions(url);
+  const sql = new SQL(options.url, { prepare: options.prepare, max: 4, connectionTimeout: 10 });
+  try {
+    await migrate(sql);
+    await refuseNewer(sql, redactedUrl(url));
+    return sql;
+  } catch (error) {
+    await sql.close();
+    if (error instanceof AppError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new AppError(
+      "io",
+      `cannot use the shared catalog ${redactedUrl(url)}: ${why}; check the server is running and the URL (user, host, database) in --catalog or CKPT_CATALOG`,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { SQL } from "bun";
+import { POSTGRES_MIGRATIONS } from "../../../src/core/catalog/postgres-schema.ts";
+import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
+import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
+import { catalogStoreContract } from "./catalog-store-contract.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+let count = 0;
+let current = "";
+
+describe("the PostgreSQL catalog store", () => {
+  catalogStoreContract({
+    open: async (host) => {
+      current = await server.createDatabase(`contract_${count++}`);
+      return openPostgresCatalogStore(current, { host });
+    },
+    reopen: async (host) => openPostgresCatalogStore(current, { host }),
+  });
+
+  test("migrates an empty database once; opening again changes nothing", async () => {
+    const url = await server.createDatabase("migrations");
+    const first = await openPostgresCatalogStore(url, { host: "a" });
+    await first.close();
+    const second = await openPostgresCatalogStore(`${url}&prepare=false`, { host: "b" });
+    await second.close();
+    const sql = new SQL(url, { max: 1 });
+    try {
+      const versions = await sql`SELECT version FROM ckpt_migrations ORDER BY version`;
+      expect([...versions].map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+      const tables =
+        await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
+      expect([...tables].map((row) => row.tablename)).toEqual([
+        "checkpoints",
+        "ckpt_migrations",
+        "meta",
+        "metric_points",
+        "runs",
+      ]);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  test("a catalog migrated by a newer ckpt is refused with what to do", async () => {
+    const url = await server.createDatabase("newer");
+    await (await openPostgresCatalogStore(url, { host: "a" })).close();
+    const sql = new SQL(url, { max: 1 });
+    await sql`INSERT INTO ckpt_migrations (version) VALUES (999)`;
+    await sql.close();
+    await expect(openPostgresCatalogStore(url, { host: "a" })).rejects.toThrow(
+      /schema version 999, newer than this ckpt's 1; upgrade ckpt/,
+    );
+  });
+
+  test("an unreachable server is an error naming the URL without its password", async () => {
+    const url = "postgres://ckpt:secret@localhost:1/none?host=/nonexistent-socket-dir";
+    await expect(openPostgresCatalogStore(url, { host: "a" })).rejects.toThrow(
+      /cannot use the shared catalog postgres:\/\/ckpt:\*\*\*@localhost:1/,
+    );
+  });
+});
