@@ -57,9 +57,31 @@ export async function startPostgres(): Promise<PostgresServer> {
     chownSync(dir, Number(postgres), Number(group));
   }
   const data = join(dir, "data");
-  await run([join(POSTGRES_BIN, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+  await run([
+    join(POSTGRES_BIN, "initdb"),
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--no-sync",
+    "-E",
+    "UTF8",
+  ]);
   const settings = `-c listen_addresses='' -k ${dir} -p ${PORT} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  await run([join(POSTGRES_BIN, "pg_ctl"), "-D", data, "-l", join(dir, "log"), "-w", "-t", "30", "-o", settings, "start"]);
+  await run([
+    join(POSTGRES_BIN, "pg_ctl"),
+    "-D",
+    data,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-t",
+    "30",
+    "-o",
+    settings,
+    "start",
+  ]);
   const urlOf = (database: string) => `postgres://postgres@localhost:${PORT}/${database}?host=${dir}`;
   const url = urlOf("postgres");
   await waitUntilAccepting(url);
