@@ -1,8 +1,8 @@
-import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
-import { catalogStats } from "../io/catalog-reads.ts";
-import { openForQuery, queryFailure } from "./catalog-session.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
+import { queryFailure } from "./catalog-session.ts";
+import { catalogName, openQueryStore } from "./catalog-store-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
@@ -38,9 +38,9 @@ function emptyStats(catalog: string) {
 }
 
 /** Prints the statistics of `database` (null: not created yet), as `stats` and `ls --stats` both do. */
-export function writeCatalogStats(
+export async function writeCatalogStats(
   context: CommandContext,
-  database: Database | null,
+  store: CatalogStore | null,
   options: {
     readonly catalog: string;
     readonly roots: readonly string[];
@@ -48,15 +48,14 @@ export function writeCatalogStats(
     /** Only checkpoints modified in this window (`--since`/`--until`). */
     readonly modified: ModifiedWindow;
   },
-): void {
+): Promise<void> {
   const stats =
-    database === null
+    store === null
       ? emptyStats(options.catalog)
-      : catalogStats(database, {
-          roots: options.roots,
+      : {
+          ...(await store.stats({ roots: options.roots, modified: options.modified })),
           catalog: options.catalog,
-          modified: options.modified,
-        });
+        };
   context.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : renderCatalogStats(stats));
 }
 
@@ -68,14 +67,15 @@ async function run(context: CommandContext): Promise<number> {
   }
   const modified = parseTimeWindowFlags("stats", values, context);
   const { location, roots } = await prepareQuery("stats", context, { values, positionals });
-  const database = openForQuery(location);
+  const store = await openQueryStore(context, location);
   try {
-    writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json, modified });
+    const catalog = catalogName(location, store);
+    await writeCatalogStats(context, store, { catalog, roots, json: values.json, modified });
     return 0;
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
-    database?.close();
+    await store?.close();
   }
 }
 

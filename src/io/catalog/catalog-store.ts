@@ -6,8 +6,8 @@ import type { StoredPoint } from "../../core/runs/metric-curve.ts";
 import type { RankRow } from "../catalog-reads.ts";
 import type { CatalogChanges, DeletedPath } from "../catalog-writes.ts";
 
-/** A catalog row and the host whose disk holds the checkpoint (the local host's name for a SQLite catalog). */
-export type HostedEntry = CatalogEntry & { readonly host: string };
+/** A catalog row; in a shared catalog `host` says whose disk holds the checkpoint (absent: this host's). */
+export type HostedEntry = CatalogEntry;
 
 /** What `ls` and the TUI ask for: `EntrySqlOptions` without the dialect, which is the store's business. */
 export type EntryListing = Omit<EntrySqlOptions, "dialect">;

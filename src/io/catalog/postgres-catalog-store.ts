@@ -13,7 +13,8 @@ import { type RankRow, regexFiltered } from "../catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "../catalog-rows.ts";
 import type { CatalogStore, HostedEntry, RunKey } from "./catalog-store.ts";
 import { applySharedChanges, deleteSharedPaths, recordSharedScan } from "./postgres-catalog-writes.ts";
-import { connectPostgres, queryRows, redactedUrl } from "./postgres-connection.ts";
+import { connectPostgres, queryRows } from "./postgres-connection.ts";
+import { redactedUrl } from "./postgres-url.ts";
 
 /** Primary rows under the roots and in the window, as a `WHERE` clause with `?` parameters. */
 function primaryWhere(roots: readonly string[], modified?: ModifiedWindow) {

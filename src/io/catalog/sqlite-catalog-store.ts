@@ -40,7 +40,7 @@ export function sqliteCatalogStore(database: Database, options: { host: string }
     host,
     listEntries: async (listing) => {
       const { hosts: _hosts, ...query } = listing;
-      return listedHere(host, listing) ?? queryEntries(database, query).map((entry) => ({ ...entry, host }));
+      return listedHere(host, listing) ?? queryEntries(database, query);
     },
     countEntries: async (roots) => countEntries(database, roots),
     aliasesOf: async (paths) => aliasesOf(database, paths),
