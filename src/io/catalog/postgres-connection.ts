@@ -35,9 +35,18 @@ async function migrate(sql: SQL): Promise<void> {
 /** The newest migration this ckpt knows: a catalog migrated further by a newer ckpt is refused. */
 const KNOWN_VERSION = Math.max(...POSTGRES_MIGRATIONS.map((migration) => migration.version));
 
-async function refuseNewer(sql: SQL, name: string): Promise<void> {
-  const [row] = await sql.unsafe("SELECT max(version) AS version FROM ckpt_migrations");
-  const version = Number(row?.version ?? 0);
+/** The newest migration applied, 0 when none (no table yet); one round trip, no lock. */
+async function appliedVersion(sql: SQL): Promise<number> {
+  try {
+    const [row] = await sql.unsafe("SELECT max(version) AS version FROM ckpt_migrations");
+    return Number(row?.version ?? 0);
+  } catch {
+    // No table yet (or no permission to read it): `migrate` creates it or says why it cannot.
+    return 0;
+  }
+}
+
+function refuseNewer(version: number, name: string): void {
   if (version > KNOWN_VERSION)
     throw new AppError(
       "io",
@@ -50,8 +59,13 @@ export async function connectPostgres(url: string): Promise<SQL> {
   const options = connectionOptions(url);
   const sql = new SQL(options.url, { prepare: options.prepare, max: 4, connectionTimeout: 10 });
   try {
-    await migrate(sql);
-    await refuseNewer(sql, redactedUrl(url));
+    // The usual open is one query: the schema is current. Otherwise migrate (under the lock) and look again.
+    const found = await appliedVersion(sql);
+    refuseNewer(found, redactedUrl(url));
+    if (found < KNOWN_VERSION) {
+      await migrate(sql);
+      refuseNewer(await appliedVersion(sql), redactedUrl(url));
+    }
     return sql;
   } catch (error) {
     await sql.close();
