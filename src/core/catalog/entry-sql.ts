@@ -50,6 +50,8 @@ export type EntrySqlOptions = {
   readonly includeAliases?: boolean;
   /** Only rows of these hosts (`ls --host`); a shared catalog only: the SQLite one has no host column. */
   readonly hosts?: readonly string[];
+  /** Only these paths (a reader fetching the rows a change notice named). */
+  readonly paths?: readonly string[];
   /** @default "sqlite" */
   readonly dialect?: SqlDialect;
 };
@@ -166,6 +168,10 @@ export function buildEntrySql(options: EntrySqlOptions): SqlQuery {
   if (modified !== null) {
     conditions.push(modified.sql);
     params.push(...modified.params);
+  }
+  if (options.paths !== undefined) {
+    conditions.push(`path IN (${options.paths.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...options.paths);
   }
   if (options.hosts !== undefined) {
     conditions.push(`host IN (${options.hosts.map(() => "?").join(", ") || "NULL"})`);

@@ -1,5 +1,6 @@
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import type { CatalogStats } from "../../core/catalog/catalog-stats.ts";
+import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
 import type { EntrySqlOptions } from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
@@ -49,9 +50,9 @@ export type CatalogStore = {
   deletePaths(paths: readonly string[]): Promise<DeletedPath[]>;
   recordScan(scan: { at: string; seconds: number; roots: readonly string[] }): Promise<void>;
   /**
-   * Calls `listener` after a change committed by any writer (SQLite: `data_version` polled; PostgreSQL:
-   * LISTEN/NOTIFY). Resolves to the function that stops listening.
+   * Calls `listener` after a change committed by any writer (SQLite: `data_version` polled, no notice;
+   * PostgreSQL: LISTEN/NOTIFY, with the host and paths when they fit). Resolves to the function that stops it.
    */
-  onChange(listener: () => void): Promise<() => Promise<void>>;
+  onChange(listener: (notice: ChangeNotice | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };

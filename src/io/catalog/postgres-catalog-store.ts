@@ -1,5 +1,6 @@
 import type { SQL } from "bun";
 import { type CatalogStats, coveragePercent } from "../../core/catalog/catalog-stats.ts";
+import { decodeChangeNotice } from "../../core/catalog/change-notice.ts";
 import {
   buildEntrySql,
   modifiedCondition,
@@ -11,7 +12,7 @@ import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
 import { type RankRow, regexFiltered } from "../catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "../catalog-rows.ts";
-import type { CatalogStore, HostedEntry, RunKey } from "./catalog-store.ts";
+import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
 import { applySharedChanges, deleteSharedPaths, recordSharedScan } from "./postgres-catalog-writes.ts";
 import { connectPostgres, queryRows } from "./postgres-connection.ts";
 import { redactedUrl } from "./postgres-url.ts";
@@ -102,6 +103,67 @@ async function allKnownRoots(sql: SQL): Promise<string[]> {
 /** A shared catalog whose reads see every host and whose writes are `host`'s rows. */
 export type PostgresCatalogStore = CatalogStore & { readonly sql: SQL };
 
+async function listShared(sql: SQL, listing: EntryListing): Promise<HostedEntry[]> {
+  const query = { ...listing, dialect: "postgres" as const };
+  const built = buildEntrySql(query);
+  const rows = await queryRows<EntryRow & { host: string }>(sql, built.sql, built.params);
+  return regexFiltered(
+    rows.map((row): HostedEntry => ({ ...entryFromRow(row), host: row.host })),
+    query,
+  );
+}
+
+async function countShared(sql: SQL, roots: readonly string[]): Promise<number> {
+  const where = primaryWhere(roots);
+  const [row] = await queryRows<{ count: number }>(
+    sql,
+    `SELECT count(*)::integer AS count FROM checkpoints WHERE ${where.sql}`,
+    where.params,
+  );
+  return row?.count ?? 0;
+}
+
+async function aliasesShared(sql: SQL, paths: readonly string[]): Promise<Map<string, string[]>> {
+  const aliases = new Map<string, string[]>();
+  for (const path of paths) {
+    const rows = await queryRows<{ path: string }>(
+      sql,
+      "SELECT path FROM checkpoints WHERE alias_of = ? ORDER BY path",
+      [path],
+    );
+    if (rows.length > 0)
+      aliases.set(
+        path,
+        rows.map((row) => row.path),
+      );
+  }
+  return aliases;
+}
+
+async function rankShared(sql: SQL, roots: readonly string[]): Promise<RankRow[]> {
+  const where = primaryWhere(roots);
+  return queryRows<RankRow>(
+    sql,
+    `SELECT path, run_dir, primary_canonical, primary_value, primary_higher, epoch, global_step FROM checkpoints WHERE ${where.sql} AND primary_canonical IS NOT NULL`,
+    where.params,
+  );
+}
+
+async function loggedNames(sql: SQL): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    sql,
+    `SELECT primary_name AS name FROM checkpoints WHERE primary_name IS NOT NULL
+     UNION SELECT jsonb_object_keys(metrics_json::jsonb -> 'additional_metrics') AS name FROM checkpoints
+     WHERE jsonb_typeof(metrics_json::jsonb -> 'additional_metrics') = 'object' ORDER BY name`,
+  );
+  return rows.map((row) => row.name);
+}
+
+async function hostsOf(sql: SQL): Promise<string[]> {
+  const rows = await queryRows<{ host: string }>(sql, "SELECT DISTINCT host FROM checkpoints ORDER BY host");
+  return rows.map((row) => row.host);
+}
+
 /**
  * The shared catalog in PostgreSQL behind the `CatalogStore` interface. Connecting migrates the schema; every
  * write transaction ends in `pg_notify`, so `onChange` subscribers (TUIs) wake on commit instead of polling.
@@ -118,70 +180,23 @@ export async function openPostgresCatalogStore(
     name,
     host,
     sql,
-    listEntries: async (listing) => {
-      const query = { ...listing, dialect: "postgres" as const };
-      const built = buildEntrySql(query);
-      const rows = await queryRows<EntryRow & { host: string }>(sql, built.sql, built.params);
-      return regexFiltered(
-        rows.map((row): HostedEntry => ({ ...entryFromRow(row), host: row.host })),
-        query,
-      );
-    },
-    countEntries: async (roots) => {
-      const where = primaryWhere(roots);
-      const [row] = await queryRows<{ count: number }>(
-        sql,
-        `SELECT count(*)::integer AS count FROM checkpoints WHERE ${where.sql}`,
-        where.params,
-      );
-      return row?.count ?? 0;
-    },
-    aliasesOf: async (paths) => {
-      const aliases = new Map<string, string[]>();
-      for (const path of paths) {
-        const rows = await queryRows<{ path: string }>(
-          sql,
-          "SELECT path FROM checkpoints WHERE alias_of = ? ORDER BY path",
-          [path],
-        );
-        if (rows.length > 0)
-          aliases.set(
-            path,
-            rows.map((row) => row.path),
-          );
-      }
-      return aliases;
-    },
-    rankRows: async (roots) => {
-      const where = primaryWhere(roots);
-      return queryRows<RankRow>(
-        sql,
-        `SELECT path, run_dir, primary_canonical, primary_value, primary_higher, epoch, global_step FROM checkpoints WHERE ${where.sql} AND primary_canonical IS NOT NULL`,
-        where.params,
-      );
-    },
+    listEntries: (listing) => listShared(sql, listing),
+    countEntries: (roots) => countShared(sql, roots),
+    aliasesOf: (paths) => aliasesShared(sql, paths),
+    rankRows: (roots) => rankShared(sql, roots),
     stats: (query) => sharedStats(sql, { ...query, name }),
-    loggedMetricNames: async () => {
-      const rows = await queryRows<{ name: string }>(
-        sql,
-        `SELECT primary_name AS name FROM checkpoints WHERE primary_name IS NOT NULL
-         UNION SELECT jsonb_object_keys(metrics_json::jsonb -> 'additional_metrics') AS name FROM checkpoints
-         WHERE jsonb_typeof(metrics_json::jsonb -> 'additional_metrics') = 'object' ORDER BY name`,
-      );
-      return rows.map((row) => row.name);
-    },
+    loggedMetricNames: () => loggedNames(sql),
     runMetricNames: (run) => metricNamesOfRun(sql, run),
     runMetricPoints: (run, names) => pointsOfRun(sql, run, names),
     knownRoots: () => allKnownRoots(sql),
-    hosts: async () =>
-      (await queryRows<{ host: string }>(sql, "SELECT DISTINCT host FROM checkpoints ORDER BY host")).map(
-        (row) => row.host,
-      ),
+    hosts: () => hostsOf(sql),
     applyChanges: (changes) => applySharedChanges(sql, host, changes),
     deletePaths: (paths) => deleteSharedPaths(sql, host, paths),
     recordScan: (scan) => recordSharedScan(sql, host, scan),
     onChange: async (listener) => {
-      const subscription = await sql.listen(CHANGE_CHANNEL, () => listener());
+      const subscription = await sql.listen(CHANGE_CHANNEL, (payload) =>
+        listener(decodeChangeNotice(payload)),
+      );
       return () => subscription.unlisten();
     },
     close: () => sql.close(),

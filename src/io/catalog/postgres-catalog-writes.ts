@@ -1,4 +1,5 @@
 import type { SQL } from "bun";
+import { encodeChangeNotice } from "../../core/catalog/change-notice.ts";
 import type { SqlValue } from "../../core/catalog/entry-sql.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
 import type { MetricPoint } from "../../core/runs/metric-series.ts";
@@ -122,9 +123,20 @@ export async function pruneRuns(tx: Tx, host: string): Promise<void> {
   );
 }
 
-/** Wakes every LISTENing reader when this transaction commits (and never when it rolls back). */
-export async function notifyChange(tx: Tx, host: string): Promise<void> {
-  await run(tx, "SELECT pg_notify(?, ?)", [CHANGE_CHANNEL, host]);
+/**
+ * Wakes every LISTENing reader when this transaction commits (and never when it rolls back), naming the paths
+ * written and removed when they fit in a notification.
+ */
+export async function notifyChange(
+  tx: Tx,
+  notice: { host: string; upserted?: readonly string[] | null; removed?: readonly string[] | null },
+): Promise<void> {
+  const payload = encodeChangeNotice({
+    host: notice.host,
+    upserted: notice.upserted ?? null,
+    removed: notice.removed ?? null,
+  });
+  await run(tx, "SELECT pg_notify(?, ?)", [CHANGE_CHANNEL, payload]);
 }
 
 /** One batch of this host's changes, all or nothing. */
@@ -135,7 +147,8 @@ export async function applySharedChanges(sql: SQL, host: string, changes: StoreC
     await upsertRowValues(tx, host, (changes.upserts ?? []).map(rowValues));
     await upsertRuns(tx, host, changes.runs ?? [], changes.now);
     if ((changes.removed?.length ?? 0) > 0) await pruneRuns(tx, host);
-    await notifyChange(tx, host);
+    const upserted = (changes.upserts ?? []).map((entry) => entry.path);
+    await notifyChange(tx, { host, upserted, removed: changes.removed ?? [] });
   });
 }
 
@@ -169,7 +182,8 @@ export async function deleteSharedPaths(
       deleted.push({ path, rows: own.length + below.length + aliasPaths.length, aliases: aliasPaths });
     }
     await pruneRuns(tx, host);
-    await notifyChange(tx, host);
+    // Rows below a directory went too: not named, so readers read this host's rows again.
+    await notifyChange(tx, { host });
     return deleted;
   });
 }

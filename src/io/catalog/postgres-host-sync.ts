@@ -81,6 +81,7 @@ export async function applyHostSync(sql: SQL, host: string, sync: HostSync): Pro
     for (const dir of sync.removedRuns)
       await rowsOf(tx, "DELETE FROM runs WHERE host = ? AND dir = ?", [host, dir]);
     if (sync.removedRuns.length > 0) await pruneRuns(tx, host);
-    await notifyChange(tx, host);
+    const upserted = sync.rows.map((values) => String(values[0]));
+    await notifyChange(tx, { host, upserted, removed: sync.removed });
   });
 }

@@ -61,7 +61,7 @@ export function sqliteCatalogStore(database: Database, options: { host: string }
         const now = dataVersion(database);
         if (now === seen) return;
         seen = now;
-        listener();
+        listener(null);
       }, DATA_VERSION_POLL_MS);
       return async () => clearInterval(timer);
     },
