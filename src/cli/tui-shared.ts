@@ -1,4 +1,5 @@
 import { catalogHost } from "../io/catalog/catalog-host.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import { createCatalogStore } from "../tui/catalog-store.ts";
 import { absolutePath } from "./catalog-session.ts";
@@ -16,6 +17,22 @@ type SharedTuiInput = {
 
 const SHARED_NOTE = "shared catalog: each host's ckpt watch keeps its own rows current";
 
+/** Without a terminal: the `ckpt ls` table of every host's rows. */
+async function printSharedTable(
+  context: CommandContext,
+  options: { store: CatalogStore; roots: readonly string[] },
+): Promise<number> {
+  const which = context.stdout.isTTY ? "standard input" : "standard output";
+  context.stderr.write(`ckpt tui: ${which} is not a terminal, so here is the 'ckpt ls' table instead\n`);
+  try {
+    const entries = await options.store.listEntries({ roots: options.roots });
+    printEntries(context, entries, { json: false, csv: false, wide: false, aliases: new Map() });
+  } finally {
+    await options.store.close();
+  }
+  return 0;
+}
+
 /**
  * `ckpt tui --catalog postgres://…`: every host's checkpoints, the host in each run's header, redrawn when a
  * host's commit is NOTIFYed. Read-only here: this host's rows come from its own `ckpt watch`.
@@ -29,17 +46,7 @@ export async function runSharedTui(
   const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
   const store = await openPostgresCatalogStore(input.location.shared, { host: catalogHost(context.env) });
   const terminal = options.terminal();
-  if (!context.stdout.isTTY || !terminal.stdin.isTTY) {
-    const which = context.stdout.isTTY ? "standard input" : "standard output";
-    context.stderr.write(`ckpt tui: ${which} is not a terminal, so here is the 'ckpt ls' table instead\n`);
-    try {
-      const entries = await store.listEntries({ roots });
-      printEntries(context, entries, { json: false, csv: false, wide: false, aliases: new Map() });
-    } finally {
-      await store.close();
-    }
-    return 0;
-  }
+  if (!context.stdout.isTTY || !terminal.stdin.isTTY) return printSharedTable(context, { store, roots });
   const noColor = context.env["NO_COLOR"];
   if (noColor !== undefined && noColor !== "") terminal.disableColor();
   terminal.preferProduction();

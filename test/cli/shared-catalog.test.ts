@@ -75,6 +75,10 @@ describe("a shared PostgreSQL catalog", () => {
     expect(typo.stderr).toContain("unknown host 'gpu-c'. Did you mean 'gpu-a' or 'gpu-b'?");
     const table = await runCkpt(reader, ["ls", "--catalog", url, "--wide"]);
     expect(table.stdout.split("\n")[0]).toMatch(/status\s+host\s+path/);
+    const piped = await runCkpt(reader, ["tui", "--catalog", url]);
+    expect(piped.stderr).toContain("not a terminal, so here is the 'ckpt ls' table instead");
+    expect(piped.stdout).toMatch(/gpu-a\s+.*data-a/);
+    expect(piped.stdout).toMatch(/gpu-b\s+.*data-b/);
     // A checkpoint deleted on one host leaves that host's rows on its next scan, and only that host's.
     rmSync(join(dir.path, "data-b", "yolo", "epoch=2.ckpt"));
     const rescan = await runCkpt(b, ["scan", join(dir.path, "data-b"), "--catalog", url]);
