@@ -92,7 +92,7 @@ function jsonPath(prefix: string, name: string): string {
 function jsonNumber(dialect: SqlDialect): string {
   // PostgreSQL: the same `$."name"` path as SQLite's json_extract, through jsonpath; a JSON null becomes NULL.
   return dialect === "postgres"
-    ? "(jsonb_path_query_first(metrics_json::jsonb, ?::jsonpath) #>> '{}')::double precision"
+    ? "(jsonb_path_query_first(metrics_json, ?::jsonpath) #>> '{}')::double precision"
     : "json_extract(metrics_json, ?)";
 }
 
@@ -187,7 +187,16 @@ export function buildEntrySql(options: EntrySqlOptions): SqlQuery {
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
   const limited = options.limit !== undefined && filter?.kind !== "regex";
   if (limited) params.push(options.limit ?? 0);
-  const columns = dialect === "postgres" ? [...ENTRY_COLUMNS, "host"] : ENTRY_COLUMNS;
+  // PostgreSQL keeps metrics as jsonb; rows carry them as the JSON text SQLite returns.
+  const columns =
+    dialect === "postgres"
+      ? [
+          ...ENTRY_COLUMNS.map((column) =>
+            column === "metrics_json" ? "metrics_json::text AS metrics_json" : column,
+          ),
+          "host",
+        ]
+      : ENTRY_COLUMNS;
   const sql = `SELECT ${columns.join(", ")} FROM checkpoints${where} ${order.sql}${limited ? " LIMIT ?" : ""}`;
   return { sql, params };
 }

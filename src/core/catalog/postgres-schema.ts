@@ -15,7 +15,8 @@ export const MIGRATIONS_TABLE =
   "CREATE TABLE IF NOT EXISTS ckpt_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
 
 // Paths sort bytewise (COLLATE "C") as in SQLite, so the range conditions of `rootCondition` and `ORDER BY path`
-// mean the same on both. Numbers are double precision: what a JavaScript number holds, as SQLite's were.
+// mean the same on both. Numbers are double precision: what a JavaScript number holds, as SQLite's were. Metrics
+// are jsonb: a sort by a logged metric and the list of metric names read them without parsing text per row.
 const CHECKPOINTS = `CREATE TABLE checkpoints (
     host text NOT NULL,
     location text NOT NULL,
@@ -42,7 +43,7 @@ const CHECKPOINTS = `CREATE TABLE checkpoints (
     primary_canonical text COLLATE "C",
     primary_value double precision,
     primary_higher integer,
-    metrics_json text,
+    metrics_json jsonb,
     metadata_json text,
     sidecar_state text NOT NULL,
     safety text,

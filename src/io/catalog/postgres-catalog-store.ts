@@ -153,8 +153,8 @@ async function loggedNames(sql: SQL): Promise<string[]> {
   const rows = await queryRows<{ name: string }>(
     sql,
     `SELECT primary_name AS name FROM checkpoints WHERE primary_name IS NOT NULL
-     UNION SELECT jsonb_object_keys(metrics_json::jsonb -> 'additional_metrics') AS name FROM checkpoints
-     WHERE jsonb_typeof(metrics_json::jsonb -> 'additional_metrics') = 'object' ORDER BY name`,
+     UNION SELECT jsonb_object_keys(metrics_json -> 'additional_metrics') AS name FROM checkpoints
+     WHERE jsonb_typeof(metrics_json -> 'additional_metrics') = 'object' ORDER BY name`,
   );
   return rows.map((row) => row.name);
 }

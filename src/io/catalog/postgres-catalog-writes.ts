@@ -30,6 +30,15 @@ function valuesList(rows: number, columns: number): string {
   return Array.from({ length: rows }, () => one).join(", ");
 }
 
+/**
+ * One `(?, …)` per row. The metrics JSON arrives as text and is parsed by the server (`::text::jsonb`): bound to a
+ * jsonb parameter directly, the client would store the text as one JSON string.
+ */
+function rowPlaceholders(rows: number): string {
+  const one = `(${SHARED_COLUMNS.map((column) => (column === "metrics_json" ? "?::text::jsonb" : "?")).join(", ")})`;
+  return Array.from({ length: rows }, () => one).join(", ");
+}
+
 /** Upserts rows given as `STORED_COLUMNS` values, in batches of one multi-row INSERT each. */
 export async function upsertRowValues(tx: Tx, host: string, rows: readonly SqlValue[][]): Promise<void> {
   const updates = SHARED_COLUMNS.filter((column) => column !== "host" && column !== "path")
@@ -40,7 +49,7 @@ export async function upsertRowValues(tx: Tx, host: string, rows: readonly SqlVa
     const params = batch.flatMap((values) => [host, fileLocation(host, String(values[0])), ...values]);
     await run(
       tx,
-      `INSERT INTO checkpoints (${SHARED_COLUMNS.join(", ")}) VALUES ${valuesList(batch.length, SHARED_COLUMNS.length)} ON CONFLICT (host, path) DO UPDATE SET ${updates}`,
+      `INSERT INTO checkpoints (${SHARED_COLUMNS.join(", ")}) VALUES ${rowPlaceholders(batch.length)} ON CONFLICT (host, path) DO UPDATE SET ${updates}`,
       params,
     );
   }

@@ -28,6 +28,16 @@ describe("the PostgreSQL catalog store", () => {
     reopen: async (host) => openPostgresCatalogStore(current, { host }),
   });
 
+  describe("with prepare=false (PgBouncer in transaction mode)", () => {
+    catalogStoreContract({
+      open: async (host) => {
+        current = `${await server.createDatabase(`unprepared_${count++}`)}&prepare=false`;
+        return openPostgresCatalogStore(current, { host });
+      },
+      reopen: async (host) => openPostgresCatalogStore(current, { host }),
+    });
+  });
+
   test("migrates an empty database once; opening again changes nothing", async () => {
     const url = await server.createDatabase("migrations");
     const first = await openPostgresCatalogStore(url, { host: "a" });
