@@ -54,9 +54,20 @@ function refuseNewer(version: number, name: string): void {
     );
 }
 
+function parsedOptions(url: string): ReturnType<typeof connectionOptions> {
+  try {
+    return connectionOptions(url);
+  } catch {
+    throw new AppError(
+      "usage",
+      `${redactedUrl(url)} is not a PostgreSQL URL ckpt can read; write it as postgres://USER@HOST:PORT/DATABASE (a unix socket: ?host=/run/postgresql)`,
+    );
+  }
+}
+
 /** Connects to the shared catalog and brings its schema up to date; errors name the server and what to do. */
 export async function connectPostgres(url: string): Promise<SQL> {
-  const options = connectionOptions(url);
+  const options = parsedOptions(url);
   const sql = new SQL(options.url, { prepare: options.prepare, max: 4, connectionTimeout: 10 });
   try {
     // The usual open is one query: the schema is current. Otherwise migrate (under the lock) and look again.

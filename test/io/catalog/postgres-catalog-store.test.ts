@@ -73,6 +73,12 @@ describe("the PostgreSQL catalog store", () => {
     );
   });
 
+  test("a malformed URL is a usage error that says how to write one", async () => {
+    await expect(openPostgresCatalogStore("postgres://a:b@[bad", { host: "a" })).rejects.toThrow(
+      /postgres:\/\/a:\*\*\*@\[bad is not a PostgreSQL URL ckpt can read; write it as postgres:\/\/USER@HOST/,
+    );
+  });
+
   test("an unreachable server is an error naming the URL without its password", async () => {
     const url = "postgres://ckpt:secret@localhost:1/none?host=/nonexistent-socket-dir";
     await expect(openPostgresCatalogStore(url, { host: "a" })).rejects.toThrow(
