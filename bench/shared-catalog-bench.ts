@@ -222,7 +222,7 @@ try {
     });
   const publisher = await openPostgresCatalogStore(url, { host: "gpu-9" });
   const first = performance.now();
-  await publishHostRows(hostLocal, publisher);
+  let state = (await publishHostRows(hostLocal, publisher)).published;
   process.stdout.write(
     `first publication of ${perHost} rows by one host: ${((performance.now() - first) / 1000).toFixed(2)} s\n`,
   );
@@ -231,7 +231,7 @@ try {
     `publication of 1 new row against ${perHost} published (per watch commit)`,
     await timedAsync(async () => {
       await hostStore.applyChanges({ upserts: [entry(9, next++)], now: 0 });
-      await publishHostRows(hostLocal, publisher);
+      state = (await publishHostRows(hostLocal, publisher, state)).published;
     }),
   );
   await Promise.all([...writers, reader, publisher].map((store) => store.close()));

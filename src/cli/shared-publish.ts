@@ -17,7 +17,8 @@ export async function publishAfterScan(
   if (!local.success) return null;
   const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
   try {
-    return { ...(await publishHostRows(local.data, shared)), catalog: shared.name, host: shared.host };
+    const { published: _state, ...publication } = await publishHostRows(local.data, shared);
+    return { ...publication, catalog: shared.name, host: shared.host };
   } finally {
     local.data.close();
     await shared.close();

@@ -15,11 +15,14 @@ function runStamp(run: { updated_at: number; points_fingerprint: string | null }
   return JSON.stringify([run.updated_at, run.points_fingerprint]);
 }
 
+/**
+ * This host's rows and runs as the shared catalog holds them, by signature. Read from the server once, then kept
+ * in step by each publication, so publishing after a commit reads only the local catalog.
+ */
+export type PublishedState = { readonly rows: Map<string, string>; readonly runs: Map<string, string> };
+
 /** What differs between the local catalog and this host's shared rows, read in one local transaction. */
-function diffAgainst(
-  local: Database,
-  shared: { rows: Map<string, string>; runs: Map<string, string> },
-): HostSync {
+function diffAgainst(local: Database, shared: PublishedState): { sync: HostSync; after: PublishedState } {
   return local.transaction(() => {
     const signatures = localRowSignatures(local);
     const changed = [...signatures].flatMap(([path, sign]) => (shared.rows.get(path) === sign ? [] : [path]));
@@ -33,20 +36,36 @@ function diffAgainst(
       return [{ run, points: samePoints ? null : localRunPoints(local, run.dir) }];
     });
     const removedRuns = [...shared.runs.keys()].filter((dir) => !known.has(dir));
-    return { rows: localStoredRows(local, changed), removed, runs: updates, removedRuns };
+    const sync = { rows: localStoredRows(local, changed), removed, runs: updates, removedRuns };
+    return { sync, after: { rows: signatures, runs: new Map(runs.map((run) => [run.dir, runStamp(run)])) } };
   })();
 }
 
-/** Publishes this host's local rows to the shared catalog; returns what changed there. */
-export async function publishHostRows(local: Database, shared: PostgresCatalogStore): Promise<Publication> {
-  const [rows, runs] = await Promise.all([
-    sharedRowSignatures(shared.sql, shared.host),
-    sharedRunStamps(shared.sql, shared.host),
-  ]);
-  const sync = diffAgainst(local, { rows, runs });
+/**
+ * Publishes this host's local rows to the shared catalog; returns what changed there and the state to pass to the
+ * next publication (without one, this host's rows are read from the server first).
+ */
+export async function publishHostRows(
+  local: Database,
+  shared: PostgresCatalogStore,
+  published?: PublishedState,
+): Promise<Publication & { readonly published: PublishedState }> {
+  const [rows, runs] =
+    published === undefined
+      ? await Promise.all([
+          sharedRowSignatures(shared.sql, shared.host),
+          sharedRunStamps(shared.sql, shared.host),
+        ])
+      : [published.rows, published.runs];
+  const { sync, after } = diffAgainst(local, { rows, runs });
   const nothing = sync.rows.length + sync.removed.length + sync.runs.length + sync.removedRuns.length === 0;
   if (!nothing) await applyHostSync(shared.sql, shared.host, sync);
-  return { upserted: sync.rows.length, removed: sync.removed.length, runs: sync.runs.length };
+  return {
+    upserted: sync.rows.length,
+    removed: sync.removed.length,
+    runs: sync.runs.length,
+    published: after,
+  };
 }
 
 /** How often the publisher asks the local catalog's `data_version` whether the daemon committed. */
@@ -70,6 +89,7 @@ export function startHostPublisher(options: {
   let seen = -1;
   let running: Promise<void> | null = null;
   let retryAt = 0;
+  let published: PublishedState | undefined;
   const tick = () => {
     if (running !== null || performance.now() < retryAt) return;
     if (local === null) {
@@ -81,13 +101,16 @@ export function startHostPublisher(options: {
     const version = dataVersion(open);
     if (version === seen) return;
     seen = version;
-    running = publishHostRows(open, options.shared)
-      .then((publication) => {
+    running = publishHostRows(open, options.shared, published)
+      .then(({ published: after, ...publication }) => {
+        published = after;
         if (publication.upserted + publication.removed + publication.runs > 0)
           options.onPublished(publication);
       })
       .catch((error: unknown) => {
         seen = -1;
+        // What the server holds is unknown after a failure: read it again.
+        published = undefined;
         retryAt = performance.now() + RETRY_AFTER_MS;
         options.onError(error);
       })

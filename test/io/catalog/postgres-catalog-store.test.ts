@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
 import { SQL } from "bun";
 import { POSTGRES_MIGRATIONS } from "../../../src/core/catalog/postgres-schema.ts";
+import { publishHostRows } from "../../../src/io/catalog/host-publisher.ts";
 import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
+import { sqliteCatalogStore } from "../../../src/io/catalog/sqlite-catalog-store.ts";
+import { openCatalogForWriting } from "../../../src/io/catalog-db.ts";
 import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
+import { makeTempDir } from "../../helpers/temp-dir.ts";
+import { sampleEntry, stored, TEST_NOW } from "../../helpers/tui-catalog.ts";
 import { catalogStoreContract } from "./catalog-store-contract.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
@@ -36,6 +42,30 @@ describe("the PostgreSQL catalog store", () => {
       },
       reopen: async (host) => openPostgresCatalogStore(current, { host }),
     });
+  });
+
+  test("a host publishes its local rows: changes only, against what it published before or what the server holds", async () => {
+    using dir = makeTempDir("publish");
+    const url = await server.createDatabase("publish");
+    const local = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => TEST_NOW });
+    const localStore = sqliteCatalogStore(local, { host: "gpu-a" });
+    const shared = await openPostgresCatalogStore(url, { host: "gpu-a" });
+    try {
+      const [first, second] = [sampleEntry("alpha", "epoch=0.ckpt"), sampleEntry("alpha", "epoch=1.ckpt")];
+      await localStore.applyChanges({ upserts: [stored(first)], now: TEST_NOW });
+      const initial = await publishHostRows(local, shared);
+      expect([initial.upserted, initial.removed]).toEqual([1, 0]);
+      await localStore.applyChanges({ upserts: [stored(second)], removed: [first.path], now: TEST_NOW });
+      const next = await publishHostRows(local, shared, initial.published);
+      expect([next.upserted, next.removed]).toEqual([1, 1]);
+      const again = await publishHostRows(local, shared);
+      expect([again.upserted, again.removed, again.runs]).toEqual([0, 0, 0]);
+      const rows = await shared.listEntries({ roots: [] });
+      expect(rows.map((entry) => [entry.host, entry.path])).toEqual([["gpu-a", second.path]]);
+    } finally {
+      local.close();
+      await shared.close();
+    }
   });
 
   test("migrates an empty database once; opening again changes nothing", async () => {
