@@ -1,17 +1,17 @@
-import type { Database } from "bun:sqlite";
 import { type BestPick, bestEntries } from "../core/catalog/best-entries.ts";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import type { EntryFilter } from "../core/catalog/entry-query.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
-import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
-import { openForQuery, queryFailure } from "./catalog-session.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
+import { queryFailure } from "./catalog-session.ts";
+import { catalogName, openQueryStore } from "./catalog-store-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { emptyResultHint } from "./empty-result-hint.ts";
 import { narrowingFlags, parseFilterFlag, printEntries } from "./ls-command.ts";
 import {
   LIST_REQUEST,
   listRequest,
-  metricNamesFor,
+  metricNamesIn,
   renderNameChoices,
   resolveColumnsFlag,
   resolveMetricFlag,
@@ -68,13 +68,13 @@ function rankingOf(picks: readonly BestPick[]) {
   };
 }
 
-function printBest(context: CommandContext, database: Database | null, input: BestInput): void {
+async function printBest(context: CommandContext, store: CatalogStore | null, input: BestInput) {
   const { values, roots } = input;
-  const logged = metricNamesFor(database, values);
+  const logged = await metricNamesIn(store, values);
   const metric = values.metric === undefined ? undefined : resolveMetricFlag("best", values.metric, logged);
   const columns =
     values.columns === undefined ? undefined : resolveColumnsFlag("best", values.columns, logged);
-  const entries = database === null ? [] : queryEntries(database, { roots, ...input.query });
+  const entries = store === null ? [] : await store.listEntries({ roots, ...input.query });
   const picks = bestEntries(entries, {
     overall: values.overall,
     ...(metric === undefined ? {} : { metric: metric.key }),
@@ -84,7 +84,7 @@ function printBest(context: CommandContext, database: Database | null, input: Be
       emptyResultHint({
         command: "best",
         catalogPath: input.catalogPath,
-        database,
+        total: store === null ? null : await store.countEntries(roots),
         roots,
         typedRoots: input.positionals,
         narrowing: narrowingFlags(values),
@@ -96,7 +96,7 @@ function printBest(context: CommandContext, database: Database | null, input: Be
   }
   const best = picks.map((pick) => pick.entry);
   const paths = best.map((entry) => entry.path);
-  const aliases = database === null || !values.json ? new Map() : aliasesOf(database, paths);
+  const aliases = store === null || !values.json ? new Map() : await store.aliasesOf(paths);
   const options = {
     json: values.json,
     csv: values.csv,
@@ -120,17 +120,18 @@ async function run(context: CommandContext): Promise<number> {
     modified: parseTimeWindowFlags("best", values, context),
   };
   const { location, roots } = await prepareQuery("best", context, { values, positionals });
-  const database = openForQuery(location);
+  const store = await openQueryStore(context, location);
   try {
     const listed = listRequest(values);
+    const catalogPath = catalogName(location, store);
     if (listed !== null) {
-      context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
-    } else printBest(context, database, { values, positionals, roots, catalogPath: location.path, query });
+      context.stdout.write(renderNameChoices(listed, await metricNamesIn(store, values)));
+    } else await printBest(context, store, { values, positionals, roots, catalogPath, query });
     return 0;
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
-    database?.close();
+    await store?.close();
   }
 }
 

@@ -5,6 +5,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { shellWord } from "../core/text/shell-quote.ts";
 import { startEmbeddedWatcher } from "../daemon/embedded-watcher.ts";
+import { primaryPaths } from "../io/catalog/sqlite-path-reads.ts";
 import { openCatalogForReading } from "../io/catalog-db.ts";
 import { type DemoTraining, type DemoTrainingEvent, startDemoTraining } from "../io/demo-training.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -57,8 +58,7 @@ function indexedPaths(catalog: string): Set<string> {
   const opened = openCatalogForReading(catalog);
   if (!opened.success) return new Set();
   try {
-    const rows = opened.data.query("SELECT path FROM checkpoints WHERE alias_of IS NULL").all();
-    return new Set((rows as { path: string }[]).map((row) => row.path));
+    return primaryPaths(opened.data);
   } finally {
     opened.data.close();
   }

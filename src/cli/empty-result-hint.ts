@@ -1,13 +1,11 @@
-import type { Database } from "bun:sqlite";
 import { describeCheckpointKinds } from "../core/discovery/checkpoint-names.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
-import { countEntries } from "../io/catalog-reads.ts";
 
 export type EmptyResultOptions = {
   readonly command: string;
   readonly catalogPath: string;
-  /** Null when the catalog does not exist yet. */
-  readonly database: Database | null;
+  /** Primary entries under the roots before any filter; null when the catalog does not exist yet. */
+  readonly total: number | null;
   /** Absolute roots, and the same as the user typed them. */
   readonly roots: readonly string[];
   readonly typedRoots: readonly string[];
@@ -25,9 +23,9 @@ export type EmptyResultOptions = {
  * have found), everything filtered out, or (`best`) no entry with a value of the metric.
  */
 export function emptyResultHint(options: EmptyResultOptions): string {
-  const { command, database } = options;
+  const { command, total } = options;
   const where = options.typedRoots.length === 0 ? "in the catalog" : `under ${options.typedRoots.join(", ")}`;
-  if (database === null) {
+  if (total === null) {
     return `ckpt: the catalog ${options.catalogPath} is empty; run 'ckpt scan DIR' or 'ckpt ${command} DIR'\n`;
   }
   if (options.matched > 0) {
@@ -35,7 +33,6 @@ export function emptyResultHint(options: EmptyResultOptions): string {
       options.metric === undefined || options.metric === null ? "its run's primary metric" : options.metric;
     return `ckpt: none of the ${options.matched} checkpoints ${where} has a value of ${metric}; 'ckpt ${command} --metric help' lists the metrics\n`;
   }
-  const total = countEntries(database, options.roots);
   if (total > 0) {
     return `ckpt: none of the ${total} checkpoints ${where} matches ${options.narrowing.join(" ")}\n`;
   }

@@ -1,6 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { AppError } from "../core/errors/app-error.ts";
+import { catalogHost } from "../io/catalog/catalog-host.ts";
+import { redactedUrl } from "../io/catalog/postgres-url.ts";
 import { catalogLockPaths } from "../io/catalog-lock.ts";
 import { locateCatalog } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -33,6 +35,8 @@ export type CkptInfo = {
     readonly exists: boolean;
     readonly bytes: number | null;
     readonly problem: string | null;
+    /** The shared PostgreSQL catalog (password hidden) and the host name this host's rows carry there. */
+    readonly shared?: { readonly url: string; readonly host: string };
   };
   readonly lock_file: string | null;
   readonly pid_file: string | null;
@@ -47,7 +51,11 @@ function catalogFacts(context: CommandContext, flag: string | undefined): CkptIn
     const location = locateCatalog(context, flag);
     const exists = existsSync(location.path);
     const bytes = exists ? statSync(location.path).size : null;
-    return { path: location.path, source: location.source, exists, bytes, problem: null };
+    const shared =
+      location.shared === undefined
+        ? {}
+        : { shared: { url: redactedUrl(location.shared), host: catalogHost(context.env) } };
+    return { path: location.path, source: location.source, exists, bytes, problem: null, ...shared };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return { path: null, source: null, exists: false, bytes: null, problem: error.message };
@@ -95,6 +103,14 @@ function renderInfo(info: CkptInfo): string {
     ["platform", `${info.platform}, Bun ${info.bun}`],
     ["executable", info.executable.join(" ")],
     ["catalog", catalogLine],
+    ...(catalog.shared === undefined
+      ? []
+      : [
+          ["shared", `${catalog.shared.url} (this host's rows as ${catalog.shared.host})`] as [
+            string,
+            string,
+          ],
+        ]),
     ["lock file", info.lock_file ?? "—"],
     ["pid file", info.pid_file ?? "—"],
     ["state dir", info.state_dir],

@@ -1,4 +1,3 @@
-import type { Database } from "bun:sqlite";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { entriesCsv, entryJson } from "../core/catalog/entry-output.ts";
 import { type EntryFilter, parseEntryFilter, SORT_KEYWORDS } from "../core/catalog/entry-query.ts";
@@ -6,15 +5,16 @@ import { defaultLsColumns, LS_COLUMN_IDS, lsSections, namedLsColumns } from "../
 import { renderLsTable } from "../core/catalog/ls-table.ts";
 import { type RankedBy, sharedRanking, withRankedColumn } from "../core/catalog/ranked-column.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { aliasesOf, queryEntries } from "../io/catalog-reads.ts";
-import { openForQuery, queryFailure } from "./catalog-session.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
+import { queryFailure } from "./catalog-session.ts";
+import { catalogName, openQueryStore, resolveHostFlag } from "./catalog-store-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { emptyResultHint } from "./empty-result-hint.ts";
 import {
   LIST_REQUEST,
   listRequest,
-  metricNamesFor,
+  metricNamesIn,
   renderNameChoices,
   resolveColumnsFlag,
   resolveSortFlag,
@@ -38,6 +38,7 @@ Options:
   --limit N         at most N entries
   --columns LIST    comma-separated: ${LS_COLUMN_IDS.join(", ")}, or metric names
   --stats           catalog statistics instead of entries (same as 'ckpt stats')
+  --host NAME[,…]   only checkpoints on these hosts (a shared catalog: --catalog postgres://…)
   --wide            every cell whole; by default the table is narrowed to the terminal ($COLUMNS when set):
                     paths lose middle directories (runs/…/checkpoints/last.ckpt), long names their middle
 ${TIME_WINDOW_USAGE}
@@ -158,6 +159,7 @@ const LS_FLAGS = {
   columns: { type: "string" },
   stats: { type: "boolean", default: false },
   wide: { type: "boolean", default: false },
+  host: { type: "string" },
 } as const;
 
 type LsValues = ReturnType<typeof parseFlags<typeof LS_FLAGS>>["values"];
@@ -182,29 +184,39 @@ type ListInput = {
   readonly catalogPath: string;
 };
 
-function listEntries(context: CommandContext, database: Database | null, input: ListInput): void {
+async function listEntries(context: CommandContext, store: CatalogStore | null, input: ListInput) {
   const { values, roots } = input;
-  const logged = metricNamesFor(database, values);
+  const logged = await metricNamesIn(store, values);
   const sort = values.sort === undefined ? undefined : resolveSortFlag("ls", values.sort, logged);
   const columns = values.columns === undefined ? undefined : resolveColumnsFlag("ls", values.columns, logged);
-  const query = { roots, ...input.query, ...(sort === undefined ? {} : { sort }) };
-  const entries = database === null ? [] : queryEntries(database, query);
+  const hosts = await resolveHostFlag("ls", values.host, store);
+  const query = {
+    roots,
+    ...input.query,
+    ...(sort === undefined ? {} : { sort }),
+    ...(hosts === undefined ? {} : { hosts }),
+  };
+  const entries = store === null ? [] : await store.listEntries(query);
   if (entries.length === 0 && input.query.limit !== 0) {
+    const narrowing = [
+      ...narrowingFlags(values),
+      ...(values.host === undefined ? [] : [`--host ${values.host}`]),
+    ];
     context.stderr.write(
       emptyResultHint({
         command: "ls",
         catalogPath: input.catalogPath,
-        database,
+        total: store === null ? null : await store.countEntries(roots),
         roots,
         typedRoots: input.positionals,
-        narrowing: narrowingFlags(values),
+        narrowing,
         matched: 0,
         noScan: values["no-scan"],
       }),
     );
   }
   const paths = entries.map((entry) => entry.path);
-  const aliases = database === null || !values.json ? new Map() : aliasesOf(database, paths);
+  const aliases = store === null || !values.json ? new Map() : await store.aliasesOf(paths);
   printEntries(context, entries, { json: values.json, csv: values.csv, columns, wide: values.wide, aliases });
 }
 
@@ -216,20 +228,21 @@ async function run(context: CommandContext): Promise<number> {
   }
   const query = parseLsFlags(context, values);
   const { location, roots } = await prepareQuery("ls", context, { values, positionals });
-  const database = openForQuery(location);
+  const store = await openQueryStore(context, location);
   try {
     const listed = listRequest(values);
+    const catalogPath = catalogName(location, store);
     if (values.stats) {
-      const stats = { catalog: location.path, roots, json: values.json, modified: query.modified };
-      writeCatalogStats(context, database, stats);
+      const stats = { catalog: catalogPath, location, roots, json: values.json, modified: query.modified };
+      await writeCatalogStats(context, store, stats);
     } else if (listed !== null) {
-      context.stdout.write(renderNameChoices(listed, metricNamesFor(database, values)));
-    } else listEntries(context, database, { values, query, positionals, roots, catalogPath: location.path });
+      context.stdout.write(renderNameChoices(listed, await metricNamesIn(store, values)));
+    } else await listEntries(context, store, { values, query, positionals, roots, catalogPath });
     return 0;
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
-    database?.close();
+    await store?.close();
   }
 }
 

@@ -7,6 +7,7 @@ import { type ResolvedMetric, resolveMetricName } from "../core/catalog/resolve-
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, type UnknownName } from "../core/suggestions/nearest-names.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
 import { loggedMetricNames } from "../io/catalog-reads.ts";
 
 /** The value that lists a flag's valid names instead of using one: `--sort help`, `--metric help`, `--columns help`. */
@@ -69,6 +70,15 @@ export function metricNamesFor(
 ): string[] {
   const needed = NAME_FLAGS.some((flag) => values[flag] !== undefined);
   return database === null || !needed ? [] : loggedMetricNames(database);
+}
+
+/** `metricNamesFor` over a `CatalogStore`: the logged names, read only when a flag needs them. */
+export async function metricNamesIn(
+  store: CatalogStore | null,
+  values: Partial<Record<NameFlag, string | undefined>>,
+): Promise<string[]> {
+  const needed = NAME_FLAGS.some((flag) => values[flag] !== undefined);
+  return store === null || !needed ? [] : store.loggedMetricNames();
 }
 
 /** The first of `flags` whose value asks for the list of names, or null. */

@@ -249,6 +249,11 @@ async function run(context: CommandContext): Promise<number> {
   const path = absolutePath(context, positionals[0] as string);
   const refreshed = [refreshRootOf(path)];
   const { location } = await prepareQuery("metrics", context, { values, positionals: refreshed });
+  if (location.shared !== undefined)
+    throw new AppError(
+      "usage",
+      "metrics: reads this host's own catalog only, not a shared postgres:// one yet; run it without --catalog (and with CKPT_CATALOG unset) on the host that holds the run",
+    );
   const display = displayPathFrom(context.cwd);
   const database = openForQuery(location);
   try {

@@ -1,7 +1,7 @@
 import { SIDECAR_MODES, type SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
-import { locateCatalog, resolveRoots } from "./catalog-session.ts";
+import { absolutePath, locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { oneOf } from "./parse-flags.ts";
 import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
@@ -24,7 +24,8 @@ export const QUERY_USAGE = `  --filter TEXT     substring (case-insensitive unle
   --no-scan         answer from the catalog as it is, without scanning DIR first
   --sidecars MODE   how that scan uses sidecars: read (default) or off (ignore them); it never writes one
   --follow-symlinks that scan reads through symlinks leading out of DIR too (by default it skips them)
-  --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
+  --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db), or a
+                    shared one: postgres://USER@HOST/DB (every host's rows, as their 'ckpt watch' keeps them)
 ${S3_FLAGS_HELP}  -h, --help        show this help
 
 With DIR the catalog is first brought up to date for DIR, so the answer is current; without DIR the whole catalog
@@ -70,6 +71,10 @@ export async function prepareQuery(
   }
   const sidecars = readOnlySidecarMode(command, values.sidecars);
   const location = locateCatalog(context, values.catalog);
+  // A shared catalog's roots may be another host's directories, which need not exist here; each host's own
+  // `ckpt watch` or `ckpt scan` keeps its rows current, so a query reads them as they are.
+  if (location.shared !== undefined)
+    return { location, roots: options.positionals.map((path) => absolutePath(context, path)), sidecars };
   const roots = resolveRoots(command, context, options.positionals);
   if (values["no-scan"] !== true && roots.length > 0) {
     // Loaded only when there is something to scan: the scan pulls in the reader and zod, a plain query does not.

@@ -7,6 +7,7 @@ import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
 import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
+import { publishAfterScan, renderPublication } from "./shared-publish.ts";
 
 const USAGE = `Usage: ckpt scan [DIR...] [options]
 
@@ -94,13 +95,16 @@ async function run(context: CommandContext): Promise<number> {
     case "unreachable":
     case "busy":
       throw catalogBusy(attempt, location.path);
-    case "scanned":
+    case "scanned": {
+      const published = await publishAfterScan(context, location);
+      const shared = published === null ? {} : { shared: published };
       context.stdout.write(
         values.json
-          ? `${JSON.stringify({ ...attempt.summary, roots: attempt.roots, catalog: location.path })}\n`
-          : renderSummary(attempt.summary, location.path),
+          ? `${JSON.stringify({ ...attempt.summary, roots: attempt.roots, catalog: location.path, ...shared })}\n`
+          : renderSummary(attempt.summary, location.path) + renderPublication(published),
       );
       return attempt.summary.failed > 0 ? 1 : 0;
+    }
     default:
       return assertNever(attempt);
   }

@@ -1,11 +1,14 @@
-import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
+import type { DiskHealth } from "../core/health/disk-health.ts";
 import { renderDiskHealth } from "../core/health/disk-health-text.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
-import { catalogStats, knownRoots } from "../io/catalog-reads.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
+import type { CatalogLocation } from "../io/catalog-location.ts";
+import { knownRoots } from "../io/catalog-reads.ts";
 import { readDiskHealth } from "../io/disk/disk-health-report.ts";
 import { openForQuery, queryFailure } from "./catalog-session.ts";
+import { catalogName, openQueryStore } from "./catalog-store-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
@@ -44,30 +47,43 @@ function emptyStats(catalog: string) {
   };
 }
 
+/** This host's disk health, from its own SQLite catalog (a shared catalog's working copy), read-only. */
+function localDiskHealth(
+  location: CatalogLocation,
+  options: { roots: readonly string[]; nowMs: number },
+): DiskHealth {
+  const database = openForQuery(location);
+  try {
+    const roots = options.roots.length > 0 || database === null ? options.roots : knownRoots(database);
+    return readDiskHealth(database, { roots, nowMs: options.nowMs });
+  } finally {
+    database?.close();
+  }
+}
+
 /** Prints the statistics of `database` (null: not created yet), as `stats` and `ls --stats` both do. */
-export function writeCatalogStats(
+export async function writeCatalogStats(
   context: CommandContext,
-  database: Database | null,
+  store: CatalogStore | null,
   options: {
     readonly catalog: string;
+    /** Where the catalog is: the disk health block reads this host's own SQLite catalog. */
+    readonly location: CatalogLocation;
     readonly roots: readonly string[];
     readonly json: boolean;
     /** Only checkpoints modified in this window (`--since`/`--until`). */
     readonly modified: ModifiedWindow;
   },
-): void {
+): Promise<void> {
   const stats =
-    database === null
+    store === null
       ? emptyStats(options.catalog)
-      : catalogStats(database, {
-          roots: options.roots,
+      : {
+          ...(await store.stats({ roots: options.roots, modified: options.modified })),
           catalog: options.catalog,
-          modified: options.modified,
-        });
-  const health = readDiskHealth(database, {
-    roots: options.roots.length > 0 || database === null ? options.roots : knownRoots(database),
-    nowMs: context.now(),
-  });
+        };
+  // Free space and write rates are this machine's: read from its own catalog (a shared one's working copy).
+  const health = localDiskHealth(options.location, { roots: options.roots, nowMs: context.now() });
   if (options.json) context.stdout.write(`${JSON.stringify({ ...stats, health }, null, 2)}\n`);
   else
     context.stdout.write(
@@ -83,14 +99,15 @@ async function run(context: CommandContext): Promise<number> {
   }
   const modified = parseTimeWindowFlags("stats", values, context);
   const { location, roots } = await prepareQuery("stats", context, { values, positionals });
-  const database = openForQuery(location);
+  const store = await openQueryStore(context, location);
   try {
-    writeCatalogStats(context, database, { catalog: location.path, roots, json: values.json, modified });
+    const catalog = catalogName(location, store);
+    await writeCatalogStats(context, store, { catalog, location, roots, json: values.json, modified });
     return 0;
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
-    database?.close();
+    await store?.close();
   }
 }
 

@@ -126,6 +126,12 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     return 0;
   }
   const location = locateCatalog(context, values.catalog);
+  if (location.shared !== undefined) {
+    const { runSharedTui } = await import("./tui-shared.ts");
+    const shared = { ...location, shared: location.shared };
+    const flags = { ascii: values.ascii, lowBandwidth: values["low-bandwidth"] };
+    return runSharedTui(context, options, { location: shared, positionals, ...flags });
+  }
   const roots = resolveRoots("tui", context, positionals);
   const terminal = options.terminal();
   if (!context.stdout.isTTY || !terminal.stdin.isTTY) {

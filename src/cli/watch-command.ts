@@ -12,6 +12,7 @@ import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
 import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
 import { S3_FLAGS, s3SessionOf } from "./s3-flags.ts";
+import { startWatchPublisher } from "./shared-publish.ts";
 import { detachWatch, type WatchSettings } from "./watch-detach.ts";
 import { changeDaemonRoots } from "./watch-roots.ts";
 import { busyError, stopRequest } from "./watch-stop.ts";
@@ -23,7 +24,9 @@ sidecar written and its catalog row updated. Runs in the foreground (tmux, nohup
 event to stderr. Anything written while it was down is caught up at start, and every few minutes.
 
 Options:
-  --catalog PATH          the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
+  --catalog PATH          the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db); a
+                          postgres://… URL keeps this host's catalog at the default place and publishes its rows
+                          there as host $CKPT_HOST (default: the hostname), for every host's 'ckpt ls' to read
   --poll[=SECONDS]        poll the run directories instead of using inotify (NFS/Lustre, where other hosts
                           write); active runs every SECONDS (default 3), idle ones back off to a minute
   --watcher BACKEND       auto (default: Bun's fs.watch on Linux, chokidar elsewhere), fs-watch or chokidar
@@ -92,7 +95,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
       "usage",
       "watch: --print-systemd-unit needs the compiled ckpt binary (npm run build, then dist/ckpt); a unit cannot run the source tree",
     );
-  const extraArgs = ["--catalog", settings.location.path];
+  const extraArgs = ["--catalog", settings.location.shared ?? settings.location.path];
   if (settings.pollIntervalMs !== undefined) extraArgs.push(`--poll=${settings.pollIntervalMs / 1000}`);
   if (settings.sidecars !== "write") extraArgs.push("--sidecars", settings.sidecars);
   if (settings.followSymlinks) extraArgs.push("--follow-symlinks");
@@ -160,6 +163,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     uid: control.uid,
     logger,
   });
+  const publisher = await startWatchPublisher(context, settings.location, logger);
   loop.ready.catch((error: unknown) => {
     logger.log("error", "could not start watching", {
       cause: error instanceof Error ? error.message : String(error),
@@ -168,6 +172,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
   });
   await stopRequested;
   await loop.stop();
+  await publisher?.stop();
   await server?.close();
   for (const off of unsubscribe) off();
   file?.close();

@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { SettlePolicy } from "../core/daemon/settle-plan.ts";
 import { fail, ok, type Result } from "../core/result.ts";
-import { openCatalogForWriting } from "../io/catalog-db.ts";
+import { openCatalogForWriting, truncateWal } from "../io/catalog-db.ts";
 import { type CatalogLock, type LockHolder, tryLockCatalog } from "../io/catalog-lock.ts";
 import type { Logger } from "../io/logger.ts";
 import { scanRootOf } from "../io/walk-paths.ts";
@@ -131,7 +131,7 @@ function scheduleIdleCheckpoint(loop: Loop): void {
     const stats = loop.queue.stats();
     if (loop.state === "stopping" || stats.queued + stats.inFlight > 0) return;
     try {
-      loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      truncateWal(loop.database);
     } catch (error) {
       loop.journal.log("debug", "WAL checkpoint skipped", { cause: String(error) });
     }

@@ -1,3 +1,4 @@
+import { primaryRowCount } from "../io/catalog/sqlite-path-reads.ts";
 import type { Loop } from "./daemon-loop.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
 
@@ -9,14 +10,7 @@ function iso(ms: number): string {
 
 function catalogCount(loop: Loop): number {
   try {
-    const row = loop.database
-      // All rows less the aliases: two index counts. `alias_of IS NULL` could use no index, and scanned 200k rows
-      // (55 ms, seconds under load) each time `ckpt status` asked.
-      .query<{ count: number }, []>(
-        "SELECT (SELECT count(*) FROM checkpoints) - (SELECT count(*) FROM checkpoints WHERE alias_of IS NOT NULL) AS count",
-      )
-      .get();
-    return row?.count ?? 0;
+    return primaryRowCount(loop.database);
   } catch {
     return 0;
   }

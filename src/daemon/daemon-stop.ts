@@ -1,3 +1,4 @@
+import { truncateWal } from "../io/catalog-db.ts";
 import type { Loop, StopReport } from "./daemon-loop.ts";
 import { clearTimer } from "./loop-timers.ts";
 
@@ -22,7 +23,7 @@ export async function stopLoop(loop: Loop, deadlineMs: number): Promise<StopRepo
   // Work still running past the deadline uses the database: closing it under that work would make it throw.
   if (closed.finished)
     try {
-      loop.database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      truncateWal(loop.database);
       loop.database.close();
     } catch {
       // The process is about to exit; the WAL is checkpointed by the next writer.

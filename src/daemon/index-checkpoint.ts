@@ -7,6 +7,7 @@ import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
 import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { hasPrimaryRow, primaryPathsWithInode } from "../io/catalog/sqlite-path-reads.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
 import { CatalogFacts } from "../io/catalog-facts.ts";
@@ -87,12 +88,7 @@ function directoryFacts(path: string): { size: number; mtime_ms: number } {
 
 /** Another catalogued primary path naming the same (dev, ino) that still does: this path is its alias. */
 function primaryOf(database: Database, file: ScannedFile): string | null {
-  const rows = database
-    .query<{ path: string }, [number, number, string]>(
-      "SELECT path FROM checkpoints WHERE dev = ? AND ino = ? AND alias_of IS NULL AND path != ?",
-    )
-    .all(file.dev, file.ino, file.path);
-  for (const { path } of rows) {
+  for (const path of primaryPathsWithInode(database, { dev: file.dev, ino: file.ino, except: file.path })) {
     const stats = statOrNull(path, true);
     if (stats !== null && stats.dev === file.dev && stats.ino === file.ino) return path;
   }
@@ -133,11 +129,8 @@ async function indexSymlink(
   database: Database,
   link: { request: IndexRequest; file: ScannedFile; target: string },
 ): Promise<IndexResult> {
-  const catalogued = database
-    .query<{ path: string }, [string]>("SELECT path FROM checkpoints WHERE path = ? AND alias_of IS NULL")
-    .get(link.target);
   let target: ReadOutcome | undefined;
-  if (catalogued === null) {
+  if (!hasPrimaryRow(database, link.target)) {
     // Never read a target that is still being written: settle the link again, the target settles on its own.
     if (checkPathCompleteness(link.target).state !== "complete") return { kind: "changed" };
     const { expected: _expected, ...rest } = link.request;

@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { rootCondition, type SqlValue } from "../core/catalog/entry-sql.ts";
+import { checkpointDirectoryPaths } from "../io/catalog/sqlite-path-reads.ts";
 import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
 import { CatalogFacts } from "../io/catalog-facts.ts";
 import { scanCatalog } from "../io/catalog-scan.ts";
@@ -48,11 +48,7 @@ function sidecarDirectories(database: Database, roots: readonly string[]): Set<s
     // A root that is itself a checkpoint has its sidecar beside it.
     if (facts.rowAt(root) !== null) directories.add(dirname(root));
   }
-  const condition = rootCondition(roots);
-  const checkpointDirectories = database.query<{ path: string }, SqlValue[]>(
-    `SELECT path FROM checkpoints WHERE kind != 'file'${condition === null ? "" : ` AND ${condition.sql}`}`,
-  );
-  for (const row of checkpointDirectories.iterate(...(condition?.params ?? []))) directories.add(row.path);
+  for (const path of checkpointDirectoryPaths(database, roots)) directories.add(path);
   return directories;
 }
 

@@ -5,6 +5,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
 import type { StoredEntry } from "../io/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog-stored-metadata.ts";
@@ -43,12 +44,7 @@ function candidateRunDirs(metricFile: string): string[] {
 
 function affectedPaths(database: Database, metricFile: string): string[] {
   const dirs = candidateRunDirs(metricFile);
-  return database
-    .query<{ path: string }, [string, string, string]>(
-      "SELECT path FROM checkpoints WHERE alias_of IS NULL AND status IN ('ok', 'unsafe') AND run_dir IN (?, ?, ?) ORDER BY path",
-    )
-    .all(dirs[0] ?? "", dirs[1] ?? "", dirs[2] ?? "")
-    .map((row) => row.path);
+  return readPathsOfRuns(database, [dirs[0] ?? "", dirs[1] ?? "", dirs[2] ?? ""]);
 }
 
 function metricsKey(metadata: CheckpointMetadataV1 | null): string {

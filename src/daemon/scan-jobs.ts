@@ -1,4 +1,5 @@
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import { shrinkMemory } from "../io/catalog-db.ts";
 import { scanCatalog } from "../io/catalog-scan.ts";
 import type { ScanSummary } from "../io/scan-summary.ts";
 import type { JobContext, ReconcileReason } from "./daemon-jobs.ts";
@@ -67,7 +68,7 @@ function counts(summary: ScanSummary) {
 
 /** A walk of a 100k tree leaves its records behind as garbage: give the memory back before the daemon idles. */
 function releaseScanMemory(context: JobContext): void {
-  context.database.run("PRAGMA shrink_memory");
+  shrinkMemory(context.database);
   Bun.gc(true);
 }
 

@@ -234,3 +234,13 @@ export function dataVersion(database: Database): number {
   const row = database.query<{ data_version: number }, []>("PRAGMA data_version").get();
   return row?.data_version ?? 0;
 }
+
+/** Folds the WAL back into the database and truncates it: what an idle or stopping writer does. */
+export function truncateWal(database: Database): void {
+  database.run("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+/** Gives SQLite's page cache back to the system (after a big walk). */
+export function shrinkMemory(database: Database): void {
+  database.run("PRAGMA shrink_memory");
+}

@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { findMount, isNetworkFsType, type MountEntry, parseMountInfo } from "../core/catalog/mount-info.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { isPostgresUrl } from "./catalog/postgres-url.ts";
 
 export type CatalogSource = "flag" | "env" | "default";
 
@@ -10,6 +11,11 @@ export type CatalogLocation = {
   readonly source: CatalogSource;
   /** The network mount the path is on, when it is on one (only possible with `--catalog`). */
   readonly networkMount: MountEntry | null;
+  /**
+   * The shared PostgreSQL catalog (`--catalog postgres://…`): what queries read and what this host publishes to.
+   * `path` is then this host's own working catalog, the default one, which scans and `ckpt watch` keep.
+   */
+  readonly shared?: string;
 };
 
 export type CatalogLocationOptions = {
@@ -61,6 +67,28 @@ export function networkMountOf(path: string, mountInfo: string | null): MountEnt
   return mount !== null && isNetworkFsType(mount.fsType) ? mount : null;
 }
 
+/** A shared catalog: the URL, and this host's working catalog at the default place (`CKPT_LOCAL_CATALOG` wins). */
+function sharedLocation(
+  options: CatalogLocationOptions,
+  url: string,
+  source: CatalogSource,
+): CatalogLocation {
+  const local = options.env["CKPT_LOCAL_CATALOG"];
+  const path =
+    local !== undefined && local !== "" ? resolve(options.cwd, local) : defaultCatalogPath(options.env);
+  if (path === null)
+    throw new AppError(
+      "usage",
+      "cannot place this host's working catalog: neither XDG_STATE_HOME nor HOME is an absolute path; set CKPT_LOCAL_CATALOG",
+    );
+  return {
+    path,
+    source,
+    networkMount: networkMountOf(path, (options.readMountInfo ?? readProcMountInfo)()),
+    shared: url,
+  };
+}
+
 /**
  * Where the catalog lives: `--catalog`, else `CKPT_CATALOG`, else the XDG state default. A location on a network
  * filesystem is refused unless it came from `--catalog`, because SQLite's WAL and locks break there.
@@ -73,6 +101,8 @@ export function resolveCatalogLocation(options: CatalogLocationOptions): Catalog
       : fromEnv !== undefined && fromEnv !== ""
         ? { path: fromEnv, source: "env" }
         : { path: defaultCatalogPath(options.env), source: "default" };
+  if (chosen.path !== null && isPostgresUrl(chosen.path))
+    return sharedLocation(options, chosen.path, chosen.source);
   if (chosen.path === null) {
     throw new AppError(
       "usage",

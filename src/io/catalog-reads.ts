@@ -20,7 +20,11 @@ import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
 export function queryEntries(database: Database, options: EntrySqlOptions): CatalogEntry[] {
   const { sql, params } = buildEntrySql(options);
   const rows = database.query<EntryRow, SqlValue[]>(sql).all(...params);
-  const entries = rows.map(entryFromRow);
+  return regexFiltered(rows.map(entryFromRow), options);
+}
+
+/** The rows of `buildEntrySql` with a regex `--filter` applied, then the limit (SQL cannot apply either). */
+export function regexFiltered<T extends CatalogEntry>(entries: T[], options: EntrySqlOptions): T[] {
   const filter = options.filter;
   if (filter?.kind !== "regex") return entries;
   const matched = entries.filter((entry) => matchesFilter(entry, filter));

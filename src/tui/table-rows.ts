@@ -74,7 +74,9 @@ function sameEntries(a: readonly CatalogEntry[], b: readonly CatalogEntry[]): bo
 export function groupRuns(entries: readonly CatalogEntry[], previous: readonly RunGroup[] = []): RunGroup[] {
   const byDir = new Map<string, CatalogEntry[]>();
   for (const entry of entries) {
-    const dir = entry.run_dir ?? parentOf(entry.path);
+    // A shared catalog's runs are told apart, and named, by host too: `gpu-3:/data/runs/detr`.
+    const own = entry.run_dir ?? parentOf(entry.path);
+    const dir = entry.host === undefined ? own : `${entry.host}:${own}`;
     const list = byDir.get(dir);
     if (list === undefined) byDir.set(dir, [entry]);
     else list.push(entry);

@@ -40,6 +40,8 @@ export const CatalogEntry = FileFacts.extend({
   /** Why the entry has no metadata (which file, what went wrong), or null. */
   problem: z.string().nullable(),
   indexed_at: z.number(),
+  /** The host whose disk holds the checkpoint: set in a shared catalog only (the local one is this host's). */
+  host: z.string().optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 

@@ -33,6 +33,7 @@ export function entryJson(entry: CatalogEntry, options: EntryOutputOptions) {
     aliases: options.aliases?.get(entry.path) ?? [],
     problem: entry.problem,
     display: displayString(entry),
+    ...(entry.host === undefined ? {} : { host: entry.host }),
   };
 }
 

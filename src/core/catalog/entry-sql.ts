@@ -32,6 +32,8 @@ export const ENTRY_COLUMNS = [
 ] as const;
 
 export type SqlValue = string | number | null;
+/** Which SQL the statements are written in: the local SQLite catalog, or a shared PostgreSQL one. */
+export type SqlDialect = "sqlite" | "postgres";
 export type SqlQuery = { readonly sql: string; readonly params: readonly SqlValue[] };
 
 export type EntrySqlOptions = {
@@ -46,6 +48,12 @@ export type EntrySqlOptions = {
   readonly limit?: number;
   /** Include hard-link and symlink rows. @default false */
   readonly includeAliases?: boolean;
+  /** Only rows of these hosts (`ls --host`); a shared catalog only: the SQLite one has no host column. */
+  readonly hosts?: readonly string[];
+  /** Only these paths (a reader fetching the rows a change notice named). */
+  readonly paths?: readonly string[];
+  /** @default "sqlite" */
+  readonly dialect?: SqlDialect;
 };
 
 /** `WHERE` conditions for the roots (`path = root OR path` below `root/`), with their parameters. */
@@ -80,7 +88,15 @@ function jsonPath(prefix: string, name: string): string {
   return `${prefix}."${name.replaceAll('"', '\\"')}"`;
 }
 
-function sortExpression(sort: SortSpec): SqlQuery {
+/** A metric's value at a JSON path of `metrics_json`, as a number or NULL. */
+function jsonNumber(dialect: SqlDialect): string {
+  // PostgreSQL: the same `$."name"` path as SQLite's json_extract, through jsonpath; a JSON null becomes NULL.
+  return dialect === "postgres"
+    ? "(jsonb_path_query_first(metrics_json, ?::jsonpath) #>> '{}')::double precision"
+    : "json_extract(metrics_json, ?)";
+}
+
+function sortExpression(sort: SortSpec, dialect: SqlDialect): SqlQuery {
   const key = sort.key;
   switch (key.kind) {
     case "field":
@@ -99,7 +115,7 @@ function sortExpression(sort: SortSpec): SqlQuery {
         jsonPath("$", key.canonical),
         ...[key.canonical, ...key.spellings].map((name) => jsonPath("$.additional_metrics", name)),
       ];
-      const values = paths.map(() => "json_extract(metrics_json, ?)").join(", ");
+      const values = paths.map(() => jsonNumber(dialect)).join(", ");
       return {
         sql: `(CASE WHEN primary_canonical = ? OR primary_name = ? THEN primary_value ELSE coalesce(${values}) END)`,
         params: [key.canonical, key.name, ...paths],
@@ -110,9 +126,9 @@ function sortExpression(sort: SortSpec): SqlQuery {
   }
 }
 
-function orderBy(sort: SortSpec | undefined): SqlQuery {
+function orderBy(sort: SortSpec | undefined, dialect: SqlDialect): SqlQuery {
   if (sort === undefined) return { sql: "ORDER BY path", params: [] };
-  const expression = sortExpression(sort);
+  const expression = sortExpression(sort, dialect);
   const direction = sort.descending ? "DESC" : "ASC";
   if (expression.sql === "path") return { sql: `ORDER BY path ${direction}`, params: [] };
   // Primary metrics differ between runs (an hmean is no mAP): entries of one metric sort together, by name.
@@ -123,8 +139,23 @@ function orderBy(sort: SortSpec | undefined): SqlQuery {
   };
 }
 
+/** `--filter TEXT` as a substring of path, experiment, architecture, framework or status (one `?`). */
+function substringCondition(dialect: SqlDialect, caseSensitive: boolean): string {
+  const newline = dialect === "postgres" ? "chr(10)" : "char(10)";
+  const haystack = [
+    "coalesce(path, '')",
+    "coalesce(exp_name, '')",
+    "coalesce(architecture, '')",
+    "coalesce(framework, '')",
+    "status",
+  ].join(` || ${newline} || `);
+  const within = dialect === "postgres" ? "strpos" : "instr";
+  return caseSensitive ? `${within}(${haystack}, ?) > 0` : `${within}(lower(${haystack}), ?) > 0`;
+}
+
 /** The `SELECT` for `ls`: roots, substring filter, order (missing values last) and limit, as one parameterised query. */
 export function buildEntrySql(options: EntrySqlOptions): SqlQuery {
+  const dialect = options.dialect ?? "sqlite";
   const conditions: string[] = [];
   const params: SqlValue[] = [];
   if (options.includeAliases !== true) conditions.push("alias_of IS NULL");
@@ -138,18 +169,34 @@ export function buildEntrySql(options: EntrySqlOptions): SqlQuery {
     conditions.push(modified.sql);
     params.push(...modified.params);
   }
+  if (options.paths !== undefined) {
+    conditions.push(`path IN (${options.paths.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...options.paths);
+  }
+  if (options.hosts !== undefined) {
+    conditions.push(`host IN (${options.hosts.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...options.hosts);
+  }
   const filter = options.filter;
   if (filter?.kind === "substring") {
-    const haystack =
-      "coalesce(path, '') || char(10) || coalesce(exp_name, '') || char(10) || coalesce(architecture, '') || char(10) || coalesce(framework, '') || char(10) || status";
-    conditions.push(filter.caseSensitive ? `instr(${haystack}, ?) > 0` : `instr(lower(${haystack}), ?) > 0`);
+    conditions.push(substringCondition(dialect, filter.caseSensitive));
     params.push(filter.caseSensitive ? filter.text : filter.text.toLowerCase());
   }
-  const order = orderBy(options.sort);
+  const order = orderBy(options.sort, dialect);
   params.push(...order.params);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
   const limited = options.limit !== undefined && filter?.kind !== "regex";
   if (limited) params.push(options.limit ?? 0);
-  const sql = `SELECT ${ENTRY_COLUMNS.join(", ")} FROM checkpoints${where} ${order.sql}${limited ? " LIMIT ?" : ""}`;
+  // PostgreSQL keeps metrics as jsonb; rows carry them as the JSON text SQLite returns.
+  const columns =
+    dialect === "postgres"
+      ? [
+          ...ENTRY_COLUMNS.map((column) =>
+            column === "metrics_json" ? "metrics_json::text AS metrics_json" : column,
+          ),
+          "host",
+        ]
+      : ENTRY_COLUMNS;
+  const sql = `SELECT ${columns.join(", ")} FROM checkpoints${where} ${order.sql}${limited ? " LIMIT ?" : ""}`;
   return { sql, params };
 }

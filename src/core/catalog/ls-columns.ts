@@ -109,6 +109,10 @@ function fixedColumns(context: LsColumnContext) {
     size: right(text("size", "size", (entry) => formatBytes(entry.size))),
     age: right(text("age", "age", (entry) => formatAge(context.now, entry.mtime_ms))),
     status: text("status", "status", (entry) => entry.status),
+    host: shrinking(
+      text("host", "host", (entry) => entry.host ?? null),
+      cut("end"),
+    ),
     sidecar: text("sidecar", "sidecar", (entry) => entry.sidecar),
     display: shrinking(
       text("display", "checkpoint", (entry) => displayString(entry)),
@@ -175,7 +179,9 @@ function metricColumns(entries: readonly CatalogEntry[]): LsColumn[] {
 export function defaultLsColumns(entries: readonly CatalogEntry[], context: LsColumnContext): LsColumn[] {
   const fixed = fixedColumns(context);
   const droppable = (column: LsColumn, dropRank: number): LsColumn => ({ ...column, dropRank });
-  const tail = [droppable(fixed.size, 2), droppable(fixed.age, 0), fixed.status, fixed.path];
+  // A shared catalog's entries say which host's disk holds them; the local catalog's are all this host's.
+  const hosts = entries.some((entry) => entry.host !== undefined) ? [fixed.host] : [];
+  const tail = [droppable(fixed.size, 2), droppable(fixed.age, 0), fixed.status, ...hosts, fixed.path];
   const head = [fixed.experiment, droppable(fixed.architecture, 3), fixed.epoch, droppable(fixed.step, 1)];
   return [...head, ...metricColumns(entries), ...tail];
 }

@@ -11,8 +11,8 @@ import {
 } from "../../core/health/health-facts.ts";
 import { RUN_PACE_DEFAULTS } from "../../core/health/run-pace.ts";
 import { DEFAULT_RATE_WINDOW_MS } from "../../core/health/write-rate.ts";
+import { readHealthFacts } from "../catalog/sqlite-health-facts.ts";
 import { type ProbedFilesystem, probeFilesystems } from "./filesystem-space.ts";
-import { readHealthFacts } from "./health-facts.ts";
 
 export type DiskHealthOptions = {
   /** The watched or queried roots: their filesystems are shown even with nothing catalogued on them. */

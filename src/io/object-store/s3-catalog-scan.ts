@@ -4,7 +4,7 @@ import { AppError } from "../../core/errors/app-error.ts";
 import { SIDECAR_SUFFIX } from "../../core/metadata/sidecar-path.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
 import { escapeControl } from "../../core/text/escape-control.ts";
-import { knownObjectsUnder, recordObjectVersions } from "../catalog-object-versions.ts";
+import { knownObjectsUnder, recordObjectVersions } from "../catalog/catalog-object-versions.ts";
 import type { StoredEntry } from "../catalog-rows.ts";
 import { applyCatalogChanges } from "../catalog-writes.ts";
 import type { ScanSummary } from "../scan-summary.ts";

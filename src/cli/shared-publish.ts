@@ -1,0 +1,62 @@
+import { catalogHost } from "../io/catalog/catalog-host.ts";
+import type { HostPublisher, Publication } from "../io/catalog/host-publisher.ts";
+import type { CatalogLocation } from "../io/catalog-location.ts";
+import type { Logger } from "../io/logger.ts";
+import type { CommandContext } from "./command.ts";
+
+/** After `ckpt scan` into this host's working catalog: its rows published to the shared catalog, or null. */
+export async function publishAfterScan(
+  context: CommandContext,
+  location: CatalogLocation,
+): Promise<(Publication & { readonly catalog: string; readonly host: string }) | null> {
+  if (location.shared === undefined) return null;
+  const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
+  const { publishHostRows } = await import("../io/catalog/host-publisher.ts");
+  const { openCatalogForReading } = await import("../io/catalog-db.ts");
+  const local = openCatalogForReading(location.path);
+  if (!local.success) return null;
+  const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
+  try {
+    const { published: _state, ...publication } = await publishHostRows(local.data, shared);
+    return { ...publication, catalog: shared.name, host: shared.host };
+  } finally {
+    local.data.close();
+    await shared.close();
+  }
+}
+
+/** What `ckpt scan` prints under its summary when it published. */
+export function renderPublication(publication: Awaited<ReturnType<typeof publishAfterScan>>): string {
+  if (publication === null) return "";
+  const { upserted, removed, catalog, host } = publication;
+  return `published to ${catalog} as host ${host}: ${upserted} rows updated, ${removed} removed\n`;
+}
+
+/** While `ckpt watch` runs: this host's rows follow the local catalog into the shared one, one log line each. */
+export async function startWatchPublisher(
+  context: CommandContext,
+  location: CatalogLocation,
+  logger: Logger,
+): Promise<HostPublisher | null> {
+  if (location.shared === undefined) return null;
+  const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
+  const { startHostPublisher } = await import("../io/catalog/host-publisher.ts");
+  const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
+  logger.log("info", "publishing to the shared catalog", { catalog: shared.name, host: shared.host });
+  const publisher = startHostPublisher({
+    catalogPath: location.path,
+    shared,
+    onPublished: (publication) => logger.log("info", "published to the shared catalog", { ...publication }),
+    onError: (error) =>
+      logger.log("error", "could not publish to the shared catalog; retrying", {
+        catalog: shared.name,
+        cause: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  return {
+    stop: async () => {
+      await publisher.stop();
+      await shared.close();
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import type { SQL } from "bun";
+import { type CatalogStats, coveragePercent } from "../../core/catalog/catalog-stats.ts";
+import { decodeChangeNotice } from "../../core/catalog/change-notice.ts";
+import {
+  buildEntrySql,
+  modifiedCondition,
+  rootCondition,
+  type SqlValue,
+} from "../../core/catalog/entry-sql.ts";
+import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
+import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
+import type { StoredPoint } from "../../core/runs/metric-curve.ts";
+import { type RankRow, regexFiltered } from "../catalog-reads.ts";
+import { type EntryRow, entryFromRow } from "../catalog-rows.ts";
+import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
+import { applySharedChanges, deleteSharedPaths, recordSharedScan } from "./postgres-catalog-writes.ts";
+import { connectPostgres, queryRows } from "./postgres-connection.ts";
+import { redactedUrl } from "./postgres-url.ts";
+
+/** Primary rows under the roots and in the window, as a `WHERE` clause with `?` parameters. */
+function primaryWhere(roots: readonly string[], modified?: ModifiedWindow) {
+  const parts = [rootCondition(roots), modifiedCondition(modified)].flatMap((part) => part ?? []);
+  return {
+    sql: ["alias_of IS NULL", ...parts.map((part) => part.sql)].join(" AND "),
+    params: parts.flatMap((part) => part.params),
+  };
+}
+
+async function countsBy(
+  sql: SQL,
+  column: "framework" | "status",
+  where: { sql: string; params: SqlValue[] },
+) {
+  const rows = await queryRows<{ name: string; count: number }>(
+    sql,
+    `SELECT coalesce(${column}, 'unknown') AS name, count(*)::integer AS count FROM checkpoints WHERE ${where.sql} GROUP BY 1`,
+    where.params,
+  );
+  return Object.fromEntries(rows.map((row) => [row.name, row.count]));
+}
+
+async function sharedStats(
+  sql: SQL,
+  options: { roots: readonly string[]; modified?: ModifiedWindow; name: string },
+): Promise<CatalogStats> {
+  const where = primaryWhere(options.roots, options.modified);
+  const [totals] = await queryRows<{ count: number; valid: number; bytes: number | null; runs: number }>(
+    sql,
+    `SELECT count(*)::integer AS count, (count(*) FILTER (WHERE sidecar_state = 'valid'))::integer AS valid, sum(size) AS bytes, count(DISTINCT (host, run_dir)) FILTER (WHERE run_dir IS NOT NULL)::integer AS runs FROM checkpoints WHERE ${where.sql}`,
+    where.params,
+  );
+  const [last] = await queryRows<{ value: string | null }>(
+    sql,
+    "SELECT max(value) AS value FROM meta WHERE key = 'last_scan_at'",
+  );
+  const count = totals?.count ?? 0;
+  const valid = totals?.valid ?? 0;
+  return {
+    checkpoints: count,
+    sidecars_valid: valid,
+    metadata_coverage_percent: coveragePercent(valid, count),
+    by_framework: await countsBy(sql, "framework", where),
+    by_status: await countsBy(sql, "status", where),
+    runs: totals?.runs ?? 0,
+    total_bytes: totals?.bytes ?? 0,
+    last_scan_at: last?.value ?? null,
+    catalog: options.name,
+  };
+}
+
+async function metricNamesOfRun(sql: SQL, run: RunKey): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    sql,
+    "SELECT DISTINCT name FROM metric_points WHERE host = ? AND run_dir = ? ORDER BY name",
+    [run.host, run.dir],
+  );
+  return rows.map((row) => row.name);
+}
+
+async function pointsOfRun(sql: SQL, run: RunKey, names?: readonly string[]): Promise<StoredPoint[]> {
+  const wanted = names ?? (await metricNamesOfRun(sql, run));
+  const points: StoredPoint[] = [];
+  for (const name of wanted)
+    points.push(
+      ...(await queryRows<StoredPoint>(
+        sql,
+        "SELECT name, step, epoch, value FROM metric_points WHERE host = ? AND run_dir = ? AND name = ? ORDER BY seq",
+        [run.host, run.dir, name],
+      )),
+    );
+  return points;
+}
+
+async function allKnownRoots(sql: SQL): Promise<string[]> {
+  const rows = await queryRows<{ value: string }>(sql, "SELECT value FROM meta WHERE key = 'roots'");
+  const roots = rows.flatMap((row) => {
+    const parsed: unknown = JSON.parse(row.value);
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  });
+  return [...new Set(roots)].sort();
+}
+
+/** A shared catalog whose reads see every host and whose writes are `host`'s rows. */
+export type PostgresCatalogStore = CatalogStore & { readonly sql: SQL };
+
+async function listShared(sql: SQL, listing: EntryListing): Promise<HostedEntry[]> {
+  const query = { ...listing, dialect: "postgres" as const };
+  const built = buildEntrySql(query);
+  const rows = await queryRows<EntryRow & { host: string }>(sql, built.sql, built.params);
+  return regexFiltered(
+    rows.map((row): HostedEntry => ({ ...entryFromRow(row), host: row.host })),
+    query,
+  );
+}
+
+async function countShared(sql: SQL, roots: readonly string[]): Promise<number> {
+  const where = primaryWhere(roots);
+  const [row] = await queryRows<{ count: number }>(
+    sql,
+    `SELECT count(*)::integer AS count FROM checkpoints WHERE ${where.sql}`,
+    where.params,
+  );
+  return row?.count ?? 0;
+}
+
+async function aliasesShared(sql: SQL, paths: readonly string[]): Promise<Map<string, string[]>> {
+  const aliases = new Map<string, string[]>();
+  for (const path of paths) {
+    const rows = await queryRows<{ path: string }>(
+      sql,
+      "SELECT path FROM checkpoints WHERE alias_of = ? ORDER BY path",
+      [path],
+    );
+    if (rows.length > 0)
+      aliases.set(
+        path,
+        rows.map((row) => row.path),
+      );
+  }
+  return aliases;
+}
+
+async function rankShared(sql: SQL, roots: readonly string[]): Promise<RankRow[]> {
+  const where = primaryWhere(roots);
+  return queryRows<RankRow>(
+    sql,
+    `SELECT path, run_dir, primary_canonical, primary_value, primary_higher, epoch, global_step FROM checkpoints WHERE ${where.sql} AND primary_canonical IS NOT NULL`,
+    where.params,
+  );
+}
+
+async function loggedNames(sql: SQL): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    sql,
+    `SELECT primary_name AS name FROM checkpoints WHERE primary_name IS NOT NULL
+     UNION SELECT jsonb_object_keys(metrics_json -> 'additional_metrics') AS name FROM checkpoints
+     WHERE jsonb_typeof(metrics_json -> 'additional_metrics') = 'object' ORDER BY name`,
+  );
+  return rows.map((row) => row.name);
+}
+
+async function hostsOf(sql: SQL): Promise<string[]> {
+  const rows = await queryRows<{ host: string }>(sql, "SELECT DISTINCT host FROM checkpoints ORDER BY host");
+  return rows.map((row) => row.host);
+}
+
+/**
+ * The shared catalog in PostgreSQL behind the `CatalogStore` interface. Connecting migrates the schema; every
+ * write transaction ends in `pg_notify`, so `onChange` subscribers (TUIs) wake on commit instead of polling.
+ */
+export async function openPostgresCatalogStore(
+  url: string,
+  options: { host: string },
+): Promise<PostgresCatalogStore> {
+  const sql = await connectPostgres(url);
+  const { host } = options;
+  const name = redactedUrl(url);
+  return {
+    kind: "postgres",
+    name,
+    host,
+    sql,
+    listEntries: (listing) => listShared(sql, listing),
+    countEntries: (roots) => countShared(sql, roots),
+    aliasesOf: (paths) => aliasesShared(sql, paths),
+    rankRows: (roots) => rankShared(sql, roots),
+    stats: (query) => sharedStats(sql, { ...query, name }),
+    loggedMetricNames: () => loggedNames(sql),
+    runMetricNames: (run) => metricNamesOfRun(sql, run),
+    runMetricPoints: (run, names) => pointsOfRun(sql, run, names),
+    knownRoots: () => allKnownRoots(sql),
+    hosts: () => hostsOf(sql),
+    applyChanges: (changes) => applySharedChanges(sql, host, changes),
+    deletePaths: (paths) => deleteSharedPaths(sql, host, paths),
+    recordScan: (scan) => recordSharedScan(sql, host, scan),
+    onChange: async (listener) => {
+      const subscription = await sql.listen(CHANGE_CHANNEL, (payload) =>
+        listener(decodeChangeNotice(payload)),
+      );
+      return () => subscription.unlisten();
+    },
+    close: () => sql.close(),
+  };
+}

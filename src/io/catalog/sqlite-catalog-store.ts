@@ -1,0 +1,70 @@
+import type { Database } from "bun:sqlite";
+import { dataVersion } from "../catalog-db.ts";
+import {
+  aliasesOf,
+  catalogStats,
+  countEntries,
+  knownRoots,
+  loggedMetricNames,
+  queryEntries,
+  rankRows,
+  runMetricNames,
+  runMetricPoints,
+} from "../catalog-reads.ts";
+import { applyCatalogChanges, deleteCatalogPaths, recordScan } from "../catalog-writes.ts";
+import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
+
+/** How often a SQLite subscriber asks `PRAGMA data_version` whether another connection committed. */
+const DATA_VERSION_POLL_MS = 250;
+
+/** The local catalog holds this host's rows only: a run of another host is not in it. */
+function isLocal(host: string, run: RunKey): boolean {
+  return run.host === host;
+}
+
+function listedHere(host: string, listing: EntryListing): HostedEntry[] | null {
+  return listing.hosts !== undefined && !listing.hosts.includes(host) ? [] : null;
+}
+
+/**
+ * The local SQLite catalog behind the `CatalogStore` interface: the functions of `catalog-reads.ts` and
+ * `catalog-writes.ts` over one open database, every row this host's. Synchronous underneath; the promises only
+ * match the shared catalog's shape.
+ */
+export function sqliteCatalogStore(database: Database, options: { host: string }): CatalogStore {
+  const { host } = options;
+  const name = database.filename;
+  return {
+    kind: "sqlite",
+    name,
+    host,
+    listEntries: async (listing) => {
+      const { hosts: _hosts, ...query } = listing;
+      return listedHere(host, listing) ?? queryEntries(database, query);
+    },
+    countEntries: async (roots) => countEntries(database, roots),
+    aliasesOf: async (paths) => aliasesOf(database, paths),
+    rankRows: async (roots) => rankRows(database, roots),
+    stats: async (query) => catalogStats(database, { ...query, catalog: name }),
+    loggedMetricNames: async () => loggedMetricNames(database),
+    runMetricNames: async (run) => (isLocal(host, run) ? runMetricNames(database, run.dir) : []),
+    runMetricPoints: async (run, names) =>
+      isLocal(host, run) ? runMetricPoints(database, run.dir, names) : [],
+    knownRoots: async () => knownRoots(database),
+    hosts: async () => (countEntries(database, []) > 0 ? [host] : []),
+    applyChanges: async (changes) => applyCatalogChanges(database, changes),
+    deletePaths: async (paths) => deleteCatalogPaths(database, paths),
+    recordScan: async (scan) => recordScan(database, scan),
+    onChange: async (listener) => {
+      let seen = dataVersion(database);
+      const timer = setInterval(() => {
+        const now = dataVersion(database);
+        if (now === seen) return;
+        seen = now;
+        listener(null);
+      }, DATA_VERSION_POLL_MS);
+      return async () => clearInterval(timer);
+    },
+    close: async () => database.close(),
+  };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join, resolve } from "node:path";
+import { tryLeadPolling } from "../../../src/io/catalog/poller-election.ts";
+import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
+import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const repoRoot = resolve(import.meta.dir, "../../..");
+
+describe("one poller per key", () => {
+  test("one host leads a key; another leads it once it is released; other keys are free", async () => {
+    const url = await server.createDatabase("election");
+    const [a, b] = await Promise.all([
+      openPostgresCatalogStore(url, { host: "a" }),
+      openPostgresCatalogStore(url, { host: "b" }),
+    ]);
+    try {
+      const lease = await tryLeadPolling(a.sql, "s3://bucket/runs/");
+      expect(lease?.key).toBe("s3://bucket/runs/");
+      expect(await tryLeadPolling(b.sql, "s3://bucket/runs/")).toBeNull();
+      const other = await tryLeadPolling(b.sql, "s3://bucket/other/");
+      expect(other).not.toBeNull();
+      await lease?.release();
+      const next = await tryLeadPolling(b.sql, "s3://bucket/runs/");
+      expect(next).not.toBeNull();
+      await Promise.all([next?.release(), other?.release()]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test("a host that dies holding a key gives it up", async () => {
+    const url = await server.createDatabase("election_death");
+    const script = join(repoRoot, "test/io/catalog/hold-poller-lease.ts");
+    const holder = Bun.spawn([process.execPath, script, url, "s3://bucket/runs/"], {
+      stdout: "pipe",
+      stderr: "inherit",
+    });
+    const store = await openPostgresCatalogStore(url, { host: "b" });
+    try {
+      const reader = holder.stdout.getReader();
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toBe("held\n");
+      expect(await tryLeadPolling(store.sql, "s3://bucket/runs/")).toBeNull();
+      holder.kill("SIGKILL");
+      await holder.exited;
+      // The server frees a dead session's locks when it sees the connection close: poll for that, with a deadline.
+      let taken: Awaited<ReturnType<typeof tryLeadPolling>> = null;
+      const deadline = performance.now() + 20_000;
+      while (taken === null && performance.now() < deadline)
+        taken = await tryLeadPolling(store.sql, "s3://bucket/runs/");
+      expect(taken).not.toBeNull();
+      await taken?.release();
+    } finally {
+      holder.kill();
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import { SQL } from "bun";
+import { POSTGRES_MIGRATIONS } from "../../../src/core/catalog/postgres-schema.ts";
+import { publishHostRows } from "../../../src/io/catalog/host-publisher.ts";
+import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
+import { sqliteCatalogStore } from "../../../src/io/catalog/sqlite-catalog-store.ts";
+import { openCatalogForWriting } from "../../../src/io/catalog-db.ts";
+import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
+import { makeTempDir } from "../../helpers/temp-dir.ts";
+import { sampleEntry, stored, TEST_NOW } from "../../helpers/tui-catalog.ts";
+import { catalogStoreContract } from "./catalog-store-contract.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+let count = 0;
+let current = "";
+
+describe("the PostgreSQL catalog store", () => {
+  catalogStoreContract({
+    open: async (host) => {
+      current = await server.createDatabase(`contract_${count++}`);
+      return openPostgresCatalogStore(current, { host });
+    },
+    reopen: async (host) => openPostgresCatalogStore(current, { host }),
+  });
+
+  describe("with prepare=false (PgBouncer in transaction mode)", () => {
+    catalogStoreContract({
+      open: async (host) => {
+        current = `${await server.createDatabase(`unprepared_${count++}`)}&prepare=false`;
+        return openPostgresCatalogStore(current, { host });
+      },
+      reopen: async (host) => openPostgresCatalogStore(current, { host }),
+    });
+  });
+
+  test("a host publishes its local rows: changes only, against what it published before or what the server holds", async () => {
+    using dir = makeTempDir("publish");
+    const url = await server.createDatabase("publish");
+    const local = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => TEST_NOW });
+    const localStore = sqliteCatalogStore(local, { host: "gpu-a" });
+    const shared = await openPostgresCatalogStore(url, { host: "gpu-a" });
+    try {
+      const [first, second] = [sampleEntry("alpha", "epoch=0.ckpt"), sampleEntry("alpha", "epoch=1.ckpt")];
+      await localStore.applyChanges({ upserts: [stored(first)], now: TEST_NOW });
+      const initial = await publishHostRows(local, shared);
+      expect([initial.upserted, initial.removed]).toEqual([1, 0]);
+      await localStore.applyChanges({ upserts: [stored(second)], removed: [first.path], now: TEST_NOW });
+      const next = await publishHostRows(local, shared, initial.published);
+      expect([next.upserted, next.removed]).toEqual([1, 1]);
+      const again = await publishHostRows(local, shared);
+      expect([again.upserted, again.removed, again.runs]).toEqual([0, 0, 0]);
+      const rows = await shared.listEntries({ roots: [] });
+      expect(rows.map((entry) => [entry.host, entry.path])).toEqual([["gpu-a", second.path]]);
+    } finally {
+      local.close();
+      await shared.close();
+    }
+  });
+
+  test("migrates an empty database once; opening again changes nothing", async () => {
+    const url = await server.createDatabase("migrations");
+    const first = await openPostgresCatalogStore(url, { host: "a" });
+    await first.close();
+    const second = await openPostgresCatalogStore(`${url}&prepare=false`, { host: "b" });
+    await second.close();
+    const sql = new SQL(url, { max: 1 });
+    try {
+      const versions = await sql`SELECT version FROM ckpt_migrations ORDER BY version`;
+      expect([...versions].map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+      const tables =
+        await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
+      expect([...tables].map((row) => row.tablename)).toEqual([
+        "checkpoints",
+        "ckpt_migrations",
+        "meta",
+        "metric_points",
+        "runs",
+      ]);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  test("a catalog migrated by a newer ckpt is refused with what to do", async () => {
+    const url = await server.createDatabase("newer");
+    await (await openPostgresCatalogStore(url, { host: "a" })).close();
+    const sql = new SQL(url, { max: 1 });
+    await sql`INSERT INTO ckpt_migrations (version) VALUES (999)`;
+    await sql.close();
+    await expect(openPostgresCatalogStore(url, { host: "a" })).rejects.toThrow(
+      /schema version 999, newer than this ckpt's 1; upgrade ckpt/,
+    );
+  });
+
+  test("a malformed URL is a usage error that says how to write one", async () => {
+    await expect(openPostgresCatalogStore("postgres://a:b@[bad", { host: "a" })).rejects.toThrow(
+      /postgres:\/\/a:\*\*\*@\[bad is not a PostgreSQL URL ckpt can read; write it as postgres:\/\/USER@HOST/,
+    );
+  });
+
+  test("an unreachable server is an error naming the URL without its password", async () => {
+    const url = "postgres://ckpt:secret@localhost:1/none?host=/nonexistent-socket-dir";
+    await expect(openPostgresCatalogStore(url, { host: "a" })).rejects.toThrow(
+      /cannot use the shared catalog postgres:\/\/ckpt:\*\*\*@localhost:1/,
+    );
+  });
+});
