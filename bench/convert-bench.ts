@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { inputDict, inputFloat, type PickleInput } from "../src/core/formats/pickle/pickle-input.ts";
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { materializeWritePlan } from "../src/core/formats/zip-writer.ts";
-import { convertCheckpoints } from "../src/io/convert-checkpoints.ts";
+import { convertCheckpoints } from "../src/io/scan/convert-checkpoints.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),

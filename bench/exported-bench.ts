@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { WritePlan } from "../src/core/formats/zip-writer.ts";
-import { readCheckpointReport } from "../src/io/read-checkpoint.ts";
-import { writeSparseFile } from "../src/io/sparse-file-writer.ts";
+import { readCheckpointReport } from "../src/io/checkpoint/read-checkpoint.ts";
+import { writeSparseFile } from "../src/io/fs/sparse-file-writer.ts";
 import { ggufPlan, kerasPlan, nemoPlan, onnxPlan } from "./exported-files.ts";
 
 const { values } = parseArgs({

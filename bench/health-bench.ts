@@ -8,11 +8,11 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
 import { healthFactsFromEntries } from "../src/core/health/health-facts.ts";
-import { openCatalogForWriting } from "../src/io/catalog-db.ts";
-import { catalogStats } from "../src/io/catalog-reads.ts";
-import { applyCatalogChanges } from "../src/io/catalog-writes.ts";
+import { openCatalogForWriting } from "../src/io/catalog/catalog-db.ts";
+import { catalogStats } from "../src/io/catalog/catalog-reads.ts";
+import { applyCatalogChanges } from "../src/io/catalog/catalog-writes.ts";
+import { openTuiCatalogReader } from "../src/io/catalog/tui-catalog-reads.ts";
 import { healthFromFacts, healthWindows, readDiskHealth } from "../src/io/disk/disk-health-report.ts";
-import { openTuiCatalogReader } from "../src/io/tui-catalog-reads.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),

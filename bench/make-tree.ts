@@ -8,10 +8,10 @@ import { inputDict, inputFloat, type PickleInput } from "../src/core/formats/pic
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { materializeWritePlan } from "../src/core/formats/zip-writer.ts";
 import { sidecarPathFor } from "../src/core/metadata/sidecar-path.ts";
-import { buildCheckpointMetadata } from "../src/io/checkpoint-metadata-pipeline.ts";
-import { createRunContextCache } from "../src/io/run-file-reader.ts";
-import { writeSidecar } from "../src/io/sidecar-store.ts";
-import { writeSparseFile } from "../src/io/sparse-file-writer.ts";
+import { buildCheckpointMetadata } from "../src/io/checkpoint/checkpoint-metadata-pipeline.ts";
+import { writeSparseFile } from "../src/io/fs/sparse-file-writer.ts";
+import { createRunContextCache } from "../src/io/run-files/run-file-reader.ts";
+import { writeSidecar } from "../src/io/sidecar/sidecar-store.ts";
 
 export type TreeOptions = {
   readonly root: string;

@@ -6,11 +6,11 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
+import { openCatalogForWriting } from "../src/io/catalog/catalog-db.ts";
 import { publishHostRows } from "../src/io/catalog/host-publisher.ts";
 import { openPostgresCatalogStore } from "../src/io/catalog/postgres-catalog-store.ts";
 import { openSharedTuiReader } from "../src/io/catalog/shared-tui-reader.ts";
 import { sqliteCatalogStore } from "../src/io/catalog/sqlite-catalog-store.ts";
-import { openCatalogForWriting } from "../src/io/catalog-db.ts";
 import { startPostgres } from "../test/helpers/postgres-server.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
 

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readCheckpointReport } from "../src/io/read-checkpoint.ts";
+import { readCheckpointReport } from "../src/io/checkpoint/read-checkpoint.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),

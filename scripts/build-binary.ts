@@ -47,7 +47,7 @@ async function buildOne(
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await Bun.build({
     // The catalog scan's read worker must be an entrypoint to be embedded (bun docs, executables: Worker).
-    entrypoints: ["src/main.ts", "src/io/catalog-read-worker.ts"],
+    entrypoints: ["src/main.ts", "src/io/scan/catalog-read-worker.ts"],
     compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, ...(target ? { target } : {}) },
     target: "bun",
     // Bytecode skips parsing at start-up; it needs ESM output because Ink and yoga use top-level await.

@@ -3,7 +3,7 @@
 import packageJson from "../package.json" with { type: "json" };
 import type { ProcessControl, TextSink } from "./cli/command.ts";
 import { runCli } from "./cli/run-cli.ts";
-import { argsWithRawBytes } from "./io/raw-argv.ts";
+import { argsWithRawBytes } from "./io/process/raw-argv.ts";
 
 declare const CKPT_BUILD_COMMIT: string | undefined;
 

@@ -4,10 +4,10 @@ import { resolve } from "node:path";
 import { assertNever } from "../core/assert-never.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url, parseS3Url } from "../core/object-store/s3-url.ts";
-import { isCorruptionError, openCatalogForReading } from "../io/catalog-db.ts";
-import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog-location.ts";
-import { knownRoots } from "../io/catalog-reads.ts";
-import { readRecordedRoots, rootsFilePath } from "../io/catalog-roots-file.ts";
+import { isCorruptionError, openCatalogForReading } from "../io/catalog/catalog-db.ts";
+import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog/catalog-location.ts";
+import { knownRoots } from "../io/catalog/catalog-reads.ts";
+import { readRecordedRoots, rootsFilePath } from "../io/catalog/catalog-roots-file.ts";
 import type { CommandContext } from "./command.ts";
 
 /** Resolves the catalog path for a command; an explicit `--catalog` on a network filesystem gets a warning. */

@@ -2,9 +2,9 @@ import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import { catalogHost } from "../io/catalog/catalog-host.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { CatalogStore } from "../io/catalog/catalog-store.ts";
 import { sqliteCatalogStore } from "../io/catalog/sqlite-catalog-store.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
 import { openForQuery } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 

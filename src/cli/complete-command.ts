@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { otherLoggedMetrics } from "../core/catalog/resolve-metric-name.ts";
 import { allMetricDefinitions } from "../core/metrics/metric-catalog.ts";
-import { loggedMetricNames } from "../io/catalog-reads.ts";
+import { loggedMetricNames } from "../io/catalog/catalog-reads.ts";
 import { locateCatalog, openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";

@@ -9,7 +9,7 @@ import { renderZshCompletion } from "../core/completion/zsh-completion.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
-import { LOG_FORMATS } from "../io/logger.ts";
+import { LOG_FORMATS } from "../io/process/logger.ts";
 import type { Command, CommandContext } from "./command.ts";
 import type { CommandEntry } from "./command-registry.ts";
 import { parseFlags } from "./parse-flags.ts";

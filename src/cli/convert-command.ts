@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
-import { type ConvertSummary, convertCheckpoints } from "../io/convert-checkpoints.ts";
+import { type ConvertSummary, convertCheckpoints } from "../io/scan/convert-checkpoints.ts";
 import type { Command, CommandContext, TextSink } from "./command.ts";
 import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";

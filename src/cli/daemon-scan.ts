@@ -1,7 +1,7 @@
 import { sendControlCommand } from "../daemon/control-socket.ts";
 import { rootCovering } from "../daemon/daemon-roots.ts";
 import { RootScanResult } from "../daemon/root-scan.ts";
-import type { LockHolder } from "../io/catalog-lock.ts";
+import type { LockHolder } from "../io/catalog/catalog-lock.ts";
 import type { ScanRequest } from "./catalog-refresh.ts";
 import { knownRootsOrCwd, openForQuery } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";

@@ -3,8 +3,8 @@ import { AppError } from "../core/errors/app-error.ts";
 import { requestControl } from "../daemon/control-socket.ts";
 import { DaemonStatus } from "../daemon/daemon-status.ts";
 import { type RuntimePaths, resolveRuntimePaths } from "../daemon/runtime-paths.ts";
-import { checkCatalogReadable } from "../io/catalog-db.ts";
-import { type LockHolder, readLockHolder } from "../io/catalog-lock.ts";
+import { checkCatalogReadable } from "../io/catalog/catalog-db.ts";
+import { type LockHolder, readLockHolder } from "../io/catalog/catalog-lock.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 
 /** The process seam; `watch`, `stop` and `status` cannot work without it (main always passes it). */

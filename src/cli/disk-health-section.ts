@@ -1,8 +1,8 @@
 import type { DiskHealth } from "../core/health/disk-health.ts";
 import { renderDiskHealth } from "../core/health/disk-health-text.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
-import { knownRoots } from "../io/catalog-reads.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
+import { knownRoots } from "../io/catalog/catalog-reads.ts";
 import { readDiskHealth } from "../io/disk/disk-health-report.ts";
 import { openForQuery } from "./catalog-session.ts";
 

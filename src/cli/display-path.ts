@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { escapeControl } from "../core/text/escape-control.ts";
-import { pathUnderRoot } from "../io/walk-paths.ts";
+import { pathUnderRoot } from "../io/scan/walk-paths.ts";
 
 /**
  * How every command shows a path from disk: relative to the working directory when under it (so it can be pasted

@@ -4,9 +4,9 @@ import { renderCheckpointReport } from "../core/checkpoint/render-checkpoint-rep
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
+import { readCheckpointReport } from "../io/checkpoint/read-checkpoint.ts";
 import { readS3Report } from "../io/object-store/read-s3-report.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
-import { readCheckpointReport } from "../io/read-checkpoint.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";

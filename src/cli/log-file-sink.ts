@@ -9,7 +9,7 @@ import {
   writeSync,
 } from "node:fs";
 import { AppError } from "../core/errors/app-error.ts";
-import { openPrivateFile, unpredictableTempPath } from "../io/private-file.ts";
+import { openPrivateFile, unpredictableTempPath } from "../io/fs/private-file.ts";
 import type { TextSink } from "./command.ts";
 
 export type LogFileSink = TextSink & {

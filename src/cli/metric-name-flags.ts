@@ -7,8 +7,8 @@ import { type ResolvedMetric, resolveMetricName } from "../core/catalog/resolve-
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, type UnknownName } from "../core/suggestions/nearest-names.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
+import { loggedMetricNames } from "../io/catalog/catalog-reads.ts";
 import type { CatalogStore } from "../io/catalog/catalog-store.ts";
-import { loggedMetricNames } from "../io/catalog-reads.ts";
 
 /** The value that lists a flag's valid names instead of using one: `--sort help`, `--metric help`, `--columns help`. */
 export const LIST_REQUEST = "help";

@@ -17,7 +17,7 @@ import {
   runDirsUnder,
   runMetricNames,
   runMetricPoints,
-} from "../io/catalog-reads.ts";
+} from "../io/catalog/catalog-reads.ts";
 import { chartLines } from "../tui/metric-chart.ts";
 import { absolutePath, openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";

@@ -1,6 +1,6 @@
 import { SIDECAR_MODES, type SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { absolutePath, locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { oneOf } from "./parse-flags.ts";

@@ -1,7 +1,7 @@
 import { assertNever } from "../core/assert-never.ts";
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import type { ScanSummary } from "../io/scan-summary.ts";
+import type { ScanSummary } from "../io/scan/scan-summary.ts";
 import { type ScanAttempt, scanUnderLock } from "./catalog-refresh.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";

@@ -1,7 +1,7 @@
 import { catalogHost } from "../io/catalog/catalog-host.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { HostPublisher, Publication } from "../io/catalog/host-publisher.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
-import type { Logger } from "../io/logger.ts";
+import type { Logger } from "../io/process/logger.ts";
 import type { CommandContext } from "./command.ts";
 
 /** After `ckpt scan` into this host's working catalog: its rows published to the shared catalog, or null. */
@@ -12,7 +12,7 @@ export async function publishAfterScan(
   if (location.shared === undefined) return null;
   const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
   const { publishHostRows } = await import("../io/catalog/host-publisher.ts");
-  const { openCatalogForReading } = await import("../io/catalog-db.ts");
+  const { openCatalogForReading } = await import("../io/catalog/catalog-db.ts");
   const local = openCatalogForReading(location.path);
   if (!local.success) return null;
   const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });

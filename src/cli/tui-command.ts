@@ -1,7 +1,7 @@
-import type { CatalogLocation } from "../io/catalog-location.ts";
-import { knownRoots, queryEntries } from "../io/catalog-reads.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
+import { knownRoots, queryEntries } from "../io/catalog/catalog-reads.ts";
+import { openTuiCatalogReader, runningDaemon } from "../io/catalog/tui-catalog-reads.ts";
 import { entriesHealth } from "../io/disk/disk-health-report.ts";
-import { openTuiCatalogReader, runningDaemon } from "../io/tui-catalog-reads.ts";
 import { createCatalogStore, type DaemonState } from "../tui/catalog-store.ts";
 import { refreshBeforeQuery } from "./catalog-refresh.ts";
 import { locateCatalog, openForQuery, resolveRoots } from "./catalog-session.ts";

@@ -1,6 +1,6 @@
 import { catalogHost } from "../io/catalog/catalog-host.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { CatalogStore } from "../io/catalog/catalog-store.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
 import { createCatalogStore } from "../tui/catalog-store.ts";
 import { absolutePath } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";

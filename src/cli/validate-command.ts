@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import { renderValidationReport } from "../core/validation/render-validation-report.ts";
 import { buildValidationReport, validationExitCode } from "../core/validation/validation-report.ts";
-import { auditSidecars } from "../io/sidecar-audit.ts";
+import { auditSidecars } from "../io/sidecar/sidecar-audit.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { parseFlags } from "./parse-flags.ts";

@@ -5,7 +5,7 @@ import { createDaemonControl, serveDaemonControl } from "../daemon/daemon-contro
 import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
-import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/logger.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/process/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";

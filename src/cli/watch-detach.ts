@@ -6,10 +6,10 @@ import { escapeControl } from "../core/text/escape-control.ts";
 import { requestControl } from "../daemon/control-socket.ts";
 import { DaemonStatus } from "../daemon/daemon-status.ts";
 import type { WatcherBackend } from "../daemon/event-source.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
-import type { LogFormat, LogLevel } from "../io/logger.ts";
-import { openPrivateFile } from "../io/private-file.ts";
-import { checkStateDirectory } from "../io/state-directory.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
+import { openPrivateFile } from "../io/fs/private-file.ts";
+import { checkStateDirectory } from "../io/fs/state-directory.ts";
+import type { LogFormat, LogLevel } from "../io/process/logger.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 import { daemonPathsFor } from "./daemon-socket.ts";
 

@@ -1,8 +1,8 @@
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
 import { watchS3Prefixes } from "../daemon/s3-prefix-watch.ts";
-import { createLogger } from "../io/logger.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
+import { createLogger } from "../io/process/logger.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 import type { WatchSettings } from "./watch-detach.ts";
 import { busyError, stopRequest } from "./watch-stop.ts";

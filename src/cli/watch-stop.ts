@@ -1,6 +1,6 @@
 import { AppError } from "../core/errors/app-error.ts";
-import type { CatalogLocation } from "../io/catalog-location.ts";
-import type { Logger } from "../io/logger.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
+import type { Logger } from "../io/process/logger.ts";
 
 /** The error of a second watcher for one catalog, naming the first. */
 export function busyError(location: CatalogLocation, pid: number | undefined): AppError {

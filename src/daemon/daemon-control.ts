@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import type { Logger } from "../io/logger.ts";
-import { checkStateDirectory } from "../io/state-directory.ts";
+import { checkStateDirectory } from "../io/fs/state-directory.ts";
+import type { Logger } from "../io/process/logger.ts";
 import {
   type ControlAnswer,
   type ControlHandlers,

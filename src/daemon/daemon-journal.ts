@@ -1,4 +1,4 @@
-import type { LogFields, Logger, LogLevel } from "../io/logger.ts";
+import type { LogFields, Logger, LogLevel } from "../io/process/logger.ts";
 
 /** One problem as `ckpt status` shows it. */
 export type JournalError = { readonly at: number; readonly message: string; readonly path: string | null };

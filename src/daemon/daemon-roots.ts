@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { fail, ok, type Result } from "../core/result.ts";
-import { isWithin } from "../io/walk-paths.ts";
+import { isWithin } from "../io/scan/walk-paths.ts";
 import type { Loop } from "./daemon-loop.ts";
 import type { RootScan, RootScanResult } from "./root-scan.ts";
 

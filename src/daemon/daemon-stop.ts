@@ -1,4 +1,4 @@
-import { truncateWal } from "../io/catalog-db.ts";
+import { truncateWal } from "../io/catalog/catalog-db.ts";
 import type { Loop, StopReport } from "./daemon-loop.ts";
 import { clearTimer } from "./loop-timers.ts";
 

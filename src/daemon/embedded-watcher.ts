@@ -1,7 +1,13 @@
 import { basename } from "node:path";
 import type { TextSink } from "../cli/command.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { createLogger, type LogFields, type LogFormat, type Logger, type LogLevel } from "../io/logger.ts";
+import {
+  createLogger,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+} from "../io/process/logger.ts";
 import type { ControlServer } from "./control-socket.ts";
 import { createDaemonControl, serveDaemonControl } from "./daemon-control.ts";
 import { type DaemonLoop, startDaemonLoop } from "./daemon-loop.ts";

@@ -7,8 +7,8 @@ import {
   isIgnoredWatchPath,
 } from "../core/daemon/watch-paths.ts";
 import { fsNameFromBytes } from "../core/text/fs-name.ts";
-import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../io/fs-path.ts";
-import { joinName } from "../io/walk-paths.ts";
+import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../io/fs/fs-path.ts";
+import { joinName } from "../io/scan/walk-paths.ts";
 import { toWatchError } from "./watch-error.ts";
 import type { Watcher, WatcherOptions } from "./watcher.ts";
 

@@ -7,17 +7,17 @@ import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
 import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { type ReadOutcome, readCatalogEntry } from "../io/catalog/catalog-entry-reader.ts";
+import { CatalogFacts } from "../io/catalog/catalog-facts.ts";
+import { applyCatalogChanges } from "../io/catalog/catalog-writes.ts";
 import { hasPrimaryRow, primaryPathsWithInode } from "../io/catalog/sqlite-path-reads.ts";
-import { defaultAssemble } from "../io/catalog-assemble.ts";
-import { type ReadOutcome, readCatalogEntry } from "../io/catalog-entry-reader.ts";
-import { CatalogFacts } from "../io/catalog-facts.ts";
-import { applyCatalogChanges } from "../io/catalog-writes.ts";
-import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
-import { CheckpointUnreadableError } from "../io/checkpoint-unreadable-error.ts";
-import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
-import { fsPath, realPathSync } from "../io/fs-path.ts";
-import { mayFollow, notFollowedMessage, type RootScope } from "../io/root-scope.ts";
-import { pathUnderRoot } from "../io/walk-paths.ts";
+import { checkpointDirectoryFacts } from "../io/checkpoint/checkpoint-dir-identity.ts";
+import { CheckpointUnreadableError } from "../io/checkpoint/checkpoint-unreadable-error.ts";
+import { createFsMemo, realPathOf } from "../io/fs/fs-memo.ts";
+import { fsPath, realPathSync } from "../io/fs/fs-path.ts";
+import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import { mayFollow, notFollowedMessage, type RootScope } from "../io/scan/root-scope.ts";
+import { pathUnderRoot } from "../io/scan/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
 export type IndexRequest = {

@@ -2,10 +2,10 @@ import type { Database } from "bun:sqlite";
 import { existsSync, lstatSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { CatalogFacts } from "../io/catalog-facts.ts";
-import { DELETE_BATCH, deleteCatalogPaths } from "../io/catalog-writes.ts";
-import { fsPath } from "../io/fs-path.ts";
-import { removeOwnSidecar } from "../io/own-sidecar-removal.ts";
+import { CatalogFacts } from "../io/catalog/catalog-facts.ts";
+import { DELETE_BATCH, deleteCatalogPaths } from "../io/catalog/catalog-writes.ts";
+import { fsPath } from "../io/fs/fs-path.ts";
+import { removeOwnSidecar } from "../io/sidecar/own-sidecar-removal.ts";
 
 /**
  * Paths removal events named, waiting for the next removal batch. A burst (`rm -rf` of a run, top-k rotation)

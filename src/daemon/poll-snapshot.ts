@@ -7,7 +7,7 @@ import {
   type WatchPathRole,
 } from "../core/daemon/watch-paths.ts";
 import { hasRawBytes } from "../core/text/fs-name.ts";
-import { fsPath, readDirectoryEntries } from "../io/fs-path.ts";
+import { fsPath, readDirectoryEntries } from "../io/fs/fs-path.ts";
 import type { WatchErrorEvent, WatchEvent, WatchStat } from "./watch-event.ts";
 
 /** What the poller keeps per entry: `lstat`, so a relinked `last.ckpt` shows up as a change of the link. */

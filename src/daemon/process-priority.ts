@@ -1,5 +1,5 @@
 import { getPriority, setPriority } from "node:os";
-import type { Logger } from "../io/logger.ts";
+import type { Logger } from "../io/process/logger.ts";
 
 /** What lowering our priority did; logged once at start and shown by `ckpt status`. */
 export type PriorityReport = {

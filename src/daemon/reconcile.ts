@@ -2,13 +2,13 @@ import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
+import type { ReadOutcome } from "../io/catalog/catalog-entry-reader.ts";
+import { CatalogFacts } from "../io/catalog/catalog-facts.ts";
 import { checkpointDirectoryPaths } from "../io/catalog/sqlite-path-reads.ts";
-import type { ReadOutcome } from "../io/catalog-entry-reader.ts";
-import { CatalogFacts } from "../io/catalog-facts.ts";
-import { scanCatalog } from "../io/catalog-scan.ts";
-import type { ScanSummary } from "../io/scan-summary.ts";
-import { removeStaleSidecarTemps } from "../io/sidecar-temps.ts";
-import { directoryKey } from "../io/walk-paths.ts";
+import { scanCatalog } from "../io/scan/catalog-scan.ts";
+import type { ScanSummary } from "../io/scan/scan-summary.ts";
+import { directoryKey } from "../io/scan/walk-paths.ts";
+import { removeStaleSidecarTemps } from "../io/sidecar/sidecar-temps.ts";
 
 export type ReconcileOptions = {
   readonly roots: readonly string[];
@@ -65,7 +65,7 @@ function removeTemps(database: Database, options: ReconcileOptions): string[] {
  */
 async function removeOwnSidecars(gone: readonly string[]): Promise<ReconcileResult["sidecarsRemoved"]> {
   if (gone.length === 0) return [];
-  const { removeOwnSidecar } = await import("../io/own-sidecar-removal.ts");
+  const { removeOwnSidecar } = await import("../io/sidecar/own-sidecar-removal.ts");
   // A tree of 200k deleted at once: its directories went too, with the sidecars in them. A stat per directory,
   // not two failed look-ups per checkpoint (3 s).
   const present = new Map<string, boolean>();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SIDECAR_MODES, type SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { fail, type Result } from "../core/result.ts";
-import { ScanSummary } from "../io/scan-summary.ts";
+import { ScanSummary } from "../io/scan/scan-summary.ts";
 
 /**
  * A scan the daemon runs because someone asked and waits for it: `ckpt scan DIR` (or `ls DIR`) of a directory it

@@ -5,14 +5,14 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
+import type { StoredEntry } from "../io/catalog/catalog-rows.ts";
+import { storedMetadata } from "../io/catalog/catalog-stored-metadata.ts";
+import { applyCatalogChanges, type RunUpdate } from "../io/catalog/catalog-writes.ts";
 import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
-import { defaultAssemble } from "../io/catalog-assemble.ts";
-import type { StoredEntry } from "../io/catalog-rows.ts";
-import { storedMetadata } from "../io/catalog-stored-metadata.ts";
-import { applyCatalogChanges, type RunUpdate } from "../io/catalog-writes.ts";
-import { createTurnTaker } from "../io/loop-turns.ts";
-import { sidecarLocation, writeCheckpointSidecar } from "../io/sidecar-placement.ts";
-import { readSidecar } from "../io/sidecar-store.ts";
+import { createTurnTaker } from "../io/process/loop-turns.ts";
+import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import { sidecarLocation, writeCheckpointSidecar } from "../io/sidecar/sidecar-placement.ts";
+import { readSidecar } from "../io/sidecar/sidecar-store.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
 
 export type ReassembleRequest = {

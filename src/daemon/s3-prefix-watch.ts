@@ -1,12 +1,12 @@
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { fail, ok, type Result } from "../core/result.ts";
-import { openCatalogForWriting } from "../io/catalog-db.ts";
-import { type LockBusy, tryLockCatalog } from "../io/catalog-lock.ts";
-import { recordScan } from "../io/catalog-writes.ts";
-import type { Logger } from "../io/logger.ts";
+import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
+import { type LockBusy, tryLockCatalog } from "../io/catalog/catalog-lock.ts";
+import { recordScan } from "../io/catalog/catalog-writes.ts";
 import { scanS3Roots } from "../io/object-store/s3-catalog-scan.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
-import type { ScanSummary } from "../io/scan-summary.ts";
+import type { Logger } from "../io/process/logger.ts";
+import type { ScanSummary } from "../io/scan/scan-summary.ts";
 import { nextPollInterval } from "./targeted-poller.ts";
 
 export type S3WatchOptions = {

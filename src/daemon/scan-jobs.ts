@@ -1,7 +1,7 @@
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { shrinkMemory } from "../io/catalog-db.ts";
-import { scanCatalog } from "../io/catalog-scan.ts";
-import type { ScanSummary } from "../io/scan-summary.ts";
+import { shrinkMemory } from "../io/catalog/catalog-db.ts";
+import { scanCatalog } from "../io/scan/catalog-scan.ts";
+import type { ScanSummary } from "../io/scan/scan-summary.ts";
 import type { JobContext, ReconcileReason } from "./daemon-jobs.ts";
 import { logReadOutcome } from "./read-outcome-log.ts";
 import { reconcileRoots } from "./reconcile.ts";

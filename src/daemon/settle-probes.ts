@@ -4,10 +4,10 @@ import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { type Completeness, checkFileCompleteness } from "../core/formats/completeness.ts";
 import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
 import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
-import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
-import { withDirectoryView } from "../io/directory-view.ts";
-import { notRegularMessage, withFileByteSource } from "../io/file-byte-source.ts";
-import { statOrUndefined } from "../io/fs-memo.ts";
+import { checkpointDirectoryFacts } from "../io/checkpoint/checkpoint-dir-identity.ts";
+import { notRegularMessage, withFileByteSource } from "../io/checkpoint/file-byte-source.ts";
+import { statOrUndefined } from "../io/fs/fs-memo.ts";
+import { withDirectoryView } from "../io/scan/directory-view.ts";
 
 /**
  * The settle scheduler's `stat`: size/mtime/ino of a file (through symlinks: `last.ckpt` settles as its target),

@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
-import type { CheckpointDetail, TuiCatalogReader } from "../io/tui-catalog-reads.ts";
+import type { CheckpointDetail, TuiCatalogReader } from "../io/catalog/tui-catalog-reads.ts";
 
 /** Who keeps the catalog current while the TUI looks at it. */
 export type DaemonState = "attached" | "embedded" | "read-only";

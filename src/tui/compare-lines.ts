@@ -2,7 +2,7 @@ import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
-import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
+import type { CheckpointDetail } from "../io/catalog/tui-catalog-reads.ts";
 import type { Line } from "./detail-lines.ts";
 
 export type CompareSide = { readonly entry: CatalogEntry; readonly detail: CheckpointDetail };

@@ -3,7 +3,7 @@ import { formatBytes } from "../core/catalog/human-units.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
 import { type Curve, checkpointPosition } from "../core/runs/metric-curve.ts";
-import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
+import type { CheckpointDetail } from "../io/catalog/tui-catalog-reads.ts";
 import { chartLines } from "./metric-chart.ts";
 import { primaryMetricText } from "./metric-text.ts";
 import { rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";

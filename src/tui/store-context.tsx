@@ -1,7 +1,7 @@
 import { createContext, type ReactNode } from "react";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import type { DiskHealth } from "../core/health/disk-health.ts";
-import type { CheckpointDetail } from "../io/tui-catalog-reads.ts";
+import type { CheckpointDetail } from "../io/catalog/tui-catalog-reads.ts";
 import type { CatalogStore } from "./catalog-store.ts";
 import type { UiAction } from "./ui-state.ts";
 import type { UiStore } from "./ui-store.ts";

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { allMetricDefinitions } from "../../src/core/metrics/metric-catalog.ts";
-import { writeSidecar } from "../../src/io/sidecar-store.ts";
+import { writeSidecar } from "../../src/io/sidecar/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../helpers/catalog-tree.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";

@@ -2,7 +2,7 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Glob } from "bun";
-import { readSidecar } from "../../src/io/sidecar-store.ts";
+import { readSidecar } from "../../src/io/sidecar/sidecar-store.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { pythonWithYaml } from "../helpers/python-with-yaml.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
+import { tryLockCatalog } from "../../src/io/catalog/catalog-lock.ts";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";

@@ -7,7 +7,7 @@ import {
   sendControlCommand,
   startControlServer,
 } from "../../src/daemon/control-socket.ts";
-import { checkStateDirectory } from "../../src/io/state-directory.ts";
+import { checkStateDirectory } from "../../src/io/fs/state-directory.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 

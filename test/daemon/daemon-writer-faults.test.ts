@@ -2,7 +2,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sidecarPathFor } from "../../src/core/metadata/sidecar-path.ts";
-import { readSidecar } from "../../src/io/sidecar-store.ts";
+import { readSidecar } from "../../src/io/sidecar/sidecar-store.ts";
 import {
   type DaemonEnvironment,
   type DaemonProcess,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { TextSink } from "../../src/cli/command.ts";
 import { requestControl, sendControlCommand } from "../../src/daemon/control-socket.ts";
 import { startEmbeddedWatcher } from "../../src/daemon/embedded-watcher.ts";
-import { tryLockCatalog } from "../../src/io/catalog-lock.ts";
+import { tryLockCatalog } from "../../src/io/catalog/catalog-lock.ts";
 import { withCatalog } from "../helpers/daemon-process.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";

@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexCheckpointPath } from "../../src/daemon/index-checkpoint.ts";
-import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
-import { rootScopeOf } from "../../src/io/root-scope.ts";
+import { openCatalogForWriting } from "../../src/io/catalog/catalog-db.ts";
+import { rootScopeOf } from "../../src/io/scan/root-scope.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
 

@@ -3,8 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { cpSync, existsSync, linkSync, realpathSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { removeGonePaths, takeRemovals } from "../../src/daemon/path-removals.ts";
-import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
-import { scanCatalog } from "../../src/io/catalog-scan.ts";
+import { openCatalogForWriting } from "../../src/io/catalog/catalog-db.ts";
+import { scanCatalog } from "../../src/io/scan/catalog-scan.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { lowerProcessPriority, type PrioritySystem } from "../../src/daemon/process-priority.ts";
-import { createLogger } from "../../src/io/logger.ts";
+import { createLogger } from "../../src/io/process/logger.ts";
 
 function fakeSystem(options: { nice: number; denied?: boolean; ionice?: number | undefined }) {
   const calls: string[] = [];

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../../src/core/metadata/sidecar-path.ts";
-import { writeSidecar } from "../../src/io/sidecar-store.ts";
+import { writeSidecar } from "../../src/io/sidecar/sidecar-store.ts";
 
 export type SampleMetadata = {
   readonly exp: string;

@@ -3,7 +3,7 @@ import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { checkCatalog } from "../../src/io/catalog-db.ts";
+import { checkCatalog } from "../../src/io/catalog/catalog-db.ts";
 import { waitFor } from "./wait-for.ts";
 
 const repoRoot = resolve(import.meta.dir, "../..");

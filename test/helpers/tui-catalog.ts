@@ -2,9 +2,9 @@
 import type { Database } from "bun:sqlite";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
 import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
-import { openCatalogForWriting } from "../../src/io/catalog-db.ts";
-import type { StoredEntry } from "../../src/io/catalog-rows.ts";
-import { applyCatalogChanges, type RunUpdate } from "../../src/io/catalog-writes.ts";
+import { openCatalogForWriting } from "../../src/io/catalog/catalog-db.ts";
+import type { StoredEntry } from "../../src/io/catalog/catalog-rows.ts";
+import { applyCatalogChanges, type RunUpdate } from "../../src/io/catalog/catalog-writes.ts";
 
 /** A fixed clock: 2026-11-22 12:00 UTC. */
 export const TEST_NOW = Date.UTC(2026, 10, 22, 12, 0, 0);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { openTuiCatalogReader } from "../../src/io/tui-catalog-reads.ts";
+import { openTuiCatalogReader } from "../../src/io/catalog/tui-catalog-reads.ts";
 import { createCatalogStore } from "../../src/tui/catalog-store.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { sampleEntry, TEST_NOW, writeCatalog } from "../helpers/tui-catalog.ts";

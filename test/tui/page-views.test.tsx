@@ -1,7 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { renderToString } from "ink";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
-import type { CheckpointDetail } from "../../src/io/tui-catalog-reads.ts";
+import type { CheckpointDetail } from "../../src/io/catalog/tui-catalog-reads.ts";
 import type { DaemonState } from "../../src/tui/catalog-store.ts";
 import { detailLines } from "../../src/tui/detail-lines.ts";
 import { helpLines } from "../../src/tui/help-lines.ts";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { render } from "ink-testing-library";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
 import type { CheckpointMetadataV1 } from "../../src/core/metadata/metadata-schema.ts";
-import { openTuiCatalogReader, type TuiCatalogReader } from "../../src/io/tui-catalog-reads.ts";
+import { openTuiCatalogReader, type TuiCatalogReader } from "../../src/io/catalog/tui-catalog-reads.ts";
 import { type CatalogStore, createCatalogStore } from "../../src/tui/catalog-store.ts";
 import { TuiRoot } from "../../src/tui/tui-root.tsx";
 import { createUiStore } from "../../src/tui/ui-store.ts";

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { rootCondition } from "../../core/catalog/entry-sql.ts";
-import { writingCatalog } from "../catalog-write-error.ts";
+import { writingCatalog } from "./catalog-write-error.ts";
 
 // Checkpoints in an object store are identified by size + ETag + last-modified, not dev/ino/size/mtime. The
 // checkpoints table keeps size and last-modified (as mtime_ms, dev = ino = 0); the ETag lives here, keyed by the

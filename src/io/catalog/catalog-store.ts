@@ -4,8 +4,8 @@ import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
 import type { EntrySqlOptions } from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
-import type { RankRow } from "../catalog-reads.ts";
-import type { CatalogChanges, DeletedPath } from "../catalog-writes.ts";
+import type { RankRow } from "./catalog-reads.ts";
+import type { CatalogChanges, DeletedPath } from "./catalog-writes.ts";
 
 /** A catalog row; in a shared catalog `host` says whose disk holds the checkpoint (absent: this host's). */
 export type HostedEntry = CatalogEntry;

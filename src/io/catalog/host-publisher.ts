@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { dataVersion, openCatalogForReading } from "../catalog-db.ts";
+import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
 import type { PostgresCatalogStore } from "./postgres-catalog-store.ts";
 import { applyHostSync, type HostSync, sharedRowSignatures, sharedRunStamps } from "./postgres-host-sync.ts";
 import { localRowSignatures, localRunPoints, localRuns, localStoredRows } from "./sqlite-host-rows.ts";

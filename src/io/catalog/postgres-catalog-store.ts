@@ -10,8 +10,8 @@ import {
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
-import { type RankRow, regexFiltered } from "../catalog-reads.ts";
-import { type EntryRow, entryFromRow } from "../catalog-rows.ts";
+import { type RankRow, regexFiltered } from "./catalog-reads.ts";
+import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
 import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
 import { applySharedChanges, deleteSharedPaths, recordSharedScan } from "./postgres-catalog-writes.ts";
 import { connectPostgres, queryRows } from "./postgres-connection.ts";

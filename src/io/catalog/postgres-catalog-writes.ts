@@ -4,9 +4,9 @@ import type { SqlValue } from "../../core/catalog/entry-sql.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
 import type { MetricPoint } from "../../core/runs/metric-series.ts";
 import { pointsFingerprint } from "../../core/runs/points-fingerprint.ts";
-import { rowValues, STORED_COLUMNS } from "../catalog-rows.ts";
-import type { DeletedPath, RunUpdate } from "../catalog-writes.ts";
+import { rowValues, STORED_COLUMNS } from "./catalog-rows.ts";
 import type { StoreChanges } from "./catalog-store.ts";
+import type { DeletedPath, RunUpdate } from "./catalog-writes.ts";
 import { positional } from "./postgres-connection.ts";
 
 type Tx = SQL;

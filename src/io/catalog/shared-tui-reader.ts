@@ -1,8 +1,8 @@
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
-import type { CheckpointDetail, EntriesRead, TuiCatalogReader } from "../tui-catalog-reads.ts";
 import type { CatalogStore } from "./catalog-store.ts";
+import type { CheckpointDetail, EntriesRead, TuiCatalogReader } from "./tui-catalog-reads.ts";
 
 /** An entry's identity across hosts: two hosts may hold the same path. */
 function keyOf(entry: { readonly host?: string | undefined; readonly path: string }): string {

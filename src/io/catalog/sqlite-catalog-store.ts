@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { dataVersion } from "../catalog-db.ts";
+import { dataVersion } from "./catalog-db.ts";
 import {
   aliasesOf,
   catalogStats,
@@ -10,9 +10,9 @@ import {
   rankRows,
   runMetricNames,
   runMetricPoints,
-} from "../catalog-reads.ts";
-import { applyCatalogChanges, deleteCatalogPaths, recordScan } from "../catalog-writes.ts";
+} from "./catalog-reads.ts";
 import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
+import { applyCatalogChanges, deleteCatalogPaths, recordScan } from "./catalog-writes.ts";
 
 /** How often a SQLite subscriber asks `PRAGMA data_version` whether another connection committed. */
 const DATA_VERSION_POLL_MS = 250;

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { SqlValue } from "../../core/catalog/entry-sql.ts";
-import { STORED_COLUMNS } from "../catalog-rows.ts";
+import { STORED_COLUMNS } from "./catalog-rows.ts";
 
 // What this host publishes to a shared catalog, read from its local SQLite catalog (see `host-publisher.ts`).
 

@@ -1,7 +1,7 @@
 import { realpathSync, statfsSync, statSync } from "node:fs";
 import { findMount, parseMountInfo } from "../../core/catalog/mount-info.ts";
 import type { FilesystemSpace } from "../../core/health/fill-forecast.ts";
-import { readProcMountInfo } from "../catalog-location.ts";
+import { readProcMountInfo } from "../catalog/catalog-location.ts";
 
 /** A filesystem found from one of the probed paths: its device number (the catalog's `dev`) and its space. */
 export type ProbedFilesystem = FilesystemSpace & { readonly dev: number; readonly probe: string };

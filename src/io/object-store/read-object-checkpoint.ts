@@ -2,7 +2,7 @@ import { buildCheckpointReport } from "../../core/checkpoint/build-checkpoint-re
 import type { CheckpointReport } from "../../core/checkpoint/checkpoint-report.ts";
 import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
-import { inflate } from "../read-checkpoint.ts";
+import { inflate } from "../checkpoint/read-checkpoint.ts";
 import { type FirstRound, firstRoundKnown, firstRoundUnknown } from "./object-first-round.ts";
 import type { ObjectIdentity } from "./object-identity.ts";
 import { ObjectRangeCache, type RangeMissed } from "./object-range-cache.ts";

@@ -1,7 +1,7 @@
 import { buildDirectoryReport } from "../../core/checkpoint/directory-report.ts";
 import type { DirectoryView } from "../../core/formats/hf-checkpoint-dir.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
-import { inflate } from "../read-checkpoint.ts";
+import { inflate } from "../checkpoint/read-checkpoint.ts";
 import { HEAD_BYTES, TAIL_BYTES } from "./object-first-round.ts";
 import type { ObjectIdentity } from "./object-identity.ts";
 import { ObjectRangeCache, type RangeMissed } from "./object-range-cache.ts";

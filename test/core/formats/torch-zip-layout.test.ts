@@ -17,7 +17,7 @@ import {
   torchSaveEntries,
   type ZipWriterEntry,
 } from "../../../src/core/formats/zip-writer.ts";
-import { withFileByteSource } from "../../../src/io/file-byte-source.ts";
+import { withFileByteSource } from "../../../src/io/checkpoint/file-byte-source.ts";
 
 const REAL = join(import.meta.dir, "../../fixtures/real");
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { realpathSync } from "node:fs";
 import { assembleMetadata } from "../../../src/core/metadata/assemble-metadata.ts";
 import { validateMetadata } from "../../../src/core/metadata/validate-metadata.ts";
-import { loadRunContext } from "../../../src/io/run-context.ts";
+import { loadRunContext } from "../../../src/io/run-files/run-context.ts";
 import { EXPECTED_METADATA, metadataSummary } from "../../helpers/expected-metadata.ts";
 import { listRealFixtures, realFixtureRoot } from "../../helpers/real-fixtures.ts";
 import { reportFromTruth } from "../../helpers/report-from-truth.ts";

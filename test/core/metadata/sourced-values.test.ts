@@ -5,7 +5,7 @@ import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { assembleMetadata } from "../../../src/core/metadata/assemble-metadata.ts";
 import type { CheckpointMetadataV1 } from "../../../src/core/metadata/metadata-schema.ts";
-import { loadRunContext } from "../../../src/io/run-context.ts";
+import { loadRunContext } from "../../../src/io/run-files/run-context.ts";
 import { readTruth } from "../../helpers/read-truth.ts";
 import { listRealFixtures, realFixtureRoot } from "../../helpers/real-fixtures.ts";
 import { reportFromTruth } from "../../helpers/report-from-truth.ts";

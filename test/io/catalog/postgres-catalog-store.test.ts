@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { join } from "node:path";
 import { SQL } from "bun";
 import { POSTGRES_MIGRATIONS } from "../../../src/core/catalog/postgres-schema.ts";
+import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
 import { publishHostRows } from "../../../src/io/catalog/host-publisher.ts";
 import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
 import { sqliteCatalogStore } from "../../../src/io/catalog/sqlite-catalog-store.ts";
-import { openCatalogForWriting } from "../../../src/io/catalog-db.ts";
 import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";

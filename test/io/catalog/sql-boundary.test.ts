@@ -11,12 +11,6 @@ const STORE_FILES = new Set([
   "core/catalog/catalog-schema.ts",
   "core/catalog/entry-sql.ts",
   "core/catalog/postgres-schema.ts",
-  "io/catalog-db.ts",
-  "io/catalog-facts.ts",
-  "io/catalog-reads.ts",
-  "io/catalog-stored-metadata.ts",
-  "io/catalog-writes.ts",
-  "io/tui-catalog-reads.ts",
 ]);
 
 /** SQL in a string literal, or a statement run on a connection. */

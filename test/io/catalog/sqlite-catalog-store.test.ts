@@ -1,7 +1,7 @@
 import { afterAll, describe } from "bun:test";
 import { join } from "node:path";
+import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
 import { sqliteCatalogStore } from "../../../src/io/catalog/sqlite-catalog-store.ts";
-import { openCatalogForWriting } from "../../../src/io/catalog-db.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 import { TEST_NOW } from "../../helpers/tui-catalog.ts";
 import { catalogStoreContract } from "./catalog-store-contract.ts";

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { S3Settings } from "../../../src/core/object-store/s3-settings.ts";
+import { readCheckpointReport } from "../../../src/io/checkpoint/read-checkpoint.ts";
+import { writeSparseFile } from "../../../src/io/fs/sparse-file-writer.ts";
 import { readObjectCheckpoint } from "../../../src/io/object-store/read-object-checkpoint.ts";
 import { listObjects } from "../../../src/io/object-store/s3-listing.ts";
 import { S3Store } from "../../../src/io/object-store/s3-store.ts";
-import { readCheckpointReport } from "../../../src/io/read-checkpoint.ts";
-import { writeSparseFile } from "../../../src/io/sparse-file-writer.ts";
 import { runCliInProcess } from "../../helpers/run-cli-in-process.ts";
 import {
   type EdgeBehaviour,

@@ -1,0 +1,159 @@
+import type { Stats } from "node:fs";
+import packageJson from "../../../package.json" with { type: "json" };
+import type { CheckpointReport } from "../../core/checkpoint/checkpoint-report.ts";
+import { assembleMetadata } from "../../core/metadata/assemble-metadata.ts";
+import type { AssemblyProblem } from "../../core/metadata/assembly-notes.ts";
+import { extractExpName } from "../../core/metadata/extract-training.ts";
+import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
+import { isAssemblable, readReportFacts } from "../../core/metadata/report-facts.ts";
+import type { MetricPoint } from "../../core/runs/metric-series.ts";
+import { type FsMemo, realCheckpoint, realPathOf } from "../fs/fs-memo.ts";
+import { type LoadedRun, loadRun } from "../run-files/run-context.ts";
+import type { RunContextCache } from "../run-files/run-file-reader.ts";
+import { pathUnderRoot } from "../scan/walk-paths.ts";
+import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { readCheckpointReport } from "./read-checkpoint.ts";
+
+export type BuildMetadataOptions = {
+  /** The directory being scanned: `checkpoint_path` and `hydra_config_path` are relative to it. */
+  readonly scanRoot: string;
+  /** The clock; only used for `created_at` when the file's mtime cannot be read. */
+  readonly now: () => number;
+  /** Share one across a command or the daemon so a run's files are parsed once. @default a fresh cache */
+  readonly runContextCache?: RunContextCache;
+  /** Stats and listings shared by the checkpoints of one scan (never across scans). */
+  readonly fsMemo?: FsMemo;
+  /** @default readCheckpointReport */
+  readonly readReport?: (path: string) => CheckpointReport;
+  /** `ckpt.generator.version`. @default the package version */
+  readonly generatorVersion?: string;
+};
+
+export type CheckpointMetadataBuild = {
+  readonly report: CheckpointReport;
+  /** Null when the file is not a readable checkpoint; an unsafe file still gets metadata saying so. */
+  readonly metadata: CheckpointMetadataV1 | null;
+  readonly problems: readonly AssemblyProblem[];
+  readonly run: {
+    readonly dir: string | null;
+    /** Null for a checkpoint that cannot be read (its run's name and task come from the others). */
+    readonly expName: string | null;
+    readonly task: string | null;
+    /** The run's curves (`runCurvePoints`), read when called: only the catalog needs them. */
+    readonly curvePoints: () => MetricPoint[];
+  };
+};
+
+function fileFacts(path: string, stats: Stats | undefined, report: CheckpointReport, now: () => number) {
+  if (stats === undefined)
+    return { size: report.size_bytes, mtimeMs: now(), mtime: new Date(now()).toISOString() };
+  // A directory is recorded as the scan sees it (its files, not its own mtime), so its sidecar reads as current.
+  const { size, mtimeMs } = stats.isDirectory() ? checkpointDirectoryFacts(path) : stats;
+  return { size, mtimeMs, mtime: new Date(mtimeMs).toISOString() };
+}
+
+function crashed(path: string, error: unknown): CheckpointMetadataBuild {
+  const message = `${path}: building metadata failed (${String(error)}); this is a bug in ckpt, please report it`;
+  const report = {
+    path,
+    status: "corrupt",
+    error: { code: "internal", message },
+    container: "unknown",
+    framework: null,
+    size_bytes: 0,
+    bytes_read: 0,
+    pickle_globals: [],
+    safety: null,
+  } as const satisfies CheckpointReport;
+  return {
+    report,
+    metadata: null,
+    problems: [{ code: "not-a-checkpoint", severity: "error", message }],
+    run: { dir: null, expName: "unknown", task: "generic", curvePoints: () => [] },
+  };
+}
+
+/** An unreadable checkpoint says nothing about its run's name or task: the run keeps what others said. */
+function runOf(options: {
+  readonly assemblable: boolean;
+  readonly loaded: LoadedRun;
+  readonly expName: () => string;
+  readonly task: string;
+}): CheckpointMetadataBuild["run"] {
+  const { assemblable, loaded } = options;
+  const dir = loaded.context.runDir;
+  return assemblable
+    ? { dir, expName: options.expName(), task: options.task, curvePoints: loaded.curvePoints }
+    : { dir, expName: null, task: null, curvePoints: loaded.curvePoints };
+}
+
+/** Where the run of a checkpoint is looked for, with the caches the caller shares. */
+function runLocation(
+  options: BuildMetadataOptions,
+  checkpoint: { readonly realPath: string; readonly stats: Stats | undefined; readonly scanRoot?: string },
+) {
+  const { realPath, stats, scanRoot } = checkpoint;
+  return {
+    checkpointPath: realPath,
+    ...(scanRoot === undefined ? {} : { scanRoot }),
+    ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
+    ...(options.runContextCache ? { cache: options.runContextCache } : {}),
+    ...(options.fsMemo ? { memo: options.fsMemo } : {}),
+  };
+}
+
+function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
+  const report = (options.readReport ?? readCheckpointReport)(path);
+  const memo = options.fsMemo ?? null;
+  const { path: realPath, stats } = realCheckpoint(memo, path);
+  const root = realPathOf(memo, options.scanRoot);
+  const inside = pathUnderRoot(root, realPath) !== null;
+  const file = fileFacts(realPath, stats, report, options.now);
+  const facts = readReportFacts(report);
+  const assemblable = isAssemblable(facts);
+  const loaded = loadRun({
+    ...runLocation(options, { realPath, stats, ...(inside ? { scanRoot: root } : {}) }),
+    checkpointMtimeMs: file.mtimeMs,
+    context: assemblable,
+  });
+  const run = loaded.context;
+  const hydraConfig = run.hydra?.configPath ?? null;
+  const assembled = assembleMetadata({
+    report,
+    run,
+    paths: {
+      checkpoint: realPath,
+      relativeCheckpoint: pathUnderRoot(root, realPath) ?? realPath,
+      relativeHydraConfig: hydraConfig === null ? null : (pathUnderRoot(root, hydraConfig) ?? hydraConfig),
+    },
+    file: { size: file.size, mtime: file.mtime },
+    generatorVersion: options.generatorVersion ?? packageJson.version,
+  });
+  return {
+    report,
+    metadata: assembled.metadata,
+    problems: assembled.problems,
+    run: runOf({
+      assemblable,
+      loaded,
+      expName: () => assembled.metadata?.exp_name ?? extractExpName(facts, run).value,
+      task: assembled.task,
+    }),
+  };
+}
+
+/**
+ * Everything ckpt knows about one checkpoint, the function the catalog, the daemon and `ckpt convert`/`show` call:
+ * the reader's report, the assembled and validated `CheckpointMetadataV1` (null for a file that is not a readable
+ * checkpoint), what went wrong, and the run it belongs to. Never throws.
+ */
+export function buildCheckpointMetadata(
+  path: string,
+  options: BuildMetadataOptions,
+): CheckpointMetadataBuild {
+  try {
+    return build(path, options);
+  } catch (error) {
+    return crashed(path, error);
+  }
+}

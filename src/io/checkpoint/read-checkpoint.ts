@@ -1,0 +1,64 @@
+import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { inflateRawSync } from "node:zlib";
+import { buildCheckpointReport } from "../../core/checkpoint/build-checkpoint-report.ts";
+import type { CheckpointReport } from "../../core/checkpoint/checkpoint-report.ts";
+import { buildDirectoryReport } from "../../core/checkpoint/directory-report.ts";
+import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
+import type { InflateRaw } from "../../core/formats/zip-entry-reader.ts";
+import { fsPath } from "../fs/fs-path.ts";
+import { withDirectoryView } from "../scan/directory-view.ts";
+import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
+
+/** The raw-deflate decoder every checkpoint read passes to the core readers (files and objects alike). */
+export const inflate: InflateRaw = (compressed, options) =>
+  new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
+
+function unreadable(path: string, message: string, code: "not-found" | "unreadable"): CheckpointReport {
+  return failedReport(emptyReport({ path, container: "unknown", size: 0 }), {
+    status: "not-a-checkpoint",
+    code,
+    message,
+  });
+}
+
+/**
+ * The reader's design, in one place:
+ * - One open per file; reads go through a block cache (file-byte-source.ts) so the zip end record, central
+ *   directory, local headers and data.pkl of a small checkpoint cost a few preads; only those bytes and 0-d
+ *   tensors' elements are read (`bytes_read` never grows with tensor data).
+ * - The zip central directory is parsed once into entries; the torch layout (root, data.pkl, storages,
+ *   records) is found from it in one pass. data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
+ * - The pickle is interpreted, never executed (pickle-interpreter.ts): one reusable decoded op, handlers in an
+ *   array by opcode byte, memo as a growable array, short ASCII strings interned, dicts indexed lazily. Tensors
+ *   become small TensorRef summaries (dtype, shape, storage key), never data.
+ * - The safety scan records every GLOBAL/STACK_GLOBAL as interpreted; the report builders then walk the value
+ *   once each (module trees once per module) for the summaries the report shows.
+ * Measured in bench/reader-bench.ts against Python's C unpickler (BENCHMARKS.md).
+ *
+ * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.
+ * Symlinks are followed; every descriptor is closed before returning; never throws. `path` is reported as given.
+ * A FIFO, socket or device is refused by its stat, never opened (opening some devices has effects of its own).
+ */
+export function readCheckpointReport(path: string): CheckpointReport {
+  try {
+    const stats = statSync(fsPath(path));
+    if (stats.isDirectory())
+      return withDirectoryView(path, (view) =>
+        buildDirectoryReport(view, { path, dirName: basename(resolve(path)), inflate }),
+      );
+    if (!stats.isFile())
+      return unreadable(path, notRegularMessage(path, stats).replace(`${path}: `, ""), "unreadable");
+    const opened = openFileByteSource(path);
+    if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
+    try {
+      return buildCheckpointReport(opened.data, { path, inflate });
+    } finally {
+      opened.data.close();
+    }
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "";
+    if (code === "ENOENT") return unreadable(path, "no such file or directory; check the path", "not-found");
+    return unreadable(path, `cannot read it (${code || String(error)}); check its permissions`, "unreadable");
+  }
+}

@@ -1,0 +1,91 @@
+import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
+import type { AssembleCheckpoint } from "../catalog/catalog-entry-reader.ts";
+import { createFsMemo } from "../fs/fs-memo.ts";
+import { turnOfEventLoop } from "../process/loop-turns.ts";
+import { createRunContextCache } from "../run-files/run-file-reader.ts";
+import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import type { ReadWorkers } from "./read-workers.ts";
+
+const BATCH_SIZE = 32;
+const IN_FLIGHT = 4;
+
+export type ReadPoolOptions = {
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  readonly assemble: AssembleCheckpoint;
+  /** Worker threads besides the main one, started by the caller (they use the default assembler). */
+  readonly workers: ReadWorkers;
+  /** Called with each batch of results, in completion order. */
+  readonly onResults: (results: readonly ReadResult[]) => void;
+  /** Once aborted, no batch is started: the pool ends after the batches in flight. */
+  readonly signal?: AbortSignal | undefined;
+};
+
+/** Feeds batches to one worker, four in flight, until the queue is empty; a failing worker hands its batches back. */
+function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): Promise<void> {
+  return new Promise((resolve) => {
+    const inFlight: ReadItem[][] = [];
+    const send = () => {
+      const batch = options.signal?.aborted === true ? undefined : queue.shift();
+      if (batch === undefined) {
+        if (inFlight.length === 0) resolve();
+        return;
+      }
+      inFlight.push(batch);
+      worker.postMessage({ items: batch, sidecars: options.sidecars });
+    };
+    worker.onmessage = (event: MessageEvent<ReadResult[]>) => {
+      inFlight.shift();
+      options.onResults(event.data);
+      send();
+    };
+    worker.onerror = () => {
+      queue.push(...inFlight.splice(0));
+      resolve();
+    };
+    // Stopping: the batches in flight are not waited for; the caller terminates the worker.
+    options.signal?.addEventListener("abort", () => resolve(), { once: true });
+    // Four batches in flight: the main thread also reads, and commits 500 rows at a time (~8 ms), longer than two
+    // batches take a worker; with only two queued, the worker sat idle through every commit.
+    for (let queued = 0; queued < IN_FLIGHT; queued++) send();
+  });
+}
+
+/**
+ * Reads every item, on the main thread and on `cores − 1` workers when there is enough work (both cores of a
+ * 2-vCPU box). Results arrive through `onResults`; the main thread yields between its batches to receive them.
+ */
+export async function readInPool(items: readonly ReadItem[], options: ReadPoolOptions): Promise<void> {
+  const queue: ReadItem[][] = [];
+  for (let start = 0; start < items.length; start += BATCH_SIZE)
+    queue.push(items.slice(start, start + BATCH_SIZE));
+  options.workers.grow(items.length);
+  const workers = options.workers.workers;
+  const driven = Promise.all(workers.map((worker) => drive(worker, queue, options)));
+  const sentRuns = new Set<string>();
+  const readOptions = {
+    sidecars: options.sidecars,
+    now: options.now,
+    assemble: options.assemble,
+    sentRuns,
+    memo: createFsMemo(),
+    runCache: createRunContextCache(),
+    signal: options.signal,
+  };
+  for (;;) {
+    const batch = options.signal?.aborted === true ? undefined : queue.shift();
+    if (batch === undefined) break;
+    options.onResults(await readBatch(batch, readOptions));
+    await turnOfEventLoop();
+  }
+  await driven;
+  options.workers.terminate();
+  // Batches handed back by a failed worker.
+  for (
+    let batch = queue.shift();
+    batch !== undefined && options.signal?.aborted !== true;
+    batch = queue.shift()
+  ) {
+    options.onResults(await readBatch(batch, readOptions));
+  }
+}

@@ -1,0 +1,276 @@
+import type { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
+import { isOneOf, SIDECAR_WORTHY_STATUSES, type SidecarMode } from "../../core/catalog/catalog-constants.ts";
+import { entryFromMetadata } from "../../core/catalog/entry-from-metadata.ts";
+import type { ReconcilePlan, ScannedFile } from "../../core/catalog/reconcile-plan.ts";
+import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
+import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import type { AssembleCheckpoint, ReadOutcome } from "../catalog/catalog-entry-reader.ts";
+import type { StoredEntry } from "../catalog/catalog-rows.ts";
+import {
+  applyCatalogChanges,
+  DELETE_BATCH,
+  deleteCatalogPaths,
+  mergeRunUpdates,
+  type RunUpdate,
+  recordScan,
+} from "../catalog/catalog-writes.ts";
+import { realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
+import { fsPath } from "../fs/fs-path.ts";
+import { createTurnTaker } from "../process/loop-turns.ts";
+import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
+import { planFromWalk } from "./catalog-walk-plan.ts";
+import { ReadWorkers } from "./read-workers.ts";
+import type { ScanSummary } from "./scan-summary.ts";
+import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
+
+export type ScanOptions = {
+  /** Absolute paths of directories or checkpoints. */
+  readonly roots: readonly string[];
+  /** @default true */
+  readonly recursive?: boolean;
+  /** Follow symlinks out of the roots too (`--follow-symlinks`). @default false */
+  readonly followSymlinks?: boolean;
+  readonly sidecars: SidecarMode;
+  readonly now: () => number;
+  /** @default the metadata pipeline; a custom one runs on the main thread only (no workers) */
+  readonly assemble?: AssembleCheckpoint;
+  /** Worker threads for reading. @default cores − 1 */
+  readonly workers?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Sidecars that could not be written or were kept invalid, walk problems: one line each. */
+  readonly onWarning?: (message: string) => void;
+  /** Each checkpoint read in this scan, as stored (the daemon logs sidecar writes and unsafe files from it). */
+  readonly onRead?: (outcome: ReadOutcome) => void;
+  /** Each row dropped because its checkpoint is gone (the daemon removes the sidecar it wrote for it). */
+  readonly onRemoved?: (path: string) => void;
+  /**
+   * The daemon is stopping: no read is started after the walk or after the batches in flight; what was read is
+   * stored, and the scan throws the signal's reason instead of recording itself as done.
+   */
+  readonly signal?: AbortSignal;
+};
+
+const FLUSH_EVERY = 500;
+
+function aliasEntry(file: ScannedFile, now: number): StoredEntry {
+  const entry = entryFromMetadata({
+    file,
+    metadata: null,
+    status: "ok",
+    sidecar: "missing",
+    runDir: null,
+    indexedAt: now,
+  });
+  return { ...entry, sidecar_present: file.sidecar_present, metadata: null };
+}
+
+/**
+ * Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. A renamed checkpoint
+ * whose metadata lived only in a sidecar that is gone too is read again instead; those files are returned.
+ */
+async function applyRenames(
+  database: Database,
+  plan: ReconcilePlan,
+  options: ScanOptions,
+): Promise<{ readonly written: number; readonly reread: readonly ScannedFile[] }> {
+  let written = 0;
+  // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
+  if (plan.renamed.length === 0 && plan.aliases.length === 0) return { written: 0, reread: [] };
+  const writing = plan.renamed.length > 0 && options.sidecars === "write";
+  const placement = writing ? await import("../sidecar/sidecar-placement.ts") : null;
+  const ownSidecars = writing ? await import("../sidecar/own-sidecar-removal.ts") : null;
+  const stored = plan.renamed.length > 0 ? await import("../catalog/catalog-stored-metadata.ts") : null;
+  const reread: ScannedFile[] = [];
+  const rereadFrom: string[] = [];
+  const renames = plan.renamed.flatMap(({ from, file }) => {
+    const kept = stored?.lookUpStoredMetadata(database, from) ?? { metadata: null, lost: false };
+    if (kept.lost) {
+      reread.push(file);
+      rereadFrom.push(from);
+      return [];
+    }
+    const metadata =
+      kept.metadata === null
+        ? null
+        : { ...kept.metadata, checkpoint_path: checkpointPathOf(file, options.roots) };
+    let wrote = false;
+    const kind = file.kind === "file" ? "file" : "directory";
+    const sidecar = sidecarPathFor(file.path, { kind });
+    // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
+    const refresh =
+      file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
+    if (placement !== null && metadata !== null && (!file.sidecar_present || refresh)) {
+      const result = placement.writeCheckpointSidecar(file, metadata, {
+        scanRoot: scanRootOf(file.path, options.roots),
+        force: refresh,
+      });
+      wrote = result.success;
+      if (result.success) written++;
+      else options.onWarning?.(result.error.message);
+      // Moved to another directory: ckpt's sidecar left behind would describe nothing.
+      if (result.success && !refresh && !existsSync(fsPath(from))) ownSidecars?.removeOwnSidecar(from, kind);
+    }
+    return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
+  });
+  applyCatalogChanges(database, {
+    renames,
+    removed: rereadFrom,
+    now: options.now(),
+    upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
+  });
+  return { written, reread };
+}
+
+/**
+ * Drops the rows of checkpoints that are gone, a batch per transaction with a turn of the event loop between: a
+ * tree of 200k deleted while nobody watched was one transaction of 8 s, and no signal could be heard meanwhile.
+ */
+async function removeVanished(database: Database, paths: readonly string[], options: ScanOptions) {
+  const turns = createTurnTaker();
+  for (let start = 0; start < paths.length; start += DELETE_BATCH) {
+    deleteCatalogPaths(database, paths.slice(start, start + DELETE_BATCH));
+    await turns.maybeTurn();
+    options.signal?.throwIfAborted();
+  }
+}
+
+type Collector = {
+  upserts: StoredEntry[];
+  /** Reads whose rows are not stored yet: reported (`onRead`) once their batch is, never before. */
+  reads: ReadOutcome[];
+  runs: Map<string, RunUpdate>;
+  failures: { path: string; message: string }[];
+  written: number;
+  missing: number;
+  done: number;
+};
+
+function newCollector(written: number): Collector {
+  return { upserts: [], reads: [], runs: new Map(), failures: [], written, missing: 0, done: 0 };
+}
+
+function collect(collector: Collector, results: readonly ReadResult[]): void {
+  for (const result of results) {
+    collector.done++;
+    if (!result.ok) {
+      collector.failures.push({ path: result.path, message: result.message });
+      continue;
+    }
+    const { entry, run, wrote } = result.outcome;
+    collector.reads.push(result.outcome);
+    collector.upserts.push(entry);
+    if (wrote !== null) collector.written++;
+    if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
+    if (run !== null) collector.runs.set(run.run.dir, mergeRunUpdates(collector.runs.get(run.run.dir), run));
+  }
+}
+
+/**
+ * Stores the rows read so far, then reports them: a full disk throws here (`CatalogWriteError`), and nothing
+ * of the batch is reported as indexed.
+ */
+function flush(database: Database, collector: Collector, options: ScanOptions): void {
+  if (collector.upserts.length === 0 && collector.runs.size === 0) return;
+  const now = options.now();
+  applyCatalogChanges(database, { upserts: collector.upserts, runs: [...collector.runs.values()], now });
+  const reads = collector.reads;
+  collector.upserts = [];
+  collector.runs = new Map();
+  collector.reads = [];
+  for (const outcome of reads) {
+    options.onRead?.(outcome);
+    if (outcome.warning !== null) options.onWarning?.(outcome.warning);
+  }
+}
+
+/**
+ * Reads what changed on the main thread and the workers, flushing as results come in. The reader and the metadata
+ * pipeline are loaded here, on first use: a rescan that finds nothing changed does not pay for them.
+ */
+async function readItems(
+  items: readonly ReadItem[],
+  collector: Collector,
+  context: { readonly database: Database; readonly options: ScanOptions; readonly workers: ReadWorkers },
+): Promise<void> {
+  const { database, options, workers } = context;
+  const { readInPool } = await import("./catalog-read-pool.ts");
+  const assemble = options.assemble ?? (await import("./catalog-assemble.ts")).defaultAssemble;
+  await readInPool(items, {
+    sidecars: options.sidecars,
+    now: options.now,
+    assemble,
+    workers,
+    signal: options.signal,
+    onResults: (results) => {
+      collect(collector, results);
+      options.onProgress?.(collector.done, items.length);
+      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options);
+    },
+  });
+}
+
+/** `checkpoint_path` as the pipeline writes it: relative to the real path of the checkpoint's root. */
+function checkpointPathOf(file: ScannedFile, roots: readonly string[]): string {
+  const real = realCheckpointPath(null, file.path, file.symlink);
+  return pathUnderRoot(realPathOf(null, scanRootOf(file.path, roots)), real) ?? real;
+}
+
+/**
+ * The incremental scan: walk, compare with the catalog, re-read only what changed (in parallel), drop what is
+ * gone. The caller holds the catalog lock. The daemon's reconcile pass calls this too.
+ */
+export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
+  const started = performance.now();
+  // Started while the walk still runs, once it has found enough to read: they load the reader meanwhile.
+  const workers = new ReadWorkers(options.assemble === undefined ? options.workers : 0);
+  try {
+    return await scanWith(database, options, { started, workers });
+  } finally {
+    workers.terminate();
+  }
+}
+
+async function scanWith(
+  database: Database,
+  options: ScanOptions,
+  context: { readonly started: number; readonly workers: ReadWorkers },
+): Promise<ScanSummary> {
+  const { started, workers } = context;
+  const { plan, problems } = await planFromWalk(database, options.roots, {
+    recursive: options.recursive ?? true,
+    followSymlinks: options.followSymlinks ?? false,
+    backfillSidecars: options.sidecars === "write",
+    onReadsFound: (reads) => workers.grow(reads),
+    signal: options.signal,
+  });
+  for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
+  const renamed = await applyRenames(database, plan, options);
+  await removeVanished(database, plan.removed, options);
+  if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
+  const collector = newCollector(renamed.written);
+  const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
+    file,
+    scanRoot: scanRootOf(file.path, options.roots),
+  }));
+  if (items.length > 0) await readItems(items, collector, { database, options, workers });
+  flush(database, collector, options);
+  options.signal?.throwIfAborted();
+  const seconds = Math.round((performance.now() - started) / 10) / 100;
+  recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
+  const failed = new Set(collector.failures.map((failure) => failure.path));
+  const count = (reason: "added" | "changed") =>
+    plan.read.filter((item) => item.reason === reason && !failed.has(item.file.path)).length +
+    plan.aliases.filter((item) => item.reason === reason).length;
+  return {
+    added: count("added"),
+    updated: count("changed") + plan.renamed.length,
+    removed: plan.removed.length,
+    unchanged: plan.unchanged,
+    failed: collector.failures.length,
+    seconds,
+    sidecars_written: collector.written,
+    sidecars_missing: collector.missing,
+    failures: collector.failures.map((failure) => failure.message),
+  };
+}

@@ -1,0 +1,48 @@
+import { expect, setDefaultTimeout, test } from "bun:test";
+import type { AssembleCheckpoint } from "../../../src/io/catalog/catalog-entry-reader.ts";
+import type { ReadResult } from "../../../src/io/scan/catalog-read-batch.ts";
+import { readInPool } from "../../../src/io/scan/catalog-read-pool.ts";
+import { ReadWorkers } from "../../../src/io/scan/read-workers.ts";
+import { sampleMetadata } from "../../helpers/catalog-tree.ts";
+import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
+import { waitFor } from "../../helpers/wait-for.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const assemble: AssembleCheckpoint = (path) => ({
+  status: "ok",
+  metadata: sampleMetadata(path, { exp: "x", epoch: 1, hmean: 0.5 }),
+  problem: null,
+  run: null,
+});
+
+test("a worker that fails to load before the pool drives it is left out; the main thread reads everything", async () => {
+  const workers = new ReadWorkers(1, new URL("./no-such-worker.ts", import.meta.url).href);
+  workers.grow(1000);
+  // The load error arrives on the event loop, before the pool attaches its own handlers (as after a long walk).
+  await waitFor(() => workers.workers.length === 0, { timeoutMs: 5000, what: "the worker's load error" });
+  const items = Array.from({ length: 300 }, (_, index) => ({
+    file: {
+      path: `/nowhere/run/e${index}.ckpt`,
+      kind: "file" as const,
+      dev: 1,
+      ino: index + 1,
+      size: 10,
+      mtime_ms: 0,
+      alias_of: null,
+      sidecar_present: false,
+      symlink: false,
+    },
+    scanRoot: "/nowhere",
+  }));
+  const results: ReadResult[] = [];
+  await readInPool(items, {
+    sidecars: "read",
+    now: () => 0,
+    assemble,
+    workers,
+    onResults: (batch) => results.push(...batch),
+  });
+  workers.terminate();
+  expect(results.filter((result) => result.ok)).toHaveLength(300);
+});
