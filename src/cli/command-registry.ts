@@ -47,6 +47,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./best-command.ts")).bestCommand,
   },
   {
+    name: "du",
+    summary:
+      "bytes per root, run and checkpoint (sidecars included, hard links once), free space, biggest first",
+    load: async () => (await import("./du-command.ts")).duCommand,
+  },
+  {
     name: "metrics",
     summary: "a run's metric series (the checkpoint's point marked): a table, a chart, JSON or CSV",
     load: async () => (await import("./metrics-command.ts")).metricsCommand,

@@ -21,7 +21,8 @@ export type CatalogLocationOptions = {
   readonly readMountInfo?: () => string | null;
 };
 
-function readProcMountInfo(): string | null {
+/** The kernel's mount table, or null where there is none (macOS). */
+export function readProcMountInfo(): string | null {
   try {
     return readFileSync("/proc/self/mountinfo", "utf8");
   } catch {

@@ -30,12 +30,13 @@ export type RetentionInput = {
   readonly pointers?: readonly RetentionPointer[];
   /** Per run directory, the newest change of its log files (ckpt's sidecars excluded). @default empty */
   readonly logActivity?: ReadonlyMap<string, number>;
-  /** Checkpoints changed more recently are not settled. @default 60_000 */
+  /**
+   * Checkpoints changed more recently are not settled: the daemon passes its settle time. A one-shot prune relies
+   * on the reader (a checkpoint is `ok` only when its format says it is whole) and on the active-run window.
+   * @default 0
+   */
   readonly settleMs?: number;
 };
-
-/** The default settle window of a plan: a checkpoint changed within a minute may still be being written. */
-export const DEFAULT_SETTLE_MS = 60_000;
 
 type RunRanks = {
   /** Complete entries newest first: by step, epoch, then mtime and path. */
@@ -155,7 +156,7 @@ export function planRetention(input: RetentionInput): RetentionDecision[] {
   }
   const context: ProtectionContext = {
     now: input.now,
-    settleMs: input.settleMs ?? DEFAULT_SETTLE_MS,
+    settleMs: input.settleMs ?? 0,
     activeWindowMs: input.policy.activeWindowMs,
     includeActive: input.policy.includeActive,
     pointers: pointerIndex(input.entries, input.pointers ?? []),

@@ -170,7 +170,7 @@ describe("what every policy keeps", () => {
     const active = plan(entries, strict);
     expect(active.every(([, action]) => action === "keep")).toBe(true);
     expect(active[0]).toEqual(keep("step100.ckpt", "run active (a file changed 20s ago)"));
-    const included = plan(entries, { ...strict, includeActive: true });
+    const included = plan(entries, { ...strict, includeActive: true }, { settleMs: 60_000 });
     expect(included.filter(([, action]) => action === "keep")).toEqual([
       keep("step900.ckpt", "latest, not settled (changed 20s ago), last 1 of 9"),
     ]);
