@@ -14,6 +14,8 @@ const SKIPPED_DIRECTORY_NAMES = new Set([
   ".ipynb_checkpoints",
   ".hydra",
   "media",
+  // Where `ckpt prune --trash` keeps what it removed: never catalogued again until restored.
+  ".ckpt-trash",
 ]);
 
 /** The checkpoint extension of a file name, or null when the name is not a checkpoint candidate. */

@@ -2,6 +2,7 @@ import { bestRankOptions, bestRuleOf, entryMetricValue, runOf } from "../catalog
 import type { CatalogEntry } from "../catalog/catalog-entry.ts";
 import { formatAge } from "../catalog/human-units.ts";
 import { rankBy } from "../metrics/best-checkpoint.ts";
+import { isLastFile } from "../metrics/framework-best-file.ts";
 import type { RetentionPolicy } from "./retention-policy.ts";
 import {
   isComplete,
@@ -47,15 +48,27 @@ type RunRanks = {
   readonly metric: string | null;
 };
 
+type Position = (entry: CatalogEntry) => number | null;
+
+/**
+ * Newest first by the run's own clock: its steps when every checkpoint records one, else its epochs when every
+ * one does (Ultralytics' `last.pt` has an epoch but no step), else file times. At the same point the framework's
+ * rolling last file is the resume point, then the newer file, then the path.
+ */
 function newestFirst(entries: readonly CatalogEntry[]): CatalogEntry[] {
-  const key = (value: number | null) => value ?? Number.NEGATIVE_INFINITY;
-  return [...entries].sort(
-    (a, b) =>
-      key(b.global_step) - key(a.global_step) ||
-      key(b.epoch) - key(a.epoch) ||
-      b.mtime_ms - a.mtime_ms ||
-      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-  );
+  const step: Position = (entry) => entry.global_step;
+  const epoch: Position = (entry) => entry.epoch;
+  const usable = (position: Position) => entries.every((entry) => position(entry) !== null);
+  const positions = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [];
+  const key = (position: Position, entry: CatalogEntry) => position(entry) ?? Number.NEGATIVE_INFINITY;
+  const last = (entry: CatalogEntry) => (isLastFile(entry.path) ? 1 : 0);
+  return [...entries].sort((a, b) => {
+    for (const position of positions) {
+      const [x, y] = [key(position, a), key(position, b)];
+      if (x !== y) return x > y ? -1 : 1;
+    }
+    return last(b) - last(a) || b.mtime_ms - a.mtime_ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  });
 }
 
 function ranksOf(complete: readonly CatalogEntry[], policy: RetentionPolicy): RunRanks {

@@ -1,6 +1,7 @@
 import { SIDECAR_WORTHY_STATUSES } from "../catalog/catalog-constants.ts";
 import type { CatalogEntry } from "../catalog/catalog-entry.ts";
 import { formatAge } from "../catalog/human-units.ts";
+import { isFrameworkBestFile, isLastFile } from "../metrics/framework-best-file.ts";
 
 /** A file that names a checkpoint: a symlink (`last.ckpt`), DeepSpeed `latest`, Megatron's tracker, HF's best. */
 export type RetentionPointer = {
@@ -62,6 +63,9 @@ export function protectionsOf(entry: CatalogEntry, run: string, context: Protect
   if (entry.alias_of !== null) reasons.push(`link to ${baseName(entry.alias_of)}`);
   else if (entry.status === "incomplete") reasons.push("incomplete: still being written");
   else if (!isComplete(entry)) reasons.push(`status ${entry.status}: never pruned`);
+  // The files a framework rewrites in place: its resume point (`last.ckpt`, `last.pt`) and its own best.
+  if (isLastFile(entry.path)) reasons.push(`resume point (${baseName(entry.path)})`);
+  if (isFrameworkBestFile(entry.framework, entry.path)) reasons.push(`the framework's best file`);
   if (context.now - entry.mtime_ms < context.settleMs)
     reasons.push(`not settled (changed ${formatAge(context.now, entry.mtime_ms)} ago)`);
   for (const name of new Set(pointedBy(entry, context.pointers))) reasons.push(`target of ${name}`);

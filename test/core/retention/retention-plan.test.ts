@@ -132,7 +132,7 @@ describe("what every policy keeps", () => {
     const pointers = [{ target: "/runs/a/checkpoints/step200.ckpt", name: "best_model_checkpoint" }];
     expect(plan(entries, strict, { pointers }).filter(([, action]) => action === "keep")).toEqual([
       keep("broken.ckpt", "status corrupt: never pruned"),
-      keep("last.ckpt", "link to step300.ckpt"),
+      keep("last.ckpt", "link to step300.ckpt, resume point (last.ckpt)"),
       keep("step1000.ckpt", "incomplete: still being written"),
       keep("step200.ckpt", "target of best_model_checkpoint"),
       keep("step300.ckpt", "target of last.ckpt"),

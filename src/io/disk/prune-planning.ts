@@ -1,0 +1,90 @@
+import type { Database } from "bun:sqlite";
+import { runOf } from "../../core/catalog/best-entries.ts";
+import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
+import { type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
+import { planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
+import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
+import { queryEntries } from "../catalog-reads.ts";
+import { scanRootOf } from "../walk-paths.ts";
+import { changeSinceCatalogued } from "./catalog-freshness.ts";
+import { checkpointBytes } from "./checkpoint-bytes.ts";
+import type { PruneTarget } from "./prune-executor.ts";
+import { logActivity } from "./run-activity.ts";
+import { findRunPointers } from "./run-pointers.ts";
+
+export type PrunePlanRequest = {
+  readonly roots: readonly string[];
+  readonly policy: RetentionPolicy;
+  readonly now: number;
+  /** Only runs whose directory contains this text (case-insensitive). */
+  readonly runFilter?: string | undefined;
+  /** The daemon's settle time; a one-shot prune passes none. */
+  readonly settleMs?: number;
+};
+
+export type PrunePlan = {
+  readonly rows: readonly PruneRow[];
+  readonly targets: readonly PruneTarget[];
+  /** The runs there were to choose from, for a `--run` that matched none. */
+  readonly runs: readonly string[];
+};
+
+function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
+  // A hard link that stays keeps its bytes: deleting another name of it frees nothing.
+  return new Set(
+    decisions
+      .filter((decision) => decision.action === "keep")
+      .map(({ entry }) => `${entry.dev}:${entry.ino}`),
+  );
+}
+
+function bytesOfDecisions(decisions: readonly RetentionDecision[]): Map<RetentionDecision, number> {
+  const counted = keysOfKept(decisions);
+  const bytes = new Map<RetentionDecision, number>();
+  for (const decision of decisions) {
+    if (decision.action !== "delete") continue;
+    const { entry } = decision;
+    const measured = checkpointBytes(entry.path, entry.kind === "file" ? "file" : "directory", counted);
+    bytes.set(decision, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
+  }
+  return bytes;
+}
+
+function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
+  if (filter === undefined) return [...entries];
+  const wanted = filter.toLowerCase();
+  return entries.filter((entry) => runOf(entry).toLowerCase().includes(wanted));
+}
+
+/**
+ * What `ckpt prune` would do under the roots: the catalog's checkpoints (links included, so their targets stay),
+ * the pointer files and log activity of their runs, the policy's decisions, and the bytes each deletion frees.
+ */
+export function buildPrunePlan(database: Database, request: PrunePlanRequest): PrunePlan {
+  const all = queryEntries(database, { roots: request.roots, includeAliases: true });
+  const entries = selectRuns(all, request.runFilter);
+  const decisions = planRetention({
+    entries,
+    policy: request.policy,
+    now: request.now,
+    pointers: findRunPointers(entries),
+    logActivity: logActivity(entries.map(runOf)),
+    ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
+  });
+  const bytes = bytesOfDecisions(decisions);
+  const rows = pruneRows(decisions, (decision) => bytes.get(decision) ?? 0);
+  const targets = decisions.flatMap((decision) =>
+    decision.action === "delete"
+      ? [{ decision, root: scanRootOf(decision.entry.path, request.roots), bytes: bytes.get(decision) ?? 0 }]
+      : [],
+  );
+  return { rows, targets, runs: [...new Set(all.map(runOf))].sort() };
+}
+
+/** The targets whose catalog row no longer describes the disk, each with what changed. */
+export function staleTargets(targets: readonly PruneTarget[]): { path: string; change: string }[] {
+  return targets.flatMap((target) => {
+    const change = changeSinceCatalogued(target.decision.entry);
+    return change === null ? [] : [{ path: target.decision.entry.path, change }];
+  });
+}
