@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { dirname } from "node:path";
 import type { RetentionDecision } from "../../core/retention/retention-plan.ts";
+import { CatalogWriteError } from "../catalog-write-error.ts";
 import { deleteCatalogPaths } from "../catalog-writes.ts";
 import { fsPath, realPathSync } from "../fs-path.ts";
 import { ownSidecarOf } from "../own-sidecar-removal.ts";
@@ -86,6 +87,8 @@ export function executePrune(
     try {
       outcome = removeOne(database, target, execution);
     } catch (error) {
+      // The catalog cannot record it: stop; the item waits in the trash for the next prune to finish it.
+      if (error instanceof CatalogWriteError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       outcome = {
         kind: "failed",

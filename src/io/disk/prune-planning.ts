@@ -20,6 +20,8 @@ export type PrunePlanRequest = {
   readonly runFilter?: string | undefined;
   /** The daemon's settle time; a one-shot prune passes none. */
   readonly settleMs?: number;
+  /** Only this run (the daemon plans the run a checkpoint just settled in); its entries lie under it. */
+  readonly runDir?: string;
 };
 
 export type PrunePlan = {
@@ -61,8 +63,15 @@ function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined
  * the pointer files and log activity of their runs, the policy's decisions, and the bytes each deletion frees.
  */
 export function buildPrunePlan(database: Database, request: PrunePlanRequest): PrunePlan {
-  const all = queryEntries(database, { roots: request.roots, includeAliases: true });
-  const entries = selectRuns(all, request.runFilter);
+  const runDir = request.runDir;
+  const all = queryEntries(database, {
+    roots: runDir === undefined ? request.roots : [runDir],
+    includeAliases: true,
+  });
+  const entries =
+    runDir === undefined
+      ? selectRuns(all, request.runFilter)
+      : all.filter((entry) => runOf(entry) === runDir);
   const decisions = planRetention({
     entries,
     policy: request.policy,
