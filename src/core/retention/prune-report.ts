@@ -61,15 +61,20 @@ export function renderPrunePlan(
   options: { readonly show: (path: string) => string; readonly executed: boolean },
 ): string {
   const byRun = new Map<string, PruneRow[]>();
-  for (const row of rows) byRun.set(row.run, [...(byRun.get(row.run) ?? []), row]);
+  for (const row of rows) {
+    const list = byRun.get(row.run);
+    if (list === undefined) byRun.set(row.run, [row]);
+    else list.push(row);
+  }
   const lines: string[] = [];
   for (const [run, runRows] of byRun) {
     lines.push(runHeader(run, runRows, options.show));
-    const width = Math.max(...runRows.map((row) => options.show(relativeTo(run, row.path)).length));
-    for (const row of runRows) {
-      const name = options.show(relativeTo(run, row.path)).padEnd(width);
+    const names = runRows.map((row) => options.show(relativeTo(run, row.path)));
+    const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
+    runRows.forEach((row, at) => {
+      const name = (names[at] ?? "").padEnd(width);
       lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${row.reason}`);
-    }
+    });
   }
   const totals = pruneTotals(rows);
   const verb = options.executed ? "deleted" : "to delete";

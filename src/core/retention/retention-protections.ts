@@ -45,13 +45,18 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** Names of the pointers that name the entry itself or a directory it lies in. */
-function pointedBy(entry: CatalogEntry, pointers: ReadonlyMap<string, readonly string[]>): string[] {
-  const names = [...(pointers.get(entry.path) ?? [])];
-  for (let at = entry.path.lastIndexOf("/"); at > 0; at = entry.path.lastIndexOf("/", at - 1)) {
-    names.push(...(pointers.get(entry.path.slice(0, at)) ?? []));
+/** Names of the pointers that name the entry itself or a directory it lies in (looked up per ancestor). */
+function pointedBy(entry: CatalogEntry, pointers: ReadonlyMap<string, readonly string[]>): readonly string[] {
+  if (pointers.size === 0) return [];
+  let names: string[] | null = null;
+  const path = entry.path;
+  for (let end = path.length; end > 0; end = path.lastIndexOf("/", end - 1)) {
+    const found = pointers.get(end === path.length ? path : path.slice(0, end));
+    if (found === undefined) continue;
+    names ??= [];
+    for (const name of found) if (!names.includes(name)) names.push(name);
   }
-  return names;
+  return names ?? [];
 }
 
 /**
@@ -68,7 +73,7 @@ export function protectionsOf(entry: CatalogEntry, run: string, context: Protect
   if (isFrameworkBestFile(entry.framework, entry.path)) reasons.push(`the framework's best file`);
   if (context.now - entry.mtime_ms < context.settleMs)
     reasons.push(`not settled (changed ${formatAge(context.now, entry.mtime_ms)} ago)`);
-  for (const name of new Set(pointedBy(entry, context.pointers))) reasons.push(`target of ${name}`);
+  for (const name of pointedBy(entry, context.pointers)) reasons.push(`target of ${name}`);
   const active = context.runActivity.get(run);
   if (!context.includeActive && active !== undefined && context.now - active < context.activeWindowMs)
     reasons.push(`run active (a file changed ${formatAge(context.now, active)} ago)`);

@@ -1,10 +1,11 @@
 import type { Database } from "bun:sqlite";
-import { runOf } from "../../core/catalog/best-entries.ts";
+import { bestRuleOf, runOf } from "../../core/catalog/best-entries.ts";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
+import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
 import { type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
 import { planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
 import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
-import { queryEntries } from "../catalog-reads.ts";
+import { entriesByPath, queryEntries } from "../catalog-reads.ts";
 import { scanRootOf } from "../walk-paths.ts";
 import { changeSinceCatalogued } from "./catalog-freshness.ts";
 import { checkpointBytes } from "./checkpoint-bytes.ts";
@@ -46,10 +47,48 @@ function bytesOfDecisions(decisions: readonly RetentionDecision[]): Map<Retentio
   for (const decision of decisions) {
     if (decision.action !== "delete") continue;
     const { entry } = decision;
-    const measured = checkpointBytes(entry.path, entry.kind === "file" ? "file" : "directory", counted);
+    const kind = entry.kind === "file" ? "file" : "directory";
+    const measured = checkpointBytes(
+      entry.path,
+      kind,
+      counted,
+      entry.sidecar !== "missing" && entry.sidecar !== "off",
+    );
     bytes.set(decision, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
   }
   return bytes;
+}
+
+/**
+ * The entries to plan over: without their metrics blocks (most of a large query's time), except where `--keep-best`
+ * may need one: a `--metric`, or an entry whose primary metric is not its run's ranking metric.
+ */
+function rankableEntries(
+  database: Database,
+  options: { readonly roots: readonly string[]; readonly policy: RetentionPolicy },
+): CatalogEntry[] {
+  const query = { roots: options.roots, includeAliases: true };
+  if (options.policy.keepBest === null) return queryEntries(database, { ...query, withoutMetrics: true });
+  if (options.policy.metric !== null) return queryEntries(database, query);
+  const lean = queryEntries(database, { ...query, withoutMetrics: true });
+  const byRun = new Map<string, CatalogEntry[]>();
+  for (const entry of lean) {
+    const list = byRun.get(runOf(entry));
+    if (list === undefined) byRun.set(runOf(entry), [entry]);
+    else list.push(entry);
+  }
+  const needed: string[] = [];
+  for (const entries of byRun.values()) {
+    const metric = bestRuleOf(entries)?.metric;
+    for (const entry of entries) {
+      const primary = entry.primary_metric;
+      if (primary === null || primary.value === null || metricSortKey(primary.name) !== metric)
+        needed.push(entry.path);
+    }
+  }
+  if (needed.length === 0) return lean;
+  const full = new Map(entriesByPath(database, needed).map((entry) => [entry.path, entry]));
+  return lean.map((entry) => full.get(entry.path) ?? entry);
 }
 
 function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
@@ -64,9 +103,9 @@ function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined
  */
 export function buildPrunePlan(database: Database, request: PrunePlanRequest): PrunePlan {
   const runDir = request.runDir;
-  const all = queryEntries(database, {
+  const all = rankableEntries(database, {
     roots: runDir === undefined ? request.roots : [runDir],
-    includeAliases: true,
+    policy: request.policy,
   });
   const entries =
     runDir === undefined
