@@ -6,6 +6,7 @@ import { measureCheckpoints } from "../io/disk/measure-checkpoints.ts";
 import { outermostRoots } from "../io/walk-paths.ts";
 import { openForQuery, queryFailure, recordedRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { displayPathFrom } from "./display-path.ts";
 import { parseFilterFlag } from "./ls-command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
@@ -55,7 +56,10 @@ async function run(context: CommandContext): Promise<number> {
     );
     if (values.json) context.stdout.write(`${JSON.stringify(report)}\n`);
     else if (values.csv) context.stdout.write(renderDiskUsageCsv(report));
-    else context.stdout.write(renderDiskUsage(report, { checkpoints: values.checkpoints }));
+    else
+      context.stdout.write(
+        renderDiskUsage(report, { checkpoints: values.checkpoints, show: displayPathFrom(context.cwd) }),
+      );
     return 0;
   } catch (error) {
     throw queryFailure(location, error);

@@ -11,17 +11,25 @@ function row(allocated: number, apparent: number, count: string, path: string): 
   return `${formatBytes(allocated).padStart(9)}  ${formatBytes(apparent).padStart(9)}  ${count.padStart(11)}  ${path}`;
 }
 
-function freeSpace(root: DuRoot): string {
-  const fs = root.filesystem;
-  if (fs === null) return "";
-  return `  (${formatBytes(fs.free_bytes)} free of ${formatBytes(fs.total_bytes)} on ${escapeControl(fs.mount_point)})`;
+/** One line per filesystem the roots are on: its free space, and which roots. */
+function freeSpaceLines(report: DuReport, show: (path: string) => string): string[] {
+  const byMount = new Map<string, { free: number; total: number; roots: string[] }>();
+  for (const root of report.roots) {
+    const fs = root.filesystem;
+    if (fs === null) continue;
+    const known = byMount.get(fs.mount_point) ?? { free: fs.free_bytes, total: fs.total_bytes, roots: [] };
+    known.roots.push(show(root.path));
+    byMount.set(fs.mount_point, known);
+  }
+  return [...byMount].map(
+    ([mount, fs]) =>
+      `${formatBytes(fs.free).padStart(9)} free of ${formatBytes(fs.total)} on ${escapeControl(mount)} (${fs.roots.join(", ")})`,
+  );
 }
 
-function rootLines(root: DuRoot, checkpoints: boolean): string[] {
+function rootLines(root: DuRoot, checkpoints: boolean, show: (path: string) => string): string[] {
   const count = root.runs.reduce((sum, run) => sum + run.checkpoints.length, 0);
-  const lines = [
-    `${row(root.allocated_bytes, root.apparent_bytes, String(count), escapeControl(root.path))}${freeSpace(root)}`,
-  ];
+  const lines = [row(root.allocated_bytes, root.apparent_bytes, String(count), show(root.path))];
   for (const run of root.runs) {
     const runName = relativeTo(root.path, run.dir);
     lines.push(
@@ -47,14 +55,17 @@ function rootLines(root: DuRoot, checkpoints: boolean): string[] {
 }
 
 /**
- * `ckpt du` as a table: each root (with its filesystem's free space), its runs and, with `checkpoints`, each
- * checkpoint; biggest first at every level, then the total.
+ * `ckpt du` as a table: each root, its runs and, with `checkpoints`, each checkpoint; biggest first at every level,
+ * then the total and each filesystem's free space. `show` prints a path from disk (relative, escaped).
  */
-export function renderDiskUsage(report: DuReport, options: { readonly checkpoints: boolean }): string {
+export function renderDiskUsage(
+  report: DuReport,
+  options: { readonly checkpoints: boolean; readonly show: (path: string) => string },
+): string {
   const lines = [`${"allocated".padStart(9)}  ${"apparent".padStart(9)}  checkpoints  path`];
-  for (const root of report.roots) lines.push(...rootLines(root, options.checkpoints));
+  for (const root of report.roots) lines.push(...rootLines(root, options.checkpoints, options.show));
   if (report.roots.length > 1) lines.push(row(report.allocated_bytes, report.apparent_bytes, "", "total"));
-  return `${lines.join("\n")}\n`;
+  return `${[...lines, ...freeSpaceLines(report, options.show)].join("\n")}\n`;
 }
 
 function csvField(text: string): string {
