@@ -241,6 +241,33 @@ describe("ckpt prune on the real runs", () => {
     expect(snapshotTree(outside)).toEqual(before);
   });
 
+  test("layouts with pointer files: HF best_model_checkpoint and DeepSpeed latest keep what they name", async () => {
+    using dir = makeTempDir("prune-pointers");
+    const root = join(dir.path, "runs");
+    cpSync(join(realFixtureRoot, "..", "runs", "hf-trainer", "trainer_run"), join(root, "hf"), {
+      recursive: true,
+    });
+    const weights = join(realFixtureRoot, "torch/resnet_tiny_state_dict.pt");
+    for (const step of [100, 200, 300]) {
+      mkdirSync(join(root, "ds", `global_step${step}`), { recursive: true });
+      cpSync(weights, join(root, "ds", `global_step${step}`, "mp_rank_00_model_states.pt"));
+    }
+    writeFileSync(join(root, "ds", "latest"), "global_step100");
+    ageFiles(root);
+    const catalog = join(dir.path, "catalog.db");
+    const cli = (...args: string[]) =>
+      runCliInProcess([...args, "--catalog", catalog], { cwd: dir.path, now: Date.now() });
+    const result = await cli("prune", root, "--keep-last", "1", "--json");
+    const rows = (JSON.parse(result.stdout) as { checkpoints: PruneRow[] }).checkpoints;
+    expect(rows.map((row) => [row.path.slice(root.length + 1), row.action, row.reason])).toEqual([
+      ["ds/global_step100/mp_rank_00_model_states.pt", "keep", "target of latest"],
+      ["ds/global_step200/mp_rank_00_model_states.pt", "delete", "newest 2 of 3"],
+      ["ds/global_step300/mp_rank_00_model_states.pt", "keep", "latest, last 1 of 3"],
+      ["hf/checkpoint-4", "keep", "target of best_model_checkpoint"],
+      ["hf/checkpoint-8", "keep", "latest, last 1 of 2"],
+    ]);
+  });
+
   test("a typo in a flag or a run is exit 2 with a did-you-mean; no policy is a usage error", async () => {
     using dir = makeTempDir("prune-typo");
     const tree = await realTree(dir.path);

@@ -5,12 +5,12 @@ import {
   megatronPointer,
 } from "../../../src/core/retention/pointer-files.ts";
 import { parsePolicyFile, parseRetainSpec } from "../../../src/core/retention/retain-spec.ts";
-import { emptyPolicy } from "../../../src/core/retention/retention-policy.ts";
+import { emptyPolicy, type RetentionPolicy } from "../../../src/core/retention/retention-policy.ts";
 
 const standing = { ...emptyPolicy(), includeActive: true };
 
 describe("parseRetainSpec", () => {
-  test.each([
+  test.each<[string, RetentionPolicy]>([
     [
       "best=3,last=2,every=10",
       { ...standing, keepBest: 3, keepLast: 2, keepEvery: { count: 10, unit: "steps" } },
