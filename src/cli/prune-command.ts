@@ -8,7 +8,7 @@ import { openCatalogForWriting } from "../io/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog-location.ts";
 import { tryLockCatalog } from "../io/catalog-lock.ts";
 import { executePrune, finishInterruptedPrunes, type PruneOutcome } from "../io/disk/prune-executor.ts";
-import { buildPrunePlan, type PrunePlan, staleTargets } from "../io/disk/prune-planning.ts";
+import { buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
 import { outermostRoots } from "../io/walk-paths.ts";
 import { openForQuery, queryFailure, recordedRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -83,7 +83,7 @@ function planWith(
       `prune: no run under ${roots.join(", ")} matches --run '${values.run}'.${hint === "" ? "" : ` ${hint}`}`,
     );
   }
-  const stale = staleTargets(plan.targets);
+  const stale = plan.stale;
   if (stale.length > 0) {
     const first = stale[0];
     throw new AppError(

@@ -3,18 +3,23 @@ import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { checkpointDirectoryFacts } from "../checkpoint-dir-identity.ts";
 import { fsPath } from "../fs-path.ts";
 
+/** The path's own stats (a symlink as itself), or null when it is not there. */
+export function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(fsPath(path));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How a catalogued checkpoint differs from what is on disk now, or null when the row still describes it: the
  * same kind, inode, size and mtime (a directory checkpoint's: the size and newest mtime of its files, as the
- * scan records them). A catalog that is behind must not decide what to delete.
+ * scan records them). A catalog that is behind must not decide what to delete. `looked`: the stats already taken.
  */
-export function changeSinceCatalogued(entry: CatalogEntry): string | null {
-  let stats: Stats;
-  try {
-    stats = lstatSync(fsPath(entry.path));
-  } catch {
-    return "is gone from disk";
-  }
+export function changeSinceCatalogued(entry: CatalogEntry, looked?: Stats | null): string | null {
+  const stats = looked === undefined ? lstatOrNull(entry.path) : looked;
+  if (stats === null) return "is gone from disk";
   if (stats.isSymbolicLink()) return "is a symlink now";
   const isFile = entry.kind === "file";
   if (isFile ? !stats.isFile() : !stats.isDirectory()) return `is no ${isFile ? "file" : "directory"} now`;

@@ -7,7 +7,7 @@ import { planRetention, type RetentionDecision } from "../../core/retention/rete
 import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
 import { entriesByPath, queryEntries } from "../catalog-reads.ts";
 import { scanRootOf } from "../walk-paths.ts";
-import { changeSinceCatalogued } from "./catalog-freshness.ts";
+import { changeSinceCatalogued, lstatOrNull } from "./catalog-freshness.ts";
 import { checkpointBytes } from "./checkpoint-bytes.ts";
 import type { PruneTarget } from "./prune-executor.ts";
 import { logActivity } from "./run-activity.ts";
@@ -28,6 +28,8 @@ export type PrunePlanRequest = {
 export type PrunePlan = {
   readonly rows: readonly PruneRow[];
   readonly targets: readonly PruneTarget[];
+  /** Checkpoints to delete whose catalog row no longer describes the disk, each with what changed. */
+  readonly stale: readonly { readonly path: string; readonly change: string }[];
   /** The runs there were to choose from, for a `--run` that matched none. */
   readonly runs: readonly string[];
 };
@@ -41,22 +43,28 @@ function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
   );
 }
 
-function bytesOfDecisions(decisions: readonly RetentionDecision[]): Map<RetentionDecision, number> {
+type Measured = {
+  readonly bytes: Map<RetentionDecision, number>;
+  readonly stale: { path: string; change: string }[];
+};
+
+/** One look per checkpoint to delete: is the row still true (freshness), and what deleting it frees. */
+function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
   const counted = keysOfKept(decisions);
   const bytes = new Map<RetentionDecision, number>();
+  const stale: { path: string; change: string }[] = [];
   for (const decision of decisions) {
     if (decision.action !== "delete") continue;
     const { entry } = decision;
+    const looked = lstatOrNull(entry.path);
+    const change = changeSinceCatalogued(entry, looked);
+    if (change !== null) stale.push({ path: entry.path, change });
     const kind = entry.kind === "file" ? "file" : "directory";
-    const measured = checkpointBytes(
-      entry.path,
-      kind,
-      counted,
-      entry.sidecar !== "missing" && entry.sidecar !== "off",
-    );
+    const sidecarLikely = entry.sidecar !== "missing" && entry.sidecar !== "off";
+    const measured = checkpointBytes(entry.path, kind, counted, { sidecarLikely, looked });
     bytes.set(decision, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
   }
-  return bytes;
+  return { bytes, stale };
 }
 
 /**
@@ -119,20 +127,12 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
     logActivity: logActivity(entries.map(runOf)),
     ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
   });
-  const bytes = bytesOfDecisions(decisions);
+  const { bytes, stale } = measureDeletions(decisions);
   const rows = pruneRows(decisions, (decision) => bytes.get(decision) ?? 0);
   const targets = decisions.flatMap((decision) =>
     decision.action === "delete"
       ? [{ decision, root: scanRootOf(decision.entry.path, request.roots), bytes: bytes.get(decision) ?? 0 }]
       : [],
   );
-  return { rows, targets, runs: [...new Set(all.map(runOf))].sort() };
-}
-
-/** The targets whose catalog row no longer describes the disk, each with what changed. */
-export function staleTargets(targets: readonly PruneTarget[]): { path: string; change: string }[] {
-  return targets.flatMap((target) => {
-    const change = changeSinceCatalogued(target.decision.entry);
-    return change === null ? [] : [{ path: target.decision.entry.path, change }];
-  });
+  return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort() };
 }
