@@ -97,7 +97,7 @@ export function discardItem(itemDir: string): void {
   rmSync(fsPath(aside), { recursive: true, force: true });
 }
 
-/** The items of a trash directory (their manifests), oldest first; none when there is no trash. */
+/** The items `--trash` kept in a trash directory (their manifests), oldest first; none when there is no trash. */
 export function listTrash(trashDir: string): TrashItem[] {
   let names: string[] = [];
   try {
@@ -109,7 +109,8 @@ export function listTrash(trashDir: string): TrashItem[] {
     .filter((name) => !name.startsWith(DISCARDING_PREFIX))
     .flatMap((name) => {
       const manifest = readManifest(`${trashDir}/${name}`);
-      return manifest === null ? [] : [{ dir: `${trashDir}/${name}`, manifest }];
+      // A deletion an interrupted prune left half done is no trash item: the next prune finishes it.
+      return manifest === null || manifest.mode !== "trash" ? [] : [{ dir: `${trashDir}/${name}`, manifest }];
     })
     .sort((a, b) => a.manifest.trashed_at - b.manifest.trashed_at || a.dir.localeCompare(b.dir));
 }
