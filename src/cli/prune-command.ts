@@ -22,14 +22,14 @@ const USAGE = `Usage: ckpt prune [DIR...] [policy] [--yes [--trash]]
 
 Decides, per run, which catalogued checkpoints under DIR (default: every directory the catalog covers) a policy
 keeps and which it deletes, with the reason for each and the bytes freed. A dry run unless --yes: nothing is
-touched. With --yes each deleted checkpoint goes with its own sidecar and its catalog row, one at a time through
+touched (on a terminal it then asks whether to go ahead). With --yes each deleted checkpoint goes with its own sidecar and its catalog row, one at a time through
 a manifest in DIR/.ckpt-trash/, so an interruption leaves every checkpoint whole (the next prune finishes it).
 
 ${RETENTION_USAGE}
 
 Options:
   --run TEXT        only runs whose directory contains TEXT
-  --yes             delete (a dry run otherwise)
+  --yes             delete without asking (a dry run otherwise; on a terminal, prune asks)
   --trash           with --yes: move to DIR/.ckpt-trash/ instead ('ckpt trash list|restore|empty')
   --json            {checkpoints: [{path, run, action, reason, bytes}], totals}; bytes is what the action frees
   --no-scan         plan from the catalog as it is, without scanning DIR first
@@ -121,8 +121,9 @@ function execute(
   context: CommandContext,
   location: CatalogLocation,
   roots: readonly string[],
-  values: PruneValues,
+  options: { readonly values: PruneValues; readonly summaryOnly: boolean },
 ): number {
+  const { values } = options;
   using _lock = lockForPrune(location, context);
   const database = openCatalogForWriting(location.path, { now: context.now, checkIntegrity: false });
   try {
@@ -144,7 +145,12 @@ function execute(
         ? { ...row, action: "keep" as const, reason: "failed to delete (see above)", bytes: 0 }
         : row,
     );
-    printPlan(context, { ...plan, rows }, true, values.json);
+    if (options.summaryOnly) {
+      const totals = pruneTotals(rows);
+      context.stdout.write(
+        `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed\n`,
+      );
+    } else printPlan(context, { ...plan, rows }, true, values.json);
     if (values.trash && !values.json)
       context.stdout.write(
         `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
@@ -161,7 +167,8 @@ async function run(context: CommandContext): Promise<number> {
     context.stdout.write(USAGE);
     return 0;
   }
-  if (values.trash && !values.yes)
+  const interactive = !values.yes && !values.json && context.stdout.isTTY && context.confirm !== undefined;
+  if (values.trash && !values.yes && !interactive)
     throw new AppError(
       "usage",
       "prune: --trash moves checkpoints, so it needs --yes (without it prune only shows the plan)",
@@ -172,27 +179,44 @@ async function run(context: CommandContext): Promise<number> {
   const roots = outermostRoots(asked.length > 0 ? asked : recordedRoots(location.path, database));
   if (values.yes) {
     database?.close();
-    return execute(context, location, roots, values);
+    return execute(context, location, roots, { values, summaryOnly: false });
   }
+  let toDelete = 0;
   try {
-    if (database === null)
-      throw new AppError(
-        "not-found",
-        `prune: the catalog ${location.path} does not exist yet; 'ckpt scan DIR' builds it`,
-      );
-    const { plan } = planWith(context, database, roots, values);
-    printPlan(context, plan, false, values.json);
-    const totals = pruneTotals(plan.rows);
-    if (!values.json && totals.delete > 0)
-      context.stdout.write(
-        `dry run: nothing was deleted; --yes deletes these ${totals.delete} (${formatBytes(totals.bytes_freed)}), --yes --trash moves them to the trash\n`,
-      );
-    return 0;
+    toDelete = showDryRun(context, database, roots, values, interactive);
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
     database?.close();
   }
+  if (!interactive || toDelete === 0) return 0;
+  const how = values.trash ? "Move them to the trash" : "Delete them";
+  const answer = await context.confirm?.(`${how}? [y/N] `);
+  if (answer !== true) {
+    context.stdout.write("nothing was deleted\n");
+    return 0;
+  }
+  return execute(context, location, roots, { values, summaryOnly: true });
+}
+
+/** The plan, printed; returns how many checkpoints it would delete. */
+function showDryRun(
+  context: CommandContext,
+  database: Database | null,
+  roots: readonly string[],
+  values: PruneValues,
+  interactive: boolean,
+): number {
+  if (database === null)
+    throw new AppError("not-found", `prune: the catalog does not exist yet; 'ckpt scan DIR' builds it`);
+  const { plan } = planWith(context, database, roots, values);
+  printPlan(context, plan, false, values.json);
+  const totals = pruneTotals(plan.rows);
+  if (!values.json && !interactive && totals.delete > 0)
+    context.stdout.write(
+      `dry run: nothing was deleted; --yes deletes these ${totals.delete} (${formatBytes(totals.bytes_freed)}), --yes --trash moves them to the trash\n`,
+    );
+  return totals.delete;
 }
 
 export const pruneCommand: Command = {
