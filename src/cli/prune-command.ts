@@ -22,8 +22,9 @@ const USAGE = `Usage: ckpt prune [DIR...] [policy] [--yes [--trash]]
 
 Decides, per run, which catalogued checkpoints under DIR (default: every directory the catalog covers) a policy
 keeps and which it deletes, with the reason for each and the bytes freed. A dry run unless --yes: nothing is
-touched (on a terminal it then asks whether to go ahead). With --yes each deleted checkpoint goes with its own sidecar and its catalog row, one at a time through
-a manifest in DIR/.ckpt-trash/, so an interruption leaves every checkpoint whole (the next prune finishes it).
+touched (on a terminal it then asks whether to go ahead). Each deleted checkpoint goes with its own sidecar and
+its catalog row, one at a time through a manifest in DIR/.ckpt-trash/, so an interruption leaves every checkpoint
+whole (the next prune finishes it).
 
 ${RETENTION_USAGE}
 
