@@ -118,6 +118,34 @@ function lockForPrune(location: CatalogLocation, context: CommandContext) {
   );
 }
 
+/** What was done: the plan with the failures kept (or only the totals, after a question), and the trash hint. */
+function reportExecution(
+  context: CommandContext,
+  report: {
+    readonly plan: PrunePlan;
+    readonly failed: ReadonlySet<string>;
+    readonly values: PruneValues;
+    readonly summaryOnly: boolean;
+  },
+): void {
+  const { plan, failed, values } = report;
+  const rows = plan.rows.map((row) =>
+    failed.has(row.path)
+      ? { ...row, action: "keep" as const, reason: "failed to delete (see above)", bytes: 0 }
+      : row,
+  );
+  if (report.summaryOnly) {
+    const totals = pruneTotals(rows);
+    context.stdout.write(
+      `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed\n`,
+    );
+  } else printPlan(context, { ...plan, rows }, true, values.json);
+  if (values.trash && !values.json)
+    context.stdout.write(
+      `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
+    );
+}
+
 function execute(
   context: CommandContext,
   location: CatalogLocation,
@@ -141,21 +169,7 @@ function execute(
       },
     });
     const failed = new Set(outcomes.flatMap((outcome) => (outcome.kind === "failed" ? [outcome.path] : [])));
-    const rows = plan.rows.map((row) =>
-      failed.has(row.path)
-        ? { ...row, action: "keep" as const, reason: "failed to delete (see above)", bytes: 0 }
-        : row,
-    );
-    if (options.summaryOnly) {
-      const totals = pruneTotals(rows);
-      context.stdout.write(
-        `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed\n`,
-      );
-    } else printPlan(context, { ...plan, rows }, true, values.json);
-    if (values.trash && !values.json)
-      context.stdout.write(
-        `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
-      );
+    reportExecution(context, { plan, failed, ...options });
     return failed.size > 0 ? 1 : 0;
   } finally {
     database.close();

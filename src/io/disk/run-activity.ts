@@ -4,7 +4,7 @@ import { isSidecarFileName, isSidecarTempFileName } from "../../core/metadata/si
 import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../fs-path.ts";
 import { joinName } from "../walk-paths.ts";
 
-/** Log files sit near the run dir (`csv_logs/version_0/metrics.csv`, `wandb/run-…/files/…`): three levels. */
+/** Log files sit near the run dir (`csv_logs/version_0/metrics.csv`, `wandb/run-…/files/…`): four levels. */
 const ACTIVITY_DEPTH = 4;
 /** Names looked at per run at most, so a run dir holding a dataset costs a bounded time. */
 const ACTIVITY_BUDGET = 2000;
