@@ -47,6 +47,23 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./best-command.ts")).bestCommand,
   },
   {
+    name: "du",
+    summary:
+      "bytes per root, run and checkpoint (sidecars included, hard links once), free space, biggest first",
+    load: async () => (await import("./du-command.ts")).duCommand,
+  },
+  {
+    name: "prune",
+    summary:
+      "delete checkpoints a retention policy does not keep (best-K, last N, every N, pointers kept); dry run first",
+    load: async () => (await import("./prune-command.ts")).pruneCommand,
+  },
+  {
+    name: "trash",
+    summary: "what 'prune --trash' moved aside: list, restore (byte for byte), empty [--older-than D]",
+    load: async () => (await import("./trash-command.ts")).trashCommand,
+  },
+  {
     name: "metrics",
     summary: "a run's metric series (the checkpoint's point marked): a table, a chart, JSON or CSV",
     load: async () => (await import("./metrics-command.ts")).metricsCommand,

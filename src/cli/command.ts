@@ -31,6 +31,8 @@ export type CommandContext = {
   readonly version: string;
   /** Absent in in-process tests and embedders; the commands that need it say so. */
   readonly process?: ProcessControl;
+  /** Asks the person at the terminal a yes/no question; null when there is none to ask (not a terminal). */
+  readonly confirm?: (question: string) => Promise<boolean | null>;
 };
 
 /** A command returns its exit code; expected failures throw `AppError`, which main maps to an exit code. */

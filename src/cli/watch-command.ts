@@ -1,9 +1,11 @@
 import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
+import { parseRetainSpec } from "../core/retention/retain-spec.ts";
 import { createDaemonControl, serveDaemonControl } from "../daemon/daemon-control.ts";
 import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
+import type { StandingRetention } from "../daemon/standing-retention.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/process/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
@@ -35,6 +37,11 @@ Options:
                           named); sidecars are still written only in real directories under DIR
   --log-format FORMAT     text (default) or json (one JSON object per line)
   --log-level LEVEL       info (default), debug (every look at a file being written), warn or error
+  --retain SPEC           a standing retention policy, applied to a run each time one of its checkpoints
+                          settles: best=K,last=N,every=N (or 5epochs),since=7d,metric=NAME, as for
+                          'ckpt prune'; a root's .ckpt.yaml/ckpt.yaml 'retain:' wins for that root.
+                          Each deletion is one log line
+  --retain-dry-run        only log what the policy would delete
   --add DIR               the running 'ckpt watch' watches DIR too (caught up first); until it stops
   --remove DIR            the running 'ckpt watch' stops watching DIR; its checkpoints stay in the catalog
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
@@ -86,6 +93,8 @@ function parseWatchFlags(context: CommandContext) {
     detach: { type: "boolean", default: false },
     "print-systemd-unit": { type: "boolean", default: false },
     ...S3_FLAGS,
+    retain: { type: "string" },
+    "retain-dry-run": { type: "boolean", default: false },
   });
 }
 
@@ -101,6 +110,8 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   if (settings.followSymlinks) extraArgs.push("--follow-symlinks");
   if (settings.watcher !== "auto") extraArgs.push("--watcher", settings.watcher);
   if (settings.logLevel !== "info") extraArgs.push("--log-level", settings.logLevel);
+  if (settings.retain.spec !== undefined) extraArgs.push("--retain", settings.retain.spec);
+  if (settings.retain.dryRun) extraArgs.push("--retain-dry-run");
   const unit = renderSystemdUnit({
     binaryPath: control.selfCommand[0] ?? "",
     roots: settings.roots,
@@ -132,6 +143,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     noWal: settings.location.networkMount !== null,
     logPath: settings.logFile ?? null,
     watcher: settings.watcher,
+    retention: standingRetention(settings),
     ...(settings.pollIntervalMs === undefined ? {} : { pollIntervalMs: settings.pollIntervalMs }),
   });
   if (!started.success) {
@@ -194,7 +206,17 @@ function settingsFrom(context: CommandContext, values: ReturnType<typeof parseWa
     pollIntervalMs: pollMs(flags.poll),
     watcher: oneOf("watch", "watcher", flags.watcher, WATCHER_BACKENDS) ?? "auto",
     logFile: flags["log-file"],
+    retain: { spec: flags.retain, dryRun: flags["retain-dry-run"] },
   };
+}
+
+/** The `--retain` policy, checked before anything starts: a typo is a usage error with the nearest key. */
+function standingRetention(settings: WatchSettings): StandingRetention {
+  const { spec, dryRun } = settings.retain;
+  const parsed = spec === undefined ? null : parseRetainSpec(spec);
+  if (parsed !== null && !parsed.success) throw new AppError("usage", `watch: --retain ${parsed.error}`);
+  // The daemon indexes a checkpoint only once it settled, so what the catalog holds is settled.
+  return { policy: parsed?.data ?? null, dryRun, settleMs: 0 };
 }
 
 async function run(context: CommandContext): Promise<number> {
@@ -214,6 +236,7 @@ async function run(context: CommandContext): Promise<number> {
     return changeDaemonRoots(context, control, { add, remove, catalog: parsed.values.catalog });
   }
   const settings = settingsFrom(context, parsed);
+  standingRetention(settings);
   if (parsed.values["print-systemd-unit"]) return systemdUnit(context, control, settings);
   if (parsed.values.detach && settings.roots.some(isS3Url))
     throw new AppError(

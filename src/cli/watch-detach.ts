@@ -24,6 +24,8 @@ export type WatchSettings = {
   readonly pollIntervalMs: number | undefined;
   readonly watcher: WatcherBackend;
   readonly logFile: string | undefined;
+  /** `--retain SPEC` as typed (a root's `ckpt.yaml` policy wins for that root), and `--retain-dry-run`. */
+  readonly retain: { readonly spec: string | undefined; readonly dryRun: boolean };
 };
 
 /** A large tree's first reconcile is queued after ready, so ready comes quickly; this covers a slow disk. */

@@ -10,6 +10,7 @@ import type { PendingRemovals } from "./path-removals.ts";
 import { logReadOutcome, noteSidecarOutcome } from "./read-outcome-log.ts";
 import type { RetryTimers } from "./retry-timers.ts";
 import type { RootScan, ScanWaiters } from "./root-scan.ts";
+import type { StandingRetention } from "./standing-retention.ts";
 import type { WorkItem, WorkPriority } from "./work-queue.ts";
 
 // The reader, the metadata pipeline and the sidecar code load with the first job that reads or writes one: a
@@ -18,6 +19,7 @@ const indexing = () => import("./index-checkpoint.ts");
 const reassembly = () => import("./run-reassembly.ts");
 const scanning = () => import("./scan-jobs.ts");
 const removing = () => import("./path-removals.ts");
+const retaining = () => import("./standing-retention.ts");
 
 /** `add`: the catch-up of a root `ckpt watch --add` gave the running daemon. */
 export const RECONCILE_REASONS = ["start", "periodic", "reload", "rescan", "add"] as const;
@@ -39,6 +41,8 @@ export type DaemonJob =
     }
   | { readonly kind: "removals" }
   | { readonly kind: "metrics"; readonly file: string }
+  /** The standing retention policy, for the run a checkpoint just settled in. */
+  | { readonly kind: "retain"; readonly path: string; readonly root: string }
   | { readonly kind: "reconcile"; readonly reason: ReconcileReason }
   /** A scan someone waits for; `id` names its waiter in `JobContext.scans`. */
   | { readonly kind: "scan"; readonly id: number; readonly scan: RootScan };
@@ -74,6 +78,8 @@ export type JobContext = {
   readonly scans: ScanWaiters;
   /** Backoff for writes that failed on the disk (sidecars, the catalog itself). */
   readonly retries: RetryTimers;
+  /** `ckpt watch` applies retention policies (its `--retain`, a root's `ckpt.yaml`); the TUI's watcher does not. */
+  readonly retention?: StandingRetention;
 };
 
 /** The queue key of a path's index job (a removal of the path cancels it). */
@@ -90,6 +96,8 @@ function keyOf(job: DaemonJob): string {
       return `scan:${job.id}`;
     case "metrics":
       return `metrics:${job.file}`;
+    case "retain":
+      return `retain:${job.path.slice(0, job.path.lastIndexOf("/"))}`;
     case "index":
       return indexKeyOf(job.path);
     default:
@@ -101,7 +109,7 @@ export function workItemOf(job: DaemonJob): WorkItem<DaemonJob> {
   const priority: WorkPriority =
     job.kind === "metrics"
       ? "metrics"
-      : job.kind === "reconcile" || job.kind === "scan"
+      : job.kind === "reconcile" || job.kind === "scan" || job.kind === "retain"
         ? "background"
         : "checkpoint";
   return { key: keyOf(job), priority, reason: job };
@@ -134,6 +142,10 @@ async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
       if (job.sidecarRetry === true && result.outcome.wrote === null)
         noteSidecarOutcome(context, result.outcome);
       else logReadOutcome(context, result.outcome);
+      if (context.retention !== undefined && result.outcome.entry.alias_of === null) {
+        const { path } = result.outcome.entry;
+        context.enqueue({ kind: "retain", path, root: context.scanRootOf(path) });
+      }
       return;
     case "alias":
       // The link settled first and its target was read through it: that read is logged as the target's own.
@@ -222,6 +234,10 @@ async function runJob(context: JobContext, job: DaemonJob): Promise<void> {
       return (await scanning()).runReconcile(context, job.reason);
     case "scan":
       return (await scanning()).runRootScan(context, job);
+    case "retain":
+      if (context.retention !== undefined)
+        (await retaining()).applyStandingRetention(context, context.retention, job);
+      return;
     default:
       return assertNever(job);
   }

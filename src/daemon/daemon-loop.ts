@@ -20,6 +20,7 @@ import { createRetryTimers } from "./retry-timers.ts";
 import { createScanWaiters, type RootScan, type RootScanResult } from "./root-scan.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 import { createSettleScheduler, type SettleScheduler, type TimerHandle } from "./settle-scheduler.ts";
+import type { StandingRetention } from "./standing-retention.ts";
 import { createWorkQueue, type WorkQueue } from "./work-queue.ts";
 
 export type DaemonLoopOptions = {
@@ -47,6 +48,8 @@ export type DaemonLoopOptions = {
   readonly logPath?: string | null;
   /** `--follow-symlinks`: symlinks out of the roots are read too (sidecars still go only under the roots). */
   readonly followSymlinks?: boolean;
+  /** `ckpt watch`'s retention policies; the TUI's embedded watcher has none. */
+  readonly retention?: StandingRetention;
   /** `--poll[=SECONDS]` (our targeted poller) and `--watcher` (which inotify adapter). */
 } & Pick<EventSourceOptions, "pollIntervalMs" | "watcher">;
 
@@ -249,6 +252,7 @@ function createLoop(
       scans: createScanWaiters(),
       retries: createRetryTimers({ enqueue: (job) => enqueue(loop, job), setTimer, clearTimer }),
       ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),
+      ...(options.retention === undefined ? {} : { retention: options.retention }),
     },
   };
   return loop;

@@ -1,4 +1,4 @@
-import { bestOf } from "../metrics/best-checkpoint.ts";
+import { bestOf, type RankOptions } from "../metrics/best-checkpoint.ts";
 import { isFrameworkBestFile, isLastFile } from "../metrics/framework-best-file.ts";
 import { isCanonicalMetric, metricDefinition } from "../metrics/metric-catalog.ts";
 import type { CatalogEntry } from "./catalog-entry.ts";
@@ -68,10 +68,9 @@ export function bestRuleOf(entries: readonly CatalogEntry[], metric?: string): B
 /** A winner, the metric it won by (the catalog's key) and that metric's direction. */
 export type BestPick = { entry: CatalogEntry; metric: string; higherIsBetter: boolean };
 
-function bestIn(entries: readonly CatalogEntry[], metric: string | undefined): BestPick | null {
-  const rule = bestRuleOf(entries, metric);
-  if (rule === null) return null;
-  const entry = bestOf(entries, {
+/** How `best` compares catalog entries under a rule: its metric, then the tie-breaks `rankBy` documents. */
+export function bestRankOptions(rule: BestRule): RankOptions<CatalogEntry> {
+  return {
     metric: (candidate) => entryMetricValue(candidate, rule.metric),
     higherIsBetter: rule.higherIsBetter,
     preferred: (candidate) => isFrameworkBestFile(candidate.framework, candidate.path),
@@ -79,7 +78,18 @@ function bestIn(entries: readonly CatalogEntry[], metric: string | undefined): B
     epoch: (candidate) => candidate.epoch,
     demoted: (candidate) => isLastFile(candidate.path),
     path: (candidate) => candidate.path,
-  });
+  };
+}
+
+/** The run a catalog entry belongs to: its recorded run directory, else the one its path suggests. */
+export function runOf(entry: CatalogEntry): string {
+  return entry.run_dir ?? guessRunDir(entry.path);
+}
+
+function bestIn(entries: readonly CatalogEntry[], metric: string | undefined): BestPick | null {
+  const rule = bestRuleOf(entries, metric);
+  if (rule === null) return null;
+  const entry = bestOf(entries, bestRankOptions(rule));
   return entry === null ? null : { entry, metric: rule.metric, higherIsBetter: rule.higherIsBetter };
 }
 
@@ -95,7 +105,7 @@ export function bestEntries(entries: readonly CatalogEntry[], options: BestOptio
   }
   const runs = new Map<string, CatalogEntry[]>();
   for (const entry of entries) {
-    const run = entry.run_dir ?? guessRunDir(entry.path);
+    const run = runOf(entry);
     runs.set(run, [...(runs.get(run) ?? []), entry]);
   }
   return [...runs.keys()].sort().flatMap((run) => {

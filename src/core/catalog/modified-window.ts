@@ -91,6 +91,12 @@ function parseDateTime(text: string, context: TimeContext): number | null {
   return utcMs - zoneOffsetMinutes(zone) * 60_000;
 }
 
+/** A duration (`30s`, `10m`, `12h`, `7d`, `2w`) in milliseconds, or null when the text is none. */
+export function durationMs(text: string): number | null {
+  const duration = DURATION.exec(text.trim().toLowerCase());
+  return duration === null ? null : Number(duration[1]) * (UNIT_MS[duration[2] ?? ""] ?? 0);
+}
+
 /**
  * A `--since`/`--until` value as epoch milliseconds: a duration back from now (`30m`, `12h`, `7d`, `2w`), a date
  * (`2026-11-20`, local midnight), or a time (`2026-11-20T14:30` local, `…Z` or `…+02:00` with its zone).
@@ -98,10 +104,8 @@ function parseDateTime(text: string, context: TimeContext): number | null {
  */
 export function parseTimePoint(text: string, context: TimeContext): Result<number, string> {
   const trimmed = text.trim();
-  const duration = DURATION.exec(trimmed.toLowerCase());
-  if (duration !== null) {
-    return ok(context.now - Number(duration[1]) * (UNIT_MS[duration[2] ?? ""] ?? 0));
-  }
+  const duration = durationMs(trimmed);
+  if (duration !== null) return ok(context.now - duration);
   const instant = parseDateTime(trimmed, context);
   return instant === null ? fail(`'${text}' is not a time; use ${TIME_FORMS}`) : ok(instant);
 }

@@ -28,6 +28,8 @@ const SKIPPED_DIRECTORY_NAMES = new Set([
   ".ipynb_checkpoints",
   ".hydra",
   "media",
+  // Where `ckpt prune --trash` keeps what it removed: never catalogued again until restored.
+  ".ckpt-trash",
 ]);
 
 /** The checkpoint extension of a file name, or null when the name is not a checkpoint candidate. */
@@ -74,6 +76,14 @@ export function isHfCheckpointMarker(name: string): boolean {
 /** Lightning sharded strategies save a directory named like a checkpoint file (`epoch=0-step=100.ckpt/`). */
 export function isShardedCheckpointDirName(name: string): boolean {
   return name.toLowerCase().endsWith(".ckpt");
+}
+
+/**
+ * A directory one save of a run writes its shards into: DeepSpeed's tag (`global_step1200`) and Megatron's
+ * `iter_0001200`; the run is the directory above it (where DeepSpeed's `latest` and Megatron's tracker are).
+ */
+export function isSaveTagDirectoryName(name: string): boolean {
+  return /^global_step\d+$/.test(name) || /^iter_\d{7}$/.test(name);
 }
 
 export function isSkippedDirectoryName(name: string): boolean {

@@ -1,5 +1,6 @@
 import { realpathSync, statfsSync, statSync } from "node:fs";
 import { findMount, parseMountInfo } from "../../core/catalog/mount-info.ts";
+import type { FilesystemSpace as UsageFilesystemSpace } from "../../core/disk/disk-usage.ts";
 import type { FilesystemSpace } from "../../core/health/fill-forecast.ts";
 import { readProcMountInfo } from "../catalog/catalog-location.ts";
 
@@ -60,4 +61,17 @@ export function probeFilesystems(
     }
   }
   return { filesystems: [...byDev.values()], unmeasured, devOf };
+}
+
+/**
+ * The filesystem holding one path, as `du` and the standing retention policy report it (snake_case, as in their
+ * JSON); null when it cannot be asked. The same probe as the health report's.
+ */
+export function filesystemSpace(
+  path: string,
+  readMountInfo: () => string | null = readProcMountInfo,
+): UsageFilesystemSpace | null {
+  const [probed] = probeFilesystems([path], readMountInfo).filesystems;
+  if (probed === undefined) return null;
+  return { mount_point: probed.mountPoint, free_bytes: probed.freeBytes, total_bytes: probed.totalBytes };
 }

@@ -1,5 +1,6 @@
 import { type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { isSaveTagDirectoryName } from "../../core/discovery/checkpoint-names.ts";
 import { configCandidatePaths } from "../../core/runs/hydra-config.ts";
 import { parseWandbRunDirName } from "../../core/runs/wandb-run.ts";
 import {
@@ -182,8 +183,9 @@ function findLightningRoot(levels: readonly string[]): LightningRoot {
   const hydraDir = levels.find((level) => isDir(join(level, ".hydra"))) ?? null;
   const containing = levels.slice(1).find(isLightningLogDir);
   const checkpointDir = checkpointDirOf(levels);
+  const name = basename(checkpointDir);
   const besideCheckpoints =
-    basename(checkpointDir) === "checkpoints" ? dirname(checkpointDir) : checkpointDir;
+    name === "checkpoints" || isSaveTagDirectoryName(name) ? dirname(checkpointDir) : checkpointDir;
   return {
     hydraDir,
     containing,

@@ -6,17 +6,22 @@ import { fsPath } from "../fs/fs-path.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
 /**
- * Removes the sidecar of a checkpoint that is gone, when ckpt wrote it (generator `ckpt`) for that very checkpoint:
- * `best.ckpt` and `best.pt` share `best.metadata.yaml`, so the sidecar's own `checkpoint_path` must name the one
- * that went. Anyone else's sidecar stays. Returns the sidecar removed, or null.
+ * The sidecar ckpt wrote (generator `ckpt`) for this very checkpoint, or null: `best.ckpt` and `best.pt` share
+ * `best.metadata.yaml`, so the sidecar's own `checkpoint_path` must name this one. Anyone else's sidecar is not.
  */
-export function removeOwnSidecar(checkpointPath: string, kind: CheckpointKind): string | null {
+export function ownSidecarOf(checkpointPath: string, kind: CheckpointKind): string | null {
   const sidecar = sidecarPathFor(checkpointPath, { kind });
   const read = readSidecar(sidecar);
   if (!read.success) return null;
   const metadata = read.data.data;
   if (metadata === undefined || !isWrittenByCkpt(metadata)) return null;
-  if (basename(metadata.checkpoint_path) !== basename(checkpointPath)) return null;
+  return basename(metadata.checkpoint_path) === basename(checkpointPath) ? sidecar : null;
+}
+
+/** Removes the sidecar of a checkpoint that is gone when it is its own (`ownSidecarOf`). Returns it, or null. */
+export function removeOwnSidecar(checkpointPath: string, kind: CheckpointKind): string | null {
+  const sidecar = ownSidecarOf(checkpointPath, kind);
+  if (sidecar === null) return null;
   try {
     unlinkSync(fsPath(sidecar));
     return sidecar;

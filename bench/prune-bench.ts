@@ -1,0 +1,152 @@
+// `ckpt prune --dry-run` (no --yes) on a 100k-checkpoint catalog: 1,000 runs × 100 checkpoints, each a real small
+// file with a catalog row that matches it (so the freshness check passes), planned with --keep-best 3 --keep-last 5.
+// Whole process from source and the plan in-process, beside `find -printf` listing the same files (the floor of
+// any tool that looks at every checkpoint) and `ckpt ls --json` on the same catalog.
+//   bun bench/prune-bench.ts [--runs 1000] [--per-run 100] [--repeat 3] [--dir /var/tmp]
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
+import { emptyPolicy } from "../src/core/retention/retention-policy.ts";
+import { openCatalogForWriting } from "../src/io/catalog/catalog-db.ts";
+import { applyCatalogChanges } from "../src/io/catalog/catalog-writes.ts";
+import { buildPrunePlan } from "../src/io/disk/prune-planning.ts";
+
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    runs: { type: "string", default: "1000" },
+    "per-run": { type: "string", default: "100" },
+    repeat: { type: "string", default: "3" },
+    dir: { type: "string", default: "/tmp" },
+  },
+});
+const repo = resolve(import.meta.dir, "..");
+const main = join(repo, "src/main.ts");
+const [runs, perRun, repeat] = [Number(values.runs), Number(values["per-run"]), Number(values.repeat)];
+const work = mkdtempSync(join(values.dir, "ckpt-prune-bench-"));
+const root = join(work, "runs");
+const catalog = join(work, "catalog.db");
+const HOUR = 3_600_000;
+
+function entryFor(path: string, run: string, step: number): CatalogEntry {
+  const stats = lstatSync(path);
+  const hmean = 0.5 + ((step * 7919) % 1000) / 2000;
+  return {
+    path,
+    kind: "file",
+    dev: stats.dev,
+    ino: stats.ino,
+    size: stats.size,
+    mtime_ms: stats.mtimeMs,
+    alias_of: null,
+    status: "ok",
+    run_dir: run,
+    exp_name: run.slice(run.lastIndexOf("/") + 1),
+    task: "text-detection",
+    framework: "lightning",
+    architecture: "dbnet",
+    encoder: "resnet18",
+    epoch: step / 100,
+    global_step: step,
+    created_at: null,
+    primary_metric: { name: "hmean", value: hmean, higher_is_better: true },
+    metrics: { precision: null, recall: null, hmean, validation_loss: null },
+    sidecar: "missing",
+    safety: "safe",
+    problem: null,
+    indexed_at: Date.now(),
+  };
+}
+
+function buildCatalog(): void {
+  const database = openCatalogForWriting(catalog, { now: Date.now });
+  const old = new Date(Date.now() - 48 * HOUR);
+  for (let r = 0; r < runs; r++) {
+    const run = join(root, `run-${String(r).padStart(4, "0")}`);
+    mkdirSync(join(run, "checkpoints"), { recursive: true });
+    const upserts = [];
+    for (let c = 1; c <= perRun; c++) {
+      const path = join(run, "checkpoints", `epoch=${c}-step=${c * 100}.ckpt`);
+      writeFileSync(path, "PK\u0005\u0006 stand-in bytes of a checkpoint");
+      upserts.push(entryFor(path, run, c * 100));
+    }
+    writeFileSync(join(run, "metrics.csv"), "epoch,step,val/hmean\n");
+    const stamped = upserts.map((entry) => ({ ...entry, sidecar_present: false, metadata: null }));
+    applyCatalogChanges(database, { upserts: stamped, runs: [], now: Date.now() });
+  }
+  database.close();
+  Bun.spawnSync(["find", root, "-exec", "touch", "-h", "-d", old.toISOString(), "{}", "+"]);
+}
+
+function timed(command: string[]): number {
+  const started = performance.now();
+  const result = Bun.spawnSync(command, { stdout: "ignore", stderr: "pipe" });
+  if (result.exitCode !== 0) throw new Error(`${command.join(" ")}: ${result.stderr.toString()}`);
+  return (performance.now() - started) / 1000;
+}
+
+function median(samples: number[]): number {
+  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
+}
+
+function report(name: string, seconds: number): void {
+  console.log(`${name.padEnd(64)} ${seconds.toFixed(3).padStart(7)} s`);
+}
+
+function measure(name: string, command: string[]): void {
+  report(name, median(Array.from({ length: repeat }, () => timed(command))));
+}
+
+try {
+  buildCatalog();
+  // The rows were stamped before `touch`: bring them level with the files so the freshness check passes.
+  const fix = openCatalogForWriting(catalog, { now: Date.now });
+  const rows = fix.query<{ path: string }, []>("SELECT path FROM checkpoints").all();
+  const update = fix.query("UPDATE checkpoints SET mtime_ms = ? WHERE path = ?");
+  fix.transaction(() => {
+    for (const { path } of rows) update.run(lstatSync(path).mtimeMs, path);
+  })();
+  fix.close();
+  console.log(`${runs * perRun} checkpoints in ${runs} runs; median of ${repeat}`);
+  const prune = ["prune", root, "--keep-best", "3", "--keep-last", "5", "--no-scan", "--catalog", catalog];
+  measure("ckpt prune --keep-best 3 --keep-last 5 (dry run, from source)", [
+    process.execPath,
+    main,
+    ...prune,
+  ]);
+  measure("ckpt prune … --json (dry run, from source)", [process.execPath, main, ...prune, "--json"]);
+  measure("ckpt ls --json --no-scan (from source, same catalog)", [
+    process.execPath,
+    main,
+    "ls",
+    root,
+    "--json",
+    "--no-scan",
+    "--catalog",
+    catalog,
+  ]);
+  measure("find -name '*.ckpt' -printf (the same files listed)", [
+    "find",
+    root,
+    "-name",
+    "*.ckpt",
+    "-printf",
+    "%s %T@ %p\n",
+  ]);
+  const database = openCatalogForWriting(catalog, { now: Date.now });
+  const samples = Array.from({ length: repeat }, () => {
+    const started = performance.now();
+    const plan = buildPrunePlan(database, {
+      roots: [root],
+      policy: { ...emptyPolicy(), keepBest: 3, keepLast: 5 },
+      now: Date.now(),
+    });
+    if (plan.targets.length === 0) throw new Error("nothing to delete: the bench would measure nothing");
+    return (performance.now() - started) / 1000;
+  });
+  database.close();
+  report("buildPrunePlan in-process (query, pointers, activity, plan, bytes)", median(samples));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+import { formatBytes } from "../catalog/human-units.ts";
+import type { RetentionAction, RetentionDecision } from "./retention-plan.ts";
+
+/** One checkpoint of a prune plan as `--json` prints it. */
+export type PruneRow = {
+  readonly path: string;
+  readonly run: string;
+  readonly action: RetentionAction;
+  readonly reason: string;
+  /** Allocated bytes of the checkpoint and its sidecar (what deleting it frees; a hard link kept elsewhere frees 0). */
+  readonly bytes: number;
+};
+
+export type PruneTotals = {
+  readonly checkpoints: number;
+  readonly keep: number;
+  readonly delete: number;
+  readonly bytes_freed: number;
+};
+
+export function pruneRows(
+  decisions: readonly RetentionDecision[],
+  bytesOf: (decision: RetentionDecision) => number,
+): PruneRow[] {
+  return decisions.map((decision) => ({
+    path: decision.entry.path,
+    run: decision.run,
+    action: decision.action,
+    reason: decision.reason,
+    bytes: bytesOf(decision),
+  }));
+}
+
+export function pruneTotals(rows: readonly PruneRow[]): PruneTotals {
+  let deleted = 0;
+  let freed = 0;
+  for (const row of rows) {
+    if (row.action !== "delete") continue;
+    deleted++;
+    freed += row.bytes;
+  }
+  return { checkpoints: rows.length, keep: rows.length - deleted, delete: deleted, bytes_freed: freed };
+}
+
+function runHeader(run: string, rows: readonly PruneRow[], show: (path: string) => string): string {
+  const totals = pruneTotals(rows);
+  const freed = totals.delete === 0 ? "" : `, ${formatBytes(totals.bytes_freed)} freed`;
+  return `run ${show(run)}: ${totals.keep} kept, ${totals.delete} to delete${freed}`;
+}
+
+function relativeTo(run: string, path: string): string {
+  return path.startsWith(`${run}/`) ? path.slice(run.length + 1) : path;
+}
+
+/**
+ * A prune plan for people: per run, each checkpoint with keep/delete and the reasons, then the total. `show`
+ * turns a path into what is printed (relative to the working directory, escaped).
+ */
+export function renderPrunePlan(
+  rows: readonly PruneRow[],
+  options: { readonly show: (path: string) => string; readonly executed: boolean },
+): string {
+  const byRun = new Map<string, PruneRow[]>();
+  for (const row of rows) {
+    const list = byRun.get(row.run);
+    if (list === undefined) byRun.set(row.run, [row]);
+    else list.push(row);
+  }
+  const lines: string[] = [];
+  for (const [run, runRows] of byRun) {
+    lines.push(runHeader(run, runRows, options.show));
+    const names = runRows.map((row) => options.show(relativeTo(run, row.path)));
+    const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
+    runRows.forEach((row, at) => {
+      const name = (names[at] ?? "").padEnd(width);
+      lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${row.reason}`);
+    });
+  }
+  const totals = pruneTotals(rows);
+  const verb = options.executed ? "deleted" : "to delete";
+  lines.push(
+    `total: ${totals.delete} of ${totals.checkpoints} checkpoints ${verb}, ${formatBytes(totals.bytes_freed)} ${options.executed ? "freed" : "to free"}`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,81 @@
+import { SIDECAR_WORTHY_STATUSES } from "../catalog/catalog-constants.ts";
+import type { CatalogEntry } from "../catalog/catalog-entry.ts";
+import { formatAge } from "../catalog/human-units.ts";
+import { isFrameworkBestFile, isLastFile } from "../metrics/framework-best-file.ts";
+
+/** A file that names a checkpoint: a symlink (`last.ckpt`), DeepSpeed `latest`, Megatron's tracker, HF's best. */
+export type RetentionPointer = {
+  /** The checkpoint named, or a directory whose checkpoints are all named (a DeepSpeed tag, a Megatron iter_N). */
+  readonly target: string;
+  /** How the reason says it: `last.ckpt`, `latest`, `best_model_checkpoint`. */
+  readonly name: string;
+};
+
+/** What protects checkpoints whatever the rules say; every field is computed once per plan. */
+export type ProtectionContext = {
+  readonly now: number;
+  /** Checkpoints changed more recently than this are not settled yet. */
+  readonly settleMs: number;
+  readonly activeWindowMs: number;
+  readonly includeActive: boolean;
+  /** Pointer names by the path they name (a checkpoint or a directory). */
+  readonly pointers: ReadonlyMap<string, readonly string[]>;
+  /** Per run, the newest change of any of its checkpoints or log files (epoch ms). */
+  readonly runActivity: ReadonlyMap<string, number>;
+};
+
+/** Whether the checkpoint was read whole: only those are ranked, counted as the latest, or deleted. */
+export function isComplete(entry: CatalogEntry): boolean {
+  return (SIDECAR_WORTHY_STATUSES as readonly string[]).includes(entry.status) && entry.alias_of === null;
+}
+
+/** Pointer names by target: a symlink/hard-link row names its target, the pointers given name theirs. */
+export function pointerIndex(
+  entries: readonly CatalogEntry[],
+  pointers: readonly RetentionPointer[],
+): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  const add = (target: string, name: string) => index.set(target, [...(index.get(target) ?? []), name]);
+  for (const entry of entries) if (entry.alias_of !== null) add(entry.alias_of, baseName(entry.path));
+  for (const pointer of pointers) add(pointer.target.replace(/\/+$/, ""), pointer.name);
+  return index;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** Names of the pointers that name the entry itself or a directory it lies in (looked up per ancestor). */
+function pointedBy(entry: CatalogEntry, pointers: ReadonlyMap<string, readonly string[]>): readonly string[] {
+  if (pointers.size === 0) return [];
+  let names: string[] | null = null;
+  const path = entry.path;
+  for (let end = path.length; end > 0; end = path.lastIndexOf("/", end - 1)) {
+    const found = pointers.get(end === path.length ? path : path.slice(0, end));
+    if (found === undefined) continue;
+    names ??= [];
+    for (const name of found) if (!names.includes(name)) names.push(name);
+  }
+  return names ?? [];
+}
+
+/**
+ * Why an entry must stay whatever the rules say (each reason once), or an empty list. The newest complete
+ * checkpoint of the run is protected by the plan, which knows the run's order.
+ */
+export function protectionsOf(entry: CatalogEntry, run: string, context: ProtectionContext): string[] {
+  const reasons: string[] = [];
+  if (entry.alias_of !== null) reasons.push(`link to ${baseName(entry.alias_of)}`);
+  else if (entry.status === "incomplete") reasons.push("incomplete: still being written");
+  else if (!isComplete(entry)) reasons.push(`status ${entry.status}: never pruned`);
+  // The files a framework rewrites in place: its resume point (`last.ckpt`, `last.pt`) and its own best.
+  if (isLastFile(entry.path)) reasons.push(`resume point (${baseName(entry.path)})`);
+  if (isFrameworkBestFile(entry.framework, entry.path)) reasons.push(`the framework's best file`);
+  if (context.now - entry.mtime_ms < context.settleMs)
+    reasons.push(`not settled (changed ${formatAge(context.now, entry.mtime_ms)} ago)`);
+  for (const name of pointedBy(entry, context.pointers)) reasons.push(`target of ${name}`);
+  const active = context.runActivity.get(run);
+  if (!context.includeActive && active !== undefined && context.now - active < context.activeWindowMs)
+    reasons.push(`run active (a file changed ${formatAge(context.now, active)} ago)`);
+  return reasons;
+}

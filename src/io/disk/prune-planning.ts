@@ -1,0 +1,138 @@
+import type { Database } from "bun:sqlite";
+import { bestRuleOf, runOf } from "../../core/catalog/best-entries.ts";
+import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
+import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
+import { type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
+import { planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
+import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
+import { entriesByPath, queryEntries } from "../catalog/catalog-reads.ts";
+import { scanRootOf } from "../scan/walk-paths.ts";
+import { changeSinceCatalogued, lstatOrNull } from "./catalog-freshness.ts";
+import { checkpointBytes } from "./checkpoint-bytes.ts";
+import type { PruneTarget } from "./prune-executor.ts";
+import { logActivity } from "./run-activity.ts";
+import { findRunPointers } from "./run-pointers.ts";
+
+export type PrunePlanRequest = {
+  readonly roots: readonly string[];
+  readonly policy: RetentionPolicy;
+  readonly now: number;
+  /** Only runs whose directory contains this text (case-insensitive). */
+  readonly runFilter?: string | undefined;
+  /** The daemon's settle time; a one-shot prune passes none. */
+  readonly settleMs?: number;
+  /** Only this run (the daemon plans the run a checkpoint just settled in); its entries lie under it. */
+  readonly runDir?: string;
+};
+
+export type PrunePlan = {
+  readonly rows: readonly PruneRow[];
+  readonly targets: readonly PruneTarget[];
+  /** Checkpoints to delete whose catalog row no longer describes the disk, each with what changed. */
+  readonly stale: readonly { readonly path: string; readonly change: string }[];
+  /** The runs there were to choose from, for a `--run` that matched none. */
+  readonly runs: readonly string[];
+};
+
+function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
+  // A hard link that stays keeps its bytes: deleting another name of it frees nothing.
+  return new Set(
+    decisions
+      .filter((decision) => decision.action === "keep")
+      .map(({ entry }) => `${entry.dev}:${entry.ino}`),
+  );
+}
+
+type Measured = {
+  readonly bytes: Map<RetentionDecision, number>;
+  readonly stale: { path: string; change: string }[];
+};
+
+/** One look per checkpoint to delete: is the row still true (freshness), and what deleting it frees. */
+function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
+  const counted = keysOfKept(decisions);
+  const bytes = new Map<RetentionDecision, number>();
+  const stale: { path: string; change: string }[] = [];
+  for (const decision of decisions) {
+    if (decision.action !== "delete") continue;
+    const { entry } = decision;
+    const looked = lstatOrNull(entry.path);
+    const change = changeSinceCatalogued(entry, looked);
+    if (change !== null) stale.push({ path: entry.path, change });
+    const kind = entry.kind === "file" ? "file" : "directory";
+    const sidecarLikely = entry.sidecar !== "missing" && entry.sidecar !== "off";
+    const measured = checkpointBytes(entry.path, kind, counted, { sidecarLikely, looked });
+    bytes.set(decision, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
+  }
+  return { bytes, stale };
+}
+
+/**
+ * The entries to plan over: without their metrics blocks (most of a large query's time), except where `--keep-best`
+ * may need one: a `--metric`, or an entry whose primary metric is not its run's ranking metric.
+ */
+function rankableEntries(
+  database: Database,
+  options: { readonly roots: readonly string[]; readonly policy: RetentionPolicy },
+): CatalogEntry[] {
+  const query = { roots: options.roots, includeAliases: true };
+  if (options.policy.keepBest === null) return queryEntries(database, { ...query, withoutMetrics: true });
+  if (options.policy.metric !== null) return queryEntries(database, query);
+  const lean = queryEntries(database, { ...query, withoutMetrics: true });
+  const byRun = new Map<string, CatalogEntry[]>();
+  for (const entry of lean) {
+    const list = byRun.get(runOf(entry));
+    if (list === undefined) byRun.set(runOf(entry), [entry]);
+    else list.push(entry);
+  }
+  const needed: string[] = [];
+  for (const entries of byRun.values()) {
+    const metric = bestRuleOf(entries)?.metric;
+    for (const entry of entries) {
+      const primary = entry.primary_metric;
+      if (primary === null || primary.value === null || metricSortKey(primary.name) !== metric)
+        needed.push(entry.path);
+    }
+  }
+  if (needed.length === 0) return lean;
+  const full = new Map(entriesByPath(database, needed).map((entry) => [entry.path, entry]));
+  return lean.map((entry) => full.get(entry.path) ?? entry);
+}
+
+function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
+  if (filter === undefined) return [...entries];
+  const wanted = filter.toLowerCase();
+  return entries.filter((entry) => runOf(entry).toLowerCase().includes(wanted));
+}
+
+/**
+ * What `ckpt prune` would do under the roots: the catalog's checkpoints (links included, so their targets stay),
+ * the pointer files and log activity of their runs, the policy's decisions, and the bytes each deletion frees.
+ */
+export function buildPrunePlan(database: Database, request: PrunePlanRequest): PrunePlan {
+  const runDir = request.runDir;
+  const all = rankableEntries(database, {
+    roots: runDir === undefined ? request.roots : [runDir],
+    policy: request.policy,
+  });
+  const entries =
+    runDir === undefined
+      ? selectRuns(all, request.runFilter)
+      : all.filter((entry) => runOf(entry) === runDir);
+  const decisions = planRetention({
+    entries,
+    policy: request.policy,
+    now: request.now,
+    pointers: findRunPointers(entries),
+    logActivity: logActivity(entries.map(runOf)),
+    ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
+  });
+  const { bytes, stale } = measureDeletions(decisions);
+  const rows = pruneRows(decisions, (decision) => bytes.get(decision) ?? 0);
+  const targets = decisions.flatMap((decision) =>
+    decision.action === "delete"
+      ? [{ decision, root: scanRootOf(decision.entry.path, request.roots), bytes: bytes.get(decision) ?? 0 }]
+      : [],
+  );
+  return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort() };
+}

@@ -1,0 +1,53 @@
+import { lstatSync } from "node:fs";
+import { checkpointExtension, isSkippedDirectoryName } from "../../core/discovery/checkpoint-names.ts";
+import { isSidecarFileName, isSidecarTempFileName } from "../../core/metadata/sidecar-path.ts";
+import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../fs/fs-path.ts";
+import { joinName } from "../scan/walk-paths.ts";
+
+/** Log files sit near the run dir (`csv_logs/version_0/metrics.csv`, `wandb/run-…/files/…`): four levels. */
+const ACTIVITY_DEPTH = 4;
+/** Names looked at per run at most, so a run dir holding a dataset costs a bounded time. */
+const ACTIVITY_BUDGET = 2000;
+
+type Walk = { newest: number; budget: number };
+
+function listed(directory: string): DirectoryEntry[] {
+  try {
+    return readDirectoryEntries(directory);
+  } catch {
+    return [];
+  }
+}
+
+function visit(directory: string, depth: number, walk: Walk): void {
+  for (const entry of listed(directory)) {
+    if (--walk.budget < 0) return;
+    const path = joinName(directory, entry.name);
+    if (entry.isDirectory()) {
+      if (depth > 1 && !isSkippedDirectoryName(entry.name)) visit(path, depth - 1, walk);
+      continue;
+    }
+    // Checkpoints' times are the catalog's; ckpt's own sidecars are no sign of training.
+    if (!entry.isFile() || checkpointExtension(entry.name) !== null) continue;
+    if (isSidecarFileName(entry.name) || isSidecarTempFileName(entry.name)) continue;
+    try {
+      walk.newest = Math.max(walk.newest, lstatSync(fsPath(path)).mtimeMs);
+    } catch {
+      // Vanished: a rotated log; the next look sees its successor.
+    }
+  }
+}
+
+/**
+ * Per run directory, the newest change of a file training writes beside its checkpoints (logs, metrics, event
+ * files), found within a few levels and a bounded number of names; runs with none are left out.
+ */
+export function logActivity(runDirs: Iterable<string>): Map<string, number> {
+  const activity = new Map<string, number>();
+  for (const run of new Set(runDirs)) {
+    const walk: Walk = { newest: Number.NEGATIVE_INFINITY, budget: ACTIVITY_BUDGET };
+    visit(run, ACTIVITY_DEPTH, walk);
+    if (Number.isFinite(walk.newest)) activity.set(run, walk.newest);
+  }
+  return activity;
+}

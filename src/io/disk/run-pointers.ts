@@ -1,0 +1,78 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { dirname } from "node:path";
+import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
+import {
+  deepSpeedPointer,
+  hfBestPointer,
+  megatronPointer,
+  POINTER_FILE_NAMES,
+} from "../../core/retention/pointer-files.ts";
+import type { RetentionPointer } from "../../core/retention/retention-protections.ts";
+import { parseHfTrainerState } from "../../core/runs/hf-trainer-state.ts";
+import { fsPath } from "../fs/fs-path.ts";
+
+/** Pointer files are a line; a trainer_state.json of a long run is a few MB at most. */
+const POINTER_LIMIT = 4096;
+const TRAINER_STATE_LIMIT = 64 * 1024 * 1024;
+
+function readSmall(path: string, limit: number): string | null {
+  let descriptor: number | null = null;
+  try {
+    descriptor = openSync(fsPath(path), "r");
+    const buffer = Buffer.alloc(limit + 1);
+    const length = readSync(descriptor, buffer, 0, buffer.length, 0);
+    return length > limit ? null : buffer.subarray(0, length).toString("utf8");
+  } catch {
+    return null;
+  } finally {
+    if (descriptor !== null) closeSync(descriptor);
+  }
+}
+
+/** DeepSpeed `latest` and Megatron's tracker in each directory that holds checkpoints or their tag directories. */
+function trackerPointers(directories: ReadonlySet<string>): RetentionPointer[] {
+  const pointers: RetentionPointer[] = [];
+  for (const directory of directories) {
+    const latest = readSmall(`${directory}/${POINTER_FILE_NAMES.deepspeed}`, POINTER_LIMIT);
+    const deepSpeed = latest === null ? null : deepSpeedPointer(directory, latest);
+    if (deepSpeed !== null) pointers.push(deepSpeed);
+    const tracker = readSmall(`${directory}/${POINTER_FILE_NAMES.megatron}`, POINTER_LIMIT);
+    const megatron = tracker === null ? null : megatronPointer(directory, tracker);
+    if (megatron !== null) pointers.push(megatron);
+  }
+  return pointers;
+}
+
+/** The newest HF checkpoint directory of each output dir says which checkpoint is the best. */
+function hfBestPointers(entries: readonly CatalogEntry[]): RetentionPointer[] {
+  const newest = new Map<string, CatalogEntry>();
+  for (const entry of entries) {
+    if (entry.kind !== "hf-dir") continue;
+    const output = dirname(entry.path);
+    const known = newest.get(output);
+    if (known === undefined || (entry.global_step ?? -1) > (known.global_step ?? -1))
+      newest.set(output, entry);
+  }
+  return [...newest].flatMap(([output, entry]) => {
+    const file = `${entry.path}/${POINTER_FILE_NAMES.hfTrainer}`;
+    const text = readSmall(file, TRAINER_STATE_LIMIT);
+    const state = text === null ? null : parseHfTrainerState(text, file);
+    const pointer = state?.success === true ? hfBestPointer(output, state.data.bestModelCheckpoint) : null;
+    return pointer === null ? [] : [pointer];
+  });
+}
+
+/**
+ * The checkpoints pointer files name, for the entries' runs: DeepSpeed `latest`, Megatron's
+ * `latest_checkpointed_iteration.txt` (looked for beside each checkpoint and one directory up, where a tag
+ * directory's parent keeps them) and HF's `best_model_checkpoint`. Symlinks are the catalog's alias rows.
+ */
+export function findRunPointers(entries: readonly CatalogEntry[]): RetentionPointer[] {
+  const directories = new Set<string>();
+  for (const entry of entries) {
+    const parent = dirname(entry.path);
+    directories.add(parent);
+    directories.add(dirname(parent));
+  }
+  return [...trackerPointers(directories), ...hfBestPointers(entries)];
+}

@@ -1,0 +1,67 @@
+// `ckpt prune` without --yes on a terminal asks before deleting; `n` (or anything but y) deletes nothing. A real
+// process on a pseudo-terminal made by util-linux `script`.
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cpSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
+import { realFixtureRoot } from "../helpers/real-fixtures.ts";
+import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const mainScript = resolve(import.meta.dir, "../../src/main.ts");
+const hasScript = Bun.spawnSync(["sh", "-c", "command -v script"]).exitCode === 0;
+const TIMM = "output/train/20261122-145342-test_efficientnet-32";
+
+async function onTerminal(dir: string, answer: string): Promise<{ output: string; left: string[] }> {
+  const root = join(dir, "runs");
+  cpSync(join(realFixtureRoot, "timm"), root, { recursive: true });
+  const catalog = join(dir, "catalog.db");
+  await runCliInProcess(["scan", root, "--catalog", catalog], { cwd: dir });
+  const command = [
+    process.execPath,
+    mainScript,
+    "prune",
+    root,
+    "--keep-best",
+    "1",
+    "--include-active",
+    "--catalog",
+    catalog,
+  ];
+  const child = Bun.spawn(["script", "-qefc", command.map((part) => `'${part}'`).join(" "), "/dev/null"], {
+    cwd: dir,
+    env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir, TERM: "dumb" },
+    stdin: new Blob([`${answer}\n`]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const output = (await new Response(child.stdout).text()).replaceAll("\r", "");
+  expect(await child.exited).toBe(0);
+  const left = readdirSync(join(root, TIMM))
+    .filter((name) => name.endsWith(".pth.tar"))
+    .sort();
+  return { output, left };
+}
+
+describe.skipIf(!hasScript)("prune on a terminal", () => {
+  test("y deletes what the plan showed", async () => {
+    using dir = makeTempDir("prune-confirm-yes");
+    const { output, left } = await onTerminal(dir.path, "y");
+    expect(output).toContain("Delete them? [y/N] deleted 2 of 4 checkpoints");
+    expect(left).toEqual(["last.pth.tar", "model_best.pth.tar"]);
+  });
+
+  test("n deletes nothing", async () => {
+    using dir = makeTempDir("prune-confirm-no");
+    const { output, left } = await onTerminal(dir.path, "n");
+    expect(output).toContain("Delete them? [y/N] nothing was deleted");
+    expect(left).toEqual([
+      "checkpoint-1.pth.tar",
+      "checkpoint-2.pth.tar",
+      "last.pth.tar",
+      "model_best.pth.tar",
+    ]);
+  });
+});
