@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import {
   buildCheckpointReport,
@@ -8,10 +8,11 @@ import {
 } from "../core/checkpoint/build-checkpoint-report.ts";
 import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
+import { isDeepSpeedTag } from "../core/formats/distributed/deepspeed-layout.ts";
 import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
 import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
-import { fsPath } from "./fs-path.ts";
+import { fsPath, readDirectoryNames } from "./fs-path.ts";
 
 const inflate: InflateRaw = (compressed, options) =>
   new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
@@ -25,6 +26,19 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
 }
 
 /**
+ * A DeepSpeed tag dir (`<save>/global_step6/`) is judged with its save dir, whose `latest` says whether the save
+ * was committed; any other directory is read by itself.
+ */
+function readDirectoryCheckpoint(path: string): CheckpointReport {
+  const dirName = basename(resolve(path));
+  if (isDeepSpeedTag(readDirectoryNames(path)))
+    return withDirectoryView(dirname(resolve(path)), (view) =>
+      buildDirectoryReport(view, { path, dirName, deepSpeedTag: dirName, inflate }),
+    );
+  return withDirectoryView(path, (view) => buildDirectoryReport(view, { path, dirName, inflate }));
+}
+
+/**
  * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.
  * Symlinks are followed; every descriptor is closed before returning; never throws. `path` is reported as given.
  * A FIFO, socket or device is refused by its stat, never opened (opening some devices has effects of its own).
@@ -32,10 +46,7 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
 export function readCheckpointReport(path: string): CheckpointReport {
   try {
     const stats = statSync(fsPath(path));
-    if (stats.isDirectory())
-      return withDirectoryView(path, (view) =>
-        buildDirectoryReport(view, { path, dirName: basename(resolve(path)), inflate }),
-      );
+    if (stats.isDirectory()) return readDirectoryCheckpoint(path);
     if (!stats.isFile())
       return unreadable(path, notRegularMessage(path, stats).replace(`${path}: `, ""), "unreadable");
     const opened = openFileByteSource(path);

@@ -14,6 +14,7 @@ import {
   ShardedFacts,
   StateDictSummary,
 } from "./checkpoint-report-parts.ts";
+import { DcpFacts, DeepSpeedFacts } from "./distributed-report-parts.ts";
 
 /** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
 export const REPORT_STATUSES = [
@@ -33,6 +34,10 @@ export const FRAMEWORKS = [
   "hf-trainer",
   "plain-torch",
   "safetensors",
+  "deepspeed",
+  "torch-dcp",
+  "accelerate",
+  "peft",
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
@@ -173,6 +178,9 @@ export const CheckpointReport = z.object({
   /** `training_args.bin` as plain JSON (the `TrainingArguments` fields). */
   training_args: PlainJsonValue.optional(),
   sharded: ShardedFacts.optional(),
+  // Distributed and multi-file checkpoints (distributed-report-parts.ts)
+  deepspeed: DeepSpeedFacts.optional(),
+  dcp: DcpFacts.optional(),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReport>;
 

@@ -1,4 +1,5 @@
 import { countingSource } from "../bytes/byte-source.ts";
+import { deepSpeedTags } from "../formats/distributed/deepspeed-layout.ts";
 import {
   type DirectoryView,
   inspectHfCheckpointDir,
@@ -9,6 +10,8 @@ import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";
 import { emptyReport, failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
+import { dcpReport, isDcpDirectory } from "./dcp-report.ts";
+import { deepSpeedReport } from "./deepspeed-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
@@ -18,6 +21,8 @@ export type BuildDirectoryReportOptions = {
   /** The directory's own name (`checkpoint-500`, `epoch=3-step=100.ckpt`). */
   readonly dirName?: string;
   readonly inflate?: InflateRaw;
+  /** The view is a DeepSpeed save dir and this tag of it is the checkpoint (`<save>/global_step6`). */
+  readonly deepSpeedTag?: string;
 };
 
 /** A view whose sources count every byte read, plus the directory's total size. */
@@ -38,8 +43,11 @@ function countingView(view: DirectoryView): { view: DirectoryView; bytesRead: ()
   };
 }
 
-function directorySize(view: DirectoryView): number {
-  return view.names().reduce((total, name) => total + (view.open(name)?.size ?? 0), 0);
+function directorySize(view: DirectoryView, under = ""): number {
+  return view
+    .names()
+    .filter((name) => name.startsWith(under))
+    .reduce((total, name) => total + (view.open(name)?.size ?? 0), 0);
 }
 
 /**
@@ -66,14 +74,38 @@ export function buildDirectoryReport(
 }
 
 function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptions): CheckpointReport {
+  const { path, inflate } = options;
+  if (options.deepSpeedTag !== undefined) {
+    const size = directorySize(view, `${options.deepSpeedTag}/`);
+    const base = emptyReport({ path, container: "deepspeed-dir", size });
+    return deepSpeedReport(view, { base, tag: options.deepSpeedTag, ...(inflate ? { inflate } : {}) });
+  }
   const size = directorySize(view);
   const hf = inspectHfCheckpointDir(view, options.dirName === undefined ? {} : { dirName: options.dirName });
   if (hf !== undefined)
-    return hfReport(view, {
-      ...options,
-      hf,
-      base: emptyReport({ path: options.path, container: "hf-dir", size }),
+    return withNestedDeepSpeed(
+      view,
+      hfReport(view, { ...options, hf, base: emptyReport({ path, container: "hf-dir", size }) }),
+      inflate,
+    );
+  const top = view.names().filter((name) => !name.includes("/"));
+  const isLightning = options.dirName?.endsWith(".ckpt") === true;
+  if (deepSpeedTags(view.names()).length > 0) {
+    const base = emptyReport({
+      path,
+      container: isLightning ? "lightning-sharded-dir" : "deepspeed-dir",
+      size,
     });
+    return deepSpeedReport(view, { base, ...(inflate ? { inflate } : {}) });
+  }
+  if (isDcpDirectory(top) && !top.includes("meta.pt")) {
+    const base = emptyReport({ path, container: "dcp-dir", size });
+    return dcpReport(view, {
+      base,
+      ...(options.dirName ? { dirName: options.dirName } : {}),
+      ...(inflate ? { inflate } : {}),
+    });
+  }
   const base = emptyReport({ path: options.path, container: "lightning-sharded-dir", size });
   const sharded = inspectLightningShardedDir(view);
   if (sharded === undefined)
@@ -108,6 +140,23 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
     code: "directory-incomplete",
     message: sharded.completeness.reason,
   });
+}
+
+/** HF `checkpoint-N/` written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */
+function withNestedDeepSpeed(
+  view: DirectoryView,
+  report: CheckpointReport,
+  inflate?: InflateRaw,
+): CheckpointReport {
+  if (deepSpeedTags(view.names()).length === 0) return report;
+  const nested = deepSpeedReport(view, { base: report, ...(inflate ? { inflate } : {}) });
+  const withFacts: CheckpointReport = {
+    ...report,
+    ...(nested.deepspeed ? { deepspeed: nested.deepspeed } : {}),
+    ...(nested.warnings ? { warnings: [...(report.warnings ?? []), ...nested.warnings] } : {}),
+  };
+  if (nested.status !== "unsafe") return withFacts;
+  return { ...withFacts, status: "unsafe", safety: nested.safety, error: nested.error };
 }
 
 function shardedFacts(read: TorchPickleRead): Partial<CheckpointReport> {

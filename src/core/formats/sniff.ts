@@ -15,6 +15,10 @@ export const CONTAINER_NAMES = [
   "unknown",
   "hf-dir",
   "lightning-sharded-dir",
+  "deepspeed-dir",
+  "dcp-dir",
+  "accelerate-dir",
+  "peft-adapter-dir",
 ] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
