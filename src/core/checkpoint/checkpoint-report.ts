@@ -14,7 +14,7 @@ import {
   ShardedFacts,
   StateDictSummary,
 } from "./checkpoint-report-parts.ts";
-import { DcpFacts, DeepSpeedFacts } from "./distributed-report-parts.ts";
+import { AccelerateFacts, DcpFacts, DeepSpeedFacts, PeftFacts } from "./distributed-report-parts.ts";
 
 /** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
 export const REPORT_STATUSES = [
@@ -181,6 +181,8 @@ export const CheckpointReport = z.object({
   // Distributed and multi-file checkpoints (distributed-report-parts.ts)
   deepspeed: DeepSpeedFacts.optional(),
   dcp: DcpFacts.optional(),
+  accelerate: AccelerateFacts.optional(),
+  peft: PeftFacts.optional(),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReport>;
 

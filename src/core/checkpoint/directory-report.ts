@@ -8,12 +8,14 @@ import {
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";
+import { accelerateReport, isAccelerateStateDir } from "./accelerate-report.ts";
 import { emptyReport, failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { dcpReport, isDcpDirectory } from "./dcp-report.ts";
 import { deepSpeedReport } from "./deepspeed-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
+import { isPeftAdapterDir, peftFacts, peftReport } from "./peft-report.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 export type BuildDirectoryReportOptions = {
@@ -106,6 +108,16 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
       ...(inflate ? { inflate } : {}),
     });
   }
+  if (isAccelerateStateDir(top)) {
+    const base = emptyReport({ path, container: "accelerate-dir", size });
+    return accelerateReport(view, {
+      base,
+      ...(options.dirName ? { dirName: options.dirName } : {}),
+      ...(inflate ? { inflate } : {}),
+    });
+  }
+  if (isPeftAdapterDir(top))
+    return peftReport(view, { base: emptyReport({ path, container: "peft-adapter-dir", size }) });
   const base = emptyReport({ path: options.path, container: "lightning-sharded-dir", size });
   const sharded = inspectLightningShardedDir(view);
   if (sharded === undefined)
@@ -142,12 +154,15 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
   });
 }
 
-/** HF `checkpoint-N/` written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */
+/** HF `checkpoint-N/` of a PEFT run holds the adapter (its facts added); one written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */
 function withNestedDeepSpeed(
   view: DirectoryView,
   report: CheckpointReport,
   inflate?: InflateRaw,
 ): CheckpointReport {
+  const top = view.names().filter((name) => !name.includes("/"));
+  const peft = isPeftAdapterDir(top) ? peftFacts(view, top) : undefined;
+  if (typeof peft === "object") report = { ...report, peft };
   if (deepSpeedTags(view.names()).length === 0) return report;
   const nested = deepSpeedReport(view, { base: report, ...(inflate ? { inflate } : {}) });
   const withFacts: CheckpointReport = {

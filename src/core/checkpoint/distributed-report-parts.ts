@@ -110,3 +110,42 @@ export const DcpFacts = z.object({
   complete_reason: z.string(),
 });
 export type DcpFacts = z.infer<typeof DcpFacts>;
+
+/** One `custom_checkpoint_<i>.pkl` (an object registered with `register_for_checkpointing`). */
+export const AccelerateCustomCheckpoint = z.object({
+  file: z.string(),
+  index: Int,
+  top_level_keys: z.array(z.string()),
+  value: PlainJsonValue,
+});
+
+/** An Accelerate `save_state` directory (`checkpoints/checkpoint_<i>/` with automatic naming). */
+export const AccelerateFacts = z.object({
+  /** `i` of `checkpoint_<i>`: Accelerate numbers saves, not training steps. */
+  save_index: Int.nullable(),
+  files: z.array(z.string()),
+  model_files: z.array(z.string()),
+  optimizer_files: z.array(z.string()),
+  scheduler_files: z.array(z.string()),
+  rng_state_files: z.array(z.string()),
+  custom_checkpoints: z.array(AccelerateCustomCheckpoint),
+  /** Where the step came from, when a file holds one (a custom checkpoint's `global_step`/`step`). */
+  step_source: z.string().nullable(),
+  complete: z.boolean(),
+  complete_reason: z.string(),
+});
+export type AccelerateFacts = z.infer<typeof AccelerateFacts>;
+
+/** A PEFT adapter (`adapter_config.json` + `adapter_model.safetensors|bin`). */
+export const PeftFacts = z.object({
+  peft_type: z.string().nullable(),
+  task_type: z.string().nullable(),
+  r: Int.nullable(),
+  lora_alpha: z.number().nullable(),
+  target_modules: PlainJsonValue,
+  base_model_name_or_path: z.string().nullable(),
+  adapter_file: z.string().nullable(),
+  adapter_tensor_count: Int.nullable(),
+  adapter_dtypes: z.record(z.string(), Int),
+});
+export type PeftFacts = z.infer<typeof PeftFacts>;
