@@ -5,6 +5,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
+import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts";
 import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { defaultAssemble } from "../io/catalog-assemble.ts";
@@ -14,7 +15,7 @@ import { applyCatalogChanges } from "../io/catalog-writes.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { CheckpointUnreadableError } from "../io/checkpoint-unreadable-error.ts";
 import { createFsMemo, realPathOf } from "../io/fs-memo.ts";
-import { fsPath, realPathSync } from "../io/fs-path.ts";
+import { fsPath, readDirectoryNames, realPathSync } from "../io/fs-path.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/root-scope.ts";
 import { pathUnderRoot } from "../io/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
@@ -65,7 +66,9 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
       ? "sharded-dir"
       : isHfCheckpointDirName(name)
         ? "hf-dir"
-        : "file";
+        : isStructuralCheckpointDir(path)
+          ? "sharded-dir"
+          : "file";
   const sidecar = sidecarPathFor(path, { kind: kind === "file" ? "file" : "directory" });
   return {
     path,
@@ -78,6 +81,15 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
     sidecar_present: statOrNull(sidecar, false)?.isFile() === true,
     ...(symlink === undefined ? {} : { symlink }),
   };
+}
+
+/** A directory checkpoint known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like `.ckpt/`. */
+function isStructuralCheckpointDir(path: string): boolean {
+  try {
+    return structuralDirKind(readDirectoryNames(path)) !== null;
+  } catch {
+    return false;
+  }
 }
 
 function directoryFacts(path: string): { size: number; mtime_ms: number } {

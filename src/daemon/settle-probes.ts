@@ -1,5 +1,7 @@
 import { basename } from "node:path";
+import type { ReportStatus } from "../core/checkpoint/checkpoint-report.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
+import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts";
 import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { type Completeness, checkFileCompleteness } from "../core/formats/completeness.ts";
 import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
@@ -8,6 +10,8 @@ import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
 import { withDirectoryView } from "../io/directory-view.ts";
 import { notRegularMessage, withFileByteSource } from "../io/file-byte-source.ts";
 import { statOrUndefined } from "../io/fs-memo.ts";
+import { readDirectoryNames } from "../io/fs-path.ts";
+import { readCheckpointReport } from "../io/read-checkpoint.ts";
 
 /**
  * The settle scheduler's `stat`: size/mtime/ino of a file (through symlinks: `last.ckpt` settles as its target),
@@ -22,7 +26,37 @@ export function statPathIdentity(path: string): PathIdentity | undefined {
   return { ...checkpointDirectoryFacts(path), ino: stats.ino };
 }
 
+/** A report's status as the settle step's verdict: a hostile checkpoint is finished (and reported unsafe). */
+const REPORT_COMPLETENESS: Readonly<Record<ReportStatus, Completeness["state"]>> = {
+  ok: "complete",
+  unsafe: "complete",
+  incomplete: "incomplete",
+  corrupt: "corrupt",
+  "not-a-checkpoint": "incomplete",
+  "too-large": "unknown",
+};
+
+/**
+ * A directory checkpoint known by its files settles by its writer's signal, judged as `inspect` judges it: a
+ * DeepSpeed tag once `latest` names it (or a newer tag), a DCP dir once `.metadata` names storage files that hold
+ * their bytes, an Accelerate dir once its files are whole.
+ */
+function structuralCompleteness(path: string): Completeness | undefined {
+  let names: string[];
+  try {
+    names = readDirectoryNames(path);
+  } catch {
+    return undefined;
+  }
+  if (structuralDirKind(names) === null) return undefined;
+  const report = readCheckpointReport(path);
+  const state = REPORT_COMPLETENESS[report.status];
+  return { state, reason: report.error?.message ?? `${report.container}: complete by its writer's signal` };
+}
+
 function directoryCompleteness(path: string): Completeness {
+  const structural = structuralCompleteness(path);
+  if (structural !== undefined) return structural;
   return withDirectoryView(path, (view) => {
     const hf = inspectHfCheckpointDir(view, { dirName: basename(path) });
     if (hf !== undefined) return hf.completeness;

@@ -17,6 +17,9 @@ import type { LightningLogDir, LocateRunOptions, RunFileLocations } from "./run-
 // Not logger dirs, and possibly large: never descended into when looking for `version_N`.
 const SKIPPED_DIRS = new Set([".hydra", "wandb", ".wandb", "mlruns", "checkpoints", "weights", ".git"]);
 
+/** Folders that hold a run's checkpoints (Lightning, Accelerate `checkpoints/`; torchtitan `checkpoint/step-N`). */
+const CHECKPOINT_FOLDERS = new Set(["checkpoints", "checkpoint"]);
+
 // The memo of the scan this call belongs to, set for the span of one synchronous `locateRunFiles`/`locateRunDir`.
 let memo: FsMemo | null = null;
 
@@ -182,8 +185,9 @@ function findLightningRoot(levels: readonly string[]): LightningRoot {
   const hydraDir = levels.find((level) => isDir(join(level, ".hydra"))) ?? null;
   const containing = levels.slice(1).find(isLightningLogDir);
   const checkpointDir = checkpointDirOf(levels);
-  const besideCheckpoints =
-    basename(checkpointDir) === "checkpoints" ? dirname(checkpointDir) : checkpointDir;
+  const besideCheckpoints = CHECKPOINT_FOLDERS.has(basename(checkpointDir))
+    ? dirname(checkpointDir)
+    : checkpointDir;
   return {
     hydraDir,
     containing,

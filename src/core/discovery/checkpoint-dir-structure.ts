@@ -1,0 +1,40 @@
+import { isAccelerateStateDir } from "../checkpoint/accelerate-report.ts";
+import { isDcpDirectory } from "../checkpoint/dcp-report.ts";
+import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
+import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
+
+// Directory checkpoints known by the files they hold rather than by their own name: a DeepSpeed tag
+// (`<save>/global_stepN/`, any tag name), a torch DCP dir, an Accelerate `save_state` dir, a PEFT adapter dir,
+// a sharded `save_pretrained` dir (its index file).
+
+export const STRUCTURAL_DIR_KINDS = ["deepspeed-tag", "dcp", "accelerate", "peft", "hf-sharded"] as const;
+export type StructuralDirKind = (typeof STRUCTURAL_DIR_KINDS)[number];
+
+/** Which directory checkpoint these names (one directory's own entries) make, or null. */
+export function structuralDirKind(names: readonly string[]): StructuralDirKind | null {
+  if (isDeepSpeedTag(names)) return "deepspeed-tag";
+  if (isDcpDirectory(names)) return "dcp";
+  if (isAccelerateStateDir(names)) return "accelerate";
+  if (isPeftAdapterDir(names)) return "peft";
+  if (names.some((name) => SHARD_INDEX.test(name))) return "hf-sharded";
+  return null;
+}
+
+/** `save_pretrained` with sharding: the index names every shard (`model-00001-of-00003.safetensors`). */
+const SHARD_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
+const SHARD_MEMBER = /-\d{5}-of-\d{5}\.(safetensors|bin)$/;
+const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp)$/;
+const ACCELERATE_MEMBER = /^(random_states|custom_checkpoint)_\d+\.pkl$/;
+
+/**
+ * A file that only ever exists as part of a directory checkpoint, so its events settle the directory it is in
+ * (never the file alone): DeepSpeed rank files, DCP `.metadata`/`.distcp`, Accelerate RNG and custom states.
+ */
+export function isDirectoryCheckpointMemberName(name: string): boolean {
+  return (
+    isDeepSpeedFileName(name) ||
+    DCP_MEMBER.test(name) ||
+    ACCELERATE_MEMBER.test(name) ||
+    SHARD_MEMBER.test(name)
+  );
+}
