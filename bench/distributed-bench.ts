@@ -8,11 +8,11 @@ import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { inputDict, inputTuple, type PickleInput } from "../src/core/formats/pickle/pickle-input.ts";
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { readCheckpointReport } from "../src/io/read-checkpoint.ts";
 import { writeSparseFile } from "../src/io/sparse-file-writer.ts";
 import { dcpMetadataBytes, llamaLikeTensors } from "../test/helpers/dcp-metadata-bytes.ts";
+import { deepSpeedStates } from "../test/helpers/deepspeed-states.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -57,22 +57,7 @@ function timePython(path: string): { time: number; read: number } {
 function deepSpeedSave(name: string, numel: number): { tag: string; statesFile: string; size: number } {
   const tag = join(work, name, "global_step100");
   mkdirSync(tag, { recursive: true });
-  const weight = { kind: "tensor", storage: { dtype: "float32", numel }, shape: [numel] } as const;
-  const states: PickleInput = inputDict({
-    module: inputDict({ "layer.weight": weight }, true),
-    buffer_names: [],
-    optimizer: null,
-    param_shapes: [inputDict({ "layer.weight": inputTuple(numel) }, true)],
-    lr_scheduler: null,
-    global_steps: 100,
-    global_samples: 3200,
-    skipped_steps: 0,
-    dp_world_size: 1,
-    mp_world_size: 1,
-    ds_config: inputDict({ train_micro_batch_size_per_gpu: 32, zero_optimization: inputDict({ stage: 0 }) }),
-    ds_version: "0.14.0",
-    epoch: 3,
-  });
+  const states = deepSpeedStates({ numel, step: 100 });
   const statesFile = join(tag, "mp_rank_00_model_states.pt");
   writeSparseFile(statesFile, planTorchCheckpoint(states, { root: "mp_rank_00_model_states" }));
   writeFileSync(join(work, name, "latest"), "global_step100");

@@ -47,7 +47,18 @@ function tensorEntry(spec: DcpTensorSpec): PicklePart {
     global(MODULE, "TensorProperties"),
     ")",
     0x81,
-    tuple([global("torch", spec.dtype), 0x89, 0x89]),
+    // (dtype, layout, requires_grad, memory_format, pin_memory); the enum as Python ≥ 3.11 pickles it.
+    tuple([
+      global("torch", spec.dtype),
+      [global("torch.serialization", "_get_layout"), tuple([binUnicode("torch.strided")]), "R"],
+      0x89,
+      [
+        global("builtins", "getattr"),
+        tuple([global(MODULE, "_MEM_FORMAT_ENCODING"), binUnicode("TORCH_CONTIGUOUS_FORMAT")]),
+        "R",
+      ],
+      0x89,
+    ]),
     "b",
   ];
   const chunk = object(MODULE, "ChunkStorageMetadata", [
