@@ -3,6 +3,7 @@ import type { ReportStatus } from "../core/checkpoint/checkpoint-report.ts";
 import type { PathIdentity } from "../core/daemon/settle-plan.ts";
 import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts";
 import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
+import { UNFINISHED_REASON, unfinishedMarkerPath } from "../core/discovery/nemo-unfinished.ts";
 import { type Completeness, checkFileCompleteness } from "../core/formats/completeness.ts";
 import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
 import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
@@ -74,6 +75,8 @@ function directoryCompleteness(path: string): Completeness {
  * safetensors equation, legacy pickles to EOF) or the HF/Lightning sharded directory rules. Never throws.
  */
 export function checkPathCompleteness(path: string): Completeness {
+  if (statOrUndefined(null, unfinishedMarkerPath(path)) !== undefined)
+    return { state: "incomplete", reason: UNFINISHED_REASON };
   const stats = statOrUndefined(null, path);
   if (stats === undefined) return { state: "incomplete", reason: `${path} vanished while being checked` };
   if (stats.isDirectory()) return directoryCompleteness(path);

@@ -1,5 +1,5 @@
-import { statSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import {
   buildCheckpointReport,
@@ -8,6 +8,8 @@ import {
 } from "../core/checkpoint/build-checkpoint-report.ts";
 import type { CheckpointReport } from "../core/checkpoint/checkpoint-report.ts";
 import { buildDirectoryReport } from "../core/checkpoint/directory-report.ts";
+import { MEGATRON_TRACKER, megatronIteration } from "../core/checkpoint/megatron-report.ts";
+import { UNFINISHED_REASON, unfinishedMarkerPath } from "../core/discovery/nemo-unfinished.ts";
 import { isDeepSpeedTag } from "../core/formats/distributed/deepspeed-layout.ts";
 import type { InflateRaw } from "../core/formats/zip-entry-reader.ts";
 import { withDirectoryView } from "./directory-view.ts";
@@ -35,7 +37,25 @@ function readDirectoryCheckpoint(path: string): CheckpointReport {
     return withDirectoryView(dirname(resolve(path)), (view) =>
       buildDirectoryReport(view, { path, dirName, deepSpeedTag: dirName, inflate }),
     );
-  return withDirectoryView(path, (view) => buildDirectoryReport(view, { path, dirName, inflate }));
+  const megatronTracker = megatronIteration(dirName) === undefined ? undefined : readTracker(path);
+  return withDirectoryView(path, (view) =>
+    buildDirectoryReport(view, {
+      path,
+      dirName,
+      inflate,
+      ...(megatronTracker === undefined ? {} : { megatronTracker }),
+    }),
+  );
+}
+
+/** Megatron's tracker beside an `iter_NNNNNNN` dir: its text, or null when it is absent. */
+function readTracker(path: string): string | null {
+  const tracker = join(dirname(resolve(path)), MEGATRON_TRACKER);
+  try {
+    return readFileSync(fsPath(tracker), "utf8").slice(0, 256);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -44,6 +64,16 @@ function readDirectoryCheckpoint(path: string): CheckpointReport {
  * A FIFO, socket or device is refused by its stat, never opened (opening some devices has effects of its own).
  */
 export function readCheckpointReport(path: string): CheckpointReport {
+  const report = readUnmarked(path);
+  if (report.status !== "ok" || !existsSync(fsPath(unfinishedMarkerPath(path)))) return report;
+  return failedReport(report, {
+    status: "incomplete",
+    code: "directory-incomplete",
+    message: UNFINISHED_REASON,
+  });
+}
+
+function readUnmarked(path: string): CheckpointReport {
   try {
     const stats = statSync(fsPath(path));
     if (stats.isDirectory()) return readDirectoryCheckpoint(path);

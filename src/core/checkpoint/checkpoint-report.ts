@@ -38,6 +38,8 @@ export const FRAMEWORKS = [
   "torch-dcp",
   "accelerate",
   "peft",
+  "megatron",
+  "orbax",
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 

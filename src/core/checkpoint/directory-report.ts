@@ -15,6 +15,7 @@ import { dcpReport, isDcpDirectory } from "./dcp-report.ts";
 import { deepSpeedReport } from "./deepspeed-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
+import { isMegatronIterationDir, megatronCommit, megatronReport } from "./megatron-report.ts";
 import { isPeftAdapterDir, peftFacts, peftReport } from "./peft-report.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
@@ -23,6 +24,11 @@ export type BuildDirectoryReportOptions = {
   /** The directory's own name (`checkpoint-500`, `epoch=3-step=100.ckpt`). */
   readonly dirName?: string;
   readonly inflate?: InflateRaw;
+  /**
+   * Megatron's `latest_checkpointed_iteration.txt` of the parent, for an `iter_NNNNNNN` dir: its text, null when
+   * absent, undefined when not looked for.
+   */
+  readonly megatronTracker?: string | null;
   /** The view is a DeepSpeed save dir and this tag of it is the checkpoint (`<save>/global_step6`). */
   readonly deepSpeedTag?: string;
 };
@@ -100,13 +106,24 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
     });
     return deepSpeedReport(view, { base, ...(inflate ? { inflate } : {}) });
   }
+  // The view lists files only: the rank dirs are the first segments of `mp_rank_00/model_optim_rng.pt`.
+  if (isMegatronIterationDir(view.names().map((name) => name.split("/")[0] ?? ""))) {
+    const base = emptyReport({ path, container: "megatron-dir", size });
+    return megatronReport(view, {
+      base,
+      ...(options.dirName ? { dirName: options.dirName } : {}),
+      ...(options.megatronTracker === undefined ? {} : { tracker: options.megatronTracker }),
+      ...(inflate ? { inflate } : {}),
+    });
+  }
   if (isDcpDirectory(top) && !top.includes("meta.pt")) {
     const base = emptyReport({ path, container: "dcp-dir", size });
-    return dcpReport(view, {
+    const dcp = dcpReport(view, {
       base,
       ...(options.dirName ? { dirName: options.dirName } : {}),
       ...(inflate ? { inflate } : {}),
     });
+    return withMegatronCommit(dcp, { ...options, top });
   }
   if (isAccelerateStateDir(top)) {
     const base = emptyReport({ path, container: "accelerate-dir", size });
@@ -152,6 +169,26 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
     code: "directory-incomplete",
     message: sharded.completeness.reason,
   });
+}
+
+/**
+ * Megatron's `torch_dist` format is a DCP dir inside `iter_NNNNNNN/`: `metadata.json` is written after the shards
+ * (beside `common.pt`), and the tracker after every rank, so either missing means the save is not finished.
+ */
+function withMegatronCommit(
+  report: CheckpointReport,
+  options: BuildDirectoryReportOptions & { readonly top: readonly string[] },
+): CheckpointReport {
+  if (report.status !== "ok") return report;
+  const markerMissing = options.top.includes("common.pt") && !options.top.includes("metadata.json");
+  const commit = megatronCommit(options.dirName, options.megatronTracker);
+  const reason = markerMissing
+    ? "metadata.json is absent: Megatron's dist-checkpoint writes it after the shards (save in progress or killed)"
+    : commit?.committed === false
+      ? commit.reason
+      : undefined;
+  if (reason === undefined) return report;
+  return failedReport(report, { status: "incomplete", code: "directory-incomplete", message: reason });
 }
 
 /** HF `checkpoint-N/` of a PEFT run holds the adapter (its facts added); one written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */

@@ -1,5 +1,5 @@
 import { assertNever } from "../assert-never.ts";
-import { isDirectoryCheckpointMemberName } from "../discovery/checkpoint-dir-structure.ts";
+import { directoryCheckpointLevels } from "../discovery/checkpoint-dir-structure.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -70,11 +70,11 @@ export function classifyWatchFile(path: string): WatchPathRole | undefined {
   if (segments.slice(-3, -1).some((segment) => STAGING_DIR.test(segment))) return undefined;
   const checkpointDir = enclosingCheckpointDir(segments, path.startsWith("/"));
   if (checkpointDir !== undefined) return { kind: "checkpoint-dir-member", checkpointDir };
-  if (isDirectoryCheckpointMemberName(name) && segments.length > 1)
-    return {
-      kind: "checkpoint-dir-member",
-      checkpointDir: `${path.startsWith("/") ? "/" : ""}${segments.slice(0, -1).join("/")}`,
-    };
+  const levels = directoryCheckpointLevels(segments);
+  if (levels !== undefined) {
+    const dir = segments.slice(0, segments.length - levels).join("/");
+    return { kind: "checkpoint-dir-member", checkpointDir: `${path.startsWith("/") ? "/" : ""}${dir}` };
+  }
   if (checkpointExtension(name) !== null) return CHECKPOINT_FILE;
   if (METRIC_FILE_NAMES.has(name) || name.startsWith(TENSORBOARD_PREFIX)) return METRIC_FILE;
   if (segments.at(-2) === ".hydra" && name.endsWith(".yaml")) return METRIC_FILE;

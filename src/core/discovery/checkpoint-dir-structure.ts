@@ -1,5 +1,6 @@
 import { isAccelerateStateDir } from "../checkpoint/accelerate-report.ts";
 import { isDcpDirectory } from "../checkpoint/dcp-report.ts";
+import { isMegatronIterationDir } from "../checkpoint/megatron-report.ts";
 import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
 import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
 
@@ -7,13 +8,21 @@ import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deep
 // (`<save>/global_stepN/`, any tag name), a torch DCP dir, an Accelerate `save_state` dir, a PEFT adapter dir,
 // a sharded `save_pretrained` dir (its index file).
 
-export const STRUCTURAL_DIR_KINDS = ["deepspeed-tag", "dcp", "accelerate", "peft", "hf-sharded"] as const;
+export const STRUCTURAL_DIR_KINDS = [
+  "deepspeed-tag",
+  "dcp",
+  "megatron",
+  "accelerate",
+  "peft",
+  "hf-sharded",
+] as const;
 export type StructuralDirKind = (typeof STRUCTURAL_DIR_KINDS)[number];
 
 /** Which directory checkpoint these names (one directory's own entries) make, or null. */
 export function structuralDirKind(names: readonly string[]): StructuralDirKind | null {
   if (isDeepSpeedTag(names)) return "deepspeed-tag";
   if (isDcpDirectory(names)) return "dcp";
+  if (isMegatronIterationDir(names)) return "megatron";
   if (isAccelerateStateDir(names)) return "accelerate";
   if (isPeftAdapterDir(names)) return "peft";
   if (names.some((name) => SHARD_INDEX.test(name))) return "hf-sharded";
@@ -25,6 +34,22 @@ const SHARD_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
 const SHARD_MEMBER = /-\d{5}-of-\d{5}\.(safetensors|bin)$/;
 const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp)$/;
 const ACCELERATE_MEMBER = /^(random_states|custom_checkpoint)_\d+\.pkl$/;
+
+const MEGATRON_RANK_DIR = /^mp_rank_\d{2}(_\d{3}){0,2}$/;
+const MEGATRON_RANK_FILE = /^(model_optim_rng|distrib_optim)\.pt$/;
+
+/**
+ * How many levels up the directory checkpoint of a file is, when the file only exists inside one: 1 for
+ * DeepSpeed rank files, DCP files, Accelerate states, shards; 2 for Megatron's
+ * `iter_N/mp_rank_TT/model_optim_rng.pt`. Undefined for any other file.
+ */
+export function directoryCheckpointLevels(segments: readonly string[]): 1 | 2 | undefined {
+  const name = segments.at(-1) ?? "";
+  if (MEGATRON_RANK_FILE.test(name) && MEGATRON_RANK_DIR.test(segments.at(-2) ?? "") && segments.length > 2)
+    return 2;
+  if (isDirectoryCheckpointMemberName(name) && segments.length > 1) return 1;
+  return undefined;
+}
 
 /**
  * A file that only ever exists as part of a directory checkpoint, so its events settle the directory it is in

@@ -19,6 +19,8 @@ export const CONTAINER_NAMES = [
   "dcp-dir",
   "accelerate-dir",
   "peft-adapter-dir",
+  "megatron-dir",
+  "orbax-dir",
 ] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 

@@ -60,6 +60,7 @@ const FRAMEWORKS: Readonly<Record<string, TaskFramework>> = {
   "torch-dcp": "torch",
   accelerate: "torch",
   peft: "torch",
+  megatron: "torch",
 };
 
 function frameworkOf(facts: ReportFacts, run: RunContext): string {
