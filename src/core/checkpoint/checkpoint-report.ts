@@ -14,7 +14,13 @@ import {
   ShardedFacts,
   StateDictSummary,
 } from "./checkpoint-report-parts.ts";
-import { AccelerateFacts, DcpFacts, DeepSpeedFacts, PeftFacts } from "./distributed-report-parts.ts";
+import {
+  AccelerateFacts,
+  DcpFacts,
+  DeepSpeedFacts,
+  OrbaxFacts,
+  PeftFacts,
+} from "./distributed-report-parts.ts";
 
 /** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
 export const REPORT_STATUSES = [
@@ -185,6 +191,7 @@ export const CheckpointReport = z.object({
   dcp: DcpFacts.optional(),
   accelerate: AccelerateFacts.optional(),
   peft: PeftFacts.optional(),
+  orbax: OrbaxFacts.optional(),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReport>;
 

@@ -16,6 +16,7 @@ import { deepSpeedReport } from "./deepspeed-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
 import { isMegatronIterationDir, megatronCommit, megatronReport } from "./megatron-report.ts";
+import { isOrbaxStepDir, orbaxReport } from "./orbax-report.ts";
 import { isPeftAdapterDir, peftFacts, peftReport } from "./peft-report.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
@@ -125,6 +126,11 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
     });
     return withMegatronCommit(dcp, { ...options, top });
   }
+  if (isOrbaxStepDir(top))
+    return orbaxReport(view, {
+      base: emptyReport({ path, container: "orbax-dir", size }),
+      ...(options.dirName ? { dirName: options.dirName } : {}),
+    });
   if (isAccelerateStateDir(top)) {
     const base = emptyReport({ path, container: "accelerate-dir", size });
     return accelerateReport(view, {

@@ -149,3 +149,17 @@ export const PeftFacts = z.object({
   adapter_dtypes: z.record(z.string(), Int),
 });
 export type PeftFacts = z.infer<typeof PeftFacts>;
+
+/** An Orbax (JAX) step dir: `_CHECKPOINT_METADATA` and the items beside it. */
+export const OrbaxFacts = z.object({
+  step_from_name: Int.nullable(),
+  items: z.array(z.string()),
+  metrics: PlainJsonValue,
+  init_timestamp_nsecs: z.number().nullable(),
+  commit_timestamp_nsecs: z.number().nullable(),
+  custom_metadata: PlainJsonValue,
+  commit_success_file: z.boolean(),
+  complete: z.boolean(),
+  complete_reason: z.string(),
+});
+export type OrbaxFacts = z.infer<typeof OrbaxFacts>;

@@ -1,6 +1,7 @@
 import { isAccelerateStateDir } from "../checkpoint/accelerate-report.ts";
 import { isDcpDirectory } from "../checkpoint/dcp-report.ts";
 import { isMegatronIterationDir } from "../checkpoint/megatron-report.ts";
+import { isOrbaxStepDir } from "../checkpoint/orbax-report.ts";
 import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
 import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
 
@@ -12,6 +13,7 @@ export const STRUCTURAL_DIR_KINDS = [
   "deepspeed-tag",
   "dcp",
   "megatron",
+  "orbax",
   "accelerate",
   "peft",
   "hf-sharded",
@@ -23,6 +25,7 @@ export function structuralDirKind(names: readonly string[]): StructuralDirKind |
   if (isDeepSpeedTag(names)) return "deepspeed-tag";
   if (isDcpDirectory(names)) return "dcp";
   if (isMegatronIterationDir(names)) return "megatron";
+  if (isOrbaxStepDir(names)) return "orbax";
   if (isAccelerateStateDir(names)) return "accelerate";
   if (isPeftAdapterDir(names)) return "peft";
   if (names.some((name) => SHARD_INDEX.test(name))) return "hf-sharded";
@@ -32,7 +35,7 @@ export function structuralDirKind(names: readonly string[]): StructuralDirKind |
 /** `save_pretrained` with sharding: the index names every shard (`model-00001-of-00003.safetensors`). */
 const SHARD_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
 const SHARD_MEMBER = /-\d{5}-of-\d{5}\.(safetensors|bin)$/;
-const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp)$/;
+const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp|_CHECKPOINT_METADATA|commit_success\.txt)$/;
 const ACCELERATE_MEMBER = /^(random_states|custom_checkpoint)_\d+\.pkl$/;
 
 const MEGATRON_RANK_DIR = /^mp_rank_\d{2}(_\d{3}){0,2}$/;
