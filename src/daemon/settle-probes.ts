@@ -5,6 +5,7 @@ import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts
 import { isHfCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { UNFINISHED_REASON, unfinishedMarkerPath } from "../core/discovery/nemo-unfinished.ts";
 import { type Completeness, checkFileCompleteness } from "../core/formats/completeness.ts";
+import { LATEST_FILE } from "../core/formats/distributed/deepspeed-layout.ts";
 import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
 import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint-dir-identity.ts";
@@ -49,7 +50,8 @@ function structuralCompleteness(path: string): Completeness | undefined {
   } catch {
     return undefined;
   }
-  if (structuralDirKind(names) === null) return undefined;
+  // A DeepSpeed save dir named like a checkpoint (Lightning's `x.ckpt/` with `latest`) follows the same rules.
+  if (structuralDirKind(names) === null && !names.includes(LATEST_FILE)) return undefined;
   const report = readCheckpointReport(path);
   const state = REPORT_COMPLETENESS[report.status];
   return { state, reason: report.error?.message ?? `${report.container}: complete by its writer's signal` };

@@ -150,7 +150,7 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
         status: "not-a-checkpoint",
         code: "not-a-checkpoint-dir",
         message:
-          "a directory that is neither a Hugging Face checkpoint-N/ (trainer_state.json, config.json + weights) nor a Lightning sharded .ckpt/ (meta.pt or mp_rank_00_model_states.pt); pass a checkpoint file or such a directory",
+          "a directory that holds no checkpoint ckpt knows: a Hugging Face checkpoint-N/ (trainer_state.json, config.json + weights), a Lightning sharded .ckpt/, a DeepSpeed save dir or tag (latest, mp_rank_00_model_states.pt), a torch DCP dir (.metadata, *.distcp), a Megatron iter_N/, an Orbax step, an Accelerate save_state or PEFT adapter dir; pass a checkpoint file or such a directory",
       },
     );
   const report: CheckpointReport = {
