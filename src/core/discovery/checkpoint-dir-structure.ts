@@ -37,6 +37,11 @@ const SHARD_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
 const SHARD_MEMBER = /-\d{5}-of-\d{5}\.(safetensors|bin)$/;
 const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp|_CHECKPOINT_METADATA|commit_success\.txt)$/;
 const ACCELERATE_MEMBER = /^(random_states|custom_checkpoint)_\d+\.pkl$/;
+const ACCELERATE_SAVE_DIR = /^checkpoint_\d+$/;
+const ACCELERATE_FILE =
+  /^((pytorch_model|optimizer|scheduler|sampler)(_\d+)?\.bin|model(_\d+)?\.safetensors|scaler\.pt)$/;
+/** PEFT `save_pretrained` writes these only into an adapter dir. */
+const ADAPTER_MEMBER = /^adapter_model\.(safetensors|bin)$/;
 
 const MEGATRON_RANK_DIR = /^mp_rank_\d{2}(_\d{3}){0,2}$/;
 const MEGATRON_RANK_FILE = /^(model_optim_rng|distrib_optim)\.pt$/;
@@ -48,6 +53,8 @@ const MEGATRON_RANK_FILE = /^(model_optim_rng|distrib_optim)\.pt$/;
  */
 export function directoryCheckpointLevels(segments: readonly string[]): 1 | 2 | undefined {
   const name = segments.at(-1) ?? "";
+  // Accelerate's automatic naming: every file of `checkpoints/checkpoint_<i>/` belongs to the save.
+  if (ACCELERATE_SAVE_DIR.test(segments.at(-2) ?? "") && ACCELERATE_FILE.test(name)) return 1;
   if (MEGATRON_RANK_FILE.test(name) && MEGATRON_RANK_DIR.test(segments.at(-2) ?? "") && segments.length > 2)
     return 2;
   if (isDirectoryCheckpointMemberName(name) && segments.length > 1) return 1;
@@ -56,13 +63,15 @@ export function directoryCheckpointLevels(segments: readonly string[]): 1 | 2 | 
 
 /**
  * A file that only ever exists as part of a directory checkpoint, so its events settle the directory it is in
- * (never the file alone): DeepSpeed rank files, DCP `.metadata`/`.distcp`, Accelerate RNG and custom states.
+ * (never the file alone): DeepSpeed rank files, DCP `.metadata`/`.distcp`, Orbax's commit files, Accelerate RNG
+ * and custom states, `-0000i-of-0000n` shards, PEFT adapter weights.
  */
 export function isDirectoryCheckpointMemberName(name: string): boolean {
   return (
     isDeepSpeedFileName(name) ||
     DCP_MEMBER.test(name) ||
     ACCELERATE_MEMBER.test(name) ||
-    SHARD_MEMBER.test(name)
+    SHARD_MEMBER.test(name) ||
+    ADAPTER_MEMBER.test(name)
   );
 }
