@@ -16,10 +16,7 @@ import type { LightningLogDir, LocateRunOptions, RunFileLocations } from "./run-
 
 // Not logger dirs, and possibly large: never descended into when looking for `version_N`.
 const SKIPPED_DIRS = new Set([".hydra", "wandb", ".wandb", "mlruns", "checkpoints", "weights", ".git"]);
-
-/** Folders that hold a run's checkpoints (Lightning, Accelerate `checkpoints/`; torchtitan `checkpoint/step-N`). */
-const CHECKPOINT_FOLDERS = new Set(["checkpoints", "checkpoint"]);
-
+const CHECKPOINT_FOLDERS = new Set(["checkpoints", "checkpoint"]); // torchtitan: `<dump>/checkpoint/step-N`
 // The memo of the scan this call belongs to, set for the span of one synchronous `locateRunFiles`/`locateRunDir`.
 let memo: FsMemo | null = null;
 
@@ -185,9 +182,8 @@ function findLightningRoot(levels: readonly string[]): LightningRoot {
   const hydraDir = levels.find((level) => isDir(join(level, ".hydra"))) ?? null;
   const containing = levels.slice(1).find(isLightningLogDir);
   const checkpointDir = checkpointDirOf(levels);
-  const besideCheckpoints = CHECKPOINT_FOLDERS.has(basename(checkpointDir))
-    ? dirname(checkpointDir)
-    : checkpointDir;
+  const folder = CHECKPOINT_FOLDERS.has(basename(checkpointDir));
+  const besideCheckpoints = folder ? dirname(checkpointDir) : checkpointDir;
   return {
     hydraDir,
     containing,

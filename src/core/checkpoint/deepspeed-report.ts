@@ -75,12 +75,20 @@ export function deepSpeedReport(view: DirectoryView, options: DeepSpeedReportOpt
   };
   if (safety.status === "unsafe")
     return { ...report, status: "unsafe", error: unsafeError(report.path, safety) };
-  const verdict = options.tag === undefined ? run : focus?.verdict;
+  return withVerdict(report, { verdict: options.tag === undefined ? run : focus?.verdict, tag: options.tag });
+}
+
+/** The report's status from the run's or the tag's verdict: incomplete says why. */
+function withVerdict(
+  report: CheckpointReport,
+  judged: { verdict: { complete: boolean; complete_reason: string } | undefined; tag: string | undefined },
+): CheckpointReport {
+  const { verdict, tag } = judged;
   if (verdict === undefined)
     return failedReport(report, {
       status: "not-a-checkpoint",
       code: "not-a-checkpoint-dir",
-      message: `no DeepSpeed tag ${options.tag ?? ""} with a model-states file here`,
+      message: `no DeepSpeed tag ${tag ?? ""} with a model-states file here`,
     });
   if (verdict.complete) return report;
   return failedReport(report, {

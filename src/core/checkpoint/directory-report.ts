@@ -8,16 +8,13 @@ import {
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";
-import { accelerateReport, isAccelerateStateDir } from "./accelerate-report.ts";
 import { emptyReport, failedReport } from "./build-checkpoint-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
-import { dcpReport, isDcpDirectory } from "./dcp-report.ts";
 import { deepSpeedReport } from "./deepspeed-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
-import { isMegatronIterationDir, megatronCommit, megatronReport } from "./megatron-report.ts";
-import { isOrbaxStepDir, orbaxReport } from "./orbax-report.ts";
-import { isPeftAdapterDir, peftFacts, peftReport } from "./peft-report.ts";
+import { isPeftAdapterDir, peftFacts } from "./peft-report.ts";
+import { structuralDirReport } from "./structural-dir-report.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 export type BuildDirectoryReportOptions = {
@@ -60,8 +57,8 @@ function directorySize(view: DirectoryView, under = ""): number {
 }
 
 /**
- * A directory checkpoint: Hugging Face `checkpoint-N/` (or `save_pretrained`) or a Lightning sharded `.ckpt/`.
- * Reads the small JSON files and the pickles of `training_args.bin` / `meta.pt`, never weight payloads.
+ * A directory checkpoint: Hugging Face `checkpoint-N/` (or `save_pretrained`), a Lightning sharded `.ckpt/`, or one
+ * its files make a checkpoint (structural-dir-report.ts). Reads small JSON files and pickles, never weight payloads.
  */
 export function buildDirectoryReport(
   view: DirectoryView,
@@ -97,50 +94,23 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
       hfReport(view, { ...options, hf, base: emptyReport({ path, container: "hf-dir", size }) }),
       inflate,
     );
-  const top = view.names().filter((name) => !name.includes("/"));
-  const isLightning = options.dirName?.endsWith(".ckpt") === true;
-  if (deepSpeedTags(view.names()).length > 0) {
-    const base = emptyReport({
-      path,
-      container: isLightning ? "lightning-sharded-dir" : "deepspeed-dir",
-      size,
-    });
-    return deepSpeedReport(view, { base, ...(inflate ? { inflate } : {}) });
-  }
-  // The view lists files only: the rank dirs are the first segments of `mp_rank_00/model_optim_rng.pt`.
-  if (isMegatronIterationDir(view.names().map((name) => name.split("/")[0] ?? ""))) {
-    const base = emptyReport({ path, container: "megatron-dir", size });
-    return megatronReport(view, {
-      base,
-      ...(options.dirName ? { dirName: options.dirName } : {}),
-      ...(options.megatronTracker === undefined ? {} : { tracker: options.megatronTracker }),
-      ...(inflate ? { inflate } : {}),
-    });
-  }
-  if (isDcpDirectory(top) && !top.includes("meta.pt")) {
-    const base = emptyReport({ path, container: "dcp-dir", size });
-    const dcp = dcpReport(view, {
-      base,
-      ...(options.dirName ? { dirName: options.dirName } : {}),
-      ...(inflate ? { inflate } : {}),
-    });
-    return withMegatronCommit(dcp, { ...options, top });
-  }
-  if (isOrbaxStepDir(top))
-    return orbaxReport(view, {
-      base: emptyReport({ path, container: "orbax-dir", size }),
-      ...(options.dirName ? { dirName: options.dirName } : {}),
-    });
-  if (isAccelerateStateDir(top)) {
-    const base = emptyReport({ path, container: "accelerate-dir", size });
-    return accelerateReport(view, {
-      base,
-      ...(options.dirName ? { dirName: options.dirName } : {}),
-      ...(inflate ? { inflate } : {}),
-    });
-  }
-  if (isPeftAdapterDir(top))
-    return peftReport(view, { base: emptyReport({ path, container: "peft-adapter-dir", size }) });
+  const structural = structuralDirReport(view, {
+    path,
+    size,
+    ...(options.dirName ? { dirName: options.dirName } : {}),
+    ...(inflate ? { inflate } : {}),
+    ...(options.megatronTracker === undefined ? {} : { megatronTracker: options.megatronTracker }),
+  });
+  if (structural !== undefined) return structural;
+  return lightningShardedReport(view, options, size);
+}
+
+/** Lightning FSDP/ModelParallel `.ckpt/` (`meta.pt` + DCP files), else not a checkpoint dir ckpt knows. */
+function lightningShardedReport(
+  view: DirectoryView,
+  options: BuildDirectoryReportOptions,
+  size: number,
+): CheckpointReport {
   const base = emptyReport({ path: options.path, container: "lightning-sharded-dir", size });
   const sharded = inspectLightningShardedDir(view);
   if (sharded === undefined)
@@ -175,26 +145,6 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
     code: "directory-incomplete",
     message: sharded.completeness.reason,
   });
-}
-
-/**
- * Megatron's `torch_dist` format is a DCP dir inside `iter_NNNNNNN/`: `metadata.json` is written after the shards
- * (beside `common.pt`), and the tracker after every rank, so either missing means the save is not finished.
- */
-function withMegatronCommit(
-  report: CheckpointReport,
-  options: BuildDirectoryReportOptions & { readonly top: readonly string[] },
-): CheckpointReport {
-  if (report.status !== "ok") return report;
-  const markerMissing = options.top.includes("common.pt") && !options.top.includes("metadata.json");
-  const commit = megatronCommit(options.dirName, options.megatronTracker);
-  const reason = markerMissing
-    ? "metadata.json is absent: Megatron's dist-checkpoint writes it after the shards (save in progress or killed)"
-    : commit?.committed === false
-      ? commit.reason
-      : undefined;
-  if (reason === undefined) return report;
-  return failedReport(report, { status: "incomplete", code: "directory-incomplete", message: reason });
 }
 
 /** HF `checkpoint-N/` of a PEFT run holds the adapter (its facts added); one written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */
