@@ -20,6 +20,7 @@ import {
   DeepSpeedFacts,
   OrbaxFacts,
   PeftFacts,
+  TfCheckpointFacts,
 } from "./distributed-report-parts.ts";
 
 /** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
@@ -46,6 +47,7 @@ export const FRAMEWORKS = [
   "peft",
   "megatron",
   "orbax",
+  "tensorflow",
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
@@ -192,6 +194,7 @@ export const CheckpointReport = z.object({
   accelerate: AccelerateFacts.optional(),
   peft: PeftFacts.optional(),
   orbax: OrbaxFacts.optional(),
+  tf: TfCheckpointFacts.optional(),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReport>;
 

@@ -163,3 +163,15 @@ export const OrbaxFacts = z.object({
   complete_reason: z.string(),
 });
 export type OrbaxFacts = z.infer<typeof OrbaxFacts>;
+
+/** A TensorFlow checkpoint dir: the `checkpoint` pointer (CheckpointState text proto) and `<prefix>.index`/`.data-*`. */
+export const TfCheckpointFacts = z.object({
+  model_checkpoint_path: z.string().nullable(),
+  all_model_checkpoint_paths: z.array(z.string()),
+  prefixes_on_disk: z.array(z.string()),
+  /** Data shards the latest prefix's names require (`.data-0000k-of-0000n`) but absent, and a missing `.index`. */
+  missing_files: z.array(z.string()),
+  complete: z.boolean(),
+  complete_reason: z.string(),
+});
+export type TfCheckpointFacts = z.infer<typeof TfCheckpointFacts>;

@@ -9,6 +9,7 @@ import { deepSpeedReport } from "./deepspeed-report.ts";
 import { isMegatronIterationDir, megatronCommit, megatronReport } from "./megatron-report.ts";
 import { isOrbaxStepDir, orbaxReport } from "./orbax-report.ts";
 import { isPeftAdapterDir, peftReport } from "./peft-report.ts";
+import { isTfCheckpointDir, tfCheckpointReport } from "./tf-checkpoint-report.ts";
 
 /** What every structural reader gets: the directory's path, size and name, and the io-side extras. */
 export type StructuralContext = {
@@ -73,6 +74,10 @@ const READERS: readonly Reader[] = [
         base: base(context, "orbax-dir"),
         ...(context.dirName ? { dirName: context.dirName } : {}),
       }),
+  },
+  {
+    is: (top) => isTfCheckpointDir(top),
+    read: (view, context) => tfCheckpointReport(view, { base: base(context, "tf-checkpoint-dir") }),
   },
   {
     is: (top) => isAccelerateStateDir(top),

@@ -3,6 +3,7 @@ import { isDcpDirectory } from "../checkpoint/dcp-report.ts";
 import { isMegatronIterationDir } from "../checkpoint/megatron-report.ts";
 import { isOrbaxStepDir } from "../checkpoint/orbax-report.ts";
 import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
+import { isTfCheckpointDir } from "../checkpoint/tf-checkpoint-report.ts";
 import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
 
 // Directory checkpoints known by the files they hold rather than by their own name: a DeepSpeed tag
@@ -14,6 +15,7 @@ export const STRUCTURAL_DIR_KINDS = [
   "dcp",
   "megatron",
   "orbax",
+  "tf",
   "accelerate",
   "peft",
   "hf-sharded",
@@ -26,6 +28,7 @@ export function structuralDirKind(names: readonly string[]): StructuralDirKind |
   if (isDcpDirectory(names)) return "dcp";
   if (isMegatronIterationDir(names)) return "megatron";
   if (isOrbaxStepDir(names)) return "orbax";
+  if (isTfCheckpointDir(names)) return "tf";
   if (isAccelerateStateDir(names)) return "accelerate";
   if (isPeftAdapterDir(names)) return "peft";
   if (names.some((name) => SHARD_INDEX.test(name))) return "hf-sharded";
@@ -34,7 +37,8 @@ export function structuralDirKind(names: readonly string[]): StructuralDirKind |
 
 /** `save_pretrained` with sharding: the index names every shard (`model-00001-of-00003.safetensors`). */
 const SHARD_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
-const SHARD_MEMBER = /-\d{5}-of-\d{5}\.(safetensors|bin)$/;
+/** `model-00001-of-00003.safetensors`, and TensorFlow's `ckpt-7.data-00000-of-00001`. */
+const SHARD_MEMBER = /(-\d{5}-of-\d{5}\.(safetensors|bin)|\.data-\d{5}-of-\d{5})$/;
 const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp|_CHECKPOINT_METADATA|commit_success\.txt)$/;
 const ACCELERATE_MEMBER = /^(random_states|custom_checkpoint)_\d+\.pkl$/;
 const ACCELERATE_SAVE_DIR = /^checkpoint_\d+$/;

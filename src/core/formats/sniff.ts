@@ -21,6 +21,7 @@ export const CONTAINER_NAMES = [
   "peft-adapter-dir",
   "megatron-dir",
   "orbax-dir",
+  "tf-checkpoint-dir",
 ] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
