@@ -59,6 +59,11 @@ function otherLines(report: CheckpointReport): string[] {
     lines.push(
       `  orbax       items ${orbax.items.join(", ") || "–"}, metrics ${JSON.stringify(orbax.metrics)}`,
     );
+  const tf = report.tf;
+  if (tf)
+    lines.push(
+      `  tf          pointer ${tf.model_checkpoint_path ?? "(none)"}, on disk ${tf.prefixes_on_disk.join(", ") || "–"}${tf.missing_files.length > 0 ? `, missing ${tf.missing_files.join(", ")}` : ""}`,
+    );
   return lines;
 }
 
