@@ -2,8 +2,8 @@
 
 stdlib zipfile -> <root>/data.pkl -> pickle.Unpickler with persistent_load returning None and find_class returning
 a stub class, so no tensor bytes and no framework code are touched. Legacy (pre-1.6) files: the pickles in sequence.
-safetensors: the JSON header. Prints JSON: {"per_file_ms": {path: median_ms}, "bytes_read": {path: n},
-"passes_ms": [ms per pass], "cpu_ms": process CPU time of all reads}.
+safetensors: the JSON header. A torch DCP `.metadata`: its one pickle. Prints JSON: {"per_file_ms": {path: median_ms},
+"bytes_read": {path: n}, "passes_ms": [ms per pass], "cpu_ms": process CPU time of all reads}.
 
 Usage: python3 bench/python_metadata_reader.py --repeat 20 FILE...      (each file 20 times in a row)
        python3 bench/python_metadata_reader.py --passes 20 FILE...      (every file once per pass, 20 passes)
@@ -22,6 +22,9 @@ import zipfile
 
 class Stub(dict):
     """Stands in for every class and function a pickle names: records arguments and state, runs nothing."""
+
+    # DCP keys storage_data by MetadataIndex (a frozen dataclass): stubs must be usable as dict keys.
+    __hash__ = object.__hash__
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -78,7 +81,10 @@ def read_metadata(path):
     try:
         head = raw.read(8)
         raw.seek(0)
-        if head[:4] == b"PK\x03\x04":
+        if path.endswith("/.metadata"):
+            # torch DCP: FileSystemReader.read_metadata is one pickle.load of the whole file.
+            MetadataUnpickler(io.BufferedReader(raw)).load()
+        elif head[:4] == b"PK\x03\x04":
             with zipfile.ZipFile(io.BufferedReader(raw, 64)) as archive:
                 name = next(n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1)
                 MetadataUnpickler(io.BytesIO(archive.read(name))).load()

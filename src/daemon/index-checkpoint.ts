@@ -5,6 +5,7 @@ import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
+import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts";
 import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { type ReadOutcome, readCatalogEntry } from "../io/catalog/catalog-entry-reader.ts";
@@ -14,7 +15,7 @@ import { hasPrimaryRow, primaryPathsWithInode } from "../io/catalog/sqlite-path-
 import { checkpointDirectoryFacts } from "../io/checkpoint/checkpoint-dir-identity.ts";
 import { CheckpointUnreadableError } from "../io/checkpoint/checkpoint-unreadable-error.ts";
 import { createFsMemo, realPathOf } from "../io/fs/fs-memo.ts";
-import { fsPath, realPathSync } from "../io/fs/fs-path.ts";
+import { fsPath, readDirectoryNames, realPathSync } from "../io/fs/fs-path.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/scan/root-scope.ts";
 import { pathUnderRoot } from "../io/scan/walk-paths.ts";
@@ -66,7 +67,9 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
       ? "sharded-dir"
       : isHfCheckpointDirName(name)
         ? "hf-dir"
-        : "file";
+        : isStructuralCheckpointDir(path)
+          ? "sharded-dir"
+          : "file";
   const sidecar = sidecarPathFor(path, { kind: kind === "file" ? "file" : "directory" });
   return {
     path,
@@ -79,6 +82,15 @@ export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): Sc
     sidecar_present: statOrNull(sidecar, false)?.isFile() === true,
     ...(symlink === undefined ? {} : { symlink }),
   };
+}
+
+/** A directory checkpoint known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like `.ckpt/`. */
+function isStructuralCheckpointDir(path: string): boolean {
+  try {
+    return structuralDirKind(readDirectoryNames(path)) !== null;
+  } catch {
+    return false;
+  }
 }
 
 function directoryFacts(path: string): { size: number; mtime_ms: number } {

@@ -276,7 +276,7 @@ describe("ckpt ls explains an empty answer on stderr", () => {
   const hints: [string[], string][] = [
     [
       ["empty"],
-      "ckpt: no checkpoints under empty (ckpt finds .pt .bin .pth .ckpt .gguf .nemo .onnx .keras .pth.tar .safetensors files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories)\n",
+      "ckpt: no checkpoints under empty (ckpt finds .pt .bin .pth .ckpt .gguf .nemo .onnx .keras .pth.tar .safetensors files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories, and directories their files make checkpoints (DeepSpeed tags, torch DCP, Megatron iter_N/, Orbax steps, Accelerate and PEFT saves, sharded safetensors))\n",
     ],
     [["--filter", "nomatch"], "ckpt: none of the 4 checkpoints in the catalog matches --filter nomatch\n"],
     [["runs", "--since", "2h"], "ckpt: none of the 4 checkpoints under runs matches --since 2h\n"],

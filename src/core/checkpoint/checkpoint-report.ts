@@ -14,6 +14,14 @@ import {
   ShardedFacts,
   StateDictSummary,
 } from "./checkpoint-report-parts.ts";
+import {
+  AccelerateFacts,
+  DcpFacts,
+  DeepSpeedFacts,
+  OrbaxFacts,
+  PeftFacts,
+  TfCheckpointFacts,
+} from "./distributed-report-parts.ts";
 import { GgufSummary, KerasSummary, NemoSummary, OnnxSummary } from "./exported-report-parts.ts";
 
 /** `too-large`: a part ckpt must read whole is over its cap (`INPUT_CAPS`); the file may well be fine. */
@@ -38,6 +46,13 @@ export const FRAMEWORKS = [
   "onnx",
   "keras",
   "nemo",
+  "deepspeed",
+  "torch-dcp",
+  "accelerate",
+  "peft",
+  "megatron",
+  "orbax",
+  "tensorflow",
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
@@ -193,6 +208,13 @@ export const CheckpointReport = z.object({
   onnx: OnnxSummary.optional(),
   keras: KerasSummary.optional(),
   nemo: NemoSummary.optional(),
+  // Distributed and multi-file checkpoints (distributed-report-parts.ts)
+  deepspeed: DeepSpeedFacts.optional(),
+  dcp: DcpFacts.optional(),
+  accelerate: AccelerateFacts.optional(),
+  peft: PeftFacts.optional(),
+  orbax: OrbaxFacts.optional(),
+  tf: TfCheckpointFacts.optional(),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReport>;
 

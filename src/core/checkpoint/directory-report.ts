@@ -1,4 +1,5 @@
 import { countingSource } from "../bytes/byte-source.ts";
+import { deepSpeedTags } from "../formats/distributed/deepspeed-layout.ts";
 import {
   type DirectoryView,
   inspectHfCheckpointDir,
@@ -8,9 +9,12 @@ import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
+import { deepSpeedReport } from "./deepspeed-report.ts";
 import { completenessStatus, readTorchFile } from "./directory-files.ts";
 import { hfReport } from "./hf-report.ts";
+import { isPeftAdapterDir, peftFacts } from "./peft-report.ts";
 import { emptyReport, failedReport } from "./report-outcome.ts";
+import { structuralDirReport } from "./structural-dir-report.ts";
 import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
 
 export type BuildDirectoryReportOptions = {
@@ -18,6 +22,13 @@ export type BuildDirectoryReportOptions = {
   /** The directory's own name (`checkpoint-500`, `epoch=3-step=100.ckpt`). */
   readonly dirName?: string;
   readonly inflate?: InflateRaw;
+  /**
+   * Megatron's `latest_checkpointed_iteration.txt` of the parent, for an `iter_NNNNNNN` dir: its text, null when
+   * absent, undefined when not looked for.
+   */
+  readonly megatronTracker?: string | null;
+  /** The view is a DeepSpeed save dir and this tag of it is the checkpoint (`<save>/global_step6`). */
+  readonly deepSpeedTag?: string;
 };
 
 /** A view whose sources count every byte read, plus the directory's total size. */
@@ -38,13 +49,16 @@ function countingView(view: DirectoryView): { view: DirectoryView; bytesRead: ()
   };
 }
 
-function directorySize(view: DirectoryView): number {
-  return view.names().reduce((total, name) => total + (view.open(name)?.size ?? 0), 0);
+function directorySize(view: DirectoryView, under = ""): number {
+  return view
+    .names()
+    .filter((name) => name.startsWith(under))
+    .reduce((total, name) => total + (view.open(name)?.size ?? 0), 0);
 }
 
 /**
- * A directory checkpoint: Hugging Face `checkpoint-N/` (or `save_pretrained`) or a Lightning sharded `.ckpt/`.
- * Reads the small JSON files and the pickles of `training_args.bin` / `meta.pt`, never weight payloads.
+ * A directory checkpoint: Hugging Face `checkpoint-N/` (or `save_pretrained`), a Lightning sharded `.ckpt/`, or one
+ * its files make a checkpoint (structural-dir-report.ts). Reads small JSON files and pickles, never weight payloads.
  */
 export function buildDirectoryReport(
   view: DirectoryView,
@@ -66,14 +80,37 @@ export function buildDirectoryReport(
 }
 
 function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptions): CheckpointReport {
+  const { path, inflate } = options;
+  if (options.deepSpeedTag !== undefined) {
+    const size = directorySize(view, `${options.deepSpeedTag}/`);
+    const base = emptyReport({ path, container: "deepspeed-dir", size });
+    return deepSpeedReport(view, { base, tag: options.deepSpeedTag, ...(inflate ? { inflate } : {}) });
+  }
   const size = directorySize(view);
   const hf = inspectHfCheckpointDir(view, options.dirName === undefined ? {} : { dirName: options.dirName });
   if (hf !== undefined)
-    return hfReport(view, {
-      ...options,
-      hf,
-      base: emptyReport({ path: options.path, container: "hf-dir", size }),
-    });
+    return withNestedDeepSpeed(
+      view,
+      hfReport(view, { ...options, hf, base: emptyReport({ path, container: "hf-dir", size }) }),
+      inflate,
+    );
+  const structural = structuralDirReport(view, {
+    path,
+    size,
+    ...(options.dirName ? { dirName: options.dirName } : {}),
+    ...(inflate ? { inflate } : {}),
+    ...(options.megatronTracker === undefined ? {} : { megatronTracker: options.megatronTracker }),
+  });
+  if (structural !== undefined) return structural;
+  return lightningShardedReport(view, options, size);
+}
+
+/** Lightning FSDP/ModelParallel `.ckpt/` (`meta.pt` + DCP files), else not a checkpoint dir ckpt knows. */
+function lightningShardedReport(
+  view: DirectoryView,
+  options: BuildDirectoryReportOptions,
+  size: number,
+): CheckpointReport {
   const base = emptyReport({ path: options.path, container: "lightning-sharded-dir", size });
   const sharded = inspectLightningShardedDir(view);
   if (sharded === undefined)
@@ -83,7 +120,7 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
         status: "not-a-checkpoint",
         code: "not-a-checkpoint-dir",
         message:
-          "a directory that is neither a Hugging Face checkpoint-N/ (trainer_state.json, config.json + weights) nor a Lightning sharded .ckpt/ (meta.pt or mp_rank_00_model_states.pt); pass a checkpoint file or such a directory",
+          "a directory that holds no checkpoint ckpt knows: a Hugging Face checkpoint-N/ (trainer_state.json, config.json + weights), a Lightning sharded .ckpt/, a DeepSpeed save dir or tag (latest, mp_rank_00_model_states.pt), a torch DCP dir (.metadata, *.distcp), a Megatron iter_N/, an Orbax step, an Accelerate save_state or PEFT adapter dir; pass a checkpoint file or such a directory",
       },
     );
   const report: CheckpointReport = {
@@ -108,6 +145,26 @@ function directoryReport(view: DirectoryView, options: BuildDirectoryReportOptio
     code: "directory-incomplete",
     message: sharded.completeness.reason,
   });
+}
+
+/** HF `checkpoint-N/` of a PEFT run holds the adapter (its facts added); one written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */
+function withNestedDeepSpeed(
+  view: DirectoryView,
+  report: CheckpointReport,
+  inflate?: InflateRaw,
+): CheckpointReport {
+  const top = view.names().filter((name) => !name.includes("/"));
+  const peft = isPeftAdapterDir(top) ? peftFacts(view, top) : undefined;
+  if (typeof peft === "object") report = { ...report, peft };
+  if (deepSpeedTags(view.names()).length === 0) return report;
+  const nested = deepSpeedReport(view, { base: report, ...(inflate ? { inflate } : {}) });
+  const withFacts: CheckpointReport = {
+    ...report,
+    ...(nested.deepspeed ? { deepspeed: nested.deepspeed } : {}),
+    ...(nested.warnings ? { warnings: [...(report.warnings ?? []), ...nested.warnings] } : {}),
+  };
+  if (nested.status !== "unsafe") return withFacts;
+  return { ...withFacts, status: "unsafe", safety: nested.safety, error: nested.error };
 }
 
 function shardedFacts(read: TorchPickleRead): Partial<CheckpointReport> {

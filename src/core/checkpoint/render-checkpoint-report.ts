@@ -2,6 +2,7 @@ import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
 import { escapeControl } from "../text/escape-control.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { StateDictSummary } from "./checkpoint-report-parts.ts";
+import { distributedFactLines } from "./render-distributed-facts.ts";
 import { exportedLines } from "./render-exported.ts";
 
 const MAX_PARAM_LINES = 24;
@@ -102,6 +103,12 @@ function safetyLine(report: CheckpointReport): string[] {
  */
 export function renderCheckpointReport(report: CheckpointReport): string {
   const warnings = (report.warnings ?? []).map((warning) => `  warning     ${warning}`);
-  const lines = [...headerLines(report), ...bodyLines(report), ...safetyLine(report), ...warnings];
+  const lines = [
+    ...headerLines(report),
+    ...bodyLines(report),
+    ...distributedFactLines(report),
+    ...safetyLine(report),
+    ...warnings,
+  ];
   return `${lines.map(escapeControl).join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
 import { assertNever } from "../assert-never.ts";
+import { directoryCheckpointLevels } from "../discovery/checkpoint-dir-structure.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -10,8 +11,9 @@ import { isSidecarFileName, isSidecarTempFileName } from "../metadata/sidecar-pa
 
 /**
  * Why a watched file matters to the daemon. A checkpoint file settles on its own; a file inside a checkpoint
- * directory (HF `checkpoint-N/`, Lightning sharded `.ckpt/`) settles its directory; a metric file re-assembles the
- * checkpoints of its run.
+ * directory (HF `checkpoint-N/`, Lightning sharded `.ckpt/`, or any directory when the file is one only a directory
+ * checkpoint holds: DeepSpeed rank files, DCP `.metadata`/`.distcp`) settles its directory; a metric file
+ * re-assembles the checkpoints of its run.
  */
 export type WatchPathRole =
   | { readonly kind: "checkpoint-file" }
@@ -68,6 +70,11 @@ export function classifyWatchFile(path: string): WatchPathRole | undefined {
   if (segments.slice(-3, -1).some((segment) => STAGING_DIR.test(segment))) return undefined;
   const checkpointDir = enclosingCheckpointDir(segments, path.startsWith("/"));
   if (checkpointDir !== undefined) return { kind: "checkpoint-dir-member", checkpointDir };
+  const levels = directoryCheckpointLevels(segments);
+  if (levels !== undefined) {
+    const dir = segments.slice(0, segments.length - levels).join("/");
+    return { kind: "checkpoint-dir-member", checkpointDir: `${path.startsWith("/") ? "/" : ""}${dir}` };
+  }
   if (checkpointExtension(name) !== null) return CHECKPOINT_FILE;
   if (METRIC_FILE_NAMES.has(name) || name.startsWith(TENSORBOARD_PREFIX)) return METRIC_FILE;
   if (segments.at(-2) === ".hydra" && name.endsWith(".yaml")) return METRIC_FILE;

@@ -93,5 +93,5 @@ export function isSkippedDirectoryName(name: string): boolean {
 /** What discovery finds, in words, from the rules above: for "no checkpoints under DIR" hints. */
 export function describeCheckpointKinds(): string {
   const files = [...CHECKPOINT_EXTENSIONS].sort((a, b) => a.length - b.length || a.localeCompare(b));
-  return `${files.join(" ")} files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories`;
+  return `${files.join(" ")} files, Hugging Face checkpoint-N/ and Lightning sharded *.ckpt/ directories, and directories their files make checkpoints (DeepSpeed tags, torch DCP, Megatron iter_N/, Orbax steps, Accelerate and PEFT saves, sharded safetensors)`;
 }

@@ -271,31 +271,20 @@ function hfCompleteness(input: CompletenessInput): Completeness {
 }
 
 export type LightningShardedDir = {
-  /** DeepSpeed (`<tag>/mp_rank_00_model_states.pt`) or FSDP/ModelParallel distributed checkpoint (`meta.pt` + `*.distcp`). */
-  readonly kind: "deepspeed" | "distributed-checkpoint";
+  /**
+   * FSDP/ModelParallel distributed checkpoint (`meta.pt` + `*.distcp`). A DeepSpeed `.ckpt/` (`latest` + a tag dir)
+   * is a DeepSpeed save dir and is judged by its rules (checkpoint/deepspeed-tags.ts).
+   */
+  readonly kind: "distributed-checkpoint";
   /** The torch.save file whose pickle holds epoch/global_step/callbacks (read by the composer). */
   readonly metadataFile: string | undefined;
   readonly shardFiles: readonly string[];
   readonly completeness: Completeness;
 };
 
-/** Recognises a Lightning sharded-strategy `.ckpt/` directory; undefined when it is not one. */
+/** Recognises a Lightning FSDP/ModelParallel sharded `.ckpt/` directory (`meta.pt` + DCP files); undefined otherwise. */
 export function inspectLightningShardedDir(view: DirectoryView): LightningShardedDir | undefined {
   const names = view.names();
-  const latest = view.open("latest");
-  const tag = latest && new TextDecoder().decode(latest.read(0, Math.min(latest.size, 256))).trim();
-  const modelStates = names.filter((name) => /^[^/]+\/mp_rank_\d+_model_states\.pt$/.test(name)).sort();
-  if (modelStates.length > 0) {
-    const preferred = modelStates.find((name) => name === `${tag}/mp_rank_00_model_states.pt`);
-    const metadataFile =
-      preferred ?? modelStates.find((name) => name.endsWith("/mp_rank_00_model_states.pt"));
-    const shardFiles = names.filter((name) => /^[^/]+\/(mp_rank|zero_pp_rank)_.*\.pt$/.test(name)).sort();
-    const completeness =
-      tag === undefined
-        ? { state: "incomplete" as const, reason: "DeepSpeed writes `latest` last; it is absent" }
-        : metadataCompleteness(view, metadataFile);
-    return { kind: "deepspeed", metadataFile, shardFiles, completeness };
-  }
   const shardFiles = names.filter((name) => name.endsWith(".distcp")).sort();
   if (shardFiles.length === 0 && !names.includes(".metadata")) return undefined;
   const metadataFile = names.includes("meta.pt") ? "meta.pt" : undefined;
@@ -310,7 +299,7 @@ function metadataCompleteness(view: DirectoryView, metadataFile: string | undefi
   if (source === undefined)
     return {
       state: "incomplete",
-      reason: "the metadata file (meta.pt / mp_rank_00_model_states.pt) is absent",
+      reason: "the metadata file (meta.pt) is absent",
     };
   return checkFileCompleteness(source);
 }

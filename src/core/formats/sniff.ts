@@ -19,6 +19,13 @@ export const CONTAINER_NAMES = [
   "lightning-sharded-dir",
   "gguf",
   "onnx",
+  "deepspeed-dir",
+  "dcp-dir",
+  "accelerate-dir",
+  "peft-adapter-dir",
+  "megatron-dir",
+  "orbax-dir",
+  "tf-checkpoint-dir",
 ] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 

@@ -21,6 +21,11 @@ export const recognizePlainTorch: Recognizer = (input) => {
       facts: { kind: "whole nn.Module pickle", state_dict: summarizeModule(root) },
     };
   if (!(root instanceof PyDict)) return undefined;
+  if (root.has("param_groups") && root.has("state")) {
+    const optimizer = summarizeOptimizer(input, root);
+    const facts: FrameworkFacts = { kind: "optimizer state_dict", ...(optimizer ? { optimizer } : {}) };
+    return { framework: "plain-torch", confidence: 0.4, facts };
+  }
   const bare = stateDictTensors(root);
   if (bare)
     return {

@@ -1,3 +1,4 @@
+import { recognizeDeepSpeed } from "./deepspeed.ts";
 import type { FrameworkInput, Recognition, Recognizer } from "./framework-input.ts";
 import { recognizeLightning } from "./lightning.ts";
 import { recognizePlainTorch } from "./plain-torch.ts";
@@ -7,6 +8,7 @@ import { recognizeUltralytics } from "./ultralytics.ts";
 /** Pickle-based recognizers in tie-break order (a framework before the plain-torch fallback). */
 export const PICKLE_RECOGNIZERS: readonly Recognizer[] = [
   recognizeLightning,
+  recognizeDeepSpeed,
   recognizeUltralytics,
   recognizeTimm,
   recognizePlainTorch,

@@ -56,6 +56,11 @@ const FRAMEWORKS: Readonly<Record<string, TaskFramework>> = {
   "hf-trainer": "hf-trainer",
   "plain-torch": "torch",
   safetensors: "torch",
+  deepspeed: "torch",
+  "torch-dcp": "torch",
+  accelerate: "torch",
+  peft: "torch",
+  megatron: "torch",
 };
 
 function frameworkOf(facts: ReportFacts, run: RunContext): string {

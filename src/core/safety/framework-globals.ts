@@ -13,6 +13,8 @@ type ByModule = Readonly<Record<string, readonly string[]>>;
 const enumClassesByModule: ByModule = {
   "deepspeed.runtime.zero.config": ["ZeroStageEnum"],
   "torch.distributed._shard.sharded_tensor.metadata": ["MEM_FORMAT_ENCODING"],
+  // torch ≥ 2.0 DCP `TensorProperties.__getstate__` (torch/distributed/checkpoint/metadata.py).
+  "torch.distributed.checkpoint.metadata": ["_MEM_FORMAT_ENCODING"],
   "transformers.trainer_utils": [
     ...["IntervalStrategy", "SchedulerType", "HubStrategy", "EvaluationStrategy", "FSDPOption"],
     ...["SaveStrategy", "ShardedDDPOption"],

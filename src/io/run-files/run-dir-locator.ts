@@ -17,7 +17,7 @@ import type { LightningLogDir, LocateRunOptions, RunFileLocations } from "./run-
 
 // Not logger dirs, and possibly large: never descended into when looking for `version_N`.
 const SKIPPED_DIRS = new Set([".hydra", "wandb", ".wandb", "mlruns", "checkpoints", "weights", ".git"]);
-
+const CHECKPOINT_FOLDERS = new Set(["checkpoints", "checkpoint"]); // torchtitan: `<dump>/checkpoint/step-N`
 // The memo of the scan this call belongs to, set for the span of one synchronous `locateRunFiles`/`locateRunDir`.
 let memo: FsMemo | null = null;
 
@@ -185,7 +185,7 @@ function findLightningRoot(levels: readonly string[]): LightningRoot {
   const checkpointDir = checkpointDirOf(levels);
   const name = basename(checkpointDir);
   const besideCheckpoints =
-    name === "checkpoints" || isSaveTagDirectoryName(name) ? dirname(checkpointDir) : checkpointDir;
+    CHECKPOINT_FOLDERS.has(name) || isSaveTagDirectoryName(name) ? dirname(checkpointDir) : checkpointDir;
   return {
     hydraDir,
     containing,

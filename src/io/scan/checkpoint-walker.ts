@@ -1,5 +1,7 @@
 import { type Stats, statSync } from "node:fs";
+import { basename } from "node:path";
 import { assignAliases, inodeKey } from "../../core/discovery/checkpoint-aliases.ts";
+import { structuralDirKind } from "../../core/discovery/checkpoint-dir-structure.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,
@@ -23,6 +25,7 @@ import {
   directoryKind,
   existsAsFile,
   type FoundCheckpoint,
+  isUnknownType,
   keepsRows,
   markSidecars,
   type WalkedCheckpoint,
@@ -71,6 +74,8 @@ type WalkState = {
   readonly pending: string[];
   /** Symlinked directories inside the roots, walked last: the real directory, met first, keeps its own name. */
   readonly deferred: string[];
+  /** Directories listed with their parent (see visitPlainDirectory), not yet visited. */
+  readonly listed: Map<string, DirectoryEntry[]>;
   readonly recursive: boolean;
   readonly scope: RootScope;
 };
@@ -97,10 +102,7 @@ function visitRoot(root: string, state: WalkState): WalkedDirectory | null {
   return null;
 }
 
-/**
- * Walks the roots one directory at a time, handing each directory's checkpoints to `visit` as soon as it is listed
- * (see `walkDirectorySteps`).
- */
+/** Walks the roots one directory at a time, handing each directory's checkpoints to `visit` (see `walkDirectorySteps`). */
 export function walkCheckpointDirectories(
   roots: readonly string[],
   options: WalkOptions & { readonly keepSidecars?: boolean },
@@ -116,7 +118,7 @@ export function walkCheckpointDirectories(
 
 /**
  * Walks the roots one directory at a time, yielding each directory's checkpoints (files by extension, HF
- * `checkpoint-N/` and Lightning sharded `.ckpt/` directories as units) as soon as it is listed, so a caller need
+ * `checkpoint-N/`, Lightning sharded `.ckpt/` and directories their files make checkpoints as units) as soon as it is listed, so a caller need
  * not hold the whole tree, and can let its event loop turn between directories (a 200k tree takes seconds).
  * A symlink below a root is followed only when its real path is inside a root (or with `followSymlinks`);
  * directory cycles are cut by (dev, ino). Only regular files and directories are offered. Staging files (`tmp*`,
@@ -135,6 +137,7 @@ export function* walkDirectorySteps(
     visitedDirectories: new Set<string>(),
     pending: [],
     deferred: [],
+    listed: new Map(),
     recursive: options.recursive ?? true,
     scope: rootScopeOf(roots, { followSymlinks: options.followSymlinks ?? false }),
   };
@@ -184,7 +187,8 @@ function visitDirectory(directory: string, state: WalkState): boolean {
     const key = inodeKey(own);
     if (state.visitedDirectories.has(key)) return false;
     state.visitedDirectories.add(key);
-    entries = readDirectoryEntries(directory);
+    entries = state.listed.get(directory) ?? readDirectoryEntries(directory);
+    state.listed.delete(directory);
   } catch (error) {
     state.problems.push(describeError(directory, error));
     return false;
@@ -216,22 +220,29 @@ function visitEntry(directory: string, entry: DirectoryEntry, state: WalkState):
     if (isStagingName(name) || isSkippedDirectoryName(name)) return;
     if (isShardedCheckpointDirName(name) || isHfCheckpointDirName(name))
       statCandidate(path, name, false, state);
-    else if (state.recursive) state.pending.push(path);
+    else visitPlainDirectory(path, name, state);
     return;
   }
   if (isSymlink) statCandidate(path, name, true, state);
   else if (isUnknownType(entry)) statCandidate(path, name, isSymlinkPath(path), state);
 }
 
-/** Some filesystems (older XFS, some network ones) do not say a name's type in readdir: stat decides then. */
-function isUnknownType(entry: DirectoryEntry): boolean {
-  return !(
-    entry.isDirectory() ||
-    entry.isFIFO() ||
-    entry.isSocket() ||
-    entry.isBlockDevice() ||
-    entry.isCharacterDevice()
-  );
+/** Listed now, as its files may make it a checkpoint (DeepSpeed tag, DCP); the listing is kept for its own visit. */
+function visitPlainDirectory(path: string, name: string, state: WalkState): void {
+  if (!state.recursive) return;
+  let entries: DirectoryEntry[];
+  try {
+    entries = readDirectoryEntries(path);
+  } catch {
+    state.pending.push(path); // its own visit says why it cannot be listed
+    return;
+  }
+  if (structuralDirKind(entries.map((entry) => entry.name)) !== null) {
+    statCandidate(path, name, false, state);
+    return;
+  }
+  state.listed.set(path, entries);
+  state.pending.push(path);
 }
 
 /** Whether a symlink the walk would use may be followed; when not, the problem says why. */
@@ -284,8 +295,9 @@ function addDirectoryCandidate(
 ): void {
   const candidate = candidateFrom(found.kind, found.path, found);
   const sidecar = sidecarPathFor(found.path, { kind: "directory" });
-  // An HF directory keeps its sidecar inside (`ckpt.metadata.yaml`), where the walk does not look.
-  candidate.sidecar_present = found.kind === "hf-dir" && existsAsFile(sidecar);
+  // An HF directory (and one known by its files) keeps its sidecar inside (`ckpt.metadata.yaml`), where the walk does not look.
+  candidate.sidecar_present =
+    (found.kind === "hf-dir" || !isShardedCheckpointDirName(basename(found.path))) && existsAsFile(sidecar);
   if (candidate.sidecar_present && state.keepSidecars) state.sidecars.push(sidecar);
   state.batch.push(candidate);
 }

@@ -1,6 +1,7 @@
 import { lstatSync, type Stats } from "node:fs";
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import type { AliasCandidate } from "../../core/discovery/checkpoint-aliases.ts";
+import { structuralDirKind } from "../../core/discovery/checkpoint-dir-structure.ts";
 import {
   isHfCheckpointDirName,
   isHfCheckpointMarker,
@@ -8,7 +9,7 @@ import {
 } from "../../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import { checkpointDirectoryFacts } from "../checkpoint/checkpoint-dir-identity.ts";
-import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
+import { type DirectoryEntry, fsPath, readDirectoryNames } from "../fs/fs-path.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 
 // What one name met by the walk becomes: its checkpoint kind, its row-shaped facts, or the problem it posed.
@@ -49,11 +50,13 @@ export function describeError(path: string, error: unknown): WalkProblem {
 /** The checkpoint kind of a directory, null for a plain one, or the problem when it could not be listed. */
 export function directoryKind(path: string, name: string): "hf-dir" | "sharded-dir" | null | WalkProblem {
   if (isShardedCheckpointDirName(name)) return "sharded-dir";
-  if (!isHfCheckpointDirName(name)) return null;
   try {
-    return readDirectoryNames(path).some(isHfCheckpointMarker) ? "hf-dir" : null;
+    const names = readDirectoryNames(path);
+    if (isHfCheckpointDirName(name) && names.some(isHfCheckpointMarker)) return "hf-dir";
+    // Known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like a sharded `.ckpt/`.
+    return structuralDirKind(names) === null ? null : "sharded-dir";
   } catch (error) {
-    return describeError(path, error);
+    return isHfCheckpointDirName(name) ? describeError(path, error) : null;
   }
 }
 
@@ -96,4 +99,15 @@ export function markSidecars(candidates: WalkedCheckpoint[], names: readonly str
     const name = candidate.path.slice(candidate.path.lastIndexOf("/") + 1);
     candidate.sidecar_present = present.has(sidecarPathFor(name, { kind: "file" }));
   }
+}
+
+/** Some filesystems (older XFS, some network ones) do not say a name's type in readdir: stat decides then. */
+export function isUnknownType(entry: DirectoryEntry): boolean {
+  return !(
+    entry.isDirectory() ||
+    entry.isFIFO() ||
+    entry.isSocket() ||
+    entry.isBlockDevice() ||
+    entry.isCharacterDevice()
+  );
 }

@@ -82,3 +82,23 @@ describe("isIgnoredWatchPath", () => {
     expect(isIgnoredWatchPath(path, kind)).toBe(expected);
   });
 });
+
+describe("classifyWatchFile: files that only exist inside a directory checkpoint settle that directory", () => {
+  test.each([
+    ["/r/ds/global_step6/mp_rank_00_model_states.pt", "/r/ds/global_step6"],
+    ["/r/ds/global_step6/bf16_zero_pp_rank_3_mp_rank_00_optim_states.pt", "/r/ds/global_step6"],
+    ["/r/titan/checkpoint/step-100/__0_3.distcp", "/r/titan/checkpoint/step-100"],
+    ["/r/titan/checkpoint/step-100/.metadata", "/r/titan/checkpoint/step-100"],
+    ["/r/run/checkpoints/checkpoint_2/optimizer.bin", "/r/run/checkpoints/checkpoint_2"],
+    ["/r/run/checkpoints/checkpoint_2/random_states_0.pkl", "/r/run/checkpoints/checkpoint_2"],
+    ["/r/llama/model-00002-of-00003.safetensors", "/r/llama"],
+    ["/r/lora/adapter_model.safetensors", "/r/lora"],
+    ["/r/mega/iter_0000100/mp_rank_00_001/model_optim_rng.pt", "/r/mega/iter_0000100"],
+  ])("%s → %s", (path, checkpointDir) => {
+    expect(classifyWatchFile(path)).toEqual({ kind: "checkpoint-dir-member", checkpointDir });
+  });
+
+  test("a plain checkpoint file still settles alone", () => {
+    expect(classifyWatchFile("/r/run/optimizer.bin")).toEqual({ kind: "checkpoint-file" });
+  });
+});

@@ -134,27 +134,6 @@ describe("inspectHfCheckpointDir", () => {
 });
 
 describe("inspectLightningShardedDir", () => {
-  test("DeepSpeed", () => {
-    const view = viewOf({
-      latest: "checkpoint",
-      "checkpoint/mp_rank_00_model_states.pt": torchZip("mp_rank_00_model_states"),
-      "checkpoint/zero_pp_rank_0_mp_rank_00_optim_states.pt": torchZip(
-        "zero_pp_rank_0_mp_rank_00_optim_states",
-      ),
-      "zero_to_fp32.py": "#!/usr/bin/env python",
-    });
-    const dir = inspectLightningShardedDir(view);
-    expect(dir && { ...dir, completeness: dir.completeness.state }).toEqual({
-      kind: "deepspeed",
-      metadataFile: "checkpoint/mp_rank_00_model_states.pt",
-      shardFiles: [
-        "checkpoint/mp_rank_00_model_states.pt",
-        "checkpoint/zero_pp_rank_0_mp_rank_00_optim_states.pt",
-      ],
-      completeness: "complete",
-    });
-  });
-
   test("FSDP / distributed checkpoint", () => {
     const view = viewOf({
       ".metadata": "x",
@@ -172,14 +151,15 @@ describe("inspectLightningShardedDir", () => {
   });
 
   test.each([
-    ["DeepSpeed before `latest`", { "checkpoint/mp_rank_00_model_states.pt": torchZip("m") }],
     ["DCP before .metadata", { "__0_0.distcp": "x", "meta.pt": torchZip("meta") }],
     ["DCP before meta.pt", { "__0_0.distcp": "x", ".metadata": "x" }],
   ] as const)("incomplete: %s", (_name, files) => {
     expect(inspectLightningShardedDir(viewOf({ ...files }))?.completeness.state).toBe("incomplete");
   });
 
-  test("an HF dir is not a Lightning sharded dir", () => {
+  test("an HF dir is not a Lightning sharded dir, nor is a DeepSpeed one (its own rules apply)", () => {
     expect(inspectLightningShardedDir(viewOf({ "config.json": CONFIG }))).toBeUndefined();
+    const deepspeed = { latest: "checkpoint", "checkpoint/mp_rank_00_model_states.pt": torchZip("m") };
+    expect(inspectLightningShardedDir(viewOf(deepspeed))).toBeUndefined();
   });
 });
