@@ -52,10 +52,10 @@ describe("ckpt convert", () => {
       first.summary["converted"],
       first.summary["skipped"],
       first.summary["failed"],
-    ]).toEqual([1, 31, 1, 4]);
+    ]).toEqual([1, 33, 1, 4]);
     expect(failures).toEqual(BROKEN.map((name) => `real/broken/${name}`));
     const names = sidecarsUnder(root);
-    expect(names.length).toBe(31);
+    expect(names.length).toBe(33);
     const ours = Object.fromEntries(
       names.map((name) => {
         const read = readSidecar(join(root, name));
@@ -67,7 +67,7 @@ describe("ckpt convert", () => {
 
     const second = await convert(["--outputs-dir", root], dir.path);
     expect([second.summary["converted"], second.summary["skipped"], second.summary["failed"]]).toEqual([
-      0, 32, 4,
+      0, 34, 4,
     ]);
   });
 

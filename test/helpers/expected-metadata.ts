@@ -37,14 +37,14 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
   [
     "gguf/tiny-llama-q8_0.gguf",
     {
-      training: [0, 0, null],
+      training: [0, 1200, null],
       model: "llama / unknown / unknown / unknown / unknown",
       metrics: [null, null, null, null],
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
-      // The truth lists `training.step` as a key only; the reader's global_step is checked in real-fixtures.
-      sources: ["default", "default", "fallback"],
+      // global_step from the file's own `training.step` metadata key; no epoch is written.
+      sources: ["default", "checkpoint", "fallback"],
     },
   ],
   [
@@ -242,14 +242,14 @@ export const EXPECTED_METADATA: readonly (readonly [string, Record<string, unkno
   [
     "onnx/mlp-opset13.onnx",
     {
-      training: [0, 0, null],
+      training: [0, 1200, null],
       model: "unknown / unknown / unknown / unknown / unknown",
       metrics: [null, null, null, null],
       checkpointing: { monitor: "unknown", mode: "min", save_top_k: 1, save_last: false },
       primary: { name: "validation_loss", value: null, higher_is_better: false },
       task: "generic",
-      // The truth lists `training.step` as a key only; the reader's global_step is checked in real-fixtures.
-      sources: ["default", "default", "fallback"],
+      // global_step from the file's own `training.step` metadata key; no epoch is written.
+      sources: ["default", "checkpoint", "fallback"],
     },
   ],
   [
