@@ -10,6 +10,7 @@ import { displayPathFrom } from "./display-path.ts";
 import { printEntries } from "./ls-command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import type { EmbeddedWatcher, StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
+import { tuiPruner } from "./tui-prune.ts";
 
 const USAGE = `Usage: ckpt tui [DIR...] [options]
 
@@ -31,6 +32,9 @@ Examples:
   ckpt tui --readonly                the whole catalog, writing nothing
   ckpt tui runs --ascii --low-bandwidth
 `;
+
+const READONLY_PRUNE =
+  "d (prune) is off: --readonly writes nothing; quit and run 'ckpt tui' without --readonly, or 'ckpt prune'";
 
 /** The terminal Ink draws on. */
 export type TuiTerminal = {
@@ -185,6 +189,9 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
       },
       tmux: context.env["TMUX"] !== undefined,
       rescan: rescanFor(session, watcher),
+      pruner: values.readonly
+        ? { kind: "disabled", why: READONLY_PRUNE }
+        : tuiPruner({ context, location, roots, watcherCatalog: async () => (await watcher)?.withCatalog }),
     });
     return 0;
   } finally {

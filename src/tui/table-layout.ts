@@ -254,7 +254,13 @@ export function headerText(layout: TableLayout, sort: { column: SortColumn; desc
   );
 }
 
-export type EntryRowState = { readonly now: number; readonly marked: boolean; readonly selected: boolean };
+export type EntryRowState = {
+  readonly now: number;
+  readonly marked: boolean;
+  readonly selected: boolean;
+  /** A prune preview would delete it. */
+  readonly doomed?: boolean;
+};
 
 export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRowState): Segment[] {
   const marks = marksFor(layout.ascii);
@@ -265,7 +271,9 @@ export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRo
   const name = fit(nameInRun(row.entry.path, row.runDir), layout.nameWidth, { keepEnd: true });
   return [
     { id: "cursor", text: state.selected ? marks.cursor : " ", bold: true },
-    { id: "mark", text: state.marked ? marks.marked : " ", color: "cyan" },
+    state.doomed === true
+      ? { id: "mark", text: marks.doomed, color: "magentaBright", bold: true }
+      : { id: "mark", text: state.marked ? marks.marked : " ", color: "cyan" },
     { id: "best", text: row.best ? marks.best : " ", color: "yellow" },
     { id: "status", text: layout.ascii ? glyph.ascii : glyph.unicode, color: glyph.color },
     { id: "gap2", text: " " },
