@@ -98,7 +98,7 @@ function printPlan(context: CommandContext, plan: PrunePlan, executed: boolean, 
 }
 
 /** The catalog's lock for a prune, or the refusal naming who holds it and what to do. */
-export function lockForPrune(location: CatalogLocation, context: CommandContext) {
+export function lockForPrune(location: CatalogLocation, context: Pick<CommandContext, "now">) {
   const locked = tryLockCatalog(location.path, { command: "prune", now: context.now });
   if (locked.success) return locked.data;
   const holder = locked.error.holder;

@@ -33,9 +33,6 @@ Examples:
   ckpt tui runs --ascii --low-bandwidth
 `;
 
-const READONLY_PRUNE =
-  "d (prune) is off: --readonly writes nothing; quit and run 'ckpt tui' without --readonly, or 'ckpt prune'";
-
 /** The terminal Ink draws on. */
 export type TuiTerminal = {
   readonly stdin: NodeJS.ReadStream;
@@ -189,9 +186,13 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
       },
       tmux: context.env["TMUX"] !== undefined,
       rescan: rescanFor(session, watcher),
-      pruner: values.readonly
-        ? { kind: "disabled", why: READONLY_PRUNE }
-        : tuiPruner({ context, location, roots, watcherCatalog: async () => (await watcher)?.withCatalog }),
+      pruner: tuiPruner({
+        context,
+        location,
+        roots,
+        readonly: values.readonly,
+        watcherCatalog: async () => (await watcher)?.withCatalog,
+      }),
     });
     return 0;
   } finally {

@@ -16,7 +16,7 @@ import { displayMessageFrom } from "./display-path.ts";
 import { lockForPrune } from "./prune-command.ts";
 
 export type TuiPruneSession = {
-  readonly context: CommandContext;
+  readonly context: Pick<CommandContext, "now" | "cwd">;
   readonly location: CatalogLocation;
   /** The directories the TUI was given (none: every root the catalog covers). */
   readonly roots: readonly string[];
@@ -105,8 +105,15 @@ async function execute(session: TuiPruneSession, previewed: PrunePreview): Promi
   }
 }
 
-/** `d` in the TUI: previews from a read connection, deletes under the lock (or through the embedded watcher's). */
-export function tuiPruner(session: TuiPruneSession): TuiPruner {
+const READONLY_PRUNE =
+  "d (prune) is off: --readonly writes nothing; quit and run 'ckpt tui' without --readonly, or 'ckpt prune'";
+
+/**
+ * `d` in the TUI: previews from a read connection, deletes under the lock (or through the embedded watcher's);
+ * off under `--readonly`, saying why.
+ */
+export function tuiPruner(session: TuiPruneSession & { readonly readonly: boolean }): TuiPruner {
+  if (session.readonly) return { kind: "disabled", why: READONLY_PRUNE };
   return {
     kind: "enabled",
     preview: (run, spec) => preview(session, run, spec),
