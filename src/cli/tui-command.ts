@@ -20,7 +20,7 @@ current, the TUI indexes DIR itself. Press ? inside for the keys.
 
 Options:
   --catalog PATH    the catalog database (default: $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
-  --readonly        never write: no scan, no sidecars (safe in shared sessions)
+  --readonly        never write: no scan, no sidecars, no prune (safe in shared sessions)
   --ascii           ASCII marks and charts for terminals without Unicode (automatic with TERM=linux)
   --low-bandwidth   fewer frames per second and slower polling, for slow SSH links
   -h, --help        show this help
