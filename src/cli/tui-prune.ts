@@ -101,7 +101,8 @@ async function execute(session: TuiPruneSession, previewed: PrunePreview): Promi
       database.close();
     }
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    // `ckpt prune`'s refusals (a busy catalog) name the command; the status line already says "prune:".
+    return (error instanceof Error ? error.message : String(error)).replace(/^prune: /, "");
   }
 }
 

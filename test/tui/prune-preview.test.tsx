@@ -1,12 +1,15 @@
 // `d` in the TUI on a copy of the real Lightning runs with a real catalog: the rows it marks are exactly what
 // `ckpt prune` plans for that run; n leaves the tree byte-identical; y deletes exactly those (files, sidecars,
 // rows); --readonly refuses; a live run's checkpoints are kept and the row says why.
+
+import type { Database } from "bun:sqlite";
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cpSync, existsSync, utimesSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { tuiPruner } from "../../src/cli/tui-prune.ts";
 import type { PruneRow } from "../../src/core/retention/prune-report.ts";
+import { startEmbeddedWatcher } from "../../src/daemon/embedded-watcher.ts";
 import { openTuiCatalogReader } from "../../src/io/catalog/tui-catalog-reads.ts";
 import { createCatalogStore } from "../../src/tui/catalog-store.ts";
 import { TuiRoot } from "../../src/tui/tui-root.tsx";
@@ -81,7 +84,9 @@ afterEach(() => {
   dispose = null;
 });
 
-function startTui(tree: Tree, options: { readonly?: boolean } = {}) {
+type Lend = <T>(work: (database: Database) => T) => T;
+
+function startTui(tree: Tree, options: { readonly?: boolean; watcher?: Lend } = {}) {
   const reader = openTuiCatalogReader({ path: tree.catalog, roots: [] });
   const store = createCatalogStore({
     reader,
@@ -95,7 +100,7 @@ function startTui(tree: Tree, options: { readonly?: boolean } = {}) {
     location: { path: tree.catalog, source: "flag", networkMount: null },
     roots: [tree.root],
     readonly: options.readonly === true,
-    watcherCatalog: async () => undefined,
+    watcherCatalog: async () => options.watcher,
   });
   const app = render(
     <TuiRoot
@@ -205,5 +210,49 @@ describe("d: prune a run from the TUI", () => {
     const row = await frameMatching(app.lastFrame, (frame) => frame.includes("this row: stays"));
     expect(row).toContain("run active (a file changed");
     expect(markedRows(row)).toEqual([]);
+  });
+
+  test("with the TUI's own watcher holding the catalog, y deletes through its connection and it goes on", async () => {
+    using dir = makeTempDir("tui-prune-embedded");
+    const tree = await lightningTree(dir.path);
+    const expected = await cliDeletions(tree);
+    const watcher = await startEmbeddedWatcher([tree.root], tree.catalog, { now: () => Date.now() });
+    try {
+      if (watcher.withCatalog === undefined) throw new Error("the embedded watcher did not start");
+      const app = startTui(tree, { watcher: watcher.withCatalog });
+      await onRunHeader(app);
+      await press(app, "d");
+      await press(app, "\r");
+      await frameMatching(app.lastFrame, (frame) => frame.includes("would go"));
+      await press(app, "y");
+      const done = await frameMatching(app.lastFrame, (frame) => frame.includes("prune: deleted"));
+      expect(done).toContain(`prune: deleted ${expected.length} of `);
+      for (const name of expected) expect(existsSync(join(tree.root, RUN, name))).toBe(false);
+      expect(await watcher.rescan()).toBe("reconcile queued");
+    } finally {
+      await watcher.stop();
+    }
+    expect(await cliDeletions(tree)).toEqual([]);
+    expect(await cli(tree, "scan", tree.root)).toStartWith("0 added, 0 updated, 0 removed,");
+  });
+
+  test("a catalog behind the disk is refused in the status line, nothing marked or touched", async () => {
+    using dir = makeTempDir("tui-prune-stale");
+    const tree = await lightningTree(dir.path);
+    const [first] = await cliDeletions(tree);
+    if (first === undefined) throw new Error("the policy deletes nothing in the run");
+    // Rewritten since the catalog read it: the row no longer describes the file.
+    appendFileSync(join(tree.root, RUN, first), "more bytes");
+    const before = snapshotTree(tree.root);
+    const app = startTui(tree);
+    await onRunHeader(app);
+    await press(app, "d");
+    await press(app, "\r");
+    const frame = await frameMatching(app.lastFrame, (text) =>
+      text.includes("prune: the catalog is behind the disk"),
+    );
+    expect(frame).toContain("nothing was deleted");
+    expect(markedRows(frame)).toEqual([]);
+    expect(snapshotTree(tree.root)).toEqual(before);
   });
 });
