@@ -10,6 +10,7 @@ import { render } from "ink-testing-library";
 import { tuiPruner } from "../../src/cli/tui-prune.ts";
 import type { PruneRow } from "../../src/core/retention/prune-report.ts";
 import { startEmbeddedWatcher } from "../../src/daemon/embedded-watcher.ts";
+import { tryLockCatalog } from "../../src/io/catalog/catalog-lock.ts";
 import { openTuiCatalogReader } from "../../src/io/catalog/tui-catalog-reads.ts";
 import { createCatalogStore } from "../../src/tui/catalog-store.ts";
 import { TuiRoot } from "../../src/tui/tui-root.tsx";
@@ -254,5 +255,27 @@ describe("d: prune a run from the TUI", () => {
     expect(frame).toContain("nothing was deleted");
     expect(markedRows(frame)).toEqual([]);
     expect(snapshotTree(tree.root)).toEqual(before);
+  });
+
+  test("another ckpt watch holding the catalog: the preview shows, y is refused with what to do", async () => {
+    using dir = makeTempDir("tui-prune-busy");
+    const tree = await lightningTree(dir.path);
+    const held = tryLockCatalog(tree.catalog, { command: "watch", now: () => 0, pid: 4242 });
+    if (!held.success) throw new Error("could not take the lock for the test");
+    try {
+      const before = snapshotTree(tree.root);
+      const app = startTui(tree);
+      await onRunHeader(app);
+      await press(app, "d");
+      await press(app, "\r");
+      await frameMatching(app.lastFrame, (frame) => frame.includes("would go"));
+      await press(app, "y");
+      const frame = await frameMatching(app.lastFrame, (text) => text.includes("holds the catalog"));
+      expect(frame).toContain("prune: ckpt watch (pid 4242) holds the catalog");
+      expect(frame).toContain("nothing was deleted");
+      expect(snapshotTree(tree.root)).toEqual(before);
+    } finally {
+      held.data.release();
+    }
   });
 });
