@@ -13,6 +13,7 @@ import { deletionKey, type PrunePreview, type TuiPruner } from "../tui/prune-pre
 import { openForQuery, recordedRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";
+import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
 import { lockForPrune } from "./prune-command.ts";
 
 export type TuiPruneSession = {
@@ -39,8 +40,20 @@ function rootsOf(session: TuiPruneSession, database: Database): string[] {
   return outermostRoots([...session.roots, ...recordedRoots(session.location.path, database)]);
 }
 
+/** `metric=NAME` resolved against the catalog's logged names as `ckpt prune --metric` does (a typo: did-you-mean). */
+function withResolvedMetric(database: Database, policy: RetentionPolicy): Result<RetentionPolicy, string> {
+  if (policy.metric === null) return ok(policy);
+  try {
+    const names = metricNamesFor(database, { metric: policy.metric });
+    return ok({ ...policy, metric: resolveMetricFlag("prune", policy.metric, names).key });
+  } catch (error) {
+    return fail((error instanceof Error ? error.message : String(error)).replace(/^prune: /, ""));
+  }
+}
+
 function planRun(session: TuiPruneSession, database: Database, request: { run: string; spec: string }) {
-  const policy = tuiPolicy(request.spec);
+  const parsed = tuiPolicy(request.spec);
+  const policy = parsed.success ? withResolvedMetric(database, parsed.data) : parsed;
   if (!policy.success) return policy;
   const roots = rootsOf(session, database);
   const now = session.context.now();

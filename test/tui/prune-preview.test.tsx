@@ -204,6 +204,18 @@ describe("d: prune a run from the TUI", () => {
     const tree = await lightningTree(dir.path, { fresh: true });
     const app = startTui(tree);
     await onRunHeader(app);
+    // A typo in the policy, then in its metric: each refused with a did-you-mean, nothing previewed.
+    await press(app, "d");
+    await press(app, "\x7f".repeat(13));
+    await press(app, "bset=1\r");
+    expect(await frameMatching(app.lastFrame, (frame) => frame.includes("unknown key 'bset'"))).toContain(
+      "best",
+    );
+    await press(app, "d");
+    await press(app, ",metric=hmaen\r");
+    expect(await frameMatching(app.lastFrame, (frame) => frame.includes("unknown metric 'hmaen'"))).toContain(
+      "hmean",
+    );
     await press(app, "d");
     await press(app, "\r");
     await frameMatching(app.lastFrame, (frame) => frame.includes("nothing would go"));
