@@ -8,7 +8,7 @@ import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { tryLockCatalog } from "../io/catalog/catalog-lock.ts";
 import { executePrune, finishInterruptedPrunes, type PruneOutcome } from "../io/disk/prune-executor.ts";
-import { buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
+import { behindDiskRefusal, buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
 import { openForQuery, queryFailure, recordedRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -84,14 +84,8 @@ function planWith(
       `prune: no run under ${roots.join(", ")} matches --run '${values.run}'.${hint === "" ? "" : ` ${hint}`}`,
     );
   }
-  const stale = plan.stale;
-  if (stale.length > 0) {
-    const first = stale[0];
-    throw new AppError(
-      "io",
-      `prune: the catalog is behind the disk: ${first?.path} ${first?.change}${stale.length > 1 ? ` (and ${stale.length - 1} more)` : ""}; nothing was deleted. Run 'ckpt scan ${roots.join(" ")}' and prune again`,
-    );
-  }
+  const refusal = behindDiskRefusal(plan, roots);
+  if (refusal !== null) throw new AppError("io", `prune: ${refusal}`);
   return { plan, roots };
 }
 
@@ -103,7 +97,8 @@ function printPlan(context: CommandContext, plan: PrunePlan, executed: boolean, 
   context.stdout.write(renderPrunePlan(plan.rows, { show: displayPathFrom(context.cwd), executed }));
 }
 
-function lockForPrune(location: CatalogLocation, context: CommandContext) {
+/** The catalog's lock for a prune, or the refusal naming who holds it and what to do. */
+export function lockForPrune(location: CatalogLocation, context: Pick<CommandContext, "now">) {
   const locked = tryLockCatalog(location.path, { command: "prune", now: context.now });
   if (locked.success) return locked.data;
   const holder = locked.error.holder;

@@ -10,6 +10,7 @@ import { displayPathFrom } from "./display-path.ts";
 import { printEntries } from "./ls-command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import type { EmbeddedWatcher, StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
+import { tuiPruner } from "./tui-prune.ts";
 
 const USAGE = `Usage: ckpt tui [DIR...] [options]
 
@@ -19,7 +20,7 @@ current, the TUI indexes DIR itself. Press ? inside for the keys.
 
 Options:
   --catalog PATH    the catalog database (default: $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
-  --readonly        never write: no scan, no sidecars (safe in shared sessions)
+  --readonly        never write: no scan, no sidecars, no prune (safe in shared sessions)
   --ascii           ASCII marks and charts for terminals without Unicode (automatic with TERM=linux)
   --low-bandwidth   fewer frames per second and slower polling, for slow SSH links
   -h, --help        show this help
@@ -185,6 +186,13 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
       },
       tmux: context.env["TMUX"] !== undefined,
       rescan: rescanFor(session, watcher),
+      pruner: tuiPruner({
+        context,
+        location,
+        roots,
+        readonly: values.readonly,
+        watcherCatalog: async () => (await watcher)?.withCatalog,
+      }),
     });
     return 0;
   } finally {

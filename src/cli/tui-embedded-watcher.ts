@@ -1,7 +1,11 @@
+import type { Database } from "bun:sqlite";
+
 /** The watcher running inside the TUI process; `rescan` is what `r` asks for. */
 export type EmbeddedWatcher = {
   stop(): Promise<void>;
   rescan(): Promise<string>;
+  /** Writes through the watcher's own catalog connection (it holds the lock); absent when it is not running. */
+  withCatalog?: <T>(work: (database: Database) => T) => T;
 };
 
 /**

@@ -74,6 +74,10 @@ export async function runSharedTui(
       },
       tmux: context.env["TMUX"] !== undefined,
       rescan: async () => SHARED_NOTE,
+      pruner: {
+        kind: "disabled",
+        why: "d (prune) works on a local catalog: run 'ckpt prune' on the host that has the checkpoints",
+      },
     });
     return 0;
   } finally {

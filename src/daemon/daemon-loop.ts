@@ -70,6 +70,11 @@ export type DaemonLoop = {
   removeRoot(root: string): Promise<Result<string, string>>;
   /** SIGTERM: take no more events, abort long jobs, give the one in flight `deadlineMs`, release the lock. */
   stop(deadlineMs?: number): Promise<StopReport>;
+  /**
+   * Runs `work` on the loop's own catalog connection, for a writer in the same process (the TUI's prune) that
+   * cannot take the lock the loop holds. bun:sqlite is synchronous, so no step of the loop interleaves with it.
+   */
+  withCatalog<T>(work: (database: Database) => T): T;
 };
 
 export type DaemonStartError = { readonly kind: "busy"; readonly holder: LockHolder | null };
@@ -304,5 +309,6 @@ export function startDaemonLoop(options: DaemonLoopOptions): Result<DaemonLoop, 
       loop.stopping ??= stopLoop(loop, deadlineMs);
       return loop.stopping;
     },
+    withCatalog: (work) => work(loop.database),
   });
 }

@@ -1,3 +1,4 @@
+import type { Database } from "bun:sqlite";
 import { basename } from "node:path";
 import type { TextSink } from "../cli/command.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
@@ -38,6 +39,8 @@ export type EmbeddedWatcher = {
   stop(): Promise<void>;
   /** Reconcile now (the TUI's `r`); says what was done. */
   rescan(): Promise<string>;
+  /** The loop's catalog connection, to write while it holds the lock; absent when another process holds it. */
+  withCatalog?: <T>(work: (database: Database) => T) => T;
 };
 
 function fanOut(options: EmbeddedWatcherOptions, now: () => number): Logger {
@@ -96,6 +99,7 @@ export async function startEmbeddedWatcher(
       await loop.stop();
     },
     rescan: async () => loop.rescan(),
+    withCatalog: (work) => loop.withCatalog(work),
   };
 }
 

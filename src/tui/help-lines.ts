@@ -14,6 +14,7 @@ const KEYS: readonly (readonly [string, string])[] = [
   ["c", "compare the two marked: metrics and differing hyper-parameters"],
   ["y", "send the path to the clipboard (OSC 52: over SSH, in tmux with set-clipboard on); shown below too"],
   ["Y", "the same with a resume snippet for the checkpoint's framework"],
+  ["d", "prune the run: type a policy (best=1,last=1), see what would go (×), y deletes, n/Esc cancels"],
   ["r", "rescan now (the catalog also updates live)"],
   ["Esc", "back, or clear the filter and marks (also h/← in detail)"],
   ["?", "this help"],
@@ -35,6 +36,7 @@ export function helpLines(ascii: boolean): Line[] {
     ...glyphs,
     { text: `  ${marks.best}  the run's best checkpoint by its primary metric` },
     { text: `  ${marks.marked}  marked for compare` },
+    { text: `  ${marks.doomed}  would be deleted by the prune being previewed (d)` },
     { text: "" },
     { text: "Under tmux, set -sg escape-time 10 makes Esc immediate.", dim: true },
   ];

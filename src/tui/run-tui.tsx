@@ -1,5 +1,6 @@
 import { render } from "ink";
 import type { CatalogStore } from "./catalog-store.ts";
+import type { TuiPruner } from "./prune-preview.ts";
 import type { TuiSettings } from "./store-context.tsx";
 import { TuiRoot } from "./tui-root.tsx";
 import { createUiStore } from "./ui-store.ts";
@@ -16,6 +17,8 @@ export type RunTuiOptions = {
   readonly settings: TuiSettings;
   readonly tmux: boolean;
   readonly rescan: () => Promise<string>;
+  /** `d`'s planner and executor, or why the session cannot prune. */
+  readonly pruner: TuiPruner;
 };
 
 /**
@@ -35,6 +38,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
       writeTerminal={(bytes) => streams.stdout.write(bytes)}
       tmux={options.tmux}
       rescan={options.rescan}
+      pruner={options.pruner}
     />,
     {
       stdin: streams.stdin,

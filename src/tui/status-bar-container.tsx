@@ -2,11 +2,13 @@ import { useMemo } from "react";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import { coveragePercent } from "../core/catalog/catalog-stats.ts";
 import type { DiskHealth } from "../core/health/disk-health.ts";
+import { policyPromptText, previewText } from "./prune-preview.ts";
 import { StatusBar, type StatusNote, statusNote } from "./status-bar.tsx";
 import { useCatalog, useTuiSettings, useUi } from "./use-catalog.ts";
 import { useClock } from "./use-clock.ts";
 
-const HINT = "? help  / filter  s/S sort  Enter detail  Space mark  c compare  y/Y copy  r rescan  q quit";
+const HINT =
+  "? help  / filter  s/S sort  Enter detail  Space mark  c compare  y/Y copy  d prune  r rescan  q quit";
 
 function summarize(entries: readonly CatalogEntry[]) {
   let valid = 0;
@@ -22,7 +24,18 @@ function summarize(entries: readonly CatalogEntry[]) {
 export function useStatusNote(columns: number): StatusNote | null {
   const error = useCatalog((snapshot) => snapshot.error);
   const message = useUi((state) => state.message);
-  return useMemo(() => statusNote({ error, message, columns }), [error, message, columns]);
+  const prune = useUi((state) => state.prune);
+  // A preview says why the row under the cursor goes or stays.
+  const cursorKey = useUi((state) => (state.prune === null ? null : state.cursor.key));
+  return useMemo(() => {
+    const text =
+      prune === null
+        ? message
+        : prune.stage === "policy"
+          ? policyPromptText(prune.label, prune.text)
+          : previewText(prune.preview, cursorKey);
+    return statusNote({ error, message: text, columns });
+  }, [error, message, prune, cursorKey, columns]);
 }
 
 export function StatusBarContainer(props: {

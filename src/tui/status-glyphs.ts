@@ -28,6 +28,7 @@ export const MARKS = {
     cursor: "›",
     best: "★",
     marked: "●",
+    doomed: "×",
     expanded: "▾",
     collapsed: "▸",
     ascending: "▲",
@@ -37,6 +38,7 @@ export const MARKS = {
     cursor: ">",
     best: "*",
     marked: "+",
+    doomed: "D",
     expanded: "v",
     collapsed: ">",
     ascending: "^",
@@ -46,4 +48,17 @@ export const MARKS = {
 
 export function marksFor(ascii: boolean) {
   return ascii ? MARKS.ascii : MARKS.unicode;
+}
+
+/** What a checkpoint row's mark column says: marked for compare, or to be deleted by the prune previewed. */
+export type RowMarks = {
+  readonly marked: boolean;
+  /** A prune preview would delete it. @default false */
+  readonly doomed?: boolean;
+};
+
+/** The mark column: × (a prune preview deletes it) wins over ● (marked for compare). */
+export function markCell(marks: ReturnType<typeof marksFor>, row: RowMarks) {
+  if (row.doomed === true) return { text: marks.doomed, color: "magentaBright", bold: true };
+  return { text: row.marked ? marks.marked : " ", color: "cyan" };
 }

@@ -3,6 +3,7 @@ import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
 import type { DiskHealth } from "../core/health/disk-health.ts";
 import type { CheckpointDetail } from "../io/catalog/tui-catalog-reads.ts";
 import type { CatalogStore } from "./catalog-store.ts";
+import type { PrunePreview } from "./prune-preview.ts";
 import type { UiAction } from "./ui-state.ts";
 import type { UiStore } from "./ui-store.ts";
 
@@ -15,6 +16,12 @@ export type TuiActions = {
   /** Asks whoever keeps the catalog current for a rescan. */
   readonly rescan: () => void;
   readonly quit: () => void;
+  /** Why `d` cannot prune in this session (`--readonly`, a shared catalog), or null. */
+  readonly pruneDisabled: string | null;
+  /** Plans the run's pruning under the typed policy: shows the preview, or why there is none. */
+  readonly previewPrune: (run: { readonly dir: string; readonly label: string }, spec: string) => void;
+  /** Deletes what the preview showed (if the plan is still that), then re-reads the catalog. */
+  readonly executePrune: (preview: PrunePreview) => void;
 };
 
 /** Presentation settings fixed for the session. */

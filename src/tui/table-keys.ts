@@ -1,4 +1,5 @@
 import type { Key } from "ink";
+import { handlePruneKey, startPrune } from "./prune-keys.ts";
 import { resumeSnippet } from "./resume-snippet.ts";
 import type { TuiActions } from "./store-context.tsx";
 import { placeCursor } from "./table-navigation.ts";
@@ -11,7 +12,7 @@ export type TableKeyContext = {
   readonly top: number;
   /** Rows in the window. */
   readonly height: number;
-  readonly ui: Pick<UiState, "filter" | "marked">;
+  readonly ui: Pick<UiState, "filter" | "marked" | "prune">;
   readonly actions: TuiActions;
 };
 
@@ -90,6 +91,7 @@ function onRow(input: string, key: Key, context: TableKeyContext): boolean {
   } else if (input === "y" && row.kind === "entry") context.actions.copy(row.entry.path, "path");
   else if (input === "Y" && row.kind === "entry")
     context.actions.copy(resumeSnippet(row.entry), "resume snippet");
+  else if (input === "d") startPrune(row, context.actions);
   else return false;
   return true;
 }
@@ -127,6 +129,7 @@ export function handleTableKey(input: string, key: Key, context: TableKeyContext
     editFilter(input, key, context);
     return;
   }
+  if (handlePruneKey(input, key, { prune: context.ui.prune, actions: context.actions })) return;
   if (navigate(input, key, context) || onRow(input, key, context)) return;
   const { dispatch } = context.actions;
   if (input === "q") context.actions.quit();

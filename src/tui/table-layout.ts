@@ -5,7 +5,7 @@ import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
 import type { StalledRun } from "../core/health/disk-health.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import { metricCell, namedMetricText, primaryMetricText } from "./metric-text.ts";
-import { marksFor, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
+import { markCell, marksFor, type RowMarks, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
 import type { DisplayRow, RunGroup } from "./table-rows.ts";
 import type { SortColumn } from "./ui-state.ts";
 
@@ -254,7 +254,7 @@ export function headerText(layout: TableLayout, sort: { column: SortColumn; desc
   );
 }
 
-export type EntryRowState = { readonly now: number; readonly marked: boolean; readonly selected: boolean };
+export type EntryRowState = { readonly now: number; readonly selected: boolean } & RowMarks;
 
 export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRowState): Segment[] {
   const marks = marksFor(layout.ascii);
@@ -265,7 +265,7 @@ export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRo
   const name = fit(nameInRun(row.entry.path, row.runDir), layout.nameWidth, { keepEnd: true });
   return [
     { id: "cursor", text: state.selected ? marks.cursor : " ", bold: true },
-    { id: "mark", text: state.marked ? marks.marked : " ", color: "cyan" },
+    { id: "mark", ...markCell(marks, state) },
     { id: "best", text: row.best ? marks.best : " ", color: "yellow" },
     { id: "status", text: layout.ascii ? glyph.ascii : glyph.unicode, color: glyph.color },
     { id: "gap2", text: " " },

@@ -2,6 +2,7 @@ import { Box, Text, useInput } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { DiskHealth } from "../core/health/disk-health.ts";
 import type { DaemonState } from "./catalog-store.ts";
+import { doomedPaths } from "./prune-preview.ts";
 import { marksFor } from "./status-glyphs.ts";
 import { handleTableKey, splitKeys } from "./table-keys.ts";
 import type { LayoutSampleCache } from "./table-layout.ts";
@@ -104,6 +105,8 @@ export function TableScreen(props: {
   const sort = useUi((state) => state.sort);
   const collapsed = useUi((state) => state.collapsed);
   const marked = useUi((state) => state.marked);
+  const prune = useUi((state) => state.prune);
+  const doomed = useMemo(() => doomedPaths(prune?.stage === "confirm" ? prune.preview : null), [prune]);
   const active = useUi((state) => state.screen.kind === "table");
   const actions = useTuiActions();
   const settings = useTuiSettings();
@@ -170,6 +173,7 @@ export function TableScreen(props: {
           layouts={layouts}
           sort={sort}
           marked={marked}
+          doomed={doomed}
           flashing={flashing}
           now={now}
           displayPath={settings.displayPath}

@@ -15,6 +15,8 @@ export type TableViewProps = {
   readonly layouts: TableLayouts;
   readonly sort: { readonly column: SortColumn; readonly descending: boolean };
   readonly marked: readonly string[];
+  /** Rows a prune preview would delete. @default none */
+  readonly doomed?: ReadonlySet<string>;
   readonly flashing: ReadonlySet<string>;
   readonly now: number;
   readonly displayPath: (path: string) => string;
@@ -46,6 +48,7 @@ type RowProps = {
   readonly sort: TableViewProps["sort"];
   readonly selected: boolean;
   readonly marked: boolean;
+  readonly doomed: boolean;
   readonly flashing: boolean;
   readonly now: number;
   readonly displayPath: (path: string) => string;
@@ -72,13 +75,15 @@ const TableRow = memo(function TableRow(props: RowProps) {
           now: props.now,
           marked: props.marked,
           selected: props.selected,
+          doomed: props.doomed,
         });
   return (
     <Text
       wrap="truncate-end"
       inverse={props.selected}
       bold={props.flashing}
-      {...(props.flashing ? { color: "yellowBright" } : {})}
+      strikethrough={props.doomed}
+      {...(props.flashing ? { color: "yellowBright" } : props.doomed ? { color: "magenta" } : {})}
     >
       <Spans segments={segments} />
     </Text>
@@ -110,6 +115,7 @@ export function TableView(props: TableViewProps) {
           sort={props.sort}
           selected={props.top + offset === props.cursor}
           marked={row.kind === "entry" && props.marked.includes(row.key)}
+          doomed={row.kind === "entry" && props.doomed?.has(row.key) === true}
           flashing={props.flashing.has(row.key)}
           now={props.now}
           displayPath={props.displayPath}

@@ -3,6 +3,7 @@ import { Component, type ReactNode, useMemo } from "react";
 import { App, type TerminalSize } from "./app.tsx";
 import type { CatalogStore } from "./catalog-store.ts";
 import { osc52 } from "./osc52.ts";
+import type { PrunePreview, TuiPruner } from "./prune-preview.ts";
 import { type TuiActions, TuiProvider, type TuiSettings } from "./store-context.tsx";
 import type { UiStore } from "./ui-store.ts";
 
@@ -17,7 +18,55 @@ export type TuiRootProps = {
   /** Asks for a rescan; resolves to what happened, for the status line. */
   readonly rescan: () => Promise<string>;
   readonly size?: TerminalSize | undefined;
+  /** `d`'s planner and executor; absent: `d` says pruning is not available here. */
+  readonly pruner?: TuiPruner | undefined;
 };
+
+const NO_PRUNER: TuiPruner = { kind: "disabled", why: "d (prune) is not available in this session" };
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `d`'s actions over the session's pruner: previews and deletions end in the status line. */
+function pruneActions(session: {
+  readonly catalog: CatalogStore;
+  readonly ui: UiStore;
+  readonly pruner: TuiPruner | undefined;
+}) {
+  const { catalog, ui } = session;
+  const pruner = session.pruner ?? NO_PRUNER;
+  const end = (text: string) => ui.dispatch({ kind: "prune-end", text });
+  if (pruner.kind === "disabled")
+    return {
+      pruneDisabled: pruner.why,
+      previewPrune: () => end(pruner.why),
+      executePrune: () => end(pruner.why),
+    };
+  return {
+    pruneDisabled: null,
+    previewPrune: (run: { readonly dir: string; readonly label: string }, spec: string) => {
+      try {
+        const previewed = pruner.preview(run, spec);
+        if (previewed.success)
+          ui.dispatch({ kind: "prune", prune: { stage: "confirm", preview: previewed.data } });
+        else end(`prune: ${previewed.error}`);
+      } catch (error) {
+        end(`prune: ${messageOf(error)}`);
+      }
+    },
+    executePrune: (preview: PrunePreview) => {
+      ui.dispatch({ kind: "prune-end", text: "prune: deleting…" });
+      pruner.execute(preview).then(
+        (result) => {
+          catalog.poll({ force: true });
+          end(`prune: ${result}`);
+        },
+        (error: unknown) => end(`prune failed: ${messageOf(error)}`),
+      );
+    },
+  };
+}
 
 /** Anything thrown while rendering ends the app through `exit(error)`, so the CLI maps it to an exit code. */
 class RootErrorBoundary extends Component<
@@ -40,7 +89,8 @@ class RootErrorBoundary extends Component<
 }
 
 function useActions(props: TuiRootProps, exit: (error?: Error) => void): TuiActions {
-  const { catalog, ui, writeTerminal, tmux, rescan } = props;
+  const { catalog, ui, writeTerminal, tmux, rescan, pruner } = props;
+  const prune = useMemo(() => pruneActions({ catalog, ui, pruner }), [catalog, ui, pruner]);
   return useMemo(() => {
     const say = (text: string) => ui.dispatch({ kind: "message", text });
     return {
@@ -62,8 +112,9 @@ function useActions(props: TuiRootProps, exit: (error?: Error) => void): TuiActi
         );
       },
       quit: () => exit(),
+      ...prune,
     };
-  }, [catalog, ui, writeTerminal, tmux, rescan, exit]);
+  }, [catalog, ui, writeTerminal, tmux, rescan, exit, prune]);
 }
 
 function Wired(props: TuiRootProps) {

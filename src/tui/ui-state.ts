@@ -1,4 +1,5 @@
 import { assertNever } from "../core/assert-never.ts";
+import type { PrunePreview } from "./prune-preview.ts";
 
 /** Columns `s` cycles through; `checkpoint` is the path order `ckpt ls` uses. */
 export const SORT_COLUMNS = ["checkpoint", "metric", "epoch", "step", "size", "age"] as const;
@@ -9,6 +10,11 @@ export type Screen =
   | { readonly kind: "detail"; readonly path: string }
   | { readonly kind: "compare"; readonly first: string; readonly second: string }
   | { readonly kind: "help"; readonly back: Exclude<Screen, { kind: "help" }> };
+
+/** `d`: the policy being typed for a run, then the preview waiting for y or n. */
+export type PruneState =
+  | { readonly stage: "policy"; readonly run: string; readonly label: string; readonly text: string }
+  | { readonly stage: "confirm"; readonly preview: PrunePreview };
 
 /** Where the user is and what they asked for; the catalog data itself lives in the catalog store. */
 export type UiState = {
@@ -21,6 +27,7 @@ export type UiState = {
   readonly collapsed: ReadonlySet<string>;
   readonly marked: readonly string[];
   readonly message: string | null;
+  readonly prune: PruneState | null;
 };
 
 export type UiAction =
@@ -35,7 +42,9 @@ export type UiAction =
   | { readonly kind: "toggle-run"; readonly run: string; readonly collapsed?: boolean }
   | { readonly kind: "collapse-all"; readonly runs: readonly string[] }
   | { readonly kind: "toggle-mark"; readonly path: string }
-  | { readonly kind: "message"; readonly text: string | null };
+  | { readonly kind: "message"; readonly text: string | null }
+  | { readonly kind: "prune"; readonly prune: PruneState }
+  | { readonly kind: "prune-end"; readonly text: string | null };
 
 export const INITIAL_UI_STATE: UiState = {
   screen: { kind: "table" },
@@ -46,6 +55,7 @@ export const INITIAL_UI_STATE: UiState = {
   collapsed: new Set(),
   marked: [],
   message: null,
+  prune: null,
 };
 
 /** Metrics and times start best or newest first; names and counters start ascending. */
@@ -116,6 +126,10 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
       return { ...state, marked: markToggled(state.marked, action.path), message: null };
     case "message":
       return { ...state, message: action.text };
+    case "prune":
+      return { ...state, prune: action.prune, message: null };
+    case "prune-end":
+      return { ...state, prune: null, message: action.text };
     default:
       return assertNever(action);
   }

@@ -262,7 +262,7 @@ describe("page views", () => {
           title="ckpt │ help (? or Esc closes)"
           lines={wrapLines(helpLines(false), WIDTH)}
           top={0}
-          height={33}
+          height={36}
           width={WIDTH}
         />,
       ),
@@ -285,6 +285,8 @@ describe("page views", () => {
         "  y               send the path to the clipboard (OSC 52: over SSH, in tmux with set-clipboard on);",
         "                  shown below too",
         "  Y               the same with a resume snippet for the checkpoint's framework",
+        "  d               prune the run: type a policy (best=1,last=1), see what would go (×), y deletes,",
+        "                  n/Esc cancels",
         "  r               rescan now (the catalog also updates live)",
         "  Esc             back, or clear the filter and marks (also h/← in detail)",
         "  ?               this help",
@@ -298,6 +300,7 @@ describe("page views", () => {
         "  ✓  valid sidecar",
         "  ★  the run's best checkpoint by its primary metric",
         "  ●  marked for compare",
+        "  ×  would be deleted by the prune being previewed (d)",
         "",
         "Under tmux, set -sg escape-time 10 makes Esc immediate.",
         "",

@@ -136,3 +136,14 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
   );
   return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort() };
 }
+
+/**
+ * Why a plan must not be executed: a checkpoint it deletes changed since the catalog read it (the catalog is
+ * behind the disk), with what to do; null when the catalog is current. Said the same by `ckpt prune` and the TUI.
+ */
+export function behindDiskRefusal(plan: PrunePlan, roots: readonly string[]): string | null {
+  const [first, ...more] = plan.stale;
+  if (first === undefined) return null;
+  const others = more.length > 0 ? ` (and ${more.length} more)` : "";
+  return `the catalog is behind the disk: ${first.path} ${first.change}${others}; nothing was deleted. Run 'ckpt scan ${roots.join(" ")}' and prune again`;
+}
