@@ -252,12 +252,15 @@ describe("ckpt prune on the real runs", () => {
     cpSync(join(realFixtureRoot, "..", "runs", "hf-trainer", "trainer_run"), join(root, "hf"), {
       recursive: true,
     });
-    const weights = join(realFixtureRoot, "torch/resnet_tiny_state_dict.pt");
-    for (const step of [100, 200, 300]) {
-      mkdirSync(join(root, "ds", `global_step${step}`), { recursive: true });
-      cpSync(weights, join(root, "ds", `global_step${step}`, "mp_rank_00_model_states.pt"));
-    }
-    writeFileSync(join(root, "ds", "latest"), "global_step100");
+    // DeepSpeed 0.10.3's own save dir: `latest` names global_step4; global_step6 was written after it (a save
+    // in progress), so it is not committed and never pruned.
+    cpSync(
+      join(realFixtureRoot, "..", "distributed", "deepspeed", "zero2_bf16_save_in_progress"),
+      join(root, "ds"),
+      {
+        recursive: true,
+      },
+    );
     ageFiles(root);
     const catalog = join(dir.path, "catalog.db");
     const cli = (...args: string[]) =>
@@ -265,9 +268,9 @@ describe("ckpt prune on the real runs", () => {
     const result = await cli("prune", root, "--keep-last", "1", "--json");
     const rows = (JSON.parse(result.stdout) as { checkpoints: PruneRow[] }).checkpoints;
     expect(rows.map((row) => [row.path.slice(root.length + 1), row.action, row.reason])).toEqual([
-      ["ds/global_step100/mp_rank_00_model_states.pt", "keep", "target of latest"],
-      ["ds/global_step200/mp_rank_00_model_states.pt", "delete", "newest 2 of 3"],
-      ["ds/global_step300/mp_rank_00_model_states.pt", "keep", "latest, last 1 of 3"],
+      ["ds/global_step2", "delete", "newest 2 of 2"],
+      ["ds/global_step4", "keep", "latest, target of latest, last 1 of 2"],
+      ["ds/global_step6", "keep", "incomplete: still being written"],
       ["hf/checkpoint-4", "keep", "target of best_model_checkpoint"],
       ["hf/checkpoint-8", "keep", "latest, last 1 of 2"],
     ]);
