@@ -289,8 +289,11 @@ export class PyDict {
   }
 }
 
-/** Up to this many keys a string lookup scans the key list (cheaper than keeping a Map per small dict). */
-const smallDictScan = 8;
+/**
+ * Up to this many keys a string lookup scans the key list (cheaper than keeping a Map per small dict). A pickled
+ * nn.Module's `__dict__` has ~20 keys: at 8 each one built a Map while its items were set (and again on lookup).
+ */
+const smallDictScan = 32;
 
 export function pyTuple(items: PyValue[]): PyTuple {
   return { kind: "tuple", items };
