@@ -199,10 +199,7 @@ export const opHandlers: Record<Exclude<PickleOpName, "STOP">, OpHandler> = {
     m.charge(16);
     m.setItems(m.top(), [key, value]);
   },
-  SETITEMS: (m) => {
-    const items = m.popMark();
-    m.setItems(m.top(), items);
-  },
+  SETITEMS: (m) => m.setItemsFromMark(),
   EMPTY_SET: (m) => m.push(pySet([], false)),
   ADDITEMS: (m) => {
     const items = m.popMark();
