@@ -17,7 +17,12 @@ export function torchPersistentLoad(pid: PyValue): PyValue {
 export function storageFromPid(pid: PyValue): StorageRef | undefined {
   const items = sequenceItems(pid);
   if (!items || items.length < 5 || items[0] !== "storage") return undefined;
-  const [, type, key, location, numel, view] = items;
+  // By index, not by destructuring (which goes through the array iterator): one storage id per tensor.
+  const type = items[1];
+  const key = items[2];
+  const location = items[3];
+  const numel = items[4];
+  const view = items[5];
   if (!isTagged(type) || type.kind !== "global" || !type.name.endsWith("Storage")) return undefined;
   if (typeof key !== "string" && typeof key !== "number") return undefined;
   if (typeof location !== "string" || typeof numel !== "number") return undefined;
