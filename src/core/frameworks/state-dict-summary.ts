@@ -12,24 +12,22 @@ export function isTensor(value: PyValue | undefined): value is TensorRef {
   return isTagged(value) && value.kind === "tensor";
 }
 
-/** `name → tensor` pairs of a state dict (every value a tensor, at least one), else undefined. */
-export function stateDictTensors(value: PyValue | undefined): Array<[string, TensorRef]> | undefined {
-  if (!(value instanceof PyDict) || value.size === 0) return undefined;
-  const out: Array<[string, TensorRef]> = [];
-  const keys = value.keys();
+/** True when `value` is a state dict: a dict whose every value is a tensor (at least one). */
+export function isStateDict(value: PyValue | undefined): value is PyDict {
+  if (!(value instanceof PyDict) || value.size === 0) return false;
   const values = value.values();
-  for (let i = 0; i < keys.length; i++) {
-    const item = values[i];
-    if (!isTensor(item)) return undefined;
-    out.push([pyStr(keys[i] as PyValue), item]);
-  }
-  return out;
+  for (let i = 0; i < values.length; i++) if (!isTensor(values[i])) return false;
+  return true;
 }
 
-/** Tensor counts, numel, bytes, dtypes and storages, as the truth files summarise a state dict. */
-export function summarizeTensors(entries: ReadonlyArray<readonly [string, TensorRef]>): StateDictSummary {
+/** A state dict's tensor counts, numel, bytes, dtypes and storages (as the truth files have them), else undefined. */
+export function summarizeStateDict(value: PyValue | undefined): StateDictSummary | undefined {
+  if (!isStateDict(value)) return undefined;
+  // Counted straight off the dict: no `name → tensor` list is built for a summary.
   const tally = new TensorTally();
-  for (const [name, tensor] of entries) tally.add("", name, tensor);
+  const keys = value.keys();
+  const values = value.values();
+  for (let i = 0; i < keys.length; i++) tally.add("", pyStr(keys[i] as PyValue), values[i] as TensorRef);
   return tally.summary();
 }
 
