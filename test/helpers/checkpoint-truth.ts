@@ -97,7 +97,7 @@ function isErrorZip(value: unknown): boolean {
  * Exported models (GGUF, ONNX) carry their step as a `training.step` key, which ckpt reports as `global_step`;
  * the truth files list the key only.
  */
-function withTrainingStep(truth: Truth): Truth {
+export function withTrainingStep(truth: Truth): Truth {
   const gguf = truth["gguf"] as { kv?: Record<string, { value?: unknown }> } | undefined;
   const onnx = truth["onnx"] as { metadata_props?: Record<string, string> } | undefined;
   const step = gguf?.kv?.["training.step"]?.value ?? onnx?.metadata_props?.["training.step"];

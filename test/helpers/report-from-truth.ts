@@ -1,3 +1,4 @@
+import { withTrainingStep } from "./checkpoint-truth.ts";
 // Test-only: a checkpoint report shaped like the reader's, made from a fixture's truth file (the same facts).
 import type { Truth } from "./read-truth.ts";
 
@@ -11,7 +12,7 @@ export function reportFromTruth(truth: Truth): Record<string, unknown> {
   const broken = UNREADABLE.has(container) || (loadError && !malicious);
   const status = malicious ? "unsafe" : broken ? "corrupt" : "ok";
   return {
-    ...truth,
+    ...withTrainingStep(truth),
     path: truth["file"],
     status,
     error:

@@ -3,7 +3,7 @@ import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
 import { globalName, isTagged, type PyValue } from "../formats/pickle/py-value.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { plainRecord } from "../frameworks/framework-input.ts";
-import { stateDictTensors, summarizeTensors } from "../frameworks/state-dict-summary.ts";
+import { summarizeStateDict } from "../frameworks/state-dict-summary.ts";
 import { parseHfTrainerState } from "../runs/hf-trainer-state.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { EarlyStoppingState, HfFacts } from "./checkpoint-report-parts.ts";
@@ -121,8 +121,8 @@ function pickleFiles(
   const args = reads.find(({ name }) => name === hf.trainingArgsFile)?.read;
   if (args?.value !== undefined) Object.assign(out, trainingArgsFacts(args.value, args.readScalar, facts));
   const weights = reads.find(({ name }) => name !== hf.trainingArgsFile)?.read.value;
-  const tensors = stateDictTensors(weights);
-  if (tensors) out.state_dict = summarizeTensors(tensors);
+  const stateDict = summarizeStateDict(weights);
+  if (stateDict) out.state_dict = stateDict;
   return out;
 }
 

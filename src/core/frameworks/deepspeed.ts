@@ -3,7 +3,7 @@ import { pyStr } from "../formats/pickle/py-str.ts";
 import { PyDict, type PyValue, sequenceItems } from "../formats/pickle/py-value.ts";
 import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
 import { asInt, asString, type FrameworkInput, field, type Recognizer } from "./framework-input.ts";
-import { stateDictTensors, summarizeTensors } from "./state-dict-summary.ts";
+import { summarizeStateDict } from "./state-dict-summary.ts";
 
 /**
  * Keys `DeepSpeedEngine._save_checkpoint` writes itself (0.3 – 0.16: `engine.py`); every other top-level key came
@@ -88,7 +88,7 @@ export function deepSpeedStates(input: FrameworkInput): DeepSpeedStates | undefi
 export const recognizeDeepSpeed: Recognizer = (input) => {
   const states = deepSpeedStates(input);
   if (states !== undefined) {
-    const tensors = stateDictTensors(input.root instanceof PyDict ? input.root.get("module") : undefined);
+    const stateDict = summarizeStateDict(input.root instanceof PyDict ? input.root.get("module") : undefined);
     const epoch = states.client_state_keys.includes("epoch")
       ? input.scalar(field(input.root, "epoch"))
       : undefined;
@@ -97,7 +97,7 @@ export const recognizeDeepSpeed: Recognizer = (input) => {
       confidence: 1,
       facts: {
         kind: "deepspeed model states",
-        ...(tensors === undefined ? {} : { state_dict_key: "module", state_dict: summarizeTensors(tensors) }),
+        ...(stateDict === undefined ? {} : { state_dict_key: "module", state_dict: stateDict }),
         ...(states.global_steps === null ? {} : { global_step: states.global_steps }),
         ...(typeof epoch === "number" ? { epoch } : {}),
         deepspeed: { states, executable_scripts: [] },

@@ -19,7 +19,7 @@ import {
 } from "./framework-input.ts";
 import { resolveInterpolations } from "./omegaconf-resolve.ts";
 import { summarizeOptimizer } from "./optimizer-summary.ts";
-import { stateDictTensors, summarizeTensors } from "./state-dict-summary.ts";
+import { summarizeStateDict } from "./state-dict-summary.ts";
 
 const VERSION_KEY = "pytorch-lightning_version";
 const LIGHTNING_KEYS = ["loops", "callbacks", "optimizer_states", "lr_schedulers", "hparams_name"];
@@ -93,8 +93,8 @@ function trainingStateFacts(input: FrameworkInput): FrameworkFacts {
   if (schedulers) facts.lr_schedulers = schedulers.map((s) => input.plain(s));
   const loops = field(root, "loops");
   if (loops instanceof PyDict) facts.loops_keys = stringKeys(loops);
-  const tensors = stateDictTensors(field(root, "state_dict"));
-  if (tensors) facts.state_dict = summarizeTensors(tensors);
+  const stateDict = summarizeStateDict(field(root, "state_dict"));
+  if (stateDict) facts.state_dict = stateDict;
   return facts;
 }
 

@@ -3,7 +3,8 @@ import { PyDict } from "../formats/pickle/py-value.ts";
 import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
 import { asInt, type FrameworkFacts, type FrameworkInput, type Recognizer } from "./framework-input.ts";
 import { isOptimizerState, summarizeOptimizer } from "./optimizer-summary.ts";
-import { isModuleObject, stateDictTensors, summarizeModule, summarizeTensors } from "./state-dict-summary.ts";
+import { isModuleObject, isStateDict, summarizeModule, summarizeStateDict } from "./state-dict-summary.ts";
+import { TensorTally } from "./tensor-tally.ts";
 
 // Keys under which hand-written training loops keep the weights, most specific first.
 const STATE_DICT_KEYS = ["state_dict", "model_state_dict", "model", "net", "network", "weights", "params"];
@@ -26,14 +27,14 @@ export const recognizePlainTorch: Recognizer = (input) => {
     const facts: FrameworkFacts = { kind: "optimizer state_dict", ...(optimizer ? { optimizer } : {}) };
     return { framework: "plain-torch", confidence: 0.4, facts };
   }
-  const bare = stateDictTensors(root);
+  const bare = summarizeStateDict(root);
   if (bare)
     return {
       framework: "plain-torch",
       confidence: 0.5,
-      facts: { kind: "bare state_dict", state_dict: summarizeTensors(bare) },
+      facts: { kind: "bare state_dict", state_dict: bare },
     };
-  const key = STATE_DICT_KEYS.find((name) => stateDictTensors(root.get(name)) !== undefined);
+  const key = STATE_DICT_KEYS.find((name) => isStateDict(root.get(name)));
   if (key === undefined) return undefined;
   return { framework: "plain-torch", confidence: 0.4, facts: dictFacts(input, root, key) };
 };
@@ -42,7 +43,7 @@ function dictFacts(input: FrameworkInput, root: PyDict, key: string): FrameworkF
   const facts: FrameworkFacts = {
     kind: `dict with '${key}'`,
     state_dict_key: key,
-    state_dict: summarizeTensors(stateDictTensors(root.get(key)) ?? []),
+    state_dict: summarizeStateDict(root.get(key)) ?? new TensorTally().summary(),
   };
   const epoch = asInt(root.get("epoch"));
   if (epoch !== undefined) facts.epoch = epoch;

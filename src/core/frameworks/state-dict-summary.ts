@@ -1,9 +1,8 @@
 import type { StateDictSummary } from "../checkpoint/checkpoint-report-parts.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
 import { isTagged, PyDict, type PyObject, type PyValue, type TensorRef } from "../formats/pickle/py-value.ts";
+import { TensorTally } from "./tensor-tally.ts";
 
-const BN_BUFFERS = /(^|\.)(running_mean|running_var|num_batches_tracked)$/;
-const FIRST_KEYS = 5;
 // Deeper than any real module tree; guards the walk against crafted cycles.
 const MAX_MODULE_DEPTH = 200;
 // Shared submodules repeat under every parent (as in torch), so a crafted graph of a few KB could mean 2^40 visits.
@@ -13,43 +12,23 @@ export function isTensor(value: PyValue | undefined): value is TensorRef {
   return isTagged(value) && value.kind === "tensor";
 }
 
-/** `name → tensor` pairs of a state dict (every value a tensor, at least one), else undefined. */
-export function stateDictTensors(value: PyValue | undefined): Array<[string, TensorRef]> | undefined {
-  if (!(value instanceof PyDict) || value.size === 0) return undefined;
-  const out: Array<[string, TensorRef]> = [];
-  const keys = value.keys();
+/** True when `value` is a state dict: a dict whose every value is a tensor (at least one). */
+export function isStateDict(value: PyValue | undefined): value is PyDict {
+  if (!(value instanceof PyDict) || value.size === 0) return false;
   const values = value.values();
-  for (let i = 0; i < keys.length; i++) {
-    const item = values[i];
-    if (!isTensor(item)) return undefined;
-    out.push([pyStr(keys[i] as PyValue), item]);
-  }
-  return out;
+  for (let i = 0; i < values.length; i++) if (!isTensor(values[i])) return false;
+  return true;
 }
 
-/** Tensor counts, numel, bytes, dtypes and storages, as the truth files summarise a state dict. */
-export function summarizeTensors(entries: ReadonlyArray<readonly [string, TensorRef]>): StateDictSummary {
-  const dtypes: Record<string, number> = {};
-  const storages = new Set<string>();
-  let numel = 0;
-  let withoutBn = 0;
-  let bytes = 0;
-  for (const [name, tensor] of entries) {
-    dtypes[tensor.dtype] = (dtypes[tensor.dtype] ?? 0) + 1;
-    numel += tensor.numel;
-    if (!BN_BUFFERS.test(name)) withoutBn += tensor.numel;
-    bytes += tensor.numel * (tensor.elementSize ?? 0);
-    storages.add(tensor.storageKey ?? `unnamed:${storages.size}`);
-  }
-  return {
-    tensor_count: entries.length,
-    numel_total: numel,
-    numel_excluding_bn_buffers: withoutBn,
-    bytes_total: bytes,
-    dtypes,
-    unique_storages: storages.size,
-    first_keys: entries.slice(0, FIRST_KEYS).map(([name]) => name),
-  };
+/** A state dict's tensor counts, numel, bytes, dtypes and storages (as the truth files have them), else undefined. */
+export function summarizeStateDict(value: PyValue | undefined): StateDictSummary | undefined {
+  if (!isStateDict(value)) return undefined;
+  // Counted straight off the dict: no `name → tensor` list is built for a summary.
+  const tally = new TensorTally();
+  const keys = value.keys();
+  const values = value.values();
+  for (let i = 0; i < keys.length; i++) tally.add("", pyStr(keys[i] as PyValue), values[i] as TensorRef);
+  return tally.summary();
 }
 
 /** A pickled `nn.Module` (NEWOBJ + BUILD of its `__dict__`): it has `_modules` or `_parameters`. */
@@ -60,14 +39,14 @@ export function isModuleObject(value: PyValue | undefined): value is PyObject {
 }
 
 type ModuleWalk = {
-  stateDict: Array<[string, TensorRef]>;
+  stateDict: TensorTally;
   parameters: Set<TensorRef>;
   buffers: Set<TensorRef>;
   visits: number;
 };
 
 function newWalk(): ModuleWalk {
-  return { stateDict: [], parameters: new Set(), buffers: new Set(), visits: 0 };
+  return { stateDict: new TensorTally(), parameters: new Set(), buffers: new Set(), visits: 0 };
 }
 
 // summarizeModule and firstParameterDtype ask about the same module: it is walked once.
@@ -88,7 +67,7 @@ export function summarizeModule(module: PyObject): StateDictSummary {
   const walk = walkOnce(module);
   const sum = (tensors: Set<TensorRef>) => [...tensors].reduce((total, t) => total + t.numel, 0);
   return {
-    ...summarizeTensors(walk.stateDict),
+    ...walk.stateDict.summary(),
     module_parameter_count: sum(walk.parameters),
     module_buffer_count: sum(walk.buffers),
     ...(walk.visits > MAX_MODULE_VISITS ? { module_walk_cut_at: MAX_MODULE_VISITS } : {}),
@@ -123,14 +102,14 @@ function walkModuleBody(module: PyObject, state: WalkState): void {
     isTagged(nonPersistent) && nonPersistent.kind === "set" && nonPersistent.items.length > 0
       ? new Set(nonPersistent.items.map((item) => pyStr(item)))
       : undefined;
-  for (const [key, tensor] of tensorsOf(attributes?.get("_parameters"))) {
-    state.walk.stateDict.push([state.prefix + key, tensor]);
+  forEachTensor(attributes?.get("_parameters"), (key, tensor) => {
+    state.walk.stateDict.add(state.prefix, key, tensor);
     state.walk.parameters.add(tensor);
-  }
-  for (const [key, tensor] of tensorsOf(attributes?.get("_buffers"))) {
-    if (skip === undefined || !skip.has(key)) state.walk.stateDict.push([state.prefix + key, tensor]);
+  });
+  forEachTensor(attributes?.get("_buffers"), (key, tensor) => {
+    if (skip === undefined || !skip.has(key)) state.walk.stateDict.add(state.prefix, key, tensor);
     state.walk.buffers.add(tensor);
-  }
+  });
   const children = attributes?.get("_modules");
   if (!(children instanceof PyDict)) return;
   const keys = children.keys();
@@ -143,14 +122,12 @@ function walkModuleBody(module: PyObject, state: WalkState): void {
   }
 }
 
-function tensorsOf(value: PyValue | undefined): Array<[string, TensorRef]> {
-  if (!(value instanceof PyDict)) return [];
-  const out: Array<[string, TensorRef]> = [];
+function forEachTensor(value: PyValue | undefined, visit: (key: string, tensor: TensorRef) => void): void {
+  if (!(value instanceof PyDict)) return;
   const keys = value.keys();
   const values = value.values();
   for (let i = 0; i < keys.length; i++) {
     const item = values[i];
-    if (isTensor(item)) out.push([pyStr(keys[i] as PyValue), item]);
+    if (isTensor(item)) visit(pyStr(keys[i] as PyValue), item);
   }
-  return out;
 }

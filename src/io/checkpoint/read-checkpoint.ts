@@ -64,10 +64,14 @@ function readTracker(path: string): string | null {
  * - The zip central directory is parsed once into entries; the torch layout (root, data.pkl, storages,
  *   records) is found from it in one pass. data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
  * - The pickle is interpreted, never executed (pickle-interpreter.ts): one reusable decoded op, handlers in an
- *   array by opcode byte, memo as a growable array, short ASCII strings interned, dicts indexed lazily. Tensors
- *   become small TensorRef summaries (dtype, shape, storage key), never data.
+ *   array by opcode byte, memo as a growable array, short ASCII strings interned, SETITEMS read in place, dicts
+ *   scanned up to 32 string keys and indexed only past that. Tensors become small TensorRef summaries built from
+ *   the pickled tuples as they are (dtype, shape, storage key), never data; empty dicts and `()` share one list.
  * - The safety scan records every GLOBAL/STACK_GLOBAL as interpreted; the report builders then walk the value
- *   once each (module trees once per module) for the summaries the report shows.
+ *   once each (module trees once per module). State dicts are counted as their tensors are met (TensorTally:
+ *   counts, numel, bytes, dtypes, storages, first names), never listed.
+ * - Not yet: skipping the per-tensor objects themselves (args/storage-id/shape tuples, hooks dict) by recognising
+ *   a tensor's opcode run; the memo would have to hold values built only when a BINGET asks (BENCHMARKS.md).
  * Measured in bench/reader-bench.ts against Python's C unpickler (BENCHMARKS.md).
  *
  * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.

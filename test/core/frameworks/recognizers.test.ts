@@ -2,7 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import { frameworkInput } from "../../../src/core/checkpoint/torch-report.ts";
 import { inputDict, inputFloat, type PickleInput } from "../../../src/core/formats/pickle/pickle-input.ts";
-import { PyDict, type PyObject, type TensorRef } from "../../../src/core/formats/pickle/py-value.ts";
+import {
+  PyDict,
+  type PyObject,
+  type PyValue,
+  pySet,
+  type TensorRef,
+} from "../../../src/core/formats/pickle/py-value.ts";
 import { readTorchZipCheckpoint } from "../../../src/core/formats/torch-checkpoint.ts";
 import { parseCallbackKey } from "../../../src/core/frameworks/callback-key.ts";
 import type { FrameworkInput } from "../../../src/core/frameworks/framework-input.ts";
@@ -226,56 +232,15 @@ describe("bounded walks over shared or self-referring values", () => {
   });
 
   test("a module tree that shares each level twice is walked up to the visit cap, and says so", () => {
-    const moduleClass = {
-      kind: "global",
-      module: "torch.nn",
-      name: "Module",
-      rawModule: "torch.nn",
-      rawName: "Module",
-    } as const;
-    const moduleOf = (parameters: PyDict, children: PyDict): PyObject => {
-      const attributes = new PyDict();
-      attributes.set("_parameters", parameters);
-      attributes.set("_buffers", new PyDict());
-      attributes.set("_modules", children);
-      return {
-        kind: "object",
-        class: moduleClass,
-        args: [],
-        kwargs: undefined,
-        state: attributes,
-        attributes,
-        dictItems: undefined,
-        listItems: undefined,
-        via: "newobj",
-      };
-    };
-    const weight: TensorRef = {
-      kind: "tensor",
-      dtype: "float32",
-      shape: [1],
-      stride: [1],
-      storageOffset: 0,
-      storageKey: "0",
-      location: "cpu",
-      numel: 1,
-      elementSize: 4,
-      requiresGrad: true,
-      isParameter: true,
-      storage: undefined,
-      rebuild: "_rebuild_parameter",
-      layout: "strided",
-      extra: undefined,
-    };
     const leafParameters = new PyDict();
-    leafParameters.set("w", weight);
+    leafParameters.set("w", tensorOf(1));
     // m0 has one parameter; m(n)._modules = {a: m(n-1), b: m(n-1)}: 2^30 state-dict entries if walked out, as torch would.
-    let module = moduleOf(leafParameters, new PyDict());
+    let module = moduleOf({ parameters: leafParameters });
     for (let level = 0; level < 30; level++) {
       const children = new PyDict();
       children.set("a", module);
       children.set("b", module);
-      module = moduleOf(new PyDict(), children);
+      module = moduleOf({ children });
     }
     const summary = summarizeModule(module);
     expect(summary.module_walk_cut_at).toBe(MAX_MODULE_VISITS);
@@ -283,3 +248,103 @@ describe("bounded walks over shared or self-referring values", () => {
     expect(summary.module_parameter_count).toBe(1);
   });
 });
+
+describe("summarizeModule counts a module tree as torch's state_dict() would list it", () => {
+  test("dotted names in order, BatchNorm buffers by their last segment, non-persistent buffers left out", () => {
+    const bnParameters = dictOf([["weight", tensorOf(4)]]);
+    const bnBuffers = dictOf([
+      ["running_mean", tensorOf(4)],
+      ["running_var", tensorOf(4)],
+      ["num_batches_tracked", tensorOf(1, "int64")],
+      ["scratch", tensorOf(100)],
+    ]);
+    const bn = moduleOf({ parameters: bnParameters, buffers: bnBuffers, nonPersistent: ["scratch"] });
+    // Not a BatchNorm buffer: the segment must be exactly `running_mean`.
+    const head = moduleOf({ parameters: dictOf([["xrunning_mean", tensorOf(10)]]) });
+    const root = moduleOf({
+      children: dictOf([
+        ["bn", bn],
+        ["head", head],
+      ]),
+    });
+    const summary = summarizeModule(root);
+    expect(summary.first_keys).toEqual([
+      "bn.weight",
+      "bn.running_mean",
+      "bn.running_var",
+      "bn.num_batches_tracked",
+      "head.xrunning_mean",
+    ]);
+    expect(summary.tensor_count).toBe(5);
+    expect(summary.numel_total).toBe(4 + 4 + 4 + 1 + 10);
+    expect(summary.numel_excluding_bn_buffers).toBe(4 + 10);
+    expect(summary.bytes_total).toBe((4 + 4 + 4 + 10) * 4 + 8);
+    expect(summary.dtypes).toEqual({ float32: 4, int64: 1 });
+    // Every tensor here has its own storage; the non-persistent buffer is a module buffer but not in the state dict.
+    expect(summary.unique_storages).toBe(5);
+    expect(summary.module_parameter_count).toBe(4 + 10);
+    expect(summary.module_buffer_count).toBe(4 + 4 + 1 + 100);
+  });
+});
+
+const moduleClass = {
+  kind: "global",
+  module: "torch.nn",
+  name: "Module",
+  rawModule: "torch.nn",
+  rawName: "Module",
+} as const;
+
+function dictOf(items: ReadonlyArray<readonly [string, PyValue]>): PyDict {
+  const dict = new PyDict();
+  for (const [key, value] of items) dict.set(key, value);
+  return dict;
+}
+
+/** A pickled nn.Module as the interpreter builds it: NEWOBJ + BUILD of its `__dict__`. */
+function moduleOf(parts: {
+  parameters?: PyDict;
+  buffers?: PyDict;
+  children?: PyDict;
+  nonPersistent?: string[];
+}): PyObject {
+  const attributes = new PyDict();
+  attributes.set("_parameters", parts.parameters ?? new PyDict());
+  attributes.set("_buffers", parts.buffers ?? new PyDict());
+  if (parts.nonPersistent) attributes.set("_non_persistent_buffers_set", pySet(parts.nonPersistent, false));
+  attributes.set("_modules", parts.children ?? new PyDict());
+  return {
+    kind: "object",
+    class: moduleClass,
+    args: [],
+    kwargs: undefined,
+    state: attributes,
+    attributes,
+    dictItems: undefined,
+    listItems: undefined,
+    via: "newobj",
+  };
+}
+
+let storageKeys = 0;
+
+function tensorOf(numel: number, dtype: "float32" | "int64" = "float32"): TensorRef {
+  storageKeys += 1;
+  return {
+    kind: "tensor",
+    dtype,
+    shape: [numel],
+    stride: [1],
+    storageOffset: 0,
+    storageKey: String(storageKeys),
+    location: "cpu",
+    numel,
+    elementSize: dtype === "int64" ? 8 : 4,
+    requiresGrad: true,
+    isParameter: true,
+    storage: undefined,
+    rebuild: "_rebuild_parameter",
+    layout: "strided",
+    extra: undefined,
+  };
+}

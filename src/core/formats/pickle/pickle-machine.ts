@@ -132,6 +132,26 @@ export class PickleMachine {
     return items;
   }
 
+  /**
+   * SETITEMS: the items above the last MARK go into the dict below it, read off the stack in place (the copy
+   * `popMark` makes was garbage straight away; a state dict sets up to 1,000 pairs per SETITEMS).
+   */
+  setItemsFromMark(): void {
+    const base = this.markBases.pop();
+    if (base === undefined) this.fail("missing-mark", "needs a MARK but none is open");
+    const stack = this.stack;
+    const count = stack.length - base;
+    this.checkLength(count);
+    this.charge(8 * count);
+    // The same checks, in the same order, as popMark + top + setItems.
+    if (base <= this.base()) this.fail("stack-underflow", "needs a value but the stack is empty");
+    if (count % 2 !== 0) this.fail("bad-argument", "odd number of items for a dict");
+    const dict = this.dictOf(stack[base - 1] as PyValue);
+    this.checkLength(dict.size + count / 2);
+    for (let i = base; i < stack.length; i += 2) dict.set(stack[i] ?? null, stack[i + 1] ?? null);
+    stack.length = base;
+  }
+
   checkLength(length: number): void {
     if (length > this.limits.maxContainerLength) {
       this.fail("limit-exceeded", `container of ${length} items`, "maxContainerLength");

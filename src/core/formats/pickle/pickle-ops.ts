@@ -125,6 +125,9 @@ function unsupported(what: string): OpHandler {
   return (m) => m.fail("unsupported-opcode", what);
 }
 
+// `()` is one object in Python too; every tensor's hooks `OrderedDict()` is called with it.
+const emptyTuple = pyTuple(Object.freeze([]) as unknown as PyValue[]);
+
 const memoIndex = (m: PickleMachine, arg: PickleArg): number => Number(textInt(m, arg));
 
 /** Every opcode except STOP. A missing entry is a type error, so the table stays exhaustive. */
@@ -167,7 +170,7 @@ export const opHandlers: Record<Exclude<PickleOpName, "STOP">, OpHandler> = {
   BYTEARRAY8: (m, arg) => pushBytes(m, arg, true),
   NEXT_BUFFER: unsupported("out-of-band buffers (protocol 5) exist only in the writing process"),
   READONLY_BUFFER: unsupported("out-of-band buffers (protocol 5) exist only in the writing process"),
-  EMPTY_TUPLE: (m) => m.push(pyTuple([])),
+  EMPTY_TUPLE: (m) => m.push(emptyTuple),
   TUPLE: (m) => m.push(pyTuple(m.popMark())),
   TUPLE1: (m) => tupleOf(m, 1),
   TUPLE2: (m) => tupleOf(m, 2),
@@ -196,10 +199,7 @@ export const opHandlers: Record<Exclude<PickleOpName, "STOP">, OpHandler> = {
     m.charge(16);
     m.setItems(m.top(), [key, value]);
   },
-  SETITEMS: (m) => {
-    const items = m.popMark();
-    m.setItems(m.top(), items);
-  },
+  SETITEMS: (m) => m.setItemsFromMark(),
   EMPTY_SET: (m) => m.push(pySet([], false)),
   ADDITEMS: (m) => {
     const items = m.popMark();

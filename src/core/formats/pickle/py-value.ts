@@ -171,6 +171,9 @@ export interface NumpyArray {
   values: PyValue[] | undefined;
 }
 
+/** The empty key and value list of every dict that has no item yet; frozen, so a missed copy fails loudly. */
+const noItems: PyValue[] = Object.freeze([]) as unknown as PyValue[];
+
 /** An insertion-ordered dict with arbitrary keys (ints, tuples, classes …), Python equality for hashable keys. */
 export class PyDict {
   readonly kind = "dict" as const;
@@ -179,8 +182,10 @@ export class PyDict {
   defaultFactory: PyValue | undefined;
   /** Attributes set by BUILD (OrderedDict `_metadata`), never merged into the items. */
   attributes: PyDict | undefined;
-  private readonly keyList: PyValue[] = [];
-  private readonly valueList: PyValue[] = [];
+  // Both lists start as one shared empty list and are made on the first item: every tensor carries an empty hooks
+  // OrderedDict (two for an nn.Parameter), so most dicts a checkpoint holds never get an item.
+  private keyList: PyValue[] = noItems;
+  private valueList: PyValue[] = noItems;
   // String keys (almost all of them in checkpoints) are found by a scan while the dict is small and through a Map
   // once it grows; other keys by Python-equality hash. Both indexes are made on first need: most dicts are small.
   private stringIndex: Map<string, number> | undefined;
@@ -194,6 +199,7 @@ export class PyDict {
     if (typeof key !== "string") return this.hashIndex?.get(keyHash(key));
     if (this.stringIndex !== undefined) return this.stringIndex.get(key);
     const keys = this.keyList;
+    if (keys.length > smallDictScan) return this.indexStrings().get(key);
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i;
     return undefined;
   }
@@ -205,6 +211,10 @@ export class PyDict {
       return;
     }
     const index = this.keyList.length;
+    if (index === 0) {
+      this.keyList = [];
+      this.valueList = [];
+    }
     this.keyList.push(key);
     this.valueList.push(value);
     if (typeof key !== "string") {
@@ -214,7 +224,7 @@ export class PyDict {
     else if (index >= smallDictScan) this.indexStrings();
   }
 
-  private indexStrings(): void {
+  private indexStrings(): Map<string, number> {
     const index = new Map<string, number>();
     const keys = this.keyList;
     for (let i = 0; i < keys.length; i++) {
@@ -222,6 +232,7 @@ export class PyDict {
       if (typeof key === "string") index.set(key, i);
     }
     this.stringIndex = index;
+    return index;
   }
 
   get(key: PyValue): PyValue | undefined {
@@ -255,11 +266,10 @@ export class PyDict {
 
   // BUILD copies each object's whole `__dict__` into an empty attribute dict: copy the arrays and indexes at once.
   private copyFrom(source: PyDict): void {
-    for (let i = 0; i < source.keyList.length; i++) {
-      this.keyList.push(source.keyList[i] as PyValue);
-      this.valueList.push(source.valueList[i] as PyValue);
-    }
-    if (source.stringIndex !== undefined) this.stringIndex = new Map(source.stringIndex);
+    this.keyList = source.keyList.slice();
+    this.valueList = source.valueList.slice();
+    // The string index is not copied: it is rebuilt on the first lookup that needs it (a module's `__dict__` is
+    // copied once per pickled nn.Module and then asked for four keys, or none).
     if (source.hashIndex !== undefined) this.hashIndex = new Map(source.hashIndex);
   }
 
@@ -279,8 +289,11 @@ export class PyDict {
   }
 }
 
-/** Up to this many keys a string lookup scans the key list (cheaper than keeping a Map per small dict). */
-const smallDictScan = 8;
+/**
+ * Up to this many keys a string lookup scans the key list (cheaper than keeping a Map per small dict). A pickled
+ * nn.Module's `__dict__` has ~20 keys: at 8 each one built a Map while its items were set (and again on lookup).
+ */
+const smallDictScan = 32;
 
 export function pyTuple(items: PyValue[]): PyTuple {
   return { kind: "tuple", items };
