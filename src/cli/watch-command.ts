@@ -1,4 +1,4 @@
-import { SIDECAR_MODES } from "../core/catalog/catalog-constants.ts";
+import { SIDECAR_MODES, type SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
 import { parseRetainSpec } from "../core/retention/retain-spec.ts";
@@ -42,6 +42,8 @@ Options:
                           'ckpt prune'; a root's .ckpt.yaml/ckpt.yaml 'retain:' wins for that root.
                           Each deletion is one log line
   --retain-dry-run        only log what the policy would delete
+  --readonly              change nothing in DIR: sidecars are read, not written (--sidecars read), and every
+                          retention policy, a root's ckpt.yaml too, only logs what it would delete
   --add DIR               the running 'ckpt watch' watches DIR too (caught up first); until it stops
   --remove DIR            the running 'ckpt watch' stops watching DIR; its checkpoints stay in the catalog
   --detach                start in the background, log to $XDG_STATE_HOME/ckpt/daemon.log, return when ready
@@ -95,6 +97,7 @@ function parseWatchFlags(context: CommandContext) {
     ...S3_FLAGS,
     retain: { type: "string" },
     "retain-dry-run": { type: "boolean", default: false },
+    readonly: { type: "boolean", default: false },
   });
 }
 
@@ -112,6 +115,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
   if (settings.logLevel !== "info") extraArgs.push("--log-level", settings.logLevel);
   if (settings.retain.spec !== undefined) extraArgs.push("--retain", settings.retain.spec);
   if (settings.retain.dryRun) extraArgs.push("--retain-dry-run");
+  if (settings.retain.readOnly) extraArgs.push("--readonly");
   const unit = renderSystemdUnit({
     binaryPath: control.selfCommand[0] ?? "",
     roots: settings.roots,
@@ -199,24 +203,38 @@ function settingsFrom(context: CommandContext, values: ReturnType<typeof parseWa
   return {
     roots: resolveRoots("watch", context, positionals),
     location: locateCatalog(context, flags.catalog),
-    sidecars: oneOf("watch", "sidecars", flags.sidecars, SIDECAR_MODES) ?? "write",
+    sidecars: sidecarsOf(flags),
     followSymlinks: flags["follow-symlinks"],
     logFormat: oneOf("watch", "log-format", flags["log-format"], LOG_FORMATS) ?? "text",
     logLevel: oneOf("watch", "log-level", flags["log-level"], LOG_LEVELS) ?? "info",
     pollIntervalMs: pollMs(flags.poll),
     watcher: oneOf("watch", "watcher", flags.watcher, WATCHER_BACKENDS) ?? "auto",
     logFile: flags["log-file"],
-    retain: { spec: flags.retain, dryRun: flags["retain-dry-run"] },
+    retain: { spec: flags.retain, dryRun: flags["retain-dry-run"], readOnly: flags.readonly },
   };
+}
+
+/** `--sidecars`, which `--readonly` makes `read` (and refuses `write` beside it). */
+function sidecarsOf(flags: {
+  readonly sidecars?: string | undefined;
+  readonly readonly: boolean;
+}): SidecarMode {
+  const chosen = oneOf("watch", "sidecars", flags.sidecars, SIDECAR_MODES);
+  if (flags.readonly && chosen === "write")
+    throw new AppError(
+      "usage",
+      "watch: --readonly writes nothing into DIR; drop --sidecars write, or --readonly",
+    );
+  return chosen ?? (flags.readonly ? "read" : "write");
 }
 
 /** The `--retain` policy, checked before anything starts: a typo is a usage error with the nearest key. */
 function standingRetention(settings: WatchSettings): StandingRetention {
-  const { spec, dryRun } = settings.retain;
+  const { spec, dryRun, readOnly } = settings.retain;
   const parsed = spec === undefined ? null : parseRetainSpec(spec);
   if (parsed !== null && !parsed.success) throw new AppError("usage", `watch: --retain ${parsed.error}`);
   // The daemon indexes a checkpoint only once it settled, so what the catalog holds is settled.
-  return { policy: parsed?.data ?? null, dryRun, settleMs: 0 };
+  return { policy: parsed?.data ?? null, dryRun, readOnly, settleMs: 0 };
 }
 
 async function run(context: CommandContext): Promise<number> {

@@ -25,7 +25,11 @@ export type WatchSettings = {
   readonly watcher: WatcherBackend;
   readonly logFile: string | undefined;
   /** `--retain SPEC` as typed (a root's `ckpt.yaml` policy wins for that root), and `--retain-dry-run`. */
-  readonly retain: { readonly spec: string | undefined; readonly dryRun: boolean };
+  readonly retain: {
+    readonly spec: string | undefined;
+    readonly dryRun: boolean;
+    readonly readOnly: boolean;
+  };
 };
 
 /** A large tree's first reconcile is queued after ready, so ready comes quickly; this covers a slow disk. */

@@ -14,6 +14,8 @@ import type { JobContext } from "./daemon-jobs.ts";
 export type StandingRetention = {
   readonly policy: RetentionPolicy | null;
   readonly dryRun: boolean;
+  /** `ckpt watch --readonly`: every policy, a root's file too, only logs. */
+  readonly readOnly?: boolean;
   /** Checkpoints changed more recently are not settled and stay. */
   readonly settleMs: number;
 };
@@ -82,7 +84,7 @@ export function applyStandingRetention(
   }
   const policy = file?.policy ?? retention.policy;
   if (policy === null) return;
-  const dryRun = file?.dryRun ?? retention.dryRun;
+  const dryRun = retention.readOnly === true || (file?.dryRun ?? retention.dryRun);
   const blocked = dryRun ? null : catalogCannotRecord(context.database.filename);
   if (blocked !== null) {
     context.journal.once(

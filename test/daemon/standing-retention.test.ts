@@ -119,4 +119,38 @@ describe("the daemon's standing retention policy", () => {
     expect(typo.stderr).toContain("unknown key 'lats'");
     expect(typo.stderr).toContain("Did you mean 'last'");
   });
+
+  test("--readonly: a root's policy that would delete only logs, no sidecar is written; --sidecars write beside it is exit 2", async () => {
+    const { run, runs, environment } = setUp("retain-readonly");
+    writeFileSync(join(runs, "ckpt.yaml"), "retain:\n  last: 1\n");
+    const daemon = await startDaemonReady(environment, [runs], ["--log-format", "json", "--readonly"]);
+    cleanups.push(() => daemon.process.kill("SIGKILL"));
+    for (let index = 0; index < 3; index++) {
+      const path = writeCheckpoint(run, index);
+      await daemon.waitForLog(indexed(path), `checkpoint ${index} indexed`);
+    }
+    await daemon.waitForLog(
+      (line) =>
+        line.msg === "retention would delete" && String(line["path"]).endsWith("model-001.safetensors"),
+      "the read-only policy's line for model-001",
+    );
+    expect(readdirSync(run).sort()).toEqual(checkpoints(run));
+    expect(checkpoints(run).length).toBe(3);
+    expect(daemon.lines.some((line) => line.msg === "retention deleted")).toBe(false);
+    daemon.process.kill("SIGTERM");
+    await daemon.process.exited;
+    const both = await runCkpt(environment, [
+      "watch",
+      runs,
+      "--readonly",
+      "--sidecars",
+      "write",
+      "--catalog",
+      environment.catalog,
+    ]);
+    expect([both.exitCode, both.stderr]).toEqual([
+      2,
+      expect.stringContaining("--readonly writes nothing into DIR"),
+    ]);
+  });
 });
