@@ -284,7 +284,8 @@ export type LightningShardedDir = {
 
 /** Recognises a Lightning FSDP/ModelParallel sharded `.ckpt/` directory (`meta.pt` + DCP files); undefined otherwise. */
 export function inspectLightningShardedDir(view: DirectoryView): LightningShardedDir | undefined {
-  const names = view.names();
+  // Its own files only: a run directory holding step dirs of DCP shards is not one checkpoint.
+  const names = view.names().filter((name) => !name.includes("/"));
   const shardFiles = names.filter((name) => name.endsWith(".distcp")).sort();
   if (shardFiles.length === 0 && !names.includes(".metadata")) return undefined;
   const metadataFile = names.includes("meta.pt") ? "meta.pt" : undefined;

@@ -162,4 +162,13 @@ describe("inspectLightningShardedDir", () => {
     const deepspeed = { latest: "checkpoint", "checkpoint/mp_rank_00_model_states.pt": torchZip("m") };
     expect(inspectLightningShardedDir(viewOf(deepspeed))).toBeUndefined();
   });
+
+  test("a run directory holding DCP step dirs (torchtitan's checkpoint/) is not one sharded checkpoint", () => {
+    const titan = {
+      "step-100/__0_0.distcp": "x",
+      "step-100/.metadata": "x",
+      "step-200/__0_0.distcp": "x",
+    };
+    expect(inspectLightningShardedDir(viewOf(titan))).toBeUndefined();
+  });
 });
