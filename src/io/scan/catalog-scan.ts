@@ -78,7 +78,7 @@ async function applyRenames(
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
   if (plan.renamed.length === 0 && plan.aliases.length === 0) return { written: 0, reread: [] };
   const writing = plan.renamed.length > 0 && options.sidecars === "write";
-  const placement = writing ? await import("../sidecar/sidecar-placement.ts") : null;
+  const policy = writing ? await import("../sidecar/sidecar-write-policy.ts") : null;
   const ownSidecars = writing ? await import("../sidecar/own-sidecar-removal.ts") : null;
   const stored = plan.renamed.length > 0 ? await import("../catalog/catalog-stored-metadata.ts") : null;
   const reread: ScannedFile[] = [];
@@ -100,11 +100,17 @@ async function applyRenames(
     // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
     const refresh =
       file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
-    if (placement !== null && metadata !== null && (!file.sidecar_present || refresh)) {
-      const result = placement.writeCheckpointSidecar(file, metadata, {
-        scanRoot: scanRootOf(file.path, options.roots),
-        force: refresh,
-      });
+    const result =
+      policy === null || metadata === null
+        ? null
+        : policy.writeSidecarByPolicy(file, metadata, {
+            scanRoot: scanRootOf(file.path, options.roots),
+            mode: options.sidecars,
+            // A sidecar of the new name's own is not the old name's to refresh.
+            onDisk: !file.sidecar_present ? "none" : refresh ? "ours" : "theirs",
+            overwrite: "ours",
+          });
+    if (result !== null) {
       wrote = result.success;
       if (result.success) written++;
       else options.onWarning?.(result.error.message);

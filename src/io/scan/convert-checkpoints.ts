@@ -5,6 +5,7 @@ import { buildCheckpointMetadata } from "../checkpoint/checkpoint-metadata-pipel
 import { fsPath, realPathSync } from "../fs/fs-path.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
+import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 import type { FoundCheckpoint } from "./walk-candidate.ts";
@@ -89,7 +90,13 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     };
   }
   context.claimed.add(sidecar);
-  if (!context.force && existsSync(fsPath(sidecar))) {
+  // Convert asks for sidecars: the one rule, in write mode, replacing nothing unless forced.
+  const verdict = sidecarWriteVerdict({
+    mode: "write",
+    onDisk: existsSync(fsPath(sidecar)) ? "theirs" : "none",
+    overwrite: context.force ? "any" : "never",
+  });
+  if (verdict.kind === "keep") {
     const reason = `${sidecar} already exists (use --force to rewrite it)`;
     return { path, sidecar, status: "skipped", reason, warnings: [] };
   }
@@ -107,7 +114,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     return { path, sidecar, status: "failed", reason, warnings };
   }
   if (context.dryRun) return { path, sidecar, status: "would-convert", warnings };
-  const written = writeCheckpointSidecar(checkpoint, built.metadata, { ...placement, force: context.force });
+  const written = writeCheckpointSidecar(checkpoint, built.metadata, { ...placement, force: verdict.force });
   if (!written.success) return { path, sidecar, status: "failed", reason: written.error.message, warnings };
   return { path, sidecar, status: "converted", warnings };
 }
