@@ -3,13 +3,14 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
-import { readCatalogEntry } from "../io/catalog/catalog-entry-reader.ts";
 import type { StoredEntry } from "../io/catalog/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog/catalog-stored-metadata.ts";
-import { applyCatalogChanges, type RunUpdate } from "../io/catalog/catalog-writes.ts";
+import type { RunUpdate } from "../io/catalog/catalog-writes.ts";
 import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
 import { createTurnTaker } from "../io/process/loop-turns.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import { readOne } from "../io/scan/index-one.ts";
+import { storeIndexed } from "../io/scan/store-indexed.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
 
 export type ReassembleRequest = {
@@ -61,7 +62,7 @@ type Step = {
  */
 async function reassembleOne(database: Database, path: string, request: ReassembleRequest): Promise<Step> {
   const stored = metricsKey(storedMetadata(database, path));
-  const outcome = await readCatalogEntry(scannedFileOf(path, statSync(path)), {
+  const outcome = await readOne(scannedFileOf(path, statSync(path)), {
     sidecars: request.sidecars,
     scanRoot: request.scanRootOf(path),
     now: request.now,
@@ -85,8 +86,7 @@ export async function reassembleRunMetrics(
   request: ReassembleRequest,
 ): Promise<ReassembleResult> {
   const paths = affectedPaths(database, request.metricFile);
-  const upserts: StoredEntry[] = [];
-  const runs = new Map<string, RunUpdate>();
+  const steps: Step[] = [];
   const changed: string[] = [];
   const sidecarsWritten: string[] = [];
   const warnings: string[] = [];
@@ -101,15 +101,11 @@ export async function reassembleRunMetrics(
     } catch {
       continue; // Gone meanwhile: its removal event is on the way.
     }
-    if (step.run !== null && !runs.has(step.run.run.dir)) runs.set(step.run.run.dir, step.run);
-    if (step.entry !== null) {
-      upserts.push(step.entry);
-      changed.push(path);
-    }
+    steps.push(step);
+    if (step.entry !== null) changed.push(path);
     if (step.wrote !== null) sidecarsWritten.push(step.wrote);
     if (step.warning !== null) warnings.push(step.warning);
   }
-  if (upserts.length > 0 || runs.size > 0)
-    applyCatalogChanges(database, { upserts, runs: [...runs.values()], now: request.now() });
+  storeIndexed(database, { indexed: steps, now: request.now() });
   return { checkpoints: paths.length, changed, sidecarsWritten, warnings };
 }

@@ -1,14 +1,10 @@
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
-import {
-  type AssembleCheckpoint,
-  type ReadOutcome,
-  readCatalogEntry,
-} from "../catalog/catalog-entry-reader.ts";
 import { CheckpointUnreadableError } from "../checkpoint/checkpoint-unreadable-error.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
 import type { RunContextCache } from "../run-files/run-file-reader.ts";
+import { type AssembleCheckpoint, type ReadOutcome, readOne } from "./index-one.ts";
 
 export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
 
@@ -45,7 +41,7 @@ export async function readBatch(
     await turns?.maybeTurn();
     if (options.signal?.aborted === true) break;
     try {
-      const outcome = await readCatalogEntry(file, {
+      const outcome = await readOne(file, {
         sidecars: options.sidecars,
         scanRoot,
         now: options.now,

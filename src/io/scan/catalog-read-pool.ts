@@ -1,9 +1,9 @@
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
-import type { AssembleCheckpoint } from "../catalog/catalog-entry-reader.ts";
 import { createFsMemo } from "../fs/fs-memo.ts";
 import { turnOfEventLoop } from "../process/loop-turns.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import type { AssembleCheckpoint } from "./index-one.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
 const BATCH_SIZE = 32;

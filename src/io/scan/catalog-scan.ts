@@ -1,18 +1,13 @@
 import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { isOneOf, SIDECAR_WORTHY_STATUSES, type SidecarMode } from "../../core/catalog/catalog-constants.ts";
-import { entryFromMetadata } from "../../core/catalog/entry-from-metadata.ts";
 import type { ReconcilePlan, ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
-import type { AssembleCheckpoint, ReadOutcome } from "../catalog/catalog-entry-reader.ts";
-import type { StoredEntry } from "../catalog/catalog-rows.ts";
 import {
   applyCatalogChanges,
   DELETE_BATCH,
   deleteCatalogPaths,
-  mergeRunUpdates,
-  type RunUpdate,
   recordScan,
 } from "../catalog/catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
@@ -20,8 +15,10 @@ import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
 import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
+import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
+import { aliasRow, storeIndexed } from "./store-indexed.ts";
 import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
 
 export type ScanOptions = {
@@ -52,18 +49,6 @@ export type ScanOptions = {
 };
 
 const FLUSH_EVERY = 500;
-
-function aliasEntry(file: ScannedFile, now: number): StoredEntry {
-  const entry = entryFromMetadata({
-    file,
-    metadata: null,
-    status: "ok",
-    sidecar: "missing",
-    runDir: null,
-    indexedAt: now,
-  });
-  return { ...entry, sidecar_present: file.sidecar_present, metadata: null };
-}
 
 /**
  * Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. A renamed checkpoint
@@ -123,7 +108,7 @@ async function applyRenames(
     renames,
     removed: rereadFrom,
     now: options.now(),
-    upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
+    upserts: plan.aliases.map(({ file }) => aliasRow(file, options.now())),
   });
   return { written, reread };
 }
@@ -142,10 +127,8 @@ async function removeVanished(database: Database, paths: readonly string[], opti
 }
 
 type Collector = {
-  upserts: StoredEntry[];
-  /** Reads whose rows are not stored yet: reported (`onRead`) once their batch is, never before. */
+  /** Reads whose rows are not stored yet: stored in batches, reported (`onRead`) once their batch is. */
   reads: ReadOutcome[];
-  runs: Map<string, RunUpdate>;
   failures: { path: string; message: string }[];
   written: number;
   missing: number;
@@ -153,7 +136,7 @@ type Collector = {
 };
 
 function newCollector(written: number): Collector {
-  return { upserts: [], reads: [], runs: new Map(), failures: [], written, missing: 0, done: 0 };
+  return { reads: [], failures: [], written, missing: 0, done: 0 };
 }
 
 function collect(collector: Collector, results: readonly ReadResult[]): void {
@@ -163,12 +146,10 @@ function collect(collector: Collector, results: readonly ReadResult[]): void {
       collector.failures.push({ path: result.path, message: result.message });
       continue;
     }
-    const { entry, run, wrote } = result.outcome;
+    const { entry, wrote } = result.outcome;
     collector.reads.push(result.outcome);
-    collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
     if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
-    if (run !== null) collector.runs.set(run.run.dir, mergeRunUpdates(collector.runs.get(run.run.dir), run));
   }
 }
 
@@ -177,12 +158,9 @@ function collect(collector: Collector, results: readonly ReadResult[]): void {
  * of the batch is reported as indexed.
  */
 function flush(database: Database, collector: Collector, options: ScanOptions): void {
-  if (collector.upserts.length === 0 && collector.runs.size === 0) return;
-  const now = options.now();
-  applyCatalogChanges(database, { upserts: collector.upserts, runs: [...collector.runs.values()], now });
+  if (collector.reads.length === 0) return;
+  storeIndexed(database, { indexed: collector.reads, now: options.now() });
   const reads = collector.reads;
-  collector.upserts = [];
-  collector.runs = new Map();
   collector.reads = [];
   for (const outcome of reads) {
     options.onRead?.(outcome);
@@ -211,7 +189,7 @@ async function readItems(
     onResults: (results) => {
       collect(collector, results);
       options.onProgress?.(collector.done, items.length);
-      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options);
+      if (collector.reads.length >= FLUSH_EVERY) flush(database, collector, options);
     },
   });
 }

@@ -13,10 +13,10 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
-import { type AssembleCheckpoint, readCatalogEntry } from "../../../src/io/catalog/catalog-entry-reader.ts";
 import { aliasesOf, queryEntries } from "../../../src/io/catalog/catalog-reads.ts";
 import { storedMetadata } from "../../../src/io/catalog/catalog-stored-metadata.ts";
 import { type ScanOptions, scanCatalog } from "../../../src/io/scan/catalog-scan.ts";
+import { type AssembleCheckpoint, readOne } from "../../../src/io/scan/index-one.ts";
 import { readSidecar } from "../../../src/io/sidecar/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../../helpers/catalog-tree.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
@@ -93,7 +93,7 @@ describe("incremental scan", () => {
   test("a sidecar ckpt wrote reads the same on the fast path as through the PyYAML-compatible reader", async () => {
     const path = join(dir.path, "run1/checkpoints/epoch=2.ckpt");
     const stats = statSync(path);
-    const fast = await readCatalogEntry(
+    const fast = await readOne(
       {
         path,
         kind: "file",

@@ -6,6 +6,8 @@ import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../../core/runs/metric-series.ts";
+import type { StoredEntry } from "../catalog/catalog-rows.ts";
+import type { RunUpdate } from "../catalog/catalog-writes.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
 import { sidecarLocation } from "../sidecar/sidecar-placement.ts";
 import {
@@ -16,8 +18,6 @@ import {
 } from "../sidecar/sidecar-run.ts";
 import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
 import { type SidecarOnDisk, writeSidecarByPolicy } from "../sidecar/sidecar-write-policy.ts";
-import type { StoredEntry } from "./catalog-rows.ts";
-import type { RunUpdate } from "./catalog-writes.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -188,10 +188,12 @@ async function fromSidecar(
 }
 
 /**
- * Builds one catalog entry: from a valid, current sidecar when there is one (fast), else from the checkpoint and
- * its run files; with `--sidecars write` a missing sidecar, or a stale one ckpt wrote, is then (re)written.
+ * The reader's half of indexing one checkpoint, the only path from a checkpoint to its catalog row (the scan's
+ * read workers, the daemon, run reassembly): from a valid, current sidecar when there is one (fast), else from the
+ * checkpoint and its run files, the sidecar then (re)written as `sidecarWriteVerdict` says. `storeIndexed` is
+ * the writer's half.
  */
-export async function readCatalogEntry(file: ScannedFile, options: ReadEntryOptions): Promise<ReadOutcome> {
+export async function readOne(file: ScannedFile, options: ReadEntryOptions): Promise<ReadOutcome> {
   const indexedAt = options.now();
   const placement = { scanRoot: options.scanRoot, memo: options.memo };
   const sidecar = sidecarLocation(file, placement);
