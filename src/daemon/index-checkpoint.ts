@@ -13,6 +13,7 @@ import { CheckpointUnreadableError } from "../io/checkpoint/checkpoint-unreadabl
 import { createFsMemo, realPathOf } from "../io/fs/fs-memo.ts";
 import { fsPath, realPathSync } from "../io/fs/fs-path.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import type { CheckpointLocation } from "../io/scan/checkpoint-location.ts";
 import { type ReadOutcome, readOne } from "../io/scan/index-one.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/scan/root-scope.ts";
 import { aliasRow, storeIndexed } from "../io/scan/store-indexed.ts";
@@ -132,13 +133,12 @@ async function indexSymlink(
 
 /** The scan's read of one checkpoint; one that cannot be opened is `unreadable`, never a row. */
 async function readSettled(
-  file: ScannedFile,
+  location: CheckpointLocation,
   request: IndexRequest,
 ): Promise<ReadOutcome | { readonly unreadable: string }> {
   try {
-    return await readOne(file, {
+    return await readOne(location, {
       sidecars: request.sidecars,
-      scanRoot: request.scanRoot,
       now: request.now,
       assemble: defaultAssemble,
       // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
@@ -182,7 +182,7 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     indexAlias(database, file, primary, request.now());
     return { kind: "alias", of: primary };
   }
-  const outcome = await readSettled(file, request);
+  const outcome = await readSettled({ file, root: request.scanRoot }, request);
   if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
   storeIndexed(database, { indexed: [outcome], now: request.now() });
   return { kind: "indexed", outcome };

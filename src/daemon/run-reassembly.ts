@@ -62,9 +62,9 @@ type Step = {
  */
 async function reassembleOne(database: Database, path: string, request: ReassembleRequest): Promise<Step> {
   const stored = metricsKey(storedMetadata(database, path));
-  const outcome = await readOne(scannedFileOf(path, statSync(path)), {
+  const location = { file: scannedFileOf(path, statSync(path)), root: request.scanRootOf(path) };
+  const outcome = await readOne(location, {
     sidecars: request.sidecars,
-    scanRoot: request.scanRootOf(path),
     now: request.now,
     assemble: defaultAssemble,
     runFilesChanged: true,

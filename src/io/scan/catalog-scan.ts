@@ -13,13 +13,14 @@ import {
 import { realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
-import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
+import type { ReadResult } from "./catalog-read-batch.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
+import { type CheckpointLocation, locationUnder } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { aliasRow, storeIndexed } from "./store-indexed.ts";
-import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
+import { pathUnderRoot } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -75,10 +76,9 @@ async function applyRenames(
       rereadFrom.push(from);
       return [];
     }
+    const location = locationUnder(file, options.roots);
     const metadata =
-      kept.metadata === null
-        ? null
-        : { ...kept.metadata, checkpoint_path: checkpointPathOf(file, options.roots) };
+      kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: checkpointPathOf(location) };
     let wrote = false;
     const kind = file.kind === "file" ? "file" : "directory";
     const sidecar = sidecarPathFor(file.path, { kind });
@@ -89,7 +89,7 @@ async function applyRenames(
       policy === null || metadata === null
         ? null
         : policy.writeSidecarByPolicy(file, metadata, {
-            scanRoot: scanRootOf(file.path, options.roots),
+            scanRoot: location.root,
             mode: options.sidecars,
             // A sidecar of the new name's own is not the old name's to refresh.
             onDisk: !file.sidecar_present ? "none" : refresh ? "ours" : "theirs",
@@ -173,7 +173,7 @@ function flush(database: Database, collector: Collector, options: ScanOptions): 
  * pipeline are loaded here, on first use: a rescan that finds nothing changed does not pay for them.
  */
 async function readItems(
-  items: readonly ReadItem[],
+  items: readonly CheckpointLocation[],
   collector: Collector,
   context: { readonly database: Database; readonly options: ScanOptions; readonly workers: ReadWorkers },
 ): Promise<void> {
@@ -195,9 +195,9 @@ async function readItems(
 }
 
 /** `checkpoint_path` as the pipeline writes it: relative to the real path of the checkpoint's root. */
-function checkpointPathOf(file: ScannedFile, roots: readonly string[]): string {
+function checkpointPathOf({ file, root }: CheckpointLocation): string {
   const real = realCheckpointPath(null, file.path, file.symlink);
-  return pathUnderRoot(realPathOf(null, scanRootOf(file.path, roots)), real) ?? real;
+  return pathUnderRoot(realPathOf(null, root), real) ?? real;
 }
 
 /**
@@ -233,10 +233,9 @@ async function scanWith(
   await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector = newCollector(renamed.written);
-  const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
-    file,
-    scanRoot: scanRootOf(file.path, options.roots),
-  }));
+  const items = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) =>
+    locationUnder(file, options.roots),
+  );
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options);
   options.signal?.throwIfAborted();

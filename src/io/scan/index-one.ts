@@ -18,6 +18,7 @@ import {
 } from "../sidecar/sidecar-run.ts";
 import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
 import { type SidecarOnDisk, writeSidecarByPolicy } from "../sidecar/sidecar-write-policy.ts";
+import type { CheckpointLocation } from "./checkpoint-location.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -40,7 +41,6 @@ export type AssembleCheckpoint = (
 
 export type ReadEntryOptions = {
   readonly sidecars: SidecarMode;
-  readonly scanRoot: string;
   readonly now: () => number;
   readonly assemble: AssembleCheckpoint;
   /** Stats and listings shared by the reads of one scan. */
@@ -167,7 +167,7 @@ function runUpdateOf(
 async function fromSidecar(
   file: ScannedFile,
   metadata: CheckpointMetadataV1,
-  options: ReadEntryOptions & { readonly indexedAt: number },
+  options: ReadEntryOptions & { readonly scanRoot: string; readonly indexedAt: number },
 ): Promise<ReadOutcome> {
   const runDir = sidecarRunDir(file, options);
   const points = await sidecarRunPoints(file, { runDir, ...options });
@@ -193,7 +193,9 @@ async function fromSidecar(
  * checkpoint and its run files, the sidecar then (re)written as `sidecarWriteVerdict` says. `storeIndexed` is
  * the writer's half.
  */
-export async function readOne(file: ScannedFile, options: ReadEntryOptions): Promise<ReadOutcome> {
+export async function readOne(location: CheckpointLocation, given: ReadEntryOptions): Promise<ReadOutcome> {
+  const { file } = location;
+  const options = { ...given, scanRoot: location.root };
   const indexedAt = options.now();
   const placement = { scanRoot: options.scanRoot, memo: options.memo };
   const sidecar = sidecarLocation(file, placement);

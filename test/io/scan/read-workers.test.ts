@@ -33,7 +33,7 @@ test("a worker that fails to load before the pool drives it is left out; the mai
       sidecar_present: false,
       symlink: false,
     },
-    scanRoot: "/nowhere",
+    root: "/nowhere",
   }));
   const results: ReadResult[] = [];
   await readInPool(items, {
