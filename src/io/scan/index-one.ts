@@ -9,7 +9,7 @@ import type { MetricPoint } from "../../core/runs/metric-series.ts";
 import type { StoredEntry } from "../catalog/catalog-rows.ts";
 import type { RunUpdate } from "../catalog/catalog-writes.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
-import { sidecarLocation } from "../sidecar/sidecar-placement.ts";
+import { type PlacementOptions, sidecarLocation } from "../sidecar/sidecar-placement.ts";
 import {
   type RunCurvesReading,
   sidecarRun,
@@ -187,6 +187,32 @@ async function fromSidecar(
   };
 }
 
+/** The sidecar of a rebuilt checkpoint, (re)written as the one rule says: its state after, what was written, why not. */
+function rewriteSidecar(
+  file: ScannedFile,
+  metadata: CheckpointMetadataV1,
+  context: ReadEntryOptions & {
+    readonly placement: PlacementOptions;
+    readonly look: Extract<SidecarLook, { kind: "rebuild" }>;
+  },
+): { readonly state: SidecarState; readonly wrote: string | null; readonly warning: string | null } | null {
+  const { look } = context;
+  if (context.alreadyKnown?.(metadata) === true) return null;
+  const written = writeSidecarByPolicy(file, metadata, {
+    ...context.placement,
+    mode: context.sidecars,
+    onDisk: look.onDisk,
+    overwrite: "ours",
+  });
+  if (written === null) return null;
+  if (written.success) return { state: "valid", wrote: written.data.path, warning: look.warning };
+  const warning =
+    written.error.code === "refused"
+      ? `${written.error.message}; the catalog keeps its metadata`
+      : written.error.message;
+  return { state: look.state, wrote: null, warning };
+}
+
 /**
  * The reader's half of indexing one checkpoint, the only path from a checkpoint to its catalog row (the scan's
  * read workers, the daemon, run reassembly): from a valid, current sidecar when there is one (fast), else from the
@@ -207,29 +233,10 @@ export async function readOne(location: CheckpointLocation, given: ReadEntryOpti
     ...(options.memo ? { memo: options.memo } : {}),
   });
   const metadata = assembled.metadata;
-  let state = look.state;
-  let wrote: string | null = null;
-  let warning = look.warning;
-  const written =
-    metadata === null || options.alreadyKnown?.(metadata) === true
-      ? null
-      : writeSidecarByPolicy(file, metadata, {
-          ...placement,
-          mode: options.sidecars,
-          onDisk: look.onDisk,
-          overwrite: "ours",
-        });
-  if (written !== null) {
-    if (written.success) {
-      state = "valid";
-      wrote = written.data.path;
-    } else {
-      warning =
-        written.error.code === "refused"
-          ? `${written.error.message}; the catalog keeps its metadata`
-          : written.error.message;
-    }
-  }
+  const rebuilt = metadata === null ? null : rewriteSidecar(file, metadata, { ...options, placement, look });
+  const state = rebuilt?.state ?? look.state;
+  const wrote = rebuilt?.wrote ?? null;
+  const warning = rebuilt === null ? look.warning : rebuilt.warning;
   const runDir = assembled.run?.dir ?? guessRunDir(file.path);
   const entry = entryFromMetadata({
     file,
