@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { comparePaths } from "../../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { buildCheckpointMetadata } from "../checkpoint/checkpoint-metadata-pipeline.ts";
-import { fsPath, realPathSync } from "../fs/fs-path.ts";
+import { realPathOf } from "../fs/fs-memo.ts";
+import { fsPath } from "../fs/fs-path.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
 import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
@@ -49,14 +50,6 @@ export type ConvertOptions = {
   readonly onProgress?: (done: number, total: number, path: string) => void;
 };
 
-function realPathOf(path: string): string {
-  try {
-    return realPathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 type Context = ConvertOptions & {
   readonly cache: ReturnType<typeof createRunContextCache>;
   readonly claimed: Set<string>;
@@ -77,7 +70,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     const reason = `${path}: same file as ${checkpoint.alias_of}, which holds the sidecar`;
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
-  const realPath = realPathOf(path);
+  const realPath = realPathOf(null, path);
   const placement = { scanRoot: scanRootOf(path, context.roots) };
   const sidecar = sidecarLocation(checkpoint, placement);
   if (context.claimed.has(sidecar)) {
