@@ -2,22 +2,22 @@ import type { Database } from "bun:sqlite";
 import { lstatSync, type Stats, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
 import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts";
 import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
-import { type ReadOutcome, readCatalogEntry } from "../io/catalog/catalog-entry-reader.ts";
 import { CatalogFacts } from "../io/catalog/catalog-facts.ts";
-import { applyCatalogChanges } from "../io/catalog/catalog-writes.ts";
 import { hasPrimaryRow, primaryPathsWithInode } from "../io/catalog/sqlite-path-reads.ts";
 import { checkpointDirectoryFacts } from "../io/checkpoint/checkpoint-dir-identity.ts";
 import { CheckpointUnreadableError } from "../io/checkpoint/checkpoint-unreadable-error.ts";
 import { createFsMemo, realPathOf } from "../io/fs/fs-memo.ts";
 import { fsPath, readDirectoryNames, realPathSync } from "../io/fs/fs-path.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import type { CheckpointLocation } from "../io/scan/checkpoint-location.ts";
+import { type ReadOutcome, readOne } from "../io/scan/index-one.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/scan/root-scope.ts";
+import { aliasRow, storeIndexed } from "../io/scan/store-indexed.ts";
 import { pathUnderRoot } from "../io/scan/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
@@ -108,18 +108,7 @@ function primaryOf(database: Database, file: ScannedFile): string | null {
 }
 
 function indexAlias(database: Database, file: ScannedFile, of: string, now: number): void {
-  const entry = entryFromMetadata({
-    file: { ...file, alias_of: of },
-    metadata: null,
-    status: "ok",
-    sidecar: "missing",
-    runDir: null,
-    indexedAt: now,
-  });
-  applyCatalogChanges(database, {
-    upserts: [{ ...entry, sidecar_present: file.sidecar_present, metadata: null }],
-    now,
-  });
+  storeIndexed(database, { indexed: [{ entry: aliasRow({ ...file, alias_of: of }, now), run: null }], now });
 }
 
 /** The real path a symlink resolves to, when that is another path inside the watched root; else null. */
@@ -155,14 +144,13 @@ async function indexSymlink(
 }
 
 /** The scan's read of one checkpoint; one that cannot be opened is `unreadable`, never a row. */
-async function readOne(
-  file: ScannedFile,
+async function readSettled(
+  location: CheckpointLocation,
   request: IndexRequest,
 ): Promise<ReadOutcome | { readonly unreadable: string }> {
   try {
-    return await readCatalogEntry(file, {
+    return await readOne(location, {
       sidecars: request.sidecars,
-      scanRoot: request.scanRoot,
       now: request.now,
       assemble: defaultAssemble,
       // For this checkpoint only: the locator and the run-file reader look at the same directories and files.
@@ -206,13 +194,9 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     indexAlias(database, file, primary, request.now());
     return { kind: "alias", of: primary };
   }
-  const outcome = await readOne(file, request);
+  const outcome = await readSettled({ file, root: request.scanRoot }, request);
   if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
-  applyCatalogChanges(database, {
-    upserts: [outcome.entry],
-    runs: outcome.run === null ? [] : [outcome.run],
-    now: request.now(),
-  });
+  storeIndexed(database, { indexed: [outcome], now: request.now() });
   return { kind: "indexed", outcome };
 }
 

@@ -1,5 +1,5 @@
 import { isOneOf, SIDECAR_WORTHY_STATUSES } from "../core/catalog/catalog-constants.ts";
-import type { ReadOutcome } from "../io/catalog/catalog-entry-reader.ts";
+import type { ReadOutcome } from "../io/scan/index-one.ts";
 import type { JobContext } from "./daemon-jobs.ts";
 
 /**

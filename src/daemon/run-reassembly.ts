@@ -2,17 +2,15 @@ import type { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
-import { entryFromMetadata } from "../core/catalog/entry-from-metadata.ts";
-import { isWrittenByCkpt } from "../core/metadata/ckpt-generator.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import type { StoredEntry } from "../io/catalog/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog/catalog-stored-metadata.ts";
-import { applyCatalogChanges, type RunUpdate } from "../io/catalog/catalog-writes.ts";
+import type { RunUpdate } from "../io/catalog/catalog-writes.ts";
 import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
 import { createTurnTaker } from "../io/process/loop-turns.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
-import { sidecarLocation, writeCheckpointSidecar } from "../io/sidecar/sidecar-placement.ts";
-import { readSidecar } from "../io/sidecar/sidecar-store.ts";
+import { readOne } from "../io/scan/index-one.ts";
+import { storeIndexed } from "../io/scan/store-indexed.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
 
 export type ReassembleRequest = {
@@ -51,14 +49,6 @@ function metricsKey(metadata: CheckpointMetadataV1 | null): string {
   return JSON.stringify([metadata?.metrics ?? null, metadata?.ckpt?.primary_metric ?? null]);
 }
 
-type SidecarOwner = "ours" | "user" | "none";
-
-function sidecarOwner(sidecar: string): SidecarOwner {
-  const read = readSidecar(sidecar);
-  if (!read.success) return read.error.code === "not-found" ? "none" : "user";
-  return isWrittenByCkpt(read.data.data) ? "ours" : "user";
-}
-
 type Step = {
   entry: StoredEntry | null;
   run: RunUpdate | null;
@@ -66,51 +56,24 @@ type Step = {
   warning: string | null;
 };
 
+/**
+ * The scan's read of one checkpoint, its sidecar judged outdated by the run files: a row only when its metrics
+ * moved, and only then a sidecar ckpt wrote is rewritten. A user's sidecar is their statement: still followed.
+ */
 async function reassembleOne(database: Database, path: string, request: ReassembleRequest): Promise<Step> {
-  const stats = statSync(path);
-  const file = scannedFileOf(path, stats);
-  const assembled = await defaultAssemble(path, { scanRoot: request.scanRootOf(path), now: request.now });
-  const metadata = assembled.metadata;
-  const run: RunUpdate | null =
-    assembled.run === null
-      ? null
-      : {
-          run: {
-            dir: assembled.run.dir,
-            exp_name: assembled.run.expName ?? metadata?.exp_name ?? null,
-            task: assembled.run.task,
-            config_path: metadata?.hydra_config_path ?? null,
-            wandb_run_id: metadata?.wandb_run_id ?? null,
-          },
-          points: assembled.run.points,
-        };
-  if (metadata === null || metricsKey(storedMetadata(database, path)) === metricsKey(metadata))
-    return { entry: null, run, wrote: null, warning: null };
-  const placement = { scanRoot: request.scanRootOf(path) };
-  const owner = sidecarOwner(sidecarLocation(file, placement));
-  // A user's sidecar is their statement about the checkpoint: the catalog keeps following it.
-  if (owner === "user") return { entry: null, run, wrote: null, warning: null };
-  let wrote: string | null = null;
-  let warning: string | null = null;
-  if (request.sidecars === "write") {
-    const written = writeCheckpointSidecar(file, metadata, { ...placement, force: owner === "ours" });
-    if (written.success) wrote = written.data.path;
-    else warning = written.error.message;
-  }
-  const entry = entryFromMetadata({
-    file,
-    metadata,
-    status: assembled.status,
-    sidecar: wrote !== null || owner === "ours" ? "valid" : request.sidecars === "off" ? "off" : "missing",
-    runDir: assembled.run?.dir ?? null,
-    indexedAt: request.now(),
+  const stored = metricsKey(storedMetadata(database, path));
+  const location = { file: scannedFileOf(path, statSync(path)), root: request.scanRootOf(path) };
+  const outcome = await readOne(location, {
+    sidecars: request.sidecars,
+    now: request.now,
+    assemble: defaultAssemble,
+    runFilesChanged: true,
+    alreadyKnown: (metadata) => metricsKey(metadata) === stored,
   });
-  const stored: StoredEntry = {
-    ...entry,
-    sidecar_present: file.sidecar_present || wrote !== null,
-    metadata,
-  };
-  return { entry: stored, run, wrote, warning };
+  const metadata = outcome.entry.metadata;
+  if (metadata === null || metricsKey(metadata) === stored)
+    return { entry: null, run: outcome.run, wrote: null, warning: null };
+  return { entry: outcome.entry, run: outcome.run, wrote: outcome.wrote, warning: outcome.warning };
 }
 
 /**
@@ -123,8 +86,7 @@ export async function reassembleRunMetrics(
   request: ReassembleRequest,
 ): Promise<ReassembleResult> {
   const paths = affectedPaths(database, request.metricFile);
-  const upserts: StoredEntry[] = [];
-  const runs = new Map<string, RunUpdate>();
+  const steps: Step[] = [];
   const changed: string[] = [];
   const sidecarsWritten: string[] = [];
   const warnings: string[] = [];
@@ -139,15 +101,11 @@ export async function reassembleRunMetrics(
     } catch {
       continue; // Gone meanwhile: its removal event is on the way.
     }
-    if (step.run !== null && !runs.has(step.run.run.dir)) runs.set(step.run.run.dir, step.run);
-    if (step.entry !== null) {
-      upserts.push(step.entry);
-      changed.push(path);
-    }
+    steps.push(step);
+    if (step.entry !== null) changed.push(path);
     if (step.wrote !== null) sidecarsWritten.push(step.wrote);
     if (step.warning !== null) warnings.push(step.warning);
   }
-  if (upserts.length > 0 || runs.size > 0)
-    applyCatalogChanges(database, { upserts, runs: [...runs.values()], now: request.now() });
+  storeIndexed(database, { indexed: steps, now: request.now() });
   return { checkpoints: paths.length, changed, sidecarsWritten, warnings };
 }

@@ -6,9 +6,10 @@ import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { type CheckpointMetadataV1, isMetadataFloatPath } from "../../core/metadata/metadata-schema.ts";
 import { stringifyPythonYaml } from "../../core/metadata/python-yaml-writer.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
-import { isSidecarCurrent } from "../catalog/catalog-entry-reader.ts";
 import type { StoredEntry } from "../catalog/catalog-rows.ts";
+import { isSidecarCurrent } from "../scan/index-one.ts";
 import { parseSidecarText } from "../sidecar/sidecar-store.ts";
+import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
 import type { ObjectCandidate } from "./object-candidates.ts";
 import { lastModifiedMs } from "./object-identity.ts";
 import { objectMetadata } from "./object-metadata.ts";
@@ -128,10 +129,10 @@ export async function readObjectEntry(
     return { kind: "failed", message: read.report.error?.message ?? `${file.path}: unreadable` };
   const relativePath = key.slice(options.prefix.length).replace(/^\/+/, "") || key;
   const built = objectMetadata(read, { relativePath });
+  const onDisk = look.state === "missing" ? "none" : look.state === "stale" && look.ours ? "ours" : "theirs";
   const writes =
-    options.sidecars === "write" &&
     built.metadata !== null &&
-    (look.state === "missing" || (look.state === "stale" && look.ours));
+    sidecarWriteVerdict({ mode: options.sidecars, onDisk, overwrite: "ours" }).kind === "write";
   const written =
     writes && built.metadata !== null ? await writeSidecarObject(store, sidecarKey, built.metadata) : null;
   const state = written?.wrote ? "valid" : look.state;

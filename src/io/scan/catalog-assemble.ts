@@ -1,7 +1,7 @@
-import type { AssembleCheckpoint } from "../catalog/catalog-entry-reader.ts";
 import { buildCheckpointMetadata } from "../checkpoint/checkpoint-metadata-pipeline.ts";
 import { CheckpointUnreadableError } from "../checkpoint/checkpoint-unreadable-error.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
+import type { AssembleCheckpoint } from "./index-one.ts";
 
 // One per thread (main and each read worker): a run's files are parsed once per scan, not once per checkpoint.
 const runContextCache = createRunContextCache();

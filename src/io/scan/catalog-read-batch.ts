@@ -1,16 +1,10 @@
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
-import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
-import {
-  type AssembleCheckpoint,
-  type ReadOutcome,
-  readCatalogEntry,
-} from "../catalog/catalog-entry-reader.ts";
 import { CheckpointUnreadableError } from "../checkpoint/checkpoint-unreadable-error.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
 import type { RunContextCache } from "../run-files/run-file-reader.ts";
-
-export type ReadItem = { readonly file: ScannedFile; readonly scanRoot: string };
+import type { CheckpointLocation } from "./checkpoint-location.ts";
+import { type AssembleCheckpoint, type ReadOutcome, readOne } from "./index-one.ts";
 
 export type ReadResult =
   | { readonly ok: true; readonly outcome: ReadOutcome }
@@ -36,18 +30,18 @@ export type ReadBatchOptions = {
 
 /** Reads a batch; an unexpected error on one checkpoint fails that one only, and the next scan retries it. */
 export async function readBatch(
-  items: readonly ReadItem[],
+  items: readonly CheckpointLocation[],
   options: ReadBatchOptions,
 ): Promise<ReadResult[]> {
   const results: ReadResult[] = [];
   const turns = options.signal === undefined ? null : createTurnTaker();
-  for (const { file, scanRoot } of items) {
+  for (const location of items) {
+    const { file } = location;
     await turns?.maybeTurn();
     if (options.signal?.aborted === true) break;
     try {
-      const outcome = await readCatalogEntry(file, {
+      const outcome = await readOne(location, {
         sidecars: options.sidecars,
-        scanRoot,
         now: options.now,
         assemble: options.assemble,
         memo: options.memo,

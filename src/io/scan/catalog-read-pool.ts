@@ -1,9 +1,10 @@
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
-import type { AssembleCheckpoint } from "../catalog/catalog-entry-reader.ts";
 import { createFsMemo } from "../fs/fs-memo.ts";
 import { turnOfEventLoop } from "../process/loop-turns.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
-import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import { type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import type { CheckpointLocation } from "./checkpoint-location.ts";
+import type { AssembleCheckpoint } from "./index-one.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
 const BATCH_SIZE = 32;
@@ -22,9 +23,9 @@ export type ReadPoolOptions = {
 };
 
 /** Feeds batches to one worker, four in flight, until the queue is empty; a failing worker hands its batches back. */
-function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): Promise<void> {
+function drive(worker: Worker, queue: CheckpointLocation[][], options: ReadPoolOptions): Promise<void> {
   return new Promise((resolve) => {
-    const inFlight: ReadItem[][] = [];
+    const inFlight: CheckpointLocation[][] = [];
     const send = () => {
       const batch = options.signal?.aborted === true ? undefined : queue.shift();
       if (batch === undefined) {
@@ -55,8 +56,11 @@ function drive(worker: Worker, queue: ReadItem[][], options: ReadPoolOptions): P
  * Reads every item, on the main thread and on `cores − 1` workers when there is enough work (both cores of a
  * 2-vCPU box). Results arrive through `onResults`; the main thread yields between its batches to receive them.
  */
-export async function readInPool(items: readonly ReadItem[], options: ReadPoolOptions): Promise<void> {
-  const queue: ReadItem[][] = [];
+export async function readInPool(
+  items: readonly CheckpointLocation[],
+  options: ReadPoolOptions,
+): Promise<void> {
+  const queue: CheckpointLocation[][] = [];
   for (let start = 0; start < items.length; start += BATCH_SIZE)
     queue.push(items.slice(start, start + BATCH_SIZE));
   options.workers.grow(items.length);

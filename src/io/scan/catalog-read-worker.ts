@@ -4,7 +4,8 @@ import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import { createFsMemo } from "../fs/fs-memo.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { defaultAssemble } from "./catalog-assemble.ts";
-import { type ReadItem, type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import { type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import type { CheckpointLocation } from "./checkpoint-location.ts";
 
 declare const self: Worker;
 
@@ -14,7 +15,7 @@ const memo = createFsMemo();
 const runCache = createRunContextCache();
 
 self.onmessage = async (
-  event: MessageEvent<{ readonly items: ReadItem[]; readonly sidecars: SidecarMode }>,
+  event: MessageEvent<{ readonly items: CheckpointLocation[]; readonly sidecars: SidecarMode }>,
 ) => {
   const results = await readBatch(event.data.items, {
     sidecars: event.data.sidecars,

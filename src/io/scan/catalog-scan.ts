@@ -1,28 +1,26 @@
 import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { isOneOf, SIDECAR_WORTHY_STATUSES, type SidecarMode } from "../../core/catalog/catalog-constants.ts";
-import { entryFromMetadata } from "../../core/catalog/entry-from-metadata.ts";
 import type { ReconcilePlan, ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
-import type { AssembleCheckpoint, ReadOutcome } from "../catalog/catalog-entry-reader.ts";
-import type { StoredEntry } from "../catalog/catalog-rows.ts";
 import {
   applyCatalogChanges,
   DELETE_BATCH,
   deleteCatalogPaths,
-  mergeRunUpdates,
-  type RunUpdate,
   recordScan,
 } from "../catalog/catalog-writes.ts";
 import { realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
-import type { ReadItem, ReadResult } from "./catalog-read-batch.ts";
+import type { ReadResult } from "./catalog-read-batch.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
+import { type CheckpointLocation, locationUnder } from "./checkpoint-location.ts";
+import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
-import { pathUnderRoot, scanRootOf } from "./walk-paths.ts";
+import { aliasRow, storeIndexed } from "./store-indexed.ts";
+import { pathUnderRoot } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -53,18 +51,6 @@ export type ScanOptions = {
 
 const FLUSH_EVERY = 500;
 
-function aliasEntry(file: ScannedFile, now: number): StoredEntry {
-  const entry = entryFromMetadata({
-    file,
-    metadata: null,
-    status: "ok",
-    sidecar: "missing",
-    runDir: null,
-    indexedAt: now,
-  });
-  return { ...entry, sidecar_present: file.sidecar_present, metadata: null };
-}
-
 /**
  * Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. A renamed checkpoint
  * whose metadata lived only in a sidecar that is gone too is read again instead; those files are returned.
@@ -78,7 +64,7 @@ async function applyRenames(
   // Loaded only when needed: a rescan that finds nothing changed never loads the YAML writer.
   if (plan.renamed.length === 0 && plan.aliases.length === 0) return { written: 0, reread: [] };
   const writing = plan.renamed.length > 0 && options.sidecars === "write";
-  const placement = writing ? await import("../sidecar/sidecar-placement.ts") : null;
+  const policy = writing ? await import("../sidecar/sidecar-write-policy.ts") : null;
   const ownSidecars = writing ? await import("../sidecar/own-sidecar-removal.ts") : null;
   const stored = plan.renamed.length > 0 ? await import("../catalog/catalog-stored-metadata.ts") : null;
   const reread: ScannedFile[] = [];
@@ -90,21 +76,26 @@ async function applyRenames(
       rereadFrom.push(from);
       return [];
     }
+    const location = locationUnder(file, options.roots);
     const metadata =
-      kept.metadata === null
-        ? null
-        : { ...kept.metadata, checkpoint_path: checkpointPathOf(file, options.roots) };
+      kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: checkpointPathOf(location) };
     let wrote = false;
     const kind = file.kind === "file" ? "file" : "directory";
     const sidecar = sidecarPathFor(file.path, { kind });
     // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
     const refresh =
       file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
-    if (placement !== null && metadata !== null && (!file.sidecar_present || refresh)) {
-      const result = placement.writeCheckpointSidecar(file, metadata, {
-        scanRoot: scanRootOf(file.path, options.roots),
-        force: refresh,
-      });
+    const result =
+      policy === null || metadata === null
+        ? null
+        : policy.writeSidecarByPolicy(file, metadata, {
+            scanRoot: location.root,
+            mode: options.sidecars,
+            // A sidecar of the new name's own is not the old name's to refresh.
+            onDisk: !file.sidecar_present ? "none" : refresh ? "ours" : "theirs",
+            overwrite: "ours",
+          });
+    if (result !== null) {
       wrote = result.success;
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
@@ -117,7 +108,7 @@ async function applyRenames(
     renames,
     removed: rereadFrom,
     now: options.now(),
-    upserts: plan.aliases.map(({ file }) => aliasEntry(file, options.now())),
+    upserts: plan.aliases.map(({ file }) => aliasRow(file, options.now())),
   });
   return { written, reread };
 }
@@ -136,10 +127,8 @@ async function removeVanished(database: Database, paths: readonly string[], opti
 }
 
 type Collector = {
-  upserts: StoredEntry[];
-  /** Reads whose rows are not stored yet: reported (`onRead`) once their batch is, never before. */
+  /** Reads whose rows are not stored yet: stored in batches, reported (`onRead`) once their batch is. */
   reads: ReadOutcome[];
-  runs: Map<string, RunUpdate>;
   failures: { path: string; message: string }[];
   written: number;
   missing: number;
@@ -147,7 +136,7 @@ type Collector = {
 };
 
 function newCollector(written: number): Collector {
-  return { upserts: [], reads: [], runs: new Map(), failures: [], written, missing: 0, done: 0 };
+  return { reads: [], failures: [], written, missing: 0, done: 0 };
 }
 
 function collect(collector: Collector, results: readonly ReadResult[]): void {
@@ -157,12 +146,10 @@ function collect(collector: Collector, results: readonly ReadResult[]): void {
       collector.failures.push({ path: result.path, message: result.message });
       continue;
     }
-    const { entry, run, wrote } = result.outcome;
+    const { entry, wrote } = result.outcome;
     collector.reads.push(result.outcome);
-    collector.upserts.push(entry);
     if (wrote !== null) collector.written++;
     if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
-    if (run !== null) collector.runs.set(run.run.dir, mergeRunUpdates(collector.runs.get(run.run.dir), run));
   }
 }
 
@@ -171,12 +158,9 @@ function collect(collector: Collector, results: readonly ReadResult[]): void {
  * of the batch is reported as indexed.
  */
 function flush(database: Database, collector: Collector, options: ScanOptions): void {
-  if (collector.upserts.length === 0 && collector.runs.size === 0) return;
-  const now = options.now();
-  applyCatalogChanges(database, { upserts: collector.upserts, runs: [...collector.runs.values()], now });
+  if (collector.reads.length === 0) return;
+  storeIndexed(database, { indexed: collector.reads, now: options.now() });
   const reads = collector.reads;
-  collector.upserts = [];
-  collector.runs = new Map();
   collector.reads = [];
   for (const outcome of reads) {
     options.onRead?.(outcome);
@@ -189,7 +173,7 @@ function flush(database: Database, collector: Collector, options: ScanOptions): 
  * pipeline are loaded here, on first use: a rescan that finds nothing changed does not pay for them.
  */
 async function readItems(
-  items: readonly ReadItem[],
+  items: readonly CheckpointLocation[],
   collector: Collector,
   context: { readonly database: Database; readonly options: ScanOptions; readonly workers: ReadWorkers },
 ): Promise<void> {
@@ -205,15 +189,15 @@ async function readItems(
     onResults: (results) => {
       collect(collector, results);
       options.onProgress?.(collector.done, items.length);
-      if (collector.upserts.length >= FLUSH_EVERY) flush(database, collector, options);
+      if (collector.reads.length >= FLUSH_EVERY) flush(database, collector, options);
     },
   });
 }
 
 /** `checkpoint_path` as the pipeline writes it: relative to the real path of the checkpoint's root. */
-function checkpointPathOf(file: ScannedFile, roots: readonly string[]): string {
+function checkpointPathOf({ file, root }: CheckpointLocation): string {
   const real = realCheckpointPath(null, file.path, file.symlink);
-  return pathUnderRoot(realPathOf(null, scanRootOf(file.path, roots)), real) ?? real;
+  return pathUnderRoot(realPathOf(null, root), real) ?? real;
 }
 
 /**
@@ -249,10 +233,9 @@ async function scanWith(
   await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector = newCollector(renamed.written);
-  const items: ReadItem[] = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) => ({
-    file,
-    scanRoot: scanRootOf(file.path, options.roots),
-  }));
+  const items = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) =>
+    locationUnder(file, options.roots),
+  );
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options);
   options.signal?.throwIfAborted();

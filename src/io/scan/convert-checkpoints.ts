@@ -2,9 +2,11 @@ import { existsSync } from "node:fs";
 import { comparePaths } from "../../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { buildCheckpointMetadata } from "../checkpoint/checkpoint-metadata-pipeline.ts";
-import { fsPath, realPathSync } from "../fs/fs-path.ts";
+import { realPathOf } from "../fs/fs-memo.ts";
+import { fsPath } from "../fs/fs-path.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { sidecarLocation, writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
+import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 import type { FoundCheckpoint } from "./walk-candidate.ts";
@@ -48,14 +50,6 @@ export type ConvertOptions = {
   readonly onProgress?: (done: number, total: number, path: string) => void;
 };
 
-function realPathOf(path: string): string {
-  try {
-    return realPathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 type Context = ConvertOptions & {
   readonly cache: ReturnType<typeof createRunContextCache>;
   readonly claimed: Set<string>;
@@ -76,7 +70,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     const reason = `${path}: same file as ${checkpoint.alias_of}, which holds the sidecar`;
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
-  const realPath = realPathOf(path);
+  const realPath = realPathOf(null, path);
   const placement = { scanRoot: scanRootOf(path, context.roots) };
   const sidecar = sidecarLocation(checkpoint, placement);
   if (context.claimed.has(sidecar)) {
@@ -89,7 +83,13 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     };
   }
   context.claimed.add(sidecar);
-  if (!context.force && existsSync(fsPath(sidecar))) {
+  // Convert asks for sidecars: the one rule, in write mode, replacing nothing unless forced.
+  const verdict = sidecarWriteVerdict({
+    mode: "write",
+    onDisk: existsSync(fsPath(sidecar)) ? "theirs" : "none",
+    overwrite: context.force ? "any" : "never",
+  });
+  if (verdict.kind === "keep") {
     const reason = `${sidecar} already exists (use --force to rewrite it)`;
     return { path, sidecar, status: "skipped", reason, warnings: [] };
   }
@@ -107,7 +107,7 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
     return { path, sidecar, status: "failed", reason, warnings };
   }
   if (context.dryRun) return { path, sidecar, status: "would-convert", warnings };
-  const written = writeCheckpointSidecar(checkpoint, built.metadata, { ...placement, force: context.force });
+  const written = writeCheckpointSidecar(checkpoint, built.metadata, { ...placement, force: verdict.force });
   if (!written.success) return { path, sidecar, status: "failed", reason: written.error.message, warnings };
   return { path, sidecar, status: "converted", warnings };
 }

@@ -7,9 +7,9 @@ import {
   openCatalogForReading,
   openCatalogForWriting,
 } from "../../../src/io/catalog/catalog-db.ts";
-import { assembleUnavailable } from "../../../src/io/catalog/catalog-entry-reader.ts";
 import { queryEntries } from "../../../src/io/catalog/catalog-reads.ts";
 import { scanCatalog } from "../../../src/io/scan/catalog-scan.ts";
+import { assembleUnavailable } from "../../../src/io/scan/index-one.ts";
 import { writeCheckpoint } from "../../helpers/catalog-tree.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 

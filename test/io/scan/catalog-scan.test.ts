@@ -13,10 +13,10 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
-import { type AssembleCheckpoint, readCatalogEntry } from "../../../src/io/catalog/catalog-entry-reader.ts";
 import { aliasesOf, queryEntries } from "../../../src/io/catalog/catalog-reads.ts";
 import { storedMetadata } from "../../../src/io/catalog/catalog-stored-metadata.ts";
 import { type ScanOptions, scanCatalog } from "../../../src/io/scan/catalog-scan.ts";
+import { type AssembleCheckpoint, readOne } from "../../../src/io/scan/index-one.ts";
 import { readSidecar } from "../../../src/io/sidecar/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../../helpers/catalog-tree.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
@@ -93,19 +93,17 @@ describe("incremental scan", () => {
   test("a sidecar ckpt wrote reads the same on the fast path as through the PyYAML-compatible reader", async () => {
     const path = join(dir.path, "run1/checkpoints/epoch=2.ckpt");
     const stats = statSync(path);
-    const fast = await readCatalogEntry(
-      {
-        path,
-        kind: "file",
-        dev: stats.dev,
-        ino: stats.ino,
-        size: stats.size,
-        mtime_ms: stats.mtimeMs,
-        alias_of: null,
-        sidecar_present: true,
-      },
-      { sidecars: "read", scanRoot: dir.path, now: () => 0, assemble },
-    );
+    const file = {
+      path,
+      kind: "file" as const,
+      dev: stats.dev,
+      ino: stats.ino,
+      size: stats.size,
+      mtime_ms: stats.mtimeMs,
+      alias_of: null,
+      sidecar_present: true,
+    };
+    const fast = await readOne({ file, root: dir.path }, { sidecars: "read", now: () => 0, assemble });
     const slow = readSidecar(join(dir.path, "run1/checkpoints/epoch=2.metadata.yaml"));
     expect(slow.success && slow.data.valid).toBe(true);
     expect(fast.entry.metadata).toEqual(slow.success ? (slow.data.data ?? null) : null);

@@ -1,7 +1,7 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import type { AssembleCheckpoint } from "../../../src/io/catalog/catalog-entry-reader.ts";
 import type { ReadResult } from "../../../src/io/scan/catalog-read-batch.ts";
 import { readInPool } from "../../../src/io/scan/catalog-read-pool.ts";
+import type { AssembleCheckpoint } from "../../../src/io/scan/index-one.ts";
 import { ReadWorkers } from "../../../src/io/scan/read-workers.ts";
 import { sampleMetadata } from "../../helpers/catalog-tree.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
@@ -33,7 +33,7 @@ test("a worker that fails to load before the pool drives it is left out; the mai
       sidecar_present: false,
       symlink: false,
     },
-    scanRoot: "/nowhere",
+    root: "/nowhere",
   }));
   const results: ReadResult[] = [];
   await readInPool(items, {

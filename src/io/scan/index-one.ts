@@ -6,8 +6,10 @@ import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import type { MetricPoint } from "../../core/runs/metric-series.ts";
+import type { StoredEntry } from "../catalog/catalog-rows.ts";
+import type { RunUpdate } from "../catalog/catalog-writes.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
-import { sidecarLocation, writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
+import { type PlacementOptions, sidecarLocation } from "../sidecar/sidecar-placement.ts";
 import {
   type RunCurvesReading,
   sidecarRun,
@@ -15,8 +17,8 @@ import {
   sidecarRunPoints,
 } from "../sidecar/sidecar-run.ts";
 import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
-import type { StoredEntry } from "./catalog-rows.ts";
-import type { RunUpdate } from "./catalog-writes.ts";
+import { type SidecarOnDisk, writeSidecarByPolicy } from "../sidecar/sidecar-write-policy.ts";
+import type { CheckpointLocation } from "./checkpoint-location.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -39,7 +41,6 @@ export type AssembleCheckpoint = (
 
 export type ReadEntryOptions = {
   readonly sidecars: SidecarMode;
-  readonly scanRoot: string;
   readonly now: () => number;
   readonly assemble: AssembleCheckpoint;
   /** Stats and listings shared by the reads of one scan. */
@@ -49,6 +50,13 @@ export type ReadEntryOptions = {
    * whether this run still needs them (a scan loads each run's once). @default a fresh cache, always
    */
   readonly runCurves?: RunCurvesReading;
+  /**
+   * The run's files changed while the checkpoint did not (run reassembly): a sidecar ckpt wrote no longer
+   * describes it and is rebuilt; anyone else's current sidecar is still followed. @default false
+   */
+  readonly runFilesChanged?: boolean;
+  /** The rebuilt metadata says nothing the catalog does not already hold: its sidecar is left as it is. */
+  readonly alreadyKnown?: (metadata: CheckpointMetadataV1) => boolean;
 };
 
 export type ReadOutcome = {
@@ -76,7 +84,7 @@ type SidecarLook =
   | {
       readonly kind: "rebuild";
       readonly state: SidecarState;
-      readonly overwrite: boolean;
+      readonly onDisk: SidecarOnDisk;
       readonly warning: string | null;
     };
 
@@ -99,24 +107,28 @@ function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
   }
 }
 
-function lookAtSidecar(sidecar: string, file: ScannedFile, mode: SidecarMode): SidecarLook {
-  if (mode === "off") return { kind: "rebuild", state: "off", overwrite: false, warning: null };
+const MISSING: SidecarLook = { kind: "rebuild", state: "missing", onDisk: "none", warning: null };
+const STALE_OURS: SidecarLook = { kind: "rebuild", state: "stale", onDisk: "ours", warning: null };
+
+function lookAtSidecar(
+  sidecar: string,
+  file: ScannedFile,
+  options: Pick<ReadEntryOptions, "sidecars" | "runFilesChanged">,
+): SidecarLook {
+  if (options.sidecars === "off") return { kind: "rebuild", state: "off", onDisk: "none", warning: null };
   if (
     !file.sidecar_present &&
     sidecar === sidecarPathFor(file.path, { kind: file.kind === "file" ? "file" : "directory" })
   )
-    return { kind: "rebuild", state: "missing", overwrite: false, warning: null };
+    return MISSING;
+  const outdated = options.runFilesChanged === true;
   const fast = readOwnSidecarFast(sidecar);
-  if (fast !== null) {
-    return isSidecarCurrent(fast, file)
-      ? { kind: "use", metadata: fast }
-      : { kind: "rebuild", state: "stale", overwrite: true, warning: null };
-  }
+  if (fast !== null)
+    return isSidecarCurrent(fast, file) && !outdated ? { kind: "use", metadata: fast } : STALE_OURS;
   const read = readSidecar(sidecar);
   if (!read.success) {
-    if (read.error.code === "not-found")
-      return { kind: "rebuild", state: "missing", overwrite: false, warning: null };
-    return { kind: "rebuild", state: "invalid", overwrite: false, warning: read.error.message };
+    if (read.error.code === "not-found") return MISSING;
+    return { kind: "rebuild", state: "invalid", onDisk: "theirs", warning: read.error.message };
   }
   const { valid, data } = read.data;
   if (!valid || data === undefined) {
@@ -125,12 +137,13 @@ function lookAtSidecar(sidecar: string, file: ScannedFile, mode: SidecarMode): S
     return {
       kind: "rebuild",
       state: "invalid",
-      overwrite: false,
+      onDisk: "theirs",
       warning: `${sidecar}: ${why}; kept as is, the catalog uses the checkpoint instead`,
     };
   }
-  if (isSidecarCurrent(data, file)) return { kind: "use", metadata: data };
-  return { kind: "rebuild", state: "stale", overwrite: isWrittenByCkpt(data), warning: null };
+  const ours = isWrittenByCkpt(data);
+  if (isSidecarCurrent(data, file) && !(outdated && ours)) return { kind: "use", metadata: data };
+  return ours ? STALE_OURS : { kind: "rebuild", state: "stale", onDisk: "theirs", warning: null };
 }
 
 function runUpdateOf(
@@ -154,7 +167,7 @@ function runUpdateOf(
 async function fromSidecar(
   file: ScannedFile,
   metadata: CheckpointMetadataV1,
-  options: ReadEntryOptions & { readonly indexedAt: number },
+  options: ReadEntryOptions & { readonly scanRoot: string; readonly indexedAt: number },
 ): Promise<ReadOutcome> {
   const runDir = sidecarRunDir(file, options);
   const points = await sidecarRunPoints(file, { runDir, ...options });
@@ -174,15 +187,45 @@ async function fromSidecar(
   };
 }
 
+/** The sidecar of a rebuilt checkpoint, (re)written as the one rule says: its state after, what was written, why not. */
+function rewriteSidecar(
+  file: ScannedFile,
+  metadata: CheckpointMetadataV1,
+  context: ReadEntryOptions & {
+    readonly placement: PlacementOptions;
+    readonly look: Extract<SidecarLook, { kind: "rebuild" }>;
+  },
+): { readonly state: SidecarState; readonly wrote: string | null; readonly warning: string | null } | null {
+  const { look } = context;
+  if (context.alreadyKnown?.(metadata) === true) return null;
+  const written = writeSidecarByPolicy(file, metadata, {
+    ...context.placement,
+    mode: context.sidecars,
+    onDisk: look.onDisk,
+    overwrite: "ours",
+  });
+  if (written === null) return null;
+  if (written.success) return { state: "valid", wrote: written.data.path, warning: look.warning };
+  const warning =
+    written.error.code === "refused"
+      ? `${written.error.message}; the catalog keeps its metadata`
+      : written.error.message;
+  return { state: look.state, wrote: null, warning };
+}
+
 /**
- * Builds one catalog entry: from a valid, current sidecar when there is one (fast), else from the checkpoint and
- * its run files; with `--sidecars write` a missing sidecar, or a stale one ckpt wrote, is then (re)written.
+ * The reader's half of indexing one checkpoint, the only path from a checkpoint to its catalog row (the scan's
+ * read workers, the daemon, run reassembly): from a valid, current sidecar when there is one (fast), else from the
+ * checkpoint and its run files, the sidecar then (re)written as `sidecarWriteVerdict` says. `storeIndexed` is
+ * the writer's half.
  */
-export async function readCatalogEntry(file: ScannedFile, options: ReadEntryOptions): Promise<ReadOutcome> {
+export async function readOne(location: CheckpointLocation, given: ReadEntryOptions): Promise<ReadOutcome> {
+  const { file } = location;
+  const options = { ...given, scanRoot: location.root };
   const indexedAt = options.now();
   const placement = { scanRoot: options.scanRoot, memo: options.memo };
   const sidecar = sidecarLocation(file, placement);
-  const look = lookAtSidecar(sidecar, file, options.sidecars);
+  const look = lookAtSidecar(sidecar, file, options);
   if (look.kind === "use") return fromSidecar(file, look.metadata, { ...options, indexedAt });
   const assembled = await options.assemble(file.path, {
     scanRoot: options.scanRoot,
@@ -190,25 +233,10 @@ export async function readCatalogEntry(file: ScannedFile, options: ReadEntryOpti
     ...(options.memo ? { memo: options.memo } : {}),
   });
   const metadata = assembled.metadata;
-  let state = look.state;
-  let wrote: string | null = null;
-  let warning = look.warning;
-  const mayWrite =
-    options.sidecars === "write" &&
-    metadata !== null &&
-    (state === "missing" || (state === "stale" && look.overwrite));
-  if (mayWrite) {
-    const written = writeCheckpointSidecar(file, metadata, { ...placement, force: state === "stale" });
-    if (written.success) {
-      state = "valid";
-      wrote = written.data.path;
-    } else {
-      warning =
-        written.error.code === "refused"
-          ? `${written.error.message}; the catalog keeps its metadata`
-          : written.error.message;
-    }
-  }
+  const rebuilt = metadata === null ? null : rewriteSidecar(file, metadata, { ...options, placement, look });
+  const state = rebuilt?.state ?? look.state;
+  const wrote = rebuilt?.wrote ?? null;
+  const warning = rebuilt === null ? look.warning : rebuilt.warning;
   const runDir = assembled.run?.dir ?? guessRunDir(file.path);
   const entry = entryFromMetadata({
     file,
