@@ -19,6 +19,8 @@ export const INPUT_CAPS = {
   configFile: { bytes: 8_000_000, what: "a config file" },
   /** HF `trainer_state.json` (its `log_history` grows with the run). */
   trainerState: { bytes: 64_000_000, what: "trainer_state.json" },
+  /** DeepSpeed `latest`, Megatron's `latest_checkpointed_iteration.txt`: a line naming a tag or an iteration. */
+  pointerFile: { bytes: 4096, what: "a pointer file (DeepSpeed latest, Megatron's tracker)" },
   /** `wandb-history.jsonl` of wandb before 0.10 (newer runs keep history in the streamed `.wandb` log). */
   wandbHistory: { bytes: 64_000_000, what: "wandb-history.jsonl" },
 } as const satisfies Record<string, InputCap>;

@@ -1,11 +1,13 @@
+import { MEGATRON_TRACKER } from "../checkpoint/megatron-report.ts";
+import { LATEST_FILE } from "../formats/distributed/deepspeed-layout.ts";
 import type { RetentionPointer } from "./retention-protections.ts";
 
 /** Files a framework keeps beside its checkpoints to name the one to resume from or the best one. */
 export const POINTER_FILE_NAMES = {
   /** DeepSpeed `save_checkpoint`: the tag directory of the latest save (`global_step1200`). */
-  deepspeed: "latest",
+  deepspeed: LATEST_FILE,
   /** Megatron-LM: the iteration of the latest save (`1200`, or `release`), its directory `iter_0001200`. */
-  megatron: "latest_checkpointed_iteration.txt",
+  megatron: MEGATRON_TRACKER,
   /** HF Trainer, inside each `checkpoint-N/`: `best_model_checkpoint` names the best checkpoint directory. */
   hfTrainer: "trainer_state.json",
 } as const;

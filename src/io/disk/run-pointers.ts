@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
+import { INPUT_CAPS, type InputCap } from "../../core/input-caps.ts";
 import {
   deepSpeedPointer,
   hfBestPointer,
@@ -9,34 +9,25 @@ import {
 } from "../../core/retention/pointer-files.ts";
 import type { RetentionPointer } from "../../core/retention/retention-protections.ts";
 import { parseHfTrainerState } from "../../core/runs/hf-trainer-state.ts";
-import { fsPath } from "../fs/fs-path.ts";
+import { readText } from "../run-files/run-file-text.ts";
 
-/** Pointer files are a line; a trainer_state.json of a long run is a few MB at most. */
-const POINTER_LIMIT = 4096;
-const TRAINER_STATE_LIMIT = 64 * 1024 * 1024;
-
-function readSmall(path: string, limit: number): string | null {
-  let descriptor: number | null = null;
-  try {
-    descriptor = openSync(fsPath(path), "r");
-    const buffer = Buffer.alloc(limit + 1);
-    const length = readSync(descriptor, buffer, 0, buffer.length, 0);
-    return length > limit ? null : buffer.subarray(0, length).toString("utf8");
-  } catch {
-    return null;
-  } finally {
-    if (descriptor !== null) closeSync(descriptor);
-  }
+/**
+ * A pointer file or trainer_state.json as text, through the run files' reader: opened without blocking and only
+ * if it is a regular file (a FIFO named `latest` is refused, never waited on), null when absent or over its cap.
+ */
+function readPointerText(path: string, cap: InputCap): string | null {
+  const text = readText(path, cap);
+  return text.success ? text.data : null;
 }
 
 /** DeepSpeed `latest` and Megatron's tracker in each directory that holds checkpoints or their tag directories. */
 function trackerPointers(directories: ReadonlySet<string>): RetentionPointer[] {
   const pointers: RetentionPointer[] = [];
   for (const directory of directories) {
-    const latest = readSmall(`${directory}/${POINTER_FILE_NAMES.deepspeed}`, POINTER_LIMIT);
+    const latest = readPointerText(`${directory}/${POINTER_FILE_NAMES.deepspeed}`, INPUT_CAPS.pointerFile);
     const deepSpeed = latest === null ? null : deepSpeedPointer(directory, latest);
     if (deepSpeed !== null) pointers.push(deepSpeed);
-    const tracker = readSmall(`${directory}/${POINTER_FILE_NAMES.megatron}`, POINTER_LIMIT);
+    const tracker = readPointerText(`${directory}/${POINTER_FILE_NAMES.megatron}`, INPUT_CAPS.pointerFile);
     const megatron = tracker === null ? null : megatronPointer(directory, tracker);
     if (megatron !== null) pointers.push(megatron);
   }
@@ -55,7 +46,7 @@ function hfBestPointers(entries: readonly CatalogEntry[]): RetentionPointer[] {
   }
   return [...newest].flatMap(([output, entry]) => {
     const file = `${entry.path}/${POINTER_FILE_NAMES.hfTrainer}`;
-    const text = readSmall(file, TRAINER_STATE_LIMIT);
+    const text = readPointerText(file, INPUT_CAPS.trainerState);
     const state = text === null ? null : parseHfTrainerState(text, file);
     const pointer = state?.success === true ? hfBestPointer(output, state.data.bestModelCheckpoint) : null;
     return pointer === null ? [] : [pointer];
