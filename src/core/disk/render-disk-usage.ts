@@ -1,3 +1,4 @@
+import { csvField } from "../catalog/entry-output.ts";
 import { formatBytes } from "../catalog/human-units.ts";
 import { escapeControl } from "../text/escape-control.ts";
 import type { DuReport, DuRoot } from "./disk-usage.ts";
@@ -66,10 +67,6 @@ export function renderDiskUsage(
   for (const root of report.roots) lines.push(...rootLines(root, options.checkpoints, options.show));
   if (report.roots.length > 1) lines.push(row(report.allocated_bytes, report.apparent_bytes, "", "total"));
   return `${[...lines, ...freeSpaceLines(report, options.show)].join("\n")}\n`;
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** One line per root, run and checkpoint: `level,path,run,allocated_bytes,apparent_bytes,sidecar_bytes`. */
