@@ -1,5 +1,5 @@
 import { realpathSync, statfsSync, statSync } from "node:fs";
-import { findMount, parseMountInfo } from "../../core/catalog/mount-info.ts";
+import { findMount, type MountEntry, parseMountInfo } from "../../core/catalog/mount-info.ts";
 import type { FilesystemSpace as UsageFilesystemSpace } from "../../core/disk/disk-usage.ts";
 import type { FilesystemSpace } from "../../core/health/fill-forecast.ts";
 import { readProcMountInfo } from "../catalog/catalog-location.ts";
@@ -23,11 +23,11 @@ function blockBytes(stats: StatFs): number {
   return typeof fragment === "number" && fragment > 0 ? fragment : Number(stats.bsize);
 }
 
-function probeOne(path: string, mountInfo: string | null): ProbedFilesystem {
+function probeOne(path: string, mounts: readonly MountEntry[] | null): ProbedFilesystem {
   const dev = statSync(path).dev;
   const stats = statfsSync(path);
   const block = blockBytes(stats);
-  const mount = mountInfo === null ? null : findMount(parseMountInfo(mountInfo), realpathSync(path));
+  const mount = mounts === null ? null : findMount(mounts, realpathSync(path));
   return {
     dev,
     probe: path,
@@ -47,13 +47,15 @@ export function probeFilesystems(
   paths: readonly string[],
   readMountInfo: () => string | null = readProcMountInfo,
 ): SpaceProbe {
+  // Parsed once for all paths: the table has a line per mount, and a catalog may name many devices.
   const mountInfo = readMountInfo();
+  const mounts = mountInfo === null ? null : parseMountInfo(mountInfo);
   const byDev = new Map<number, ProbedFilesystem>();
   const unmeasured: SpaceProbe["unmeasured"] = [];
   const devOf = new Map<string, number>();
   for (const path of paths) {
     try {
-      const probed = probeOne(path, mountInfo);
+      const probed = probeOne(path, mounts);
       devOf.set(path, probed.dev);
       if (!byDev.has(probed.dev)) byDev.set(probed.dev, probed);
     } catch (error) {
