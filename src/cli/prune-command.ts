@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { pruneTotals, renderPrunePlan } from "../core/retention/prune-report.ts";
+import { deletionKey, pruneTotals, renderPrunePlan } from "../core/retention/prune-report.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
@@ -145,7 +145,12 @@ function execute(
   context: CommandContext,
   location: CatalogLocation,
   roots: readonly string[],
-  options: { readonly values: PruneValues; readonly summaryOnly: boolean },
+  options: {
+    readonly values: PruneValues;
+    readonly summaryOnly: boolean;
+    /** After a confirmation: the deletions the user agreed to; a different plan now deletes nothing. */
+    readonly confirmed?: string;
+  },
 ): number {
   const { values } = options;
   using _lock = lockForPrune(location, context);
@@ -155,6 +160,12 @@ function execute(
     if (finished > 0)
       context.stderr.write(`ckpt: finished ${finished} removals an interrupted prune had begun\n`);
     const { plan } = planWith(context, database, roots, values);
+    if (options.confirmed !== undefined && deletionKey(plan.rows) !== options.confirmed) {
+      context.stderr.write(
+        "ckpt: prune: the checkpoints changed since the plan was shown; nothing was deleted: run 'ckpt prune' again\n",
+      );
+      return 1;
+    }
     const show = displayMessageFrom(context.cwd);
     const outcomes: PruneOutcome[] = executePrune(database, plan.targets, {
       mode: values.trash ? "trash" : "delete",
@@ -191,32 +202,32 @@ async function run(context: CommandContext): Promise<number> {
     database?.close();
     return execute(context, location, roots, { values, summaryOnly: false });
   }
-  let toDelete = 0;
+  let shown = { toDelete: 0, key: "" };
   try {
-    toDelete = showDryRun(context, database, roots, values, interactive);
+    shown = showDryRun(context, database, roots, values, interactive);
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
     database?.close();
   }
-  if (!interactive || toDelete === 0) return 0;
+  if (!interactive || shown.toDelete === 0) return 0;
   const how = values.trash ? "Move them to the trash" : "Delete them";
   const answer = await context.confirm?.(`${how}? [y/N] `);
   if (answer !== true) {
     context.stdout.write("nothing was deleted\n");
     return 0;
   }
-  return execute(context, location, roots, { values, summaryOnly: true });
+  return execute(context, location, roots, { values, summaryOnly: true, confirmed: shown.key });
 }
 
-/** The plan, printed; returns how many checkpoints it would delete. */
+/** The plan, printed; returns how many checkpoints it would delete, and which (`deletionKey`). */
 function showDryRun(
   context: CommandContext,
   database: Database | null,
   roots: readonly string[],
   values: PruneValues,
   interactive: boolean,
-): number {
+): { readonly toDelete: number; readonly key: string } {
   if (database === null)
     throw new AppError("not-found", `prune: the catalog does not exist yet; 'ckpt scan DIR' builds it`);
   const { plan } = planWith(context, database, roots, values);
@@ -226,7 +237,7 @@ function showDryRun(
     context.stdout.write(
       `dry run: nothing was deleted; --yes deletes these ${totals.delete} (${formatBytes(totals.bytes_freed)}), --yes --trash moves them to the trash\n`,
     );
-  return totals.delete;
+  return { toDelete: totals.delete, key: deletionKey(plan.rows) };
 }
 
 export const pruneCommand: Command = {

@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { fail, ok, type Result } from "../core/result.ts";
-import { pruneTotals } from "../core/retention/prune-report.ts";
+import { deletionKey, pruneTotals } from "../core/retention/prune-report.ts";
 import { parseRetainSpec } from "../core/retention/retain-spec.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
 import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
@@ -9,7 +9,7 @@ import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { executePrune, finishInterruptedPrunes } from "../io/disk/prune-executor.ts";
 import { behindDiskRefusal, buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
-import { deletionKey, type PrunePreview, type TuiPruner } from "../tui/prune-preview.ts";
+import type { PrunePreview, TuiPruner } from "../tui/prune-preview.ts";
 import { openForQuery, recordedRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";

@@ -35,11 +35,6 @@ export function doomedPaths(preview: PrunePreview | null): ReadonlySet<string> {
   return new Set(preview.rows.flatMap((row) => (row.action === "delete" ? [row.path] : [])));
 }
 
-/** The paths a plan deletes, in order, to tell whether a new plan is still the one previewed. */
-export function deletionKey(rows: readonly { readonly path: string; readonly action: string }[]): string {
-  return JSON.stringify(rows.flatMap((row) => (row.action === "delete" ? [row.path] : [])));
-}
-
 /** The status line while the policy is typed. */
 export function policyPromptText(label: string, text: string): string {
   return `prune ${escapeControl(label)}: keep ${text}▏ (best=K,last=N,every=N,since=7d) Enter previews, Esc cancels`;

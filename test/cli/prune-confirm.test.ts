@@ -1,7 +1,7 @@
 // `ckpt prune` without --yes on a terminal asks before deleting; `n` (or anything but y) deletes nothing. A real
 // process on a pseudo-terminal made by util-linux `script`.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cpSync, readdirSync } from "node:fs";
+import { cpSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
@@ -63,5 +63,35 @@ describe.skipIf(!hasScript)("prune on a terminal", () => {
       "last.pth.tar",
       "model_best.pth.tar",
     ]);
+  });
+
+  test("a plan that changed between the question and the answer deletes nothing", async () => {
+    using dir = makeTempDir("prune-confirm-changed");
+    const root = join(dir.path, "runs");
+    cpSync(join(realFixtureRoot, "timm"), root, { recursive: true });
+    const catalog = join(dir.path, "catalog.db");
+    const cli = (args: string[], confirm?: (question: string) => Promise<boolean>) =>
+      runCliInProcess([...args, "--catalog", catalog], {
+        cwd: dir.path,
+        now: Date.now(),
+        tty: true,
+        ...(confirm === undefined ? {} : { confirm }),
+      });
+    await cli(["scan", root]);
+    const run = join(root, TIMM);
+    const before = readdirSync(run).sort();
+    // While the question waits, one of the checkpoints shown for deletion is removed by hand and the catalog
+    // rescanned: the plan now deletes one, not the two the user said yes to.
+    const answered = await cli(["prune", root, "--keep-best", "1", "--include-active"], async () => {
+      rmSync(join(run, "checkpoint-1.pth.tar"));
+      await cli(["scan", root]);
+      return true;
+    });
+    expect(answered.stdout).toContain("2 of 4");
+    expect([answered.exitCode, answered.stderr]).toEqual([
+      1,
+      expect.stringContaining("the checkpoints changed since the plan was shown; nothing was deleted"),
+    ]);
+    expect(readdirSync(run).sort()).toEqual(before.filter((name) => name !== "checkpoint-1.pth.tar"));
   });
 });

@@ -18,6 +18,8 @@ export async function runCliInProcess(
     tty?: boolean;
     /** The terminal width stdout reports (with `tty`). */
     columns?: number;
+    /** Answers a yes/no question as the terminal would (main asks on stdin). */
+    confirm?: (question: string) => Promise<boolean | null>;
   },
 ): Promise<CliRun> {
   const stdout = collector(options.tty ?? false, options.columns);
@@ -29,6 +31,7 @@ export async function runCliInProcess(
     stderr,
     now: () => options.now ?? Date.UTC(2026, 10, 22, 12, 0, 0),
     version: "0.0.0-test",
+    ...(options.confirm === undefined ? {} : { confirm: options.confirm }),
   });
   return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
 }

@@ -31,6 +31,11 @@ export function pruneRows(
   }));
 }
 
+/** The paths a plan deletes, in order, to tell whether a new plan is still the one shown and agreed to. */
+export function deletionKey(rows: readonly { readonly path: string; readonly action: string }[]): string {
+  return JSON.stringify(rows.flatMap((row) => (row.action === "delete" ? [row.path] : [])));
+}
+
 export function pruneTotals(rows: readonly PruneRow[]): PruneTotals {
   let deleted = 0;
   let freed = 0;
