@@ -86,6 +86,18 @@ export function modifiedCondition(window: ModifiedWindow | undefined): SqlQuery 
   return parts.length === 0 ? null : { sql: parts.join(" AND "), params };
 }
 
+/**
+ * Primary entries (no aliases) under the roots (all of them when none) and, when given, modified in the window: the
+ * rows every statistic counts, in either store's dialect (`?` parameters).
+ */
+export function primaryEntriesWhere(roots: readonly string[], modified?: ModifiedWindow): SqlQuery {
+  const conditions = [rootCondition(roots), modifiedCondition(modified)].flatMap((part) => part ?? []);
+  return {
+    sql: ["alias_of IS NULL", ...conditions.map((part) => part.sql)].join(" AND "),
+    params: conditions.flatMap((part) => part.params),
+  };
+}
+
 function jsonPath(prefix: string, name: string): string {
   return `${prefix}."${name.replaceAll('"', '\\"')}"`;
 }

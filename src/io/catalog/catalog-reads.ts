@@ -7,9 +7,8 @@ import {
   buildEntrySql,
   ENTRY_COLUMNS,
   type EntrySqlOptions,
-  modifiedCondition,
+  primaryEntriesWhere,
   rootCondition,
-  type SqlQuery,
   type SqlValue,
 } from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
@@ -97,16 +96,6 @@ function countsBy(database: Database, column: "framework" | "status", where: str
     )
     .all(...params);
   return Object.fromEntries(rows.map((row) => [row.name, row.count]));
-}
-
-/** Primary entries under the roots (all of them when none) and, when given, modified in the window. */
-/** Primary entries (no aliases) under the roots, modified in the window: the rows every statistic counts. */
-export function primaryEntriesWhere(roots: readonly string[], modified?: ModifiedWindow): SqlQuery {
-  const conditions = [rootCondition(roots), modifiedCondition(modified)].flatMap((part) => part ?? []);
-  return {
-    sql: ["alias_of IS NULL", ...conditions.map((part) => part.sql)].join(" AND "),
-    params: conditions.flatMap((part) => part.params),
-  };
 }
 
 /** How many primary entries lie under the roots: what `ls` tells apart "nothing here" from "all filtered out". */

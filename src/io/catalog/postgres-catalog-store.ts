@@ -1,12 +1,7 @@
 import type { SQL } from "bun";
 import { type CatalogStats, coveragePercent } from "../../core/catalog/catalog-stats.ts";
 import { decodeChangeNotice } from "../../core/catalog/change-notice.ts";
-import {
-  buildEntrySql,
-  modifiedCondition,
-  rootCondition,
-  type SqlValue,
-} from "../../core/catalog/entry-sql.ts";
+import { buildEntrySql, primaryEntriesWhere, type SqlQuery } from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
@@ -17,20 +12,7 @@ import { applySharedChanges, deleteSharedPaths, recordSharedScan } from "./postg
 import { connectPostgres, queryRows } from "./postgres-connection.ts";
 import { redactedUrl } from "./postgres-url.ts";
 
-/** Primary rows under the roots and in the window, as a `WHERE` clause with `?` parameters. */
-function primaryWhere(roots: readonly string[], modified?: ModifiedWindow) {
-  const parts = [rootCondition(roots), modifiedCondition(modified)].flatMap((part) => part ?? []);
-  return {
-    sql: ["alias_of IS NULL", ...parts.map((part) => part.sql)].join(" AND "),
-    params: parts.flatMap((part) => part.params),
-  };
-}
-
-async function countsBy(
-  sql: SQL,
-  column: "framework" | "status",
-  where: { sql: string; params: SqlValue[] },
-) {
+async function countsBy(sql: SQL, column: "framework" | "status", where: SqlQuery) {
   const rows = await queryRows<{ name: string; count: number }>(
     sql,
     `SELECT coalesce(${column}, 'unknown') AS name, count(*)::integer AS count FROM checkpoints WHERE ${where.sql} GROUP BY 1`,
@@ -43,7 +25,7 @@ async function sharedStats(
   sql: SQL,
   options: { roots: readonly string[]; modified?: ModifiedWindow; name: string },
 ): Promise<CatalogStats> {
-  const where = primaryWhere(options.roots, options.modified);
+  const where = primaryEntriesWhere(options.roots, options.modified);
   const [totals] = await queryRows<{ count: number; valid: number; bytes: number | null; runs: number }>(
     sql,
     `SELECT count(*)::integer AS count, (count(*) FILTER (WHERE sidecar_state = 'valid'))::integer AS valid, sum(size) AS bytes, count(DISTINCT (host, run_dir)) FILTER (WHERE run_dir IS NOT NULL)::integer AS runs FROM checkpoints WHERE ${where.sql}`,
@@ -114,7 +96,7 @@ async function listShared(sql: SQL, listing: EntryListing): Promise<HostedEntry[
 }
 
 async function countShared(sql: SQL, roots: readonly string[]): Promise<number> {
-  const where = primaryWhere(roots);
+  const where = primaryEntriesWhere(roots);
   const [row] = await queryRows<{ count: number }>(
     sql,
     `SELECT count(*)::integer AS count FROM checkpoints WHERE ${where.sql}`,
@@ -141,7 +123,7 @@ async function aliasesShared(sql: SQL, paths: readonly string[]): Promise<Map<st
 }
 
 async function rankShared(sql: SQL, roots: readonly string[]): Promise<RankRow[]> {
-  const where = primaryWhere(roots);
+  const where = primaryEntriesWhere(roots);
   return queryRows<RankRow>(
     sql,
     `SELECT path, run_dir, primary_canonical, primary_value, primary_higher, epoch, global_step FROM checkpoints WHERE ${where.sql} AND primary_canonical IS NOT NULL`,

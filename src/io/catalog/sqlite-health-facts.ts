@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
 import type { EntryStatus } from "../../core/catalog/catalog-entry.ts";
 import type { SqlQuery, SqlValue } from "../../core/catalog/entry-sql.ts";
+import { primaryEntriesWhere } from "../../core/catalog/entry-sql.ts";
 import type { DeviceFacts, HealthFacts } from "../../core/health/health-facts.ts";
 import type { WrittenCheckpoint } from "../../core/health/write-rate.ts";
-import { primaryEntriesWhere } from "./catalog-reads.ts";
 
 // Every query walks a small index range or stops at its first row: the device list from the inode index, the
 // oldest row from the mtime index, recent rows and live runs from the mtime index, a run's rows from the run index.
