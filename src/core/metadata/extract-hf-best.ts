@@ -22,7 +22,8 @@ function withPrefix(metric: string): string {
   return metric.startsWith("eval_") ? metric : `eval_${metric}`;
 }
 
-function lastSegment(path: string): string {
+/** The last segment of a path as a trainer wrote it (`out/checkpoint-500/` → `checkpoint-500`). */
+export function lastSegment(path: string): string {
   const trimmed = path.replace(/\/+$/, "");
   return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }

@@ -1,5 +1,6 @@
 import { MEGATRON_TRACKER } from "../checkpoint/megatron-report.ts";
 import { LATEST_FILE } from "../formats/distributed/deepspeed-layout.ts";
+import { lastSegment } from "../metadata/extract-hf-best.ts";
 import type { RetentionPointer } from "./retention-protections.ts";
 
 /** Files a framework keeps beside its checkpoints to name the one to resume from or the best one. */
@@ -11,11 +12,6 @@ export const POINTER_FILE_NAMES = {
   /** HF Trainer, inside each `checkpoint-N/`: `best_model_checkpoint` names the best checkpoint directory. */
   hfTrainer: "trainer_state.json",
 } as const;
-
-function lastSegment(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
-  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
-}
 
 /** A tag or directory name is one path segment: `..`, `/` and control characters make it no pointer. */
 function isPlainName(name: string): boolean {

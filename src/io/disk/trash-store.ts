@@ -157,13 +157,14 @@ export function recoverTrash(trashDir: string): TrashRecovery {
   }
   for (const name of names) {
     const dir = `${trashDir}/${name}`;
-    if (name.startsWith(DISCARDING_PREFIX)) rmSync(fsPath(dir), { recursive: true, force: true });
-    if (name.startsWith(DISCARDING_PREFIX)) continue;
+    if (name.startsWith(DISCARDING_PREFIX)) {
+      rmSync(fsPath(dir), { recursive: true, force: true });
+      continue;
+    }
     const manifest = readManifest(dir);
     const moved = existsSync(fsPath(`${dir}/${PAYLOAD_NAME}`));
     if (manifest === null || !moved) {
-      if (!existsSync(fsPath(`${dir}/${PAYLOAD_NAME}`)))
-        rmSync(fsPath(dir), { recursive: true, force: true });
+      if (!moved) rmSync(fsPath(dir), { recursive: true, force: true });
       if (manifest !== null) undone.push(manifest.original);
       continue;
     }
