@@ -63,8 +63,8 @@ export type JobContext = {
   /** `--follow-symlinks`: paths whose real path leaves the roots are read too. */
   readonly followSymlinks: boolean;
   readonly now: () => number;
+  /** The watched roots: a checkpoint's root is the innermost of them holding it (`locationUnder`). */
   readonly roots: () => readonly string[];
-  readonly scanRootOf: (path: string) => string;
   /** Settle a path again (it changed between settling and reading). */
   readonly renotice: (path: string) => void;
   readonly enqueue: (job: DaemonJob) => void;
@@ -122,7 +122,7 @@ async function indexResult(context: JobContext, job: IndexJob) {
   const { indexCheckpointPath, recheckChanged } = await indexing();
   const request = {
     path: job.path,
-    scanRoot: context.scanRootOf(job.path),
+    roots: context.roots(),
     scope: rootScopeOf(context.roots(), { followSymlinks: context.followSymlinks }),
     sidecars: context.sidecars,
     now: context.now,
@@ -143,8 +143,8 @@ async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
         noteSidecarOutcome(context, result.outcome);
       else logReadOutcome(context, result.outcome);
       if (context.retention !== undefined && result.outcome.entry.alias_of === null) {
-        const { path } = result.outcome.entry;
-        context.enqueue({ kind: "retain", path, root: context.scanRootOf(path) });
+        const { file, root } = result.location;
+        context.enqueue({ kind: "retain", path: file.path, root });
       }
       return;
     case "alias":
@@ -158,6 +158,9 @@ async function runIndex(context: JobContext, job: IndexJob): Promise<void> {
       return;
     case "changed":
       context.renotice(job.path);
+      return;
+    case "not-a-checkpoint":
+      context.journal.log("debug", "not a checkpoint", { path: job.path });
       return;
     case "not-followed":
       context.journal.once(`not-followed:${job.path}`, "warn", "symlink not followed", {
@@ -208,7 +211,7 @@ async function runMetrics(context: JobContext, file: string): Promise<void> {
     metricFile: file,
     sidecars: context.sidecars,
     now: context.now,
-    scanRootOf: context.scanRootOf,
+    roots: context.roots(),
     signal: context.stopping,
   });
   for (const warning of result.warnings)

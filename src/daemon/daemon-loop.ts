@@ -5,7 +5,6 @@ import { fail, ok, type Result } from "../core/result.ts";
 import { openCatalogForWriting, truncateWal } from "../io/catalog/catalog-db.ts";
 import { type CatalogLock, type LockHolder, tryLockCatalog } from "../io/catalog/catalog-lock.ts";
 import type { Logger } from "../io/process/logger.ts";
-import { scanRootOf } from "../io/scan/walk-paths.ts";
 import { type DaemonJob, indexKeyOf, type JobContext, runDaemonJob, workItemOf } from "./daemon-jobs.ts";
 import { createDaemonJournal, type DaemonJournal } from "./daemon-journal.ts";
 import { addRoot, reloadRoots, removeRoot, scanForRequester } from "./daemon-roots.ts";
@@ -247,7 +246,6 @@ function createLoop(
       followSymlinks: options.followSymlinks ?? false,
       now: options.now,
       roots: () => loop.roots,
-      scanRootOf: (path) => scanRootOf(path, loop.roots),
       renotice: (path) => loop.settle.notice(path),
       enqueue: (job) => enqueue(loop, job),
       remove: (path) => remove(loop, path),

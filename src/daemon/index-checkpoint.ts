@@ -1,30 +1,24 @@
 import type { Database } from "bun:sqlite";
-import { lstatSync, type Stats, statSync } from "node:fs";
-import { basename } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { ScannedFile } from "../core/catalog/reconcile-plan.ts";
 import { type PathIdentity, sameIdentity } from "../core/daemon/settle-plan.ts";
-import { structuralDirKind } from "../core/discovery/checkpoint-dir-structure.ts";
-import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../core/discovery/checkpoint-names.ts";
-import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
 import { CatalogFacts } from "../io/catalog/catalog-facts.ts";
 import { hasPrimaryRow, primaryPathsWithInode } from "../io/catalog/sqlite-path-reads.ts";
-import { checkpointDirectoryFacts } from "../io/checkpoint/checkpoint-dir-identity.ts";
 import { CheckpointUnreadableError } from "../io/checkpoint/checkpoint-unreadable-error.ts";
-import { createFsMemo, realPathOf } from "../io/fs/fs-memo.ts";
-import { fsPath, readDirectoryNames, realPathSync } from "../io/fs/fs-path.ts";
+import { createFsMemo, realCheckpoint, realPathOf, statOrUndefined } from "../io/fs/fs-memo.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
-import type { CheckpointLocation } from "../io/scan/checkpoint-location.ts";
+import { type CheckpointLocation, locationUnder } from "../io/scan/checkpoint-location.ts";
 import { type ReadOutcome, readOne } from "../io/scan/index-one.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/scan/root-scope.ts";
 import { aliasRow, storeIndexed } from "../io/scan/store-indexed.ts";
+import { candidateAt } from "../io/scan/walk-candidate.ts";
 import { pathUnderRoot } from "../io/scan/walk-paths.ts";
 import { checkPathCompleteness, statPathIdentity } from "./settle-probes.ts";
 
 export type IndexRequest = {
   readonly path: string;
-  /** The watched root the path is under: `checkpoint_path` in the metadata is relative to it. */
-  readonly scanRoot: string;
+  /** The watched roots: the path's root (`checkpoint_path` in the metadata is relative to it) is found among them. */
+  readonly roots: readonly string[];
   /** The roots by real path and `--follow-symlinks`: what may be read. */
   readonly scope: RootScope;
   readonly sidecars: SidecarMode;
@@ -34,75 +28,26 @@ export type IndexRequest = {
 };
 
 export type IndexResult =
-  | { readonly kind: "indexed"; readonly outcome: ReadOutcome }
+  /** `location`: the checkpoint as it was found (its facts and root), for what follows its indexing. */
+  | { readonly kind: "indexed"; readonly outcome: ReadOutcome; readonly location: CheckpointLocation }
   /** `target`: the read of the link's target, when the link settled first and its target was indexed through it. */
   | { readonly kind: "alias"; readonly of: string; readonly target?: ReadOutcome }
   /** The path is no longer there: treat it as removed. */
   | { readonly kind: "gone" }
   /** It changed since it settled: settle it again rather than read a file in motion. */
   | { readonly kind: "changed" }
+  /** A directory the walk would descend into rather than read as one checkpoint: nothing stored. */
+  | { readonly kind: "not-a-checkpoint" }
   /** Its real path is outside the roots (a symlink, or a path through a symlinked directory): left alone. */
   | { readonly kind: "not-followed"; readonly message: string }
   /** It could not be opened or read (EACCES…): nothing stored, the next reconcile tries again. */
   | { readonly kind: "unreadable"; readonly message: string };
 
-function statOrNull(path: string, follow: boolean): Stats | null {
-  try {
-    return (
-      (follow
-        ? statSync(fsPath(path), { throwIfNoEntry: false })
-        : lstatSync(fsPath(path), { throwIfNoEntry: false })) ?? null
-    );
-  } catch {
-    return null;
-  }
-}
-
-/** A file or checkpoint directory as the walker would report it, so the next reconcile sees it unchanged. */
-export function scannedFileOf(path: string, stats: Stats, symlink?: boolean): ScannedFile {
-  const name = basename(path);
-  const kind = !stats.isDirectory()
-    ? "file"
-    : isShardedCheckpointDirName(name)
-      ? "sharded-dir"
-      : isHfCheckpointDirName(name)
-        ? "hf-dir"
-        : isStructuralCheckpointDir(path)
-          ? "sharded-dir"
-          : "file";
-  const sidecar = sidecarPathFor(path, { kind: kind === "file" ? "file" : "directory" });
-  return {
-    path,
-    kind,
-    dev: stats.dev,
-    ino: stats.ino,
-    ...(kind === "file" ? { size: stats.size, mtime_ms: stats.mtimeMs } : directoryFacts(path)),
-    alias_of: null,
-    // As the walk sees it: a regular file, never followed (a symlink in a sidecar's place is not one).
-    sidecar_present: statOrNull(sidecar, false)?.isFile() === true,
-    ...(symlink === undefined ? {} : { symlink }),
-  };
-}
-
-/** A directory checkpoint known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like `.ckpt/`. */
-function isStructuralCheckpointDir(path: string): boolean {
-  try {
-    return structuralDirKind(readDirectoryNames(path)) !== null;
-  } catch {
-    return false;
-  }
-}
-
-function directoryFacts(path: string): { size: number; mtime_ms: number } {
-  const { size, mtimeMs } = checkpointDirectoryFacts(path);
-  return { size, mtime_ms: mtimeMs };
-}
-
 /** Another catalogued primary path naming the same (dev, ino) that still does: this path is its alias. */
 function primaryOf(database: Database, file: ScannedFile): string | null {
   for (const path of primaryPathsWithInode(database, { dev: file.dev, ino: file.ino, except: file.path })) {
-    const stats = statOrNull(path, true);
-    if (stats !== null && stats.dev === file.dev && stats.ino === file.ino) return path;
+    const stats = statOrUndefined(null, path);
+    if (stats !== undefined && stats.dev === file.dev && stats.ino === file.ino) return path;
   }
   return null;
 }
@@ -111,15 +56,11 @@ function indexAlias(database: Database, file: ScannedFile, of: string, now: numb
   storeIndexed(database, { indexed: [{ entry: aliasRow({ ...file, alias_of: of }, now), run: null }], now });
 }
 
-/** The real path a symlink resolves to, when that is another path inside the watched root; else null. */
-function symlinkTargetInRoot(path: string, scanRoot: string): string | null {
-  try {
-    const target = realPathSync(path);
-    const inside = pathUnderRoot(realPathSync(scanRoot), target);
-    return target !== path && inside !== null && inside !== "." ? target : null;
-  } catch {
-    return null;
-  }
+/** The real path a symlink resolves to, when that is another path inside its root; else null. */
+function symlinkTargetInRoot(location: CheckpointLocation, real: string): string | null {
+  if (location.file.symlink !== true || real === location.file.path) return null;
+  const inside = pathUnderRoot(realPathOf(null, location.root), real);
+  return inside !== null && inside !== "." ? real : null;
 }
 
 /**
@@ -162,42 +103,47 @@ async function readSettled(
   }
 }
 
+type Found = { readonly location: CheckpointLocation; readonly real: string; readonly links: number };
+
+/**
+ * The path an event named as the walk would record it, under its root: or why it is not read now. The walk's
+ * rule too: only what really lies inside the roots is read.
+ */
+function findSettled(request: IndexRequest): Found | Exclude<IndexResult, { kind: "indexed" | "alias" }> {
+  const seen = realCheckpoint(null, request.path);
+  const { stats } = seen;
+  // A FIFO, socket or device is never a checkpoint (and is never opened): as far as the catalog goes, not there.
+  if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return { kind: "gone" };
+  if (!mayFollow(request.scope, seen.path))
+    return { kind: "not-followed", message: notFollowedMessage(request.path, seen.path) };
+  const file = candidateAt(request.path, { stats, symlink: seen.symlink });
+  if (file === null) return { kind: "not-a-checkpoint" };
+  if ("code" in file) return { kind: "unreadable", message: file.message };
+  const identity = { size: file.size, mtimeMs: file.mtime_ms, ino: file.ino };
+  if (request.expected !== undefined && !sameIdentity(identity, request.expected)) return { kind: "changed" };
+  return { location: locationUnder(file, request.roots), real: seen.path, links: file.links };
+}
+
 /**
  * Indexes one settled checkpoint: the scan's per-entry read (a valid current sidecar is used, else the checkpoint
  * and its run files are read and, with `--sidecars write`, a sidecar written) and one catalog transaction. A
  * symlink or hard link to a checkpoint already catalogued becomes an alias row.
  */
 export async function indexCheckpointPath(database: Database, request: IndexRequest): Promise<IndexResult> {
-  // lstat first: for the usual regular file it is also the followed stat, so one call instead of two.
-  const linkStats = statOrNull(request.path, false);
-  const isSymlink = linkStats?.isSymbolicLink() === true;
-  const stats = isSymlink ? statOrNull(request.path, true) : linkStats;
-  // A FIFO, socket or device is never a checkpoint (and is never opened): as far as the catalog goes, not there.
-  if (stats === null || !(stats.isFile() || stats.isDirectory())) return { kind: "gone" };
-  if (request.expected !== undefined) {
-    // A file's identity is the stat just taken; only a checkpoint directory needs the fold over its files.
-    const identity = stats.isDirectory()
-      ? statPathIdentity(request.path)
-      : { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
-    if (identity === undefined) return { kind: "gone" };
-    if (!sameIdentity(identity, request.expected)) return { kind: "changed" };
-  }
-  // The walk's rule, for a path an event named: read only what really lies inside the roots.
-  const real = realPathOf(null, request.path);
-  if (!mayFollow(request.scope, real))
-    return { kind: "not-followed", message: notFollowedMessage(request.path, real) };
-  const file = scannedFileOf(request.path, stats, isSymlink);
-  const target = isSymlink ? symlinkTargetInRoot(request.path, request.scanRoot) : null;
-  if (target !== null) return indexSymlink(database, { request, file, target });
-  const primary = stats.nlink > 1 ? primaryOf(database, file) : null;
+  const found = findSettled(request);
+  if ("kind" in found) return found;
+  const { location } = found;
+  const target = symlinkTargetInRoot(location, found.real);
+  if (target !== null) return indexSymlink(database, { request, file: location.file, target });
+  const primary = found.links > 1 ? primaryOf(database, location.file) : null;
   if (primary !== null) {
-    indexAlias(database, file, primary, request.now());
+    indexAlias(database, location.file, primary, request.now());
     return { kind: "alias", of: primary };
   }
-  const outcome = await readSettled({ file, root: request.scanRoot }, request);
+  const outcome = await readSettled(location, request);
   if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
   storeIndexed(database, { indexed: [outcome], now: request.now() });
-  return { kind: "indexed", outcome };
+  return { kind: "indexed", outcome, location };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Database } from "bun:sqlite";
-import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
@@ -7,18 +6,21 @@ import type { StoredEntry } from "../io/catalog/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog/catalog-stored-metadata.ts";
 import type { RunUpdate } from "../io/catalog/catalog-writes.ts";
 import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
+import { realCheckpoint } from "../io/fs/fs-memo.ts";
 import { createTurnTaker } from "../io/process/loop-turns.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import { type CheckpointLocation, locationUnder } from "../io/scan/checkpoint-location.ts";
 import { readOne } from "../io/scan/index-one.ts";
 import { storeIndexed } from "../io/scan/store-indexed.ts";
-import { scannedFileOf } from "./index-checkpoint.ts";
+import { candidateAt } from "../io/scan/walk-candidate.ts";
 
 export type ReassembleRequest = {
   /** The metric file that changed (`metrics.csv`, `results.csv`, an event file, `trainer_state.json`, …). */
   readonly metricFile: string;
   readonly sidecars: SidecarMode;
   readonly now: () => number;
-  readonly scanRootOf: (path: string) => string;
+  /** The watched roots: each checkpoint's root is the innermost of them holding it (`locationUnder`). */
+  readonly roots: readonly string[];
   /** The daemon is stopping: the run's next checkpoint is not re-assembled. */
   readonly signal?: AbortSignal;
 };
@@ -56,13 +58,26 @@ type Step = {
   warning: string | null;
 };
 
+/** A catalogued checkpoint as the walk would record it now, under its root; null when it no longer is one. */
+function catalogedLocation(path: string, roots: readonly string[]): CheckpointLocation | null {
+  const { stats, symlink } = realCheckpoint(null, path);
+  if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return null;
+  const file = candidateAt(path, { stats, symlink });
+  return file === null || "code" in file ? null : locationUnder(file, roots);
+}
+
 /**
  * The scan's read of one checkpoint, its sidecar judged outdated by the run files: a row only when its metrics
  * moved, and only then a sidecar ckpt wrote is rewritten. A user's sidecar is their statement: still followed.
  */
-async function reassembleOne(database: Database, path: string, request: ReassembleRequest): Promise<Step> {
+async function reassembleOne(
+  database: Database,
+  path: string,
+  request: ReassembleRequest,
+): Promise<Step | null> {
   const stored = metricsKey(storedMetadata(database, path));
-  const location = { file: scannedFileOf(path, statSync(path)), root: request.scanRootOf(path) };
+  const location = catalogedLocation(path, request.roots);
+  if (location === null) return null; // Gone meanwhile: its removal event is on the way.
   const outcome = await readOne(location, {
     sidecars: request.sidecars,
     now: request.now,
@@ -95,12 +110,13 @@ export async function reassembleRunMetrics(
   for (const path of paths) {
     await turns.maybeTurn();
     request.signal?.throwIfAborted();
-    let step: Step;
+    let step: Step | null;
     try {
       step = await reassembleOne(database, path, request);
     } catch {
-      continue; // Gone meanwhile: its removal event is on the way.
+      continue; // Gone while it was read: its removal event is on the way.
     }
+    if (step === null) continue;
     steps.push(step);
     if (step.entry !== null) changed.push(path);
     if (step.wrote !== null) sidecarsWritten.push(step.wrote);

@@ -8,7 +8,7 @@ import { type Completeness, checkFileCompleteness } from "../core/formats/comple
 import { LATEST_FILE } from "../core/formats/distributed/deepspeed-layout.ts";
 import { inspectHfCheckpointDir, inspectLightningShardedDir } from "../core/formats/hf-checkpoint-dir.ts";
 import { checkLegacyTorchCompleteness } from "../core/formats/torch-legacy.ts";
-import { checkpointDirectoryFacts } from "../io/checkpoint/checkpoint-dir-identity.ts";
+import { checkpointSizeAndMtime } from "../io/checkpoint/checkpoint-dir-identity.ts";
 import { notRegularMessage, withFileByteSource } from "../io/checkpoint/file-byte-source.ts";
 import { readCheckpointReport } from "../io/checkpoint/read-checkpoint.ts";
 import { statOrUndefined } from "../io/fs/fs-memo.ts";
@@ -24,8 +24,7 @@ import { withDirectoryView } from "../io/scan/directory-view.ts";
 export function statPathIdentity(path: string): PathIdentity | undefined {
   const stats = statOrUndefined(null, path);
   if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return undefined;
-  if (!stats.isDirectory()) return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
-  return { ...checkpointDirectoryFacts(path), ino: stats.ino };
+  return { ...checkpointSizeAndMtime(path, stats), ino: stats.ino };
 }
 
 /** A report's status as the settle step's verdict: a hostile checkpoint is finished (and reported unsafe). */

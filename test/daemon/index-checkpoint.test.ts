@@ -18,7 +18,7 @@ describe("indexCheckpointPath", () => {
     const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => 0 });
     try {
       const request = {
-        scanRoot: dir.path,
+        roots: [dir.path],
         scope: rootScopeOf([dir.path]),
         sidecars: "write" as const,
         now: () => 0,

@@ -39,7 +39,7 @@ function reassemble() {
     metricFile: join(dir.path, METRICS),
     sidecars: "write",
     now,
-    scanRootOf: () => dir.path,
+    roots: [dir.path],
   });
 }
 

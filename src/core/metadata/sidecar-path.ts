@@ -32,6 +32,14 @@ export function sidecarPathFor(
   return `${directory}${checkpointStem(name)}${SIDECAR_SUFFIX}`;
 }
 
+/**
+ * A catalogued checkpoint's own sidecar path: a file's beside it, a checkpoint directory's (`hf-dir`,
+ * `sharded-dir`) inside it. Where a symlink's sidecar goes is `sidecarLocation`'s question (src/io/sidecar).
+ */
+export function ownSidecarPath(checkpoint: { readonly path: string; readonly kind: string }): string {
+  return sidecarPathFor(checkpoint.path, { kind: checkpoint.kind === "file" ? "file" : "directory" });
+}
+
 /** True for `x.metadata.yaml` (including `ckpt.metadata.yaml`); a bare `.metadata.yaml` is not a sidecar. */
 export function isSidecarFileName(name: string): boolean {
   return name.endsWith(SIDECAR_SUFFIX) && name.length > SIDECAR_SUFFIX.length && !isSidecarTempFileName(name);

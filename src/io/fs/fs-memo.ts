@@ -115,25 +115,26 @@ export function realPathOf(memo: FsMemo | null, path: string): string {
 }
 
 /**
- * A checkpoint's real path and its stat. When the checkpoint itself is not a symlink this is one `lstat` plus its
- * directory's real path, remembered: `realpath` looks at every component of every path, a tenth of a cold scan.
+ * A checkpoint's real path, its (followed) stat and whether the path itself is a symlink. When it is not, this is
+ * one `lstat` plus its directory's real path, remembered: `realpath` looks at every component of every path, a
+ * tenth of a cold scan.
  */
 export function realCheckpoint(
   memo: FsMemo | null,
   path: string,
-): { readonly path: string; readonly stats: Stats | undefined } {
+): { readonly path: string; readonly stats: Stats | undefined; readonly symlink: boolean } {
   const absolute = resolve(path);
   let own: Stats;
   try {
     own = lstatSync(fsPath(absolute));
   } catch {
-    return { path: realPathOf(null, absolute), stats: undefined };
+    return { path: realPathOf(null, absolute), stats: undefined, symlink: false };
   }
   if (own.isSymbolicLink()) {
     const real = realPathOf(null, absolute);
-    return { path: real, stats: statOrUndefined(null, real) };
+    return { path: real, stats: statOrUndefined(null, real), symlink: true };
   }
-  return { path: realCheckpointPath(memo, absolute, false), stats: own };
+  return { path: realCheckpointPath(memo, absolute, false), stats: own, symlink: false };
 }
 
 /** A checkpoint's real path; `symlink: false` (the walk knows) saves even the `lstat`. */

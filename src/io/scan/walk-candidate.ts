@@ -1,4 +1,5 @@
 import { lstatSync, type Stats } from "node:fs";
+import { basename } from "node:path";
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import type { AliasCandidate } from "../../core/discovery/checkpoint-aliases.ts";
 import { structuralDirKind } from "../../core/discovery/checkpoint-dir-structure.ts";
@@ -7,9 +8,9 @@ import {
   isHfCheckpointMarker,
   isShardedCheckpointDirName,
 } from "../../core/discovery/checkpoint-names.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
-import { checkpointDirectoryFacts } from "../checkpoint/checkpoint-dir-identity.ts";
-import { type DirectoryEntry, fsPath, readDirectoryNames } from "../fs/fs-path.ts";
+import { DIRECTORY_SIDECAR_NAME, ownSidecarPath, sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { checkpointSizeAndMtime } from "../checkpoint/checkpoint-dir-identity.ts";
+import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../fs/fs-path.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 
 // What one name met by the walk becomes: its checkpoint kind, its row-shaped facts, or the problem it posed.
@@ -47,26 +48,46 @@ export function describeError(path: string, error: unknown): WalkProblem {
   return { path, code, message: `${path}: ${reasons[code] ?? `cannot read (${code})`}` };
 }
 
-/** The checkpoint kind of a directory, null for a plain one, or the problem when it could not be listed. */
-export function directoryKind(path: string, name: string): "hf-dir" | "sharded-dir" | null | WalkProblem {
-  if (isShardedCheckpointDirName(name)) return "sharded-dir";
+/** A directory the walk takes as one checkpoint, with its listing when it was listed to tell (so not listed again). */
+export type CheckpointDirectory = {
+  readonly kind: "hf-dir" | "sharded-dir";
+  readonly listing: readonly DirectoryEntry[] | undefined;
+};
+
+/**
+ * The checkpoint kind of a directory, null for a plain one, or the problem when it could not be listed. `listed`:
+ * its listing when the caller already has it.
+ */
+export function directoryKind(
+  path: string,
+  name: string,
+  listed?: readonly DirectoryEntry[],
+): CheckpointDirectory | null | WalkProblem {
+  if (isShardedCheckpointDirName(name)) return { kind: "sharded-dir", listing: listed };
+  let listing: readonly DirectoryEntry[];
   try {
-    const names = readDirectoryNames(path);
-    if (isHfCheckpointDirName(name) && names.some(isHfCheckpointMarker)) return "hf-dir";
-    // Known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like a sharded `.ckpt/`.
-    return structuralDirKind(names) === null ? null : "sharded-dir";
+    listing = listed ?? readDirectoryEntries(path);
   } catch (error) {
     return isHfCheckpointDirName(name) ? describeError(path, error) : null;
   }
+  const names = listing.map((entry) => entry.name);
+  if (isHfCheckpointDirName(name) && names.some(isHfCheckpointMarker)) return { kind: "hf-dir", listing };
+  // Known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like a sharded `.ckpt/`.
+  return structuralDirKind(names) === null ? null : { kind: "sharded-dir", listing };
 }
 
+/** What the walk records for a checkpoint it stat'ed (followed); a directory's facts fold its files. */
 export function candidateFrom(
   kind: CheckpointKind,
   path: string,
-  found: { readonly stats: Stats; readonly symlink: boolean },
+  found: {
+    readonly stats: Stats;
+    readonly symlink: boolean;
+    readonly listing?: readonly DirectoryEntry[] | undefined;
+  },
 ): WalkedCheckpoint {
   const { dev, ino, nlink } = found.stats;
-  const { size, mtimeMs } = kind === "file" ? found.stats : checkpointDirectoryFacts(path);
+  const { size, mtimeMs } = checkpointSizeAndMtime(path, found.stats, found.listing);
   return {
     kind,
     path,
@@ -79,6 +100,46 @@ export function candidateFrom(
     sidecar_present: false,
     links: nlink,
   };
+}
+
+/**
+ * A directory checkpoint as the walk records it. An HF directory (and one known by its files) keeps its sidecar
+ * inside (`ckpt.metadata.yaml`), where the walk does not look: it is looked for here. A Lightning sharded `.ckpt/`
+ * is never said to have one.
+ */
+export function directoryCandidate(
+  path: string,
+  found: CheckpointDirectory & { readonly stats: Stats; readonly symlink: boolean },
+): WalkedCheckpoint {
+  const candidate = candidateFrom(found.kind, path, found);
+  const inside = found.kind === "hf-dir" || !isShardedCheckpointDirName(basename(path));
+  const listed = found.listing?.some((entry) => entry.name === DIRECTORY_SIDECAR_NAME) ?? true;
+  candidate.sidecar_present = inside && listed && existsAsFile(ownSidecarPath(candidate));
+  return candidate;
+}
+
+/** A checkpoint file looked at alone, not met in its directory's listing: its sidecar is looked for here. */
+export function loneFileCandidate(
+  path: string,
+  found: { readonly stats: Stats; readonly symlink: boolean },
+): WalkedCheckpoint {
+  const candidate = candidateFrom("file", path, found);
+  candidate.sidecar_present = existsAsFile(ownSidecarPath(candidate));
+  return candidate;
+}
+
+/**
+ * One path as the walk would record it, looked at alone rather than met in its directory's listing (a path a
+ * daemon event named, a catalogued checkpoint run reassembly re-reads): null for a directory the walk would
+ * descend into, the problem for a `checkpoint-N/` that cannot be listed.
+ */
+export function candidateAt(
+  path: string,
+  found: { readonly stats: Stats; readonly symlink: boolean },
+): WalkedCheckpoint | WalkProblem | null {
+  if (!found.stats.isDirectory()) return loneFileCandidate(path, found);
+  const kind = directoryKind(path, basename(path));
+  return kind === null || "code" in kind ? kind : directoryCandidate(path, { ...kind, ...found });
 }
 
 /** Whether `path` is a regular file itself, as a listing's file type says (a symlink in its place is not). */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { isAssemblable, readReportFacts } from "../../core/metadata/report-facts.ts";
-import { checkpointCandidatesForSidecar, sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { checkpointCandidatesForSidecar, ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import type {
   AuditedCheckpoint,
   ReportProblem,
@@ -9,10 +9,10 @@ import type {
 import { readCheckpointReport } from "../checkpoint/read-checkpoint.ts";
 import { realPathOf } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
+import { type CheckpointLocation, locationUnder } from "../scan/checkpoint-location.ts";
 import { walkCheckpoints } from "../scan/checkpoint-walker.ts";
 import { NOT_FOLLOWED } from "../scan/root-scope.ts";
-import { type FoundCheckpoint, keepsRows } from "../scan/walk-candidate.ts";
-import { scanRootOf } from "../scan/walk-paths.ts";
+import { keepsRows } from "../scan/walk-candidate.ts";
 import { sidecarLocation } from "./sidecar-placement.ts";
 import { readSidecar } from "./sidecar-store.ts";
 
@@ -25,13 +25,10 @@ export type SidecarAudit = {
 };
 
 /** Where `sidecarLocation` puts the checkpoint's sidecar, and the link target it shares it with, if any. */
-function sidecarOf(
-  found: FoundCheckpoint,
-  roots: readonly string[],
-): { sidecar: string; via: string | null } {
-  const sidecar = sidecarLocation(found, { scanRoot: scanRootOf(found.path, roots) });
-  const own = sidecarPathFor(found.path, { kind: found.kind === "file" ? "file" : "directory" });
-  return { sidecar, via: sidecar === own ? null : realPathOf(null, found.path) };
+function sidecarOf(location: CheckpointLocation): { sidecar: string; via: string | null } {
+  const { file, root } = location;
+  const sidecar = sidecarLocation(file, { scanRoot: root });
+  return { sidecar, via: sidecar === ownSidecarPath(file) ? null : realPathOf(null, file.path) };
 }
 
 /** The store's messages start with `file[:line:col]: `; the report keeps those in fields, not in the text. */
@@ -88,7 +85,7 @@ export function auditSidecars(
   const walk = walkCheckpoints(roots, options);
   const used = new Set<string>();
   const checkpoints = walk.checkpoints.map((found): AuditedCheckpoint => {
-    const { sidecar, via } = sidecarOf(found, roots);
+    const { sidecar, via } = sidecarOf(locationUnder(found, roots));
     used.add(sidecar);
     return {
       path: found.path,

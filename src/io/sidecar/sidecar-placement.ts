@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { specialFileKind } from "../checkpoint/file-byte-source.ts";
 import { type FsMemo, isSymlink, realPathOf, remember } from "../fs/fs-memo.ts";
@@ -45,12 +45,11 @@ function baseOf(options: PlacementOptions): Base {
  * target's (a Lightning `last.ckpt` shares it). A target outside the root never gets one: the link's place is used.
  */
 export function sidecarLocation(file: SidecarSubject, options: PlacementOptions): string {
-  const kind = file.kind === "file" ? "file" : "directory";
-  const own = sidecarPathFor(file.path, { kind });
+  const own = ownSidecarPath(file);
   if (file.sidecar_present || !(file.symlink ?? isSymlink(file.path))) return own;
   const target = realPathOf(null, file.path);
   const inside = target !== resolve(file.path) && isWithin(target, baseOf(options).real);
-  return inside ? sidecarPathFor(target, { kind }) : own;
+  return inside ? ownSidecarPath({ path: target, kind: file.kind }) : own;
 }
 
 function refused(sidecar: string, why: string): SidecarWriteError {

@@ -23,22 +23,34 @@ type SidecarRunOptions = {
 };
 
 /**
+ * The checkpoint's real path, as the metadata pipeline reads it, and its root's real path when the checkpoint lies
+ * under it (run files are searched no higher than the root; a checkpoint outside it has no such bound).
+ */
+function realUnderRoot(
+  file: ScannedFile,
+  options: SidecarRunOptions,
+): { readonly path: string; readonly scanRoot: string | undefined } {
+  const memo = options.memo ?? null;
+  const path = realCheckpointPath(memo, file.path, file.symlink);
+  const root = realPathOf(memo, options.scanRoot);
+  return { path, scanRoot: isWithin(path, root) ? root : undefined };
+}
+
+/**
  * The run of a checkpoint read from its sidecar: the one the metadata pipeline would give it (the run-file
  * locator's run dir, from the real path as the pipeline does), so a sidecar never moves a checkpoint to another run.
  */
 export function sidecarRunDir(file: ScannedFile, options: SidecarRunOptions): string {
   const memo = options.memo ?? null;
-  const real = realCheckpointPath(memo, file.path, file.symlink);
-  const root = realPathOf(memo, options.scanRoot);
-  const inside = isWithin(real, root);
+  const real = realUnderRoot(file, options);
   // For a checkpoint file the answer depends on its directory only (HF directories are named by themselves).
-  const key = file.kind === "file" ? `sidecar-run-dir:${dirname(real)}\0${inside ? root : ""}` : null;
+  const key = file.kind === "file" ? `sidecar-run-dir:${dirname(real.path)}\0${real.scanRoot ?? ""}` : null;
   const known = key === null ? undefined : memo?.derived.get(key);
   if (typeof known === "string") return known;
   const runDir = locateRunDir({
-    checkpointPath: real,
+    checkpointPath: real.path,
     checkpointIsDirectory: file.kind !== "file",
-    ...(inside ? { scanRoot: root } : {}),
+    ...(real.scanRoot === undefined ? {} : { scanRoot: real.scanRoot }),
     ...(memo ? { memo } : {}),
   });
   if (key !== null) remember(memo?.derived, key, runDir);
@@ -57,14 +69,12 @@ export async function sidecarRunPoints(
   if (options.runCurves?.wanted(runDir) === false) return null;
   const { loadRunCurves } = await import("../run-files/run-context.ts");
   const { createRunContextCache } = await import("../run-files/run-file-reader.ts");
-  const memo = options.memo ?? null;
-  const real = realCheckpointPath(memo, file.path, file.symlink);
-  const root = realPathOf(memo, options.scanRoot);
+  const real = realUnderRoot(file, options);
   const curves = loadRunCurves({
-    checkpointPath: real,
+    checkpointPath: real.path,
     checkpointIsDirectory: file.kind !== "file",
     checkpointMtimeMs: file.mtime_ms,
-    ...(isWithin(real, root) ? { scanRoot: root } : {}),
+    ...(real.scanRoot === undefined ? {} : { scanRoot: real.scanRoot }),
     ...(options.memo ? { memo: options.memo } : {}),
     cache: options.runCurves?.cache ?? createRunContextCache(),
   });
