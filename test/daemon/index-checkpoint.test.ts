@@ -1,11 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexCheckpointPath } from "../../src/daemon/index-checkpoint.ts";
 import { openCatalogForWriting } from "../../src/io/catalog/catalog-db.ts";
+import { defaultAssemble } from "../../src/io/scan/catalog-assemble.ts";
+import { scanCatalog } from "../../src/io/scan/catalog-scan.ts";
 import { rootScopeOf } from "../../src/io/scan/root-scope.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { torchZipBytes } from "../helpers/torch-zip-bytes.ts";
+
+const DCP_FIXTURE = join(import.meta.dir, "../fixtures/distributed/dcp/single_nodist");
 
 describe("indexCheckpointPath", () => {
   test("a symlink that settles before its target indexes the target through it, and says so", async () => {
@@ -43,6 +47,60 @@ describe("indexCheckpointPath", () => {
         { path: target, alias_of: null },
         { path: join(run, "last.ckpt"), alias_of: target },
       ]);
+    } finally {
+      database.close();
+    }
+  });
+});
+
+describe("a path the daemon indexed is the same to the next reconcile", () => {
+  test("a DCP dir named checkpoint-N, a sharded .ckpt/ holding a ckpt.metadata.yaml and a file with its sidecar", async () => {
+    using dir = makeTempDir("index-as-walked");
+    const run = join(dir.path, "run");
+    // No HF marker in it: the walk takes it by its files (DCP), not by its name.
+    const dcpNamedLikeHf = join(run, "checkpoint-7");
+    cpSync(DCP_FIXTURE, dcpNamedLikeHf, { recursive: true });
+    // A Lightning sharded dir: the walk never counts a sidecar inside it.
+    const sharded = join(run, "epoch=1.ckpt");
+    cpSync(DCP_FIXTURE, sharded, { recursive: true });
+    writeFileSync(join(sharded, "ckpt.metadata.yaml"), "not: ours\n");
+    const file = join(run, "epoch=2.ckpt");
+    writeFileSync(file, torchZipBytes({ fill: 2 }));
+    writeFileSync(join(run, "epoch=2.metadata.yaml"), "not: ours either\n");
+    const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => 0 });
+    try {
+      const request = {
+        roots: [dir.path],
+        scope: rootScopeOf([dir.path]),
+        sidecars: "read" as const,
+        now: () => 0,
+      };
+      for (const path of [dcpNamedLikeHf, sharded, file]) {
+        const result = await indexCheckpointPath(database, { ...request, path });
+        expect(result.kind).toBe("indexed");
+      }
+      const kinds = database
+        .query<{ path: string; kind: string }, []>("SELECT path, kind FROM checkpoints ORDER BY path")
+        .all();
+      expect(kinds).toEqual([
+        { path: dcpNamedLikeHf, kind: "sharded-dir" },
+        { path: sharded, kind: "sharded-dir" },
+        { path: file, kind: "file" },
+      ]);
+      const summary = await scanCatalog(database, {
+        roots: [dir.path],
+        sidecars: "read",
+        now: () => 0,
+        assemble: defaultAssemble,
+        workers: 0,
+      });
+      const { added, updated, removed, unchanged } = summary;
+      expect({ added, updated, removed, unchanged }).toEqual({
+        added: 0,
+        updated: 0,
+        removed: 0,
+        unchanged: 3,
+      });
     } finally {
       database.close();
     }
