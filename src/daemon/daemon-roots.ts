@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { fail, ok, type Result } from "../core/result.ts";
 import { isWithin } from "../io/scan/walk-paths.ts";
-import type { Loop } from "./daemon-loop.ts";
+import type { Loop } from "./daemon-loop-state.ts";
 import type { RootScan, RootScanResult } from "./root-scan.ts";
 
 // Changing what a running daemon covers, and the scans it runs for others: `ckpt watch --add/--remove` and

@@ -1,5 +1,5 @@
 import { primaryRowCount } from "../io/catalog/sqlite-path-reads.ts";
-import type { Loop } from "./daemon-loop.ts";
+import type { Loop } from "./daemon-loop-state.ts";
 import type { DaemonStatus } from "./daemon-status.ts";
 
 const HOUR_MS = 3_600_000;

@@ -1,5 +1,6 @@
 import { truncateWal } from "../io/catalog/catalog-db.ts";
-import type { Loop, StopReport } from "./daemon-loop.ts";
+import type { StopReport } from "./daemon-loop.ts";
+import type { Loop } from "./daemon-loop-state.ts";
 import { clearTimer } from "./loop-timers.ts";
 
 /**
