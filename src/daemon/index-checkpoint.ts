@@ -103,25 +103,43 @@ async function readSettled(
   }
 }
 
-type Found = { readonly location: CheckpointLocation; readonly real: string; readonly links: number };
+/** A checkpoint found on disk: where (its facts and root), its real path, and how many names its inode has. */
+export type LocatedCheckpoint = {
+  readonly location: CheckpointLocation;
+  readonly real: string;
+  readonly links: number;
+};
+
+type NotFound = Extract<IndexResult, { kind: "gone" | "not-followed" | "not-a-checkpoint" | "unreadable" }>;
 
 /**
- * The path an event named as the walk would record it, under its root: or why it is not read now. The walk's
- * rule too: only what really lies inside the roots is read.
+ * A path as the walk would record it now, under its root, for the daemon's events and run reassembly alike; or
+ * why it is not there to read. With `scope`, the walk's rule too: only what really lies inside the roots is read.
  */
-function findSettled(request: IndexRequest): Found | Exclude<IndexResult, { kind: "indexed" | "alias" }> {
-  const seen = realCheckpoint(null, request.path);
+export function locateCheckpoint(
+  path: string,
+  roots: readonly string[],
+  scope?: RootScope,
+): LocatedCheckpoint | NotFound {
+  const seen = realCheckpoint(null, path);
   const { stats } = seen;
   // A FIFO, socket or device is never a checkpoint (and is never opened): as far as the catalog goes, not there.
   if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return { kind: "gone" };
-  if (!mayFollow(request.scope, seen.path))
-    return { kind: "not-followed", message: notFollowedMessage(request.path, seen.path) };
-  const file = candidateAt(request.path, { stats, symlink: seen.symlink });
+  if (scope !== undefined && !mayFollow(scope, seen.path))
+    return { kind: "not-followed", message: notFollowedMessage(path, seen.path) };
+  const file = candidateAt(path, { stats, symlink: seen.symlink });
   if (file === null) return { kind: "not-a-checkpoint" };
   if ("code" in file) return { kind: "unreadable", message: file.message };
+  return { location: locationUnder(file, roots), real: seen.path, links: file.links };
+}
+
+/** The path an event named, found as it settled: a different identity now means it moved on (`changed`). */
+function findSettled(request: IndexRequest): LocatedCheckpoint | NotFound | { readonly kind: "changed" } {
+  const found = locateCheckpoint(request.path, request.roots, request.scope);
+  if ("kind" in found || request.expected === undefined) return found;
+  const { file } = found.location;
   const identity = { size: file.size, mtimeMs: file.mtime_ms, ino: file.ino };
-  if (request.expected !== undefined && !sameIdentity(identity, request.expected)) return { kind: "changed" };
-  return { location: locationUnder(file, request.roots), real: seen.path, links: file.links };
+  return sameIdentity(identity, request.expected) ? found : { kind: "changed" };
 }
 
 /**

@@ -6,13 +6,11 @@ import type { StoredEntry } from "../io/catalog/catalog-rows.ts";
 import { storedMetadata } from "../io/catalog/catalog-stored-metadata.ts";
 import type { RunUpdate } from "../io/catalog/catalog-writes.ts";
 import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
-import { realCheckpoint } from "../io/fs/fs-memo.ts";
 import { createTurnTaker } from "../io/process/loop-turns.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
-import { type CheckpointLocation, locationUnder } from "../io/scan/checkpoint-location.ts";
 import { readOne } from "../io/scan/index-one.ts";
 import { storeIndexed } from "../io/scan/store-indexed.ts";
-import { candidateAt } from "../io/scan/walk-candidate.ts";
+import { locateCheckpoint } from "./index-checkpoint.ts";
 
 export type ReassembleRequest = {
   /** The metric file that changed (`metrics.csv`, `results.csv`, an event file, `trainer_state.json`, …). */
@@ -58,14 +56,6 @@ type Step = {
   warning: string | null;
 };
 
-/** A catalogued checkpoint as the walk would record it now, under its root; null when it no longer is one. */
-function catalogedLocation(path: string, roots: readonly string[]): CheckpointLocation | null {
-  const { stats, symlink } = realCheckpoint(null, path);
-  if (stats === undefined || !(stats.isFile() || stats.isDirectory())) return null;
-  const file = candidateAt(path, { stats, symlink });
-  return file === null || "code" in file ? null : locationUnder(file, roots);
-}
-
 /**
  * The scan's read of one checkpoint, its sidecar judged outdated by the run files: a row only when its metrics
  * moved, and only then a sidecar ckpt wrote is rewritten. A user's sidecar is their statement: still followed.
@@ -76,8 +66,9 @@ async function reassembleOne(
   request: ReassembleRequest,
 ): Promise<Step | null> {
   const stored = metricsKey(storedMetadata(database, path));
-  const location = catalogedLocation(path, request.roots);
-  if (location === null) return null; // Gone meanwhile: its removal event is on the way.
+  const found = locateCheckpoint(path, request.roots);
+  if ("kind" in found) return null; // Gone meanwhile (or no longer a checkpoint): its event is on the way.
+  const { location } = found;
   const outcome = await readOne(location, {
     sidecars: request.sidecars,
     now: request.now,
