@@ -14,7 +14,7 @@ import { CheckpointUnreadableError } from "../io/checkpoint/checkpoint-unreadabl
 import { createFsMemo, realPathOf } from "../io/fs/fs-memo.ts";
 import { fsPath, readDirectoryNames, realPathSync } from "../io/fs/fs-path.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
-import type { CheckpointLocation } from "../io/scan/checkpoint-location.ts";
+import { type CheckpointLocation, locationUnder } from "../io/scan/checkpoint-location.ts";
 import { type ReadOutcome, readOne } from "../io/scan/index-one.ts";
 import { mayFollow, notFollowedMessage, type RootScope } from "../io/scan/root-scope.ts";
 import { aliasRow, storeIndexed } from "../io/scan/store-indexed.ts";
@@ -194,7 +194,7 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     indexAlias(database, file, primary, request.now());
     return { kind: "alias", of: primary };
   }
-  const outcome = await readSettled({ file, root: request.scanRoot }, request);
+  const outcome = await readSettled(locationUnder(file, [request.scanRoot]), request);
   if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
   storeIndexed(database, { indexed: [outcome], now: request.now() });
   return { kind: "indexed", outcome };

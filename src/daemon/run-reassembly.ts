@@ -9,6 +9,7 @@ import type { RunUpdate } from "../io/catalog/catalog-writes.ts";
 import { readPathsOfRuns } from "../io/catalog/sqlite-path-reads.ts";
 import { createTurnTaker } from "../io/process/loop-turns.ts";
 import { defaultAssemble } from "../io/scan/catalog-assemble.ts";
+import { locationUnder } from "../io/scan/checkpoint-location.ts";
 import { readOne } from "../io/scan/index-one.ts";
 import { storeIndexed } from "../io/scan/store-indexed.ts";
 import { scannedFileOf } from "./index-checkpoint.ts";
@@ -62,7 +63,7 @@ type Step = {
  */
 async function reassembleOne(database: Database, path: string, request: ReassembleRequest): Promise<Step> {
   const stored = metricsKey(storedMetadata(database, path));
-  const location = { file: scannedFileOf(path, statSync(path)), root: request.scanRootOf(path) };
+  const location = locationUnder(scannedFileOf(path, statSync(path)), [request.scanRootOf(path)]);
   const outcome = await readOne(location, {
     sidecars: request.sidecars,
     now: request.now,
