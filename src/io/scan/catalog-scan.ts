@@ -15,7 +15,7 @@ import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
 import type { ReadResult } from "./catalog-read-batch.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
-import { type CheckpointLocation, locationUnder } from "./checkpoint-location.ts";
+import { type CheckpointLocation, locationsUnder, locationUnder } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
@@ -233,9 +233,7 @@ async function scanWith(
   await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector = newCollector(renamed.written);
-  const items = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) =>
-    locationUnder(file, options.roots),
-  );
+  const items = locationsUnder([...plan.read.map(({ file }) => file), ...renamed.reread], options.roots);
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options);
   options.signal?.throwIfAborted();

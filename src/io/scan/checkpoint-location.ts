@@ -1,5 +1,5 @@
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
-import { type FsMemo, realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
+import { createFsMemo, type FsMemo, realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
 import type { ObjectIdentity } from "../object-store/object-identity.ts";
 import type { ListedObject } from "../object-store/s3-listing.ts";
 import { sidecarLocation } from "../sidecar/sidecar-placement.ts";
@@ -84,4 +84,13 @@ export function fileLocation(
 /** The location of a checkpoint the walk found under one of `roots`. */
 export function locationUnder(file: ScannedFile, roots: readonly string[], memo?: FsMemo): FileLocation {
   return fileLocation(file, { root: scanRootOf(file.path, roots), ...(memo ? { memo } : {}) });
+}
+
+/**
+ * The locations of many checkpoints one walk found (a scan's reads): their directories' and roots' real paths
+ * looked up once for all of them, not once per checkpoint (`bench/location-bench.ts`: 81 → 7 µs a checkpoint).
+ */
+export function locationsUnder(files: readonly ScannedFile[], roots: readonly string[]): FileLocation[] {
+  const memo = createFsMemo();
+  return files.map((file) => locationUnder(file, roots, memo));
 }
