@@ -10,7 +10,6 @@ import {
   deleteCatalogPaths,
   recordScan,
 } from "../catalog/catalog-writes.ts";
-import { realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
 import type { ReadResult } from "./catalog-read-batch.ts";
@@ -20,7 +19,6 @@ import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { aliasRow, storeIndexed } from "./store-indexed.ts";
-import { pathUnderRoot } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -78,7 +76,7 @@ async function applyRenames(
     }
     const location = locationUnder(file, options.roots);
     const metadata =
-      kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: checkpointPathOf(location) };
+      kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: location.relativePath };
     let wrote = false;
     const kind = file.kind === "file" ? "file" : "directory";
     const sidecar = sidecarPathFor(file.path, { kind });
@@ -192,12 +190,6 @@ async function readItems(
       if (collector.reads.length >= FLUSH_EVERY) flush(database, collector, options);
     },
   });
-}
-
-/** `checkpoint_path` as the pipeline writes it: relative to the real path of the checkpoint's root. */
-function checkpointPathOf({ file, root }: CheckpointLocation): string {
-  const real = realCheckpointPath(null, file.path, file.symlink);
-  return pathUnderRoot(realPathOf(null, root), real) ?? real;
 }
 
 /**
