@@ -3,11 +3,12 @@ import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import { SIDECAR_SUFFIX } from "../../core/metadata/sidecar-path.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
-import { ok } from "../../core/result.ts";
+import { ok, type Result } from "../../core/result.ts";
 import { escapeControl } from "../../core/text/escape-control.ts";
 import { type KnownObject, knownObjectsUnder } from "../catalog/catalog-object-versions.ts";
 import { CheckpointUnreadableError } from "../checkpoint/checkpoint-unreadable-error.ts";
 import type { ObjectLocation } from "../scan/checkpoint-location.ts";
+import type { CheckpointPlace } from "../scan/checkpoint-place.ts";
 import { type ReadOutcome, readOne } from "../scan/index-one.ts";
 import type { ScanSummary } from "../scan/scan-summary.ts";
 import { type IndexedRow, storeIndexed } from "../scan/store-indexed.ts";
@@ -16,7 +17,7 @@ import { objectPlace } from "./object-checkpoint-place.ts";
 import { objectLocation } from "./object-location.ts";
 import { listObjects } from "./s3-listing.ts";
 import type { S3Session } from "./s3-session.ts";
-import type { S3Store } from "./s3-store.ts";
+import type { StoreFailure } from "./store-failure.ts";
 
 export type S3ScanOptions = {
   /** s3://bucket/prefix roots; a prefix is a folder (`exp` covers `exp/…`, not `exp2/…`) or one object's key. */
@@ -64,14 +65,16 @@ async function readAll(
 }
 
 type RootListing = {
-  readonly store: S3Store;
-  readonly prefix: string;
   readonly locations: readonly ObjectLocation[];
   readonly known: ReadonlyMap<string, KnownObject>;
 };
 
 /** One listing of the root, each checkpoint found in it as an object location. */
-async function listRoot(database: Database, root: string, options: S3ScanOptions) {
+async function listRoot(
+  database: Database,
+  root: string,
+  options: S3ScanOptions,
+): Promise<Result<RootListing, StoreFailure>> {
   const parsed = parseS3Url(root);
   if (!parsed.success) throw new AppError("usage", parsed.error);
   const store = options.session.store(parsed.data.bucket);
@@ -82,7 +85,7 @@ async function listRoot(database: Database, root: string, options: S3ScanOptions
   const locations = objectCandidates(listed.data, prefix).map((candidate) =>
     objectLocation(store, candidate, { prefix, sidecarKeys }),
   );
-  return ok({ store, prefix, locations, known: knownObjectsUnder(database, root) } satisfies RootListing);
+  return ok({ locations, known: knownObjectsUnder(database, root) });
 }
 
 /** A row whose size or ETag differs from the listing's (or no row) is read again; the rest are unchanged. */
@@ -94,7 +97,12 @@ function isChanged(location: ObjectLocation, known: ReadonlyMap<string, KnownObj
 /** Reads one object location through `readOne`, counting what happened; the row, when there is one. */
 async function indexObject(
   location: ObjectLocation,
-  context: { readonly options: S3ScanOptions; readonly tally: Tally; readonly known: RootListing["known"] },
+  context: {
+    readonly options: S3ScanOptions;
+    readonly tally: Tally;
+    readonly known: RootListing["known"];
+    readonly objects: CheckpointPlace<ObjectLocation>;
+  },
 ): Promise<IndexedRow | null> {
   const { options, tally } = context;
   let outcome: ReadOutcome;
@@ -102,7 +110,7 @@ async function indexObject(
     outcome = await readOne(location, {
       sidecars: options.sidecars,
       now: options.now,
-      objects: objectPlace((bucket) => options.session.store(bucket)),
+      objects: context.objects,
     });
   } catch (error) {
     if (!(error instanceof CheckpointUnreadableError)) throw error;
@@ -137,11 +145,12 @@ async function scanRoot(
   tally.unchanged += locations.length - toRead.length;
   tally.removed += removed.length;
   const pending: IndexedRow[] = [];
+  const objects = objectPlace((bucket) => options.session.store(bucket));
   let done = 0;
   await readAll(
     toRead,
     async (location) => {
-      const row = await indexObject(location, { options, tally, known });
+      const row = await indexObject(location, { options, tally, known, objects });
       options.onProgress?.(++done, toRead.length);
       if (row !== null) pending.push(row);
       if (pending.length >= BATCH) storeIndexed(database, { indexed: pending.splice(0), now: options.now() });
