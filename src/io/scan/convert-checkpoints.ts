@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { comparePaths } from "../../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { buildCheckpointMetadata } from "../checkpoint/checkpoint-metadata-pipeline.ts";
+import { createFsMemo, type FsMemo } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
@@ -53,6 +54,8 @@ export type ConvertOptions = {
 type Context = ConvertOptions & {
   readonly assemble: AssembleCheckpoint;
   readonly claimed: Set<string>;
+  /** Real paths of the directories this command met, looked up once. */
+  readonly memo: FsMemo;
 };
 
 function unsafeWarnings(path: string, metadata: CheckpointMetadataV1 | null): string[] {
@@ -112,7 +115,7 @@ async function convertOne(checkpoint: FoundCheckpoint, context: Context): Promis
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
   const root = scanRootOf(path, context.roots);
-  const location = fileLocation(checkpoint, { root, relativeTo: context.scanRoot });
+  const location = fileLocation(checkpoint, { root, relativeTo: context.scanRoot, memo: context.memo });
   const { sidecar } = location;
   if (context.claimed.has(sidecar))
     return skipped(location, `${path}: shares ${sidecar} with its link target`);
@@ -143,7 +146,12 @@ export async function convertCheckpoints(options: ConvertOptions): Promise<Conve
     recursive: options.recursive,
     followSymlinks: options.followSymlinks ?? false,
   });
-  const context: Context = { ...options, assemble: convertAssemble(options), claimed: new Set() };
+  const context: Context = {
+    ...options,
+    assemble: convertAssemble(options),
+    claimed: new Set(),
+    memo: createFsMemo(),
+  };
   const found = [...walked.checkpoints].sort(
     (a, b) => Number(a.symlink) - Number(b.symlink) || comparePaths(a.path, b.path),
   );
