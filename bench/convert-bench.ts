@@ -92,12 +92,12 @@ function median(samples: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-function inProcess(root: string): { ms: number; checkpoints: number } {
+async function inProcess(root: string): Promise<{ ms: number; checkpoints: number }> {
   const samples: number[] = [];
   let checkpoints = 0;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const summary = convertCheckpoints({
+    const summary = await convertCheckpoints({
       roots: [root],
       scanRoot: root,
       recursive: true,
@@ -139,7 +139,7 @@ for (const [label, root] of [
   ["real fixtures", fixtures],
   [`${syntheticCount} synthetic`, synthetic],
 ] as const) {
-  const inside = inProcess(root);
+  const inside = await inProcess(root);
   const whole = wholeProcess(root);
   const perCheckpoint = inside.ms / inside.checkpoints;
   console.log(

@@ -147,7 +147,7 @@ async function run(context: CommandContext): Promise<number> {
   const target = targetOf(values, context.cwd);
   const shown: Shown = { path: displayPathFrom(context.cwd), message: displayMessageFrom(context.cwd) };
   const progress = progressWriter(context.stderr, shown.path);
-  const summary = convertCheckpoints({
+  const summary = await convertCheckpoints({
     ...target,
     recursive: !values["no-recursive"],
     followSymlinks: values["follow-symlinks"],

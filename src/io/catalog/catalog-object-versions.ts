@@ -24,12 +24,22 @@ export function knownObjectsUnder(database: Database, root: string): Map<string,
   return new Map(rows.map((row) => [row.path, { size: row.size, etag: row.etag }]));
 }
 
+/** The version of an object a catalog row describes: its ETag and last-modified, keyed by the row's s3:// path. */
+export type ObjectVersion = {
+  readonly path: string;
+  readonly etag: string;
+  readonly lastModified: string | null;
+};
+
 export type ObjectVersionChanges = {
-  readonly versions: readonly { path: string; etag: string; lastModified: string | null }[];
+  readonly versions: readonly ObjectVersion[];
   readonly removed: readonly string[];
 };
 
-/** Records the ETag of objects just catalogued and forgets those whose rows were removed, in one transaction. */
+/**
+ * Records the ETag of objects just catalogued and forgets those whose rows were removed, in one transaction (or
+ * inside the caller's: `storeIndexed` writes the rows and their versions together).
+ */
 export function recordObjectVersions(database: Database, changes: ObjectVersionChanges): void {
   writingCatalog(database.filename, () => {
     database.run(OBJECT_VERSIONS_DDL);

@@ -3,15 +3,21 @@ import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import { SIDECAR_SUFFIX } from "../../core/metadata/sidecar-path.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
+import { ok, type Result } from "../../core/result.ts";
 import { escapeControl } from "../../core/text/escape-control.ts";
-import { knownObjectsUnder, recordObjectVersions } from "../catalog/catalog-object-versions.ts";
-import type { StoredEntry } from "../catalog/catalog-rows.ts";
-import { applyCatalogChanges } from "../catalog/catalog-writes.ts";
+import { type KnownObject, knownObjectsUnder } from "../catalog/catalog-object-versions.ts";
+import { CheckpointUnreadableError } from "../checkpoint/checkpoint-unreadable-error.ts";
+import type { ObjectLocation } from "../scan/checkpoint-location.ts";
+import type { CheckpointPlace } from "../scan/checkpoint-place.ts";
+import { type ReadOutcome, readOne } from "../scan/index-one.ts";
 import type { ScanSummary } from "../scan/scan-summary.ts";
-import { type ObjectCandidate, objectCandidates } from "./object-candidates.ts";
-import { readObjectEntry } from "./object-catalog-entry.ts";
+import { type IndexedRow, storeIndexed } from "../scan/store-indexed.ts";
+import { objectCandidates } from "./object-candidates.ts";
+import { objectPlace } from "./object-checkpoint-place.ts";
+import { objectLocation } from "./object-location.ts";
 import { listObjects } from "./s3-listing.ts";
 import type { S3Session } from "./s3-session.ts";
+import type { StoreFailure } from "./store-failure.ts";
 
 export type S3ScanOptions = {
   /** s3://bucket/prefix roots; a prefix is a folder (`exp` covers `exp/…`, not `exp2/…`) or one object's key. */
@@ -44,8 +50,8 @@ function emptyTally(): Tally {
 const BATCH = 500;
 
 async function readAll(
-  candidates: readonly ObjectCandidate[],
-  read: (candidate: ObjectCandidate) => Promise<void>,
+  candidates: readonly ObjectLocation[],
+  read: (candidate: ObjectLocation) => Promise<void>,
   concurrency: number,
 ): Promise<void> {
   let next = 0;
@@ -58,75 +64,100 @@ async function readAll(
   await Promise.all(Array.from({ length: Math.min(concurrency, candidates.length) }, worker));
 }
 
+type RootListing = {
+  readonly locations: readonly ObjectLocation[];
+  readonly known: ReadonlyMap<string, KnownObject>;
+};
+
+/** One listing of the root, each checkpoint found in it as an object location. */
+async function listRoot(
+  database: Database,
+  root: string,
+  options: S3ScanOptions,
+): Promise<Result<RootListing, StoreFailure>> {
+  const parsed = parseS3Url(root);
+  if (!parsed.success) throw new AppError("usage", parsed.error);
+  const store = options.session.store(parsed.data.bucket);
+  const prefix = parsed.data.key;
+  const listed = await listObjects(store, prefix);
+  if (!listed.success) return listed;
+  const sidecarKeys = new Set(listed.data.filter((o) => o.key.endsWith(SIDECAR_SUFFIX)).map((o) => o.key));
+  const locations = objectCandidates(listed.data, prefix).map((candidate) =>
+    objectLocation(store, candidate, { prefix, sidecarKeys }),
+  );
+  return ok({ locations, known: knownObjectsUnder(database, root) });
+}
+
+/** A row whose size or ETag differs from the listing's (or no row) is read again; the rest are unchanged. */
+function isChanged(location: ObjectLocation, known: ReadonlyMap<string, KnownObject>): boolean {
+  const row = known.get(location.file.path);
+  return row === undefined || row.size !== location.identity.size || row.etag !== location.identity.etag;
+}
+
+/** Reads one object location through `readOne`, counting what happened; the row, when there is one. */
+async function indexObject(
+  location: ObjectLocation,
+  context: {
+    readonly options: S3ScanOptions;
+    readonly tally: Tally;
+    readonly known: RootListing["known"];
+    readonly objects: CheckpointPlace<ObjectLocation>;
+  },
+): Promise<IndexedRow | null> {
+  const { options, tally } = context;
+  let outcome: ReadOutcome;
+  try {
+    outcome = await readOne(location, {
+      sidecars: options.sidecars,
+      now: options.now,
+      objects: context.objects,
+    });
+  } catch (error) {
+    if (!(error instanceof CheckpointUnreadableError)) throw error;
+    tally.failed++;
+    tally.failures.push(escapeControl(error.message));
+    return null;
+  }
+  if (context.known.has(outcome.entry.path)) tally.updated++;
+  else tally.added++;
+  if (outcome.wrote !== null) tally.sidecars_written++;
+  else if (!outcome.entry.sidecar_present && outcome.entry.metadata !== null) tally.sidecars_missing++;
+  if (outcome.warning !== null) options.onWarning?.(escapeControl(outcome.warning));
+  return outcome;
+}
+
 async function scanRoot(
   database: Database,
   root: string,
   options: S3ScanOptions,
   tally: Tally,
 ): Promise<void> {
-  const parsed = parseS3Url(root);
-  if (!parsed.success) throw new AppError("usage", parsed.error);
-  const store = options.session.store(parsed.data.bucket);
-  const prefix = parsed.data.key;
-  const listed = await listObjects(store, prefix);
-  if (!listed.success) {
+  const listing = await listRoot(database, root, options);
+  if (!listing.success) {
     tally.failed++;
-    tally.failures.push(escapeControl(listed.error.message));
+    tally.failures.push(escapeControl(listing.error.message));
     return;
   }
-  const sidecarKeys = new Set(listed.data.filter((o) => o.key.endsWith(SIDECAR_SUFFIX)).map((o) => o.key));
-  const candidates = objectCandidates(listed.data, prefix);
-  const known = knownObjectsUnder(database, root);
-  const present = new Set(candidates.map((candidate) => store.urlOf(candidate.key)));
+  const { locations, known } = listing.data;
+  const present = new Set(locations.map((location) => location.file.path));
   const removed = [...known.keys()].filter((path) => !present.has(path));
-  const toRead = candidates.filter((candidate) => {
-    const row = known.get(store.urlOf(candidate.key));
-    return row === undefined || row.size !== candidate.identity.size || row.etag !== candidate.identity.etag;
-  });
-  tally.unchanged += candidates.length - toRead.length;
+  const toRead = locations.filter((location) => isChanged(location, known));
+  tally.unchanged += locations.length - toRead.length;
   tally.removed += removed.length;
-  const pending: { entry: StoredEntry; candidate: ObjectCandidate }[] = [];
-  const flush = (removedNow: readonly string[]) => {
-    const batch = pending.splice(0);
-    applyCatalogChanges(database, {
-      upserts: batch.map((item) => item.entry),
-      removed: removedNow,
-      now: options.now(),
-    });
-    const versions = batch.map(({ entry, candidate }) => ({
-      path: entry.path,
-      etag: candidate.identity.etag,
-      lastModified: candidate.identity.lastModified,
-    }));
-    recordObjectVersions(database, { versions, removed: removedNow });
-  };
+  const pending: IndexedRow[] = [];
+  const objects = objectPlace((bucket) => options.session.store(bucket));
   let done = 0;
   await readAll(
     toRead,
-    async (candidate) => {
-      const outcome = await readObjectEntry(store, candidate, {
-        sidecars: options.sidecars,
-        prefix,
-        sidecarKeys,
-        now: options.now,
-      });
+    async (location) => {
+      const row = await indexObject(location, { options, tally, known, objects });
       options.onProgress?.(++done, toRead.length);
-      if (outcome.kind === "failed") {
-        tally.failed++;
-        tally.failures.push(escapeControl(outcome.message));
-        return;
-      }
-      if (known.has(outcome.entry.path)) tally.updated++;
-      else tally.added++;
-      if (outcome.wrote !== null) tally.sidecars_written++;
-      else if (!outcome.entry.sidecar_present && outcome.entry.metadata !== null) tally.sidecars_missing++;
-      if (outcome.warning !== null) options.onWarning?.(escapeControl(outcome.warning));
-      pending.push({ entry: outcome.entry, candidate });
-      if (pending.length >= BATCH) flush([]);
+      if (row !== null) pending.push(row);
+      if (pending.length >= BATCH) storeIndexed(database, { indexed: pending.splice(0), now: options.now() });
     },
     options.concurrency ?? 32,
   );
-  flush(removed);
+  storeIndexed(database, { indexed: pending.splice(0), removed, now: options.now() });
 }
 
 /**

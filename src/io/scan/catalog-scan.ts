@@ -10,17 +10,15 @@ import {
   deleteCatalogPaths,
   recordScan,
 } from "../catalog/catalog-writes.ts";
-import { realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
 import type { ReadResult } from "./catalog-read-batch.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
-import { type CheckpointLocation, locationUnder } from "./checkpoint-location.ts";
+import { type CheckpointLocation, locationsUnder, locationUnder } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
 import type { ScanSummary } from "./scan-summary.ts";
 import { aliasRow, storeIndexed } from "./store-indexed.ts";
-import { pathUnderRoot } from "./walk-paths.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -78,7 +76,7 @@ async function applyRenames(
     }
     const location = locationUnder(file, options.roots);
     const metadata =
-      kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: checkpointPathOf(location) };
+      kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: location.relativePath };
     let wrote = false;
     const kind = file.kind === "file" ? "file" : "directory";
     const sidecar = sidecarPathFor(file.path, { kind });
@@ -194,12 +192,6 @@ async function readItems(
   });
 }
 
-/** `checkpoint_path` as the pipeline writes it: relative to the real path of the checkpoint's root. */
-function checkpointPathOf({ file, root }: CheckpointLocation): string {
-  const real = realCheckpointPath(null, file.path, file.symlink);
-  return pathUnderRoot(realPathOf(null, root), real) ?? real;
-}
-
 /**
  * The incremental scan: walk, compare with the catalog, re-read only what changed (in parallel), drop what is
  * gone. The caller holds the catalog lock. The daemon's reconcile pass calls this too.
@@ -233,9 +225,7 @@ async function scanWith(
   await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
   const collector = newCollector(renamed.written);
-  const items = [...plan.read.map(({ file }) => file), ...renamed.reread].map((file) =>
-    locationUnder(file, options.roots),
-  );
+  const items = locationsUnder([...plan.read.map(({ file }) => file), ...renamed.reread], options.roots);
   if (items.length > 0) await readItems(items, collector, { database, options, workers });
   flush(database, collector, options);
   options.signal?.throwIfAborted();

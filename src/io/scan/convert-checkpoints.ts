@@ -2,12 +2,13 @@ import { existsSync } from "node:fs";
 import { comparePaths } from "../../core/discovery/compare-paths.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { buildCheckpointMetadata } from "../checkpoint/checkpoint-metadata-pipeline.ts";
-import { realPathOf } from "../fs/fs-memo.ts";
+import { createFsMemo, type FsMemo } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
-import { sidecarLocation, writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
 import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
+import { type FileLocation, fileLocation } from "./checkpoint-location.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
+import { type AssembleCheckpoint, type ReadOutcome, readOne } from "./index-one.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 import type { FoundCheckpoint } from "./walk-candidate.ts";
 import { scanRootOf } from "./walk-paths.ts";
@@ -51,8 +52,10 @@ export type ConvertOptions = {
 };
 
 type Context = ConvertOptions & {
-  readonly cache: ReturnType<typeof createRunContextCache>;
+  readonly assemble: AssembleCheckpoint;
   readonly claimed: Set<string>;
+  /** Real paths of the directories this command met, looked up once. */
+  readonly memo: FsMemo;
 };
 
 function unsafeWarnings(path: string, metadata: CheckpointMetadataV1 | null): string[] {
@@ -64,52 +67,73 @@ function unsafeWarnings(path: string, metadata: CheckpointMetadataV1 | null): st
   ];
 }
 
-function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutcome {
+/**
+ * Convert's assemble step for `readOne`: the metadata pipeline with this ckpt's version as the generator, without
+ * the run's curves (no catalog to put them in); an unreadable file is a failure named by the reader's message.
+ */
+function convertAssemble(options: ConvertOptions): AssembleCheckpoint {
+  const runContextCache = createRunContextCache();
+  return (path, given) => {
+    const built = buildCheckpointMetadata(path, {
+      scanRoot: given.scanRoot,
+      now: options.now,
+      runContextCache,
+      generatorVersion: options.generatorVersion,
+    });
+    const problem = built.metadata
+      ? null
+      : (built.report.error?.message ?? `${path}: ${built.problems[0]?.message ?? built.report.status}`);
+    return { status: built.report.status, metadata: built.metadata, problem, run: null };
+  };
+}
+
+function skipped(location: FileLocation, reason: string): ConvertOutcome {
+  return { path: location.file.path, sidecar: location.sidecar, status: "skipped", reason, warnings: [] };
+}
+
+/** What `readOne` did, as convert reports it: converted (or would be), or failed with the reader's or writer's why. */
+function outcomeOf(location: FileLocation, read: ReadOutcome, dryRun: boolean): ConvertOutcome {
+  const { path } = location.file;
+  const { sidecar } = location;
+  const metadata = read.entry.metadata;
+  const warnings = unsafeWarnings(path, metadata);
+  if (metadata === null) {
+    // The reader's message already names the file, the cause and what to do.
+    const reason = read.entry.problem ?? `${path}: ${read.entry.status}`;
+    return { path, sidecar, status: "failed", reason, warnings };
+  }
+  if (dryRun) return { path, sidecar, status: "would-convert", warnings };
+  if (read.wrote !== null) return { path, sidecar: read.wrote, status: "converted", warnings };
+  const reason = read.sidecarError?.message ?? `${sidecar} appeared meanwhile (use --force to rewrite it)`;
+  return { path, sidecar, status: read.sidecarError === null ? "skipped" : "failed", reason, warnings };
+}
+
+async function convertOne(checkpoint: FoundCheckpoint, context: Context): Promise<ConvertOutcome> {
   const { path } = checkpoint;
   if (checkpoint.alias_of !== null) {
     const reason = `${path}: same file as ${checkpoint.alias_of}, which holds the sidecar`;
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
-  const realPath = realPathOf(null, path);
-  const placement = { scanRoot: scanRootOf(path, context.roots) };
-  const sidecar = sidecarLocation(checkpoint, placement);
-  if (context.claimed.has(sidecar)) {
-    return {
-      path,
-      sidecar,
-      status: "skipped",
-      reason: `${path}: shares ${sidecar} with its link target`,
-      warnings: [],
-    };
-  }
+  const root = scanRootOf(path, context.roots);
+  const location = fileLocation(checkpoint, { root, relativeTo: context.scanRoot, memo: context.memo });
+  const { sidecar } = location;
+  if (context.claimed.has(sidecar))
+    return skipped(location, `${path}: shares ${sidecar} with its link target`);
   context.claimed.add(sidecar);
-  // Convert asks for sidecars: the one rule, in write mode, replacing nothing unless forced.
-  const verdict = sidecarWriteVerdict({
-    mode: "write",
-    onDisk: existsSync(fsPath(sidecar)) ? "theirs" : "none",
-    overwrite: context.force ? "any" : "never",
-  });
-  if (verdict.kind === "keep") {
-    const reason = `${sidecar} already exists (use --force to rewrite it)`;
-    return { path, sidecar, status: "skipped", reason, warnings: [] };
-  }
-  const built = buildCheckpointMetadata(realPath, {
-    scanRoot: context.scanRoot,
+  // Convert asks for sidecars: the one rule, in write mode, replacing nothing unless forced. Asked before reading,
+  // so a checkpoint whose sidecar is kept is not read at all.
+  const overwrite = context.force ? "any" : "never";
+  const onDisk = existsSync(fsPath(sidecar)) ? "theirs" : "none";
+  if (sidecarWriteVerdict({ mode: "write", onDisk, overwrite }).kind === "keep")
+    return skipped(location, `${sidecar} already exists (use --force to rewrite it)`);
+  const read = await readOne(location, {
+    sidecars: context.dryRun ? "read" : "write",
     now: context.now,
-    runContextCache: context.cache,
-    generatorVersion: context.generatorVersion,
+    assemble: context.assemble,
+    overwrite,
+    ignoreSidecar: true,
   });
-  const warnings = unsafeWarnings(path, built.metadata);
-  if (!built.metadata) {
-    // The reader's message already names the file, the cause and what to do.
-    const reason =
-      built.report.error?.message ?? `${path}: ${built.problems[0]?.message ?? built.report.status}`;
-    return { path, sidecar, status: "failed", reason, warnings };
-  }
-  if (context.dryRun) return { path, sidecar, status: "would-convert", warnings };
-  const written = writeCheckpointSidecar(checkpoint, built.metadata, { ...placement, force: verdict.force });
-  if (!written.success) return { path, sidecar, status: "failed", reason: written.error.message, warnings };
-  return { path, sidecar, status: "converted", warnings };
+  return outcomeOf(location, read, context.dryRun);
 }
 
 /**
@@ -117,12 +141,17 @@ function convertOne(checkpoint: FoundCheckpoint, context: Context): ConvertOutco
  * without `force`), it is another name of a file already handled (a symlinked `last.ckpt` shares its target's), or
  * it is not a readable checkpoint (failed, with the reason). Unsafe pickles get a sidecar that says so, plus a warning.
  */
-export function convertCheckpoints(options: ConvertOptions): ConvertSummary {
+export async function convertCheckpoints(options: ConvertOptions): Promise<ConvertSummary> {
   const walked = walkCheckpoints(options.roots, {
     recursive: options.recursive,
     followSymlinks: options.followSymlinks ?? false,
   });
-  const context: Context = { ...options, cache: createRunContextCache(), claimed: new Set() };
+  const context: Context = {
+    ...options,
+    assemble: convertAssemble(options),
+    claimed: new Set(),
+    memo: createFsMemo(),
+  };
   const found = [...walked.checkpoints].sort(
     (a, b) => Number(a.symlink) - Number(b.symlink) || comparePaths(a.path, b.path),
   );
@@ -138,10 +167,10 @@ export function convertCheckpoints(options: ConvertOptions): ConvertSummary {
         }
       : { path: problem.path, sidecar: null, status: "failed", reason: problem.message, warnings: [] },
   );
-  found.forEach((checkpoint, index) => {
+  for (const [index, checkpoint] of found.entries()) {
     options.onProgress?.(index + 1, found.length, checkpoint.path);
-    outcomes.push(convertOne(checkpoint, context));
-  });
+    outcomes.push(await convertOne(checkpoint, context));
+  }
   outcomes.sort((a, b) => comparePaths(a.path, b.path));
   const count = (...statuses: ConvertStatus[]) =>
     outcomes.filter((outcome) => statuses.includes(outcome.status)).length;

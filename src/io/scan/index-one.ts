@@ -1,24 +1,20 @@
+import { assertNever } from "../../core/assert-never.ts";
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import type { CatalogRun, EntryStatus, SidecarState } from "../../core/catalog/catalog-entry.ts";
 import { entryFromMetadata, guessRunDir } from "../../core/catalog/entry-from-metadata.ts";
-import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
-import { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import type { MetricPoint } from "../../core/runs/metric-series.ts";
+import type { ObjectVersion } from "../catalog/catalog-object-versions.ts";
 import type { StoredEntry } from "../catalog/catalog-rows.ts";
 import type { RunUpdate } from "../catalog/catalog-writes.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
-import { type PlacementOptions, sidecarLocation } from "../sidecar/sidecar-placement.ts";
-import {
-  type RunCurvesReading,
-  sidecarRun,
-  sidecarRunDir,
-  sidecarRunPoints,
-} from "../sidecar/sidecar-run.ts";
-import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
-import { type SidecarOnDisk, writeSidecarByPolicy } from "../sidecar/sidecar-write-policy.ts";
-import type { CheckpointLocation } from "./checkpoint-location.ts";
+import type { RunCurvesReading } from "../sidecar/sidecar-run.ts";
+import type { SidecarWriteError } from "../sidecar/sidecar-store.ts";
+import { type SidecarOverwrite, sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
+import type { CheckpointLocation, ObjectLocation } from "./checkpoint-location.ts";
+import { type CheckpointPlace, OFF, type SidecarLook } from "./checkpoint-place.ts";
+import { filePlace } from "./file-checkpoint-place.ts";
 
 /** What assembling a checkpoint from its bytes and run files produced (the metadata pipeline, adapted). */
 export type AssembledCheckpoint = {
@@ -42,7 +38,10 @@ export type AssembleCheckpoint = (
 export type ReadEntryOptions = {
   readonly sidecars: SidecarMode;
   readonly now: () => number;
-  readonly assemble: AssembleCheckpoint;
+  /** How a local checkpoint without a usable sidecar is read. @default assembleUnavailable */
+  readonly assemble?: AssembleCheckpoint;
+  /** How checkpoints in an object store are reached (the ranged-GET reader); required for object locations. */
+  readonly objects?: CheckpointPlace<ObjectLocation>;
   /** Stats and listings shared by the reads of one scan. */
   readonly memo?: FsMemo;
   /**
@@ -57,6 +56,10 @@ export type ReadEntryOptions = {
   readonly runFilesChanged?: boolean;
   /** The rebuilt metadata says nothing the catalog does not already hold: its sidecar is left as it is. */
   readonly alreadyKnown?: (metadata: CheckpointMetadataV1) => boolean;
+  /** Which existing sidecars may be replaced (`sidecarWriteVerdict`). @default "ours" (convert: never / any) */
+  readonly overwrite?: SidecarOverwrite;
+  /** Read the checkpoint even when its sidecar is valid and current (`convert --force`). @default false */
+  readonly ignoreSidecar?: boolean;
 };
 
 export type ReadOutcome = {
@@ -66,85 +69,11 @@ export type ReadOutcome = {
   readonly wrote: string | null;
   /** A sidecar that could not be written or read, with why; the entry is still catalogued. */
   readonly warning: string | null;
+  /** The sidecar write that failed, as the writer reported it (convert reports it as is). */
+  readonly sidecarError: SidecarWriteError | null;
+  /** An object's version this row describes (ETag, last-modified), recorded with it; null for a local file. */
+  readonly version: ObjectVersion | null;
 };
-
-/** A sidecar describes the file as it is now when its recorded size and mtime (to the second) still match. */
-export function isSidecarCurrent(
-  metadata: CheckpointMetadataV1,
-  file: Pick<ScannedFile, "size" | "mtime_ms">,
-): boolean {
-  const recorded = metadata.ckpt?.file;
-  if (recorded === undefined) return true;
-  const mtime = Date.parse(recorded.mtime);
-  return recorded.size === file.size && (Number.isNaN(mtime) || Math.abs(mtime - file.mtime_ms) < 1000);
-}
-
-type SidecarLook =
-  | { readonly kind: "use"; readonly metadata: CheckpointMetadataV1 }
-  | {
-      readonly kind: "rebuild";
-      readonly state: SidecarState;
-      readonly onDisk: SidecarOnDisk;
-      readonly warning: string | null;
-    };
-
-/**
- * Sidecars ckpt wrote use a fixed YAML subset, so Bun's native parser (about 40× faster than the PyYAML-compatible
- * one) reads them identically. Anything else, and anything that fails here, goes through `readSidecar`, which
- * keeps PyYAML's semantics and reports problems with line numbers.
- */
-function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
-  try {
-    const text = readSidecarText(sidecar);
-    if (!text.success) return null;
-    const value: unknown = Bun.YAML.parse(text.data);
-    if (typeof value !== "object" || value === null || !("ckpt" in value)) return null;
-    // The schema alone decides validity (validateMetadata adds warnings only), so skip the warnings pass here.
-    const checked = CheckpointMetadataV1.safeParse(value);
-    return checked.success && isWrittenByCkpt(checked.data) ? checked.data : null;
-  } catch {
-    return null;
-  }
-}
-
-const MISSING: SidecarLook = { kind: "rebuild", state: "missing", onDisk: "none", warning: null };
-const STALE_OURS: SidecarLook = { kind: "rebuild", state: "stale", onDisk: "ours", warning: null };
-
-function lookAtSidecar(
-  sidecar: string,
-  file: ScannedFile,
-  options: Pick<ReadEntryOptions, "sidecars" | "runFilesChanged">,
-): SidecarLook {
-  if (options.sidecars === "off") return { kind: "rebuild", state: "off", onDisk: "none", warning: null };
-  if (
-    !file.sidecar_present &&
-    sidecar === sidecarPathFor(file.path, { kind: file.kind === "file" ? "file" : "directory" })
-  )
-    return MISSING;
-  const outdated = options.runFilesChanged === true;
-  const fast = readOwnSidecarFast(sidecar);
-  if (fast !== null)
-    return isSidecarCurrent(fast, file) && !outdated ? { kind: "use", metadata: fast } : STALE_OURS;
-  const read = readSidecar(sidecar);
-  if (!read.success) {
-    if (read.error.code === "not-found") return MISSING;
-    return { kind: "rebuild", state: "invalid", onDisk: "theirs", warning: read.error.message };
-  }
-  const { valid, data } = read.data;
-  if (!valid || data === undefined) {
-    const first = read.data.problems.find((problem) => problem.severity === "error");
-    const why = first === undefined ? "it does not validate" : `${first.path}: ${first.message}`;
-    return {
-      kind: "rebuild",
-      state: "invalid",
-      onDisk: "theirs",
-      warning: `${sidecar}: ${why}; kept as is, the catalog uses the checkpoint instead`,
-    };
-  }
-  const ours = isWrittenByCkpt(data);
-  if (isSidecarCurrent(data, file) && !(outdated && ours)) return { kind: "use", metadata: data };
-  return ours ? STALE_OURS : { kind: "rebuild", state: "stale", onDisk: "theirs", warning: null };
-}
 
 function runUpdateOf(
   assembled: AssembledCheckpoint,
@@ -163,97 +92,135 @@ function runUpdateOf(
   return { run: catalogRun, points: run.points, describesRun: run.expName !== null || run.task !== null };
 }
 
+function versionOf(location: CheckpointLocation): ObjectVersion | null {
+  if (location.kind === "file") return null;
+  const { etag, lastModified } = location.identity;
+  return { path: location.file.path, etag, lastModified };
+}
+
+type Context<L extends CheckpointLocation> = {
+  readonly place: CheckpointPlace<L>;
+  readonly options: ReadEntryOptions;
+  readonly indexedAt: number;
+};
+
 /** The entry of a checkpoint whose sidecar is valid and current: no need to open the checkpoint. */
-async function fromSidecar(
-  file: ScannedFile,
+async function fromSidecar<L extends CheckpointLocation>(
+  location: L,
   metadata: CheckpointMetadataV1,
-  options: ReadEntryOptions & { readonly scanRoot: string; readonly indexedAt: number },
+  context: Context<L>,
 ): Promise<ReadOutcome> {
-  const runDir = sidecarRunDir(file, options);
-  const points = await sidecarRunPoints(file, { runDir, ...options });
+  const { file } = location;
+  const { runDir, run } = await context.place.sidecarRun(location, metadata);
   const entry = entryFromMetadata({
     file,
     metadata,
     status: "ok",
     sidecar: "valid",
-    runDir,
-    indexedAt: options.indexedAt,
+    runDir: runDir ?? guessRunDir(file.path),
+    indexedAt: context.indexedAt,
   });
   return {
     entry: { ...entry, sidecar_present: file.sidecar_present, metadata },
-    run: sidecarRun(metadata, runDir, points),
+    run,
     wrote: null,
     warning: null,
+    sidecarError: null,
+    version: versionOf(location),
   };
 }
 
+type Rewritten = {
+  readonly state: SidecarState;
+  readonly wrote: string | null;
+  readonly warning: string | null;
+  readonly error: SidecarWriteError | null;
+};
+
 /** The sidecar of a rebuilt checkpoint, (re)written as the one rule says: its state after, what was written, why not. */
-function rewriteSidecar(
-  file: ScannedFile,
+async function rewriteSidecar<L extends CheckpointLocation>(
+  location: L,
   metadata: CheckpointMetadataV1,
-  context: ReadEntryOptions & {
-    readonly placement: PlacementOptions;
-    readonly look: Extract<SidecarLook, { kind: "rebuild" }>;
-  },
-): { readonly state: SidecarState; readonly wrote: string | null; readonly warning: string | null } | null {
-  const { look } = context;
-  if (context.alreadyKnown?.(metadata) === true) return null;
-  const written = writeSidecarByPolicy(file, metadata, {
-    ...context.placement,
-    mode: context.sidecars,
+  context: Context<L> & { readonly look: Extract<SidecarLook, { kind: "rebuild" }> },
+): Promise<Rewritten | null> {
+  const { look, options } = context;
+  if (options.alreadyKnown?.(metadata) === true) return null;
+  const verdict = sidecarWriteVerdict({
+    mode: options.sidecars,
     onDisk: look.onDisk,
-    overwrite: "ours",
+    overwrite: options.overwrite ?? "ours",
   });
-  if (written === null) return null;
-  if (written.success) return { state: "valid", wrote: written.data.path, warning: look.warning };
+  if (verdict.kind === "keep") return null;
+  const written = await context.place.writeSidecar(location, metadata, verdict.force);
+  if (written.success)
+    return { state: "valid", wrote: written.data.path, warning: look.warning, error: null };
+  const { error } = written;
   const warning =
-    written.error.code === "refused"
-      ? `${written.error.message}; the catalog keeps its metadata`
-      : written.error.message;
-  return { state: look.state, wrote: null, warning };
+    error.code === "refused" ? `${error.message}; the catalog keeps its metadata` : error.message;
+  return { state: look.state, wrote: null, warning, error };
 }
 
-/**
- * The reader's half of indexing one checkpoint, the only path from a checkpoint to its catalog row (the scan's
- * read workers, the daemon, run reassembly): from a valid, current sidecar when there is one (fast), else from the
- * checkpoint and its run files, the sidecar then (re)written as `sidecarWriteVerdict` says. `storeIndexed` is
- * the writer's half.
- */
-export async function readOne(location: CheckpointLocation, given: ReadEntryOptions): Promise<ReadOutcome> {
+/** The sidecar as `readOne` takes it: a valid current one is used, unless the caller reads the checkpoint anyway. */
+async function lookFor<L extends CheckpointLocation>(location: L, context: Context<L>): Promise<SidecarLook> {
+  if (context.options.sidecars === "off") return OFF;
+  const look = await context.place.look(location);
+  if (look.kind === "rebuild" || context.options.ignoreSidecar !== true) return look;
+  const onDisk = isWrittenByCkpt(look.metadata) ? "ours" : "theirs";
+  return { kind: "rebuild", state: "valid", onDisk, warning: null };
+}
+
+async function indexAt<L extends CheckpointLocation>(found: L, context: Context<L>): Promise<ReadOutcome> {
+  const look = await lookFor(found, context);
+  if (look.kind === "use") return fromSidecar(found, look.metadata, context);
+  const { assembled, location } = await context.place.assemble(found);
   const { file } = location;
-  const options = { ...given, scanRoot: location.root };
-  const indexedAt = options.now();
-  const placement = { scanRoot: options.scanRoot, memo: options.memo };
-  const sidecar = sidecarLocation(file, placement);
-  const look = lookAtSidecar(sidecar, file, options);
-  if (look.kind === "use") return fromSidecar(file, look.metadata, { ...options, indexedAt });
-  const assembled = await options.assemble(file.path, {
-    scanRoot: options.scanRoot,
-    now: options.now,
-    ...(options.memo ? { memo: options.memo } : {}),
-  });
   const metadata = assembled.metadata;
-  const rebuilt = metadata === null ? null : rewriteSidecar(file, metadata, { ...options, placement, look });
-  const state = rebuilt?.state ?? look.state;
+  const rebuilt = metadata === null ? null : await rewriteSidecar(location, metadata, { ...context, look });
   const wrote = rebuilt?.wrote ?? null;
-  const warning = rebuilt === null ? look.warning : rebuilt.warning;
-  const runDir = assembled.run?.dir ?? guessRunDir(file.path);
   const entry = entryFromMetadata({
     file,
     metadata,
     status: assembled.status,
-    sidecar: state,
-    runDir,
+    sidecar: rebuilt?.state ?? look.state,
+    runDir: assembled.run?.dir ?? guessRunDir(file.path),
     problem: assembled.problem,
-    indexedAt,
+    indexedAt: context.indexedAt,
   });
-  const sidecarPresent = wrote === null ? file.sidecar_present : true;
   return {
-    entry: { ...entry, sidecar_present: sidecarPresent, metadata },
+    entry: { ...entry, sidecar_present: wrote === null ? file.sidecar_present : true, metadata },
     run: runUpdateOf(assembled, metadata),
     wrote,
-    warning,
+    warning: rebuilt === null ? look.warning : rebuilt.warning,
+    sidecarError: rebuilt?.error ?? null,
+    version: versionOf(location),
   };
+}
+
+/**
+ * Indexing one checkpoint, wherever it is: the only path from a checkpoint to its catalog row (the scan's read
+ * workers, the daemon, run reassembly, convert, the S3 scan). From a valid, current sidecar when there is one
+ * (fast), else from the checkpoint (and its run files), the sidecar then (re)written as `sidecarWriteVerdict` says.
+ * `storeIndexed` is the writer's half.
+ */
+export async function readOne(location: CheckpointLocation, options: ReadEntryOptions): Promise<ReadOutcome> {
+  const indexedAt = options.now();
+  switch (location.kind) {
+    case "file":
+      return indexAt(location, {
+        place: filePlace({ ...options, assemble: options.assemble ?? assembleUnavailable }),
+        options,
+        indexedAt,
+      });
+    case "object": {
+      if (options.objects === undefined)
+        throw new Error(
+          `${location.file.path}: readOne was given no object-store reader; this is a bug in ckpt`,
+        );
+      return indexAt(location, { place: options.objects, options, indexedAt });
+    }
+    default:
+      return assertNever(location);
+  }
 }
 
 /** Until the metadata pipeline is available: the entry keeps its file facts and says why it has no metadata. */

@@ -16,6 +16,7 @@ import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
 import { aliasesOf, queryEntries } from "../../../src/io/catalog/catalog-reads.ts";
 import { storedMetadata } from "../../../src/io/catalog/catalog-stored-metadata.ts";
 import { type ScanOptions, scanCatalog } from "../../../src/io/scan/catalog-scan.ts";
+import { locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import { type AssembleCheckpoint, readOne } from "../../../src/io/scan/index-one.ts";
 import { readSidecar } from "../../../src/io/sidecar/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../../helpers/catalog-tree.ts";
@@ -103,7 +104,7 @@ describe("incremental scan", () => {
       alias_of: null,
       sidecar_present: true,
     };
-    const fast = await readOne({ file, root: dir.path }, { sidecars: "read", now: () => 0, assemble });
+    const fast = await readOne(locationUnder(file, [dir.path]), { sidecars: "read", now: () => 0, assemble });
     const slow = readSidecar(join(dir.path, "run1/checkpoints/epoch=2.metadata.yaml"));
     expect(slow.success && slow.data.valid).toBe(true);
     expect(fast.entry.metadata).toEqual(slow.success ? (slow.data.data ?? null) : null);

@@ -1,6 +1,7 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import type { ReadResult } from "../../../src/io/scan/catalog-read-batch.ts";
 import { readInPool } from "../../../src/io/scan/catalog-read-pool.ts";
+import { locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import type { AssembleCheckpoint } from "../../../src/io/scan/index-one.ts";
 import { ReadWorkers } from "../../../src/io/scan/read-workers.ts";
 import { sampleMetadata } from "../../helpers/catalog-tree.ts";
@@ -21,20 +22,22 @@ test("a worker that fails to load before the pool drives it is left out; the mai
   workers.grow(1000);
   // The load error arrives on the event loop, before the pool attaches its own handlers (as after a long walk).
   await waitFor(() => workers.workers.length === 0, { timeoutMs: 5000, what: "the worker's load error" });
-  const items = Array.from({ length: 300 }, (_, index) => ({
-    file: {
-      path: `/nowhere/run/e${index}.ckpt`,
-      kind: "file" as const,
-      dev: 1,
-      ino: index + 1,
-      size: 10,
-      mtime_ms: 0,
-      alias_of: null,
-      sidecar_present: false,
-      symlink: false,
-    },
-    root: "/nowhere",
-  }));
+  const items = Array.from({ length: 300 }, (_, index) =>
+    locationUnder(
+      {
+        path: `/nowhere/run/e${index}.ckpt`,
+        kind: "file" as const,
+        dev: 1,
+        ino: index + 1,
+        size: 10,
+        mtime_ms: 0,
+        alias_of: null,
+        sidecar_present: false,
+        symlink: false,
+      },
+      ["/nowhere"],
+    ),
+  );
   const results: ReadResult[] = [];
   await readInPool(items, {
     sidecars: "read",
