@@ -270,6 +270,9 @@ function hfCompleteness(input: CompletenessInput): Completeness {
   };
 }
 
+/** The torch.save file Lightning writes beside the DCP files of a sharded `.ckpt/` (epoch, callbacks…). */
+export const LIGHTNING_SHARDED_META = "meta.pt";
+
 export type LightningShardedDir = {
   /**
    * FSDP/ModelParallel distributed checkpoint (`meta.pt` + `*.distcp`). A DeepSpeed `.ckpt/` (`latest` + a tag dir)
@@ -288,7 +291,7 @@ export function inspectLightningShardedDir(view: DirectoryView): LightningSharde
   const names = view.names().filter((name) => !name.includes("/"));
   const shardFiles = names.filter((name) => name.endsWith(".distcp")).sort();
   if (shardFiles.length === 0 && !names.includes(".metadata")) return undefined;
-  const metadataFile = names.includes("meta.pt") ? "meta.pt" : undefined;
+  const metadataFile = names.includes(LIGHTNING_SHARDED_META) ? LIGHTNING_SHARDED_META : undefined;
   const completeness = names.includes(".metadata")
     ? metadataCompleteness(view, metadataFile)
     : { state: "incomplete" as const, reason: "no .metadata yet (written after all shards)" };
