@@ -1,6 +1,6 @@
 import { isAccelerateStateDir } from "../checkpoint/accelerate-report.ts";
 import { isDcpDirectory } from "../checkpoint/dcp-report.ts";
-import { isMegatronIterationDir } from "../checkpoint/megatron-report.ts";
+import { isMegatronIterationDir, megatronIteration } from "../checkpoint/megatron-report.ts";
 import { isOrbaxStepDir } from "../checkpoint/orbax-report.ts";
 import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
 import { isTfCheckpointDir } from "../checkpoint/tf-checkpoint-report.ts";
@@ -80,4 +80,19 @@ export function isDirectoryCheckpointMemberName(name: string): boolean {
     SHARD_MEMBER.test(name) ||
     ADAPTER_MEMBER.test(name)
   );
+}
+
+/**
+ * The save a checkpoint file is a member of, read as that save: a DeepSpeed tag by the rank file itself (any tag
+ * name, see isDeepSpeedTag) and Megatron's `iter_NNNNNNN/` by its name (Megatron's own naming). Undefined for a
+ * file that is its own checkpoint. The run is the directory above the save (where `latest`/the tracker live).
+ * @example saveDirOfMember("/r/ds/global_step6/mp_rank_00_model_states.pt") // "/r/ds/global_step6"
+ */
+export function saveDirOfMember(path: string): string | undefined {
+  const slash = path.lastIndexOf("/");
+  if (slash <= 0) return undefined;
+  const dir = path.slice(0, slash);
+  const dirName = dir.slice(dir.lastIndexOf("/") + 1);
+  const isMember = isDeepSpeedFileName(path.slice(slash + 1)) || megatronIteration(dirName) !== undefined;
+  return isMember ? dir : undefined;
 }

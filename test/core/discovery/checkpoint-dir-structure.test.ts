@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { structuralDirKind } from "../../../src/core/discovery/checkpoint-dir-structure.ts";
+import { saveDirOfMember, structuralDirKind } from "../../../src/core/discovery/checkpoint-dir-structure.ts";
 
 // One directory's own entries (files and sub-dirs) → the kind discovery and the directory reader both use.
 test.each<[string, string[], ReturnType<typeof structuralDirKind>]>([
@@ -24,4 +24,14 @@ test.each<[string, string[], ReturnType<typeof structuralDirKind>]>([
   ["plain folder", ["notes.txt", "model.pt"], null],
 ])("%s", (_name, entries, kind) => {
   expect(structuralDirKind(entries)).toEqual(kind);
+});
+
+test.each<[string, string | undefined]>([
+  ["/r/ds/global_step6/mp_rank_00_model_states.pt", "/r/ds/global_step6"],
+  ["/r/ds/best/zero_pp_rank_1_mp_rank_00_optim_states.pt", "/r/ds/best"],
+  ["/r/m/iter_0001200/common.pt", "/r/m/iter_0001200"],
+  ["/r/global_step6/model.pt", undefined],
+  ["/r/checkpoints/last.ckpt", undefined],
+])("saveDirOfMember(%s)", (path, expected) => {
+  expect(saveDirOfMember(path)).toEqual(expected);
 });
