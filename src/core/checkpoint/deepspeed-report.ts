@@ -83,6 +83,7 @@ function withVerdict(
   judged: { verdict: { complete: boolean; complete_reason: string } | undefined; tag: string | undefined },
 ): CheckpointReport {
   const { verdict, tag } = judged;
+  // No verdict means no tag was read, so nothing was scanned: not-a-checkpoint cannot hide an unsafe file.
   if (verdict === undefined)
     return failedReport(report, {
       status: "not-a-checkpoint",
