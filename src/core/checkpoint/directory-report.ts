@@ -1,10 +1,7 @@
 import { countingSource } from "../bytes/byte-source.ts";
 import { deepSpeedTags } from "../formats/distributed/deepspeed-layout.ts";
-import {
-  type DirectoryView,
-  inspectHfCheckpointDir,
-  inspectLightningShardedDir,
-} from "../formats/hf-checkpoint-dir.ts";
+import { type DirectoryView, inspectHfCheckpointDir } from "../formats/hf-checkpoint-dir.ts";
+import { inspectLightningShardedDir } from "../formats/lightning-sharded-dir.ts";
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";

@@ -1,6 +1,6 @@
 import type { DirectoryView, HfCheckpointDir } from "../formats/hf-checkpoint-dir.ts";
-import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
 import { globalName, isTagged, type PyValue } from "../formats/pickle/py-value.ts";
+import { parsePythonJson } from "../formats/python-json.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { plainRecord } from "../frameworks/framework-input.ts";
 import { summarizeStateDict } from "../frameworks/state-dict-summary.ts";

@@ -5,7 +5,7 @@ import { isOrbaxStepDir } from "../checkpoint/orbax-report.ts";
 import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
 import { isTfCheckpointDir } from "../checkpoint/tf-checkpoint-report.ts";
 import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
-import { LIGHTNING_SHARDED_META } from "../formats/hf-checkpoint-dir.ts";
+import { LIGHTNING_SHARDED_META } from "../formats/lightning-sharded-dir.ts";
 
 // Directory checkpoints known by the files they hold rather than by their own name: a DeepSpeed tag
 // (`<save>/global_stepN/`, any tag name), a torch DCP dir, an Accelerate `save_state` dir, a PEFT adapter dir,
