@@ -48,9 +48,9 @@ function isDir(path: string): boolean {
   return statOf(path)?.isDirectory() ?? false;
 }
 
-function ancestorsOf(dir: string, maxLevels: number, scanRoot: string | undefined): string[] {
-  const found = [dir];
-  for (let current = dir; found.length <= maxLevels && current !== scanRoot; ) {
+function ancestorsOf(checkpointPath: string, maxLevels: number, scanRoot: string | undefined): string[] {
+  const found = [dirname(saveDirOfMember(checkpointPath) ?? checkpointPath)]; // a save's member: from its save
+  for (let current = found[0] ?? ""; found.length <= maxLevels && current !== scanRoot; ) {
     const parent = dirname(current);
     if (parent === current) break;
     found.push(parent);
@@ -255,11 +255,7 @@ export function locateRunDir(options: LocateRunOptions): string {
   return withMemo(options, () => {
     const checkpointPath = resolve(options.checkpointPath);
     const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
-    const levels = ancestorsOf(
-      dirname(saveDirOfMember(checkpointPath) ?? checkpointPath),
-      options.maxLevels ?? 6,
-      scanRoot,
-    );
+    const levels = ancestorsOf(checkpointPath, options.maxLevels ?? 6, scanRoot);
     const isDirectory = options.checkpointIsDirectory ?? statOnce(checkpointPath)?.isDirectory() ?? false;
     const dirs = frameworkDirs(checkpointPath, isDirectory);
     return dirs.timm ?? dirs.ultralytics ?? dirs.hf ?? lightningRoot(levels).root;
@@ -271,7 +267,7 @@ function locate(options: LocateRunOptions): RunFileLocations {
   const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
   const isDirectory = options.checkpointIsDirectory ?? statOnce(checkpointPath)?.isDirectory() ?? false;
   const maxLevels = options.maxLevels ?? 6;
-  const levels = ancestorsOf(dirname(saveDirOfMember(checkpointPath) ?? checkpointPath), maxLevels, scanRoot);
+  const levels = ancestorsOf(checkpointPath, maxLevels, scanRoot);
   const lightning = lightningLayout(levels);
   const dirs = frameworkDirs(checkpointPath, isDirectory);
   const runDir = dirs.timm ?? dirs.ultralytics ?? dirs.hf ?? lightning.root;
