@@ -1,25 +1,12 @@
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
-import { formatAge, formatBytes, formatDuration } from "../core/catalog/human-units.ts";
+import { formatAge } from "../core/catalog/human-units.ts";
 import { defaultLsColumns, type LsColumn } from "../core/catalog/ls-columns.ts";
 import { metricSortKey } from "../core/catalog/metric-sort-key.ts";
-import type { StalledRun } from "../core/health/disk-health.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
-import { metricCell, namedMetricText, primaryMetricText } from "./metric-text.ts";
-import { markCell, marksFor, type RowMarks, rowStatus, STATUS_GLYPHS } from "./status-glyphs.ts";
+import { metricCell, primaryMetricText } from "./metric-text.ts";
 import type { DisplayRow, RunGroup } from "./table-rows.ts";
-import type { SortColumn } from "./ui-state.ts";
 
-/** A run of text in one style; a row is one `<Text>` made of these. */
-export type Segment = {
-  /** Stable within a row: the React key. */
-  readonly id: string;
-  readonly text: string;
-  readonly color?: string;
-  readonly bold?: boolean;
-  readonly dim?: boolean;
-};
-
-type EntryRow = Extract<DisplayRow, { kind: "entry" }>;
+export type EntryRow = Extract<DisplayRow, { kind: "entry" }>;
 
 export type TuiColumn = {
   readonly id: string;
@@ -36,9 +23,9 @@ export type TableLayout = {
   readonly ascii: boolean;
 };
 
-const GAP = "  ";
+export const GAP = "  ";
 /** cursor, mark, best, status glyph, space: the cursor shows even without colour (NO_COLOR drops inverse). */
-const PREFIX_WIDTH = 5;
+export const PREFIX_WIDTH = 5;
 /** What the checkpoint name keeps at least before columns are dropped. */
 const MIN_NAME_WIDTH = 24;
 /** Dropped in this order when the terminal is too narrow. */
@@ -46,36 +33,21 @@ const DROP_ORDER = ["experiment", "step", "age", "architecture", "size"];
 const FIXED_WIDTHS: Readonly<Record<string, number>> = { epoch: 5, step: 6, size: 8, age: 4 };
 /** Text columns share the room left with the checkpoint name by need; below these widths they are dropped. */
 const MIN_TEXT_WIDTHS: Readonly<Record<string, number>> = { experiment: 16, architecture: 12 };
-const NOT_METRICS = new Set(["experiment", "architecture", "epoch", "step", "size", "age"]);
+export const NOT_METRICS: ReadonlySet<string> = new Set([
+  "experiment",
+  "architecture",
+  "epoch",
+  "step",
+  "size",
+  "age",
+]);
 
-/**
- * Pads or cuts to exactly `width` characters; cut text ends (or, `keepEnd`, starts) with an ellipsis. Names from
- * disk (experiments, metrics, checkpoints) are shown escaped: a newline or an escape sequence in one can neither
- * break the row nor reach the terminal.
- */
-export function fit(
-  text: string,
-  width: number,
-  options: { align?: "left" | "right"; keepEnd?: boolean } = {},
-): string {
-  const shown = escapeControl(text);
-  const chars = [...shown];
-  if (width <= 0) return "";
-  if (chars.length > width) {
-    return options.keepEnd
-      ? `…${chars.slice(chars.length - width + 1).join("")}`
-      : `${chars.slice(0, width - 1).join("")}…`;
-  }
-  const pad = " ".repeat(width - chars.length);
-  return options.align === "right" ? pad + shown : shown + pad;
-}
-
-/** Width as `fit` shows the text. */
+/** Width as `fit` (table-row-segments.ts) shows the text. */
 const length = (text: string | null | undefined) =>
   text === null || text === undefined ? 0 : [...escapeControl(text)].length;
 
 /** A checkpoint's name under its run's header. */
-function nameInRun(path: string, runDir: string): string {
+export function nameInRun(path: string, runDir: string): string {
   return path.startsWith(`${runDir}/`) ? path.slice(runDir.length + 1) : path;
 }
 
@@ -233,83 +205,4 @@ export function tableLayout(sample: LayoutSample, options: { width: number; asci
   }));
   const used = columns.reduce((sum, column) => sum + column.width + GAP.length, PREFIX_WIDTH);
   return { columns, nameWidth: Math.max(8, options.width - used), ascii: options.ascii };
-}
-
-function sortedColumnId(layout: TableLayout, sort: SortColumn): string {
-  if (sort !== "metric") return sort;
-  const fixed = new Set(["experiment", "architecture", "epoch", "step", "size", "age"]);
-  return layout.columns.find((column) => !fixed.has(column.id))?.id ?? "metric";
-}
-
-export function headerText(layout: TableLayout, sort: { column: SortColumn; descending: boolean }): string {
-  const marks = marksFor(layout.ascii);
-  const arrow = sort.descending ? marks.descending : marks.ascending;
-  const sorted = sortedColumnId(layout, sort.column);
-  const label = (id: string, header: string) => (id === sorted ? `${header}${arrow}` : header);
-  const cells = layout.columns.map((column) =>
-    fit(label(column.id, column.header), column.width, { align: column.align }),
-  );
-  return (
-    " ".repeat(PREFIX_WIDTH) + [...cells, fit(label("checkpoint", "checkpoint"), layout.nameWidth)].join(GAP)
-  );
-}
-
-export type EntryRowState = { readonly now: number; readonly selected: boolean } & RowMarks;
-
-export function entrySegments(row: EntryRow, layout: TableLayout, state: EntryRowState): Segment[] {
-  const marks = marksFor(layout.ascii);
-  const glyph = STATUS_GLYPHS[rowStatus(row.entry)];
-  const cells = layout.columns.map((column) =>
-    fit(column.cell(row, state.now), column.width, { align: column.align }),
-  );
-  const name = fit(nameInRun(row.entry.path, row.runDir), layout.nameWidth, { keepEnd: true });
-  return [
-    { id: "cursor", text: state.selected ? marks.cursor : " ", bold: true },
-    { id: "mark", ...markCell(marks, state) },
-    { id: "best", text: row.best ? marks.best : " ", color: "yellow" },
-    { id: "status", text: layout.ascii ? glyph.ascii : glyph.unicode, color: glyph.color },
-    { id: "gap2", text: " " },
-    { id: "cells", text: [...cells, name].join(GAP) },
-  ];
-}
-
-/** Why a run is marked stalled, short enough for its header row. */
-export function stalledMark(stall: StalledRun): string {
-  const quiet = formatDuration(stall.since_last_seconds);
-  return stall.reason === "incomplete"
-    ? `STALLED: newest checkpoint incomplete for ${quiet}`
-    : `STALLED: no checkpoint for ${quiet} (saved every ${formatDuration(stall.expected_interval_seconds ?? 0)})`;
-}
-
-export function runSegments(
-  row: Extract<DisplayRow, { kind: "run" }>,
-  layout: TableLayout,
-  options: {
-    readonly displayPath: (path: string) => string;
-    readonly selected: boolean;
-    /** Set when the health report found the run stalled. */
-    readonly stalled?: StalledRun | undefined;
-  },
-): Segment[] {
-  const { displayPath } = options;
-  const marks = marksFor(layout.ascii);
-  const { best } = row.group;
-  const count =
-    row.shown === row.group.entries.length ? `${row.shown}` : `${row.shown}/${row.group.entries.length}`;
-  const bestText = best === null ? "" : `  best ${namedMetricText(best.entry, best.metric)}`;
-  return [
-    { id: "cursor", text: options.selected ? marks.cursor : " ", bold: true },
-    { id: "toggle", text: `${row.collapsed ? marks.collapsed : marks.expanded} ` },
-    { id: "label", text: escapeControl(row.group.label), bold: true },
-    ...(options.stalled === undefined
-      ? []
-      : [{ id: "stalled", text: `  ${stalledMark(options.stalled)}`, color: "red", bold: true }]),
-    { id: "dir", text: `  ${displayPath(row.group.dir)}`, dim: true },
-    {
-      id: "count",
-      text: escapeControl(
-        `  ${count} checkpoint${row.group.entries.length === 1 ? "" : "s"}, ${formatBytes(row.group.bytes)}${bestText}`,
-      ),
-    },
-  ];
 }

@@ -1,8 +1,8 @@
 import { Box, Text } from "ink";
 import { memo } from "react";
 import type { StalledRun } from "../core/health/disk-health.ts";
-import { entrySegments, headerText, runSegments, type Segment } from "./table-layout.ts";
 import type { TableLayouts } from "./table-layouts.ts";
+import { entrySegments, headerText, runSegments, type Segment } from "./table-row-segments.ts";
 import type { DisplayRow } from "./table-rows.ts";
 import type { SortColumn } from "./ui-state.ts";
 

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { CatalogEntry } from "../../src/core/catalog/catalog-entry.ts";
-import { headerText, type LayoutSampleCache, layoutSample, tableLayout } from "../../src/tui/table-layout.ts";
+import { type LayoutSampleCache, layoutSample, tableLayout } from "../../src/tui/table-layout.ts";
 import { tableLayouts } from "../../src/tui/table-layouts.ts";
 import { placeCursor } from "../../src/tui/table-navigation.ts";
+import { headerText } from "../../src/tui/table-row-segments.ts";
 import { buildTableRows, groupRuns, type TableRowsCache } from "../../src/tui/table-rows.ts";
 import type { SortColumn } from "../../src/tui/ui-state.ts";
 import { sampleEntry } from "../helpers/tui-catalog.ts";

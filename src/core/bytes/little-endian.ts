@@ -11,6 +11,14 @@ export function readU16(bytes: Uint8Array, offset: number): number {
   return ((bytes[offset] as number) | ((bytes[offset + 1] as number) << 8)) >>> 0;
 }
 
+export function readI8(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset] as number) << 24) >> 24;
+}
+
+export function readI16(bytes: Uint8Array, offset: number): number {
+  return (readU16(bytes, offset) << 16) >> 16;
+}
+
 export function readI32(bytes: Uint8Array, offset: number): number {
   return (
     (bytes[offset] as number) |
@@ -33,6 +41,19 @@ export function readU64(bytes: Uint8Array, offset: number): number | undefined {
 
 export function readI64(bytes: Uint8Array, offset: number): bigint {
   return view(bytes).getBigInt64(offset, true);
+}
+
+/** u64 whole, past 2^53 too (a value, not an offset: the caller decides what a huge one means). */
+export function readBigU64(bytes: Uint8Array, offset: number): bigint {
+  return view(bytes).getBigUint64(offset, true);
+}
+
+export function readF32(bytes: Uint8Array, offset: number): number {
+  return view(bytes).getFloat32(offset, true);
+}
+
+export function readF64(bytes: Uint8Array, offset: number): number {
+  return view(bytes).getFloat64(offset, true);
 }
 
 /** Pickle BINFLOAT is the one big-endian field we meet. */

@@ -1,4 +1,4 @@
-import { isSaveTagDirectoryName } from "../discovery/checkpoint-names.ts";
+import { saveDirOfMember } from "../discovery/checkpoint-dir-structure.ts";
 import { DEFAULT_SOURCE } from "../metadata/assembly-notes.ts";
 import type { CheckpointMetadataV1, PrimaryMetric } from "../metadata/metadata-schema.ts";
 import { canonicalMetricName } from "../metrics/metric-aliases.ts";
@@ -11,16 +11,16 @@ const parentOf = (path: string): string => path.slice(0, Math.max(path.lastIndex
 
 /**
  * The run directory a checkpoint belongs to when nothing better is known: its directory, or the one above when
- * that directory is a conventional `checkpoints/`/`weights/` folder (Lightning, Ultralytics) or one save's tag
- * directory (DeepSpeed `global_step1200/`, Megatron `iter_0001200/`). Directories named
+ * that directory is a conventional `checkpoints/`/`weights/` folder (Lightning, Ultralytics). A member file of one
+ * save (DeepSpeed tag, Megatron `iter_0001200/`) belongs to the save's run (saveDirOfMember). Directories named
  * `name=value` are part of a Lightning file name whose metric had a `/` (`epoch=2-step=24-val/hmean=0.84.ckpt`).
  * @example guessRunDir("/r/exp1/checkpoints/epoch=3.ckpt") // "/r/exp1"
  */
 export function guessRunDir(checkpointPath: string): string {
-  let parent = parentOf(checkpointPath);
+  let parent = parentOf(saveDirOfMember(checkpointPath) ?? checkpointPath);
   while (parent !== "/" && parent.slice(parent.lastIndexOf("/") + 1).includes("=")) parent = parentOf(parent);
   const name = parent.slice(parent.lastIndexOf("/") + 1);
-  if (!RUN_SUBDIRECTORIES.has(name) && !isSaveTagDirectoryName(name)) return parent;
+  if (!RUN_SUBDIRECTORIES.has(name)) return parent;
   return parent.slice(0, Math.max(parent.lastIndexOf("/"), 0)) || "/";
 }
 

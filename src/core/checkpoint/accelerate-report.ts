@@ -6,9 +6,9 @@ import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { readTorchFile } from "./directory-files.ts";
+import { judgedDirectoryReport } from "./directory-verdict.ts";
 import type { AccelerateFacts } from "./distributed-report-parts.ts";
-import { failedReport } from "./report-outcome.ts";
-import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
+import { frameworkInput, safetyOf } from "./torch-report.ts";
 
 // `Accelerator.save_state` (accelerate/checkpointing.py `save_accelerator_state`, constants.py names): models,
 // optimizers, schedulers, samplers, scaler, then `random_states_<process>.pkl`; then `custom_checkpoint_<i>.pkl`.
@@ -120,8 +120,5 @@ export function accelerateReport(
       step === undefined ? `${note}; no file here holds a step` : `${note}; the step is ${step.source}`,
     ],
   };
-  if (safety.status === "unsafe")
-    return { ...report, status: "unsafe", error: unsafeError(report.path, safety) };
-  if (complete) return report;
-  return failedReport(report, { status: "incomplete", code: "directory-incomplete", message: reason });
+  return judgedDirectoryReport(report, { complete, reason });
 }

@@ -7,9 +7,9 @@ import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { INPUT_CAPS, isOverCap } from "../input-caps.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
+import { judgedDirectoryReport } from "./directory-verdict.ts";
 import type { DcpFacts } from "./distributed-report-parts.ts";
-import { failedReport } from "./report-outcome.ts";
-import { safetyOf, unsafeError, withScanVerdict } from "./torch-report.ts";
+import { safetyOf, withScanVerdict } from "./torch-report.ts";
 
 const DISTCP = /^__(\d+)_(\d+)\.distcp$/;
 const METADATA = ".metadata";
@@ -166,12 +166,5 @@ export function dcpReport(
     dcp,
   };
   if (typeof metadata === "object") report = withScanVerdict(report, scanPickleGlobals(metadata.bytes));
-  if (report.status === "unsafe" && report.safety)
-    return { ...report, error: unsafeError(report.path, report.safety) };
-  if (dcp.complete) return report;
-  return failedReport(report, {
-    status: "incomplete",
-    code: "directory-incomplete",
-    message: dcp.complete_reason,
-  });
+  return judgedDirectoryReport(report, { complete: dcp.complete, reason: dcp.complete_reason });
 }

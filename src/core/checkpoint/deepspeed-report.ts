@@ -5,9 +5,10 @@ import type { GlobalScan } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { type ReadTag, readSaveDir, readTag, runVerdict } from "./deepspeed-tags.ts";
 import { readTorchFile } from "./directory-files.ts";
+import { judgedDirectoryReport } from "./directory-verdict.ts";
 import type { DeepSpeedFacts } from "./distributed-report-parts.ts";
 import { failedReport } from "./report-outcome.ts";
-import { pickleFacts, safetyOf, unsafeError } from "./torch-report.ts";
+import { pickleFacts, safetyOf } from "./torch-report.ts";
 
 export type DeepSpeedReportOptions = {
   readonly base: CheckpointReport;
@@ -73,8 +74,6 @@ export function deepSpeedReport(view: DirectoryView, options: DeepSpeedReportOpt
     deepspeed,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
-  if (safety.status === "unsafe")
-    return { ...report, status: "unsafe", error: unsafeError(report.path, safety) };
   return withVerdict(report, { verdict: options.tag === undefined ? run : focus?.verdict, tag: options.tag });
 }
 
@@ -84,16 +83,12 @@ function withVerdict(
   judged: { verdict: { complete: boolean; complete_reason: string } | undefined; tag: string | undefined },
 ): CheckpointReport {
   const { verdict, tag } = judged;
+  // No verdict means no tag was read, so nothing was scanned: not-a-checkpoint cannot hide an unsafe file.
   if (verdict === undefined)
     return failedReport(report, {
       status: "not-a-checkpoint",
       code: "not-a-checkpoint-dir",
       message: `no DeepSpeed tag ${tag ?? ""} with a model-states file here`,
     });
-  if (verdict.complete) return report;
-  return failedReport(report, {
-    status: "incomplete",
-    code: "directory-incomplete",
-    message: verdict.complete_reason,
-  });
+  return judgedDirectoryReport(report, { complete: verdict.complete, reason: verdict.complete_reason });
 }

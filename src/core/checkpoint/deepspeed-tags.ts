@@ -1,7 +1,7 @@
 import { checkFileCompleteness } from "../formats/completeness.ts";
 import {
   type DeepSpeedLayout,
-  deepSpeedTags,
+  deepSpeedTagFiles,
   expectedDeepSpeedFiles,
   LATEST_FILE,
   primaryModelStates,
@@ -32,7 +32,9 @@ export type SaveDir = {
   readonly latest: string | null;
   readonly latestFile: string | null;
   readonly tags: readonly string[];
-  /** `<prefix><tag>/…` when the save dir is nested in the viewed directory (Lightning `x.ckpt/`, HF `checkpoint-N/`). */
+  /** Each tag's own files (`global_step6` → `mp_rank_00_model_states.pt`, …), from the one listing. */
+  readonly filesByTag: ReadonlyMap<string, readonly string[]>;
+  /** The save dir's file paths (`<tag>/…`; nested in the view for Lightning `x.ckpt/`, HF `checkpoint-N/`). */
   readonly names: readonly string[];
 };
 
@@ -40,16 +42,19 @@ export function readSaveDir(view: DirectoryView): SaveDir {
   const names = view.names();
   const source = names.includes(LATEST_FILE) ? view.open(LATEST_FILE) : undefined;
   const latest = source ? new TextDecoder().decode(source.read(0, Math.min(source.size, 1024))).trim() : null;
+  const filesByTag = deepSpeedTagFiles(names);
   return {
     latest: latest || null,
     latestFile: source ? LATEST_FILE : null,
-    tags: deepSpeedTags(names),
+    tags: [...filesByTag.keys()],
+    filesByTag,
     names,
   };
 }
 
-export function tagFiles(save: SaveDir, tag: string): string[] {
-  return save.names.filter((name) => name.startsWith(`${tag}/`) && !name.slice(tag.length + 1).includes("/"));
+/** A tag's files as paths in the view (`<tag>/<file>`). */
+function tagFiles(save: SaveDir, tag: string): string[] {
+  return (save.filesByTag.get(tag) ?? []).map((file) => `${tag}/${file}`);
 }
 
 function layoutOf(states: DeepSpeedStates | undefined): DeepSpeedLayout | undefined {

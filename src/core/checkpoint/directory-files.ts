@@ -1,12 +1,10 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
-import type { Completeness } from "../formats/completeness.ts";
 import type { DirectoryView } from "../formats/hf-checkpoint-dir.ts";
 import { sniffBytes } from "../formats/sniff.ts";
 import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
 import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
-import type { ReportStatus } from "./checkpoint-report.ts";
 
 /** Reads a torch file inside a directory (zip or legacy); undefined when absent or unreadable. */
 export function readTorchFile(
@@ -23,9 +21,4 @@ export function readTorchFile(
         ? readLegacyTorchCheckpoint(source)
         : undefined;
   return read?.success ? read.data : undefined;
-}
-
-export function completenessStatus(completeness: Completeness): ReportStatus {
-  if (completeness.state === "complete" || completeness.state === "unknown") return "ok";
-  return completeness.state;
 }

@@ -1,21 +1,19 @@
 import { countingSource } from "../bytes/byte-source.ts";
 import { deepSpeedTags } from "../formats/distributed/deepspeed-layout.ts";
-import {
-  type DirectoryView,
-  inspectHfCheckpointDir,
-  inspectLightningShardedDir,
-} from "../formats/hf-checkpoint-dir.ts";
+import { type DirectoryView, inspectHfCheckpointDir } from "../formats/hf-checkpoint-dir.ts";
+import { inspectLightningShardedDir } from "../formats/lightning-sharded-dir.ts";
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { recognizeLightning } from "../frameworks/lightning.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { deepSpeedReport } from "./deepspeed-report.ts";
-import { completenessStatus, readTorchFile } from "./directory-files.ts";
+import { readTorchFile } from "./directory-files.ts";
+import { judgedDirectoryReport, verdictOfCompleteness } from "./directory-verdict.ts";
 import { hfReport } from "./hf-report.ts";
 import { isPeftAdapterDir, peftFacts } from "./peft-report.ts";
 import { emptyReport, failedReport } from "./report-outcome.ts";
 import { structuralDirReport } from "./structural-dir-report.ts";
-import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
+import { frameworkInput, plainBudgetNotes, safetyOf } from "./torch-report.ts";
 
 export type BuildDirectoryReportOptions = {
   readonly path: string;
@@ -136,15 +134,7 @@ function lightningShardedReport(
     ? readTorchFile(view, { name: sharded.metadataFile, inflate: options.inflate })
     : undefined;
   const withFacts = read ? { ...report, ...shardedFacts(read) } : report;
-  if (withFacts.safety?.status === "unsafe")
-    return { ...withFacts, status: "unsafe", error: unsafeError(options.path, withFacts.safety) };
-  const status = completenessStatus(sharded.completeness);
-  if (status === "ok") return withFacts;
-  return failedReport(withFacts, {
-    status,
-    code: "directory-incomplete",
-    message: sharded.completeness.reason,
-  });
+  return judgedDirectoryReport(withFacts, verdictOfCompleteness(sharded.completeness));
 }
 
 /** HF `checkpoint-N/` of a PEFT run holds the adapter (its facts added); one written with DeepSpeed holds a save dir (`global_stepN/`, `latest`): one checkpoint, its facts added. */

@@ -1,15 +1,16 @@
 import type { DirectoryView, HfCheckpointDir } from "../formats/hf-checkpoint-dir.ts";
-import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
 import { globalName, isTagged, type PyValue } from "../formats/pickle/py-value.ts";
+import { parsePythonJson } from "../formats/python-json.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { plainRecord } from "../frameworks/framework-input.ts";
 import { summarizeStateDict } from "../frameworks/state-dict-summary.ts";
 import { parseHfTrainerState } from "../runs/hf-trainer-state.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import type { EarlyStoppingState, HfFacts } from "./checkpoint-report-parts.ts";
-import { completenessStatus, readTorchFile } from "./directory-files.ts";
+import { readTorchFile } from "./directory-files.ts";
+import { judgedDirectoryReport, verdictOfCompleteness } from "./directory-verdict.ts";
 import { failedReport } from "./report-outcome.ts";
-import { frameworkInput, plainBudgetNotes, safetyOf, unsafeError } from "./torch-report.ts";
+import { frameworkInput, plainBudgetNotes, safetyOf } from "./torch-report.ts";
 
 type HfReportOptions = {
   readonly path: string;
@@ -45,11 +46,8 @@ export function hfReport(view: DirectoryView, options: HfReportOptions): Checkpo
   };
   report = { ...report, ...pickleFiles(view, { ...options, facts }) };
   report.hf = facts;
-  if (report.safety?.status === "unsafe")
-    return { ...report, status: "unsafe", error: unsafeError(options.path, report.safety) };
-  const status = completenessStatus(hf.completeness);
-  if (status !== "ok")
-    return failedReport(report, { status, code: "directory-incomplete", message: hf.completeness.reason });
+  const verdict = verdictOfCompleteness(hf.completeness);
+  if (report.safety?.status === "unsafe" || !verdict.complete) return judgedDirectoryReport(report, verdict);
   const state = hf.trainerState;
   if (state?.success !== false || state.error.code === "unfinished") return report;
   return failedReport(report, {

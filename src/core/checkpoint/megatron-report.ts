@@ -5,8 +5,8 @@ import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { asInt, field } from "../frameworks/framework-input.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { readTorchFile } from "./directory-files.ts";
-import { failedReport } from "./report-outcome.ts";
-import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
+import { judgedDirectoryReport } from "./directory-verdict.ts";
+import { frameworkInput, safetyOf } from "./torch-report.ts";
 
 // Megatron-LM `save_checkpoint` (megatron/training/checkpointing.py): `<save>/iter_0000100/mp_rank_TT[_PPP]/
 // model_optim_rng.pt` per tensor/pipeline rank, then (after a barrier) rank 0 writes the tracker
@@ -101,8 +101,6 @@ export function megatronReport(
     ...(read ? { pickle_globals: [...read.scan.names], safety } : {}),
     ...(args === undefined ? {} : { args }),
   };
-  if (safety.status === "unsafe")
-    return { ...report, status: "unsafe", error: unsafeError(report.path, safety) };
   const commit = megatronCommit(options.dirName, options.tracker);
   const problem =
     present.length === 0
@@ -114,8 +112,7 @@ export function megatronReport(
           : commit?.committed === false
             ? commit.reason
             : undefined;
-  if (problem === undefined) return report;
-  return failedReport(report, { status: "incomplete", code: "directory-incomplete", message: problem });
+  return judgedDirectoryReport(report, { complete: problem === undefined, reason: problem ?? "" });
 }
 
 /** `argparse.Namespace` pickles as an object whose attributes are its fields. */

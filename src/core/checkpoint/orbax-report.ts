@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type DirectoryView, readPythonJsonFile } from "../formats/hf-checkpoint-dir.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
+import { judgedDirectoryReport } from "./directory-verdict.ts";
 import type { OrbaxFacts } from "./distributed-report-parts.ts";
-import { failedReport } from "./report-outcome.ts";
 
 // Orbax CheckpointManager (orbax/checkpoint/_src/path/atomicity.py, step.py): a step is written into
 // `<root>/<step>.orbax-checkpoint-tmp-<ts>/` and renamed to `<root>/<step>/` when finalized; on object stores, where
@@ -74,6 +74,5 @@ export function orbaxReport(
     orbax,
     ...(metadata?.success === false ? { warnings: [metadata.error] } : {}),
   };
-  if (complete) return report;
-  return failedReport(report, { status: "incomplete", code: "directory-incomplete", message: reason });
+  return judgedDirectoryReport(report, { complete, reason });
 }

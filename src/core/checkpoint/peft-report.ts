@@ -4,9 +4,10 @@ import { type DirectoryView, readPythonJsonFile } from "../formats/hf-checkpoint
 import { readSafetensorsHeader } from "../formats/safetensors.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { readTorchFile } from "./directory-files.ts";
+import { judgedDirectoryReport, verdictOfCompleteness } from "./directory-verdict.ts";
 import type { PeftFacts } from "./distributed-report-parts.ts";
 import { failedReport } from "./report-outcome.ts";
-import { safetyOf, unsafeError } from "./torch-report.ts";
+import { safetyOf } from "./torch-report.ts";
 
 const ADAPTER_CONFIG = "adapter_config.json";
 const ADAPTER_WEIGHTS = ["adapter_model.safetensors", "adapter_model.bin"];
@@ -74,15 +75,9 @@ export function peftReport(view: DirectoryView, options: { base: CheckpointRepor
     ? safetyOf([read.scan])
     : { status: "safe" as const, dangerous: [], unknown: [], notes: [] };
   const report: CheckpointReport = { ...base, peft: facts, safety };
-  if (safety.status === "unsafe")
-    return { ...report, status: "unsafe", error: unsafeError(report.path, safety) };
   const source = facts.adapter_file === null ? undefined : view.open(facts.adapter_file);
   const completeness = source === undefined ? undefined : checkFileCompleteness(source);
-  if (completeness === undefined || completeness.state === "complete" || completeness.state === "unknown")
-    return report;
-  return failedReport(report, {
-    status: completeness.state,
-    code: "directory-incomplete",
-    message: `${facts.adapter_file}: ${completeness.reason}`,
-  });
+  if (completeness === undefined) return judgedDirectoryReport(report, { complete: true, reason: "" });
+  const reason = `${facts.adapter_file}: ${completeness.reason}`;
+  return judgedDirectoryReport(report, verdictOfCompleteness({ ...completeness, reason }));
 }

@@ -1,15 +1,16 @@
+import { type StructuralDirKind, structuralDirKind } from "../discovery/checkpoint-dir-structure.ts";
 import { deepSpeedTags } from "../formats/distributed/deepspeed-layout.ts";
 import type { DirectoryView } from "../formats/hf-checkpoint-dir.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
-import { accelerateReport, isAccelerateStateDir } from "./accelerate-report.ts";
+import { accelerateReport } from "./accelerate-report.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
-import { dcpReport, isDcpDirectory } from "./dcp-report.ts";
+import { dcpReport } from "./dcp-report.ts";
 import { deepSpeedReport } from "./deepspeed-report.ts";
-import { isMegatronIterationDir, megatronCommit, megatronReport } from "./megatron-report.ts";
-import { isOrbaxStepDir, orbaxReport } from "./orbax-report.ts";
-import { isPeftAdapterDir, peftReport } from "./peft-report.ts";
+import { megatronCommit, megatronReport } from "./megatron-report.ts";
+import { orbaxReport } from "./orbax-report.ts";
+import { peftReport } from "./peft-report.ts";
 import { emptyReport, failedReport } from "./report-outcome.ts";
-import { isTfCheckpointDir, tfCheckpointReport } from "./tf-checkpoint-report.ts";
+import { tfCheckpointReport } from "./tf-checkpoint-report.ts";
 
 /** What every structural reader gets: the directory's path, size and name, and the io-side extras. */
 export type StructuralContext = {
@@ -21,15 +22,7 @@ export type StructuralContext = {
   readonly megatronTracker?: string | null;
 };
 
-type Reader = {
-  /** Whether the directory's files make it this kind (`top`: its own file names; `firsts`: first path segments). */
-  readonly is: (top: readonly string[], firsts: readonly string[], all: readonly string[]) => boolean;
-  readonly read: (
-    view: DirectoryView,
-    context: StructuralContext,
-    top: readonly string[],
-  ) => CheckpointReport;
-};
+type Reader = (view: DirectoryView, context: StructuralContext, top: readonly string[]) => CheckpointReport;
 
 const named = (context: StructuralContext) => ({
   ...(context.dirName ? { dirName: context.dirName } : {}),
@@ -38,57 +31,40 @@ const named = (context: StructuralContext) => ({
 const base = (context: StructuralContext, container: CheckpointReport["container"]) =>
   emptyReport({ path: context.path, container, size: context.size });
 
-/** In order: a DeepSpeed save dir (also Lightning's `x.ckpt/`) before the formats its tags could look like. */
-const READERS: readonly Reader[] = [
-  {
-    is: (_top, _firsts, all) => deepSpeedTags(all).length > 0,
-    read: (view, context) => {
-      const lightning = context.dirName?.endsWith(".ckpt") === true;
-      const container = lightning ? "lightning-sharded-dir" : "deepspeed-dir";
-      return deepSpeedReport(view, { base: base(context, container), ...named(context) });
-    },
-  },
-  {
-    // The view lists files only: the rank dirs are the first segments of `mp_rank_00/model_optim_rng.pt`.
-    is: (_top, firsts) => isMegatronIterationDir(firsts),
-    read: (view, context) =>
-      megatronReport(view, {
-        base: base(context, "megatron-dir"),
-        ...named(context),
-        ...(context.megatronTracker === undefined ? {} : { tracker: context.megatronTracker }),
-      }),
-  },
-  {
-    is: (top) => isDcpDirectory(top) && !top.includes("meta.pt"),
-    read: (view, context, top) =>
-      withMegatronCommit(
-        dcpReport(view, { base: base(context, "dcp-dir"), ...named(context) }),
-        context,
-        top,
-      ),
-  },
-  {
-    is: (top) => isOrbaxStepDir(top),
-    read: (view, context) =>
-      orbaxReport(view, {
-        base: base(context, "orbax-dir"),
-        ...(context.dirName ? { dirName: context.dirName } : {}),
-      }),
-  },
-  {
-    is: (top) => isTfCheckpointDir(top),
-    read: (view, context) => tfCheckpointReport(view, { base: base(context, "tf-checkpoint-dir") }),
-  },
-  {
-    is: (top) => isAccelerateStateDir(top),
-    read: (view, context) =>
-      accelerateReport(view, { base: base(context, "accelerate-dir"), ...named(context) }),
-  },
-  {
-    is: (top) => isPeftAdapterDir(top),
-    read: (view, context) => peftReport(view, { base: base(context, "peft-adapter-dir") }),
-  },
-];
+/** A DeepSpeed save dir (`latest` + `<tag>/…`, also Lightning's `x.ckpt/`), before what its tags could look like. */
+const readDeepSpeedSaveDir: Reader = (view, context) => {
+  const lightning = context.dirName?.endsWith(".ckpt") === true;
+  const container = lightning ? "lightning-sharded-dir" : "deepspeed-dir";
+  return deepSpeedReport(view, { base: base(context, container), ...named(context) });
+};
+
+/**
+ * The reader of each kind discovery knows (discovery/checkpoint-dir-structure.ts). Undefined: read elsewhere — a
+ * DeepSpeed tag with its save dir (io/checkpoint/read-checkpoint.ts), Lightning's sharded `.ckpt/` and a sharded
+ * `save_pretrained` dir by directory-report.ts.
+ */
+const READERS: { readonly [kind in StructuralDirKind]: Reader | undefined } = {
+  megatron: (view, context) =>
+    megatronReport(view, {
+      base: base(context, "megatron-dir"),
+      ...named(context),
+      ...(context.megatronTracker === undefined ? {} : { tracker: context.megatronTracker }),
+    }),
+  dcp: (view, context, top) =>
+    withMegatronCommit(dcpReport(view, { base: base(context, "dcp-dir"), ...named(context) }), context, top),
+  orbax: (view, context) =>
+    orbaxReport(view, {
+      base: base(context, "orbax-dir"),
+      ...(context.dirName ? { dirName: context.dirName } : {}),
+    }),
+  tf: (view, context) => tfCheckpointReport(view, { base: base(context, "tf-checkpoint-dir") }),
+  accelerate: (view, context) =>
+    accelerateReport(view, { base: base(context, "accelerate-dir"), ...named(context) }),
+  peft: (view, context) => peftReport(view, { base: base(context, "peft-adapter-dir") }),
+  "lightning-sharded": undefined,
+  "deepspeed-tag": undefined,
+  "hf-sharded": undefined,
+};
 
 /** The report of a directory its files make a checkpoint; undefined when none of these formats claims it. */
 export function structuralDirReport(
@@ -96,10 +72,12 @@ export function structuralDirReport(
   context: StructuralContext,
 ): CheckpointReport | undefined {
   const all = view.names();
+  if (deepSpeedTags(all).length > 0) return readDeepSpeedSaveDir(view, context, []);
   const top = all.filter((name) => !name.includes("/"));
-  const firsts = all.map((name) => name.split("/")[0] ?? "");
-  const reader = READERS.find((candidate) => candidate.is(top, firsts, all));
-  return reader?.read(view, context, top);
+  // The view lists files only: a sub-dir is the first segment of its files (`mp_rank_00/model_optim_rng.pt`).
+  const entries = [...new Set(all.map((name) => name.split("/")[0] ?? ""))];
+  const kind = structuralDirKind(entries);
+  return kind === null ? undefined : READERS[kind]?.(view, context, top);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DirectoryView } from "../formats/hf-checkpoint-dir.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
+import { judgedDirectoryReport } from "./directory-verdict.ts";
 import type { TfCheckpointFacts } from "./distributed-report-parts.ts";
-import { failedReport } from "./report-outcome.ts";
 
 // TensorFlow `tf.train.CheckpointManager` / `Saver`: `<prefix>.index` + `<prefix>.data-0000k-of-0000n` are written,
 // then the `checkpoint` pointer (a CheckpointState text proto) is rewritten to name the new prefix. A pointer can
@@ -81,10 +81,5 @@ export function tfCheckpointReport(
     safety: { status: "safe", dangerous: [], unknown: [], notes: ["TF checkpoints hold no pickles"] },
     tf,
   };
-  if (tf.complete) return report;
-  return failedReport(report, {
-    status: "incomplete",
-    code: "directory-incomplete",
-    message: tf.complete_reason,
-  });
+  return judgedDirectoryReport(report, { complete: tf.complete, reason: tf.complete_reason });
 }

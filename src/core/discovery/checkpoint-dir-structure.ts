@@ -1,42 +1,44 @@
 import { isAccelerateStateDir } from "../checkpoint/accelerate-report.ts";
 import { isDcpDirectory } from "../checkpoint/dcp-report.ts";
-import { isMegatronIterationDir } from "../checkpoint/megatron-report.ts";
+import { isMegatronIterationDir, megatronIteration } from "../checkpoint/megatron-report.ts";
 import { isOrbaxStepDir } from "../checkpoint/orbax-report.ts";
 import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
 import { isTfCheckpointDir } from "../checkpoint/tf-checkpoint-report.ts";
 import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
+import { LIGHTNING_SHARDED_META } from "../formats/lightning-sharded-dir.ts";
 
 // Directory checkpoints known by the files they hold rather than by their own name: a DeepSpeed tag
 // (`<save>/global_stepN/`, any tag name), a torch DCP dir, an Accelerate `save_state` dir, a PEFT adapter dir,
-// a sharded `save_pretrained` dir (its index file).
-
-export const STRUCTURAL_DIR_KINDS = [
-  "deepspeed-tag",
-  "dcp",
-  "megatron",
-  "orbax",
-  "tf",
-  "accelerate",
-  "peft",
-  "hf-sharded",
-] as const;
-export type StructuralDirKind = (typeof STRUCTURAL_DIR_KINDS)[number];
-
-/** Which directory checkpoint these names (one directory's own entries) make, or null. */
-export function structuralDirKind(names: readonly string[]): StructuralDirKind | null {
-  if (isDeepSpeedTag(names)) return "deepspeed-tag";
-  if (isDcpDirectory(names)) return "dcp";
-  if (isMegatronIterationDir(names)) return "megatron";
-  if (isOrbaxStepDir(names)) return "orbax";
-  if (isTfCheckpointDir(names)) return "tf";
-  if (isAccelerateStateDir(names)) return "accelerate";
-  if (isPeftAdapterDir(names)) return "peft";
-  if (names.some((name) => SHARD_INDEX.test(name))) return "hf-sharded";
-  return null;
-}
+// a sharded `save_pretrained` dir (its index file). The one table: discovery asks which kind a directory is, and
+// the directory reader (checkpoint/structural-dir-report.ts) reads each kind.
 
 /** `save_pretrained` with sharding: the index names every shard (`model-00001-of-00003.safetensors`). */
 const SHARD_INDEX = /^(model\.safetensors|pytorch_model\.bin)\.index\.json$/;
+
+/**
+ * In the order the directory reader tries them. `entries` are one directory's own names (files and sub-dirs):
+ * Megatron's rank dirs are sub-dirs (`mp_rank_00/model_optim_rng.pt`); a DCP dir with Lightning's `meta.pt` is
+ * Lightning's sharded `.ckpt/`.
+ */
+const STRUCTURAL_DIRS = [
+  { kind: "megatron", holds: isMegatronIterationDir },
+  { kind: "dcp", holds: (entries) => isDcpDirectory(entries) && !entries.includes(LIGHTNING_SHARDED_META) },
+  { kind: "orbax", holds: isOrbaxStepDir },
+  { kind: "tf", holds: isTfCheckpointDir },
+  { kind: "accelerate", holds: isAccelerateStateDir },
+  { kind: "peft", holds: isPeftAdapterDir },
+  { kind: "lightning-sharded", holds: isDcpDirectory },
+  { kind: "deepspeed-tag", holds: isDeepSpeedTag },
+  { kind: "hf-sharded", holds: (entries) => entries.some((name) => SHARD_INDEX.test(name)) },
+] as const satisfies readonly { kind: string; holds: (entries: readonly string[]) => boolean }[];
+
+export type StructuralDirKind = (typeof STRUCTURAL_DIRS)[number]["kind"];
+
+/** Which directory checkpoint these names (one directory's own entries) make, or null. */
+export function structuralDirKind(entries: readonly string[]): StructuralDirKind | null {
+  return STRUCTURAL_DIRS.find((candidate) => candidate.holds(entries))?.kind ?? null;
+}
+
 /** `model-00001-of-00003.safetensors`, and TensorFlow's `ckpt-7.data-00000-of-00001`. */
 const SHARD_MEMBER = /(-\d{5}-of-\d{5}\.(safetensors|bin)|\.data-\d{5}-of-\d{5})$/;
 const DCP_MEMBER = /^(\.metadata(\.tmp)?|__\d+_\d+\.distcp|_CHECKPOINT_METADATA|commit_success\.txt)$/;
@@ -78,4 +80,19 @@ export function isDirectoryCheckpointMemberName(name: string): boolean {
     SHARD_MEMBER.test(name) ||
     ADAPTER_MEMBER.test(name)
   );
+}
+
+/**
+ * The save a checkpoint file is a member of, read as that save: a DeepSpeed tag by the rank file itself (any tag
+ * name, see isDeepSpeedTag) and Megatron's `iter_NNNNNNN/` by its name (Megatron's own naming). Undefined for a
+ * file that is its own checkpoint. The run is the directory above the save (where `latest`/the tracker live).
+ * @example saveDirOfMember("/r/ds/global_step6/mp_rank_00_model_states.pt") // "/r/ds/global_step6"
+ */
+export function saveDirOfMember(path: string): string | undefined {
+  const slash = path.lastIndexOf("/");
+  if (slash <= 0) return undefined;
+  const dir = path.slice(0, slash);
+  const dirName = dir.slice(dir.lastIndexOf("/") + 1);
+  const isMember = isDeepSpeedFileName(path.slice(slash + 1)) || megatronIteration(dirName) !== undefined;
+  return isMember ? dir : undefined;
 }

@@ -78,14 +78,6 @@ export function isShardedCheckpointDirName(name: string): boolean {
   return name.toLowerCase().endsWith(".ckpt");
 }
 
-/**
- * A directory one save of a run writes its shards into: DeepSpeed's tag (`global_step1200`) and Megatron's
- * `iter_0001200`; the run is the directory above it (where DeepSpeed's `latest` and Megatron's tracker are).
- */
-export function isSaveTagDirectoryName(name: string): boolean {
-  return /^global_step\d+$/.test(name) || /^iter_\d{7}$/.test(name);
-}
-
 export function isSkippedDirectoryName(name: string): boolean {
   return SKIPPED_DIRECTORY_NAMES.has(name);
 }

@@ -19,6 +19,7 @@ import {
   decodeBase64,
   resolvePlainScalar,
 } from "./python-yaml-scalars.ts";
+import { findNonPrintable, positionOf } from "./python-yaml-stream.ts";
 
 /**
  * Reads YAML the way PyYAML 6 `yaml.safe_load` does (YAML 1.1 implicit types, `lib/yaml/resolver.py`), on top of the
@@ -35,8 +36,6 @@ import {
  *   `{ __python_tag__: "!!python/…", value }`. These never fail the file, unlike `safe_load`.
  * - raw U+0085/U+2028/U+2029 are not line breaks (PyYAML folds them; Python writers always escape them).
  * Like PyYAML: duplicate keys → last wins; `<<` merges; plain `=`, unknown non-Python tags, unhashable keys → error.
- * Over the 300-line budget because resolver and constructors are one table of PyYAML rules; the scalar
- * constructors (int/float/timestamp) are the natural piece to split off.
  */
 
 export type YamlSyntaxIssue = { readonly message: string; readonly line: number; readonly col: number };
@@ -284,30 +283,4 @@ function standardName(tag: string): string | undefined {
 function orFail(value: unknown, node: Node, message: string): unknown {
   if (value === undefined) throw new ConstructError(message, node);
   return value;
-}
-
-/** PyYAML's `Reader.NON_PRINTABLE` check, which rejects the whole stream. */
-function findNonPrintable(text: string): { code: number; index: number } | undefined {
-  let index = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    const printable =
-      code === 0x09 ||
-      code === 0x0a ||
-      code === 0x0d ||
-      (code >= 0x20 && code <= 0x7e) ||
-      code === 0x85 ||
-      (code >= 0xa0 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) ||
-      code >= 0x10000;
-    if (!printable) return { code, index };
-    index += char.length;
-  }
-  return undefined;
-}
-
-function positionOf(text: string, index: number): { line: number; col: number } {
-  const before = text.slice(0, index);
-  const lineStart = before.lastIndexOf("\n") + 1;
-  return { line: before.split("\n").length, col: index - lineStart + 1 };
 }

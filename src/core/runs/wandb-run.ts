@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
+import { parsePythonJson } from "../formats/python-json.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { parseYamlMapping } from "./hydra-config.ts";
 import { MetricPoint, type RunFileError, runFileError } from "./metric-series.ts";

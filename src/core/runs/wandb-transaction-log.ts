@@ -1,6 +1,6 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { crc32 } from "../formats/crc32.ts";
-import { parsePythonJson } from "../formats/hf-checkpoint-dir.ts";
+import { parsePythonJson } from "../formats/python-json.ts";
 import type { MetricPoint } from "./metric-series.ts";
 import { readMessage, type WireField } from "./protobuf-wire.ts";
 

@@ -7,7 +7,7 @@ import { buildDirectoryReport } from "../../core/checkpoint/directory-report.ts"
 import { MEGATRON_TRACKER, megatronIteration } from "../../core/checkpoint/megatron-report.ts";
 import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
 import { UNFINISHED_REASON, unfinishedMarkerPath } from "../../core/discovery/nemo-unfinished.ts";
-import { isDeepSpeedTag } from "../../core/formats/distributed/deepspeed-layout.ts";
+import { isDeepSpeedTag, saveDirEntriesOfTag } from "../../core/formats/distributed/deepspeed-layout.ts";
 import type { InflateRaw } from "../../core/formats/zip-entry-reader.ts";
 import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
 import { withDirectoryView } from "../scan/directory-view.ts";
@@ -32,8 +32,10 @@ function unreadable(path: string, message: string, code: "not-found" | "unreadab
 function readDirectoryCheckpoint(path: string): CheckpointReport {
   const dirName = basename(resolve(path));
   if (isDeepSpeedTag(readDirectoryNames(path)))
-    return withDirectoryView(dirname(resolve(path)), (view) =>
-      buildDirectoryReport(view, { path, dirName, deepSpeedTag: dirName, inflate }),
+    return withDirectoryView(
+      dirname(resolve(path)),
+      (view) => buildDirectoryReport(view, { path, dirName, deepSpeedTag: dirName, inflate }),
+      { within: saveDirEntriesOfTag(dirName) },
     );
   const megatronTracker = megatronIteration(dirName) === undefined ? undefined : readTracker(path);
   return withDirectoryView(path, (view) =>

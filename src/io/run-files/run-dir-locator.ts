@@ -1,6 +1,6 @@
 import { type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { isSaveTagDirectoryName } from "../../core/discovery/checkpoint-names.ts";
+import { saveDirOfMember } from "../../core/discovery/checkpoint-dir-structure.ts";
 import { configCandidatePaths } from "../../core/runs/hydra-config.ts";
 import { parseWandbRunDirName } from "../../core/runs/wandb-run.ts";
 import {
@@ -48,9 +48,9 @@ function isDir(path: string): boolean {
   return statOf(path)?.isDirectory() ?? false;
 }
 
-function ancestorsOf(dir: string, maxLevels: number, scanRoot: string | undefined): string[] {
-  const found = [dir];
-  for (let current = dir; found.length <= maxLevels && current !== scanRoot; ) {
+function ancestorsOf(checkpointPath: string, maxLevels: number, scanRoot: string | undefined): string[] {
+  const found = [dirname(saveDirOfMember(checkpointPath) ?? checkpointPath)]; // a save's member: from its save
+  for (let current = found[0] ?? ""; found.length <= maxLevels && current !== scanRoot; ) {
     const parent = dirname(current);
     if (parent === current) break;
     found.push(parent);
@@ -184,8 +184,7 @@ function findLightningRoot(levels: readonly string[]): LightningRoot {
   const containing = levels.slice(1).find(isLightningLogDir);
   const checkpointDir = checkpointDirOf(levels);
   const name = basename(checkpointDir);
-  const besideCheckpoints =
-    CHECKPOINT_FOLDERS.has(name) || isSaveTagDirectoryName(name) ? dirname(checkpointDir) : checkpointDir;
+  const besideCheckpoints = CHECKPOINT_FOLDERS.has(name) ? dirname(checkpointDir) : checkpointDir;
   return {
     hydraDir,
     containing,
@@ -256,7 +255,7 @@ export function locateRunDir(options: LocateRunOptions): string {
   return withMemo(options, () => {
     const checkpointPath = resolve(options.checkpointPath);
     const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
-    const levels = ancestorsOf(dirname(checkpointPath), options.maxLevels ?? 6, scanRoot);
+    const levels = ancestorsOf(checkpointPath, options.maxLevels ?? 6, scanRoot);
     const isDirectory = options.checkpointIsDirectory ?? statOnce(checkpointPath)?.isDirectory() ?? false;
     const dirs = frameworkDirs(checkpointPath, isDirectory);
     return dirs.timm ?? dirs.ultralytics ?? dirs.hf ?? lightningRoot(levels).root;
@@ -268,7 +267,7 @@ function locate(options: LocateRunOptions): RunFileLocations {
   const scanRoot = options.scanRoot === undefined ? undefined : resolve(options.scanRoot);
   const isDirectory = options.checkpointIsDirectory ?? statOnce(checkpointPath)?.isDirectory() ?? false;
   const maxLevels = options.maxLevels ?? 6;
-  const levels = ancestorsOf(dirname(checkpointPath), maxLevels, scanRoot);
+  const levels = ancestorsOf(checkpointPath, maxLevels, scanRoot);
   const lightning = lightningLayout(levels);
   const dirs = frameworkDirs(checkpointPath, isDirectory);
   const runDir = dirs.timm ?? dirs.ultralytics ?? dirs.hf ?? lightning.root;

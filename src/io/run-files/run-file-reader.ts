@@ -1,4 +1,4 @@
-import { parsePythonJson } from "../../core/formats/hf-checkpoint-dir.ts";
+import { parsePythonJson } from "../../core/formats/python-json.ts";
 import { INPUT_CAPS } from "../../core/input-caps.ts";
 import type { MetricSeries, MetricSeriesSource } from "../../core/metadata/run-context-model.ts";
 import { fail, ok, type Result } from "../../core/result.ts";

@@ -2,12 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
-import {
-  type DirectoryView,
-  inspectHfCheckpointDir,
-  inspectLightningShardedDir,
-  parsePythonJson,
-} from "../../../src/core/formats/hf-checkpoint-dir.ts";
+import { type DirectoryView, inspectHfCheckpointDir } from "../../../src/core/formats/hf-checkpoint-dir.ts";
+import { inspectLightningShardedDir } from "../../../src/core/formats/lightning-sharded-dir.ts";
 import {
   materializeWritePlan,
   planTorchZip,
@@ -32,25 +28,6 @@ function viewOf(files: Record<string, Uint8Array | string>): DirectoryView {
     },
   };
 }
-
-describe("parsePythonJson", () => {
-  test.each([
-    [
-      '{"a": NaN, "b": Infinity, "c": -Infinity, "d": -1.5}',
-      { a: Number.NaN, b: Infinity, c: -Infinity, d: -1.5 },
-    ],
-    ['{"NaN": "Infinity", "s": "a\\" NaN"}', { NaN: "Infinity", s: 'a" NaN' }],
-    ["[NaN, [Infinity]]", [Number.NaN, [Infinity]]],
-    ['{"kth_best_model_path": "", "kth_value": Infinity}', { kth_best_model_path: "", kth_value: Infinity }],
-  ] as const)("%s", (input, expected) => {
-    expect(parsePythonJson(input)).toEqual({ success: true, data: expected });
-  });
-
-  test("rejects what Python would not write", () => {
-    expect(parsePythonJson('{"a": nan}').success).toBe(false);
-    expect(parsePythonJson('{"a": 1').success).toBe(false);
-  });
-});
 
 const TRAINER_STATE =
   '{\n  "best_metric": NaN,\n  "epoch": 2.5,\n  "global_step": 500,\n  "log_history": []\n}\n';

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import { writeU64 } from "../../../src/core/bytes/little-endian.ts";
-import { parsePythonJson } from "../../../src/core/formats/hf-checkpoint-dir.ts";
+import { parsePythonJson } from "../../../src/core/formats/python-json.ts";
 import {
   parseSafetensorsIndex,
   readSafetensorsHeader,

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { bytesSource, countingSource } from "../../../src/core/bytes/byte-source.ts";
-import { parsePythonJson } from "../../../src/core/formats/hf-checkpoint-dir.ts";
+import { parsePythonJson } from "../../../src/core/formats/python-json.ts";
 import {
   analyzeTorchZip,
   readStorageRecord,

@@ -61,3 +61,15 @@ test("guessRunDir skips Lightning metric-name directories", () => {
     ].map(guessRunDir),
   ).toEqual(["/r/exp1", "/r/exp1", "/r/exp1"]);
 });
+
+test("guessRunDir: a save's member file belongs to the save's run, a tag known by its files whatever its name", () => {
+  expect(
+    [
+      "/r/ds/global_step6", // the tag read as a whole
+      "/r/ds/global_step6/mp_rank_00_model_states.pt",
+      "/r/ds/best/mp_rank_00_model_states.pt",
+      "/r/exp2/checkpoints/best/zero_pp_rank_0_mp_rank_00_optim_states.pt",
+      "/r/m/iter_0001200/common.pt",
+    ].map(guessRunDir),
+  ).toEqual(["/r/ds", "/r/ds", "/r/ds", "/r/exp2", "/r/m"]);
+});

@@ -8,28 +8,49 @@ const OPTIM_STATES = /^(bf16_)?zero_pp_rank_(\d+)_mp_rank_(\d+)_optim_states\.pt
 export const LATEST_FILE = "latest";
 export const ZERO_TO_FP32 = "zero_to_fp32.py";
 
-export function isModelStatesName(name: string): boolean {
+function isModelStatesName(name: string): boolean {
   return MODEL_STATES.test(name);
 }
 
+/** A file `save_checkpoint` writes into a tag dir: model states or ZeRO optimizer states of one rank. */
 export function isDeepSpeedFileName(name: string): boolean {
   return MODEL_STATES.test(name) || OPTIM_STATES.test(name);
 }
 
-/** A tag directory by its own files: at least one model-states file. */
+/**
+ * DeepSpeed's own rule for a tag: `save_checkpoint(save_dir, tag)` writes the rank files into `<save_dir>/<tag>/`
+ * (any tag name; `global_step{N}` by default) and `load_checkpoint` reads the tag `latest` names. So a directory
+ * is a tag by the rank files it holds, never by its name. `names` are the directory's own entries.
+ */
 export function isDeepSpeedTag(names: readonly string[]): boolean {
-  return names.some(isModelStatesName);
+  return names.some(isDeepSpeedFileName);
 }
 
-/** Tags of a save dir: first path segments holding a model-states file, in step order. */
-export function deepSpeedTags(names: readonly string[]): string[] {
-  const tags = new Set<string>();
+/**
+ * Tags of a save dir and their files (`names` are the save dir's file paths, `<tag>/<file>`): each sub-dir that is
+ * a tag, in step order, grouped in one pass.
+ */
+export function deepSpeedTagFiles(names: readonly string[]): Map<string, string[]> {
+  const filesByDir = new Map<string, string[]>();
   for (const name of names) {
-    const [tag, file, ...rest] = name.split("/");
-    if (tag !== undefined && file !== undefined && rest.length === 0 && isModelStatesName(file))
-      tags.add(tag);
+    const [dir, file, ...rest] = name.split("/");
+    if (dir === undefined || file === undefined || rest.length > 0) continue;
+    const files = filesByDir.get(dir);
+    if (files === undefined) filesByDir.set(dir, [file]);
+    else files.push(file);
   }
-  return [...tags].sort((a, b) => (tagNumber(a) ?? 0) - (tagNumber(b) ?? 0) || a.localeCompare(b));
+  const tags = [...filesByDir].filter(([, files]) => isDeepSpeedTag(files));
+  return new Map(tags.sort(([a], [b]) => (tagNumber(a) ?? 0) - (tagNumber(b) ?? 0) || a.localeCompare(b)));
+}
+
+/** The tags of a save dir, in step order (see deepSpeedTagFiles). */
+export function deepSpeedTags(names: readonly string[]): string[] {
+  return [...deepSpeedTagFiles(names).keys()];
+}
+
+/** The save dir's own entries a tag's report reads besides the tag: `latest` (commitment) and the fp32 script. */
+export function saveDirEntriesOfTag(tag: string): string[] {
+  return [LATEST_FILE, ZERO_TO_FP32, tag];
 }
 
 /** The trailing number of a tag (`global_step120` → 120); the default tag is `global_step{N}`. */

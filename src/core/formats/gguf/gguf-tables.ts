@@ -1,21 +1,40 @@
 // Numbering from ggml's `docs/gguf.md` and gguf-py `constants.py` (GGMLQuantizationType, LlamaFileType,
 // GGML_QUANT_SIZES). Gaps are ids ggml removed; a file naming one is reported by number, not guessed.
 
-/** `gguf_metadata_value_type`: the name the truth files use, and the fixed width (0 = variable). */
-export const GGUF_VALUE_TYPES: Readonly<Record<number, { readonly name: string; readonly width: number }>> = {
-  0: { name: "UINT8", width: 1 },
-  1: { name: "INT8", width: 1 },
-  2: { name: "UINT16", width: 2 },
-  3: { name: "INT16", width: 2 },
-  4: { name: "UINT32", width: 4 },
-  5: { name: "INT32", width: 4 },
-  6: { name: "FLOAT32", width: 4 },
-  7: { name: "BOOL", width: 1 },
+import {
+  readBigU64,
+  readF32,
+  readF64,
+  readI8,
+  readI16,
+  readI32,
+  readI64,
+  readU16,
+  readU32,
+} from "../../bytes/little-endian.ts";
+
+type ValueType = {
+  readonly name: string;
+  readonly width: number;
+  /** Decodes one little-endian value of `width` bytes; absent for STRING and ARRAY. */
+  readonly read?: (bytes: Uint8Array, offset: number) => number | boolean;
+};
+
+/** `gguf_metadata_value_type`: the name the truth files use, the fixed width (0 = variable), its decoder. */
+export const GGUF_VALUE_TYPES: Readonly<Record<number, ValueType>> = {
+  0: { name: "UINT8", width: 1, read: (bytes, at) => bytes[at] as number },
+  1: { name: "INT8", width: 1, read: readI8 },
+  2: { name: "UINT16", width: 2, read: readU16 },
+  3: { name: "INT16", width: 2, read: readI16 },
+  4: { name: "UINT32", width: 4, read: readU32 },
+  5: { name: "INT32", width: 4, read: readI32 },
+  6: { name: "FLOAT32", width: 4, read: readF32 },
+  7: { name: "BOOL", width: 1, read: (bytes, at) => bytes[at] !== 0 },
   8: { name: "STRING", width: 0 },
   9: { name: "ARRAY", width: 0 },
-  10: { name: "UINT64", width: 8 },
-  11: { name: "INT64", width: 8 },
-  12: { name: "FLOAT64", width: 8 },
+  10: { name: "UINT64", width: 8, read: (bytes, at) => Number(readBigU64(bytes, at)) },
+  11: { name: "INT64", width: 8, read: (bytes, at) => Number(readI64(bytes, at)) },
+  12: { name: "FLOAT64", width: 8, read: readF64 },
 };
 export const GGUF_STRING = 8;
 export const GGUF_ARRAY = 9;

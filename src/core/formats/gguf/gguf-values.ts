@@ -1,5 +1,5 @@
 import type { ByteCursor } from "../../bytes/byte-cursor.ts";
-import { readU32 } from "../../bytes/little-endian.ts";
+import { readU32, readU64 } from "../../bytes/little-endian.ts";
 import { GGUF_ARRAY, GGUF_STRING, GGUF_VALUE_TYPES } from "./gguf-tables.ts";
 
 /** A KV value as the truth files show it: scalars whole, arrays as their count and first five elements. */
@@ -25,16 +25,12 @@ const utf8 = new TextDecoder("utf-8");
 export type GgufWidths = { readonly count: 4 | 8 };
 
 export function readCount(cursor: ByteCursor, widths: GgufWidths): number {
-  // Byte arithmetic, not DataView/BigInt: a vocabulary is 150k of these.
+  const at = cursor.position();
   const bytes = cursor.take(widths.count);
-  const low =
-    ((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8) | ((bytes[2] ?? 0) << 16)) + (bytes[3] ?? 0) * 0x1000000;
-  if (widths.count === 4) return low;
-  const high =
-    ((bytes[4] ?? 0) | ((bytes[5] ?? 0) << 8) | ((bytes[6] ?? 0) << 16)) + (bytes[7] ?? 0) * 0x1000000;
-  if (high > 0x1fffff)
-    throw new GgufCorrupt(`a length over 2^53 at byte ${cursor.position() - 8} is impossible`);
-  return high * 0x100000000 + low;
+  if (widths.count === 4) return readU32(bytes, 0);
+  const count = readU64(bytes, 0);
+  if (count === undefined) throw new GgufCorrupt(`a length over 2^53 at byte ${at} is impossible`);
+  return count;
 }
 
 /** A `gguf_string_t`; only the first `cap` bytes are kept, the rest is skipped unread-into-memory. */
@@ -58,33 +54,9 @@ export function typeName(code: number, at: number): string {
 }
 
 function readScalar(cursor: ByteCursor, code: number): number | boolean {
-  const width = GGUF_VALUE_TYPES[code]?.width ?? 0;
-  const bytes = cursor.take(width);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, width);
-  switch (code) {
-    case 0:
-      return view.getUint8(0);
-    case 1:
-      return view.getInt8(0);
-    case 2:
-      return view.getUint16(0, true);
-    case 3:
-      return view.getInt16(0, true);
-    case 4:
-      return view.getUint32(0, true);
-    case 5:
-      return view.getInt32(0, true);
-    case 6:
-      return view.getFloat32(0, true);
-    case 7:
-      return view.getUint8(0) !== 0;
-    case 10:
-      return Number(view.getBigUint64(0, true));
-    case 11:
-      return Number(view.getBigInt64(0, true));
-    default:
-      return view.getFloat64(0, true);
-  }
+  const type = GGUF_VALUE_TYPES[code];
+  if (type?.read === undefined) throw new GgufCorrupt(`value type ${code} is not a fixed-width scalar`);
+  return type.read(cursor.take(type.width), 0);
 }
 
 /** One KV value (after its type code). Arrays are walked, never held: fixed-width ones are skipped in one step. */

@@ -1,7 +1,7 @@
 import type { ByteSource } from "../../bytes/byte-source.ts";
 import { INPUT_CAPS } from "../../input-caps.ts";
 import { fail, ok, type Result } from "../../result.ts";
-import { parsePythonJson } from "../hf-checkpoint-dir.ts";
+import { parsePythonJson } from "../python-json.ts";
 import type { ZipDirectory, ZipEntry } from "../zip-directory.ts";
 import { type InflateRaw, readZipEntry } from "../zip-entry-reader.ts";
 
