@@ -25,6 +25,8 @@ import { StreamedMetricFile } from "./streamed-metric-file.ts";
  */
 export type RunContextCache = {
   readonly parsed: Map<string, { stamp: string; value: unknown; weight: number }>;
+  /** The sum of `parsed`'s weights, kept as entries come and go (summing them on each look was per checkpoint). */
+  weight: number;
 };
 
 /** Run files kept parsed: a scan reads a run's checkpoints together, so a few runs' worth is plenty. */
@@ -33,7 +35,7 @@ const MAX_PARSED_FILES = 256;
 const MAX_CACHED_POINTS = 2_000_000;
 
 export function createRunContextCache(): RunContextCache {
-  return { parsed: new Map() };
+  return { parsed: new Map(), weight: 0 };
 }
 
 function stampOf(path: string, memo: FsMemo | null): string | null {
@@ -115,15 +117,14 @@ function remember(
   entry: { stamp: string; value: unknown; weight: number },
 ) {
   const parsed = cache.parsed;
+  cache.weight += entry.weight - (parsed.get(key)?.weight ?? 0);
   parsed.delete(key);
   parsed.set(key, entry);
-  let weight = 0;
-  for (const kept of parsed.values()) weight += kept.weight;
   for (const [oldest, kept] of parsed) {
-    if (parsed.size <= MAX_PARSED_FILES && weight <= MAX_CACHED_POINTS) break;
+    if (parsed.size <= MAX_PARSED_FILES && cache.weight <= MAX_CACHED_POINTS) break;
     if (oldest === key) break;
     parsed.delete(oldest);
-    weight -= kept.weight;
+    cache.weight -= kept.weight;
   }
 }
 
