@@ -13,7 +13,7 @@ import {
 } from "../../core/runs/metric-series.ts";
 import { parseMlflowRun } from "../../core/runs/mlflow-run.ts";
 import { parseWandbHistoryLines, parseWandbSummary } from "../../core/runs/wandb-run.ts";
-import { type FsMemo, statOrUndefined } from "../fs/fs-memo.ts";
+import { type FsMemo, remember as rememberInMemo, statOrUndefined } from "../fs/fs-memo.ts";
 import type { StreamedKind } from "./metric-file-feeders.ts";
 import { mlflowEntries, type Parse, textParser } from "./run-file-text.ts";
 import { StreamedMetricFile } from "./streamed-metric-file.ts";
@@ -172,12 +172,24 @@ export class RunFileReader {
     return value;
   }
 
+  /**
+   * Whether a scan looks at this run file for the first time: the checkpoints of a run share one look at it, as
+   * they share the memo's stats (a stat per metric file per checkpoint was 1 % of a cold scan). No memo: always.
+   */
+  private firstLookInScan(key: string): boolean {
+    if (this.memo === null) return true;
+    const seen = `looked:${key}`;
+    if (this.memo.derived.has(seen)) return false;
+    rememberInMemo(this.memo.derived, seen, true);
+    return true;
+  }
+
   /** A metric file kept between calls and read from where it stopped when it grew (see `StreamedMetricFile`). */
   streamed(path: string, kind: StreamedKind): StreamedMetricFile {
     const key = `${kind}:${path}`;
     const hit = this.cache.parsed.get(key)?.value;
     const file = hit instanceof StreamedMetricFile ? hit : new StreamedMetricFile(path, kind);
-    if (file === hit) file.refresh();
+    if (file === hit && this.firstLookInScan(key)) file.refresh();
     remember(this.cache, key, { stamp: "streamed", value: file, weight: file.points().length });
     if (file.error !== undefined) this.problems.push(file.error);
     return file;
