@@ -6,9 +6,7 @@ import type { ReadResult } from "./catalog-read-batch.ts";
  * stringify plus parse cost ~15 µs. A row whose sidecar is valid does not store its metadata (the sidecar holds
  * it), so the main thread gets none unless the file is unsafe (it names the globals).
  */
-export type WireResult =
-  | { readonly result: ReadResult; readonly metadataJson: null }
-  | { readonly result: ReadResult; readonly metadataJson: string };
+export type WireResult = { readonly result: ReadResult; readonly metadataJson: string | null };
 
 export function toWire(result: ReadResult): WireResult {
   if (!result.ok) return { result, metadataJson: null };
