@@ -23,7 +23,7 @@ import { type CheckpointMetadataV1, CURRENT_SCHEMA_VERSION, type ModelInfo } fro
 import { stringAt } from "./plain-values.ts";
 import { isAssemblable, type ReportFacts, readReportFacts } from "./report-facts.ts";
 import type { RunContext } from "./run-context-model.ts";
-import { validateMetadata } from "./validate-metadata.ts";
+import { validateAssembledMetadata } from "./validate-metadata.ts";
 
 export type AssembleInput = {
   /** The checkpoint reader's `CheckpointReport` (read through `ReportFacts`). */
@@ -242,7 +242,7 @@ export function assembleMetadata(input: AssembleInput): AssembleResult {
 }
 
 function finish(metadata: CheckpointMetadataV1, task: string, problems: AssemblyProblem[]): AssembleResult {
-  const checked = validateMetadata(metadata);
+  const checked = validateAssembledMetadata(metadata);
   if (checked.valid) return { metadata, task, problems };
   const errors = checked.problems.filter((problem) => problem.severity === "error");
   const detail = errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ");

@@ -113,6 +113,22 @@ const SEED_FIELDS = [
 ] as const satisfies readonly (readonly [keyof MetricsInfo, CanonicalMetric])[];
 const RATIOS = new Set(["precision", "recall", "hmean"]);
 
+// The checkpoints of a run log the same metric names: which of them stands for each seed field is decided once per
+// set of names, not per checkpoint (matching every name against the alias table was 3 % of a cold scan). A pure
+// function's answers, bounded.
+const pickedNames = new Map<string, string | null>();
+const MAX_PICKED = 4096;
+
+function pickedName(canonical: CanonicalMetric, names: readonly string[]): string | null {
+  const key = `${canonical}:${JSON.stringify(names)}`;
+  const known = pickedNames.get(key);
+  if (known !== undefined) return known;
+  const picked = pickLoggedName(canonical, names);
+  if (pickedNames.size >= MAX_PICKED) pickedNames.clear();
+  pickedNames.set(key, picked);
+  return picked;
+}
+
 export type MetricsSection = { readonly metrics: MetricsInfo; readonly primary: PrimaryMetric };
 
 /**
@@ -130,7 +146,7 @@ export function buildMetricsSection(
   const names = Object.keys(collected);
   const metrics: MetricsInfo = { precision: null, recall: null, hmean: null, validation_loss: null };
   for (const [field, canonical] of SEED_FIELDS) {
-    const name = pickLoggedName(canonical, names);
+    const name = pickedName(canonical, names);
     const found = name === null ? undefined : collected[name];
     if (!found) continue;
     if (RATIOS.has(field) && (found.value < 0 || found.value > 1)) {

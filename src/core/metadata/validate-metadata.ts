@@ -51,6 +51,19 @@ export function validateMetadata(input: unknown): MetadataValidation {
   return result;
 }
 
+/**
+ * The schema's verdict alone, for metadata ckpt assembled itself: the assembler keeps errors only, so the warnings
+ * pass is skipped. The object counts as validated, as with `validateMetadata`.
+ */
+export function validateAssembledMetadata(input: CheckpointMetadataV1): MetadataValidation {
+  const result = CheckpointMetadataV1.safeParse(input);
+  if (result.success) {
+    validObjects.add(input);
+    return { valid: true, data: result.data, problems: [] };
+  }
+  return { valid: false, problems: result.error.issues.map((issue) => fromIssue(issue, input).problem) };
+}
+
 /** True when this very object passed `validateMetadata` (a copy or another object must be validated itself). */
 export function isValidatedMetadata(input: object): boolean {
   return validObjects.has(input);

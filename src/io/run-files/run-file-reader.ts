@@ -13,7 +13,7 @@ import {
 } from "../../core/runs/metric-series.ts";
 import { parseMlflowRun } from "../../core/runs/mlflow-run.ts";
 import { parseWandbHistoryLines, parseWandbSummary } from "../../core/runs/wandb-run.ts";
-import { type FsMemo, statOrUndefined } from "../fs/fs-memo.ts";
+import { type FsMemo, remember as rememberInMemo, statOrUndefined } from "../fs/fs-memo.ts";
 import type { StreamedKind } from "./metric-file-feeders.ts";
 import { mlflowEntries, type Parse, textParser } from "./run-file-text.ts";
 import { StreamedMetricFile } from "./streamed-metric-file.ts";
@@ -25,6 +25,8 @@ import { StreamedMetricFile } from "./streamed-metric-file.ts";
  */
 export type RunContextCache = {
   readonly parsed: Map<string, { stamp: string; value: unknown; weight: number }>;
+  /** The sum of `parsed`'s weights, kept as entries come and go (summing them on each look was per checkpoint). */
+  weight: number;
 };
 
 /** Run files kept parsed: a scan reads a run's checkpoints together, so a few runs' worth is plenty. */
@@ -33,7 +35,7 @@ const MAX_PARSED_FILES = 256;
 const MAX_CACHED_POINTS = 2_000_000;
 
 export function createRunContextCache(): RunContextCache {
-  return { parsed: new Map() };
+  return { parsed: new Map(), weight: 0 };
 }
 
 function stampOf(path: string, memo: FsMemo | null): string | null {
@@ -115,15 +117,14 @@ function remember(
   entry: { stamp: string; value: unknown; weight: number },
 ) {
   const parsed = cache.parsed;
+  cache.weight += entry.weight - (parsed.get(key)?.weight ?? 0);
   parsed.delete(key);
   parsed.set(key, entry);
-  let weight = 0;
-  for (const kept of parsed.values()) weight += kept.weight;
   for (const [oldest, kept] of parsed) {
-    if (parsed.size <= MAX_PARSED_FILES && weight <= MAX_CACHED_POINTS) break;
+    if (parsed.size <= MAX_PARSED_FILES && cache.weight <= MAX_CACHED_POINTS) break;
     if (oldest === key) break;
     parsed.delete(oldest);
-    weight -= kept.weight;
+    cache.weight -= kept.weight;
   }
 }
 
@@ -171,12 +172,24 @@ export class RunFileReader {
     return value;
   }
 
+  /**
+   * Whether a scan looks at this run file for the first time: the checkpoints of a run share one look at it, as
+   * they share the memo's stats (a stat per metric file per checkpoint was 1 % of a cold scan). No memo: always.
+   */
+  private firstLookInScan(key: string): boolean {
+    if (this.memo === null) return true;
+    const seen = `looked:${key}`;
+    if (this.memo.derived.has(seen)) return false;
+    rememberInMemo(this.memo.derived, seen, true);
+    return true;
+  }
+
   /** A metric file kept between calls and read from where it stopped when it grew (see `StreamedMetricFile`). */
   streamed(path: string, kind: StreamedKind): StreamedMetricFile {
     const key = `${kind}:${path}`;
     const hit = this.cache.parsed.get(key)?.value;
     const file = hit instanceof StreamedMetricFile ? hit : new StreamedMetricFile(path, kind);
-    if (file === hit) file.refresh();
+    if (file === hit && this.firstLookInScan(key)) file.refresh();
     remember(this.cache, key, { stamp: "streamed", value: file, weight: file.points().length });
     if (file.error !== undefined) this.problems.push(file.error);
     return file;

@@ -3,6 +3,7 @@ import { createFsMemo } from "../fs/fs-memo.ts";
 import { turnOfEventLoop } from "../process/loop-turns.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import { fromWire, type WireResult } from "./catalog-read-wire.ts";
 import type { CheckpointLocation } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint } from "./index-one.ts";
 import type { ReadWorkers } from "./read-workers.ts";
@@ -35,9 +36,9 @@ function drive(worker: Worker, queue: CheckpointLocation[][], options: ReadPoolO
       inFlight.push(batch);
       worker.postMessage({ items: batch, sidecars: options.sidecars });
     };
-    worker.onmessage = (event: MessageEvent<ReadResult[]>) => {
+    worker.onmessage = (event: MessageEvent<WireResult[]>) => {
       inFlight.shift();
-      options.onResults(event.data);
+      options.onResults(event.data.map(fromWire));
       send();
     };
     worker.onerror = () => {

@@ -4,7 +4,8 @@ import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import { createFsMemo } from "../fs/fs-memo.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { defaultAssemble } from "./catalog-assemble.ts";
-import { type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import { readBatch } from "./catalog-read-batch.ts";
+import { toWire } from "./catalog-read-wire.ts";
 import type { CheckpointLocation } from "./checkpoint-location.ts";
 
 declare const self: Worker;
@@ -25,16 +26,5 @@ self.onmessage = async (
     memo,
     runCache,
   });
-  self.postMessage(results.map(withoutSidecarCopy));
+  self.postMessage(results.map(toWire));
 };
-
-/**
- * A row whose sidecar is valid does not store its metadata (the sidecar holds it), so the main thread needs it
- * only to name an unsafe file's globals: not cloning 2 KB of objects per result is a tenth of what a worker sends.
- */
-function withoutSidecarCopy(result: ReadResult): ReadResult {
-  if (!result.ok) return result;
-  const { entry } = result.outcome;
-  if (entry.sidecar !== "valid" || entry.status === "unsafe" || entry.metadata === null) return result;
-  return { ok: true, outcome: { ...result.outcome, entry: { ...entry, metadata: null } } };
-}
