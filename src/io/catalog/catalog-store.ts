@@ -19,6 +19,9 @@ export type StoreChanges = Omit<CatalogChanges, "renames">;
 /** A run as a host catalogued it: run directories of two hosts may share a name. */
 export type RunKey = { readonly host: string; readonly dir: string };
 
+/** A run `ckpt metrics` can name: its key and its task. */
+export type RunAt = RunKey & { readonly task: string | null };
+
 /**
  * The catalog as the CLI, the TUI and the daemon use it, whichever database holds it: the local SQLite file
  * (the default) or a PostgreSQL server that several hosts share. Writes go to this host's rows only; reads see
@@ -41,6 +44,8 @@ export type CatalogStore = {
   loggedMetricNames(): Promise<string[]>;
   runMetricNames(run: RunKey): Promise<string[]>;
   runMetricPoints(run: RunKey, names?: readonly string[]): Promise<StoredPoint[]>;
+  /** The run whose directory is `dir`, else the runs of the primary entries under `dir` (every host), sorted. */
+  runsAt(dir: string): Promise<RunAt[]>;
   /** The roots every scan so far has covered, on any host. */
   knownRoots(): Promise<string[]>;
   /** The hosts that have rows, sorted: what `ls --host` is checked against. */

@@ -8,6 +8,8 @@ import {
   loggedMetricNames,
   queryEntries,
   rankRows,
+  runByDir,
+  runDirsUnder,
   runMetricNames,
   runMetricPoints,
 } from "./catalog-reads.ts";
@@ -51,6 +53,12 @@ export function sqliteCatalogStore(database: Database, options: { host: string }
     runMetricNames: async (run) => (isLocal(host, run) ? runMetricNames(database, run.dir) : []),
     runMetricPoints: async (run, names) =>
       isLocal(host, run) ? runMetricPoints(database, run.dir, names) : [],
+    runsAt: async (dir) => {
+      const own = runByDir(database, dir);
+      const runs =
+        own !== null ? [own] : runDirsUnder(database, dir).map((under) => runByDir(database, under));
+      return runs.flatMap((run) => (run === null ? [] : [{ host, dir: run.dir, task: run.task }]));
+    },
     knownRoots: async () => knownRoots(database),
     hosts: async () => (countEntries(database, []) > 0 ? [host] : []),
     // The write half is loaded on the first write: a query never needs it (nor the zod its roots file brings).
