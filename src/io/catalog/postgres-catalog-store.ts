@@ -9,6 +9,7 @@ import {
 } from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
+import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
 import { type RankRow, regexFiltered } from "./catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
@@ -89,6 +90,19 @@ async function runsAtShared(sql: SQL, dir: string): Promise<RunAt[]> {
     `SELECT DISTINCT c.host, c.run_dir AS dir, r.task FROM checkpoints AS c LEFT JOIN runs AS r ON r.host = c.host AND r.dir = c.run_dir WHERE c.alias_of IS NULL AND c.run_dir IS NOT NULL${under === null ? "" : ` AND ${under.sql}`} ORDER BY c.host, dir`,
     under?.params ?? [],
   );
+}
+
+/** The row's metadata as its host published it; parsed with the schema (zod), loaded with the first detail. */
+async function metadataOf(sql: SQL, entry: HostedEntry, host: string): Promise<CheckpointMetadataV1 | null> {
+  const [row] = await queryRows<{ json: string | null }>(
+    sql,
+    "SELECT metadata_json::text AS json FROM checkpoints WHERE host = ? AND path = ?",
+    [entry.host ?? host, entry.path],
+  );
+  if (typeof row?.json !== "string") return null;
+  const { CheckpointMetadataV1: Schema } = await import("../../core/metadata/metadata-schema.ts");
+  const parsed = Schema.safeParse(JSON.parse(row.json));
+  return parsed.success ? parsed.data : null;
 }
 
 async function allKnownRoots(sql: SQL): Promise<string[]> {
@@ -189,6 +203,7 @@ export async function openPostgresCatalogStore(
     runMetricNames: (run) => metricNamesOfRun(sql, run),
     runMetricPoints: (run, names) => pointsOfRun(sql, run, names),
     runsAt: (dir) => runsAtShared(sql, dir),
+    storedMetadata: (entry) => metadataOf(sql, entry, host),
     knownRoots: () => allKnownRoots(sql),
     hosts: () => hostsOf(sql),
     applyChanges: (changes) => applySharedChanges(sql, host, changes),

@@ -59,6 +59,10 @@ export function sqliteCatalogStore(database: Database, options: { host: string }
         own !== null ? [own] : runDirsUnder(database, dir).map((under) => runByDir(database, under));
       return runs.flatMap((run) => (run === null ? [] : [{ host, dir: run.dir, task: run.task }]));
     },
+    storedMetadata: async (entry) =>
+      entry.host === undefined || entry.host === host
+        ? (await import("./catalog-stored-metadata.ts")).storedMetadata(database, entry.path)
+        : null,
     knownRoots: async () => knownRoots(database),
     hosts: async () => (countEntries(database, []) > 0 ? [host] : []),
     // The write half is loaded on the first write: a query never needs it (nor the zod its roots file brings).
