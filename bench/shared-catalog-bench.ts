@@ -5,6 +5,7 @@
 //   bun bench/shared-catalog-bench.ts [--hosts 8] [--per-host 12500] [--repeat 7]
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { SQL } from "bun";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
 import { openCatalogForWriting } from "../src/io/catalog/catalog-db.ts";
 import { publishHostRows } from "../src/io/catalog/host-publisher.ts";
@@ -25,7 +26,8 @@ const { values } = parseArgs({
 const hosts = Number(values.hosts);
 const perHost = Number(values["per-host"]);
 const repeat = Number(values.repeat);
-const main = join(resolve(import.meta.dir, ".."), "src/main.ts");
+const root = resolve(import.meta.dir, "..");
+const main = join(root, "src/main.ts");
 
 /** A Lightning text-detection checkpoint of run `r` on host `h`; varied metrics so sorts do work. */
 function entry(host: number, index: number): CatalogEntry & { sidecar_present: boolean; metadata: null } {
@@ -85,15 +87,28 @@ async function timedAsync(run: () => Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
-function timedProcess(argv: string[], env: Record<string, string>): number[] {
+/** `ckpt` as users run it: the compiled binary (bytecode, no transpiling), built here as startup-bench does. */
+function buildBinary(into: string): string {
+  const binary = join(into, "ckpt");
+  const build = Bun.spawnSync([process.execPath, "scripts/build-binary.ts", "--outfile", binary], {
+    cwd: root,
+  });
+  if (build.exitCode !== 0) throw new Error(build.stderr.toString());
+  return binary;
+}
+
+function timedProcess(argv: string[], env: Record<string, string>, binary?: string): number[] {
   const samples: number[] = [];
   for (let index = 0; index < repeat; index++) {
     const started = performance.now();
-    const result = Bun.spawnSync([process.execPath, main, ...argv], {
-      env,
-      stdout: "ignore",
-      stderr: "pipe",
-    });
+    const result = Bun.spawnSync(
+      binary === undefined ? [process.execPath, main, ...argv] : [binary, ...argv],
+      {
+        env,
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+    );
     samples.push(performance.now() - started);
     if (result.exitCode !== 0) throw new Error(`${argv.join(" ")}: ${result.stderr.toString()}`);
   }
@@ -135,6 +150,24 @@ try {
   );
 
   const env = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path };
+  const binary = buildBinary(dir.path);
+  report(
+    "binary: ckpt ls --limit 50 (whole process, PostgreSQL)",
+    timedProcess(["ls", "--catalog", url, "--limit", "50"], env, binary),
+  );
+  report(
+    "binary: ckpt ls --limit 50 (whole process, SQLite)",
+    timedProcess(["ls", "--catalog", sqlitePath, "--limit", "50"], env, binary),
+  );
+  report("binary: ckpt --version (whole process: start-up alone)", timedProcess(["--version"], env, binary));
+  report(
+    "PostgreSQL connection set-up (new client, first query answered; unix socket)",
+    await timedAsync(async () => {
+      const client = new SQL(url, { max: 1 });
+      await client`SELECT 1`;
+      await client.close();
+    }),
+  );
   report(
     "ckpt ls --limit 50 (whole process, PostgreSQL)",
     timedProcess(["ls", "--catalog", url, "--limit", "50"], env),
