@@ -132,13 +132,16 @@ export async function openSharedTuiReader(options: {
     if (row !== undefined && !detailLoads.has(key)) {
       detailLoads.add(key);
       void sharedDetail(store, row)
-        .then((detail) => {
-          if (rows.get(key) !== row) return;
-          const copy = { ...row };
-          rows.set(key, copy);
-          details.set(key, { row: copy, detail });
-          settle();
-        }, (error: unknown) => options.onError?.(error))
+        .then(
+          (detail) => {
+            if (rows.get(key) !== row) return;
+            const copy = { ...row };
+            rows.set(key, copy);
+            details.set(key, { row: copy, detail });
+            settle();
+          },
+          (error: unknown) => options.onError?.(error),
+        )
         .finally(() => detailLoads.delete(key));
     }
     return known?.detail ?? detailBeforeLoaded(entry);
