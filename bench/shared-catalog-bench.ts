@@ -5,6 +5,7 @@
 //   bun bench/shared-catalog-bench.ts [--hosts 8] [--per-host 12500] [--repeat 7]
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { SQL } from "bun";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
 import { openCatalogForWriting } from "../src/io/catalog/catalog-db.ts";
 import { publishHostRows } from "../src/io/catalog/host-publisher.ts";
@@ -25,7 +26,8 @@ const { values } = parseArgs({
 const hosts = Number(values.hosts);
 const perHost = Number(values["per-host"]);
 const repeat = Number(values.repeat);
-const main = join(resolve(import.meta.dir, ".."), "src/main.ts");
+const root = resolve(import.meta.dir, "..");
+const main = join(root, "src/main.ts");
 
 /** A Lightning text-detection checkpoint of run `r` on host `h`; varied metrics so sorts do work. */
 function entry(host: number, index: number): CatalogEntry & { sidecar_present: boolean; metadata: null } {
@@ -85,19 +87,44 @@ async function timedAsync(run: () => Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
-function timedProcess(argv: string[], env: Record<string, string>): number[] {
-  const samples: number[] = [];
+/** `ckpt` as users run it: the compiled binary (bytecode, no transpiling), built here as startup-bench does. */
+function buildBinary(into: string): string {
+  const binary = join(into, "ckpt");
+  const build = Bun.spawnSync([process.execPath, "scripts/build-binary.ts", "--outfile", binary], {
+    cwd: root,
+  });
+  if (build.exitCode !== 0) throw new Error(build.stderr.toString());
+  return binary;
+}
+
+/** Wall time per run, and the process's CPU time (user + system): on a loaded box the second is the steadier. */
+type ProcessSamples = { readonly wall: number[]; readonly cpu: number[] };
+
+function timedProcess(argv: string[], env: Record<string, string>, binary?: string): ProcessSamples {
+  const samples: ProcessSamples = { wall: [], cpu: [] };
   for (let index = 0; index < repeat; index++) {
     const started = performance.now();
-    const result = Bun.spawnSync([process.execPath, main, ...argv], {
-      env,
-      stdout: "ignore",
-      stderr: "pipe",
-    });
-    samples.push(performance.now() - started);
+    const result = Bun.spawnSync(
+      binary === undefined ? [process.execPath, main, ...argv] : [binary, ...argv],
+      {
+        env,
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+    );
+    samples.wall.push(performance.now() - started);
+    const { user, system } = result.resourceUsage.cpuTime;
+    samples.cpu.push(Number(user + system) / 1000);
     if (result.exitCode !== 0) throw new Error(`${argv.join(" ")}: ${result.stderr.toString()}`);
   }
   return samples;
+}
+
+function reportProcess(name: string, samples: ProcessSamples): void {
+  report(name, samples.wall);
+  process.stdout.write(
+    `${"  CPU time (user + system)".padEnd(64)} median ${median(samples.cpu).toFixed(1).padStart(8)} ms\n`,
+  );
 }
 
 const server = await startPostgres();
@@ -135,23 +162,44 @@ try {
   );
 
   const env = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path };
+  const binary = buildBinary(dir.path);
+  reportProcess(
+    "binary: ckpt ls --limit 50 (whole process, PostgreSQL)",
+    timedProcess(["ls", "--catalog", url, "--limit", "50"], env, binary),
+  );
+  reportProcess(
+    "binary: ckpt ls --limit 50 (whole process, SQLite)",
+    timedProcess(["ls", "--catalog", sqlitePath, "--limit", "50"], env, binary),
+  );
+  reportProcess(
+    "binary: ckpt --version (whole process: start-up alone)",
+    timedProcess(["--version"], env, binary),
+  );
   report(
+    "PostgreSQL connection set-up (new client, first query answered; unix socket)",
+    await timedAsync(async () => {
+      const client = new SQL(url, { max: 1 });
+      await client`SELECT 1`;
+      await client.close();
+    }),
+  );
+  reportProcess(
     "ckpt ls --limit 50 (whole process, PostgreSQL)",
     timedProcess(["ls", "--catalog", url, "--limit", "50"], env),
   );
-  report(
+  reportProcess(
     "ckpt ls --limit 50 (whole process, SQLite)",
     timedProcess(["ls", "--catalog", sqlitePath, "--limit", "50"], env),
   );
-  report(
+  reportProcess(
     "ckpt ls --sort -hmean --limit 50 (whole process, PostgreSQL)",
     timedProcess(["ls", "--catalog", url, "--sort", "-hmean", "--limit", "50"], env),
   );
-  report(
+  reportProcess(
     "ckpt ls --sort -hmean --limit 50 (whole process, SQLite)",
     timedProcess(["ls", "--catalog", sqlitePath, "--sort", "-hmean", "--limit", "50"], env),
   );
-  report(
+  reportProcess(
     "ckpt ls --host gpu-3 --limit 50 (whole process, PostgreSQL)",
     timedProcess(["ls", "--catalog", url, "--host", `gpu-${hosts - 1}`, "--limit", "50"], env),
   );
@@ -165,6 +213,11 @@ try {
     "listEntries limit 50 (in-process, SQLite)",
     await timedAsync(() => sqlite.listEntries({ roots: [], limit: 50 })),
   );
+  report(
+    "loggedMetricNames: the names --sort/--columns are checked against (in-process, PostgreSQL)",
+    await timedAsync(() => reader.loggedMetricNames()),
+  );
+  report("loggedMetricNames (in-process, SQLite)", await timedAsync(() => sqlite.loggedMetricNames()));
   report(
     `every row: the shared TUI's first read (${total}, PostgreSQL)`,
     await timedAsync(() => reader.listEntries({ roots: [] })),

@@ -49,6 +49,10 @@ const cases: [string, string[]][] = [
   ],
   ["binary: ckpt ls (table, 30 rows)", [binary, "ls", "--catalog", catalog]],
   ["source: bun src/main.ts --version", [process.execPath, join(root, "src/main.ts"), "--version"]],
+  [
+    "source: bun src/main.ts ls --limit 50 (30 rows)",
+    [process.execPath, join(root, "src/main.ts"), "ls", "--limit", "50", "--catalog", catalog],
+  ],
 ];
 console.log(`runs per case: ${runs}`);
 for (const [name, command] of cases) {

@@ -1,5 +1,6 @@
 // TUI at catalog scale: keypress → frame latency and bytes written to the terminal per second while rows arrive.
 //   NODE_ENV=production FORCE_COLOR=1 bun bench/tui-bench.ts [--rows 100000] [--seconds 10] [--arrivals visible|offscreen]
+//     [--shared]   the rows in a PostgreSQL catalog written by 8 hosts, read as `ckpt tui --catalog postgres://…` does
 // Draws into an in-memory 120×40 "TTY" with the options `ckpt tui` uses (incrementalRendering, maxFps 30).
 import { EventEmitter } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,12 +12,13 @@ import { createElement } from "react";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
 import { openCatalogForWriting } from "../src/io/catalog/catalog-db.ts";
 import { applyCatalogChanges } from "../src/io/catalog/catalog-writes.ts";
-import { openTuiCatalogReader } from "../src/io/catalog/tui-catalog-reads.ts";
+import { openTuiCatalogReader, type TuiCatalogReader } from "../src/io/catalog/tui-catalog-reads.ts";
 import { createCatalogStore } from "../src/tui/catalog-store.ts";
 import { type LayoutSampleCache, layoutSample, tableLayout } from "../src/tui/table-layout.ts";
 import { buildTableRows, groupRuns, type RunGroup, type TableRowsCache } from "../src/tui/table-rows.ts";
 import { TuiRoot } from "../src/tui/tui-root.tsx";
 import { createUiStore } from "../src/tui/ui-store.ts";
+import { openSharedBenchSource, type SharedBenchSource } from "./tui-bench-shared.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     rows: { type: "string", default: "100000" },
     seconds: { type: "string", default: "10" },
     arrivals: { type: "string", default: "visible" },
+    shared: { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -110,10 +113,12 @@ for (let start = 0; start < all.length; start += 10_000) {
   applyCatalogChanges(writer, { upserts: all.slice(start, start + 10_000), now: NOW });
 }
 
-const reader = openTuiCatalogReader({ path, roots: [] });
+const runOf = (row: CatalogEntry) => Number(row.exp_name?.replace("exp_", "") ?? 0);
+const shared: SharedBenchSource | null = values.shared ? await openSharedBenchSource(all, runOf) : null;
+const reader: TuiCatalogReader = shared?.reader ?? openTuiCatalogReader({ path, roots: [] });
 let started = performance.now();
 const entries = reader.readEntries();
-const readMs = performance.now() - started;
+const readMs = shared?.firstReadMs ?? performance.now() - started;
 started = performance.now();
 const table = buildTableRows(groupRuns(entries), {
   filter: "",
@@ -139,7 +144,8 @@ const derive = (entries: readonly CatalogEntry[], previous: readonly RunGroup[])
 let deltaGroups = derive(deltaReader.readChanges().entries, []);
 const deltaReads: number[] = [];
 const deltaDerives: number[] = [];
-for (let round = 0; round < 7; round++) {
+// The local reader's delta read; the shared reader's counterpart (NOTIFY → fetch → merge) is in shared-catalog-bench.
+for (let round = 0; round < (shared === null ? 7 : 0); round++) {
   // Re-indexes an existing row (a new rowid and indexed_at), leaving the table's order as it was.
   const again = { ...entry(Math.floor((ROWS - 1) / PER_RUN), round), indexed_at: Date.now() };
   applyCatalogChanges(writer, { upserts: [again], now: NOW });
@@ -157,7 +163,11 @@ const catalog = createCatalogStore({
   pollMs: 250,
   publishMs: 1000,
   now: () => Date.now(),
-  status: { daemon: "embedded", catalogPath: path, lastEvent: null },
+  status: {
+    daemon: shared === null ? "embedded" : "read-only",
+    catalogPath: shared?.catalogName ?? path,
+    lastEvent: null,
+  },
 });
 const stdout = new FakeStdout();
 const stdin = new FakeStdin();
@@ -234,7 +244,9 @@ let added = 0;
 while (performance.now() - liveStart < SECONDS * 1000) {
   const run = values.arrivals === "visible" ? 0 : Math.floor((ROWS - 1) / PER_RUN);
   const next = entry(run, PER_RUN + added++);
-  applyCatalogChanges(writer, { upserts: [{ ...next, indexed_at: Date.now() }], now: Date.now() });
+  const arrived = { ...next, indexed_at: Date.now() };
+  if (shared === null) applyCatalogChanges(writer, { upserts: [arrived], now: Date.now() });
+  else await shared.write(arrived);
   await Bun.sleep(100);
 }
 const liveSeconds = (performance.now() - liveStart) / 1000;
@@ -242,14 +254,19 @@ const bytesPerSecond = stdout.bytes / liveSeconds;
 
 instance.unmount();
 catalog.stop();
-reader.close();
+if (shared === null) reader.close();
+else await shared.close();
 writer.close();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`rows: ${ROWS} (${table.rows.length} table lines incl. run headers)`);
+const where =
+  shared === null ? "SQLite" : `PostgreSQL, 8 hosts (written in ${shared.loadSeconds.toFixed(1)} s)`;
+console.log(`rows: ${ROWS} in ${where} (${table.rows.length} table lines incl. run headers)`);
 console.log(`re-query all rows: ${readMs.toFixed(0)} ms; group + sort + filter: ${deriveMs.toFixed(0)} ms`);
 console.log(
-  `one row changed (median of 7): read changed rows ${median(deltaReads).toFixed(0)} ms; re-group + sort + filter + layout ${median(deltaDerives).toFixed(0)} ms`,
+  shared === null
+    ? `one row changed (median of 7): read changed rows ${median(deltaReads).toFixed(0)} ms; re-group + sort + filter + layout ${median(deltaDerives).toFixed(0)} ms`
+    : "one row changed: see bench/shared-catalog-bench.ts (NOTIFY → fetch → merge)",
 );
 console.log(
   `keypress → frame over ${latencies.length} keys: p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p95 ${quantile(latencies, 0.95).toFixed(1)} ms, max ${quantile(latencies, 1).toFixed(1)} ms (${JSON.stringify(slowest.key)}); s s S: ${sortKeys.join(", ")} ms`,

@@ -4,7 +4,6 @@ import packageJson from "../package.json" with { type: "json" };
 import type { ProcessControl, TextSink } from "./cli/command.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { argsWithRawBytes } from "./io/process/raw-argv.ts";
-import { askYesOrNo } from "./io/process/terminal-question.ts";
 
 declare const CKPT_BUILD_COMMIT: string | undefined;
 
@@ -71,5 +70,9 @@ process.exitCode = await runCli(argsWithRawBytes(Bun.argv.slice(2)), {
   now: () => Date.now(),
   version: buildVersion(),
   process: processControl,
-  confirm: (question) => askYesOrNo(question, { input: process.stdin, output: process.stderr }),
+  // Loaded on the first question: node:readline costs every other command tens of ms of start-up.
+  confirm: async (question) => {
+    const { askYesOrNo } = await import("./io/process/terminal-question.ts");
+    return askYesOrNo(question, { input: process.stdin, output: process.stderr });
+  },
 });

@@ -1,3 +1,4 @@
+import type { Database } from "bun:sqlite";
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
@@ -15,6 +16,8 @@ import type { CommandContext } from "./command.ts";
 export async function openQueryStore(
   context: CommandContext,
   location: CatalogLocation,
+  /** This host's catalog when the caller has opened it already (`stats` reads it for the health block too). */
+  local?: Database | null,
 ): Promise<CatalogStore | null> {
   const host = catalogHost(context.env);
   if (location.shared !== undefined) {
@@ -22,7 +25,7 @@ export async function openQueryStore(
     const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
     return openPostgresCatalogStore(location.shared, { host });
   }
-  const database = openForQuery(location);
+  const database = local === undefined ? openForQuery(location) : local;
   return database === null ? null : sqliteCatalogStore(database, { host });
 }
 

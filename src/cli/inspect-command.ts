@@ -10,7 +10,8 @@ import type { S3Session } from "../io/object-store/s3-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { EXIT } from "./exit-codes.ts";
 import { parseFlags } from "./parse-flags.ts";
-import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP } from "./s3-flags.ts";
+import { s3SessionOf } from "./s3-session-of.ts";
 
 const USAGE = `Usage: ckpt inspect PATH... [--json]
 

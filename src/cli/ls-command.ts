@@ -5,6 +5,7 @@ import { defaultLsColumns, LS_COLUMN_IDS, lsSections, namedLsColumns } from "../
 import { renderLsTable } from "../core/catalog/ls-table.ts";
 import { type RankedBy, sharedRanking, withRankedColumn } from "../core/catalog/ranked-column.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { CatalogStore } from "../io/catalog/catalog-store.ts";
 import { queryFailure } from "./catalog-session.ts";
 import { catalogName, openQueryStore, resolveHostFlag } from "./catalog-store-session.ts";
@@ -21,7 +22,7 @@ import {
 } from "./metric-name-flags.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
-import { writeCatalogStats } from "./stats-command.ts";
+import { openStatsSources, writeCatalogStats } from "./stats-command.ts";
 import { tableWidth } from "./table-width.ts";
 import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
 
@@ -228,12 +229,14 @@ async function run(context: CommandContext): Promise<number> {
   }
   const query = parseLsFlags(context, values);
   const { location, roots } = await prepareQuery("ls", context, { values, positionals });
-  const store = await openQueryStore(context, location);
+  const { store, local, close } = values.stats
+    ? await openStatsSources(context, location)
+    : await openListSources(context, location);
   try {
     const listed = listRequest(values);
     const catalogPath = catalogName(location, store);
     if (values.stats) {
-      const stats = { catalog: catalogPath, location, roots, json: values.json, modified: query.modified };
+      const stats = { catalog: catalogPath, local, roots, json: values.json, modified: query.modified };
       await writeCatalogStats(context, store, stats);
     } else if (listed !== null) {
       context.stdout.write(renderNameChoices(listed, await metricNamesIn(store, values)));
@@ -242,8 +245,13 @@ async function run(context: CommandContext): Promise<number> {
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
-    await store?.close();
+    await close();
   }
+}
+
+async function openListSources(context: CommandContext, location: CatalogLocation) {
+  const store = await openQueryStore(context, location);
+  return { store, local: null, close: async () => await store?.close() };
 }
 
 export const lsCommand: Command = {

@@ -1,4 +1,3 @@
-import type { Database } from "bun:sqlite";
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { CatalogEntry } from "../core/catalog/catalog-entry.ts";
@@ -11,19 +10,15 @@ import { canonicalOf, type ListedSeries, listSeries } from "../core/runs/series-
 import { exactValue, renderSeriesPoints, renderSeriesSummary, seriesCsv } from "../core/runs/series-text.ts";
 import { didYouMean } from "../core/suggestions/nearest-names.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
-import {
-  entriesByPath,
-  runByDir,
-  runDirsUnder,
-  runMetricNames,
-  runMetricPoints,
-} from "../io/catalog/catalog-reads.ts";
+import type { CatalogStore } from "../io/catalog/catalog-store.ts";
 import { chartLines } from "../tui/metric-chart.ts";
-import { absolutePath, openForQuery } from "./catalog-session.ts";
+import { absolutePath, queryFailure } from "./catalog-session.ts";
+import { openQueryStore, resolveHostFlag } from "./catalog-store-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { EXIT } from "./exit-codes.ts";
 import { LIST_REQUEST } from "./metric-name-flags.ts";
+import { type Target, targetOf } from "./metrics-target.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS } from "./query-flags.ts";
 import { tableWidth } from "./table-width.ts";
@@ -46,7 +41,9 @@ Options:
   --ascii           draw the chart with ASCII characters (automatic with TERM=linux)
   --no-scan         answer from the catalog as it is, without scanning PATH first
   --sidecars MODE   how that scan uses sidecars: read (default) or off (ignore them); it never writes one
-  --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
+  --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db), or a
+                    shared one: postgres://USER@HOST/DB (the series as each host's 'ckpt watch' published them)
+  --host NAME       in a shared catalog, the host whose PATH is meant when several hosts have one
   -h, --help        show this help
 
 Exit codes: 0 series printed, 1 the run has no metric points, 2 usage error (no such path, nothing catalogued
@@ -66,50 +63,10 @@ const METRICS_FLAGS = {
   csv: QUERY_FLAGS.csv,
   metric: { type: "string" },
   ascii: { type: "boolean", default: false },
+  host: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parseFlags<typeof METRICS_FLAGS>>["values"];
-
-/** The run PATH names, and the checkpoint when PATH is one. */
-type Target = {
-  readonly runDir: string;
-  readonly task: string | null;
-  readonly checkpoint: CatalogEntry | null;
-};
-
-function checkpointAt(database: Database, path: string): CatalogEntry | null {
-  const [entry] = entriesByPath(database, [path]);
-  if (entry === undefined) return null;
-  if (entry.alias_of === null) return entry;
-  return entriesByPath(database, [entry.alias_of])[0] ?? null;
-}
-
-function targetOf(database: Database | null, path: string, display: (path: string) => string): Target {
-  const shown = display(path);
-  const checkpoint = database === null ? null : checkpointAt(database, path);
-  if (checkpoint?.run_dir) return { runDir: checkpoint.run_dir, task: checkpoint.task, checkpoint };
-  const run = database === null ? null : runByDir(database, path);
-  if (run !== null) return { runDir: run.dir, task: run.task, checkpoint: null };
-  const under = database === null ? [] : runDirsUnder(database, path);
-  const [only] = under;
-  if (only !== undefined && under.length === 1)
-    return {
-      runDir: only,
-      task: database === null ? null : (runByDir(database, only)?.task ?? null),
-      checkpoint: null,
-    };
-  if (under.length > 1) {
-    const listed = under.slice(0, 5).map((dir) => `  ${display(dir)}`);
-    throw new AppError(
-      "usage",
-      `metrics: ${shown} holds ${under.length} runs; name one of them (a run directory or a checkpoint):\n${listed.join("\n")}`,
-    );
-  }
-  throw new AppError(
-    "usage",
-    `metrics: no catalogued checkpoint at or under ${shown}; pass a checkpoint or its run directory ('ckpt ls ${shown}' shows what the catalog has there)`,
-  );
-}
 
 /** The run's logged names that `--metric` means: its spellings of a canonical metric, else the exact name. */
 function chosenNames(typed: string, logged: readonly string[], shownRun: string): string[] {
@@ -181,7 +138,7 @@ type Report = {
 function heading(context: CommandContext, report: Report): string {
   const display = displayPathFrom(context.cwd);
   const { checkpoint } = report.target;
-  const run = `run ${display(report.target.runDir)}${report.target.task === null ? "" : ` (${report.target.task})`}`;
+  const run = `run ${display(report.target.run.dir)}${report.target.run.task === null ? "" : ` (${report.target.run.task})`}`;
   if (checkpoint === null) return `${run}\n`;
   const place = [
     checkpoint.global_step === null ? null : `step ${checkpoint.global_step}`,
@@ -203,8 +160,8 @@ function print(context: CommandContext, report: Report): void {
           };
     const json = {
       path: report.path,
-      run_dir: target.runDir,
-      task: target.task,
+      run_dir: target.run.dir,
+      task: target.run.task,
       checkpoint,
       series: seriesJson(series),
     };
@@ -249,38 +206,47 @@ async function run(context: CommandContext): Promise<number> {
   const path = absolutePath(context, positionals[0] as string);
   const refreshed = [refreshRootOf(path)];
   const { location } = await prepareQuery("metrics", context, { values, positionals: refreshed });
-  if (location.shared !== undefined)
-    throw new AppError(
-      "usage",
-      "metrics: reads this host's own catalog only, not a shared postgres:// one yet; run it without --catalog (and with CKPT_CATALOG unset) on the host that holds the run",
-    );
-  const display = displayPathFrom(context.cwd);
-  const database = openForQuery(location);
+  const store = await openQueryStore(context, location);
   try {
-    const target = targetOf(database, path, display);
-    const logged = database === null ? [] : runMetricNames(database, target.runDir);
-    const shownRun = display(target.runDir);
-    if (logged.length === 0 || database === null) {
-      context.stderr.write(
-        `ckpt: the run ${shownRun} has no metric points in the catalog: none of its run files (metrics.csv, TensorBoard events, summary.csv, results.csv, trainer_state.json, MLflow, W&B) logged any\n`,
-      );
-      return EXIT.findings;
-    }
-    if (values.metric?.trim().toLowerCase() === LIST_REQUEST) {
-      context.stdout.write(metricList(logged, shownRun));
-      return EXIT.ok;
-    }
-    const names = values.metric === undefined ? undefined : chosenNames(values.metric, logged, shownRun);
-    const points = runMetricPoints(database, target.runDir, names);
-    const series = listSeries(points, {
-      shown: taskShownMetrics(target.task),
-      place: placeOf(target.checkpoint),
-    });
-    print(context, { path, target, series, values });
-    return EXIT.ok;
+    return await printRunMetrics(context, { store, path, values });
+  } catch (error) {
+    throw queryFailure(location, error);
   } finally {
-    database?.close();
+    await store?.close();
   }
+}
+
+async function printRunMetrics(
+  context: CommandContext,
+  options: { store: CatalogStore | null; path: string; values: Values },
+): Promise<number> {
+  const { store, path, values } = options;
+  const display = displayPathFrom(context.cwd);
+  if (store === null) return noPoints(context, display(path));
+  const hosts = await resolveHostFlag("metrics", values.host, store);
+  const target = await targetOf({ store, hosts }, path, display);
+  const logged = await store.runMetricNames(target.run);
+  const shownRun = display(target.run.dir);
+  if (logged.length === 0) return noPoints(context, shownRun);
+  if (values.metric?.trim().toLowerCase() === LIST_REQUEST) {
+    context.stdout.write(metricList(logged, shownRun));
+    return EXIT.ok;
+  }
+  const names = values.metric === undefined ? undefined : chosenNames(values.metric, logged, shownRun);
+  const points = await store.runMetricPoints(target.run, names);
+  const series = listSeries(points, {
+    shown: taskShownMetrics(target.run.task),
+    place: placeOf(target.checkpoint),
+  });
+  print(context, { path, target, series, values });
+  return EXIT.ok;
+}
+
+function noPoints(context: CommandContext, shownRun: string): number {
+  context.stderr.write(
+    `ckpt: the run ${shownRun} has no metric points in the catalog: none of its run files (metrics.csv, TensorBoard events, summary.csv, results.csv, trainer_state.json, MLflow, W&B) logged any\n`,
+  );
+  return EXIT.findings;
 }
 
 export const metricsCommand: Command = {

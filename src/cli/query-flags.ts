@@ -4,7 +4,7 @@ import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { absolutePath, locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { oneOf } from "./parse-flags.ts";
-import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP } from "./s3-flags.ts";
 
 /** Flags every catalog query (`ls`, `best`, `stats`) shares. */
 export const QUERY_FLAGS = {
@@ -77,8 +77,12 @@ export async function prepareQuery(
     return { location, roots: options.positionals.map((path) => absolutePath(context, path)), sidecars };
   const roots = resolveRoots(command, context, options.positionals);
   if (values["no-scan"] !== true && roots.length > 0) {
-    // Loaded only when there is something to scan: the scan pulls in the reader and zod, a plain query does not.
-    const { refreshBeforeQuery } = await import("./catalog-refresh.ts");
+    // Loaded only when there is something to scan: the scan pulls in the reader, zod and the S3 session; a plain
+    // query does not.
+    const [{ refreshBeforeQuery }, { s3SessionOf }] = await Promise.all([
+      import("./catalog-refresh.ts"),
+      import("./s3-session-of.ts"),
+    ]);
     await refreshBeforeQuery(context, {
       command,
       location,

@@ -6,7 +6,8 @@ import { type ScanAttempt, scanUnderLock } from "./catalog-refresh.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
-import { S3_FLAGS, S3_FLAGS_HELP, s3SessionOf } from "./s3-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP } from "./s3-flags.ts";
+import { s3SessionOf } from "./s3-session-of.ts";
 import { publishAfterScan, renderPublication } from "./shared-publish.ts";
 
 const USAGE = `Usage: ckpt scan [DIR...] [options]

@@ -1,3 +1,4 @@
+import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
 import type { DiskHealth } from "../core/health/disk-health.ts";
@@ -49,16 +50,28 @@ function emptyStats(catalog: string) {
 
 /** This host's disk health, from its own SQLite catalog (a shared catalog's working copy), read-only. */
 function localDiskHealth(
-  location: CatalogLocation,
+  database: Database | null,
   options: { roots: readonly string[]; nowMs: number },
 ): DiskHealth {
-  const database = openForQuery(location);
-  try {
-    const roots = options.roots.length > 0 || database === null ? options.roots : knownRoots(database);
-    return readDiskHealth(database, { roots, nowMs: options.nowMs });
-  } finally {
-    database?.close();
-  }
+  const roots = options.roots.length > 0 || database === null ? options.roots : knownRoots(database);
+  return readDiskHealth(database, { roots, nowMs: options.nowMs });
+}
+
+/**
+ * The store a statistics query reads and this host's own catalog, opened once for both: the store's for a local
+ * catalog, the disk health block's in any case.
+ */
+export async function openStatsSources(context: CommandContext, location: CatalogLocation) {
+  const local = openForQuery(location);
+  const store = await openQueryStore(context, location, local);
+  return {
+    store,
+    local,
+    close: async () => {
+      await store?.close();
+      if (store?.kind !== "sqlite") local?.close();
+    },
+  };
 }
 
 /** Prints the statistics of `database` (null: not created yet), as `stats` and `ls --stats` both do. */
@@ -67,8 +80,8 @@ export async function writeCatalogStats(
   store: CatalogStore | null,
   options: {
     readonly catalog: string;
-    /** Where the catalog is: the disk health block reads this host's own SQLite catalog. */
-    readonly location: CatalogLocation;
+    /** This host's own SQLite catalog (a shared catalog's working copy), which the disk health block reads. */
+    readonly local: Database | null;
     readonly roots: readonly string[];
     readonly json: boolean;
     /** Only checkpoints modified in this window (`--since`/`--until`). */
@@ -83,7 +96,7 @@ export async function writeCatalogStats(
           catalog: options.catalog,
         };
   // Free space and write rates are this machine's: read from its own catalog (a shared one's working copy).
-  const health = localDiskHealth(options.location, { roots: options.roots, nowMs: context.now() });
+  const health = localDiskHealth(options.local, { roots: options.roots, nowMs: context.now() });
   if (options.json) context.stdout.write(`${JSON.stringify({ ...stats, health }, null, 2)}\n`);
   else
     context.stdout.write(
@@ -99,15 +112,15 @@ async function run(context: CommandContext): Promise<number> {
   }
   const modified = parseTimeWindowFlags("stats", values, context);
   const { location, roots } = await prepareQuery("stats", context, { values, positionals });
-  const store = await openQueryStore(context, location);
+  const { store, local, close } = await openStatsSources(context, location);
   try {
     const catalog = catalogName(location, store);
-    await writeCatalogStats(context, store, { catalog, location, roots, json: values.json, modified });
+    await writeCatalogStats(context, store, { catalog, local, roots, json: values.json, modified });
     return 0;
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
-    await store?.close();
+    await close();
   }
 }
 

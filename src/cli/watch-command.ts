@@ -13,7 +13,8 @@ import type { Command, CommandContext, ProcessControl, TextSink } from "./comman
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
 import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
-import { S3_FLAGS, s3SessionOf } from "./s3-flags.ts";
+import { S3_FLAGS } from "./s3-flags.ts";
+import { s3SessionOf } from "./s3-session-of.ts";
 import { startWatchPublisher } from "./shared-publish.ts";
 import { detachWatch, type WatchSettings } from "./watch-detach.ts";
 import { changeDaemonRoots } from "./watch-roots.ts";

@@ -1,13 +1,14 @@
 // Several hosts, one PostgreSQL catalog: each host's ckpt (a process of its own, named by CKPT_HOST, with its own
 // state directory) publishes its rows; any host's ls reads them all.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openPostgresCatalogStore } from "../../src/io/catalog/postgres-catalog-store.ts";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
 import { runCkpt, startDaemonReady } from "../helpers/daemon-process.ts";
 import { type PostgresServer, startPostgres } from "../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
+import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -115,5 +116,35 @@ describe("a shared PostgreSQL catalog", () => {
       await daemon.process.exited;
       await listener.close();
     }
+  });
+
+  test("ckpt metrics reads a run's series from the shared catalog, as the host that logged it reads its own", async () => {
+    using dir = makeTempDir("shared-metrics");
+    const url = await server.createDatabase("metrics");
+    const [a, b, reader] = ["gpu-a", "gpu-b", "laptop"].map((name) => host(dir.path, name, url)) as [
+      ReturnType<typeof host>,
+      ReturnType<typeof host>,
+      ReturnType<typeof host>,
+    ];
+    // The same real YOLO run (results.csv) at the same path on two hosts.
+    const data = join(dir.path, "data");
+    cpSync(join(realFixtureRoot, "ultralytics/runs/detect/train"), join(data, "train"), { recursive: true });
+    const best = join(data, "train", "weights", "best.pt");
+    expect((await runCkpt(a, ["scan", data, "--catalog", url])).exitCode).toBe(0);
+    const own = await runCkpt(a, ["metrics", best, "--no-scan", "--json"]);
+    expect(own.exitCode).toBe(0);
+    const shared = await runCkpt(reader, ["metrics", best, "--catalog", url, "--json"]);
+    expect(shared.stderr).toBe("");
+    expect(JSON.parse(shared.stdout)).toEqual(JSON.parse(own.stdout));
+    expect(JSON.parse(shared.stdout).series.length).toBeGreaterThan(5);
+    const typo = await runCkpt(reader, ["metrics", best, "--catalog", url, "--metric", "mAP5O"]);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain("unknown metric 'mAP5O'. Did you mean 'map50'?");
+    expect((await runCkpt(b, ["scan", data, "--catalog", url])).exitCode).toBe(0);
+    const twice = await runCkpt(reader, ["metrics", best, "--catalog", url]);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toContain("is catalogued on 2 hosts (gpu-a, gpu-b); pick one with --host");
+    const picked = await runCkpt(reader, ["metrics", best, "--catalog", url, "--host", "gpu-b", "--json"]);
+    expect(JSON.parse(picked.stdout)).toEqual(JSON.parse(own.stdout));
   });
 });

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** Every task ckpt knows metric tables for; `generic` is the catch-all when nothing says otherwise. */
 export const TASK_TYPES = [
   "text-detection",
@@ -12,5 +10,4 @@ export const TASK_TYPES = [
   "generic",
 ] as const;
 
-export const TaskType = z.enum(TASK_TYPES);
-export type TaskType = z.infer<typeof TaskType>;
+export type TaskType = (typeof TASK_TYPES)[number];

@@ -3,6 +3,7 @@ import type { CatalogStats } from "../../core/catalog/catalog-stats.ts";
 import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
 import type { EntrySqlOptions } from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
+import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
 import type { RankRow } from "./catalog-reads.ts";
 import type { CatalogChanges, DeletedPath } from "./catalog-writes.ts";
@@ -18,6 +19,9 @@ export type StoreChanges = Omit<CatalogChanges, "renames">;
 
 /** A run as a host catalogued it: run directories of two hosts may share a name. */
 export type RunKey = { readonly host: string; readonly dir: string };
+
+/** A run `ckpt metrics` can name: its key and its task. */
+export type RunAt = RunKey & { readonly task: string | null };
 
 /**
  * The catalog as the CLI, the TUI and the daemon use it, whichever database holds it: the local SQLite file
@@ -41,6 +45,13 @@ export type CatalogStore = {
   loggedMetricNames(): Promise<string[]>;
   runMetricNames(run: RunKey): Promise<string[]>;
   runMetricPoints(run: RunKey, names?: readonly string[]): Promise<StoredPoint[]>;
+  /** The run whose directory is `dir`, else the runs of the primary entries under `dir` (every host), sorted. */
+  runsAt(dir: string): Promise<RunAt[]>;
+  /**
+   * The metadata the catalog holds for a row (`lookUpStoredMetadata`; a shared catalog stores every host's, since
+   * other hosts cannot read its sidecars), or null.
+   */
+  storedMetadata(entry: HostedEntry): Promise<CheckpointMetadataV1 | null>;
   /** The roots every scan so far has covered, on any host. */
   knownRoots(): Promise<string[]>;
   /** The hosts that have rows, sorted: what `ls --host` is checked against. */

@@ -1,8 +1,16 @@
 import type { Database } from "bun:sqlite";
 import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
+import type { StoreChanges } from "./catalog-store.ts";
 import type { PostgresCatalogStore } from "./postgres-catalog-store.ts";
-import { applyHostSync, type HostSync, sharedRowSignatures, sharedRunStamps } from "./postgres-host-sync.ts";
-import { localRowSignatures, localRunPoints, localRuns, localStoredRows } from "./sqlite-host-rows.ts";
+import { sharedRowSignatures, sharedRunStamps } from "./postgres-host-sync.ts";
+import {
+  localRowSignatures,
+  localRunPoints,
+  localRunStamp,
+  localRuns,
+  localStoredEntries,
+  RUN_STAMP,
+} from "./sqlite-host-rows.ts";
 
 /**
  * Each host keeps its own working catalog (SQLite: the scan's and the daemon's change detection reads it a
@@ -11,9 +19,7 @@ import { localRowSignatures, localRunPoints, localRuns, localStoredRows } from "
  */
 export type Publication = { readonly upserted: number; readonly removed: number; readonly runs: number };
 
-function runStamp(run: { updated_at: number; points_fingerprint: string | null }): string {
-  return JSON.stringify([run.updated_at, run.points_fingerprint]);
-}
+const FINGERPRINT_AT = RUN_STAMP.indexOf("points_fingerprint");
 
 /**
  * This host's rows and runs as the shared catalog holds them, by signature. Read from the server once, then kept
@@ -22,22 +28,26 @@ function runStamp(run: { updated_at: number; points_fingerprint: string | null }
 export type PublishedState = { readonly rows: Map<string, string>; readonly runs: Map<string, string> };
 
 /** What differs between the local catalog and this host's shared rows, read in one local transaction. */
-function diffAgainst(local: Database, shared: PublishedState): { sync: HostSync; after: PublishedState } {
+function diffAgainst(
+  local: Database,
+  shared: PublishedState & { readonly now: number },
+): { changes: StoreChanges; after: PublishedState } {
   return local.transaction(() => {
     const signatures = localRowSignatures(local);
     const changed = [...signatures].flatMap(([path, sign]) => (shared.rows.get(path) === sign ? [] : [path]));
     const removed = [...shared.rows.keys()].filter((path) => !signatures.has(path));
     const runs = localRuns(local);
-    const known = new Set(runs.map((run) => run.dir));
     const updates = runs.flatMap((run) => {
       const stamp = shared.runs.get(run.dir);
-      if (stamp === runStamp(run)) return [];
-      const samePoints = stamp !== undefined && JSON.parse(stamp)[1] === run.points_fingerprint;
-      return [{ run, points: samePoints ? null : localRunPoints(local, run.dir) }];
+      if (stamp === localRunStamp(run)) return [];
+      const samePoints = stamp !== undefined && JSON.parse(stamp)[FINGERPRINT_AT] === run.points_fingerprint;
+      const { points_fingerprint: _print, ...facts } = run;
+      return [{ run: facts, points: samePoints ? null : localRunPoints(local, run.dir) }];
     });
-    const removedRuns = [...shared.runs.keys()].filter((dir) => !known.has(dir));
-    const sync = { rows: localStoredRows(local, changed), removed, runs: updates, removedRuns };
-    return { sync, after: { rows: signatures, runs: new Map(runs.map((run) => [run.dir, runStamp(run)])) } };
+    // A run gone from the local catalog lost its last checkpoint: the store drops it with that row's removal.
+    const changes = { upserts: localStoredEntries(local, changed), removed, runs: updates, now: shared.now };
+    const after = { rows: signatures, runs: new Map(runs.map((run) => [run.dir, localRunStamp(run)])) };
+    return { changes, after };
   })();
 }
 
@@ -57,15 +67,12 @@ export async function publishHostRows(
           sharedRunStamps(shared.sql, shared.host),
         ])
       : [published.rows, published.runs];
-  const { sync, after } = diffAgainst(local, { rows, runs });
-  const nothing = sync.rows.length + sync.removed.length + sync.runs.length + sync.removedRuns.length === 0;
-  if (!nothing) await applyHostSync(shared.sql, shared.host, sync);
-  return {
-    upserted: sync.rows.length,
-    removed: sync.removed.length,
-    runs: sync.runs.length,
-    published: after,
-  };
+  const { changes, after } = diffAgainst(local, { rows, runs, now: Date.now() });
+  const upserted = changes.upserts?.length ?? 0;
+  const removed = changes.removed?.length ?? 0;
+  const changedRuns = changes.runs?.length ?? 0;
+  if (upserted + removed + changedRuns > 0) await shared.applyChanges(changes);
+  return { upserted, removed, runs: changedRuns, published: after };
 }
 
 /** How often the publisher asks the local catalog's `data_version` whether the daemon committed. */

@@ -1,13 +1,19 @@
 import type { SQL } from "bun";
 import { type CatalogStats, coveragePercent } from "../../core/catalog/catalog-stats.ts";
 import { decodeChangeNotice } from "../../core/catalog/change-notice.ts";
-import { buildEntrySql, primaryEntriesWhere, type SqlQuery } from "../../core/catalog/entry-sql.ts";
+import {
+  buildEntrySql,
+  primaryEntriesWhere,
+  rootCondition,
+  type SqlQuery,
+} from "../../core/catalog/entry-sql.ts";
 import type { ModifiedWindow } from "../../core/catalog/modified-window.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
+import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import type { StoredPoint } from "../../core/runs/metric-curve.ts";
 import { type RankRow, regexFiltered } from "./catalog-reads.ts";
 import { type EntryRow, entryFromRow } from "./catalog-rows.ts";
-import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
+import type { CatalogStore, EntryListing, HostedEntry, RunAt, RunKey } from "./catalog-store.ts";
 import { applySharedChanges, deleteSharedPaths, recordSharedScan } from "./postgres-catalog-writes.ts";
 import { connectPostgres, queryRows } from "./postgres-connection.ts";
 import { redactedUrl } from "./postgres-url.ts";
@@ -71,6 +77,32 @@ async function pointsOfRun(sql: SQL, run: RunKey, names?: readonly string[]): Pr
       )),
     );
   return points;
+}
+
+async function runsAtShared(sql: SQL, dir: string): Promise<RunAt[]> {
+  const own = await queryRows<RunAt>(sql, "SELECT host, dir, task FROM runs WHERE dir = ? ORDER BY host", [
+    dir,
+  ]);
+  if (own.length > 0) return own;
+  const under = rootCondition([dir]);
+  return queryRows<RunAt>(
+    sql,
+    `SELECT DISTINCT c.host, c.run_dir AS dir, r.task FROM checkpoints AS c LEFT JOIN runs AS r ON r.host = c.host AND r.dir = c.run_dir WHERE c.alias_of IS NULL AND c.run_dir IS NOT NULL${under === null ? "" : ` AND ${under.sql}`} ORDER BY c.host, dir`,
+    under?.params ?? [],
+  );
+}
+
+/** The row's metadata as its host published it; parsed with the schema (zod), loaded with the first detail. */
+async function metadataOf(sql: SQL, entry: HostedEntry, host: string): Promise<CheckpointMetadataV1 | null> {
+  const [row] = await queryRows<{ json: string | null }>(
+    sql,
+    "SELECT metadata_json::text AS json FROM checkpoints WHERE host = ? AND path = ?",
+    [entry.host ?? host, entry.path],
+  );
+  if (typeof row?.json !== "string") return null;
+  const { CheckpointMetadataV1: Schema } = await import("../../core/metadata/metadata-schema.ts");
+  const parsed = Schema.safeParse(JSON.parse(row.json));
+  return parsed.success ? parsed.data : null;
 }
 
 async function allKnownRoots(sql: SQL): Promise<string[]> {
@@ -170,6 +202,8 @@ export async function openPostgresCatalogStore(
     loggedMetricNames: () => loggedNames(sql),
     runMetricNames: (run) => metricNamesOfRun(sql, run),
     runMetricPoints: (run, names) => pointsOfRun(sql, run, names),
+    runsAt: (dir) => runsAtShared(sql, dir),
+    storedMetadata: (entry) => metadataOf(sql, entry, host),
     knownRoots: () => allKnownRoots(sql),
     hosts: () => hostsOf(sql),
     applyChanges: (changes) => applySharedChanges(sql, host, changes),

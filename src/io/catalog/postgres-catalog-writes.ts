@@ -4,7 +4,7 @@ import type { SqlValue } from "../../core/catalog/entry-sql.ts";
 import { CHANGE_CHANNEL } from "../../core/catalog/postgres-schema.ts";
 import type { MetricPoint } from "../../core/runs/metric-series.ts";
 import { pointsFingerprint } from "../../core/runs/points-fingerprint.ts";
-import { rowValues, STORED_COLUMNS } from "./catalog-rows.ts";
+import { rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
 import type { StoreChanges } from "./catalog-store.ts";
 import type { DeletedPath, RunUpdate } from "./catalog-writes.ts";
 import { positional } from "./postgres-connection.ts";
@@ -39,8 +39,20 @@ function rowPlaceholders(rows: number): string {
   return Array.from({ length: rows }, () => one).join(", ");
 }
 
+const METADATA_COLUMN = STORED_COLUMNS.indexOf("metadata_json");
+
+/**
+ * A row's values as the shared catalog stores them: as the local catalog's, except that the metadata is kept
+ * whatever the sidecar's state. Locally a valid sidecar holds it; other hosts cannot read this host's sidecars.
+ */
+function sharedRowValues(entry: StoredEntry): SqlValue[] {
+  const values = rowValues(entry);
+  values[METADATA_COLUMN] = entry.metadata === null ? null : JSON.stringify(entry.metadata);
+  return values;
+}
+
 /** Upserts rows given as `STORED_COLUMNS` values, in batches of one multi-row INSERT each. */
-export async function upsertRowValues(tx: Tx, host: string, rows: readonly SqlValue[][]): Promise<void> {
+async function upsertRowValues(tx: Tx, host: string, rows: readonly SqlValue[][]): Promise<void> {
   const updates = SHARED_COLUMNS.filter((column) => column !== "host" && column !== "path")
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(", ");
@@ -80,7 +92,7 @@ async function replacePoints(tx: Tx, key: { host: string; dir: string }, points:
 }
 
 /** Runs as `catalog-writes.ts` stores them: a run that only brings points never overwrites what is known. */
-export async function upsertRuns(tx: Tx, host: string, runs: readonly RunUpdate[], now: number) {
+async function upsertRuns(tx: Tx, host: string, runs: readonly RunUpdate[], now: number) {
   for (const { run: info, points, describesRun } of runs) {
     const [stored] = await run(tx, "SELECT points_fingerprint FROM runs WHERE host = ? AND dir = ?", [
       host,
@@ -119,7 +131,7 @@ export async function upsertRuns(tx: Tx, host: string, runs: readonly RunUpdate[
 }
 
 /** This host's runs with no checkpoint left, and their points. */
-export async function pruneRuns(tx: Tx, host: string): Promise<void> {
+async function pruneRuns(tx: Tx, host: string): Promise<void> {
   await run(
     tx,
     "DELETE FROM runs WHERE host = ? AND NOT EXISTS (SELECT 1 FROM checkpoints AS c WHERE c.host = runs.host AND c.run_dir = runs.dir)",
@@ -136,7 +148,7 @@ export async function pruneRuns(tx: Tx, host: string): Promise<void> {
  * Wakes every LISTENing reader when this transaction commits (and never when it rolls back), naming the paths
  * written and removed when they fit in a notification.
  */
-export async function notifyChange(
+async function notifyChange(
   tx: Tx,
   notice: { host: string; upserted?: readonly string[] | null; removed?: readonly string[] | null },
 ): Promise<void> {
@@ -148,16 +160,32 @@ export async function notifyChange(
   await run(tx, "SELECT pg_notify(?, ?)", [CHANGE_CHANNEL, payload]);
 }
 
-/** One batch of this host's changes, all or nothing. */
+/** Paths per `DELETE … IN (…)`. */
+const PATHS_PER_DELETE = 1000;
+
+async function deleteRows(tx: Tx, host: string, paths: readonly string[]): Promise<void> {
+  for (let start = 0; start < paths.length; start += PATHS_PER_DELETE) {
+    const batch = paths.slice(start, start + PATHS_PER_DELETE);
+    await run(tx, `DELETE FROM checkpoints WHERE host = ? AND path IN (${batch.map(() => "?").join(", ")})`, [
+      host,
+      ...batch,
+    ]);
+  }
+}
+
+/**
+ * One batch of this host's changes, all or nothing: what `ckpt watch` publishes after each local commit, and the
+ * store's `applyChanges`. Ends in a NOTIFY naming the paths, which wakes every listening reader on commit.
+ */
 export async function applySharedChanges(sql: SQL, host: string, changes: StoreChanges): Promise<void> {
   await sql.begin(async (tx) => {
-    for (const path of changes.removed ?? [])
-      await run(tx, "DELETE FROM checkpoints WHERE host = ? AND path = ?", [host, path]);
-    await upsertRowValues(tx, host, (changes.upserts ?? []).map(rowValues));
+    const removed = changes.removed ?? [];
+    await deleteRows(tx, host, removed);
+    await upsertRowValues(tx, host, (changes.upserts ?? []).map(sharedRowValues));
     await upsertRuns(tx, host, changes.runs ?? [], changes.now);
-    if ((changes.removed?.length ?? 0) > 0) await pruneRuns(tx, host);
+    if (removed.length > 0) await pruneRuns(tx, host);
     const upserted = (changes.upserts ?? []).map((entry) => entry.path);
-    await notifyChange(tx, { host, upserted, removed: changes.removed ?? [] });
+    await notifyChange(tx, { host, upserted, removed });
   });
 }
 

@@ -1,8 +1,14 @@
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { detailCurveNames, detailCurves } from "../../core/runs/detail-curves.ts";
 import type { CatalogStore } from "./catalog-store.ts";
-import type { CheckpointDetail, EntriesRead, TuiCatalogReader } from "./tui-catalog-reads.ts";
+import {
+  type CheckpointDetail,
+  EMPTY_DETAIL_CURVES,
+  type EntriesRead,
+  type TuiCatalogReader,
+} from "./tui-catalog-reads.ts";
 
 /** An entry's identity across hosts: two hosts may hold the same path. */
 function keyOf(entry: { readonly host?: string | undefined; readonly path: string }): string {
@@ -59,16 +65,32 @@ async function applyPending(
   }
 }
 
-function detailFromRow(entry: CatalogEntry): CheckpointDetail {
-  // The sidecar and the run's files are on the entry's host: the shared catalog holds the row only.
+/**
+ * A row's detail from the shared catalog: the metadata its host published (the sidecar is on that host's disk) and
+ * its run's curves, chosen as the local detail chooses them.
+ */
+async function sharedDetail(store: CatalogStore, entry: CatalogEntry): Promise<CheckpointDetail> {
+  const run = entry.run_dir === null ? null : { host: entry.host ?? store.host, dir: entry.run_dir };
+  const [metadata, curves] = await Promise.all([
+    store.storedMetadata(entry),
+    run === null
+      ? EMPTY_DETAIL_CURVES
+      : store.runMetricNames(run).then(async (logged) => {
+          const names = detailCurveNames(logged, entry);
+          return detailCurves(names, await store.runMetricPoints(run, names.wanted));
+        }),
+  ]);
+  return { ...detailBeforeLoaded(entry), metadata, ...curves };
+}
+
+function detailBeforeLoaded(entry: CatalogEntry): CheckpointDetail {
   return {
     metadata: null,
     sidecarPath: sidecarPathFor(entry.path, { kind: entry.kind === "file" ? "file" : "directory" }),
     sidecarError: null,
     problems: [],
     fromSidecar: false,
-    primaryCurve: null,
-    lossCurve: null,
+    ...EMPTY_DETAIL_CURVES,
   };
 }
 
@@ -90,15 +112,47 @@ export async function openSharedTuiReader(options: {
   let previous: ReadonlySet<string> | null = null;
   let pending: Pending = { ...emptyPending(), full: true };
   let running: Promise<unknown> | null = null;
+  // Each detail with the row object it was read for: a row a notice replaced has its detail read again.
+  const details = new Map<string, { readonly row: CatalogEntry; readonly detail: CheckpointDetail }>();
+  const detailLoads = new Set<string>();
+  const settle = (): void => {
+    entries = [...rows.values()].sort(byPathThenHost);
+    version++;
+    options.onLoaded?.();
+  };
+  /**
+   * The TUI asks for a detail synchronously: the first ask starts the read and answers with the row alone; when
+   * the read lands, the row is replaced by a copy so the view, which keys its detail on the row, asks again.
+   */
+  const readDetail = (entry: CatalogEntry): CheckpointDetail => {
+    const key = keyOf(entry);
+    const known = details.get(key);
+    const row = rows.get(key);
+    if (known !== undefined && known.row === row) return known.detail;
+    if (row !== undefined && !detailLoads.has(key)) {
+      detailLoads.add(key);
+      void sharedDetail(store, row)
+        .then(
+          (detail) => {
+            if (rows.get(key) !== row) return;
+            const copy = { ...row };
+            rows.set(key, copy);
+            details.set(key, { row: copy, detail });
+            settle();
+          },
+          (error: unknown) => options.onError?.(error),
+        )
+        .finally(() => detailLoads.delete(key));
+    }
+    return known?.detail ?? detailBeforeLoaded(entry);
+  };
   const update = (): void => {
     if (running !== null) return;
     const taken = pending;
     pending = emptyPending();
     running = applyPending(store, { roots, rows, pending: taken })
       .then(() => {
-        entries = [...rows.values()].sort(byPathThenHost);
-        version++;
-        options.onLoaded?.();
+        settle();
       })
       .then(
         () => true,
@@ -129,7 +183,7 @@ export async function openSharedTuiReader(options: {
       previous = new Set(entries.map(keyOf));
       return { entries, added: added.map((entry) => entry.path) };
     },
-    readDetail: detailFromRow,
+    readDetail,
     close: () => {
       void unlisten().finally(() => store.close());
     },

@@ -8,11 +8,12 @@ import {
   loggedMetricNames,
   queryEntries,
   rankRows,
+  runByDir,
+  runDirsUnder,
   runMetricNames,
   runMetricPoints,
 } from "./catalog-reads.ts";
 import type { CatalogStore, EntryListing, HostedEntry, RunKey } from "./catalog-store.ts";
-import { applyCatalogChanges, deleteCatalogPaths, recordScan } from "./catalog-writes.ts";
 
 /** How often a SQLite subscriber asks `PRAGMA data_version` whether another connection committed. */
 const DATA_VERSION_POLL_MS = 250;
@@ -25,6 +26,8 @@ function isLocal(host: string, run: RunKey): boolean {
 function listedHere(host: string, listing: EntryListing): HostedEntry[] | null {
   return listing.hosts !== undefined && !listing.hosts.includes(host) ? [] : null;
 }
+
+const writes = () => import("./catalog-writes.ts");
 
 /**
  * The local SQLite catalog behind the `CatalogStore` interface: the functions of `catalog-reads.ts` and
@@ -50,11 +53,22 @@ export function sqliteCatalogStore(database: Database, options: { host: string }
     runMetricNames: async (run) => (isLocal(host, run) ? runMetricNames(database, run.dir) : []),
     runMetricPoints: async (run, names) =>
       isLocal(host, run) ? runMetricPoints(database, run.dir, names) : [],
+    runsAt: async (dir) => {
+      const own = runByDir(database, dir);
+      const runs =
+        own !== null ? [own] : runDirsUnder(database, dir).map((under) => runByDir(database, under));
+      return runs.flatMap((run) => (run === null ? [] : [{ host, dir: run.dir, task: run.task }]));
+    },
+    storedMetadata: async (entry) =>
+      entry.host === undefined || entry.host === host
+        ? (await import("./catalog-stored-metadata.ts")).storedMetadata(database, entry.path)
+        : null,
     knownRoots: async () => knownRoots(database),
     hosts: async () => (countEntries(database, []) > 0 ? [host] : []),
-    applyChanges: async (changes) => applyCatalogChanges(database, changes),
-    deletePaths: async (paths) => deleteCatalogPaths(database, paths),
-    recordScan: async (scan) => recordScan(database, scan),
+    // The write half is loaded on the first write: a query never needs it (nor the zod its roots file brings).
+    applyChanges: async (changes) => (await writes()).applyCatalogChanges(database, changes),
+    deletePaths: async (paths) => (await writes()).deleteCatalogPaths(database, paths),
+    recordScan: async (scan) => (await writes()).recordScan(database, scan),
     onChange: async (listener) => {
       let seen = dataVersion(database);
       const timer = setInterval(() => {

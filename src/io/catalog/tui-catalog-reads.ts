@@ -2,12 +2,11 @@ import type { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { ENTRY_COLUMNS, rootCondition, type SqlValue } from "../../core/catalog/entry-sql.ts";
-import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
-import { taskShownMetrics } from "../../core/catalog/task-shown-metrics.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import type { MetadataProblem } from "../../core/metadata/validate-metadata.ts";
-import { type Curve, curveOf } from "../../core/runs/metric-curve.ts";
+import { type DetailCurves, detailCurveNames, detailCurves } from "../../core/runs/detail-curves.ts";
+import type { Curve } from "../../core/runs/metric-curve.ts";
 import { readSidecar } from "../sidecar/sidecar-store.ts";
 import { dataVersion, openCatalogForReading } from "./catalog-db.ts";
 import { isProcessAlive, type LockHolder, readLockHolder } from "./catalog-lock.ts";
@@ -149,33 +148,13 @@ function readChanged(
   return { state: { fingerprint, entries }, added };
 }
 
-const EMPTY_DETAIL_CURVES = { primaryCurve: null, lossCurve: null } as const;
-
-/** The loss a run's curve shows: validation loss, else the task's own losses (validation first), else any. */
-function lossName(names: readonly string[], task: string | null): string | undefined {
-  const taskLosses = taskShownMetrics(task)
-    .filter((name) => name.includes("loss"))
-    .sort((a, b) => Number(b.startsWith("val")) - Number(a.startsWith("val")));
-  const wanted = ["validation_loss", ...taskLosses, "train_loss"];
-  const canonical = wanted
-    .map((key) => names.find((name) => metricSortKey(name) === key))
-    .find((name) => name !== undefined);
-  return canonical ?? names.find((name) => /loss/i.test(name));
-}
+export const EMPTY_DETAIL_CURVES: DetailCurves = { primaryCurve: null, lossCurve: null };
 
 /** The run's curves of the entry's primary metric and of its task's loss. */
-function curvesOf(database: Database, entry: CatalogEntry) {
+function curvesOf(database: Database, entry: CatalogEntry): DetailCurves {
   if (entry.run_dir === null) return EMPTY_DETAIL_CURVES;
-  const names = runMetricNames(database, entry.run_dir);
-  const primary = entry.primary_metric === null ? null : metricSortKey(entry.primary_metric.name);
-  const primaryName = names.find((name) => metricSortKey(name) === primary);
-  const loss = lossName(names, entry.task);
-  const wanted = [primaryName, loss].flatMap((name) => (name === undefined ? [] : [name]));
-  const points = runMetricPoints(database, entry.run_dir, [...new Set(wanted)]);
-  return {
-    primaryCurve: primaryName === undefined ? null : curveOf(primaryName, points),
-    lossCurve: loss === undefined ? null : curveOf(loss, points),
-  };
+  const names = detailCurveNames(runMetricNames(database, entry.run_dir), entry);
+  return detailCurves(names, runMetricPoints(database, entry.run_dir, names.wanted));
 }
 
 function detailOf(database: Database, entry: CatalogEntry): CheckpointDetail {
