@@ -8,15 +8,9 @@ import { type GlobalScan, scanPickleGlobals } from "../safety/pickle-global-scan
 import type { Completeness } from "./completeness.ts";
 import type { PickleError } from "./pickle/pickle-error.ts";
 import { interpretPickle, type PickleInterpretation } from "./pickle/pickle-interpreter.ts";
+import { PyDict } from "./pickle/py-dict.ts";
 import { pyRepr } from "./pickle/py-str.ts";
-import {
-  dictGet,
-  isTagged,
-  PyDict,
-  type PyValue,
-  type StorageRef,
-  sequenceItems,
-} from "./pickle/py-value.ts";
+import { dictGet, isTagged, type PyValue, type StorageRef, sequenceItems } from "./pickle/py-value.ts";
 import { storageFromPid, torchPersistentLoad } from "./pickle/torch-reconstructors.ts";
 import {
   cachedScalarReader,

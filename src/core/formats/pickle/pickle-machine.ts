@@ -1,7 +1,8 @@
 import { type PickleError, type PickleErrorCode, pickleError } from "./pickle-error.ts";
 import type { PickleLimits } from "./pickle-limits.ts";
 import type { DecodedOp } from "./pickle-reader.ts";
-import { addToSet, isTagged, PyDict, type PyValue } from "./py-value.ts";
+import { PyDict } from "./py-dict.ts";
+import { addToSet, isTagged, type PyValue } from "./py-value.ts";
 
 /** Thrown inside the machine only; `interpretPickle` turns it into an error value. */
 export class PickleFailure extends Error {

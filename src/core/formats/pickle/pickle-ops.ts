@@ -3,7 +3,8 @@ import type { PickleMachine } from "./pickle-machine.ts";
 import { highestPickleProtocol, type PickleOpName } from "./pickle-opcodes.ts";
 import type { PickleArg } from "./pickle-reader.ts";
 import { parsePyFloat, parsePyInt } from "./pickle-text.ts";
-import { isTagged, PyDict, type PyValue, pyBytes, pySet, pyTuple, sequenceItems } from "./py-value.ts";
+import { PyDict } from "./py-dict.ts";
+import { isTagged, type PyValue, pyBytes, pySet, pyTuple, sequenceItems } from "./py-value.ts";
 
 /** What a handler does with the machine; STOP is handled by the interpreter loop. */
 type OpHandler = (m: PickleMachine, arg: PickleArg) => void;
