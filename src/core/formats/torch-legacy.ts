@@ -3,6 +3,7 @@ import { readI64 } from "../bytes/little-endian.ts";
 import { formatBytes } from "../catalog/human-units.ts";
 import { INPUT_CAPS } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { scanFromInterpretations } from "../safety/interpreted-pickles-scan.ts";
 import { legacyTorchScan } from "../safety/legacy-torch-scan.ts";
 import { type GlobalScan, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { Completeness } from "./completeness.ts";
@@ -34,6 +35,8 @@ type Pickles = {
   readonly keys: readonly string[];
   readonly storagesStart: number;
   readonly storages: ReadonlyMap<string, StorageRef>;
+  /** All five interpretations, in file order, when every one succeeded (the safety scan is taken from them). */
+  readonly interpreted: readonly PickleInterpretation[];
 };
 
 const legacyError = (code: TorchReadError["code"], message: string) =>
@@ -50,8 +53,11 @@ export function readLegacyTorchCheckpoint(
 ): Result<TorchPickleRead, TorchReadError> {
   const maxBytes = options.maxPickleBytes ?? INPUT_CAPS.pickle.bytes;
   const { window, pickles } = readPickles(source, maxBytes);
-  // Every one of the five pickles is scanned, even when a header pickle is not what torch writes.
-  const scan = legacyTorchScan(scanLegacyPickles(source, { window, maxBytes }));
+  // Every one of the five pickles is scanned, even when a header pickle is not what torch writes: from their
+  // interpretations when all five ran cleanly (one pass), else by the static walk.
+  const interpreted = pickles.success ? pickles.data.interpreted : [];
+  const fromInterpretation = interpreted.length === 5 ? scanFromInterpretations(interpreted) : undefined;
+  const scan = legacyTorchScan(fromInterpretation ?? scanLegacyPickles(source, { window, maxBytes }));
   if (!pickles.success) return fail({ ...pickles.error, scan });
   const { main, mainError } = pickles.data;
   const base = { format: "torch-legacy" as const, scan, zip: undefined, warnings: [] };
@@ -134,10 +140,10 @@ function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
     if (storage !== undefined) storages.set(storage.key, storage);
     return torchPersistentLoad(pid);
   };
-  const main = interpretPickle(bytes, { offset: header.data, persistentLoad });
+  const main = interpretPickle(bytes, { offset: header.data.endOffset, persistentLoad });
   if (!main.success) {
     if (main.error.code === "truncated") return pickleFailure(main.error);
-    const empty = { keys: [], storagesStart: 0, storages };
+    const empty = { keys: [], storagesStart: 0, storages, interpreted: [] };
     return ok({ ...empty, main: undefined, mainError: main.error });
   }
   const keys = interpretPickle(bytes, { offset: main.data.endOffset });
@@ -149,6 +155,7 @@ function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
     keys: keyList,
     storagesStart: keys.data.endOffset,
     storages,
+    interpreted: [...header.data.pickles, main.data, keys.data],
   });
 }
 
@@ -157,8 +164,10 @@ function pickleFailure(error: PickleError, what = "main"): Result<never, TorchRe
   return legacyError(code, `legacy torch ${what} pickle: ${error.message}`);
 }
 
-/** Magic, protocol version and sys_info; returns where the main pickle starts. */
-function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
+type HeaderPickles = { readonly pickles: readonly PickleInterpretation[]; readonly endOffset: number };
+
+/** Magic, protocol version and sys_info; returns them and where the main pickle starts. */
+function headerPickles(bytes: Uint8Array): Result<HeaderPickles, TorchReadError> {
   const magic = interpretPickle(bytes);
   if (!magic.success) return pickleFailure(magic.error, "magic-number");
   if (magic.data.value !== MAGIC)
@@ -177,7 +186,7 @@ function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
       "legacy-corrupt",
       "a big-endian legacy torch file; load and re-save it with torch ≥ 1.6",
     );
-  return ok(sysInfo.data.endOffset);
+  return ok({ pickles: [magic.data, protocol.data, sysInfo.data], endOffset: sysInfo.data.endOffset });
 }
 
 /** What a header pickle holds, for a message: `1002`, `'text'`, `a dict`, `a call to posix.system`. */
