@@ -6,7 +6,7 @@ import { pickleOpcodes } from "./pickle-opcodes.ts";
 import { opHandlers } from "./pickle-ops.ts";
 import { OpcodeReader } from "./pickle-reader.ts";
 import type { PyValue } from "./py-value.ts";
-import { type DeferredRun, isRebuildTensorV2, TensorRunMatcher } from "./tensor-run.ts";
+import { type DeferredRun, TensorRunMatcher } from "./tensor-run.ts";
 import { torchPersistentLoad } from "./torch-reconstructors.ts";
 
 export interface InterpretPickleOptions {
@@ -125,14 +125,15 @@ class OpLoop {
   /** After a BINGET: if it pushed `_rebuild_tensor_v2` and a tensor run follows, the tensor replaces both. */
   private tensorRun(offset: number): number {
     const m = this.m;
-    if (!isRebuildTensorV2(m.stack[m.stack.length - 1])) return offset;
-    const matched = this.tensors?.match({
+    const tensors = this.tensors as TensorRunMatcher;
+    if (!tensors.startsRun(m.stack[m.stack.length - 1])) return offset;
+    const matched = tensors.match({
       from: offset,
       replayFrom: m.op?.offset ?? offset,
       opsLeft: m.limits.maxOpcodes - this.count,
     });
     if (matched === undefined) return offset;
-    this.count += this.tensors?.ops ?? 0;
+    this.count += tensors.ops;
     this.tensorRuns += 1;
     m.stack[m.stack.length - 1] = matched.tensor;
     return matched.end;

@@ -178,13 +178,13 @@ export class PickleMachine {
     const existing = this.memoPeek(index);
     if (this.replaying && !(existing instanceof DeferredRun)) return;
     if (existing !== undefined && !this.replaying) this.buildDeferredRuns();
+    if (existing === undefined) this.memoSize += 1;
     if (index < denseMemoLimit) {
-      if (index >= this.memoDense.length || this.memoDense[index] === undefined) this.memoSize += 1;
-      while (this.memoDense.length < index) this.memoDense.push(undefined);
-      this.memoDense[index] = value;
+      const dense = this.memoDense;
+      while (dense.length < index) dense.push(undefined);
+      dense[index] = value;
     } else {
       this.memoFar ??= new Map();
-      if (!this.memoFar.has(index)) this.memoSize += 1;
       this.memoFar.set(index, value);
     }
     if (this.memoSize > this.limits.maxMemoEntries) {
@@ -217,7 +217,9 @@ export class PickleMachine {
 
   /** The memo slot as stored (a deferred run included), undefined when empty; never fails. */
   memoPeek(index: number): PyValue | DeferredRun | undefined {
-    return index < denseMemoLimit ? this.memoDense[index] : this.memoFar?.get(index);
+    // Bounds first: reading past an array's end takes the engine's slow path (MEMOIZE/BINPUT ask for a new index).
+    if (index < this.memoDense.length) return this.memoDense[index];
+    return index < denseMemoLimit ? undefined : this.memoFar?.get(index);
   }
 
   setItems(target: PyValue, pairs: readonly PyValue[]): void {

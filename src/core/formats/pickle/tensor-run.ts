@@ -59,8 +59,23 @@ function isGlobalNamed(value: PyValue | DeferredRun | undefined, name: string): 
   );
 }
 
-export function isRebuildTensorV2(value: PyValue | DeferredRun | undefined): boolean {
-  return isGlobalNamed(value, "torch._utils._rebuild_tensor_v2");
+/**
+ * One global, recognised by canonical name once per object: a pickle memoizes a global once and BINGETs it per
+ * tensor, so the check is an identity compare.
+ */
+class KnownGlobal {
+  private seen: PyValue | DeferredRun | undefined;
+  private readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  is(value: PyValue | DeferredRun | undefined): boolean {
+    if (value === this.seen && value !== undefined) return true;
+    if (!isGlobalNamed(value, this.name)) return false;
+    this.seen = value;
+    return true;
+  }
 }
 
 /**
@@ -85,10 +100,17 @@ export class TensorRunMatcher {
   private readonly putIndex = new Float64Array(MAX_PUTS);
   private readonly putKind = new Uint8Array(MAX_PUTS);
   private readonly putText: Array<string | undefined> = new Array(MAX_PUTS).fill(undefined);
+  private readonly rebuildTensorV2 = new KnownGlobal("torch._utils._rebuild_tensor_v2");
+  private readonly orderedDict = new KnownGlobal("collections.OrderedDict");
 
   constructor(bytes: Uint8Array, m: PickleMachine) {
     this.bytes = bytes;
     this.m = m;
+  }
+
+  /** Whether a value just pushed by BINGET is `_rebuild_tensor_v2`, the start of a run. */
+  startsRun(value: PyValue | undefined): boolean {
+    return this.rebuildTensorV2.is(value);
   }
 
   /**
@@ -123,7 +145,7 @@ export class TensorRunMatcher {
     const flag = this.byte();
     if (flag !== op.NEWTRUE && flag !== op.NEWFALSE) return undefined;
     this.ops += 1;
-    if (!isGlobalNamed(this.get(), "collections.OrderedDict")) return undefined;
+    if (!this.orderedDict.is(this.get())) return undefined;
     if (!this.expect(op.EMPTY_TUPLE) || !this.expect(op.REDUCE)) return undefined;
     this.put(PUT_DEFERRED, undefined);
     if (!this.expect(op.TUPLE)) return undefined;
