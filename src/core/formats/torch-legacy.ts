@@ -63,7 +63,7 @@ export function readLegacyTorchCheckpoint(
   const base = { format: "torch-legacy" as const, scan, zip: undefined, warnings: [] };
   if (main === undefined)
     return ok({ ...base, value: undefined, pickleError: mainError, notes: [], readScalar: () => undefined });
-  const walked = walkStorages(source, pickles.data);
+  const walked = walkStorages(source, { ...pickles.data, window });
   if (!walked.success) return fail({ ...walked.error, scan });
   const offsets = walked.data;
   const readScalar = cachedScalarReader((tensor) => {
@@ -206,7 +206,11 @@ function describeHeaderValue(value: PyValue): string {
 }
 
 /** Walks `i64 numel + numel × element size` per key; the data offsets of each storage, or why the file is not whole. */
-function walkStorages(source: ByteSource, pickles: Pickles): Result<Map<string, number>, TorchReadError> {
+function walkStorages(
+  source: ByteSource,
+  pickles: Pickles & { readonly window: Uint8Array },
+): Result<Map<string, number>, TorchReadError> {
+  const { window } = pickles;
   const offsets = new Map<string, number>();
   let at = pickles.storagesStart;
   for (const key of pickles.keys) {
@@ -214,7 +218,8 @@ function walkStorages(source: ByteSource, pickles: Pickles): Result<Map<string, 
     const size = storage?.elementSize;
     if (size === undefined)
       return legacyError("legacy-corrupt", `storage "${key}" has no known element type; the file is damaged`);
-    const count = source.read(at, 8);
+    // A small file's storages sit inside the window the pickles were read with: no second read for their sizes.
+    const count = at + 8 <= window.length ? window.subarray(at, at + 8) : source.read(at, 8);
     if (count.length < 8)
       return legacyError(
         "legacy-incomplete",
