@@ -12,7 +12,6 @@ import { interpretPickle, type PickleInterpretation } from "./pickle/pickle-inte
 import { PyDict } from "./pickle/py-dict.ts";
 import { pyRepr } from "./pickle/py-str.ts";
 import { dictGet, isTagged, type PyValue, type StorageRef, sequenceItems } from "./pickle/py-value.ts";
-import { storageFromPid, torchPersistentLoad } from "./pickle/torch-reconstructors.ts";
 import {
   cachedScalarReader,
   decodeTensorScalar,
@@ -135,12 +134,8 @@ function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
   const header = headerPickles(bytes);
   if (!header.success) return header;
   const storages = new Map<string, StorageRef>();
-  const persistentLoad = (pid: PyValue): PyValue => {
-    const storage = storageFromPid(pid);
-    if (storage !== undefined) storages.set(storage.key, storage);
-    return torchPersistentLoad(pid);
-  };
-  const main = interpretPickle(bytes, { offset: header.data.endOffset, persistentLoad });
+  const onStorage = (storage: StorageRef) => void storages.set(storage.key, storage);
+  const main = interpretPickle(bytes, { offset: header.data.endOffset, onStorage });
   if (!main.success) {
     if (main.error.code === "truncated") return pickleFailure(main.error);
     const empty = { keys: [], storagesStart: 0, storages, interpreted: [] };

@@ -5,7 +5,7 @@ import { type GlobalRef, PickleFailure, PickleMachine, type PickleNote } from ".
 import { pickleOpcodes } from "./pickle-opcodes.ts";
 import { opHandlers } from "./pickle-ops.ts";
 import { OpcodeReader } from "./pickle-reader.ts";
-import type { PyValue } from "./py-value.ts";
+import type { PyValue, StorageRef } from "./py-value.ts";
 import { type DeferredRun, TensorRunMatcher } from "./tensor-run.ts";
 import { torchPersistentLoad } from "./torch-reconstructors.ts";
 
@@ -19,6 +19,8 @@ export interface InterpretPickleOptions {
    * @default torchPersistentLoad — `('storage', …)` tuples become StorageRef, anything else PersistentRef
    */
   readonly persistentLoad?: (pid: PyValue) => PyValue;
+  /** Told of every torch storage a persistent id names (legacy files find their storages' types this way). */
+  readonly onStorage?: (storage: StorageRef) => void;
   /** Apply known reconstructors (OrderedDict, tensors, numpy …). False gives the raw object model. @default true */
   readonly reconstruct?: boolean;
 }
@@ -54,6 +56,7 @@ export function interpretPickle(
     persistentLoad: options.persistentLoad ?? torchPersistentLoad,
     reconstruct: options.reconstruct ?? true,
     startOffset,
+    onStorage: options.onStorage,
   });
   try {
     return run(bytes, machine, startOffset);

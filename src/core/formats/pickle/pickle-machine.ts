@@ -2,7 +2,7 @@ import { type PickleError, type PickleErrorCode, pickleError } from "./pickle-er
 import type { PickleLimits } from "./pickle-limits.ts";
 import type { DecodedOp } from "./pickle-reader.ts";
 import { PyDict } from "./py-dict.ts";
-import { addToSet, isTagged, type PyValue } from "./py-value.ts";
+import { addToSet, isTagged, type PyValue, type StorageRef } from "./py-value.ts";
 import { DeferredRun } from "./tensor-run.ts";
 
 /** Thrown inside the machine only; `interpretPickle` turns it into an error value. */
@@ -68,6 +68,7 @@ export class PickleMachine {
   op: DecodedOp | undefined = undefined;
   readonly limits: PickleLimits;
   readonly persistentLoad: (pid: PyValue) => PyValue;
+  readonly onStorage: ((storage: StorageRef) => void) | undefined;
   readonly reconstruct: boolean;
   readonly startOffset: number;
 
@@ -76,7 +77,9 @@ export class PickleMachine {
     persistentLoad: (pid: PyValue) => PyValue;
     reconstruct: boolean;
     startOffset: number;
+    onStorage: ((storage: StorageRef) => void) | undefined;
   }) {
+    this.onStorage = options.onStorage;
     this.startOffset = options.startOffset;
     this.limits = options.limits;
     this.persistentLoad = options.persistentLoad;

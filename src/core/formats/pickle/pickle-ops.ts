@@ -82,7 +82,9 @@ function instantiate(
 function persistent(m: PickleMachine, pid: PyValue): void {
   const items = sequenceItems(pid);
   if (items?.[0] !== "storage") m.note("persistent-id-not-storage", describe(pid));
-  m.push(m.persistentLoad(pid));
+  const loaded = m.persistentLoad(pid);
+  if (m.onStorage !== undefined && isTagged(loaded) && loaded.kind === "storage") m.onStorage(loaded);
+  m.push(loaded);
 }
 
 function describe(value: PyValue): string {

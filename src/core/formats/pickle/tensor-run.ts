@@ -23,6 +23,7 @@ export class DeferredRun {
 const op = {
   MARK: 0x28,
   EMPTY_TUPLE: 0x29,
+  NONE: 0x4e,
   BININT: 0x4a,
   BININT1: 0x4b,
   BININT2: 0x4d,
@@ -169,10 +170,12 @@ export class TensorRunMatcher {
     const location = this.string();
     if (key === undefined || location === undefined) return undefined;
     const numel = this.int();
+    // Legacy (< 1.6) files add a sixth item, the view metadata: None.
+    const view = this.expect(op.NONE) ? null : undefined;
     if (numel === NO_MATCH || !this.expect(op.TUPLE)) return undefined;
     this.charged += 16 + 8 * 5;
     if (!this.put(PUT_DEFERRED, undefined)) return undefined;
-    return storageRef({ type: storageType, key, location, numel, view: undefined });
+    return storageRef({ type: storageType, key, location, numel, view });
   }
 
   private byte(): number {
@@ -299,6 +302,8 @@ export class TensorRunMatcher {
   private commit(start: number, tensor: TensorRef): void {
     const m = this.m;
     m.charge(this.charged + 8 * this.ops);
+    const storage = tensor.storage;
+    if (m.onStorage !== undefined && storage?.kind === "storage") m.onStorage(storage);
     let deferred: DeferredRun | undefined;
     // Written before the run is recorded: a slot written twice builds the runs recorded so far, not this one.
     for (let i = 0; i < this.puts; i++) {

@@ -8,7 +8,7 @@ import type { PyValue } from "../../../../src/core/formats/pickle/py-value.ts";
 import { torchPersistentLoad } from "../../../../src/core/formats/pickle/torch-reconstructors.ts";
 import { binUnicode, global, pk } from "../../../helpers/pickle-bytes.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../../helpers/process-budget.ts";
-import { listRealFixtures } from "../../../helpers/real-fixtures.ts";
+import { listRealFixtures, realFixtureRoot } from "../../../helpers/real-fixtures.ts";
 import { readZipMembersWithPython } from "../../../helpers/zip-members-oracle.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
@@ -198,5 +198,29 @@ describe("a memo slot written twice", () => {
     const quick = fast(bytes);
     expect(quick.tensorRuns).toBe(1);
     expect(observable(quick)).toEqual(observable(ordinary(bytes)));
+  });
+});
+
+describe("a legacy (< 1.6) file's main pickle: storage ids carry a sixth item, None", () => {
+  test("the same value and the same storages as the ordinary interpreter", async () => {
+    const file = new Uint8Array(
+      await Bun.file(`${realFixtureRoot}/torch/legacy_format_checkpoint.pth`).arrayBuffer(),
+    );
+    let offset = 0;
+    for (let i = 0; i < 3; i++) offset = fast(file.subarray(offset)).endOffset + offset;
+    const bytes = file.subarray(offset);
+    const seen: string[] = [];
+    const read = interpretPickle(bytes, { onStorage: (storage) => void seen.push(storage.key) });
+    if (!read.success) throw new Error(read.error.message);
+    expect(read.data.tensorRuns).toBeGreaterThan(0);
+    expect(observable(read.data)).toEqual(observable(ordinary(bytes)));
+    const slowSeen: string[] = [];
+    const slow = interpretPickle(bytes, {
+      persistentLoad: (pid) => torchPersistentLoad(pid),
+      onStorage: (storage) => void slowSeen.push(storage.key),
+    });
+    expect(slow.success).toBe(true);
+    expect(seen).toEqual(slowSeen);
+    expect(seen.length).toBeGreaterThan(0);
   });
 });
