@@ -154,15 +154,17 @@ class OpLoop {
     const depth = stack.length;
     const marks = markBases.length;
     const op = m.op;
+    // A replay inside a replay (not something torch writes) leaves the outer one in charge of the flag and count.
+    const outer = m.replaying;
     m.replaying = true;
     const before = this.count;
     try {
       const end = this.run(run.start, run.end);
       if (typeof end !== "number") throw new PickleFailure(end);
     } finally {
-      m.replaying = false;
+      m.replaying = outer;
       m.op = op;
-      this.replayed += this.count - before;
+      if (!outer) this.replayed += this.count - before;
     }
     stack.length = depth;
     markBases.length = marks;
