@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from "../../result.ts";
+import type { DeferredRun } from "./deferred-run.ts";
 import { type PickleError, pickleError } from "./pickle-error.ts";
 import { defaultPickleLimits, type PickleLimits } from "./pickle-limits.ts";
 import { type GlobalRef, PickleFailure, PickleMachine, type PickleNote } from "./pickle-machine.ts";
@@ -6,7 +7,7 @@ import { pickleOpcodes } from "./pickle-opcodes.ts";
 import { opHandlers } from "./pickle-ops.ts";
 import { OpcodeReader } from "./pickle-reader.ts";
 import type { PyValue, StorageRef } from "./py-value.ts";
-import { type DeferredRun, TensorRunMatcher } from "./tensor-run.ts";
+import { TensorRunMatcher } from "./tensor-run.ts";
 import { torchPersistentLoad } from "./torch-reconstructors.ts";
 
 export interface InterpretPickleOptions {

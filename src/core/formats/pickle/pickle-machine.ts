@@ -1,9 +1,9 @@
+import { DeferredRun } from "./deferred-run.ts";
 import { type PickleError, type PickleErrorCode, pickleError } from "./pickle-error.ts";
 import type { PickleLimits } from "./pickle-limits.ts";
 import type { DecodedOp } from "./pickle-reader.ts";
 import { PyDict } from "./py-dict.ts";
 import { addToSet, isTagged, type PyValue, type StorageRef } from "./py-value.ts";
-import { DeferredRun } from "./tensor-run.ts";
 
 /** Thrown inside the machine only; `interpretPickle` turns it into an error value. */
 export class PickleFailure extends Error {

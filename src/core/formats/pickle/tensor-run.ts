@@ -1,24 +1,9 @@
-import { canonicalName } from "./global-names.ts";
+import { DeferredRun } from "./deferred-run.ts";
+import { KnownGlobal } from "./known-global.ts";
 import type { PickleMachine } from "./pickle-machine.ts";
 import { internedAscii } from "./pickle-reader.ts";
 import { isTagged, type PyGlobal, type PyValue, type StorageRef, type TensorRef } from "./py-value.ts";
 import { storageRef, stridedTensor } from "./torch-reconstructors.ts";
-
-/**
- * A memo slot the tensor fast path filled without building its value (a storage id, shape or stride tuple, a
- * hooks `OrderedDict()`, an args tuple: nothing a report reads). A BINGET that asks for it replays the run
- * `[start, end)` through the ordinary interpreter, which builds every deferred value of that run at once.
- */
-export class DeferredRun {
-  readonly start: number;
-  readonly end: number;
-  /** Replayed already (its slots hold built values, or were overwritten after the replay). */
-  built = false;
-  constructor(start: number, end: number) {
-    this.start = start;
-    this.end = end;
-  }
-}
 
 const op = {
   MARK: 0x28,
@@ -50,34 +35,6 @@ const MAX_DIMS = 32;
 const PUT_TENSOR = 0;
 const PUT_STRING = 1;
 const PUT_DEFERRED = 2;
-
-/** Whether a memoized value is the global `name` (by canonical name, as reconstructors are looked up). */
-function isGlobalNamed(value: PyValue | DeferredRun | undefined, name: string): value is PyGlobal {
-  return (
-    isTagged(value as PyValue) &&
-    (value as PyGlobal).kind === "global" &&
-    canonicalName((value as PyGlobal).module, (value as PyGlobal).name) === name
-  );
-}
-
-/**
- * One global, recognised by canonical name once per object: a pickle memoizes a global once and BINGETs it per
- * tensor, so the check is an identity compare.
- */
-class KnownGlobal {
-  private seen: PyValue | DeferredRun | undefined;
-  private readonly name: string;
-  constructor(name: string) {
-    this.name = name;
-  }
-
-  is(value: PyValue | DeferredRun | undefined): boolean {
-    if (value === this.seen && value !== undefined) return true;
-    if (!isGlobalNamed(value, this.name)) return false;
-    this.seen = value;
-    return true;
-  }
-}
 
 /**
  * Recognises the opcode run `pickle` writes for one tensor after `BINGET <_rebuild_tensor_v2>` and builds only
