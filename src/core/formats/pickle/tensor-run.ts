@@ -105,10 +105,8 @@ export class TensorRunMatcher {
     this.ops += 1;
     if (!this.orderedDict.is(this.get())) return undefined;
     if (!this.expect(op.EMPTY_TUPLE) || !this.expect(op.REDUCE)) return undefined;
-    this.put(PUT_DEFERRED, undefined);
-    if (!this.expect(op.TUPLE)) return undefined;
-    this.put(PUT_DEFERRED, undefined);
-    if (!this.expect(op.REDUCE)) return undefined;
+    if (!this.put(PUT_DEFERRED, undefined) || !this.expect(op.TUPLE)) return undefined;
+    if (!this.put(PUT_DEFERRED, undefined) || !this.expect(op.REDUCE)) return undefined;
     this.charged += 2 * 64 + 16 + 8 * 6 + 16 * 2 + 8 * (shape.length + stride.length);
     const parts = { offset, requiresGrad: flag === op.NEWTRUE, dtype: undefined, extra: undefined };
     const known = { shape, stride, storage };
