@@ -1,7 +1,7 @@
 import { checkFileCompleteness } from "../formats/completeness.ts";
 import type { DirectoryView } from "../formats/hf-checkpoint-dir.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { PyDict } from "../formats/pickle/py-value.ts";
 import type { TorchPickleRead } from "../formats/torch-pickle-result.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";

@@ -1,6 +1,6 @@
 import { checkFileCompleteness } from "../formats/completeness.ts";
 import type { DirectoryView } from "../formats/hf-checkpoint-dir.ts";
-import { PyDict } from "../formats/pickle/py-value.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { asInt, field } from "../frameworks/framework-input.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";

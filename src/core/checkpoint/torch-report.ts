@@ -1,6 +1,7 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { isTagged, PyDict, type PyValue } from "../formats/pickle/py-value.ts";
+import { isTagged, type PyValue } from "../formats/pickle/py-value.ts";
 import {
   PLAIN_JSON_MAX_COST,
   PLAIN_JSON_REPEAT_COST,

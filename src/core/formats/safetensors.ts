@@ -110,7 +110,8 @@ export function readSafetensorsHeader(source: ByteSource): Result<SafetensorsHea
   const tensors = parseTensors(parsed.data);
   if (!tensors.success) return tensors;
   const { __metadata__: rawMetadata } = parsed.data;
-  const metadata = rawMetadata === undefined ? undefined : Metadata.safeParse(rawMetadata);
+  const metadata =
+    rawMetadata === undefined ? undefined : (plainMetadata(rawMetadata) ?? Metadata.safeParse(rawMetadata));
   if (metadata !== undefined && !metadata.success)
     return safetensorsError("invalid-header", "__metadata__ must map strings to strings; re-save the file");
   const end = checkOffsets(tensors.data);
@@ -166,6 +167,17 @@ function plainTensorInfo(raw: unknown): { success: true; data: z.infer<typeof Te
   if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(offsets[0]) || !isCount(offsets[1]))
     return undefined;
   return { success: true, data: { dtype, shape, data_offsets: [offsets[0], offsets[1]] } };
+}
+
+/** `Metadata` checked by hand for the common case (an object of strings); anything else goes to the schema. */
+function plainMetadata(raw: unknown): { success: true; data: Record<string, string> } | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const data: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== "string" || key === "__proto__") return undefined;
+    data[key] = value;
+  }
+  return { success: true, data };
 }
 
 function parseTensors(header: Record<string, unknown>): Result<SafetensorsTensor[], SafetensorsError> {

@@ -3,21 +3,15 @@ import { readI64 } from "../bytes/little-endian.ts";
 import { formatBytes } from "../catalog/human-units.ts";
 import { INPUT_CAPS } from "../input-caps.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { scanFromInterpretations } from "../safety/interpreted-pickles-scan.ts";
 import { legacyTorchScan } from "../safety/legacy-torch-scan.ts";
 import { type GlobalScan, scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { Completeness } from "./completeness.ts";
 import type { PickleError } from "./pickle/pickle-error.ts";
 import { interpretPickle, type PickleInterpretation } from "./pickle/pickle-interpreter.ts";
+import { PyDict } from "./pickle/py-dict.ts";
 import { pyRepr } from "./pickle/py-str.ts";
-import {
-  dictGet,
-  isTagged,
-  PyDict,
-  type PyValue,
-  type StorageRef,
-  sequenceItems,
-} from "./pickle/py-value.ts";
-import { storageFromPid, torchPersistentLoad } from "./pickle/torch-reconstructors.ts";
+import { dictGet, isTagged, type PyValue, type StorageRef, sequenceItems } from "./pickle/py-value.ts";
 import {
   cachedScalarReader,
   decodeTensorScalar,
@@ -40,6 +34,8 @@ type Pickles = {
   readonly keys: readonly string[];
   readonly storagesStart: number;
   readonly storages: ReadonlyMap<string, StorageRef>;
+  /** All five interpretations, in file order, when every one succeeded (the safety scan is taken from them). */
+  readonly interpreted: readonly PickleInterpretation[];
 };
 
 const legacyError = (code: TorchReadError["code"], message: string) =>
@@ -56,14 +52,17 @@ export function readLegacyTorchCheckpoint(
 ): Result<TorchPickleRead, TorchReadError> {
   const maxBytes = options.maxPickleBytes ?? INPUT_CAPS.pickle.bytes;
   const { window, pickles } = readPickles(source, maxBytes);
-  // Every one of the five pickles is scanned, even when a header pickle is not what torch writes.
-  const scan = legacyTorchScan(scanLegacyPickles(source, { window, maxBytes }));
+  // Every one of the five pickles is scanned, even when a header pickle is not what torch writes: from their
+  // interpretations when all five ran cleanly (one pass), else by the static walk.
+  const interpreted = pickles.success ? pickles.data.interpreted : [];
+  const fromInterpretation = interpreted.length === 5 ? scanFromInterpretations(interpreted) : undefined;
+  const scan = legacyTorchScan(fromInterpretation ?? scanLegacyPickles(source, { window, maxBytes }));
   if (!pickles.success) return fail({ ...pickles.error, scan });
   const { main, mainError } = pickles.data;
   const base = { format: "torch-legacy" as const, scan, zip: undefined, warnings: [] };
   if (main === undefined)
     return ok({ ...base, value: undefined, pickleError: mainError, notes: [], readScalar: () => undefined });
-  const walked = walkStorages(source, pickles.data);
+  const walked = walkStorages(source, { ...pickles.data, window });
   if (!walked.success) return fail({ ...walked.error, scan });
   const offsets = walked.data;
   const readScalar = cachedScalarReader((tensor) => {
@@ -135,15 +134,11 @@ function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
   const header = headerPickles(bytes);
   if (!header.success) return header;
   const storages = new Map<string, StorageRef>();
-  const persistentLoad = (pid: PyValue): PyValue => {
-    const storage = storageFromPid(pid);
-    if (storage !== undefined) storages.set(storage.key, storage);
-    return torchPersistentLoad(pid);
-  };
-  const main = interpretPickle(bytes, { offset: header.data, persistentLoad });
+  const onStorage = (storage: StorageRef) => void storages.set(storage.key, storage);
+  const main = interpretPickle(bytes, { offset: header.data.endOffset, onStorage });
   if (!main.success) {
     if (main.error.code === "truncated") return pickleFailure(main.error);
-    const empty = { keys: [], storagesStart: 0, storages };
+    const empty = { keys: [], storagesStart: 0, storages, interpreted: [] };
     return ok({ ...empty, main: undefined, mainError: main.error });
   }
   const keys = interpretPickle(bytes, { offset: main.data.endOffset });
@@ -155,6 +150,7 @@ function parseWindow(bytes: Uint8Array): Result<Pickles, TorchReadError> {
     keys: keyList,
     storagesStart: keys.data.endOffset,
     storages,
+    interpreted: [...header.data.pickles, main.data, keys.data],
   });
 }
 
@@ -163,8 +159,10 @@ function pickleFailure(error: PickleError, what = "main"): Result<never, TorchRe
   return legacyError(code, `legacy torch ${what} pickle: ${error.message}`);
 }
 
-/** Magic, protocol version and sys_info; returns where the main pickle starts. */
-function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
+type HeaderPickles = { readonly pickles: readonly PickleInterpretation[]; readonly endOffset: number };
+
+/** Magic, protocol version and sys_info; returns them and where the main pickle starts. */
+function headerPickles(bytes: Uint8Array): Result<HeaderPickles, TorchReadError> {
   const magic = interpretPickle(bytes);
   if (!magic.success) return pickleFailure(magic.error, "magic-number");
   if (magic.data.value !== MAGIC)
@@ -183,7 +181,7 @@ function headerPickles(bytes: Uint8Array): Result<number, TorchReadError> {
       "legacy-corrupt",
       "a big-endian legacy torch file; load and re-save it with torch ≥ 1.6",
     );
-  return ok(sysInfo.data.endOffset);
+  return ok({ pickles: [magic.data, protocol.data, sysInfo.data], endOffset: sysInfo.data.endOffset });
 }
 
 /** What a header pickle holds, for a message: `1002`, `'text'`, `a dict`, `a call to posix.system`. */
@@ -203,7 +201,11 @@ function describeHeaderValue(value: PyValue): string {
 }
 
 /** Walks `i64 numel + numel × element size` per key; the data offsets of each storage, or why the file is not whole. */
-function walkStorages(source: ByteSource, pickles: Pickles): Result<Map<string, number>, TorchReadError> {
+function walkStorages(
+  source: ByteSource,
+  pickles: Pickles & { readonly window: Uint8Array },
+): Result<Map<string, number>, TorchReadError> {
+  const { window } = pickles;
   const offsets = new Map<string, number>();
   let at = pickles.storagesStart;
   for (const key of pickles.keys) {
@@ -211,7 +213,8 @@ function walkStorages(source: ByteSource, pickles: Pickles): Result<Map<string, 
     const size = storage?.elementSize;
     if (size === undefined)
       return legacyError("legacy-corrupt", `storage "${key}" has no known element type; the file is damaged`);
-    const count = source.read(at, 8);
+    // A small file's storages sit inside the window the pickles were read with: no second read for their sizes.
+    const count = at + 8 <= window.length ? window.subarray(at, at + 8) : source.read(at, 8);
     if (count.length < 8)
       return legacyError(
         "legacy-incomplete",

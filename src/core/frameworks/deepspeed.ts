@@ -1,6 +1,7 @@
 import type { DeepSpeedStates } from "../checkpoint/distributed-report-parts.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { PyDict, type PyValue, sequenceItems } from "../formats/pickle/py-value.ts";
+import { type PyValue, sequenceItems } from "../formats/pickle/py-value.ts";
 import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
 import { asInt, asString, type FrameworkInput, field, type Recognizer } from "./framework-input.ts";
 import { summarizeStateDict } from "./state-dict-summary.ts";

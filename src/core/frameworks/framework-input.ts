@@ -1,6 +1,7 @@
 import type { CheckpointReport, Framework } from "../checkpoint/checkpoint-report.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { globalName, isTagged, PyDict, type PyValue } from "../formats/pickle/py-value.ts";
+import { globalName, isTagged, type PyValue } from "../formats/pickle/py-value.ts";
 import type { PlainBudget, PlainJson } from "../formats/pickle/to-plain-json.ts";
 
 /** What a recognizer sees: the interpreted main object and converters that can read 0-d tensors. */

@@ -4,8 +4,9 @@ import type {
   OptimizerSummary,
 } from "../checkpoint/checkpoint-report-parts.ts";
 import { isOmegaConfObject } from "../formats/pickle/omegaconf-unwrap.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { PyDict, sequenceItems } from "../formats/pickle/py-value.ts";
+import { sequenceItems } from "../formats/pickle/py-value.ts";
 import { parseCallbackKey } from "./callback-key.ts";
 import {
   asInt,

@@ -1,6 +1,7 @@
 import type { OptimizerSummary } from "../checkpoint/checkpoint-report-parts.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { PyDict, type PyValue, sequenceItems } from "../formats/pickle/py-value.ts";
+import { type PyValue, sequenceItems } from "../formats/pickle/py-value.ts";
 import type { FrameworkInput } from "./framework-input.ts";
 
 /** An `optimizer.state_dict()`: a dict with `state` and a `param_groups` list. */

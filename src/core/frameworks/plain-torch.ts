@@ -1,5 +1,5 @@
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { PyDict } from "../formats/pickle/py-value.ts";
 import type { PlainJson } from "../formats/pickle/to-plain-json.ts";
 import { asInt, type FrameworkFacts, type FrameworkInput, type Recognizer } from "./framework-input.ts";
 import { isOptimizerState, summarizeOptimizer } from "./optimizer-summary.ts";

@@ -1,6 +1,7 @@
 import type { StateDictSummary } from "../checkpoint/checkpoint-report-parts.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { isTagged, PyDict, type PyObject, type PyValue, type TensorRef } from "../formats/pickle/py-value.ts";
+import { isTagged, type PyObject, type PyValue, type TensorRef } from "../formats/pickle/py-value.ts";
 import { TensorTally } from "./tensor-tally.ts";
 
 // Deeper than any real module tree; guards the walk against crafted cycles.

@@ -1,4 +1,4 @@
-import { PyDict } from "../formats/pickle/py-value.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
 import {
   asInt,
   asString,

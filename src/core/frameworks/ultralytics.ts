@@ -1,5 +1,6 @@
 import type { ModelInfo } from "../checkpoint/checkpoint-report-parts.ts";
-import { globalName, PyDict, type PyObject, type PyValue } from "../formats/pickle/py-value.ts";
+import { PyDict } from "../formats/pickle/py-dict.ts";
+import { globalName, type PyObject, type PyValue } from "../formats/pickle/py-value.ts";
 import {
   asInt,
   asString,

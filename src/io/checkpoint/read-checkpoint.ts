@@ -67,13 +67,18 @@ function readTracker(path: string): string | null {
  *   records) is found from it in one pass. data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
  * - The pickle is interpreted, never executed (pickle-interpreter.ts): one reusable decoded op, handlers in an
  *   array by opcode byte, memo as a growable array, short ASCII strings interned, SETITEMS read in place, dicts
- *   scanned up to 32 string keys and indexed only past that. Tensors become small TensorRef summaries built from
- *   the pickled tuples as they are (dtype, shape, storage key), never data; empty dicts and `()` share one list.
- * - The safety scan records every GLOBAL/STACK_GLOBAL as interpreted; the report builders then walk the value
- *   once each (module trees once per module). State dicts are counted as their tensors are met (TensorTally:
- *   counts, numel, bytes, dtypes, storages, first names), never listed.
- * - Not yet: skipping the per-tensor objects themselves (args/storage-id/shape tuples, hooks dict) by recognising
- *   a tensor's opcode run; the memo would have to hold values built only when a BINGET asks (BENCHMARKS.md).
+ *   scanned up to 32 string keys and indexed only past that; empty dicts and `()` share one list.
+ * - Tensors are read, not built (tensor-run.ts): after `BINGET <_rebuild_tensor_v2>` the ~25 opcodes torch writes
+ *   per tensor (storage id, offset, shape, stride, requires_grad, hooks `OrderedDict()`) are matched in one step
+ *   into a TensorRef (dtype, shape, storage key: what summaries count). The tuples and hooks dict are not made;
+ *   their memo slots hold a deferred run that a BINGET replays through the ordinary handlers (torch never asks).
+ *   Anything unexpected in a run (a GLOBAL, a LONG1, a memoized shape) leaves it to the ordinary interpreter, so
+ *   every GLOBAL is still executed and recorded for the safety verdict.
+ * - The safety scan is taken from the interpretation (every GLOBAL/INST in order), for a zip's data.pkl and for a
+ *   legacy file's five pickles alike; the static walk runs only where it alone can judge (getattr call sites,
+ *   bytes after STOP, a failed interpretation; in legacy files also STACK_GLOBAL, PROTO out of place, PERSID).
+ *   Report builders walk the value once each; state dicts are counted as their tensors are met (TensorTally).
+ * - safetensors: the JSON header, checked by hand in the common case (zod only for what the hand check refuses).
  * Measured in bench/reader-bench.ts against Python's C unpickler (BENCHMARKS.md).
  *
  * Reads one checkpoint (a file, an HF `checkpoint-N/` or a Lightning sharded `.ckpt/` directory) into a report.

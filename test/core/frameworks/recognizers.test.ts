@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import { frameworkInput } from "../../../src/core/checkpoint/torch-report.ts";
 import { inputDict, inputFloat, type PickleInput } from "../../../src/core/formats/pickle/pickle-input.ts";
+import { PyDict } from "../../../src/core/formats/pickle/py-dict.ts";
 import {
-  PyDict,
   type PyObject,
   type PyValue,
   pySet,

@@ -1,7 +1,8 @@
 import { fail, ok, type Result } from "../../result.ts";
 import { interpretPickle } from "../pickle/pickle-interpreter.ts";
+import { PyDict } from "../pickle/py-dict.ts";
 import { pyStr } from "../pickle/py-str.ts";
-import { globalName, isTagged, PyDict, type PyValue, sequenceItems } from "../pickle/py-value.ts";
+import { globalName, isTagged, type PyValue, sequenceItems } from "../pickle/py-value.ts";
 import { toPlainJson } from "../pickle/to-plain-json.ts";
 
 // `Metadata` of torch's distributed checkpoint, as `FileSystemWriter.finish` pickles it into `.metadata`:

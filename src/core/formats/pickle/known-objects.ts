@@ -1,6 +1,7 @@
 import { canonicalName } from "./global-names.ts";
 import { isOmegaConfObject, unwrapOmegaConf } from "./omegaconf-unwrap.ts";
-import { isTagged, PyDict, type PyObject, type PyValue } from "./py-value.ts";
+import { PyDict } from "./py-dict.ts";
+import { isTagged, type PyObject, type PyValue } from "./py-value.ts";
 
 // Classes whose instances are just their attributes (`vars(obj)`).
 const attributeBagClasses = new Set(["argparse.Namespace", "types.SimpleNamespace"]);

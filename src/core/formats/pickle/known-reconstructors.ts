@@ -1,8 +1,8 @@
 import { canonicalName, normaliseModule } from "./global-names.ts";
 import { applyNumpyBuild, numpyDtype, numpyReconstruct, numpyScalar } from "./numpy-reconstructors.ts";
+import { PyDict } from "./py-dict.ts";
 import {
   isTagged,
-  PyDict,
   type PyGlobal,
   type PyObject,
   type PyReduce,

@@ -1,4 +1,5 @@
-import { isTagged, PyDict, type PyObject, type PyValue, sequenceItems } from "./py-value.ts";
+import { PyDict } from "./py-dict.ts";
+import { isTagged, type PyObject, type PyValue, sequenceItems } from "./py-value.ts";
 
 // Deeper than any real config; protects the recursion from crafted input.
 const maxDepth = 200;

@@ -1,11 +1,13 @@
 import { fail, ok, type Result } from "../../result.ts";
+import type { DeferredRun } from "./deferred-run.ts";
 import { type PickleError, pickleError } from "./pickle-error.ts";
 import { defaultPickleLimits, type PickleLimits } from "./pickle-limits.ts";
 import { type GlobalRef, PickleFailure, PickleMachine, type PickleNote } from "./pickle-machine.ts";
 import { pickleOpcodes } from "./pickle-opcodes.ts";
 import { opHandlers } from "./pickle-ops.ts";
 import { OpcodeReader } from "./pickle-reader.ts";
-import type { PyValue } from "./py-value.ts";
+import type { PyValue, StorageRef } from "./py-value.ts";
+import { TensorRunMatcher } from "./tensor-run.ts";
 import { torchPersistentLoad } from "./torch-reconstructors.ts";
 
 export interface InterpretPickleOptions {
@@ -18,6 +20,8 @@ export interface InterpretPickleOptions {
    * @default torchPersistentLoad — `('storage', …)` tuples become StorageRef, anything else PersistentRef
    */
   readonly persistentLoad?: (pid: PyValue) => PyValue;
+  /** Told of every torch storage a persistent id names (legacy files find their storages' types this way). */
+  readonly onStorage?: (storage: StorageRef) => void;
   /** Apply known reconstructors (OrderedDict, tensors, numpy …). False gives the raw object model. @default true */
   readonly reconstruct?: boolean;
 }
@@ -32,6 +36,8 @@ export interface PickleInterpretation {
   /** The PROTO argument, undefined for protocol 0/1 pickles. */
   readonly protocol: number | undefined;
   readonly opcodeCount: number;
+  /** Tensors read by the fast path (tensor-run.ts) rather than opcode by opcode. */
+  readonly tensorRuns: number;
   /** Every GLOBAL/STACK_GLOBAL/INST executed, in order, with raw (un-normalised) names. */
   readonly globals: readonly GlobalRef[];
   readonly notes: readonly PickleNote[];
@@ -51,6 +57,7 @@ export function interpretPickle(
     persistentLoad: options.persistentLoad ?? torchPersistentLoad,
     reconstruct: options.reconstruct ?? true,
     startOffset,
+    onStorage: options.onStorage,
   });
   try {
     return run(bytes, machine, startOffset);
@@ -73,6 +80,98 @@ const handlerByCode: ReadonlyArray<Handler | undefined> = (() => {
   return table;
 })();
 
+const STOP = pickleOpcodes.STOP[0];
+const BINGET = pickleOpcodes.BINGET[0];
+const LONG_BINGET = pickleOpcodes.LONG_BINGET[0];
+
+/**
+ * Opcodes from `offset` until STOP (or, when replaying a deferred tensor run, until `until`). A BINGET of
+ * `_rebuild_tensor_v2` first offers the bytes after it to the tensor fast path (tensor-run.ts).
+ */
+class OpLoop {
+  count = 0;
+  /** Opcodes executed again to build deferred values: they count toward `maxOpcodes`, not `opcodeCount`. */
+  replayed = 0;
+  tensorRuns = 0;
+  private readonly m: PickleMachine;
+  private readonly reader: OpcodeReader;
+  private readonly tensors: TensorRunMatcher | undefined;
+
+  constructor(bytes: Uint8Array, m: PickleMachine, fast: boolean) {
+    this.m = m;
+    this.reader = new OpcodeReader(bytes, m.limits.maxStringBytes);
+    this.tensors = fast ? new TensorRunMatcher(bytes, m) : undefined;
+    if (fast) m.replay = (run) => this.replay(run);
+  }
+
+  /** Runs to STOP (returns the offset just past it) or to `until`; an error value if decoding fails. */
+  run(from: number, until = -1): number | PickleError {
+    const m = this.m;
+    let offset = from;
+    for (;;) {
+      if (offset === until) return offset;
+      const op = this.reader.read(offset);
+      if ("code" in op) return op;
+      m.op = op;
+      this.count += 1;
+      if (this.count > m.limits.maxOpcodes)
+        m.fail("limit-exceeded", `more than ${m.limits.maxOpcodes} opcodes`, "maxOpcodes");
+      m.charge(8);
+      offset = op.next;
+      const code = op.info.code;
+      if (code === STOP) return offset;
+      (handlerByCode[code] as Handler)(m, op.arg);
+      if ((code === BINGET || code === LONG_BINGET) && !m.replaying && this.tensors !== undefined)
+        offset = this.tensorRun(offset);
+    }
+  }
+
+  /** After a BINGET: if it pushed `_rebuild_tensor_v2` and a tensor run follows, the tensor replaces both. */
+  private tensorRun(offset: number): number {
+    const m = this.m;
+    const tensors = this.tensors as TensorRunMatcher;
+    if (!tensors.startsRun(m.stack[m.stack.length - 1])) return offset;
+    const matched = tensors.match({
+      from: offset,
+      replayFrom: m.op?.offset ?? offset,
+      opsLeft: m.limits.maxOpcodes - this.count,
+    });
+    if (matched === undefined) return offset;
+    this.count += tensors.ops;
+    this.tensorRuns += 1;
+    m.stack[m.stack.length - 1] = matched.tensor;
+    return matched.end;
+  }
+
+  /**
+   * Builds a deferred run's memo values: its bytes again (from the BINGET of `_rebuild_tensor_v2`), through the
+   * handlers, on top of the current stack, which is then put back as it was.
+   */
+  private replay(run: DeferredRun): void {
+    if (run.built) return;
+    run.built = true;
+    const m = this.m;
+    const { stack, markBases } = m;
+    const depth = stack.length;
+    const marks = markBases.length;
+    const op = m.op;
+    // A replay inside a replay (not something torch writes) leaves the outer one in charge of the flag and count.
+    const outer = m.replaying;
+    m.replaying = true;
+    const before = this.count;
+    try {
+      const end = this.run(run.start, run.end);
+      if (typeof end !== "number") throw new PickleFailure(end);
+    } finally {
+      m.replaying = outer;
+      m.op = op;
+      if (!outer) this.replayed += this.count - before;
+    }
+    stack.length = depth;
+    markBases.length = marks;
+  }
+}
+
 function run(
   bytes: Uint8Array,
   m: PickleMachine,
@@ -83,34 +182,23 @@ function run(
       pickleError({ code: "bad-argument", what: "start offset is outside the data", offset: startOffset }),
     );
   }
-  let offset = startOffset;
-  let count = 0;
-  const reader = new OpcodeReader(bytes, m.limits.maxStringBytes);
-  for (;;) {
-    const op = reader.read(offset);
-    if ("code" in op) return fail(op);
-    m.op = op;
-    count += 1;
-    if (count > m.limits.maxOpcodes)
-      m.fail("limit-exceeded", `more than ${m.limits.maxOpcodes} opcodes`, "maxOpcodes");
-    m.charge(8);
-    offset = op.next;
-    if (op.info.name === "STOP") {
-      const value = m.pop();
-      if (m.stack.length > 0 || m.markBases.length > 0) {
-        m.note("stack-not-empty-at-stop", `${m.stack.length} values and ${m.markBases.length} marks left`);
-      }
-      return ok({
-        value,
-        startOffset,
-        endOffset: offset,
-        trailingBytes: bytes.length - offset,
-        protocol: m.protocol,
-        opcodeCount: count,
-        globals: m.globals,
-        notes: m.notes,
-      });
-    }
-    (handlerByCode[op.info.code] as Handler)(m, op.arg);
+  const fast = m.reconstruct && m.persistentLoad === torchPersistentLoad;
+  const loop = new OpLoop(bytes, m, fast);
+  const end = loop.run(startOffset);
+  if (typeof end !== "number") return fail(end);
+  const value = m.pop();
+  if (m.stack.length > 0 || m.markBases.length > 0) {
+    m.note("stack-not-empty-at-stop", `${m.stack.length} values and ${m.markBases.length} marks left`);
   }
+  return ok({
+    value,
+    startOffset,
+    endOffset: end,
+    trailingBytes: bytes.length - end,
+    protocol: m.protocol,
+    opcodeCount: loop.count - loop.replayed,
+    tensorRuns: loop.tensorRuns,
+    globals: m.globals,
+    notes: m.notes,
+  });
 }

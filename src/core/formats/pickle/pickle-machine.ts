@@ -1,7 +1,9 @@
+import { DeferredRun } from "./deferred-run.ts";
 import { type PickleError, type PickleErrorCode, pickleError } from "./pickle-error.ts";
 import type { PickleLimits } from "./pickle-limits.ts";
 import type { DecodedOp } from "./pickle-reader.ts";
-import { addToSet, isTagged, PyDict, type PyValue } from "./py-value.ts";
+import { PyDict } from "./py-dict.ts";
+import { addToSet, isTagged, type PyValue, type StorageRef } from "./py-value.ts";
 
 /** Thrown inside the machine only; `interpretPickle` turns it into an error value. */
 export class PickleFailure extends Error {
@@ -43,8 +45,20 @@ export class PickleMachine {
   readonly stack: PyValue[] = [];
   readonly markBases: number[] = [];
   // The memo is a growable array (indices are small and dense in practice); a far index goes to a Map.
-  private readonly memoDense: (PyValue | undefined)[] = [];
-  private memoFar: Map<number, PyValue> | undefined;
+  private readonly memoDense: (PyValue | DeferredRun | undefined)[] = [];
+  private memoFar: Map<number, PyValue | DeferredRun> | undefined;
+  /**
+   * Builds a deferred run's values by interpreting its bytes again (set by the interpreter). While it runs,
+   * `replaying` is true and a memo write only fills slots that are still deferred, so the values the fast path
+   * did build (the tensor) keep their identity.
+   */
+  replay: ((run: DeferredRun) => void) | undefined;
+  replaying = false;
+  /**
+   * Runs with deferred slots, in order. A replay must see the memo as the run saw it, so before any slot is
+   * written a second time (torch never does; a crafted pickle may) every deferred run is built.
+   */
+  private readonly deferredRuns: DeferredRun[] = [];
   /** Distinct memo indices stored (MEMOIZE's next index). */
   memoSize = 0;
   readonly globals: GlobalRef[] = [];
@@ -54,6 +68,7 @@ export class PickleMachine {
   op: DecodedOp | undefined = undefined;
   readonly limits: PickleLimits;
   readonly persistentLoad: (pid: PyValue) => PyValue;
+  readonly onStorage: ((storage: StorageRef) => void) | undefined;
   readonly reconstruct: boolean;
   readonly startOffset: number;
 
@@ -62,7 +77,9 @@ export class PickleMachine {
     persistentLoad: (pid: PyValue) => PyValue;
     reconstruct: boolean;
     startOffset: number;
+    onStorage: ((storage: StorageRef) => void) | undefined;
   }) {
+    this.onStorage = options.onStorage;
     this.startOffset = options.startOffset;
     this.limits = options.limits;
     this.persistentLoad = options.persistentLoad;
@@ -158,16 +175,19 @@ export class PickleMachine {
     }
   }
 
-  memoPut(index: number, value: PyValue): void {
+  memoPut(index: number, value: PyValue | DeferredRun): void {
     if (index < 0 || !Number.isSafeInteger(index))
       this.fail("bad-argument", `memo index ${index} is invalid`);
+    const existing = this.memoPeek(index);
+    if (this.replaying && !(existing instanceof DeferredRun)) return;
+    if (existing !== undefined && !this.replaying) this.buildDeferredRuns();
+    if (existing === undefined) this.memoSize += 1;
     if (index < denseMemoLimit) {
-      if (index >= this.memoDense.length || this.memoDense[index] === undefined) this.memoSize += 1;
-      while (this.memoDense.length < index) this.memoDense.push(undefined);
-      this.memoDense[index] = value;
+      const dense = this.memoDense;
+      while (dense.length < index) dense.push(undefined);
+      dense[index] = value;
     } else {
       this.memoFar ??= new Map();
-      if (!this.memoFar.has(index)) this.memoSize += 1;
       this.memoFar.set(index, value);
     }
     if (this.memoSize > this.limits.maxMemoEntries) {
@@ -175,10 +195,34 @@ export class PickleMachine {
     }
   }
 
+  /** Records a run whose slots hold `run` (tensor-run.ts). */
+  deferRun(run: DeferredRun): void {
+    this.deferredRuns.push(run);
+  }
+
+  private buildDeferredRuns(): void {
+    const runs = this.deferredRuns;
+    if (runs.length === 0 || this.replay === undefined) return;
+    for (let i = 0; i < runs.length; i++) this.replay(runs[i] as DeferredRun);
+    runs.length = 0;
+  }
+
   memoGet(index: number): PyValue {
-    const value = index < denseMemoLimit ? this.memoDense[index] : this.memoFar?.get(index);
-    if (value === undefined) this.fail("memo-missing", `memo entry ${index} was never stored`);
+    let value = this.memoPeek(index);
+    if (value instanceof DeferredRun && this.replay !== undefined) {
+      this.replay(value);
+      value = this.memoPeek(index);
+    }
+    if (value === undefined || value instanceof DeferredRun)
+      this.fail("memo-missing", `memo entry ${index} was never stored`);
     return value;
+  }
+
+  /** The memo slot as stored (a deferred run included), undefined when empty; never fails. */
+  memoPeek(index: number): PyValue | DeferredRun | undefined {
+    // Bounds first: reading past an array's end takes the engine's slow path (MEMOIZE/BINPUT ask for a new index).
+    if (index < this.memoDense.length) return this.memoDense[index];
+    return index < denseMemoLimit ? undefined : this.memoFar?.get(index);
   }
 
   setItems(target: PyValue, pairs: readonly PyValue[]): void {

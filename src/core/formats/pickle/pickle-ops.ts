@@ -3,7 +3,8 @@ import type { PickleMachine } from "./pickle-machine.ts";
 import { highestPickleProtocol, type PickleOpName } from "./pickle-opcodes.ts";
 import type { PickleArg } from "./pickle-reader.ts";
 import { parsePyFloat, parsePyInt } from "./pickle-text.ts";
-import { isTagged, PyDict, type PyValue, pyBytes, pySet, pyTuple, sequenceItems } from "./py-value.ts";
+import { PyDict } from "./py-dict.ts";
+import { isTagged, type PyValue, pyBytes, pySet, pyTuple, sequenceItems } from "./py-value.ts";
 
 /** What a handler does with the machine; STOP is handled by the interpreter loop. */
 type OpHandler = (m: PickleMachine, arg: PickleArg) => void;
@@ -81,7 +82,9 @@ function instantiate(
 function persistent(m: PickleMachine, pid: PyValue): void {
   const items = sequenceItems(pid);
   if (items?.[0] !== "storage") m.note("persistent-id-not-storage", describe(pid));
-  m.push(m.persistentLoad(pid));
+  const loaded = m.persistentLoad(pid);
+  if (m.onStorage !== undefined && isTagged(loaded) && loaded.kind === "storage") m.onStorage(loaded);
+  m.push(loaded);
 }
 
 function describe(value: PyValue): string {

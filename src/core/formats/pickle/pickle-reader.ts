@@ -212,7 +212,7 @@ const internTable: Array<string | undefined> = new Array(4096).fill(undefined);
 const asciiDecoder = new TextDecoder("latin1");
 
 /** The string, or undefined if the bytes are not all ASCII. */
-function internedAscii(bytes: Uint8Array, begin: number, end: number): string | undefined {
+export function internedAscii(bytes: Uint8Array, begin: number, end: number): string | undefined {
   let hash = 0x811c9dc5;
   for (let i = begin; i < end; i++) {
     const byte = bytes[i] as number;

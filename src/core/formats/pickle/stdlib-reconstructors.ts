@@ -1,7 +1,7 @@
+import { PyDict } from "./py-dict.ts";
 import {
   isTagged,
   type PyBytes,
-  PyDict,
   type PyObject,
   type PyValue,
   pyBytes,

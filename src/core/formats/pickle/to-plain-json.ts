@@ -1,7 +1,8 @@
 import { assertNever } from "../../assert-never.ts";
 import { knownObjectView } from "./known-objects.ts";
+import { PyDict } from "./py-dict.ts";
 import { pyClassStr, pyFloatRepr, pyStr } from "./py-str.ts";
-import { globalName, PyDict, type PyTagged, type PyValue, type TensorRef } from "./py-value.ts";
+import { globalName, type PyTagged, type PyValue, type TensorRef } from "./py-value.ts";
 
 /** JSON-safe data: what `JSON.stringify` writes without loss. */
 export type PlainJson = null | boolean | number | string | PlainJson[] | { [key: string]: PlainJson };

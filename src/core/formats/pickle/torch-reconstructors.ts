@@ -1,6 +1,7 @@
 import {
   isTagged,
   type PersistentRef,
+  type PyGlobal,
   type PyValue,
   pyTuple,
   type StorageRef,
@@ -26,6 +27,18 @@ export function storageFromPid(pid: PyValue): StorageRef | undefined {
   if (!isTagged(type) || type.kind !== "global" || !type.name.endsWith("Storage")) return undefined;
   if (typeof key !== "string" && typeof key !== "number") return undefined;
   if (typeof location !== "string" || typeof numel !== "number") return undefined;
+  return storageRef({ type, key, location, numel, view });
+}
+
+/** The StorageRef of a checked storage id (`type.name` ends in "Storage"). */
+export function storageRef(id: {
+  readonly type: PyGlobal;
+  readonly key: string | number;
+  readonly location: string;
+  readonly numel: number;
+  readonly view: PyValue | undefined;
+}): StorageRef {
+  const { type, key, location, numel, view } = id;
   const info = storageTypeInfo(type.name);
   return {
     kind: "storage",
@@ -93,17 +106,25 @@ function makeTensor(parts: TensorParts): TensorRef | undefined {
   const shape = intList(parts.size);
   if (!shape) return undefined;
   const stride = intList(parts.stride) ?? contiguousStride(shape);
-  const storage = asStorage(parts.storage);
-  const storageRef = storage?.kind === "storage" ? storage : undefined;
-  const dtype = parts.dtype ?? storageRef?.dtype ?? "unknown";
+  return stridedTensor(parts, { shape, stride, storage: asStorage(parts.storage) });
+}
+
+/** The TensorRef `makeTensor` gives once shape, stride and storage are known (the fast tensor path calls it too). */
+export function stridedTensor(
+  parts: Pick<TensorParts, "offset" | "requiresGrad" | "dtype" | "rebuild" | "layout" | "extra">,
+  known: { shape: number[]; stride: number[]; storage: StorageRef | PersistentRef | undefined },
+): TensorRef {
+  const { shape, stride, storage } = known;
+  const typed = storage?.kind === "storage" ? storage : undefined;
+  const dtype = parts.dtype ?? typed?.dtype ?? "unknown";
   return {
     kind: "tensor",
     dtype,
     shape,
     stride,
     storageOffset: typeof parts.offset === "number" ? parts.offset : 0,
-    storageKey: storageRef?.key,
-    location: storageRef?.location,
+    storageKey: typed?.key,
+    location: typed?.location,
     numel: product(shape),
     elementSize: dtypeSizes[dtype],
     requiresGrad: parts.requiresGrad === true,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { interpretPickle } from "../../../../src/core/formats/pickle/pickle-interpreter.ts";
-import { isTagged, PyDict, type PyValue } from "../../../../src/core/formats/pickle/py-value.ts";
+import { PyDict } from "../../../../src/core/formats/pickle/py-dict.ts";
+import { isTagged, type PyValue } from "../../../../src/core/formats/pickle/py-value.ts";
 import { type PlainJson, toPlainJson } from "../../../../src/core/formats/pickle/to-plain-json.ts";
 import { binUnicode, global, type PicklePart, pk } from "../../../helpers/pickle-bytes.ts";
 

@@ -1,8 +1,9 @@
 import { expect, test } from "bun:test";
 import { interpretPickle } from "../../../../src/core/formats/pickle/pickle-interpreter.ts";
 import type { PickleLimits } from "../../../../src/core/formats/pickle/pickle-limits.ts";
+import { PyDict } from "../../../../src/core/formats/pickle/py-dict.ts";
 import { pyStr } from "../../../../src/core/formats/pickle/py-str.ts";
-import { PyDict, pyTuple } from "../../../../src/core/formats/pickle/py-value.ts";
+import { pyTuple } from "../../../../src/core/formats/pickle/py-value.ts";
 import {
   PlainBudget,
   type PlainJson,
