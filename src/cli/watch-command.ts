@@ -256,11 +256,6 @@ async function run(context: CommandContext): Promise<number> {
   const settings = settingsFrom(context, parsed);
   standingRetention(settings);
   if (parsed.values["print-systemd-unit"]) return systemdUnit(context, control, settings);
-  if (parsed.values.detach && settings.roots.some(isS3Url))
-    throw new AppError(
-      "usage",
-      "watch: --detach is not available for s3:// prefixes yet (they have no control socket); run it under tmux, nohup or systemd (--print-systemd-unit)",
-    );
   if (parsed.values.detach) return detachWatch(context, control, settings);
   if (settings.roots.some(isS3Url)) {
     // Loaded only for s3:// roots: the directory watcher's start-up stays as it was.
