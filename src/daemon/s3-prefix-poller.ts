@@ -75,7 +75,10 @@ type PollerState = {
 
 async function holdsLead(options: PrefixPollerOptions, state: PollerState): Promise<boolean> {
   const { election, journal, root } = options;
-  if (election === null) return true;
+  if (election === null) {
+    state.role = "polling";
+    return true;
+  }
   if (state.lease !== null) {
     if (await state.lease.stillHeld()) return true;
     journal.log("warn", "lost the poller lease of this prefix (its session ended)", { root });
