@@ -116,7 +116,15 @@ async function listPrefix(options: PrefixPollerOptions, state: PollerState): Pro
   recordScan(options.database, { at, seconds: summary.seconds, roots: [root] });
   const { added, updated, removed, unchanged, failed } = summary;
   state.listings++;
-  state.last = { at, seconds: summary.seconds, added, updated, removed, unchanged, failed };
+  state.last = {
+    at,
+    seconds: Number(summary.seconds.toFixed(3)),
+    added,
+    updated,
+    removed,
+    unchanged,
+    failed,
+  };
   if (changed(summary)) state.lastChangeAt = now();
   state.intervalMs = nextPollInterval({
     currentMs: state.intervalMs,

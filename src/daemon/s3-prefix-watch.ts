@@ -43,7 +43,8 @@ function startPoller(run: S3WatchRun, root: string): PrefixPoller {
       for (const cause of summary.failures) run.journal.log("warn", "object not indexed", { root, cause });
       if (summary.added + summary.updated + summary.removed === 0) return;
       const { added, updated, removed } = summary;
-      run.journal.log("info", "indexed", { root, added, updated, removed, seconds: summary.seconds });
+      const seconds = Number(summary.seconds.toFixed(3));
+      run.journal.log("info", "indexed", { root, added, updated, removed, seconds });
     },
   });
   run.pollers.set(root, poller);
@@ -110,7 +111,8 @@ export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatc
     listNow: async () => {
       const listed = await Promise.all([...run.pollers.values()].map((poller) => poller.listOnce()));
       const polled = listed.filter((summary) => summary !== null).length;
-      return `listed ${polled} of ${listed.length} prefixes (the others are polled by another host)`;
+      const others = listed.length - polled;
+      return `listed ${polled} s3:// prefix${polled === 1 ? "" : "es"}${others > 0 ? `; ${others} polled by another host` : ""}`;
     },
     withCatalog: (work) => work(database),
     stop: async () => {

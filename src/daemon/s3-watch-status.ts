@@ -45,7 +45,7 @@ export function buildS3WatchStatus(run: S3WatchRun): DaemonStatus {
         ? null
         : {
             at: iso(listing.at),
-            seconds: listing.seconds,
+            seconds: Number(listing.seconds.toFixed(3)),
             added: listing.added,
             updated: listing.updated,
             removed: listing.removed,
