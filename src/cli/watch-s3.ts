@@ -127,7 +127,7 @@ export async function watchObjectStore(
     logger,
   });
   // Published once every prefix had its first round: a prefix another host polls has no rows here by then.
-  await Promise.race([watch.ready, stopRequested]);
+  await Promise.race([watch.firstRounds, stopRequested]);
   const publisher = await startWatchPublisher(context, settings.location, logger);
   await stopRequested;
   await watch.stop();

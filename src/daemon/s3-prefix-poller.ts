@@ -142,7 +142,7 @@ async function oneRound(options: PrefixPollerOptions, state: PollerState): Promi
     return (await holdsLead(options, state)) ? await listPrefix(options, state) : null;
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
-    options.journal.log("error", "listing failed; trying again at the next interval", {
+    options.journal.log("error", "could not poll this prefix; trying again at the next interval", {
       root: options.root,
       cause,
     });

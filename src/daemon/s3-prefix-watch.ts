@@ -12,8 +12,8 @@ import { buildS3WatchStatus } from "./s3-watch-status.ts";
 /** `ckpt watch s3://…` running: what its control socket and the TUI ask of it. */
 export type S3PrefixWatch = {
   status(): DaemonStatus;
-  /** Settles when every prefix of the command line was listed once (or found polled by another host). */
-  readonly ready: Promise<void>;
+  /** Settles when every prefix of the command line had its first round: listed, or found polled by another host. */
+  readonly firstRounds: Promise<void>;
   /** Polls another prefix; answers with its first listing (null when another host polls it). */
   addRoot(root: string): Promise<Result<ScanSummary | null, string>>;
   /** Stops polling a prefix; its rows stay in the catalog. */
@@ -100,12 +100,12 @@ export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatc
     poll_ms: options.activeMs,
   });
   const first = options.roots.map((root) => startPoller(run, root).firstRound);
-  const ready = Promise.all(first).then(() => {
-    if (run.state === "starting") run.state = "ready";
-  });
+  // Ready as soon as the pollers run, as the directory watcher is before its first reconcile: a large prefix's
+  // first listing may take minutes, and `--detach` and `ckpt status` need not wait for it.
+  run.state = "ready";
   return ok({
     status: () => buildS3WatchStatus(run),
-    ready,
+    firstRounds: Promise.all(first).then(() => undefined),
     addRoot: (root) => addRoot(run, root),
     removeRoot: (root) => removeRoot(run, root),
     listNow: async () => {

@@ -90,7 +90,10 @@ test("watch s3:// answers status, --add, --remove and stop on the catalog's sock
     what: "the first prefix indexed",
     timeoutMs: 30_000,
   });
-  const running = await statusWhen(environment, (status) => status["state"] === "ready");
+  const running = await statusWhen(
+    environment,
+    (status) => (status["prefixes"] as { role: string }[] | undefined)?.[0]?.role === "polling",
+  );
   expect(running).toMatchObject({ running: true, pid: child.pid, mode: "list", roots: [a] });
   expect((running["prefixes"] as { root: string; role: string }[]).map((p) => [p.root, p.role])).toEqual([
     [a, "polling"],
@@ -140,8 +143,10 @@ test("watch s3:// --detach returns once ready; ckpt stop stops it", async () => 
       // Stopped already.
     }
   });
-  // Ready means every prefix was listed once.
-  expect(catalogPaths(environment.catalog)).toEqual([`${root}/one.pt`]);
+  await waitFor(() => catalogPaths(environment.catalog).includes(`${root}/one.pt`), {
+    what: "the detached watcher indexing the prefix",
+    timeoutMs: 30_000,
+  });
   expect(await statusOf(environment)).toMatchObject({ pid, mode: "list", state: "ready", roots: [root] });
   const stopped = await runCkpt(environment, ["stop", ...catalog]);
   expect(stopped).toMatchObject({ exitCode: 0, stdout: `stopped ckpt watch (pid ${pid})\n` });
