@@ -54,8 +54,9 @@ Options:
 
 Signals: SIGTERM/SIGINT (and 'ckpt stop') finish the checkpoint in hand, cut a reconcile short (the next start
 catches up) and exit 0 within seconds; SIGHUP re-reads the roots, reopens the log, reconciles.
-DIR may be s3://BUCKET/PREFIX (all roots then): object stores send no events, so the prefix is listed every
---poll SECONDS (default 5) while objects change, backing off to a minute when none do.
+DIR may be s3://BUCKET/PREFIX (all roots then): object stores send no events, so each prefix is listed every
+--poll SECONDS (default 5) while objects change, backing off to a minute when none do. With a postgres://
+catalog, one host lists each prefix and publishes its rows; the others wait and take over when it stops.
 'ckpt status' shows what it is doing, 'ckpt stop' stops it. One watcher per catalog: a second exits 1.
 
 Examples:
