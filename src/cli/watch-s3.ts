@@ -1,9 +1,8 @@
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
-import { serveDaemonControl } from "../daemon/daemon-control.ts";
 import type { PrefixElection } from "../daemon/s3-prefix-poller.ts";
-import { startS3PrefixWatch } from "../daemon/s3-prefix-watch.ts";
-import { createS3WatchControl } from "../daemon/s3-watch-control.ts";
+import { type S3PrefixWatch, startS3PrefixWatch } from "../daemon/s3-prefix-watch.ts";
+import { serveS3WatchControl } from "../daemon/s3-watch-control.ts";
 import { catalogHost } from "../io/catalog/catalog-host.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { PollerElection } from "../io/catalog/poller-election.ts";
@@ -57,6 +56,80 @@ function watchLogger(
   return { logger, file };
 }
 
+/** The watch of `settings`, with its election; a second watcher of the catalog is refused as for directories. */
+async function startWatch(
+  context: CommandContext,
+  options: {
+    control: ProcessControl;
+    settings: WatchSettings;
+    session: S3Session;
+    explicitSidecars: boolean;
+  },
+  logger: Logger,
+) {
+  const { settings } = options;
+  const election = await openElection(context, settings.location);
+  const started = startS3PrefixWatch({
+    roots: settings.roots,
+    catalogPath: settings.location.path,
+    // Writing into a shared bucket is asked for, never a default.
+    sidecars: options.explicitSidecars ? settings.sidecars : "read",
+    session: options.session,
+    logger,
+    now: context.now,
+    pid: options.control.pid,
+    version: context.version,
+    noWal: settings.location.networkMount !== null,
+    activeMs: settings.pollIntervalMs ?? DEFAULT_S3_POLL_MS,
+    election,
+    logPath: settings.logFile ?? null,
+  });
+  if (started.success) return { watch: started.data, election };
+  await election?.close();
+  throw busyError(settings.location, started.error.holder?.pid);
+}
+
+/** Signals and the control socket lead to `stopRequested`; `close` lets both go. */
+async function serveUntilStopped(
+  context: CommandContext,
+  options: {
+    control: ProcessControl;
+    settings: WatchSettings;
+    session: S3Session;
+    watch: S3PrefixWatch;
+    logger: Logger;
+    file: LogFileSink | null;
+  },
+) {
+  const { control, watch, logger, file } = options;
+  const { stopRequested, requestStop } = stopRequest(logger);
+  const unsubscribe = [
+    control.onSignal("SIGTERM", () => requestStop("SIGTERM")),
+    control.onSignal("SIGINT", () => requestStop("SIGINT")),
+    control.onSignal("SIGHUP", () => {
+      file?.reopen();
+      void watch.listNow();
+    }),
+  ];
+  const server = await serveS3WatchControl({
+    watch,
+    session: options.session,
+    now: context.now,
+    stop: () => {
+      requestStop("ckpt stop");
+      return "stopping";
+    },
+    paths: daemonPathsFor(context, options.settings.location.path, control.uid),
+    uid: control.uid,
+    logger,
+  });
+  const close = async () => {
+    await server?.close();
+    for (const off of unsubscribe) off();
+  };
+  return { stopRequested, close };
+}
+
 /**
  * `ckpt watch s3://…`: a poller per prefix (one host per prefix with a shared catalog) until SIGTERM/SIGINT or
  * `ckpt stop`; answers `ckpt status`, `stop` and `watch --add/--remove` on the catalog's socket, as the directory
@@ -71,7 +144,7 @@ export async function watchObjectStore(
     explicitSidecars: boolean;
   },
 ): Promise<number> {
-  const { control, settings } = options;
+  const { settings } = options;
   if (!settings.roots.every(isS3Url))
     throw new AppError(
       "usage",
@@ -79,62 +152,19 @@ export async function watchObjectStore(
     );
   options.session.settings();
   const { logger, file } = watchLogger(context, settings);
-  const election = await openElection(context, settings.location);
-  const started = startS3PrefixWatch({
-    roots: settings.roots,
-    catalogPath: settings.location.path,
-    // Writing into a shared bucket is asked for, never a default.
-    sidecars: options.explicitSidecars ? settings.sidecars : "read",
-    session: options.session,
-    logger,
-    now: context.now,
-    pid: control.pid,
-    version: context.version,
-    noWal: settings.location.networkMount !== null,
-    activeMs: settings.pollIntervalMs ?? DEFAULT_S3_POLL_MS,
-    election,
-    logPath: settings.logFile ?? null,
-  });
-  if (!started.success) {
-    await election?.close();
+  const { watch, election } = await startWatch(context, options, logger).catch((error: unknown) => {
     file?.close();
-    throw busyError(settings.location, started.error.holder?.pid);
-  }
-  const watch = started.data;
-  const { stopRequested, requestStop } = stopRequest(logger);
-  const handlers = createS3WatchControl({
-    watch,
-    session: options.session,
-    now: context.now,
-    stop: () => {
-      requestStop("ckpt stop");
-      return "stopping";
-    },
+    throw error;
   });
-  const hangUp = () => watch.listNow();
-  const unsubscribe = [
-    control.onSignal("SIGTERM", () => requestStop("SIGTERM")),
-    control.onSignal("SIGINT", () => requestStop("SIGINT")),
-    control.onSignal("SIGHUP", () => {
-      file?.reopen();
-      void hangUp();
-    }),
-  ];
-  const server = await serveDaemonControl({
-    control: { handlers, hangUp },
-    paths: daemonPathsFor(context, settings.location.path, control.uid),
-    uid: control.uid,
-    logger,
-  });
+  const served = await serveUntilStopped(context, { ...options, watch, logger, file });
   // Published once every prefix had its first round: a prefix another host polls has no rows here by then.
-  await Promise.race([watch.firstRounds, stopRequested]);
+  await Promise.race([watch.firstRounds, served.stopRequested]);
   const publisher = await startWatchPublisher(context, settings.location, logger);
-  await stopRequested;
+  await served.stopRequested;
   await watch.stop();
   await publisher?.stop();
   await election?.close();
-  await server?.close();
-  for (const off of unsubscribe) off();
+  await served.close();
   file?.close();
   return 0;
 }

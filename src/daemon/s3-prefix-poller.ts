@@ -37,8 +37,6 @@ export type PrefixPollerOptions = {
 export type PrefixPoller = {
   readonly root: string;
   status(): S3PrefixStatus;
-  /** Lists now instead of at the next interval (a waiting host asks for the lease now). */
-  wake(): void;
   /** The next listing's summary, or null when this host does not poll the prefix. */
   listOnce(): Promise<ScanSummary | null>;
   /** The first round: its listing, or null when another host polls the prefix (or the listing failed). */
@@ -150,6 +148,38 @@ async function oneRound(options: PrefixPollerOptions, state: PollerState): Promi
   }
 }
 
+/** Resolves after `ms`, or sooner when the poller is woken (to stop). */
+function untilWoken(state: PollerState, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    state.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}
+
+async function pollUntilStopped(
+  options: PrefixPollerOptions,
+  state: PollerState,
+  round: () => Promise<unknown>,
+): Promise<void> {
+  while (!state.stopped) {
+    await untilWoken(state, state.role === "polling" ? state.intervalMs : options.activeMs);
+    if (!state.stopped) await round();
+  }
+}
+
+function statusOf(options: PrefixPollerOptions, state: PollerState): S3PrefixStatus {
+  return {
+    root: options.root,
+    role: state.role,
+    interval_ms: state.role === "polling" ? state.intervalMs : options.activeMs,
+    listings: state.listings,
+    last_listing: state.last,
+  };
+}
+
 export function startPrefixPoller(options: PrefixPollerOptions): PrefixPoller {
   const state: PollerState = {
     role: "starting",
@@ -169,30 +199,10 @@ export function startPrefixPoller(options: PrefixPollerOptions): PrefixPoller {
     return next;
   };
   const firstRound = round();
-  const loop = (async () => {
-    await firstRound;
-    while (!state.stopped) {
-      const waitMs = state.role === "polling" ? state.intervalMs : options.activeMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
-        state.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (!state.stopped) await round();
-    }
-  })();
+  const loop = firstRound.then(() => pollUntilStopped(options, state, round));
   return {
     root: options.root,
-    status: () => ({
-      root: options.root,
-      role: state.role,
-      interval_ms: state.role === "polling" ? state.intervalMs : options.activeMs,
-      listings: state.listings,
-      last_listing: state.last,
-    }),
-    wake: () => state.wake(),
+    status: () => statusOf(options, state),
     listOnce: round,
     firstRound,
     stop: async () => {

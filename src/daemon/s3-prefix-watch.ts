@@ -67,15 +67,15 @@ async function removeRoot(run: S3WatchRun, root: string): Promise<Result<string,
   return ok(`stopped watching ${root}; its checkpoints stay in the catalog`);
 }
 
-/**
- * `ckpt watch s3://…`: object stores send no events, so each prefix is listed (ListObjectsV2) by its own poller
- * and new or changed objects read, every `activeMs` while something changes and backing off to `idleMs` when
- * nothing does. Holds the catalog lock for its lifetime, as the directory watcher does.
- */
-export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatch, LockBusy> {
-  const { now, pid } = options;
-  const locked = tryLockCatalog(options.catalogPath, { command: "watch", now, pid });
-  if (!locked.success) return fail(locked.error);
+async function listEveryPrefix(run: S3WatchRun): Promise<string> {
+  const listed = await Promise.all([...run.pollers.values()].map((poller) => poller.listOnce()));
+  const polled = listed.filter((summary) => summary !== null).length;
+  const others = listed.length - polled;
+  return `listed ${polled} s3:// prefix${polled === 1 ? "" : "es"}${others > 0 ? `; ${others} polled by another host` : ""}`;
+}
+
+function openRun(options: S3WatchOptions): S3WatchRun {
+  const { now } = options;
   const journal = createDaemonJournal({ logger: options.logger, now });
   const database = openCatalogForWriting(options.catalogPath, {
     now,
@@ -84,7 +84,7 @@ export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatc
     onRebuild: (problem, movedTo) =>
       journal.log("warn", "catalog rebuilt", { cause: problem.message, moved_to: movedTo }),
   });
-  const run: S3WatchRun = {
+  return {
     options,
     database,
     journal,
@@ -94,7 +94,19 @@ export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatc
     indexed: 0,
     lastListing: null,
   };
-  journal.log("info", "watching", {
+}
+
+/**
+ * `ckpt watch s3://…`: object stores send no events, so each prefix is listed (ListObjectsV2) by its own poller
+ * and new or changed objects read, every `activeMs` while something changes and backing off to `idleMs` when
+ * nothing does. Holds the catalog lock for its lifetime, as the directory watcher does.
+ */
+export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatch, LockBusy> {
+  const { now, pid } = options;
+  const locked = tryLockCatalog(options.catalogPath, { command: "watch", now, pid });
+  if (!locked.success) return fail(locked.error);
+  const run = openRun(options);
+  run.journal.log("info", "watching", {
     roots: options.roots.join(" "),
     catalog: options.catalogPath,
     poll_ms: options.activeMs,
@@ -108,19 +120,14 @@ export function startS3PrefixWatch(options: S3WatchOptions): Result<S3PrefixWatc
     firstRounds: Promise.all(first).then(() => undefined),
     addRoot: (root) => addRoot(run, root),
     removeRoot: (root) => removeRoot(run, root),
-    listNow: async () => {
-      const listed = await Promise.all([...run.pollers.values()].map((poller) => poller.listOnce()));
-      const polled = listed.filter((summary) => summary !== null).length;
-      const others = listed.length - polled;
-      return `listed ${polled} s3:// prefix${polled === 1 ? "" : "es"}${others > 0 ? `; ${others} polled by another host` : ""}`;
-    },
-    withCatalog: (work) => work(database),
+    listNow: () => listEveryPrefix(run),
+    withCatalog: (work) => work(run.database),
     stop: async () => {
       run.state = "stopping";
       await Promise.all([...run.pollers.values()].map((poller) => poller.stop()));
-      database.close();
+      run.database.close();
       locked.data.release();
-      journal.log("info", "stopped", {});
+      run.journal.log("info", "stopped", {});
     },
   });
 }

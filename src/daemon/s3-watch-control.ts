@@ -1,7 +1,9 @@
 import { isS3Url } from "../core/object-store/s3-url.ts";
 import { scanS3Roots } from "../io/object-store/s3-catalog-scan.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
-import type { ControlAnswer, ControlHandlers } from "./control-socket.ts";
+import type { Logger } from "../io/process/logger.ts";
+import type { ControlAnswer, ControlHandlers, ControlServer } from "./control-socket.ts";
+import { serveDaemonControl } from "./daemon-control.ts";
 import { RootRequestBody, type RootScanResult, ScanRequestBody } from "./root-scan.ts";
 import type { S3PrefixWatch } from "./s3-prefix-watch.ts";
 
@@ -91,4 +93,21 @@ export function createS3WatchControl(options: {
       },
     },
   };
+}
+
+/** Serves the watch on the catalog's socket (see `serveDaemonControl`); SIGHUP's work is a listing of every prefix. */
+export function serveS3WatchControl(
+  options: Parameters<typeof createS3WatchControl>[0] & {
+    readonly paths: { readonly runtimeDir: string; readonly socketPath: string };
+    readonly uid: number;
+    readonly logger: Logger;
+  },
+): Promise<ControlServer | null> {
+  const handlers = createS3WatchControl(options);
+  return serveDaemonControl({
+    control: { handlers, hangUp: () => options.watch.listNow() },
+    paths: options.paths,
+    uid: options.uid,
+    logger: options.logger,
+  });
 }
