@@ -117,6 +117,15 @@ test("watch s3:// answers status, --add, --remove and stop on the catalog's sock
   expect(again.exitCode).toBe(2);
   expect(again.stderr).toContain(`${b} is not watched; watched: ${a}`);
 
+  // A scan of a prefix it does not watch goes through it (it holds the catalog), as for directories.
+  await server.put("control/c/three.pt", CHECKPOINT);
+  const c = `s3://${TEST_BUCKET}/control/c`;
+  const scanned = await spawnCkpt(environment, ["scan", c, ...catalog]);
+  const [scanErr, scanCode] = await Promise.all([new Response(scanned.stderr).text(), scanned.exited]);
+  expect({ scanCode, scanErr }).toEqual({ scanCode: 0, scanErr: "" });
+  expect(catalogPaths(environment.catalog)).toEqual([`${a}/one.pt`, `${b}/two.pt`, `${c}/three.pt`]);
+  expect((await statusOf(environment))["roots"]).toEqual([a]);
+
   const stopped = await runCkpt(environment, ["stop", ...catalog]);
   expect(stopped).toMatchObject({ exitCode: 0, stdout: `stopped ckpt watch (pid ${child.pid})\n` });
   expect(await child.exited).toBe(0);
