@@ -39,7 +39,8 @@ export async function tryLeadPolling(sql: SQL, key: string): Promise<PollerLease
     stillHeld: async () => {
       try {
         const [row] = await connection.unsafe(
-          "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND classid = $1::bigint::oid AND objid = hashtext($2)::bigint::oid) AS held",
+          // pg_locks shows the two int4 keys as oids: a negative hash as its unsigned value.
+          "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND objsubid = 2 AND classid = ($1::bigint & 4294967295)::oid AND objid = (hashtext($2)::bigint & 4294967295)::oid) AS held",
           [ADVISORY_SPACE, key],
         );
         return row?.held === true;

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { SQL } from "bun";
-import { claimPrefixRows, tryLeadPolling } from "../../../src/io/catalog/poller-election.ts";
+import {
+  claimPrefixRows,
+  createPollerElection,
+  tryLeadPolling,
+} from "../../../src/io/catalog/poller-election.ts";
 import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
 import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
@@ -65,6 +69,28 @@ describe("one poller per key", () => {
       await taken?.release();
     } finally {
       holder.kill();
+      await store.close();
+    }
+  });
+
+  test("a held lease says so, whichever sign its key's hash has", async () => {
+    const url = await server.createDatabase("election_held");
+    const store = await openPostgresCatalogStore(url, { host: "a" });
+    const cleanup: (() => Promise<void>)[] = [];
+    try {
+      const keys = Array.from({ length: 8 }, (_, index) => `s3://bucket/exp${index}`);
+      const [{ negative }] =
+        await store.sql`SELECT count(*)::int AS negative FROM unnest(${keys}::text[]) AS k WHERE hashtext(k) < 0`;
+      expect(negative).toBeGreaterThan(0);
+      // Through the daemon's election: each key on a pool of its own, as a held lease keeps its connection.
+      const election = createPollerElection({ url, host: "a", shared: store.sql });
+      cleanup.push(() => election.close());
+      const leases = await Promise.all(keys.map((key) => election.lead(key)));
+      expect(await Promise.all(leases.map((lease) => lease?.stillHeld()))).toEqual(keys.map(() => true));
+      await Promise.all(leases.map((lease) => lease?.release()));
+      expect(await Promise.all(leases.map((lease) => lease?.stillHeld()))).toEqual(keys.map(() => false));
+    } finally {
+      for (const close of cleanup) await close();
       await store.close();
     }
   });
