@@ -117,9 +117,7 @@ export async function scanUnderLock(context: CommandContext, request: ScanReques
     if (locked.success) return scanLocked(context, request, locked.data);
     const holder = locked.error.holder;
     if (holder?.command !== "watch") return { kind: "busy", holder };
-    // The directory watcher cannot list object stores: it is not asked to, and says so.
-    if (request.roots.some(isS3Url))
-      return { kind: "unreachable", holder, reason: "it watches directories and cannot scan s3:// prefixes" };
+    // `ckpt watch s3://…` scans prefixes for us; the directory watcher refuses them, and the refusal is shown.
     const throughDaemon = await scanThroughDaemon(context, request, holder);
     if (throughDaemon !== null) return throughDaemon;
   }

@@ -1,5 +1,6 @@
 import type { DiskHealth } from "../core/health/disk-health.ts";
 import { renderDiskHealth } from "../core/health/disk-health-text.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { knownRoots } from "../io/catalog/catalog-reads.ts";
@@ -20,7 +21,10 @@ export function readHealthSection(
   try {
     const database = openForQuery(location);
     try {
-      const roots = options.roots ?? (database === null ? [] : knownRoots(database));
+      // An s3:// prefix has no filesystem to measure.
+      const roots = (options.roots ?? (database === null ? [] : knownRoots(database))).filter(
+        (root) => !isS3Url(root),
+      );
       return { health: readDiskHealth(database, { roots, nowMs: options.nowMs }) };
     } finally {
       database?.close();

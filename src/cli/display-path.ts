@@ -1,13 +1,16 @@
 import { resolve } from "node:path";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
 import { pathUnderRoot } from "../io/scan/walk-paths.ts";
 
 /**
  * How every command shows a path from disk: relative to the working directory when under it (so it can be pasted
- * back), else absolute; control characters escaped, so a file name can never drive the terminal.
+ * back), else absolute (an s3:// URL as it is); control characters escaped, so a file name can never drive the terminal.
  */
 export function displayPathFrom(cwd: string): (path: string) => string {
   return (path) => {
+    // An object's URL is no path: resolved against the working directory it would lose a slash of `s3://`.
+    if (isS3Url(path)) return escapeControl(path);
     const absolute = resolve(cwd, path);
     return escapeControl(pathUnderRoot(cwd, absolute) ?? absolute);
   };

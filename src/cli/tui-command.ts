@@ -1,7 +1,10 @@
+import { AppError } from "../core/errors/app-error.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { knownRoots, queryEntries } from "../io/catalog/catalog-reads.ts";
 import { openTuiCatalogReader, runningDaemon } from "../io/catalog/tui-catalog-reads.ts";
 import { entriesHealth } from "../io/disk/disk-health-report.ts";
+import type { S3Session } from "../io/object-store/s3-session.ts";
 import { createCatalogStore, type DaemonState } from "../tui/catalog-store.ts";
 import { refreshBeforeQuery } from "./catalog-refresh.ts";
 import { locateCatalog, openForQuery, resolveRoots } from "./catalog-session.ts";
@@ -9,8 +12,11 @@ import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { printEntries } from "./ls-command.ts";
 import { parseFlags } from "./parse-flags.ts";
+import { S3_FLAGS, S3_FLAGS_HELP } from "./s3-flags.ts";
+import { s3SessionOf } from "./s3-session-of.ts";
 import type { EmbeddedWatcher, StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
 import { tuiPruner } from "./tui-prune.ts";
+import { s3PrefixWatcher } from "./tui-s3-watcher.ts";
 
 const USAGE = `Usage: ckpt tui [DIR...] [options]
 
@@ -18,12 +24,15 @@ The live checkpoint browser. Shows the catalog (the checkpoints under DIR when g
 run's best marked ★, and updates as checkpoints are indexed. When no 'ckpt watch' daemon keeps the catalog
 current, the TUI indexes DIR itself. Press ? inside for the keys.
 
+DIR may be s3://BUCKET/PREFIX (all of them then): the TUI lists the prefixes itself every 5 s while objects
+change, backing off to a minute, reading sidecars beside the objects but writing none.
+
 Options:
   --catalog PATH    the catalog database (default: $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   --readonly        never write: no scan, no sidecars, no prune (safe in shared sessions)
   --ascii           ASCII marks and charts for terminals without Unicode (automatic with TERM=linux)
   --low-bandwidth   fewer frames per second and slower polling, for slow SSH links
-  -h, --help        show this help
+${S3_FLAGS_HELP}  -h, --help        show this help
 
 NO_COLOR turns colours off. Without a terminal (a pipe, cron) it prints the 'ckpt ls' table instead.
 
@@ -31,6 +40,7 @@ Examples:
   ckpt tui runs                      browse runs, indexing it first
   ckpt tui --readonly                the whole catalog, writing nothing
   ckpt tui runs --ascii --low-bandwidth
+  ckpt tui s3://team-ckpts/dbnet     browse an S3 prefix, listing it while the TUI runs
 `;
 
 /** The terminal Ink draws on. */
@@ -87,7 +97,7 @@ function decideSession(location: CatalogLocation, roots: readonly string[], read
 
 async function printTable(
   context: CommandContext,
-  options: { location: CatalogLocation; roots: string[]; scan: boolean },
+  options: { location: CatalogLocation; roots: string[]; scan: boolean; s3: S3Session },
 ) {
   const { location, roots } = options;
   if (options.scan) {
@@ -98,6 +108,7 @@ async function printTable(
       sidecars: "read",
       recursive: true,
       waitMs: 30_000,
+      s3: options.s3,
     });
   }
   const database = openForQuery(location);
@@ -121,6 +132,7 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     readonly: { type: "boolean", default: false },
     ascii: { type: "boolean", default: false },
     "low-bandwidth": { type: "boolean", default: false },
+    ...S3_FLAGS,
   });
   if (values.help) {
     context.stdout.write(USAGE);
@@ -134,6 +146,7 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     return runSharedTui(context, options, { location: shared, positionals, ...flags });
   }
   const roots = resolveRoots("tui", context, positionals);
+  const s3 = s3SessionOf(context, values);
   const terminal = options.terminal();
   if (!context.stdout.isTTY || !terminal.stdin.isTTY) {
     const which = context.stdout.isTTY ? "standard input" : "standard output";
@@ -143,6 +156,7 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
       roots,
       // With a daemon running, the refresh asks it to scan DIR unless DIR is under one of its roots.
       scan: !values.readonly,
+      s3,
     });
     return 0;
   }
@@ -160,15 +174,18 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     now: context.now,
     status: { daemon: session.daemon, catalogPath: location.path, lastEvent: session.note },
   });
-  const start = (options.startEmbeddedWatcher ?? daemonLoopWatcher)(context, location);
   const watcher =
     session.daemon === "embedded"
-      ? start(session.watchRoots, location.path, {
-          onEvent: (message) => {
-            catalog.setStatus({ lastEvent: message });
-            catalog.poll({ force: true });
+      ? embeddedWatcherFor(session.watchRoots, { context, location, options, s3 })(
+          session.watchRoots,
+          location.path,
+          {
+            onEvent: (message) => {
+              catalog.setStatus({ lastEvent: message });
+              catalog.poll({ force: true });
+            },
           },
-        })
+        )
       : null;
   try {
     // Ink (and with it chalk) is loaded only now, after the colour decision, and never for `--version`.
@@ -182,7 +199,9 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
         now: context.now,
         displayPath: displayPathFrom(context.cwd),
         // The catalogued checkpoints' filesystems are found from the rows; the roots add those holding none yet.
-        diskHealth: entriesHealth(session.watchRoots.length > 0 ? session.watchRoots : roots),
+        diskHealth: entriesHealth(
+          (session.watchRoots.length > 0 ? session.watchRoots : roots).filter((root) => !isS3Url(root)),
+        ),
       },
       tmux: context.env["TMUX"] !== undefined,
       rescan: rescanFor(session, watcher),
@@ -199,6 +218,22 @@ async function run(context: CommandContext, options: TuiCommandOptions): Promise
     await (await watcher)?.stop();
     reader.close();
   }
+}
+
+/** s3:// prefixes are listed by the S3 prefix watch, directories watched by the daemon's loop; not both at once. */
+function embeddedWatcherFor(
+  roots: readonly string[],
+  wiring: { context: CommandContext; location: CatalogLocation; options: TuiCommandOptions; s3: S3Session },
+): StartEmbeddedWatcher {
+  const { context, location, options } = wiring;
+  const objects = roots.filter(isS3Url);
+  if (objects.length > 0 && objects.length < roots.length)
+    throw new AppError(
+      "usage",
+      "tui: s3:// prefixes and directories cannot be kept current together; browse them one kind at a time, or run 'ckpt watch' for each with its own --catalog",
+    );
+  if (objects.length > 0) return s3PrefixWatcher(context, wiring.s3);
+  return (options.startEmbeddedWatcher ?? daemonLoopWatcher)(context, location);
 }
 
 /** The `ckpt watch` loop in-process; loaded only when the TUI has to keep the catalog current itself. */

@@ -55,8 +55,9 @@ Options:
 
 Signals: SIGTERM/SIGINT (and 'ckpt stop') finish the checkpoint in hand, cut a reconcile short (the next start
 catches up) and exit 0 within seconds; SIGHUP re-reads the roots, reopens the log, reconciles.
-DIR may be s3://BUCKET/PREFIX (all roots then): object stores send no events, so the prefix is listed every
---poll SECONDS (default 5) while objects change, backing off to a minute when none do.
+DIR may be s3://BUCKET/PREFIX (all roots then): object stores send no events, so each prefix is listed every
+--poll SECONDS (default 5) while objects change, backing off to a minute when none do. With a postgres://
+catalog, one host lists each prefix and publishes its rows; the others wait and take over when it stops.
 'ckpt status' shows what it is doing, 'ckpt stop' stops it. One watcher per catalog: a second exits 1.
 
 Examples:
@@ -257,11 +258,6 @@ async function run(context: CommandContext): Promise<number> {
   const settings = settingsFrom(context, parsed);
   standingRetention(settings);
   if (parsed.values["print-systemd-unit"]) return systemdUnit(context, control, settings);
-  if (parsed.values.detach && settings.roots.some(isS3Url))
-    throw new AppError(
-      "usage",
-      "watch: --detach is not available for s3:// prefixes yet (they have no control socket); run it under tmux, nohup or systemd (--print-systemd-unit)",
-    );
   if (parsed.values.detach) return detachWatch(context, control, settings);
   if (settings.roots.some(isS3Url)) {
     // Loaded only for s3:// roots: the directory watcher's start-up stays as it was.

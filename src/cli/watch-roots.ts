@@ -1,5 +1,6 @@
 import { assertNever } from "../core/assert-never.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { sendControlCommand } from "../daemon/control-socket.ts";
 import { RootScanResult } from "../daemon/root-scan.ts";
 import { absolutePath, locateCatalog, resolveRoots } from "./catalog-session.ts";
@@ -71,7 +72,10 @@ export async function changeDaemonRoots(
     );
   }
   for (const path of changes.remove) {
-    const answer = await ask(socketPath, { command: "remove-root", root: absolutePath(context, path) });
+    const root = isS3Url(path)
+      ? (resolveRoots("watch", context, [path])[0] ?? path)
+      : absolutePath(context, path);
+    const answer = await ask(socketPath, { command: "remove-root", root });
     context.stdout.write(`ckpt watch (pid ${pid}): ${answer.message}\n`);
   }
   return EXIT.ok;

@@ -1,15 +1,140 @@
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
-import { watchS3Prefixes } from "../daemon/s3-prefix-watch.ts";
+import type { PrefixElection } from "../daemon/s3-prefix-poller.ts";
+import { type S3PrefixWatch, startS3PrefixWatch } from "../daemon/s3-prefix-watch.ts";
+import { serveS3WatchControl } from "../daemon/s3-watch-control.ts";
+import { catalogHost } from "../io/catalog/catalog-host.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
+import type { PollerElection } from "../io/catalog/poller-election.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
-import { createLogger } from "../io/process/logger.ts";
-import type { CommandContext, ProcessControl } from "./command.ts";
+import { createLogger, type Logger } from "../io/process/logger.ts";
+import type { CommandContext, ProcessControl, TextSink } from "./command.ts";
+import { daemonPathsFor } from "./daemon-socket.ts";
+import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
+import { startWatchPublisher } from "./shared-publish.ts";
 import type { WatchSettings } from "./watch-detach.ts";
 import { busyError, stopRequest } from "./watch-stop.ts";
 
 const DEFAULT_S3_POLL_MS = 5000;
 
-/** `ckpt watch s3://…`: lists the prefixes (adaptive interval) until SIGTERM/SIGINT or `ckpt stop` (by signal). */
+/** With a shared catalog, one host polls each prefix (and publishes its rows); null with a local one. */
+async function openElection(
+  context: CommandContext,
+  location: CatalogLocation,
+): Promise<(PrefixElection & { close(): Promise<void> }) | null> {
+  if (location.shared === undefined) return null;
+  const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
+  const { createPollerElection } = await import("../io/catalog/poller-election.ts");
+  const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
+  const election: PollerElection = createPollerElection({
+    url: location.shared,
+    host: shared.host,
+    shared: shared.sql,
+  });
+  return {
+    lead: (root) => election.lead(root),
+    claim: (root) => election.claim(root),
+    close: async () => {
+      await election.close();
+      await shared.close();
+    },
+  };
+}
+
+function watchLogger(
+  context: CommandContext,
+  settings: WatchSettings,
+): { logger: Logger; file: LogFileSink | null } {
+  const file = settings.logFile === undefined ? null : openLogFileSink(settings.logFile);
+  const sink: TextSink = file ?? context.stderr;
+  const logger = createLogger({
+    sink,
+    format: settings.logFormat,
+    now: context.now,
+    minLevel: settings.logLevel,
+  });
+  return { logger, file };
+}
+
+/** The watch of `settings`, with its election; a second watcher of the catalog is refused as for directories. */
+async function startWatch(
+  context: CommandContext,
+  options: {
+    control: ProcessControl;
+    settings: WatchSettings;
+    session: S3Session;
+    explicitSidecars: boolean;
+  },
+  logger: Logger,
+) {
+  const { settings } = options;
+  const election = await openElection(context, settings.location);
+  const started = startS3PrefixWatch({
+    roots: settings.roots,
+    catalogPath: settings.location.path,
+    // Writing into a shared bucket is asked for, never a default.
+    sidecars: options.explicitSidecars ? settings.sidecars : "read",
+    session: options.session,
+    logger,
+    now: context.now,
+    pid: options.control.pid,
+    version: context.version,
+    noWal: settings.location.networkMount !== null,
+    activeMs: settings.pollIntervalMs ?? DEFAULT_S3_POLL_MS,
+    election,
+    logPath: settings.logFile ?? null,
+  });
+  if (started.success) return { watch: started.data, election };
+  await election?.close();
+  throw busyError(settings.location, started.error.holder?.pid);
+}
+
+/** Signals and the control socket lead to `stopRequested`; `close` lets both go. */
+async function serveUntilStopped(
+  context: CommandContext,
+  options: {
+    control: ProcessControl;
+    settings: WatchSettings;
+    session: S3Session;
+    watch: S3PrefixWatch;
+    logger: Logger;
+    file: LogFileSink | null;
+  },
+) {
+  const { control, watch, logger, file } = options;
+  const { stopRequested, requestStop } = stopRequest(logger);
+  const unsubscribe = [
+    control.onSignal("SIGTERM", () => requestStop("SIGTERM")),
+    control.onSignal("SIGINT", () => requestStop("SIGINT")),
+    control.onSignal("SIGHUP", () => {
+      file?.reopen();
+      void watch.listNow();
+    }),
+  ];
+  const server = await serveS3WatchControl({
+    watch,
+    session: options.session,
+    now: context.now,
+    stop: () => {
+      requestStop("ckpt stop");
+      return "stopping";
+    },
+    paths: daemonPathsFor(context, options.settings.location.path, control.uid),
+    uid: control.uid,
+    logger,
+  });
+  const close = async () => {
+    await server?.close();
+    for (const off of unsubscribe) off();
+  };
+  return { stopRequested, close };
+}
+
+/**
+ * `ckpt watch s3://…`: a poller per prefix (one host per prefix with a shared catalog) until SIGTERM/SIGINT or
+ * `ckpt stop`; answers `ckpt status`, `stop` and `watch --add/--remove` on the catalog's socket, as the directory
+ * watcher does, and publishes its rows with a shared catalog.
+ */
 export async function watchObjectStore(
   context: CommandContext,
   options: {
@@ -19,40 +144,27 @@ export async function watchObjectStore(
     explicitSidecars: boolean;
   },
 ): Promise<number> {
-  const { control, settings } = options;
+  const { settings } = options;
   if (!settings.roots.every(isS3Url))
     throw new AppError(
       "usage",
       "watch: s3:// prefixes and local directories cannot be watched by one 'ckpt watch' yet; watch them with separate catalogs (--catalog)",
     );
-  const logger = createLogger({
-    sink: context.stderr,
-    format: settings.logFormat,
-    now: context.now,
-    minLevel: settings.logLevel,
+  options.session.settings();
+  const { logger, file } = watchLogger(context, settings);
+  const { watch, election } = await startWatch(context, options, logger).catch((error: unknown) => {
+    file?.close();
+    throw error;
   });
-  const { stopRequested, requestStop } = stopRequest(logger);
-  const unsubscribe = [
-    control.onSignal("SIGTERM", () => requestStop("SIGTERM")),
-    control.onSignal("SIGINT", () => requestStop("SIGINT")),
-  ];
-  try {
-    const watched = await watchS3Prefixes({
-      roots: settings.roots,
-      catalogPath: settings.location.path,
-      // Writing into a shared bucket is asked for, never a default.
-      sidecars: options.explicitSidecars ? settings.sidecars : "read",
-      session: options.session,
-      logger,
-      now: context.now,
-      pid: control.pid,
-      noWal: settings.location.networkMount !== null,
-      activeMs: settings.pollIntervalMs ?? DEFAULT_S3_POLL_MS,
-      stopRequested,
-    });
-    if (!watched.success) throw busyError(settings.location, watched.error.holder?.pid);
-    return 0;
-  } finally {
-    for (const off of unsubscribe) off();
-  }
+  const served = await serveUntilStopped(context, { ...options, watch, logger, file });
+  // Published once every prefix had its first round: a prefix another host polls has no rows here by then.
+  await Promise.race([watch.firstRounds, served.stopRequested]);
+  const publisher = await startWatchPublisher(context, settings.location, logger);
+  await served.stopRequested;
+  await watch.stop();
+  await publisher?.stop();
+  await election?.close();
+  await served.close();
+  file?.close();
+  return 0;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { checkStateDirectory } from "../io/fs/state-directory.ts";
 import type { Logger } from "../io/process/logger.ts";
 import {
@@ -90,6 +91,8 @@ export function createDaemonControl(options: {
       scan: async (body) => {
         const request = ScanRequestBody.safeParse(body);
         if (!request.success) return badBody("scan", request.error);
+        if (request.data.roots.some(isS3Url))
+          return refusal("it watches directories and cannot scan s3:// prefixes");
         const result = await loop.scan(request.data);
         return { ok: true, message: `scanned ${request.data.roots.join(", ")}`, data: result };
       },

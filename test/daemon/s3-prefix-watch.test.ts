@@ -87,5 +87,6 @@ test("watch s3://prefix indexes objects as they appear and drops them when delet
     [1, 0],
     [0, 1],
   ]);
-  expect(lines.at(-1)).toMatchObject({ msg: "stopping", reason: "SIGTERM" });
+  expect(lines.at(-2)).toMatchObject({ msg: "stopping", reason: "SIGTERM" });
+  expect(lines.at(-1)).toMatchObject({ msg: "stopped" });
 });

@@ -131,7 +131,7 @@ async function upsertRuns(tx: Tx, host: string, runs: readonly RunUpdate[], now:
 }
 
 /** This host's runs with no checkpoint left, and their points. */
-async function pruneRuns(tx: Tx, host: string): Promise<void> {
+export async function pruneRuns(tx: Tx, host: string): Promise<void> {
   await run(
     tx,
     "DELETE FROM runs WHERE host = ? AND NOT EXISTS (SELECT 1 FROM checkpoints AS c WHERE c.host = runs.host AND c.run_dir = runs.dir)",
@@ -148,7 +148,7 @@ async function pruneRuns(tx: Tx, host: string): Promise<void> {
  * Wakes every LISTENing reader when this transaction commits (and never when it rolls back), naming the paths
  * written and removed when they fit in a notification.
  */
-async function notifyChange(
+export async function notifyChange(
   tx: Tx,
   notice: { host: string; upserted?: readonly string[] | null; removed?: readonly string[] | null },
 ): Promise<void> {
