@@ -2,8 +2,9 @@
 // file with a catalog row that matches it (so the freshness check passes), planned with --keep-best 3 --keep-last 5.
 // Whole process from source and the plan in-process, beside `find -printf` listing the same files (the floor of
 // any tool that looks at every checkpoint) and `ckpt ls --json` on the same catalog.
-//   bun bench/prune-bench.ts [--runs 1000] [--per-run 100] [--repeat 3] [--dir /var/tmp]
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//   bun bench/prune-bench.ts [--runs 1000] [--per-run 100] [--repeat 3] [--dir /var/tmp] [--keep]
+// --keep builds the tree in DIR/ckpt-prune-bench-kept (or reuses it when there) and leaves it for the next run.
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
@@ -19,12 +20,17 @@ const { values } = parseArgs({
     "per-run": { type: "string", default: "100" },
     repeat: { type: "string", default: "3" },
     dir: { type: "string", default: "/tmp" },
+    keep: { type: "boolean", default: false },
   },
 });
 const repo = resolve(import.meta.dir, "..");
 const main = join(repo, "src/main.ts");
 const [runs, perRun, repeat] = [Number(values.runs), Number(values["per-run"]), Number(values.repeat)];
-const work = mkdtempSync(join(values.dir, "ckpt-prune-bench-"));
+const kept = join(values.dir, "ckpt-prune-bench-kept");
+const reused = values.keep && existsSync(join(kept, "catalog.db"));
+if (values.keep && !reused) rmSync(kept, { recursive: true, force: true });
+if (values.keep) mkdirSync(kept, { recursive: true });
+const work = values.keep ? kept : mkdtempSync(join(values.dir, "ckpt-prune-bench-"));
 const root = join(work, "runs");
 const catalog = join(work, "catalog.db");
 const HOUR = 3_600_000;
@@ -98,8 +104,7 @@ function measure(name: string, command: string[]): void {
   report(name, median(Array.from({ length: repeat }, () => timed(command))));
 }
 
-try {
-  buildCatalog();
+function alignCatalogTimes(): void {
   // The rows were stamped before `touch`: bring them level with the files so the freshness check passes.
   const fix = openCatalogForWriting(catalog, { now: Date.now });
   const rows = fix.query<{ path: string }, []>("SELECT path FROM checkpoints").all();
@@ -108,6 +113,13 @@ try {
     for (const { path } of rows) update.run(lstatSync(path).mtimeMs, path);
   })();
   fix.close();
+}
+
+try {
+  if (!reused) {
+    buildCatalog();
+    alignCatalogTimes();
+  }
   console.log(`${runs * perRun} checkpoints in ${runs} runs; median of ${repeat}`);
   const prune = ["prune", root, "--keep-best", "3", "--keep-last", "5", "--no-scan", "--catalog", catalog];
   measure("ckpt prune --keep-best 3 --keep-last 5 (dry run, from source)", [
@@ -148,5 +160,5 @@ try {
   database.close();
   report("buildPrunePlan in-process (query, pointers, activity, plan, bytes)", median(samples));
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (!values.keep) rmSync(work, { recursive: true, force: true });
 }

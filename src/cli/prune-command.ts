@@ -1,7 +1,13 @@
 import type { Database } from "bun:sqlite";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { deletionKey, pruneTotals, renderPrunePlan } from "../core/retention/prune-report.ts";
+import {
+  deletionKey,
+  type PlanMeasure,
+  pruneTotals,
+  renderPrunePlan,
+  sizesNote,
+} from "../core/retention/prune-report.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
@@ -32,13 +38,16 @@ Options:
   --run TEXT        only runs whose directory contains TEXT
   --yes             delete without asking (a dry run otherwise; on a terminal, prune asks)
   --trash           with --yes: move to DIR/.ckpt-trash/ instead ('ckpt trash list|restore|empty')
-  --json            {checkpoints: [{path, run, action, reason, bytes}], totals}; bytes is what the action frees
+  --json            {checkpoints: [{path, run, action, reason, bytes}], totals, sizes_from, note}; bytes is
+                    what the action frees
   --no-scan         plan from the catalog as it is, without scanning DIR first
   --catalog PATH    the catalog database (default $CKPT_CATALOG, else $XDG_STATE_HOME/ckpt/catalog.db)
   -h, --help        show this help
 
 The catalog is brought up to date for DIR first; if it is still behind the disk (a checkpoint to delete changed
-since it was read) prune refuses and says to rescan. Never removes anything but catalogued checkpoints and their
+since it was read) prune refuses and says to rescan. A dry run shows the catalogued sizes (sizes_from "catalog")
+and checks only that each checkpoint to delete is still there; --yes measures and checks each one against the
+disk right before deleting it (sizes_from "disk": allocated bytes, sidecar included). Never removes anything but catalogued checkpoints and their
 own sidecars, never a symlink, nothing outside DIR.
 
 Examples:
@@ -60,18 +69,27 @@ type PruneValues = ReturnType<typeof parseFlags<typeof PRUNE_FLAGS>>["values"];
 
 type Planned = { readonly plan: PrunePlan; readonly roots: readonly string[] };
 
-function planWith(
-  context: CommandContext,
-  database: Database,
-  roots: readonly string[],
-  values: PruneValues,
-): Planned {
+type PlanAsk = {
+  readonly database: Database;
+  readonly roots: readonly string[];
+  readonly values: PruneValues;
+  readonly measure: PlanMeasure;
+};
+
+function planWith(context: CommandContext, ask: PlanAsk): Planned {
+  const { database, roots, values } = ask;
   const metric =
     values.metric === undefined
       ? null
       : resolveMetricFlag("prune", values.metric, metricNamesFor(database, values)).key;
   const policy: RetentionPolicy = policyFromFlags("prune", values, metric);
-  const plan = buildPrunePlan(database, { roots, policy, now: context.now(), runFilter: values.run });
+  const plan = buildPrunePlan(database, {
+    roots,
+    policy,
+    now: context.now(),
+    runFilter: values.run,
+    measure: ask.measure,
+  });
   if (values.run !== undefined && plan.rows.length === 0) {
     const hint = didYouMean(
       nearestNames(
@@ -89,12 +107,28 @@ function planWith(
   return { plan, roots };
 }
 
-function printPlan(context: CommandContext, plan: PrunePlan, executed: boolean, json: boolean): void {
-  if (json) {
-    context.stdout.write(`${JSON.stringify({ checkpoints: plan.rows, totals: pruneTotals(plan.rows) })}\n`);
+/** The plan as one string (100k lines go out in one write), with what its bytes are; `trailer` ends the text. */
+function printPlan(
+  context: CommandContext,
+  shown: {
+    readonly plan: PrunePlan;
+    readonly executed: boolean;
+    readonly json: boolean;
+    readonly trailer?: string;
+  },
+): void {
+  const { plan, executed } = shown;
+  if (shown.json) {
+    const totals = pruneTotals(plan.rows);
+    const note = sizesNote(plan.measured);
+    context.stdout.write(
+      `${JSON.stringify({ checkpoints: plan.rows, totals, sizes_from: plan.measured, note })}\n`,
+    );
     return;
   }
-  context.stdout.write(renderPrunePlan(plan.rows, { show: displayPathFrom(context.cwd), executed }));
+  const text = renderPrunePlan(plan.rows, { show: displayPathFrom(context.cwd), executed });
+  const note = plan.measured === "catalog" ? `${sizesNote(plan.measured)}\n` : "";
+  context.stdout.write(`${text}${note}${shown.trailer ?? ""}`);
 }
 
 /** The catalog's lock for a prune, or the refusal naming who holds it and what to do. */
@@ -134,7 +168,7 @@ function reportExecution(
     context.stdout.write(
       `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed\n`,
     );
-  } else printPlan(context, { ...plan, rows }, true, values.json);
+  } else printPlan(context, { plan: { ...plan, rows }, executed: true, json: values.json });
   if (values.trash && !values.json)
     context.stdout.write(
       `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
@@ -159,7 +193,7 @@ function execute(
     const { finished } = finishInterruptedPrunes(database, roots);
     if (finished > 0)
       context.stderr.write(`ckpt: finished ${finished} removals an interrupted prune had begun\n`);
-    const { plan } = planWith(context, database, roots, values);
+    const { plan } = planWith(context, { database, roots, values, measure: "disk" });
     if (options.confirmed !== undefined && deletionKey(plan.rows) !== options.confirmed) {
       context.stderr.write(
         "ckpt: prune: the checkpoints changed since the plan was shown; nothing was deleted: run 'ckpt prune' again\n",
@@ -230,13 +264,13 @@ function showDryRun(
 ): { readonly toDelete: number; readonly key: string } {
   if (database === null)
     throw new AppError("not-found", `prune: the catalog does not exist yet; 'ckpt scan DIR' builds it`);
-  const { plan } = planWith(context, database, roots, values);
-  printPlan(context, plan, false, values.json);
+  const { plan } = planWith(context, { database, roots, values, measure: "catalog" });
   const totals = pruneTotals(plan.rows);
-  if (!values.json && !interactive && totals.delete > 0)
-    context.stdout.write(
-      `dry run: nothing was deleted; --yes deletes these ${totals.delete} (${formatBytes(totals.bytes_freed)}), --yes --trash moves them to the trash\n`,
-    );
+  const trailer =
+    !interactive && totals.delete > 0
+      ? `dry run: nothing was deleted; --yes deletes these ${totals.delete} (${formatBytes(totals.bytes_freed)}), --yes --trash moves them to the trash\n`
+      : "";
+  printPlan(context, { plan, executed: false, json: values.json, trailer });
   return { toDelete: totals.delete, key: deletionKey(plan.rows) };
 }
 

@@ -1,5 +1,26 @@
+import { assertNever } from "../assert-never.ts";
 import { formatBytes } from "../catalog/human-units.ts";
 import type { RetentionAction, RetentionDecision } from "./retention-plan.ts";
+
+/**
+ * Where a plan's bytes and freshness come from: `disk`, each checkpoint to delete looked at (allocated bytes with
+ * its sidecar, its row checked against the file); `catalog`, a dry run's catalogued sizes, each checked only to be
+ * still listed in its directory.
+ */
+export const PLAN_MEASURES = ["disk", "catalog"] as const;
+export type PlanMeasure = (typeof PLAN_MEASURES)[number];
+
+/** What a plan's bytes are, said with its `--json` (`note`) and under its text. */
+export function sizesNote(measured: PlanMeasure): string {
+  switch (measured) {
+    case "disk":
+      return "bytes measured on disk (allocated, sidecar included); each checkpoint checked against its catalog row";
+    case "catalog":
+      return "bytes and times as catalogued, not checked against the disk (sidecars not counted; each checkpoint to delete was only found still listed in its directory); deleting (--yes) checks each against the disk first";
+    default:
+      return assertNever(measured);
+  }
+}
 
 /** One checkpoint of a prune plan as `--json` prints it. */
 export type PruneRow = {
