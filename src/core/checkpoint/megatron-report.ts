@@ -4,6 +4,7 @@ import { PyDict } from "../formats/pickle/py-value.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { asInt, field } from "../frameworks/framework-input.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
+import { MEGATRON_TRACKER } from "./megatron-tracker.ts";
 import { readTorchFile } from "./directory-files.ts";
 import { failedReport } from "./report-outcome.ts";
 import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
@@ -13,7 +14,6 @@ import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
 // `<save>/latest_checkpointed_iteration.txt` (the iteration, or `release`). Built from that code's documented
 // layout; no Megatron-written sample exists here (it needs CUDA).
 
-export const MEGATRON_TRACKER = "latest_checkpointed_iteration.txt";
 const ITER_DIR = /^iter_(\d{7})$/;
 const RANK_DIR = /^mp_rank_(\d{2})(?:_(\d{3}))?(?:_(\d{3}))?$/;
 const RANK_FILE = "model_optim_rng.pt";

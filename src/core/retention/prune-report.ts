@@ -1,5 +1,6 @@
 import { assertNever } from "../assert-never.ts";
 import { formatBytes } from "../catalog/human-units.ts";
+import { escapeControl } from "../text/escape-control.ts";
 import type { RetentionAction, RetentionDecision } from "./retention-plan.ts";
 
 /**
@@ -74,8 +75,23 @@ function runHeader(run: string, rows: readonly PruneRow[], show: (path: string) 
   return `run ${show(run)}: ${totals.keep} kept, ${totals.delete} to delete${freed}`;
 }
 
-function relativeTo(run: string, path: string): string {
-  return path.startsWith(`${run}/`) ? path.slice(run.length + 1) : path;
+/**
+ * One run's lines. A checkpoint under the run is named relative to it and escaped here (no working-directory
+ * arithmetic per row: 100k rows are printed); any other path, and the run itself, as `show` says. Reasons carry
+ * names from disk (`link to last.ckpt`), so they are escaped too.
+ */
+function runLines(run: string, rows: readonly PruneRow[], show: (path: string) => string): string[] {
+  const prefix = `${run}/`;
+  const names = rows.map((row) =>
+    row.path.startsWith(prefix) ? escapeControl(row.path.slice(prefix.length)) : show(row.path),
+  );
+  const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
+  const lines = [runHeader(run, rows, show)];
+  rows.forEach((row, at) => {
+    const name = (names[at] ?? "").padEnd(width);
+    lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${escapeControl(row.reason)}`);
+  });
+  return lines;
 }
 
 /**
@@ -93,15 +109,7 @@ export function renderPrunePlan(
     else list.push(row);
   }
   const lines: string[] = [];
-  for (const [run, runRows] of byRun) {
-    lines.push(runHeader(run, runRows, options.show));
-    const names = runRows.map((row) => options.show(relativeTo(run, row.path)));
-    const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
-    runRows.forEach((row, at) => {
-      const name = (names[at] ?? "").padEnd(width);
-      lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${row.reason}`);
-    });
-  }
+  for (const [run, runRows] of byRun) lines.push(...runLines(run, runRows, options.show));
   const totals = pruneTotals(rows);
   const verb = options.executed ? "deleted" : "to delete";
   lines.push(

@@ -50,6 +50,21 @@ type RunRanks = {
 
 type Position = (entry: CatalogEntry) => number | null;
 
+/** An entry with its sort keys, computed once rather than in every comparison. */
+type Dated = {
+  readonly entry: CatalogEntry;
+  readonly first: number;
+  readonly second: number;
+  readonly last: number;
+};
+
+function compareDated(a: Dated, b: Dated): number {
+  if (a.first !== b.first) return a.first > b.first ? -1 : 1;
+  if (a.second !== b.second) return a.second > b.second ? -1 : 1;
+  const [x, y] = [a.entry, b.entry];
+  return b.last - a.last || y.mtime_ms - x.mtime_ms || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
+}
+
 /**
  * Newest first by the run's own clock: its steps when every checkpoint records one, else its epochs when every
  * one does (Ultralytics' `last.pt` has an epoch but no step), else file times. At the same point the framework's
@@ -59,16 +74,18 @@ function newestFirst(entries: readonly CatalogEntry[]): CatalogEntry[] {
   const step: Position = (entry) => entry.global_step;
   const epoch: Position = (entry) => entry.epoch;
   const usable = (position: Position) => entries.every((entry) => position(entry) !== null);
-  const positions = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [];
+  const none: Position = () => null;
+  const [first, second] = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [none, none];
   const key = (position: Position, entry: CatalogEntry) => position(entry) ?? Number.NEGATIVE_INFINITY;
-  const last = (entry: CatalogEntry) => (isLastFile(entry.path) ? 1 : 0);
-  return [...entries].sort((a, b) => {
-    for (const position of positions) {
-      const [x, y] = [key(position, a), key(position, b)];
-      if (x !== y) return x > y ? -1 : 1;
-    }
-    return last(b) - last(a) || b.mtime_ms - a.mtime_ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  });
+  const dated = entries.map(
+    (entry): Dated => ({
+      entry,
+      first: key(first, entry),
+      second: key(second, entry),
+      last: isLastFile(entry.path) ? 1 : 0,
+    }),
+  );
+  return dated.sort(compareDated).map(({ entry }) => entry);
 }
 
 function ranksOf(complete: readonly CatalogEntry[], policy: RetentionPolicy): RunRanks {
@@ -110,18 +127,21 @@ function ruleReasons(entry: CatalogEntry, ranks: RunRanks, input: RetentionInput
 /** Why no rule kept it: its rank by the metric and its place among the newest. */
 function deleteReason(entry: CatalogEntry, ranks: RunRanks, policy: RetentionPolicy): string {
   const total = ranks.newest.length;
-  const parts: string[] = [];
+  let reason = "";
+  const add = (part: string) => {
+    reason = reason === "" ? part : `${reason}, ${part}`;
+  };
   const rank = ranks.best.get(entry);
   if (policy.keepBest !== null)
-    parts.push(
+    add(
       rank === undefined
         ? `no ${ranks.metric ?? "metric"} value`
         : `rank ${rank} of ${total} by ${ranks.metric}`,
     );
-  if (policy.keepLast !== null) parts.push(`newest ${ranks.age.get(entry)} of ${total}`);
-  if (policy.keepEvery !== null) parts.push(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
-  if (policy.keepSinceMs !== null) parts.push(`older than ${formatAge(policy.keepSinceMs, 0)}`);
-  return parts.join(", ");
+  if (policy.keepLast !== null) add(`newest ${ranks.age.get(entry)} of ${total}`);
+  if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
+  if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
+  return reason;
 }
 
 function runActivity(

@@ -70,11 +70,9 @@ export function findRunPointers(
   entries: readonly CatalogEntry[],
   listings: DirectoryListings = new DirectoryListings(),
 ): RetentionPointer[] {
-  const directories = new Set<string>();
-  for (const entry of entries) {
-    const parent = dirname(entry.path);
-    directories.add(parent);
-    directories.add(dirname(parent));
-  }
+  const parents = new Set<string>();
+  for (const entry of entries) parents.add(entry.path.slice(0, Math.max(entry.path.lastIndexOf("/"), 1)));
+  const directories = new Set(parents);
+  for (const parent of parents) directories.add(dirname(parent));
   return [...trackerPointers(directories, listings), ...hfBestPointers(entries)];
 }
