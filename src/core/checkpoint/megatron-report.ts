@@ -4,8 +4,8 @@ import { PyDict } from "../formats/pickle/py-value.ts";
 import type { InflateRaw } from "../formats/zip-entry-reader.ts";
 import { asInt, field } from "../frameworks/framework-input.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
-import { MEGATRON_TRACKER } from "./megatron-tracker.ts";
 import { readTorchFile } from "./directory-files.ts";
+import { MEGATRON_TRACKER } from "./megatron-tracker.ts";
 import { failedReport } from "./report-outcome.ts";
 import { frameworkInput, safetyOf, unsafeError } from "./torch-report.ts";
 
