@@ -83,33 +83,63 @@ function planEntry(row: PlanRow): CatalogEntry {
   };
 }
 
+/** The rows under the roots (all rows without roots): found through the path index, read in rowid order. */
+function underRoots(roots: readonly string[]): { readonly sql: string; readonly params: SqlValue[] } {
+  const where = rootCondition(roots);
+  if (where === null) return { sql: "", params: [] };
+  // Rowids only from the path index (a covering scan), then the rows in rowid order: reading each row at its
+  // index position costs twice as much when the roots hold most of the catalog.
+  return {
+    sql: ` WHERE rowid IN (SELECT rowid FROM checkpoints WHERE ${where.sql})`,
+    params: [...where.params],
+  };
+}
+
 /**
  * Every row under the roots (links included: their targets stay) with only the columns a prune plan reads, read
  * as arrays rather than named objects: a 100k-row plan spent half a second in the full `queryEntries`. Metrics
  * blocks are not read; `withPlanMetrics` adds them where `--keep-best` needs one.
  */
 export function planEntries(database: Database, roots: readonly string[]): CatalogEntry[] {
-  const where = rootCondition(roots);
-  // The rows found through the path index (rowids only: a covering scan), then read in rowid order: reading
-  // each row at its index position costs twice as much when the roots hold most of the catalog.
-  const within = where === null ? "" : ` WHERE rowid IN (SELECT rowid FROM checkpoints WHERE ${where.sql})`;
-  const sql = `SELECT ${PLAN_COLUMNS.join(", ")} FROM checkpoints${within}`;
-  const rows = database.query<Record<string, SqlValue>, SqlValue[]>(sql).values(...(where?.params ?? []));
+  const within = underRoots(roots);
+  const sql = `SELECT ${PLAN_COLUMNS.join(", ")} FROM checkpoints${within.sql}`;
+  const rows = database.query<Record<string, SqlValue>, SqlValue[]>(sql).values(...within.params);
   return rows.map(planEntry);
+}
+
+/** Up to this many metrics blocks are looked up by path; more are read in one pass over the roots. */
+const LOOKUPS_BY_PATH = 256;
+
+function metricsJsonOf(
+  database: Database,
+  wanted: { readonly roots: readonly string[]; readonly paths: ReadonlySet<string> },
+): Map<string, SqlValue> {
+  const found = new Map<string, SqlValue>();
+  if (wanted.paths.size <= LOOKUPS_BY_PATH) {
+    const statement = database.query<{ metrics_json: SqlValue }, [string]>(
+      "SELECT metrics_json FROM checkpoints WHERE path = ?",
+    );
+    for (const path of wanted.paths) found.set(path, statement.get(path)?.metrics_json ?? null);
+    return found;
+  }
+  const within = underRoots(wanted.roots);
+  const sql = `SELECT path, metrics_json FROM checkpoints${within.sql}`;
+  const rows = database.query<Record<string, SqlValue>, SqlValue[]>(sql).values(...within.params);
+  for (const [path, json] of rows)
+    if (typeof path === "string" && wanted.paths.has(path))
+      found.set(path, typeof json === "string" ? json : null);
+  return found;
 }
 
 /** The entries with the metrics block of each path in `paths` read in (its JSON parsed), the others as they are. */
 export function withPlanMetrics(
   database: Database,
   entries: readonly CatalogEntry[],
-  paths: ReadonlySet<string>,
+  wanted: { readonly roots: readonly string[]; readonly paths: ReadonlySet<string> },
 ): CatalogEntry[] {
-  const statement = database.query<{ metrics_json: SqlValue }, [string]>(
-    "SELECT metrics_json FROM checkpoints WHERE path = ?",
-  );
+  const json = metricsJsonOf(database, wanted);
   return entries.map((entry) => {
-    if (!paths.has(entry.path)) return entry;
-    const row = statement.get(entry.path);
-    return row === null ? entry : { ...entry, metrics: metricsOf(row.metrics_json) };
+    const metrics = json.get(entry.path);
+    return metrics === undefined ? entry : { ...entry, metrics: metricsOf(metrics) };
   });
 }

@@ -98,7 +98,10 @@ function rankableEntries(
   const lean = planEntries(database, options.roots);
   if (options.policy.keepBest === null) return lean;
   if (options.policy.metric !== null)
-    return withPlanMetrics(database, lean, new Set(lean.map((entry) => entry.path)));
+    return withPlanMetrics(database, lean, {
+      roots: options.roots,
+      paths: new Set(lean.map((entry) => entry.path)),
+    });
   const byRun = new Map<string, CatalogEntry[]>();
   for (const entry of lean) {
     const list = byRun.get(runOf(entry));
@@ -114,7 +117,7 @@ function rankableEntries(
         needed.add(entry.path);
     }
   }
-  return needed.size === 0 ? lean : withPlanMetrics(database, lean, needed);
+  return needed.size === 0 ? lean : withPlanMetrics(database, lean, { roots: options.roots, paths: needed });
 }
 
 function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
