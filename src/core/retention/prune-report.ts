@@ -76,20 +76,31 @@ function runHeader(run: string, rows: readonly PruneRow[], show: (path: string) 
 }
 
 /**
+ * Each text escaped as `escapeControl` says. It escapes character by character, so texts that come through it
+ * unchanged when joined by "/" (never escaped) need nothing each: one call for most runs instead of one per name.
+ */
+function escapedEach(texts: readonly string[]): readonly string[] {
+  const joined = texts.join("/");
+  return escapeControl(joined) === joined ? texts : texts.map(escapeControl);
+}
+
+/**
  * One run's lines. A checkpoint under the run is named relative to it and escaped here (no working-directory
  * arithmetic per row: 100k rows are printed); any other path, and the run itself, as `show` says. Reasons carry
  * names from disk (`link to last.ckpt`), so they are escaped too.
  */
 function runLines(run: string, rows: readonly PruneRow[], show: (path: string) => string): string[] {
   const prefix = `${run}/`;
-  const names = rows.map((row) =>
-    row.path.startsWith(prefix) ? escapeControl(row.path.slice(prefix.length)) : show(row.path),
+  const under = escapedEach(
+    rows.map((row) => (row.path.startsWith(prefix) ? row.path.slice(prefix.length) : "")),
   );
+  const names = rows.map((row, at) => (row.path.startsWith(prefix) ? (under[at] ?? "") : show(row.path)));
+  const reasons = escapedEach(rows.map((row) => row.reason));
   const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
   const lines = [runHeader(run, rows, show)];
   rows.forEach((row, at) => {
     const name = (names[at] ?? "").padEnd(width);
-    lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${escapeControl(row.reason)}`);
+    lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${reasons[at] ?? ""}`);
   });
   return lines;
 }

@@ -50,11 +50,27 @@ function num(value: unknown): number | null {
   return typeof value === "number" ? value : null;
 }
 
+/**
+ * One string per distinct value: SQLite gives every row its own copy of a run directory or metric name, and a
+ * plan uses them as map keys many times over (a copy's hash is computed on each first use, a shared one once).
+ */
+class Interned {
+  readonly #known = new Map<string, string>();
+
+  of(value: unknown): string | null {
+    if (typeof value !== "string") return null;
+    const known = this.#known.get(value);
+    if (known !== undefined) return known;
+    this.#known.set(value, value);
+    return value;
+  }
+}
+
 /** One row as an entry; what planning never reads (task, architecture, metadata, …) is left null. */
-function planEntry(row: PlanRow): CatalogEntry {
+function planEntry(row: PlanRow, interned: Interned): CatalogEntry {
   const [path, kind, aliasOf, dev, ino, size, mtimeMs, status, runDir, framework, epoch, step] = row;
   const [primaryName, primaryValue, primaryHigher, sidecar] = row.slice(12);
-  const name = text(primaryName);
+  const name = interned.of(primaryName);
   return {
     path: text(path) ?? "",
     kind: kind === "hf-dir" || kind === "sharded-dir" ? kind : "file",
@@ -64,10 +80,10 @@ function planEntry(row: PlanRow): CatalogEntry {
     size: num(size) ?? 0,
     mtime_ms: num(mtimeMs) ?? 0,
     status: statusOf(status),
-    run_dir: text(runDir),
+    run_dir: interned.of(runDir),
     exp_name: null,
     task: null,
-    framework: text(framework),
+    framework: interned.of(framework),
     architecture: null,
     encoder: null,
     epoch: num(epoch),
@@ -104,7 +120,8 @@ export function planEntries(database: Database, roots: readonly string[]): Catal
   const within = underRoots(roots);
   const sql = `SELECT ${PLAN_COLUMNS.join(", ")} FROM checkpoints${within.sql}`;
   const rows = database.query<Record<string, SqlValue>, SqlValue[]>(sql).values(...within.params);
-  return rows.map(planEntry);
+  const interned = new Interned();
+  return rows.map((row) => planEntry(row, interned));
 }
 
 /** Up to this many metrics blocks are looked up by path; more are read in one pass over the roots. */

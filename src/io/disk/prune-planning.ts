@@ -120,6 +120,23 @@ function rankableEntries(
   return needed.size === 0 ? lean : withPlanMetrics(database, lean, { roots: options.roots, paths: needed });
 }
 
+/**
+ * `scanRootOf`, asked once per directory: the paths of a directory lie under the same roots, unless a root is the
+ * path itself (then it is asked for that path).
+ */
+function rootFinder(roots: readonly string[]): (path: string) => string {
+  const byDirectory = new Map<string, string>();
+  return (path) => {
+    if (roots.includes(path)) return scanRootOf(path, roots);
+    const directory = path.slice(0, path.lastIndexOf("/"));
+    const known = byDirectory.get(directory);
+    if (known !== undefined) return known;
+    const root = scanRootOf(path, roots);
+    byDirectory.set(directory, root);
+    return root;
+  };
+}
+
 function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
   if (filter === undefined) return [...entries];
   const wanted = filter.toLowerCase();
@@ -153,9 +170,10 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
   const { bytes, stale } =
     measured === "disk" ? measureDeletions(decisions) : measureFromCatalog(decisions, listings);
   const rows = pruneRows(decisions, (decision) => bytes.get(decision) ?? 0);
+  const rootOf = rootFinder(request.roots);
   const targets = decisions.flatMap((decision) =>
     decision.action === "delete"
-      ? [{ decision, root: scanRootOf(decision.entry.path, request.roots), bytes: bytes.get(decision) ?? 0 }]
+      ? [{ decision, root: rootOf(decision.entry.path), bytes: bytes.get(decision) ?? 0 }]
       : [],
   );
   return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort(), measured };
