@@ -27,8 +27,8 @@ const PLAN_COLUMNS = [
   "sidecar_state",
 ] as const;
 
-/** A row as `values()` gives it (SQLite's integers fit a number: bigints are not asked for). */
-type PlanRow = readonly unknown[];
+/** A row of `PLAN_COLUMNS` as bun:sqlite gives it (SQLite's integers fit a number: bigints are not asked for). */
+type PlanRow = Readonly<Record<(typeof PLAN_COLUMNS)[number], unknown>>;
 
 // Sets rather than `isOneOf`'s list scan: two lookups per row of a 100k plan.
 const STATUSES: ReadonlySet<unknown> = new Set(ENTRY_STATUSES);
@@ -68,31 +68,30 @@ class Interned {
 
 /** One row as an entry; what planning never reads (task, architecture, metadata, …) is left null. */
 function planEntry(row: PlanRow, interned: Interned): CatalogEntry {
-  const [path, kind, aliasOf, dev, ino, size, mtimeMs, status, runDir, framework, epoch, step] = row;
-  const [primaryName, primaryValue, primaryHigher, sidecar] = row.slice(12);
-  const name = interned.of(primaryName);
+  const { kind, primary_value: primaryValue } = row;
+  const name = interned.of(row.primary_name);
   return {
-    path: text(path) ?? "",
+    path: text(row.path) ?? "",
     kind: kind === "hf-dir" || kind === "sharded-dir" ? kind : "file",
-    alias_of: text(aliasOf),
-    dev: num(dev) ?? 0,
-    ino: num(ino) ?? 0,
-    size: num(size) ?? 0,
-    mtime_ms: num(mtimeMs) ?? 0,
-    status: statusOf(status),
-    run_dir: interned.of(runDir),
+    alias_of: text(row.alias_of),
+    dev: num(row.dev) ?? 0,
+    ino: num(row.ino) ?? 0,
+    size: num(row.size) ?? 0,
+    mtime_ms: num(row.mtime_ms) ?? 0,
+    status: statusOf(row.status),
+    run_dir: interned.of(row.run_dir),
     exp_name: null,
     task: null,
-    framework: interned.of(framework),
+    framework: interned.of(row.framework),
     architecture: null,
     encoder: null,
-    epoch: num(epoch),
-    global_step: num(step),
+    epoch: num(row.epoch),
+    global_step: num(row.global_step),
     created_at: null,
     primary_metric:
-      name === null ? null : { name, value: num(primaryValue), higher_is_better: primaryHigher === 1 },
+      name === null ? null : { name, value: num(primaryValue), higher_is_better: row.primary_higher === 1 },
     metrics: null,
-    sidecar: sidecarOf(sidecar),
+    sidecar: sidecarOf(row.sidecar_state),
     safety: null,
     problem: null,
     indexed_at: 0,
@@ -112,16 +111,19 @@ function underRoots(roots: readonly string[]): { readonly sql: string; readonly 
 }
 
 /**
- * Every row under the roots (links included: their targets stay) with only the columns a prune plan reads, read
- * as arrays rather than named objects: a 100k-row plan spent half a second in the full `queryEntries`. Metrics
+ * Every row under the roots (links included: their targets stay) with only the columns a prune plan reads: a
+ * 100k-row plan spent half a second in the full `queryEntries`. Metrics
  * blocks are not read; `withPlanMetrics` adds them where `--keep-best` needs one.
  */
 export function planEntries(database: Database, roots: readonly string[]): CatalogEntry[] {
   const within = underRoots(roots);
   const sql = `SELECT ${PLAN_COLUMNS.join(", ")} FROM checkpoints${within.sql}`;
-  const rows = database.query<Record<string, SqlValue>, SqlValue[]>(sql).values(...within.params);
+  // Row by row: 100k rows never sit in memory beside the entries made of them.
   const interned = new Interned();
-  return rows.map((row) => planEntry(row, interned));
+  const entries: CatalogEntry[] = [];
+  for (const row of database.query<PlanRow, SqlValue[]>(sql).iterate(...within.params))
+    entries.push(planEntry(row, interned));
+  return entries;
 }
 
 /** Up to this many metrics blocks are looked up by path; more are read in one pass over the roots. */
