@@ -42,9 +42,10 @@ export type RetentionInput = {
 type RunRanks = {
   /** Complete entries newest first: by step, epoch, then mtime and path. */
   readonly newest: readonly CatalogEntry[];
-  /** 1 for the newest complete entry, 2 for the next, … */
-  readonly age: ReadonlyMap<CatalogEntry, number>;
-  readonly best: ReadonlyMap<CatalogEntry, number>;
+  /** By path (a string key: cheaper than the entry object), 1 for the newest complete entry, 2 for the next, … */
+  readonly age: ReadonlyMap<string, number>;
+  /** By path, the rank by the run's metric of each complete entry that has a value. */
+  readonly best: ReadonlyMap<string, number>;
   readonly metric: string | null;
 };
 
@@ -91,14 +92,14 @@ function newestFirst(entries: readonly CatalogEntry[]): CatalogEntry[] {
 function ranksOf(complete: readonly CatalogEntry[], policy: RetentionPolicy): RunRanks {
   const newest = newestFirst(complete);
   const rule = policy.keepBest === null ? null : bestRuleOf(complete, policy.metric ?? undefined);
-  const best = new Map<CatalogEntry, number>();
+  const best = new Map<string, number>();
   if (rule !== null) {
     const ranked = rankBy(complete, bestRankOptions(rule));
     ranked.forEach((entry, at) => {
-      if (Number.isFinite(entryMetricValue(entry, rule.metric) ?? Number.NaN)) best.set(entry, at + 1);
+      if (Number.isFinite(entryMetricValue(entry, rule.metric) ?? Number.NaN)) best.set(entry.path, at + 1);
     });
   }
-  const age = new Map(newest.map((entry, at) => [entry, at + 1]));
+  const age = new Map(newest.map((entry, at) => [entry.path, at + 1]));
   return { newest, age, best, metric: rule?.metric ?? policy.metric };
 }
 
@@ -106,12 +107,12 @@ function ruleReasons(entry: CatalogEntry, ranks: RunRanks, input: RetentionInput
   const { policy, now } = input;
   const total = ranks.newest.length;
   const reasons: string[] = [];
-  const rank = ranks.best.get(entry);
+  const rank = ranks.best.get(entry.path);
   if (policy.keepBest !== null && rank !== undefined && rank <= policy.keepBest)
     reasons.push(`best ${rank} of ${total} by ${ranks.metric}`);
   if (policy.keepBest !== null && rank === undefined && !policy.deleteUnranked)
     reasons.push(`no ${ranks.metric ?? "primary metric"} value`);
-  const age = ranks.age.get(entry) ?? total + 1;
+  const age = ranks.age.get(entry.path) ?? total + 1;
   if (policy.keepLast !== null && age <= policy.keepLast) reasons.push(`last ${age} of ${total}`);
   const every = policy.keepEvery;
   const position = every === null ? null : every.unit === "steps" ? entry.global_step : entry.epoch;
@@ -131,14 +132,14 @@ function deleteReason(entry: CatalogEntry, ranks: RunRanks, policy: RetentionPol
   const add = (part: string) => {
     reason = reason === "" ? part : `${reason}, ${part}`;
   };
-  const rank = ranks.best.get(entry);
+  const rank = ranks.best.get(entry.path);
   if (policy.keepBest !== null)
     add(
       rank === undefined
         ? `no ${ranks.metric ?? "metric"} value`
         : `rank ${rank} of ${total} by ${ranks.metric}`,
     );
-  if (policy.keepLast !== null) add(`newest ${ranks.age.get(entry)} of ${total}`);
+  if (policy.keepLast !== null) add(`newest ${ranks.age.get(entry.path)} of ${total}`);
   if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
   if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
   return reason;

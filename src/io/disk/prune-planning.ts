@@ -53,14 +53,15 @@ function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
 }
 
 type Measured = {
-  readonly bytes: Map<RetentionDecision, number>;
+  /** By path (string keys: a map keyed by 100k objects costs JavaScriptCore several times more). */
+  readonly bytes: Map<string, number>;
   readonly stale: { path: string; change: string }[];
 };
 
 /** One look per checkpoint to delete: is the row still true (freshness), and what deleting it frees. */
 function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
   const counted = keysOfKept(decisions);
-  const bytes = new Map<RetentionDecision, number>();
+  const bytes = new Map<string, number>();
   const stale: { path: string; change: string }[] = [];
   for (const decision of decisions) {
     if (decision.action !== "delete") continue;
@@ -71,7 +72,7 @@ function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
     const kind = entry.kind === "file" ? "file" : "directory";
     const sidecarLikely = entry.sidecar !== "missing" && entry.sidecar !== "off";
     const measured = checkpointBytes(entry.path, kind, counted, { sidecarLikely, looked });
-    bytes.set(decision, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
+    bytes.set(entry.path, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
   }
   return { bytes, stale };
 }
@@ -169,11 +170,11 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
   const measured = request.measure ?? "disk";
   const { bytes, stale } =
     measured === "disk" ? measureDeletions(decisions) : measureFromCatalog(decisions, listings);
-  const rows = pruneRows(decisions, (decision) => bytes.get(decision) ?? 0);
+  const rows = pruneRows(decisions, (decision) => bytes.get(decision.entry.path) ?? 0);
   const rootOf = rootFinder(request.roots);
   const targets = decisions.flatMap((decision) =>
     decision.action === "delete"
-      ? [{ decision, root: rootOf(decision.entry.path), bytes: bytes.get(decision) ?? 0 }]
+      ? [{ decision, root: rootOf(decision.entry.path), bytes: bytes.get(decision.entry.path) ?? 0 }]
       : [],
   );
   return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort(), measured };

@@ -18,6 +18,6 @@ describe("cataloguedFreedBytes", () => {
       decision("c-link.ckpt", "delete", { ino: 3, size: 300 }),
     ];
     const bytes = cataloguedFreedBytes(decisions);
-    expect(decisions.map((one) => bytes.get(one) ?? null)).toEqual([100, null, 0, 300, 0]);
+    expect(decisions.map((one) => bytes.get(one.entry.path) ?? null)).toEqual([100, null, 0, 300, 0]);
   });
 });
