@@ -17,7 +17,7 @@ export function sizesNote(measured: PlanMeasure): string {
     case "disk":
       return "bytes measured on disk (allocated, sidecar included); each checkpoint checked against its catalog row";
     case "catalog":
-      return "bytes and times as catalogued, not checked against the disk (sidecars not counted; each checkpoint to delete was only found still listed in its directory); deleting (--yes) checks each against the disk first";
+      return "bytes and times as catalogued, not checked against the disk (sidecars not counted); --yes checks each checkpoint before deleting it";
     default:
       return assertNever(measured);
   }
