@@ -2,8 +2,10 @@
 // file with a catalog row that matches it (so the freshness check passes), planned with --keep-best 3 --keep-last 5.
 // Whole process from source and the plan in-process, beside `find -printf` listing the same files (the floor of
 // any tool that looks at every checkpoint) and `ckpt ls --json` on the same catalog.
-//   bun bench/prune-bench.ts [--runs 1000] [--per-run 100] [--repeat 3] [--dir /var/tmp]
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//   bun bench/prune-bench.ts [--runs 1000] [--per-run 100] [--repeat 3] [--dir /var/tmp] [--keep] [--binary dist/ckpt]
+// --binary dist/ckpt times the compiled binary too. Each round runs every command once, in turn.
+// --keep builds the tree in DIR/ckpt-prune-bench-kept (or reuses it when there) and leaves it for the next run.
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogEntry } from "../src/core/catalog/catalog-entry.ts";
@@ -19,12 +21,18 @@ const { values } = parseArgs({
     "per-run": { type: "string", default: "100" },
     repeat: { type: "string", default: "3" },
     dir: { type: "string", default: "/tmp" },
+    keep: { type: "boolean", default: false },
+    binary: { type: "string" },
   },
 });
 const repo = resolve(import.meta.dir, "..");
 const main = join(repo, "src/main.ts");
 const [runs, perRun, repeat] = [Number(values.runs), Number(values["per-run"]), Number(values.repeat)];
-const work = mkdtempSync(join(values.dir, "ckpt-prune-bench-"));
+const kept = join(values.dir, "ckpt-prune-bench-kept");
+const reused = values.keep && existsSync(join(kept, "catalog.db"));
+if (values.keep && !reused) rmSync(kept, { recursive: true, force: true });
+if (values.keep) mkdirSync(kept, { recursive: true });
+const work = values.keep ? kept : mkdtempSync(join(values.dir, "ckpt-prune-bench-"));
 const root = join(work, "runs");
 const catalog = join(work, "catalog.db");
 const HOUR = 3_600_000;
@@ -79,27 +87,57 @@ function buildCatalog(): void {
   Bun.spawnSync(["find", root, "-exec", "touch", "-h", "-d", old.toISOString(), "{}", "+"]);
 }
 
-function timed(command: string[]): number {
+type Sample = { readonly wall: number; readonly cpu: number };
+type Timed = { readonly name: string; readonly command: readonly string[] };
+
+/** Wall seconds and the process's CPU seconds (user + system): the CPU time moves less with the machine's load. */
+function timed(command: string[]): Sample {
   const started = performance.now();
   const result = Bun.spawnSync(command, { stdout: "ignore", stderr: "pipe" });
   if (result.exitCode !== 0) throw new Error(`${command.join(" ")}: ${result.stderr.toString()}`);
-  return (performance.now() - started) / 1000;
+  const cpu = Number(result.resourceUsage?.cpuTime.total ?? 0n) / 1e6;
+  return { wall: (performance.now() - started) / 1000, cpu };
 }
 
 function median(samples: number[]): number {
   return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
 }
 
-function report(name: string, seconds: number): void {
-  console.log(`${name.padEnd(64)} ${seconds.toFixed(3).padStart(7)} s`);
+function report(name: string, samples: readonly Sample[]): void {
+  const wall = median(samples.map((sample) => sample.wall)).toFixed(3);
+  const cpu = median(samples.map((sample) => sample.cpu)).toFixed(3);
+  console.log(`${name.padEnd(62)} ${wall.padStart(7)} s wall ${cpu.padStart(7)} s cpu`);
 }
 
-function measure(name: string, command: string[]): void {
-  report(name, median(Array.from({ length: repeat }, () => timed(command))));
+/** Each round runs every command once, in turn, so a change of load falls on all of them alike. */
+function measureSideBySide(commands: readonly Timed[]): void {
+  const samples = commands.map((): Sample[] => []);
+  for (let round = 0; round < repeat; round++)
+    for (const [at, timedCommand] of commands.entries()) samples[at]?.push(timed([...timedCommand.command]));
+  for (const [at, timedCommand] of commands.entries()) report(timedCommand.name, samples[at] ?? []);
 }
 
-try {
-  buildCatalog();
+/** The plan in-process, as the dry run (`catalog`) or `--yes` (`disk`) makes it. */
+function planInProcess(measure: "catalog" | "disk"): Sample[] {
+  const database = openCatalogForWriting(catalog, { now: Date.now });
+  const samples = Array.from({ length: repeat }, () => {
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const plan = buildPrunePlan(database, {
+      roots: [root],
+      policy: { ...emptyPolicy(), keepBest: 3, keepLast: 5 },
+      now: Date.now(),
+      measure,
+    });
+    if (plan.targets.length === 0) throw new Error("nothing to delete: the bench would measure nothing");
+    const cpu = process.cpuUsage(cpuBefore);
+    return { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  });
+  database.close();
+  return samples;
+}
+
+function alignCatalogTimes(): void {
   // The rows were stamped before `touch`: bring them level with the files so the freshness check passes.
   const fix = openCatalogForWriting(catalog, { now: Date.now });
   const rows = fix.query<{ path: string }, []>("SELECT path FROM checkpoints").all();
@@ -108,45 +146,34 @@ try {
     for (const { path } of rows) update.run(lstatSync(path).mtimeMs, path);
   })();
   fix.close();
+}
+
+try {
+  if (!reused) {
+    buildCatalog();
+    alignCatalogTimes();
+  }
   console.log(`${runs * perRun} checkpoints in ${runs} runs; median of ${repeat}`);
   const prune = ["prune", root, "--keep-best", "3", "--keep-last", "5", "--no-scan", "--catalog", catalog];
-  measure("ckpt prune --keep-best 3 --keep-last 5 (dry run, from source)", [
-    process.execPath,
-    main,
-    ...prune,
+  const ckpt = [process.execPath, main];
+  const binary = values.binary;
+  measureSideBySide([
+    { name: "ckpt prune --keep-best 3 --keep-last 5 (dry run, from source)", command: [...ckpt, ...prune] },
+    { name: "ckpt prune … --json (dry run, from source)", command: [...ckpt, ...prune, "--json"] },
+    ...(binary === undefined
+      ? []
+      : [{ name: "ckpt prune … (dry run, compiled binary)", command: [binary, ...prune] }]),
+    {
+      name: "ckpt ls --json --no-scan (from source, same catalog)",
+      command: [...ckpt, "ls", root, "--json", "--no-scan", "--catalog", catalog],
+    },
+    {
+      name: "find -name '*.ckpt' -printf (the same files listed)",
+      command: ["find", root, "-name", "*.ckpt", "-printf", "%s %T@ %p\n"],
+    },
   ]);
-  measure("ckpt prune … --json (dry run, from source)", [process.execPath, main, ...prune, "--json"]);
-  measure("ckpt ls --json --no-scan (from source, same catalog)", [
-    process.execPath,
-    main,
-    "ls",
-    root,
-    "--json",
-    "--no-scan",
-    "--catalog",
-    catalog,
-  ]);
-  measure("find -name '*.ckpt' -printf (the same files listed)", [
-    "find",
-    root,
-    "-name",
-    "*.ckpt",
-    "-printf",
-    "%s %T@ %p\n",
-  ]);
-  const database = openCatalogForWriting(catalog, { now: Date.now });
-  const samples = Array.from({ length: repeat }, () => {
-    const started = performance.now();
-    const plan = buildPrunePlan(database, {
-      roots: [root],
-      policy: { ...emptyPolicy(), keepBest: 3, keepLast: 5 },
-      now: Date.now(),
-    });
-    if (plan.targets.length === 0) throw new Error("nothing to delete: the bench would measure nothing");
-    return (performance.now() - started) / 1000;
-  });
-  database.close();
-  report("buildPrunePlan in-process (query, pointers, activity, plan, bytes)", median(samples));
+  report("buildPrunePlan in-process, as the dry run (catalogued sizes)", planInProcess("catalog"));
+  report("buildPrunePlan in-process, as --yes (lstat + bytes per target)", planInProcess("disk"));
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (!values.keep) rmSync(work, { recursive: true, force: true });
 }

@@ -14,7 +14,7 @@ import { openForQuery, recordedRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";
 import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
-import { lockForPrune } from "./prune-command.ts";
+import { lockForPrune } from "./prune-execution.ts";
 
 export type TuiPruneSession = {
   readonly context: Pick<CommandContext, "now" | "cwd">;

@@ -1,4 +1,4 @@
-import { MEGATRON_TRACKER } from "../checkpoint/megatron-report.ts";
+import { MEGATRON_TRACKER } from "../checkpoint/megatron-tracker.ts";
 import { LATEST_FILE } from "../formats/distributed/deepspeed-layout.ts";
 import { lastSegment } from "../metadata/extract-hf-best.ts";
 import type { RetentionPointer } from "./retention-protections.ts";

@@ -1,5 +1,27 @@
+import { assertNever } from "../assert-never.ts";
 import { formatBytes } from "../catalog/human-units.ts";
+import { escapeControl } from "../text/escape-control.ts";
 import type { RetentionAction, RetentionDecision } from "./retention-plan.ts";
+
+/**
+ * Where a plan's bytes and freshness come from: `disk`, each checkpoint to delete looked at (allocated bytes with
+ * its sidecar, its row checked against the file); `catalog`, a dry run's catalogued sizes, each checked only to be
+ * still listed in its directory.
+ */
+export const PLAN_MEASURES = ["disk", "catalog"] as const;
+export type PlanMeasure = (typeof PLAN_MEASURES)[number];
+
+/** What a plan's bytes are, said with its `--json` (`note`) and under its text. */
+export function sizesNote(measured: PlanMeasure): string {
+  switch (measured) {
+    case "disk":
+      return "bytes measured on disk (allocated, sidecar included); each checkpoint checked against its catalog row";
+    case "catalog":
+      return "bytes and times as catalogued, not checked against the disk (sidecars not counted); --yes checks each checkpoint before deleting it";
+    default:
+      return assertNever(measured);
+  }
+}
 
 /** One checkpoint of a prune plan as `--json` prints it. */
 export type PruneRow = {
@@ -53,8 +75,34 @@ function runHeader(run: string, rows: readonly PruneRow[], show: (path: string) 
   return `run ${show(run)}: ${totals.keep} kept, ${totals.delete} to delete${freed}`;
 }
 
-function relativeTo(run: string, path: string): string {
-  return path.startsWith(`${run}/`) ? path.slice(run.length + 1) : path;
+/**
+ * Each text escaped as `escapeControl` says. It escapes character by character, so texts that come through it
+ * unchanged when joined by "/" (never escaped) need nothing each: one call for most runs instead of one per name.
+ */
+function escapedEach(texts: readonly string[]): readonly string[] {
+  const joined = texts.join("/");
+  return escapeControl(joined) === joined ? texts : texts.map(escapeControl);
+}
+
+/**
+ * One run's lines. A checkpoint under the run is named relative to it and escaped here (no working-directory
+ * arithmetic per row: 100k rows are printed); any other path, and the run itself, as `show` says. Reasons carry
+ * names from disk (`link to last.ckpt`), so they are escaped too.
+ */
+function runLines(run: string, rows: readonly PruneRow[], show: (path: string) => string): string[] {
+  const prefix = `${run}/`;
+  const under = escapedEach(
+    rows.map((row) => (row.path.startsWith(prefix) ? row.path.slice(prefix.length) : "")),
+  );
+  const names = rows.map((row, at) => (row.path.startsWith(prefix) ? (under[at] ?? "") : show(row.path)));
+  const reasons = escapedEach(rows.map((row) => row.reason));
+  const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
+  const lines = [runHeader(run, rows, show)];
+  rows.forEach((row, at) => {
+    const name = (names[at] ?? "").padEnd(width);
+    lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${reasons[at] ?? ""}`);
+  });
+  return lines;
 }
 
 /**
@@ -72,15 +120,7 @@ export function renderPrunePlan(
     else list.push(row);
   }
   const lines: string[] = [];
-  for (const [run, runRows] of byRun) {
-    lines.push(runHeader(run, runRows, options.show));
-    const names = runRows.map((row) => options.show(relativeTo(run, row.path)));
-    const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
-    runRows.forEach((row, at) => {
-      const name = (names[at] ?? "").padEnd(width);
-      lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${row.reason}`);
-    });
-  }
+  for (const [run, runRows] of byRun) lines.push(...runLines(run, runRows, options.show));
   const totals = pruneTotals(rows);
   const verb = options.executed ? "deleted" : "to delete";
   lines.push(

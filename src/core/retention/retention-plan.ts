@@ -42,13 +42,29 @@ export type RetentionInput = {
 type RunRanks = {
   /** Complete entries newest first: by step, epoch, then mtime and path. */
   readonly newest: readonly CatalogEntry[];
-  /** 1 for the newest complete entry, 2 for the next, … */
-  readonly age: ReadonlyMap<CatalogEntry, number>;
-  readonly best: ReadonlyMap<CatalogEntry, number>;
+  /** By path (a string key: cheaper than the entry object), 1 for the newest complete entry, 2 for the next, … */
+  readonly age: ReadonlyMap<string, number>;
+  /** By path, the rank by the run's metric of each complete entry that has a value. */
+  readonly best: ReadonlyMap<string, number>;
   readonly metric: string | null;
 };
 
 type Position = (entry: CatalogEntry) => number | null;
+
+/** An entry with its sort keys, computed once rather than in every comparison. */
+type Dated = {
+  readonly entry: CatalogEntry;
+  readonly first: number;
+  readonly second: number;
+  readonly last: number;
+};
+
+function compareDated(a: Dated, b: Dated): number {
+  if (a.first !== b.first) return a.first > b.first ? -1 : 1;
+  if (a.second !== b.second) return a.second > b.second ? -1 : 1;
+  const [x, y] = [a.entry, b.entry];
+  return b.last - a.last || y.mtime_ms - x.mtime_ms || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
+}
 
 /**
  * Newest first by the run's own clock: its steps when every checkpoint records one, else its epochs when every
@@ -59,29 +75,31 @@ function newestFirst(entries: readonly CatalogEntry[]): CatalogEntry[] {
   const step: Position = (entry) => entry.global_step;
   const epoch: Position = (entry) => entry.epoch;
   const usable = (position: Position) => entries.every((entry) => position(entry) !== null);
-  const positions = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [];
+  const none: Position = () => null;
+  const [first, second] = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [none, none];
   const key = (position: Position, entry: CatalogEntry) => position(entry) ?? Number.NEGATIVE_INFINITY;
-  const last = (entry: CatalogEntry) => (isLastFile(entry.path) ? 1 : 0);
-  return [...entries].sort((a, b) => {
-    for (const position of positions) {
-      const [x, y] = [key(position, a), key(position, b)];
-      if (x !== y) return x > y ? -1 : 1;
-    }
-    return last(b) - last(a) || b.mtime_ms - a.mtime_ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  });
+  const dated = entries.map(
+    (entry): Dated => ({
+      entry,
+      first: key(first, entry),
+      second: key(second, entry),
+      last: isLastFile(entry.path) ? 1 : 0,
+    }),
+  );
+  return dated.sort(compareDated).map(({ entry }) => entry);
 }
 
 function ranksOf(complete: readonly CatalogEntry[], policy: RetentionPolicy): RunRanks {
   const newest = newestFirst(complete);
   const rule = policy.keepBest === null ? null : bestRuleOf(complete, policy.metric ?? undefined);
-  const best = new Map<CatalogEntry, number>();
+  const best = new Map<string, number>();
   if (rule !== null) {
     const ranked = rankBy(complete, bestRankOptions(rule));
     ranked.forEach((entry, at) => {
-      if (Number.isFinite(entryMetricValue(entry, rule.metric) ?? Number.NaN)) best.set(entry, at + 1);
+      if (Number.isFinite(entryMetricValue(entry, rule.metric) ?? Number.NaN)) best.set(entry.path, at + 1);
     });
   }
-  const age = new Map(newest.map((entry, at) => [entry, at + 1]));
+  const age = new Map(newest.map((entry, at) => [entry.path, at + 1]));
   return { newest, age, best, metric: rule?.metric ?? policy.metric };
 }
 
@@ -89,12 +107,12 @@ function ruleReasons(entry: CatalogEntry, ranks: RunRanks, input: RetentionInput
   const { policy, now } = input;
   const total = ranks.newest.length;
   const reasons: string[] = [];
-  const rank = ranks.best.get(entry);
+  const rank = ranks.best.get(entry.path);
   if (policy.keepBest !== null && rank !== undefined && rank <= policy.keepBest)
     reasons.push(`best ${rank} of ${total} by ${ranks.metric}`);
   if (policy.keepBest !== null && rank === undefined && !policy.deleteUnranked)
     reasons.push(`no ${ranks.metric ?? "primary metric"} value`);
-  const age = ranks.age.get(entry) ?? total + 1;
+  const age = ranks.age.get(entry.path) ?? total + 1;
   if (policy.keepLast !== null && age <= policy.keepLast) reasons.push(`last ${age} of ${total}`);
   const every = policy.keepEvery;
   const position = every === null ? null : every.unit === "steps" ? entry.global_step : entry.epoch;
@@ -110,18 +128,21 @@ function ruleReasons(entry: CatalogEntry, ranks: RunRanks, input: RetentionInput
 /** Why no rule kept it: its rank by the metric and its place among the newest. */
 function deleteReason(entry: CatalogEntry, ranks: RunRanks, policy: RetentionPolicy): string {
   const total = ranks.newest.length;
-  const parts: string[] = [];
-  const rank = ranks.best.get(entry);
+  let reason = "";
+  const add = (part: string) => {
+    reason = reason === "" ? part : `${reason}, ${part}`;
+  };
+  const rank = ranks.best.get(entry.path);
   if (policy.keepBest !== null)
-    parts.push(
+    add(
       rank === undefined
         ? `no ${ranks.metric ?? "metric"} value`
         : `rank ${rank} of ${total} by ${ranks.metric}`,
     );
-  if (policy.keepLast !== null) parts.push(`newest ${ranks.age.get(entry)} of ${total}`);
-  if (policy.keepEvery !== null) parts.push(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
-  if (policy.keepSinceMs !== null) parts.push(`older than ${formatAge(policy.keepSinceMs, 0)}`);
-  return parts.join(", ");
+  if (policy.keepLast !== null) add(`newest ${ranks.age.get(entry.path)} of ${total}`);
+  if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
+  if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
+  return reason;
 }
 
 function runActivity(

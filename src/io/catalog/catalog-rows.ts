@@ -41,7 +41,7 @@ function isMetricsInfo(value: unknown): value is MetricsInfo {
   );
 }
 
-function metricsOf(json: SqlValue): CatalogEntry["metrics"] {
+export function metricsOf(json: SqlValue): CatalogEntry["metrics"] {
   if (typeof json !== "string") return null;
   const parsed: unknown = JSON.parse(json);
   return isMetricsInfo(parsed) ? parsed : null;

@@ -2,13 +2,15 @@ import type { Database } from "bun:sqlite";
 import { bestRuleOf, runOf } from "../../core/catalog/best-entries.ts";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
-import { type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
+import { cataloguedFreedBytes } from "../../core/retention/catalogued-bytes.ts";
+import { type PlanMeasure, type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
 import { planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
 import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
-import { entriesByPath, queryEntries } from "../catalog/catalog-reads.ts";
+import { planEntries, withPlanMetrics } from "../catalog/prune-rows.ts";
 import { scanRootOf } from "../scan/walk-paths.ts";
-import { changeSinceCatalogued, lstatOrNull } from "./catalog-freshness.ts";
+import { changeSinceCatalogued, listedChange, lstatOrNull } from "./catalog-freshness.ts";
 import { checkpointBytes } from "./checkpoint-bytes.ts";
+import { DirectoryListings } from "./directory-listings.ts";
 import type { PruneTarget } from "./prune-executor.ts";
 import { logActivity } from "./run-activity.ts";
 import { findRunPointers } from "./run-pointers.ts";
@@ -23,6 +25,12 @@ export type PrunePlanRequest = {
   readonly settleMs?: number;
   /** Only this run (the daemon plans the run a checkpoint just settled in); its entries lie under it. */
   readonly runDir?: string;
+  /**
+   * `disk` (the default, for a plan that is executed): each checkpoint to delete is `lstat`ed, its bytes measured
+   * (allocated, sidecar included) and its row checked against the disk. `catalog` (a dry run): the catalogued
+   * sizes, and only whether each is still listed in its directory.
+   */
+  readonly measure?: PlanMeasure;
 };
 
 export type PrunePlan = {
@@ -32,6 +40,7 @@ export type PrunePlan = {
   readonly stale: readonly { readonly path: string; readonly change: string }[];
   /** The runs there were to choose from, for a `--run` that matched none. */
   readonly runs: readonly string[];
+  readonly measured: PlanMeasure;
 };
 
 function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
@@ -44,14 +53,15 @@ function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
 }
 
 type Measured = {
-  readonly bytes: Map<RetentionDecision, number>;
+  /** By path (string keys: a map keyed by 100k objects costs JavaScriptCore several times more). */
+  readonly bytes: Map<string, number>;
   readonly stale: { path: string; change: string }[];
 };
 
 /** One look per checkpoint to delete: is the row still true (freshness), and what deleting it frees. */
 function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
   const counted = keysOfKept(decisions);
-  const bytes = new Map<RetentionDecision, number>();
+  const bytes = new Map<string, number>();
   const stale: { path: string; change: string }[] = [];
   for (const decision of decisions) {
     if (decision.action !== "delete") continue;
@@ -62,41 +72,70 @@ function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
     const kind = entry.kind === "file" ? "file" : "directory";
     const sidecarLikely = entry.sidecar !== "missing" && entry.sidecar !== "off";
     const measured = checkpointBytes(entry.path, kind, counted, { sidecarLikely, looked });
-    bytes.set(decision, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
+    bytes.set(entry.path, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
   }
   return { bytes, stale };
 }
 
+/** Catalogued bytes and a look at the directory listings only: what a dry run of 100k can afford. */
+function measureFromCatalog(decisions: readonly RetentionDecision[], listings: DirectoryListings): Measured {
+  const stale: { path: string; change: string }[] = [];
+  for (const { entry, action } of decisions) {
+    if (action !== "delete") continue;
+    const change = listedChange(entry, listings);
+    if (change !== null) stale.push({ path: entry.path, change });
+  }
+  return { bytes: cataloguedFreedBytes(decisions), stale };
+}
+
 /**
- * The entries to plan over: without their metrics blocks (most of a large query's time), except where `--keep-best`
- * may need one: a `--metric`, or an entry whose primary metric is not its run's ranking metric.
+ * The entries to plan over, read without their metrics blocks except where `--keep-best` may need one: all of
+ * them for a `--metric`, else the entries whose primary metric is not their run's ranking metric.
  */
 function rankableEntries(
   database: Database,
   options: { readonly roots: readonly string[]; readonly policy: RetentionPolicy },
 ): CatalogEntry[] {
-  const query = { roots: options.roots, includeAliases: true };
-  if (options.policy.keepBest === null) return queryEntries(database, { ...query, withoutMetrics: true });
-  if (options.policy.metric !== null) return queryEntries(database, query);
-  const lean = queryEntries(database, { ...query, withoutMetrics: true });
+  const lean = planEntries(database, options.roots);
+  if (options.policy.keepBest === null) return lean;
+  if (options.policy.metric !== null)
+    return withPlanMetrics(database, lean, {
+      roots: options.roots,
+      paths: new Set(lean.map((entry) => entry.path)),
+    });
   const byRun = new Map<string, CatalogEntry[]>();
   for (const entry of lean) {
     const list = byRun.get(runOf(entry));
     if (list === undefined) byRun.set(runOf(entry), [entry]);
     else list.push(entry);
   }
-  const needed: string[] = [];
+  const needed = new Set<string>();
   for (const entries of byRun.values()) {
     const metric = bestRuleOf(entries)?.metric;
     for (const entry of entries) {
       const primary = entry.primary_metric;
       if (primary === null || primary.value === null || metricSortKey(primary.name) !== metric)
-        needed.push(entry.path);
+        needed.add(entry.path);
     }
   }
-  if (needed.length === 0) return lean;
-  const full = new Map(entriesByPath(database, needed).map((entry) => [entry.path, entry]));
-  return lean.map((entry) => full.get(entry.path) ?? entry);
+  return needed.size === 0 ? lean : withPlanMetrics(database, lean, { roots: options.roots, paths: needed });
+}
+
+/**
+ * `scanRootOf`, asked once per directory: the paths of a directory lie under the same roots, unless a root is the
+ * path itself (then it is asked for that path).
+ */
+function rootFinder(roots: readonly string[]): (path: string) => string {
+  const byDirectory = new Map<string, string>();
+  return (path) => {
+    if (roots.includes(path)) return scanRootOf(path, roots);
+    const directory = path.slice(0, path.lastIndexOf("/"));
+    const known = byDirectory.get(directory);
+    if (known !== undefined) return known;
+    const root = scanRootOf(path, roots);
+    byDirectory.set(directory, root);
+    return root;
+  };
 }
 
 function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
@@ -119,22 +158,26 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
     runDir === undefined
       ? selectRuns(all, request.runFilter)
       : all.filter((entry) => runOf(entry) === runDir);
+  const listings = new DirectoryListings();
   const decisions = planRetention({
     entries,
     policy: request.policy,
     now: request.now,
-    pointers: findRunPointers(entries),
-    logActivity: logActivity(entries.map(runOf)),
+    pointers: findRunPointers(entries, listings),
+    logActivity: logActivity(entries.map(runOf), listings),
     ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
   });
-  const { bytes, stale } = measureDeletions(decisions);
-  const rows = pruneRows(decisions, (decision) => bytes.get(decision) ?? 0);
+  const measured = request.measure ?? "disk";
+  const { bytes, stale } =
+    measured === "disk" ? measureDeletions(decisions) : measureFromCatalog(decisions, listings);
+  const rows = pruneRows(decisions, (decision) => bytes.get(decision.entry.path) ?? 0);
+  const rootOf = rootFinder(request.roots);
   const targets = decisions.flatMap((decision) =>
     decision.action === "delete"
-      ? [{ decision, root: scanRootOf(decision.entry.path, request.roots), bytes: bytes.get(decision) ?? 0 }]
+      ? [{ decision, root: rootOf(decision.entry.path), bytes: bytes.get(decision.entry.path) ?? 0 }]
       : [],
   );
-  return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort() };
+  return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort(), measured };
 }
 
 /**

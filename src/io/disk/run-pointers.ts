@@ -10,6 +10,7 @@ import {
 import type { RetentionPointer } from "../../core/retention/retention-protections.ts";
 import { parseHfTrainerState } from "../../core/runs/hf-trainer-state.ts";
 import { readText } from "../run-files/run-file-text.ts";
+import { DirectoryListings } from "./directory-listings.ts";
 
 /**
  * A pointer file or trainer_state.json as text, through the run files' reader: opened without blocking and only
@@ -20,14 +21,20 @@ function readPointerText(path: string, cap: InputCap): string | null {
   return text.success ? text.data : null;
 }
 
+/** A pointer file's text when the directory lists it (most directories list none: nothing is opened there). */
+function listedPointerText(directory: string, name: string, listings: DirectoryListings): string | null {
+  if (!listings.has(directory, name)) return null;
+  return readPointerText(`${directory}/${name}`, INPUT_CAPS.pointerFile);
+}
+
 /** DeepSpeed `latest` and Megatron's tracker in each directory that holds checkpoints or their tag directories. */
-function trackerPointers(directories: ReadonlySet<string>): RetentionPointer[] {
+function trackerPointers(directories: ReadonlySet<string>, listings: DirectoryListings): RetentionPointer[] {
   const pointers: RetentionPointer[] = [];
   for (const directory of directories) {
-    const latest = readPointerText(`${directory}/${POINTER_FILE_NAMES.deepspeed}`, INPUT_CAPS.pointerFile);
+    const latest = listedPointerText(directory, POINTER_FILE_NAMES.deepspeed, listings);
     const deepSpeed = latest === null ? null : deepSpeedPointer(directory, latest);
     if (deepSpeed !== null) pointers.push(deepSpeed);
-    const tracker = readPointerText(`${directory}/${POINTER_FILE_NAMES.megatron}`, INPUT_CAPS.pointerFile);
+    const tracker = listedPointerText(directory, POINTER_FILE_NAMES.megatron, listings);
     const megatron = tracker === null ? null : megatronPointer(directory, tracker);
     if (megatron !== null) pointers.push(megatron);
   }
@@ -57,13 +64,15 @@ function hfBestPointers(entries: readonly CatalogEntry[]): RetentionPointer[] {
  * The checkpoints pointer files name, for the entries' runs: DeepSpeed `latest`, Megatron's
  * `latest_checkpointed_iteration.txt` (looked for beside each checkpoint and one directory up, where a tag
  * directory's parent keeps them) and HF's `best_model_checkpoint`. Symlinks are the catalog's alias rows.
+ * `listings`: the plan's shared directory listings.
  */
-export function findRunPointers(entries: readonly CatalogEntry[]): RetentionPointer[] {
-  const directories = new Set<string>();
-  for (const entry of entries) {
-    const parent = dirname(entry.path);
-    directories.add(parent);
-    directories.add(dirname(parent));
-  }
-  return [...trackerPointers(directories), ...hfBestPointers(entries)];
+export function findRunPointers(
+  entries: readonly CatalogEntry[],
+  listings: DirectoryListings = new DirectoryListings(),
+): RetentionPointer[] {
+  const parents = new Set<string>();
+  for (const entry of entries) parents.add(entry.path.slice(0, Math.max(entry.path.lastIndexOf("/"), 1)));
+  const directories = new Set(parents);
+  for (const parent of parents) directories.add(dirname(parent));
+  return [...trackerPointers(directories, listings), ...hfBestPointers(entries)];
 }

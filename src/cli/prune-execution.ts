@@ -1,0 +1,102 @@
+import { formatBytes } from "../core/catalog/human-units.ts";
+import { AppError } from "../core/errors/app-error.ts";
+import { deletionKey, pruneTotals } from "../core/retention/prune-report.ts";
+import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
+import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
+import { tryLockCatalog } from "../io/catalog/catalog-lock.ts";
+import { executePrune, finishInterruptedPrunes, type PruneOutcome } from "../io/disk/prune-executor.ts";
+import type { PrunePlan } from "../io/disk/prune-planning.ts";
+import type { CommandContext } from "./command.ts";
+import { displayMessageFrom } from "./display-path.ts";
+import { type PruneValues, planWith, printPlan } from "./prune-plan-view.ts";
+
+// What `ckpt prune --yes` (or a yes on a terminal) does: under the catalog's lock, plan again against the disk and
+// delete. Its own module, loaded only then: a dry run does not pay for the executor, the trash and the lock.
+
+/** The catalog's lock for a prune, or the refusal naming who holds it and what to do. */
+export function lockForPrune(location: CatalogLocation, context: Pick<CommandContext, "now">) {
+  const locked = tryLockCatalog(location.path, { command: "prune", now: context.now });
+  if (locked.success) return locked.data;
+  const holder = locked.error.holder;
+  const who = holder === null ? "another ckpt" : `ckpt ${holder.command} (pid ${holder.pid})`;
+  const advice =
+    holder?.command === "watch"
+      ? "stop it ('ckpt stop') and prune again, or give it the policy: 'ckpt watch --retain best=3,last=2'"
+      : "wait for it to finish and prune again";
+  throw new AppError(
+    "catalog-busy",
+    `prune: ${who} holds the catalog ${location.path}; nothing was deleted; ${advice}`,
+  );
+}
+
+/** What was done: the plan with the failures kept (or only the totals, after a question), and the trash hint. */
+function reportExecution(
+  context: CommandContext,
+  report: {
+    readonly plan: PrunePlan;
+    readonly failed: ReadonlySet<string>;
+    readonly values: PruneValues;
+    readonly summaryOnly: boolean;
+  },
+): void {
+  const { plan, failed, values } = report;
+  const rows = plan.rows.map((row) =>
+    failed.has(row.path)
+      ? { ...row, action: "keep" as const, reason: "failed to delete (see above)", bytes: 0 }
+      : row,
+  );
+  if (report.summaryOnly) {
+    const totals = pruneTotals(rows);
+    context.stdout.write(
+      `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed\n`,
+    );
+  } else printPlan(context, { plan: { ...plan, rows }, executed: true, json: values.json });
+  if (values.trash && !values.json)
+    context.stdout.write(
+      `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
+    );
+}
+
+export type PruneExecuteOptions = {
+  readonly values: PruneValues;
+  readonly summaryOnly: boolean;
+  /** After a confirmation: the deletions the user agreed to; a different plan now deletes nothing. */
+  readonly confirmed?: string;
+};
+
+/** Under the catalog's lock: plans again, against the disk, deletes what that plan deletes, and says what was done. */
+export function executePlan(
+  context: CommandContext,
+  location: CatalogLocation,
+  roots: readonly string[],
+  options: PruneExecuteOptions,
+): number {
+  const { values } = options;
+  using _lock = lockForPrune(location, context);
+  const database = openCatalogForWriting(location.path, { now: context.now, checkIntegrity: false });
+  try {
+    const { finished } = finishInterruptedPrunes(database, roots);
+    if (finished > 0)
+      context.stderr.write(`ckpt: finished ${finished} removals an interrupted prune had begun\n`);
+    const { plan } = planWith(context, { database, roots, values, measure: "disk" });
+    if (options.confirmed !== undefined && deletionKey(plan.rows) !== options.confirmed) {
+      context.stderr.write(
+        "ckpt: prune: the checkpoints changed since the plan was shown; nothing was deleted: run 'ckpt prune' again\n",
+      );
+      return 1;
+    }
+    const show = displayMessageFrom(context.cwd);
+    const outcomes: PruneOutcome[] = executePrune(database, plan.targets, {
+      mode: values.trash ? "trash" : "delete",
+      now: context.now,
+      onOutcome: (outcome) => {
+        if (outcome.kind === "failed") context.stderr.write(`ckpt: prune: ${show(outcome.message)}\n`);
+      },
+    });
+    const failed = new Set(outcomes.flatMap((outcome) => (outcome.kind === "failed" ? [outcome.path] : [])));
+    reportExecution(context, { plan, failed, ...options });
+    return failed.size > 0 ? 1 : 0;
+  } finally {
+    database.close();
+  }
+}

@@ -1,0 +1,91 @@
+import type { Database } from "bun:sqlite";
+import { AppError } from "../core/errors/app-error.ts";
+import { type PlanMeasure, pruneTotals, renderPrunePlan, sizesNote } from "../core/retention/prune-report.ts";
+import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
+import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
+import { behindDiskRefusal, buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
+import type { CommandContext } from "./command.ts";
+import { displayPathFrom } from "./display-path.ts";
+import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
+import type { parseFlags } from "./parse-flags.ts";
+import { QUERY_FLAGS } from "./query-flags.ts";
+import { policyFromFlags, RETENTION_FLAGS } from "./retention-flags.ts";
+
+// `ckpt prune`'s flags, its plan and how a plan is printed: shared by the dry run (prune-command.ts) and the
+// execution (prune-execution.ts, loaded only when something is to be deleted).
+
+export const PRUNE_FLAGS = {
+  catalog: QUERY_FLAGS.catalog,
+  "no-scan": QUERY_FLAGS["no-scan"],
+  json: QUERY_FLAGS.json,
+  ...RETENTION_FLAGS,
+  run: { type: "string" },
+  yes: { type: "boolean", default: false },
+  trash: { type: "boolean", default: false },
+} as const;
+
+export type PruneValues = ReturnType<typeof parseFlags<typeof PRUNE_FLAGS>>["values"];
+
+export type Planned = { readonly plan: PrunePlan; readonly roots: readonly string[] };
+
+export type PlanAsk = {
+  readonly database: Database;
+  readonly roots: readonly string[];
+  readonly values: PruneValues;
+  readonly measure: PlanMeasure;
+};
+
+export function planWith(context: CommandContext, ask: PlanAsk): Planned {
+  const { database, roots, values } = ask;
+  const metric =
+    values.metric === undefined
+      ? null
+      : resolveMetricFlag("prune", values.metric, metricNamesFor(database, values)).key;
+  const policy: RetentionPolicy = policyFromFlags("prune", values, metric);
+  const plan = buildPrunePlan(database, {
+    roots,
+    policy,
+    now: context.now(),
+    runFilter: values.run,
+    measure: ask.measure,
+  });
+  if (values.run !== undefined && plan.rows.length === 0) {
+    const hint = didYouMean(
+      nearestNames(
+        values.run,
+        plan.runs.map((run) => run.slice(run.lastIndexOf("/") + 1)),
+      ),
+    );
+    throw new AppError(
+      "usage",
+      `prune: no run under ${roots.join(", ")} matches --run '${values.run}'.${hint === "" ? "" : ` ${hint}`}`,
+    );
+  }
+  const refusal = behindDiskRefusal(plan, roots);
+  if (refusal !== null) throw new AppError("io", `prune: ${refusal}`);
+  return { plan, roots };
+}
+
+/** The plan as one string (100k lines go out in one write), with what its bytes are; `trailer` ends the text. */
+export function printPlan(
+  context: CommandContext,
+  shown: {
+    readonly plan: PrunePlan;
+    readonly executed: boolean;
+    readonly json: boolean;
+    readonly trailer?: string;
+  },
+): void {
+  const { plan, executed } = shown;
+  if (shown.json) {
+    const totals = pruneTotals(plan.rows);
+    const note = sizesNote(plan.measured);
+    context.stdout.write(
+      `${JSON.stringify({ checkpoints: plan.rows, totals, sizes_from: plan.measured, note })}\n`,
+    );
+    return;
+  }
+  const text = renderPrunePlan(plan.rows, { show: displayPathFrom(context.cwd), executed });
+  const note = plan.measured === "catalog" ? `${sizesNote(plan.measured)}\n` : "";
+  context.stdout.write(`${text}${note}${shown.trailer ?? ""}`);
+}

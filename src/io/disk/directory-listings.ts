@@ -1,0 +1,41 @@
+import { type DirectoryEntry, readDirectoryEntries } from "../fs/fs-path.ts";
+
+/** A directory's entries by name. */
+export type Listing = ReadonlyMap<string, DirectoryEntry>;
+
+const GONE: Listing = new Map();
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/**
+ * One `readdir` per directory for a whole prune plan, shared by what looks at the run directories: pointer files
+ * (`latest`, the Megatron tracker) are opened only where listed, log activity walks the same listings, and the dry
+ * run's check that each checkpoint to delete is still there is a lookup in its directory's listing. A 100k plan
+ * over 1,000 runs lists 2,000 directories instead of opening 4,000 absent pointer files and `lstat`ing 92,000
+ * checkpoints.
+ */
+export class DirectoryListings {
+  readonly #listed = new Map<string, Listing | null>();
+
+  /** The directory's entries; empty when it is gone (or no directory); null when it cannot be read. */
+  of(directory: string): Listing | null {
+    const known = this.#listed.get(directory);
+    if (known !== undefined) return known;
+    let listing: Listing | null;
+    try {
+      listing = new Map(readDirectoryEntries(directory).map((entry) => [entry.name, entry]));
+    } catch (error) {
+      listing = isMissing(error) ? GONE : null;
+    }
+    this.#listed.set(directory, listing);
+    return listing;
+  }
+
+  /** Whether the directory lists `name` (false also when it cannot be read). */
+  has(directory: string, name: string): boolean {
+    return this.of(directory)?.has(name) ?? false;
+  }
+}
