@@ -5,7 +5,7 @@ import { ENTRY_COLUMNS, rootCondition, type SqlValue } from "../../core/catalog/
 import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
 import { taskShownMetrics } from "../../core/catalog/task-shown-metrics.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import type { MetadataProblem } from "../../core/metadata/validate-metadata.ts";
 import { type Curve, curveOf } from "../../core/runs/metric-curve.ts";
 import { readSidecar } from "../sidecar/sidecar-store.ts";
@@ -179,7 +179,7 @@ function curvesOf(database: Database, entry: CatalogEntry) {
 }
 
 function detailOf(database: Database, entry: CatalogEntry): CheckpointDetail {
-  const sidecarPath = sidecarPathFor(entry.path, { kind: entry.kind === "file" ? "file" : "directory" });
+  const sidecarPath = ownSidecarPath(entry);
   const read = readSidecar(sidecarPath);
   const curves = curvesOf(database, entry);
   if (!read.success) {
@@ -248,7 +248,7 @@ export function openTuiCatalogReader(options: { path: string; roots: readonly st
     readDetail: (entry) => {
       const open = current();
       if (open === null) {
-        const sidecarPath = sidecarPathFor(entry.path);
+        const sidecarPath = ownSidecarPath(entry);
         return {
           metadata: null,
           sidecarPath,

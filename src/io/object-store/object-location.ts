@@ -1,5 +1,5 @@
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import type { ObjectLocation } from "../scan/checkpoint-location.ts";
 import type { ObjectCandidate } from "./object-candidates.ts";
 import { lastModifiedMs, type ObjectIdentity } from "./object-identity.ts";
@@ -23,7 +23,7 @@ export function objectLocation(
   listing: { readonly prefix: string; readonly sidecarKeys: ReadonlySet<string> },
 ): ObjectLocation {
   const { key, kind, identity, members } = candidate;
-  const sidecar = sidecarPathFor(key, { kind: members === null ? "file" : "directory" });
+  const sidecar = ownSidecarPath({ path: key, kind });
   const base = {
     path: store.urlOf(key),
     kind,

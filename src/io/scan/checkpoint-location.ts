@@ -81,9 +81,16 @@ export function fileLocation(
   return { kind: "file", file, identity: file, realPath, root, relativeTo, relativePath, sidecar };
 }
 
-/** The location of a checkpoint the walk found under one of `roots`. */
-export function locationUnder(file: ScannedFile, roots: readonly string[], memo?: FsMemo): FileLocation {
-  return fileLocation(file, { root: scanRootOf(file.path, roots), ...(memo ? { memo } : {}) });
+/**
+ * The location of a checkpoint the walk found under one of `roots` (the innermost holding it). `relativeTo`: as for
+ * `fileLocation` (convert's `--checkpoint` and `--exp-dir`).
+ */
+export function locationUnder(
+  file: ScannedFile,
+  roots: readonly string[],
+  options: { readonly memo?: FsMemo; readonly relativeTo?: string } = {},
+): FileLocation {
+  return fileLocation(file, { root: scanRootOf(file.path, roots), ...options });
 }
 
 /**
@@ -92,5 +99,5 @@ export function locationUnder(file: ScannedFile, roots: readonly string[], memo?
  */
 export function locationsUnder(files: readonly ScannedFile[], roots: readonly string[]): FileLocation[] {
   const memo = createFsMemo();
-  return files.map((file) => locationUnder(file, roots, memo));
+  return files.map((file) => locationUnder(file, roots, { memo }));
 }
