@@ -1,3 +1,4 @@
+import { MEGATRON_TRACKER, megatronIteration } from "../../core/checkpoint/megatron-report.ts";
 import {
   type CheckpointDirectoryKind,
   checkpointDirectoryKind,
@@ -14,10 +15,13 @@ import { directoryIdentity } from "./read-object-directory.ts";
 import type { ListedObject } from "./s3-listing.ts";
 
 /**
- * A DeepSpeed tag is judged with its save dir, as on disk (`read-checkpoint.ts`): the save dir's own objects the
- * tag's report reads (`saveDirEntriesOfTag`: `latest`, which says the save was committed, and the fp32 script).
+ * What a directory checkpoint is judged with besides its own objects, as on disk (`read-checkpoint.ts`): a
+ * DeepSpeed tag with its save dir's objects (`saveDirEntriesOfTag`: `latest`, which says the save was committed,
+ * and the fp32 script); a Megatron `iter_NNNNNNN` with the tracker beside it (null when the folder holds none).
  */
-export type SaveDirOfTag = { readonly tag: string; readonly beside: readonly ListedObject[] };
+export type JudgedWith =
+  | { readonly kind: "deepspeed-save"; readonly tag: string; readonly beside: readonly ListedObject[] }
+  | { readonly kind: "megatron-tracker"; readonly tracker: ListedObject | null };
 
 /** One checkpoint found in a listing: an object, or the objects under a checkpoint directory's prefix. */
 export type ObjectCandidate = {
@@ -26,8 +30,8 @@ export type ObjectCandidate = {
   readonly identity: ObjectIdentity;
   /** The directory's objects (sidecars left out); null for a single object. */
   readonly members: readonly ListedObject[] | null;
-  /** A DeepSpeed tag's save dir, when the listing holds it; null for anything else. */
-  readonly saveDir: SaveDirOfTag | null;
+  /** What it is judged with besides its objects, when the listing holds its parent; null for anything else. */
+  readonly judgedWith: JudgedWith | null;
 };
 
 /** A folder of a listing: the objects directly in it and its sub-folders by name (keys have no real folders). */
@@ -78,13 +82,17 @@ function isCheckpointObjectName(name: string): boolean {
 }
 
 function fileCandidate(object: ListedObject): ObjectCandidate {
-  return { key: object.key, kind: "file", identity: object, members: null, saveDir: null };
+  return { key: object.key, kind: "file", identity: object, members: null, judgedWith: null };
 }
 
-function saveDirOf(tag: string, parent: Folder | null): SaveDirOfTag | null {
+function judgedWithOf(name: string, entries: readonly string[], parent: Folder | null): JudgedWith | null {
   if (parent === null) return null;
-  const beside = saveDirEntriesOfTag(tag).flatMap((name) => parent.files.get(name) ?? []);
-  return { tag, beside };
+  if (isDeepSpeedTag(entries)) {
+    const beside = saveDirEntriesOfTag(name).flatMap((entry) => parent.files.get(entry) ?? []);
+    return { kind: "deepspeed-save", tag: name, beside };
+  }
+  if (megatronIteration(name) === undefined) return null;
+  return { kind: "megatron-tracker", tracker: parent.files.get(MEGATRON_TRACKER) ?? null };
 }
 
 /**
@@ -96,8 +104,8 @@ function directoryCandidate(folder: Folder, name: string, parent: Folder | null)
   const kind = checkpointDirectoryKind(name, entries);
   if (kind === null) return null;
   const members = membersOf(folder);
-  const saveDir = kind === "sharded-dir" && isDeepSpeedTag(entries) ? saveDirOf(name, parent) : null;
-  return { key: folder.key, kind, identity: directoryIdentity(members), members, saveDir };
+  const judgedWith = kind === "sharded-dir" ? judgedWithOf(name, entries, parent) : null;
+  return { key: folder.key, kind, identity: directoryIdentity(members), members, judgedWith };
 }
 
 /** As the walker goes on disk: checkpoint-named objects, the outermost checkpoint folders, staging ones skipped. */

@@ -51,7 +51,7 @@ async function assembleObject(
       : await readObjectDirectory(store, {
           prefix: `${location.key}/`,
           objects: location.members,
-          saveDir: location.saveDir,
+          judgedWith: location.judgedWith,
         });
   if (read.identity === null) {
     const message = read.report.error?.message ?? "unreadable";

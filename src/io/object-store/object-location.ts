@@ -22,7 +22,7 @@ export function objectLocation(
   candidate: ObjectCandidate,
   listing: { readonly prefix: string; readonly sidecarKeys: ReadonlySet<string> },
 ): ObjectLocation {
-  const { key, kind, identity, members, saveDir } = candidate;
+  const { key, kind, identity, members, judgedWith } = candidate;
   const sidecar = ownSidecarPath({ path: key, kind });
   const base = {
     path: store.urlOf(key),
@@ -41,7 +41,7 @@ export function objectLocation(
     bucket: store.bucket,
     key,
     members,
-    saveDir,
+    judgedWith,
     root: store.urlOf(listing.prefix),
     relativePath: key.slice(listing.prefix.length).replace(/^\/+/, "") || key,
     sidecar,

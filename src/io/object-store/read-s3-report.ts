@@ -32,7 +32,7 @@ async function readDirectoryPrefix(store: S3Store, url: string, prefix: string):
       url,
       `${listed.data.length} objects under it: a tree of checkpoints, not one; 'ckpt ls ${url}' lists them`,
     );
-  return readObjectDirectory(store, { prefix, objects: listed.data, saveDir: null });
+  return readObjectDirectory(store, { prefix, objects: listed.data, judgedWith: null });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { createFsMemo, type FsMemo, realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
-import type { SaveDirOfTag } from "../object-store/object-candidates.ts";
+import type { JudgedWith } from "../object-store/object-candidates.ts";
 import type { ObjectIdentity } from "../object-store/object-identity.ts";
 import type { ListedObject } from "../object-store/s3-listing.ts";
 import { sidecarLocation } from "../sidecar/sidecar-placement.ts";
@@ -45,8 +45,8 @@ export type ObjectLocation = {
   readonly key: string;
   /** A checkpoint directory's objects (sidecars left out); null for a single object. */
   readonly members: readonly ListedObject[] | null;
-  /** A DeepSpeed tag's save dir (its `latest`), which its read is judged with; null for anything else. */
-  readonly saveDir: SaveDirOfTag | null;
+  /** What its read is judged with besides its objects (a DeepSpeed tag's `latest`, Megatron's tracker). */
+  readonly judgedWith: JudgedWith | null;
   /** The `s3://bucket/prefix` scanned. */
   readonly root: string;
   /** `checkpoint_path`: the key below the scanned prefix. */
