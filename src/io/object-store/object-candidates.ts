@@ -85,14 +85,22 @@ function fileCandidate(object: ListedObject): ObjectCandidate {
   return { key: object.key, kind: "file", identity: object, members: null, judgedWith: null };
 }
 
+/**
+ * The names of the objects beside a checkpoint folder (in its parent) that it is judged with: a DeepSpeed tag's
+ * save-dir files, a Megatron iteration's tracker; none for any other folder. `entries`: the folder's own names.
+ */
+export function besideNames(name: string, entries: readonly string[]): string[] {
+  if (isDeepSpeedTag(entries)) return saveDirEntriesOfTag(name).filter((entry) => entry !== name);
+  return megatronIteration(name) === undefined ? [] : [MEGATRON_TRACKER];
+}
+
 function judgedWithOf(name: string, entries: readonly string[], parent: Folder | null): JudgedWith | null {
-  if (parent === null) return null;
-  if (isDeepSpeedTag(entries)) {
-    const beside = saveDirEntriesOfTag(name).flatMap((entry) => parent.files.get(entry) ?? []);
-    return { kind: "deepspeed-save", tag: name, beside };
-  }
-  if (megatronIteration(name) === undefined) return null;
-  return { kind: "megatron-tracker", tracker: parent.files.get(MEGATRON_TRACKER) ?? null };
+  const names = besideNames(name, entries);
+  if (parent === null || names.length === 0) return null;
+  const beside = names.flatMap((entry) => parent.files.get(entry) ?? []);
+  return isDeepSpeedTag(entries)
+    ? { kind: "deepspeed-save", tag: name, beside }
+    : { kind: "megatron-tracker", tracker: beside[0] ?? null };
 }
 
 /**

@@ -69,6 +69,42 @@ describe("an S3 listing finds checkpoint directories by the walker's one rule", 
     ]);
     expect(inS3).toEqual(onDisk);
   });
+
+  test("inspect of one such folder judges it as the scan does: with its save dir's latest, Megatron's tracker", async () => {
+    const folders = [
+      "deepspeed/zero2_bf16_save_in_progress/global_step6",
+      "deepspeed/zero0_bf16/global_step3",
+      "megatron/iter_0000100",
+      "megatron/iter_0000200",
+      "dcp/titan_run/checkpoint/step-400",
+      "hf/tiny-mistral-3shards-missing-shard",
+    ];
+    const verdicts = async (paths: string[]) => {
+      const run = await runCliInProcess(["inspect", "--json", ...paths], { cwd: dir.path, env: server.env });
+      return run.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => {
+          const report = JSON.parse(line) as {
+            status: string;
+            framework: string;
+            error: { code: string } | null;
+          };
+          return [report.status, report.framework, report.error?.code ?? null];
+        });
+    };
+    const onDisk = await verdicts(folders.map((folder) => join(tree, folder)));
+    const inS3 = await verdicts(folders.map((folder) => `s3://${TEST_BUCKET}/d/${folder}/`));
+    expect(onDisk.map(([status]) => status)).toEqual([
+      "incomplete",
+      "ok",
+      "ok",
+      "incomplete",
+      "incomplete",
+      "incomplete",
+    ]);
+    expect(inS3).toEqual(onDisk);
+  });
 });
 
 function listed(keys: readonly string[]): ListedObject[] {
