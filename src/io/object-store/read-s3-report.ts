@@ -1,13 +1,11 @@
 import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
-import { fail, ok, type Result } from "../../core/result.ts";
-import { besideNames, objectCandidates } from "./object-candidates.ts";
+import { prefixCandidates } from "./prefix-candidates.ts";
 import { type ObjectRead, readObjectCheckpoint } from "./read-object-checkpoint.ts";
 import { readObjectDirectory } from "./read-object-directory.ts";
 import { type ListedObject, listObjects } from "./s3-listing.ts";
 import type { S3Session } from "./s3-session.ts";
 import type { S3Store } from "./s3-store.ts";
-import type { StoreFailure } from "./store-failure.ts";
 
 // A checkpoint directory holds tens of files; a prefix with more than this is a tree of checkpoints, for `ls`.
 const MAX_DIRECTORY_OBJECTS = 10_000;
@@ -25,38 +23,14 @@ function notACheckpoint(
   return { report, identity: null };
 }
 
-/**
- * The objects beside a directory named alone that a scan would judge it with (a DeepSpeed tag's `latest`, Megatron's
- * tracker), each listed by its exact name, so a save dir with many tags is not listed whole. None for most.
- */
-async function besideObjects(
-  store: S3Store,
-  prefix: string,
-  listed: readonly ListedObject[],
-): Promise<Result<ListedObject[], StoreFailure>> {
-  const dir = prefix.replace(/\/+$/, "");
-  const parent = dir.slice(0, dir.lastIndexOf("/") + 1);
-  const entries = [...new Set(listed.map((object) => object.key.slice(prefix.length).split("/")[0] ?? ""))];
-  const names = besideNames(dir.slice(parent.length), entries);
-  const found: ListedObject[] = [];
-  for (const listing of await Promise.all(names.map((name) => listObjects(store, `${parent}${name}`)))) {
-    if (!listing.success) return fail(listing.error);
-    found.push(...listing.data.filter((object) => names.includes(object.key.slice(parent.length))));
-  }
-  return ok(found);
-}
-
 /** A directory named alone, read as the scan of its parent would read it: with what it is judged with. */
 async function readDirectoryObjects(store: S3Store, url: string, prefix: string, listed: ListedObject[]) {
-  const beside = await besideObjects(store, prefix, listed);
-  if (!beside.success) return notACheckpoint(url, beside.error.message.replace(/^[^ ]+: /, ""), "unreadable");
+  const found = await prefixCandidates(store, prefix, listed);
+  if (!found.success) return notACheckpoint(url, found.error.message.replace(/^[^ ]+: /, ""), "unreadable");
   const dir = prefix.replace(/\/+$/, "");
-  const parent = dir.slice(0, dir.lastIndexOf("/") + 1);
-  const found = objectCandidates([...listed, ...beside.data], parent).find(
-    (candidate) => candidate.key === dir,
-  );
-  const judgedWith = found?.judgedWith ?? null;
-  return readObjectDirectory(store, { prefix, objects: found?.members ?? listed, judgedWith });
+  const itself = found.data.find((candidate) => candidate.key === dir);
+  const judgedWith = itself?.judgedWith ?? null;
+  return readObjectDirectory(store, { prefix, objects: itself?.members ?? listed, judgedWith });
 }
 
 /** The objects under `prefix/` read as one directory checkpoint; null when there are none. */

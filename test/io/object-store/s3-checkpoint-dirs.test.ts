@@ -70,6 +70,22 @@ describe("an S3 listing finds checkpoint directories by the walker's one rule", 
     expect(inS3).toEqual(onDisk);
   });
 
+  test("scan of a prefix that is itself a tag or an iteration: the verdict the scan of its parent gives", async () => {
+    const verdicts: string[] = [];
+    for (const folder of ["deepspeed/zero2_bf16_save_in_progress/global_step6", "megatron/iter_0000200"]) {
+      const root = `s3://${TEST_BUCKET}/d/${folder}`;
+      const catalog = `${folder.replaceAll("/", "-")}.db`;
+      expect((await ckpt(["scan", root, "--sidecars", "read"], catalog)).exitCode).toBe(0);
+      verdicts.push(
+        ...facts(JSON.parse((await ckpt(["ls", root], catalog)).stdout), `s3://${TEST_BUCKET}/d`),
+      );
+    }
+    expect(verdicts).toEqual([
+      "deepspeed/zero2_bf16_save_in_progress/global_step6 sharded-dir incomplete step=null",
+      "megatron/iter_0000200 sharded-dir incomplete step=null",
+    ]);
+  });
+
   test("inspect of one such folder judges it as the scan does: with its save dir's latest, Megatron's tracker", async () => {
     const folders = [
       "deepspeed/zero2_bf16_save_in_progress/global_step6",
