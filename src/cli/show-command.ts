@@ -4,15 +4,17 @@ import { AppError } from "../core/errors/app-error.ts";
 import type { AssemblyProblem } from "../core/metadata/assembly-notes.ts";
 import type { CheckpointMetadataV1 } from "../core/metadata/metadata-schema.ts";
 import { renderMetadata } from "../core/metadata/render-metadata.ts";
-import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../core/metadata/sidecar-path.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
 import { escapeControl } from "../core/text/escape-control.ts";
+import { checkpointSizeAndMtime } from "../io/checkpoint/checkpoint-dir-identity.ts";
 import { buildCheckpointMetadata } from "../io/checkpoint/checkpoint-metadata-pipeline.ts";
 import { fsPath, realPathSync } from "../io/fs/fs-path.ts";
 import { objectMetadata } from "../io/object-store/object-metadata.ts";
 import { readS3Report } from "../io/object-store/read-s3-report.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
 import { createRunContextCache, type RunContextCache } from "../io/run-files/run-file-reader.ts";
+import { isSidecarCurrent } from "../io/scan/checkpoint-place.ts";
 import { readSidecar } from "../io/sidecar/sidecar-store.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
@@ -49,18 +51,21 @@ type Shown =
     }
   | { readonly kind: "failed"; readonly message: string };
 
-/** A sidecar ckpt wrote for exactly this file (same size and mtime); Python-written ones cannot say, so they are not used. */
+/**
+ * A sidecar that records the checkpoint it describes (size and mtime) and still matches it, as the scan judges it
+ * (`isSidecarCurrent` over `checkpointSizeAndMtime`: a directory's files, not its own mtime). One that records no
+ * file (Python-written) cannot say, so it is not used.
+ */
 function currentSidecar(realPath: string): { data: CheckpointMetadataV1; sidecar: string } | null {
   try {
     const stats = statSync(fsPath(realPath));
-    const sidecar = sidecarPathFor(realPath, { kind: stats.isDirectory() ? "directory" : "file" });
+    const sidecar = ownSidecarPath({ path: realPath, kind: stats.isDirectory() ? "directory" : "file" });
     if (!existsSync(fsPath(sidecar))) return null;
     const read = readSidecar(sidecar);
-    const file = read.success && read.data.valid ? read.data.data?.ckpt?.file : undefined;
-    const mtime = new Date(stats.mtimeMs).toISOString();
-    if (!read.success || !read.data.data || !file) return null;
-    const sameSize = stats.isDirectory() || file.size === stats.size;
-    return sameSize && file.mtime === mtime ? { data: read.data.data, sidecar } : null;
+    const data = read.success && read.data.valid ? read.data.data : undefined;
+    if (data?.ckpt?.file === undefined) return null;
+    const { size, mtimeMs } = checkpointSizeAndMtime(realPath, stats);
+    return isSidecarCurrent(data, { size, mtime_ms: mtimeMs }) ? { data, sidecar } : null;
   } catch {
     return null;
   }

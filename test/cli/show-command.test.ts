@@ -56,6 +56,23 @@ describe("ckpt show", () => {
       "(from sidecar real/dbnet_r18_dev_full/2026-11-22/14-52-44/checkpoints/epoch=2-step=24-val/hmean=0.8467.metadata.yaml)",
     );
   });
+
+  test("a checkpoint directory's current sidecar is used: judged by its files, as the scan judges it", async () => {
+    using dir = makeTempDir("show-dir-sidecar");
+    const hfRun = join(import.meta.dir, "..", "fixtures", "distributed", "hf", "trainer_run");
+    cpSync(hfRun, join(dir.path, "trainer_run"), { recursive: true });
+    const path = "trainer_run/checkpoint-8";
+    const fresh = await runCliInProcess(["show", path], { cwd: dir.path });
+    expect(fresh.stdout).toContain("(assembled from the checkpoint and its run files)");
+    const catalog = join(dir.path, "catalog.db");
+    const scan = await runCliInProcess(["scan", "trainer_run", "--sidecars", "write", "--catalog", catalog], {
+      cwd: dir.path,
+    });
+    expect(scan.exitCode).toBe(0);
+    // Writing ckpt.metadata.yaml inside changed the directory's own mtime; its files did not change.
+    const cached = await runCliInProcess(["show", path], { cwd: dir.path });
+    expect(cached.stdout).toContain("(from sidecar trainer_run/checkpoint-8/ckpt.metadata.yaml)");
+  });
 });
 
 describe("ckpt show follows the task", () => {

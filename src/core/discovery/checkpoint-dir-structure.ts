@@ -6,6 +6,11 @@ import { isPeftAdapterDir } from "../checkpoint/peft-report.ts";
 import { isTfCheckpointDir } from "../checkpoint/tf-checkpoint-report.ts";
 import { isDeepSpeedFileName, isDeepSpeedTag } from "../formats/distributed/deepspeed-layout.ts";
 import { LIGHTNING_SHARDED_META } from "../formats/lightning-sharded-dir.ts";
+import {
+  isHfCheckpointDirName,
+  isHfCheckpointMarker,
+  isShardedCheckpointDirName,
+} from "./checkpoint-names.ts";
 
 // Directory checkpoints known by the files they hold rather than by their own name: a DeepSpeed tag
 // (`<save>/global_stepN/`, any tag name), a torch DCP dir, an Accelerate `save_state` dir, a PEFT adapter dir,
@@ -37,6 +42,24 @@ export type StructuralDirKind = (typeof STRUCTURAL_DIRS)[number]["kind"];
 /** Which directory checkpoint these names (one directory's own entries) make, or null. */
 export function structuralDirKind(entries: readonly string[]): StructuralDirKind | null {
   return STRUCTURAL_DIRS.find((candidate) => candidate.holds(entries))?.kind ?? null;
+}
+
+/** How a directory checkpoint is catalogued: an HF `checkpoint-N/`, or read as a whole (sharded `.ckpt/`, the table's). */
+export type CheckpointDirectoryKind = "hf-dir" | "sharded-dir";
+
+/**
+ * Whether a directory is one checkpoint, by its name and its own entries (files and sub-dirs), and which: a
+ * Lightning sharded `NAME.ckpt/` by its name alone, a `checkpoint-N/` holding a Hugging Face marker, or one its
+ * files make a checkpoint (`structuralDirKind`: DeepSpeed tag, DCP, sharded `save_pretrained`…). Null for a folder
+ * to look inside. The walk asks it of a directory on disk and the S3 scan of a folder of a listing.
+ */
+export function checkpointDirectoryKind(
+  name: string,
+  entries: readonly string[],
+): CheckpointDirectoryKind | null {
+  if (isShardedCheckpointDirName(name)) return "sharded-dir";
+  if (isHfCheckpointDirName(name) && entries.some(isHfCheckpointMarker)) return "hf-dir";
+  return structuralDirKind(entries) === null ? null : "sharded-dir";
 }
 
 /** `model-00001-of-00003.safetensors`, and TensorFlow's `ckpt-7.data-00000-of-00001`. */

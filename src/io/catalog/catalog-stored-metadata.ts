@@ -3,7 +3,7 @@ import {
   type CheckpointMetadataV1,
   CheckpointMetadataV1 as MetadataSchema,
 } from "../../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import { realPathSync } from "../fs/fs-path.ts";
 import { readSidecar } from "../sidecar/sidecar-store.ts";
 
@@ -16,12 +16,12 @@ function validSidecarMetadata(path: string): CheckpointMetadataV1 | null {
 }
 
 /** The sidecar a catalogued checkpoint was read from: its own, or for a symlink without one, its target's. */
-function sidecarMetadataOf(path: string, kind: "file" | "directory"): CheckpointMetadataV1 | null {
-  const own = validSidecarMetadata(sidecarPathFor(path, { kind }));
+function sidecarMetadataOf(path: string, kind: string): CheckpointMetadataV1 | null {
+  const own = validSidecarMetadata(ownSidecarPath({ path, kind }));
   if (own !== null) return own;
   try {
     const target = realPathSync(path);
-    return target === path ? null : validSidecarMetadata(sidecarPathFor(target, { kind }));
+    return target === path ? null : validSidecarMetadata(ownSidecarPath({ path: target, kind }));
   } catch {
     return null;
   }
@@ -47,7 +47,7 @@ export function lookUpStoredMetadata(
     return { metadata: parsed.success ? parsed.data : null, lost: false };
   }
   if (row.sidecar_state !== "valid") return { metadata: null, lost: false };
-  const metadata = sidecarMetadataOf(path, row.kind === "file" ? "file" : "directory");
+  const metadata = sidecarMetadataOf(path, row.kind);
   return { metadata, lost: metadata === null };
 }
 

@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { ENTRY_COLUMNS, rootCondition, type SqlValue } from "../../core/catalog/entry-sql.ts";
 import type { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import type { MetadataProblem } from "../../core/metadata/validate-metadata.ts";
 import { type DetailCurves, detailCurveNames, detailCurves } from "../../core/runs/detail-curves.ts";
 import type { Curve } from "../../core/runs/metric-curve.ts";
@@ -158,7 +158,7 @@ function curvesOf(database: Database, entry: CatalogEntry): DetailCurves {
 }
 
 function detailOf(database: Database, entry: CatalogEntry): CheckpointDetail {
-  const sidecarPath = sidecarPathFor(entry.path, { kind: entry.kind === "file" ? "file" : "directory" });
+  const sidecarPath = ownSidecarPath(entry);
   const read = readSidecar(sidecarPath);
   const curves = curvesOf(database, entry);
   if (!read.success) {
@@ -227,7 +227,7 @@ export function openTuiCatalogReader(options: { path: string; roots: readonly st
     readDetail: (entry) => {
       const open = current();
       if (open === null) {
-        const sidecarPath = sidecarPathFor(entry.path);
+        const sidecarPath = ownSidecarPath(entry);
         return {
           metadata: null,
           sidecarPath,

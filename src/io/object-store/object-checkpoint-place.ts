@@ -48,7 +48,11 @@ async function assembleObject(
   const read =
     location.members === null
       ? await readObjectCheckpoint(store, location.key, location.identity)
-      : await readObjectDirectory(store, `${location.key}/`, location.members);
+      : await readObjectDirectory(store, {
+          prefix: `${location.key}/`,
+          objects: location.members,
+          judgedWith: location.judgedWith,
+        });
   if (read.identity === null) {
     const message = read.report.error?.message ?? "unreadable";
     throw new CheckpointUnreadableError(location.file.path, message);

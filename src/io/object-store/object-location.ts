@@ -1,5 +1,5 @@
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import type { ObjectLocation } from "../scan/checkpoint-location.ts";
 import type { ObjectCandidate } from "./object-candidates.ts";
 import { lastModifiedMs, type ObjectIdentity } from "./object-identity.ts";
@@ -22,8 +22,8 @@ export function objectLocation(
   candidate: ObjectCandidate,
   listing: { readonly prefix: string; readonly sidecarKeys: ReadonlySet<string> },
 ): ObjectLocation {
-  const { key, kind, identity, members } = candidate;
-  const sidecar = sidecarPathFor(key, { kind: members === null ? "file" : "directory" });
+  const { key, kind, identity, members, judgedWith } = candidate;
+  const sidecar = ownSidecarPath({ path: key, kind });
   const base = {
     path: store.urlOf(key),
     kind,
@@ -41,6 +41,7 @@ export function objectLocation(
     bucket: store.bucket,
     key,
     members,
+    judgedWith,
     root: store.urlOf(listing.prefix),
     relativePath: key.slice(listing.prefix.length).replace(/^\/+/, "") || key,
     sidecar,

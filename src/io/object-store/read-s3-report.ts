@@ -1,8 +1,9 @@
 import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
+import { prefixCandidates } from "./prefix-candidates.ts";
 import { type ObjectRead, readObjectCheckpoint } from "./read-object-checkpoint.ts";
 import { readObjectDirectory } from "./read-object-directory.ts";
-import { listObjects } from "./s3-listing.ts";
+import { type ListedObject, listObjects } from "./s3-listing.ts";
 import type { S3Session } from "./s3-session.ts";
 import type { S3Store } from "./s3-store.ts";
 
@@ -22,6 +23,16 @@ function notACheckpoint(
   return { report, identity: null };
 }
 
+/** A directory named alone, read as the scan of its parent would read it: with what it is judged with. */
+async function readDirectoryObjects(store: S3Store, url: string, prefix: string, listed: ListedObject[]) {
+  const found = await prefixCandidates(store, prefix, listed);
+  if (!found.success) return notACheckpoint(url, found.error.message.replace(/^[^ ]+: /, ""), "unreadable");
+  const dir = prefix.replace(/\/+$/, "");
+  const itself = found.data.find((candidate) => candidate.key === dir);
+  const judgedWith = itself?.judgedWith ?? null;
+  return readObjectDirectory(store, { prefix, objects: itself?.members ?? listed, judgedWith });
+}
+
 /** The objects under `prefix/` read as one directory checkpoint; null when there are none. */
 async function readDirectoryPrefix(store: S3Store, url: string, prefix: string): Promise<ObjectRead | null> {
   const listed = await listObjects(store, prefix);
@@ -32,7 +43,7 @@ async function readDirectoryPrefix(store: S3Store, url: string, prefix: string):
       url,
       `${listed.data.length} objects under it: a tree of checkpoints, not one; 'ckpt ls ${url}' lists them`,
     );
-  return readObjectDirectory(store, prefix, listed.data);
+  return readDirectoryObjects(store, url, prefix, listed.data);
 }
 
 /**

@@ -12,9 +12,9 @@ import type { CheckpointPlace } from "../scan/checkpoint-place.ts";
 import { type ReadOutcome, readOne } from "../scan/index-one.ts";
 import type { ScanSummary } from "../scan/scan-summary.ts";
 import { type IndexedRow, storeIndexed } from "../scan/store-indexed.ts";
-import { objectCandidates } from "./object-candidates.ts";
 import { objectPlace } from "./object-checkpoint-place.ts";
 import { objectLocation } from "./object-location.ts";
+import { prefixCandidates } from "./prefix-candidates.ts";
 import { listObjects } from "./s3-listing.ts";
 import type { S3Session } from "./s3-session.ts";
 import type { StoreFailure } from "./store-failure.ts";
@@ -82,7 +82,9 @@ async function listRoot(
   const listed = await listObjects(store, prefix);
   if (!listed.success) return listed;
   const sidecarKeys = new Set(listed.data.filter((o) => o.key.endsWith(SIDECAR_SUFFIX)).map((o) => o.key));
-  const locations = objectCandidates(listed.data, prefix).map((candidate) =>
+  const candidates = await prefixCandidates(store, prefix, listed.data);
+  if (!candidates.success) return candidates;
+  const locations = candidates.data.map((candidate) =>
     objectLocation(store, candidate, { prefix, sidecarKeys }),
   );
   return ok({ locations, known: knownObjectsUnder(database, root) });

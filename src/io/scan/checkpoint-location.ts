@@ -1,5 +1,6 @@
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { createFsMemo, type FsMemo, realCheckpointPath, realPathOf } from "../fs/fs-memo.ts";
+import type { JudgedWith } from "../object-store/object-candidates.ts";
 import type { ObjectIdentity } from "../object-store/object-identity.ts";
 import type { ListedObject } from "../object-store/s3-listing.ts";
 import { sidecarLocation } from "../sidecar/sidecar-placement.ts";
@@ -44,6 +45,8 @@ export type ObjectLocation = {
   readonly key: string;
   /** A checkpoint directory's objects (sidecars left out); null for a single object. */
   readonly members: readonly ListedObject[] | null;
+  /** What its read is judged with besides its objects (a DeepSpeed tag's `latest`, Megatron's tracker). */
+  readonly judgedWith: JudgedWith | null;
   /** The `s3://bucket/prefix` scanned. */
   readonly root: string;
   /** `checkpoint_path`: the key below the scanned prefix. */
@@ -81,9 +84,16 @@ export function fileLocation(
   return { kind: "file", file, identity: file, realPath, root, relativeTo, relativePath, sidecar };
 }
 
-/** The location of a checkpoint the walk found under one of `roots`. */
-export function locationUnder(file: ScannedFile, roots: readonly string[], memo?: FsMemo): FileLocation {
-  return fileLocation(file, { root: scanRootOf(file.path, roots), ...(memo ? { memo } : {}) });
+/**
+ * The location of a checkpoint the walk found under one of `roots` (the innermost holding it). `relativeTo`: as for
+ * `fileLocation` (convert's `--checkpoint` and `--exp-dir`).
+ */
+export function locationUnder(
+  file: ScannedFile,
+  roots: readonly string[],
+  options: { readonly memo?: FsMemo; readonly relativeTo?: string } = {},
+): FileLocation {
+  return fileLocation(file, { root: scanRootOf(file.path, roots), ...options });
 }
 
 /**
@@ -92,5 +102,5 @@ export function locationUnder(file: ScannedFile, roots: readonly string[], memo?
  */
 export function locationsUnder(files: readonly ScannedFile[], roots: readonly string[]): FileLocation[] {
   const memo = createFsMemo();
-  return files.map((file) => locationUnder(file, roots, memo));
+  return files.map((file) => locationUnder(file, roots, { memo }));
 }

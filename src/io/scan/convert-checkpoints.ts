@@ -6,12 +6,11 @@ import { createFsMemo, type FsMemo } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
 import { sidecarWriteVerdict } from "../sidecar/sidecar-write-policy.ts";
-import { type FileLocation, fileLocation } from "./checkpoint-location.ts";
+import { type FileLocation, locationUnder } from "./checkpoint-location.ts";
 import { walkCheckpoints } from "./checkpoint-walker.ts";
 import { type AssembleCheckpoint, type ReadOutcome, readOne } from "./index-one.ts";
 import { NOT_FOLLOWED } from "./root-scope.ts";
 import type { FoundCheckpoint } from "./walk-candidate.ts";
-import { scanRootOf } from "./walk-paths.ts";
 
 export const CONVERT_STATUSES = ["converted", "would-convert", "skipped", "failed"] as const;
 export type ConvertStatus = (typeof CONVERT_STATUSES)[number];
@@ -114,8 +113,10 @@ async function convertOne(checkpoint: FoundCheckpoint, context: Context): Promis
     const reason = `${path}: same file as ${checkpoint.alias_of}, which holds the sidecar`;
     return { path, sidecar: null, status: "skipped", reason, warnings: [] };
   }
-  const root = scanRootOf(path, context.roots);
-  const location = fileLocation(checkpoint, { root, relativeTo: context.scanRoot, memo: context.memo });
+  const location = locationUnder(checkpoint, context.roots, {
+    relativeTo: context.scanRoot,
+    memo: context.memo,
+  });
   const { sidecar } = location;
   if (context.claimed.has(sidecar))
     return skipped(location, `${path}: shares ${sidecar} with its link target`);

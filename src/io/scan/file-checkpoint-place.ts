@@ -1,6 +1,6 @@
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import { writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
 import { sidecarRun, sidecarRunDir, sidecarRunPoints } from "../sidecar/sidecar-run.ts";
 import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
@@ -35,11 +35,7 @@ function readOwnSidecarFast(sidecar: string): CheckpointMetadataV1 | null {
 
 function lookOnDisk(location: FileLocation, options: Pick<ReadEntryOptions, "runFilesChanged">): SidecarLook {
   const { file, sidecar } = location;
-  if (
-    !file.sidecar_present &&
-    sidecar === sidecarPathFor(file.path, { kind: file.kind === "file" ? "file" : "directory" })
-  )
-    return MISSING;
+  if (!file.sidecar_present && sidecar === ownSidecarPath(file)) return MISSING;
   const outdated = options.runFilesChanged === true;
   const fast = readOwnSidecarFast(sidecar);
   if (fast !== null)

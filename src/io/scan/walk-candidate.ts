@@ -2,12 +2,11 @@ import { lstatSync, type Stats } from "node:fs";
 import { basename } from "node:path";
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import type { AliasCandidate } from "../../core/discovery/checkpoint-aliases.ts";
-import { structuralDirKind } from "../../core/discovery/checkpoint-dir-structure.ts";
 import {
-  isHfCheckpointDirName,
-  isHfCheckpointMarker,
-  isShardedCheckpointDirName,
-} from "../../core/discovery/checkpoint-names.ts";
+  type CheckpointDirectoryKind,
+  checkpointDirectoryKind,
+} from "../../core/discovery/checkpoint-dir-structure.ts";
+import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../../core/discovery/checkpoint-names.ts";
 import { DIRECTORY_SIDECAR_NAME, ownSidecarPath, sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import { checkpointSizeAndMtime } from "../checkpoint/checkpoint-dir-identity.ts";
 import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../fs/fs-path.ts";
@@ -50,7 +49,7 @@ export function describeError(path: string, error: unknown): WalkProblem {
 
 /** A directory the walk takes as one checkpoint, with its listing when it was listed to tell (so not listed again). */
 export type CheckpointDirectory = {
-  readonly kind: "hf-dir" | "sharded-dir";
+  readonly kind: CheckpointDirectoryKind;
   readonly listing: readonly DirectoryEntry[] | undefined;
 };
 
@@ -70,10 +69,11 @@ export function directoryKind(
   } catch (error) {
     return isHfCheckpointDirName(name) ? describeError(path, error) : null;
   }
-  const names = listing.map((entry) => entry.name);
-  if (isHfCheckpointDirName(name) && names.some(isHfCheckpointMarker)) return { kind: "hf-dir", listing };
-  // Known by its files (DeepSpeed tag, DCP, Accelerate, PEFT): read as a whole, like a sharded `.ckpt/`.
-  return structuralDirKind(names) === null ? null : { kind: "sharded-dir", listing };
+  const kind = checkpointDirectoryKind(
+    name,
+    listing.map((entry) => entry.name),
+  );
+  return kind === null ? null : { kind, listing };
 }
 
 /** What the walk records for a checkpoint it stat'ed (followed); a directory's facts fold its files. */
