@@ -101,6 +101,9 @@ export function readRegularFileText(path: string): Result<string, OpenFileError>
 // the bytes they asked for; the kernel reads whole pages either way.
 const BLOCK_BYTES = 16 * 1024;
 const KEPT_BLOCKS = 4;
+// A file up to this size is read whole on its first read, one pread: a legacy `.pth` or a small safetensors file
+// is parsed from end to end anyway (a 23 KB legacy file took a 16 KB block, then a second pread of all of it).
+const WHOLE_FILE_BYTES = 64 * 1024;
 
 type Block = { readonly start: number; readonly bytes: Uint8Array };
 
@@ -137,10 +140,11 @@ function fileSource(fd: number, size: number): FileByteSource {
       if (hit !== null) return hit;
       // Forward from the page the range starts in; near the end of the file, the last block (the zip's central
       // directory sits just before its end record, which is read first).
-      const start = Math.max(0, Math.min(offset - (offset % 4096), size - BLOCK_BYTES));
+      const whole = size <= WHOLE_FILE_BYTES;
+      const start = whole ? 0 : Math.max(0, Math.min(offset - (offset % 4096), size - BLOCK_BYTES));
       // A range the block would not cover (a large data.pkl, or one crossing the block's end) is read as asked.
-      if (end > start + BLOCK_BYTES) return readAt(offset, end - offset);
-      const bytes = readAt(start, Math.min(BLOCK_BYTES, size - start));
+      if (!whole && end > start + BLOCK_BYTES) return readAt(offset, end - offset);
+      const bytes = readAt(start, whole ? size : Math.min(BLOCK_BYTES, size - start));
       if (blocks.length >= KEPT_BLOCKS) blocks.shift();
       blocks.push({ start, bytes });
       return bytes.subarray(offset - start, Math.min(end - start, bytes.length));
