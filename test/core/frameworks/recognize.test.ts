@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import { frameworkInput } from "../../../src/core/checkpoint/torch-report.ts";
 import { inputDict } from "../../../src/core/formats/pickle/pickle-input.ts";
+import type { TensorRef } from "../../../src/core/formats/pickle/py-value.ts";
 import { readTorchZipCheckpoint } from "../../../src/core/formats/torch-checkpoint.ts";
 import type { FrameworkInput, Recognition } from "../../../src/core/frameworks/framework-input.ts";
 import { PICKLE_RECOGNIZERS, recognizeCheckpoint } from "../../../src/core/frameworks/recognize.ts";
@@ -70,5 +71,24 @@ describe("recognizeCheckpoint skips recognizers that cannot win", () => {
         all?.facts,
       ]);
     }
+  });
+});
+
+describe("frameworkInput reads each 0-d tensor once per file", () => {
+  test("a Lightning checkpoint's best_model_score, met by the callbacks and the callback state, is read once", () => {
+    const read = readTorchZipCheckpoint(
+      bytesSource(torchZipBytes(lightningDict({ epoch: 4, step: 100, score: 0.5 }))),
+    );
+    if (!read.success || read.data.value === undefined) throw new Error("synthetic checkpoint unreadable");
+    const reads = new Map<TensorRef, number>();
+    const counting = (tensor: TensorRef) => {
+      reads.set(tensor, (reads.get(tensor) ?? 0) + 1);
+      return read.data.readScalar(tensor);
+    };
+    const recognition = recognizeCheckpoint(frameworkInput(read.data.value, counting));
+    expect([recognition?.facts.model_checkpoint_states?.[0]?.best_model_score, [...reads.values()]]).toEqual([
+      0.5,
+      [1],
+    ]);
   });
 });
