@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from "node:fs";
 import type { ByteSource } from "../../core/bytes/byte-source.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
@@ -107,12 +108,20 @@ const WHOLE_FILE_BYTES = 64 * 1024;
 
 type Block = { readonly start: number; readonly bytes: Uint8Array };
 
+/** A plain Uint8Array (not a Buffer: its `slice` would share) over memory of its own, not zero-filled. */
+function uninitializedBytes(length: number): Uint8Array {
+  const memory = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(memory.buffer, memory.byteOffset, length);
+}
+
 function fileSource(fd: number, size: number): FileByteSource {
   let open = true;
   const blocks: Block[] = [];
 
   function readAt(offset: number, wanted: number): Uint8Array {
-    const buffer = new Uint8Array(wanted);
+    // Not zero-filled first (pread overwrites it): clearing ~80 KB per checkpoint was a visible share of a read.
+    // Only the bytes pread filled are ever returned.
+    const buffer = uninitializedBytes(wanted);
     let filled = 0;
     // pread may return short counts; stop at EOF if the file shrank under us.
     while (filled < wanted) {
