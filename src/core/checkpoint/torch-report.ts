@@ -1,7 +1,7 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
 import { PyDict } from "../formats/pickle/py-dict.ts";
 import { pyStr } from "../formats/pickle/py-str.ts";
-import { isTagged, type PyValue } from "../formats/pickle/py-value.ts";
+import { isTagged, type PyValue, type TensorRef } from "../formats/pickle/py-value.ts";
 import {
   PLAIN_JSON_MAX_COST,
   PLAIN_JSON_REPEAT_COST,
@@ -17,8 +17,23 @@ import type { GlobalScan } from "../safety/pickle-global-scan.ts";
 import { assessPickleSafety } from "../safety/pickle-safety.ts";
 import type { CheckpointReport, ReportError, SafetyFindings } from "./checkpoint-report.ts";
 
-/** Plain-JSON and scalar converters over one file's tensors, sharing one budget. */
-export function frameworkInput(root: PyValue, readScalar: TensorScalarReader): FrameworkInput {
+/**
+ * Each 0-d tensor read once per file: Lightning's `best_model_score` is met both by the callbacks' plain form
+ * and by the checkpoint-callback state, and each read re-checked its storage's local header.
+ */
+function readOnce(readScalar: TensorScalarReader): TensorScalarReader {
+  const read = new Map<TensorRef, ReturnType<TensorScalarReader>>();
+  return (tensor) => {
+    if (read.has(tensor)) return read.get(tensor);
+    const value = readScalar(tensor);
+    read.set(tensor, value);
+    return value;
+  };
+}
+
+/** Plain-JSON and scalar converters over one file's tensors, sharing one budget and one read per 0-d tensor. */
+export function frameworkInput(root: PyValue, readTensorScalar: TensorScalarReader): FrameworkInput {
+  const readScalar = readOnce(readTensorScalar);
   const budget = new PlainBudget();
   const plain = (value: PyValue) => toPlainJson(value, { readTensorScalar: readScalar, budget });
   const scalar = (value: PyValue | undefined): number | null | undefined => {

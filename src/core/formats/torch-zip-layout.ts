@@ -37,6 +37,7 @@ export type TorchZipLayout = {
 };
 
 const DATA_PKL = /^([^/]+)\/data\.pkl$/;
+const STORAGE_DIR = "data/";
 
 function findPrefix(entries: readonly ZipEntry[], warnings: string[]): string | undefined {
   const roots: string[] = [];
@@ -77,20 +78,32 @@ export function analyzeTorchZip(directory: ZipDirectory): TorchZipLayout {
   const warnings: string[] = [];
   const prefix = findPrefix(entries, warnings);
   const root = prefix === undefined ? "" : `${prefix}/`;
-  const relative = (entry: ZipEntry) =>
-    entry.name.startsWith(root) ? entry.name.slice(root.length) : undefined;
-  const dataPkl = entries.find((entry) => relative(entry) === "data.pkl");
+  const storageAt = root.length + STORAGE_DIR.length;
+  let dataPkl: ZipEntry | undefined;
   const storages = new Map<string, ZipEntry>();
   const records: Partial<Record<RecordKey, ZipEntry>> = {};
   const otherRecords: ZipEntry[] = [];
   const names = new Set<string>();
+  // One pass, one slice per entry: a storage's key is cut straight from the full name.
   for (const entry of entries) {
-    const name = relative(entry);
-    if (name !== undefined) names.add(name);
-    const key = name?.startsWith("data/") ? name.slice("data/".length) : undefined;
-    if (key !== undefined && key !== "" && !key.includes("/")) storages.set(key, entry);
-    else if (entry !== dataPkl) otherRecords.push(entry);
-    const recordKey = name === undefined ? undefined : recordKeyByName.get(name);
+    const { name } = entry;
+    if (!name.startsWith(root)) {
+      otherRecords.push(entry);
+      continue;
+    }
+    if (
+      name.startsWith(STORAGE_DIR, root.length) &&
+      name.length > storageAt &&
+      !name.includes("/", storageAt)
+    ) {
+      storages.set(name.slice(storageAt), entry);
+      continue;
+    }
+    const relative = name.slice(root.length);
+    names.add(relative);
+    if (relative === "data.pkl" && dataPkl === undefined) dataPkl = entry;
+    else otherRecords.push(entry);
+    const recordKey = recordKeyByName.get(relative);
     if (recordKey !== undefined) records[recordKey] = entry;
   }
   return {

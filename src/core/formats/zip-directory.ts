@@ -1,8 +1,10 @@
 // Our own ZIP reader (no dependency): random access through ByteSource, ZIP64, central-directory-only sizes (torch writes zeros in local headers), exact byte accounting.
-// Over the 300-line budget on purpose: the directory walk and entry reads share private constants and checks.
+// The entries' safety checks (names, bounds, overlaps) are in zip-entry-checks.ts.
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { hasBytesAt, readU16, readU32, readU64 } from "../bytes/little-endian.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { entriesError } from "./zip-entry-checks.ts";
+import { zipEntryName } from "./zip-entry-name.ts";
 
 export const ZIP_SIGNATURES = {
   local: [0x50, 0x4b, 0x03, 0x04],
@@ -68,7 +70,6 @@ const CENTRAL_SIZE = 46;
 export const LOCAL_HEADER_SIZE = 30;
 const MAX_COMMENT = 0xffff;
 const U32_MAX = 0xffffffff;
-const utf8 = new TextDecoder("utf-8");
 
 export const zipError = (code: ZipErrorCode, message: string) => fail<ZipError>({ code, message });
 
@@ -109,10 +110,16 @@ export function readZipDirectory(
     );
   const walked = walkCentralDirectory(source.read(cdOffset, cdSize), entryCount);
   if (!walked.success) return walked;
-  const checked = checkEntries(walked.data, cdOffset);
-  if (!checked.success) return checked;
+  const { entries, nameLengths } = walked.data;
+  const refused = entriesError({
+    entries,
+    nameLengths,
+    centralDirectoryOffset: cdOffset,
+    localHeaderSize: LOCAL_HEADER_SIZE,
+  });
+  if (refused !== undefined) return fail(refused);
   return ok({
-    entries: walked.data.map((w) => w.entry),
+    entries,
     zip64: resolved.data.zip64,
     endOffset: resolved.data.offset,
     centralDirectoryOffset: cdOffset,
@@ -169,10 +176,11 @@ function resolveZip64(source: ByteSource, end: EndRecord): Result<EndRecord, Zip
   return ok({ offset: end.offset, entryCount, cdSize, cdOffset, zip64: true, limit: at });
 }
 
-type WalkedEntry = { entry: ZipEntry; nameLength: number };
+type Walked = { readonly entries: ZipEntry[]; readonly nameLengths: Uint16Array };
 
-function walkCentralDirectory(cd: Uint8Array, entryCount: number): Result<WalkedEntry[], ZipError> {
-  const walked: WalkedEntry[] = [];
+function walkCentralDirectory(cd: Uint8Array, entryCount: number): Result<Walked, ZipError> {
+  const entries: ZipEntry[] = new Array(entryCount);
+  const nameLengths = new Uint16Array(entryCount);
   let pos = 0;
   for (let index = 0; index < entryCount; index++) {
     const record = parseCentralRecord(cd, pos);
@@ -181,37 +189,47 @@ function walkCentralDirectory(cd: Uint8Array, entryCount: number): Result<Walked
         "corrupt-central-directory",
         `central directory record ${index} of ${entryCount} ${record}; re-save the file`,
       );
-    walked.push(record);
-    pos = record.next;
+    entries[index] = record;
+    nameLengths[index] = readU16(cd, pos + 28);
+    pos = nextRecord(cd, pos);
   }
-  return ok(walked);
+  return ok({ entries, nameLengths });
+}
+
+/** Where the record after the one at `pos` starts (its name, extra and comment lengths were bounds-checked). */
+function nextRecord(cd: Uint8Array, pos: number): number {
+  return pos + CENTRAL_SIZE + readU16(cd, pos + 28) + readU16(cd, pos + 30) + readU16(cd, pos + 32);
 }
 
 /** One central-directory record at `pos`, or what is wrong with it. */
-function parseCentralRecord(cd: Uint8Array, pos: number): (WalkedEntry & { next: number }) | string {
+function parseCentralRecord(cd: Uint8Array, pos: number): ZipEntry | string {
   if (pos + CENTRAL_SIZE > cd.length || !hasBytesAt(cd, pos, ZIP_SIGNATURES.central))
     return "is missing or damaged";
-  const nameLength = readU16(cd, pos + 28);
+  const nameEnd = pos + CENTRAL_SIZE + readU16(cd, pos + 28);
   const extraLength = readU16(cd, pos + 30);
-  const commentLength = readU16(cd, pos + 32);
-  const nameEnd = pos + CENTRAL_SIZE + nameLength;
-  const next = nameEnd + extraLength + commentLength;
-  if (next > cd.length) return "runs past the directory";
-  const name = utf8.decode(cd.subarray(pos + CENTRAL_SIZE, nameEnd));
-  const sizes = applyZip64Extra(cd.subarray(nameEnd, nameEnd + extraLength), {
-    uncompressedSize: readU32(cd, pos + 24),
-    compressedSize: readU32(cd, pos + 20),
-    localHeaderOffset: readU32(cd, pos + 42),
-  });
+  if (nameEnd + extraLength + readU16(cd, pos + 32) > cd.length) return "runs past the directory";
+  const name = zipEntryName(cd, pos + CENTRAL_SIZE, nameEnd);
+  const uncompressedSize = readU32(cd, pos + 24);
+  const compressedSize = readU32(cd, pos + 20);
+  const localHeaderOffset = readU32(cd, pos + 42);
+  const plain = uncompressedSize !== U32_MAX && compressedSize !== U32_MAX && localHeaderOffset !== U32_MAX;
+  const extra = cd.subarray(nameEnd, nameEnd + extraLength);
+  // Built field by field when no ZIP64 value is needed (most entries): no sizes object per entry.
+  const sizes = plain
+    ? extraIsWellFormed(extra)
+      ? { uncompressedSize, compressedSize, localHeaderOffset }
+      : undefined
+    : applyZip64Extra(extra, { uncompressedSize, compressedSize, localHeaderOffset });
   if (sizes === undefined) return `("${name}") has a damaged ZIP64 extra field`;
-  const entry = {
+  return {
     name,
     method: readU16(cd, pos + 10),
     flags: readU16(cd, pos + 8),
     crc: readU32(cd, pos + 16),
-    ...sizes,
+    compressedSize: sizes.compressedSize,
+    uncompressedSize: sizes.uncompressedSize,
+    localHeaderOffset: sizes.localHeaderOffset,
   };
-  return { entry, nameLength, next };
 }
 
 type EntrySizes = { uncompressedSize: number; compressedSize: number; localHeaderOffset: number };
@@ -251,54 +269,4 @@ function extraIsWellFormed(extra: Uint8Array): boolean {
     at += 4 + length;
   }
   return true;
-}
-
-function isUnsafeName(name: string): boolean {
-  // Fast path first: almost every name is a plain relative path.
-  if (!name.includes("..") && name.charCodeAt(0) !== 47 && name.charCodeAt(1) !== 58 && !name.includes("\0"))
-    return false;
-  return (
-    name.startsWith("/") ||
-    /^[A-Za-z]:/.test(name) ||
-    name.includes("\0") ||
-    name.split(/[\\/]/).includes("..")
-  );
-}
-
-function checkEntries(walked: readonly WalkedEntry[], cdOffset: number): Result<void, ZipError> {
-  const seen = new Set<string>();
-  for (const { entry } of walked) {
-    if (isUnsafeName(entry.name))
-      return zipError(
-        "unsafe-name",
-        `entry "${entry.name}" has an absolute or ".." path; refusing a hostile archive`,
-      );
-    if (seen.has(entry.name))
-      return zipError("duplicate-name", `entry "${entry.name}" appears twice; refusing an ambiguous archive`);
-    seen.add(entry.name);
-  }
-  // A lower bound on each entry's footprint (local extra unknown here) must end before the next entry and the directory.
-  const spans = walked.map(({ entry, nameLength }) => ({
-    name: entry.name,
-    start: entry.localHeaderOffset,
-    end: entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + entry.compressedSize,
-  }));
-  // torch writes entries in file order: sort only when they are not.
-  if (!spans.every((span, index) => index === 0 || (spans[index - 1]?.start ?? 0) <= span.start))
-    spans.sort((a, b) => a.start - b.start);
-  for (let index = 0; index < spans.length; index++) {
-    const span = spans[index] as (typeof spans)[number];
-    const next = spans[index + 1];
-    if (span.end > cdOffset)
-      return zipError(
-        "entry-out-of-bounds",
-        `entry "${span.name}" ends at ${span.end}, past the central directory at ${cdOffset}; the file is damaged`,
-      );
-    if (next !== undefined && span.end > next.start)
-      return zipError(
-        "overlapping-entries",
-        `entries "${span.name}" and "${next.name}" overlap; refusing a hostile or damaged archive`,
-      );
-  }
-  return ok(undefined);
 }

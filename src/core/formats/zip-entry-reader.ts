@@ -10,8 +10,7 @@ import {
   type ZipError,
   zipError,
 } from "./zip-directory.ts";
-
-const utf8 = new TextDecoder("utf-8");
+import { zipEntryName } from "./zip-entry-name.ts";
 
 /** Where an entry's data starts: after its 30-byte local header, name and (local) extra field. Checks the local name. */
 export function entryDataOffset(source: ByteSource, entry: ZipEntry): Result<number, ZipError> {
@@ -22,7 +21,8 @@ export function entryDataOffset(source: ByteSource, entry: ZipEntry): Result<num
       `no local header for "${entry.name}" at offset ${entry.localHeaderOffset}; the file is damaged`,
     );
   const [nameLength, extraLength] = [readU16(header, 26), readU16(header, 28)];
-  const localName = utf8.decode(source.read(entry.localHeaderOffset + LOCAL_HEADER_SIZE, nameLength));
+  const nameBytes = source.read(entry.localHeaderOffset + LOCAL_HEADER_SIZE, nameLength);
+  const localName = zipEntryName(nameBytes, 0, nameBytes.length);
   if (localName !== entry.name)
     return zipError(
       "corrupt-local-header",

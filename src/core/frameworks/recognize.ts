@@ -5,28 +5,32 @@ import { recognizePlainTorch } from "./plain-torch.ts";
 import { recognizeTimm } from "./timm.ts";
 import { recognizeUltralytics } from "./ultralytics.ts";
 
+/** A recognizer and the highest confidence it ever returns (test/core/frameworks/recognize.test.ts holds it to it). */
+export type RankedRecognizer = { readonly recognize: Recognizer; readonly ceiling: number };
+
 /** Pickle-based recognizers in tie-break order (a framework before the plain-torch fallback). */
-export const PICKLE_RECOGNIZERS: readonly Recognizer[] = [
-  recognizeLightning,
-  recognizeDeepSpeed,
-  recognizeUltralytics,
-  recognizeTimm,
-  recognizePlainTorch,
+export const PICKLE_RECOGNIZERS: readonly RankedRecognizer[] = [
+  { recognize: recognizeLightning, ceiling: 1 },
+  { recognize: recognizeDeepSpeed, ceiling: 1 },
+  { recognize: recognizeUltralytics, ceiling: 0.95 },
+  { recognize: recognizeTimm, ceiling: 0.95 },
+  { recognize: recognizePlainTorch, ceiling: 0.5 },
 ];
 
-/** A recognition this sure cannot be beaten (recognizers cap at 1), so the rest need not compute their facts. */
-const CERTAIN = 1;
-
-/** Runs the recognizers and keeps the most confident; undefined when none claims the object. */
+/**
+ * Runs the recognizers and keeps the most confident; undefined when none claims the object. A later recognizer
+ * wins only with a strictly higher confidence, so one whose ceiling cannot beat the best so far is not run: its
+ * facts (a timm file's plain-torch fallback converts every top-level value) would be thrown away.
+ */
 export function recognizeCheckpoint(
   input: FrameworkInput,
-  recognizers: readonly Recognizer[] = PICKLE_RECOGNIZERS,
+  recognizers: readonly RankedRecognizer[] = PICKLE_RECOGNIZERS,
 ): Recognition | undefined {
   let best: Recognition | undefined;
-  for (const recognizer of recognizers) {
-    const result = recognizer(input);
+  for (const { recognize, ceiling } of recognizers) {
+    if (best !== undefined && ceiling <= best.confidence) continue;
+    const result = recognize(input);
     if (result !== undefined && (best === undefined || result.confidence > best.confidence)) best = result;
-    if (best !== undefined && best.confidence >= CERTAIN) break;
   }
   return best;
 }

@@ -107,14 +107,17 @@ function globalScanFromInterpretation(interpretation: PickleInterpretation): Glo
 
 /**
  * The scan of a `data.pkl` that was just interpreted: taken from the interpretation when that is enough, the
- * static walk when interpretation failed, bytes follow STOP (a second pickle), or getattr needs its call sites
- * judged (DeepSpeed and DCP enums; rare, small pickles).
+ * static walk when interpretation failed, bytes follow STOP (a second pickle), getattr needs its call sites
+ * judged (DeepSpeed and DCP enums; rare, small pickles), or a persistent id is not torch's storage tuple (a text
+ * PERSID is a finding the walk words; torch never writes one).
  */
 export function scanAfterInterpretation(
   bytes: Uint8Array,
   interpreted: Result<PickleInterpretation, PickleError>,
 ): GlobalScan {
   if (!interpreted.success || interpreted.data.trailingBytes > 0) return scanPickleGlobals(bytes);
+  if (interpreted.data.notes.some((note) => note.kind === "persistent-id-not-storage"))
+    return scanPickleGlobals(bytes);
   if (interpreted.data.globals.some((ref) => isGetattrGlobal(ref.module, ref.name)))
     return scanPickleGlobals(bytes);
   return globalScanFromInterpretation(interpreted.data);

@@ -62,10 +62,11 @@ function readTracker(path: string): string | null {
 /**
  * The reader's design, in one place:
  * - One open per file; reads go through a block cache (file-byte-source.ts) so the zip end record, central
- *   directory, local headers and data.pkl of a small checkpoint cost a few preads; only those bytes and 0-d
- *   tensors' elements are read (`bytes_read` never grows with tensor data).
- * - The zip central directory is parsed once into entries; the torch layout (root, data.pkl, storages,
- *   records) is found from it in one pass. data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
+ *   directory, local headers and data.pkl of a small checkpoint cost a few preads (a file ≤ 64 KB: one); only
+ *   those bytes and 0-d tensors' elements are read (`bytes_read` never grows with tensor data).
+ * - The zip central directory is parsed once into entries (ASCII names decoded once per distinct name,
+ *   zip-entry-name.ts); the torch layout (root, data.pkl, storages, records) is found from it in one pass.
+ *   data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
  * - The pickle is interpreted, never executed (pickle-interpreter.ts): one reusable decoded op, handlers in an
  *   array by opcode byte, memo as a growable array, short ASCII strings interned, SETITEMS read in place, dicts
  *   scanned up to 32 string keys and indexed only past that; empty dicts and `()` share one list.
@@ -77,8 +78,10 @@ function readTracker(path: string): string | null {
  *   every GLOBAL is still executed and recorded for the safety verdict.
  * - The safety scan is taken from the interpretation (every GLOBAL/INST in order), for a zip's data.pkl and for a
  *   legacy file's five pickles alike; the static walk runs only where it alone can judge (getattr call sites,
- *   bytes after STOP, a failed interpretation; in legacy files also STACK_GLOBAL, PROTO out of place, PERSID).
- *   Report builders walk the value once each; state dicts are counted as their tensors are met (TensorTally).
+ *   bytes after STOP, a failed interpretation, a persistent id that is not a storage tuple; in legacy files also
+ *   STACK_GLOBAL, PROTO out of place). Report builders walk the value once each; state dicts are counted as their
+ *   tensors are met (TensorTally); a recognizer that cannot beat the best so far is not run; each 0-d tensor is
+ *   read once per file.
  * - safetensors: the JSON header, checked by hand in the common case (zod only for what the hand check refuses).
  * Measured in bench/reader-bench.ts against Python's C unpickler (BENCHMARKS.md).
  *

@@ -1,11 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
 import type { PickleInterpretation } from "../../../src/core/formats/pickle/pickle-interpreter.ts";
 import { interpretPickle } from "../../../src/core/formats/pickle/pickle-interpreter.ts";
+import { readTorchZipCheckpoint } from "../../../src/core/formats/torch-checkpoint.ts";
 import { scanFromInterpretations } from "../../../src/core/safety/interpreted-pickles-scan.ts";
-import { scanPickleGlobals } from "../../../src/core/safety/pickle-global-scan.ts";
+import { type GlobalScan, scanPickleGlobals } from "../../../src/core/safety/pickle-global-scan.ts";
 import { binUnicode, global, pk } from "../../helpers/pickle-bytes.ts";
 import { realFixtureRoot } from "../../helpers/real-fixtures.ts";
+import { torchZipOfPickle } from "../../helpers/synthetic-checkpoints.ts";
 
 const legacy = new Uint8Array(
   await Bun.file(join(realFixtureRoot, "torch/legacy_format_checkpoint.pth")).arrayBuffer(),
@@ -49,5 +52,22 @@ describe("the scan taken from interpretations is the static walk's, or nothing",
     ["PERSID", pk("P", "0\n", ".")],
   ])("%s → undefined", (_, bytes) => {
     expect(scanFromInterpretations(interpretAll(bytes, 1))).toBeUndefined();
+  });
+});
+
+describe("a zip's data.pkl: the scan taken from its interpretation equals the static walk's", () => {
+  test.each([
+    ["a text PERSID", pk(0x80, 2, "}", binUnicode("k"), "P", "0\n", "s.")],
+    [
+      "a BINPERSID of a non-storage tuple",
+      pk(0x80, 2, "}", binUnicode("k"), binUnicode("x"), 0x85, "Q", "s."),
+    ],
+    ["a plain dict", pk(0x80, 2, "}", binUnicode("k"), "K", 1, "s.")],
+  ])("%s", (_, bytes) => {
+    const read = readTorchZipCheckpoint(bytesSource(torchZipOfPickle(bytes)));
+    if (!read.success) throw new Error(read.error.message);
+    // What the verdict is made of (`callSitesChecked` says only whether the walk looked for getattr call sites).
+    const verdict = ({ globals, names, findings }: GlobalScan) => ({ globals, names, findings });
+    expect(verdict(read.data.scan)).toEqual(verdict(scanPickleGlobals(bytes)));
   });
 });

@@ -1,0 +1,78 @@
+// In-process A/B of the checkpoint reader: this tree against another checkout (`--base DIR`, e.g. a `git archive`
+// of the commit a change started from), in one process, alternating, on the same fixture files:
+//   bun bench/reader-bench-ab.ts --base /tmp/base [--passes 40] [--runs 5] [--only lightning/]
+// Per run: each tree does `--passes` passes over every file (after as many warm-up passes), then the other.
+// Reports CPU per pass (all threads, `process.cpuUsage`), main-thread CPU per pass (`/proc/thread-self/stat`)
+// and the median file's wall time; on a loaded host compare CPU, and the ratios new / base within each run.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { listRealFixtures } from "../test/helpers/real-fixtures.ts";
+import { median } from "./reader-bench-support.ts";
+
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    base: { type: "string" },
+    passes: { type: "string", default: "40" },
+    runs: { type: "string", default: "5" },
+    only: { type: "string", default: "" },
+  },
+});
+if (values.base === undefined) throw new Error("--base DIR: the checkout to compare against");
+type Reader = (path: string) => unknown;
+const load = async (dir: string): Promise<Reader> =>
+  (await import(join(resolve(dir), "src/io/checkpoint/read-checkpoint.ts"))).readCheckpointReport;
+const trees: [string, Reader][] = [
+  ["base", await load(values.base)],
+  ["new", await load(join(import.meta.dir, ".."))],
+];
+const passes = Number(values.passes);
+const fixtures = (await listRealFixtures()).filter(
+  (f) =>
+    !f.name.startsWith("broken/") &&
+    !["gguf", "onnx"].includes(String(f.truth["framework"])) &&
+    f.name.includes(values.only),
+);
+const paths = fixtures.map((f) => f.path);
+
+/** Main-thread CPU in ms (utime + stime at 100 ticks/s: coarse, so passes are summed). */
+function threadCpuMs(): number {
+  const fields = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+type Sample = { cpu: number; thread: number; medianFile: number };
+
+function measure(read: Reader): Sample {
+  for (let pass = 0; pass < passes; pass++) for (const path of paths) read(path);
+  const perFile = new Map(paths.map((p) => [p, [] as number[]]));
+  const [cpu0, thread0] = [process.cpuUsage(), threadCpuMs()];
+  for (let pass = 0; pass < passes; pass++)
+    for (const path of paths) {
+      const start = performance.now();
+      read(path);
+      perFile.get(path)?.push(performance.now() - start);
+    }
+  const used = process.cpuUsage(cpu0);
+  return {
+    cpu: (used.user + used.system) / 1000 / passes,
+    thread: (threadCpuMs() - thread0) / passes,
+    medianFile: median([...perFile.values()].map(median)),
+  };
+}
+
+console.log(`${paths.length} files, ${passes} passes per tree per run\n`);
+console.log(
+  "| run | base CPU / main / median file | new CPU / main / median file | new / base (CPU, main) |",
+);
+console.log("|---:|---:|---:|---:|");
+for (let run = 1; run <= Number(values.runs); run++) {
+  const order = run % 2 === 1 ? trees : [...trees].reverse();
+  const samples = new Map(order.map(([name, read]) => [name, measure(read)]));
+  const [b, n] = [samples.get("base"), samples.get("new")] as [Sample, Sample];
+  const cell = (s: Sample) => `${s.cpu.toFixed(2)} / ${s.thread.toFixed(1)} / ${s.medianFile.toFixed(3)} ms`;
+  console.log(
+    `| ${run} | ${cell(b)} | ${cell(n)} | ${(n.cpu / b.cpu).toFixed(2)}×, ${(n.thread / b.thread).toFixed(2)}× |`,
+  );
+}
