@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AnyNumber } from "../runs/metric-series.ts";
+import { schemaAcceptor } from "./schema-acceptor.ts";
 
 /**
  * The part of the checkpoint reader's `CheckpointReport` the assembler uses, under the report's own field names
@@ -88,13 +89,21 @@ export type ReportFacts = z.infer<typeof ReportFacts>;
 // Facts by report, for the pipeline and the assembler that both read the same report: one zod pass, not two.
 const factsOfReport = new WeakMap<object, ReportFacts>();
 
+const acceptsFacts = schemaAcceptor(ReportFacts);
+
+function parsedFacts(report: object): ReportFacts {
+  const parsed = ReportFacts.safeParse(report);
+  return parsed.success ? parsed.data : {};
+}
+
 /** The report's facts; anything that is not an object yields no facts at all. */
 export function readReportFacts(report: unknown): ReportFacts {
   if (typeof report !== "object" || report === null) return {};
   const known = factsOfReport.get(report);
   if (known !== undefined) return known;
-  const parsed = ReportFacts.safeParse(report);
-  const facts = parsed.success ? parsed.data : {};
+  // A report whose every fact has its expected type is its own facts (a loose object keeps every key); only a
+  // report with an odd field is copied by zod, which drops that field.
+  const facts = acceptsFacts(report) ? (report as ReportFacts) : parsedFacts(report);
   factsOfReport.set(report, facts);
   return facts;
 }

@@ -11,7 +11,7 @@ import { type FsMemo, realCheckpoint, realPathOf } from "../fs/fs-memo.ts";
 import { type LoadedRun, loadRun } from "../run-files/run-context.ts";
 import type { RunContextCache } from "../run-files/run-file-reader.ts";
 import { pathUnderRoot } from "../scan/walk-paths.ts";
-import { checkpointDirectoryFacts } from "./checkpoint-dir-identity.ts";
+import { checkpointSizeAndMtime } from "./checkpoint-dir-identity.ts";
 import { readCheckpointReport } from "./read-checkpoint.ts";
 
 export type BuildMetadataOptions = {
@@ -47,8 +47,8 @@ export type CheckpointMetadataBuild = {
 function fileFacts(path: string, stats: Stats | undefined, report: CheckpointReport, now: () => number) {
   if (stats === undefined)
     return { size: report.size_bytes, mtimeMs: now(), mtime: new Date(now()).toISOString() };
-  // A directory is recorded as the scan sees it (its files, not its own mtime), so its sidecar reads as current.
-  const { size, mtimeMs } = stats.isDirectory() ? checkpointDirectoryFacts(path) : stats;
+  // As the walk and the daemon record it (a directory: its files, not its own mtime), so its sidecar reads as current.
+  const { size, mtimeMs } = checkpointSizeAndMtime(path, stats);
   return { size, mtimeMs, mtime: new Date(mtimeMs).toISOString() };
 }
 

@@ -8,8 +8,11 @@ import type { CheckpointLocation } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint } from "./index-one.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
-const BATCH_SIZE = 32;
-const IN_FLIGHT = 4;
+/** A batch holds at most this many reads, and ends where its directory ends once it holds `MIN_BATCH`. */
+const BATCH_SIZE = 128;
+const MIN_BATCH = 32;
+/** Batches in flight per worker: a batch (32–128 reads) outlasts the main thread's 500-row commit (~8 ms). */
+const IN_FLIGHT = 2;
 
 export type ReadPoolOptions = {
   readonly sidecars: SidecarMode;
@@ -23,7 +26,7 @@ export type ReadPoolOptions = {
   readonly signal?: AbortSignal | undefined;
 };
 
-/** Feeds batches to one worker, four in flight, until the queue is empty; a failing worker hands its batches back. */
+/** Feeds batches to one worker, `IN_FLIGHT` at a time, until the queue is empty; a failing worker hands its batches back. */
 function drive(worker: Worker, queue: CheckpointLocation[][], options: ReadPoolOptions): Promise<void> {
   return new Promise((resolve) => {
     const inFlight: CheckpointLocation[][] = [];
@@ -47,10 +50,37 @@ function drive(worker: Worker, queue: CheckpointLocation[][], options: ReadPoolO
     };
     // Stopping: the batches in flight are not waited for; the caller terminates the worker.
     options.signal?.addEventListener("abort", () => resolve(), { once: true });
-    // Four batches in flight: the main thread also reads, and commits 500 rows at a time (~8 ms), longer than two
-    // batches take a worker; with only two queued, the worker sat idle through every commit.
+    // More than one in flight: the main thread also reads, and commits 500 rows at a time (~8 ms); with one, the
+    // worker sat idle through every commit. Not more than two: the last ones in flight are the scan's tail.
     for (let queued = 0; queued < IN_FLIGHT; queued++) send();
   });
+}
+
+function directoryOf(location: CheckpointLocation): string {
+  const path = location.file.path;
+  return path.slice(0, path.lastIndexOf("/"));
+}
+
+/**
+ * The items in walk order, cut where the directory changes (once a batch holds `MIN_BATCH`) or a batch is full: a
+ * directory's checkpoints usually share a run, and each thread parses the run files of the runs it reads, so a run
+ * cut into batches of 32 went to both threads and was parsed twice. Small directories still share a batch.
+ */
+export function batchesByDirectory(items: readonly CheckpointLocation[]): CheckpointLocation[][] {
+  const queue: CheckpointLocation[][] = [];
+  let batch: CheckpointLocation[] = [];
+  let directory: string | null = null;
+  for (const item of items) {
+    const own = directoryOf(item);
+    if (batch.length >= BATCH_SIZE || (own !== directory && batch.length >= MIN_BATCH)) {
+      queue.push(batch);
+      batch = [];
+    }
+    directory = own;
+    batch.push(item);
+  }
+  if (batch.length > 0) queue.push(batch);
+  return queue;
 }
 
 /**
@@ -61,9 +91,7 @@ export async function readInPool(
   items: readonly CheckpointLocation[],
   options: ReadPoolOptions,
 ): Promise<void> {
-  const queue: CheckpointLocation[][] = [];
-  for (let start = 0; start < items.length; start += BATCH_SIZE)
-    queue.push(items.slice(start, start + BATCH_SIZE));
+  const queue = batchesByDirectory(items);
   options.workers.grow(items.length);
   const workers = options.workers.workers;
   const driven = Promise.all(workers.map((worker) => drive(worker, queue, options)));
