@@ -1,4 +1,4 @@
-import { saveDirOfMember } from "../discovery/checkpoint-dir-structure.ts";
+import { saveDirOfMember } from "../discovery/checkpoint-member-names.ts";
 import { DEFAULT_SOURCE } from "../metadata/assembly-notes.ts";
 import type { CheckpointMetadataV1, PrimaryMetric } from "../metadata/metadata-schema.ts";
 import { canonicalMetricName } from "../metrics/metric-aliases.ts";

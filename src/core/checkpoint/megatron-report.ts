@@ -6,7 +6,7 @@ import { asInt, field } from "../frameworks/framework-input.ts";
 import type { CheckpointReport } from "./checkpoint-report.ts";
 import { readTorchFile } from "./directory-files.ts";
 import { judgedDirectoryReport } from "./directory-verdict.ts";
-import { MEGATRON_TRACKER } from "./megatron-tracker.ts";
+import { MEGATRON_TRACKER, megatronIteration } from "./megatron-tracker.ts";
 import { frameworkInput, safetyOf } from "./torch-report.ts";
 
 // Megatron-LM `save_checkpoint` (megatron/training/checkpointing.py): `<save>/iter_0000100/mp_rank_TT[_PPP]/
@@ -14,15 +14,8 @@ import { frameworkInput, safetyOf } from "./torch-report.ts";
 // `<save>/latest_checkpointed_iteration.txt` (the iteration, or `release`). Built from that code's documented
 // layout; no Megatron-written sample exists here (it needs CUDA).
 
-const ITER_DIR = /^iter_(\d{7})$/;
 const RANK_DIR = /^mp_rank_(\d{2})(?:_(\d{3}))?(?:_(\d{3}))?$/;
 const RANK_FILE = "model_optim_rng.pt";
-
-/** The iteration of an `iter_NNNNNNN` dir name; undefined for any other name. */
-export function megatronIteration(dirName: string | undefined): number | undefined {
-  const digits = ITER_DIR.exec(dirName ?? "")?.[1];
-  return digits === undefined ? undefined : Number(digits);
-}
 
 /** A legacy-format iteration dir by its own entries: `mp_rank_TT[_PPP]` sub-directories. */
 export function isMegatronIterationDir(names: readonly string[]): boolean {

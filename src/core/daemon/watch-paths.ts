@@ -1,5 +1,5 @@
 import { assertNever } from "../assert-never.ts";
-import { directoryCheckpointLevels } from "../discovery/checkpoint-dir-structure.ts";
+import { directoryCheckpointLevels } from "../discovery/checkpoint-member-names.ts";
 import {
   checkpointExtension,
   isHfCheckpointDirName,

@@ -1,5 +1,4 @@
-import { megatronIteration } from "../../core/checkpoint/megatron-report.ts";
-import { MEGATRON_TRACKER } from "../../core/checkpoint/megatron-tracker.ts";
+import { MEGATRON_TRACKER, megatronIteration } from "../../core/checkpoint/megatron-tracker.ts";
 import {
   type CheckpointDirectoryKind,
   checkpointDirectoryKind,

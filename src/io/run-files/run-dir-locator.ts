@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { saveDirOfMember } from "../../core/discovery/checkpoint-dir-structure.ts";
+import { saveDirOfMember } from "../../core/discovery/checkpoint-member-names.ts";
 import { configCandidatePaths } from "../../core/runs/hydra-config.ts";
 import { existsInDirectory, statOrUndefined } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";

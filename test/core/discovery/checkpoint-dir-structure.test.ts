@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { saveDirOfMember, structuralDirKind } from "../../../src/core/discovery/checkpoint-dir-structure.ts";
+import { structuralDirKind } from "../../../src/core/discovery/checkpoint-dir-structure.ts";
+import { saveDirOfMember } from "../../../src/core/discovery/checkpoint-member-names.ts";
 
 // One directory's own entries (files and sub-dirs) → the kind discovery and the directory reader both use.
 test.each<[string, string[], ReturnType<typeof structuralDirKind>]>([
