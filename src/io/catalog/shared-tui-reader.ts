@@ -1,6 +1,6 @@
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import { detailCurveNames, detailCurves } from "../../core/runs/detail-curves.ts";
 import type { CatalogStore } from "./catalog-store.ts";
 import {
@@ -86,7 +86,7 @@ async function sharedDetail(store: CatalogStore, entry: CatalogEntry): Promise<C
 function detailBeforeLoaded(entry: CatalogEntry): CheckpointDetail {
   return {
     metadata: null,
-    sidecarPath: sidecarPathFor(entry.path, { kind: entry.kind === "file" ? "file" : "directory" }),
+    sidecarPath: ownSidecarPath(entry),
     sidecarError: null,
     problems: [],
     fromSidecar: false,

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { isOneOf, SIDECAR_WORTHY_STATUSES, type SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import type { ReconcilePlan, ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
-import { sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
+import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import {
   applyCatalogChanges,
   DELETE_BATCH,
@@ -78,11 +78,12 @@ async function applyRenames(
     const metadata =
       kept.metadata === null ? null : { ...kept.metadata, checkpoint_path: location.relativePath };
     let wrote = false;
-    const kind = file.kind === "file" ? "file" : "directory";
-    const sidecar = sidecarPathFor(file.path, { kind });
+    const sidecar = ownSidecarPath(file);
     // `best.ckpt` → `best.pt` keeps `best.metadata.yaml`: when ckpt wrote it, it must now name the new file.
     const refresh =
-      file.sidecar_present && sidecar === sidecarPathFor(from, { kind }) && isWrittenByCkpt(kept.metadata);
+      file.sidecar_present &&
+      sidecar === ownSidecarPath({ path: from, kind: file.kind }) &&
+      isWrittenByCkpt(kept.metadata);
     const result =
       policy === null || metadata === null
         ? null
@@ -98,7 +99,8 @@ async function applyRenames(
       if (result.success) written++;
       else options.onWarning?.(result.error.message);
       // Moved to another directory: ckpt's sidecar left behind would describe nothing.
-      if (result.success && !refresh && !existsSync(fsPath(from))) ownSidecars?.removeOwnSidecar(from, kind);
+      if (result.success && !refresh && !existsSync(fsPath(from)))
+        ownSidecars?.removeOwnSidecar(from, file.kind === "file" ? "file" : "directory");
     }
     return [{ from, file: { ...file, sidecar_present: file.sidecar_present || wrote }, metadata }];
   });
