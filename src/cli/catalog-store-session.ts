@@ -23,7 +23,8 @@ export async function openQueryStore(
   if (location.shared !== undefined) {
     // Loaded only for a shared catalog: a local query never pulls in the PostgreSQL client.
     const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
-    return openPostgresCatalogStore(location.shared, { host });
+    // A query asks one thing at a time: one connection (one server backend) instead of a pool of four.
+    return openPostgresCatalogStore(location.shared, { host, connections: 1 });
   }
   const database = local === undefined ? openForQuery(location) : local;
   return database === null ? null : sqliteCatalogStore(database, { host });

@@ -184,9 +184,12 @@ async function hostsOf(sql: SQL): Promise<string[]> {
  */
 export async function openPostgresCatalogStore(
   url: string,
-  options: { host: string },
+  options: { host: string; readonly connections?: number },
 ): Promise<PostgresCatalogStore> {
-  const sql = await connectPostgres(url);
+  const sql = await connectPostgres(
+    url,
+    options.connections === undefined ? {} : { connections: options.connections },
+  );
   const { host } = options;
   const name = redactedUrl(url);
   return {

@@ -65,10 +65,22 @@ function parsedOptions(url: string): ReturnType<typeof connectionOptions> {
   }
 }
 
-/** Connects to the shared catalog and brings its schema up to date; errors name the server and what to do. */
-export async function connectPostgres(url: string): Promise<SQL> {
+/**
+ * Connects to the shared catalog and brings its schema up to date; errors name the server and what to do.
+ * `connections` is the pool's size, all opened at once (each a server backend forked): a command that asks its
+ * queries one after another takes 1 (a new backend costs a `ckpt ls` more than its query); the daemon and the TUI
+ * keep 4 (LISTEN, publication and reads side by side).
+ */
+export async function connectPostgres(
+  url: string,
+  pool: { readonly connections?: number } = {},
+): Promise<SQL> {
   const options = parsedOptions(url);
-  const sql = new SQL(options.url, { prepare: options.prepare, max: 4, connectionTimeout: 10 });
+  const sql = new SQL(options.url, {
+    prepare: options.prepare,
+    max: pool.connections ?? 4,
+    connectionTimeout: 10,
+  });
   try {
     // The usual open is one query: the schema is current. Otherwise migrate (under the lock) and look again.
     const found = await appliedVersion(sql);
