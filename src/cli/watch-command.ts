@@ -7,16 +7,16 @@ import { startDaemonLoop } from "../daemon/daemon-loop.ts";
 import { WATCHER_BACKENDS } from "../daemon/event-source.ts";
 import type { StandingRetention } from "../daemon/standing-retention.ts";
 import { renderSystemdUnit } from "../daemon/systemd-unit.ts";
-import { createLogger, LOG_FORMATS, LOG_LEVELS } from "../io/process/logger.ts";
+import { LOG_FORMATS, LOG_LEVELS } from "../io/process/logger.ts";
 import { locateCatalog, resolveRoots } from "./catalog-session.ts";
-import type { Command, CommandContext, ProcessControl, TextSink } from "./command.ts";
+import type { Command, CommandContext, ProcessControl } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
-import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
 import { S3_FLAGS } from "./s3-flags.ts";
 import { s3SessionOf } from "./s3-session-of.ts";
 import { startWatchPublisher } from "./shared-publish.ts";
 import { detachWatch, type WatchSettings } from "./watch-detach.ts";
+import { watchLogger } from "./watch-logger.ts";
 import { changeDaemonRoots } from "./watch-roots.ts";
 import { busyError, stopRequest } from "./watch-stop.ts";
 
@@ -129,14 +129,7 @@ function systemdUnit(context: CommandContext, control: ProcessControl, settings:
 }
 
 async function runForeground(context: CommandContext, control: ProcessControl, settings: WatchSettings) {
-  const file: LogFileSink | null = settings.logFile === undefined ? null : openLogFileSink(settings.logFile);
-  const sink: TextSink = file ?? context.stderr;
-  const logger = createLogger({
-    sink,
-    format: settings.logFormat,
-    now: context.now,
-    minLevel: settings.logLevel,
-  });
+  const { logger, file } = watchLogger(context, settings);
   const started = startDaemonLoop({
     roots: settings.roots,
     catalogPath: settings.location.path,

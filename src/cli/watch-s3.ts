@@ -7,12 +7,13 @@ import { catalogHost } from "../io/catalog/catalog-host.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { PollerElection } from "../io/catalog/poller-election.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
-import { createLogger, type Logger } from "../io/process/logger.ts";
-import type { CommandContext, ProcessControl, TextSink } from "./command.ts";
+import type { Logger } from "../io/process/logger.ts";
+import type { CommandContext, ProcessControl } from "./command.ts";
 import { daemonPathsFor } from "./daemon-socket.ts";
-import { type LogFileSink, openLogFileSink } from "./log-file-sink.ts";
+import type { LogFileSink } from "./log-file-sink.ts";
 import { startWatchPublisher } from "./shared-publish.ts";
 import type { WatchSettings } from "./watch-detach.ts";
+import { watchLogger } from "./watch-logger.ts";
 import { busyError, stopRequest } from "./watch-stop.ts";
 
 const DEFAULT_S3_POLL_MS = 5000;
@@ -39,21 +40,6 @@ async function openElection(
       await shared.close();
     },
   };
-}
-
-function watchLogger(
-  context: CommandContext,
-  settings: WatchSettings,
-): { logger: Logger; file: LogFileSink | null } {
-  const file = settings.logFile === undefined ? null : openLogFileSink(settings.logFile);
-  const sink: TextSink = file ?? context.stderr;
-  const logger = createLogger({
-    sink,
-    format: settings.logFormat,
-    now: context.now,
-    minLevel: settings.logLevel,
-  });
-  return { logger, file };
 }
 
 /** The watch of `settings`, with its election; a second watcher of the catalog is refused as for directories. */
