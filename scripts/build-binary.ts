@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Build, BunPlugin } from "bun";
 import packageJson from "../package.json" with { type: "json" };
+import { READ_WORKER_MODULE } from "../src/io/scan/read-workers.ts";
 
 /** Release targets: name in dist/ → Bun compile target. musl covers Alpine and other musl distributions. */
 const RELEASE_TARGETS = {
@@ -47,7 +48,7 @@ async function buildOne(
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await Bun.build({
     // The catalog scan's read worker must be an entrypoint to be embedded (bun docs, executables: Worker).
-    entrypoints: ["src/main.ts", "src/io/scan/catalog-read-worker.ts"],
+    entrypoints: ["src/main.ts", `src/${READ_WORKER_MODULE}`],
     compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, ...(target ? { target } : {}) },
     target: "bun",
     // Bytecode skips parsing at start-up; it needs ESM output because Ink and yoga use top-level await.

@@ -6,10 +6,13 @@ const MIN_ITEMS_PER_WORKER = 256;
 /**
  * From source the worker sits beside this file. In the compiled binary every module reports the executable as its
  * `import.meta.url`, and the embedded worker is named relative to the entry's directory (`src/`), as Bun's
- * executables docs describe; build-binary.ts lists it as an entrypoint.
+ * executables docs describe; build-binary.ts lists it as an entrypoint, from this one name (a worker that does
+ * not load is dropped and its reads done on the main thread, so a stale name would only show as a slower scan).
  */
+export const READ_WORKER_MODULE = "io/scan/catalog-read-worker.ts";
+
 function workerSpecifier(): string {
-  if (import.meta.url.startsWith("file:///$bunfs/")) return "./io/catalog-read-worker.ts";
+  if (import.meta.url.startsWith("file:///$bunfs/")) return `./${READ_WORKER_MODULE}`;
   return new URL("./catalog-read-worker.ts", import.meta.url).href;
 }
 
