@@ -15,7 +15,11 @@ export async function publishAfterScan(
   const { openCatalogForReading } = await import("../io/catalog/catalog-db.ts");
   const local = openCatalogForReading(location.path);
   if (!local.success) return null;
-  const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
+  // One publication, its statements one after another: one connection (one server backend), not a pool of four.
+  const shared = await openPostgresCatalogStore(location.shared, {
+    host: catalogHost(context.env),
+    connections: 1,
+  });
   try {
     const { published: _state, ...publication } = await publishHostRows(local.data, shared);
     return { ...publication, catalog: shared.name, host: shared.host };

@@ -98,7 +98,8 @@ export function createPollerElection(options: { url: string; host: string; share
   const poolOf = (key: string) => {
     const known = pools.get(key);
     if (known !== undefined) return known;
-    const opened = connectPostgres(options.url);
+    // One connection: the lease reserves it, and nothing else is asked of this pool.
+    const opened = connectPostgres(options.url, { connections: 1 });
     // A failed connect is tried again at the next ask, not remembered.
     opened.catch(() => pools.delete(key));
     pools.set(key, opened);

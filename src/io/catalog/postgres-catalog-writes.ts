@@ -7,7 +7,7 @@ import { pointsFingerprint } from "../../core/runs/points-fingerprint.ts";
 import { rowValues, STORED_COLUMNS, type StoredEntry } from "./catalog-rows.ts";
 import type { StoreChanges } from "./catalog-store.ts";
 import type { DeletedPath, RunUpdate } from "./catalog-writes.ts";
-import { positional } from "./postgres-connection.ts";
+import { queryRows } from "./postgres-connection.ts";
 
 type Tx = SQL;
 
@@ -17,12 +17,12 @@ const SHARED_COLUMNS = ["host", "location", ...STORED_COLUMNS] as const;
 const ROWS_PER_INSERT = 500;
 
 /** A row's location: the host's file URI (`file://gpu-3/data/runs/a.ckpt`); object stores give theirs. */
-export function fileLocation(host: string, path: string): string {
+function fileLocation(host: string, path: string): string {
   return `file://${host}${encodeURI(path)}`;
 }
 
-async function run(tx: Tx, text: string, params: readonly SqlValue[] = []) {
-  return [...(await tx.unsafe(positional(text), [...params]))] as Record<string, unknown>[];
+function run(tx: Tx, text: string, params: readonly SqlValue[] = []): Promise<Record<string, unknown>[]> {
+  return queryRows<Record<string, unknown>>(tx, text, params);
 }
 
 function valuesList(rows: number, columns: number): string {

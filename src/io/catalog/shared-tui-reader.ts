@@ -166,7 +166,7 @@ export async function openSharedTuiReader(options: {
       .then((succeeded) => {
         running = null;
         // Notices that came during the read are applied next.
-        if (succeeded && (pending.hosts.size > 0 || pending.paths.size > 0)) update();
+        if (succeeded && (pending.full || pending.hosts.size > 0 || pending.paths.size > 0)) update();
       });
   };
   const unlisten = await store.onChange((notice) => {
