@@ -212,14 +212,8 @@ function parseCentralRecord(cd: Uint8Array, pos: number): ZipEntry | string {
   const uncompressedSize = readU32(cd, pos + 24);
   const compressedSize = readU32(cd, pos + 20);
   const localHeaderOffset = readU32(cd, pos + 42);
-  const plain = uncompressedSize !== U32_MAX && compressedSize !== U32_MAX && localHeaderOffset !== U32_MAX;
   const extra = cd.subarray(nameEnd, nameEnd + extraLength);
-  // Built field by field when no ZIP64 value is needed (most entries): no sizes object per entry.
-  const sizes = plain
-    ? extraIsWellFormed(extra)
-      ? { uncompressedSize, compressedSize, localHeaderOffset }
-      : undefined
-    : applyZip64Extra(extra, { uncompressedSize, compressedSize, localHeaderOffset });
+  const sizes = applyZip64Extra(extra, { uncompressedSize, compressedSize, localHeaderOffset });
   if (sizes === undefined) return `("${name}") has a damaged ZIP64 extra field`;
   return {
     name,

@@ -1,31 +1,34 @@
+import { readI32, readU32 } from "../../bytes/little-endian.ts";
 import { DeferredRun } from "./deferred-run.ts";
 import { KnownGlobal } from "./known-global.ts";
 import type { PickleMachine } from "./pickle-machine.ts";
+import { pickleOpcodes } from "./pickle-opcodes.ts";
 import { internedAscii } from "./pickle-reader.ts";
 import { isTagged, type PyGlobal, type PyValue, type StorageRef, type TensorRef } from "./py-value.ts";
 import { storageRef, stridedTensor } from "./torch-reconstructors.ts";
 
+// The opcodes of the run torch writes per tensor, from the one opcode table.
 const op = {
-  MARK: 0x28,
-  EMPTY_TUPLE: 0x29,
-  NONE: 0x4e,
-  BININT: 0x4a,
-  BININT1: 0x4b,
-  BININT2: 0x4d,
-  BINPERSID: 0x51,
-  REDUCE: 0x52,
-  BINUNICODE: 0x58,
-  BINGET: 0x68,
-  LONG_BINGET: 0x6a,
-  BINPUT: 0x71,
-  LONG_BINPUT: 0x72,
-  TUPLE: 0x74,
-  TUPLE1: 0x85,
-  TUPLE2: 0x86,
-  TUPLE3: 0x87,
-  NEWTRUE: 0x88,
-  NEWFALSE: 0x89,
-  SHORT_BINUNICODE: 0x8c,
+  MARK: pickleOpcodes.MARK[0],
+  EMPTY_TUPLE: pickleOpcodes.EMPTY_TUPLE[0],
+  NONE: pickleOpcodes.NONE[0],
+  BININT: pickleOpcodes.BININT[0],
+  BININT1: pickleOpcodes.BININT1[0],
+  BININT2: pickleOpcodes.BININT2[0],
+  BINPERSID: pickleOpcodes.BINPERSID[0],
+  REDUCE: pickleOpcodes.REDUCE[0],
+  BINUNICODE: pickleOpcodes.BINUNICODE[0],
+  BINGET: pickleOpcodes.BINGET[0],
+  LONG_BINGET: pickleOpcodes.LONG_BINGET[0],
+  BINPUT: pickleOpcodes.BINPUT[0],
+  LONG_BINPUT: pickleOpcodes.LONG_BINPUT[0],
+  TUPLE: pickleOpcodes.TUPLE[0],
+  TUPLE1: pickleOpcodes.TUPLE1[0],
+  TUPLE2: pickleOpcodes.TUPLE2[0],
+  TUPLE3: pickleOpcodes.TUPLE3[0],
+  NEWTRUE: pickleOpcodes.NEWTRUE[0],
+  NEWFALSE: pickleOpcodes.NEWFALSE[0],
+  SHORT_BINUNICODE: pickleOpcodes.SHORT_BINUNICODE[0],
 } as const;
 
 /** An int or byte the run does not have where it should: the ordinary interpreter takes the bytes. */
@@ -144,14 +147,6 @@ export class TensorRunMatcher {
     return true;
   }
 
-  private u32(at: number): number {
-    const b = this.bytes;
-    return (
-      ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) +
-      (b[at + 3] as number) * 0x1000000
-    );
-  }
-
   /** BINGET/LONG_BINGET of a slot this run has not written: the memo value (undefined if none). */
   private get(): PyValue | DeferredRun | undefined {
     const code = this.bytes[this.at];
@@ -159,7 +154,7 @@ export class TensorRunMatcher {
     if (code !== op.BINGET && !wide) return undefined;
     const end = this.at + (wide ? 5 : 2);
     if (end > this.bytes.length) return undefined;
-    const index = wide ? this.u32(this.at + 1) : (this.bytes[this.at + 1] as number);
+    const index = wide ? readU32(this.bytes, this.at + 1) : (this.bytes[this.at + 1] as number);
     for (let i = 0; i < this.puts; i++) if (this.putIndex[i] === index) return undefined;
     this.at = end;
     this.ops += 1;
@@ -175,7 +170,7 @@ export class TensorRunMatcher {
     }
     const prefix = code === op.SHORT_BINUNICODE ? 1 : code === op.BINUNICODE ? 4 : 0;
     if (prefix === 0 || this.at + 1 + prefix > this.bytes.length) return undefined;
-    const length = prefix === 1 ? (this.bytes[this.at + 1] as number) : this.u32(this.at + 1);
+    const length = prefix === 1 ? (this.bytes[this.at + 1] as number) : readU32(this.bytes, this.at + 1);
     const begin = this.at + 1 + prefix;
     if (length > 64 || begin + length > this.bytes.length) return undefined;
     const text = internedAscii(this.bytes, begin, begin + length);
@@ -198,7 +193,7 @@ export class TensorRunMatcher {
         ? (b[at] as number)
         : size === 2
           ? (b[at] as number) | ((b[at + 1] as number) << 8)
-          : this.u32(at) | 0;
+          : readI32(this.bytes, at);
     this.at = at + size;
     this.ops += 1;
     this.charged += 16;
@@ -231,7 +226,7 @@ export class TensorRunMatcher {
     if (code !== op.BINPUT && !wide) return true;
     const end = this.at + (wide ? 5 : 2);
     if (end > this.bytes.length || this.puts >= MAX_PUTS) return false;
-    this.putIndex[this.puts] = wide ? this.u32(this.at + 1) : (this.bytes[this.at + 1] as number);
+    this.putIndex[this.puts] = wide ? readU32(this.bytes, this.at + 1) : (this.bytes[this.at + 1] as number);
     this.putKind[this.puts] = kind;
     this.putText[this.puts] = text;
     this.puts += 1;
