@@ -19,7 +19,7 @@ const NO_PICKLE = { status: "safe" as const, dangerous: [], unknown: [], notes: 
  * The step a model file records about its training, when it records one: the `training.step` key (a GGUF KV
  * or an ONNX `metadata_props` entry) as a non-negative integer. No standard key exists; nothing else is guessed.
  */
-export function trainingStepOf(value: unknown): number | undefined {
+function trainingStepOf(value: unknown): number | undefined {
   const step = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
   return typeof step === "number" && Number.isSafeInteger(step) && step >= 0 ? step : undefined;
 }
@@ -51,7 +51,7 @@ function kvScalar(header: GgufHeader, key: string): string | number | boolean | 
   return Object.hasOwn(header.kv, key) ? header.kv[key]?.value : undefined;
 }
 
-export function summarizeGguf(header: GgufHeader): GgufSummary {
+function summarizeGguf(header: GgufHeader): GgufSummary {
   const architecture = kvScalar(header, "general.architecture");
   const name = kvScalar(header, "general.name");
   const fileType = kvScalar(header, "general.file_type");

@@ -9,7 +9,7 @@ import type { OrbaxFacts } from "./distributed-report-parts.ts";
 // rename is not atomic, `commit_success.txt` is written into the step dir instead. `_CHECKPOINT_METADATA` (JSON)
 // holds metrics and timestamps. Built from that code; no Orbax-written sample exists here.
 
-export const ORBAX_METADATA = "_CHECKPOINT_METADATA";
+const ORBAX_METADATA = "_CHECKPOINT_METADATA";
 const COMMIT_SUCCESS = "commit_success.txt";
 const TMP_DIR = /\.orbax-checkpoint-tmp-\d+$/;
 const STEP_NAME = /^(?:.*_)?(\d+)(?:\.orbax-checkpoint-tmp-\d+)?$/;

@@ -10,7 +10,7 @@ const SENTINEL = "\u0000ckpt-non-finite:";
 const SENTINEL_SOURCE = "\\u0000ckpt-non-finite:";
 
 /** Deeper than any file a trainer writes; `JSON.parse`'s reviver recursion overflows the stack well past it. */
-export const PYTHON_JSON_MAX_DEPTH = 512;
+const PYTHON_JSON_MAX_DEPTH = 512;
 
 /** `too-deep` is a file ckpt will not read however long you wait; `syntax` may be one still being written. */
 export type PythonJsonError = { readonly code: "too-deep" | "syntax"; readonly message: string };

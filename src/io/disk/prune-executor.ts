@@ -1,11 +1,11 @@
 import type { Database } from "bun:sqlite";
-import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { dirname } from "node:path";
 import type { RetentionDecision } from "../../core/retention/retention-plan.ts";
 import { CatalogWriteError } from "../catalog/catalog-write-error.ts";
 import { deleteCatalogPaths } from "../catalog/catalog-writes.ts";
 import { fsPath, realPathSync } from "../fs/fs-path.ts";
+import { randomHex } from "../fs/private-file.ts";
 import { isWithin } from "../scan/walk-paths.ts";
 import { ownSidecarOf } from "../sidecar/own-sidecar-removal.ts";
 import { discardItem, moveIntoTrash, recoverTrash, trashDirOf } from "./trash-store.ts";
@@ -54,7 +54,7 @@ function removeOne(database: Database, target: PruneTarget, execution: PruneExec
   const now = execution.now();
   const manifest = {
     version: 1 as const,
-    id: `${now}-${randomBytes(6).toString("hex")}`,
+    id: `${now}-${randomHex(6)}`,
     mode: execution.mode,
     original: entry.path,
     kind,

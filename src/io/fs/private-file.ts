@@ -27,7 +27,7 @@ export function createPrivateFile(path: string): boolean {
 }
 
 /** `bytes` random bytes as hex, from Web Crypto: node:crypto would cost every command that opens a catalog ~20 ms. */
-function randomHex(bytes: number): string {
+export function randomHex(bytes: number): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
 }
 

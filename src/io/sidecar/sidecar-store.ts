@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import * as nodeFs from "node:fs";
 import { dirname } from "node:path";
 import { INPUT_CAPS, isOverCap, tooLargeMessage } from "../../core/input-caps.ts";
@@ -15,6 +14,7 @@ import {
 import { fail, ok, type Result } from "../../core/result.ts";
 import { openRegularFile } from "../checkpoint/file-byte-source.ts";
 import { fsPath } from "../fs/fs-path.ts";
+import { randomHex } from "../fs/private-file.ts";
 
 export const SIDECAR_READ_ERROR_CODES = ["not-found", "unreadable", "too-large", "syntax-error"] as const;
 export type SidecarReadError = {
@@ -278,5 +278,5 @@ function closeQuietly(fs: SidecarFs, fd: number): void {
 }
 
 function defaultRandom(): string {
-  return randomBytes(8).toString("hex");
+  return randomHex(8);
 }

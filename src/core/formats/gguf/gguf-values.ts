@@ -16,7 +16,7 @@ export type GgufValue = {
 export class GgufCorrupt extends Error {}
 
 /** Longest string value decoded into the report (chat templates run to a few KB). */
-export const GGUF_STRING_CAP = 64 * 1024;
+const GGUF_STRING_CAP = 64 * 1024;
 const ARRAY_PREVIEW = 5;
 const MAX_NESTING = 3;
 const utf8 = new TextDecoder("utf-8");

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "../../result.ts";
 import type { TarMember } from "./tar-members.ts";
 
 /** `SaveRestoreConnector`'s `model_config_yaml` and `model_weights_ckpt` names. */
-export const NEMO_CONFIG = "model_config.yaml";
+const NEMO_CONFIG = "model_config.yaml";
 const WEIGHTS = /(^|\/)model_weights\.ckpt$|^model_weights\//;
 
 export type NemoArchive = {

@@ -50,7 +50,7 @@ export function varintNumber(head: FieldHead): number {
 }
 
 /** `TensorProto.DataType` names (onnx.proto). */
-export const ONNX_DATA_TYPES: readonly string[] = [
+const ONNX_DATA_TYPES: readonly string[] = [
   "UNDEFINED",
   "FLOAT",
   "UINT8",

@@ -3,7 +3,7 @@ import { canonicalName } from "./global-names.ts";
 import { isTagged, type PyGlobal, type PyValue } from "./py-value.ts";
 
 /** Whether a memoized value is the global `name` (by canonical name, as reconstructors are looked up). */
-export function isGlobalNamed(value: PyValue | DeferredRun | undefined, name: string): value is PyGlobal {
+function isGlobalNamed(value: PyValue | DeferredRun | undefined, name: string): value is PyGlobal {
   return (
     isTagged(value as PyValue) &&
     (value as PyGlobal).kind === "global" &&
