@@ -13,10 +13,12 @@ setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const RUN = "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56/checkpoints";
 const INVALID_SIDECAR = "ckpt: [this is not\n";
-/** Name → bytes: a checkpoint with an unparsable sidecar, one with none, and a broken file. */
+/** Name → bytes: a checkpoint with an unparsable sidecar, one with an invalid one, one with none, a broken file. */
 const LAYOUT: Record<string, Uint8Array | string> = {
   "with-bad-sidecar.ckpt": readFileSync(join(realFixtureRoot, RUN, "last.ckpt")),
   "with-bad-sidecar.metadata.yaml": INVALID_SIDECAR,
+  "schema-invalid.ckpt": readFileSync(join(realFixtureRoot, RUN, "dbnet-epoch03-hmean0.9778.ckpt")),
+  "schema-invalid.metadata.yaml": "schema_version: 99\n",
   "bare.ckpt": readFileSync(join(realFixtureRoot, RUN, "dbnet-epoch02-hmean0.9705.ckpt")),
   "truncated.ckpt": readFileSync(join(realFixtureRoot, "broken/truncated_half.ckpt")),
 };
@@ -46,7 +48,10 @@ async function scan(root: string, sidecars: string) {
   const summary = JSON.parse(result.stdout);
   return {
     counts: [summary.added, summary.failed, summary.sidecars_written, summary.sidecars_missing],
-    warnings: result.stderr.split("\n").filter((line) => line.includes(".metadata.yaml:")),
+    warnings: result.stderr
+      .split("\n")
+      .filter((line) => line.includes(".metadata.yaml:"))
+      .sort(),
   };
 }
 
@@ -54,23 +59,24 @@ describe("an object's sidecar and a file's, judged by one rule", () => {
   test("an invalid sidecar is kept and reported; a missing one counted only for a checkpoint read whole", async () => {
     const onDisk = await scan(disk, "read");
     const inBucket = await scan(`s3://${TEST_BUCKET}/${PREFIX}`, "read");
-    // Three rows (the truncated file is one too); bare.ckpt alone lacks a sidecar it could have.
-    expect(onDisk.counts).toEqual([3, 0, 0, 1]);
+    // Four rows (the truncated file is one too); bare.ckpt alone lacks a sidecar it could have.
+    expect(onDisk.counts).toEqual([4, 0, 0, 1]);
     expect(inBucket.counts).toEqual(onDisk.counts);
-    expect(onDisk.warnings).toEqual([
-      expect.stringContaining(`${join(disk, "with-bad-sidecar.metadata.yaml")}:2:1: YAML syntax error`),
-    ]);
-    expect(inBucket.warnings).toEqual([
+    const warnings = (where: string) => [
       expect.stringContaining(
-        `s3://${TEST_BUCKET}/${PREFIX}/with-bad-sidecar.metadata.yaml:2:1: YAML syntax error`,
+        `${where}/schema-invalid.metadata.yaml: schema_version: unsupported schema_version 99`,
       ),
-    ]);
+      expect.stringContaining(`${where}/with-bad-sidecar.metadata.yaml:2:1: YAML syntax error`),
+    ];
+    expect(onDisk.warnings).toEqual(warnings(disk));
+    expect(inBucket.warnings).toEqual(warnings(`s3://${TEST_BUCKET}/${PREFIX}`));
+    expect(inBucket.warnings[0]).toEndWith("; kept as is, the catalog uses the checkpoint instead");
   });
 
   test("with --sidecars off no sidecar counts as missing, in a bucket as on disk", async () => {
     const onDisk = await scan(disk, "off");
     const inBucket = await scan(`s3://${TEST_BUCKET}/${PREFIX}`, "off");
-    expect(onDisk.counts).toEqual([3, 0, 0, 0]);
+    expect(onDisk.counts).toEqual([4, 0, 0, 0]);
     expect(inBucket.counts).toEqual(onDisk.counts);
   });
 });
