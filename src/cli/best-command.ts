@@ -95,8 +95,7 @@ async function printBest(context: CommandContext, store: CatalogStore | null, in
     );
   }
   const best = picks.map((pick) => pick.entry);
-  const paths = best.map((entry) => entry.path);
-  const aliases = store === null || !values.json ? new Map() : await store.aliasesOf(paths);
+  const aliases = store === null || !values.json ? new Map() : await store.aliasesOf(best);
   const options = {
     json: values.json,
     csv: values.csv,

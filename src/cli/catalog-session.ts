@@ -102,6 +102,11 @@ export function recordedRoots(catalogPath: string, database: Database | null): s
   return [...new Set([...inMeta, ...(readRecordedRoots(catalogPath) ?? [])])].sort();
 }
 
+/** The recorded roots on this machine's disks: an s3:// prefix has no filesystem to measure, trash or prune in. */
+export function localRoots(catalogPath: string, database: Database | null): string[] {
+  return recordedRoots(catalogPath, database).filter((root) => !isS3Url(root));
+}
+
 /** `ckpt scan` without DIR: the roots earlier scans covered, else the working directory. */
 export function knownRootsOrCwd(options: {
   readonly catalogPath: string;

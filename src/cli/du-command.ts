@@ -4,7 +4,7 @@ import { queryEntries } from "../io/catalog/catalog-reads.ts";
 import { filesystemSpace } from "../io/disk/filesystem-space.ts";
 import { measureCheckpoints } from "../io/disk/measure-checkpoints.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
-import { openForQuery, queryFailure, recordedRoots } from "./catalog-session.ts";
+import { localRoots, openForQuery, queryFailure } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { parseFilterFlag } from "./ls-command.ts";
@@ -41,7 +41,7 @@ async function run(context: CommandContext): Promise<number> {
   const { location, roots } = await prepareQuery("du", context, { values, positionals });
   const database = openForQuery(location);
   try {
-    const asked = roots.length > 0 ? roots : recordedRoots(location.path, database);
+    const asked = roots.length > 0 ? roots : localRoots(location.path, database);
     const duRoots = outermostRoots(asked);
     const entries =
       database === null

@@ -9,6 +9,7 @@ import {
   writeSync,
 } from "node:fs";
 import { AppError } from "../core/errors/app-error.ts";
+import { errorCodeOf } from "../core/errors/error-code.ts";
 import { openPrivateFile, unpredictableTempPath } from "../io/fs/private-file.ts";
 import type { TextSink } from "./command.ts";
 
@@ -82,7 +83,7 @@ function openLog(path: string): number {
   try {
     return openPrivateFile(path, "append");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errorCodeOf(error) ?? String(error);
     throw new AppError(
       "io",
       code === "ELOOP"

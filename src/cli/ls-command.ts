@@ -216,8 +216,7 @@ async function listEntries(context: CommandContext, store: CatalogStore | null, 
       }),
     );
   }
-  const paths = entries.map((entry) => entry.path);
-  const aliases = store === null || !values.json ? new Map() : await store.aliasesOf(paths);
+  const aliases = store === null || !values.json ? new Map() : await store.aliasesOf(entries);
   printEntries(context, entries, { json: values.json, csv: values.csv, columns, wide: values.wide, aliases });
 }
 

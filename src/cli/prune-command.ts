@@ -4,7 +4,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { deletionKey, pruneTotals } from "../core/retention/prune-report.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
-import { openForQuery, queryFailure, recordedRoots } from "./catalog-session.ts";
+import { localRoots, openForQuery, queryFailure } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
 import type { PruneExecuteOptions } from "./prune-execution.ts";
@@ -69,7 +69,7 @@ async function run(context: CommandContext): Promise<number> {
   policyFromFlags("prune", values, null);
   const { location, roots: asked } = await prepareQuery("prune", context, { values, positionals });
   const database = openForQuery(location);
-  const roots = outermostRoots(asked.length > 0 ? asked : recordedRoots(location.path, database));
+  const roots = outermostRoots(asked.length > 0 ? asked : localRoots(location.path, database));
   if (values.yes) {
     database?.close();
     return execute(context, location, roots, { values, summaryOnly: false });

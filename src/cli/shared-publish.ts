@@ -1,6 +1,7 @@
 import { catalogHost } from "../io/catalog/catalog-host.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { HostPublisher, Publication } from "../io/catalog/host-publisher.ts";
+import type { PostgresCatalogStore } from "../io/catalog/postgres-catalog-store.ts";
 import type { Logger } from "../io/process/logger.ts";
 import type { CommandContext } from "./command.ts";
 
@@ -36,16 +37,32 @@ export function renderPublication(publication: Awaited<ReturnType<typeof publish
   return `published to ${catalog} as host ${host}: ${upserted} rows updated, ${removed} removed\n`;
 }
 
-/** While `ckpt watch` runs: this host's rows follow the local catalog into the shared one, one log line each. */
-export async function startWatchPublisher(
+/** A shared catalog store as `ckpt watch` opens it, writing as this host; null with a local catalog. */
+export async function openWatchStore(
   context: CommandContext,
   location: CatalogLocation,
-  logger: Logger,
-): Promise<HostPublisher | null> {
+): Promise<PostgresCatalogStore | null> {
   if (location.shared === undefined) return null;
   const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
+  return openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
+}
+
+/**
+ * While `ckpt watch` runs: this host's rows follow the local catalog into the shared one, one log line each.
+ * With `shared`, publishes through that store (the caller's, which it closes); else opens one of its own.
+ */
+export async function startWatchPublisher(
+  context: CommandContext,
+  options: {
+    readonly location: CatalogLocation;
+    readonly logger: Logger;
+    readonly shared?: PostgresCatalogStore | null;
+  },
+): Promise<HostPublisher | null> {
+  const { location, logger } = options;
+  const shared = options.shared ?? (await openWatchStore(context, location));
+  if (shared === null) return null;
   const { startHostPublisher } = await import("../io/catalog/host-publisher.ts");
-  const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
   logger.log("info", "publishing to the shared catalog", { catalog: shared.name, host: shared.host });
   const publisher = startHostPublisher({
     catalogPath: location.path,
@@ -57,10 +74,11 @@ export async function startWatchPublisher(
         cause: error instanceof Error ? error.message : String(error),
       }),
   });
+  const owned = options.shared === undefined || options.shared === null;
   return {
     stop: async () => {
       await publisher.stop();
-      await shared.close();
+      if (owned) await shared.close();
     },
   };
 }

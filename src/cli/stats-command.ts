@@ -1,16 +1,12 @@
 import type { Database } from "bun:sqlite";
 import { renderCatalogStats } from "../core/catalog/catalog-stats.ts";
 import type { ModifiedWindow } from "../core/catalog/modified-window.ts";
-import type { DiskHealth } from "../core/health/disk-health.ts";
-import { renderDiskHealth } from "../core/health/disk-health-text.ts";
-import { escapeControl } from "../core/text/escape-control.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
-import { knownRoots } from "../io/catalog/catalog-reads.ts";
 import type { CatalogStore } from "../io/catalog/catalog-store.ts";
-import { readDiskHealth } from "../io/disk/disk-health-report.ts";
 import { openForQuery, queryFailure } from "./catalog-session.ts";
 import { catalogName, openQueryStore } from "./catalog-store-session.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { healthSectionOf, renderHealthSection } from "./disk-health-section.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
 import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
@@ -46,15 +42,6 @@ function emptyStats(catalog: string) {
     last_scan_at: null,
     catalog,
   };
-}
-
-/** This host's disk health, from its own SQLite catalog (a shared catalog's working copy), read-only. */
-function localDiskHealth(
-  database: Database | null,
-  options: { roots: readonly string[]; nowMs: number },
-): DiskHealth {
-  const roots = options.roots.length > 0 || database === null ? options.roots : knownRoots(database);
-  return readDiskHealth(database, { roots, nowMs: options.nowMs });
 }
 
 /**
@@ -96,12 +83,10 @@ export async function writeCatalogStats(
           catalog: options.catalog,
         };
   // Free space and write rates are this machine's: read from its own catalog (a shared one's working copy).
-  const health = localDiskHealth(options.local, { roots: options.roots, nowMs: context.now() });
-  if (options.json) context.stdout.write(`${JSON.stringify({ ...stats, health }, null, 2)}\n`);
-  else
-    context.stdout.write(
-      `${renderCatalogStats(stats)}${renderDiskHealth(health).map(escapeControl).join("\n")}\n`,
-    );
+  const roots = options.roots.length > 0 ? options.roots : null;
+  const health = healthSectionOf(options.local, { roots, nowMs: context.now() });
+  if (options.json) context.stdout.write(`${JSON.stringify({ ...stats, ...health }, null, 2)}\n`);
+  else context.stdout.write(`${renderCatalogStats(stats)}${renderHealthSection(health)}`);
 }
 
 async function run(context: CommandContext): Promise<number> {

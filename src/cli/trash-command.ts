@@ -4,7 +4,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { parseDuration } from "../core/retention/retention-policy.ts";
 import { discardItem, listTrash, restoreItem, type TrashItem, trashDirOf } from "../io/disk/trash-store.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
-import { absolutePath, locateCatalog, openForQuery, recordedRoots } from "./catalog-session.ts";
+import { absolutePath, localRoots, locateCatalog, openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
 import { oneOf, parseFlags } from "./parse-flags.ts";
@@ -53,7 +53,7 @@ function itemsOf(
   if (dirs.length === 0) {
     const location = locateCatalog(context, catalog);
     const database = openForQuery(location);
-    dirs = recordedRoots(location.path, database);
+    dirs = localRoots(location.path, database);
     database?.close();
   }
   return outermostRoots(dirs).flatMap((root) => listTrash(trashDirOf(root)));

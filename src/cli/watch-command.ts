@@ -174,7 +174,7 @@ async function runForeground(context: CommandContext, control: ProcessControl, s
     uid: control.uid,
     logger,
   });
-  const publisher = await startWatchPublisher(context, settings.location, logger);
+  const publisher = await startWatchPublisher(context, { location: settings.location, logger });
   loop.ready.catch((error: unknown) => {
     logger.log("error", "could not start watching", {
       cause: error instanceof Error ? error.message : String(error),

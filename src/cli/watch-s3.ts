@@ -1,48 +1,26 @@
 import { AppError } from "../core/errors/app-error.ts";
 import { isS3Url } from "../core/object-store/s3-url.ts";
-import type { PrefixElection } from "../daemon/s3-prefix-poller.ts";
 import { type S3PrefixWatch, startS3PrefixWatch } from "../daemon/s3-prefix-watch.ts";
 import { serveS3WatchControl } from "../daemon/s3-watch-control.ts";
-import { catalogHost } from "../io/catalog/catalog-host.ts";
-import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import type { PollerElection } from "../io/catalog/poller-election.ts";
+import type { PostgresCatalogStore } from "../io/catalog/postgres-catalog-store.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
 import type { Logger } from "../io/process/logger.ts";
 import type { CommandContext, ProcessControl } from "./command.ts";
 import { daemonPathsFor } from "./daemon-socket.ts";
 import type { LogFileSink } from "./log-file-sink.ts";
-import { startWatchPublisher } from "./shared-publish.ts";
+import { openWatchStore, startWatchPublisher } from "./shared-publish.ts";
 import type { WatchSettings } from "./watch-detach.ts";
 import { watchLogger } from "./watch-logger.ts";
 import { busyError, stopRequest } from "./watch-stop.ts";
 
 const DEFAULT_S3_POLL_MS = 5000;
 
-/** With a shared catalog, one host polls each prefix (and publishes its rows); null with a local one. */
-async function openElection(
-  context: CommandContext,
-  location: CatalogLocation,
-): Promise<(PrefixElection & { close(): Promise<void> }) | null> {
-  if (location.shared === undefined) return null;
-  const { openPostgresCatalogStore } = await import("../io/catalog/postgres-catalog-store.ts");
-  const { createPollerElection } = await import("../io/catalog/poller-election.ts");
-  const shared = await openPostgresCatalogStore(location.shared, { host: catalogHost(context.env) });
-  const election: PollerElection = createPollerElection({
-    url: location.shared,
-    host: shared.host,
-    shared: shared.sql,
-  });
-  return {
-    lead: (root) => election.lead(root),
-    claim: (root) => election.claim(root),
-    close: async () => {
-      await election.close();
-      await shared.close();
-    },
-  };
-}
-
-/** The watch of `settings`, with its election; a second watcher of the catalog is refused as for directories. */
+/**
+ * The watch of `settings`, with its election when the catalog is shared (one host polls each prefix and publishes
+ * its rows); a second watcher of the catalog is refused as for directories. The shared store is opened once: the
+ * election's claims and the publisher share its connections.
+ */
 async function startWatch(
   context: CommandContext,
   options: {
@@ -54,7 +32,9 @@ async function startWatch(
   logger: Logger,
 ) {
   const { settings } = options;
-  const election = await openElection(context, settings.location);
+  const url = settings.location.shared;
+  const shared = await openWatchStore(context, settings.location);
+  const election = shared === null || url === undefined ? null : await electionOn(shared, url);
   const started = startS3PrefixWatch({
     roots: settings.roots,
     catalogPath: settings.location.path,
@@ -70,9 +50,16 @@ async function startWatch(
     election,
     logPath: settings.logFile ?? null,
   });
-  if (started.success) return { watch: started.data, election };
+  if (started.success) return { watch: started.data, election, shared };
   await election?.close();
+  await shared?.close();
   throw busyError(settings.location, started.error.holder?.pid);
+}
+
+/** Leases on pools of their own (a held lease keeps its connection); claims through the shared store. */
+async function electionOn(shared: PostgresCatalogStore, url: string): Promise<PollerElection> {
+  const { createPollerElection } = await import("../io/catalog/poller-election.ts");
+  return createPollerElection({ url, host: shared.host, shared: shared.sql });
 }
 
 /** Signals and the control socket lead to `stopRequested`; `close` lets both go. */
@@ -138,18 +125,19 @@ export async function watchObjectStore(
     );
   options.session.settings();
   const { logger, file } = watchLogger(context, settings);
-  const { watch, election } = await startWatch(context, options, logger).catch((error: unknown) => {
+  const { watch, election, shared } = await startWatch(context, options, logger).catch((error: unknown) => {
     file?.close();
     throw error;
   });
   const served = await serveUntilStopped(context, { ...options, watch, logger, file });
   // Published once every prefix had its first round: a prefix another host polls has no rows here by then.
   await Promise.race([watch.firstRounds, served.stopRequested]);
-  const publisher = await startWatchPublisher(context, settings.location, logger);
+  const publisher = await startWatchPublisher(context, { location: settings.location, logger, shared });
   await served.stopRequested;
   await watch.stop();
   await publisher?.stop();
   await election?.close();
+  await shared?.close();
   await served.close();
   file?.close();
   return 0;

@@ -1,5 +1,6 @@
 import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { z } from "zod";
+import { errorCodeOf } from "../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 
 /** Commands the control socket accepts besides `GET /status`. */
@@ -48,10 +49,6 @@ export type ControlClientError = {
 const ORIGIN = "http://ckpt";
 /** `ckpt status`/`stop` must answer fast even when the daemon is wedged. @default 2000 */
 const DEFAULT_TIMEOUT_MS = 2000;
-
-function errorCode(error: unknown): string {
-  return error instanceof Error && "code" in error ? String(error.code) : "";
-}
 
 async function bodyOf(request: Request): Promise<{ readonly json: unknown } | null> {
   const text = await request.text();
@@ -136,7 +133,7 @@ export async function startControlServer(options: {
     server = Bun.serve(options as unknown as Bun.Serve.Options<unknown>);
     chmodSync(socketPath, 0o600);
   } catch (error) {
-    const code = errorCode(error) || "unknown";
+    const code = errorCodeOf(error) ?? "unknown";
     return fail({ code: "listen-failed", message: `cannot listen on ${socketPath} (${code})` });
   }
   const close = async () => {
@@ -185,7 +182,7 @@ export async function requestControl(options: ControlRequest): Promise<Result<un
 }
 
 function clientError(socketPath: string, error: unknown, timeoutMs: number): ControlClientError {
-  const code = errorCode(error);
+  const code = errorCodeOf(error) ?? "";
   if (code === "ENOENT" || code === "ECONNREFUSED")
     return { code: "not-running", message: `no ckpt daemon is listening on ${socketPath}` };
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
+import { errorCodeOf } from "../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 import { isWithin } from "../io/scan/walk-paths.ts";
 import type { Loop } from "./daemon-loop-state.ts";
@@ -33,7 +34,7 @@ function checkNewRoot(loop: Loop, root: string): Result<string, string> {
   try {
     statSync(root);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    const code = errorCodeOf(error) ?? "unreadable";
     return fail(`${root} cannot be watched (${code}); check the path`);
   }
   return ok(root);

@@ -6,6 +6,7 @@ import {
   isIgnoredWatchDirName,
   type WatchPathRole,
 } from "../core/daemon/watch-paths.ts";
+import { errorCodeOf } from "../core/errors/error-code.ts";
 import { hasRawBytes } from "../core/text/fs-name.ts";
 import { fsPath, readDirectoryEntries } from "../io/fs/fs-path.ts";
 import type { WatchErrorEvent, WatchEvent, WatchStat } from "./watch-event.ts";
@@ -85,7 +86,7 @@ function toStat(stat: PollStat): WatchStat {
 }
 
 function fault(context: SnapshotContext, path: string, error: unknown): void {
-  const code = error instanceof Error && "code" in error ? String(error.code) : "unknown";
+  const code = errorCodeOf(error) ?? "unknown";
   if (code === "ENOENT" || code === "ENOTDIR" || context.reportedErrors.has(path)) return;
   context.reportedErrors.add(path);
   const message = `${path}: cannot poll (${code}); ckpt skips it until it becomes readable`;

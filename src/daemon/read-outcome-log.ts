@@ -1,4 +1,4 @@
-import { isOneOf, SIDECAR_WORTHY_STATUSES } from "../core/catalog/catalog-constants.ts";
+import { lacksSidecar } from "../core/catalog/sidecar-missing.ts";
 import type { ReadOutcome } from "../io/scan/index-one.ts";
 import type { JobContext } from "./daemon-jobs.ts";
 
@@ -13,9 +13,8 @@ export function noteSidecarOutcome(context: JobContext, outcome: ReadOutcome): v
     context.sidecars === "write" &&
     outcome.wrote === null &&
     outcome.warning !== null &&
-    entry.sidecar === "missing" &&
-    entry.metadata !== null &&
-    isOneOf(SIDECAR_WORTHY_STATUSES, entry.status);
+    lacksSidecar(entry) &&
+    entry.metadata !== null;
   if (!failed) {
     context.retries.succeeded(key);
     // Written at last: should it fail again later, that is a new problem worth a line.

@@ -97,6 +97,22 @@ describe("scan, ls and best over an s3:// prefix", () => {
     ]);
   });
 
+  test("stats, du and trash look for no disk under an s3:// root: it has no filesystem", async () => {
+    const stats = await ckpt(["stats", "--json"]);
+    expect(stats.stderr).toBe("");
+    const { checkpoints, health } = JSON.parse(stats.stdout);
+    expect([checkpoints, health.filesystems, health.unmeasured]).toEqual([4, [], []]);
+    const asked = JSON.parse((await ckpt(["stats", ROOT, "--json"])).stdout);
+    expect([asked.checkpoints, asked.health.unmeasured]).toEqual([4, []]);
+    const text = await ckpt(["stats"]);
+    expect(text.stdout).not.toContain("free space unknown");
+    const du = await ckpt(["du", "--json"]);
+    expect([du.exitCode, du.stderr]).toEqual([0, ""]);
+    expect(du.stdout).not.toContain("s3://");
+    const trash = await ckpt(["trash", "list", "--json"]);
+    expect([trash.exitCode, trash.stdout, trash.stderr]).toEqual([0, "[]\n", ""]);
+  });
+
   test("a rescan reads only what changed: an overwritten object (new ETag) is re-read, a deleted one removed", async () => {
     const unchanged = JSON.parse((await ckpt(["scan", ROOT, "--json"])).stdout);
     expect([unchanged.added, unchanged.updated, unchanged.removed, unchanged.unchanged]).toEqual([

@@ -1,3 +1,4 @@
+import { aliasKey } from "./alias-key.ts";
 import type { CatalogEntry } from "./catalog-entry.ts";
 import { displayString } from "./display-string.ts";
 import { metricValueOf } from "./metric-value.ts";
@@ -5,7 +6,7 @@ import { metricValueOf } from "./metric-value.ts";
 export type EntryOutputOptions = {
   /** Epoch milliseconds → ISO 8601 text; the caller owns the clock and time zone. */
   readonly isoTime: (ms: number) => string;
-  /** Other paths naming the same file (hard links, symlinks), by primary path. */
+  /** Other paths naming the same file (hard links, symlinks), by primary entry (`aliasKey`). */
   readonly aliases?: ReadonlyMap<string, readonly string[]>;
 };
 
@@ -30,7 +31,7 @@ export function entryJson(entry: CatalogEntry, options: EntryOutputOptions) {
     created_at: entry.created_at,
     sidecar: entry.sidecar,
     safety: entry.safety,
-    aliases: options.aliases?.get(entry.path) ?? [],
+    aliases: options.aliases?.get(aliasKey(entry)) ?? [],
     problem: entry.problem,
     display: displayString(entry),
     ...(entry.host === undefined ? {} : { host: entry.host }),

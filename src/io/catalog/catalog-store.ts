@@ -1,3 +1,4 @@
+import type { AliasTarget } from "../../core/catalog/alias-key.ts";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import type { CatalogStats } from "../../core/catalog/catalog-stats.ts";
 import type { ChangeNotice } from "../../core/catalog/change-notice.ts";
@@ -37,8 +38,8 @@ export type CatalogStore = {
   listEntries(listing: EntryListing): Promise<HostedEntry[]>;
   /** Primary entries under the roots (all hosts): tells "nothing here" from "all filtered out". */
   countEntries(roots: readonly string[]): Promise<number>;
-  /** Hard-link and symlink paths of each given primary path. */
-  aliasesOf(paths: readonly string[]): Promise<Map<string, string[]>>;
+  /** Hard-link and symlink paths of each given primary entry on its host, by `aliasKey`; none: not in the map. */
+  aliasesOf(entries: readonly AliasTarget[]): Promise<Map<string, string[]>>;
   /** What `best` ranks: every primary entry with a primary metric. */
   rankRows(roots: readonly string[]): Promise<RankRow[]>;
   stats(options: { roots: readonly string[]; modified?: ModifiedWindow }): Promise<CatalogStats>;

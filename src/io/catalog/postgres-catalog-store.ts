@@ -1,4 +1,5 @@
 import type { SQL } from "bun";
+import { type AliasTarget, aliasKey } from "../../core/catalog/alias-key.ts";
 import { type CatalogStats, coveragePercent } from "../../core/catalog/catalog-stats.ts";
 import { decodeChangeNotice } from "../../core/catalog/change-notice.ts";
 import {
@@ -137,21 +138,34 @@ async function countShared(sql: SQL, roots: readonly string[]): Promise<number> 
   return row?.count ?? 0;
 }
 
-async function aliasesShared(sql: SQL, paths: readonly string[]): Promise<Map<string, string[]>> {
+/**
+ * The aliases of each entry on its own host (another host may hold the same path), in one query: the entries go
+ * to the server as one JSON array.
+ */
+async function aliasesShared(
+  sql: SQL,
+  entries: readonly AliasTarget[],
+  host: string,
+): Promise<Map<string, string[]>> {
   const aliases = new Map<string, string[]>();
-  for (const path of paths) {
-    const rows = await queryRows<{ path: string }>(
-      sql,
-      "SELECT path FROM checkpoints WHERE alias_of = ? ORDER BY path",
-      [path],
-    );
-    if (rows.length > 0)
-      aliases.set(
-        path,
-        rows.map((row) => row.path),
-      );
+  if (entries.length === 0) return aliases;
+  const wanted = entries.map((entry) => ({ host: entry.host ?? host, path: entry.path }));
+  const rows = await queryRows<{ host: string; primary_path: string; path: string }>(
+    sql,
+    "SELECT c.host, c.alias_of AS primary_path, c.path FROM checkpoints AS c JOIN jsonb_to_recordset(CAST(? AS text)::jsonb) AS w(host text, path text) ON c.host = w.host AND c.alias_of = w.path ORDER BY c.path",
+    [JSON.stringify(wanted)],
+  );
+  for (const row of rows) {
+    const key = aliasKey({ host: row.host, path: row.primary_path });
+    aliases.set(key, [...(aliases.get(key) ?? []), row.path]);
   }
-  return aliases;
+  // Keyed as the caller's entries are: an entry that names no host is this host's.
+  return new Map(
+    entries.flatMap((entry): [string, string[]][] => {
+      const found = aliases.get(aliasKey({ host: entry.host ?? host, path: entry.path }));
+      return found === undefined ? [] : [[aliasKey(entry), found]];
+    }),
+  );
 }
 
 async function rankShared(sql: SQL, roots: readonly string[]): Promise<RankRow[]> {
@@ -199,7 +213,7 @@ export async function openPostgresCatalogStore(
     sql,
     listEntries: (listing) => listShared(sql, listing),
     countEntries: (roots) => countShared(sql, roots),
-    aliasesOf: (paths) => aliasesShared(sql, paths),
+    aliasesOf: (entries) => aliasesShared(sql, entries, host),
     rankRows: (roots) => rankShared(sql, roots),
     stats: (query) => sharedStats(sql, { ...query, name }),
     loggedMetricNames: () => loggedNames(sql),

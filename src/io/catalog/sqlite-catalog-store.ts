@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { aliasKey } from "../../core/catalog/alias-key.ts";
 import { dataVersion } from "./catalog-db.ts";
 import {
   aliasesOf,
@@ -46,7 +47,19 @@ export function sqliteCatalogStore(database: Database, options: { host: string }
       return listedHere(host, listing) ?? queryEntries(database, query);
     },
     countEntries: async (roots) => countEntries(database, roots),
-    aliasesOf: async (paths) => aliasesOf(database, paths),
+    aliasesOf: async (entries) => {
+      // Every row of a local catalog is this host's: its aliases are found by path alone.
+      const byPath = aliasesOf(
+        database,
+        entries.map((entry) => entry.path),
+      );
+      return new Map(
+        entries.flatMap((entry): [string, string[]][] => {
+          const found = byPath.get(entry.path);
+          return found === undefined ? [] : [[aliasKey(entry), found]];
+        }),
+      );
+    },
     rankRows: async (roots) => rankRows(database, roots),
     stats: async (query) => catalogStats(database, { ...query, catalog: name }),
     loggedMetricNames: async () => loggedMetricNames(database),

@@ -1,17 +1,11 @@
-import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { type CheckpointMetadataV1, isMetadataFloatPath } from "../../core/metadata/metadata-schema.ts";
 import { stringifyPythonYaml } from "../../core/metadata/python-yaml-writer.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { CheckpointUnreadableError } from "../checkpoint/checkpoint-unreadable-error.ts";
 import type { ObjectLocation } from "../scan/checkpoint-location.ts";
-import {
-  type CheckpointPlace,
-  isSidecarCurrent,
-  MISSING,
-  type SidecarLook,
-  STALE_OURS,
-} from "../scan/checkpoint-place.ts";
+import { type CheckpointPlace, MISSING, type SidecarLook } from "../scan/checkpoint-place.ts";
 import type { AssembledCheckpoint } from "../scan/index-one.ts";
+import { sidecarLookOf } from "../sidecar/sidecar-look.ts";
 import type { SidecarWriteError } from "../sidecar/sidecar-store.ts";
 import { parseSidecarText } from "../sidecar/sidecar-store.ts";
 import { withIdentity } from "./object-location.ts";
@@ -20,20 +14,23 @@ import { readObjectCheckpoint } from "./read-object-checkpoint.ts";
 import { readObjectDirectory } from "./read-object-directory.ts";
 import type { S3Store } from "./s3-store.ts";
 
-const INVALID: SidecarLook = { kind: "rebuild", state: "invalid", onDisk: "theirs", warning: null };
-
-/** The sidecar object next to the checkpoint, when the listing showed one: used when valid and current. */
+/**
+ * The sidecar object next to the checkpoint, when the listing showed one, judged as a sidecar file is
+ * (`sidecarLookOf`): one that vanished since the listing is missing; one that cannot be fetched or parsed is kept
+ * and reported. Objects have no run files to outdate a sidecar.
+ */
 async function lookInStore(store: S3Store, location: ObjectLocation): Promise<SidecarLook> {
   if (!location.file.sidecar_present) return MISSING;
+  const url = store.urlOf(location.sidecar);
   const text = await store.getText(location.sidecar);
-  if (!text.success) return INVALID;
-  const read = parseSidecarText(store.urlOf(location.sidecar), text.data);
-  const data = read.success && read.data.valid ? (read.data.data ?? null) : null;
-  if (data === null) return INVALID;
-  if (isSidecarCurrent(data, location.file)) return { kind: "use", metadata: data };
-  return isWrittenByCkpt(data)
-    ? STALE_OURS
-    : { kind: "rebuild", state: "stale", onDisk: "theirs", warning: null };
+  const read = text.success
+    ? parseSidecarText(url, text.data)
+    : fail({
+        code: text.error.code === "not-found" ? ("not-found" as const) : ("unreadable" as const),
+        path: url,
+        message: `${text.error.message}; the catalog uses the checkpoint instead of its sidecar`,
+      });
+  return sidecarLookOf(read, { name: url, file: location.file, outdated: false });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
+import { lacksSidecar } from "../../core/catalog/sidecar-missing.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import { SIDECAR_SUFFIX } from "../../core/metadata/sidecar-path.ts";
 import { parseS3Url } from "../../core/object-store/s3-url.ts";
@@ -123,7 +124,7 @@ async function indexObject(
   if (context.known.has(outcome.entry.path)) tally.updated++;
   else tally.added++;
   if (outcome.wrote !== null) tally.sidecars_written++;
-  else if (!outcome.entry.sidecar_present && outcome.entry.metadata !== null) tally.sidecars_missing++;
+  if (lacksSidecar(outcome.entry)) tally.sidecars_missing++;
   if (outcome.warning !== null) options.onWarning?.(escapeControl(outcome.warning));
   return outcome;
 }

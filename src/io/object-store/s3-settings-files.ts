@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { type AwsFileText, resolveS3Settings, type S3Settings } from "../../core/object-store/s3-settings.ts";
 import { fail, type Result } from "../../core/result.ts";
 
@@ -9,7 +10,7 @@ function readAwsFile(path: string): Result<AwsFileText, string> {
   try {
     return { success: true, data: { path, text: readFileSync(path, "utf8") } };
   } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code) : String(error);
+    const code = errorCodeOf(error) ?? String(error);
     if (code === "ENOENT" || code === "ENOTDIR") return { success: true, data: { path, text: null } };
     return fail(
       `${path}: cannot read it (${code}); check its permissions or point AWS_CONFIG_FILE elsewhere`,

@@ -1,3 +1,4 @@
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import type { S3Settings } from "../../core/object-store/s3-settings.ts";
 import { s3UrlText } from "../../core/object-store/s3-url.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
@@ -33,6 +34,11 @@ export type RetryPolicy = {
 };
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 200, sleep: (ms) => Bun.sleep(ms) };
+
+/** The pause before try `attempt + 1`: exponential, with jitter so clients that failed together do not retry together. */
+function backOff(retry: RetryPolicy, attempt: number): Promise<void> {
+  return retry.sleep(retry.baseMs * 2 ** attempt * (0.5 + Math.random() / 2));
+}
 
 export type S3StoreOptions = {
   readonly settings: S3Settings;
@@ -93,7 +99,7 @@ export class S3Store {
         lastNetworkError = error;
         if (attempt >= 1) return fail(networkFailure(this.urlOf(key), this.settings, lastNetworkError));
       }
-      await this.retry.sleep(this.retry.baseMs * 2 ** attempt * (0.5 + Math.random() / 2));
+      await backOff(this.retry, attempt);
     }
   }
 
@@ -163,10 +169,7 @@ export class S3Store {
       await this.client.write(key, text, { type: "application/yaml" });
       return ok(null);
     } catch (error) {
-      const code = error instanceof Error && "code" in error ? String(error.code) : "";
-      const status = LIST_ERROR_STATUS[code];
-      if (status === undefined) return fail(networkFailure(this.urlOf(key), this.settings, error));
-      return fail(failureOfStatus({ url: this.urlOf(key), status, s3Code: code, settings: this.settings }));
+      return fail(clientFailure({ url: this.urlOf(key), settings: this.settings, error }).failure);
     }
   }
 
@@ -192,8 +195,8 @@ export class S3Store {
 /** One page of ListObjectsV2 as Bun returns it. */
 export type ListPage = Awaited<ReturnType<Bun.S3Client["list"]>>;
 
-// What Bun's S3Error codes mean as HTTP statuses, so listing failures get the same advice as reads.
-const LIST_ERROR_STATUS: Readonly<Record<string, number>> = {
+// What Bun's S3Error codes mean as HTTP statuses, so list and PUT failures get the same advice as reads.
+const S3_CODE_STATUS: Readonly<Record<string, number>> = {
   NoSuchBucket: 404,
   NoSuchKey: 404,
   AccessDenied: 403,
@@ -203,6 +206,26 @@ const LIST_ERROR_STATUS: Readonly<Record<string, number>> = {
   ServiceUnavailable: 503,
   InternalError: 500,
 };
+
+/**
+ * What Bun's S3 client threw, as the failure a plain HTTP answer with that status gets (same advice for a list or
+ * a PUT as for a read); an error without a known S3 code never reached the store. `status` says whether to retry.
+ */
+function clientFailure(facts: {
+  readonly url: string;
+  readonly settings: S3Settings;
+  readonly error: unknown;
+}): {
+  readonly status: number | null;
+  readonly failure: StoreFailure;
+} {
+  const code = errorCodeOf(facts.error);
+  const status = code === null ? undefined : S3_CODE_STATUS[code];
+  if (status === undefined)
+    return { status: null, failure: networkFailure(facts.url, facts.settings, facts.error) };
+  const failure = failureOfStatus({ url: facts.url, status, s3Code: code, settings: facts.settings });
+  return { status, failure };
+}
 
 /** One ListObjectsV2 request, again after a pause while the store says SlowDown. */
 export async function listPage(
@@ -218,13 +241,10 @@ export async function listPage(
       const token = request.continuationToken;
       return ok(await store.client.list(token === null ? options : { ...options, continuationToken: token }));
     } catch (error) {
-      const code = error instanceof Error && "code" in error ? String(error.code) : "";
-      const status = LIST_ERROR_STATUS[code];
-      if (status === undefined) return fail(networkFailure(url, store.settings, error));
-      if (!isRetryable(status) || attempt + 1 >= retry.attempts)
-        return fail(failureOfStatus({ url, status, s3Code: code, settings: store.settings }));
+      const { status, failure } = clientFailure({ url, settings: store.settings, error });
+      if (status === null || !isRetryable(status) || attempt + 1 >= retry.attempts) return fail(failure);
     }
-    await retry.sleep(retry.baseMs * 2 ** attempt * (0.5 + Math.random() / 2));
+    await backOff(retry, attempt);
   }
 }
 

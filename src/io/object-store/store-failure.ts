@@ -1,3 +1,4 @@
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import type { S3Settings } from "../../core/object-store/s3-settings.ts";
 
 /** Why a request to an object store did not give what ckpt asked for; `message` names the object and what to do. */
@@ -68,8 +69,7 @@ export function failureOfStatus(facts: FailureFacts): StoreFailure {
 
 /** A request that never got an answer: the endpoint is wrong or unreachable. */
 export function networkFailure(url: string, settings: S3Settings, cause: unknown): StoreFailure {
-  const detail =
-    cause instanceof Error ? ("code" in cause ? String(cause.code) : cause.message) : String(cause);
+  const detail = errorCodeOf(cause) ?? (cause instanceof Error ? cause.message : String(cause));
   return {
     code: "network",
     message: `${url}: cannot reach ${where(settings)} (${detail}); check the endpoint (from ${settings.sources.endpoint}) and the network`,

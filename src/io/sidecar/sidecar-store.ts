@@ -1,5 +1,6 @@
 import * as nodeFs from "node:fs";
 import { dirname } from "node:path";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { INPUT_CAPS, isOverCap, tooLargeMessage } from "../../core/input-caps.ts";
 import { type CheckpointMetadataV1, isMetadataFloatPath } from "../../core/metadata/metadata-schema.ts";
 import { parsePythonYamlDocument } from "../../core/metadata/python-yaml.ts";
@@ -100,7 +101,7 @@ export function readSidecarText(path: string, fs: SidecarFs = nodeFs): Result<st
     }
     return ok(readAndClose(fs, opened.data.fd));
   } catch (error) {
-    const code = errorCode(error);
+    const code = errorCodeOf(error);
     if (code === "ENOENT") return fail({ code: "not-found", path, message: `${path}: no such sidecar` });
     return fail({
       code: "unreadable",
@@ -198,7 +199,7 @@ function place(fs: SidecarFs, temp: string, path: string, force: boolean): Resul
     try {
       fs.linkSync(fsPath(temp), fsPath(path));
     } catch (error) {
-      const code = errorCode(error);
+      const code = errorCodeOf(error);
       if (code === "EEXIST") return fail(exists(path));
       // Filesystems without hard links: fall back to check-then-rename, which has a small race.
       if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
@@ -212,7 +213,7 @@ function place(fs: SidecarFs, temp: string, path: string, force: boolean): Resul
 }
 
 function writeError(path: string, error: unknown): SidecarWriteError {
-  const code = errorCode(error);
+  const code = errorCodeOf(error);
   const directory = dirname(path);
   switch (code) {
     case "EACCES":
@@ -238,11 +239,6 @@ function exists(path: string): SidecarWriteError {
     path,
     message: `${path}: a sidecar already exists and was left untouched; use --force to overwrite it`,
   };
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
-  return typeof error.code === "string" ? error.code : undefined;
 }
 
 function syncDirectory(fs: SidecarFs, directory: string): void {

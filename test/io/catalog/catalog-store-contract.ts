@@ -1,5 +1,6 @@
 // The behaviour every `CatalogStore` must have, run against the local SQLite catalog and a real PostgreSQL.
 import { expect, test } from "bun:test";
+import { aliasKey } from "../../../src/core/catalog/alias-key.ts";
 import type { CatalogStore } from "../../../src/io/catalog/catalog-store.ts";
 import { sampleEntry, stored, TEST_NOW } from "../../helpers/tui-catalog.ts";
 import { waitFor } from "../../helpers/wait-for.ts";
@@ -109,8 +110,14 @@ export function catalogStoreContract(factory: StoreFactory): void {
     try {
       const primary = "/runs/alpha/checkpoints/epoch=1.ckpt";
       expect(await store.countEntries(["/runs/alpha"])).toBe(2);
-      expect(await store.aliasesOf([primary])).toEqual(
-        new Map([[primary, ["/runs/alpha/checkpoints/last.ckpt"]]]),
+      const [listed] = await store.listEntries({ roots: [primary] });
+      expect(listed?.path).toBe(primary);
+      const entries = listed === undefined ? [] : [listed];
+      expect(await store.aliasesOf(entries)).toEqual(
+        new Map([[aliasKey({ host: listed?.host, path: primary }), ["/runs/alpha/checkpoints/last.ckpt"]]]),
+      );
+      expect(await store.aliasesOf([{ host: HOST, path: "/runs/beta/checkpoints/epoch=2.ckpt" }])).toEqual(
+        new Map(),
       );
       expect((await store.rankRows([])).map((row) => row.primary_value).sort()).toEqual([0.7, 0.8, 0.9]);
       const stats = await store.stats({ roots: [] });

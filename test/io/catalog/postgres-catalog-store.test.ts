@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { SQL } from "bun";
+import { aliasKey } from "../../../src/core/catalog/alias-key.ts";
 import { POSTGRES_MIGRATIONS } from "../../../src/core/catalog/postgres-schema.ts";
 import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
 import { publishHostRows } from "../../../src/io/catalog/host-publisher.ts";
@@ -65,6 +66,36 @@ describe("the PostgreSQL catalog store", () => {
     } finally {
       local.close();
       await shared.close();
+    }
+  });
+
+  test("aliases are each host's own: two hosts holding the same path do not share their links", async () => {
+    const url = await server.createDatabase("aliases_by_host");
+    const [a, b] = [
+      await openPostgresCatalogStore(url, { host: "gpu-a" }),
+      await openPostgresCatalogStore(url, { host: "gpu-b" }),
+    ];
+    try {
+      const primary = sampleEntry("alpha", "epoch=1.ckpt");
+      const linkOf = (file: string) => stored(sampleEntry("alpha", file, { alias_of: primary.path }));
+      await a.applyChanges({ upserts: [stored(primary), linkOf("last.ckpt")], now: TEST_NOW });
+      await b.applyChanges({ upserts: [stored(primary), linkOf("best.ckpt")], now: TEST_NOW });
+      const listed = await a.listEntries({ roots: [] });
+      expect(listed.map((entry) => entry.host)).toEqual(["gpu-a", "gpu-b"]);
+      const dir = "/runs/alpha/checkpoints";
+      expect(await a.aliasesOf(listed)).toEqual(
+        new Map([
+          [aliasKey({ host: "gpu-a", path: primary.path }), [`${dir}/last.ckpt`]],
+          [aliasKey({ host: "gpu-b", path: primary.path }), [`${dir}/best.ckpt`]],
+        ]),
+      );
+      // An entry that names no host is the store's own host's.
+      expect(await b.aliasesOf([{ path: primary.path }])).toEqual(
+        new Map([[aliasKey({ path: primary.path }), [`${dir}/best.ckpt`]]]),
+      );
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 
