@@ -75,14 +75,6 @@ export function readMessage(bytes: Uint8Array): WireMessage {
   return { ok: true, fields };
 }
 
-/** Little-endian float32 / float64 from a fixed-width payload. */
-export function readFloat32(bytes: Uint8Array, offset = 0): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat32(offset, true);
-}
-export function readFloat64(bytes: Uint8Array, offset = 0): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(offset, true);
-}
-
 /** Values of a repeated scalar field in packed form: consecutive varints. */
 export function readPackedVarints(bytes: Uint8Array): bigint[] {
   const values: bigint[] = [];

@@ -1,8 +1,9 @@
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { halfToNumber } from "../bytes/float16.ts";
+import { readF32, readF64 } from "../bytes/little-endian.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import type { MetricPoint } from "./metric-series.ts";
-import { readFloat32, readFloat64, readMessage, readPackedVarints, type WireField } from "./protobuf-wire.ts";
+import { readMessage, readPackedVarints, type WireField } from "./protobuf-wire.ts";
 
 /** Why reading stopped. Everything but `end` means "the rest is not (yet) readable: resume from `resumeOffset`". */
 export type TensorboardStop =
@@ -74,7 +75,7 @@ function repeatedValues(
     return readPackedVarints(field.bytes).map((value) => Number(BigInt.asIntN(64, value)));
   const values: number[] = [];
   for (let offset = 0; offset + packedSize <= field.bytes.length; offset += packedSize) {
-    values.push(packedSize === 4 ? readFloat32(field.bytes, offset) : readFloat64(field.bytes, offset));
+    values.push(packedSize === 4 ? readF32(field.bytes, offset) : readF64(field.bytes, offset));
   }
   return values;
 }
@@ -88,11 +89,11 @@ function tensorValues(fields: readonly WireField[]): number[] {
   for (const field of fields) {
     if (field.field === 5)
       values.push(
-        ...repeatedValues(field, (f) => (f.kind === "fixed32" ? readFloat32(f.bytes) : undefined), 4),
+        ...repeatedValues(field, (f) => (f.kind === "fixed32" ? readF32(f.bytes, 0) : undefined), 4),
       );
     if (field.field === 6)
       values.push(
-        ...repeatedValues(field, (f) => (f.kind === "fixed64" ? readFloat64(f.bytes) : undefined), 8),
+        ...repeatedValues(field, (f) => (f.kind === "fixed64" ? readF64(f.bytes, 0) : undefined), 8),
       );
     const intLike = field.field === 7 || field.field === 10 || field.field === 11 || field.field === 13;
     if (!intLike) continue;
@@ -124,7 +125,7 @@ function scalarOf(valueBytes: Uint8Array): [string, number] | undefined {
   const plugin = pluginName(parsed.fields);
   if (tag === undefined || (plugin !== null && SKIPPED_PLUGINS.has(plugin))) return undefined;
   const simple = parsed.fields.find((field) => field.field === 2 && field.kind === "fixed32");
-  if (simple?.kind === "fixed32") return [utf8.decode(tag), readFloat32(simple.bytes)];
+  if (simple?.kind === "fixed32") return [utf8.decode(tag), readF32(simple.bytes, 0)];
   const tensor = bytesOf(parsed.fields, 8);
   if (tensor === undefined || (plugin !== null && plugin !== "scalars")) return undefined;
   const tensorFields = readMessage(tensor);
@@ -138,7 +139,7 @@ function decodeEvent(data: Uint8Array): { points: MetricPoint[]; fileVersion: st
   let wallTime: number | undefined;
   let step = 0;
   for (const field of event.fields) {
-    if (field.field === 1 && field.kind === "fixed64") wallTime = readFloat64(field.bytes);
+    if (field.field === 1 && field.kind === "fixed64") wallTime = readF64(field.bytes, 0);
     if (field.field === 2 && field.kind === "varint") step = Number(BigInt.asIntN(64, field.value));
   }
   const version = bytesOf(event.fields, 3);
