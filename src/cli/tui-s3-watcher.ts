@@ -1,33 +1,20 @@
-import type { LockHolder } from "../io/catalog/catalog-lock.ts";
+import { notWatching, statusBarLine } from "../daemon/watcher-status-line.ts";
 import type { S3Session } from "../io/object-store/s3-session.ts";
 import type { LogFields, Logger, LogLevel } from "../io/process/logger.ts";
 import type { CommandContext } from "./command.ts";
 import { daemonPathsFor, processControlOf } from "./daemon-socket.ts";
-import type { EmbeddedWatcher, StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
+import type { StartEmbeddedWatcher } from "./tui-embedded-watcher.ts";
 
 /** How often the TUI lists its prefixes while objects change, backing off to a minute when none do. */
 const TUI_LIST_MS = 5000;
 
-/** The status bar's line of a log event: the message and the prefix it is about. */
+/** The status bar's lines of the watch's log events (debug ones stay out). */
 function statusBarLogger(onEvent: (message: string) => void): Logger {
   return {
     log(level: LogLevel, message: string, fields: LogFields = {}) {
-      if (level === "debug") return;
-      const root = typeof fields["root"] === "string" ? ` ${fields["root"]}` : "";
-      const added = typeof fields["added"] === "number" ? `: ${fields["added"]} added` : "";
-      onEvent(`${message}${root}${added}`);
+      if (level !== "debug") onEvent(statusBarLine(message, fields));
     },
   };
-}
-
-/** Another process holds the catalog (a `ckpt watch` started meanwhile): the TUI says so and only reads. */
-function notWatching(holder: LockHolder | null, onEvent: (message: string) => void): EmbeddedWatcher {
-  const message =
-    holder === null
-      ? "another ckpt holds the catalog; not watching"
-      : `ckpt ${holder.command} (pid ${holder.pid}) keeps the catalog current`;
-  onEvent(message);
-  return { stop: async () => {}, rescan: async () => message };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Database } from "bun:sqlite";
-import { basename } from "node:path";
 import type { TextSink } from "../cli/command.ts";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import {
@@ -12,6 +11,7 @@ import {
 import type { ControlServer } from "./control-socket.ts";
 import { createDaemonControl, serveDaemonControl } from "./daemon-control.ts";
 import { type DaemonLoop, startDaemonLoop } from "./daemon-loop.ts";
+import { notWatching, statusBarLine } from "./watcher-status-line.ts";
 
 export type EmbeddedWatcherOptions = {
   /** Full log lines go here (a log pane or file); nothing is written when absent. */
@@ -52,9 +52,7 @@ function fanOut(options: EmbeddedWatcherOptions, now: () => number): Logger {
   return {
     log(level: LogLevel, message: string, fields: LogFields = {}) {
       file?.log(level, message, fields);
-      if (onEvent === undefined || level === "debug") return;
-      const path = typeof fields["path"] === "string" ? ` ${basename(fields["path"])}` : "";
-      onEvent(`${message}${path}`);
+      if (onEvent !== undefined && level !== "debug") onEvent(statusBarLine(message, fields));
     },
   };
 }
@@ -81,15 +79,7 @@ export async function startEmbeddedWatcher(
     version: "embedded",
     lowerPriority: false,
   });
-  if (!started.success) {
-    const holder = started.error.holder;
-    const message =
-      holder === null
-        ? "another ckpt holds the catalog; not watching"
-        : `ckpt ${holder.command} (pid ${holder.pid}) keeps the catalog current`;
-    options.onEvent?.(message);
-    return { stop: async () => {}, rescan: async () => message };
-  }
+  if (!started.success) return notWatching(started.error.holder, options.onEvent);
   const loop = started.data;
   await loop.ready;
   const server = await serveControl(loop, { roots, logger, options });
