@@ -1,13 +1,6 @@
 import { fstatSync, statSync, writeSync } from "node:fs";
 import type { TextSink } from "../../cli/command.ts";
 
-/**
- * A process stream (fd 1 or 2) written with `writeSync`, without creating `process.stdout`: Bun builds that
- * stream from node:stream and node:tty on first touch, ~25 ms of every command's start-up in the compiled binary.
- * The stream is still made when it is needed: for a terminal's width, and when a non-blocking pipe (a parent
- * that set O_NONBLOCK) answers EAGAIN, where the stream waits for the reader; every later write goes through it,
- * so the order holds.
- */
 export type FdTextSinkOptions = {
   readonly fd: number;
   /** `process.stdout` or `process.stderr`, made only when asked for. */
@@ -35,6 +28,13 @@ export async function isTerminalFd(fd: number): Promise<boolean> {
   return isatty(fd);
 }
 
+/**
+ * A process stream (fd 1 or 2) written with `writeSync`, without creating `process.stdout`: Bun builds that
+ * stream from node:stream and node:tty on first touch, ~25 ms of every command's start-up in the compiled binary.
+ * The stream is still made when it is needed: for a terminal's width, and when a non-blocking pipe (a parent
+ * that set O_NONBLOCK) answers EAGAIN, where the stream waits for the reader; every later write goes through it,
+ * so the order holds.
+ */
 export function fdTextSink(options: FdTextSinkOptions, isTTY: boolean): TextSink {
   let stream: NodeJS.WriteStream | null = null;
   const openStream = (): NodeJS.WriteStream => {
