@@ -2,7 +2,7 @@
 // unix socket, fsync off), against the same 100k rows in one local SQLite catalog. Measures `ckpt ls --limit 50`
 // (whole process, from source; and in-process through the CatalogStore), a host's NOTIFY reaching a listener,
 // the shared TUI's reload of every row, and one host's publication of one new row (its `ckpt watch` per commit).
-//   bun bench/shared-catalog-bench.ts [--hosts 8] [--per-host 12500] [--repeat 7]
+//   bun bench/shared-catalog-bench.ts [--hosts 8] [--per-host 12500] [--repeat 7] [--baseline main]
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SQL } from "bun";
@@ -14,6 +14,7 @@ import { openSharedTuiReader } from "../src/io/catalog/shared-tui-reader.ts";
 import { sqliteCatalogStore } from "../src/io/catalog/sqlite-catalog-store.ts";
 import { startPostgres } from "../test/helpers/postgres-server.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
+import { buildBinaryOfRef, buildThisBinary, type ProcessSamples, timeAlternately } from "./ab-binaries.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     hosts: { type: "string", default: "8" },
     "per-host": { type: "string", default: "12500" },
     repeat: { type: "string", default: "7" },
+    /** A git ref (e.g. main) whose binary runs beside this checkout's, alternating. */
+    baseline: { type: "string" },
   },
 });
 const hosts = Number(values.hosts);
@@ -87,37 +90,29 @@ async function timedAsync(run: () => Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
-/** `ckpt` as users run it: the compiled binary (bytecode, no transpiling), built here as startup-bench does. */
-function buildBinary(into: string): string {
-  const binary = join(into, "ckpt");
-  const build = Bun.spawnSync([process.execPath, "scripts/build-binary.ts", "--outfile", binary], {
-    cwd: root,
-  });
-  if (build.exitCode !== 0) throw new Error(build.stderr.toString());
-  return binary;
+/** `ckpt` from source: Bun's transpiler included. */
+function timedProcess(argv: string[], env: Record<string, string>): ProcessSamples {
+  const [samples] = timeAlternately([{ argv: [process.execPath, main, ...argv], env }], repeat, 0);
+  return samples ?? { wall: [], cpu: [] };
 }
 
-/** Wall time per run, and the process's CPU time (user + system): on a loaded box the second is the steadier. */
-type ProcessSamples = { readonly wall: number[]; readonly cpu: number[] };
-
-function timedProcess(argv: string[], env: Record<string, string>, binary?: string): ProcessSamples {
-  const samples: ProcessSamples = { wall: [], cpu: [] };
-  for (let index = 0; index < repeat; index++) {
-    const started = performance.now();
-    const result = Bun.spawnSync(
-      binary === undefined ? [process.execPath, main, ...argv] : [binary, ...argv],
-      {
-        env,
-        stdout: "ignore",
-        stderr: "pipe",
-      },
+/**
+ * The binary rows: this checkout's build (as users run ckpt: bytecode, no transpiling) and, with --baseline REF,
+ * that ref's build, alternating run by run.
+ */
+function binaryRows(rows: readonly [string, string[]][], env: Record<string, string>, into: string): void {
+  const builds: [string, string][] = [["binary", buildThisBinary(into)]];
+  if (values.baseline !== undefined) builds.push([values.baseline, buildBinaryOfRef(values.baseline, into)]);
+  for (const [name, args] of rows) {
+    const samples = timeAlternately(
+      builds.map(([, binary]) => ({ argv: [binary, ...args], env })),
+      repeat,
     );
-    samples.wall.push(performance.now() - started);
-    const { user, system } = result.resourceUsage.cpuTime;
-    samples.cpu.push(Number(user + system) / 1000);
-    if (result.exitCode !== 0) throw new Error(`${argv.join(" ")}: ${result.stderr.toString()}`);
+    builds.forEach(([label], index) => {
+      const measured = samples[index];
+      if (measured !== undefined) reportProcess(`${label}: ${name}`, measured);
+    });
   }
-  return samples;
 }
 
 function reportProcess(name: string, samples: ProcessSamples): void {
@@ -162,18 +157,14 @@ try {
   );
 
   const env = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path };
-  const binary = buildBinary(dir.path);
-  reportProcess(
-    "binary: ckpt ls --limit 50 (whole process, PostgreSQL)",
-    timedProcess(["ls", "--catalog", url, "--limit", "50"], env, binary),
-  );
-  reportProcess(
-    "binary: ckpt ls --limit 50 (whole process, SQLite)",
-    timedProcess(["ls", "--catalog", sqlitePath, "--limit", "50"], env, binary),
-  );
-  reportProcess(
-    "binary: ckpt --version (whole process: start-up alone)",
-    timedProcess(["--version"], env, binary),
+  binaryRows(
+    [
+      ["ckpt ls --limit 50 (whole process, PostgreSQL)", ["ls", "--catalog", url, "--limit", "50"]],
+      ["ckpt ls --limit 50 (whole process, SQLite)", ["ls", "--catalog", sqlitePath, "--limit", "50"]],
+      ["ckpt --version (whole process: start-up alone)", ["--version"]],
+    ],
+    env,
+    dir.path,
   );
   report(
     "PostgreSQL connection set-up (new client, first query answered; unix socket)",

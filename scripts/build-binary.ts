@@ -54,6 +54,9 @@ async function buildOne(
     // Bytecode skips parsing at start-up; it needs ESM output because Ink and yoga use top-level await.
     format: "esm",
     bytecode: true,
+    // One chunk per lazily loaded command: an ESM bundle hoists every module's `import` of a built-in (node:zlib,
+    // bun:ffi, node:crypto, node:stream…) to its top, so without chunks `ckpt --version` loaded all of them.
+    splitting: true,
     minify: true,
     // Without this Bun inlines NODE_ENV "development" and the TUI runs React's slow development build.
     define: {

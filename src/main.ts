@@ -1,8 +1,10 @@
 #!/usr/bin/env bun
+import { writeSync } from "node:fs";
 // The one composition root: only this file reads argv, env and the process streams, and sets the exit code.
 import packageJson from "../package.json" with { type: "json" };
-import type { ProcessControl, TextSink } from "./cli/command.ts";
+import type { ProcessControl } from "./cli/command.ts";
 import { runCli } from "./cli/run-cli.ts";
+import { errorCode, fdTextSink, isTerminalFd } from "./io/process/fd-text-sink.ts";
 import { argsWithRawBytes } from "./io/process/raw-argv.ts";
 
 declare const CKPT_BUILD_COMMIT: string | undefined;
@@ -15,28 +17,27 @@ function buildVersion(): string {
 /** What a shell reports for a process killed by SIGPIPE (128 + 13), as `git log | head -1` does. */
 const EXIT_BROKEN_PIPE = 141;
 
-function exitOnBrokenPipe(error: unknown): void {
-  if (error instanceof Error && "code" in error && error.code === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
-  throw error;
-}
-
-/** `ckpt ls | head -1`: once the reader is gone, ckpt stops quietly, as a C tool dies of SIGPIPE. */
-function sink(stream: NodeJS.WriteStream): TextSink {
-  stream.on("error", exitOnBrokenPipe);
-  return {
-    write: (text) => {
-      try {
-        stream.write(text);
-      } catch (error) {
-        exitOnBrokenPipe(error);
-      }
-    },
-    isTTY: stream.isTTY === true,
-    get columns() {
-      return stream.isTTY ? stream.columns : undefined;
-    },
+/**
+ * `ckpt ls | head -1`: once the reader is gone, ckpt stops quietly, as a C tool dies of SIGPIPE. Any other failed
+ * write (a full disk behind `> file`) is one line on stderr and exit 1.
+ */
+function exitOnWriteError(fd: 1 | 2) {
+  return (error: unknown): never => {
+    if (errorCode(error) === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
+    const what = error instanceof Error ? error.message : String(error);
+    const stream = fd === 1 ? "standard output" : "standard error";
+    try {
+      writeSync(
+        2,
+        `ckpt: cannot write to ${stream}: ${what}. Check where it goes (a full disk, a closed file).\n`,
+      );
+    } finally {
+      process.exit(1);
+    }
   };
 }
+
+const [stdoutIsTTY, stderrIsTTY] = await Promise.all([isTerminalFd(1), isTerminalFd(2)]);
 
 /** From source the script runs under bun; a compiled binary's modules live under `/$bunfs/`. */
 function selfCommand(): string[] {
@@ -65,8 +66,8 @@ const processControl: ProcessControl = {
 process.exitCode = await runCli(argsWithRawBytes(Bun.argv.slice(2)), {
   env: process.env,
   cwd: process.cwd(),
-  stdout: sink(process.stdout),
-  stderr: sink(process.stderr),
+  stdout: fdTextSink({ fd: 1, stream: () => process.stdout, onWriteError: exitOnWriteError(1) }, stdoutIsTTY),
+  stderr: fdTextSink({ fd: 2, stream: () => process.stderr, onWriteError: exitOnWriteError(2) }, stderrIsTTY),
   now: () => Date.now(),
   version: buildVersion(),
   process: processControl,

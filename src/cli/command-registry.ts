@@ -7,6 +7,8 @@ export type CommandEntry = {
   readonly load: () => Promise<Command>;
   /** Machinery for shell completion scripts: runnable, never listed or suggested. @default false */
   readonly hidden?: boolean;
+  /** Reads a shared catalog through one connection, which run-cli opens ahead (`openSharedCatalogAhead`). */
+  readonly queriesSharedCatalog?: true;
 };
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -40,11 +42,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "ls",
     summary: "list catalogued checkpoints: sort by metric, epoch, step, mtime or size; filter; JSON or CSV",
     load: async () => (await import("./ls-command.ts")).lsCommand,
+    queriesSharedCatalog: true,
   },
   {
     name: "best",
     summary: "the best checkpoint of each run (or --overall) by its primary metric, direction respected",
     load: async () => (await import("./best-command.ts")).bestCommand,
+    queriesSharedCatalog: true,
   },
   {
     name: "du",
@@ -67,11 +71,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "metrics",
     summary: "a run's metric series (the checkpoint's point marked): a table, a chart, JSON or CSV",
     load: async () => (await import("./metrics-command.ts")).metricsCommand,
+    queriesSharedCatalog: true,
   },
   {
     name: "stats",
     summary: "catalog statistics: count, metadata coverage, frameworks, bytes, last scan",
     load: async () => (await import("./stats-command.ts")).statsCommand,
+    queriesSharedCatalog: true,
   },
   {
     name: "watch",

@@ -22,7 +22,6 @@ import {
 } from "./metric-name-flags.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { prepareQuery, QUERY_FLAGS, QUERY_USAGE } from "./query-flags.ts";
-import { openStatsSources, writeCatalogStats } from "./stats-command.ts";
 import { tableWidth } from "./table-width.ts";
 import { parseTimeWindowFlags, TIME_WINDOW_FLAGS, TIME_WINDOW_USAGE } from "./time-window-flags.ts";
 
@@ -228,15 +227,17 @@ async function run(context: CommandContext): Promise<number> {
   }
   const query = parseLsFlags(context, values);
   const { location, roots } = await prepareQuery("ls", context, { values, positionals });
-  const { store, local, close } = values.stats
-    ? await openStatsSources(context, location)
+  // `--stats` is stats' report (disk health, the catalog's facts): loaded only when asked for.
+  const statsReport = values.stats ? await import("./stats-command.ts") : null;
+  const { store, local, close } = statsReport
+    ? await statsReport.openStatsSources(context, location)
     : await openListSources(context, location);
   try {
     const listed = listRequest(values);
     const catalogPath = catalogName(location, store);
-    if (values.stats) {
+    if (statsReport) {
       const stats = { catalog: catalogPath, local, roots, json: values.json, modified: query.modified };
-      await writeCatalogStats(context, store, stats);
+      await statsReport.writeCatalogStats(context, store, stats);
     } else if (listed !== null) {
       context.stdout.write(renderNameChoices(listed, await metricNamesIn(store, values)));
     } else await listEntries(context, store, { values, query, positionals, roots, catalogPath });

@@ -1,12 +1,14 @@
-import { type ParseArgsConfig, parseArgs } from "node:util";
+// Types only: the grammar is flag-tokens.ts's, whose values have the shape node:util's parseArgs types.
+import type { ParseArgsConfig, parseArgs } from "node:util";
 import { AppError } from "../core/errors/app-error.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
+import { type FlagToken, flagTokens, flagValues } from "./flag-tokens.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
-type OptionToken = { readonly name: string; readonly rawName: string; readonly index: number } & {
-  readonly value?: string | undefined;
-  readonly inlineValue?: boolean | undefined;
-};
+type OptionToken = Extract<FlagToken, { kind: "option" }>;
+type ParsedFlags<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
 
 function usageError(command: string, problem: string): AppError {
   return new AppError("usage", `${command}: ${problem} Run 'ckpt ${command} --help' for the options.`);
@@ -28,15 +30,13 @@ function unknownOption(command: string, token: OptionToken, options: Options, ar
   return usageError(command, `unknown option '${typed}'.${hint === "" ? "" : ` ${hint}`}`);
 }
 
-/** The first thing wrong with the flags, worded for a person; null when parseArgs will accept them. */
-function flagProblem(command: string, args: readonly string[], options: Options): AppError | null {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options,
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
+/** The first thing wrong with the flags, worded for a person; null when they parse. */
+function flagProblem(
+  command: string,
+  tokens: readonly FlagToken[],
+  options: Options,
+  args: readonly string[],
+) {
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const option = options[token.name];
@@ -57,22 +57,20 @@ function flagProblem(command: string, args: readonly string[], options: Options)
 }
 
 /**
- * `node:util` parseArgs in strict mode, with `-h/--help` added to every command. Unknown options, missing values
- * and values given to switches are usage errors that name the command and the nearest valid options, so `main`
- * exits 2 with one clear line.
+ * parseArgs' grammar in strict mode (flag-tokens.ts), with `-h/--help` added to every command. Unknown options,
+ * missing values and values given to switches are usage errors that name the command and the nearest valid
+ * options, so `main` exits 2 with one clear line.
  */
-export function parseFlags<const T extends Options>(command: string, args: readonly string[], options: T) {
-  const withHelp = { ...options, help: { type: "boolean", short: "h" } } as T & { help: { type: "boolean" } };
-  const problem = flagProblem(command, args, withHelp);
+export function parseFlags<const T extends Options>(
+  command: string,
+  args: readonly string[],
+  options: T,
+): ParsedFlags<T & { help: { type: "boolean"; short: "h" } }> {
+  const withHelp = { ...options, help: { type: "boolean", short: "h" } } as const;
+  const tokens = flagTokens(args, withHelp);
+  const problem = flagProblem(command, tokens, withHelp, args);
   if (problem !== null) throw problem;
-  try {
-    return parseArgs({ args: [...args], options: withHelp, allowPositionals: true, strict: true });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError("usage", `${command}: ${reason}. Run 'ckpt ${command} --help' for usage.`, {
-      cause: error,
-    });
-  }
+  return flagValues(tokens, withHelp) as ParsedFlags<T & { help: { type: "boolean"; short: "h" } }>;
 }
 
 /** Validates a flag whose value must be one of a fixed set; a near miss is suggested. */

@@ -4,6 +4,7 @@ import { escapeControl } from "../core/text/escape-control.ts";
 import type { CommandContext } from "./command.ts";
 import { findCommand, VISIBLE_COMMANDS } from "./command-registry.ts";
 import { EXIT, EXIT_CODE_BY_ERROR } from "./exit-codes.ts";
+import { openSharedCatalogAhead } from "./shared-catalog-ahead.ts";
 import { renderTopLevelHelp } from "./top-level-help.ts";
 
 /** Everything `runCli` needs from the outside, except the command's own arguments. */
@@ -48,6 +49,7 @@ async function runHelp(topic: string | undefined, environment: CliEnvironment): 
 async function runCommand(name: string, args: readonly string[], environment: CliEnvironment) {
   const entry = findCommand(name);
   if (entry === undefined) return unknownCommand(name, environment);
+  const closeAhead = entry.queriesSharedCatalog ? await openSharedCatalogAhead(args, environment.env) : null;
   try {
     const command = await entry.load();
     return await command.run({ ...environment, args });
@@ -60,6 +62,8 @@ async function runCommand(name: string, args: readonly string[], environment: Cl
     }
     environment.stderr.write(describeUnexpected(error));
     return EXIT.usage;
+  } finally {
+    await closeAhead?.();
   }
 }
 

@@ -94,18 +94,23 @@ function sharedLocation(
   };
 }
 
+/** Which catalog is meant, before it is checked: `--catalog`, else `CKPT_CATALOG`, else the XDG state default. */
+export function chosenCatalog(options: Pick<CatalogLocationOptions, "flag" | "env">): {
+  readonly path: string | null;
+  readonly source: CatalogSource;
+} {
+  const fromEnv = options.env["CKPT_CATALOG"];
+  if (options.flag !== undefined) return { path: options.flag, source: "flag" };
+  if (fromEnv !== undefined && fromEnv !== "") return { path: fromEnv, source: "env" };
+  return { path: defaultCatalogPath(options.env), source: "default" };
+}
+
 /**
  * Where the catalog lives: `--catalog`, else `CKPT_CATALOG`, else the XDG state default. A location on a network
  * filesystem is refused unless it came from `--catalog`, because SQLite's WAL and locks break there.
  */
 export function resolveCatalogLocation(options: CatalogLocationOptions): CatalogLocation {
-  const fromEnv = options.env["CKPT_CATALOG"];
-  const chosen: { path: string | null; source: CatalogSource } =
-    options.flag !== undefined
-      ? { path: options.flag, source: "flag" }
-      : fromEnv !== undefined && fromEnv !== ""
-        ? { path: fromEnv, source: "env" }
-        : { path: defaultCatalogPath(options.env), source: "default" };
+  const chosen = chosenCatalog(options);
   if (chosen.path !== null && isPostgresUrl(chosen.path))
     return sharedLocation(options, chosen.path, chosen.source);
   if (chosen.path === null) {

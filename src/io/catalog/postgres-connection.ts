@@ -65,24 +65,15 @@ function parsedOptions(url: string): ReturnType<typeof connectionOptions> {
   }
 }
 
-/**
- * Connects to the shared catalog and brings its schema up to date; errors name the server and what to do.
- * `connections` is the pool's size, all opened at once (each a server backend forked): a command that asks its
- * queries one after another takes 1 (a new backend costs a `ckpt ls` more than its query); the daemon and the TUI
- * keep 4 (LISTEN, publication and reads side by side).
- */
-export async function connectPostgres(
-  url: string,
-  pool: { readonly connections?: number } = {},
-): Promise<SQL> {
+/** A client whose first query opens its connections; errors name the server and what to do. */
+function newClient(url: string, connections: number): SQL {
   const options = parsedOptions(url);
-  const sql = new SQL(options.url, {
-    prepare: options.prepare,
-    max: pool.connections ?? 4,
-    connectionTimeout: 10,
-  });
+  return new SQL(options.url, { prepare: options.prepare, max: connections, connectionTimeout: 10 });
+}
+
+/** The first round trip: the schema is current (the usual case), else migrate under the lock and look again. */
+async function readySchema(sql: SQL, url: string): Promise<SQL> {
   try {
-    // The usual open is one query: the schema is current. Otherwise migrate (under the lock) and look again.
     const found = await appliedVersion(sql);
     refuseNewer(found, redactedUrl(url));
     if (found < KNOWN_VERSION) {
@@ -99,4 +90,46 @@ export async function connectPostgres(
       `cannot use the shared catalog ${redactedUrl(url)}: ${why}; check the server is running and the URL (user, host, database) in --catalog or CKPT_CATALOG`,
     );
   }
+}
+
+/**
+ * One-connection clients opened before the command asked (`openAhead`), by URL: the server forks the backend
+ * while the command's own modules load. The first `connectPostgres` of that URL with one connection takes it.
+ */
+const openedAhead = new Map<string, { readonly sql: SQL; readonly ready: Promise<SQL> }>();
+
+/**
+ * Starts the one connection a query command will open, now; returns what closes it if the command never takes
+ * it (a usage error, `--help`), without waiting for the server.
+ */
+export function openAhead(url: string): () => Promise<void> {
+  const sql = newClient(url, 1);
+  const ready = readySchema(sql, url);
+  // Not awaited here: the command's own open awaits it, and sees its error; unclaimed, nobody does.
+  ready.catch(() => undefined);
+  openedAhead.set(url, { sql, ready });
+  return async () => {
+    if (openedAhead.get(url)?.sql !== sql) return;
+    openedAhead.delete(url);
+    await sql.close();
+  };
+}
+
+/**
+ * Connects to the shared catalog and brings its schema up to date; errors name the server and what to do.
+ * `connections` is the pool's size, all opened at once (each a server backend forked): a command that asks its
+ * queries one after another takes 1 (a new backend costs a `ckpt ls` more than its query); the daemon and the TUI
+ * keep 4 (LISTEN, publication and reads side by side).
+ */
+export async function connectPostgres(
+  url: string,
+  pool: { readonly connections?: number } = {},
+): Promise<SQL> {
+  const connections = pool.connections ?? 4;
+  const ahead = connections === 1 ? openedAhead.get(url) : undefined;
+  if (ahead !== undefined) {
+    openedAhead.delete(url);
+    return await ahead.ready;
+  }
+  return await readySchema(newClient(url, connections), url);
 }

@@ -1,0 +1,73 @@
+import { fstatSync, statSync, writeSync } from "node:fs";
+import type { TextSink } from "../../cli/command.ts";
+
+export type FdTextSinkOptions = {
+  readonly fd: number;
+  /** `process.stdout` or `process.stderr`, made only when asked for. */
+  readonly stream: () => NodeJS.WriteStream;
+  /** A write that failed (EPIPE: the reader has gone; ENOSPC…): main ends the process. */
+  readonly onWriteError: (error: unknown) => never;
+};
+
+export function errorCode(error: unknown): unknown {
+  return error instanceof Error && "code" in error ? error.code : undefined;
+}
+
+/**
+ * isatty, loading node:tty (~8 ms) only when it can matter: only a character device can be a terminal, and
+ * /dev/null (where scripts and benchmarks send output) is not one.
+ */
+export async function isTerminalFd(fd: number): Promise<boolean> {
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice() || stat.rdev === statSync("/dev/null").rdev) return false;
+  } catch {
+    return false;
+  }
+  const { isatty } = await import("node:tty");
+  return isatty(fd);
+}
+
+/**
+ * A process stream (fd 1 or 2) written with `writeSync`, without creating `process.stdout`: Bun builds that
+ * stream from node:stream and node:tty on first touch, ~25 ms of every command's start-up in the compiled binary.
+ * The stream is still made when it is needed: for a terminal's width, and when a non-blocking pipe (a parent
+ * that set O_NONBLOCK) answers EAGAIN, where the stream waits for the reader; every later write goes through it,
+ * so the order holds.
+ */
+export function fdTextSink(options: FdTextSinkOptions, isTTY: boolean): TextSink {
+  let stream: NodeJS.WriteStream | null = null;
+  const openStream = (): NodeJS.WriteStream => {
+    if (stream === null) {
+      stream = options.stream();
+      stream.on("error", options.onWriteError);
+    }
+    return stream;
+  };
+  const writeRest = (bytes: Uint8Array): void => {
+    let offset = 0;
+    while (offset < bytes.length) {
+      try {
+        offset += writeSync(options.fd, bytes, offset);
+      } catch (error) {
+        if (errorCode(error) !== "EAGAIN") options.onWriteError(error);
+        openStream().write(bytes.subarray(offset));
+        return;
+      }
+    }
+  };
+  return {
+    write: (text) => {
+      if (stream === null) return writeRest(Buffer.from(text, "utf8"));
+      try {
+        stream.write(text);
+      } catch (error) {
+        options.onWriteError(error);
+      }
+    },
+    isTTY,
+    get columns() {
+      return isTTY ? openStream().columns : undefined;
+    },
+  };
+}
