@@ -1,14 +1,17 @@
 // In-process A/B of the checkpoint reader: this tree against another checkout (`--base DIR`, e.g. a `git archive`
 // of the commit a change started from), in one process, alternating, on the same fixture files:
-//   bun bench/reader-bench-ab.ts --base /tmp/base [--passes 40] [--runs 5] [--only lightning/]
+//   bun bench/reader-bench-ab.ts --base /tmp/base [--passes 40] [--runs 5] [--only lightning/] [--extra DIR]
+//     [--per-file]
 // Per run: each tree does `--passes` passes over every file (after as many warm-up passes), then the other.
 // Reports CPU per pass (all threads, `process.cpuUsage`), main-thread CPU per pass (`/proc/thread-self/stat`)
 // and the median file's wall time; on a loaded host compare CPU, and the ratios new / base within each run.
+// `--extra DIR` adds the checkpoints under DIR (as reader-bench.ts does); `--per-file` ends with each file's
+// median over all runs, base and new.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { listRealFixtures } from "../test/helpers/real-fixtures.ts";
-import { median } from "./reader-bench-support.ts";
+import { extraCheckpoints, median } from "./reader-bench-support.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -17,6 +20,8 @@ const { values } = parseArgs({
     passes: { type: "string", default: "40" },
     runs: { type: "string", default: "5" },
     only: { type: "string", default: "" },
+    extra: { type: "string", multiple: true, default: [] },
+    "per-file": { type: "boolean", default: false },
   },
 });
 if (values.base === undefined) throw new Error("--base DIR: the checkout to compare against");
@@ -34,7 +39,11 @@ const fixtures = (await listRealFixtures()).filter(
     !["gguf", "onnx"].includes(String(f.truth["framework"])) &&
     f.name.includes(values.only),
 );
-const paths = fixtures.map((f) => f.path);
+const paths = [
+  ...fixtures.map((f) => f.path),
+  ...values.extra.flatMap(extraCheckpoints).filter((path) => path.includes(values.only)),
+];
+const perFileOf = new Map(trees.map(([name]) => [name, new Map(paths.map((p) => [p, [] as number[]]))]));
 
 /** Main-thread CPU in ms (utime + stime at 100 ticks/s: coarse, so passes are summed). */
 function threadCpuMs(): number {
@@ -44,7 +53,7 @@ function threadCpuMs(): number {
 
 type Sample = { cpu: number; thread: number; medianFile: number };
 
-function measure(read: Reader): Sample {
+function measure(read: Reader, perFileAll: Map<string, number[]> | undefined): Sample {
   for (let pass = 0; pass < passes; pass++) for (const path of paths) read(path);
   const perFile = new Map(paths.map((p) => [p, [] as number[]]));
   const [cpu0, thread0] = [process.cpuUsage(), threadCpuMs()];
@@ -52,7 +61,9 @@ function measure(read: Reader): Sample {
     for (const path of paths) {
       const start = performance.now();
       read(path);
-      perFile.get(path)?.push(performance.now() - start);
+      const took = performance.now() - start;
+      perFile.get(path)?.push(took);
+      perFileAll?.get(path)?.push(took);
     }
   const used = process.cpuUsage(cpu0);
   return {
@@ -69,10 +80,22 @@ console.log(
 console.log("|---:|---:|---:|---:|");
 for (let run = 1; run <= Number(values.runs); run++) {
   const order = run % 2 === 1 ? trees : [...trees].reverse();
-  const samples = new Map(order.map(([name, read]) => [name, measure(read)]));
+  const samples = new Map(order.map(([name, read]) => [name, measure(read, perFileOf.get(name))]));
   const [b, n] = [samples.get("base"), samples.get("new")] as [Sample, Sample];
   const cell = (s: Sample) => `${s.cpu.toFixed(2)} / ${s.thread.toFixed(1)} / ${s.medianFile.toFixed(3)} ms`;
   console.log(
     `| ${run} | ${cell(b)} | ${cell(n)} | ${(n.cpu / b.cpu).toFixed(2)}×, ${(n.thread / b.thread).toFixed(2)}× |`,
   );
+}
+if (values["per-file"]) {
+  console.log("\n| file | base median | new median | new / base |\n|---|---:|---:|---:|");
+  for (const path of paths) {
+    const [b, n] = ["base", "new"].map((name) => median(perFileOf.get(name)?.get(path) ?? [])) as [
+      number,
+      number,
+    ];
+    console.log(
+      `| ${path.replace(/^.*fixtures\/real\//, "")} | ${b.toFixed(3)} ms | ${n.toFixed(3)} ms | ${(n / b).toFixed(2)}× |`,
+    );
+  }
 }
