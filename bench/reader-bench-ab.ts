@@ -6,7 +6,10 @@
 // Reports CPU per pass (all threads, `process.cpuUsage`), main-thread CPU per pass (`/proc/thread-self/stat`)
 // and the median file's wall time; on a loaded host compare CPU, and the ratios new / base within each run.
 // `--extra DIR` adds the checkpoints under DIR (as reader-bench.ts does); `--per-file` ends with each file's
-// median over all runs, base and new.
+// median over all runs, base and new. `--interleave`: within each pass every file is read by both trees back to
+// back (which goes first alternates), so both see the same load at the same moment; a run reports each tree's
+// median pass (the sum of its reads' wall times) and median file. On a shared host this is the figure to trust:
+// whole-pass CPU moves by ±30 % from one run to the next with the other jobs.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
     extra: { type: "string", multiple: true, default: [] },
     "per-file": { type: "boolean", default: false },
+    interleave: { type: "boolean", default: false },
   },
 });
 if (values.base === undefined) throw new Error("--base DIR: the checkout to compare against");
@@ -73,12 +77,60 @@ function measure(read: Reader, perFileAll: Map<string, number[]> | undefined): S
   };
 }
 
+/** One interleaved run: per pass, each file read by both trees back to back; each tree's median pass and file. */
+function interleavedRun(): Map<string, { pass: number; medianFile: number }> {
+  const times = new Map(trees.map(([name]) => [name, new Map(paths.map((p) => [p, [] as number[]]))]));
+  const passTotals = new Map(trees.map(([name]) => [name, [] as number[]]));
+  for (let pass = 0; pass < 2 * passes; pass++) {
+    const total = new Map(trees.map(([name]) => [name, 0]));
+    paths.forEach((path, index) => {
+      for (const [name, read] of (pass + index) % 2 === 0 ? trees : [...trees].reverse()) {
+        const start = performance.now();
+        read(path);
+        const took = performance.now() - start;
+        if (pass < passes) continue; // the first half warms both trees up
+        times.get(name)?.get(path)?.push(took);
+        perFileOf.get(name)?.get(path)?.push(took);
+        total.set(name, (total.get(name) ?? 0) + took);
+      }
+    });
+    if (pass >= passes) for (const [name, sum] of total) passTotals.get(name)?.push(sum);
+  }
+  return new Map(
+    trees.map(([name]) => [
+      name,
+      {
+        pass: median(passTotals.get(name) ?? []),
+        medianFile: median([...(times.get(name)?.values() ?? [])].map(median)),
+      },
+    ]),
+  );
+}
+
 console.log(`${paths.length} files, ${passes} passes per tree per run\n`);
-console.log(
-  "| run | base CPU / main / median file | new CPU / main / median file | new / base (CPU, main) |",
-);
-console.log("|---:|---:|---:|---:|");
-for (let run = 1; run <= Number(values.runs); run++) {
+if (values.interleave) {
+  console.log("| run | base: pass / median file | new: pass / median file | new / base (pass, file) |");
+  console.log("|---:|---:|---:|---:|");
+  for (let run = 1; run <= Number(values.runs); run++) {
+    const result = interleavedRun();
+    const [b, n] = [result.get("base"), result.get("new")] as [
+      { pass: number; medianFile: number },
+      { pass: number; medianFile: number },
+    ];
+    const cell = (s: typeof b) => `${s.pass.toFixed(2)} / ${s.medianFile.toFixed(3)} ms`;
+    console.log(
+      `| ${run} | ${cell(b)} | ${cell(n)} | ${(n.pass / b.pass).toFixed(2)}×, ${(n.medianFile / b.medianFile).toFixed(2)}× |`,
+    );
+  }
+}
+const timedRuns = values.interleave ? 0 : Number(values.runs);
+if (timedRuns > 0) {
+  console.log(
+    "| run | base CPU / main / median file | new CPU / main / median file | new / base (CPU, main) |",
+  );
+  console.log("|---:|---:|---:|---:|");
+}
+for (let run = 1; run <= timedRuns; run++) {
   const order = run % 2 === 1 ? trees : [...trees].reverse();
   const samples = new Map(order.map(([name, read]) => [name, measure(read, perFileOf.get(name))]));
   const [b, n] = [samples.get("base"), samples.get("new")] as [Sample, Sample];
