@@ -8,7 +8,8 @@
 // `--extra DIR` adds the checkpoints under DIR (as reader-bench.ts does); `--per-file` ends with each file's
 // median over all runs, base and new. `--interleave`: within each pass every file is read by both trees back to
 // back (which goes first alternates), so both see the same load at the same moment; a run reports each tree's
-// median pass (the sum of its reads' wall times) and median file. On a shared host this is the figure to trust:
+// median pass (the sum of its reads' wall times), the sum of its files' medians (what a pass costs without the
+// reads a GC pause or another job happened to hit) and its median file. On a shared host this is the figure to trust:
 // whole-pass CPU moves by ±30 % from one run to the next with the other jobs.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -78,7 +79,9 @@ function measure(read: Reader, perFileAll: Map<string, number[]> | undefined): S
 }
 
 /** One interleaved run: per pass, each file read by both trees back to back; each tree's median pass and file. */
-function interleavedRun(): Map<string, { pass: number; medianFile: number }> {
+type Interleaved = { pass: number; fileSum: number; medianFile: number };
+
+function interleavedRun(): Map<string, Interleaved> {
   const times = new Map(trees.map(([name]) => [name, new Map(paths.map((p) => [p, [] as number[]]))]));
   const passTotals = new Map(trees.map(([name]) => [name, [] as number[]]));
   for (let pass = 0; pass < 2 * passes; pass++) {
@@ -101,6 +104,7 @@ function interleavedRun(): Map<string, { pass: number; medianFile: number }> {
       name,
       {
         pass: median(passTotals.get(name) ?? []),
+        fileSum: [...(times.get(name)?.values() ?? [])].reduce((sum, t) => sum + median(t), 0),
         medianFile: median([...(times.get(name)?.values() ?? [])].map(median)),
       },
     ]),
@@ -109,18 +113,17 @@ function interleavedRun(): Map<string, { pass: number; medianFile: number }> {
 
 console.log(`${paths.length} files, ${passes} passes per tree per run\n`);
 if (values.interleave) {
-  console.log("| run | base: pass / median file | new: pass / median file | new / base (pass, file) |");
+  console.log(
+    "| run | base: pass / Σ file medians / median file | new: same | new / base (pass, Σ, median file) |",
+  );
   console.log("|---:|---:|---:|---:|");
   for (let run = 1; run <= Number(values.runs); run++) {
     const result = interleavedRun();
-    const [b, n] = [result.get("base"), result.get("new")] as [
-      { pass: number; medianFile: number },
-      { pass: number; medianFile: number },
-    ];
-    const cell = (s: typeof b) => `${s.pass.toFixed(2)} / ${s.medianFile.toFixed(3)} ms`;
-    console.log(
-      `| ${run} | ${cell(b)} | ${cell(n)} | ${(n.pass / b.pass).toFixed(2)}×, ${(n.medianFile / b.medianFile).toFixed(2)}× |`,
-    );
+    const [b, n] = [result.get("base"), result.get("new")] as [Interleaved, Interleaved];
+    const cell = (s: Interleaved) =>
+      `${s.pass.toFixed(2)} / ${s.fileSum.toFixed(2)} / ${s.medianFile.toFixed(3)} ms`;
+    const ratios = [n.pass / b.pass, n.fileSum / b.fileSum, n.medianFile / b.medianFile];
+    console.log(`| ${run} | ${cell(b)} | ${cell(n)} | ${ratios.map((r) => `${r.toFixed(2)}×`).join(", ")} |`);
   }
 }
 const timedRuns = values.interleave ? 0 : Number(values.runs);

@@ -104,7 +104,8 @@ function readUnmarked(path: string): CheckpointReport {
     if (stats.isDirectory()) return readDirectoryCheckpoint(path);
     if (!stats.isFile())
       return unreadable(path, notRegularMessage(path, stats).replace(`${path}: `, ""), "unreadable");
-    const opened = openFileByteSource(path);
+    // The report is plain data (strings, numbers, copies): nothing in it points into the source's blocks.
+    const opened = openFileByteSource(path, { reuseAfterClose: true });
     if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
     try {
       return buildCheckpointReport(opened.data, { path, inflate });
