@@ -122,7 +122,10 @@ for (const path of paths) {
   console.log(`| ${named.get(path)} | ${ms(a)} | ${read} | ${ms(b)} | ${bytes[path]} | ${ratio(a, b)} |`);
 }
 console.log(`\nfiles where ckpt is slower than python: ${slower} of ${paths.length}`);
-if (values["bulk-only"]) process.exit(0);
+if (values["bulk-only"]) {
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 
 console.log("\n## one file repeated in-process (median of 300)\n");
 for (const suffix of ["dbnet_r18_dev_full/2026-11-22/14-52-44/checkpoints/last.ckpt", "weights/epoch0.pt"]) {

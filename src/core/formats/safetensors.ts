@@ -151,7 +151,9 @@ function parseHeaderJson(bytes: Uint8Array): Result<Record<string, unknown>, Saf
 }
 
 function numel(shape: readonly number[]): number {
-  return shape.reduce((product, dim) => product * dim, 1);
+  let product = 1;
+  for (let i = 0; i < shape.length; i++) product *= shape[i] as number;
+  return product;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -160,37 +162,43 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
  * The common case of `TensorInfo` checked by hand (zod per tensor was a third of reading a small safetensors
  * file): only a value the schema accepts passes, with exactly the schema's fields; anything else goes to the schema.
  */
-function plainTensorInfo(raw: unknown): { success: true; data: z.infer<typeof TensorInfo> } | undefined {
+function plainTensorInfo(raw: unknown): z.infer<typeof TensorInfo> | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   if (typeof dtype !== "string" || !Array.isArray(shape) || !shape.every(isCount)) return undefined;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !isCount(offsets[0]) || !isCount(offsets[1]))
     return undefined;
-  return { success: true, data: { dtype, shape, data_offsets: [offsets[0], offsets[1]] } };
+  return { dtype, shape, data_offsets: [offsets[0], offsets[1]] };
 }
 
 /** `Metadata` checked by hand for the common case (an object of strings); anything else goes to the schema. */
 function plainMetadata(raw: unknown): { success: true; data: Record<string, string> } | undefined {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
   const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
+    const value = (raw as Record<string, unknown>)[key];
     if (typeof value !== "string" || key === "__proto__") return undefined;
     data[key] = value;
   }
   return { success: true, data };
 }
 
+/** The tensor entries in header order; each checked by hand, or by the schema when the hand check refuses it. */
 function parseTensors(header: Record<string, unknown>): Result<SafetensorsTensor[], SafetensorsError> {
   const tensors: SafetensorsTensor[] = [];
-  for (const [name, raw] of Object.entries(header)) {
+  // for…in, not Object.entries: no [name, value] pair per tensor (JSON.parse makes only own, plain properties).
+  for (const name in header) {
     if (name === "__metadata__") continue;
-    const info = plainTensorInfo(raw) ?? TensorInfo.safeParse(raw);
-    if (!info.success)
+    const raw = header[name];
+    const plain = plainTensorInfo(raw);
+    const checked = plain === undefined ? TensorInfo.safeParse(raw) : undefined;
+    const info = plain ?? (checked?.success ? checked.data : undefined);
+    if (info === undefined)
       return safetensorsError(
         "invalid-tensor",
         `tensor "${name}" needs dtype, shape and data_offsets; the file is damaged`,
       );
-    const { dtype, shape, data_offsets: offsets } = info.data;
+    const { dtype, shape, data_offsets: offsets } = info;
     const bits = SAFETENSORS_DTYPE_BITS[dtype as keyof typeof SAFETENSORS_DTYPE_BITS] as number | undefined;
     if (bits === undefined)
       return safetensorsError("invalid-tensor", `tensor "${name}" has unknown dtype "${dtype}"`);
@@ -200,7 +208,7 @@ function parseTensors(header: Record<string, unknown>): Result<SafetensorsTensor
         "invalid-offsets",
         `tensor "${name}" spans ${offsets[1] - offsets[0]} bytes but ${dtype}${JSON.stringify(shape)} needs ${bitCount / 8}`,
       );
-    tensors.push({ name, dtype, shape, dataOffsets: [offsets[0], offsets[1]] });
+    tensors.push({ name, dtype, shape, dataOffsets: offsets });
   }
   return ok(tensors);
 }
@@ -237,17 +245,30 @@ export type SafetensorsSummary = z.infer<typeof SafetensorsSummary>;
 
 /** `offsets_cover_data` is always true here: a header that fails the check is an error, not a summary. */
 export function summarizeSafetensors(header: SafetensorsHeader): SafetensorsSummary {
+  // One loop over the tensors for the counts and the per-tensor record (they were four passes and a pair each).
   const dtypes: Record<string, number> = {};
-  for (const tensor of header.tensors) dtypes[tensor.dtype] = (dtypes[tensor.dtype] ?? 0) + 1;
+  const tensors: SafetensorsSummary["tensors"] = {};
+  let numelTotal = 0;
+  for (const tensor of header.tensors) {
+    dtypes[tensor.dtype] = (dtypes[tensor.dtype] ?? 0) + 1;
+    numelTotal += numel(tensor.shape);
+    // Defined, not assigned: a tensor named `__proto__` is a key like any other (as Object.fromEntries made it).
+    Object.defineProperty(tensors, tensor.name, {
+      value: { dtype: tensor.dtype, shape: [...tensor.shape] },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return {
     header_len: header.headerLength,
     metadata: header.metadata === undefined ? null : { ...header.metadata },
     tensor_count: header.tensors.length,
-    numel_total: header.tensors.reduce((total, tensor) => total + numel(tensor.shape), 0),
+    numel_total: numelTotal,
     dtypes,
     data_section_bytes: header.dataSectionBytes,
     offsets_cover_data: true,
-    tensors: Object.fromEntries(header.tensors.map((t) => [t.name, { dtype: t.dtype, shape: [...t.shape] }])),
+    tensors,
   };
 }
 

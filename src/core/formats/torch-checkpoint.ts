@@ -129,7 +129,16 @@ function zipScalarReader(source: ByteSource, options: ScalarReaderOptions): Tens
     if (key === undefined || size === undefined || entry === undefined) return undefined;
     const at = tensor.storageOffset * size;
     if (at < 0 || at + size > entry.uncompressedSize) return undefined;
-    const element = readElement(source, { ...options, key, at, size, stored: entry.method === 0 });
+    // An object of its own, not a spread of `options`: one per 0-d tensor, and a spread copies generically.
+    const element = readElement(source, {
+      layout: options.layout,
+      littleEndian: options.littleEndian,
+      inflate: options.inflate,
+      key,
+      at,
+      size,
+      stored: entry.method === 0,
+    });
     if (element === undefined || element.length < size) return undefined;
     return decodeTensorScalar(element, { dtype: tensor.dtype, littleEndian: options.littleEndian });
   };

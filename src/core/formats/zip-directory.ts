@@ -212,8 +212,11 @@ function parseCentralRecord(cd: Uint8Array, pos: number): ZipEntry | string {
   const uncompressedSize = readU32(cd, pos + 24);
   const compressedSize = readU32(cd, pos + 20);
   const localHeaderOffset = readU32(cd, pos + 42);
-  const extra = cd.subarray(nameEnd, nameEnd + extraLength);
-  const sizes = applyZip64Extra(extra, { uncompressedSize, compressedSize, localHeaderOffset });
+  const sizes = applyZip64Extra(cd, {
+    extraStart: nameEnd,
+    extraEnd: nameEnd + extraLength,
+    sizes: { uncompressedSize, compressedSize, localHeaderOffset },
+  });
   if (sizes === undefined) return `("${name}") has a damaged ZIP64 extra field`;
   return {
     name,
@@ -228,13 +231,21 @@ function parseCentralRecord(cd: Uint8Array, pos: number): ZipEntry | string {
 
 type EntrySizes = { uncompressedSize: number; compressedSize: number; localHeaderOffset: number };
 
-/** The ZIP64 extra (id 1) holds only the fields whose fixed value is 0xFFFFFFFF, in this order. */
-function applyZip64Extra(extra: Uint8Array, sizes: EntrySizes): EntrySizes | undefined {
+/**
+ * The ZIP64 extra (id 1) holds only the fields whose fixed value is 0xFFFFFFFF, in this order. The extra field is
+ * `cd[extraStart, extraEnd)`, checked in place: a plain entry (all but a few) makes no view of it.
+ */
+function applyZip64Extra(
+  cd: Uint8Array,
+  field: { extraStart: number; extraEnd: number; sizes: EntrySizes },
+): EntrySizes | undefined {
+  const { sizes } = field;
   const needsZip64 =
     sizes.uncompressedSize === U32_MAX ||
     sizes.compressedSize === U32_MAX ||
     sizes.localHeaderOffset === U32_MAX;
-  if (!needsZip64) return extraIsWellFormed(extra) ? sizes : undefined;
+  if (!needsZip64) return extraIsWellFormed(cd, field.extraStart, field.extraEnd) ? sizes : undefined;
+  const extra = cd.subarray(field.extraStart, field.extraEnd);
   const resolved = { ...sizes };
   for (let at = 0; at + 4 <= extra.length; ) {
     const [id, length] = [readU16(extra, at), readU16(extra, at + 2)];
@@ -254,12 +265,12 @@ function applyZip64Extra(extra: Uint8Array, sizes: EntrySizes): EntrySizes | und
   return resolved;
 }
 
-/** The extra field's (id, length) chain stays inside it. */
-function extraIsWellFormed(extra: Uint8Array): boolean {
-  let at = 0;
-  while (at + 4 <= extra.length) {
-    const length = readU16(extra, at + 2);
-    if (at + 4 + length > extra.length) return false;
+/** The extra field's (id, length) chain in `bytes[start, end)` stays inside it. */
+function extraIsWellFormed(bytes: Uint8Array, start: number, end: number): boolean {
+  let at = start;
+  while (at + 4 <= end) {
+    const length = readU16(bytes, at + 2);
+    if (at + 4 + length > end) return false;
     at += 4 + length;
   }
   return true;

@@ -71,13 +71,29 @@ export function openRegularFile(path: string): Result<{ fd: number; stats: Stats
   }
 }
 
+export type FileByteSourceOptions = {
+  /**
+   * The caller uses the bytes it reads only until `close()` (it keeps strings, numbers and copies, as a checkpoint
+   * report does), so the source's block memory goes on to the next source instead of being collected.
+   * @default false
+   */
+  readonly reuseAfterClose?: boolean;
+};
+
 /**
  * A ByteSource over a file descriptor: `pread`s at offsets in small blocks, never a whole-file read.
  * `size` is taken once at open, so a file still growing reads as the snapshot the settle step checked.
  */
-export function openFileByteSource(path: string): Result<FileByteSource, OpenFileError> {
+export function openFileByteSource(
+  path: string,
+  options: FileByteSourceOptions = {},
+): Result<FileByteSource, OpenFileError> {
   const opened = openRegularFile(path);
-  return opened.success ? ok(fileSource(opened.data.fd, opened.data.stats.size)) : opened;
+  return opened.success
+    ? ok(
+        fileSource(opened.data.fd, { size: opened.data.stats.size, reuse: options.reuseAfterClose ?? false }),
+      )
+    : opened;
 }
 
 /**
@@ -114,14 +130,32 @@ function uninitializedBytes(length: number): Uint8Array {
   return new Uint8Array(memory.buffer, memory.byteOffset, length);
 }
 
-function fileSource(fd: number, size: number): FileByteSource {
+// Block memory handed from a closed source to the next (`reuseAfterClose`): fresh memory for every checkpoint
+// (allocated, faulted in by pread, collected) was a visible share of reading a small one.
+const SPARE_BYTES = Math.max(BLOCK_BYTES, WHOLE_FILE_BYTES);
+const MAX_SPARES = 8;
+const spares: ArrayBuffer[] = [];
+
+function spareBlock(length: number): Uint8Array {
+  return new Uint8Array(spares.pop() ?? new ArrayBuffer(SPARE_BYTES), 0, length);
+}
+
+function keepSpare(bytes: Uint8Array): void {
+  const memory = bytes.buffer;
+  if (memory instanceof ArrayBuffer && memory.byteLength === SPARE_BYTES && spares.length < MAX_SPARES)
+    spares.push(memory);
+}
+
+function fileSource(fd: number, options: { size: number; reuse: boolean }): FileByteSource {
+  const { size, reuse } = options;
   let open = true;
   const blocks: Block[] = [];
 
-  function readAt(offset: number, wanted: number): Uint8Array {
+  /** Fills `buffer` from `offset` (pread may return short counts); the bytes it got. */
+  function readAt(offset: number, buffer: Uint8Array): Uint8Array {
     // Not zero-filled first (pread overwrites it): clearing ~80 KB per checkpoint was a visible share of a read.
     // Only the bytes pread filled are ever returned.
-    const buffer = uninitializedBytes(wanted);
+    const wanted = buffer.length;
     let filled = 0;
     // pread may return short counts; stop at EOF if the file shrank under us.
     while (filled < wanted) {
@@ -152,14 +186,16 @@ function fileSource(fd: number, size: number): FileByteSource {
       const whole = size <= WHOLE_FILE_BYTES;
       const start = whole ? 0 : Math.max(0, Math.min(offset - (offset % 4096), size - BLOCK_BYTES));
       // A range the block would not cover (a large data.pkl, or one crossing the block's end) is read as asked.
-      if (!whole && end > start + BLOCK_BYTES) return readAt(offset, end - offset);
-      const bytes = readAt(start, whole ? size : Math.min(BLOCK_BYTES, size - start));
+      if (!whole && end > start + BLOCK_BYTES) return readAt(offset, uninitializedBytes(end - offset));
+      const blockLength = whole ? size : Math.min(BLOCK_BYTES, size - start);
+      const bytes = readAt(start, reuse ? spareBlock(blockLength) : uninitializedBytes(blockLength));
       if (blocks.length >= KEPT_BLOCKS) blocks.shift();
       blocks.push({ start, bytes });
       return bytes.subarray(offset - start, Math.min(end - start, bytes.length));
     },
     close() {
       if (open) closeSync(fd);
+      if (open && reuse) for (const block of blocks) keepSpare(block.bytes);
       open = false;
       blocks.length = 0;
     },

@@ -62,7 +62,11 @@ function readTracker(path: string): string | null {
  * The reader's design, in one place:
  * - One open per file; reads go through a block cache (file-byte-source.ts) so the zip end record, central
  *   directory, local headers and data.pkl of a small checkpoint cost a few preads (a file ≤ 64 KB: one); only
- *   those bytes and 0-d tensors' elements are read (`bytes_read` never grows with tensor data).
+ *   those bytes and 0-d tensors' elements are read (`bytes_read` never grows with tensor data). The blocks'
+ *   memory goes on to the next file once this one is closed (the report keeps no view of it).
+ * - A legacy (< 1.6) file: its five pickles from an 8 KB window (grown ×4 if they need more); each storage's
+ *   offset and the end of the last record follow from the persistent ids (root numel × element size, records in
+ *   key order), and the records are walked only when that end is not the file's size (to say where it is cut).
  * - The zip central directory is parsed once into entries (ASCII names decoded once per distinct name,
  *   zip-entry-name.ts); the torch layout (root, data.pkl, storages, records) is found from it in one pass.
  *   data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
@@ -104,7 +108,8 @@ function readUnmarked(path: string): CheckpointReport {
     if (stats.isDirectory()) return readDirectoryCheckpoint(path);
     if (!stats.isFile())
       return unreadable(path, notRegularMessage(path, stats).replace(`${path}: `, ""), "unreadable");
-    const opened = openFileByteSource(path);
+    // The report is plain data (strings, numbers, copies): nothing in it points into the source's blocks.
+    const opened = openFileByteSource(path, { reuseAfterClose: true });
     if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
     try {
       return buildCheckpointReport(opened.data, { path, inflate });

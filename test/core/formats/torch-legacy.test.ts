@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
+import { bytesSource, countingSource } from "../../../src/core/bytes/byte-source.ts";
 import { checkFileCompleteness } from "../../../src/core/formats/completeness.ts";
 import {
   checkLegacyTorchCompleteness,
@@ -24,6 +24,22 @@ describe("readLegacyTorchCheckpoint", () => {
     const read = readLegacyTorchCheckpoint(bytesSource(bytes));
     expect(read.success && read.data.format).toBe("torch-legacy");
     expect(read.success && read.data.pickleError).toBeUndefined();
+  });
+
+  test("the storage records are not read when the pickles account for every byte of the file", () => {
+    const source = countingSource(bytesSource(bytes));
+    const read = readLegacyTorchCheckpoint(source);
+    expect(read.success && read.data.pickleError).toBeUndefined();
+    // The five pickles end at byte 4,494 of 23,050: one 8 KB window, no 8-byte count reads after it.
+    expect(source.bytesRead()).toBe(8192);
+  });
+
+  test("a file whose records do not end where the pickles say is walked and judged as before", () => {
+    const source = countingSource(bytesSource(withTail([1, 2, 3])));
+    const read = readLegacyTorchCheckpoint(source);
+    expect(read.success ? "ok" : read.error.message).toBe(
+      "3 bytes after the last storage; the file is damaged",
+    );
   });
 
   test.each([

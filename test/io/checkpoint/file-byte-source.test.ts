@@ -87,3 +87,35 @@ test("any range reads the file's own bytes, across blocks, near the end and larg
   );
   expect(result).toEqual({ success: true, data: true });
 });
+
+test("with reuseAfterClose, sources open at once never share memory and each reads its own file's bytes", () => {
+  using dir = makeTempDir("file-source");
+  const files = [0x11, 0x22, 0x33].map((fill, index) => {
+    const path = join(dir.path, `f${index}.bin`);
+    // Small (read whole) and large (read in blocks), so both kinds of block go back to the spares.
+    writeFileSync(path, new Uint8Array(index === 2 ? 200_000 : 30_000).fill(fill));
+    return { path, fill };
+  });
+  for (let round = 0; round < 3; round++) {
+    const sources = files.map(({ path }) => {
+      const opened = openFileByteSource(path, { reuseAfterClose: true });
+      if (!opened.success) throw new Error(opened.error.message);
+      return opened.data;
+    });
+    const ranges = (size: number) => [
+      [0, 600],
+      [size - 600, 600],
+      [Math.floor(size / 2), 100],
+    ];
+    // Every source reads (and keeps its blocks) before any is read again from those blocks.
+    for (const source of sources)
+      for (const [at, length] of ranges(source.size)) source.read(at ?? 0, length ?? 0);
+    const seen = sources.map((source) =>
+      ranges(source.size).map(([at, length]) => new Set(source.read(at ?? 0, length ?? 0))),
+    );
+    for (const source of sources) source.close();
+    expect(seen.map((sets) => sets.map((set) => [...set]))).toEqual(
+      files.map(({ fill }) => [[fill], [fill], [fill]]),
+    );
+  }
+});

@@ -53,7 +53,8 @@ export function interpretPickle(
 ): Result<PickleInterpretation, PickleError> {
   const startOffset = options.offset ?? 0;
   const machine = new PickleMachine({
-    limits: { ...defaultPickleLimits, ...options.limits },
+    limits:
+      options.limits === undefined ? defaultPickleLimits : { ...defaultPickleLimits, ...options.limits },
     persistentLoad: options.persistentLoad ?? torchPersistentLoad,
     reconstruct: options.reconstruct ?? true,
     startOffset,
@@ -94,13 +95,18 @@ class OpLoop {
   replayed = 0;
   tensorRuns = 0;
   private readonly m: PickleMachine;
+  private readonly bytes: Uint8Array;
   private readonly reader: OpcodeReader;
-  private readonly tensors: TensorRunMatcher | undefined;
+  private readonly fast: boolean;
+  // Made at the first BINGET: a legacy file's header pickles (and many small ones) never have one, and the
+  // matcher's tables were most of interpreting such a pickle.
+  private tensors: TensorRunMatcher | undefined;
 
   constructor(bytes: Uint8Array, m: PickleMachine, fast: boolean) {
     this.m = m;
+    this.bytes = bytes;
+    this.fast = fast;
     this.reader = new OpcodeReader(bytes, m.limits.maxStringBytes);
-    this.tensors = fast ? new TensorRunMatcher(bytes, m) : undefined;
     if (fast) m.replay = (run) => this.replay(run);
   }
 
@@ -121,7 +127,7 @@ class OpLoop {
       const code = op.info.code;
       if (code === STOP) return offset;
       (handlerByCode[code] as Handler)(m, op.arg);
-      if ((code === BINGET || code === LONG_BINGET) && !m.replaying && this.tensors !== undefined)
+      if ((code === BINGET || code === LONG_BINGET) && !m.replaying && this.fast)
         offset = this.tensorRun(offset);
     }
   }
@@ -129,7 +135,8 @@ class OpLoop {
   /** After a BINGET: if it pushed `_rebuild_tensor_v2` and a tensor run follows, the tensor replaces both. */
   private tensorRun(offset: number): number {
     const m = this.m;
-    const tensors = this.tensors as TensorRunMatcher;
+    this.tensors ??= new TensorRunMatcher(this.bytes, m);
+    const tensors = this.tensors;
     if (!tensors.startsRun(m.stack[m.stack.length - 1])) return offset;
     const matched = tensors.match({
       from: offset,

@@ -163,9 +163,16 @@ export class OpcodeReader {
     if (second < 0) return this.fail("truncated", "expected two lines (module, name)");
     if (second - this.start > this.maxStringBytes)
       return this.fail("limit-exceeded", "line too long", "maxStringBytes");
-    const module = decodeUtf8(this.bytes.subarray(this.start, first));
-    const name = decodeUtf8(this.bytes.subarray(first + 1, second));
+    // Short ASCII names (all of torch's) from the intern table: a protocol-2 pickle repeats each GLOBAL's text.
+    const module = this.lineText(this.start, first);
+    const name = this.lineText(first + 1, second);
     return this.done([module, name] as const, second + 1);
+  }
+
+  /** A GLOBAL/INST line: short ASCII (all of torch's names) from the intern table, anything else decoded. */
+  private lineText(begin: number, end: number): string {
+    const interned = end - begin <= 64 ? internedAscii(this.bytes, begin, end) : undefined;
+    return interned ?? decodeUtf8(this.bytes.subarray(begin, end));
   }
 
   private counted(lengthSize: 1 | 4 | 8, kind: string): Step {

@@ -92,6 +92,9 @@ export function parsePyFloat(text: string): number | undefined {
   return Number(trimmed);
 }
 
+/** `00`…`ff`: a legacy file's magic number is a 10-byte LONG1, decoded on every read. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 /** LONG1/LONG4 payload: little-endian two's complement. */
 export function decodeLong(bytes: Uint8Array): number | bigint {
   const n = bytes.length;
@@ -103,7 +106,7 @@ export function decodeLong(bytes: Uint8Array): number | bigint {
     return value;
   }
   let hex = "";
-  for (let i = n - 1; i >= 0; i--) hex += (bytes[i] ?? 0).toString(16).padStart(2, "0");
+  for (let i = n - 1; i >= 0; i--) hex += HEX_BYTE[bytes[i] ?? 0];
   let value = BigInt(`0x${hex}`);
   if ((bytes[n - 1] ?? 0) & 0x80) value -= 1n << BigInt(8 * n);
   return normaliseInt(value);
