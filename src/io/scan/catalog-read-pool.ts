@@ -44,7 +44,8 @@ function drive(worker: Worker, queue: CheckpointLocation[][], options: ReadPoolO
       options.onResults(event.data.map(fromWire));
       send();
     };
-    worker.onerror = () => {
+    worker.onerror = (event) => {
+      options.workers.fail(worker, event);
       queue.push(...inFlight.splice(0));
       resolve();
     };

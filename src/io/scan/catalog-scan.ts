@@ -201,7 +201,10 @@ async function readItems(
 export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   // Started while the walk still runs, once it has found enough to read: they load the reader meanwhile.
-  const workers = new ReadWorkers(options.assemble === undefined ? options.workers : 0);
+  const workers = new ReadWorkers({
+    requested: options.assemble === undefined ? options.workers : 0,
+    ...(options.onWarning === undefined ? {} : { onFailure: options.onWarning }),
+  });
   try {
     return await scanWith(database, options, { started, workers });
   } finally {
