@@ -4,6 +4,7 @@ import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import type { ReconcilePlan, ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
+import { unsyncedScanWrites } from "../catalog/catalog-db.ts";
 import {
   applyCatalogChanges,
   DELETE_BATCH,
@@ -136,6 +137,7 @@ export async function scanCatalog(database: Database, options: ScanOptions): Pro
     ...(options.onWarning === undefined ? {} : { onFailure: options.onWarning }),
   });
   try {
+    using _writes = unsyncedScanWrites(database);
     return await scanWith(database, options, { started, workers });
   } finally {
     workers.terminate();
