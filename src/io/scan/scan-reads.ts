@@ -35,6 +35,12 @@ export class ScanReads {
   private pending: ScannedFile[] = [];
   /** Paths given to the pool during the walk: the plan lists them among its reads too. */
   private readonly early = new Set<string>();
+  /**
+   * Storing a batch failed (a full disk) while results came in from a worker's message: no read is started after
+   * it, and the scan throws it (from the walk's next directory, or once the reads in flight are done).
+   */
+  private failure: { readonly error: unknown } | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(context: Context, written: number) {
     this.context = context;
@@ -55,6 +61,7 @@ export class ScanReads {
 
   /** New checkpoints the walk found, read while it goes on. */
   addDuringWalk(files: readonly ScannedFile[]): void {
+    if (this.failure !== null) throw this.failure.error;
     for (const file of files) this.early.add(file.path);
     this.pending.push(...files);
     if (this.pool !== null) this.addPending(this.pool);
@@ -71,6 +78,7 @@ export class ScanReads {
       this.addPending(pool);
       await pool.finish();
     }
+    if (this.failure !== null) throw this.failure.error;
     this.flush();
   }
 
@@ -105,11 +113,20 @@ export class ScanReads {
       now: options.now,
       assemble,
       workers,
-      signal: options.signal,
+      signal:
+        options.signal === undefined
+          ? this.stopping.signal
+          : AbortSignal.any([options.signal, this.stopping.signal]),
       onResults: (results) => {
-        this.collect(results);
-        options.onProgress?.(this.collector.done, pool.added);
-        if (this.collector.reads.length >= FLUSH_EVERY) this.flush();
+        if (this.failure !== null) return;
+        try {
+          this.collect(results);
+          options.onProgress?.(this.collector.done, pool.added);
+          if (this.collector.reads.length >= FLUSH_EVERY) this.flush();
+        } catch (error) {
+          this.failure = { error };
+          this.stopping.abort();
+        }
       },
     });
     this.pool = pool;
