@@ -64,9 +64,18 @@ type OnDisk = {
   readonly mtimeMs: number;
 };
 
-/** The checkpoint's real path, kind, size and mtime: the caller's facts, else one `lstat` (and a directory's fold). */
+/**
+ * Whether the walk's facts still describe the bytes just read: a file whose size the reader found the same. One
+ * that grew since the walk (a writer finishing it) is looked at again, so its sidecar records the size of the bytes
+ * it was built from, as before; a directory checkpoint too (the reader's size is not its folded one).
+ */
+function stillAsFound(found: FoundOnDisk | undefined, report: CheckpointReport): found is FoundOnDisk {
+  return found !== undefined && !found.isDirectory && report.size_bytes === found.size;
+}
+
+/** The checkpoint's real path, kind, size and mtime: the walk's facts, else one `lstat` (and a directory's fold). */
 function onDisk(path: string, report: CheckpointReport, options: BuildMetadataOptions): OnDisk {
-  if (options.found !== undefined) return options.found;
+  if (stillAsFound(options.found, report)) return options.found;
   const { path: realPath, stats } = realCheckpoint(options.fsMemo ?? null, path);
   if (stats === undefined)
     return { realPath, isDirectory: undefined, size: report.size_bytes, mtimeMs: options.now() };
