@@ -9,7 +9,11 @@ import type { AssembleCheckpoint } from "./index-one.ts";
 import { ReadFeed } from "./read-feed.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
-/** Batches in flight per worker: a batch (32–128 reads) outlasts the main thread's 500-row commit (~8 ms). */
+/**
+ * Batches in flight per worker: a batch (32–128 reads) outlasts the main thread's 500-row commit (~8 ms). More than
+ * one: the main thread also reads and commits; with one, the worker sat idle through every commit. Not more than
+ * two: the last ones in flight are the scan's tail.
+ */
 const IN_FLIGHT = 2;
 
 export type ReadPoolOptions = {
@@ -26,24 +30,26 @@ export type ReadPoolOptions = {
 
 /**
  * Feeds batches to one worker, `IN_FLIGHT` at a time, until the feed is closed and empty; a failing worker hands
- * its batches back.
+ * its batches back. Stopping (`signal`), the batches in flight are not waited for: the caller terminates the worker.
  */
 function drive(worker: Worker, feed: ReadFeed, options: ReadPoolOptions): Promise<void> {
   return new Promise((resolve) => {
     const inFlight: CheckpointLocation[][] = [];
     let waiting = false;
-    const send = () => {
+    const fill = () => {
+      while (inFlight.length < IN_FLIGHT && send());
+    };
+    const send = (): boolean => {
       const batch = options.signal?.aborted === true ? undefined : feed.next();
       if (batch === undefined) {
-        if (options.signal?.aborted === true || feed.closed) {
-          if (inFlight.length === 0) resolve();
-        } else if (!waiting) {
-          // The walk is still adding reads: ask again when it has.
+        const more = options.signal?.aborted !== true && !feed.closed;
+        if (!more && inFlight.length === 0) resolve();
+        // The walk is still adding reads: ask again when it has.
+        if (more && !waiting) {
           waiting = true;
           feed.whenMore(() => {
             waiting = false;
-            while (inFlight.length < IN_FLIGHT && send());
-            if (inFlight.length === 0 && feed.closed) resolve();
+            fill();
           });
         }
         return false;
@@ -55,18 +61,15 @@ function drive(worker: Worker, feed: ReadFeed, options: ReadPoolOptions): Promis
     worker.onmessage = (event: MessageEvent<WireResult[]>) => {
       inFlight.shift();
       options.onResults(event.data.map(fromWire));
-      send();
+      fill();
     };
     worker.onerror = (event) => {
       options.workers.fail(worker, event);
       feed.requeue(inFlight.splice(0));
       resolve();
     };
-    // Stopping: the batches in flight are not waited for; the caller terminates the worker.
     options.signal?.addEventListener("abort", () => resolve(), { once: true });
-    // More than one in flight: the main thread also reads, and commits 500 rows at a time (~8 ms); with one, the
-    // worker sat idle through every commit. Not more than two: the last ones in flight are the scan's tail.
-    for (let queued = 0; queued < IN_FLIGHT; queued++) send();
+    fill();
   });
 }
 

@@ -150,7 +150,7 @@ async function scanWith(
   context: { readonly started: number; readonly workers: ReadWorkers },
 ): Promise<ScanSummary> {
   const { started, workers } = context;
-  const reads = new ScanReads({ database, options, workers }, 0);
+  const reads = new ScanReads({ database, options, workers });
   const walked = await planFromWalk(database, options.roots, {
     recursive: options.recursive ?? true,
     followSymlinks: options.followSymlinks ?? false,
@@ -172,6 +172,14 @@ async function scanWith(
   options.signal?.throwIfAborted();
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
+  return summaryOf(plan, { reads, renamedWritten: renamed.written, seconds });
+}
+
+function summaryOf(
+  plan: ReconcilePlan,
+  outcome: { readonly reads: ScanReads; readonly renamedWritten: number; readonly seconds: number },
+): ScanSummary {
+  const { reads, seconds } = outcome;
   const failed = new Set(reads.failures.map((failure) => failure.path));
   const count = (reason: "added" | "changed") =>
     plan.read.filter((item) => item.reason === reason && !failed.has(item.file.path)).length +
@@ -183,7 +191,7 @@ async function scanWith(
     unchanged: plan.unchanged,
     failed: reads.failures.length,
     seconds,
-    sidecars_written: reads.written + renamed.written,
+    sidecars_written: reads.written + outcome.renamedWritten,
     sidecars_missing: reads.missing,
     failures: reads.failures.map((failure) => failure.message),
   };

@@ -126,6 +126,45 @@ function readsCanStartEarly(
   return covered.every((root) => facts.rowAt(root) === null && facts.directoriesUnder(root).length === 0);
 }
 
+export type WalkPlanOptions = {
+  readonly recursive: boolean;
+  readonly followSymlinks?: boolean;
+  /** Unchanged checkpoints without a sidecar are read again, so their sidecar gets written. */
+  readonly backfillSidecars: boolean;
+  readonly onReadsFound?: (reads: number) => void;
+  /**
+   * Each directory's new checkpoints as it is listed, when none can be a rename (`readsCanStartEarly`; not
+   * called otherwise): the scan reads them while the walk goes on. They are in the plan's reads all the same.
+   */
+  readonly onNewFiles?: (files: readonly WalkedCheckpoint[]) => void;
+  readonly signal?: AbortSignal | undefined;
+};
+
+function newPlanState(
+  database: Database,
+  roots: SymlinkTargets["roots"],
+  options: WalkPlanOptions,
+): PlanState {
+  const facts = new CatalogFacts(database);
+  const early =
+    options.onNewFiles !== undefined &&
+    readsCanStartEarly(
+      facts,
+      roots.map(({ root }) => root),
+      { followSymlinks: options.followSymlinks ?? false },
+    );
+  return {
+    facts,
+    planner: new ReconcilePlanner({ backfillSidecars: options.backfillSidecars }),
+    shareable: [],
+    shareableRows: [],
+    targets: { wanted: new Set(), found: new Map(), inodes: new Set(), visited: new Set(), roots },
+    onReadsFound: options.onReadsFound,
+    onNewFiles: early ? options.onNewFiles : undefined,
+    directories: 0,
+  };
+}
+
 /**
  * Walks the roots and compares each directory with the catalog's rows for it as soon as it is listed, so a rescan
  * of 100k checkpoints holds one directory at a time (peak memory was the whole walk plus every stored row).
@@ -137,40 +176,10 @@ function readsCanStartEarly(
 export async function planFromWalk(
   database: Database,
   roots: readonly string[],
-  options: {
-    readonly recursive: boolean;
-    readonly followSymlinks?: boolean;
-    /** Unchanged checkpoints without a sidecar are read again, so their sidecar gets written. */
-    readonly backfillSidecars: boolean;
-    readonly onReadsFound?: (reads: number) => void;
-    /**
-     * Each directory's new checkpoints as it is listed, when none can be a rename (`readsCanStartEarly`; not
-     * called otherwise): the scan reads them while the walk goes on. They are in the plan's reads all the same.
-     */
-    readonly onNewFiles?: (files: readonly WalkedCheckpoint[]) => void;
-    readonly signal?: AbortSignal | undefined;
-  },
+  options: WalkPlanOptions,
 ): Promise<WalkPlan> {
   const rootKeys = roots.map((root) => ({ root: directoryKey(root), real: realPathOrNull(root) }));
-  const visited = new Set<string>();
-  const facts = new CatalogFacts(database);
-  const early =
-    options.onNewFiles !== undefined &&
-    readsCanStartEarly(
-      facts,
-      rootKeys.map(({ root }) => root),
-      { followSymlinks: options.followSymlinks ?? false },
-    );
-  const state: PlanState = {
-    facts,
-    planner: new ReconcilePlanner({ backfillSidecars: options.backfillSidecars }),
-    shareable: [],
-    shareableRows: [],
-    targets: { wanted: new Set(), found: new Map(), inodes: new Set(), visited, roots: rootKeys },
-    onReadsFound: options.onReadsFound,
-    onNewFiles: early ? options.onNewFiles : undefined,
-    directories: 0,
-  };
+  const state = newPlanState(database, rootKeys, options);
   const turns = createTurnTaker();
   const walk = walkDirectorySteps(roots, {
     recursive: options.recursive,
@@ -187,7 +196,7 @@ export async function planFromWalk(
   state.planner.compare(state.shareableRows, state.shareable);
   await sweep(state.planner, state.facts, {
     roots: rootKeys.map(({ root }) => root),
-    visited,
+    visited: state.targets.visited,
     problems,
     recursive: options.recursive,
     turns,

@@ -42,9 +42,9 @@ export class ScanReads {
   private failure: { readonly error: unknown } | null = null;
   private readonly stopping = new AbortController();
 
-  constructor(context: Context, written: number) {
+  constructor(context: Context) {
     this.context = context;
-    this.collector = { reads: [], failures: [], written, missing: 0, done: 0 };
+    this.collector = { reads: [], failures: [], written: 0, missing: 0, done: 0 };
   }
 
   get failures(): readonly { readonly path: string; readonly message: string }[] {
