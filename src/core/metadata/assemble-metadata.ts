@@ -1,4 +1,9 @@
-import { inferTask, type TaskFramework } from "../metrics/infer-task.ts";
+import {
+  inferTask,
+  type TaskEvidence,
+  type TaskFramework,
+  type TaskInference,
+} from "../metrics/infer-task.ts";
 import type { FitnessFormula } from "../metrics/ultralytics-fitness.ts";
 import {
   checkpointNameFromPath,
@@ -74,9 +79,25 @@ function filenameFacts(path: string, checkpointing: CheckpointingFacts): Filenam
   return (template && parseCheckpointNameWithTemplate(name, template)) ?? parseCheckpointName(name);
 }
 
+// The checkpoints of a run give the same evidence (framework, args, model names, logged metric names): the task is
+// decided once per distinct evidence (matching every logged name against the alias table was 2 % of a cold scan).
+// A pure function's answers, bounded.
+const inferredTasks = new Map<string, TaskInference>();
+const MAX_INFERRED = 4096;
+
+function inferTaskOnce(evidence: TaskEvidence): TaskInference {
+  const key = JSON.stringify(evidence);
+  const known = inferredTasks.get(key);
+  if (known !== undefined) return known;
+  const inferred = inferTask(evidence);
+  if (inferredTasks.size >= MAX_INFERRED) inferredTasks.clear();
+  inferredTasks.set(key, inferred);
+  return inferred;
+}
+
 function taskOf(facts: ReportFacts, run: RunContext, model: ModelInfo, metricNames: string[]) {
   const architectures = run.hfConfig?.["architectures"];
-  return inferTask({
+  return inferTaskOnce({
     framework: FRAMEWORKS[frameworkOf(facts, run)] ?? "unknown",
     ultralyticsTask: stringAt(facts.train_args, "task") ?? stringAt(run.ultralyticsArgs, "task") ?? null,
     problemType: stringAt(run.hfConfig, "problem_type") ?? null,

@@ -244,3 +244,28 @@ export function truncateWal(database: Database): void {
 export function shrinkMemory(database: Database): void {
   database.run("PRAGMA shrink_memory");
 }
+
+/**
+ * A scan's writes without an fsync at each WAL checkpoint (`synchronous = OFF`), until disposed: then `NORMAL`
+ * again and the WAL checkpointed (`PASSIVE`: never waits for a reader), synced WAL then database, so a finished
+ * scan is as durable as before. Storing a cold scan of 10k checkpoints spent ~40 % of its time waiting for the
+ * fsyncs of its ten checkpoints (`bench/cold-scan-writes.ts`). A killed scan still leaves a consistent catalog
+ * (what was written is in the OS's cache: WAL recovery sees committed batches only); only a power loss or OS
+ * crash during the scan can damage the file, which `quick_check` finds at the next open, and the catalog is rebuilt
+ * from the disk, as it is for any damage. A DELETE-journal catalog (a network filesystem) is left as it is.
+ */
+export function unsyncedScanWrites(database: Database): { [Symbol.dispose](): void } {
+  const mode = database.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get();
+  if (mode?.journal_mode !== "wal") return { [Symbol.dispose]() {} };
+  database.run("PRAGMA synchronous = OFF");
+  return {
+    [Symbol.dispose]() {
+      database.run("PRAGMA synchronous = NORMAL");
+      try {
+        database.run("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch {
+        // A full disk: the WAL keeps every commit, and the next checkpoint (or closing) tries again.
+      }
+    },
+  };
+}

@@ -96,6 +96,23 @@ export function directoryOf(path: string): string {
   return cut <= 0 ? "/" : path.slice(0, cut);
 }
 
+/**
+ * Metadata objects parsed from JSON text (a read worker's, `catalog-read-wire.ts`) and that very text: the row stores
+ * it as it came instead of stringifying the object again on the thread that also writes. Weak: gone with the object.
+ */
+const parsedFrom = new WeakMap<CheckpointMetadataV1, string>();
+
+/** Parses metadata JSON, remembering the text for its row. */
+export function parseMetadataJson(json: string): CheckpointMetadataV1 {
+  const metadata = JSON.parse(json) as CheckpointMetadataV1;
+  parsedFrom.set(metadata, json);
+  return metadata;
+}
+
+function metadataJson(metadata: CheckpointMetadataV1): string {
+  return parsedFrom.get(metadata) ?? JSON.stringify(metadata);
+}
+
 /** The values of one stored entry, in `STORED_COLUMNS` order. */
 export function rowValues(entry: StoredEntry): SqlValue[] {
   const primary = entry.primary_metric;
@@ -109,8 +126,7 @@ export function rowValues(entry: StoredEntry): SqlValue[] {
     sidecar_state: entry.sidecar,
     // A valid sidecar holds this very metadata, so the row does not copy it (2 KB of JSON a row was most of a
     // cold scan's SQLite time and of the catalog's size); `storedMetadata` reads the sidecar when asked.
-    metadata_json:
-      entry.metadata === null || entry.sidecar === "valid" ? null : JSON.stringify(entry.metadata),
+    metadata_json: entry.metadata === null || entry.sidecar === "valid" ? null : metadataJson(entry.metadata),
     sidecar_present: entry.sidecar_present ? 1 : 0,
     dir: directoryOf(entry.path),
   };

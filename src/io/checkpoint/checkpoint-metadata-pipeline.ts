@@ -1,4 +1,3 @@
-import type { Stats } from "node:fs";
 import packageJson from "../../../package.json" with { type: "json" };
 import type { CheckpointReport } from "../../core/checkpoint/checkpoint-report.ts";
 import { assembleMetadata } from "../../core/metadata/assemble-metadata.ts";
@@ -27,6 +26,19 @@ export type BuildMetadataOptions = {
   readonly readReport?: (path: string) => CheckpointReport;
   /** `ckpt.generator.version`. @default the package version */
   readonly generatorVersion?: string;
+  /** What the caller already knows of the checkpoint on disk (the walk's facts): then it is not looked at again. */
+  readonly found?: FoundOnDisk;
+};
+
+/**
+ * A checkpoint as the walk found it (`FileLocation`): its real path, whether it is a directory, and its size and
+ * mtime as the catalog compares them (`checkpointSizeAndMtime`, a directory's folded from its files).
+ */
+export type FoundOnDisk = {
+  readonly realPath: string;
+  readonly isDirectory: boolean;
+  readonly size: number;
+  readonly mtimeMs: number;
 };
 
 export type CheckpointMetadataBuild = {
@@ -44,12 +56,32 @@ export type CheckpointMetadataBuild = {
   };
 };
 
-function fileFacts(path: string, stats: Stats | undefined, report: CheckpointReport, now: () => number) {
+type OnDisk = {
+  readonly realPath: string;
+  /** Unknown when the checkpoint could not be stat'ed. */
+  readonly isDirectory: boolean | undefined;
+  readonly size: number;
+  readonly mtimeMs: number;
+};
+
+/**
+ * Whether the walk's facts still describe the bytes just read: a file whose size the reader found the same. One
+ * that grew since the walk (a writer finishing it) is looked at again, so its sidecar records the size of the bytes
+ * it was built from, as before; a directory checkpoint too (the reader's size is not its folded one).
+ */
+function stillAsFound(found: FoundOnDisk | undefined, report: CheckpointReport): found is FoundOnDisk {
+  return found !== undefined && !found.isDirectory && report.size_bytes === found.size;
+}
+
+/** The checkpoint's real path, kind, size and mtime: the walk's facts, else one `lstat` (and a directory's fold). */
+function onDisk(path: string, report: CheckpointReport, options: BuildMetadataOptions): OnDisk {
+  if (stillAsFound(options.found, report)) return options.found;
+  const { path: realPath, stats } = realCheckpoint(options.fsMemo ?? null, path);
   if (stats === undefined)
-    return { size: report.size_bytes, mtimeMs: now(), mtime: new Date(now()).toISOString() };
+    return { realPath, isDirectory: undefined, size: report.size_bytes, mtimeMs: options.now() };
   // As the walk and the daemon record it (a directory: its files, not its own mtime), so its sidecar reads as current.
-  const { size, mtimeMs } = checkpointSizeAndMtime(path, stats);
-  return { size, mtimeMs, mtime: new Date(mtimeMs).toISOString() };
+  const { size, mtimeMs } = checkpointSizeAndMtime(realPath, stats);
+  return { realPath, isDirectory: stats.isDirectory(), size, mtimeMs };
 }
 
 function crashed(path: string, error: unknown): CheckpointMetadataBuild {
@@ -88,15 +120,12 @@ function runOf(options: {
 }
 
 /** Where the run of a checkpoint is looked for, with the caches the caller shares. */
-function runLocation(
-  options: BuildMetadataOptions,
-  checkpoint: { readonly realPath: string; readonly stats: Stats | undefined; readonly scanRoot?: string },
-) {
-  const { realPath, stats, scanRoot } = checkpoint;
+function runLocation(options: BuildMetadataOptions, checkpoint: OnDisk & { readonly scanRoot?: string }) {
+  const { realPath, isDirectory, scanRoot } = checkpoint;
   return {
     checkpointPath: realPath,
     ...(scanRoot === undefined ? {} : { scanRoot }),
-    ...(stats === undefined ? {} : { checkpointIsDirectory: stats.isDirectory() }),
+    ...(isDirectory === undefined ? {} : { checkpointIsDirectory: isDirectory }),
     ...(options.runContextCache ? { cache: options.runContextCache } : {}),
     ...(options.fsMemo ? { memo: options.fsMemo } : {}),
   };
@@ -104,15 +133,14 @@ function runLocation(
 
 function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
   const report = (options.readReport ?? readCheckpointReport)(path);
-  const memo = options.fsMemo ?? null;
-  const { path: realPath, stats } = realCheckpoint(memo, path);
-  const root = realPathOf(memo, options.scanRoot);
+  const file = onDisk(path, report, options);
+  const realPath = file.realPath;
+  const root = realPathOf(options.fsMemo ?? null, options.scanRoot);
   const inside = pathUnderRoot(root, realPath) !== null;
-  const file = fileFacts(realPath, stats, report, options.now);
   const facts = readReportFacts(report);
   const assemblable = isAssemblable(facts);
   const loaded = loadRun({
-    ...runLocation(options, { realPath, stats, ...(inside ? { scanRoot: root } : {}) }),
+    ...runLocation(options, { ...file, ...(inside ? { scanRoot: root } : {}) }),
     checkpointMtimeMs: file.mtimeMs,
     context: assemblable,
   });
@@ -126,7 +154,7 @@ function build(path: string, options: BuildMetadataOptions): CheckpointMetadataB
       relativeCheckpoint: pathUnderRoot(root, realPath) ?? realPath,
       relativeHydraConfig: hydraConfig === null ? null : (pathUnderRoot(root, hydraConfig) ?? hydraConfig),
     },
-    file: { size: file.size, mtime: file.mtime },
+    file: { size: file.size, mtime: new Date(file.mtimeMs).toISOString() },
     generatorVersion: options.generatorVersion ?? packageJson.version,
   });
   return {

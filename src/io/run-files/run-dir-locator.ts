@@ -87,6 +87,16 @@ function frameworkFiles(fs: LayoutFs, checkpointPath: string, dirs: ReturnType<t
   };
 }
 
+/** How many of `configCandidatePaths` are beside the checkpoint and named after it. */
+const OWN_CONFIGS = 2;
+
+/** `<stem>.config.yaml` beside the checkpoint is its own; `config.yaml` of a run level is shared. */
+function configExists(fs: LayoutFs, path: string): boolean {
+  return path.endsWith("/config.yaml")
+    ? statOrUndefined(fs.memo, path) !== undefined
+    : existsInDirectory(fs.memo, path);
+}
+
 /**
  * Finds the run directory of a checkpoint and the run files around it (no parsing): Hydra `.hydra/`, Lightning
  * logger dirs, timm/Ultralytics/HF output dirs, TensorBoard event files, the W&B and MLflow runs, and config files.
@@ -102,6 +112,12 @@ export function locateRunFiles(options: LocateRunOptions): RunFileLocations {
     maxLevels: place.maxLevels,
     ...(place.scanRoot ? { stopAt: place.scanRoot } : {}),
   });
+  // The first two are the checkpoint's own (`<stem>.config.yaml`, `<stem>.resolved.config.json`); the rest are its
+  // directory's and above, the same for every checkpoint there: looked for once per directory.
+  const shared = fs.derived(
+    `run-configs:${place.maxLevels}:${place.scanRoot ?? ""}:${dirname(checkpointPath)}`,
+    () => candidates.slice(OWN_CONFIGS).filter((path) => configExists(fs, path)),
+  );
   return {
     checkpointPath,
     runDir: look.runDir,
@@ -112,12 +128,7 @@ export function locateRunFiles(options: LocateRunOptions): RunFileLocations {
     eventFiles: look.eventFiles,
     wandb: chooseWandbRun(look.wandb, mtimeMs),
     mlflow: chooseMlflowRun(look.mlflow, { path: checkpointPath, runDir: look.runDir }),
-    // `<stem>.config.yaml` beside the checkpoint is its own; `config.yaml` of a run level is shared.
-    configFiles: candidates.filter((path) =>
-      path.endsWith("/config.yaml")
-        ? statOrUndefined(fs.memo, path) !== undefined
-        : existsInDirectory(fs.memo, path),
-    ),
+    configFiles: [...candidates.slice(0, OWN_CONFIGS).filter((path) => configExists(fs, path)), ...shared],
   };
 }
 

@@ -13,6 +13,7 @@ export const defaultAssemble: AssembleCheckpoint = (path, options) => {
     now: options.now,
     runContextCache,
     ...(options.memo ? { fsMemo: options.memo } : {}),
+    ...(options.found ? { found: options.found } : {}),
   });
   // Not a verdict on the file: the catalog must not record "not a checkpoint" for what it could not open.
   if (built.report.error?.code === "unreadable")

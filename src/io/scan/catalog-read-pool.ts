@@ -2,16 +2,18 @@ import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import { createFsMemo } from "../fs/fs-memo.ts";
 import { turnOfEventLoop } from "../process/loop-turns.ts";
 import { createRunContextCache } from "../run-files/run-file-reader.ts";
-import { type ReadResult, readBatch } from "./catalog-read-batch.ts";
+import { type ReadBatchOptions, type ReadResult, readBatch } from "./catalog-read-batch.ts";
 import { fromWire, type WireResult } from "./catalog-read-wire.ts";
 import type { CheckpointLocation } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint } from "./index-one.ts";
+import { ReadFeed } from "./read-feed.ts";
 import type { ReadWorkers } from "./read-workers.ts";
 
-/** A batch holds at most this many reads, and ends where its directory ends once it holds `MIN_BATCH`. */
-const BATCH_SIZE = 128;
-const MIN_BATCH = 32;
-/** Batches in flight per worker: a batch (32–128 reads) outlasts the main thread's 500-row commit (~8 ms). */
+/**
+ * Batches in flight per worker: a batch (32–128 reads) outlasts the main thread's 500-row commit (~8 ms). More than
+ * one: the main thread also reads and commits; with one, the worker sat idle through every commit. Not more than
+ * two: the last ones in flight are the scan's tail.
+ */
 const IN_FLIGHT = 2;
 
 export type ReadPoolOptions = {
@@ -26,99 +28,124 @@ export type ReadPoolOptions = {
   readonly signal?: AbortSignal | undefined;
 };
 
-/** Feeds batches to one worker, `IN_FLIGHT` at a time, until the queue is empty; a failing worker hands its batches back. */
-function drive(worker: Worker, queue: CheckpointLocation[][], options: ReadPoolOptions): Promise<void> {
+/**
+ * Feeds batches to one worker, `IN_FLIGHT` at a time, until the feed is closed and empty; a failing worker hands
+ * its batches back. Stopping (`signal`), the batches in flight are not waited for: the caller terminates the worker.
+ */
+function drive(worker: Worker, feed: ReadFeed, options: ReadPoolOptions): Promise<void> {
   return new Promise((resolve) => {
     const inFlight: CheckpointLocation[][] = [];
-    const send = () => {
-      const batch = options.signal?.aborted === true ? undefined : queue.shift();
+    let waiting = false;
+    const fill = () => {
+      while (inFlight.length < IN_FLIGHT && send());
+    };
+    const send = (): boolean => {
+      const batch = options.signal?.aborted === true ? undefined : feed.next();
       if (batch === undefined) {
-        if (inFlight.length === 0) resolve();
-        return;
+        const more = options.signal?.aborted !== true && !feed.closed;
+        if (!more && inFlight.length === 0) resolve();
+        // The walk is still adding reads: ask again when it has.
+        if (more && !waiting) {
+          waiting = true;
+          feed.whenMore(() => {
+            waiting = false;
+            fill();
+          });
+        }
+        return false;
       }
       inFlight.push(batch);
       worker.postMessage({ items: batch, sidecars: options.sidecars });
+      return true;
     };
     worker.onmessage = (event: MessageEvent<WireResult[]>) => {
       inFlight.shift();
       options.onResults(event.data.map(fromWire));
-      send();
+      fill();
     };
-    worker.onerror = () => {
-      queue.push(...inFlight.splice(0));
+    worker.onerror = (event) => {
+      options.workers.fail(worker, event);
+      feed.requeue(inFlight.splice(0));
       resolve();
     };
-    // Stopping: the batches in flight are not waited for; the caller terminates the worker.
     options.signal?.addEventListener("abort", () => resolve(), { once: true });
-    // More than one in flight: the main thread also reads, and commits 500 rows at a time (~8 ms); with one, the
-    // worker sat idle through every commit. Not more than two: the last ones in flight are the scan's tail.
-    for (let queued = 0; queued < IN_FLIGHT; queued++) send();
+    fill();
   });
 }
 
-function directoryOf(location: CheckpointLocation): string {
-  const path = location.file.path;
-  return path.slice(0, path.lastIndexOf("/"));
-}
-
 /**
- * The items in walk order, cut where the directory changes (once a batch holds `MIN_BATCH`) or a batch is full: a
- * directory's checkpoints usually share a run, and each thread parses the run files of the runs it reads, so a run
- * cut into batches of 32 went to both threads and was parsed twice. Small directories still share a batch.
+ * Reads checkpoints on the main thread and on `cores − 1` workers when there is enough work (both cores of a
+ * 2-vCPU box). Reads can be added while the workers read (`add`); the main thread joins in `finish`, once
+ * everything is added. Results arrive through `onResults`; the main thread yields between its batches to
+ * receive them.
  */
-export function batchesByDirectory(items: readonly CheckpointLocation[]): CheckpointLocation[][] {
-  const queue: CheckpointLocation[][] = [];
-  let batch: CheckpointLocation[] = [];
-  let directory: string | null = null;
-  for (const item of items) {
-    const own = directoryOf(item);
-    if (batch.length >= BATCH_SIZE || (own !== directory && batch.length >= MIN_BATCH)) {
-      queue.push(batch);
-      batch = [];
-    }
-    directory = own;
-    batch.push(item);
+export class ReadPool {
+  private readonly feed = new ReadFeed();
+  private readonly driven = new Map<Worker, Promise<void>>();
+  private readonly options: ReadPoolOptions;
+
+  constructor(options: ReadPoolOptions) {
+    this.options = options;
   }
-  if (batch.length > 0) queue.push(batch);
-  return queue;
+
+  /** Reads added so far. */
+  get added(): number {
+    return this.feed.added;
+  }
+
+  /** Queues reads; the workers start on them at once (started when there are enough, as `ReadWorkers.grow` says). */
+  add(items: readonly CheckpointLocation[]): void {
+    if (items.length === 0) return;
+    this.feed.add(items);
+    this.options.workers.grow(this.feed.added);
+    this.driveStarted();
+  }
+
+  private driveStarted(): void {
+    for (const worker of this.options.workers.workers) {
+      if (!this.driven.has(worker)) this.driven.set(worker, drive(worker, this.feed, this.options));
+    }
+  }
+
+  /** Nothing more will be added: the main thread reads with the workers until every read is done. */
+  async finish(): Promise<void> {
+    const { options, feed } = this;
+    feed.close();
+    this.driveStarted();
+    const readOptions = mainThreadReads(options);
+    const readQueued = async () => {
+      for (let batch = feed.next(); batch !== undefined && options.signal?.aborted !== true; ) {
+        options.onResults(await readBatch(batch, readOptions));
+        await turnOfEventLoop();
+        batch = feed.next();
+      }
+    };
+    await readQueued();
+    await Promise.all(this.driven.values());
+    options.workers.terminate();
+    // Batches handed back by a failed worker.
+    await readQueued();
+  }
 }
 
-/**
- * Reads every item, on the main thread and on `cores − 1` workers when there is enough work (both cores of a
- * 2-vCPU box). Results arrive through `onResults`; the main thread yields between its batches to receive them.
- */
-export async function readInPool(
-  items: readonly CheckpointLocation[],
-  options: ReadPoolOptions,
-): Promise<void> {
-  const queue = batchesByDirectory(items);
-  options.workers.grow(items.length);
-  const workers = options.workers.workers;
-  const driven = Promise.all(workers.map((worker) => drive(worker, queue, options)));
-  const sentRuns = new Set<string>();
-  const readOptions = {
+function mainThreadReads(options: ReadPoolOptions): ReadBatchOptions {
+  return {
     sidecars: options.sidecars,
     now: options.now,
     assemble: options.assemble,
-    sentRuns,
+    sentRuns: new Set<string>(),
     memo: createFsMemo(),
     runCache: createRunContextCache(),
     signal: options.signal,
   };
-  for (;;) {
-    const batch = options.signal?.aborted === true ? undefined : queue.shift();
-    if (batch === undefined) break;
-    options.onResults(await readBatch(batch, readOptions));
-    await turnOfEventLoop();
-  }
-  await driven;
-  options.workers.terminate();
-  // Batches handed back by a failed worker.
-  for (
-    let batch = queue.shift();
-    batch !== undefined && options.signal?.aborted !== true;
-    batch = queue.shift()
-  ) {
-    options.onResults(await readBatch(batch, readOptions));
-  }
+}
+
+/** Reads every item (see `ReadPool`). */
+export async function readInPool(
+  items: readonly CheckpointLocation[],
+  options: ReadPoolOptions,
+): Promise<void> {
+  const pool = new ReadPool(options);
+  pool.add(items);
+  await pool.finish();
 }

@@ -1,9 +1,11 @@
+import { parseMetadataJson } from "../catalog/catalog-rows.ts";
 import type { ReadResult } from "./catalog-read-batch.ts";
 
 /**
  * A read result as a worker posts it: the metadata as JSON text. `postMessage` clones a 2 KB metadata object in
  * ~65 µs (half of it on the main thread, which also writes the catalog); a string is copied in well under 1 µs, and
- * stringify plus parse cost ~15 µs. A row whose sidecar is valid does not store its metadata (the sidecar holds
+ * stringify plus parse cost ~15 µs; the row stores the text as it came (`parseMetadataJson`), not a second
+ * stringify. A row whose sidecar is valid does not store its metadata (the sidecar holds
  * it), so the main thread gets none unless the file is unsafe (it names the globals).
  */
 export type WireResult = { readonly result: ReadResult; readonly metadataJson: string | null };
@@ -22,6 +24,6 @@ export function fromWire({ result, metadataJson }: WireResult): ReadResult {
   const { outcome } = result;
   return {
     ok: true,
-    outcome: { ...outcome, entry: { ...outcome.entry, metadata: JSON.parse(metadataJson) } },
+    outcome: { ...outcome, entry: { ...outcome.entry, metadata: parseMetadataJson(metadataJson) } },
   };
 }

@@ -1,9 +1,10 @@
 import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
-import { isOneOf, SIDECAR_WORTHY_STATUSES, type SidecarMode } from "../../core/catalog/catalog-constants.ts";
+import type { SidecarMode } from "../../core/catalog/catalog-constants.ts";
 import type { ReconcilePlan, ScannedFile } from "../../core/catalog/reconcile-plan.ts";
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
+import { unsyncedScanWrites } from "../catalog/catalog-db.ts";
 import {
   applyCatalogChanges,
   DELETE_BATCH,
@@ -12,13 +13,13 @@ import {
 } from "../catalog/catalog-writes.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { createTurnTaker } from "../process/loop-turns.ts";
-import type { ReadResult } from "./catalog-read-batch.ts";
 import { planFromWalk } from "./catalog-walk-plan.ts";
-import { type CheckpointLocation, locationsUnder, locationUnder } from "./checkpoint-location.ts";
+import { locationUnder } from "./checkpoint-location.ts";
 import type { AssembleCheckpoint, ReadOutcome } from "./index-one.ts";
 import { ReadWorkers } from "./read-workers.ts";
+import { ScanReads } from "./scan-reads.ts";
 import type { ScanSummary } from "./scan-summary.ts";
-import { aliasRow, storeIndexed } from "./store-indexed.ts";
+import { aliasRow } from "./store-indexed.ts";
 
 export type ScanOptions = {
   /** Absolute paths of directories or checkpoints. */
@@ -46,8 +47,6 @@ export type ScanOptions = {
    */
   readonly signal?: AbortSignal;
 };
-
-const FLUSH_EVERY = 500;
 
 /**
  * Moves renamed rows and, with `--sidecars write`, gives the new name the sidecar it lacks. A renamed checkpoint
@@ -126,74 +125,6 @@ async function removeVanished(database: Database, paths: readonly string[], opti
   }
 }
 
-type Collector = {
-  /** Reads whose rows are not stored yet: stored in batches, reported (`onRead`) once their batch is. */
-  reads: ReadOutcome[];
-  failures: { path: string; message: string }[];
-  written: number;
-  missing: number;
-  done: number;
-};
-
-function newCollector(written: number): Collector {
-  return { reads: [], failures: [], written, missing: 0, done: 0 };
-}
-
-function collect(collector: Collector, results: readonly ReadResult[]): void {
-  for (const result of results) {
-    collector.done++;
-    if (!result.ok) {
-      collector.failures.push({ path: result.path, message: result.message });
-      continue;
-    }
-    const { entry, wrote } = result.outcome;
-    collector.reads.push(result.outcome);
-    if (wrote !== null) collector.written++;
-    if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
-  }
-}
-
-/**
- * Stores the rows read so far, then reports them: a full disk throws here (`CatalogWriteError`), and nothing
- * of the batch is reported as indexed.
- */
-function flush(database: Database, collector: Collector, options: ScanOptions): void {
-  if (collector.reads.length === 0) return;
-  storeIndexed(database, { indexed: collector.reads, now: options.now() });
-  const reads = collector.reads;
-  collector.reads = [];
-  for (const outcome of reads) {
-    options.onRead?.(outcome);
-    if (outcome.warning !== null) options.onWarning?.(outcome.warning);
-  }
-}
-
-/**
- * Reads what changed on the main thread and the workers, flushing as results come in. The reader and the metadata
- * pipeline are loaded here, on first use: a rescan that finds nothing changed does not pay for them.
- */
-async function readItems(
-  items: readonly CheckpointLocation[],
-  collector: Collector,
-  context: { readonly database: Database; readonly options: ScanOptions; readonly workers: ReadWorkers },
-): Promise<void> {
-  const { database, options, workers } = context;
-  const { readInPool } = await import("./catalog-read-pool.ts");
-  const assemble = options.assemble ?? (await import("./catalog-assemble.ts")).defaultAssemble;
-  await readInPool(items, {
-    sidecars: options.sidecars,
-    now: options.now,
-    assemble,
-    workers,
-    signal: options.signal,
-    onResults: (results) => {
-      collect(collector, results);
-      options.onProgress?.(collector.done, items.length);
-      if (collector.reads.length >= FLUSH_EVERY) flush(database, collector, options);
-    },
-  });
-}
-
 /**
  * The incremental scan: walk, compare with the catalog, re-read only what changed (in parallel), drop what is
  * gone. The caller holds the catalog lock. The daemon's reconcile pass calls this too.
@@ -201,8 +132,12 @@ async function readItems(
 export async function scanCatalog(database: Database, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   // Started while the walk still runs, once it has found enough to read: they load the reader meanwhile.
-  const workers = new ReadWorkers(options.assemble === undefined ? options.workers : 0);
+  const workers = new ReadWorkers({
+    requested: options.assemble === undefined ? options.workers : 0,
+    ...(options.onWarning === undefined ? {} : { onFailure: options.onWarning }),
+  });
   try {
+    using _writes = unsyncedScanWrites(database);
     return await scanWith(database, options, { started, workers });
   } finally {
     workers.terminate();
@@ -215,25 +150,37 @@ async function scanWith(
   context: { readonly started: number; readonly workers: ReadWorkers },
 ): Promise<ScanSummary> {
   const { started, workers } = context;
-  const { plan, problems } = await planFromWalk(database, options.roots, {
+  const reads = new ScanReads({ database, options, workers });
+  const walked = await planFromWalk(database, options.roots, {
     recursive: options.recursive ?? true,
     followSymlinks: options.followSymlinks ?? false,
     backfillSidecars: options.sidecars === "write",
-    onReadsFound: (reads) => workers.grow(reads),
+    onReadsFound: (found) => workers.grow(found),
+    onNewFiles: (files) => reads.addDuringWalk(files),
     signal: options.signal,
+  }).catch((error: unknown) => {
+    // Stopping during the walk: what was read meanwhile is stored all the same.
+    reads.flush();
+    throw error;
   });
+  const { plan, problems } = walked;
   for (const problem of problems) if (problem.code !== "ENOENT") options.onWarning?.(problem.message);
   const renamed = await applyRenames(database, plan, options);
   await removeVanished(database, plan.removed, options);
   if (options.onRemoved !== undefined) for (const path of plan.removed) options.onRemoved(path);
-  const collector = newCollector(renamed.written);
-  const items = locationsUnder([...plan.read.map(({ file }) => file), ...renamed.reread], options.roots);
-  if (items.length > 0) await readItems(items, collector, { database, options, workers });
-  flush(database, collector, options);
+  await reads.finish([...plan.read.map(({ file }) => file), ...renamed.reread]);
   options.signal?.throwIfAborted();
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   recordScan(database, { at: new Date(options.now()).toISOString(), seconds, roots: options.roots });
-  const failed = new Set(collector.failures.map((failure) => failure.path));
+  return summaryOf(plan, { reads, renamedWritten: renamed.written, seconds });
+}
+
+function summaryOf(
+  plan: ReconcilePlan,
+  outcome: { readonly reads: ScanReads; readonly renamedWritten: number; readonly seconds: number },
+): ScanSummary {
+  const { reads, seconds } = outcome;
+  const failed = new Set(reads.failures.map((failure) => failure.path));
   const count = (reason: "added" | "changed") =>
     plan.read.filter((item) => item.reason === reason && !failed.has(item.file.path)).length +
     plan.aliases.filter((item) => item.reason === reason).length;
@@ -242,10 +189,10 @@ async function scanWith(
     updated: count("changed") + plan.renamed.length,
     removed: plan.removed.length,
     unchanged: plan.unchanged,
-    failed: collector.failures.length,
+    failed: reads.failures.length,
     seconds,
-    sidecars_written: collector.written,
-    sidecars_missing: collector.missing,
-    failures: collector.failures.map((failure) => failure.message),
+    sidecars_written: reads.written + outcome.renamedWritten,
+    sidecars_missing: reads.missing,
+    failures: reads.failures.map((failure) => failure.message),
   };
 }

@@ -1,6 +1,7 @@
 import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
+import type { FoundOnDisk } from "../checkpoint/checkpoint-metadata-pipeline.ts";
 import { writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
 import { sidecarRun, sidecarRunDir, sidecarRunPoints } from "../sidecar/sidecar-run.ts";
 import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
@@ -62,6 +63,18 @@ function lookOnDisk(location: FileLocation, options: Pick<ReadEntryOptions, "run
 }
 
 /**
+ * What the walk knew of a checkpoint that is not a symlink, for the pipeline (which otherwise `lstat`s it again). A
+ * symlink's facts are left to the pipeline, which follows it.
+ */
+function foundOnDisk(location: FileLocation): { readonly found?: FoundOnDisk } {
+  const { file, realPath } = location;
+  if (file.symlink !== false) return {};
+  return {
+    found: { realPath, isDirectory: file.kind !== "file", size: file.size, mtimeMs: file.mtime_ms },
+  };
+}
+
+/**
  * Local disk as `readOne` reaches it: sidecars beside the checkpoint (`location.sidecar`), the run's curves from its
  * run files, the checkpoint assembled by `options.assemble`, sidecars written where `decideSidecarWrite` allows.
  */
@@ -82,6 +95,7 @@ export function filePlace(
         scanRoot: location.relativeTo,
         now: options.now,
         ...(options.memo ? { memo: options.memo } : {}),
+        ...foundOnDisk(location),
       });
       return { assembled, location };
     },

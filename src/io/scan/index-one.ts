@@ -8,6 +8,7 @@ import type { MetricPoint } from "../../core/runs/metric-series.ts";
 import type { ObjectVersion } from "../catalog/catalog-object-versions.ts";
 import type { StoredEntry } from "../catalog/catalog-rows.ts";
 import type { RunUpdate } from "../catalog/catalog-writes.ts";
+import type { FoundOnDisk } from "../checkpoint/checkpoint-metadata-pipeline.ts";
 import type { FsMemo } from "../fs/fs-memo.ts";
 import type { RunCurvesReading } from "../sidecar/sidecar-run.ts";
 import type { SidecarWriteError } from "../sidecar/sidecar-store.ts";
@@ -32,7 +33,13 @@ export type AssembledCheckpoint = {
 
 export type AssembleCheckpoint = (
   path: string,
-  options: { readonly scanRoot: string; readonly now: () => number; readonly memo?: FsMemo },
+  options: {
+    readonly scanRoot: string;
+    readonly now: () => number;
+    readonly memo?: FsMemo;
+    /** The walk's facts of the checkpoint, so the pipeline does not stat it again. */
+    readonly found?: FoundOnDisk;
+  },
 ) => AssembledCheckpoint | Promise<AssembledCheckpoint>;
 
 export type ReadEntryOptions = {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildCheckpointMetadata } from "../../../src/io/checkpoint/checkpoint-metadata-pipeline.ts";
+import { createFsMemo } from "../../../src/io/fs/fs-memo.ts";
 import { loadRunContext } from "../../../src/io/run-files/run-context.ts";
 import { createRunContextCache } from "../../../src/io/run-files/run-file-reader.ts";
 import { realFixtureRoot } from "../../helpers/real-fixtures.ts";
@@ -68,6 +69,33 @@ describe("loadRunContext", () => {
     expect(cache.parsed.size).toBeLessThanOrEqual(256);
     expect([...cache.parsed.keys()].at(-1)).toContain("run299");
     expect(contextOf(0).hparams?.values["lr"]).toBe(0);
+  });
+});
+
+describe("loadRunContext within one scan (a shared memo)", () => {
+  test("checkpoints of a run share one context; one with its own <stem>.config.yaml gets its own", () => {
+    using dir = makeTempDir("shared-context");
+    const run = join(dir.path, "run");
+    mkdirSync(join(run, ".hydra"), { recursive: true });
+    mkdirSync(join(run, "checkpoints"));
+    writeFileSync(join(run, ".hydra/config.yaml"), "lr: 0.1\n");
+    writeFileSync(join(run, "checkpoints/own.config.yaml"), "lr: 0.5\n");
+    for (const name of ["a.ckpt", "b.ckpt", "own.ckpt"]) writeFileSync(join(run, "checkpoints", name), "x");
+    const memo = createFsMemo();
+    const cache = createRunContextCache();
+    const contextOf = (name: string) =>
+      loadRunContext({ checkpointPath: join(run, "checkpoints", name), scanRoot: dir.path, cache, memo });
+    const [a, b, own] = [contextOf("a.ckpt"), contextOf("b.ckpt"), contextOf("own.ckpt")];
+    expect(b).toBe(a);
+    expect([a.hydra?.configPath, a.hydra?.config]).toEqual([join(run, ".hydra/config.yaml"), { lr: 0.1 }]);
+    expect([own.hydra?.configPath, own.hydra?.config]).toEqual([
+      join(run, "checkpoints/own.config.yaml"),
+      { lr: 0.5 },
+    ]);
+    // Without a scan's memo nothing is shared (each call looks afresh), and the answer is the same.
+    const alone = loadRunContext({ checkpointPath: join(run, "checkpoints/b.ckpt"), scanRoot: dir.path });
+    expect(alone).not.toBe(a);
+    expect(alone).toEqual(a);
   });
 });
 

@@ -18,7 +18,9 @@ const assemble: AssembleCheckpoint = (path) => ({
 });
 
 test("a worker that fails to load before the pool drives it is left out; the main thread reads everything", async () => {
-  const workers = new ReadWorkers(1, new URL("./no-such-worker.ts", import.meta.url).href);
+  const specifier = new URL("./no-such-worker.ts", import.meta.url).href;
+  const warnings: string[] = [];
+  const workers = new ReadWorkers({ requested: 1, specifier, onFailure: (line) => warnings.push(line) });
   workers.grow(1000);
   // The load error arrives on the event loop, before the pool attaches its own handlers (as after a long walk).
   await waitFor(() => workers.workers.length === 0, { timeoutMs: 5000, what: "the worker's load error" });
@@ -48,4 +50,12 @@ test("a worker that fails to load before the pool drives it is left out; the mai
   });
   workers.terminate();
   expect(results.filter((result) => result.ok)).toHaveLength(300);
+  // Said once, on one line: which worker, why, and that the main thread read its share.
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(
+    new RegExp(
+      `^read worker ${specifier} failed \\(.*no-such-worker.*\\); its checkpoints are read on the main thread`,
+    ),
+  );
+  expect(warnings[0]).not.toContain("\n");
 });
