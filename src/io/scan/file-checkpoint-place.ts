@@ -2,6 +2,7 @@ import { isWrittenByCkpt } from "../../core/metadata/ckpt-generator.ts";
 import { CheckpointMetadataV1 } from "../../core/metadata/metadata-schema.ts";
 import { ownSidecarPath } from "../../core/metadata/sidecar-path.ts";
 import type { FoundOnDisk } from "../checkpoint/checkpoint-metadata-pipeline.ts";
+import { sidecarLookOf } from "../sidecar/sidecar-look.ts";
 import { writeCheckpointSidecar } from "../sidecar/sidecar-placement.ts";
 import { sidecarRun, sidecarRunDir, sidecarRunPoints } from "../sidecar/sidecar-run.ts";
 import { readSidecar, readSidecarText } from "../sidecar/sidecar-store.ts";
@@ -41,25 +42,7 @@ function lookOnDisk(location: FileLocation, options: Pick<ReadEntryOptions, "run
   const fast = readOwnSidecarFast(sidecar);
   if (fast !== null)
     return isSidecarCurrent(fast, file) && !outdated ? { kind: "use", metadata: fast } : STALE_OURS;
-  const read = readSidecar(sidecar);
-  if (!read.success) {
-    if (read.error.code === "not-found") return MISSING;
-    return { kind: "rebuild", state: "invalid", onDisk: "theirs", warning: read.error.message };
-  }
-  const { valid, data } = read.data;
-  if (!valid || data === undefined) {
-    const first = read.data.problems.find((problem) => problem.severity === "error");
-    const why = first === undefined ? "it does not validate" : `${first.path}: ${first.message}`;
-    return {
-      kind: "rebuild",
-      state: "invalid",
-      onDisk: "theirs",
-      warning: `${sidecar}: ${why}; kept as is, the catalog uses the checkpoint instead`,
-    };
-  }
-  const ours = isWrittenByCkpt(data);
-  if (isSidecarCurrent(data, file) && !(outdated && ours)) return { kind: "use", metadata: data };
-  return ours ? STALE_OURS : { kind: "rebuild", state: "stale", onDisk: "theirs", warning: null };
+  return sidecarLookOf(readSidecar(sidecar), { name: sidecar, file, outdated });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
-import { isOneOf, SIDECAR_WORTHY_STATUSES } from "../../core/catalog/catalog-constants.ts";
 import type { ScannedFile } from "../../core/catalog/reconcile-plan.ts";
+import { lacksSidecar } from "../../core/catalog/sidecar-missing.ts";
 import type { ReadResult } from "./catalog-read-batch.ts";
 import type { ReadPool } from "./catalog-read-pool.ts";
 import type { ScanOptions } from "./catalog-scan.ts";
@@ -144,7 +144,7 @@ export class ScanReads {
       const { entry, wrote } = result.outcome;
       collector.reads.push(result.outcome);
       if (wrote !== null) collector.written++;
-      if (entry.sidecar === "missing" && isOneOf(SIDECAR_WORTHY_STATUSES, entry.status)) collector.missing++;
+      if (lacksSidecar(entry)) collector.missing++;
     }
   }
 }
