@@ -56,20 +56,30 @@ function num(value: unknown): number | null {
  */
 class Interned {
   readonly #known = new Map<string, string>();
+  #last = "";
 
   of(value: unknown): string | null {
     if (typeof value !== "string") return null;
-    const known = this.#known.get(value);
-    if (known !== undefined) return known;
+    // Rows come run by run: mostly the value of the row before (a comparison, not a hash lookup).
+    if (value === this.#last) return this.#last;
+    const known = this.#known.get(value) ?? this.#remember(value);
+    this.#last = known;
+    return known;
+  }
+
+  #remember(value: string): string {
     this.#known.set(value, value);
     return value;
   }
 }
 
 /** One row as an entry; what planning never reads (task, architecture, metadata, …) is left null. */
-function planEntry(row: PlanRow, interned: Interned): CatalogEntry {
+/** One `Interned` per column, so each remembers its own column's last value. */
+type InternedColumns = { readonly run: Interned; readonly framework: Interned; readonly metric: Interned };
+
+function planEntry(row: PlanRow, interned: InternedColumns): CatalogEntry {
   const { kind, primary_value: primaryValue } = row;
-  const name = interned.of(row.primary_name);
+  const name = interned.metric.of(row.primary_name);
   return {
     path: text(row.path) ?? "",
     kind: kind === "hf-dir" || kind === "sharded-dir" ? kind : "file",
@@ -79,10 +89,10 @@ function planEntry(row: PlanRow, interned: Interned): CatalogEntry {
     size: num(row.size) ?? 0,
     mtime_ms: num(row.mtime_ms) ?? 0,
     status: statusOf(row.status),
-    run_dir: interned.of(row.run_dir),
+    run_dir: interned.run.of(row.run_dir),
     exp_name: null,
     task: null,
-    framework: interned.of(row.framework),
+    framework: interned.framework.of(row.framework),
     architecture: null,
     encoder: null,
     epoch: num(row.epoch),
@@ -119,7 +129,7 @@ export function planEntries(database: Database, roots: readonly string[]): Catal
   const within = underRoots(roots);
   const sql = `SELECT ${PLAN_COLUMNS.join(", ")} FROM checkpoints${within.sql}`;
   // Row by row: 100k rows never sit in memory beside the entries made of them.
-  const interned = new Interned();
+  const interned = { run: new Interned(), framework: new Interned(), metric: new Interned() };
   const entries: CatalogEntry[] = [];
   for (const row of database.query<PlanRow, SqlValue[]>(sql).iterate(...within.params))
     entries.push(planEntry(row, interned));

@@ -4,7 +4,7 @@ import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
 import { cataloguedFreedBytes } from "../../core/retention/catalogued-bytes.ts";
 import { type PlanMeasure, type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
-import { planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
+import { entriesByRun, planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
 import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
 import { planEntries, withPlanMetrics } from "../catalog/prune-rows.ts";
 import { scanRootOf } from "../scan/walk-paths.ts";
@@ -53,27 +53,25 @@ function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
 }
 
 type Measured = {
-  /** By path (string keys: a map keyed by 100k objects costs JavaScriptCore several times more). */
-  readonly bytes: Map<string, number>;
+  /** What deleting each decision's checkpoint frees, in the decisions' order (0 for one kept). */
+  readonly bytes: readonly number[];
   readonly stale: { path: string; change: string }[];
 };
 
 /** One look per checkpoint to delete: is the row still true (freshness), and what deleting it frees. */
 function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
   const counted = keysOfKept(decisions);
-  const bytes = new Map<string, number>();
   const stale: { path: string; change: string }[] = [];
-  for (const decision of decisions) {
-    if (decision.action !== "delete") continue;
-    const { entry } = decision;
+  const bytes = decisions.map(({ entry, action }) => {
+    if (action !== "delete") return 0;
     const looked = lstatOrNull(entry.path);
     const change = changeSinceCatalogued(entry, looked);
     if (change !== null) stale.push({ path: entry.path, change });
     const kind = entry.kind === "file" ? "file" : "directory";
     const sidecarLikely = entry.sidecar !== "missing" && entry.sidecar !== "off";
     const measured = checkpointBytes(entry.path, kind, counted, { sidecarLikely, looked });
-    bytes.set(entry.path, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
-  }
+    return measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0);
+  });
   return { bytes, stale };
 }
 
@@ -103,12 +101,7 @@ function rankableEntries(
       roots: options.roots,
       paths: new Set(lean.map((entry) => entry.path)),
     });
-  const byRun = new Map<string, CatalogEntry[]>();
-  for (const entry of lean) {
-    const list = byRun.get(runOf(entry));
-    if (list === undefined) byRun.set(runOf(entry), [entry]);
-    else list.push(entry);
-  }
+  const byRun = entriesByRun(lean);
   const needed = new Set<string>();
   for (const entries of byRun.values()) {
     const metric = bestRuleOf(entries)?.metric;
@@ -122,20 +115,55 @@ function rankableEntries(
 }
 
 /**
- * `scanRootOf`, asked once per directory: the paths of a directory lie under the same roots, unless a root is the
- * path itself (then it is asked for that path).
+ * `scanRootOf`, asked once per directory (a plan's paths come directory by directory): the paths of a directory
+ * lie under the same roots, unless a root is the path itself (then it is asked for that path).
  */
 function rootFinder(roots: readonly string[]): (path: string) => string {
-  const byDirectory = new Map<string, string>();
+  let directory = "";
+  let root = "";
   return (path) => {
     if (roots.includes(path)) return scanRootOf(path, roots);
-    const directory = path.slice(0, path.lastIndexOf("/"));
-    const known = byDirectory.get(directory);
-    if (known !== undefined) return known;
-    const root = scanRootOf(path, roots);
-    byDirectory.set(directory, root);
+    const cut = path.lastIndexOf("/");
+    if (cut === directory.length && path.startsWith(directory)) return root;
+    directory = path.slice(0, cut);
+    root = scanRootOf(path, roots);
     return root;
   };
+}
+
+/** What the plan deletes, each with the root it lies under and what deleting it frees. */
+function deletionTargets(
+  decisions: readonly RetentionDecision[],
+  bytes: readonly number[],
+  roots: readonly string[],
+): PruneTarget[] {
+  const rootOf = rootFinder(roots);
+  const targets: PruneTarget[] = [];
+  decisions.forEach((decision, at) => {
+    if (decision.action === "delete")
+      targets.push({ decision, root: rootOf(decision.entry.path), bytes: bytes[at] ?? 0 });
+  });
+  return targets;
+}
+
+/** The runs of the decisions, which come run by run in order: each once. */
+function runsDecided(decisions: readonly RetentionDecision[]): string[] {
+  const runs: string[] = [];
+  for (const { run } of decisions) if (run !== runs[runs.length - 1]) runs.push(run);
+  return runs;
+}
+
+/** The runs of the entries, each once (entries come run by run: mostly the run of the one before). */
+function distinctRuns(entries: readonly CatalogEntry[]): Set<string> {
+  const runs = new Set<string>();
+  let last: string | null = null;
+  for (const entry of entries) {
+    const run = runOf(entry);
+    if (run === last) continue;
+    runs.add(run);
+    last = run;
+  }
+  return runs;
 }
 
 function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
@@ -164,20 +192,17 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
     policy: request.policy,
     now: request.now,
     pointers: findRunPointers(entries, listings),
-    logActivity: logActivity(entries.map(runOf), listings),
+    logActivity: logActivity(distinctRuns(entries), listings),
     ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
   });
   const measured = request.measure ?? "disk";
   const { bytes, stale } =
     measured === "disk" ? measureDeletions(decisions) : measureFromCatalog(decisions, listings);
-  const rows = pruneRows(decisions, (decision) => bytes.get(decision.entry.path) ?? 0);
-  const rootOf = rootFinder(request.roots);
-  const targets = decisions.flatMap((decision) =>
-    decision.action === "delete"
-      ? [{ decision, root: rootOf(decision.entry.path), bytes: bytes.get(decision.entry.path) ?? 0 }]
-      : [],
-  );
-  return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort(), measured };
+  const rows = pruneRows(decisions, bytes);
+  const targets = deletionTargets(decisions, bytes, request.roots);
+  // Every run is decided unless some were left out: then the runs there were to choose from are listed apart.
+  const runs = entries.length === all.length ? runsDecided(decisions) : [...new Set(all.map(runOf))].sort();
+  return { rows, targets, stale, runs, measured };
 }
 
 /**
