@@ -65,12 +65,12 @@ export type PruneExecuteOptions = {
 };
 
 /** Under the catalog's lock: plans again, against the disk, deletes what that plan deletes, and says what was done. */
-export function executePlan(
+export async function executePlan(
   context: CommandContext,
   location: CatalogLocation,
   roots: readonly string[],
   options: PruneExecuteOptions,
-): number {
+): Promise<number> {
   const { values } = options;
   using _lock = lockForPrune(location, context);
   const database = openCatalogForWriting(location.path, { now: context.now, checkIntegrity: false });
@@ -78,7 +78,7 @@ export function executePlan(
     const { finished } = finishInterruptedPrunes(database, roots);
     if (finished > 0)
       context.stderr.write(`ckpt: finished ${finished} removals an interrupted prune had begun\n`);
-    const { plan } = planWith(context, { database, roots, values, measure: "disk" });
+    const { plan } = await planWith(context, { database, roots, values, measure: "disk" });
     if (options.confirmed !== undefined && deletionKey(plan.rows) !== options.confirmed) {
       context.stderr.write(
         "ckpt: prune: the checkpoints changed since the plan was shown; nothing was deleted: run 'ckpt prune' again\n",

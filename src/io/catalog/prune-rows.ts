@@ -136,6 +136,17 @@ export function planEntries(database: Database, roots: readonly string[]): Catal
   return entries;
 }
 
+/**
+ * The directories that hold the checkpoints under the roots, each once (`dir`, through its covering index: a
+ * fraction of reading the rows), so a plan can list them while it reads the rows.
+ */
+export function planDirectories(database: Database, roots: readonly string[]): string[] {
+  const where = rootCondition(roots, "dir");
+  const sql = `SELECT DISTINCT dir FROM checkpoints${where === null ? "" : ` WHERE ${where.sql}`}`;
+  const rows = database.query<[unknown], SqlValue[]>(sql).values(...(where?.params ?? []));
+  return rows.flatMap(([dir]) => (typeof dir === "string" ? [dir] : []));
+}
+
 /** Up to this many metrics blocks are looked up by path; more are read in one pass over the roots. */
 const LOOKUPS_BY_PATH = 256;
 

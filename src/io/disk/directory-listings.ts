@@ -1,4 +1,4 @@
-import { type DirectoryEntry, readDirectoryEntries } from "../fs/fs-path.ts";
+import { type DirectoryEntry, readDirectoryEntries, readDirectoryEntriesAsync } from "../fs/fs-path.ts";
 
 /** A directory's entries by name. */
 export type Listing = ReadonlyMap<string, DirectoryEntry>;
@@ -8,6 +8,13 @@ const GONE: Listing = new Map();
 function isMissing(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** A Map by name, made with a loop of `set`s: built from [name, entry] pairs it costs a pair and an iterator step per name. */
+function byName(entries: readonly DirectoryEntry[]): Listing {
+  const named = new Map<string, DirectoryEntry>();
+  for (const entry of entries) named.set(entry.name, entry);
+  return named;
 }
 
 /**
@@ -26,15 +33,31 @@ export class DirectoryListings {
     if (known !== undefined) return known;
     let listing: Listing | null;
     try {
-      // A loop of `set`s: a Map built from [name, entry] pairs costs a pair and an iterator step per name.
-      const named = new Map<string, DirectoryEntry>();
-      for (const entry of readDirectoryEntries(directory)) named.set(entry.name, entry);
-      listing = named;
+      listing = byName(readDirectoryEntries(directory));
     } catch (error) {
       listing = isMissing(error) ? GONE : null;
     }
     this.#listed.set(directory, listing);
     return listing;
+  }
+
+  /**
+   * Lists the directories on other threads, all at once, while the caller's thread goes on (a plan reads the
+   * catalog meanwhile); resolves when all are listed. A directory asked of `of` before then is listed again.
+   */
+  async prefetch(directories: Iterable<string>): Promise<void> {
+    const asked = [...directories];
+    const listed = asked.map(async (directory) => {
+      try {
+        return byName(await readDirectoryEntriesAsync(directory));
+      } catch (error) {
+        return isMissing(error) ? GONE : null;
+      }
+    });
+    const listings = await Promise.all(listed);
+    asked.forEach((directory, at) => {
+      if (!this.#listed.has(directory)) this.#listed.set(directory, listings[at] ?? null);
+    });
   }
 
   /** Whether the directory lists `name` (false also when it cannot be read). */
