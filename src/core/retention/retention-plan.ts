@@ -52,6 +52,8 @@ type RunRanks = {
   /** The rank by the run's metric of each complete entry that has a value; 0 for the others. */
   readonly best: readonly number[];
   readonly metric: string | null;
+  /** ` of 9 by hmean`: how every rank in the run ends. */
+  readonly ofTotalBy: string;
 };
 
 type Position = (entry: CatalogEntry) => number | null;
@@ -145,34 +147,48 @@ function ranksOf(entries: readonly CatalogEntry[], policy: RetentionPolicy): Run
   });
   const best = new Array<number>(entries.length).fill(0);
   const metric = rankByMetric(entries, complete, { policy, best });
-  return { total: complete.length, latest: newest[0] ?? -1, age, best, metric };
+  const total = complete.length;
+  return { total, latest: newest[0] ?? -1, age, best, metric, ofTotalBy: ` of ${total} by ${metric}` };
 }
 
 /** One run's checkpoints (ordered by path) and their ranks. */
 type RankedRun = { readonly entries: readonly CatalogEntry[]; readonly ranks: RunRanks };
 
-function ruleReasons(at: number, run: RankedRun, input: RetentionInput): string[] {
-  const { policy, now } = input;
+/** The rules' reasons to keep the entry, added to `reasons`. */
+function addRuleReasons(
+  at: number,
+  run: RankedRun,
+  reasons: { readonly input: RetentionInput; readonly into: string[] },
+) {
+  const { policy, now } = reasons.input;
   const { ranks } = run;
   const entry = run.entries[at] as CatalogEntry;
   const total = ranks.total;
-  const reasons: string[] = [];
+  const into = reasons.into;
   const rank = ranks.best[at] ?? 0;
   if (policy.keepBest !== null && rank !== 0 && rank <= policy.keepBest)
-    reasons.push(`best ${rank} of ${total} by ${ranks.metric}`);
+    into.push(`best ${rank} of ${total} by ${ranks.metric}`);
   if (policy.keepBest !== null && rank === 0 && !policy.deleteUnranked)
-    reasons.push(`no ${ranks.metric ?? "primary metric"} value`);
+    into.push(`no ${ranks.metric ?? "primary metric"} value`);
   const age = ranks.age[at] || total + 1;
-  if (policy.keepLast !== null && age <= policy.keepLast) reasons.push(`last ${age} of ${total}`);
+  if (policy.keepLast !== null && age <= policy.keepLast) into.push(`last ${age} of ${total}`);
   const every = policy.keepEvery;
   const position = every === null ? null : every.unit === "steps" ? entry.global_step : entry.epoch;
   if (every !== null && position !== null && position % every.count === 0)
-    reasons.push(
+    into.push(
       `every ${every.count} ${every.unit} (${every.unit === "steps" ? "step" : "epoch"} ${position})`,
     );
   if (policy.keepSinceMs !== null && now - entry.mtime_ms <= policy.keepSinceMs)
-    reasons.push(`modified within ${formatAge(policy.keepSinceMs, 0)}`);
-  return reasons;
+    into.push(`modified within ${formatAge(policy.keepSinceMs, 0)}`);
+}
+
+/** Counts as text, made once each: a 100k plan says "rank 7" and "newest 93" ~200k times. */
+const COUNT_TEXTS: string[] = [];
+
+function countText(count: number): string {
+  if (count >= 4096) return String(count);
+  COUNT_TEXTS[count] ??= String(count);
+  return COUNT_TEXTS[count];
 }
 
 /** Why no rule kept it: its rank by the metric and its place among the newest. */
@@ -184,8 +200,8 @@ function deleteReason(at: number, ranks: RunRanks, policy: RetentionPolicy): str
   };
   const rank = ranks.best[at] ?? 0;
   if (policy.keepBest !== null)
-    add(rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${rank} of ${total} by ${ranks.metric}`);
-  if (policy.keepLast !== null) add(`newest ${ranks.age[at]} of ${total}`);
+    add(rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${countText(rank)}${ranks.ofTotalBy}`);
+  if (policy.keepLast !== null) add(`newest ${countText(ranks.age[at] ?? 0)} of ${countText(total)}`);
   if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
   if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
   return reason;
@@ -214,7 +230,7 @@ function decideRun(
   entries.forEach((entry, at) => {
     const reasons = protectionsOf(entry, context);
     if (at === ranked.ranks.latest) reasons.unshift("latest");
-    if (isComplete(entry)) reasons.push(...ruleReasons(at, ranked, input));
+    if (isComplete(entry)) addRuleReasons(at, ranked, { input, into: reasons });
     decisions.into.push(
       reasons.length > 0
         ? { entry, run: dir, action: "keep", reason: reasons.join(", ") }
