@@ -58,16 +58,13 @@ export type EntrySqlOptions = {
   readonly withoutMetrics?: boolean;
 };
 
-/**
- * `WHERE` conditions for the roots (`path = root OR path` below `root/`), with their parameters; `column`: the
- * column compared (`dir`, a row's directory, for the directories under the roots).
- */
-export function rootCondition(roots: readonly string[], column: "path" | "dir" = "path"): SqlQuery | null {
+/** `WHERE` conditions for the roots (`path = root OR path` below `root/`), with their parameters. */
+export function rootCondition(roots: readonly string[]): SqlQuery | null {
   const trimmed = roots.map((root) => root.replace(/\/+$/, ""));
   if (trimmed.length === 0 || trimmed.includes("")) return null;
   // A range rather than a prefix test, so SQLite walks the path index instead of every row: every path under
   // `root/` sorts (bytewise) at or after `root/` and before `root0`, "0" being the byte after "/".
-  const parts = trimmed.map(() => `(${column} = ? OR (${column} >= ? AND ${column} < ?))`);
+  const parts = trimmed.map(() => "(path = ? OR (path >= ? AND path < ?))");
   return {
     sql: `(${parts.join(" OR ")})`,
     params: trimmed.flatMap((root) => [root, `${root}/`, `${root}0`]),

@@ -122,29 +122,25 @@ function underRoots(roots: readonly string[]): { readonly sql: string; readonly 
 
 /**
  * Every row under the roots (links included: their targets stay) with only the columns a prune plan reads: a
- * 100k-row plan spent half a second in the full `queryEntries`. Metrics
- * blocks are not read; `withPlanMetrics` adds them where `--keep-best` needs one.
+ * 100k-row plan spent half a second in the full `queryEntries`. Metrics blocks are not read; `withPlanMetrics`
+ * adds them where `--keep-best` needs one. `onEntry`: each entry as it is read (while the next rows are read).
  */
-export function planEntries(database: Database, roots: readonly string[]): CatalogEntry[] {
+export function planEntries(
+  database: Database,
+  roots: readonly string[],
+  onEntry?: (entry: CatalogEntry) => void,
+): CatalogEntry[] {
   const within = underRoots(roots);
   const sql = `SELECT ${PLAN_COLUMNS.join(", ")} FROM checkpoints${within.sql}`;
   // Row by row: 100k rows never sit in memory beside the entries made of them.
   const interned = { run: new Interned(), framework: new Interned(), metric: new Interned() };
   const entries: CatalogEntry[] = [];
-  for (const row of database.query<PlanRow, SqlValue[]>(sql).iterate(...within.params))
-    entries.push(planEntry(row, interned));
+  for (const row of database.query<PlanRow, SqlValue[]>(sql).iterate(...within.params)) {
+    const entry = planEntry(row, interned);
+    entries.push(entry);
+    onEntry?.(entry);
+  }
   return entries;
-}
-
-/**
- * The directories that hold the checkpoints under the roots, each once (`dir`, through its covering index: a
- * fraction of reading the rows), so a plan can list them while it reads the rows.
- */
-export function planDirectories(database: Database, roots: readonly string[]): string[] {
-  const where = rootCondition(roots, "dir");
-  const sql = `SELECT DISTINCT dir FROM checkpoints${where === null ? "" : ` WHERE ${where.sql}`}`;
-  const rows = database.query<[unknown], SqlValue[]>(sql).values(...(where?.params ?? []));
-  return rows.flatMap(([dir]) => (typeof dir === "string" ? [dir] : []));
 }
 
 /** Up to this many metrics blocks are looked up by path; more are read in one pass over the roots. */

@@ -26,6 +26,7 @@ function byName(entries: readonly DirectoryEntry[]): Listing {
  */
 export class DirectoryListings {
   readonly #listed = new Map<string, Listing | null>();
+  readonly #ahead = new Map<string, Promise<void>>();
 
   /** The directory's entries; empty when it is gone (or no directory); null when it cannot be read. */
   of(directory: string): Listing | null {
@@ -42,22 +43,26 @@ export class DirectoryListings {
   }
 
   /**
-   * Lists the directories on other threads, all at once, while the caller's thread goes on (a plan reads the
-   * catalog meanwhile); resolves when all are listed. A directory asked of `of` before then is listed again.
+   * Starts listing the directory on another thread while the caller's thread goes on (a plan reads the catalog's
+   * rows meanwhile); `settled` waits for every listing so started. Asked of `of` before then, it is listed again.
    */
-  async prefetch(directories: Iterable<string>): Promise<void> {
-    const asked = [...directories];
-    const listed = asked.map(async (directory) => {
-      try {
-        return byName(await readDirectoryEntriesAsync(directory));
-      } catch (error) {
-        return isMissing(error) ? GONE : null;
-      }
-    });
-    const listings = await Promise.all(listed);
-    asked.forEach((directory, at) => {
-      if (!this.#listed.has(directory)) this.#listed.set(directory, listings[at] ?? null);
-    });
+  listAhead(directory: string): void {
+    if (this.#listed.has(directory) || this.#ahead.has(directory)) return;
+    const listing = readDirectoryEntriesAsync(directory).then(byName, (error: unknown) =>
+      isMissing(error) ? GONE : null,
+    );
+    this.#ahead.set(
+      directory,
+      listing.then((listed) => {
+        if (!this.#listed.has(directory)) this.#listed.set(directory, listed);
+      }),
+    );
+  }
+
+  /** Resolves when every listing `listAhead` started is done. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#ahead.values());
+    this.#ahead.clear();
   }
 
   /** Whether the directory lists `name` (false also when it cannot be read). */

@@ -7,7 +7,7 @@ import { cataloguedFreedBytes } from "../../core/retention/catalogued-bytes.ts";
 import { type PlanMeasure, type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
 import { entriesByRun, planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
 import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
-import { planDirectories, planEntries, withPlanMetrics } from "../catalog/prune-rows.ts";
+import { planEntries, withPlanMetrics } from "../catalog/prune-rows.ts";
 import { scanRootOf } from "../scan/walk-paths.ts";
 import { changeSinceCatalogued, listedChange, lstatOrNull } from "./catalog-freshness.ts";
 import { checkpointBytes } from "./checkpoint-bytes.ts";
@@ -93,9 +93,13 @@ function measureFromCatalog(decisions: readonly RetentionDecision[], listings: D
  */
 function rankableEntries(
   database: Database,
-  options: { readonly roots: readonly string[]; readonly policy: RetentionPolicy },
+  options: {
+    readonly roots: readonly string[];
+    readonly policy: RetentionPolicy;
+    readonly onEntry: ((entry: CatalogEntry) => void) | undefined;
+  },
 ): CatalogEntry[] {
-  const lean = planEntries(database, options.roots);
+  const lean = planEntries(database, options.roots, options.onEntry);
   if (options.policy.keepBest === null) return lean;
   if (options.policy.metric !== null)
     return withPlanMetrics(database, lean, {
@@ -176,11 +180,16 @@ function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined
 /** The catalog's checkpoints a plan decides over (`entries`), out of all those under its roots (`all`). */
 type PlanEntries = { readonly all: readonly CatalogEntry[]; readonly entries: readonly CatalogEntry[] };
 
-function readPlanEntries(database: Database, request: PrunePlanRequest): PlanEntries {
+function readPlanEntries(
+  database: Database,
+  request: PrunePlanRequest,
+  onEntry?: (entry: CatalogEntry) => void,
+): PlanEntries {
   const runDir = request.runDir;
   const all = rankableEntries(database, {
     roots: runDir === undefined ? request.roots : [runDir],
     policy: request.policy,
+    onEntry,
   });
   const entries =
     runDir === undefined
@@ -228,29 +237,34 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
 }
 
 /**
+ * Starts listing each entry's directory and its parent (where a tag directory's pointer files and run logs lie) as
+ * the entries are read; entries come directory by directory, so mostly the one before already did.
+ */
+function listingAhead(listings: DirectoryListings): (entry: CatalogEntry) => void {
+  let directory = "";
+  return ({ path }) => {
+    const cut = path.lastIndexOf("/");
+    if (cut === directory.length && path.startsWith(directory)) return;
+    directory = path.slice(0, Math.max(cut, 1));
+    listings.listAhead(directory);
+    listings.listAhead(dirname(directory));
+  };
+}
+
+/**
  * `buildPrunePlan`, with the directories that hold the checkpoints listed on other threads while this one reads
- * the catalog's rows (a 100k plan lists 2,000 directories). A plan for some runs (`--run`) lists what it needs
- * after the read.
+ * the catalog's rows (a 100k plan lists 2,000 directories). A plan for some runs (`--run`) lists only what it
+ * needs, after the read.
  */
 export async function buildPrunePlanListingAhead(
   database: Database,
   request: PrunePlanRequest,
 ): Promise<PrunePlan> {
   const listings = new DirectoryListings();
-  const ahead =
-    request.runFilter === undefined && request.runDir === undefined
-      ? listings.prefetch(withParents(planDirectories(database, request.roots)))
-      : Promise.resolve();
-  const read = readPlanEntries(database, request);
-  await ahead;
+  const everyRun = request.runFilter === undefined && request.runDir === undefined;
+  const read = readPlanEntries(database, request, everyRun ? listingAhead(listings) : undefined);
+  await listings.settled();
   return planFrom(read, request, listings);
-}
-
-/** The directories and their parents (where the pointer files of a tag directory's parent and run logs lie). */
-function withParents(directories: readonly string[]): Set<string> {
-  const all = new Set(directories);
-  for (const directory of directories) all.add(dirname(directory));
-  return all;
 }
 
 /**
