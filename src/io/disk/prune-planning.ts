@@ -171,8 +171,8 @@ function distinctRuns(entries: readonly CatalogEntry[]): Set<string> {
   return runs;
 }
 
-function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
-  if (filter === undefined) return [...entries];
+function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): readonly CatalogEntry[] {
+  if (filter === undefined) return entries;
   const wanted = filter.toLowerCase();
   return entries.filter((entry) => runOf(entry).toLowerCase().includes(wanted));
 }
