@@ -124,12 +124,12 @@ function rankableEntries(
  * lie under the same roots, unless a root is the path itself (then it is asked for that path).
  */
 function rootFinder(roots: readonly string[]): (path: string) => string {
-  let directory = "";
+  let directory: string | null = null;
   let root = "";
   return (path) => {
     if (roots.includes(path)) return scanRootOf(path, roots);
     const cut = path.lastIndexOf("/");
-    if (cut === directory.length && path.startsWith(directory)) return root;
+    if (directory !== null && cut === directory.length && path.startsWith(directory)) return root;
     directory = path.slice(0, cut);
     root = scanRootOf(path, roots);
     return root;
@@ -241,11 +241,11 @@ export function buildPrunePlan(database: Database, request: PrunePlanRequest): P
  * the entries are read; entries come directory by directory, so mostly the one before already did.
  */
 function listingAhead(listings: DirectoryListings): (entry: CatalogEntry) => void {
-  let directory = "";
+  let directory: string | null = null;
   return ({ path }) => {
-    const cut = path.lastIndexOf("/");
-    if (cut === directory.length && path.startsWith(directory)) return;
-    directory = path.slice(0, Math.max(cut, 1));
+    const cut = Math.max(path.lastIndexOf("/"), 1);
+    if (directory !== null && cut === directory.length && path.startsWith(directory)) return;
+    directory = path.slice(0, cut);
     listings.listAhead(directory);
     listings.listAhead(dirname(directory));
   };
