@@ -30,16 +30,23 @@ const PLAN_COLUMNS = [
 /** A row of `PLAN_COLUMNS` as bun:sqlite gives it (SQLite's integers fit a number: bigints are not asked for). */
 type PlanRow = Readonly<Record<(typeof PLAN_COLUMNS)[number], unknown>>;
 
-// Sets rather than `isOneOf`'s list scan: two lookups per row of a 100k plan.
-const STATUSES: ReadonlySet<unknown> = new Set(ENTRY_STATUSES);
-const SIDECAR_STATE_NAMES: ReadonlySet<unknown> = new Set(SIDECAR_STATES);
+/**
+ * Each name by itself, so an entry keeps the table's one string rather than its row's copy (200k fewer strings
+ * live in a 100k plan); maps rather than `isOneOf`'s list scan: two lookups per row.
+ */
+function namesOf<T extends string>(names: readonly T[]): ReadonlyMap<unknown, T> {
+  return new Map(names.map((name) => [name, name]));
+}
+
+const STATUSES = namesOf(ENTRY_STATUSES);
+const SIDECAR_STATE_NAMES = namesOf(SIDECAR_STATES);
 
 function statusOf(value: unknown): CatalogEntry["status"] {
-  return STATUSES.has(value) ? (value as CatalogEntry["status"]) : "unread";
+  return STATUSES.get(value) ?? "unread";
 }
 
 function sidecarOf(value: unknown): CatalogEntry["sidecar"] {
-  return SIDECAR_STATE_NAMES.has(value) ? (value as CatalogEntry["sidecar"]) : "missing";
+  return SIDECAR_STATE_NAMES.get(value) ?? "missing";
 }
 
 function text(value: unknown): string | null {
