@@ -3,7 +3,10 @@
 // Whole process from source and the plan in-process, beside `find -printf` listing the same files (the floor of
 // any tool that looks at every checkpoint) and `ckpt ls --json` on the same catalog.
 //   bun bench/prune-bench.ts [--runs 1000] [--per-run 100] [--repeat 3] [--dir /var/tmp] [--keep] [--binary dist/ckpt]
-// --binary dist/ckpt times the compiled binary too. Each round runs every command once, in turn.
+//     [--baseline /tmp/ckpt-before]
+// --binary dist/ckpt times the compiled binary too; --baseline another build of it (e.g. the branch point's), in
+// the same rounds, for a before/after that one change of load cannot tilt. Each round runs every command once, in
+// turn.
 // --keep builds the tree in DIR/ckpt-prune-bench-kept (or reuses it when there) and leaves it for the next run.
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     dir: { type: "string", default: "/tmp" },
     keep: { type: "boolean", default: false },
     binary: { type: "string" },
+    baseline: { type: "string" },
   },
 });
 const repo = resolve(import.meta.dir, "..");
@@ -156,13 +160,16 @@ try {
   console.log(`${runs * perRun} checkpoints in ${runs} runs; median of ${repeat}`);
   const prune = ["prune", root, "--keep-best", "3", "--keep-last", "5", "--no-scan", "--catalog", catalog];
   const ckpt = [process.execPath, main];
-  const binary = values.binary;
+  const { binary, baseline } = values;
   measureSideBySide([
     { name: "ckpt prune --keep-best 3 --keep-last 5 (dry run, from source)", command: [...ckpt, ...prune] },
     { name: "ckpt prune … --json (dry run, from source)", command: [...ckpt, ...prune, "--json"] },
     ...(binary === undefined
       ? []
       : [{ name: "ckpt prune … (dry run, compiled binary)", command: [binary, ...prune] }]),
+    ...(baseline === undefined
+      ? []
+      : [{ name: "ckpt prune … (dry run, --baseline binary)", command: [baseline, ...prune] }]),
     {
       name: "ckpt ls --json --no-scan (from source, same catalog)",
       command: [...ckpt, "ls", root, "--json", "--no-scan", "--catalog", catalog],

@@ -76,7 +76,7 @@ async function run(context: CommandContext): Promise<number> {
   }
   let shown = { toDelete: 0, key: "" };
   try {
-    shown = showDryRun(context, database, roots, values, interactive);
+    shown = await showDryRun(context, database, roots, values, interactive);
   } catch (error) {
     throw queryFailure(location, error);
   } finally {
@@ -96,16 +96,16 @@ async function run(context: CommandContext): Promise<number> {
  * The plan, printed; returns how many checkpoints it would delete, and which (`deletionKey`, only when a terminal
  * will be asked: a plan of 100k rows spends ~0.1 s making it).
  */
-function showDryRun(
+async function showDryRun(
   context: CommandContext,
   database: Database | null,
   roots: readonly string[],
   values: PruneValues,
   interactive: boolean,
-): { readonly toDelete: number; readonly key: string } {
+): Promise<{ readonly toDelete: number; readonly key: string }> {
   if (database === null)
     throw new AppError("not-found", `prune: the catalog does not exist yet; 'ckpt scan DIR' builds it`);
-  const { plan } = planWith(context, { database, roots, values, measure: "catalog" });
+  const { plan } = await planWith(context, { database, roots, values, measure: "catalog" });
   const totals = pruneTotals(plan.rows);
   const trailer =
     !interactive && totals.delete > 0

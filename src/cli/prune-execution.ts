@@ -1,10 +1,11 @@
+import type { Database } from "bun:sqlite";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { AppError } from "../core/errors/app-error.ts";
-import { deletionKey, pruneTotals } from "../core/retention/prune-report.ts";
+import { deletionKey, type PruneRow, type PruneTotals, pruneTotals } from "../core/retention/prune-report.ts";
 import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { tryLockCatalog } from "../io/catalog/catalog-lock.ts";
-import { executePrune, finishInterruptedPrunes, type PruneOutcome } from "../io/disk/prune-executor.ts";
+import { executePrune, finishInterruptedPrunes } from "../io/disk/prune-executor.ts";
 import type { PrunePlan } from "../io/disk/prune-planning.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";
@@ -29,28 +30,66 @@ export function lockForPrune(location: CatalogLocation, context: Pick<CommandCon
   );
 }
 
-/** What was done: the plan with the failures kept (or only the totals, after a question), and the trash hint. */
-function reportExecution(
-  context: CommandContext,
-  report: {
-    readonly plan: PrunePlan;
-    readonly failed: ReadonlySet<string>;
-    readonly values: PruneValues;
-    readonly summaryOnly: boolean;
+/** What an executed plan did: its rows as done (a deletion that failed: kept, with why) and their totals. */
+export type PruneDone = {
+  readonly rows: readonly PruneRow[];
+  readonly totals: PruneTotals;
+  /** What went wrong, one message per checkpoint that could not be removed (each also given to `onFailure`). */
+  readonly failures: readonly string[];
+};
+
+/**
+ * Removes what the plan deletes through the executor (`executePrune`): for `ckpt prune --yes` and the TUI's `d`
+ * alike. `onFailure`: each failure as it happens, its message with paths as the user reads them.
+ */
+export function deletePlanned(
+  database: Database,
+  plan: PrunePlan,
+  execution: {
+    readonly mode: "trash" | "delete";
+    readonly now: () => number;
+    readonly show: (message: string) => string;
+    readonly onFailure?: (message: string) => void;
   },
-): void {
-  const { plan, failed, values } = report;
+): PruneDone {
+  const failures: string[] = [];
+  const outcomes = executePrune(database, plan.targets, {
+    mode: execution.mode,
+    now: execution.now,
+    onOutcome: (outcome) => {
+      if (outcome.kind !== "failed") return;
+      const message = execution.show(outcome.message);
+      failures.push(message);
+      execution.onFailure?.(message);
+    },
+  });
+  const failed = new Set(outcomes.flatMap((outcome) => (outcome.kind === "failed" ? [outcome.path] : [])));
   const rows = plan.rows.map((row) =>
     failed.has(row.path)
       ? { ...row, action: "keep" as const, reason: "failed to delete (see above)", bytes: 0 }
       : row,
   );
-  if (report.summaryOnly) {
-    const totals = pruneTotals(rows);
-    context.stdout.write(
-      `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed\n`,
-    );
-  } else printPlan(context, { plan: { ...plan, rows }, executed: true, json: values.json });
+  return { rows, totals: pruneTotals(rows), failures };
+}
+
+/** `deleted 92 of 100 checkpoints, 1.2 GB freed`: what an executed prune says when not listing every row. */
+export function executedSummary(totals: PruneTotals): string {
+  return `deleted ${totals.delete} of ${totals.checkpoints} checkpoints, ${formatBytes(totals.bytes_freed)} freed`;
+}
+
+/** What was done: the plan with the failures kept (or only the totals, after a question), and the trash hint. */
+function reportExecution(
+  context: CommandContext,
+  report: {
+    readonly plan: PrunePlan;
+    readonly done: PruneDone;
+    readonly values: PruneValues;
+    readonly summaryOnly: boolean;
+  },
+): void {
+  const { plan, done, values } = report;
+  if (report.summaryOnly) context.stdout.write(`${executedSummary(done.totals)}\n`);
+  else printPlan(context, { plan: { ...plan, rows: done.rows }, executed: true, json: values.json });
   if (values.trash && !values.json)
     context.stdout.write(
       `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
@@ -65,12 +104,12 @@ export type PruneExecuteOptions = {
 };
 
 /** Under the catalog's lock: plans again, against the disk, deletes what that plan deletes, and says what was done. */
-export function executePlan(
+export async function executePlan(
   context: CommandContext,
   location: CatalogLocation,
   roots: readonly string[],
   options: PruneExecuteOptions,
-): number {
+): Promise<number> {
   const { values } = options;
   using _lock = lockForPrune(location, context);
   const database = openCatalogForWriting(location.path, { now: context.now, checkIntegrity: false });
@@ -78,24 +117,21 @@ export function executePlan(
     const { finished } = finishInterruptedPrunes(database, roots);
     if (finished > 0)
       context.stderr.write(`ckpt: finished ${finished} removals an interrupted prune had begun\n`);
-    const { plan } = planWith(context, { database, roots, values, measure: "disk" });
+    const { plan } = await planWith(context, { database, roots, values, measure: "disk" });
     if (options.confirmed !== undefined && deletionKey(plan.rows) !== options.confirmed) {
       context.stderr.write(
         "ckpt: prune: the checkpoints changed since the plan was shown; nothing was deleted: run 'ckpt prune' again\n",
       );
       return 1;
     }
-    const show = displayMessageFrom(context.cwd);
-    const outcomes: PruneOutcome[] = executePrune(database, plan.targets, {
+    const done = deletePlanned(database, plan, {
       mode: values.trash ? "trash" : "delete",
       now: context.now,
-      onOutcome: (outcome) => {
-        if (outcome.kind === "failed") context.stderr.write(`ckpt: prune: ${show(outcome.message)}\n`);
-      },
+      show: displayMessageFrom(context.cwd),
+      onFailure: (message) => context.stderr.write(`ckpt: prune: ${message}\n`),
     });
-    const failed = new Set(outcomes.flatMap((outcome) => (outcome.kind === "failed" ? [outcome.path] : [])));
-    reportExecution(context, { plan, failed, ...options });
-    return failed.size > 0 ? 1 : 0;
+    reportExecution(context, { plan, done, ...options });
+    return done.failures.length > 0 ? 1 : 0;
   } finally {
     database.close();
   }

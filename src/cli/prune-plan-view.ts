@@ -3,7 +3,7 @@ import { AppError } from "../core/errors/app-error.ts";
 import { type PlanMeasure, pruneTotals, renderPrunePlan, sizesNote } from "../core/retention/prune-report.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
-import { behindDiskRefusal, buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
+import { behindDiskRefusal, buildPrunePlanListingAhead, type PrunePlan } from "../io/disk/prune-planning.ts";
 import type { CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
@@ -35,14 +35,14 @@ export type PlanAsk = {
   readonly measure: PlanMeasure;
 };
 
-export function planWith(context: CommandContext, ask: PlanAsk): Planned {
+export async function planWith(context: CommandContext, ask: PlanAsk): Promise<Planned> {
   const { database, roots, values } = ask;
   const metric =
     values.metric === undefined
       ? null
       : resolveMetricFlag("prune", values.metric, metricNamesFor(database, values)).key;
   const policy: RetentionPolicy = policyFromFlags("prune", values, metric);
-  const plan = buildPrunePlan(database, {
+  const plan = await buildPrunePlanListingAhead(database, {
     roots,
     policy,
     now: context.now(),

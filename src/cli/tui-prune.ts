@@ -1,12 +1,11 @@
 import type { Database } from "bun:sqlite";
-import { formatBytes } from "../core/catalog/human-units.ts";
 import { fail, ok, type Result } from "../core/result.ts";
-import { deletionKey, pruneTotals } from "../core/retention/prune-report.ts";
+import { deletionKey } from "../core/retention/prune-report.ts";
 import { parseRetainSpec } from "../core/retention/retain-spec.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
 import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
-import { executePrune, finishInterruptedPrunes } from "../io/disk/prune-executor.ts";
+import { finishInterruptedPrunes } from "../io/disk/prune-executor.ts";
 import { behindDiskRefusal, buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
 import type { PrunePreview, TuiPruner } from "../tui/prune-preview.ts";
@@ -14,7 +13,7 @@ import { openForQuery, recordedRoots } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";
 import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
-import { lockForPrune } from "./prune-execution.ts";
+import { deletePlanned, executedSummary, lockForPrune } from "./prune-execution.ts";
 
 export type TuiPruneSession = {
   readonly context: Pick<CommandContext, "now" | "cwd">;
@@ -83,22 +82,14 @@ function deleteAsPlanned(session: TuiPruneSession, database: Database, previewed
   const plan: PrunePlan = planned.data.plan;
   if (deletionKey(plan.rows) !== deletionKey(previewed.rows))
     return "the run changed since the preview; nothing was deleted: press d again";
-  const show = displayMessageFrom(session.context.cwd);
-  const failures: string[] = [];
-  const outcomes = executePrune(database, plan.targets, {
+  const done = deletePlanned(database, plan, {
     mode: "delete",
     now: session.context.now,
-    onOutcome: (outcome) => {
-      if (outcome.kind === "failed") failures.push(show(outcome.message));
-    },
+    show: displayMessageFrom(session.context.cwd),
   });
-  const removed = outcomes.filter((outcome) => outcome.kind === "removed");
-  const freed = removed.reduce(
-    (total, outcome) => total + (outcome.kind === "removed" ? outcome.bytes : 0),
-    0,
-  );
-  const done = `deleted ${removed.length} of ${pruneTotals(plan.rows).checkpoints} checkpoints, ${formatBytes(freed)} freed`;
-  return failures.length === 0 ? done : `${done}; ${failures.length} failed: ${failures[0]}`;
+  const [first] = done.failures;
+  const summary = executedSummary(done.totals);
+  return first === undefined ? summary : `${summary}; ${done.failures.length} failed: ${first}`;
 }
 
 async function execute(session: TuiPruneSession, previewed: PrunePreview): Promise<string> {

@@ -24,5 +24,7 @@ export function isFrameworkBestFile(framework: string | null, path: string): boo
 
 /** Whether `path` is a framework's rolling "last" file. */
 export function isLastFile(path: string): boolean {
-  return LAST_FILE.test(baseName(path));
+  // Asked for every checkpoint of a plan: a name not starting with "last" needs no slice and no regex.
+  const start = path.lastIndexOf("/") + 1;
+  return path.startsWith("last", start) && LAST_FILE.test(path.slice(start));
 }

@@ -40,16 +40,14 @@ export type PruneTotals = {
   readonly bytes_freed: number;
 };
 
-export function pruneRows(
-  decisions: readonly RetentionDecision[],
-  bytesOf: (decision: RetentionDecision) => number,
-): PruneRow[] {
-  return decisions.map((decision) => ({
+/** The decisions as rows; `bytes`: what each frees, in the decisions' order. */
+export function pruneRows(decisions: readonly RetentionDecision[], bytes: readonly number[]): PruneRow[] {
+  return decisions.map((decision, at) => ({
     path: decision.entry.path,
     run: decision.run,
     action: decision.action,
     reason: decision.reason,
-    bytes: bytesOf(decision),
+    bytes: bytes[at] ?? 0,
   }));
 }
 
@@ -84,25 +82,57 @@ function escapedEach(texts: readonly string[]): readonly string[] {
   return escapeControl(joined) === joined ? texts : texts.map(escapeControl);
 }
 
+/** Runs of spaces by length, made once each: the names of a run are padded to one width. */
+const PADDING: string[] = [""];
+
+function padding(length: number): string {
+  for (let made = PADDING.length; made <= length; made++) PADDING.push(" ".repeat(made));
+  return PADDING[length] ?? "";
+}
+
 /**
- * One run's lines. A checkpoint under the run is named relative to it and escaped here (no working-directory
- * arithmetic per row: 100k rows are printed); any other path, and the run itself, as `show` says. Reasons carry
- * names from disk (`link to last.ckpt`), so they are escaped too.
+ * One run's lines, added to `text`. A checkpoint under the run is named relative to it and escaped here (no
+ * working-directory arithmetic per row: 100k rows are printed); any other path, and the run itself, as `show`
+ * says. Reasons carry names from disk (`link to last.ckpt`), so they are escaped too.
  */
-function runLines(run: string, rows: readonly PruneRow[], show: (path: string) => string): string[] {
+function addRunLines(
+  run: string,
+  rows: readonly PruneRow[],
+  text: { show: (path: string) => string; parts: string[] },
+) {
   const prefix = `${run}/`;
   const under = escapedEach(
     rows.map((row) => (row.path.startsWith(prefix) ? row.path.slice(prefix.length) : "")),
   );
-  const names = rows.map((row, at) => (row.path.startsWith(prefix) ? (under[at] ?? "") : show(row.path)));
+  const names = rows.map((row, at) =>
+    row.path.startsWith(prefix) ? (under[at] ?? "") : text.show(row.path),
+  );
   const reasons = escapedEach(rows.map((row) => row.reason));
-  const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
-  const lines = [runHeader(run, rows, show)];
+  let width = 0;
+  for (const name of names) if (name.length > width) width = name.length;
+  const { parts } = text;
+  parts.push(runHeader(run, rows, text.show), "\n");
   rows.forEach((row, at) => {
-    const name = (names[at] ?? "").padEnd(width);
-    lines.push(`  ${row.action === "keep" ? "keep  " : "delete"}  ${name}  ${reasons[at] ?? ""}`);
+    const name = names[at] ?? "";
+    const action = row.action === "keep" ? "  keep    " : "  delete  ";
+    parts.push(action, name, padding(width - name.length), "  ", reasons[at] ?? "", "\n");
   });
-  return lines;
+}
+
+/** The rows by run, in the order runs first appear (a plan's come run by run: each run is one slice). */
+function rowsByRun(rows: readonly PruneRow[]): Map<string, PruneRow[]> {
+  const byRun = new Map<string, PruneRow[]>();
+  let from = 0;
+  while (from < rows.length) {
+    const run = (rows[from] as PruneRow).run;
+    let to = from + 1;
+    while (to < rows.length && (rows[to] as PruneRow).run === run) to++;
+    const known = byRun.get(run);
+    if (known === undefined) byRun.set(run, rows.slice(from, to));
+    else known.push(...rows.slice(from, to));
+    from = to;
+  }
+  return byRun;
 }
 
 /**
@@ -113,18 +143,12 @@ export function renderPrunePlan(
   rows: readonly PruneRow[],
   options: { readonly show: (path: string) => string; readonly executed: boolean },
 ): string {
-  const byRun = new Map<string, PruneRow[]>();
-  for (const row of rows) {
-    const list = byRun.get(row.run);
-    if (list === undefined) byRun.set(row.run, [row]);
-    else list.push(row);
-  }
-  const lines: string[] = [];
-  for (const [run, runRows] of byRun) lines.push(...runLines(run, runRows, options.show));
+  const text = { show: options.show, parts: [] as string[] };
+  for (const [run, runRows] of rowsByRun(rows)) addRunLines(run, runRows, text);
   const totals = pruneTotals(rows);
   const verb = options.executed ? "deleted" : "to delete";
-  lines.push(
-    `total: ${totals.delete} of ${totals.checkpoints} checkpoints ${verb}, ${formatBytes(totals.bytes_freed)} ${options.executed ? "freed" : "to free"}`,
+  text.parts.push(
+    `total: ${totals.delete} of ${totals.checkpoints} checkpoints ${verb}, ${formatBytes(totals.bytes_freed)} ${options.executed ? "freed" : "to free"}\n`,
   );
-  return `${lines.join("\n")}\n`;
+  return text.parts.join("");
 }

@@ -1,7 +1,7 @@
-import { bestRankOptions, bestRuleOf, entryMetricValue, runOf } from "../catalog/best-entries.ts";
+import { bestRankOptions, bestRuleOf, runOf } from "../catalog/best-entries.ts";
 import type { CatalogEntry } from "../catalog/catalog-entry.ts";
 import { formatAge } from "../catalog/human-units.ts";
-import { rankBy } from "../metrics/best-checkpoint.ts";
+import { type RankOptions, rankBy } from "../metrics/best-checkpoint.ts";
 import { isLastFile } from "../metrics/framework-best-file.ts";
 import type { RetentionPolicy } from "./retention-policy.ts";
 import {
@@ -10,6 +10,8 @@ import {
   pointerIndex,
   protectionsOf,
   type RetentionPointer,
+  type RunProtection,
+  runActiveReason,
 } from "./retention-protections.ts";
 
 export const RETENTION_ACTIONS = ["keep", "delete"] as const;
@@ -39,20 +41,26 @@ export type RetentionInput = {
   readonly settleMs?: number;
 };
 
+/** A run's ranks, by index in its entries (ordered by path). */
 type RunRanks = {
-  /** Complete entries newest first: by step, epoch, then mtime and path. */
-  readonly newest: readonly CatalogEntry[];
-  /** By path (a string key: cheaper than the entry object), 1 for the newest complete entry, 2 for the next, … */
-  readonly age: ReadonlyMap<string, number>;
-  /** By path, the rank by the run's metric of each complete entry that has a value. */
-  readonly best: ReadonlyMap<string, number>;
+  /** How many of the run's checkpoints are complete (ranked). */
+  readonly total: number;
+  /** The index of the newest complete entry, -1 when there is none. */
+  readonly latest: number;
+  /** 1 for the newest complete entry, 2 for the next, …; 0 for an entry not ranked. */
+  readonly age: readonly number[];
+  /** The rank by the run's metric of each complete entry that has a value; 0 for the others. */
+  readonly best: readonly number[];
   readonly metric: string | null;
+  /** ` of 9 by hmean`: how every rank in the run ends. */
+  readonly ofTotalBy: string;
 };
 
 type Position = (entry: CatalogEntry) => number | null;
 
-/** An entry with its sort keys, computed once rather than in every comparison. */
+/** An entry's index with its sort keys, computed once rather than in every comparison. */
 type Dated = {
+  readonly at: number;
   readonly entry: CatalogEntry;
   readonly first: number;
   readonly second: number;
@@ -67,111 +75,197 @@ function compareDated(a: Dated, b: Dated): number {
 }
 
 /**
- * Newest first by the run's own clock: its steps when every checkpoint records one, else its epochs when every
- * one does (Ultralytics' `last.pt` has an epoch but no step), else file times. At the same point the framework's
- * rolling last file is the resume point, then the newer file, then the path.
+ * The indices of `complete`, newest first by the run's own clock: its steps when every checkpoint records one,
+ * else its epochs when every one does (Ultralytics' `last.pt` has an epoch but no step), else file times. At the
+ * same point the framework's rolling last file is the resume point, then the newer file, then the path.
  */
-function newestFirst(entries: readonly CatalogEntry[]): CatalogEntry[] {
+function newestFirst(entries: readonly CatalogEntry[], complete: readonly number[]): number[] {
   const step: Position = (entry) => entry.global_step;
   const epoch: Position = (entry) => entry.epoch;
-  const usable = (position: Position) => entries.every((entry) => position(entry) !== null);
+  const usable = (position: Position) =>
+    complete.every((at) => position(entries[at] as CatalogEntry) !== null);
   const none: Position = () => null;
   const [first, second] = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [none, none];
   const key = (position: Position, entry: CatalogEntry) => position(entry) ?? Number.NEGATIVE_INFINITY;
-  const dated = entries.map(
-    (entry): Dated => ({
+  const dated = complete.map((at): Dated => {
+    const entry = entries[at] as CatalogEntry;
+    return {
+      at,
       entry,
       first: key(first, entry),
       second: key(second, entry),
       last: isLastFile(entry.path) ? 1 : 0,
-    }),
+    };
+  });
+  return dated.sort(compareDated).map(({ at }) => at);
+}
+
+/** Rank options over indices into `entries`: ranking indices tells each entry's rank without a lookup by entry. */
+function byIndex(entries: readonly CatalogEntry[], options: RankOptions<CatalogEntry>): RankOptions<number> {
+  const of = (at: number) => entries[at] as CatalogEntry;
+  const { preferred, step, epoch, demoted, path } = options;
+  return {
+    metric: (at) => options.metric(of(at)),
+    higherIsBetter: options.higherIsBetter,
+    ...(preferred === undefined ? {} : { preferred: (at: number) => preferred(of(at)) }),
+    ...(step === undefined ? {} : { step: (at: number) => step(of(at)) }),
+    ...(epoch === undefined ? {} : { epoch: (at: number) => epoch(of(at)) }),
+    ...(demoted === undefined ? {} : { demoted: (at: number) => demoted(of(at)) }),
+    ...(path === undefined ? {} : { path: (at: number) => path(of(at)) }),
+  };
+}
+
+/** Each complete entry's rank by the run's metric (`ckpt best`'s rule) into `best`; the metric's name. */
+function rankByMetric(
+  entries: readonly CatalogEntry[],
+  complete: readonly number[],
+  options: { readonly policy: RetentionPolicy; readonly best: number[] },
+): string | null {
+  const { policy, best } = options;
+  if (policy.keepBest === null) return policy.metric;
+  const rule = bestRuleOf(
+    complete.map((at) => entries[at] as CatalogEntry),
+    policy.metric ?? undefined,
   );
-  return dated.sort(compareDated).map(({ entry }) => entry);
+  if (rule === null) return policy.metric;
+  const rank = bestRankOptions(rule);
+  rankBy(complete, byIndex(entries, rank)).forEach((at, place) => {
+    if (Number.isFinite(rank.metric(entries[at] as CatalogEntry) ?? Number.NaN)) best[at] = place + 1;
+  });
+  return rule.metric;
 }
 
-function ranksOf(complete: readonly CatalogEntry[], policy: RetentionPolicy): RunRanks {
-  const newest = newestFirst(complete);
-  const rule = policy.keepBest === null ? null : bestRuleOf(complete, policy.metric ?? undefined);
-  const best = new Map<string, number>();
-  if (rule !== null) {
-    const ranked = rankBy(complete, bestRankOptions(rule));
-    ranked.forEach((entry, at) => {
-      if (Number.isFinite(entryMetricValue(entry, rule.metric) ?? Number.NaN)) best.set(entry.path, at + 1);
-    });
-  }
-  const age = new Map(newest.map((entry, at) => [entry.path, at + 1]));
-  return { newest, age, best, metric: rule?.metric ?? policy.metric };
+function ranksOf(entries: readonly CatalogEntry[], policy: RetentionPolicy): RunRanks {
+  const complete: number[] = [];
+  entries.forEach((entry, at) => {
+    if (isComplete(entry)) complete.push(at);
+  });
+  const newest = newestFirst(entries, complete);
+  const age = new Array<number>(entries.length).fill(0);
+  newest.forEach((at, place) => {
+    age[at] = place + 1;
+  });
+  const best = new Array<number>(entries.length).fill(0);
+  const metric = rankByMetric(entries, complete, { policy, best });
+  const total = complete.length;
+  return { total, latest: newest[0] ?? -1, age, best, metric, ofTotalBy: ` of ${total} by ${metric}` };
 }
 
-function ruleReasons(entry: CatalogEntry, ranks: RunRanks, input: RetentionInput): string[] {
-  const { policy, now } = input;
-  const total = ranks.newest.length;
-  const reasons: string[] = [];
-  const rank = ranks.best.get(entry.path);
-  if (policy.keepBest !== null && rank !== undefined && rank <= policy.keepBest)
-    reasons.push(`best ${rank} of ${total} by ${ranks.metric}`);
-  if (policy.keepBest !== null && rank === undefined && !policy.deleteUnranked)
-    reasons.push(`no ${ranks.metric ?? "primary metric"} value`);
-  const age = ranks.age.get(entry.path) ?? total + 1;
-  if (policy.keepLast !== null && age <= policy.keepLast) reasons.push(`last ${age} of ${total}`);
+/** One run's checkpoints (ordered by path) and their ranks. */
+type RankedRun = { readonly entries: readonly CatalogEntry[]; readonly ranks: RunRanks };
+
+/** The rules' reasons to keep the entry, added to `reasons`. */
+function addRuleReasons(
+  at: number,
+  run: RankedRun,
+  reasons: { readonly input: RetentionInput; readonly into: string[] },
+) {
+  const { policy, now } = reasons.input;
+  const { ranks } = run;
+  const entry = run.entries[at] as CatalogEntry;
+  const total = ranks.total;
+  const into = reasons.into;
+  const rank = ranks.best[at] ?? 0;
+  if (policy.keepBest !== null && rank !== 0 && rank <= policy.keepBest)
+    into.push(`best ${rank} of ${total} by ${ranks.metric}`);
+  if (policy.keepBest !== null && rank === 0 && !policy.deleteUnranked)
+    into.push(`no ${ranks.metric ?? "primary metric"} value`);
+  const age = ranks.age[at] || total + 1;
+  if (policy.keepLast !== null && age <= policy.keepLast) into.push(`last ${age} of ${total}`);
   const every = policy.keepEvery;
   const position = every === null ? null : every.unit === "steps" ? entry.global_step : entry.epoch;
   if (every !== null && position !== null && position % every.count === 0)
-    reasons.push(
+    into.push(
       `every ${every.count} ${every.unit} (${every.unit === "steps" ? "step" : "epoch"} ${position})`,
     );
   if (policy.keepSinceMs !== null && now - entry.mtime_ms <= policy.keepSinceMs)
-    reasons.push(`modified within ${formatAge(policy.keepSinceMs, 0)}`);
-  return reasons;
+    into.push(`modified within ${formatAge(policy.keepSinceMs, 0)}`);
+}
+
+/** Counts as text, made once each: a 100k plan says "rank 7" and "newest 93" ~200k times. */
+const COUNT_TEXTS: string[] = [];
+
+function countText(count: number): string {
+  if (count >= 4096) return String(count);
+  COUNT_TEXTS[count] ??= String(count);
+  return COUNT_TEXTS[count];
 }
 
 /** Why no rule kept it: its rank by the metric and its place among the newest. */
-function deleteReason(entry: CatalogEntry, ranks: RunRanks, policy: RetentionPolicy): string {
-  const total = ranks.newest.length;
+function deleteReason(at: number, ranks: RunRanks, policy: RetentionPolicy): string {
+  const total = ranks.total;
   let reason = "";
   const add = (part: string) => {
     reason = reason === "" ? part : `${reason}, ${part}`;
   };
-  const rank = ranks.best.get(entry.path);
+  const rank = ranks.best[at] ?? 0;
   if (policy.keepBest !== null)
-    add(
-      rank === undefined
-        ? `no ${ranks.metric ?? "metric"} value`
-        : `rank ${rank} of ${total} by ${ranks.metric}`,
-    );
-  if (policy.keepLast !== null) add(`newest ${ranks.age.get(entry.path)} of ${total}`);
+    add(rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${countText(rank)}${ranks.ofTotalBy}`);
+  if (policy.keepLast !== null) add(`newest ${countText(ranks.age[at] ?? 0)} of ${countText(total)}`);
   if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
   if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
   return reason;
 }
 
-function runActivity(
-  entries: readonly CatalogEntry[],
-  logs: ReadonlyMap<string, number>,
-): Map<string, number> {
-  const activity = new Map(logs);
-  for (const entry of entries) {
-    const run = runOf(entry);
-    activity.set(run, Math.max(activity.get(run) ?? Number.NEGATIVE_INFINITY, entry.mtime_ms));
-  }
-  return activity;
+/** The newest change of the run's files: its log files' (`logs`), else its checkpoints'. */
+function runActivity(entries: readonly CatalogEntry[], logs: number | undefined): number {
+  let newest = logs ?? Number.NEGATIVE_INFINITY;
+  for (const entry of entries) if (entry.mtime_ms > newest) newest = entry.mtime_ms;
+  return newest;
 }
 
+/** One run's decisions, appended to `decisions` in the order of its entries. */
 function decideRun(
-  run: string,
-  entries: readonly CatalogEntry[],
+  run: { readonly dir: string; readonly entries: readonly CatalogEntry[] },
   input: RetentionInput,
-  context: ProtectionContext,
-) {
-  const ranks = ranksOf(entries.filter(isComplete), input.policy);
-  const latest = ranks.newest[0];
-  return entries.map((entry): RetentionDecision => {
-    const reasons = protectionsOf(entry, run, context);
-    if (entry === latest) reasons.unshift("latest");
-    if (isComplete(entry)) reasons.push(...ruleReasons(entry, ranks, input));
-    if (reasons.length > 0) return { entry, run, action: "keep", reason: reasons.join(", ") };
-    return { entry, run, action: "delete", reason: deleteReason(entry, ranks, input.policy) };
+  decisions: { readonly context: ProtectionContext; readonly into: RetentionDecision[] },
+): void {
+  const { dir, entries } = run;
+  const ranked: RankedRun = { entries, ranks: ranksOf(entries, input.policy) };
+  const activity = runActivity(entries, input.logActivity?.get(dir));
+  const context: RunProtection = {
+    ...decisions.context,
+    runActive: runActiveReason(activity, decisions.context),
+  };
+  entries.forEach((entry, at) => {
+    const reasons = protectionsOf(entry, context);
+    if (at === ranked.ranks.latest) reasons.unshift("latest");
+    if (isComplete(entry)) addRuleReasons(at, ranked, { input, into: reasons });
+    decisions.into.push(
+      reasons.length > 0
+        ? { entry, run: dir, action: "keep", reason: reasons.join(", ") }
+        : { entry, run: dir, action: "delete", reason: deleteReason(at, ranked.ranks, input.policy) },
+    );
   });
+}
+
+/** The entries by run, each run's in the order given (a run's entries mostly come one after another). */
+export function entriesByRun(entries: readonly CatalogEntry[]): Map<string, CatalogEntry[]> {
+  const runs = new Map<string, CatalogEntry[]>();
+  let run: string | null = null;
+  let list: CatalogEntry[] = [];
+  for (const entry of entries) {
+    const its = runOf(entry);
+    if (its !== run) {
+      run = its;
+      const known = runs.get(its);
+      list = known ?? [];
+      if (known === undefined) runs.set(its, list);
+    }
+    list.push(entry);
+  }
+  return runs;
+}
+
+function byPath(a: CatalogEntry, b: CatalogEntry): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The entries ordered by path; entries already in that order (as a catalog often gives them) are not sorted. */
+function sortedByPath(entries: CatalogEntry[]): CatalogEntry[] {
+  for (let at = 1; at < entries.length; at++)
+    if (byPath(entries[at - 1] as CatalogEntry, entries[at] as CatalogEntry) > 0) return entries.sort(byPath);
+  return entries;
 }
 
 /**
@@ -181,23 +275,16 @@ function decideRun(
  * `ckpt best` picks (`bestRuleOf`, `bestRankOptions`).
  */
 export function planRetention(input: RetentionInput): RetentionDecision[] {
-  const runs = new Map<string, CatalogEntry[]>();
-  for (const entry of input.entries) {
-    const run = runOf(entry);
-    const list = runs.get(run);
-    if (list === undefined) runs.set(run, [entry]);
-    else list.push(entry);
-  }
+  const runs = entriesByRun(input.entries);
   const context: ProtectionContext = {
     now: input.now,
     settleMs: input.settleMs ?? 0,
     activeWindowMs: input.policy.activeWindowMs,
     includeActive: input.policy.includeActive,
     pointers: pointerIndex(input.entries, input.pointers ?? []),
-    runActivity: runActivity(input.entries, input.logActivity ?? new Map()),
   };
-  return [...runs.keys()].sort().flatMap((run) => {
-    const entries = (runs.get(run) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return decideRun(run, entries, input, context);
-  });
+  const into: RetentionDecision[] = [];
+  for (const dir of [...runs.keys()].sort())
+    decideRun({ dir, entries: sortedByPath(runs.get(dir) ?? []) }, input, { context, into });
+  return into;
 }

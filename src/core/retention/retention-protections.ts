@@ -11,6 +11,12 @@ export type RetentionPointer = {
   readonly name: string;
 };
 
+/** Pointer names by the path they name (a checkpoint or a directory), and the shortest such path's length. */
+export type PointerIndex = {
+  readonly byTarget: ReadonlyMap<string, readonly string[]>;
+  readonly shortest: number;
+};
+
 /** What protects checkpoints whatever the rules say; every field is computed once per plan. */
 export type ProtectionContext = {
   readonly now: number;
@@ -18,11 +24,20 @@ export type ProtectionContext = {
   readonly settleMs: number;
   readonly activeWindowMs: number;
   readonly includeActive: boolean;
-  /** Pointer names by the path they name (a checkpoint or a directory). */
-  readonly pointers: ReadonlyMap<string, readonly string[]>;
-  /** Per run, the newest change of any of its checkpoints or log files (epoch ms). */
-  readonly runActivity: ReadonlyMap<string, number>;
+  readonly pointers: PointerIndex;
 };
+
+/** The context for one run's checkpoints: why the whole run is left alone, if it is (said once per run). */
+export type RunProtection = ProtectionContext & { readonly runActive: string | null };
+
+/**
+ * Why every checkpoint of a run stays: a checkpoint or log file of it changed within the active window (`activity`:
+ * the newest such change, epoch ms), unless active runs are included. Null when the run may be pruned.
+ */
+export function runActiveReason(activity: number, context: ProtectionContext): string | null {
+  if (context.includeActive || !(context.now - activity < context.activeWindowMs)) return null;
+  return `run active (a file changed ${formatAge(context.now, activity)} ago)`;
+}
 
 /** Whether the checkpoint was read whole: only those are ranked, counted as the latest, or deleted. */
 export function isComplete(entry: CatalogEntry): boolean {
@@ -33,25 +48,32 @@ export function isComplete(entry: CatalogEntry): boolean {
 export function pointerIndex(
   entries: readonly CatalogEntry[],
   pointers: readonly RetentionPointer[],
-): Map<string, string[]> {
-  const index = new Map<string, string[]>();
-  const add = (target: string, name: string) => index.set(target, [...(index.get(target) ?? []), name]);
+): PointerIndex {
+  const byTarget = new Map<string, string[]>();
+  let shortest = Number.POSITIVE_INFINITY;
+  const add = (target: string, name: string) => {
+    byTarget.set(target, [...(byTarget.get(target) ?? []), name]);
+    shortest = Math.min(shortest, target.length);
+  };
   for (const entry of entries) if (entry.alias_of !== null) add(entry.alias_of, baseName(entry.path));
   for (const pointer of pointers) add(pointer.target.replace(/\/+$/, ""), pointer.name);
-  return index;
+  return { byTarget, shortest };
 }
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** Names of the pointers that name the entry itself or a directory it lies in (looked up per ancestor). */
-function pointedBy(entry: CatalogEntry, pointers: ReadonlyMap<string, readonly string[]>): readonly string[] {
-  if (pointers.size === 0) return [];
+/**
+ * Names of the pointers that name the entry itself or a directory it lies in (looked up per ancestor, down to the
+ * shortest path any pointer names).
+ */
+function pointedBy(entry: CatalogEntry, pointers: PointerIndex): readonly string[] {
+  if (pointers.byTarget.size === 0) return [];
   let names: string[] | null = null;
   const path = entry.path;
-  for (let end = path.length; end > 0; end = path.lastIndexOf("/", end - 1)) {
-    const found = pointers.get(end === path.length ? path : path.slice(0, end));
+  for (let end = path.length; end > 0 && end >= pointers.shortest; end = path.lastIndexOf("/", end - 1)) {
+    const found = pointers.byTarget.get(end === path.length ? path : path.slice(0, end));
     if (found === undefined) continue;
     names ??= [];
     for (const name of found) if (!names.includes(name)) names.push(name);
@@ -63,7 +85,7 @@ function pointedBy(entry: CatalogEntry, pointers: ReadonlyMap<string, readonly s
  * Why an entry must stay whatever the rules say (each reason once), or an empty list. The newest complete
  * checkpoint of the run is protected by the plan, which knows the run's order.
  */
-export function protectionsOf(entry: CatalogEntry, run: string, context: ProtectionContext): string[] {
+export function protectionsOf(entry: CatalogEntry, context: RunProtection): string[] {
   const reasons: string[] = [];
   if (entry.alias_of !== null) reasons.push(`link to ${baseName(entry.alias_of)}`);
   else if (entry.status === "incomplete") reasons.push("incomplete: still being written");
@@ -74,8 +96,6 @@ export function protectionsOf(entry: CatalogEntry, run: string, context: Protect
   if (context.now - entry.mtime_ms < context.settleMs)
     reasons.push(`not settled (changed ${formatAge(context.now, entry.mtime_ms)} ago)`);
   for (const name of pointedBy(entry, context.pointers)) reasons.push(`target of ${name}`);
-  const active = context.runActivity.get(run);
-  if (!context.includeActive && active !== undefined && context.now - active < context.activeWindowMs)
-    reasons.push(`run active (a file changed ${formatAge(context.now, active)} ago)`);
+  if (context.runActive !== null) reasons.push(context.runActive);
   return reasons;
 }

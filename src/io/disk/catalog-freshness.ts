@@ -1,8 +1,8 @@
 import { lstatSync, type Stats } from "node:fs";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { checkpointDirectoryFacts } from "../checkpoint/checkpoint-dir-identity.ts";
-import { type DirectoryEntry, fsPath } from "../fs/fs-path.ts";
-import type { DirectoryListings } from "./directory-listings.ts";
+import { fsPath } from "../fs/fs-path.ts";
+import type { DirectoryListings, ListedType } from "./directory-listings.ts";
 
 /** The path's own stats (a symlink as itself), or null when it is not there. */
 export function lstatOrNull(path: string): Stats | null {
@@ -32,7 +32,7 @@ export function changeSinceCatalogued(entry: CatalogEntry, looked?: Stats | null
 }
 
 /** Some file systems list names without their type (`DT_UNKNOWN`): such a name's kind is not known here. */
-function hasKnownType(listed: DirectoryEntry): boolean {
+function hasKnownType(listed: ListedType): boolean {
   return (
     listed.isFile() ||
     listed.isDirectory() ||

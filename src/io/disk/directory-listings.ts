@@ -1,13 +1,48 @@
-import { type DirectoryEntry, readDirectoryEntries } from "../fs/fs-path.ts";
+import { type DirectoryEntry, readDirectoryEntries, readDirectoryEntriesAsync } from "../fs/fs-path.ts";
+
+/** What a listing tells of a name: its type (a `DirectoryEntry` without the name, which is the key). */
+export type ListedType = Omit<DirectoryEntry, "name">;
 
 /** A directory's entries by name. */
-export type Listing = ReadonlyMap<string, DirectoryEntry>;
+export type Listing = ReadonlyMap<string, ListedType>;
 
 const GONE: Listing = new Map();
+
+function typed(type: "file" | "directory" | "link"): ListedType {
+  return {
+    isFile: () => type === "file",
+    isDirectory: () => type === "directory",
+    isSymbolicLink: () => type === "link",
+    isFIFO: () => false,
+    isSocket: () => false,
+    isBlockDevice: () => false,
+    isCharacterDevice: () => false,
+  };
+}
+
+// One object per common type, shared by every name of it: a 100k plan keeps 2,000 listings of 100k names, and
+// without these, a `Dirent` for each name.
+const FILE = typed("file");
+const DIRECTORY = typed("directory");
+const LINK = typed("link");
+
+/** The entry's type; a rarer one (a FIFO, a device, a type the file system did not say) is the entry itself. */
+function typeOf(entry: DirectoryEntry): ListedType {
+  if (entry.isFile()) return FILE;
+  if (entry.isDirectory()) return DIRECTORY;
+  return entry.isSymbolicLink() ? LINK : entry;
+}
 
 function isMissing(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** A Map by name, made with a loop of `set`s: built from [name, entry] pairs it costs a pair and an iterator step per name. */
+function byName(entries: readonly DirectoryEntry[]): Listing {
+  const named = new Map<string, ListedType>();
+  for (const entry of entries) named.set(entry.name, typeOf(entry));
+  return named;
 }
 
 /**
@@ -19,6 +54,7 @@ function isMissing(error: unknown): boolean {
  */
 export class DirectoryListings {
   readonly #listed = new Map<string, Listing | null>();
+  readonly #ahead = new Map<string, Promise<void>>();
 
   /** The directory's entries; empty when it is gone (or no directory); null when it cannot be read. */
   of(directory: string): Listing | null {
@@ -26,12 +62,35 @@ export class DirectoryListings {
     if (known !== undefined) return known;
     let listing: Listing | null;
     try {
-      listing = new Map(readDirectoryEntries(directory).map((entry) => [entry.name, entry]));
+      listing = byName(readDirectoryEntries(directory));
     } catch (error) {
       listing = isMissing(error) ? GONE : null;
     }
     this.#listed.set(directory, listing);
     return listing;
+  }
+
+  /**
+   * Starts listing the directory on another thread while the caller's thread goes on (a plan reads the catalog's
+   * rows meanwhile); `settled` waits for every listing so started. Asked of `of` before then, it is listed again.
+   */
+  listAhead(directory: string): void {
+    if (this.#listed.has(directory) || this.#ahead.has(directory)) return;
+    const listing = readDirectoryEntriesAsync(directory).then(byName, (error: unknown) =>
+      isMissing(error) ? GONE : null,
+    );
+    this.#ahead.set(
+      directory,
+      listing.then((listed) => {
+        if (!this.#listed.has(directory)) this.#listed.set(directory, listed);
+      }),
+    );
+  }
+
+  /** Resolves when every listing `listAhead` started is done. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#ahead.values());
+    this.#ahead.clear();
   }
 
   /** Whether the directory lists `name` (false also when it cannot be read). */

@@ -1,10 +1,11 @@
 import type { Database } from "bun:sqlite";
+import { dirname } from "node:path";
 import { bestRuleOf, runOf } from "../../core/catalog/best-entries.ts";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { metricSortKey } from "../../core/catalog/metric-sort-key.ts";
 import { cataloguedFreedBytes } from "../../core/retention/catalogued-bytes.ts";
 import { type PlanMeasure, type PruneRow, pruneRows } from "../../core/retention/prune-report.ts";
-import { planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
+import { entriesByRun, planRetention, type RetentionDecision } from "../../core/retention/retention-plan.ts";
 import type { RetentionPolicy } from "../../core/retention/retention-policy.ts";
 import { planEntries, withPlanMetrics } from "../catalog/prune-rows.ts";
 import { scanRootOf } from "../scan/walk-paths.ts";
@@ -53,27 +54,25 @@ function keysOfKept(decisions: readonly RetentionDecision[]): Set<string> {
 }
 
 type Measured = {
-  /** By path (string keys: a map keyed by 100k objects costs JavaScriptCore several times more). */
-  readonly bytes: Map<string, number>;
+  /** What deleting each decision's checkpoint frees, in the decisions' order (0 for one kept). */
+  readonly bytes: readonly number[];
   readonly stale: { path: string; change: string }[];
 };
 
 /** One look per checkpoint to delete: is the row still true (freshness), and what deleting it frees. */
 function measureDeletions(decisions: readonly RetentionDecision[]): Measured {
   const counted = keysOfKept(decisions);
-  const bytes = new Map<string, number>();
   const stale: { path: string; change: string }[] = [];
-  for (const decision of decisions) {
-    if (decision.action !== "delete") continue;
-    const { entry } = decision;
+  const bytes = decisions.map(({ entry, action }) => {
+    if (action !== "delete") return 0;
     const looked = lstatOrNull(entry.path);
     const change = changeSinceCatalogued(entry, looked);
     if (change !== null) stale.push({ path: entry.path, change });
     const kind = entry.kind === "file" ? "file" : "directory";
     const sidecarLikely = entry.sidecar !== "missing" && entry.sidecar !== "off";
     const measured = checkpointBytes(entry.path, kind, counted, { sidecarLikely, looked });
-    bytes.set(entry.path, measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0));
-  }
+    return measured.checkpoint.allocated + (measured.sidecar?.allocated ?? 0);
+  });
   return { bytes, stale };
 }
 
@@ -94,21 +93,20 @@ function measureFromCatalog(decisions: readonly RetentionDecision[], listings: D
  */
 function rankableEntries(
   database: Database,
-  options: { readonly roots: readonly string[]; readonly policy: RetentionPolicy },
+  options: {
+    readonly roots: readonly string[];
+    readonly policy: RetentionPolicy;
+    readonly onEntry: ((entry: CatalogEntry) => void) | undefined;
+  },
 ): CatalogEntry[] {
-  const lean = planEntries(database, options.roots);
+  const lean = planEntries(database, options.roots, options.onEntry);
   if (options.policy.keepBest === null) return lean;
   if (options.policy.metric !== null)
     return withPlanMetrics(database, lean, {
       roots: options.roots,
       paths: new Set(lean.map((entry) => entry.path)),
     });
-  const byRun = new Map<string, CatalogEntry[]>();
-  for (const entry of lean) {
-    const list = byRun.get(runOf(entry));
-    if (list === undefined) byRun.set(runOf(entry), [entry]);
-    else list.push(entry);
-  }
+  const byRun = entriesByRun(lean);
   const needed = new Set<string>();
   for (const entries of byRun.values()) {
     const metric = bestRuleOf(entries)?.metric;
@@ -122,26 +120,112 @@ function rankableEntries(
 }
 
 /**
- * `scanRootOf`, asked once per directory: the paths of a directory lie under the same roots, unless a root is the
- * path itself (then it is asked for that path).
+ * `scanRootOf`, asked once per directory (a plan's paths come directory by directory): the paths of a directory
+ * lie under the same roots, unless a root is the path itself (then it is asked for that path).
  */
 function rootFinder(roots: readonly string[]): (path: string) => string {
-  const byDirectory = new Map<string, string>();
+  let directory: string | null = null;
+  let root = "";
   return (path) => {
     if (roots.includes(path)) return scanRootOf(path, roots);
-    const directory = path.slice(0, path.lastIndexOf("/"));
-    const known = byDirectory.get(directory);
-    if (known !== undefined) return known;
-    const root = scanRootOf(path, roots);
-    byDirectory.set(directory, root);
+    const cut = path.lastIndexOf("/");
+    if (directory !== null && cut === directory.length && path.startsWith(directory)) return root;
+    directory = path.slice(0, cut);
+    root = scanRootOf(path, roots);
     return root;
   };
 }
 
-function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): CatalogEntry[] {
-  if (filter === undefined) return [...entries];
+/** What the plan deletes, each with the root it lies under and what deleting it frees. */
+function deletionTargets(
+  decisions: readonly RetentionDecision[],
+  bytes: readonly number[],
+  roots: readonly string[],
+): PruneTarget[] {
+  const rootOf = rootFinder(roots);
+  const targets: PruneTarget[] = [];
+  decisions.forEach((decision, at) => {
+    if (decision.action === "delete")
+      targets.push({ decision, root: rootOf(decision.entry.path), bytes: bytes[at] ?? 0 });
+  });
+  return targets;
+}
+
+/** The runs of the decisions, which come run by run in order: each once. */
+function runsDecided(decisions: readonly RetentionDecision[]): string[] {
+  const runs: string[] = [];
+  for (const { run } of decisions) if (run !== runs[runs.length - 1]) runs.push(run);
+  return runs;
+}
+
+/** The runs of the entries, each once (entries come run by run: mostly the run of the one before). */
+function distinctRuns(entries: readonly CatalogEntry[]): Set<string> {
+  const runs = new Set<string>();
+  let last: string | null = null;
+  for (const entry of entries) {
+    const run = runOf(entry);
+    if (run === last) continue;
+    runs.add(run);
+    last = run;
+  }
+  return runs;
+}
+
+function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined): readonly CatalogEntry[] {
+  if (filter === undefined) return entries;
   const wanted = filter.toLowerCase();
   return entries.filter((entry) => runOf(entry).toLowerCase().includes(wanted));
+}
+
+/** The catalog's checkpoints a plan decides over (`entries`), out of all those under its roots (`all`). */
+type PlanEntries = { readonly all: readonly CatalogEntry[]; readonly entries: readonly CatalogEntry[] };
+
+function readPlanEntries(
+  database: Database,
+  request: PrunePlanRequest,
+  onEntry?: (entry: CatalogEntry) => void,
+): PlanEntries {
+  const runDir = request.runDir;
+  const all = rankableEntries(database, {
+    roots: runDir === undefined ? request.roots : [runDir],
+    policy: request.policy,
+    onEntry,
+  });
+  const entries =
+    runDir === undefined
+      ? selectRuns(all, request.runFilter)
+      : all.filter((entry) => runOf(entry) === runDir);
+  return { all, entries };
+}
+
+function planFrom(read: PlanEntries, request: PrunePlanRequest, listings: DirectoryListings): PrunePlan {
+  const { all, entries } = read;
+  const decisions = planRetention({
+    entries,
+    policy: request.policy,
+    now: request.now,
+    pointers: findRunPointers(entries, listings),
+    logActivity: logActivity(distinctRuns(entries), listings),
+    ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
+  });
+  const measured = request.measure ?? "disk";
+  const { bytes, stale } =
+    measured === "disk" ? measureDeletions(decisions) : measureFromCatalog(decisions, listings);
+  const rows = pruneRows(decisions, bytes);
+  // Every run is decided unless some were left out: then the runs there were to choose from are listed apart.
+  const runs = entries.length === all.length ? runsDecided(decisions) : [...new Set(all.map(runOf))].sort();
+  let targets: PruneTarget[] | undefined;
+  return {
+    rows,
+    // Made when asked: a dry run never executes its plan (92k objects it would not use in a 100k dry run).
+    get targets() {
+      targets ??= deletionTargets(decisions, bytes, request.roots);
+      return targets;
+    },
+    stale,
+    runs,
+    measured,
+  };
 }
 
 /**
@@ -149,35 +233,38 @@ function selectRuns(entries: readonly CatalogEntry[], filter: string | undefined
  * the pointer files and log activity of their runs, the policy's decisions, and the bytes each deletion frees.
  */
 export function buildPrunePlan(database: Database, request: PrunePlanRequest): PrunePlan {
-  const runDir = request.runDir;
-  const all = rankableEntries(database, {
-    roots: runDir === undefined ? request.roots : [runDir],
-    policy: request.policy,
-  });
-  const entries =
-    runDir === undefined
-      ? selectRuns(all, request.runFilter)
-      : all.filter((entry) => runOf(entry) === runDir);
+  return planFrom(readPlanEntries(database, request), request, new DirectoryListings());
+}
+
+/**
+ * Starts listing each entry's directory and its parent (where a tag directory's pointer files and run logs lie) as
+ * the entries are read; entries come directory by directory, so mostly the one before already did.
+ */
+function listingAhead(listings: DirectoryListings): (entry: CatalogEntry) => void {
+  let directory: string | null = null;
+  return ({ path }) => {
+    const cut = Math.max(path.lastIndexOf("/"), 1);
+    if (directory !== null && cut === directory.length && path.startsWith(directory)) return;
+    directory = path.slice(0, cut);
+    listings.listAhead(directory);
+    listings.listAhead(dirname(directory));
+  };
+}
+
+/**
+ * `buildPrunePlan`, with the directories that hold the checkpoints listed on other threads while this one reads
+ * the catalog's rows (a 100k plan lists 2,000 directories). A plan for some runs (`--run`) lists only what it
+ * needs, after the read.
+ */
+export async function buildPrunePlanListingAhead(
+  database: Database,
+  request: PrunePlanRequest,
+): Promise<PrunePlan> {
   const listings = new DirectoryListings();
-  const decisions = planRetention({
-    entries,
-    policy: request.policy,
-    now: request.now,
-    pointers: findRunPointers(entries, listings),
-    logActivity: logActivity(entries.map(runOf), listings),
-    ...(request.settleMs === undefined ? {} : { settleMs: request.settleMs }),
-  });
-  const measured = request.measure ?? "disk";
-  const { bytes, stale } =
-    measured === "disk" ? measureDeletions(decisions) : measureFromCatalog(decisions, listings);
-  const rows = pruneRows(decisions, (decision) => bytes.get(decision.entry.path) ?? 0);
-  const rootOf = rootFinder(request.roots);
-  const targets = decisions.flatMap((decision) =>
-    decision.action === "delete"
-      ? [{ decision, root: rootOf(decision.entry.path), bytes: bytes.get(decision.entry.path) ?? 0 }]
-      : [],
-  );
-  return { rows, targets, stale, runs: [...new Set(all.map(runOf))].sort(), measured };
+  const everyRun = request.runFilter === undefined && request.runDir === undefined;
+  const read = readPlanEntries(database, request, everyRun ? listingAhead(listings) : undefined);
+  await listings.settled();
+  return planFrom(read, request, listings);
 }
 
 /**

@@ -13,16 +13,16 @@ const ACTIVITY_BUDGET = 2000;
 type Walk = { newest: number; budget: number; readonly listings: DirectoryListings };
 
 function visit(directory: string, depth: number, walk: Walk): void {
-  for (const entry of walk.listings.of(directory)?.values() ?? []) {
+  for (const [name, type] of walk.listings.of(directory) ?? []) {
     if (--walk.budget < 0) return;
-    const path = joinName(directory, entry.name);
-    if (entry.isDirectory()) {
-      if (depth > 1 && !isSkippedDirectoryName(entry.name)) visit(path, depth - 1, walk);
+    const path = joinName(directory, name);
+    if (type.isDirectory()) {
+      if (depth > 1 && !isSkippedDirectoryName(name)) visit(path, depth - 1, walk);
       continue;
     }
     // Checkpoints' times are the catalog's; ckpt's own sidecars are no sign of training.
-    if (!entry.isFile() || checkpointExtension(entry.name) !== null) continue;
-    if (isSidecarFileName(entry.name) || isSidecarTempFileName(entry.name)) continue;
+    if (!type.isFile() || checkpointExtension(name) !== null) continue;
+    if (isSidecarFileName(name) || isSidecarTempFileName(name)) continue;
     try {
       walk.newest = Math.max(walk.newest, lstatSync(fsPath(path)).mtimeMs);
     } catch {

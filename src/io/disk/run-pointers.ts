@@ -71,7 +71,14 @@ export function findRunPointers(
   listings: DirectoryListings = new DirectoryListings(),
 ): RetentionPointer[] {
   const parents = new Set<string>();
-  for (const entry of entries) parents.add(entry.path.slice(0, Math.max(entry.path.lastIndexOf("/"), 1)));
+  let parent = "";
+  for (const { path } of entries) {
+    // Entries come directory by directory: the one before mostly has the same parent.
+    const cut = Math.max(path.lastIndexOf("/"), 1);
+    if (cut === parent.length && path.startsWith(parent)) continue;
+    parent = path.slice(0, cut);
+    parents.add(parent);
+  }
   const directories = new Set(parents);
   for (const parent of parents) directories.add(dirname(parent));
   return [...trackerPointers(directories, listings), ...hfBestPointers(entries)];

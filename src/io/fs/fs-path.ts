@@ -1,4 +1,5 @@
 import { type Dirent, lstatSync, readdirSync, realpathSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { fsNameBytes, fsNameFromBytes, hasRawBytes } from "../../core/text/fs-name.ts";
 
 // The fs boundary for names that are not valid UTF-8 (see core/text/fs-name.ts): ckpt's spelling of a path goes
@@ -50,6 +51,15 @@ export function readDirectoryEntries(directory: string): DirectoryEntry[] {
     }
   }
   return exact;
+}
+
+/**
+ * `readDirectoryEntries` without blocking: the directory is read on another thread. A listing with a lossily
+ * decoded name is read again as `readDirectoryEntries` reads it.
+ */
+export async function readDirectoryEntriesAsync(directory: string): Promise<DirectoryEntry[]> {
+  const entries: DirectoryEntry[] = await readdir(fsPath(directory), { withFileTypes: true });
+  return entries.some((entry) => hasRawBytes(entry.name)) ? readDirectoryEntries(directory) : entries;
 }
 
 /** The names in a directory, in ckpt's spelling. */
