@@ -1,4 +1,5 @@
 import {
+  foldAscending,
   foldValues,
   isCandidate,
   type MetricFold,
@@ -163,17 +164,26 @@ export class MetricAccumulator {
   valuesAt(target: MetricTarget): MetricPoint[] | undefined {
     const followed = this.followed.find(target);
     if (followed !== undefined) return foldValues([followed.fold]);
-    const folds = this.downsampled ? this.tail.foldsFor(target) : [this.exactFold(target)];
-    if (folds === undefined) return undefined;
-    const fold = mergeFolds(folds);
+    let fold: MetricFold;
+    if (this.downsampled) {
+      const folds = this.tail.foldsFor(target);
+      if (folds === undefined) return undefined;
+      // A copy: the tail's folds go on changing as points arrive, and this one now follows the target alone.
+      fold = mergeFolds(folds);
+    } else fold = this.exactFold(target);
     this.followed.add(target, fold);
     return foldValues([fold]);
   }
 
   private exactFold(target: MetricTarget): MetricFold {
     const fold: MetricFold = new Map();
-    for (const reservoir of this.series.values())
-      for (const entry of reservoir.kept()) if (isCandidate(entry.point, target)) offerToFold(fold, entry);
+    const step = target.step;
+    for (const reservoir of this.series.values()) {
+      const ascending = step === null ? undefined : reservoir.keptAscending();
+      if (ascending !== undefined && step !== null) foldAscending(fold, ascending, { ...target, step });
+      else
+        for (const entry of reservoir.kept()) if (isCandidate(entry.point, target)) offerToFold(fold, entry);
+    }
     return fold;
   }
 }

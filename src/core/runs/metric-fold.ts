@@ -26,6 +26,33 @@ export function isCandidate(point: MetricPoint, target: MetricTarget): boolean {
   return target.epoch !== null && point.epoch !== null && point.epoch === target.epoch;
 }
 
+/**
+ * `offerToFold` of every candidate among one metric's points whose steps never go down, for a target with a step,
+ * without visiting them all: the points at or before the target's step are a prefix, and among them the candidates
+ * are those of the target's epoch; the last one wins (the greatest step, the later on a tie), the first one is the
+ * name's first candidate.
+ */
+export function foldAscending(
+  fold: MetricFold,
+  entries: readonly SequencedPoint[],
+  target: MetricTarget & { readonly step: number },
+): void {
+  let end = 0;
+  let high = entries.length;
+  while (end < high) {
+    const middle = (end + high) >> 1;
+    if (((entries[middle] as SequencedPoint).point.step ?? 0) <= target.step) end = middle + 1;
+    else high = middle;
+  }
+  let first = 0;
+  while (first < end && !isCandidate((entries[first] as SequencedPoint).point, target)) first++;
+  if (first === end) return;
+  let last = end - 1;
+  while (!isCandidate((entries[last] as SequencedPoint).point, target)) last--;
+  const best = entries[last] as SequencedPoint;
+  fold.set(best.point.name, { best, firstSeq: (entries[first] as SequencedPoint).seq });
+}
+
 /** Several folds over disjoint candidates as one: per name the later winner, and the earliest first candidate. */
 export function mergeFolds(folds: readonly MetricFold[]): MetricFold {
   const merged: MetricFold = new Map();

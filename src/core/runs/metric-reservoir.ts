@@ -38,13 +38,24 @@ export class MetricReservoir {
   private buckets: Bucket[] = [];
   private width = FIRST_BUCKET_WIDTH;
   private inLast = 0;
+  /** Every point so far has a step, none lower than the one before (a log written in training order). */
+  private ascending = true;
 
   get downsampled(): boolean {
     return this.raw === undefined;
   }
 
+  /** The kept points, in file order, when every one has a step and the steps never go down; else undefined. */
+  keptAscending(): readonly SequencedPoint[] | undefined {
+    return this.ascending ? this.raw : undefined;
+  }
+
   add(entry: SequencedPoint): void {
     if (this.raw !== undefined) {
+      const step = entry.point.step;
+      const previous = this.raw.at(-1)?.point.step;
+      if (step === null || (previous !== undefined && (previous === null || step < previous)))
+        this.ascending = false;
       this.raw.push(entry);
       if (this.raw.length > MAX_POINTS_PER_METRIC) this.toBuckets(this.raw);
       return;

@@ -93,3 +93,59 @@ describe("MetricAccumulator", () => {
     for (const target of targets) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
   });
 });
+
+describe("MetricAccumulator answers like metricsAtStep on generated logs", () => {
+  /** A small deterministic generator (xorshift), so a failure names its seed. */
+  function randomOf(seed: number): () => number {
+    // Spread the small seeds over 32 bits: xorshift's first outputs from 1, 2, 3 … are tiny.
+    let state = Math.imul(seed, 2654435761) | 1;
+    return () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) / 2 ** 32;
+    };
+  }
+
+  function generatedLog(random: () => number): MetricPoint[] {
+    const names = ["loss", "acc", "lr", "val/hmean"];
+    const points: MetricPoint[] = [];
+    let step = 0;
+    // Most logs are written in training order with a step on every row; some are not.
+    const shuffled = random() < 0.2;
+    const someWithoutStep = random() < 0.2;
+    for (let index = 0; index < 60; index++) {
+      step += Math.floor(random() * 3); // repeats of a step, as Lightning logs several metrics per step
+      const name = names[Math.floor(random() * names.length)] as string;
+      const epochKind = random();
+      const epoch = epochKind < 0.8 ? Math.floor(step / 10) : epochKind < 0.9 ? null : step / 10;
+      const noStep = someWithoutStep && random() < 0.1;
+      const pointStep = shuffled ? Math.floor(random() * 40) : step;
+      points.push({ name, step: noStep ? null : pointStep, epoch, value: random() });
+    }
+    return points;
+  }
+
+  test("every target of 300 generated logs, steps in order or not, with and without steps and epochs", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = randomOf(seed);
+      const points = generatedLog(random);
+      const accumulator = new MetricAccumulator();
+      for (const point of points) accumulator.add(point);
+      for (const target of [
+        { step: Math.floor(random() * 50), epoch: Math.floor(random() * 5) },
+        { step: 10 * Math.floor(random() * 5) + 9, epoch: null },
+        { step: Math.floor(random() * 50), epoch: null },
+        { step: Math.floor(random() * 50), epoch: 1.5 },
+        { step: null, epoch: Math.floor(random() * 5) },
+        { step: -1, epoch: null },
+        { step: 10_000, epoch: null },
+      ])
+        expect({ seed, target, values: accumulator.valuesAt(target) }).toEqual({
+          seed,
+          target,
+          values: expected(points, target),
+        });
+    }
+  });
+});
