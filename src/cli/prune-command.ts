@@ -1,7 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { AppError } from "../core/errors/app-error.ts";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { deletionKey, pruneTotals } from "../core/retention/prune-report.ts";
+import { escapeControl } from "../core/text/escape-control.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
 import { localRoots, openForQuery, queryFailure } from "./catalog-session.ts";
@@ -68,6 +70,12 @@ async function run(context: CommandContext): Promise<number> {
     );
   policyFromFlags("prune", values, null);
   const { location, roots: asked } = await prepareQuery("prune", context, { values, positionals });
+  const object = asked.find(isS3Url);
+  if (object !== undefined)
+    throw new AppError(
+      "usage",
+      `prune: ${escapeControl(object)} is in object storage; prune deletes only on this machine's disks (a bucket's own lifecycle rules expire objects). Pass a directory.`,
+    );
   const database = openForQuery(location);
   const roots = outermostRoots(asked.length > 0 ? asked : localRoots(location.path, database));
   if (values.yes) {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { isS3Url } from "../core/object-store/s3-url.ts";
 import { fail, ok, type Result } from "../core/result.ts";
 import { deletionKey } from "../core/retention/prune-report.ts";
 import { parseRetainSpec } from "../core/retention/retain-spec.ts";
@@ -9,7 +10,7 @@ import { finishInterruptedPrunes } from "../io/disk/prune-executor.ts";
 import { behindDiskRefusal, buildPrunePlan, type PrunePlan } from "../io/disk/prune-planning.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
 import type { PrunePreview, TuiPruner } from "../tui/prune-preview.ts";
-import { openForQuery, recordedRoots } from "./catalog-session.ts";
+import { localRoots, openForQuery } from "./catalog-session.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";
 import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
@@ -36,7 +37,8 @@ function tuiPolicy(spec: string): Result<RetentionPolicy, string> {
 }
 
 function rootsOf(session: TuiPruneSession, database: Database): string[] {
-  return outermostRoots([...session.roots, ...recordedRoots(session.location.path, database)]);
+  const onDisk = session.roots.filter((root) => !isS3Url(root));
+  return outermostRoots([...onDisk, ...localRoots(session.location.path, database)]);
 }
 
 /** `metric=NAME` resolved against the catalog's logged names as `ckpt prune --metric` does (a typo: did-you-mean). */

@@ -113,6 +113,17 @@ describe("scan, ls and best over an s3:// prefix", () => {
     expect([trash.exitCode, trash.stdout, trash.stderr]).toEqual([0, "[]\n", ""]);
   });
 
+  test("prune plans no object in a bucket and refuses an s3:// root: it deletes only on this machine's disks", async () => {
+    const plan = await ckpt(["prune", "--keep-last", "1", "--json"]);
+    expect([plan.exitCode, plan.stderr]).toEqual([0, ""]);
+    expect(plan.stdout).not.toContain("s3://");
+    const asked = await ckpt(["prune", ROOT, "--keep-last", "1"]);
+    expect(asked.exitCode).toBe(2);
+    expect(asked.stderr).toContain(
+      `prune: ${ROOT} is in object storage; prune deletes only on this machine's disks`,
+    );
+  });
+
   test("a rescan reads only what changed: an overwritten object (new ETag) is re-read, a deleted one removed", async () => {
     const unchanged = JSON.parse((await ckpt(["scan", ROOT, "--json"])).stdout);
     expect([unchanged.added, unchanged.updated, unchanged.removed, unchanged.unchanged]).toEqual([

@@ -115,10 +115,14 @@ function planEntry(row: PlanRow, interned: InternedColumns): CatalogEntry {
   };
 }
 
-/** The rows under the roots (all rows without roots): found through the path index, read in rowid order. */
+// Objects in a bucket (`s3://…` rows) are never planned: prune deletes on this machine's disks only. Their paths
+// sort from "s3://" to "s3:/0" ("0" is the byte after "/"), so this is a range on the path index.
+const NOT_OBJECTS = "NOT (path >= 's3://' AND path < 's3:/0')";
+
+/** The rows under the roots (every row on a disk without roots): found through the path index, in rowid order. */
 function underRoots(roots: readonly string[]): { readonly sql: string; readonly params: SqlValue[] } {
   const where = rootCondition(roots);
-  if (where === null) return { sql: "", params: [] };
+  if (where === null) return { sql: ` WHERE ${NOT_OBJECTS}`, params: [] };
   // Rowids only from the path index (a covering scan), then the rows in rowid order: reading each row at its
   // index position costs twice as much when the roots hold most of the catalog.
   return {
