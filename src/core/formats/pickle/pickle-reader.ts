@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from "../../result.ts";
 import { type PickleError, pickleError } from "./pickle-error.ts";
 import { opcodeByByte, type PickleOpInfo } from "./pickle-opcodes.ts";
-import { decodeLong, decodeUtf8, escapeDecode, latin1, rawUnicodeEscapeDecode } from "./pickle-text.ts";
+import { decodeLongAt, decodeUtf8, escapeDecode, latin1, rawUnicodeEscapeDecode } from "./pickle-text.ts";
 
 /** An opcode's decoded inline argument. Text-number forms stay text; the machine parses them. */
 export type PickleArg = undefined | number | bigint | string | Uint8Array | readonly [string, string];
@@ -199,6 +199,8 @@ export class OpcodeReader {
       const ascii = internedAscii(this.bytes, begin, begin + length);
       if (ascii !== undefined) return this.done(ascii, begin + length);
     }
+    if (kind === "long1" || kind === "long4")
+      return this.done(decodeLongAt(this.bytes, begin, begin + length), begin + length);
     const raw = this.bytes.subarray(begin, begin + length);
     return this.done(decodeCounted(kind, raw), begin + length);
   }
@@ -242,9 +244,6 @@ function sameAscii(text: string, bytes: Uint8Array, begin: number, end: number):
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {
   switch (kind) {
-    case "long1":
-    case "long4":
-      return decodeLong(raw);
     case "bytes1":
     case "bytes4":
     case "bytes8":
