@@ -53,6 +53,13 @@ export function frameworkInput(root: PyValue, readTensorScalar: TensorScalarRead
   return { root, plain, scalar, budget };
 }
 
+/** The lists' strings once each, in order; most files have none to merge. */
+function unique(lists: readonly (readonly string[])[]): string[] {
+  let total = 0;
+  for (const list of lists) total += list.length;
+  return total === 0 ? [] : [...new Set(lists.flat())];
+}
+
 /** Safety findings of one or more scanned pickles (a directory checkpoint has several). */
 export function safetyOf(scans: readonly GlobalScan[], read?: TorchPickleRead): SafetyFindings {
   const reports = scans.map((scan) => assessPickleSafety(scan, read?.notes ?? []));
@@ -61,7 +68,6 @@ export function safetyOf(scans: readonly GlobalScan[], read?: TorchPickleRead): 
     (worst, report) => (rank[report.status] > rank[worst] ? report.status : worst),
     "safe",
   );
-  const unique = (lists: readonly (readonly string[])[]) => [...new Set(lists.flat())];
   return {
     status,
     dangerous: unique(reports.map((r) => r.dangerous)),
