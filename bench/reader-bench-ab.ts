@@ -1,7 +1,7 @@
 // In-process A/B of the checkpoint reader: this tree against another checkout (`--base DIR`, e.g. a `git archive`
 // of the commit a change started from), in one process, alternating, on the same fixture files:
 //   bun bench/reader-bench-ab.ts --base /tmp/base [--passes 40] [--runs 5] [--only lightning/] [--extra DIR]
-//     [--per-file]
+//     [--per-file] [--check-output]
 // Per run: each tree does `--passes` passes over every file (after as many warm-up passes), then the other.
 // Reports CPU per pass (all threads, `process.cpuUsage`), main-thread CPU per pass (`/proc/thread-self/stat`)
 // and the median file's wall time; on a loaded host compare CPU, and the ratios new / base within each run.
@@ -10,7 +10,9 @@
 // back (which goes first alternates), so both see the same load at the same moment; a run reports each tree's
 // median pass (the sum of its reads' wall times), the sum of its files' medians (what a pass costs without the
 // reads a GC pause or another job happened to hit) and its median file. On a shared host this is the figure to trust:
-// whole-pass CPU moves by ±30 % from one run to the next with the other jobs.
+// whole-pass CPU moves by ±30 % from one run to the next with the other jobs. `--check-output` first compares both
+// trees' reports (as JSON text, key order included) on every real fixture, broken ones too, and the extra files,
+// and stops with exit code 1 if any differs: a change meant to be faster only must not change a byte of output.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     extra: { type: "string", multiple: true, default: [] },
     "per-file": { type: "boolean", default: false },
     interleave: { type: "boolean", default: false },
+    "check-output": { type: "boolean", default: false },
   },
 });
 if (values.base === undefined) throw new Error("--base DIR: the checkout to compare against");
@@ -111,6 +114,15 @@ function interleavedRun(): Map<string, Interleaved> {
   );
 }
 
+if (values["check-output"]) {
+  const every = [...(await listRealFixtures()).map((f) => f.path), ...values.extra.flatMap(extraCheckpoints)];
+  const differ = every.filter((path) =>
+    trees.map(([, read]) => JSON.stringify(read(path))).some((t, _, a) => t !== a[0]),
+  );
+  for (const path of differ) console.log(`output differs: ${path}`);
+  console.log(`${every.length} files compared, ${differ.length} with different output\n`);
+  if (differ.length > 0) process.exit(1);
+}
 console.log(`${paths.length} files, ${passes} passes per tree per run\n`);
 if (values.interleave) {
   console.log(

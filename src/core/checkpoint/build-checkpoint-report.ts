@@ -10,7 +10,7 @@ import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
 import { ggufReport, kerasReport, nemoReport, onnxReport } from "./exported-report.ts";
 import { emptyReport, failedReport } from "./report-outcome.ts";
-import { torchReportFields, withScanVerdict } from "./torch-report.ts";
+import { fillTorchReport, withScanVerdict } from "./torch-report.ts";
 
 export type BuildCheckpointReportOptions = {
   /** Shown in the report and in every error message. @default "<bytes>" */
@@ -44,7 +44,9 @@ export function buildCheckpointReport(
       message: `the reader failed unexpectedly (${detail}); please report this with the file`,
     });
   }
-  return { ...report, bytes_read: counting.bytesRead() };
+  // Every branch returns a report of its own (never a shared one), so the count is written in place.
+  report.bytes_read = counting.bytesRead();
+  return report;
 }
 
 type Options = BuildCheckpointReportOptions & { readonly path: string };
@@ -132,7 +134,7 @@ function torchReport(
     });
     return scan === undefined ? failed : withScanVerdict(failed, scan);
   }
-  return { ...base, ...torchReportFields(base.path, read.data) };
+  return fillTorchReport(base, read.data);
 }
 
 function safetensorsReport(base: CheckpointReport, source: ByteSource): CheckpointReport {

@@ -9,7 +9,7 @@ import {
   toPlainJson,
 } from "../formats/pickle/to-plain-json.ts";
 import type { TensorScalarReader, TorchPickleRead } from "../formats/torch-pickle-result.ts";
-import type { FrameworkFacts, FrameworkInput } from "../frameworks/framework-input.ts";
+import type { FrameworkFacts, FrameworkInput, Recognition } from "../frameworks/framework-input.ts";
 import { typeName } from "../frameworks/framework-input.ts";
 import { recognizeCheckpoint } from "../frameworks/recognize.ts";
 import { isTensor } from "../frameworks/state-dict-summary.ts";
@@ -53,6 +53,13 @@ export function frameworkInput(root: PyValue, readTensorScalar: TensorScalarRead
   return { root, plain, scalar, budget };
 }
 
+/** The lists' strings once each, in order; most files have none to merge. */
+function unique(lists: readonly (readonly string[])[]): string[] {
+  let total = 0;
+  for (const list of lists) total += list.length;
+  return total === 0 ? [] : [...new Set(lists.flat())];
+}
+
 /** Safety findings of one or more scanned pickles (a directory checkpoint has several). */
 export function safetyOf(scans: readonly GlobalScan[], read?: TorchPickleRead): SafetyFindings {
   const reports = scans.map((scan) => assessPickleSafety(scan, read?.notes ?? []));
@@ -61,7 +68,6 @@ export function safetyOf(scans: readonly GlobalScan[], read?: TorchPickleRead): 
     (worst, report) => (rank[report.status] > rank[worst] ? report.status : worst),
     "safe",
   );
-  const unique = (lists: readonly (readonly string[])[]) => [...new Set(lists.flat())];
   return {
     status,
     dangerous: unique(reports.map((r) => r.dangerous)),
@@ -86,24 +92,49 @@ export function plainBudgetNotes(budget: PlainBudget, file = "data.pkl"): string
 
 type PickleFacts = FrameworkFacts & Pick<CheckpointReport, "framework"> & { notes: string[] };
 
-/** Top-level type and keys, then the best recognizer's facts, and notes on values not shown in full. */
-export function pickleFacts(read: TorchPickleRead): PickleFacts {
+/** What a torch pickle's main object says: its type and keys, the best recognizer's verdict, notes on values cut. */
+type PickleRecognition = {
+  readonly type: string | undefined;
+  readonly keys: string[] | undefined;
+  readonly recognition: Recognition | undefined;
+  readonly notes: string[];
+};
+
+function recognizePickle(read: TorchPickleRead): PickleRecognition | undefined {
   const root = read.value;
-  if (root === undefined || read.format === "torchscript") return { framework: null, notes: [] };
-  const facts: PickleFacts = { framework: null, notes: [] };
-  const type = typeName(root);
-  if (type !== undefined) facts.top_level_type = type;
-  if (root instanceof PyDict) facts.top_level_keys = root.keys().map((key) => pyStr(key));
+  if (root === undefined || read.format === "torchscript") return undefined;
+  const keys = root instanceof PyDict ? root.keys().map((key) => pyStr(key)) : undefined;
   const input = frameworkInput(root, read.readScalar);
   const recognition = recognizeCheckpoint(input);
-  if (recognition === undefined) return facts;
-  return {
-    ...facts,
-    ...recognition.facts,
-    framework: recognition.framework,
-    framework_confidence: recognition.confidence,
-    notes: plainBudgetNotes(input.budget),
-  };
+  const notes = recognition === undefined ? [] : plainBudgetNotes(input.budget);
+  return { type: typeName(root), keys, recognition, notes };
+}
+
+/** Top-level type and keys, then the best recognizer's facts, and notes on values not shown in full. */
+export function pickleFacts(read: TorchPickleRead): PickleFacts {
+  const facts: PickleFacts = { framework: null, notes: [] };
+  const recognized = recognizePickle(read);
+  if (recognized === undefined) return facts;
+  writeRecognized(facts, recognized);
+  facts.notes = recognized.notes;
+  return facts;
+}
+
+/**
+ * Writes what the pickle says into `target` in the report's key order (top-level type and keys, the
+ * recognizer's facts, framework and confidence): assignments, not spreads, so the report is built once.
+ */
+function writeRecognized(
+  target: FrameworkFacts & Pick<CheckpointReport, "framework">,
+  recognized: PickleRecognition,
+) {
+  if (recognized.type !== undefined) target.top_level_type = recognized.type;
+  if (recognized.keys !== undefined) target.top_level_keys = recognized.keys;
+  const { recognition } = recognized;
+  if (recognition === undefined) return;
+  Object.assign(target, recognition.facts);
+  target.framework = recognition.framework;
+  target.framework_confidence = recognition.confidence;
 }
 
 /** The report error for a pickle that could not be interpreted. */
@@ -137,27 +168,33 @@ export function withScanVerdict(report: CheckpointReport, scan: GlobalScan): Che
   return { ...scanned, status: "unsafe", error: unsafeError(report.path, safety) };
 }
 
-/** Report fields shared by zip and legacy torch files. */
-export function torchReportFields(path: string, read: TorchPickleRead): Partial<CheckpointReport> {
+/**
+ * Fills `report` (a fresh report of this file, owned by the caller) with the fields zip and legacy torch files
+ * share, in their output order, and returns it: one object per report, not a copy per step.
+ */
+export function fillTorchReport(report: CheckpointReport, read: TorchPickleRead): CheckpointReport {
   const safety = safetyOf([read.scan], read);
-  const { notes, ...facts } = pickleFacts(read);
-  const fields: Partial<CheckpointReport> = {
-    format: read.format,
-    pickle_globals: [...read.scan.names],
-    safety,
-    ...facts,
-  };
-  if (read.zip !== undefined) fields.zip = read.zip;
-  const warnings = [...read.warnings, ...notes];
+  report.format = read.format;
+  report.pickle_globals = [...read.scan.names];
+  report.safety = safety;
+  const recognized = recognizePickle(read);
+  if (recognized !== undefined) writeRecognized(report, recognized);
+  if (read.zip !== undefined) report.zip = read.zip;
+  const warnings = [...read.warnings, ...(recognized?.notes ?? [])];
   if (read.format === "torchscript")
     warnings.push(
       "a TorchScript archive (torch.jit.save): a compiled model, not a training checkpoint; not executed",
     );
   if (read.format === "torch-package")
     warnings.push("a torch.package archive: its pickles are code-bearing and were not interpreted");
-  if (warnings.length > 0) fields.warnings = warnings;
-  if (safety.status === "unsafe") return { ...fields, status: "unsafe", error: unsafeError(path, safety) };
-  if (read.pickleError !== undefined)
-    return { ...fields, status: "corrupt", error: pickleReportError(path, read.pickleError) };
-  return { ...fields, status: "ok", error: null };
+  if (warnings.length > 0) report.warnings = warnings;
+  const error =
+    safety.status === "unsafe"
+      ? unsafeError(report.path, safety)
+      : read.pickleError === undefined
+        ? null
+        : pickleReportError(report.path, read.pickleError);
+  report.status = safety.status === "unsafe" ? "unsafe" : error === null ? "ok" : "corrupt";
+  report.error = error;
+  return report;
 }

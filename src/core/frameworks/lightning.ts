@@ -1,4 +1,5 @@
 import type {
+  CallbackKeyConfig,
   EarlyStoppingState,
   ModelCheckpointState,
   OptimizerSummary,
@@ -33,7 +34,11 @@ function storesNextStep(version: string | undefined): boolean {
   return major < 1 || (major === 1 && minor <= 5);
 }
 
-/** Lightning 1.x/2.x (`lightning.pytorch` or `pytorch_lightning`) checkpoints. */
+/**
+ * Lightning 1.x/2.x (`lightning.pytorch` or `pytorch_lightning`) checkpoints. The facts are written into one
+ * object in their report order (position, version, hyper-parameters, callbacks, training state): no per-part
+ * objects merged by spreads.
+ */
 export const recognizeLightning: Recognizer = (input) => {
   const { root } = input;
   if (!(root instanceof PyDict)) return undefined;
@@ -41,31 +46,32 @@ export const recognizeLightning: Recognizer = (input) => {
   const lightningish =
     root.has("epoch") && root.has("global_step") && LIGHTNING_KEYS.some((key) => root.has(key));
   if (version === undefined && !lightningish) return undefined;
-  const facts: FrameworkFacts = {
-    ...positionFacts(root, version),
-    ...(version === undefined ? {} : { [VERSION_KEY]: version }),
-    ...hyperParameterFacts(input),
-    ...callbackFacts(input),
-    ...trainingStateFacts(input),
-  };
+  const facts: FrameworkFacts = {};
+  writePosition(facts, root, version);
+  if (version !== undefined) facts[VERSION_KEY] = version;
+  writeHyperParameters(facts, input);
+  writeCallbacks(facts, input);
+  writeTrainingState(facts, input);
   return { framework: "lightning", confidence: version === undefined ? 0.7 : 1, facts };
 };
 
-function positionFacts(root: PyDict, version: string | undefined): FrameworkFacts {
+function writePosition(facts: FrameworkFacts, root: PyDict, version: string | undefined): void {
   const epoch = asInt(root.get("epoch"));
   const step = asInt(root.get("global_step"));
-  if (!storesNextStep(version)) return { epoch: epoch ?? null, global_step: step ?? null };
-  return {
-    epoch: epoch === undefined ? null : Math.max(0, epoch - 1),
-    global_step: step === undefined ? null : Math.max(0, step - 1),
-    epoch_step_normalized: true,
-  };
+  if (!storesNextStep(version)) {
+    facts.epoch = epoch ?? null;
+    facts.global_step = step ?? null;
+    return;
+  }
+  facts.epoch = epoch === undefined ? null : Math.max(0, epoch - 1);
+  facts.global_step = step === undefined ? null : Math.max(0, step - 1);
+  facts.epoch_step_normalized = true;
 }
 
-function hyperParameterFacts(input: FrameworkInput): FrameworkFacts {
+function writeHyperParameters(facts: FrameworkFacts, input: FrameworkInput): void {
   const { root } = input;
   const raw = field(root, "hyper_parameters");
-  const facts: FrameworkFacts = { has_hyper_parameters: raw !== undefined };
+  facts.has_hyper_parameters = raw !== undefined;
   for (const prefix of ["", "datamodule_"] as const) {
     const name = field(root, `${prefix}hparams_name`);
     const value = field(root, `${prefix}hyper_parameters`);
@@ -78,48 +84,51 @@ function hyperParameterFacts(input: FrameworkInput): FrameworkFacts {
     facts.hyper_parameters_resolved = resolveInterpolations(facts.hyper_parameters);
   const cleval = field(root, "cleval_metrics");
   if (cleval !== undefined) facts.cleval_metrics = input.plain(cleval);
-  return facts;
 }
 
-function trainingStateFacts(input: FrameworkInput): FrameworkFacts {
+function writeTrainingState(facts: FrameworkFacts, input: FrameworkInput): void {
   const { root } = input;
-  const facts: FrameworkFacts = {};
   const optimizers = sequenceItems(field(root, "optimizer_states"));
-  if (optimizers)
-    facts.optimizer_states = optimizers.flatMap((o): OptimizerSummary[] => {
-      const summary = summarizeOptimizer(input, o);
-      return summary ? [summary] : [];
-    });
+  if (optimizers) {
+    const summaries: OptimizerSummary[] = [];
+    for (const optimizer of optimizers) {
+      const summary = summarizeOptimizer(input, optimizer);
+      if (summary) summaries.push(summary);
+    }
+    facts.optimizer_states = summaries;
+  }
   const schedulers = sequenceItems(field(root, "lr_schedulers"));
   if (schedulers) facts.lr_schedulers = schedulers.map((s) => input.plain(s));
   const loops = field(root, "loops");
   if (loops instanceof PyDict) facts.loops_keys = stringKeys(loops);
   const stateDict = summarizeStateDict(field(root, "state_dict"));
   if (stateDict) facts.state_dict = stateDict;
-  return facts;
 }
 
-function callbackFacts(input: FrameworkInput): FrameworkFacts {
+/** One pass over `callbacks`: each key decoded and its repr parsed once, for the states and the configs alike. */
+function writeCallbacks(facts: FrameworkFacts, input: FrameworkInput): void {
   const callbacks = field(input.root, "callbacks");
-  if (!(callbacks instanceof PyDict)) return {};
+  if (!(callbacks instanceof PyDict)) return;
+  const keys: string[] = [];
+  const configs: CallbackKeyConfig[] = [];
   const checkpoints: ModelCheckpointState[] = [];
   const stoppers: EarlyStoppingState[] = [];
   for (const [rawKey, state] of callbacks.entries()) {
-    if (!(state instanceof PyDict)) continue;
     const key = pyStr(rawKey);
+    keys.push(key);
+    const config = parseCallbackKey(key);
+    if (config !== undefined) configs.push(config);
+    if (!(state instanceof PyDict)) continue;
     if (key.includes("ModelCheckpoint") || state.has("best_model_path"))
       checkpoints.push(modelCheckpointState(input, key, state));
     else if (key.includes("EarlyStopping") || (state.has("wait_count") && state.has("patience")))
-      stoppers.push(earlyStoppingState(input, key, state));
+      stoppers.push(earlyStoppingState(input, { key, config }, state));
   }
-  const keys = stringKeys(callbacks);
-  return {
-    callbacks_keys: keys,
-    callbacks: plainRecord(input, callbacks) ?? {},
-    model_checkpoint_states: checkpoints,
-    callback_configs: keys.flatMap((key) => parseCallbackKey(key) ?? []),
-    ...(stoppers.length > 0 ? { early_stopping_states: stoppers } : {}),
-  };
+  facts.callbacks_keys = keys;
+  facts.callbacks = plainRecord(input, callbacks) ?? {};
+  facts.model_checkpoint_states = checkpoints;
+  facts.callback_configs = configs;
+  if (stoppers.length > 0) facts.early_stopping_states = stoppers;
 }
 
 const CHECKPOINT_PATHS = ["best_model_path", "kth_best_model_path", "last_model_path", "dirpath"] as const;
@@ -140,8 +149,12 @@ function modelCheckpointState(input: FrameworkInput, key: string, state: PyDict)
   return out;
 }
 
-function earlyStoppingState(input: FrameworkInput, key: string, state: PyDict): EarlyStoppingState {
-  const config = parseCallbackKey(key);
+function earlyStoppingState(
+  input: FrameworkInput,
+  named: { key: string; config: CallbackKeyConfig | undefined },
+  state: PyDict,
+): EarlyStoppingState {
+  const { key, config } = named;
   const out: EarlyStoppingState = { key };
   if (config?.monitor !== undefined) out.monitor = config.monitor;
   if (config?.mode !== undefined) out.mode = config.mode;

@@ -84,7 +84,8 @@ function readTracker(path: string): string | null {
  *   bytes after STOP, a failed interpretation, a persistent id that is not a storage tuple; in legacy files also
  *   STACK_GLOBAL, PROTO out of place). Report builders walk the value once each; state dicts are counted as their
  *   tensors are met (TensorTally); a recognizer that cannot beat the best so far is not run; each 0-d tensor is
- *   read once per file.
+ *   read once per file. The report is one object per file, filled in its output key order (`fillTorchReport`,
+ *   Lightning's facts likewise), never spread from step to step.
  * - safetensors: the JSON header, checked by hand in the common case (zod only for what the hand check refuses).
  * Measured in bench/reader-bench.ts against Python's C unpickler (BENCHMARKS.md).
  *

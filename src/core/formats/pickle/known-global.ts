@@ -24,6 +24,9 @@ export class KnownGlobal {
 
   is(value: PyValue | DeferredRun | undefined): boolean {
     if (value === this.seen && value !== undefined) return true;
+    // A canonical name ends in the global's own name: any other global (a module class BINGET per layer) is
+    // refused without computing its canonical name.
+    if (isTagged(value as PyValue) && !this.name.endsWith((value as PyGlobal).name ?? "")) return false;
     if (!isGlobalNamed(value, this.name)) return false;
     this.seen = value;
     return true;

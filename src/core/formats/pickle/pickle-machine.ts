@@ -176,6 +176,15 @@ export class PickleMachine {
   }
 
   memoPut(index: number, value: PyValue | DeferredRun): void {
+    // The next slot in order (what pickle writes: MEMOIZE and BINPUT count up): nothing to look up or replace.
+    const dense = this.memoDense;
+    if (index === dense.length && index < denseMemoLimit && !this.replaying) {
+      dense.push(value);
+      this.memoSize += 1;
+      if (this.memoSize > this.limits.maxMemoEntries)
+        this.fail("limit-exceeded", `more than ${this.limits.maxMemoEntries} memo entries`, "maxMemoEntries");
+      return;
+    }
     if (index < 0 || !Number.isSafeInteger(index))
       this.fail("bad-argument", `memo index ${index} is invalid`);
     const existing = this.memoPeek(index);
@@ -183,7 +192,6 @@ export class PickleMachine {
     if (existing !== undefined && !this.replaying) this.buildDeferredRuns();
     if (existing === undefined) this.memoSize += 1;
     if (index < denseMemoLimit) {
-      const dense = this.memoDense;
       while (dense.length < index) dense.push(undefined);
       dense[index] = value;
     } else {

@@ -1,7 +1,8 @@
+import { readI32, readU16, readU32 } from "../../bytes/little-endian.ts";
 import { fail, ok, type Result } from "../../result.ts";
 import { type PickleError, pickleError } from "./pickle-error.ts";
 import { opcodeByByte, type PickleOpInfo } from "./pickle-opcodes.ts";
-import { decodeLong, decodeUtf8, escapeDecode, latin1, rawUnicodeEscapeDecode } from "./pickle-text.ts";
+import { decodeLongAt, decodeUtf8, escapeDecode, latin1, rawUnicodeEscapeDecode } from "./pickle-text.ts";
 
 /** An opcode's decoded inline argument. Text-number forms stay text; the machine parses them. */
 export type PickleArg = undefined | number | bigint | string | Uint8Array | readonly [string, string];
@@ -86,11 +87,12 @@ export class OpcodeReader {
       case "uint1":
         return this.fixed(1) ?? this.done(this.bytes[s] ?? 0, s + 1);
       case "uint2":
-        return this.fixed(2) ?? this.done(this.view.getUint16(s, true), s + 2);
+        return this.fixed(2) ?? this.done(readU16(this.bytes, s), s + 2);
       case "int4":
-        return this.fixed(4) ?? this.done(this.view.getInt32(s, true), s + 4);
+        // Byte arithmetic, not the DataView (a native call per BININT/LONG_BINPUT/LONG_BINGET in the profile).
+        return this.fixed(4) ?? this.done(readI32(this.bytes, s), s + 4);
       case "uint4":
-        return this.fixed(4) ?? this.done(this.view.getUint32(s, true), s + 4);
+        return this.fixed(4) ?? this.done(readU32(this.bytes, s), s + 4);
       case "uint8":
         return this.fixed(8) ?? this.done(Number(this.view.getBigUint64(s, true)), s + 8);
       case "float8":
@@ -184,8 +186,8 @@ export class OpcodeReader {
         ? (this.bytes[s] ?? 0)
         : lengthSize === 4
           ? signed
-            ? this.view.getInt32(s, true)
-            : this.view.getUint32(s, true)
+            ? readI32(this.bytes, s)
+            : readU32(this.bytes, s)
           : Number(this.view.getBigUint64(s, true));
     if (length < 0) return this.fail("bad-argument", `negative length ${length}`);
     if (length > this.maxStringBytes) {
@@ -199,6 +201,8 @@ export class OpcodeReader {
       const ascii = internedAscii(this.bytes, begin, begin + length);
       if (ascii !== undefined) return this.done(ascii, begin + length);
     }
+    if (kind === "long1" || kind === "long4")
+      return this.done(decodeLongAt(this.bytes, begin, begin + length), begin + length);
     const raw = this.bytes.subarray(begin, begin + length);
     return this.done(decodeCounted(kind, raw), begin + length);
   }
@@ -242,9 +246,6 @@ function sameAscii(text: string, bytes: Uint8Array, begin: number, end: number):
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {
   switch (kind) {
-    case "long1":
-    case "long4":
-      return decodeLong(raw);
     case "bytes1":
     case "bytes4":
     case "bytes8":

@@ -95,20 +95,24 @@ export function parsePyFloat(text: string): number | undefined {
 /** `00`…`ff`: a legacy file's magic number is a 10-byte LONG1, decoded on every read. */
 const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
-/** LONG1/LONG4 payload: little-endian two's complement. */
-export function decodeLong(bytes: Uint8Array): number | bigint {
-  const n = bytes.length;
-  if (n === 0) return 0;
+/**
+ * LONG1/LONG4 payload `bytes[begin, end)`: little-endian two's complement, read in place (a Python RNG state
+ * pickles ~300 LONG1s; a subarray each was a visible share of reading such a checkpoint).
+ */
+export function decodeLongAt(bytes: Uint8Array, begin: number, end: number): number | bigint {
+  const n = end - begin;
+  if (n <= 0) return 0;
+  const last = bytes[end - 1] ?? 0;
   if (n <= 6) {
     let value = 0;
-    for (let i = n - 1; i >= 0; i--) value = value * 256 + (bytes[i] ?? 0);
-    if ((bytes[n - 1] ?? 0) & 0x80) value -= 2 ** (8 * n);
+    for (let i = end - 1; i >= begin; i--) value = value * 256 + (bytes[i] ?? 0);
+    if (last & 0x80) value -= 2 ** (8 * n);
     return value;
   }
   let hex = "";
-  for (let i = n - 1; i >= 0; i--) hex += HEX_BYTE[bytes[i] ?? 0];
+  for (let i = end - 1; i >= begin; i--) hex += HEX_BYTE[bytes[i] ?? 0];
   let value = BigInt(`0x${hex}`);
-  if ((bytes[n - 1] ?? 0) & 0x80) value -= 1n << BigInt(8 * n);
+  if (last & 0x80) value -= 1n << BigInt(8 * n);
   return normaliseInt(value);
 }
 

@@ -111,9 +111,16 @@ export class TensorRunMatcher {
     if (!this.put(PUT_DEFERRED, undefined) || !this.expect(op.TUPLE)) return undefined;
     if (!this.put(PUT_DEFERRED, undefined) || !this.expect(op.REDUCE)) return undefined;
     this.charged += 2 * 64 + 16 + 8 * 6 + 16 * 2 + 8 * (shape.length + stride.length);
-    const parts = { offset, requiresGrad: flag === op.NEWTRUE, dtype: undefined, extra: undefined };
-    const known = { shape, stride, storage };
-    const tensor = stridedTensor({ ...parts, rebuild: "_rebuild_tensor_v2", layout: "strided" }, known);
+    // One literal per tensor, not a spread of a parts object (a generic copy per tensor).
+    const parts = {
+      offset,
+      requiresGrad: flag === op.NEWTRUE,
+      dtype: undefined,
+      extra: undefined,
+      rebuild: "_rebuild_tensor_v2",
+      layout: "strided",
+    } as const;
+    const tensor = stridedTensor(parts, { shape, stride, storage });
     return this.put(PUT_TENSOR, undefined) ? tensor : undefined;
   }
 

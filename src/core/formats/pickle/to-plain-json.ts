@@ -145,6 +145,9 @@ class PlainWalker {
   }
 
   private child(segment: string | number, value: PyValue, depth: number): PlainJson {
+    // A number, string, bool or None never needs its path (only shared objects are written as `__same_as__`):
+    // an RNG state is a list of 625 ints.
+    if (typeof value !== "object" || value === null) return this.walk(value, depth + 1);
     this.path.push(segment);
     try {
       return this.walk(value, depth + 1);
