@@ -4,7 +4,8 @@ import { writeSync } from "node:fs";
 import packageJson from "../package.json" with { type: "json" };
 import type { ProcessControl } from "./cli/command.ts";
 import { runCli } from "./cli/run-cli.ts";
-import { errorCode, fdTextSink, isTerminalFd } from "./io/process/fd-text-sink.ts";
+import { errorCodeOf } from "./core/errors/error-code.ts";
+import { fdTextSink, isTerminalFd } from "./io/process/fd-text-sink.ts";
 import { argsWithRawBytes } from "./io/process/raw-argv.ts";
 
 declare const CKPT_BUILD_COMMIT: string | undefined;
@@ -23,7 +24,7 @@ const EXIT_BROKEN_PIPE = 141;
  */
 function exitOnWriteError(fd: 1 | 2) {
   return (error: unknown): never => {
-    if (errorCode(error) === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
+    if (errorCodeOf(error) === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
     const what = error instanceof Error ? error.message : String(error);
     const stream = fd === 1 ? "standard output" : "standard error";
     try {

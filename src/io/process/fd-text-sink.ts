@@ -1,5 +1,6 @@
 import { fstatSync, statSync, writeSync } from "node:fs";
 import type { TextSink } from "../../cli/command.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 
 export type FdTextSinkOptions = {
   readonly fd: number;
@@ -8,10 +9,6 @@ export type FdTextSinkOptions = {
   /** A write that failed (EPIPE: the reader has gone; ENOSPC…): main ends the process. */
   readonly onWriteError: (error: unknown) => never;
 };
-
-export function errorCode(error: unknown): unknown {
-  return error instanceof Error && "code" in error ? error.code : undefined;
-}
 
 /**
  * isatty, loading node:tty (~8 ms) only when it can matter: only a character device can be a terminal, and
@@ -50,7 +47,7 @@ export function fdTextSink(options: FdTextSinkOptions, isTTY: boolean): TextSink
       try {
         offset += writeSync(options.fd, bytes, offset);
       } catch (error) {
-        if (errorCode(error) !== "EAGAIN") options.onWriteError(error);
+        if (errorCodeOf(error) !== "EAGAIN") options.onWriteError(error);
         openStream().write(bytes.subarray(offset));
         return;
       }
