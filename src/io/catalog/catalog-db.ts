@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, renameSync, rmSync, statSync } from 
 import { dirname } from "node:path";
 import { CATALOG_DDL, CATALOG_SCHEMA_VERSION, META_KEYS } from "../../core/catalog/catalog-schema.ts";
 import { AppError } from "../../core/errors/app-error.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { createPrivateFile } from "../fs/private-file.ts";
 import { checkStateDirectory, requireStateDirectory } from "../fs/state-directory.ts";
@@ -207,7 +208,7 @@ export function checkCatalogReadable(path: string): Result<null, CatalogProblem>
   try {
     statSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCodeOf(error);
     if (code === "EACCES") return fail(permissionDenied(path, "a directory on its path is closed to you"));
     if (code !== "ENOENT") throw error;
     return fail({ kind: "missing", message: `${path} does not exist yet; run 'ckpt scan DIR' to build it` });

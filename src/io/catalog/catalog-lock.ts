@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "no
 import { dirname } from "node:path";
 import { z } from "zod";
 import { AppError } from "../../core/errors/app-error.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { FLOCK, type Flock, loadFlock } from "../fs/flock-ffi.ts";
 import { openPrivateFile, writePrivateFileAtomically } from "../fs/private-file.ts";
@@ -84,7 +85,7 @@ function lockFileOpen(databasePath: string, open: () => number): number {
   try {
     return open();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCodeOf(error);
     if (code === "EACCES" || code === "EPERM")
       throw new AppError(
         "permission-denied",
@@ -140,7 +141,7 @@ export function isProcessAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return errorCodeOf(error) === "EPERM";
   }
 }
 
@@ -170,7 +171,7 @@ function tryExclusiveFile(databasePath: string, holder: LockHolder): Result<Cata
         [Symbol.dispose]: release,
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw asCatalogWriteError(error, databasePath);
+      if (errorCodeOf(error) !== "EEXIST") throw asCatalogWriteError(error, databasePath);
       let current: LockHolder | null = null;
       try {
         current = parseHolder(readFileSync(paths.exclusive, "utf8"));

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from "node:fs";
 import type { ByteSource } from "../../core/bytes/byte-source.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { fsPath } from "../fs/fs-path.ts";
 
@@ -26,7 +27,7 @@ export function notRegularMessage(path: string, stats: Stats): string {
 }
 
 function openError(path: string, error: unknown): OpenFileError {
-  const code = error instanceof Error && "code" in error ? String(error.code) : "";
+  const code = errorCodeOf(error) ?? "";
   switch (code) {
     case "ENOENT":
       return { code: "not-found", message: `${path}: no such file; check the path` };

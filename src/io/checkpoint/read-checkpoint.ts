@@ -7,6 +7,7 @@ import { buildDirectoryReport } from "../../core/checkpoint/directory-report.ts"
 import { MEGATRON_TRACKER, megatronIteration } from "../../core/checkpoint/megatron-tracker.ts";
 import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
 import { UNFINISHED_REASON, unfinishedMarkerPath } from "../../core/discovery/nemo-unfinished.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { isDeepSpeedTag, saveDirEntriesOfTag } from "../../core/formats/distributed/deepspeed-layout.ts";
 import type { InflateRaw } from "../../core/formats/zip-entry-reader.ts";
 import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
@@ -118,7 +119,7 @@ function readUnmarked(path: string): CheckpointReport {
       opened.data.close();
     }
   } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code) : "";
+    const code = errorCodeOf(error) ?? "";
     if (code === "ENOENT") return unreadable(path, "no such file or directory; check the path", "not-found");
     return unreadable(path, `cannot read it (${code || String(error)}); check its permissions`, "unreadable");
   }

@@ -1,3 +1,4 @@
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { type DirectoryEntry, readDirectoryEntries, readDirectoryEntriesAsync } from "../fs/fs-path.ts";
 
 /** What a listing tells of a name: its type (a `DirectoryEntry` without the name, which is the key). */
@@ -34,7 +35,7 @@ function typeOf(entry: DirectoryEntry): ListedType {
 }
 
 function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCodeOf(error);
   return code === "ENOENT" || code === "ENOTDIR";
 }
 

@@ -9,6 +9,7 @@ import {
   rmSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import {
@@ -31,7 +32,7 @@ export function trashDirOf(root: string): string {
 }
 
 function errorText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errorCodeOf(error);
   if (code === "EXDEV")
     return "is on another filesystem than the trash; prune it with a DIR on its own filesystem";
   if (code === "EACCES" || code === "EPERM")

@@ -1,5 +1,6 @@
 import { mkdirSync, type Stats, statSync } from "node:fs";
 import { AppError } from "../../core/errors/app-error.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 
 export type StateDirectoryProblem = {
@@ -20,7 +21,7 @@ function statDirectory(path: string): Stats | null {
   try {
     return statSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    if (errorCodeOf(error) === "ENOENT") return null;
     throw error;
   }
 }
@@ -68,7 +69,7 @@ export function checkStateDirectory(
     const problem = problemOf(path, stats, uid);
     return problem === null ? ok(undefined) : fail(problem);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errorCodeOf(error) ?? String(error);
     return fail({
       code: "cannot-create",
       message: `cannot use ${path} for ckpt's state (${code}); check the permissions of it and its parents, or choose another location`,

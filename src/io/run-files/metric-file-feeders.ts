@@ -1,6 +1,7 @@
 import { closeSync, type Dirent, readdirSync, readSync } from "node:fs";
 import { join, relative } from "node:path";
 import { assertNever } from "../../core/assert-never.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import type { CsvPointReader } from "../../core/runs/csv-point-reader.ts";
 import { CsvRowStream, MAX_CSV_RECORD_CHARS } from "../../core/runs/csv-rows.ts";
@@ -39,7 +40,7 @@ export type Feeder = {
 const CHUNK_BYTES = 64 * 1024;
 
 function readError(file: string, error: unknown): RunFileError {
-  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  const code = errorCodeOf(error) ?? String(error);
   return runFileError({ file, problem: `cannot read (${code})`, hint: "check its permissions" });
 }
 

@@ -1,5 +1,6 @@
 import { closeSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { INPUT_CAPS, type InputCap, isOverCap, tooLargeMessage } from "../../core/input-caps.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { type RunFileError, runFileError } from "../../core/runs/metric-series.ts";
@@ -9,7 +10,7 @@ import { openRegularFile } from "../checkpoint/file-byte-source.ts";
 export type Parse<T> = (path: string) => Result<T, RunFileError>;
 
 function cannotRead(path: string, error: unknown): RunFileError {
-  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  const code = errorCodeOf(error) ?? String(error);
   return runFileError({ file: path, problem: `cannot read (${code})`, hint: "check its permissions" });
 }
 

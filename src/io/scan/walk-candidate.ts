@@ -7,6 +7,7 @@ import {
   checkpointDirectoryKind,
 } from "../../core/discovery/checkpoint-dir-structure.ts";
 import { isHfCheckpointDirName, isShardedCheckpointDirName } from "../../core/discovery/checkpoint-names.ts";
+import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { DIRECTORY_SIDECAR_NAME, ownSidecarPath, sidecarPathFor } from "../../core/metadata/sidecar-path.ts";
 import { checkpointSizeAndMtime } from "../checkpoint/checkpoint-dir-identity.ts";
 import { type DirectoryEntry, fsPath, readDirectoryEntries } from "../fs/fs-path.ts";
@@ -37,7 +38,7 @@ export function keepsRows(problem: WalkProblem): boolean {
 }
 
 export function describeError(path: string, error: unknown): WalkProblem {
-  const code = (error as NodeJS.ErrnoException).code ?? "EIO";
+  const code = errorCodeOf(error) ?? "EIO";
   const reasons: Record<string, string> = {
     EACCES: "permission denied — ckpt skipped it; fix the permissions or run as its owner",
     EPERM: "permission denied — ckpt skipped it; fix the permissions or run as its owner",
