@@ -100,12 +100,19 @@ function newestFirst(entries: readonly CatalogEntry[], complete: readonly number
   return dated.sort(compareDated).map(({ at }) => at);
 }
 
-/** Rank options over indices into `entries`: ranking indices tells each entry's rank without a lookup by entry. */
-function byIndex(entries: readonly CatalogEntry[], options: RankOptions<CatalogEntry>): RankOptions<number> {
+/**
+ * Rank options over indices into `entries`: ranking indices tells each entry's rank without a lookup by entry.
+ * The metric's values are asked once per entry (`value`, by index), not once per comparison key and again after.
+ */
+function byIndex(
+  entries: readonly CatalogEntry[],
+  options: RankOptions<CatalogEntry>,
+  value: readonly (number | null | undefined)[],
+): RankOptions<number> {
   const of = (at: number) => entries[at] as CatalogEntry;
   const { preferred, step, epoch, demoted, path } = options;
   return {
-    metric: (at) => options.metric(of(at)),
+    metric: (at) => value[at],
     higherIsBetter: options.higherIsBetter,
     ...(preferred === undefined ? {} : { preferred: (at: number) => preferred(of(at)) }),
     ...(step === undefined ? {} : { step: (at: number) => step(of(at)) }),
@@ -129,8 +136,10 @@ function rankByMetric(
   );
   if (rule === null) return policy.metric;
   const rank = bestRankOptions(rule);
-  rankBy(complete, byIndex(entries, rank)).forEach((at, place) => {
-    if (Number.isFinite(rank.metric(entries[at] as CatalogEntry) ?? Number.NaN)) best[at] = place + 1;
+  const value = new Array<number | null>(entries.length).fill(null);
+  for (const at of complete) value[at] = rank.metric(entries[at] as CatalogEntry) ?? null;
+  rankBy(complete, byIndex(entries, rank, value)).forEach((at, place) => {
+    if (Number.isFinite(value[at] ?? Number.NaN)) best[at] = place + 1;
   });
   return rule.metric;
 }
