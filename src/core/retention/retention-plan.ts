@@ -5,10 +5,10 @@ import { type RankOptions, rankBy } from "../metrics/best-checkpoint.ts";
 import { isLastFile } from "../metrics/framework-best-file.ts";
 import type { RetentionPolicy } from "./retention-policy.ts";
 import {
+  addProtections,
   isComplete,
   type ProtectionContext,
   pointerIndex,
-  protectionsOf,
   type RetentionPointer,
   type RunProtection,
   runActiveReason,
@@ -202,18 +202,18 @@ function countText(count: number): string {
 
 /** Why no rule kept it: its rank by the metric and its place among the newest. */
 function deleteReason(at: number, ranks: RunRanks, policy: RetentionPolicy): string {
-  const total = ranks.total;
-  let reason = "";
-  const add = (part: string) => {
-    reason = reason === "" ? part : `${reason}, ${part}`;
-  };
-  const rank = ranks.best[at] ?? 0;
-  if (policy.keepBest !== null)
-    add(rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${countText(rank)}${ranks.ofTotalBy}`);
-  if (policy.keepLast !== null) add(`newest ${countText(ranks.age[at] ?? 0)} of ${countText(total)}`);
-  if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
-  if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
-  return reason;
+  const parts: string[] = [];
+  if (policy.keepBest !== null) {
+    const rank = ranks.best[at] ?? 0;
+    parts.push(
+      rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${countText(rank)}${ranks.ofTotalBy}`,
+    );
+  }
+  if (policy.keepLast !== null)
+    parts.push(`newest ${countText(ranks.age[at] ?? 0)} of ${countText(ranks.total)}`);
+  if (policy.keepEvery !== null) parts.push(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
+  if (policy.keepSinceMs !== null) parts.push(`older than ${formatAge(policy.keepSinceMs, 0)}`);
+  return parts.length === 1 ? (parts[0] as string) : parts.join(", ");
 }
 
 /** The newest change of the run's files: its log files' (`logs`), else its checkpoints'. */
@@ -236,16 +236,26 @@ function decideRun(
     ...decisions.context,
     runActive: runActiveReason(activity, decisions.context),
   };
-  entries.forEach((entry, at) => {
-    const reasons = protectionsOf(entry, context);
-    if (at === ranked.ranks.latest) reasons.unshift("latest");
-    if (isComplete(entry)) addRuleReasons(at, ranked, { input, into: reasons });
+  // One list of reasons for the run's entries in turn: no array made (and dropped) per checkpoint.
+  const reasons: string[] = [];
+  const rules = { input, into: reasons };
+  for (let at = 0; at < entries.length; at++) {
+    const entry = entries[at] as CatalogEntry;
+    reasons.length = 0;
+    if (at === ranked.ranks.latest) reasons.push("latest");
+    addProtections(entry, context, reasons);
+    if (isComplete(entry)) addRuleReasons(at, ranked, rules);
     decisions.into.push(
       reasons.length > 0
-        ? { entry, run: dir, action: "keep", reason: reasons.join(", ") }
+        ? {
+            entry,
+            run: dir,
+            action: "keep",
+            reason: reasons.length === 1 ? (reasons[0] as string) : reasons.join(", "),
+          }
         : { entry, run: dir, action: "delete", reason: deleteReason(at, ranked.ranks, input.policy) },
     );
-  });
+  }
 }
 
 /** The entries by run, each run's in the order given (a run's entries mostly come one after another). */
