@@ -2,7 +2,7 @@ import { bestRankOptions, bestRuleOf, runOf } from "../catalog/best-entries.ts";
 import type { CatalogEntry } from "../catalog/catalog-entry.ts";
 import { formatAge } from "../catalog/human-units.ts";
 import { type RankOptions, rankBy } from "../metrics/best-checkpoint.ts";
-import { isLastFile } from "../metrics/framework-best-file.ts";
+import { newestFirst } from "./newest-first.ts";
 import type { RetentionPolicy } from "./retention-policy.ts";
 import {
   addProtections,
@@ -55,50 +55,6 @@ type RunRanks = {
   /** ` of 9 by hmean`: how every rank in the run ends. */
   readonly ofTotalBy: string;
 };
-
-type Position = (entry: CatalogEntry) => number | null;
-
-/** An entry's index with its sort keys, computed once rather than in every comparison. */
-type Dated = {
-  readonly at: number;
-  readonly entry: CatalogEntry;
-  readonly first: number;
-  readonly second: number;
-  readonly last: number;
-};
-
-function compareDated(a: Dated, b: Dated): number {
-  if (a.first !== b.first) return a.first > b.first ? -1 : 1;
-  if (a.second !== b.second) return a.second > b.second ? -1 : 1;
-  const [x, y] = [a.entry, b.entry];
-  return b.last - a.last || y.mtime_ms - x.mtime_ms || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
-}
-
-/**
- * The indices of `complete`, newest first by the run's own clock: its steps when every checkpoint records one,
- * else its epochs when every one does (Ultralytics' `last.pt` has an epoch but no step), else file times. At the
- * same point the framework's rolling last file is the resume point, then the newer file, then the path.
- */
-function newestFirst(entries: readonly CatalogEntry[], complete: readonly number[]): number[] {
-  const step: Position = (entry) => entry.global_step;
-  const epoch: Position = (entry) => entry.epoch;
-  const usable = (position: Position) =>
-    complete.every((at) => position(entries[at] as CatalogEntry) !== null);
-  const none: Position = () => null;
-  const [first, second] = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [none, none];
-  const key = (position: Position, entry: CatalogEntry) => position(entry) ?? Number.NEGATIVE_INFINITY;
-  const dated = complete.map((at): Dated => {
-    const entry = entries[at] as CatalogEntry;
-    return {
-      at,
-      entry,
-      first: key(first, entry),
-      second: key(second, entry),
-      last: isLastFile(entry.path) ? 1 : 0,
-    };
-  });
-  return dated.sort(compareDated).map(({ at }) => at);
-}
 
 /**
  * Rank options over indices into `entries`: ranking indices tells each entry's rank without a lookup by entry.
