@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { AppError } from "../core/errors/app-error.ts";
-import { type PlanMeasure, pruneTotals, renderPrunePlan, sizesNote } from "../core/retention/prune-report.ts";
+import { type PlanMeasure, pruneTotals, sizesNote, writePrunePlan } from "../core/retention/prune-report.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { behindDiskRefusal, buildPrunePlanListingAhead, type PrunePlan } from "../io/disk/prune-planning.ts";
@@ -66,7 +66,7 @@ export async function planWith(context: CommandContext, ask: PlanAsk): Promise<P
   return { plan, roots };
 }
 
-/** The plan as one string (100k lines go out in one write), with what its bytes are; `trailer` ends the text. */
+/** The plan, written in chunks of lines as it is made, with what its bytes are; `trailer` ends the text. */
 export function printPlan(
   context: CommandContext,
   shown: {
@@ -85,7 +85,13 @@ export function printPlan(
     );
     return;
   }
-  const text = renderPrunePlan(plan.rows, { show: displayPathFrom(context.cwd), executed });
+  const { stdout } = context;
+  writePrunePlan(plan.rows, {
+    show: displayPathFrom(context.cwd),
+    executed,
+    write: (chunk) => stdout.write(chunk),
+  });
   const note = plan.measured === "catalog" ? `${sizesNote(plan.measured)}\n` : "";
-  context.stdout.write(`${text}${note}${shown.trailer ?? ""}`);
+  const end = `${note}${shown.trailer ?? ""}`;
+  if (end !== "") stdout.write(end);
 }

@@ -2,13 +2,13 @@ import { bestRankOptions, bestRuleOf, runOf } from "../catalog/best-entries.ts";
 import type { CatalogEntry } from "../catalog/catalog-entry.ts";
 import { formatAge } from "../catalog/human-units.ts";
 import { type RankOptions, rankBy } from "../metrics/best-checkpoint.ts";
-import { isLastFile } from "../metrics/framework-best-file.ts";
+import { newestFirst } from "./newest-first.ts";
 import type { RetentionPolicy } from "./retention-policy.ts";
 import {
+  addProtections,
   isComplete,
   type ProtectionContext,
   pointerIndex,
-  protectionsOf,
   type RetentionPointer,
   type RunProtection,
   runActiveReason,
@@ -56,56 +56,19 @@ type RunRanks = {
   readonly ofTotalBy: string;
 };
 
-type Position = (entry: CatalogEntry) => number | null;
-
-/** An entry's index with its sort keys, computed once rather than in every comparison. */
-type Dated = {
-  readonly at: number;
-  readonly entry: CatalogEntry;
-  readonly first: number;
-  readonly second: number;
-  readonly last: number;
-};
-
-function compareDated(a: Dated, b: Dated): number {
-  if (a.first !== b.first) return a.first > b.first ? -1 : 1;
-  if (a.second !== b.second) return a.second > b.second ? -1 : 1;
-  const [x, y] = [a.entry, b.entry];
-  return b.last - a.last || y.mtime_ms - x.mtime_ms || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
-}
-
 /**
- * The indices of `complete`, newest first by the run's own clock: its steps when every checkpoint records one,
- * else its epochs when every one does (Ultralytics' `last.pt` has an epoch but no step), else file times. At the
- * same point the framework's rolling last file is the resume point, then the newer file, then the path.
+ * Rank options over indices into `entries`: ranking indices tells each entry's rank without a lookup by entry.
+ * The metric's values are asked once per entry (`value`, by index), not once per comparison key and again after.
  */
-function newestFirst(entries: readonly CatalogEntry[], complete: readonly number[]): number[] {
-  const step: Position = (entry) => entry.global_step;
-  const epoch: Position = (entry) => entry.epoch;
-  const usable = (position: Position) =>
-    complete.every((at) => position(entries[at] as CatalogEntry) !== null);
-  const none: Position = () => null;
-  const [first, second] = usable(step) ? [step, epoch] : usable(epoch) ? [epoch, step] : [none, none];
-  const key = (position: Position, entry: CatalogEntry) => position(entry) ?? Number.NEGATIVE_INFINITY;
-  const dated = complete.map((at): Dated => {
-    const entry = entries[at] as CatalogEntry;
-    return {
-      at,
-      entry,
-      first: key(first, entry),
-      second: key(second, entry),
-      last: isLastFile(entry.path) ? 1 : 0,
-    };
-  });
-  return dated.sort(compareDated).map(({ at }) => at);
-}
-
-/** Rank options over indices into `entries`: ranking indices tells each entry's rank without a lookup by entry. */
-function byIndex(entries: readonly CatalogEntry[], options: RankOptions<CatalogEntry>): RankOptions<number> {
+function byIndex(
+  entries: readonly CatalogEntry[],
+  options: RankOptions<CatalogEntry>,
+  value: readonly (number | null | undefined)[],
+): RankOptions<number> {
   const of = (at: number) => entries[at] as CatalogEntry;
   const { preferred, step, epoch, demoted, path } = options;
   return {
-    metric: (at) => options.metric(of(at)),
+    metric: (at) => value[at],
     higherIsBetter: options.higherIsBetter,
     ...(preferred === undefined ? {} : { preferred: (at: number) => preferred(of(at)) }),
     ...(step === undefined ? {} : { step: (at: number) => step(of(at)) }),
@@ -129,8 +92,10 @@ function rankByMetric(
   );
   if (rule === null) return policy.metric;
   const rank = bestRankOptions(rule);
-  rankBy(complete, byIndex(entries, rank)).forEach((at, place) => {
-    if (Number.isFinite(rank.metric(entries[at] as CatalogEntry) ?? Number.NaN)) best[at] = place + 1;
+  const value = new Array<number | null>(entries.length).fill(null);
+  for (const at of complete) value[at] = rank.metric(entries[at] as CatalogEntry) ?? null;
+  rankBy(complete, byIndex(entries, rank, value)).forEach((at, place) => {
+    if (Number.isFinite(value[at] ?? Number.NaN)) best[at] = place + 1;
   });
   return rule.metric;
 }
@@ -193,18 +158,18 @@ function countText(count: number): string {
 
 /** Why no rule kept it: its rank by the metric and its place among the newest. */
 function deleteReason(at: number, ranks: RunRanks, policy: RetentionPolicy): string {
-  const total = ranks.total;
-  let reason = "";
-  const add = (part: string) => {
-    reason = reason === "" ? part : `${reason}, ${part}`;
-  };
-  const rank = ranks.best[at] ?? 0;
-  if (policy.keepBest !== null)
-    add(rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${countText(rank)}${ranks.ofTotalBy}`);
-  if (policy.keepLast !== null) add(`newest ${countText(ranks.age[at] ?? 0)} of ${countText(total)}`);
-  if (policy.keepEvery !== null) add(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
-  if (policy.keepSinceMs !== null) add(`older than ${formatAge(policy.keepSinceMs, 0)}`);
-  return reason;
+  const parts: string[] = [];
+  if (policy.keepBest !== null) {
+    const rank = ranks.best[at] ?? 0;
+    parts.push(
+      rank === 0 ? `no ${ranks.metric ?? "metric"} value` : `rank ${countText(rank)}${ranks.ofTotalBy}`,
+    );
+  }
+  if (policy.keepLast !== null)
+    parts.push(`newest ${countText(ranks.age[at] ?? 0)} of ${countText(ranks.total)}`);
+  if (policy.keepEvery !== null) parts.push(`not every ${policy.keepEvery.count} ${policy.keepEvery.unit}`);
+  if (policy.keepSinceMs !== null) parts.push(`older than ${formatAge(policy.keepSinceMs, 0)}`);
+  return parts.length === 1 ? (parts[0] as string) : parts.join(", ");
 }
 
 /** The newest change of the run's files: its log files' (`logs`), else its checkpoints'. */
@@ -227,16 +192,26 @@ function decideRun(
     ...decisions.context,
     runActive: runActiveReason(activity, decisions.context),
   };
-  entries.forEach((entry, at) => {
-    const reasons = protectionsOf(entry, context);
-    if (at === ranked.ranks.latest) reasons.unshift("latest");
-    if (isComplete(entry)) addRuleReasons(at, ranked, { input, into: reasons });
+  // One list of reasons for the run's entries in turn: no array made (and dropped) per checkpoint.
+  const reasons: string[] = [];
+  const rules = { input, into: reasons };
+  for (let at = 0; at < entries.length; at++) {
+    const entry = entries[at] as CatalogEntry;
+    reasons.length = 0;
+    if (at === ranked.ranks.latest) reasons.push("latest");
+    addProtections(entry, context, reasons);
+    if (isComplete(entry)) addRuleReasons(at, ranked, rules);
     decisions.into.push(
       reasons.length > 0
-        ? { entry, run: dir, action: "keep", reason: reasons.join(", ") }
+        ? {
+            entry,
+            run: dir,
+            action: "keep",
+            reason: reasons.length === 1 ? (reasons[0] as string) : reasons.join(", "),
+          }
         : { entry, run: dir, action: "delete", reason: deleteReason(at, ranked.ranks, input.policy) },
     );
-  });
+  }
 }
 
 /** The entries by run, each run's in the order given (a run's entries mostly come one after another). */

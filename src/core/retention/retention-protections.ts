@@ -69,7 +69,7 @@ function baseName(path: string): string {
  * shortest path any pointer names).
  */
 function pointedBy(entry: CatalogEntry, pointers: PointerIndex): readonly string[] {
-  if (pointers.byTarget.size === 0) return [];
+  if (pointers.byTarget.size === 0) return NONE;
   let names: string[] | null = null;
   const path = entry.path;
   for (let end = path.length; end > 0 && end >= pointers.shortest; end = path.lastIndexOf("/", end - 1)) {
@@ -78,15 +78,17 @@ function pointedBy(entry: CatalogEntry, pointers: PointerIndex): readonly string
     names ??= [];
     for (const name of found) if (!names.includes(name)) names.push(name);
   }
-  return names ?? [];
+  return names ?? NONE;
 }
 
+/** No pointer names it: one list for all such checkpoints. */
+const NONE: readonly string[] = [];
+
 /**
- * Why an entry must stay whatever the rules say (each reason once), or an empty list. The newest complete
- * checkpoint of the run is protected by the plan, which knows the run's order.
+ * Why an entry must stay whatever the rules say (each reason once), added to `reasons` (none when nothing
+ * protects it). The newest complete checkpoint of the run is protected by the plan, which knows the run's order.
  */
-export function protectionsOf(entry: CatalogEntry, context: RunProtection): string[] {
-  const reasons: string[] = [];
+export function addProtections(entry: CatalogEntry, context: RunProtection, reasons: string[]): void {
   if (entry.alias_of !== null) reasons.push(`link to ${baseName(entry.alias_of)}`);
   else if (entry.status === "incomplete") reasons.push("incomplete: still being written");
   else if (!isComplete(entry)) reasons.push(`status ${entry.status}: never pruned`);
@@ -97,5 +99,4 @@ export function protectionsOf(entry: CatalogEntry, context: RunProtection): stri
     reasons.push(`not settled (changed ${formatAge(context.now, entry.mtime_ms)} ago)`);
   for (const name of pointedBy(entry, context.pointers)) reasons.push(`target of ${name}`);
   if (context.runActive !== null) reasons.push(context.runActive);
-  return reasons;
 }

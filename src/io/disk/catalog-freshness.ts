@@ -51,10 +51,9 @@ function hasKnownType(listed: ListedType): boolean {
  * deletes. Null when the listing shows nothing wrong or the directory cannot be read.
  */
 export function listedChange(entry: CatalogEntry, listings: DirectoryListings): string | null {
-  const cut = entry.path.lastIndexOf("/");
-  const listing = listings.of(cut <= 0 ? "/" : entry.path.slice(0, cut));
+  const listing = listings.parentOf(entry.path);
   if (listing === null) return null;
-  const listed = listing.get(entry.path.slice(cut + 1));
+  const listed = listing.get(entry.path.slice(entry.path.lastIndexOf("/") + 1));
   if (listed === undefined) return "is gone from disk";
   if (!hasKnownType(listed)) return null;
   if (listed.isSymbolicLink()) return "is a symlink now";

@@ -15,16 +15,16 @@ type Walk = { newest: number; budget: number; readonly listings: DirectoryListin
 function visit(directory: string, depth: number, walk: Walk): void {
   for (const [name, type] of walk.listings.of(directory) ?? []) {
     if (--walk.budget < 0) return;
-    const path = joinName(directory, name);
+    // The path is made only for what is visited or looked at: not for each of a run's 100 checkpoints.
     if (type.isDirectory()) {
-      if (depth > 1 && !isSkippedDirectoryName(name)) visit(path, depth - 1, walk);
+      if (depth > 1 && !isSkippedDirectoryName(name)) visit(joinName(directory, name), depth - 1, walk);
       continue;
     }
     // Checkpoints' times are the catalog's; ckpt's own sidecars are no sign of training.
     if (!type.isFile() || checkpointExtension(name) !== null) continue;
     if (isSidecarFileName(name) || isSidecarTempFileName(name)) continue;
     try {
-      walk.newest = Math.max(walk.newest, lstatSync(fsPath(path)).mtimeMs);
+      walk.newest = Math.max(walk.newest, lstatSync(fsPath(joinName(directory, name))).mtimeMs);
     } catch {
       // Vanished: a rotated log; the next look sees its successor.
     }

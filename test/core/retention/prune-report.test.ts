@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type PruneRow, renderPrunePlan } from "../../../src/core/retention/prune-report.ts";
+import { type PruneRow, renderPrunePlan, writePrunePlan } from "../../../src/core/retention/prune-report.ts";
 
 const row = (path: string, action: PruneRow["action"], reason: string, bytes = 0): PruneRow => ({
   path,
@@ -27,5 +27,18 @@ describe("renderPrunePlan", () => {
       "total: 1 of 3 checkpoints to delete, 2.0 KB to free",
       "",
     ]);
+  });
+
+  test("written in chunks of whole lines that together are the plan's text", () => {
+    const rows = Array.from({ length: 5000 }, (_, at) =>
+      row(`/runs/a/step-${at}.ckpt`, at % 3 === 0 ? "keep" : "delete", `newest ${at + 1} of 5000`, 10),
+    );
+    const options = { show: (path: string) => path, executed: false };
+    const chunks: string[] = [];
+    writePrunePlan(rows, { ...options, write: (chunk) => chunks.push(chunk) });
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.filter((chunk) => !chunk.endsWith("\n"))).toEqual([]);
+    expect(chunks.join("")).toEqual(renderPrunePlan(rows, options));
+    expect(chunks.join("").split("\n").length).toBe(5000 + 3);
   });
 });

@@ -59,4 +59,24 @@ describe("listedChange (the dry run's freshness check)", () => {
       false,
     ]);
   });
+
+  test("parentOf: each path's own directory's listing, for paths of directories of the same length in turn", () => {
+    using dir = makeTempDir("parent-of");
+    for (const [run, name] of [
+      ["run1", "a.ckpt"],
+      ["run2", "b.ckpt"],
+    ] as const) {
+      mkdirSync(join(dir.path, run));
+      writeFileSync(join(dir.path, run, name), "x");
+    }
+    const listings = new DirectoryListings();
+    const names = (path: string) => [...(listings.parentOf(path)?.keys() ?? [])];
+    expect([
+      names(join(dir.path, "run1", "a.ckpt")),
+      names(join(dir.path, "run1", "other.ckpt")),
+      names(join(dir.path, "run2", "a.ckpt")),
+      names(join(dir.path, "run1", "x")),
+      names(join(dir.path, "run1")).sort(),
+    ]).toEqual([["a.ckpt"], ["a.ckpt"], ["b.ckpt"], ["a.ckpt"], ["run1", "run2"]]);
+  });
 });

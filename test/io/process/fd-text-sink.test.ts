@@ -76,6 +76,17 @@ describe("fdTextSink", () => {
     });
   });
 
+  test("texts short and long, written one after another, keep their bytes (a reused buffer is not overwritten early)", () => {
+    using dir = makeTempDir("fd-sink");
+    const path = join(dir.path, "out.txt");
+    const fd = openSync(path, "w");
+    const sink = fdTextSink({ fd, stream: noStream, onWriteError: rethrow }, false);
+    const texts = ["✓".repeat(200_000), "a\n", "ü".repeat(300_000), "é".repeat(70_000), "end\n"];
+    for (const text of texts) sink.write(text);
+    closeSync(fd);
+    expect(readFileSync(path, "utf8") === texts.join("")).toBe(true);
+  });
+
   test("a write that fails (a full device) goes to onWriteError", () => {
     const fd = openSync("/dev/full", "w");
     const failures: unknown[] = [];
