@@ -57,7 +57,7 @@ function walkOnce(module: PyObject): ModuleWalk {
   let walk = walked.get(module);
   if (walk === undefined) {
     walk = newWalk();
-    walkModule(module, { prefix: "", depth: 0, walk, seen: new Set() });
+    walkModule(module, "", 0, { walk, ancestors: [] });
     walked.set(module, walk);
   }
   return walk;
@@ -81,54 +81,94 @@ export function firstParameterDtype(module: PyObject): string | undefined {
   return undefined;
 }
 
-type WalkState = { prefix: string; depth: number; walk: ModuleWalk; seen: Set<PyObject> };
+// The modules from the root down to the one being walked: a real tree is a few deep (the depth cap bounds a
+// crafted one), so a scan of it is cheaper than a Set's add, look-up and delete per module.
+type WalkState = { walk: ModuleWalk; ancestors: PyObject[] };
 
-function walkModule(module: PyObject, state: WalkState): void {
-  // Only ancestors are skipped: like torch, a submodule shared by two parents appears under both names.
-  if (state.depth > MAX_MODULE_DEPTH || state.seen.has(module)) return;
-  state.walk.visits += 1;
-  if (state.walk.visits > MAX_MODULE_VISITS) return;
-  state.seen.add(module);
-  try {
-    walkModuleBody(module, state);
-  } finally {
-    state.seen.delete(module);
+/** The four `__dict__` entries the walk reads, found in one pass over its keys (not four look-ups each). */
+type ModuleParts = {
+  parameters: PyValue | undefined;
+  buffers: PyValue | undefined;
+  nonPersistent: PyValue | undefined;
+  modules: PyValue | undefined;
+  /** It has `_modules` or `_parameters`: what `isModuleObject` asks. */
+  isModule: boolean;
+};
+
+function moduleParts(attributes: PyDict): ModuleParts {
+  const parts: ModuleParts = {
+    parameters: undefined,
+    buffers: undefined,
+    nonPersistent: undefined,
+    modules: undefined,
+    isModule: false,
+  };
+  const keys = attributes.keys();
+  const values = attributes.values();
+  // The four are the first of torch's `__dict__` keys but a module's own (`in_channels`, …) come after: stop there.
+  let found = 0;
+  for (let i = 0; i < keys.length && found < 4; i++) {
+    const key = keys[i];
+    if (key === "_parameters") {
+      parts.parameters = values[i];
+      parts.isModule = true;
+    } else if (key === "_buffers") parts.buffers = values[i];
+    else if (key === "_non_persistent_buffers_set") parts.nonPersistent = values[i];
+    else if (key === "_modules") {
+      parts.modules = values[i];
+      parts.isModule = true;
+    } else continue;
+    found += 1;
   }
+  return parts;
 }
 
-function walkModuleBody(module: PyObject, state: WalkState): void {
-  const attributes = module.attributes;
-  const nonPersistent = attributes?.get("_non_persistent_buffers_set");
+// No try/finally around a module: nothing in the walk throws, and a walk that did would be dropped whole.
+function walkModule(module: PyObject, prefix: string, depth: number, state: WalkState): void {
+  // Only ancestors are skipped: like torch, a submodule shared by two parents appears under both names.
+  if (depth > MAX_MODULE_DEPTH || state.ancestors.includes(module) || module.attributes === undefined) return;
+  const parts = moduleParts(module.attributes);
+  if (!parts.isModule) return;
+  state.walk.visits += 1;
+  if (state.walk.visits > MAX_MODULE_VISITS) return;
+  state.ancestors.push(module);
+  walkModuleBody(parts, prefix, depth, state);
+  state.ancestors.pop();
+}
+
+function walkModuleBody(parts: ModuleParts, prefix: string, depth: number, state: WalkState): void {
+  const { nonPersistent } = parts;
   const skip =
     isTagged(nonPersistent) && nonPersistent.kind === "set" && nonPersistent.items.length > 0
       ? new Set(nonPersistent.items.map((item) => pyStr(item)))
       : undefined;
-  forEachTensor(attributes?.get("_parameters"), (key, tensor) => {
-    state.walk.stateDict.add(state.prefix, key, tensor);
-    state.walk.parameters.add(tensor);
-  });
-  forEachTensor(attributes?.get("_buffers"), (key, tensor) => {
-    if (skip === undefined || !skip.has(key)) state.walk.stateDict.add(state.prefix, key, tensor);
-    state.walk.buffers.add(tensor);
-  });
-  const children = attributes?.get("_modules");
+  const { stateDict, parameters, buffers } = state.walk;
+  if (parts.parameters instanceof PyDict) {
+    const [keys, values] = [parts.parameters.keys(), parts.parameters.values()];
+    for (let i = 0; i < keys.length; i++) {
+      const tensor = values[i];
+      if (!isTensor(tensor)) continue;
+      stateDict.add(prefix, pyStr(keys[i] as PyValue), tensor);
+      parameters.add(tensor);
+    }
+  }
+  if (parts.buffers instanceof PyDict) {
+    const [keys, values] = [parts.buffers.keys(), parts.buffers.values()];
+    for (let i = 0; i < keys.length; i++) {
+      const tensor = values[i];
+      if (!isTensor(tensor)) continue;
+      const key = pyStr(keys[i] as PyValue);
+      if (skip === undefined || !skip.has(key)) stateDict.add(prefix, key, tensor);
+      buffers.add(tensor);
+    }
+  }
+  const children = parts.modules;
   if (!(children instanceof PyDict)) return;
   const keys = children.keys();
   const values = children.values();
   for (let i = 0; i < keys.length; i++) {
     const child = values[i];
-    if (!isModuleObject(child)) continue;
-    const prefix = `${state.prefix}${pyStr(keys[i] as PyValue)}.`;
-    walkModule(child, { ...state, prefix, depth: state.depth + 1 });
-  }
-}
-
-function forEachTensor(value: PyValue | undefined, visit: (key: string, tensor: TensorRef) => void): void {
-  if (!(value instanceof PyDict)) return;
-  const keys = value.keys();
-  const values = value.values();
-  for (let i = 0; i < keys.length; i++) {
-    const item = values[i];
-    if (isTensor(item)) visit(pyStr(keys[i] as PyValue), item);
+    if (isTagged(child) && child.kind === "object")
+      walkModule(child, `${prefix}${pyStr(keys[i] as PyValue)}.`, depth + 1, state);
   }
 }
