@@ -65,7 +65,10 @@ function runOnce(command: TimedCommand, into: ProcessSamples): void {
     throw new Error(`${command.argv.join(" ")}: ${result.stderr.toString()}`);
 }
 
-/** Runs the commands in turn, `runs` rounds after `warmup` untimed ones (the page cache); samples per command. */
+/**
+ * Runs the commands in turn, `runs` rounds after `warmup` untimed ones (the page cache); samples per command, the
+ * i-th of each from the same round. Every other round runs them in reverse order, so neither always runs first.
+ */
 export function timeAlternately(
   commands: readonly TimedCommand[],
   runs: number,
@@ -74,11 +77,15 @@ export function timeAlternately(
   const samples = commands.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let round = 0; round < warmup; round++)
     for (const command of commands) runOnce(command, { wall: [], cpu: [] });
-  for (let round = 0; round < runs; round++)
-    commands.forEach((command, index) => {
+  for (let round = 0; round < runs; round++) {
+    const order = commands.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const command = commands[index];
       const into = samples[index];
-      if (into !== undefined) runOnce(command, into);
-    });
+      if (command !== undefined && into !== undefined) runOnce(command, into);
+    }
+  }
   return samples;
 }
 

@@ -112,7 +112,24 @@ function binaryRows(rows: readonly [string, string[]][], env: Record<string, str
       const measured = samples[index];
       if (measured !== undefined) reportProcess(`${label}: ${name}`, measured);
     });
+    const [own, base] = samples;
+    if (own !== undefined && base !== undefined) reportPaired(`${builds[1]?.[0]}`, own, base);
   }
+}
+
+/**
+ * This build minus the baseline's, run by run (each pair ran back to back): on a loaded box the load drifts
+ * between pairs far more than within one, so the median of the differences is steadier than two medians.
+ */
+function reportPaired(baseline: string, own: ProcessSamples, base: ProcessSamples): void {
+  const differences = (mine: number[], theirs: number[]) =>
+    mine.map((value, at) => value - (theirs[at] ?? 0));
+  const wall = median(differences(own.wall, base.wall));
+  const cpu = median(differences(own.cpu, base.cpu));
+  const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(1)} ms`;
+  process.stdout.write(
+    `  minus ${baseline}, pair by pair: median ${signed(wall)} wall, ${signed(cpu)} CPU\n`,
+  );
 }
 
 function reportProcess(name: string, samples: ProcessSamples): void {
@@ -161,6 +178,10 @@ try {
     [
       ["ckpt ls --limit 50 (whole process, PostgreSQL)", ["ls", "--catalog", url, "--limit", "50"]],
       ["ckpt ls --limit 50 (whole process, SQLite)", ["ls", "--catalog", sqlitePath, "--limit", "50"]],
+      [
+        `ckpt ls --host gpu-${hosts - 1} --limit 50 (whole process, PostgreSQL)`,
+        ["ls", "--catalog", url, "--host", `gpu-${hosts - 1}`, "--limit", "50"],
+      ],
       ["ckpt --version (whole process: start-up alone)", ["--version"]],
     ],
     env,

@@ -8,10 +8,20 @@ const CATALOG_FLAG = {
 } as const satisfies FlagOptions;
 
 /**
+ * Resolves after the event loop has polled its sockets once. A timer does it (the loop polls before a timer
+ * fires); `setImmediate` does not (its callbacks run before the poll), so after it the connection's start-up
+ * message would still wait for the command's modules to load.
+ */
+function afterSocketPoll(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
  * A query command on a shared catalog (`--catalog postgres://…` or `CKPT_CATALOG`) opens its one connection
  * before its own modules load, so the server forks the backend meanwhile instead of after (`openAhead`). Returns
  * what closes the connection if the command never takes it; null when there is nothing to open. A URL that does
- * not parse is left to the command, which says what is wrong with it.
+ * not parse is left to the command, which says what is wrong with it. Returns once the start-up message is sent,
+ * so the server sets up the backend (authentication, its catalog caches) while the command's modules load.
  */
 export async function openSharedCatalogAhead(
   args: readonly string[],
@@ -24,9 +34,12 @@ export async function openSharedCatalogAhead(
   const { path } = chosenCatalog({ flag, env });
   if (path === null || !isPostgresUrl(path)) return null;
   const { openAhead } = await import("../io/catalog/postgres-connection.ts");
+  let close: () => Promise<void>;
   try {
-    return openAhead(path);
+    close = openAhead(path);
   } catch {
     return null;
   }
+  await afterSocketPoll();
+  return close;
 }

@@ -187,8 +187,20 @@ async function loggedNames(sql: SQL): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/**
+ * The hosts with rows: one step down the primary key (host, path) per host, each starting past the last, instead
+ * of `DISTINCT` over every row (`ls --host` at 100k rows read them all to find 8 names).
+ */
 async function hostsOf(sql: SQL): Promise<string[]> {
-  const rows = await queryRows<{ host: string }>(sql, "SELECT DISTINCT host FROM checkpoints ORDER BY host");
+  const rows = await queryRows<{ host: string }>(
+    sql,
+    `WITH RECURSIVE found (host) AS (
+       (SELECT host FROM checkpoints ORDER BY host LIMIT 1)
+       UNION ALL
+       SELECT (SELECT c.host FROM checkpoints AS c WHERE c.host > found.host ORDER BY c.host LIMIT 1)
+       FROM found WHERE found.host IS NOT NULL)
+     SELECT host FROM found WHERE host IS NOT NULL ORDER BY host`,
+  );
   return rows.map((row) => row.host);
 }
 

@@ -65,10 +65,16 @@ function parsedOptions(url: string): ReturnType<typeof connectionOptions> {
   }
 }
 
-/** A client whose first query opens its connections; errors name the server and what to do. */
+/**
+ * A client whose first query opens its connections; errors name the server and what to do. A one-connection
+ * client is a query command's, which runs each statement once: a named prepared statement would cost it a round
+ * trip (Parse and Describe answered before Bind and Execute) and save nothing, so its statements go unnamed, all
+ * in one message.
+ */
 function newClient(url: string, connections: number): SQL {
   const options = parsedOptions(url);
-  return new SQL(options.url, { prepare: options.prepare, max: connections, connectionTimeout: 10 });
+  const prepare = options.prepare && connections > 1;
+  return new SQL(options.url, { prepare, max: connections, connectionTimeout: 10 });
 }
 
 /** The first round trip: the schema is current (the usual case), else migrate under the lock and look again. */

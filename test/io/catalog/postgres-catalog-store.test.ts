@@ -99,6 +99,26 @@ describe("the PostgreSQL catalog store", () => {
     }
   });
 
+  test("hosts: every host with rows, in order, each once (none for an empty catalog)", async () => {
+    const url = await server.createDatabase("hosts_listed");
+    const names = ["gpu-b", "gpu-a", "gpu-a2", "gpu-c"];
+    const stores = await Promise.all(names.map((host) => openPostgresCatalogStore(url, { host })));
+    try {
+      const empty = await stores[0]?.hosts();
+      for (const [index, store] of stores.entries()) {
+        if (index === 3) continue; // gpu-c opens the catalog but writes nothing
+        const rows = ["epoch=1.ckpt", "epoch=2.ckpt"].map((file) => stored(sampleEntry("alpha", file)));
+        await store.applyChanges({ upserts: rows, now: TEST_NOW });
+      }
+      expect({ empty, hosts: await stores[3]?.hosts() }).toEqual({
+        empty: [],
+        hosts: ["gpu-a", "gpu-a2", "gpu-b"],
+      });
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
   test("migrates an empty database once; opening again changes nothing", async () => {
     const url = await server.createDatabase("migrations");
     const first = await openPostgresCatalogStore(url, { host: "a" });
