@@ -1,12 +1,12 @@
 // Several hosts, one PostgreSQL catalog: each host's ckpt (a process of its own, named by CKPT_HOST, with its own
 // state directory) publishes its rows; any host's ls reads them all.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openPostgresCatalogStore } from "../../src/io/catalog/postgres-catalog-store.ts";
 import { writeCheckpoint } from "../helpers/catalog-tree.ts";
 import { runCkpt, startDaemonReady } from "../helpers/daemon-process.ts";
-import { type PostgresServer, startPostgres } from "../helpers/postgres-server.ts";
+import { postgresPerFile } from "../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -14,13 +14,7 @@ import { waitFor } from "../helpers/wait-for.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const pg = postgresPerFile();
 
 /** One simulated machine: its own home (state dir, local catalog) and host name, the shared catalog's URL. */
 function host(root: string, name: string, url: string) {
@@ -46,7 +40,7 @@ async function listed(machine: ReturnType<typeof host>, args: readonly string[] 
 describe("a shared PostgreSQL catalog", () => {
   test("two hosts scan their own trees; a third lists both, and --host picks one", async () => {
     using dir = makeTempDir("shared-scan");
-    const url = await server.createDatabase("scans");
+    const url = await pg.server.createDatabase("scans");
     const [a, b, reader] = ["gpu-a", "gpu-b", "laptop"].map((name) => host(dir.path, name, url)) as [
       ReturnType<typeof host>,
       ReturnType<typeof host>,
@@ -90,7 +84,7 @@ describe("a shared PostgreSQL catalog", () => {
 
   test("a checkpoint that ckpt watch indexes on one host wakes another host's listener", async () => {
     using dir = makeTempDir("shared-watch");
-    const url = await server.createDatabase("watch");
+    const url = await pg.server.createDatabase("watch");
     const watcher = host(dir.path, "gpu-a", url);
     const root = join(dir.path, "runs");
     tree(root, "detr", 1);
@@ -120,7 +114,7 @@ describe("a shared PostgreSQL catalog", () => {
 
   test("ckpt metrics reads a run's series from the shared catalog, as the host that logged it reads its own", async () => {
     using dir = makeTempDir("shared-metrics");
-    const url = await server.createDatabase("metrics");
+    const url = await pg.server.createDatabase("metrics");
     const [a, b, reader] = ["gpu-a", "gpu-b", "laptop"].map((name) => host(dir.path, name, url)) as [
       ReturnType<typeof host>,
       ReturnType<typeof host>,

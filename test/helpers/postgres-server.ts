@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "bun:test";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -102,6 +103,26 @@ export async function startPostgres(): Promise<PostgresServer> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/**
+ * One server for a test file: started before its first test, stopped (its files removed) after its last.
+ * `server` throws if asked before the start (a failed `beforeAll`), so a test never runs against nothing.
+ */
+export function postgresPerFile(): { readonly server: PostgresServer } {
+  let started: PostgresServer | undefined;
+  beforeAll(async () => {
+    started = await startPostgres();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return {
+    get server(): PostgresServer {
+      if (started === undefined) throw new Error("the test file's PostgreSQL did not start (see beforeAll)");
+      return started;
     },
   };
 }

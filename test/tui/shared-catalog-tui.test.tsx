@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
@@ -10,7 +10,7 @@ import { openTuiCatalogReader } from "../../src/io/catalog/tui-catalog-reads.ts"
 import { createCatalogStore } from "../../src/tui/catalog-store.ts";
 import { TuiRoot } from "../../src/tui/tui-root.tsx";
 import { createUiStore } from "../../src/tui/ui-store.ts";
-import { type PostgresServer, startPostgres } from "../helpers/postgres-server.ts";
+import { postgresPerFile } from "../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
@@ -20,20 +20,14 @@ import { waitFor } from "../helpers/wait-for.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const pg = postgresPerFile();
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: SGR sequences start with ESC.
 const withoutColours = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, "");
 
 describe("the TUI on a shared catalog", () => {
   test("shows each host's runs under the host's name and redraws when another host commits", async () => {
-    const url = await server.createDatabase("tui");
+    const url = await pg.server.createDatabase("tui");
     const [a, b, viewer] = await Promise.all(
       ["gpu-a", "gpu-b", "laptop"].map((host) => openPostgresCatalogStore(url, { host })),
     );
@@ -87,7 +81,7 @@ describe("the TUI on a shared catalog", () => {
 
   test("a checkpoint's detail shows the metadata and curves its host published, as that host's own TUI does", async () => {
     using dir = makeTempDir("shared-detail");
-    const url = await server.createDatabase("detail");
+    const url = await pg.server.createDatabase("detail");
     // A real YOLO run, scanned on gpu-a: its sidecar is valid, so gpu-a's catalog keeps no copy of the metadata.
     const run = join(dir.path, "data", "train");
     cpSync(join(realFixtureRoot, "ultralytics/runs/detect/train"), run, { recursive: true });

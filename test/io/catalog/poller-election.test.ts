@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { SQL } from "bun";
 import {
@@ -7,25 +7,19 @@ import {
   tryLeadPolling,
 } from "../../../src/io/catalog/poller-election.ts";
 import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { postgresPerFile } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { sampleEntry, stored, TEST_NOW } from "../../helpers/tui-catalog.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const pg = postgresPerFile();
 
 const repoRoot = resolve(import.meta.dir, "../../..");
 
 describe("one poller per key", () => {
   test("one host leads a key; another leads it once it is released; other keys are free", async () => {
-    const url = await server.createDatabase("election");
+    const url = await pg.server.createDatabase("election");
     const [a, b] = await Promise.all([
       openPostgresCatalogStore(url, { host: "a" }),
       openPostgresCatalogStore(url, { host: "b" }),
@@ -46,7 +40,7 @@ describe("one poller per key", () => {
   });
 
   test("a host that dies holding a key gives it up", async () => {
-    const url = await server.createDatabase("election_death");
+    const url = await pg.server.createDatabase("election_death");
     const script = join(repoRoot, "test/io/catalog/hold-poller-lease.ts");
     const holder = Bun.spawn([process.execPath, script, url, "s3://bucket/runs/"], {
       stdout: "pipe",
@@ -74,7 +68,7 @@ describe("one poller per key", () => {
   });
 
   test("a held lease says so, whichever sign its key's hash has", async () => {
-    const url = await server.createDatabase("election_held");
+    const url = await pg.server.createDatabase("election_held");
     const store = await openPostgresCatalogStore(url, { host: "a" });
     const cleanup: (() => Promise<void>)[] = [];
     try {
@@ -96,7 +90,7 @@ describe("one poller per key", () => {
   });
 
   test("a lease whose session the server ended is no longer held, and the key is free", async () => {
-    const url = await server.createDatabase("election_lost");
+    const url = await pg.server.createDatabase("election_lost");
     const [a, b] = await Promise.all([
       openPostgresCatalogStore(url, { host: "a" }),
       openPostgresCatalogStore(url, { host: "b" }),
@@ -116,7 +110,7 @@ describe("one poller per key", () => {
   });
 
   test("claiming a prefix takes other hosts' rows under it, and only those", async () => {
-    const url = await server.createDatabase("election_claim");
+    const url = await pg.server.createDatabase("election_claim");
     const hosts = await Promise.all(["a", "b"].map((host) => openPostgresCatalogStore(url, { host })));
     const [a, b] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
     const at = (path: string) => stored({ ...sampleEntry("r", "x.pt"), path, run_dir: null });

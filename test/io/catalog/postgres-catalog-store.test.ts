@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { SQL } from "bun";
 import { aliasKey } from "../../../src/core/catalog/alias-key.ts";
@@ -7,7 +7,7 @@ import { openCatalogForWriting } from "../../../src/io/catalog/catalog-db.ts";
 import { publishHostRows } from "../../../src/io/catalog/host-publisher.ts";
 import { openPostgresCatalogStore } from "../../../src/io/catalog/postgres-catalog-store.ts";
 import { sqliteCatalogStore } from "../../../src/io/catalog/sqlite-catalog-store.ts";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { postgresPerFile } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 import { sampleEntry, stored, TEST_NOW } from "../../helpers/tui-catalog.ts";
@@ -15,13 +15,7 @@ import { catalogStoreContract } from "./catalog-store-contract.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const pg = postgresPerFile();
 
 let count = 0;
 let current = "";
@@ -29,7 +23,7 @@ let current = "";
 describe("the PostgreSQL catalog store", () => {
   catalogStoreContract({
     open: async (host) => {
-      current = await server.createDatabase(`contract_${count++}`);
+      current = await pg.server.createDatabase(`contract_${count++}`);
       return openPostgresCatalogStore(current, { host });
     },
     reopen: async (host) => openPostgresCatalogStore(current, { host }),
@@ -38,7 +32,7 @@ describe("the PostgreSQL catalog store", () => {
   describe("with prepare=false (PgBouncer in transaction mode)", () => {
     catalogStoreContract({
       open: async (host) => {
-        current = `${await server.createDatabase(`unprepared_${count++}`)}&prepare=false`;
+        current = `${await pg.server.createDatabase(`unprepared_${count++}`)}&prepare=false`;
         return openPostgresCatalogStore(current, { host });
       },
       reopen: async (host) => openPostgresCatalogStore(current, { host }),
@@ -47,7 +41,7 @@ describe("the PostgreSQL catalog store", () => {
 
   test("a host publishes its local rows: changes only, against what it published before or what the server holds", async () => {
     using dir = makeTempDir("publish");
-    const url = await server.createDatabase("publish");
+    const url = await pg.server.createDatabase("publish");
     const local = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => TEST_NOW });
     const localStore = sqliteCatalogStore(local, { host: "gpu-a" });
     const shared = await openPostgresCatalogStore(url, { host: "gpu-a" });
@@ -70,7 +64,7 @@ describe("the PostgreSQL catalog store", () => {
   });
 
   test("aliases are each host's own: two hosts holding the same path do not share their links", async () => {
-    const url = await server.createDatabase("aliases_by_host");
+    const url = await pg.server.createDatabase("aliases_by_host");
     const [a, b] = [
       await openPostgresCatalogStore(url, { host: "gpu-a" }),
       await openPostgresCatalogStore(url, { host: "gpu-b" }),
@@ -100,7 +94,7 @@ describe("the PostgreSQL catalog store", () => {
   });
 
   test("hosts: every host with rows, in order, each once (none for an empty catalog)", async () => {
-    const url = await server.createDatabase("hosts_listed");
+    const url = await pg.server.createDatabase("hosts_listed");
     const names = ["gpu-b", "gpu-a", "gpu-a2", "gpu-c"];
     const stores = await Promise.all(names.map((host) => openPostgresCatalogStore(url, { host })));
     try {
@@ -120,7 +114,7 @@ describe("the PostgreSQL catalog store", () => {
   });
 
   test("migrates an empty database once; opening again changes nothing", async () => {
-    const url = await server.createDatabase("migrations");
+    const url = await pg.server.createDatabase("migrations");
     const first = await openPostgresCatalogStore(url, { host: "a" });
     await first.close();
     const second = await openPostgresCatalogStore(`${url}&prepare=false`, { host: "b" });
@@ -144,7 +138,7 @@ describe("the PostgreSQL catalog store", () => {
   });
 
   test("a catalog migrated by a newer ckpt is refused with what to do", async () => {
-    const url = await server.createDatabase("newer");
+    const url = await pg.server.createDatabase("newer");
     await (await openPostgresCatalogStore(url, { host: "a" })).close();
     const sql = new SQL(url, { max: 1 });
     await sql`INSERT INTO ckpt_migrations (version) VALUES (999)`;

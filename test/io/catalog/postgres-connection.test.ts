@@ -1,20 +1,14 @@
 // How a client talks to the shared catalog: a query command's one connection sends each statement unnamed (Parse,
 // Bind and Execute in one message); a pool (the daemon, the TUI) keeps named prepared statements it reuses.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { SQL } from "bun";
 import { connectPostgres } from "../../../src/io/catalog/postgres-connection.ts";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { postgresPerFile } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const pg = postgresPerFile();
 
 /** Named statements the server holds for the connection that runs this, after one parameterised query on it. */
 async function namedAfterOneQuery(sql: SQL): Promise<number> {
@@ -30,7 +24,7 @@ async function namedAfterOneQuery(sql: SQL): Promise<number> {
 
 describe("connectPostgres", () => {
   test("a one-connection client prepares nothing; a pool prepares its statements", async () => {
-    const url = await server.createDatabase("statements");
+    const url = await pg.server.createDatabase("statements");
     const single = await connectPostgres(url, { connections: 1 });
     const pooled = await connectPostgres(url, { connections: 2 });
     const named = { single: await namedAfterOneQuery(single), pooled: await namedAfterOneQuery(pooled) };

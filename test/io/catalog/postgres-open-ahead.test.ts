@@ -1,22 +1,16 @@
 // A query command's one PostgreSQL connection, opened before the command asks for it (run-cli's warm-up):
 // taken by the command's own open, closed when nobody takes it, never leaked or doubled.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { SQL } from "bun";
 import { connectPostgres, openAhead } from "../../../src/io/catalog/postgres-connection.ts";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres-server.ts";
+import { postgresPerFile } from "../../helpers/postgres-server.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { runCliInProcess } from "../../helpers/run-cli-in-process.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const pg = postgresPerFile();
 
 /** Backends connected to `database`, other than the observer's own. */
 async function backendsOf(observer: SQL, database: string): Promise<number> {
@@ -39,7 +33,7 @@ async function settledBackends(observer: SQL, database: string, count: number): 
 
 describe("openAhead", () => {
   test("the command's one-connection open takes the connection opened ahead: one backend, not two", async () => {
-    const url = await server.createDatabase("ahead_taken");
+    const url = await pg.server.createDatabase("ahead_taken");
     const observer = new SQL(url, { max: 1 });
     openAhead(url);
     const sql = await connectPostgres(url, { connections: 1 });
@@ -56,7 +50,7 @@ describe("openAhead", () => {
   });
 
   test("a connection nobody takes is closed by its release; a later open makes its own", async () => {
-    const url = await server.createDatabase("ahead_released");
+    const url = await pg.server.createDatabase("ahead_released");
     const observer = new SQL(url, { max: 1 });
     const release = openAhead(url);
     await release();
@@ -84,7 +78,7 @@ describe("openAhead", () => {
 describe("run-cli opens a query's connection ahead", () => {
   test("ls with a typo in a flag: exit 2 with the suggestion, and no connection left behind", async () => {
     using dir = makeTempDir("ahead-typo");
-    const url = await server.createDatabase("ahead_typo");
+    const url = await pg.server.createDatabase("ahead_typo");
     const observer = new SQL(url, { max: 1 });
     const run = await runCliInProcess(["ls", "--catalog", url, "--limt", "5"], {
       cwd: dir.path,
@@ -103,7 +97,7 @@ describe("run-cli opens a query's connection ahead", () => {
 
   test("ls through CKPT_CATALOG lists the (empty) shared catalog and closes its one connection", async () => {
     using dir = makeTempDir("ahead-env");
-    const url = await server.createDatabase("ahead_env");
+    const url = await pg.server.createDatabase("ahead_env");
     const observer = new SQL(url, { max: 1 });
     const run = await runCliInProcess(["ls", "--json"], {
       cwd: dir.path,
