@@ -1,5 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ReadResult } from "../../../src/io/scan/catalog-read-batch.ts";
 import { ReadPool } from "../../../src/io/scan/catalog-read-pool.ts";
@@ -7,6 +7,7 @@ import { locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import type { AssembleCheckpoint } from "../../../src/io/scan/index-one.ts";
 import { ReadWorkers } from "../../../src/io/scan/read-workers.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
+import { scannedFileAt } from "../../helpers/scanned-file.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 import { waitFor } from "../../helpers/wait-for.ts";
 
@@ -25,19 +26,7 @@ test("a worker reads what is added while the walk goes on, before the main threa
     const path = join(dir.path, `run${Math.floor(index / 100)}`, `e${index}.pt`);
     mkdirSync(join(path, ".."), { recursive: true });
     copyFileSync(FIXTURE, path);
-    const stats = statSync(path);
-    const file = {
-      path,
-      kind: "file" as const,
-      dev: stats.dev,
-      ino: stats.ino,
-      size: stats.size,
-      mtime_ms: stats.mtimeMs,
-      alias_of: null,
-      sidecar_present: false,
-      symlink: false,
-    };
-    return locationUnder(file, [dir.path]);
+    return locationUnder(scannedFileAt(path), [dir.path]);
   });
   const workers = new ReadWorkers({ requested: 1 });
   const results: ReadResult[] = [];

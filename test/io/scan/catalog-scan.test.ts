@@ -6,7 +6,6 @@ import {
   mkdirSync,
   renameSync,
   rmSync,
-  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -20,6 +19,7 @@ import { locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import { type AssembleCheckpoint, readOne } from "../../../src/io/scan/index-one.ts";
 import { readSidecar } from "../../../src/io/sidecar/sidecar-store.ts";
 import { sampleMetadata, writeCheckpoint } from "../../helpers/catalog-tree.ts";
+import { scannedFileAt } from "../../helpers/scanned-file.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
 let dir: ReturnType<typeof makeTempDir>;
@@ -93,17 +93,7 @@ describe("incremental scan", () => {
 
   test("a sidecar ckpt wrote reads the same on the fast path as through the PyYAML-compatible reader", async () => {
     const path = join(dir.path, "run1/checkpoints/epoch=2.ckpt");
-    const stats = statSync(path);
-    const file = {
-      path,
-      kind: "file" as const,
-      dev: stats.dev,
-      ino: stats.ino,
-      size: stats.size,
-      mtime_ms: stats.mtimeMs,
-      alias_of: null,
-      sidecar_present: true,
-    };
+    const file = scannedFileAt(path, { sidecarPresent: true });
     const fast = await readOne(locationUnder(file, [dir.path]), { sidecars: "read", now: () => 0, assemble });
     const slow = readSidecar(join(dir.path, "run1/checkpoints/epoch=2.metadata.yaml"));
     expect(slow.success && slow.data.valid).toBe(true);

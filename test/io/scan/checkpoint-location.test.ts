@@ -1,41 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import {
-  cpSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-} from "node:fs";
+import { cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
-import type { ScannedFile } from "../../../src/core/catalog/reconcile-plan.ts";
 import { fileLocation, locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import { type AssembleCheckpoint, readOne } from "../../../src/io/scan/index-one.ts";
 import { readSidecar } from "../../../src/io/sidecar/sidecar-store.ts";
 import { realFixtureRoot } from "../../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../../helpers/run-cli-in-process.ts";
+import { scannedFileAt } from "../../helpers/scanned-file.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
 const RUN = "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56/checkpoints";
 const EPOCH2 = join(realFixtureRoot, RUN, "dbnet-epoch02-hmean0.9705.ckpt");
-
-function scanned(path: string): ScannedFile {
-  const link = lstatSync(path);
-  const stats = statSync(path);
-  return {
-    path,
-    kind: "file",
-    dev: stats.dev,
-    ino: stats.ino,
-    size: stats.size,
-    mtime_ms: stats.mtimeMs,
-    alias_of: null,
-    sidecar_present: false,
-    symlink: link.isSymbolicLink(),
-  };
-}
 
 /** A run with one real checkpoint and a `last.ckpt` symlink to it, under a root reached through a symlink. */
 function runTree(dir: { path: string }) {
@@ -57,8 +32,8 @@ describe("CheckpointLocation of a local file", () => {
   test("built once where found: real path, checkpoint_path under the root's real path, the sidecar's one place", () => {
     using dir = makeTempDir("location");
     const { root, checkpoints } = runTree(dir);
-    const target = locationUnder(scanned(join(checkpoints, "epoch=2.ckpt")), [root]);
-    const link = locationUnder(scanned(join(checkpoints, "last.ckpt")), [dir.path, root]);
+    const target = locationUnder(scannedFileAt(join(checkpoints, "epoch=2.ckpt")), [root]);
+    const link = locationUnder(scannedFileAt(join(checkpoints, "last.ckpt")), [dir.path, root]);
     const realTarget = join(realpathSync(dir.path), "real/exp/checkpoints/epoch=2.ckpt");
     expect({ ...target, file: null, identity: target.identity === target.file }).toEqual({
       kind: "file",
@@ -78,7 +53,7 @@ describe("CheckpointLocation of a local file", () => {
       join(realpathSync(dir.path), "real/exp/checkpoints/epoch=2.metadata.yaml"),
     ]);
     // convert --exp-dir: paths relative to the experiment's parent, sidecars still only under the experiment.
-    const convert = fileLocation(scanned(join(checkpoints, "epoch=2.ckpt")), {
+    const convert = fileLocation(scannedFileAt(join(checkpoints, "epoch=2.ckpt")), {
       root: join(root, "exp"),
       relativeTo: dir.path,
     });
@@ -95,7 +70,7 @@ describe("convert and the scan index through the same readOne", () => {
     const { root, checkpoints } = runTree(dir);
     const converted = await runCliInProcess(["convert", "--outputs-dir", root, "--json"], { cwd: dir.path });
     expect([converted.exitCode, JSON.parse(converted.stdout).converted]).toEqual([0, 1]);
-    const file = { ...scanned(join(checkpoints, "epoch=2.ckpt")), sidecar_present: true };
+    const file = { ...scannedFileAt(join(checkpoints, "epoch=2.ckpt")), sidecar_present: true };
     const location = locationUnder(file, [root]);
     const sidecar = readSidecar(location.sidecar);
     expect(sidecar.success && sidecar.data.data?.checkpoint_path).toBe(location.relativePath);
@@ -116,7 +91,7 @@ describe("convert and the scan index through the same readOne", () => {
     // Skipped: the checkpoint (its sidecar exists) and last.ckpt (it shares that sidecar).
     expect([JSON.parse(kept.stdout).skipped, readFileSync(sidecarPath, "utf8")]).toEqual([2, written]);
 
-    const scan = await readOne(locationUnder({ ...scanned(path), sidecar_present: true }, [root]), {
+    const scan = await readOne(locationUnder({ ...scannedFileAt(path), sidecar_present: true }, [root]), {
       sidecars: "write",
       now: () => 0,
       assemble: (await import("../../../src/io/scan/catalog-assemble.ts")).defaultAssemble,
