@@ -20,8 +20,10 @@ function afterSocketPoll(): Promise<void> {
  * A query command on a shared catalog (`--catalog postgres://…` or `CKPT_CATALOG`) opens its one connection
  * before its own modules load, so the server forks the backend meanwhile instead of after (`openAhead`). Returns
  * what closes the connection if the command never takes it; null when there is nothing to open. A URL that does
- * not parse is left to the command, which says what is wrong with it. Returns once the start-up message is sent,
- * so the server sets up the backend (authentication, its catalog caches) while the command's modules load.
+ * not parse is left to the command, which says what is wrong with it. Before returning it lets the event loop
+ * poll the socket once, so on an idle machine the start-up message leaves now and the server sets up the backend
+ * (authentication, its catalog caches) while the command's modules load; on a busy one it may leave later, which
+ * costs time, never correctness (bench/shared-catalog-bench.ts measures it).
  */
 export async function openSharedCatalogAhead(
   args: readonly string[],
