@@ -1,5 +1,6 @@
 import { readI32, readU16, readU32 } from "../../bytes/little-endian.ts";
 import { fail, ok, type Result } from "../../result.ts";
+import { internedAscii } from "../../text/interned-ascii.ts";
 import { type PickleError, pickleError } from "./pickle-error.ts";
 import { opcodeByByte, type PickleOpInfo } from "./pickle-opcodes.ts";
 import { decodeLongAt, decodeUtf8, escapeDecode, latin1, rawUnicodeEscapeDecode } from "./pickle-text.ts";
@@ -210,39 +211,6 @@ export class OpcodeReader {
 
 /** Argument kinds that decode to text (the rest are bytes or little-endian longs). */
 const TEXT_KINDS = new Set(["string1", "string4", "unicodestring1", "unicodestring4", "unicodestring8"]);
-
-/**
- * Short ASCII strings read straight from the buffer (most keys and names), interned in one table shared by every
- * pickle: state dicts repeat `weight`, `bias`, `_parameters`, `cpu` … thousands of times, checkpoints repeat each
- * other's keys, and one string per spelling saves the allocation and lets Map lookups reuse its cached hash.
- * The table is bounded (4096 slots, a newer spelling replaces an older one) and holds nothing else.
- */
-const internTable: Array<string | undefined> = new Array(4096).fill(undefined);
-// For ASCII bytes (checked first) every decoder agrees; the native one is several times faster than building the
-// string in script.
-const asciiDecoder = new TextDecoder("latin1");
-
-/** The string, or undefined if the bytes are not all ASCII. */
-export function internedAscii(bytes: Uint8Array, begin: number, end: number): string | undefined {
-  let hash = 0x811c9dc5;
-  for (let i = begin; i < end; i++) {
-    const byte = bytes[i] as number;
-    if (byte >= 0x80) return undefined;
-    hash = Math.imul(hash ^ byte, 0x01000193);
-  }
-  const slot = (hash >>> 0) & 4095;
-  const cached = internTable[slot];
-  if (cached !== undefined && sameAscii(cached, bytes, begin, end)) return cached;
-  const text = asciiDecoder.decode(bytes.subarray(begin, end));
-  internTable[slot] = text;
-  return text;
-}
-
-function sameAscii(text: string, bytes: Uint8Array, begin: number, end: number): boolean {
-  if (text.length !== end - begin) return false;
-  for (let i = begin; i < end; i++) if (text.charCodeAt(i - begin) !== bytes[i]) return false;
-  return true;
-}
 
 function decodeCounted(kind: string, raw: Uint8Array): PickleArg {
   switch (kind) {

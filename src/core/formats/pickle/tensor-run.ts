@@ -1,9 +1,9 @@
 import { readI32, readU32 } from "../../bytes/little-endian.ts";
+import { internedAscii } from "../../text/interned-ascii.ts";
 import { DeferredRun } from "./deferred-run.ts";
 import { KnownGlobal } from "./known-global.ts";
 import type { PickleMachine } from "./pickle-machine.ts";
 import { pickleOpcodes } from "./pickle-opcodes.ts";
-import { internedAscii } from "./pickle-reader.ts";
 import { isTagged, type PyGlobal, type PyValue, type StorageRef, type TensorRef } from "./py-value.ts";
 import { storageRef, stridedTensor } from "./torch-reconstructors.ts";
 
