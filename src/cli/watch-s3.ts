@@ -16,21 +16,20 @@ import { busyError, stopRequest } from "./watch-stop.ts";
 
 const DEFAULT_S3_POLL_MS = 5000;
 
+/** What `ckpt watch s3://…` runs with: the process's control, the parsed settings and the S3 session. */
+type S3WatchOptions = {
+  readonly control: ProcessControl;
+  readonly settings: WatchSettings;
+  readonly session: S3Session;
+  readonly explicitSidecars: boolean;
+};
+
 /**
  * The watch of `settings`, with its election when the catalog is shared (one host polls each prefix and publishes
  * its rows); a second watcher of the catalog is refused as for directories. The shared store is opened once: the
  * election's claims and the publisher share its connections.
  */
-async function startWatch(
-  context: CommandContext,
-  options: {
-    control: ProcessControl;
-    settings: WatchSettings;
-    session: S3Session;
-    explicitSidecars: boolean;
-  },
-  logger: Logger,
-) {
+async function startWatch(context: CommandContext, options: S3WatchOptions, logger: Logger) {
   const { settings } = options;
   const url = settings.location.shared;
   const shared = await openWatchStore(context, settings.location);
@@ -108,15 +107,7 @@ async function serveUntilStopped(
  * `ckpt stop`; answers `ckpt status`, `stop` and `watch --add/--remove` on the catalog's socket, as the directory
  * watcher does, and publishes its rows with a shared catalog.
  */
-export async function watchObjectStore(
-  context: CommandContext,
-  options: {
-    control: ProcessControl;
-    settings: WatchSettings;
-    session: S3Session;
-    explicitSidecars: boolean;
-  },
-): Promise<number> {
+export async function watchObjectStore(context: CommandContext, options: S3WatchOptions): Promise<number> {
   const { settings } = options;
   if (!settings.roots.every(isS3Url))
     throw new AppError(
