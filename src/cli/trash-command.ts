@@ -2,7 +2,8 @@ import { assertNever } from "../core/assert-never.ts";
 import { formatAge, formatBytes } from "../core/catalog/human-units.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { parseDuration } from "../core/retention/retention-policy.ts";
-import { discardItem, listTrash, restoreItem, type TrashItem, trashDirOf } from "../io/disk/trash-store.ts";
+import { TrashPlaces } from "../io/disk/trash-places.ts";
+import { discardItem, listTrash, restoreItem, type TrashItem } from "../io/disk/trash-store.ts";
 import { outermostRoots } from "../io/scan/walk-paths.ts";
 import { absolutePath, localRoots, locateCatalog, openForQuery } from "./catalog-session.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -12,7 +13,9 @@ import { oneOf, parseFlags } from "./parse-flags.ts";
 const USAGE = `Usage: ckpt trash list|restore|empty [options]
 
 What 'ckpt prune --yes --trash' moved into DIR/.ckpt-trash/ (DIR: each --root, default every directory the
-catalog covers). Each item keeps the checkpoint and its sidecar byte for byte, with a manifest of where they were.
+catalog covers), and into MOUNT/.ckpt-trash/ for each filesystem mounted below DIR (a checkpoint goes to its own
+filesystem's trash, so the move is one rename). Each item keeps the checkpoint and its sidecar byte for byte, with
+a manifest of where they were.
 
   ckpt trash list                     every item: when, where from, bytes, why
   ckpt trash restore PATH|ID...       move items back (by original path, or the id 'list --json' shows)
@@ -56,7 +59,8 @@ function itemsOf(
     dirs = localRoots(location.path, database);
     database?.close();
   }
-  return outermostRoots(dirs).flatMap((root) => listTrash(trashDirOf(root)));
+  const places = new TrashPlaces();
+  return outermostRoots(dirs).flatMap((root) => places.dirsUnder(root).flatMap(listTrash));
 }
 
 function list(context: CommandContext, items: readonly TrashItem[], json: boolean): number {

@@ -8,7 +8,8 @@ import { fsPath, realPathSync } from "../fs/fs-path.ts";
 import { randomHex } from "../fs/private-file.ts";
 import { isWithin } from "../scan/walk-paths.ts";
 import { ownSidecarOf } from "../sidecar/own-sidecar-removal.ts";
-import { discardItem, moveIntoTrash, recoverTrash, trashDirOf } from "./trash-store.ts";
+import { TrashPlaces } from "./trash-places.ts";
+import { discardItem, moveIntoTrash, recoverTrash } from "./trash-store.ts";
 
 /** A checkpoint the plan deletes, with the root it was found under and the bytes it frees. */
 export type PruneTarget = {
@@ -46,7 +47,11 @@ function refusal(path: string, root: string): string | null {
   return null;
 }
 
-function removeOne(database: Database, target: PruneTarget, execution: PruneExecution): PruneOutcome {
+function removeOne(
+  database: Database,
+  target: PruneTarget,
+  execution: PruneExecution & { readonly places: TrashPlaces },
+): PruneOutcome {
   const { entry, run, reason } = target.decision;
   const refused = refusal(entry.path, target.root);
   if (refused !== null) return { kind: "failed", path: entry.path, message: refused };
@@ -64,7 +69,7 @@ function removeOne(database: Database, target: PruneTarget, execution: PruneExec
     reason,
     trashed_at: now,
   } as const;
-  const moved = moveIntoTrash(trashDirOf(target.root), manifest);
+  const moved = moveIntoTrash(execution.places.dirFor(entry.path, target.root), manifest);
   if (!moved.success) return { kind: "failed", path: entry.path, message: moved.error };
   deleteCatalogPaths(database, [entry.path]);
   if (execution.mode === "delete") discardItem(moved.data);
@@ -82,10 +87,11 @@ export function executePrune(
   targets: readonly PruneTarget[],
   execution: PruneExecution,
 ): PruneOutcome[] {
+  const places = new TrashPlaces();
   return targets.map((target) => {
     let outcome: PruneOutcome;
     try {
-      outcome = removeOne(database, target, execution);
+      outcome = removeOne(database, target, { ...execution, places });
     } catch (error) {
       // The catalog cannot record it: stop; the item waits in the trash for the next prune to finish it.
       if (error instanceof CatalogWriteError) throw error;
@@ -103,7 +109,10 @@ export function executePrune(
 
 /** Completes prunes a kill interrupted under these roots: moved checkpoints lose their rows, the rest is undone. */
 export function finishInterruptedPrunes(database: Database, roots: readonly string[]): { finished: number } {
-  const committed = roots.flatMap((root) => recoverTrash(trashDirOf(root)).committed);
+  const places = new TrashPlaces();
+  const committed = roots.flatMap((root) =>
+    places.dirsUnder(root).flatMap((trash) => recoverTrash(trash).committed),
+  );
   if (committed.length > 0) deleteCatalogPaths(database, committed);
   return { finished: committed.length };
 }

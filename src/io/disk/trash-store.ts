@@ -26,7 +26,7 @@ const DISCARDING_PREFIX = ".discarding-";
 
 export type TrashItem = { readonly dir: string; readonly manifest: TrashManifest };
 
-/** The trash of a root: `<root>/.ckpt-trash`, on the root's filesystem, so a move into it is one rename. */
+/** The trash at a directory: `<dir>/.ckpt-trash` (a root's, or a mount point's below it: see trash-places.ts). */
 export function trashDirOf(root: string): string {
   return `${root.replace(/\/+$/, "")}/${TRASH_DIR_NAME}`;
 }
@@ -34,7 +34,7 @@ export function trashDirOf(root: string): string {
 function errorText(error: unknown): string {
   const code = errorCodeOf(error);
   if (code === "EXDEV")
-    return "is on another filesystem than the trash; prune it with a DIR on its own filesystem";
+    return "is on another filesystem than the trash (no mount table says where its filesystem starts); prune it with a DIR on its own filesystem";
   if (code === "EACCES" || code === "EPERM")
     return "permission denied; fix the permissions or run as its owner";
   return error instanceof Error ? error.message : String(error);
