@@ -38,4 +38,16 @@ describe("fit-text", () => {
     expect(shortened).toBe(expected);
     expect(textWidth(shortened)).toBeLessThanOrEqual(width);
   });
+
+  test.each([
+    ["ASCII", "epoch=3.ckpt", 12],
+    ["empty", "", 0],
+    ["BMP letters: one cell per unit", "héllo…", 6],
+    ["astral: a pair is one code point", "a😀b😀", 4],
+    ["a lone surrogate counts as one, as the string iterator does", "a\uD800b\uDFFF", 4],
+    ["a pair then a lone one", "😀\uDC00", 2],
+  ])("textWidth: %s", (_name, text, width) => {
+    expect(textWidth(text)).toBe(width);
+    expect(textWidth(text)).toBe([...text].length);
+  });
 });
