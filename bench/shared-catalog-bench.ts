@@ -15,6 +15,7 @@ import { sqliteCatalogStore } from "../src/io/catalog/sqlite-catalog-store.ts";
 import { startPostgres } from "../test/helpers/postgres-server.ts";
 import { makeTempDir } from "../test/helpers/temp-dir.ts";
 import { buildBinaryOfRef, buildThisBinary, type ProcessSamples, timeAlternately } from "./ab-binaries.ts";
+import { type BareClients, buildBareClients } from "./bare-bun-clients.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -100,8 +101,13 @@ function timedProcess(argv: string[], env: Record<string, string>): ProcessSampl
  * The binary rows: this checkout's build (as users run ckpt: bytecode, no transpiling) and, with --baseline REF,
  * that ref's build, alternating run by run.
  */
-function binaryRows(rows: readonly [string, string[]][], env: Record<string, string>, into: string): void {
-  const builds: [string, string][] = [["binary", buildThisBinary(into)]];
+function binaryRows(
+  rows: readonly [string, string[]][],
+  env: Record<string, string>,
+  binaries: { readonly own: string; readonly into: string },
+): void {
+  const { own: ownBinary, into } = binaries;
+  const builds: [string, string][] = [["binary", ownBinary]];
   if (values.baseline !== undefined) builds.push([values.baseline, buildBinaryOfRef(values.baseline, into)]);
   for (const [name, args] of rows) {
     const samples = timeAlternately(
@@ -130,6 +136,48 @@ function reportPaired(baseline: string, own: ProcessSamples, base: ProcessSample
   process.stdout.write(
     `  minus ${baseline}, pair by pair: median ${signed(wall)} wall, ${signed(cpu)} CPU\n`,
   );
+}
+
+/**
+ * ckpt against the bare Bun programs that give the same answer (`bare-bun-clients.ts`), alternately: what ckpt adds
+ * to Bun's start-up, to one query on a new PostgreSQL connection, and to one query on the SQLite file.
+ */
+function floorRows(
+  binary: string,
+  clients: BareClients,
+  env: Record<string, string>,
+  catalogs: { readonly url: string; readonly sqlite: string },
+): void {
+  const pairs: [string, string[], string[]][] = [
+    [
+      "start-up: ckpt --version / a compiled program that prints one line",
+      [binary, "--version"],
+      [clients.startup],
+    ],
+    [
+      "PostgreSQL: ckpt ls --limit 50 / the same query on a new connection, rows as JSON",
+      [binary, "ls", "--catalog", catalogs.url, "--limit", "50"],
+      [clients.postgres, catalogs.url],
+    ],
+    [
+      "SQLite: ckpt ls --limit 50 / the same query on the file, rows as JSON",
+      [binary, "ls", "--catalog", catalogs.sqlite, "--limit", "50"],
+      [clients.sqlite, catalogs.sqlite],
+    ],
+  ];
+  for (const [name, ckpt, bare] of pairs) {
+    const [own, floor] = timeAlternately(
+      [
+        { argv: ckpt, env },
+        { argv: bare, env },
+      ],
+      repeat,
+    );
+    if (own === undefined || floor === undefined) continue;
+    reportProcess(`floor, ${name}: ckpt`, own);
+    reportProcess("  the bare Bun program", floor);
+    reportPaired("the bare program", own, floor);
+  }
 }
 
 function reportProcess(name: string, samples: ProcessSamples): void {
@@ -174,6 +222,7 @@ try {
   );
 
   const env = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path };
+  const ownBinary = buildThisBinary(dir.path);
   binaryRows(
     [
       ["ckpt ls --limit 50 (whole process, PostgreSQL)", ["ls", "--catalog", url, "--limit", "50"]],
@@ -185,8 +234,9 @@ try {
       ["ckpt --version (whole process: start-up alone)", ["--version"]],
     ],
     env,
-    dir.path,
+    { own: ownBinary, into: dir.path },
   );
+  floorRows(ownBinary, await buildBareClients(dir.path), env, { url, sqlite: sqlitePath });
   report(
     "PostgreSQL connection set-up (new client, first query answered; unix socket)",
     await timedAsync(async () => {
