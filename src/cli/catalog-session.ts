@@ -10,10 +10,13 @@ import { knownRoots } from "../io/catalog/catalog-reads.ts";
 import { readRecordedRoots, rootsFilePath } from "../io/catalog/catalog-roots-file.ts";
 import type { CommandContext } from "./command.ts";
 
-/** Resolves the catalog path for a command; an explicit `--catalog` on a network filesystem gets a warning. */
+/**
+ * Resolves the catalog path for a command; an explicit `--catalog` on a network filesystem gets a warning. (A
+ * shared catalog's working catalog is checked where it is opened: a query never opens it.)
+ */
 export function locateCatalog(context: CommandContext, flag: string | undefined): CatalogLocation {
   const location = resolveCatalogLocation({ flag, env: context.env, cwd: context.cwd });
-  if (location.networkMount !== null) {
+  if (location.shared === undefined && location.networkMount !== null) {
     context.stderr.write(
       `ckpt: warning: ${location.path} is on ${location.networkMount.fsType} (${location.networkMount.mountPoint}); using it because --catalog says so, with a rollback journal instead of WAL — run one writer on one host only\n`,
     );

@@ -86,10 +86,16 @@ function sharedLocation(
       "usage",
       "cannot place this host's working catalog: neither XDG_STATE_HOME nor HOME is an absolute path; set CKPT_LOCAL_CATALOG",
     );
+  // Looked up when asked: only a command that opens the working catalog (a watch, a scan's refresh) asks; a
+  // query of the shared catalog never does, and reading the mount table cost it ~2 ms.
+  let networkMount: MountEntry | null | undefined;
   return {
     path,
     source,
-    networkMount: networkMountOf(path, (options.readMountInfo ?? readProcMountInfo)()),
+    get networkMount() {
+      networkMount ??= networkMountOf(path, (options.readMountInfo ?? readProcMountInfo)());
+      return networkMount;
+    },
     shared: url,
   };
 }

@@ -70,4 +70,23 @@ describe("catalog location", () => {
     });
     expect(location).toEqual({ path: "/var/tmp/me/ckpt/catalog.db", source: "default", networkMount: null });
   });
+
+  test("a shared catalog's working catalog is checked for a network filesystem only when asked", () => {
+    let reads = 0;
+    const location = resolveCatalogLocation({
+      flag: "postgres://ckpt@db/catalog",
+      env,
+      cwd: "/",
+      readMountInfo: () => {
+        reads++;
+        return NFS_HOME;
+      },
+    });
+    expect(location.shared).toBe("postgres://ckpt@db/catalog");
+    expect(location.path).toBe("/nfshome/me/.local/state/ckpt/catalog.db");
+    expect(reads).toBe(0);
+    expect(location.networkMount?.fsType).toBe("nfs4");
+    expect(location.networkMount?.mountPoint).toBe("/nfshome");
+    expect(reads).toBe(1);
+  });
 });
