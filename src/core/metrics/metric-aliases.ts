@@ -114,6 +114,8 @@ function rankOf(family: Family, synonym: boolean, aggregation: Aggregation): num
 }
 
 function matchUltralytics(lower: string): MetricNameMatch | null {
+  // Both patterns need `metrics/` or a `(`: other names never run (nor, on a command's first name, compile) them.
+  if (!lower.startsWith("metrics/") && !lower.includes("(")) return null;
   const top = ULTRALYTICS_TOP.exec(lower);
   if (top) {
     const canonical = top[1] === "1" ? "accuracy" : "top5_accuracy";

@@ -25,7 +25,12 @@ const KINDS: readonly (readonly [RegExp, MetricKind])[] = [
 // A kind prefix only qualifies these bases: `box_loss` stays a loss, `seg_loss` a segmentation loss.
 const KINDED_BASES = new Set(["map50-95", "map50", "map", "precision", "recall"]);
 
+/** The first letters a `MAP_FORMS` or `KINDS` pattern can match at: other names skip (and never compile) them. */
+const MAP_FORM_STARTS = new Set(["m", "a", "t"]);
+const KIND_STARTS = new Set(["m", "s", "p", "k", "b"]);
+
 function normalForm(lower: string): string {
+  if (!MAP_FORM_STARTS.has(lower.charAt(0))) return lower;
   for (const [pattern, base] of MAP_FORMS) if (pattern.test(lower)) return base;
   return lower;
 }
@@ -35,6 +40,7 @@ function normalForm(lower: string): string {
  * @example metricSpelling("mask_map50_95") → { base: "map50-95", kind: "mask" }
  */
 export function metricSpelling(lower: string): Spelling {
+  if (!KIND_STARTS.has(lower.charAt(0))) return { base: normalForm(lower), kind: null };
   for (const [pattern, kind] of KINDS) {
     const match = pattern.exec(lower);
     if (match === null || match[0] === lower) continue;
