@@ -5,11 +5,11 @@ import { readSync, writeSync } from "node:fs";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+const ZEROS = Buffer.alloc(CHUNK_BYTES);
+
+/** A native compare against zeros (a JS loop over each word took ~4 s per GB). */
 function allZero(buffer: Uint8Array, length: number): boolean {
-  const words = new Uint32Array(buffer.buffer, buffer.byteOffset, length >>> 2);
-  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
-  for (let i = words.length * 4; i < length; i++) if (buffer[i] !== 0) return false;
-  return true;
+  return Buffer.from(buffer.buffer, buffer.byteOffset, length).equals(ZEROS.subarray(0, length));
 }
 
 export function writeFully(fd: number, bytes: Uint8Array, position: number): void {

@@ -10,15 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { bytesSource } from "../../../src/core/bytes/byte-source.ts";
-import { analyzeTorchZip } from "../../../src/core/formats/torch-zip-layout.ts";
-import { readZipDirectory } from "../../../src/core/formats/zip-directory.ts";
-import { readZipEntry } from "../../../src/core/formats/zip-entry-reader.ts";
-import {
-  materializeWritePlan,
-  planTorchZip,
-  type ZipWriterEntry,
-} from "../../../src/core/formats/zip-writer.ts";
+import { materializeWritePlan } from "../../../src/core/formats/zip-writer.ts";
 import { walkPickleOps } from "../../../src/core/retention/pickle-op-walk.ts";
 import { pickleTopLevel } from "../../../src/core/retention/pickle-top-level-items.ts";
 import { readCheckpointReport } from "../../../src/io/checkpoint/read-checkpoint.ts";
@@ -27,6 +19,14 @@ import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { runTorchScript } from "../../helpers/python-with-torch.ts";
 import { realFixtureRoot } from "../../helpers/real-fixtures.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
+import {
+  beforeStop,
+  binUnicodeAscii,
+  insertAt,
+  noneItem,
+  rewriteTorchZip,
+  type TorchZipRewrite,
+} from "../../helpers/torch-zip-rewrite.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -105,24 +105,9 @@ describe("stripOptimizer", () => {
   });
 });
 
-/** The Lightning fixture's archive with its data.pkl changed by `edit` (plus `extra` records), as torch lays it out. */
-function editedLightning(edit: (pickle: Uint8Array) => Uint8Array, extra: ZipWriterEntry[] = []): Uint8Array {
-  const source = bytesSource(readFileSync(LIGHTNING));
-  const directory = readZipDirectory(source);
-  if (!directory.success) throw new Error(directory.error.message);
-  const layout = analyzeTorchZip(directory.data);
-  const entries = layout.entries.map((entry): ZipWriterEntry => {
-    const bytes = readZipEntry(source, entry);
-    if (!bytes.success) throw new Error(bytes.error.message);
-    return { name: entry.name, data: entry === layout.dataPkl ? edit(bytes.data) : bytes.data };
-  });
-  return materializeWritePlan(planTorchZip([...entries, ...extra]));
-}
-
-const splice = (bytes: Uint8Array, at: number, inserted: number[]) =>
-  Uint8Array.from([...bytes.subarray(0, at), ...inserted, ...bytes.subarray(at)]);
-const beforeStop = (bytes: Uint8Array, inserted: number[]) => splice(bytes, bytes.length - 1, inserted);
-const ascii = (text: string) => [0x58, text.length, 0, 0, 0, ...[...text].map((ch) => ch.charCodeAt(0))];
+/** The Lightning fixture's archive, laid out again with `rewrite` applied. */
+const editedLightning = (rewrite: TorchZipRewrite) =>
+  materializeWritePlan(rewriteTorchZip(LIGHTNING, rewrite));
 
 /** A memo index written inside `optimizer_states` (BINPUT/LONG_BINPUT), as a BINGET/LONG_BINGET reading it. */
 function readOfOptimizerMemo(pickle: Uint8Array): number[] {
@@ -140,23 +125,28 @@ function readOfOptimizerMemo(pickle: Uint8Array): number[] {
 
 describe("stripOptimizer refuses and leaves the file byte-identical", () => {
   const cases: [string, () => Uint8Array, RegExp][] = [
-    ["MEMOIZE in the stream", () => editedLightning((pickle) => splice(pickle, 5, [0x94])), /MEMOIZE at 5/],
+    [
+      "MEMOIZE in the stream",
+      () => editedLightning({ editPickle: (pickle) => insertAt(pickle, 5, [0x94]) }),
+      /MEMOIZE at 5/,
+    ],
     [
       "a memo entry of optimizer_states read after it",
       () =>
-        editedLightning((pickle) =>
-          beforeStop(pickle, [...ascii("again"), ...readOfOptimizerMemo(pickle), 0x73]),
-        ),
+        editedLightning({
+          editPickle: (pickle) =>
+            beforeStop(pickle, [...binUnicodeAscii("again"), ...readOfOptimizerMemo(pickle), 0x73]),
+        }),
       /written inside 'optimizer_states', is read at byte \d+ outside it/,
     ],
     [
       "optimizer_states twice",
-      () => editedLightning((pickle) => beforeStop(pickle, [...ascii("optimizer_states"), 0x4e, 0x73])),
+      () => editedLightning({ editPickle: (pickle) => beforeStop(pickle, noneItem("optimizer_states")) }),
       /'optimizer_states' appears 2 times/,
     ],
     [
       "a record outside the archive root",
-      () => editedLightning((pickle) => pickle, [{ name: "elsewhere/x", data: new Uint8Array(8) }]),
+      () => editedLightning({ extra: [{ name: "elsewhere/x", data: new Uint8Array(8) }] }),
       /unusual archive: 1 entries outside the archive root/,
     ],
   ];
