@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { ByteSource } from "../../core/bytes/byte-source.ts";
+import { isStripTempOf, stripTempName } from "../../core/retention/strip-temp-name.ts";
 import type { StrippedZip } from "../../core/retention/stripped-zip-layout.ts";
 import { openFileByteSource } from "../checkpoint/file-byte-source.ts";
 import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
@@ -39,13 +40,6 @@ export type StripOutcome =
   /** Nothing to strip (no optimizer state in it, not a torch zip dict): left as it is. */
   | { readonly kind: "absent"; readonly path: string; readonly reason: string }
   | { readonly kind: "failed"; readonly path: string; readonly message: string };
-
-const TEMP_MARK = ".ckpt-strip-";
-
-export function isStripTempOf(name: string, checkpointName: string): boolean {
-  const prefix = `.${checkpointName}${TEMP_MARK}`;
-  return name.startsWith(prefix) && /^[0-9a-f]+\.tmp$/.test(name.slice(prefix.length));
-}
 
 /** Temps a killed strip of this checkpoint left behind (the catalog's lock keeps two strips apart). */
 export function removeStaleStripTemps(path: string): void {
@@ -74,7 +68,7 @@ function keepAttributes(fd: number, old: Stats): void {
 }
 
 function writeTemp(path: string, old: { fd: number; stats: Stats }, layout: StrippedZip): string {
-  const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${randomHex(6)}.tmp`);
+  const temp = join(dirname(path), stripTempName(basename(path), randomHex(6)));
   const fd = openSync(fsPath(temp), "wx", 0o600);
   try {
     writeStripped(fd, old.fd, layout);
