@@ -11,7 +11,9 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -54,12 +56,16 @@ function ageFiles(root: string): void {
 }
 
 /** The cleval Lightning run (epochs 2–4 and last.ckpt) and the Ultralytics run, copied, aged and scanned. */
-async function tree(dir: string, prepare: (root: string) => void = () => {}) {
+async function tree(
+  dir: string,
+  prepare: (root: string) => void = () => {},
+  options: { readonly fresh?: boolean } = {},
+) {
   const root = join(dir, "runs");
   cpSync(join(realFixtureRoot, CLEVAL), join(root, "dbnet/2026-11-22/14-52-56"), { recursive: true });
   cpSync(join(realFixtureRoot, "ultralytics"), join(root, "ultralytics"), { recursive: true });
   prepare(root);
-  ageFiles(root);
+  if (options.fresh !== true) ageFiles(root);
   const catalog = join(dir, "catalog.db");
   const cli = (...args: string[]) =>
     runCliInProcess([...args, "--catalog", catalog], { cwd: dir, now: Date.now() });
@@ -128,6 +134,32 @@ describe("ckpt prune --strip-optimizer", () => {
     expect(stripRows(root, JSON.parse(again.stdout))).toEqual([]);
     const runFiles = () => snapshotTree(root);
     expect(runFiles()).toEqual(after);
+  });
+
+  test("the target of a pointer and the checkpoints of an active run keep their optimizer state", async () => {
+    using dir = makeTempDir("strip-cli");
+    const { root, cli } = await tree(dir.path, (at) => {
+      const checkpoints = join(at, LIGHTNING_RUN, "checkpoints");
+      rmSync(join(checkpoints, "last.ckpt"));
+      symlinkSync("dbnet-epoch03-hmean0.9778.ckpt", join(checkpoints, "last.ckpt"));
+    });
+    const plan: Plan = JSON.parse(
+      (await cli("prune", root, "--keep-last", "3", "--strip-optimizer", "--json")).stdout,
+    );
+    const lightning = plan.checkpoints.filter((row) => row.path.includes("/checkpoints/dbnet-"));
+    expect(
+      lightning.map((row) => [row.path.slice(row.path.lastIndexOf("/") + 1), row.reason, row.strip]),
+    ).toEqual([
+      ["dbnet-epoch02-hmean0.9705.ckpt", "last 3 of 3", { bytes_saved: 89_443 }],
+      ["dbnet-epoch03-hmean0.9778.ckpt", "target of last.ckpt, last 2 of 3", undefined],
+      ["dbnet-epoch04-hmean0.9811.ckpt", "latest, last 1 of 3", undefined],
+    ]);
+    using active = makeTempDir("strip-cli");
+    const fresh = await tree(active.path, () => {}, { fresh: true });
+    const json = await fresh.cli("prune", fresh.root, "--keep-last", "2", "--strip-optimizer", "--json");
+    const activePlan: Plan = JSON.parse(json.stdout);
+    expect(activePlan.checkpoints.every((row) => row.reason.includes("run active"))).toBe(true);
+    expect(stripRows(fresh.root, activePlan)).toEqual([]);
   });
 
   test("a kept checkpoint that cannot be cut safely is reported, left whole, and the rest goes on", async () => {
