@@ -98,19 +98,24 @@ async function run(context: CommandContext): Promise<number> {
     database?.close();
   }
   if (!interactive || shown.toChange === 0) return 0;
-  const remove = values.trash ? "Move them to the trash" : "Delete them";
-  const how =
-    shown.strips === 0
-      ? remove
-      : shown.toChange === shown.strips
-        ? "Strip their optimizer state"
-        : `${remove} and strip the optimizer state`;
-  const answer = await context.confirm?.(`${how}? [y/N] `);
+  const answer = await context.confirm?.(`${question(values, shown)}? [y/N] `);
   if (answer !== true) {
     context.stdout.write("nothing was deleted\n");
     return 0;
   }
   return execute(context, location, roots, { values, summaryOnly: true, confirmed: shown.key });
+}
+
+/** What a terminal is asked after the dry run: delete (or trash), strip, or both. */
+function question(
+  values: PruneValues,
+  shown: { readonly toChange: number; readonly strips: number },
+): string {
+  const remove = values.trash ? "Move them to the trash" : "Delete them";
+  if (shown.strips === 0) return remove;
+  return shown.toChange === shown.strips
+    ? "Strip their optimizer state"
+    : `${remove} and strip the optimizer state`;
 }
 
 /** What a dry run ends with: that nothing changed, and what --yes would do. */

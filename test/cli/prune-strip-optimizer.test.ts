@@ -31,6 +31,7 @@ import { waitFor } from "../helpers/wait-for.ts";
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const mainScript = resolve(import.meta.dir, "../../src/main.ts");
+const hasScript = Bun.spawnSync(["sh", "-c", "command -v script"]).exitCode === 0;
 const CLEVAL = "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56";
 const LIGHTNING_RUN = "dbnet/2026-11-22/14-52-56";
 const EPOCH4 = `${LIGHTNING_RUN}/checkpoints/dbnet-epoch04-hmean0.9811.ckpt`;
@@ -161,6 +162,37 @@ describe("ckpt prune --strip-optimizer", () => {
     expect(activePlan.checkpoints.every((row) => row.reason.includes("run active"))).toBe(true);
     expect(stripRows(fresh.root, activePlan)).toEqual([]);
   });
+
+  test.skipIf(!hasScript)(
+    "on a terminal: the question names the strip, and y does what the plan showed",
+    async () => {
+      using dir = makeTempDir("strip-cli");
+      const { root, catalog } = await tree(dir.path);
+      const size = statSync(join(root, EPOCH4)).size;
+      const command = [process.execPath, mainScript, "prune", root, "--keep-last", "2", "--strip-optimizer"];
+      const child = Bun.spawn(
+        [
+          "script",
+          "-qefc",
+          [...command, "--catalog", catalog].map((part) => `'${part}'`).join(" "),
+          "/dev/null",
+        ],
+        {
+          cwd: dir.path,
+          env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path, TERM: "dumb" },
+          stdin: new Blob(["y\n"]),
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      const output = (await new Response(child.stdout).text()).replaceAll("\r", "");
+      expect(await child.exited).toBe(0);
+      expect(output).toMatch(
+        /Delete them and strip the optimizer state\? \[y\/N\] deleted 3 of 8 checkpoints, [\d.]+ MB freed\nstrip optimizer: 2 kept checkpoints, 1\.7 MB saved\n/,
+      );
+      expect(statSync(join(root, EPOCH4)).size).toBe(size - 89_443);
+    },
+  );
 
   test("a kept checkpoint that cannot be cut safely is reported, left whole, and the rest goes on", async () => {
     using dir = makeTempDir("strip-cli");
