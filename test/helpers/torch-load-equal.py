@@ -1,11 +1,12 @@
 # Test-only: loads two torch.save files with torch.load (Debian's python3-torch) and prints, as JSON, their
-# top-level keys and whether every tensor of each state dict in the first equals the second's (torch.equal).
+# top-level keys, the second's first record whose CRC-32 is wrong (null: none), and whether every tensor of each state dict in the first equals the second's (torch.equal).
 # Classes whose modules are not installed here (omegaconf in Lightning's hyper_parameters) load as stand-ins:
 # the weights are what is compared, not the run's config objects.
 import json
 import pickle
 import sys
 import types
+import zipfile
 
 import torch
 import torch.serialization
@@ -44,8 +45,12 @@ def state_dicts(value):
 
 old, new = load(sys.argv[1]), load(sys.argv[2])
 old_sd, new_sd = state_dicts(old), state_dicts(new)
+with zipfile.ZipFile(sys.argv[2]) as archive:
+    bad_record = archive.testzip()  # every record's CRC-32 checked against the directory
+
 print(json.dumps({
     "torch": torch.__version__,
+    "bad_record": bad_record,
     "old_keys": list(old.keys()),
     "new_keys": list(new.keys()),
     "tensors": {k: len(v) for k, v in old_sd.items()},
