@@ -10,6 +10,9 @@ import type { PrunePlan } from "../io/disk/prune-planning.ts";
 import type { CommandContext } from "./command.ts";
 import { displayMessageFrom } from "./display-path.ts";
 import { type PruneValues, planWith, printPlan } from "./prune-plan-view.ts";
+import { type StripRun, stripKept } from "./prune-strip.ts";
+import { stripKey } from "./prune-strip-preview.ts";
+import { type StripMark, stripSummary } from "./prune-strip-view.ts";
 
 // What `ckpt prune --yes` (or a yes on a terminal) does: under the catalog's lock, plan again against the disk and
 // delete. Its own module, loaded only then: a dry run does not pay for the executor, the trash and the lock.
@@ -85,15 +88,34 @@ function reportExecution(
     readonly done: PruneDone;
     readonly values: PruneValues;
     readonly summaryOnly: boolean;
+    readonly strip: ReadonlyMap<string, StripMark> | undefined;
   },
 ): void {
-  const { plan, done, values } = report;
-  if (report.summaryOnly) context.stdout.write(`${executedSummary(done.totals)}\n`);
-  else printPlan(context, { plan: { ...plan, rows: done.rows }, executed: true, json: values.json });
+  const { plan, done, values, strip } = report;
+  if (report.summaryOnly)
+    context.stdout.write(
+      `${executedSummary(done.totals)}\n${strip === undefined ? "" : stripSummary(strip, true)}`,
+    );
+  else
+    printPlan(context, {
+      plan: { ...plan, rows: done.rows },
+      executed: true,
+      json: values.json,
+      ...(strip === undefined ? {} : { strip }),
+    });
   if (values.trash && !values.json)
     context.stdout.write(
       `moved to the trash: 'ckpt trash list' shows it, 'ckpt trash restore' brings it back\n`,
     );
+}
+
+function stripRun(context: CommandContext, roots: readonly string[]): StripRun {
+  return {
+    roots,
+    now: context.now,
+    show: displayMessageFrom(context.cwd),
+    onFailure: (message) => context.stderr.write(`ckpt: prune: ${message}\n`),
+  };
 }
 
 export type PruneExecuteOptions = {
@@ -118,7 +140,9 @@ export async function executePlan(
     if (finished > 0)
       context.stderr.write(`ckpt: finished ${finished} removals an interrupted prune had begun\n`);
     const { plan } = await planWith(context, { database, roots, values, measure: "disk" });
-    if (options.confirmed !== undefined && deletionKey(plan.rows) !== options.confirmed) {
+    const stripping = values["strip-optimizer"];
+    const key = `${deletionKey(plan.rows)}${stripping ? stripKey(plan) : ""}`;
+    if (options.confirmed !== undefined && key !== options.confirmed) {
       context.stderr.write(
         "ckpt: prune: the checkpoints changed since the plan was shown; nothing was deleted: run 'ckpt prune' again\n",
       );
@@ -130,8 +154,9 @@ export async function executePlan(
       show: displayMessageFrom(context.cwd),
       onFailure: (message) => context.stderr.write(`ckpt: prune: ${message}\n`),
     });
-    reportExecution(context, { plan, done, ...options });
-    return done.failures.length > 0 ? 1 : 0;
+    const stripped = stripping ? await stripKept(database, plan, stripRun(context, roots)) : undefined;
+    reportExecution(context, { plan, done, ...options, strip: stripped?.marks });
+    return done.failures.length + (stripped?.failures.length ?? 0) > 0 ? 1 : 0;
   } finally {
     database.close();
   }

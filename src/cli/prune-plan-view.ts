@@ -8,8 +8,17 @@ import type { CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
 import type { parseFlags } from "./parse-flags.ts";
+import {
+  rowsWithStripJson,
+  rowsWithStripReasons,
+  type StripMark,
+  stripSummary,
+  stripTotals,
+} from "./prune-strip-view.ts";
 import { QUERY_FLAGS } from "./query-flags.ts";
 import { policyFromFlags, RETENTION_FLAGS } from "./retention-flags.ts";
+
+const NO_STRIP: ReadonlyMap<string, StripMark> = new Map();
 
 // `ckpt prune`'s flags, its plan and how a plan is printed: shared by the dry run (prune-command.ts) and the
 // execution (prune-execution.ts, loaded only when something is to be deleted).
@@ -22,6 +31,7 @@ export const PRUNE_FLAGS = {
   run: { type: "string" },
   yes: { type: "boolean", default: false },
   trash: { type: "boolean", default: false },
+  "strip-optimizer": { type: "boolean", default: false },
 } as const;
 
 export type PruneValues = ReturnType<typeof parseFlags<typeof PRUNE_FLAGS>>["values"];
@@ -74,24 +84,26 @@ export function printPlan(
     readonly executed: boolean;
     readonly json: boolean;
     readonly trailer?: string;
+    /** With --strip-optimizer: what it would do (or did) to each kept checkpoint it applies to. */
+    readonly strip?: ReadonlyMap<string, StripMark>;
   },
 ): void {
   const { plan, executed } = shown;
+  const strip = shown.strip ?? NO_STRIP;
   if (shown.json) {
-    const totals = pruneTotals(plan.rows);
+    const totals = { ...pruneTotals(plan.rows), ...(shown.strip === undefined ? {} : stripTotals(strip)) };
     const note = sizesNote(plan.measured);
-    context.stdout.write(
-      `${JSON.stringify({ checkpoints: plan.rows, totals, sizes_from: plan.measured, note })}\n`,
-    );
+    const checkpoints = rowsWithStripJson(plan.rows, strip);
+    context.stdout.write(`${JSON.stringify({ checkpoints, totals, sizes_from: plan.measured, note })}\n`);
     return;
   }
   const { stdout } = context;
-  writePrunePlan(plan.rows, {
+  writePrunePlan(rowsWithStripReasons(plan.rows, strip), {
     show: displayPathFrom(context.cwd),
     executed,
     write: (chunk) => stdout.write(chunk),
   });
   const note = plan.measured === "catalog" ? `${sizesNote(plan.measured)}\n` : "";
-  const end = `${note}${shown.trailer ?? ""}`;
+  const end = `${stripSummary(strip, executed)}${note}${shown.trailer ?? ""}`;
   if (end !== "") stdout.write(end);
 }

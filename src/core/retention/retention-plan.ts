@@ -23,6 +23,8 @@ export type RetentionDecision = {
   readonly action: RetentionAction;
   /** Every reason it stays ("latest, best 1 of 9 by hmean"), or why no rule kept it. */
   readonly reason: string;
+  /** Kept whatever the rules say: the run's latest, a pointer's target, an active run, a link, not whole… */
+  readonly guarded: boolean;
 };
 
 export type RetentionInput = {
@@ -200,6 +202,7 @@ function decideRun(
     reasons.length = 0;
     if (at === ranked.ranks.latest) reasons.push("latest");
     addProtections(entry, context, reasons);
+    const guarded = reasons.length > 0;
     if (isComplete(entry)) addRuleReasons(at, ranked, rules);
     decisions.into.push(
       reasons.length > 0
@@ -208,8 +211,15 @@ function decideRun(
             run: dir,
             action: "keep",
             reason: reasons.length === 1 ? (reasons[0] as string) : reasons.join(", "),
+            guarded,
           }
-        : { entry, run: dir, action: "delete", reason: deleteReason(at, ranked.ranks, input.policy) },
+        : {
+            entry,
+            run: dir,
+            action: "delete",
+            reason: deleteReason(at, ranked.ranks, input.policy),
+            guarded: false,
+          },
     );
   }
 }

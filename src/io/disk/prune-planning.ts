@@ -36,6 +36,8 @@ export type PrunePlanRequest = {
 
 export type PrunePlan = {
   readonly rows: readonly PruneRow[];
+  /** The policy's decisions, in the rows' order (`prune --strip-optimizer` asks which kept ones are guarded). */
+  readonly decisions: readonly RetentionDecision[];
   readonly targets: readonly PruneTarget[];
   /** Checkpoints to delete whose catalog row no longer describes the disk, each with what changed. */
   readonly stale: readonly { readonly path: string; readonly change: string }[];
@@ -217,6 +219,7 @@ function planFrom(read: PlanEntries, request: PrunePlanRequest, listings: Direct
   let targets: PruneTarget[] | undefined;
   return {
     rows,
+    decisions,
     // Made when asked: a dry run never executes its plan (92k objects it would not use in a 100k dry run).
     get targets() {
       targets ??= deletionTargets(decisions, bytes, request.roots);

@@ -1,6 +1,7 @@
 import { lstatSync } from "node:fs";
 import { checkpointExtension, isSkippedDirectoryName } from "../../core/discovery/checkpoint-names.ts";
 import { isSidecarFileName, isSidecarTempFileName } from "../../core/metadata/sidecar-path.ts";
+import { isStripTempName } from "../../core/retention/strip-temp-name.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { joinName } from "../scan/walk-paths.ts";
 import { DirectoryListings } from "./directory-listings.ts";
@@ -20,9 +21,9 @@ function visit(directory: string, depth: number, walk: Walk): void {
       if (depth > 1 && !isSkippedDirectoryName(name)) visit(joinName(directory, name), depth - 1, walk);
       continue;
     }
-    // Checkpoints' times are the catalog's; ckpt's own sidecars are no sign of training.
+    // Checkpoints' times are the catalog's; ckpt's own sidecars and strip temps are no sign of training.
     if (!type.isFile() || checkpointExtension(name) !== null) continue;
-    if (isSidecarFileName(name) || isSidecarTempFileName(name)) continue;
+    if (isSidecarFileName(name) || isSidecarTempFileName(name) || isStripTempName(name)) continue;
     try {
       walk.newest = Math.max(walk.newest, lstatSync(fsPath(joinName(directory, name))).mtimeMs);
     } catch {

@@ -41,7 +41,7 @@ function errorText(error: unknown): string {
 }
 
 /** Makes a rename durable: the directories that lost and gained a name are flushed. */
-function syncDirectory(path: string): void {
+export function syncDirectory(path: string): void {
   try {
     const descriptor = openSync(fsPath(path), "r");
     try {

@@ -5,7 +5,7 @@ import { sampleEntry } from "../../helpers/tui-catalog.ts";
 
 function decision(name: string, action: "keep" | "delete", facts: { ino: number; size: number }) {
   const entry = sampleEntry("a", name, { dev: 7, ino: facts.ino, size: facts.size });
-  return { entry, run: "/runs/a", action, reason: "" } satisfies RetentionDecision;
+  return { entry, run: "/runs/a", action, reason: "", guarded: false } satisfies RetentionDecision;
 }
 
 describe("cataloguedFreedBytes", () => {
