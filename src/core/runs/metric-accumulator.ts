@@ -180,7 +180,11 @@ export class MetricAccumulator {
     const step = target.step;
     for (const reservoir of this.series.values()) {
       const ascending = step === null ? undefined : reservoir.keptAscending();
+      // A point without a step is a candidate exactly when its epoch is the target's: a per-epoch log's candidates
+      // are its rows of that epoch, found without visiting the others (a run's every checkpoint asks).
+      const atEpoch = target.epoch === null ? undefined : reservoir.keptAtEpoch(target.epoch);
       if (ascending !== undefined && step !== null) foldAscending(fold, ascending, { ...target, step });
+      else if (atEpoch !== undefined) for (const entry of atEpoch) offerToFold(fold, entry);
       else
         for (const entry of reservoir.kept()) if (isCandidate(entry.point, target)) offerToFold(fold, entry);
     }

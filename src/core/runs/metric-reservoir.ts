@@ -40,6 +40,10 @@ export class MetricReservoir {
   private inLast = 0;
   /** Every point so far has a step, none lower than the one before (a log written in training order). */
   private ascending = true;
+  /** No point so far has a step (a per-epoch log: timm's summary.csv, Ultralytics' results.csv). */
+  private stepless = true;
+  /** The kept points by epoch, in file order, while every point is kept (`raw`). */
+  private byEpoch: Map<number, SequencedPoint[]> | undefined = new Map();
 
   get downsampled(): boolean {
     return this.raw === undefined;
@@ -50,12 +54,24 @@ export class MetricReservoir {
     return this.ascending ? this.raw : undefined;
   }
 
+  /**
+   * The kept points of one epoch, in file order, when no point has a step (where a checkpoint's values are matched
+   * on its epoch alone) and every point is kept; else undefined.
+   */
+  keptAtEpoch(epoch: number): readonly SequencedPoint[] | undefined {
+    if (!this.stepless || this.byEpoch === undefined) return undefined;
+    // NaN equals no epoch (`isCandidate` compares with ===), though a Map would find it.
+    return Number.isNaN(epoch) ? [] : (this.byEpoch.get(epoch) ?? []);
+  }
+
   add(entry: SequencedPoint): void {
     if (this.raw !== undefined) {
       const step = entry.point.step;
       const previous = this.raw.at(-1)?.point.step;
       if (step === null || (previous !== undefined && (previous === null || step < previous)))
         this.ascending = false;
+      if (step !== null) this.stepless = false;
+      this.indexEpoch(entry);
       this.raw.push(entry);
       if (this.raw.length > MAX_POINTS_PER_METRIC) this.toBuckets(this.raw);
       return;
@@ -63,8 +79,17 @@ export class MetricReservoir {
     this.addToBuckets(entry);
   }
 
+  private indexEpoch(entry: SequencedPoint): void {
+    const epoch = entry.point.epoch;
+    if (!this.stepless || this.byEpoch === undefined || epoch === null) return;
+    const same = this.byEpoch.get(epoch);
+    if (same === undefined) this.byEpoch.set(epoch, [entry]);
+    else same.push(entry);
+  }
+
   private toBuckets(points: readonly SequencedPoint[]): void {
     this.raw = undefined;
+    this.byEpoch = undefined;
     for (const entry of points) this.addToBuckets(entry);
   }
 

@@ -148,4 +148,33 @@ describe("MetricAccumulator answers like metricsAtStep on generated logs", () =>
         });
     }
   });
+
+  test("per-epoch logs (no row has a step) of 300 seeds: every target, found by its epoch", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = randomOf(seed);
+      const names = ["train_loss", "eval_top1", "metrics/mAP50(B)"];
+      const points: MetricPoint[] = [];
+      for (let index = 0; index < 40; index++) {
+        const epochKind = random();
+        const epoch = epochKind < 0.8 ? Math.floor(index / 3) : epochKind < 0.9 ? null : Number.NaN;
+        const name = names[Math.floor(random() * names.length)] as string;
+        points.push({ name, step: null, epoch: random() < 0.1 ? 1.5 : epoch, value: random() });
+      }
+      const accumulator = new MetricAccumulator();
+      for (const point of points) accumulator.add(point);
+      for (const target of [
+        { step: null, epoch: Math.floor(random() * 14) },
+        { step: Math.floor(random() * 50), epoch: Math.floor(random() * 14) },
+        { step: null, epoch: 1.5 },
+        { step: null, epoch: Number.NaN },
+        { step: null, epoch: null },
+        { step: 3, epoch: null },
+      ])
+        expect({ seed, target, values: accumulator.valuesAt(target) }).toEqual({
+          seed,
+          target,
+          values: expected(points, target),
+        });
+    }
+  });
 });
