@@ -92,6 +92,23 @@ describe("MetricAccumulator", () => {
     expect(accumulator.downsampled).toBe(true);
     for (const target of targets) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
   });
+
+  test("past 1,024 followed targets the oldest are forgotten, repeats included, and every answer stays exact", () => {
+    const points = run(3_000, 10);
+    const given: MetricTarget[] = Array.from({ length: 1_100 }, (_, index) => ({
+      step: index % 5 === 0 ? null : (index * 37) % 3_000,
+      epoch: index % 3 === 0 ? null : index % 300,
+    }));
+    given.push(given[1_090] as MetricTarget, given[3] as MetricTarget, { step: 5, epoch: Number.NaN });
+    const accumulator = new MetricAccumulator(given);
+    for (const point of points) accumulator.add(point);
+    expect(accumulator.registeredTargets).toEqual(given.slice(-1_024));
+    for (const target of [...given].reverse())
+      expect({ target, values: accumulator.valuesAt(target) }).toEqual({
+        target,
+        values: expected(points, target),
+      });
+  });
 });
 
 describe("MetricAccumulator answers like metricsAtStep on generated logs", () => {
