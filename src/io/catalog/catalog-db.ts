@@ -34,6 +34,8 @@ export type OpenWriterOptions = {
 
 const BUSY_TIMEOUT_MS = 5000;
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** WAL written between automatic checkpoints: SQLite's default, 1,000 pages of 4 KB, whatever the page size. */
+const WAL_CHECKPOINT_BYTES = 1000 * 4096;
 /** Of a new catalog; an existing one keeps its own (a WAL database cannot change it). */
 const PAGE_SIZE = 16384;
 
@@ -80,6 +82,10 @@ function configure(database: Database, options: { readonly: boolean; noWal?: boo
   database.run(`PRAGMA journal_mode = ${options.noWal ? "DELETE" : "WAL"}`);
   database.run("PRAGMA synchronous = NORMAL");
   database.run(`PRAGMA journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+  // SQLite counts it in pages: 1,000 of 16 KB let the WAL grow to 16 MB before its first checkpoint, and the
+  // daemon's one-row commits rewrite whole pages, so a small filesystem filled up with WAL (catalog-disk-full).
+  const pageSize = database.query<{ page_size: number }, []>("PRAGMA page_size").get()?.page_size ?? 4096;
+  database.run(`PRAGMA wal_autocheckpoint = ${Math.max(1, Math.round(WAL_CHECKPOINT_BYTES / pageSize))}`);
 }
 
 function createSchema(database: Database): void {
