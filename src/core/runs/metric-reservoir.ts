@@ -40,9 +40,10 @@ export class MetricReservoir {
   private inLast = 0;
   /** Every point so far has a step, none lower than the one before (a log written in training order). */
   private ascending = true;
-  /** No point so far has a step (a per-epoch log: timm's summary.csv, Ultralytics' results.csv). */
-  private stepless = true;
-  /** The kept points by epoch, in file order, while every point is kept (`raw`). */
+  /**
+   * The kept points by epoch, in file order, while no point has a step (a per-epoch log: timm's summary.csv,
+   * Ultralytics' results.csv) and every point is kept (`raw`); undefined from then on.
+   */
   private byEpoch: Map<number, SequencedPoint[]> | undefined = new Map();
 
   get downsampled(): boolean {
@@ -59,7 +60,7 @@ export class MetricReservoir {
    * on its epoch alone) and every point is kept; else undefined.
    */
   keptAtEpoch(epoch: number): readonly SequencedPoint[] | undefined {
-    if (!this.stepless || this.byEpoch === undefined) return undefined;
+    if (this.byEpoch === undefined) return undefined;
     // NaN equals no epoch (`isCandidate` compares with ===), though a Map would find it.
     return Number.isNaN(epoch) ? [] : (this.byEpoch.get(epoch) ?? []);
   }
@@ -70,7 +71,8 @@ export class MetricReservoir {
       const previous = this.raw.at(-1)?.point.step;
       if (step === null || (previous !== undefined && (previous === null || step < previous)))
         this.ascending = false;
-      if (step !== null) this.stepless = false;
+      // Matched on their steps from now on: the epoch index would only hold memory.
+      if (step !== null) this.byEpoch = undefined;
       this.indexEpoch(entry);
       this.raw.push(entry);
       if (this.raw.length > MAX_POINTS_PER_METRIC) this.toBuckets(this.raw);
@@ -81,7 +83,7 @@ export class MetricReservoir {
 
   private indexEpoch(entry: SequencedPoint): void {
     const epoch = entry.point.epoch;
-    if (!this.stepless || this.byEpoch === undefined || epoch === null) return;
+    if (this.byEpoch === undefined || epoch === null) return;
     const same = this.byEpoch.get(epoch);
     if (same === undefined) this.byEpoch.set(epoch, [entry]);
     else same.push(entry);
