@@ -11,6 +11,7 @@ import {
   parseCheckpointName,
   parseCheckpointNameWithTemplate,
 } from "../runs/filename-metrics.ts";
+import { answerMemo } from "./answer-memo.ts";
 import { type AssemblyProblem, type Extracted, type FieldSources, warning } from "./assembly-notes.ts";
 import { CKPT_GENERATOR_NAME } from "./ckpt-generator.ts";
 import { type CheckpointingFacts, extractCheckpointing } from "./extract-checkpointing.ts";
@@ -81,18 +82,10 @@ function filenameFacts(path: string, checkpointing: CheckpointingFacts): Filenam
 
 // The checkpoints of a run give the same evidence (framework, args, model names, logged metric names): the task is
 // decided once per distinct evidence (matching every logged name against the alias table was 2 % of a cold scan).
-// A pure function's answers, bounded.
-const inferredTasks = new Map<string, TaskInference>();
-const MAX_INFERRED = 4096;
+const inferredTasks = answerMemo<TaskInference>();
 
 function inferTaskOnce(evidence: TaskEvidence): TaskInference {
-  const key = JSON.stringify(evidence);
-  const known = inferredTasks.get(key);
-  if (known !== undefined) return known;
-  const inferred = inferTask(evidence);
-  if (inferredTasks.size >= MAX_INFERRED) inferredTasks.clear();
-  inferredTasks.set(key, inferred);
-  return inferred;
+  return inferredTasks(JSON.stringify(evidence), () => inferTask(evidence));
 }
 
 function taskOf(facts: ReportFacts, run: RunContext, model: ModelInfo, metricNames: string[]) {

@@ -4,6 +4,7 @@ import { type CheckpointMonitor, choosePrimaryMetric } from "../metrics/primary-
 import type { TaskType } from "../metrics/task-types.ts";
 import type { FilenameFacts } from "../runs/filename-metrics.ts";
 import { type MetricPoint, type MetricTarget, metricsAtStep } from "../runs/metric-series.ts";
+import { answerMemo } from "./answer-memo.ts";
 import { type AssemblyProblem, type Extracted, type FieldSources, warning } from "./assembly-notes.ts";
 import { sharedTail } from "./extract-checkpointing.ts";
 import type { MetricsInfo, PrimaryMetric } from "./metadata-schema.ts";
@@ -113,21 +114,11 @@ const SEED_FIELDS = [
 ] as const satisfies readonly (readonly [keyof MetricsInfo, CanonicalMetric])[];
 const RATIOS = new Set(["precision", "recall", "hmean"]);
 
-// The checkpoints of a run log the same metric names: which of them stands for each seed field is decided once per
-// set of names, not per checkpoint (matching every name against the alias table was 3 % of a cold scan). A pure
-// function's answers, bounded.
-const pickedNames = new Map<string, string | null>();
-const MAX_PICKED = 4096;
-
-function pickedName(canonical: CanonicalMetric, names: readonly string[]): string | null {
-  const key = `${canonical}:${JSON.stringify(names)}`;
-  const known = pickedNames.get(key);
-  if (known !== undefined) return known;
-  const picked = pickLoggedName(canonical, names);
-  if (pickedNames.size >= MAX_PICKED) pickedNames.clear();
-  pickedNames.set(key, picked);
-  return picked;
-}
+// The checkpoints of a run log the same metric names: which of them stands for each seed metric, and which is the
+// primary metric, is decided once per set of names (matching every name against the alias table was 3 % of a cold
+// scan, and choosing the primary metric did it again).
+const pickedNames = answerMemo<string | null>();
+const primaryChoices = answerMemo<ReturnType<typeof choosePrimaryMetric>>();
 
 export type MetricsSection = { readonly metrics: MetricsInfo; readonly primary: PrimaryMetric };
 
@@ -144,9 +135,10 @@ export function buildMetricsSection(
   const sources: FieldSources = {};
   const problems: AssemblyProblem[] = [];
   const names = Object.keys(collected);
+  const namesKey = JSON.stringify(names);
   const metrics: MetricsInfo = { precision: null, recall: null, hmean: null, validation_loss: null };
   for (const [field, canonical] of SEED_FIELDS) {
-    const name = pickedName(canonical, names);
+    const name = pickedNames(`${canonical}:${namesKey}`, () => pickLoggedName(canonical, names));
     const found = name === null ? undefined : collected[name];
     if (!found) continue;
     if (RATIOS.has(field) && (found.value < 0 || found.value > 1)) {
@@ -163,7 +155,9 @@ export function buildMetricsSection(
   }
   metrics.additional_metrics = Object.fromEntries(names.map((name) => [name, collected[name]?.value ?? 0]));
   for (const name of names) sources[`metrics.additional_metrics.${name}`] = collected[name]?.source ?? "";
-  const chosen = choosePrimaryMetric({ task: options.task, monitor: options.monitor, available: names });
+  const chosen = primaryChoices(`${options.task}:${JSON.stringify(options.monitor)}:${namesKey}`, () =>
+    choosePrimaryMetric({ task: options.task, monitor: options.monitor, available: names }),
+  );
   const primarySource = collected[chosen.name];
   const primary: PrimaryMetric = {
     name: chosen.name,

@@ -145,6 +145,32 @@ function ancestors(dir: string, levels: number, stopAt: string | undefined): str
   return found;
 }
 
+/** The checkpoint's own sidecar configs: `<stem>.config.yaml`, then `<stem>.resolved.config.json`, beside it. */
+export function ownConfigCandidatePaths(options: ConfigCandidateOptions): [string, string] {
+  const path = options.checkpointPath.replace(/\/+$/, "");
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const suffix = options.isDirectory ? undefined : CHECKPOINT_SUFFIXES.find((ext) => name.endsWith(ext));
+  const stem = suffix === undefined ? name : name.slice(0, -suffix.length);
+  const dir = parentOf(path);
+  return [joinPath(dir, `${stem}.config.yaml`), joinPath(dir, `${stem}.resolved.config.json`)];
+}
+
+/**
+ * The configs of the checkpoint's directory and above, the same for every checkpoint there: `.hydra/config.yaml`
+ * in the directory and up to two levels above it, then further up to `maxLevels` `.hydra/config.yaml` and a plain
+ * `config.yaml`.
+ */
+export function sharedConfigCandidatePaths(options: ConfigCandidateOptions): string[] {
+  const dir = parentOf(options.checkpointPath.replace(/\/+$/, ""));
+  const levels = ancestors(dir, options.maxLevels ?? 5, options.stopAt);
+  return [
+    ...levels.slice(0, 3).map((level) => joinPath(level, ".hydra/config.yaml")),
+    ...levels
+      .slice(3)
+      .flatMap((level) => [joinPath(level, ".hydra/config.yaml"), joinPath(level, "config.yaml")]),
+  ];
+}
+
 /**
  * The predecessor's config search order as candidate paths (posix, nearest first; the caller keeps the ones that
  * exist): (1) sidecar configs beside the checkpoint, `<stem>.config.yaml` then `<stem>.resolved.config.json`;
@@ -153,18 +179,5 @@ function ancestors(dir: string, levels: number, stopAt: string | undefined): str
  * @example configCandidatePaths({ checkpointPath: "run/checkpoints/best.ckpt" })[0] // "run/checkpoints/best.config.yaml"
  */
 export function configCandidatePaths(options: ConfigCandidateOptions): string[] {
-  const path = options.checkpointPath.replace(/\/+$/, "");
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  const suffix = options.isDirectory ? undefined : CHECKPOINT_SUFFIXES.find((ext) => name.endsWith(ext));
-  const stem = suffix === undefined ? name : name.slice(0, -suffix.length);
-  const dir = parentOf(path);
-  const levels = ancestors(dir, options.maxLevels ?? 5, options.stopAt);
-  return [
-    joinPath(dir, `${stem}.config.yaml`),
-    joinPath(dir, `${stem}.resolved.config.json`),
-    ...levels.slice(0, 3).map((level) => joinPath(level, ".hydra/config.yaml")),
-    ...levels
-      .slice(3)
-      .flatMap((level) => [joinPath(level, ".hydra/config.yaml"), joinPath(level, "config.yaml")]),
-  ];
+  return [...ownConfigCandidatePaths(options), ...sharedConfigCandidatePaths(options)];
 }

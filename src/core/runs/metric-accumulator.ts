@@ -52,6 +52,12 @@ class TailFolds {
 const sameTarget = (left: MetricTarget, right: MetricTarget) =>
   left.step === right.step && left.epoch === right.epoch;
 
+/** A key equal for targets `sameTarget` calls the same; none for a NaN, which is the same as nothing. */
+function targetKey(target: MetricTarget): string | undefined {
+  if (Number.isNaN(target.step) || Number.isNaN(target.epoch)) return undefined;
+  return `${target.step}:${target.epoch}`;
+}
+
 // A daemon follows every checkpoint of a run it indexed; the oldest asked about goes first past this many.
 const MAX_TARGETS = 1024;
 
@@ -59,46 +65,69 @@ type Followed = { readonly target: MetricTarget; readonly fold: MetricFold };
 
 /**
  * The targets followed, oldest first, and indexed by step: a point with a step can only count for targets at or
- * after it, so a long file in step order costs one comparison per point for all the checkpoints before it.
+ * after it, so a long file in step order costs one comparison per point for all the checkpoints before it. Each
+ * checkpoint of a run adds its target: found by key and put in its place, not searched and re-sorted.
  */
 class FollowedTargets {
   private readonly byAge: Followed[] = [];
-  private byStep: Followed[] = [];
-  private unplaced: Followed[] = [];
+  /** The oldest followed entry of each target. */
+  private readonly byKey = new Map<string, Followed>();
+  /** Those with a step, by step; equal steps oldest first. */
+  private readonly byStep: Followed[] = [];
+  private readonly unplaced: Followed[] = [];
 
   get targets(): MetricTarget[] {
     return this.byAge.map(({ target }) => target);
   }
 
   find(target: MetricTarget): Followed | undefined {
-    return this.byAge.find((entry) => sameTarget(entry.target, target));
+    const key = targetKey(target);
+    return key === undefined ? undefined : this.byKey.get(key);
   }
 
   add(target: MetricTarget, fold: MetricFold): void {
-    this.byAge.push({ target, fold });
-    if (this.byAge.length > MAX_TARGETS) this.byAge.shift();
-    this.byStep = this.byAge
-      .filter((entry) => entry.target.step !== null)
-      .sort((left, right) => (left.target.step ?? 0) - (right.target.step ?? 0));
-    this.unplaced = this.byAge.filter((entry) => entry.target.step === null);
+    const followed = { target, fold };
+    this.byAge.push(followed);
+    const key = targetKey(target);
+    if (key !== undefined && !this.byKey.has(key)) this.byKey.set(key, followed);
+    const step = target.step;
+    if (step === null) this.unplaced.push(followed);
+    else this.byStep.splice(this.placeOf(step, { after: true }), 0, followed);
+    if (this.byAge.length > MAX_TARGETS) this.forget(this.byAge.shift() as Followed);
+  }
+
+  private forget(oldest: Followed): void {
+    const placed = oldest.target.step === null ? this.unplaced : this.byStep;
+    placed.splice(placed.indexOf(oldest), 1);
+    const key = targetKey(oldest.target);
+    if (key === undefined || this.byKey.get(key) !== oldest) return;
+    const next = this.byAge.find((entry) => sameTarget(entry.target, oldest.target));
+    if (next === undefined) this.byKey.delete(key);
+    else this.byKey.set(key, next);
   }
 
   offer(entry: SequencedPoint): void {
     for (const { target, fold } of this.unplaced)
       if (isCandidate(entry.point, target)) offerToFold(fold, entry);
     const step = entry.point.step;
-    for (let index = step === null ? 0 : this.firstAtOrAfter(step); index < this.byStep.length; index++) {
+    for (
+      let index = step === null ? 0 : this.placeOf(step, { after: false });
+      index < this.byStep.length;
+      index++
+    ) {
       const followed = this.byStep[index] as Followed;
       if (isCandidate(entry.point, followed.target)) offerToFold(followed.fold, entry);
     }
   }
 
-  private firstAtOrAfter(step: number): number {
+  /** The first index of `byStep` past the targets before `step` (and, `after`, those at it too). */
+  private placeOf(step: number, options: { readonly after: boolean }): number {
     let low = 0;
     let high = this.byStep.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if ((this.byStep[middle]?.target.step ?? 0) < step) low = middle + 1;
+      const at = this.byStep[middle]?.target.step ?? 0;
+      if (at < step || (options.after && at === step)) low = middle + 1;
       else high = middle;
     }
     return low;
@@ -180,7 +209,11 @@ export class MetricAccumulator {
     const step = target.step;
     for (const reservoir of this.series.values()) {
       const ascending = step === null ? undefined : reservoir.keptAscending();
+      // A point without a step is a candidate exactly when its epoch is the target's: a per-epoch log's candidates
+      // are its rows of that epoch, found without visiting the others (a run's every checkpoint asks).
+      const atEpoch = target.epoch === null ? undefined : reservoir.keptAtEpoch(target.epoch);
       if (ascending !== undefined && step !== null) foldAscending(fold, ascending, { ...target, step });
+      else if (atEpoch !== undefined) for (const entry of atEpoch) offerToFold(fold, entry);
       else
         for (const entry of reservoir.kept()) if (isCandidate(entry.point, target)) offerToFold(fold, entry);
     }

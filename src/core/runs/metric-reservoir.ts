@@ -40,6 +40,11 @@ export class MetricReservoir {
   private inLast = 0;
   /** Every point so far has a step, none lower than the one before (a log written in training order). */
   private ascending = true;
+  /**
+   * The kept points by epoch, in file order, while no point has a step (a per-epoch log: timm's summary.csv,
+   * Ultralytics' results.csv) and every point is kept (`raw`); undefined from then on.
+   */
+  private byEpoch: Map<number, SequencedPoint[]> | undefined = new Map();
 
   get downsampled(): boolean {
     return this.raw === undefined;
@@ -50,12 +55,25 @@ export class MetricReservoir {
     return this.ascending ? this.raw : undefined;
   }
 
+  /**
+   * The kept points of one epoch, in file order, when no point has a step (where a checkpoint's values are matched
+   * on its epoch alone) and every point is kept; else undefined.
+   */
+  keptAtEpoch(epoch: number): readonly SequencedPoint[] | undefined {
+    if (this.byEpoch === undefined) return undefined;
+    // NaN equals no epoch (`isCandidate` compares with ===), though a Map would find it.
+    return Number.isNaN(epoch) ? [] : (this.byEpoch.get(epoch) ?? []);
+  }
+
   add(entry: SequencedPoint): void {
     if (this.raw !== undefined) {
       const step = entry.point.step;
       const previous = this.raw.at(-1)?.point.step;
       if (step === null || (previous !== undefined && (previous === null || step < previous)))
         this.ascending = false;
+      // Matched on their steps from now on: the epoch index would only hold memory.
+      if (step !== null) this.byEpoch = undefined;
+      this.indexEpoch(entry);
       this.raw.push(entry);
       if (this.raw.length > MAX_POINTS_PER_METRIC) this.toBuckets(this.raw);
       return;
@@ -63,8 +81,17 @@ export class MetricReservoir {
     this.addToBuckets(entry);
   }
 
+  private indexEpoch(entry: SequencedPoint): void {
+    const epoch = entry.point.epoch;
+    if (this.byEpoch === undefined || epoch === null) return;
+    const same = this.byEpoch.get(epoch);
+    if (same === undefined) this.byEpoch.set(epoch, [entry]);
+    else same.push(entry);
+  }
+
   private toBuckets(points: readonly SequencedPoint[]): void {
     this.raw = undefined;
+    this.byEpoch = undefined;
     for (const entry of points) this.addToBuckets(entry);
   }
 

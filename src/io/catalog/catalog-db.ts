@@ -34,6 +34,10 @@ export type OpenWriterOptions = {
 
 const BUSY_TIMEOUT_MS = 5000;
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** WAL written between automatic checkpoints: SQLite's default, 1,000 pages of 4 KB, whatever the page size. */
+const WAL_CHECKPOINT_BYTES = 1000 * 4096;
+/** Of a new catalog; an existing one keeps its own (a WAL database cannot change it). */
+const PAGE_SIZE = 16384;
 
 /** SQLite errors that mean the file itself is bad, as opposed to busy or locked. */
 export function isCorruptionError(error: unknown): boolean {
@@ -78,6 +82,10 @@ function configure(database: Database, options: { readonly: boolean; noWal?: boo
   database.run(`PRAGMA journal_mode = ${options.noWal ? "DELETE" : "WAL"}`);
   database.run("PRAGMA synchronous = NORMAL");
   database.run(`PRAGMA journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+  // SQLite counts it in pages: 1,000 of 16 KB let the WAL grow to 16 MB before its first checkpoint, and the
+  // daemon's one-row commits rewrite whole pages, so a small filesystem filled up with WAL (catalog-disk-full).
+  const pageSize = database.query<{ page_size: number }, []>("PRAGMA page_size").get()?.page_size ?? 4096;
+  database.run(`PRAGMA wal_autocheckpoint = ${Math.max(1, Math.round(WAL_CHECKPOINT_BYTES / pageSize))}`);
 }
 
 function createSchema(database: Database): void {
@@ -181,6 +189,11 @@ function openOrCreate(path: string, options: OpenWriterOptions): Database {
   createCatalogFile(path);
   const database = new Database(path, { create: false, readwrite: true, strict: true });
   try {
+    // Before anything is written, or it is too late: a sidecar-less row (~2.4 KB, most of it metadata JSON) left
+    // ~40 % of each 4 KB page empty, since a second row never fit beside it. 16 KB pages hold six: a cold scan of
+    // 10k writes 27 MB of table pages instead of 40 MB, and its writes take a third less CPU
+    // (`bench/cold-scan-writes.ts`, BENCHMARKS.md "Cold scan", fourth round).
+    database.run(`PRAGMA page_size = ${PAGE_SIZE}`);
     configure(database, { readonly: false, noWal: options.noWal });
     createSchema(database);
     return database;

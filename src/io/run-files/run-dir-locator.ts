@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { saveDirOfMember } from "../../core/discovery/checkpoint-member-names.ts";
-import { configCandidatePaths } from "../../core/runs/hydra-config.ts";
+import { ownConfigCandidatePaths, sharedConfigCandidatePaths } from "../../core/runs/hydra-config.ts";
 import { existsInDirectory, statOrUndefined } from "../fs/fs-memo.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import {
@@ -59,6 +59,7 @@ function directoryLook(fs: LayoutFs, place: CheckpointPlace) {
       levels,
       lightning,
       dirs,
+      runDirFiles: runDirFiles(fs, dirs),
       runDir,
       eventFiles: [...new Set(eventFiles)],
       wandb: wandbDirOf(fs, [runDir, ...levels.filter((level) => level !== runDir)]),
@@ -67,9 +68,9 @@ function directoryLook(fs: LayoutFs, place: CheckpointPlace) {
   });
 }
 
-/** timm / Ultralytics / HF entries of the result. */
-function frameworkFiles(fs: LayoutFs, checkpointPath: string, dirs: ReturnType<typeof frameworkDirs>) {
-  const { timm, ultralytics, hf } = dirs;
+/** timm / Ultralytics entries of the result: the same for every checkpoint of a directory. */
+function runDirFiles(fs: LayoutFs, dirs: ReturnType<typeof frameworkDirs>) {
+  const { timm, ultralytics } = dirs;
   return {
     timm: timm
       ? { summaryCsv: fs.fileIn(timm, "summary.csv"), argsYaml: fs.fileIn(timm, "args.yaml") }
@@ -77,6 +78,14 @@ function frameworkFiles(fs: LayoutFs, checkpointPath: string, dirs: ReturnType<t
     ultralytics: ultralytics
       ? { resultsCsv: fs.fileIn(ultralytics, "results.csv"), argsYaml: fs.fileIn(ultralytics, "args.yaml") }
       : null,
+  };
+}
+
+/** timm / Ultralytics / HF entries of the result (HF's are the checkpoint's own). */
+function frameworkFiles(fs: LayoutFs, checkpointPath: string, look: ReturnType<typeof directoryLook>) {
+  const { hf } = look.dirs;
+  return {
+    ...look.runDirFiles,
     hf: hf
       ? {
           outputDir: hf,
@@ -86,9 +95,6 @@ function frameworkFiles(fs: LayoutFs, checkpointPath: string, dirs: ReturnType<t
       : null,
   };
 }
-
-/** How many of `configCandidatePaths` are beside the checkpoint and named after it. */
-const OWN_CONFIGS = 2;
 
 /** `<stem>.config.yaml` beside the checkpoint is its own; `config.yaml` of a run level is shared. */
 function configExists(fs: LayoutFs, path: string): boolean {
@@ -106,17 +112,17 @@ export function locateRunFiles(options: LocateRunOptions): RunFileLocations {
   const { checkpointPath, isDirectory, place, fs } = placeOf(options, new LayoutFs(options.memo ?? null));
   const look = directoryLook(fs, place);
   const mtimeMs = options.checkpointMtimeMs ?? statSync(fsPath(checkpointPath)).mtimeMs;
-  const candidates = configCandidatePaths({
+  const candidates = {
     checkpointPath,
     isDirectory,
     maxLevels: place.maxLevels,
     ...(place.scanRoot ? { stopAt: place.scanRoot } : {}),
-  });
-  // The first two are the checkpoint's own (`<stem>.config.yaml`, `<stem>.resolved.config.json`); the rest are its
-  // directory's and above, the same for every checkpoint there: looked for once per directory.
+  };
+  // `configCandidatePaths` in two: the checkpoint's own two, and its directory's and above, the same for every
+  // checkpoint there (looked for once per directory).
   const shared = fs.derived(
     `run-configs:${place.maxLevels}:${place.scanRoot ?? ""}:${dirname(checkpointPath)}`,
-    () => candidates.slice(OWN_CONFIGS).filter((path) => configExists(fs, path)),
+    () => sharedConfigCandidatePaths(candidates).filter((path) => configExists(fs, path)),
   );
   return {
     checkpointPath,
@@ -124,11 +130,11 @@ export function locateRunFiles(options: LocateRunOptions): RunFileLocations {
     hydraDir: look.lightning.hydraDir,
     hydra: look.lightning.hydra,
     lightningLogDirs: look.lightning.logDirs,
-    ...frameworkFiles(fs, checkpointPath, look.dirs),
+    ...frameworkFiles(fs, checkpointPath, look),
     eventFiles: look.eventFiles,
     wandb: chooseWandbRun(look.wandb, mtimeMs),
     mlflow: chooseMlflowRun(look.mlflow, { path: checkpointPath, runDir: look.runDir }),
-    configFiles: [...candidates.slice(0, OWN_CONFIGS).filter((path) => configExists(fs, path)), ...shared],
+    configFiles: [...ownConfigCandidatePaths(candidates).filter((path) => configExists(fs, path)), ...shared],
   };
 }
 

@@ -92,6 +92,23 @@ describe("MetricAccumulator", () => {
     expect(accumulator.downsampled).toBe(true);
     for (const target of targets) expect(accumulator.valuesAt(target)).toEqual(expected(points, target));
   });
+
+  test("past 1,024 followed targets the oldest are forgotten, repeats included, and every answer stays exact", () => {
+    const points = run(3_000, 10);
+    const given: MetricTarget[] = Array.from({ length: 1_100 }, (_, index) => ({
+      step: index % 5 === 0 ? null : (index * 37) % 3_000,
+      epoch: index % 3 === 0 ? null : index % 300,
+    }));
+    given.push(given[1_090] as MetricTarget, given[3] as MetricTarget, { step: 5, epoch: Number.NaN });
+    const accumulator = new MetricAccumulator(given);
+    for (const point of points) accumulator.add(point);
+    expect(accumulator.registeredTargets).toEqual(given.slice(-1_024));
+    for (const target of [...given].reverse())
+      expect({ target, values: accumulator.valuesAt(target) }).toEqual({
+        target,
+        values: expected(points, target),
+      });
+  });
 });
 
 describe("MetricAccumulator answers like metricsAtStep on generated logs", () => {
@@ -140,6 +157,35 @@ describe("MetricAccumulator answers like metricsAtStep on generated logs", () =>
         { step: null, epoch: Math.floor(random() * 5) },
         { step: -1, epoch: null },
         { step: 10_000, epoch: null },
+      ])
+        expect({ seed, target, values: accumulator.valuesAt(target) }).toEqual({
+          seed,
+          target,
+          values: expected(points, target),
+        });
+    }
+  });
+
+  test("per-epoch logs (no row has a step) of 300 seeds: every target, found by its epoch", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = randomOf(seed);
+      const names = ["train_loss", "eval_top1", "metrics/mAP50(B)"];
+      const points: MetricPoint[] = [];
+      for (let index = 0; index < 40; index++) {
+        const epochKind = random();
+        const epoch = epochKind < 0.8 ? Math.floor(index / 3) : epochKind < 0.9 ? null : Number.NaN;
+        const name = names[Math.floor(random() * names.length)] as string;
+        points.push({ name, step: null, epoch: random() < 0.1 ? 1.5 : epoch, value: random() });
+      }
+      const accumulator = new MetricAccumulator();
+      for (const point of points) accumulator.add(point);
+      for (const target of [
+        { step: null, epoch: Math.floor(random() * 14) },
+        { step: Math.floor(random() * 50), epoch: Math.floor(random() * 14) },
+        { step: null, epoch: 1.5 },
+        { step: null, epoch: Number.NaN },
+        { step: null, epoch: null },
+        { step: 3, epoch: null },
       ])
         expect({ seed, target, values: accumulator.valuesAt(target) }).toEqual({
           seed,

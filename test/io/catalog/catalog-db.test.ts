@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CATALOG_DDL, CATALOG_SCHEMA_VERSION, META_KEYS } from "../../../src/core/catalog/catalog-schema.ts";
 import {
   dataVersion,
   openCatalogForReading,
@@ -90,5 +91,34 @@ describe("catalog database", () => {
     expect(queryEntries(reader, { roots: [], limit: 2 })).toHaveLength(2);
     expect(() => reader.run("DELETE FROM checkpoints")).toThrow();
     reader.close();
+  });
+
+  test("a new catalog has 16 KB pages; one made before with 4 KB pages keeps them and takes rows", async () => {
+    using dir = makeTempDir("catalog-pages");
+    tree(join(dir.path, "tree"));
+    const pageSize = (path: string) => {
+      const database = new Database(path, { readonly: true });
+      const size = database.query<{ page_size: number }, []>("PRAGMA page_size").get()?.page_size;
+      database.close();
+      return size;
+    };
+    const fresh = join(dir.path, "fresh.db");
+    expect(await scanInto(fresh, join(dir.path, "tree"))).toHaveLength(12);
+    expect(pageSize(fresh)).toBe(16384);
+    // A catalog as the previous version made it: this schema, SQLite's default page size.
+    const older = join(dir.path, "older.db");
+    const made = new Database(older, { create: true });
+    made.run("PRAGMA page_size = 4096");
+    made.run("PRAGMA journal_mode = WAL");
+    for (const statement of CATALOG_DDL) made.run(statement);
+    made.run("INSERT INTO meta (key, value) VALUES (?, ?)", [
+      META_KEYS.schemaVersion,
+      String(CATALOG_SCHEMA_VERSION),
+    ]);
+    made.close();
+    const rebuilt: string[] = [];
+    expect(await scanInto(older, join(dir.path, "tree"), rebuilt)).toHaveLength(12);
+    expect(rebuilt).toEqual([]);
+    expect(pageSize(older)).toBe(4096);
   });
 });

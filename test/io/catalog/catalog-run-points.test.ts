@@ -47,3 +47,32 @@ test("a run's points are rewritten only when they changed", () => {
   expect(stored()?.n).toBe(501);
   database.close();
 });
+
+test("a run's points are stored whole and in file order, NaN as NULL, with their wall times", () => {
+  using dir = makeTempDir("run-points-order");
+  const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => 0 });
+  for (const count of [0, 1, 127, 128, 129, 300]) {
+    const logged: MetricPoint[] = Array.from({ length: count }, (_, index) => ({
+      name: index % 3 === 0 ? "val/hmean" : "train/loss",
+      step: index % 7 === 0 ? null : count - index,
+      epoch: index % 5 === 0 ? null : index / 2,
+      value: index === 4 ? Number.NaN : index * 1.5,
+      ...(index % 2 === 0 ? { wallTime: 1_700_000_000 + index } : {}),
+    }));
+    applyCatalogChanges(database, { runs: [{ run, points: logged }], now: count });
+    const rows = database
+      .query("SELECT name, step, epoch, value, wall_time FROM metric_points WHERE run_dir = ? ORDER BY rowid")
+      .all(run.dir);
+    expect({ count, rows }).toEqual({
+      count,
+      rows: logged.map((point) => ({
+        name: point.name,
+        step: point.step,
+        epoch: point.epoch,
+        value: Number.isNaN(point.value) ? null : point.value,
+        wall_time: point.wallTime ?? null,
+      })),
+    });
+  }
+  database.close();
+});
