@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { decimalText } from "../../../../src/core/formats/pickle/decimal-text.ts";
+import { decimalSuffix, decimalText } from "../../../../src/core/formats/pickle/decimal-text.ts";
 
 const ascii = (text: string) => new TextEncoder().encode(`<${text}>`);
 const of = (text: string) => decimalText(ascii(text), 1, text.length + 1);
@@ -26,4 +26,19 @@ test("the same number is the same string object each time", () => {
   const first = of("42");
   expect(first).toBe("42");
   expect(Object.is(of("42"), first)).toBe(true);
+});
+
+test.each([
+  ["archive/data/0", "0"],
+  ["archive/data/1271", "1271"],
+  ["archive/data/012", undefined],
+  ["archive/data/70000", undefined],
+  ["archive/data/x1", undefined],
+  ["archive/data/", undefined],
+])("decimalSuffix(%p) after `archive/data/` is %p", (name, expected) => {
+  expect(decimalSuffix(name, "archive/data/".length)).toBe(expected);
+});
+
+test("a zip entry's key and a pickle's key for the same number are one string", () => {
+  expect(Object.is(decimalSuffix("archive/data/314", 13), of("314"))).toBe(true);
 });
