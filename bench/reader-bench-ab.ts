@@ -1,13 +1,14 @@
 // In-process A/B of the checkpoint reader: this tree against another checkout (`--base DIR`, e.g. a `git archive`
 // of the commit a change started from), in one process, alternating, on the same fixture files:
-//   bun bench/reader-bench-ab.ts --base /tmp/base [--passes 40] [--runs 5] [--only lightning/] [--extra DIR]
+//   bun bench/reader-bench-ab.ts --base /tmp/base [--passes 40] [--runs 5] [--only lightning/ ...] [--extra DIR]
 //     [--per-file] [--check-output]
 // Per run: each tree does `--passes` passes over every file (after as many warm-up passes), then the other.
 // Reports CPU per pass (all threads, `process.cpuUsage`), main-thread CPU per pass (`/proc/thread-self/stat`)
 // and the median file's wall time; on a loaded host compare CPU, and the ratios new / base within each run.
 // `--extra DIR` adds the checkpoints under DIR (as reader-bench.ts does); `--per-file` ends with each file's
-// median over all runs, base and new. `--interleave`: within each pass every file is read by both trees back to
-// back (which goes first alternates), so both see the same load at the same moment; a run reports each tree's
+// median over all runs, base and new, and the median of those (the median file). `--interleave`: within each
+// pass every file is read by both trees back to back (which goes first alternates), so both see the same load
+// at the same moment; a run reports each tree's
 // median pass (the sum of its reads' wall times), the sum of its files' medians (what a pass costs without the
 // reads a GC pause or another job happened to hit) and its median file. On a shared host this is the figure to trust:
 // whole-pass CPU moves by ±30 % from one run to the next with the other jobs. `--check-output` first compares both
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     base: { type: "string" },
     passes: { type: "string", default: "40" },
     runs: { type: "string", default: "5" },
-    only: { type: "string", default: "" },
+    only: { type: "string", multiple: true, default: [] },
     extra: { type: "string", multiple: true, default: [] },
     "per-file": { type: "boolean", default: false },
     interleave: { type: "boolean", default: false },
@@ -33,6 +34,9 @@ const { values } = parseArgs({
   },
 });
 if (values.base === undefined) throw new Error("--base DIR: the checkout to compare against");
+/** `--only` may be given more than once: a file is kept when its path contains any of them (none given: all). */
+const selected = (path: string) =>
+  values.only.length === 0 || values.only.some((part) => path.includes(part));
 type Reader = (path: string) => unknown;
 const load = async (dir: string): Promise<Reader> =>
   (await import(join(resolve(dir), "src/io/checkpoint/read-checkpoint.ts"))).readCheckpointReport;
@@ -45,12 +49,9 @@ const fixtures = (await listRealFixtures()).filter(
   (f) =>
     !f.name.startsWith("broken/") &&
     !["gguf", "onnx"].includes(String(f.truth["framework"])) &&
-    f.name.includes(values.only),
+    selected(f.path),
 );
-const paths = [
-  ...fixtures.map((f) => f.path),
-  ...values.extra.flatMap(extraCheckpoints).filter((path) => path.includes(values.only)),
-];
+const paths = [...fixtures.map((f) => f.path), ...values.extra.flatMap(extraCheckpoints).filter(selected)];
 const perFileOf = new Map(trees.map(([name]) => [name, new Map(paths.map((p) => [p, [] as number[]]))]));
 
 /** Main-thread CPU in ms (utime + stime at 100 ticks/s: coarse, so passes are summed). */
@@ -165,4 +166,9 @@ if (values["per-file"]) {
       `| ${path.replace(/^.*fixtures\/real\//, "")} | ${b.toFixed(3)} ms | ${n.toFixed(3)} ms | ${(n / b).toFixed(2)}× |`,
     );
   }
+  // The goal's figure: the median over files of each file's median over every run, per tree.
+  const [b, n] = ["base", "new"].map((name) =>
+    median([...(perFileOf.get(name)?.values() ?? [])].map(median)),
+  ) as [number, number];
+  console.log(`| **median file** | ${b.toFixed(3)} ms | ${n.toFixed(3)} ms | ${(n / b).toFixed(2)}× |`);
 }

@@ -5,7 +5,7 @@ import { type SniffResult, sniffBytes } from "../formats/sniff.ts";
 import { readTorchZipCheckpoint } from "../formats/torch-checkpoint.ts";
 import { readLegacyTorchCheckpoint } from "../formats/torch-legacy.ts";
 import type { TorchReadError } from "../formats/torch-pickle-result.ts";
-import type { InflateRaw } from "../formats/zip-entry-reader.ts";
+import type { Crc32, InflateRaw } from "../formats/zip-entry-reader.ts";
 import { scanPickleGlobals } from "../safety/pickle-global-scan.ts";
 import type { CheckpointReport, ReportErrorCode, ReportStatus } from "./checkpoint-report.ts";
 import { ggufReport, kerasReport, nemoReport, onnxReport } from "./exported-report.ts";
@@ -17,6 +17,8 @@ export type BuildCheckpointReportOptions = {
   readonly path?: string;
   /** Raw-deflate decoder for re-zipped archives (io passes `zlib.inflateRawSync`). */
   readonly inflate?: InflateRaw;
+  /** CRC-32 for data.pkl's check (io passes a native one). @default the script one in crc32.ts */
+  readonly crc32?: Crc32;
 };
 
 /** Plain pickles (not torch.save) are scanned for safety up to this size, never interpreted. */
@@ -92,7 +94,10 @@ function reportBySniff(source: ByteSource, options: Options, sniffed: SniffResul
 /** A torch.save zip, else a Keras 3 `.keras` archive, else another zip (not a checkpoint). */
 function zipReport(base: CheckpointReport, source: ByteSource, options: Options): CheckpointReport {
   const inflate = options.inflate ? { inflate: options.inflate } : {};
-  const torch = readTorchZipCheckpoint(source, inflate);
+  const torch = readTorchZipCheckpoint(
+    source,
+    options.crc32 ? { ...inflate, crc32: options.crc32 } : inflate,
+  );
   const keras =
     !torch.success && torch.error.code === "other-zip"
       ? kerasReport(base, { source, ...inflate })

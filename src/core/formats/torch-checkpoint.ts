@@ -20,11 +20,13 @@ import {
   type TorchZipLayout,
 } from "./torch-zip-layout.ts";
 import { readZipDirectory, type ZipErrorCode } from "./zip-directory.ts";
-import { entryDataOffset, type InflateRaw, readZipEntry } from "./zip-entry-reader.ts";
+import { type Crc32, entryDataOffset, type InflateRaw, readZipEntry } from "./zip-entry-reader.ts";
 
 export type ReadTorchZipOptions = {
   /** Raw-deflate decoder for re-zipped (method 8) archives; torch itself stores. */
   readonly inflate?: InflateRaw;
+  /** Checks data.pkl's CRC-32 (every read does). @default the script one in crc32.ts */
+  readonly crc32?: Crc32;
   /** Cap on `data.pkl`. @default `INPUT_CAPS.pickle` */
   readonly maxDataPklBytes?: number;
 };
@@ -71,6 +73,7 @@ export function readTorchZipCheckpoint(
   const bytes = readZipEntry(source, dataPkl, {
     maxBytes,
     ...(options.inflate ? { inflate: options.inflate } : {}),
+    ...(options.crc32 ? { crc32: options.crc32 } : {}),
   });
   if (!bytes.success)
     return fail({ code: zipErrorCode(bytes.error.code), message: `${dataPkl.name}: ${bytes.error.message}` });

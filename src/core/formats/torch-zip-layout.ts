@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ByteSource } from "../bytes/byte-source.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { decimalSuffix } from "./pickle/decimal-text.ts";
 import type { ZipDirectory, ZipEntry, ZipError } from "./zip-directory.ts";
 import { type ReadZipEntryOptions, readZipEntry } from "./zip-entry-reader.ts";
 
@@ -96,7 +97,7 @@ export function analyzeTorchZip(directory: ZipDirectory): TorchZipLayout {
       name.length > storageAt &&
       !name.includes("/", storageAt)
     ) {
-      storages.set(name.slice(storageAt), entry);
+      storages.set(decimalSuffix(name, storageAt) ?? name.slice(storageAt), entry);
       continue;
     }
     const relative = name.slice(root.length);

@@ -1,5 +1,10 @@
 import type { PickleInterpretation } from "../formats/pickle/pickle-interpreter.ts";
-import type { GlobalScan, ScanFinding, ScannedGlobal } from "./pickle-global-scan.ts";
+import {
+  type GlobalScan,
+  literalGlobal,
+  type ScanFinding,
+  type ScannedGlobal,
+} from "./pickle-global-scan.ts";
 import { isGetattrGlobal } from "./pickle-stack-model.ts";
 
 /** Notes that mean the static walk would report a finding this shortcut cannot word the same way. */
@@ -21,7 +26,7 @@ export function scanFromInterpretations(pickles: readonly PickleInterpretation[]
     if (pickle.globals.length >= 100_000) return undefined;
     for (const ref of pickle.globals) {
       if (ref.opcode === "STACK_GLOBAL" || isGetattrGlobal(ref.module, ref.name)) return undefined;
-      if (globals.length < 100_000) globals.push({ ...ref, literal: true });
+      if (globals.length < 100_000) globals.push(literalGlobal(ref));
       names.add(`${ref.module}.${ref.name}`);
     }
   }

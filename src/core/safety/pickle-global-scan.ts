@@ -1,5 +1,6 @@
 import type { PickleError } from "../formats/pickle/pickle-error.ts";
 import type { PickleInterpretation } from "../formats/pickle/pickle-interpreter.ts";
+import type { GlobalRef } from "../formats/pickle/pickle-machine.ts";
 import { type DecodedOp, OpcodeReader } from "../formats/pickle/pickle-reader.ts";
 import type { Result } from "../result.ts";
 import {
@@ -80,13 +81,18 @@ export function scanPickleGlobals(bytes: Uint8Array, options: ScanOptions = {}):
   return scan.run();
 }
 
+/** An executed GLOBAL/STACK_GLOBAL/INST as the scan lists it: one literal, not a spread per global. */
+export function literalGlobal(ref: GlobalRef): ScannedGlobal {
+  return { module: ref.module, name: ref.name, offset: ref.offset, opcode: ref.opcode, literal: true };
+}
+
 /**
  * The same list of globals, taken from a successful interpretation instead of a second walk over every opcode: the
  * interpreter executed each GLOBAL/STACK_GLOBAL/INST in order and knows STACK_GLOBAL's real operands. It judges no
  * call site, so it serves only pickles without getattr and with nothing after STOP.
  */
 function globalScanFromInterpretation(interpretation: PickleInterpretation): GlobalScan {
-  const globals = interpretation.globals.slice(0, 100_000).map((ref) => ({ ...ref, literal: true }));
+  const globals = interpretation.globals.slice(0, 100_000).map(literalGlobal);
   const names = [...new Set(interpretation.globals.map((ref) => `${ref.module}.${ref.name}`))];
   const findings: ScanFinding[] = [];
   for (const note of interpretation.notes) {

@@ -138,19 +138,35 @@ function getattrClass(scan: GlobalScan): GlobalClass {
   return scan.findings.some((f) => f.kind === "getattr-as-value") ? "dangerous" : "safe";
 }
 
+// A literal global's class depends on its module and name only, and checkpoints name the same few dozen: each is
+// classified once per process (its `module.name` made once too) instead of once per file. Bounded like
+// `canonicalName`'s cache; getattr (judged by its call sites) is never cached.
+const literalClasses = new Map<string, Map<string, ClassifiedGlobal>>();
+const MAX_CACHED_CLASSES = 4096;
+let cachedClasses = 0;
+
+function literalClass(module: string, name: string): ClassifiedGlobal {
+  const cached = literalClasses.get(module)?.get(name);
+  if (cached !== undefined) return cached;
+  const classified: ClassifiedGlobal = { name: `${module}.${name}`, class: classifyGlobal(module, name) };
+  if (cachedClasses < MAX_CACHED_CLASSES) {
+    const byName = literalClasses.get(module) ?? new Map<string, ClassifiedGlobal>();
+    literalClasses.set(module, byName.set(name, classified));
+    cachedClasses += 1;
+  }
+  return classified;
+}
+
 function classifyAll(scan: GlobalScan): ClassifiedGlobal[] {
   const seen = new Set<string>();
   const out: ClassifiedGlobal[] = [];
   for (const ref of scan.globals) {
-    const name = `${ref.module}.${ref.name}`;
+    const getattr = isGetattrGlobal(ref.module, ref.name);
+    const literal = ref.literal && !getattr ? literalClass(ref.module, ref.name) : undefined;
+    const name = literal?.name ?? `${ref.module}.${ref.name}`;
     if (seen.has(name)) continue;
     seen.add(name);
-    const kind = !ref.literal
-      ? "dangerous"
-      : isGetattrGlobal(ref.module, ref.name)
-        ? getattrClass(scan)
-        : classifyGlobal(ref.module, ref.name);
-    out.push({ name, class: kind });
+    out.push(literal ?? { name, class: ref.literal ? getattrClass(scan) : "dangerous" });
   }
   return out;
 }

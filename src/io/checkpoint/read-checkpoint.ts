@@ -9,7 +9,7 @@ import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.
 import { UNFINISHED_REASON, unfinishedMarkerPath } from "../../core/discovery/nemo-unfinished.ts";
 import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { isDeepSpeedTag, saveDirEntriesOfTag } from "../../core/formats/distributed/deepspeed-layout.ts";
-import type { InflateRaw } from "../../core/formats/zip-entry-reader.ts";
+import type { Crc32, InflateRaw } from "../../core/formats/zip-entry-reader.ts";
 import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
 import { withDirectoryView } from "../scan/directory-view.ts";
 import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
@@ -17,6 +17,12 @@ import { notRegularMessage, openFileByteSource } from "./file-byte-source.ts";
 /** The raw-deflate decoder every checkpoint read passes to the core readers (files and objects alike). */
 export const inflate: InflateRaw = (compressed, options) =>
   new Uint8Array(inflateRawSync(compressed, { maxOutputLength: options.maxOutputLength }));
+
+/**
+ * Bun's native CRC-32 (the zip polynomial, as crc32.ts): data.pkl is checked on every read, and the script
+ * version took ~10 µs of a ~250 µs read of a 10 KB data.pkl (0.35 µs native).
+ */
+export const nativeCrc32: Crc32 = (bytes) => Bun.hash.crc32(bytes);
 
 function unreadable(path: string, message: string, code: "not-found" | "unreadable"): CheckpointReport {
   return failedReport(emptyReport({ path, container: "unknown", size: 0 }), {
@@ -70,7 +76,7 @@ function readTracker(path: string): string | null {
  *   key order), and the records are walked only when that end is not the file's size (to say where it is cut).
  * - The zip central directory is parsed once into entries (ASCII names decoded once per distinct name,
  *   zip-entry-name.ts); the torch layout (root, data.pkl, storages, records) is found from it in one pass.
- *   data.pkl's CRC-32 is checked (it is what reports a damaged pickle).
+ *   data.pkl's CRC-32 is checked (it is what reports a damaged pickle), by Bun's native CRC-32.
  * - The pickle is interpreted, never executed (pickle-interpreter.ts): one reusable decoded op, handlers in an
  *   array by opcode byte, memo as a growable array, short ASCII strings interned, SETITEMS read in place, dicts
  *   scanned up to 32 string keys and indexed only past that; empty dicts and `()` share one list.
@@ -114,7 +120,7 @@ function readUnmarked(path: string): CheckpointReport {
     const opened = openFileByteSource(path, { reuseAfterClose: true });
     if (!opened.success) return unreadable(path, opened.error.message.replace(`${path}: `, ""), "unreadable");
     try {
-      return buildCheckpointReport(opened.data, { path, inflate });
+      return buildCheckpointReport(opened.data, { path, inflate, crc32: nativeCrc32 });
     } finally {
       opened.data.close();
     }

@@ -24,9 +24,13 @@ export class KnownGlobal {
 
   is(value: PyValue | DeferredRun | undefined): boolean {
     if (value === this.seen && value !== undefined) return true;
+    // Anything but a global (a BINGET of a string, tuple, dict or module: most of a whole-module pickle's) is
+    // refused by its kind alone.
+    if (typeof value !== "object" || value === null || (value as { kind?: unknown }).kind !== "global")
+      return false;
     // A canonical name ends in the global's own name: any other global (a module class BINGET per layer) is
     // refused without computing its canonical name.
-    if (isTagged(value as PyValue) && !this.name.endsWith((value as PyGlobal).name ?? "")) return false;
+    if (!this.name.endsWith((value as PyGlobal).name)) return false;
     if (!isGlobalNamed(value, this.name)) return false;
     this.seen = value;
     return true;

@@ -165,7 +165,7 @@ export class PickleMachine {
     if (count % 2 !== 0) this.fail("bad-argument", "odd number of items for a dict");
     const dict = this.dictOf(stack[base - 1] as PyValue);
     this.checkLength(dict.size + count / 2);
-    for (let i = base; i < stack.length; i += 2) dict.set(stack[i] ?? null, stack[i + 1] ?? null);
+    dict.setPairs(stack, { from: base, to: stack.length });
     stack.length = base;
   }
 

@@ -54,6 +54,16 @@ export class PyDict {
     else if (index >= smallDictScan) this.indexStrings();
   }
 
+  /** `set` for each key/value pair of `items[from, to)`, in order (SETITEMS reads them off the stack in place). */
+  setPairs(items: readonly PyValue[], range: { readonly from: number; readonly to: number }): void {
+    const { from, to } = range;
+    // A batch that takes the dict past the scan limit is indexed first: its first keys would otherwise each be
+    // compared with all those before it (a state dict's keys, many of the same length) and then indexed anyway.
+    if (this.stringIndex === undefined && this.keyList.length + (to - from) / 2 > smallDictScan)
+      this.indexStrings();
+    for (let i = from; i < to; i += 2) this.set(items[i] ?? null, items[i + 1] ?? null);
+  }
+
   private indexStrings(): Map<string, number> {
     const index = new Map<string, number>();
     const keys = this.keyList;

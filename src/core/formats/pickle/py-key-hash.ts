@@ -71,6 +71,21 @@ function taggedHash(value: HashableShape, depth: number): string {
   }
 }
 
+// An optimizer's `state` is keyed 0…N in every checkpoint: those keys' hashes are made once per process (the same
+// text as `n:${String(value)}`, with its own hash already computed), not a new string per key per file.
+const SMALL_INT_HASHES = 1 << 16;
+const smallIntHashes: Array<string | undefined> = [];
+
+function smallIntHash(value: number): string {
+  // Grown in order with holes filled by undefined, so the array stays dense; each text is made when first asked.
+  while (smallIntHashes.length <= value) smallIntHashes.push(undefined);
+  const known = smallIntHashes[value];
+  if (known !== undefined) return known;
+  const hash = `n:${value}`;
+  smallIntHashes[value] = hash;
+  return hash;
+}
+
 /** A string equal for Python-equal hashable values (`1 == 1.0 == True`), identity-based otherwise. */
 export function keyHash(value: unknown): string {
   return hashAt(value, 0);
@@ -81,7 +96,9 @@ function hashAt(value: unknown, depth: number): string {
     case "string":
       return `s:${value}`;
     case "number":
-      return `n:${String(value)}`;
+      return Number.isInteger(value) && value >= 0 && value < SMALL_INT_HASHES
+        ? smallIntHash(value)
+        : `n:${String(value)}`;
     case "bigint":
       return `n:${value.toString()}`;
     case "boolean":

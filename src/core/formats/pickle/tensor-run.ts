@@ -1,5 +1,6 @@
 import { readI32, readU32 } from "../../bytes/little-endian.ts";
 import { internedAscii } from "../../text/interned-ascii.ts";
+import { decimalText } from "./decimal-text.ts";
 import { DeferredRun } from "./deferred-run.ts";
 import { KnownGlobal } from "./known-global.ts";
 import type { PickleMachine } from "./pickle-machine.ts";
@@ -180,7 +181,8 @@ export class TensorRunMatcher {
     const length = prefix === 1 ? (this.bytes[this.at + 1] as number) : readU32(this.bytes, this.at + 1);
     const begin = this.at + 1 + prefix;
     if (length > 64 || begin + length > this.bytes.length) return undefined;
-    const text = internedAscii(this.bytes, begin, begin + length);
+    const text =
+      decimalText(this.bytes, begin, begin + length) ?? internedAscii(this.bytes, begin, begin + length);
     if (text === undefined) return undefined;
     this.at = begin + length;
     this.ops += 1;
