@@ -2,7 +2,7 @@ import { buildCheckpointReport } from "../../core/checkpoint/build-checkpoint-re
 import type { CheckpointReport } from "../../core/checkpoint/checkpoint-report.ts";
 import { emptyReport, failedReport } from "../../core/checkpoint/report-outcome.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
-import { inflate } from "../checkpoint/read-checkpoint.ts";
+import { inflate, nativeCrc32 } from "../checkpoint/read-checkpoint.ts";
 import { type FirstRound, firstRoundKnown, firstRoundUnknown } from "./object-first-round.ts";
 import type { ObjectIdentity } from "./object-identity.ts";
 import { ObjectRangeCache, type RangeMissed } from "./object-range-cache.ts";
@@ -43,7 +43,7 @@ async function readOver(
   for (const chunk of round.chunks) cache.add(chunk.start, chunk.bytes);
   const path = store.urlOf(key);
   for (let rounds = 0; ; rounds++) {
-    const report = buildCheckpointReport(cache.source(), { path, inflate });
+    const report = buildCheckpointReport(cache.source(), { path, inflate, crc32: nativeCrc32 });
     const misses = cache.takeMisses();
     if (misses.length === 0) return ok(report);
     if (rounds >= MAX_MISS_ROUNDS)
