@@ -2,43 +2,30 @@
 // sets per policy, a dry run that touches nothing, deletion with sidecars and rows, the trash round trip, and
 // the refusals (a catalog behind the disk, a symlink out of the root, a file that cannot be moved).
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PruneRow, PruneTotals } from "../../src/core/retention/prune-report.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
+import { ageFiles, type ScannedCopy, scannedCopy } from "../helpers/scanned-copy.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { snapshotTree, type TreeEntry } from "../helpers/tree-snapshot.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-type Tree = { root: string; catalog: string; cli: (...args: string[]) => ReturnType<typeof runCliInProcess> };
-
-/** Every file an hour old or more, later names newer: the order of a copy never decides what is newest. */
-function ageFiles(root: string): void {
-  const files = snapshotTree(root).filter((entry) => entry.type === "file");
-  const start = Date.now() - 2 * 3_600_000;
-  files.forEach((file, at) => {
-    const time = new Date(start + at * 1000);
-    utimesSync(join(root, file.path), time, time);
-  });
-}
+type Tree = ScannedCopy;
 
 /**
  * The real runs copied under `<tmp>/runs` (aged, unless `fresh`: then they look like active runs), scanned
  * (sidecars written) into a catalog of the test's own.
  */
-async function realTree(dir: string, options: { fresh?: boolean } = {}): Promise<Tree> {
-  const root = join(dir, "runs");
-  cpSync(realFixtureRoot, root, { recursive: true, verbatimSymlinks: true });
-  if (options.fresh !== true) ageFiles(root);
-  const catalog = join(dir, "catalog.db");
-  const cli = (...args: string[]) =>
-    runCliInProcess([...args, "--catalog", catalog], { cwd: dir, now: Date.now() });
-  const scan = await cli("scan", root);
-  if (scan.exitCode !== 0) throw new Error(scan.stderr);
-  return { root, catalog, cli };
+function realTree(dir: string, options: { fresh?: boolean } = {}): Promise<Tree> {
+  return scannedCopy(
+    dir,
+    (root) => cpSync(realFixtureRoot, root, { recursive: true, verbatimSymlinks: true }),
+    options,
+  );
 }
 
 async function planOf(

@@ -14,7 +14,6 @@ import {
   rmSync,
   statSync,
   symlinkSync,
-  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
@@ -22,7 +21,7 @@ import { materializeWritePlan } from "../../src/core/formats/zip-writer.ts";
 import { writeSparseFile } from "../../src/io/fs/sparse-file-writer.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
-import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
+import { scannedCopy } from "../helpers/scanned-copy.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { beforeStop, noneItem, rewriteTorchZip } from "../helpers/torch-zip-rewrite.ts";
 import { snapshotTree } from "../helpers/tree-snapshot.ts";
@@ -46,33 +45,21 @@ type Row = {
 };
 type Plan = { checkpoints: Row[]; totals: Record<string, number> };
 
-/** Every file two hours old or more, later names newer (the order of a copy never decides what is newest). */
-function ageFiles(root: string): void {
-  const files = snapshotTree(root).filter((entry) => entry.type === "file");
-  const start = Date.now() - 2 * 3_600_000;
-  files.forEach((file, at) => {
-    const time = new Date(start + at * 1000);
-    utimesSync(join(root, file.path), time, time);
-  });
-}
-
 /** The cleval Lightning run (epochs 2–4 and last.ckpt) and the Ultralytics run, copied, aged and scanned. */
-async function tree(
+function tree(
   dir: string,
   prepare: (root: string) => void = () => {},
   options: { readonly fresh?: boolean } = {},
 ) {
-  const root = join(dir, "runs");
-  cpSync(join(realFixtureRoot, CLEVAL), join(root, "dbnet/2026-11-22/14-52-56"), { recursive: true });
-  cpSync(join(realFixtureRoot, "ultralytics"), join(root, "ultralytics"), { recursive: true });
-  prepare(root);
-  if (options.fresh !== true) ageFiles(root);
-  const catalog = join(dir, "catalog.db");
-  const cli = (...args: string[]) =>
-    runCliInProcess([...args, "--catalog", catalog], { cwd: dir, now: Date.now() });
-  const scan = await cli("scan", root);
-  if (scan.exitCode !== 0) throw new Error(scan.stderr);
-  return { root, catalog, cli };
+  return scannedCopy(
+    dir,
+    (root) => {
+      cpSync(join(realFixtureRoot, CLEVAL), join(root, "dbnet/2026-11-22/14-52-56"), { recursive: true });
+      cpSync(join(realFixtureRoot, "ultralytics"), join(root, "ultralytics"), { recursive: true });
+      prepare(root);
+    },
+    options,
+  );
 }
 
 const stripRows = (root: string, plan: Plan) =>

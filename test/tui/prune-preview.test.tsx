@@ -4,7 +4,7 @@
 
 import type { Database } from "bun:sqlite";
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { appendFileSync, cpSync, existsSync, utimesSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { tuiPruner } from "../../src/cli/tui-prune.ts";
@@ -18,6 +18,7 @@ import { createUiStore } from "../../src/tui/ui-store.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
+import { ageFiles } from "../helpers/scanned-copy.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { snapshotTree } from "../helpers/tree-snapshot.ts";
 import { frameMatching, nextTick } from "../helpers/wait-for-frame.ts";
@@ -27,16 +28,6 @@ setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 const RUN = "lightning/outputs/dbnet_r18_dev_full/2026-11-22/14-52-44";
 
 type Tree = { readonly dir: string; readonly root: string; readonly catalog: string };
-
-/** Every file two hours old or more, later names newer (so no run is active and copy order decides nothing). */
-function ageFiles(root: string): void {
-  const files = snapshotTree(root).filter((entry) => entry.type === "file");
-  const start = Date.now() - 2 * 3_600_000;
-  files.forEach((file, at) => {
-    const time = new Date(start + at * 1000);
-    utimesSync(join(root, file.path), time, time);
-  });
-}
 
 async function cli(tree: Tree, ...args: string[]) {
   const result = await runCliInProcess([...args, "--catalog", tree.catalog], {
