@@ -1,12 +1,13 @@
 // What building a CheckpointLocation costs the scan's main thread, per checkpoint found, side by side with the
 // bare `{ file, root }` it replaced (root only) in the same run, over distinct files of a real tree.
 //   bun bench/location-bench.ts --runs 100 --per-run 100 --repeat 5 [--dir /tmp]
-import { lstatSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ScannedFile } from "../src/core/catalog/reconcile-plan.ts";
 import { locationsUnder, locationUnder } from "../src/io/scan/checkpoint-location.ts";
 import { scanRootOf } from "../src/io/scan/walk-paths.ts";
+import { scannedFileAt } from "../test/helpers/scanned-file.ts";
 import { makeTree } from "./make-tree.ts";
 
 const { values } = parseArgs({
@@ -20,20 +21,7 @@ const { values } = parseArgs({
 const work = mkdtempSync(join(values.dir, "ckpt-location-bench-"));
 const root = join(work, "tree");
 const paths = makeTree({ root, runs: Number(values.runs), perRun: Number(values["per-run"]) });
-const files: ScannedFile[] = paths.map((path) => {
-  const stats = lstatSync(path);
-  return {
-    path,
-    kind: "file",
-    dev: stats.dev,
-    ino: stats.ino,
-    size: stats.size,
-    mtime_ms: stats.mtimeMs,
-    alias_of: null,
-    sidecar_present: false,
-    symlink: false,
-  };
-});
+const files: ScannedFile[] = paths.map((path) => scannedFileAt(path));
 
 function median(samples: number[]): number {
   return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN;

@@ -1,25 +1,6 @@
 import { expect, test } from "bun:test";
-import { locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import { batchesByDirectory } from "../../../src/io/scan/read-feed.ts";
-
-function located(directory: string, count: number) {
-  return Array.from({ length: count }, (_, index) =>
-    locationUnder(
-      {
-        path: `/nowhere/${directory}/e${index}.ckpt`,
-        kind: "file" as const,
-        dev: 1,
-        ino: index + 1,
-        size: 10,
-        mtime_ms: 0,
-        alias_of: null,
-        sidecar_present: false,
-        symlink: false,
-      },
-      ["/nowhere"],
-    ),
-  );
-}
+import { absentLocations as located } from "../../helpers/absent-locations.ts";
 
 /** Each batch as "directories: count". */
 function shape(batches: ReturnType<typeof batchesByDirectory>): string[] {

@@ -1,9 +1,9 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import type { ReadResult } from "../../../src/io/scan/catalog-read-batch.ts";
 import { readInPool } from "../../../src/io/scan/catalog-read-pool.ts";
-import { locationUnder } from "../../../src/io/scan/checkpoint-location.ts";
 import type { AssembleCheckpoint } from "../../../src/io/scan/index-one.ts";
 import { ReadWorkers } from "../../../src/io/scan/read-workers.ts";
+import { absentLocations } from "../../helpers/absent-locations.ts";
 import { sampleMetadata } from "../../helpers/catalog-tree.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../../helpers/process-budget.ts";
 import { waitFor } from "../../helpers/wait-for.ts";
@@ -24,22 +24,7 @@ test("a worker that fails to load before the pool drives it is left out; the mai
   workers.grow(1000);
   // The load error arrives on the event loop, before the pool attaches its own handlers (as after a long walk).
   await waitFor(() => workers.workers.length === 0, { timeoutMs: 5000, what: "the worker's load error" });
-  const items = Array.from({ length: 300 }, (_, index) =>
-    locationUnder(
-      {
-        path: `/nowhere/run/e${index}.ckpt`,
-        kind: "file" as const,
-        dev: 1,
-        ino: index + 1,
-        size: 10,
-        mtime_ms: 0,
-        alias_of: null,
-        sidecar_present: false,
-        symlink: false,
-      },
-      ["/nowhere"],
-    ),
-  );
+  const items = absentLocations("run", 300);
   const results: ReadResult[] = [];
   await readInPool(items, {
     sidecars: "read",
