@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { ENTRY_STATUSES, SIDECAR_STATES } from "../../core/catalog/catalog-constants.ts";
 import type { CatalogEntry } from "../../core/catalog/catalog-entry.ts";
 import { rootCondition, type SqlValue } from "../../core/catalog/entry-sql.ts";
+import { isWithin } from "../scan/walk-paths.ts";
 import { metricsOf } from "./catalog-rows.ts";
 
 /**
@@ -135,10 +136,9 @@ function oneRootHoldsEveryLocalRow(database: Database, roots: readonly string[])
   const first = localPathAt(database, "min");
   const last = localPathAt(database, "max");
   if (typeof first !== "string" || typeof last !== "string") return false;
-  const under = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
   return roots.some((root) => {
     const trimmed = root.replace(/\/+$/, "");
-    return trimmed !== "" && under(first, trimmed) && under(last, trimmed);
+    return trimmed !== "" && isWithin(first, trimmed) && isWithin(last, trimmed);
   });
 }
 
