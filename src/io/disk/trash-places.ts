@@ -1,8 +1,7 @@
-import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { findMount, type MountEntry, parseMountInfo } from "../../core/catalog/mount-info.ts";
 import { readProcMountInfo } from "../catalog/catalog-location.ts";
-import { fsPath } from "../fs/fs-path.ts";
+import { realPathOrNull } from "../fs/fs-path.ts";
 import { isWithin } from "../scan/walk-paths.ts";
 import { trashDirOf } from "./trash-store.ts";
 
@@ -11,14 +10,6 @@ import { trashDirOf } from "./trash-store.ts";
 // (`<root>/.ckpt-trash`) when it lies on the root's mount, else the one at its mount point below the root
 // (`<mount point>/.ckpt-trash`: a disk mounted at `runs/big`). Without a mount table (macOS) every checkpoint
 // goes to the root's, and one on another filesystem fails alone, saying so.
-
-function realPathOf(path: string): string | null {
-  try {
-    return realpathSync(fsPath(path));
-  } catch {
-    return null;
-  }
-}
 
 /** Which trash each checkpoint of a prune goes to; the mount table is read once, each directory asked once. */
 export class TrashPlaces {
@@ -46,8 +37,8 @@ export class TrashPlaces {
   #mountTop(holder: string, root: string): string {
     const mounts = this.#mounts;
     if (mounts === null) return root;
-    const realHolder = realPathOf(holder);
-    const realRoot = realPathOf(root);
+    const realHolder = realPathOrNull(holder);
+    const realRoot = realPathOrNull(root);
     if (realHolder === null || realRoot === null) return root;
     const own = findMount(mounts, realHolder);
     if (own === null || own.mountPoint === findMount(mounts, realRoot)?.mountPoint) return root;
@@ -59,7 +50,7 @@ export class TrashPlaces {
    * it exists or not: readers list what they find).
    */
   dirsUnder(root: string): string[] {
-    const realRoot = realPathOf(root);
+    const realRoot = realPathOrNull(root);
     if (this.#mounts === null || realRoot === null) return [trashDirOf(root)];
     const below = this.#mounts
       .map((mount) => mount.mountPoint)

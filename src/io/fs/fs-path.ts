@@ -72,3 +72,12 @@ export function realPathSync(path: string): string {
   const real = realpathSync(fsPath(path));
   return hasRawBytes(real) ? fsNameFromBytes(realpathSync(fsPath(path), { encoding: "buffer" })) : real;
 }
+
+/** `realPathSync`, or null where the path cannot be resolved (gone, a loop, no permission). */
+export function realPathOrNull(path: string): string | null {
+  try {
+    return realPathSync(path);
+  } catch {
+    return null;
+  }
+}

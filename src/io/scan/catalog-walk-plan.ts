@@ -9,21 +9,13 @@ import {
   isShareable,
 } from "../../core/discovery/checkpoint-aliases.ts";
 import { CatalogFacts } from "../catalog/catalog-facts.ts";
-import { fsPath, realPathSync } from "../fs/fs-path.ts";
+import { fsPath, realPathOrNull } from "../fs/fs-path.ts";
 import { createTurnTaker, type TurnTaker } from "../process/loop-turns.ts";
 import { type WalkedDirectory, walkDirectorySteps } from "./checkpoint-walker.ts";
 import { keepsRows, type WalkedCheckpoint, type WalkProblem } from "./walk-candidate.ts";
 import { directoryKey, isWithin } from "./walk-paths.ts";
 
 export type WalkPlan = { readonly plan: ReconcilePlan; readonly problems: readonly WalkProblem[] };
-
-function realPathOrNull(path: string): string | null {
-  try {
-    return realPathSync(path);
-  } catch {
-    return null;
-  }
-}
 
 /** Where the walk met the real checkpoints symlinks point at, by target (dev, ino). */
 type SymlinkTargets = {
