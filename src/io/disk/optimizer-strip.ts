@@ -19,8 +19,9 @@ import type { StrippedZip } from "../../core/retention/stripped-zip-layout.ts";
 import { openFileByteSource } from "../checkpoint/file-byte-source.ts";
 import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
 import { randomHex } from "../fs/private-file.ts";
+import { writeFully } from "../fs/sparse-file-writer.ts";
 import { checkStrippedReport, planStripOf } from "./optimizer-strip-check.ts";
-import { rangeCopier, writeFully } from "./record-copy.ts";
+import { rangeCopier } from "./record-copy.ts";
 import { syncDirectory } from "./trash-store.ts";
 
 // `prune --strip-optimizer`'s rewrite of one torch zip checkpoint: the new archive (optimizer items cut out of

@@ -1,4 +1,5 @@
-import { readSync, writeSync } from "node:fs";
+import { readSync } from "node:fs";
+import { writeFully } from "../fs/sparse-file-writer.ts";
 
 // Copies byte ranges between two open files in bounded chunks: a multi-GB storage record never sits in memory.
 // A chunk of zeros is not written: the target was sized with ftruncate, so it stays a hole (sparse stays sparse).
@@ -10,12 +11,6 @@ const ZEROS = Buffer.alloc(CHUNK_BYTES);
 /** A native compare against zeros (a JS loop over each word took ~4 s per GB). */
 function allZero(buffer: Uint8Array, length: number): boolean {
   return Buffer.from(buffer.buffer, buffer.byteOffset, length).equals(ZEROS.subarray(0, length));
-}
-
-export function writeFully(fd: number, bytes: Uint8Array, position: number): void {
-  let written = 0;
-  while (written < bytes.length)
-    written += writeSync(fd, bytes, written, bytes.length - written, position + written);
 }
 
 /** A reusable copier: one buffer for every range it copies. Throws on a short read (the source shrank). */

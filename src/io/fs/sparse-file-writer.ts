@@ -10,12 +10,15 @@ export function writeSparseFile(path: string, plan: WritePlan): void {
   const fd = openSync(path, "w");
   try {
     ftruncateSync(fd, plan.size);
-    for (const chunk of plan.chunks) {
-      let written = 0;
-      while (written < chunk.bytes.length)
-        written += writeSync(fd, chunk.bytes, written, chunk.bytes.length - written, chunk.offset + written);
-    }
+    for (const chunk of plan.chunks) writeFully(fd, chunk.bytes, chunk.offset);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Writes all of `bytes` at `position` (`pwrite` may write less than asked). */
+export function writeFully(fd: number, bytes: Uint8Array, position: number): void {
+  let written = 0;
+  while (written < bytes.length)
+    written += writeSync(fd, bytes, written, bytes.length - written, position + written);
 }
