@@ -17,12 +17,12 @@ import type { ByteSource } from "../../core/bytes/byte-source.ts";
 import { isStripTempOf, stripTempName } from "../../core/retention/strip-temp-name.ts";
 import type { StrippedZip } from "../../core/retention/stripped-zip-layout.ts";
 import { openFileByteSource } from "../checkpoint/file-byte-source.ts";
+import { syncDirectory } from "../fs/directory-sync.ts";
 import { fsPath, readDirectoryNames } from "../fs/fs-path.ts";
 import { randomHex } from "../fs/private-file.ts";
 import { writeFully } from "../fs/sparse-file-writer.ts";
 import { checkStrippedReport, planStripOf } from "./optimizer-strip-check.ts";
 import { rangeCopier } from "./record-copy.ts";
-import { syncDirectory } from "./trash-store.ts";
 
 // `prune --strip-optimizer`'s rewrite of one torch zip checkpoint: the new archive (optimizer items cut out of
 // data.pkl, their storages dropped, every other record copied byte for byte) is written to a temp file in the same

@@ -1,16 +1,8 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { errorCodeOf } from "../../core/errors/error-code.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
+import { syncDirectory } from "../fs/directory-sync.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import {
   PAYLOAD_NAME,
@@ -38,20 +30,6 @@ function errorText(error: unknown): string {
   if (code === "EACCES" || code === "EPERM")
     return "permission denied; fix the permissions or run as its owner";
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Makes a rename durable: the directories that lost and gained a name are flushed. */
-export function syncDirectory(path: string): void {
-  try {
-    const descriptor = openSync(fsPath(path), "r");
-    try {
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-  } catch {
-    // A filesystem that cannot sync a directory still renamed atomically.
-  }
 }
 
 /**

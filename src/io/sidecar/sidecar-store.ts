@@ -14,6 +14,7 @@ import {
 } from "../../core/metadata/validate-metadata.ts";
 import { fail, ok, type Result } from "../../core/result.ts";
 import { openRegularFile } from "../checkpoint/file-byte-source.ts";
+import { syncDirectory } from "../fs/directory-sync.ts";
 import { fsPath } from "../fs/fs-path.ts";
 import { randomHex } from "../fs/private-file.ts";
 
@@ -170,7 +171,7 @@ export function writeSidecar(
   const placed = place(fs, temp, path, options.force ?? false);
   removeQuietly(fs, temp);
   if (!placed.success) return placed;
-  syncDirectory(fs, dirname(path));
+  syncDirectory(dirname(path), fs);
   return ok({ path });
 }
 
@@ -239,18 +240,6 @@ function exists(path: string): SidecarWriteError {
     path,
     message: `${path}: a sidecar already exists and was left untouched; use --force to overwrite it`,
   };
-}
-
-function syncDirectory(fs: SidecarFs, directory: string): void {
-  // Makes the rename itself durable; some filesystems refuse to fsync a directory, which is fine.
-  try {
-    const fd = fs.openSync(fsPath(directory), "r");
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {}
 }
 
 function removeQuietly(fs: SidecarFs, path: string): void {
