@@ -3,12 +3,14 @@ import { crc32 } from "./crc32.ts";
 import { ZIP_SIGNATURES } from "./zip-directory.ts";
 
 /**
- * A payload is bytes, or `sparseLength` zero bytes that are never materialised (huge synthetic checkpoints).
- * Sparse payloads get CRC 0, which torch ≥ 2.6 writes itself (`set_crc32_options(False)`) and our reader skips.
+ * A payload is bytes, or `sparseLength` bytes that are not in the plan: zeros never materialised (huge synthetic
+ * checkpoints), or a record the caller copies into place itself. Such a payload gets `crc` when the caller knows
+ * it (a copied record's), else CRC 0, which torch ≥ 2.6 writes itself (`set_crc32_options(False)`) and our reader
+ * skips.
  */
 export type ZipWriterEntry =
   | { readonly name: string; readonly data: Uint8Array }
-  | { readonly name: string; readonly sparseLength: number };
+  | { readonly name: string; readonly sparseLength: number; readonly crc?: number };
 
 /** Bytes to place at offsets; everything else up to `size` is zeros (holes when written with `pwrite`). */
 export type WritePlan = {
@@ -133,7 +135,7 @@ export function planTorchZip(
   let cursor = 0;
   for (const entry of entries) {
     const length = "data" in entry ? entry.data.length : entry.sparseLength;
-    const crc = "data" in entry ? crc32(entry.data) : 0;
+    const crc = "data" in entry ? crc32(entry.data) : (entry.crc ?? 0);
     const item = { name: utf8.encode(entry.name), crc, length, offset: cursor, zip64: length >= U32_LIMIT };
     const header = localHeader(item, alignment);
     chunks.push({ offset: cursor, bytes: header });

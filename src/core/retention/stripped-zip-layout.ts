@@ -3,7 +3,6 @@
 // a copy of the old bytes. Only headers and the small pickle are bytes here; the records are ranges the writer
 // streams from the old file, with their CRC-32 taken from the old central directory (never recomputed over GBs).
 import type { ByteSource } from "../bytes/byte-source.ts";
-import { readU16, writeU32 } from "../bytes/little-endian.ts";
 import { analyzeTorchZip, type TorchZipLayout } from "../formats/torch-zip-layout.ts";
 import { readZipDirectory, type ZipEntry } from "../formats/zip-directory.ts";
 import { entryDataOffset, readZipEntry } from "../formats/zip-entry-reader.ts";
@@ -30,8 +29,6 @@ export type StrippedZip = {
 
 type Kept = { readonly entry: ZipEntry; readonly from: number };
 
-const DESCRIPTOR_CRC_AT = 4;
-const CENTRAL_CRC_AT = 16;
 const refused = (message: string) => fail<StripRefusal>({ code: "refused", message });
 
 function plainTorchZip(source: ByteSource): Result<TorchZipLayout, StripRefusal> {
@@ -65,46 +62,38 @@ function keptRecords(
   return ok(kept);
 }
 
-type Chunk = { readonly offset: number; readonly bytes: Uint8Array };
-
-/** The length of the central record at `at` (fixed part, name, extra, comment). */
-const centralRecordLength = (directory: Uint8Array, at: number) =>
-  46 + readU16(directory, at + 28) + readU16(directory, at + 30) + readU16(directory, at + 32);
-
 /**
- * Lays the entries out with planTorchZip, the kept records as placeholders of their length (which it gives CRC 0),
- * then sets each placeholder's CRC-32 from the old directory, in its data descriptor and its central record.
+ * Lays the entries out with planTorchZip: the new data.pkl as bytes, each kept record as a placeholder of its
+ * length with its old CRC-32, whose bytes the writer copies from the old file to where the placeholder lies.
  */
 function layOut(layout: TorchZipLayout, strip: OptimizerStripPlan, kept: readonly Kept[]) {
   const dataPkl = layout.dataPkl as ZipEntry;
   const byEntry = new Map(kept.map((record) => [record.entry, record]));
   const order = layout.entries.filter((entry) => entry === dataPkl || byEntry.has(entry));
-  const plan = planTorchZip(
+  const written = planTorchZip(
     order.map(
       (entry): ZipWriterEntry =>
         entry === dataPkl
           ? { name: entry.name, data: strip.dataPkl }
-          : { name: entry.name, sparseLength: entry.uncompressedSize },
+          : { name: entry.name, sparseLength: entry.uncompressedSize, crc: entry.crc },
     ),
   );
-  const chunks: Chunk[] = plan.chunks.map((chunk) => ({ offset: chunk.offset, bytes: chunk.bytes.slice() }));
-  const directory = (chunks[chunks.length - 2] as Chunk).bytes;
   const copies: RecordCopy[] = [];
-  let [chunk, central] = [0, 0];
+  let chunk = 0;
   // Each entry's chunks: its local header, its data (data.pkl only: the others are placeholders), its descriptor.
   for (const entry of order) {
-    const header = chunks[chunk] as Chunk;
+    const header = written.chunks[chunk] as WritePlan["chunks"][number];
     const record = byEntry.get(entry);
     chunk += record === undefined ? 3 : 2;
-    if (record !== undefined) {
-      const to = header.offset + header.bytes.length;
-      copies.push({ name: entry.name, from: record.from, to, length: entry.uncompressedSize });
-      writeU32((chunks[chunk - 1] as Chunk).bytes, DESCRIPTOR_CRC_AT, entry.crc);
-      writeU32(directory, central + CENTRAL_CRC_AT, entry.crc);
-    }
-    central += centralRecordLength(directory, central);
+    if (record !== undefined)
+      copies.push({
+        name: entry.name,
+        from: record.from,
+        to: header.offset + header.bytes.length,
+        length: entry.uncompressedSize,
+      });
   }
-  return { written: { size: plan.size, chunks }, copies };
+  return { written, copies };
 }
 
 /** The stripped archive's layout for a torch.save zip, or why it cannot (or need not) be stripped. */
