@@ -5,24 +5,27 @@
 // rows as JSON. ckpt's time minus theirs, measured alternately, is what ckpt itself adds.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildEntrySql } from "../src/core/catalog/entry-sql.ts";
+import { positional } from "../src/io/catalog/postgres-connection.ts";
 
-/** The listing `ckpt ls --limit 50` sends (its columns, its order, its limit). */
-const LISTING =
-  "SELECT path, kind, alias_of, dev, ino, size, mtime_ms, status, run_dir, exp_name, task, framework, architecture, encoder, epoch, global_step, created_at, primary_name, primary_value, primary_higher, metrics_json, sidecar_state, safety, problem, indexed_at FROM checkpoints WHERE alias_of IS NULL ORDER BY path LIMIT 50";
+/** The listing `ckpt ls --limit 50` sends, built by ckpt's own query builder for each catalog. */
+const LISTING = { roots: [], limit: 50 } as const;
+const sqliteListing = buildEntrySql(LISTING);
+const postgresListing = buildEntrySql({ ...LISTING, dialect: "postgres" });
 
 const SOURCES = {
   startup: `import { writeSync } from "node:fs";\nwriteSync(1, "ready\\n");\n`,
   postgres: `import { writeSync } from "node:fs";
 import { SQL } from "bun";
 const sql = new SQL(process.argv[2], { max: 1, prepare: false });
-const rows = await sql.unsafe(${JSON.stringify(LISTING.replace("metrics_json,", "metrics_json::text AS metrics_json,"))});
+const rows = await sql.unsafe(${JSON.stringify(positional(postgresListing.sql))}, ${JSON.stringify(postgresListing.params)});
 writeSync(1, JSON.stringify([...rows]) + "\\n");
 await sql.close();
 `,
   sqlite: `import { writeSync } from "node:fs";
 import { Database } from "bun:sqlite";
 const database = new Database(process.argv[2], { readonly: true });
-const rows = database.query(${JSON.stringify(LISTING)}).all();
+const rows = database.query(${JSON.stringify(sqliteListing.sql)}).all(...${JSON.stringify(sqliteListing.params)});
 writeSync(1, JSON.stringify(rows) + "\\n");
 database.close();
 `,
