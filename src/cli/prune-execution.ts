@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { formatBytes } from "../core/catalog/human-units.ts";
 import { AppError } from "../core/errors/app-error.ts";
 import { deletionKey, type PruneRow, type PruneTotals, pruneTotals } from "../core/retention/prune-report.ts";
+import type { StripMark } from "../core/retention/strip-mark.ts";
 import { openCatalogForWriting } from "../io/catalog/catalog-db.ts";
 import type { CatalogLocation } from "../io/catalog/catalog-location.ts";
 import { tryLockCatalog } from "../io/catalog/catalog-lock.ts";
@@ -12,7 +13,7 @@ import { displayMessageFrom } from "./display-path.ts";
 import { type PruneValues, planWith, printPlan } from "./prune-plan-view.ts";
 import { type StripRun, stripKept } from "./prune-strip.ts";
 import { stripKey } from "./prune-strip-preview.ts";
-import { type StripMark, stripSummary } from "./prune-strip-view.ts";
+import { stripSummary } from "./prune-strip-view.ts";
 
 // What `ckpt prune --yes` (or a yes on a terminal) does: under the catalog's lock, plan again against the disk and
 // delete. Its own module, loaded only then: a dry run does not pay for the executor, the trash and the lock.

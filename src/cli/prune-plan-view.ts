@@ -2,19 +2,14 @@ import type { Database } from "bun:sqlite";
 import { AppError } from "../core/errors/app-error.ts";
 import { type PlanMeasure, pruneTotals, sizesNote, writePrunePlan } from "../core/retention/prune-report.ts";
 import type { RetentionPolicy } from "../core/retention/retention-policy.ts";
+import type { StripMark } from "../core/retention/strip-mark.ts";
 import { didYouMean, nearestNames } from "../core/suggestions/nearest-names.ts";
 import { behindDiskRefusal, buildPrunePlanListingAhead, type PrunePlan } from "../io/disk/prune-planning.ts";
 import type { CommandContext } from "./command.ts";
 import { displayPathFrom } from "./display-path.ts";
 import { metricNamesFor, resolveMetricFlag } from "./metric-name-flags.ts";
 import type { parseFlags } from "./parse-flags.ts";
-import {
-  rowsWithStripJson,
-  rowsWithStripReasons,
-  type StripMark,
-  stripSummary,
-  stripTotals,
-} from "./prune-strip-view.ts";
+import { rowsWithStripJson, rowsWithStripReasons, stripSummary, stripTotals } from "./prune-strip-view.ts";
 import { QUERY_FLAGS } from "./query-flags.ts";
 import { policyFromFlags, RETENTION_FLAGS } from "./retention-flags.ts";
 

@@ -1,13 +1,9 @@
 import { formatBytes } from "../core/catalog/human-units.ts";
 import type { PruneRow } from "../core/retention/prune-report.ts";
+import type { StripMark } from "../core/retention/strip-mark.ts";
 
 // How `prune --strip-optimizer` shows what it would do (or did) to each kept checkpoint: in the row's reason as
 // text ("strip optimizer (saves 1.2 MB)"), as `strip` in the row's JSON, and in the totals.
-
-/** One kept checkpoint's optimizer strip: would save / saved bytes, or is not done and why. */
-export type StripMark =
-  | { readonly kind: "saves" | "stripped"; readonly bytesSaved: number }
-  | { readonly kind: "refused"; readonly reason: string };
 
 export type StripTotals = { readonly strip_optimizer: number; readonly bytes_saved: number };
 

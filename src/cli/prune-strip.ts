@@ -2,13 +2,13 @@ import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import type { SidecarMode } from "../core/catalog/catalog-constants.ts";
 import { sidecarPathFor } from "../core/metadata/sidecar-path.ts";
+import type { StripMark } from "../core/retention/strip-mark.ts";
 import { indexCheckpointPath } from "../daemon/index-checkpoint.ts";
 import { stripOptimizer } from "../io/disk/optimizer-strip.ts";
 import type { PrunePlan } from "../io/disk/prune-planning.ts";
 import { mayStrip } from "../io/disk/strip-candidates.ts";
 import { fsPath } from "../io/fs/fs-path.ts";
 import { rootScopeOf } from "../io/scan/root-scope.ts";
-import type { StripMark } from "./prune-strip-view.ts";
 
 // `prune --strip-optimizer`: the kept checkpoints it applies to (strip-candidates.ts), previewed in a dry run and
 // rewritten with --yes (optimizer-strip.ts), each rewritten one then indexed again through the daemon's single-path
