@@ -8,6 +8,7 @@ import { isCorruptionError, openCatalogForReading } from "../io/catalog/catalog-
 import { type CatalogLocation, resolveCatalogLocation } from "../io/catalog/catalog-location.ts";
 import { knownRoots } from "../io/catalog/catalog-reads.ts";
 import { readRecordedRoots, rootsFilePath } from "../io/catalog/catalog-roots-file.ts";
+import { fsPath } from "../io/fs/fs-path.ts";
 import type { CommandContext } from "./command.ts";
 
 /**
@@ -46,7 +47,7 @@ export function resolveRoots(
   const roots = positionals.map((path) =>
     isS3Url(path) ? s3Root(command, path) : absolutePath(context, path),
   );
-  const absent = roots.find((root) => !isS3Url(root) && !existsSync(root));
+  const absent = roots.find((root) => !isS3Url(root) && !existsSync(fsPath(root)));
   if (absent !== undefined) {
     throw new AppError(
       "not-found",

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { AppError } from "../core/errors/app-error.ts";
 import { renderValidationReport } from "../core/validation/render-validation-report.ts";
 import { buildValidationReport, validationExitCode } from "../core/validation/validation-report.ts";
+import { fsPath } from "../io/fs/fs-path.ts";
 import { auditSidecars } from "../io/sidecar/sidecar-audit.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { displayMessageFrom, displayPathFrom } from "./display-path.ts";
@@ -40,7 +41,7 @@ async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   const roots = (positionals.length > 0 ? positionals : ["."]).map((path) => resolve(context.cwd, path));
-  const absent = roots.find((root) => !existsSync(root));
+  const absent = roots.find((root) => !existsSync(fsPath(root)));
   if (absent !== undefined) {
     throw new AppError(
       "not-found",

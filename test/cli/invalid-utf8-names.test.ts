@@ -108,6 +108,28 @@ describe("names that are not valid UTF-8", () => {
     ]);
   });
 
+  // Both said "does not exist": they checked the root's decoded spelling. scan also restarts itself (src/main.ts,
+  // jscOptions), so the bytes must survive the exec too.
+  test("scan and validate take a directory so named on the command line", () => {
+    const t = tree("raw-names-root");
+    const inShell = (command: string) => {
+      const script = `exec "$0" "$1" ${command} "$(printf '%s/run\\376' "$2")" --json`;
+      const result = Bun.spawnSync(["sh", "-c", script, process.execPath, main, t.r], {
+        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: t.base },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+    };
+    const scan = inShell(`scan --sidecars off --catalog ${t.catalog}`);
+    expect({ code: scan.code, stderr: scan.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(JSON.parse(scan.stdout)).toMatchObject({ added: 1, failed: 0 });
+    expect(catalogued(t.catalog)).toEqual([join(t.r, "run\uFFFDFE/in\uFFFDFF.pt")]);
+    const validate = inShell("validate");
+    expect({ code: validate.code, stderr: validate.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(JSON.parse(validate.stdout).summary).toMatchObject({ checkpoints: 1, missing: 1 });
+  });
+
   test("inspect and show take such a path on the command line and show it escaped", () => {
     const t = tree("raw-names-inspect");
     // A shell hands ckpt the raw bytes, as a user typing the name would.
