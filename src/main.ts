@@ -3,10 +3,19 @@ import { writeSync } from "node:fs";
 // The one composition root: only this file reads argv, env and the process streams, and sets the exit code.
 import packageJson from "../package.json" with { type: "json" };
 import type { ProcessControl } from "./cli/command.ts";
+import { findCommand } from "./cli/command-registry.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { errorCodeOf } from "./core/errors/error-code.ts";
 import { fdTextSink, isTerminalFd } from "./io/process/fd-text-sink.ts";
 import { argsWithRawBytes } from "./io/process/raw-argv.ts";
+
+// First, before anything is read or written: a command that runs best with other JavaScriptCore options restarts
+// in place with them (a no-op once they are set, or where it cannot).
+const jscOptions = findCommand(Bun.argv[2] ?? "")?.jscOptions;
+if (jscOptions !== undefined) {
+  const { reexecWithJscOptions } = await import("./io/process/jsc-options-reexec.ts");
+  reexecWithJscOptions(jscOptions, process.env);
+}
 
 declare const CKPT_BUILD_COMMIT: string | undefined;
 

@@ -9,7 +9,19 @@ export type CommandEntry = {
   readonly hidden?: boolean;
   /** Reads a shared catalog through one connection, which run-cli opens ahead (`openSharedCatalogAhead`). */
   readonly queriesSharedCatalog?: true;
+  /**
+   * JavaScriptCore options the command runs with (`BUN_JSC_<name>`); src/main.ts restarts the process in place
+   * with them, since JSC reads them only at start-up. A variable the user set keeps the user's value.
+   */
+  readonly jscOptions?: Readonly<Record<string, string>>;
 };
+
+/**
+ * A scan reads thousands of files in one short process: JSC's top tier (FTL) compiled ~300 functions for ~1.3 s of
+ * a 10k-checkpoint scan's CPU on two cores, more than its faster code gave back, at 10k and at 100k checkpoints
+ * (BENCHMARKS.md, "The scan without FTL"). The other tiers (baseline, DFG) stay.
+ */
+const BATCH_SCAN_JSC_OPTIONS = { useFTLJIT: "0" } as const;
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
@@ -37,6 +49,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "scan",
     summary: "bring the catalog up to date: read new and changed checkpoints, drop deleted ones",
     load: async () => (await import("./scan-command.ts")).scanCommand,
+    jscOptions: BATCH_SCAN_JSC_OPTIONS,
   },
   {
     name: "ls",

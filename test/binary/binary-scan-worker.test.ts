@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { tryLockCatalog } from "../../src/io/catalog/catalog-lock.ts";
 import { binaryIn, compiledBinary, runBinary } from "../helpers/compiled-binary.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -33,5 +35,38 @@ describe("compiled binary's scan", () => {
     const result = runBinary(binary, args, dir.path);
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(JSON.parse(result.stdout)).toMatchObject({ added: CHECKPOINTS, failed: 0 });
+  });
+
+  // src/main.ts restarts a scan in place without JavaScriptCore's FTL tier (command-registry.ts, jscOptions). The
+  // scan waits on a catalog lock this test holds, so the running process can be looked at: same pid, option set.
+  test.skipIf(process.platform !== "linux")("runs without FTL, restarted in place (same pid)", async () => {
+    using dir = makeTempDir("bin-scan-jsc");
+    const binary = binaryIn(dir.path);
+    mkdirSync(join(dir.path, "runs"));
+    copyFileSync(
+      join(import.meta.dir, "../fixtures/real/torch/bf16_weights.pt"),
+      join(dir.path, "runs/a.pt"),
+    );
+    const catalog = join(dir.path, "catalog.db");
+    const held = tryLockCatalog(catalog, { command: "test", now: Date.now });
+    if (!held.success) throw new Error("the test could not take the catalog lock");
+    const stderrFile = join(dir.path, "stderr.txt");
+    const child = Bun.spawn([binary, "scan", "runs", "--catalog", catalog, "--wait", "600", "--json"], {
+      cwd: dir.path,
+      env: { PATH: "/usr/bin:/bin" },
+      stdout: "pipe",
+      stderr: Bun.file(stderrFile),
+    });
+    try {
+      await waitFor(() => readFileSync(stderrFile, "utf8").includes("waiting for"), {
+        what: "the scan to wait",
+      });
+      const environment = readFileSync(`/proc/${child.pid}/environ`, "utf8").split("\0");
+      expect(environment).toContain("BUN_JSC_useFTLJIT=0");
+    } finally {
+      held.data.release();
+    }
+    expect(await child.exited).toBe(0);
+    expect(JSON.parse(await new Response(child.stdout).text())).toMatchObject({ added: 1, failed: 0 });
   });
 });

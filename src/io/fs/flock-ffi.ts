@@ -1,4 +1,5 @@
 import { dlopen, FFIType, read } from "bun:ffi";
+import { LIBC_NAMES, type LibcName } from "../process/libc-names.ts";
 
 /** `flock(2)` operations. */
 export const FLOCK = { shared: 1, exclusive: 2, nonBlocking: 4, unlock: 8 } as const;
@@ -8,15 +9,7 @@ export type Flock = (fd: number, operation: number) => FlockResult;
 
 const EINTR = 4;
 
-// glibc, musl (x86_64 and aarch64) and macOS name libc differently; the first one that opens wins.
-const LIBRARIES = [
-  { name: "libc.so.6", errno: "__errno_location" },
-  { name: "libc.musl-x86_64.so.1", errno: "__errno_location" },
-  { name: "libc.musl-aarch64.so.1", errno: "__errno_location" },
-  { name: "libSystem.B.dylib", errno: "__error" },
-] as const;
-
-function open(library: (typeof LIBRARIES)[number]): Flock {
+function open(library: LibcName): Flock {
   const { symbols } = dlopen(library.name, {
     flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     [library.errno]: { args: [], returns: FFIType.ptr },
@@ -38,7 +31,7 @@ let loaded: Flock | null | undefined;
 export function loadFlock(): Flock | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  for (const library of LIBRARIES) {
+  for (const library of LIBC_NAMES) {
     try {
       loaded = open(library);
       break;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fsNameFromBytes, hasRawBytes } from "../../core/text/fs-name.ts";
 
 /** Splits /proc/self/cmdline (NUL-terminated arguments) into its arguments' bytes. */
-function splitCommandLine(raw: Buffer): Buffer[] {
+export function splitCommandLine(raw: Buffer): Buffer[] {
   const parts: Buffer[] = [];
   let start = 0;
   for (let end = raw.indexOf(0); end !== -1; end = raw.indexOf(0, start)) {
