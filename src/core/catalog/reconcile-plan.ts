@@ -7,6 +7,11 @@ export type ScannedFile = FileFacts & {
   readonly sidecar_present: boolean;
   /** Whether the path itself is a symlink, when the walk knows (then readers need not look again). */
   readonly symlink?: boolean;
+  /**
+   * Whether NeMo's `-unfinished` marker for it was in its directory's listing, when the walk knows (false: it was
+   * not, so the reader does not look for it).
+   */
+  readonly unfinishedMarker?: boolean;
   /** The catalog's rows only: the checkpoint was read whole (ok or unsafe), so a sidecar can be written for it. */
   readonly assemblable?: boolean;
 };

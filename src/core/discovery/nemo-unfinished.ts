@@ -14,3 +14,17 @@ export function unfinishedMarkerPath(checkpointPath: string): string {
 
 export const UNFINISHED_REASON =
   "NeMo's -unfinished marker is beside it: the save is in progress (or was killed before NeMo removed the marker)";
+
+/** The names in a directory listing that may be NeMo markers (usually none): see `listedUnfinishedMarker`. */
+export function unfinishedMarkerNames(names: Iterable<string>): ReadonlySet<string> {
+  const markers = new Set<string>();
+  for (const name of names) if (name.endsWith(UNFINISHED_SUFFIX)) markers.add(name);
+  return markers;
+}
+
+/** Whether a checkpoint's marker is among the marker names of its directory's listing. */
+export function listedUnfinishedMarker(checkpointPath: string, markers: ReadonlySet<string>): boolean {
+  if (markers.size === 0) return false;
+  const marker = unfinishedMarkerPath(checkpointPath);
+  return markers.has(marker.slice(marker.lastIndexOf("/") + 1));
+}

@@ -11,7 +11,7 @@ import { type LoadedRun, loadRun } from "../run-files/run-context.ts";
 import type { RunContextCache } from "../run-files/run-file-reader.ts";
 import { pathUnderRoot } from "../scan/walk-paths.ts";
 import { checkpointSizeAndMtime } from "./checkpoint-dir-identity.ts";
-import { readCheckpointReport } from "./read-checkpoint.ts";
+import { type KnownOnDisk, readCheckpointReport } from "./read-checkpoint.ts";
 
 export type BuildMetadataOptions = {
   /** The directory being scanned: `checkpoint_path` and `hydra_config_path` are relative to it. */
@@ -23,7 +23,7 @@ export type BuildMetadataOptions = {
   /** Stats and listings shared by the checkpoints of one scan (never across scans). */
   readonly fsMemo?: FsMemo;
   /** @default readCheckpointReport */
-  readonly readReport?: (path: string) => CheckpointReport;
+  readonly readReport?: (path: string, known?: KnownOnDisk) => CheckpointReport;
   /** `ckpt.generator.version`. @default the package version */
   readonly generatorVersion?: string;
   /** What the caller already knows of the checkpoint on disk (the walk's facts): then it is not looked at again. */
@@ -39,6 +39,8 @@ export type FoundOnDisk = {
   readonly isDirectory: boolean;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Whether its directory's listing held NeMo's `-unfinished` marker for it (undefined: not known). */
+  readonly unfinishedMarker?: boolean | undefined;
 };
 
 export type CheckpointMetadataBuild = {
@@ -82,6 +84,11 @@ function onDisk(path: string, report: CheckpointReport, options: BuildMetadataOp
   // As the walk and the daemon record it (a directory: its files, not its own mtime), so its sidecar reads as current.
   const { size, mtimeMs } = checkpointSizeAndMtime(realPath, stats);
   return { realPath, isDirectory: stats.isDirectory(), size, mtimeMs };
+}
+
+/** The walk's facts of a regular file, as the reader takes them. */
+function knownOnDisk(found: FoundOnDisk): KnownOnDisk {
+  return { size: found.size, unfinishedMarker: found.unfinishedMarker };
 }
 
 function crashed(path: string, error: unknown): CheckpointMetadataBuild {
@@ -132,7 +139,9 @@ function runLocation(options: BuildMetadataOptions, checkpoint: OnDisk & { reado
 }
 
 function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
-  const report = (options.readReport ?? readCheckpointReport)(path);
+  const { found } = options;
+  const known = found === undefined || found.isDirectory ? undefined : knownOnDisk(found);
+  const report = (options.readReport ?? readCheckpointReport)(path, known);
   const file = onDisk(path, report, options);
   const realPath = file.realPath;
   const root = realPathOf(options.fsMemo ?? null, options.scanRoot);

@@ -16,7 +16,7 @@ import {
   type WalkedCheckpoint,
   type WalkProblem,
 } from "./walk-candidate.ts";
-import { visitDirectory, type WalkState } from "./walk-directory-visit.ts";
+import { NO_MARKERS, visitDirectory, type WalkState } from "./walk-directory-visit.ts";
 import { directoryKey, joinName, outermostRoots } from "./walk-paths.ts";
 
 export type WalkResult = {
@@ -105,6 +105,7 @@ export function* walkDirectorySteps(
     pending: [],
     deferred: [],
     listed: new Map(),
+    markers: NO_MARKERS,
     recursive: options.recursive ?? true,
     scope: rootScopeOf(roots, { followSymlinks: options.followSymlinks ?? false }),
   };

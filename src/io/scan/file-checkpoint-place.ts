@@ -53,7 +53,13 @@ function foundOnDisk(location: FileLocation): { readonly found?: FoundOnDisk } {
   const { file, realPath } = location;
   if (file.symlink !== false) return {};
   return {
-    found: { realPath, isDirectory: file.kind !== "file", size: file.size, mtimeMs: file.mtime_ms },
+    found: {
+      realPath,
+      isDirectory: file.kind !== "file",
+      size: file.size,
+      mtimeMs: file.mtime_ms,
+      unfinishedMarker: file.unfinishedMarker,
+    },
   };
 }
 

@@ -85,11 +85,13 @@ export function candidateFrom(
     readonly stats: Stats;
     readonly symlink: boolean;
     readonly listing?: readonly DirectoryEntry[] | undefined;
+    /** Whether its directory's listing held its NeMo marker; omitted when the walk did not list it. */
+    readonly unfinishedMarker?: boolean;
   },
 ): WalkedCheckpoint {
   const { dev, ino, nlink } = found.stats;
   const { size, mtimeMs } = checkpointSizeAndMtime(path, found.stats, found.listing);
-  return {
+  const candidate: WalkedCheckpoint = {
     kind,
     path,
     symlink: found.symlink,
@@ -101,6 +103,9 @@ export function candidateFrom(
     sidecar_present: false,
     links: nlink,
   };
+  return found.unfinishedMarker === undefined
+    ? candidate
+    : { ...candidate, unfinishedMarker: found.unfinishedMarker };
 }
 
 /**

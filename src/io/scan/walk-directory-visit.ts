@@ -8,6 +8,7 @@ import {
   isSkippedDirectoryName,
   isStagingName,
 } from "../../core/discovery/checkpoint-names.ts";
+import { listedUnfinishedMarker, unfinishedMarkerNames } from "../../core/discovery/nemo-unfinished.ts";
 import {
   isSidecarFileName,
   isSidecarTempFileName,
@@ -44,6 +45,8 @@ export type WalkState = {
   readonly deferred: string[];
   /** Directories listed with their parent (see visitPlainDirectory), not yet visited. */
   readonly listed: Map<string, DirectoryEntry[]>;
+  /** The NeMo `-unfinished` marker names of the directory being listed (usually none). */
+  markers: ReadonlySet<string>;
   readonly recursive: boolean;
   readonly scope: RootScope;
 };
@@ -62,11 +65,15 @@ export function visitDirectory(directory: string, state: WalkState): boolean {
     state.problems.push(describeError(directory, error));
     return false;
   }
+  state.markers = unfinishedMarkerNames(entries.map((entry) => entry.name));
   for (const entry of entries) {
     visitEntry(directory, entry, state);
   }
+  state.markers = NO_MARKERS;
   return true;
 }
+
+export const NO_MARKERS: ReadonlySet<string> = new Set();
 
 function visitEntry(directory: string, entry: DirectoryEntry, state: WalkState): void {
   const name = entry.name;
@@ -161,7 +168,8 @@ function statCandidate(named: Named, state: WalkState): void {
   }
   if (!stats.isFile() || isStagingName(name) || checkpointExtension(name) === null) return;
   if (isSymlink && !followable(path, state)) return;
-  state.batch.push(candidateFrom("file", path, { stats, symlink: isSymlink }));
+  const unfinishedMarker = listedUnfinishedMarker(path, state.markers);
+  state.batch.push(candidateFrom("file", path, { stats, symlink: isSymlink, unfinishedMarker }));
 }
 
 function addDirectoryCandidate(
