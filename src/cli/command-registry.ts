@@ -17,9 +17,9 @@ export type CommandEntry = {
 };
 
 /**
- * A scan reads thousands of files in one short process: JSC's top tier (FTL) compiled ~300 functions for ~1.3 s of
- * a 10k-checkpoint scan's CPU on two cores, more than its faster code gave back, at 10k and at 100k checkpoints
- * (BENCHMARKS.md, "The scan without FTL"). The other tiers (baseline, DFG) stay.
+ * A scan reads thousands of files in one short process: JSC's top tier (FTL) compiled ~300 functions for ~1.7 s of
+ * compile time in a 10k-checkpoint scan on two cores, more than its faster code gave back there (−16 % wall); at
+ * 100k the two are even (BENCHMARKS.md, "The scan without FTL"). The other tiers (baseline, DFG) stay.
  */
 const BATCH_SCAN_JSC_OPTIONS = { useFTLJIT: "0" } as const;
 
