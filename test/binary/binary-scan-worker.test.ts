@@ -60,6 +60,8 @@ describe("compiled binary's scan", () => {
     try {
       await waitFor(() => readFileSync(stderrFile, "utf8").includes("waiting for"), {
         what: "the scan to wait",
+        // Starting the binary twice (the re-exec) on a loaded machine: as long as the test's budget allows.
+        timeoutMs: PROCESS_TEST_TIMEOUT_MS / 2,
       });
       const environment = readFileSync(`/proc/${child.pid}/environ`, "utf8").split("\0");
       expect(environment).toContain("BUN_JSC_useFTLJIT=0");
