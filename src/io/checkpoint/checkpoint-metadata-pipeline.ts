@@ -86,11 +86,6 @@ function onDisk(path: string, report: CheckpointReport, options: BuildMetadataOp
   return { realPath, isDirectory: stats.isDirectory(), size, mtimeMs };
 }
 
-/** The walk's facts of a regular file, as the reader takes them. */
-function knownOnDisk(found: FoundOnDisk): KnownOnDisk {
-  return { size: found.size, unfinishedMarker: found.unfinishedMarker };
-}
-
 function crashed(path: string, error: unknown): CheckpointMetadataBuild {
   const message = `${path}: building metadata failed (${String(error)}); this is a bug in ckpt, please report it`;
   const report = {
@@ -139,8 +134,9 @@ function runLocation(options: BuildMetadataOptions, checkpoint: OnDisk & { reado
 }
 
 function build(path: string, options: BuildMetadataOptions): CheckpointMetadataBuild {
+  // The walk's facts of a regular file are what the reader takes as known (KnownOnDisk).
   const { found } = options;
-  const known = found === undefined || found.isDirectory ? undefined : knownOnDisk(found);
+  const known = found === undefined || found.isDirectory ? undefined : found;
   const report = (options.readReport ?? readCheckpointReport)(path, known);
   const file = onDisk(path, report, options);
   const realPath = file.realPath;

@@ -119,8 +119,8 @@ export function readCheckpointReport(path: string, known?: KnownOnDisk): Checkpo
 export type KnownOnDisk = {
   /** Its size then: the walk's answer on the marker holds for the bytes it saw. */
   readonly size: number;
-  /** Whether the directory listing held NeMo's `-unfinished` marker for it; undefined: not known, looked for. */
-  readonly unfinishedMarker: boolean | undefined;
+  /** Whether the directory listing held NeMo's `-unfinished` marker for it; absent: not known, looked for. */
+  readonly unfinishedMarker?: boolean | undefined;
 };
 
 function hasUnfinishedMarker(path: string, report: CheckpointReport, known: KnownOnDisk | undefined) {

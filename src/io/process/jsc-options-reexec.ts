@@ -66,9 +66,11 @@ export function reexecWithJscOptions(
   argv.forEach((argument, index) => {
     pointers[index] = BigInt(ptr(argument));
   });
-  const names = missing.map(([name]) => cString(JSC_OPTION_PREFIX + name));
-  for (const [index, [, value]] of missing.entries()) libc.setenv(names[index] as Buffer, cString(value), 1);
+  const variables = missing.map(
+    ([name, value]) => [cString(JSC_OPTION_PREFIX + name), cString(value)] as const,
+  );
+  for (const [name, value] of variables) libc.setenv(name, value, 1);
   libc.execv(cString("/proc/self/exe"), pointers);
   // Still here: the exec failed. The variables would mislead this process's children, so they go.
-  for (const name of names) libc.unsetenv(name);
+  for (const [name] of variables) libc.unsetenv(name);
 }

@@ -24,8 +24,12 @@ export type CheckpointKind = "file" | "hf-dir" | "sharded-dir";
  */
 export type FoundCheckpoint = ScannedFile & { readonly kind: CheckpointKind; readonly symlink: boolean };
 
-/** A checkpoint as the walk meets it: `alias_of` is decided later, `links` says who may be an alias. */
-export type WalkedCheckpoint = FoundCheckpoint & AliasCandidate & { sidecar_present: boolean };
+/**
+ * A checkpoint as the walk meets it: `alias_of` is decided later, `links` says who may be an alias; the walk sets
+ * `unfinishedMarker` for a file it met in its directory's listing.
+ */
+export type WalkedCheckpoint = FoundCheckpoint &
+  AliasCandidate & { sidecar_present: boolean; unfinishedMarker?: boolean };
 
 export type WalkProblem = { readonly path: string; readonly code: string; readonly message: string };
 
@@ -85,13 +89,11 @@ export function candidateFrom(
     readonly stats: Stats;
     readonly symlink: boolean;
     readonly listing?: readonly DirectoryEntry[] | undefined;
-    /** Whether its directory's listing held its NeMo marker; omitted when the walk did not list it. */
-    readonly unfinishedMarker?: boolean;
   },
 ): WalkedCheckpoint {
   const { dev, ino, nlink } = found.stats;
   const { size, mtimeMs } = checkpointSizeAndMtime(path, found.stats, found.listing);
-  const candidate: WalkedCheckpoint = {
+  return {
     kind,
     path,
     symlink: found.symlink,
@@ -103,9 +105,6 @@ export function candidateFrom(
     sidecar_present: false,
     links: nlink,
   };
-  return found.unfinishedMarker === undefined
-    ? candidate
-    : { ...candidate, unfinishedMarker: found.unfinishedMarker };
 }
 
 /**

@@ -168,8 +168,9 @@ function statCandidate(named: Named, state: WalkState): void {
   }
   if (!stats.isFile() || isStagingName(name) || checkpointExtension(name) === null) return;
   if (isSymlink && !followable(path, state)) return;
-  const unfinishedMarker = listedUnfinishedMarker(path, state.markers);
-  state.batch.push(candidateFrom("file", path, { stats, symlink: isSymlink, unfinishedMarker }));
+  const candidate = candidateFrom("file", path, { stats, symlink: isSymlink });
+  candidate.unfinishedMarker = listedUnfinishedMarker(path, state.markers);
+  state.batch.push(candidate);
 }
 
 function addDirectoryCandidate(
