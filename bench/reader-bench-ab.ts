@@ -17,8 +17,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { listRealFixtures } from "../test/helpers/real-fixtures.ts";
-import { extraCheckpoints, median } from "./reader-bench-support.ts";
+import { benchFixtures, extraCheckpoints, median } from "./reader-bench-support.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -45,12 +44,7 @@ const trees: [string, Reader][] = [
   ["new", await load(join(import.meta.dir, ".."))],
 ];
 const passes = Number(values.passes);
-const fixtures = (await listRealFixtures()).filter(
-  (f) =>
-    !f.name.startsWith("broken/") &&
-    !["gguf", "onnx"].includes(String(f.truth["framework"])) &&
-    selected(f.path),
-);
+const fixtures = (await benchFixtures()).filter((f) => selected(f.path));
 const paths = [...fixtures.map((f) => f.path), ...values.extra.flatMap(extraCheckpoints).filter(selected)];
 const perFileOf = new Map(trees.map(([name]) => [name, new Map(paths.map((p) => [p, [] as number[]]))]));
 
@@ -116,7 +110,7 @@ function interleavedRun(): Map<string, Interleaved> {
 }
 
 if (values["check-output"]) {
-  const every = [...(await listRealFixtures()).map((f) => f.path), ...values.extra.flatMap(extraCheckpoints)];
+  const every = [...(await benchFixtures()).map((f) => f.path), ...values.extra.flatMap(extraCheckpoints)];
   const differ = every.filter((path) =>
     trees.map(([, read]) => JSON.stringify(read(path))).some((t, _, a) => t !== a[0]),
   );

@@ -1,6 +1,7 @@
-// Small helpers for bench/reader-bench.ts.
+// Small helpers for the reader benches (reader-bench.ts, reader-bench-ab.ts, reader-cold-code.ts).
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { listRealFixtures, type RealFixture } from "../test/helpers/real-fixtures.ts";
 
 export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -35,4 +36,32 @@ export function extraCheckpoints(dir: string): string[] {
     else if (stats.isFile() && CHECKPOINT.test(name)) out.push(path);
   }
   return out.sort();
+}
+
+/**
+ * The fixtures the reader benches read: every real fixture but the broken ones (hostile files are never handed to
+ * Python's unpickler) and GGUF/ONNX (the Python reader knows torch zips, pickles and safetensors; exported models
+ * have their own bench, exported-bench.ts).
+ */
+export async function benchFixtures(): Promise<RealFixture[]> {
+  return (await listRealFixtures()).filter(
+    (f) => !f.name.startsWith("broken/") && !["gguf", "onnx"].includes(String(f.truth["framework"])),
+  );
+}
+
+export type PythonResult = {
+  per_file_ms: Record<string, number>;
+  bytes_read: Record<string, number>;
+  passes_ms: number[];
+  cpu_ms: number;
+};
+
+/** Python's best metadata-only reader: zipfile → data.pkl → the C unpickler with classes stubbed. */
+export const PYTHON_READER = join(import.meta.dir, "python_metadata_reader.py");
+
+/** One run of bench/python_metadata_reader.py with `args`; its JSON answer. */
+export function runPythonReader(args: readonly string[]): PythonResult {
+  const run = Bun.spawnSync(["python3", PYTHON_READER, ...args]);
+  if (run.exitCode !== 0) throw new Error(run.stderr.toString());
+  return JSON.parse(run.stdout.toString()) as PythonResult;
 }

@@ -14,10 +14,18 @@ import { parseArgs } from "node:util";
 import { planTorchCheckpoint } from "../src/core/formats/torch-checkpoint-writer.ts";
 import { readCheckpointReport } from "../src/io/checkpoint/read-checkpoint.ts";
 import { writeSparseFile } from "../src/io/fs/sparse-file-writer.ts";
-import { listRealFixtures } from "../test/helpers/real-fixtures.ts";
 import { lightningDict } from "../test/helpers/synthetic-checkpoints.ts";
 import { makeTree } from "./make-tree.ts";
-import { extraCheckpoints, median, ms, ratio, spawnTimed } from "./reader-bench-support.ts";
+import {
+  benchFixtures,
+  extraCheckpoints,
+  median,
+  ms,
+  PYTHON_READER,
+  ratio,
+  runPythonReader,
+  spawnTimed,
+} from "./reader-bench-support.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -35,21 +43,7 @@ const rounds = Number(values.rounds);
 const copies = Number(values.copies);
 const cold = Number(values.cold);
 const root = join(import.meta.dir, "..");
-const pythonReader = join(root, "bench/python_metadata_reader.py");
 const work = mkdtempSync(join(tmpdir(), "ckpt-reader-bench-"));
-
-type PythonResult = {
-  per_file_ms: Record<string, number>;
-  bytes_read: Record<string, number>;
-  passes_ms: number[];
-  cpu_ms: number;
-};
-
-function python(args: string[]): PythonResult {
-  const run = Bun.spawnSync(["python3", pythonReader, ...args]);
-  if (run.exitCode !== 0) throw new Error(run.stderr.toString());
-  return JSON.parse(run.stdout.toString()) as PythonResult;
-}
 
 /** One round of ours in-process: every file once per pass; per-pass and per-file times. */
 function oursBulk(paths: readonly string[], perFile: Map<string, number[]>): number[] {
@@ -67,11 +61,7 @@ function oursBulk(paths: readonly string[], perFile: Map<string, number[]>): num
   return passTimes;
 }
 
-// Hostile and broken files are never handed to Python's unpickler.
-// The Python reader knows torch zips, pickles and safetensors; GGUF/ONNX have their own bench (exported-bench.ts).
-const fixtures = (await listRealFixtures()).filter(
-  (f) => !f.name.startsWith("broken/") && !["gguf", "onnx"].includes(String(f.truth["framework"])),
-);
+const fixtures = await benchFixtures();
 const named = new Map<string, string>(fixtures.map((f) => [f.path, f.name]));
 for (const extra of values.extra) for (const path of extraCheckpoints(extra)) named.set(path, path);
 const paths = [...named.keys()];
@@ -83,7 +73,7 @@ const [oursPasses, theirPasses]: [number[], number[]] = [[], []];
 // CPU time per pass (all threads: Bun's JIT and GC threads count) is steadier than wall time on a loaded host.
 const [oursCpu, theirCpu]: [number[], number[]] = [[], []];
 for (let round = 0; round < rounds; round++) {
-  const py = python(["--passes", String(passes), ...paths]);
+  const py = runPythonReader(["--passes", String(passes), ...paths]);
   theirPasses.push(...py.passes_ms.slice(1));
   theirCpu.push(py.cpu_ms / passes);
   for (const path of paths) theirs.get(path)?.push(py.per_file_ms[path] ?? 0);
@@ -113,7 +103,7 @@ console.log(
 console.log("\n## per file (median over all passes)\n");
 console.log("| file | ckpt | ckpt bytes read | python | python bytes read | ckpt / python |");
 console.log("|---|---:|---:|---:|---:|---:|");
-const bytes = python(["--repeat", "1", ...paths]).bytes_read;
+const bytes = runPythonReader(["--repeat", "1", ...paths]).bytes_read;
 let slower = 0;
 for (const path of paths) {
   const [a, b] = [median(ours.get(path) ?? []), median(theirs.get(path) ?? [])];
@@ -136,7 +126,7 @@ for (const suffix of ["dbnet_r18_dev_full/2026-11-22/14-52-44/checkpoints/last.c
     readCheckpointReport(path);
     return performance.now() - start;
   });
-  const py = python(["--repeat", "300", path]).per_file_ms[path] ?? 0;
+  const py = runPythonReader(["--repeat", "300", path]).per_file_ms[path] ?? 0;
   console.log(`${named.get(path)}: ckpt ${ms(median(times))}, python ${ms(py)}, ${ratio(median(times), py)}`);
 }
 
@@ -167,9 +157,9 @@ const sample =
   copied[0] ??
   "";
 for (let round = 0; round < Math.max(3, rounds); round++) {
-  wholeTheirs.push(spawnTimed(["python3", pythonReader, "--repeat", "1", "--files-from", list]));
+  wholeTheirs.push(spawnTimed(["python3", PYTHON_READER, "--repeat", "1", "--files-from", list]));
   wholeOurs.push(spawnTimed([binary, "inspect", "--json", ...copied]));
-  oneTheirs.push(spawnTimed(["python3", pythonReader, "--repeat", "1", sample]));
+  oneTheirs.push(spawnTimed(["python3", PYTHON_READER, "--repeat", "1", sample]));
   oneOurs.push(spawnTimed([binary, "inspect", "--json", sample]));
 }
 console.log(`\n## whole process (median of ${wholeOurs.length}, alternating; output to /dev/null)\n`);
@@ -193,7 +183,7 @@ if (cold > 0) {
   const scan: number[] = [];
   const read: number[] = [];
   for (let round = 0; round < 3; round++) {
-    read.push(spawnTimed(["python3", pythonReader, "--repeat", "1", "--files-from", coldList]));
+    read.push(spawnTimed(["python3", PYTHON_READER, "--repeat", "1", "--files-from", coldList]));
     const catalog = join(work, `cold-${round}.db`);
     scan.push(spawnTimed([binary, "scan", tree, "--catalog", catalog, "--sidecars", "off"]));
   }
@@ -215,7 +205,7 @@ for (const gigabytes of [0.02, 2, 8]) {
   );
   const report = readCheckpointReport(path);
   console.log(
-    `| ${report.size_bytes} | ${report.bytes_read} | ${python(["--repeat", "1", path]).bytes_read[path]} |`,
+    `| ${report.size_bytes} | ${report.bytes_read} | ${runPythonReader(["--repeat", "1", path]).bytes_read[path]} |`,
   );
 }
 rmSync(work, { recursive: true, force: true });
