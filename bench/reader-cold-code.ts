@@ -89,7 +89,10 @@ for (const path of paths) {
     readCheckpointReport(path);
     return performance.now() - start;
   });
-  ours.get("warm")?.get(path)?.push(...times.slice(WARM_READS / 3));
+  ours
+    .get("warm")
+    ?.get(path)
+    ?.push(...times.slice(WARM_READS / 3));
   const py = runPythonReader(["--repeat", String(WARM_READS), path]).per_file_ms[path] ?? Number.NaN;
   theirs.get("warm")?.get(path)?.push(py);
 }
