@@ -49,6 +49,20 @@ export async function benchFixtures(): Promise<RealFixture[]> {
   );
 }
 
+/** The files of a bulk run, path → the name a table shows: the bench fixtures, then every checkpoint under `extra`. */
+export async function bulkFiles(extra: readonly string[]): Promise<Map<string, string>> {
+  const named = new Map<string, string>((await benchFixtures()).map((f) => [f.path, f.name]));
+  for (const dir of extra) for (const path of extraCheckpoints(dir)) named.set(path, path);
+  return named;
+}
+
+/** The options every bulk reader bench takes (`parseArgs` options): passes, rounds, extra checkpoint dirs. */
+export const BULK_OPTIONS = {
+  passes: { type: "string", default: "20" },
+  rounds: { type: "string", default: "3" },
+  extra: { type: "string", multiple: true, default: [] as string[] },
+} as const;
+
 export type PythonResult = {
   per_file_ms: Record<string, number>;
   bytes_read: Record<string, number>;

@@ -17,8 +17,9 @@ import { writeSparseFile } from "../src/io/fs/sparse-file-writer.ts";
 import { lightningDict } from "../test/helpers/synthetic-checkpoints.ts";
 import { makeTree } from "./make-tree.ts";
 import {
+  BULK_OPTIONS,
   benchFixtures,
-  extraCheckpoints,
+  bulkFiles,
   median,
   ms,
   PYTHON_READER,
@@ -30,11 +31,9 @@ import {
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
   options: {
-    passes: { type: "string", default: "20" },
-    rounds: { type: "string", default: "3" },
+    ...BULK_OPTIONS,
     copies: { type: "string", default: "50" },
     cold: { type: "string", default: "10000" },
-    extra: { type: "string", multiple: true, default: [] },
     "bulk-only": { type: "boolean", default: false },
   },
 });
@@ -62,8 +61,7 @@ function oursBulk(paths: readonly string[], perFile: Map<string, number[]>): num
 }
 
 const fixtures = await benchFixtures();
-const named = new Map<string, string>(fixtures.map((f) => [f.path, f.name]));
-for (const extra of values.extra) for (const path of extraCheckpoints(extra)) named.set(path, path);
+const named = await bulkFiles(values.extra);
 const paths = [...named.keys()];
 for (const path of paths) readCheckpointReport(path);
 

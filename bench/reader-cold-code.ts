@@ -12,30 +12,17 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { readCheckpointReport } from "../src/io/checkpoint/read-checkpoint.ts";
-import {
-  benchFixtures,
-  extraCheckpoints,
-  median,
-  ms,
-  ratio,
-  runPythonReader,
-} from "./reader-bench-support.ts";
+import { BULK_OPTIONS, bulkFiles, median, ms, ratio, runPythonReader } from "./reader-bench-support.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: {
-    passes: { type: "string", default: "20" },
-    rounds: { type: "string", default: "3" },
-    extra: { type: "string", multiple: true, default: [] },
-    all: { type: "boolean", default: false },
-  },
+  options: { ...BULK_OPTIONS, all: { type: "boolean", default: false } },
 });
 const passes = Number(values.passes);
 const rounds = Number(values.rounds);
 const WARM_READS = 300;
 
-const named = new Map<string, string>((await benchFixtures()).map((f) => [f.path, f.name]));
-for (const extra of values.extra) for (const path of extraCheckpoints(extra)) named.set(path, path);
+const named = await bulkFiles(values.extra);
 const paths = [...named.keys()];
 
 // Each copy in a directory of its own, under its own name: readers that judge by name (a DCP `.metadata`) still can.
