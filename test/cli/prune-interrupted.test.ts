@@ -3,7 +3,8 @@
 // moved (immutable) is reported while the rest goes on.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { spawnCkptChild } from "../helpers/ckpt-child.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { runCliInProcess } from "../helpers/run-cli-in-process.ts";
@@ -14,7 +15,6 @@ setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const COUNT = 150;
 const source = join(realFixtureRoot, "torch/tiny_cnn.safetensors");
-const mainScript = resolve(import.meta.dir, "../../src/main.ts");
 
 /** `COUNT` copies of a real checkpoint in one run, each a second older than the next. */
 function buildRun(dir: string): string {
@@ -41,24 +41,9 @@ describe("an interrupted prune", () => {
       runCliInProcess([...args, "--catalog", catalog], { cwd: dir.path, now: Date.now() });
     expect((await cli("scan", join(dir.path, "runs"))).exitCode).toBe(0);
     const bytes = readFileSync(source);
-    const child = Bun.spawn(
-      [
-        process.execPath,
-        mainScript,
-        "prune",
-        join(dir.path, "runs"),
-        "--keep-last",
-        "1",
-        "--yes",
-        "--catalog",
-        catalog,
-      ],
-      {
-        cwd: dir.path,
-        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path },
-        stdout: "ignore",
-        stderr: "pipe",
-      },
+    const child = spawnCkptChild(
+      ["prune", join(dir.path, "runs"), "--keep-last", "1", "--yes", "--catalog", catalog],
+      { cwd: dir.path },
     );
     await waitFor(() => checkpointNames(run).length < COUNT - 20, {
       what: "the prune to be under way",

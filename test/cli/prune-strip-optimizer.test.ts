@@ -16,9 +16,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { materializeWritePlan } from "../../src/core/formats/zip-writer.ts";
 import { writeSparseFile } from "../../src/io/fs/sparse-file-writer.ts";
+import { ckptMainScript, spawnCkptChild } from "../helpers/ckpt-child.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { realFixtureRoot } from "../helpers/real-fixtures.ts";
 import { scannedCopy } from "../helpers/scanned-copy.ts";
@@ -29,7 +30,6 @@ import { waitFor } from "../helpers/wait-for.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-const mainScript = resolve(import.meta.dir, "../../src/main.ts");
 const hasScript = Bun.spawnSync(["sh", "-c", "command -v script"]).exitCode === 0;
 const CLEVAL = "lightning/outputs/dbnet_r18_dev_cleval/2026-11-22/14-52-56";
 const LIGHTNING_RUN = "dbnet/2026-11-22/14-52-56";
@@ -156,7 +156,15 @@ describe("ckpt prune --strip-optimizer", () => {
       using dir = makeTempDir("strip-cli");
       const { root, catalog } = await tree(dir.path);
       const size = statSync(join(root, EPOCH4)).size;
-      const command = [process.execPath, mainScript, "prune", root, "--keep-last", "2", "--strip-optimizer"];
+      const command = [
+        process.execPath,
+        ckptMainScript,
+        "prune",
+        root,
+        "--keep-last",
+        "2",
+        "--strip-optimizer",
+      ];
       const child = Bun.spawn(
         [
           "script",
@@ -228,25 +236,9 @@ describe("an interrupted strip", () => {
     const [hash, stats] = [fileHash(path), statSync(path)];
     const checkpoints = join(root, LIGHTNING_RUN, "checkpoints");
     const temps = () => readdirSync(checkpoints).filter((name) => name.includes(".ckpt-strip-"));
-    const child = Bun.spawn(
-      [
-        process.execPath,
-        mainScript,
-        "prune",
-        root,
-        "--keep-last",
-        "2",
-        "--strip-optimizer",
-        "--yes",
-        "--catalog",
-        catalog,
-      ],
-      {
-        cwd: dir.path,
-        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir.path },
-        stdout: "ignore",
-        stderr: "pipe",
-      },
+    const child = spawnCkptChild(
+      ["prune", root, "--keep-last", "2", "--strip-optimizer", "--yes", "--catalog", catalog],
+      { cwd: dir.path },
     );
     let exited = false;
     void child.exited.then(() => {
