@@ -46,7 +46,12 @@ export async function scanThroughDaemon(
 ): Promise<DaemonScan | null> {
   if (context.process === undefined)
     return { kind: "unreachable", holder, reason: "this embedding of ckpt cannot reach its control socket" };
-  const contact = await contactDaemon(context, context.process, request.location.path);
+  const contact = await contactDaemon(context, context.process, request.location.path, (starting) => {
+    if (request.verbose)
+      context.stderr.write(
+        `ckpt: ckpt watch (pid ${starting.pid}) took the catalog at ${starting.started_at} and is starting; waiting for its control socket…\n`,
+      );
+  });
   if (contact.kind === "absent") return null;
   if (contact.kind === "silent")
     return { kind: "unreachable", holder: contact.holder, reason: contact.reason };

@@ -18,7 +18,11 @@ export function processControlOf(context: CommandContext, command: string): Proc
 }
 
 /** One daemon per catalog: the socket name carries a short hash of the catalog path. */
-export function daemonPathsFor(context: CommandContext, catalogPath: string, uid: number): RuntimePaths {
+export function daemonPathsFor(
+  context: Pick<CommandContext, "env">,
+  catalogPath: string,
+  uid: number,
+): RuntimePaths {
   const instance = createHash("sha256").update(catalogPath).digest("hex").slice(0, 10);
   return resolveRuntimePaths({ env: context.env, uid, home: context.env["HOME"] ?? "/", instance });
 }
@@ -35,22 +39,48 @@ export type DaemonContact =
     }
   | { readonly kind: "absent"; readonly socketPath: string };
 
-/** Asks the daemon of `catalogPath` over its socket, else looks at the lock holder's pid. */
+/**
+ * A watcher takes the catalog lock first and binds its socket just after: one that took the lock this recently
+ * and has no socket yet is starting, and is asked again until it answers (or this long has passed since its start).
+ */
+const STARTING_GRACE_MS = 10_000;
+const STARTING_RETRY_MS = 50;
+
+function startingUp(holder: LockHolder, answer: Awaited<ReturnType<typeof requestControl>>, nowMs: number) {
+  if (answer.success || answer.error.code !== "not-running") return false;
+  const startedMs = Date.parse(holder.started_at);
+  return Number.isFinite(startedMs) && nowMs - startedMs < STARTING_GRACE_MS;
+}
+
+/**
+ * Asks the daemon of `catalogPath` over its socket, else looks at the lock holder's pid. A watcher still starting
+ * is waited for; `onStarting` is told once when that wait begins.
+ */
 export async function contactDaemon(
   context: CommandContext,
   control: ProcessControl,
   catalogPath: string,
+  onStarting?: (holder: LockHolder) => void,
 ): Promise<DaemonContact> {
   const { socketPath } = daemonPathsFor(context, catalogPath, control.uid);
-  const answer = await requestControl({ socketPath, request: "status" });
-  if (answer.success) {
-    const status = DaemonStatus.safeParse(answer.data);
-    if (status.success) return { kind: "answering", status: status.data, socketPath };
-  }
-  const holder = readLockHolder(catalogPath);
-  if (holder !== null && holder.command === "watch" && control.kill(holder.pid, 0)) {
-    const reason = answer.success ? "it answered in an unexpected shape" : answer.error.message;
-    return { kind: "silent", holder, socketPath, reason };
+  // Counted, not timed: a frozen or stepped clock cannot make this wait longer than the grace.
+  for (let attempt = 0; ; attempt++) {
+    const answer = await requestControl({ socketPath, request: "status" });
+    if (answer.success) {
+      const status = DaemonStatus.safeParse(answer.data);
+      if (status.success) return { kind: "answering", status: status.data, socketPath };
+    }
+    const holder = readLockHolder(catalogPath);
+    if (holder !== null && holder.command === "watch" && control.kill(holder.pid, 0)) {
+      if (startingUp(holder, answer, context.now()) && attempt < STARTING_GRACE_MS / STARTING_RETRY_MS) {
+        if (attempt === 0) onStarting?.(holder);
+        await Bun.sleep(STARTING_RETRY_MS);
+        continue;
+      }
+      const reason = answer.success ? "it answered in an unexpected shape" : answer.error.message;
+      return { kind: "silent", holder, socketPath, reason };
+    }
+    break;
   }
   // Another user's catalog hides its lock holder: that is not "not running".
   const readable = checkCatalogReadable(catalogPath);

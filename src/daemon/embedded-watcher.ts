@@ -81,8 +81,16 @@ export async function startEmbeddedWatcher(
   });
   if (!started.success) return notWatching(started.error.holder, options.onEvent);
   const loop = started.data;
-  await loop.ready;
+  // On the socket as soon as the lock is held, as `ckpt watch` is: a `ckpt scan` from another shell while the
+  // first walk of a large tree runs is queued behind it, not told that the holder cannot be asked.
   const server = await serveControl(loop, { roots, logger, options });
+  try {
+    await loop.ready;
+  } catch (error) {
+    await server?.close();
+    await loop.stop();
+    throw error;
+  }
   return {
     stop: async () => {
       await server?.close();
