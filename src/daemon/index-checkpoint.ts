@@ -159,7 +159,11 @@ export async function indexCheckpointPath(database: Database, request: IndexRequ
     return { kind: "alias", of: primary };
   }
   const outcome = await readSettled(location, request);
-  if ("unreadable" in outcome) return { kind: "unreadable", message: outcome.unreadable };
+  // Deleted between the look and the read (an `rm -rf` of the run mid-index): gone, not a failed read.
+  if ("unreadable" in outcome)
+    return statPathIdentity(request.path) === undefined
+      ? { kind: "gone" }
+      : { kind: "unreadable", message: outcome.unreadable };
   storeIndexed(database, { indexed: [outcome], now: request.now() });
   return { kind: "indexed", outcome, location };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexCheckpointPath } from "../../src/daemon/index-checkpoint.ts";
 import { openCatalogForWriting } from "../../src/io/catalog/catalog-db.ts";
@@ -47,6 +47,27 @@ describe("indexCheckpointPath", () => {
         { path: target, alias_of: null },
         { path: join(run, "last.ckpt"), alias_of: target },
       ]);
+    } finally {
+      database.close();
+    }
+  });
+
+  test("a checkpoint deleted between the look and the read is gone, not a failed read", async () => {
+    using dir = makeTempDir("index-deleted");
+    const run = join(dir.path, "run");
+    mkdirSync(run);
+    const path = join(run, "epoch=1.ckpt");
+    writeFileSync(path, torchZipBytes({ fill: 1 }));
+    const database = openCatalogForWriting(join(dir.path, "catalog.db"), { now: () => 0 });
+    try {
+      const roots = [dir.path];
+      const request = { path, roots, scope: rootScopeOf(roots), sidecars: "read" as const, now: () => 0 };
+      // The look (stat) is synchronous; the read starts after the first await, by when the file is gone.
+      const indexing = indexCheckpointPath(database, request);
+      rmSync(run, { recursive: true });
+      expect(await indexing).toEqual({ kind: "gone" });
+      const rows = database.query<{ n: number }, []>("SELECT count(*) AS n FROM checkpoints").get();
+      expect(rows?.n).toBe(0);
     } finally {
       database.close();
     }
