@@ -51,8 +51,13 @@ function startShell(
   };
 }
 
+/**
+ * Waits until the whole screen shows `what`. Every check of the screen is made here, never on one capture after a
+ * match: tmux may capture between two reads of one frame, with the top lines new and the rows below not yet.
+ */
 async function screenMatching(
   screen: () => string,
+  what: string,
   matches: (text: string) => boolean,
   // The compiled binary starting and indexing on a loaded 2-core machine; waiting ends as soon as the screen matches.
   timeoutMs = 40_000,
@@ -61,7 +66,8 @@ async function screenMatching(
   for (;;) {
     const text = screen();
     if (matches(text)) return text;
-    if (performance.now() > deadline) throw new Error(`the screen never matched; last screen:\n${text}`);
+    if (performance.now() > deadline)
+      throw new Error(`the screen never showed ${what}; last screen:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -103,7 +109,8 @@ function addCheckpoint(dir: string, binary: string): string {
     join(checkpoints, "dbnet-epoch05-hmean0.9900.metadata.yaml"),
   );
   expect(statSync(join(checkpoints, "dbnet-epoch05-hmean0.9900.ckpt")).size).toBeGreaterThan(0);
-  expect(runBinary(binary, ["scan", "runs", "--catalog", "cat.db"], dir).exitCode).toBe(0);
+  const scan = runBinary(binary, ["scan", "runs", "--catalog", "cat.db"], dir);
+  expect({ exitCode: scan.exitCode, stderr: scan.stderr }).toEqual({ exitCode: 0, stderr: "" });
   return "dbnet-epoch05-hmean0.9900.ckpt";
 }
 
@@ -122,49 +129,59 @@ describe("ckpt tui, compiled, in tmux", () => {
     fixtureTree(dir.path, binary);
     const shell = startShell(dir.path);
     shell.keys("clear; echo BEFORE-TUI", "Enter");
-    await screenMatching(shell.screen, (text) => text.includes("BEFORE-TUI"));
+    await screenMatching(shell.screen, "the shell's marker", (text) => text.includes("BEFORE-TUI"));
     shell.keys("./ckpt tui runs --catalog cat.db", "Enter");
-    // Rows appear as the embedded watcher indexes them: wait for the last run's, not the first's.
-    const first = await screenMatching(
-      shell.screen,
-      (text) =>
-        text.includes("embedded watcher") &&
-        text.includes("dbnet_r18_dev_cleval") &&
-        text.includes("test_efficientnet"),
-    );
-    expect(first).toContain("dbnet_r18_dev_cleval");
     // The disk line under the summary: the filesystem of runs/ and its free space, as df prints its mount point.
     const mountPoint = Bun.spawnSync(["df", "--output=target", join(dir.path, "runs")])
       .stdout.toString()
       .trim()
       .split("\n")[1];
-    expect(
-      first.split("\n").some((line) => line.startsWith(`disk ${mountPoint} `) && / free\b/.test(line)),
-    ).toBe(true);
+    // Rows appear as the embedded watcher indexes them: wait for the last run's, not the first's.
+    await screenMatching(
+      shell.screen,
+      `the rows of the first and last runs and the disk line of ${mountPoint}`,
+      (text) =>
+        text.includes("embedded watcher") &&
+        text.includes("dbnet_r18_dev_cleval") &&
+        text.includes("test_efficientnet") &&
+        text.split("\n").some((line) => line.startsWith(`disk ${mountPoint} `) && / free\b/.test(line)),
+    );
 
     shell.keys("/hmean", "Enter");
-    const filtered = await screenMatching(shell.screen, (text) => text.includes("filter /hmean/"));
-    expect(filtered).not.toContain("test_efficientnet");
+    await screenMatching(
+      shell.screen,
+      "the /hmean filter, without the runs that have no hmean",
+      (text) => text.includes("filter /hmean/") && !text.includes("test_efficientnet"),
+    );
 
     shell.keys("s");
-    const sorted = await screenMatching(shell.screen, (text) => text.includes("sort metric ▼"));
-    expect(sorted.indexOf("hmean 98.11%")).toBeLessThan(sorted.indexOf("hmean 88.19%"));
+    await screenMatching(shell.screen, "the rows sorted by metric, best first", (text) => {
+      const [best, worse] = [text.indexOf("hmean 98.11%"), text.indexOf("hmean 88.19%")];
+      return text.includes("sort metric ▼") && best >= 0 && worse > best;
+    });
 
     shell.keys("j", "Enter");
-    const detail = await screenMatching(shell.screen, (text) => text.includes("ckpt │ detail │"));
-    expect(detail).toContain("metadata (← where each value came from)");
+    await screenMatching(
+      shell.screen,
+      "the detail screen with its metadata section",
+      (text) => text.includes("ckpt │ detail │") && text.includes("metadata (← where each value came from)"),
+    );
     shell.keys("Escape");
     await screenMatching(
       shell.screen,
+      "the filtered table again",
       (text) => text.includes("filter /hmean/") && !text.includes("ckpt │ detail"),
     );
 
     const added = addCheckpoint(dir.path, binary);
-    await screenMatching(shell.screen, (text) => text.includes(added.slice(-20)));
+    await screenMatching(shell.screen, `the new row ${added}`, (text) => text.includes(added.slice(-20)));
 
     shell.keys("q");
-    const after = await screenMatching(shell.screen, (text) => !text.includes("ckpt │"));
-    expect(after).toContain("BEFORE-TUI");
+    await screenMatching(
+      shell.screen,
+      "the shell's screen restored",
+      (text) => !text.includes("ckpt │") && text.includes("BEFORE-TUI"),
+    );
   }, 120_000);
 
   test("NO_COLOR: no colour or style sequences reach the terminal", async () => {
@@ -177,11 +194,12 @@ describe("ckpt tui, compiled, in tmux", () => {
     // With rows on screen, so the glyphs, the ★ and the cursor row are all drawn without colour.
     await screenMatching(
       shell.screen,
+      "the read-only table with rows",
       (text) => text.includes("read-only") && text.includes("test_efficientnet"),
     );
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for SGR escape sequences
     expect(shell.screen(true)).not.toMatch(/\x1b\[[0-9;]*[1-9][0-9;]*m/);
     shell.keys("q");
-    await screenMatching(shell.screen, (text) => !text.includes("ckpt │"));
+    await screenMatching(shell.screen, "the TUI gone", (text) => !text.includes("ckpt │"));
   }, 120_000);
 });

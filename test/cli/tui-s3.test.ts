@@ -115,8 +115,14 @@ test("tui s3://prefix in a terminal lists the prefix itself, shows rows as objec
   cleanups.push(() => void Bun.spawnSync(["tmux", "kill-session", "-t", session]));
   const screen = () => tmux("capture-pane", "-p", "-t", session);
   const deadline = { timeoutMs: 40_000 };
-  await waitFor(() => screen().includes("a.pt"), { what: "the first object's row", ...deadline });
-  expect(screen()).toContain(`run1  ${root}/run1`);
+  // One capture holds both: tmux may capture between two reads of one frame.
+  await waitFor(
+    () => {
+      const text = screen();
+      return text.includes("a.pt") && text.includes(`run1  ${root}/run1`);
+    },
+    { what: "the first object's row under its run's header", ...deadline },
+  );
   const status = await ckpt(env, ["status", "--json", "--catalog", catalog]);
   expect(JSON.parse(status.stdout)).toMatchObject({ running: true, mode: "list", roots: [root] });
   const stop = await ckpt(env, ["stop", "--catalog", catalog]);
