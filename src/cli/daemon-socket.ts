@@ -71,16 +71,13 @@ export async function contactDaemon(
       if (status.success) return { kind: "answering", status: status.data, socketPath };
     }
     const holder = readLockHolder(catalogPath);
-    if (holder !== null && holder.command === "watch" && control.kill(holder.pid, 0)) {
-      if (startingUp(holder, answer, context.now()) && attempt < STARTING_GRACE_MS / STARTING_RETRY_MS) {
-        if (attempt === 0) onStarting?.(holder);
-        await Bun.sleep(STARTING_RETRY_MS);
-        continue;
-      }
+    if (holder === null || holder.command !== "watch" || !control.kill(holder.pid, 0)) break;
+    if (!startingUp(holder, answer, context.now()) || attempt >= STARTING_GRACE_MS / STARTING_RETRY_MS) {
       const reason = answer.success ? "it answered in an unexpected shape" : answer.error.message;
       return { kind: "silent", holder, socketPath, reason };
     }
-    break;
+    if (attempt === 0) onStarting?.(holder);
+    await Bun.sleep(STARTING_RETRY_MS);
   }
   // Another user's catalog hides its lock holder: that is not "not running".
   const readable = checkCatalogReadable(catalogPath);
