@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { binaryIn, compiledBinary, runBinary } from "../helpers/compiled-binary.ts";
 import { PROCESS_TEST_TIMEOUT_MS } from "../helpers/process-budget.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -61,14 +62,23 @@ async function screenMatching(
   matches: (text: string) => boolean,
   // The compiled binary starting and indexing on a loaded 2-core machine; waiting ends as soon as the screen matches.
   timeoutMs = 40_000,
-): Promise<string> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (matches(text)) return text;
-    if (performance.now() > deadline)
-      throw new Error(`the screen never showed ${what}; last screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+): Promise<void> {
+  let last = "";
+  try {
+    // Each check runs `tmux capture-pane`: every 25 ms, not every 5.
+    await waitFor(
+      () => {
+        last = screen();
+        return matches(last);
+      },
+      {
+        what: `the screen to show ${what}`,
+        timeoutMs,
+        intervalMs: 25,
+      },
+    );
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; last screen:\n${last}`);
   }
 }
 

@@ -3,6 +3,8 @@ export type WaitForOptions = {
   readonly timeoutMs?: number;
   /** What was awaited, for the failure message. */
   readonly what?: string;
+  /** Between two checks; longer when a check starts a process (tmux capture-pane). @default 5 */
+  readonly intervalMs?: number;
 };
 
 /**
@@ -21,6 +23,6 @@ export async function waitFor<T>(
     if (value !== undefined && value !== false) return value;
     if (performance.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? "a condition"}`);
-    await Bun.sleep(5);
+    await Bun.sleep(options.intervalMs ?? 5);
   }
 }
